@@ -1,0 +1,38 @@
+/**
+ * The company's knowledge as the AI sees it: entries (one FAQ question or one article section),
+ * and a retriever that ranks them for a visitor's question.
+ */
+export type KnowledgeLang = 'en' | 'zh';
+
+export interface KnowledgeEntry {
+  /** Stable across restarts: `<file path relative to the knowledge dir>#<slug or row id>`. */
+  id: string;
+  /** The question (FAQ) or section heading (article). */
+  title: string;
+  /** The answer, Markdown. */
+  body: string;
+  lang: KnowledgeLang;
+  /** Where a visitor can read more (shown as the source link). */
+  url?: string;
+  tags: string[];
+  /** The article title for sections of an article; the file name for FAQ files. */
+  document: string;
+}
+
+export interface RetrievalHit {
+  entry: KnowledgeEntry;
+  /** Higher is better; comparable only within one query. */
+  score: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  /** Prefer entries in this language (the visitor's); others may still appear. */
+  lang?: KnowledgeLang;
+}
+
+export interface Retriever {
+  search(query: string, options?: SearchOptions): RetrievalHit[];
+  /** Number of indexed entries. */
+  readonly size: number;
+}

@@ -1,0 +1,9 @@
+/**
+ * @support-chat/shared — the protocol, once. Runtime exports here are plain constants with no
+ * dependencies (safe for the size-budgeted widget); the zod schemas live in `./schemas`.
+ */
+export * from './errors.js';
+export * from './events.js';
+export * from './limits.js';
+export * from './model.js';
+export * from './locale.js';

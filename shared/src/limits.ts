@@ -1,0 +1,37 @@
+/**
+ * Size and rate bounds of the wire protocol. The server enforces them (schemas, rate limiters);
+ * clients use them to stop a visitor before the server has to.
+ */
+export const LIMITS = {
+  /** Characters in one chat message (visitor or agent). */
+  messageChars: 4000,
+  /** Length of a client-generated message id (the idempotency key). */
+  clientIdChars: 64,
+  /** Characters in a page URL, referrer or title passed as visitor context. */
+  contextUrlChars: 2048,
+  contextTitleChars: 300,
+  /** Site-supplied visitor attributes (identify()). */
+  attributeCount: 30,
+  attributeKeyChars: 64,
+  attributeValueChars: 500,
+  /** Messages returned by one history/resume request. */
+  historyPage: 500,
+  /** Visitor messages per minute per visitor before `rate_limited`. */
+  visitorMessagesPerMinute: 20,
+  /** Socket events of any kind per 10 seconds per socket. */
+  socketEventsPer10s: 60,
+  /** Agent display name and login fields. */
+  nameChars: 80,
+  emailChars: 254,
+  passwordMinChars: 8,
+  passwordMaxChars: 200,
+} as const;
+
+/** How long a client waits for an ack before treating the emit as failed (ms). */
+export const ACK_TIMEOUT_MS = 10_000;
+
+/** Socket.IO namespaces. */
+export const NAMESPACES = {
+  visitor: '/visitor',
+  agent: '/agent',
+} as const;

@@ -1,0 +1,13 @@
+/** The languages the product speaks. Anything starting with `zh` is Chinese; the rest English. */
+export type Locale = 'en' | 'zh-CN';
+
+export function resolveLocale(tag: string | undefined | null): Locale {
+  return tag && /^zh\b/i.test(tag.trim()) ? 'zh-CN' : 'en';
+}
+
+/** True when the text is mostly Han characters: a visitor writing Chinese wants Chinese back. */
+export function looksChinese(text: string): boolean {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  return han > 0 && han >= latin / 4;
+}
