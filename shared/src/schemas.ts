@@ -50,6 +50,8 @@ export const visitorResumeSchema = z
   .object({
     /** Highest seq the client already has; the server sends the rest. */
     afterSeq: z.number().int().min(0).default(0),
+    /** The conversation `afterSeq` belongs to; when it is no longer the latest, all is resent. */
+    conversationId: conversationIdSchema.optional(),
     context: visitorContextSchema.optional(),
   })
   .strict();

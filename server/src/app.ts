@@ -1,0 +1,113 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Server } from 'socket.io';
+import { NAMESPACES } from '@support-chat/shared';
+import type { Responder } from './ai/types.js';
+import { AgentSessions } from './auth/sessions.js';
+import { VisitorTokens } from './auth/visitor-token.js';
+import type { Config } from './config.js';
+import { DomainEventBus } from './conversations/events.js';
+import { ConversationService, systemClock, type Clock } from './conversations/service.js';
+import { authRoutes } from './http/auth-routes.js';
+import { errorHandler, notFound } from './http/respond.js';
+import { staticRoutes } from './http/static-routes.js';
+import type { Logger } from './logger.js';
+import { attachAgentNamespace } from './realtime/agent-namespace.js';
+import { connectFanout } from './realtime/fanout.js';
+import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
+import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
+import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
+import { ConversationRouter } from './routing/router.js';
+import type { Store } from './store/types.js';
+
+export interface ServerDeps {
+  config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'>;
+  store: Store;
+  responder: Responder;
+  logger: Logger;
+  clock?: Clock;
+  limits?: RateLimits;
+}
+
+export interface SupportChatServer {
+  httpServer: http.Server;
+  io: Server;
+  conversations: ConversationService;
+  router: ConversationRouter;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, waits for answers in progress, closes sockets. The store is the caller's. */
+  close(): Promise<void>;
+}
+
+/** The server secret signs visitor tokens: from SECRET, else generated once and kept in the store. */
+async function resolveSecret(store: Store, configured: string | undefined): Promise<string> {
+  return configured ?? store.setSettingIfAbsent('secret', randomBytes(32).toString('base64url'));
+}
+
+/** Wires the layers together; `main.ts` chooses the implementations (store, responder). */
+export async function createServer(deps: ServerDeps): Promise<SupportChatServer> {
+  const { config, store, responder, logger, clock = systemClock, limits = createMemoryRateLimits() } = deps;
+  const bus = new DomainEventBus((error) => logger.error({ err: error }, 'domain event listener failed'));
+  const conversations = new ConversationService(store, bus, clock);
+  const router = new ConversationRouter(conversations, responder, bus, logger);
+  const sessions = new AgentSessions(store, () => clock.now());
+  const tokens = new VisitorTokens(await resolveSecret(store, config.secret));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+  app.use(express.json({ limit: '16kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, data: { status: 'ok', responder: responder.name } });
+  });
+
+  const httpServer = http.createServer(app);
+  const io = new Server(httpServer, {
+    // The widget runs on the customer's site: its socket is cross-origin by design. The agent
+    // namespace checks the origin itself (see agent-namespace.ts).
+    cors: { origin: config.allowedOrigins === '*' ? true : config.allowedOrigins, credentials: true },
+    maxHttpBufferSize: 64 * 1024,
+    connectionStateRecovery: undefined,
+  });
+  const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
+  const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
+
+  app.use(authRoutes({ store, sessions, limits, agents }));
+  app.use(staticRoutes(config));
+  app.use((_req, _res, next) => next(notFound('Page')));
+  app.use(errorHandler(logger));
+
+  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, logger });
+  const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
+
+  return {
+    httpServer,
+    io,
+    conversations,
+    router,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      }),
+    close: async () => {
+      router.dispose();
+      await router.idle();
+      disconnectFanout();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AgentRole } from '@support-chat/shared';
+import { LIMITS } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
+import type { AgentRecord, Store } from '../store/types.js';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js';
+
+export async function createAgent(
+  store: Store,
+  { email, password, name, role }: { email: string; password: string; name: string; role: AgentRole },
+): Promise<AgentRecord> {
+  const normalised = email.trim().toLowerCase();
+  if (password.length < LIMITS.passwordMinChars) {
+    throw new ChatError('invalid_payload', `The password must be at least ${LIMITS.passwordMinChars} characters.`);
+  }
+  if (await store.findAgentByEmail(normalised)) {
+    throw new ChatError('conflict', `An agent with the email ${normalised} already exists.`);
+  }
+  const agent: AgentRecord = {
+    id: randomUUID(),
+    email: normalised,
+    name: name.trim().slice(0, LIMITS.nameChars) || normalised.split('@')[0]!,
+    role,
+    passwordHash: await hashPassword(password),
+    createdAt: Date.now(),
+  };
+  await store.createAgent(agent);
+  return agent;
+}
+
+/** The agent for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
+export async function authenticate(store: Store, email: string, password: string): Promise<AgentRecord | null> {
+  const agent = await store.findAgentByEmail(email.trim().toLowerCase());
+  const ok = await verifyPassword(password, agent?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+  return agent && ok ? agent : null;
+}
+
+export type FirstAdmin =
+  | { kind: 'existing' }
+  | { kind: 'configured'; email: string }
+  | { kind: 'demo'; email: string; password: string };
+
+/**
+ * Makes sure someone can log in to the console: the admin from ADMIN_EMAIL / ADMIN_PASSWORD when
+ * set, else (on an empty store) a demo admin with a random password, printed once at start.
+ */
+export async function ensureFirstAdmin(
+  store: Store,
+  configured: { email: string; password: string } | undefined,
+): Promise<FirstAdmin> {
+  if (configured) {
+    if (!(await store.findAgentByEmail(configured.email))) {
+      await createAgent(store, { ...configured, name: 'Admin', role: 'admin' });
+    }
+    return { kind: 'configured', email: configured.email };
+  }
+  if ((await store.countAgents()) > 0) return { kind: 'existing' };
+  const password = randomBytes(9).toString('base64url');
+  const email = 'admin@example.com';
+  await createAgent(store, { email, password, name: 'Demo Admin', role: 'admin' });
+  return { kind: 'demo', email, password };
+}

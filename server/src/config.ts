@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { describeZodError } from './errors.js';
+
+/** Where the repository's bundled assets live, resolved from this file (src/ in dev, dist/ built). */
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  KNOWLEDGE_DIR: z.string().default(path.join(repoRoot, 'examples', 'knowledge')),
+  DEMO_DIR: z.string().default(path.join(repoRoot, 'examples', 'demo')),
+  WIDGET_DIST_DIR: z.string().default(path.join(repoRoot, 'widget', 'dist')),
+  PUBLIC_URL: optionalString,
+  /** Comma-separated origins allowed to embed the widget; `*` (default) allows any site. */
+  ALLOWED_ORIGINS: z.string().default('*'),
+  SECRET: optionalString.pipe(z.string().min(32, 'SECRET must be at least 32 characters').optional()),
+  ADMIN_EMAIL: optionalString.pipe(z.email('ADMIN_EMAIL must be an email address').optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional()),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url('OPENAI_BASE_URL must be a URL').optional()),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  knowledgeDir: string;
+  demoDir: string;
+  widgetDistDir: string;
+  publicUrl?: string;
+  allowedOrigins: '*' | string[];
+  secret?: string;
+  admin?: { email: string; password: string };
+  openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The only reader of the environment: validates once at start and fails fast with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeZodError(parsed.error)}`);
+  const e = parsed.data;
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
+  }
+  const origins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
+    demoDir: path.resolve(e.DEMO_DIR),
+    widgetDistDir: path.resolve(e.WIDGET_DIST_DIR),
+    publicUrl: e.PUBLIC_URL,
+    allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
+    secret: e.SECRET,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
+    openai: e.OPENAI_API_KEY
+      ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }
+      : undefined,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  });
+}

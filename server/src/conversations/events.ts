@@ -1,0 +1,48 @@
+import type { ChatMessage } from '@support-chat/shared';
+import type { ConversationRecord } from '../store/types.js';
+
+export interface AiStreamEvent {
+  conversationId: string;
+  visitorId: string;
+  streamId: string;
+}
+
+/** What the domain announces; the realtime layer turns these into socket events. */
+export interface DomainEvents {
+  messageCreated: (message: ChatMessage, conversation: ConversationRecord) => void;
+  conversationChanged: (conversation: ConversationRecord) => void;
+  aiToken: (event: AiStreamEvent & { delta: string }) => void;
+  aiStreamAborted: (event: AiStreamEvent) => void;
+}
+
+type Listeners = { [K in keyof DomainEvents]: Set<DomainEvents[K]> };
+
+/**
+ * A tiny typed event bus. Listeners run synchronously; one listener's exception is reported and
+ * does not stop the others (a broken socket must not lose a stored message's fan-out).
+ */
+export class DomainEventBus {
+  private readonly listeners: Listeners = {
+    messageCreated: new Set(),
+    conversationChanged: new Set(),
+    aiToken: new Set(),
+    aiStreamAborted: new Set(),
+  };
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+
+  on<K extends keyof DomainEvents>(event: K, listener: DomainEvents[K]): () => void {
+    (this.listeners[event] as Set<DomainEvents[K]>).add(listener);
+    return () => (this.listeners[event] as Set<DomainEvents[K]>).delete(listener);
+  }
+
+  emit<K extends keyof DomainEvents>(event: K, ...args: Parameters<DomainEvents[K]>): void {
+    for (const listener of this.listeners[event] as Set<(...a: Parameters<DomainEvents[K]>) => void>) {
+      try {
+        listener(...args);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+}

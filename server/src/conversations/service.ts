@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AgentConversation,
+  ChatMessage,
+  ConversationStatus,
+  Locale,
+  MessageAuthor,
+  SystemEvent,
+  VisitorContext,
+  VisitorConversation,
+} from '@support-chat/shared';
+import { LIMITS } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
+import type { AgentRecord, ConversationRecord, MessageDraft, Store } from '../store/types.js';
+import type { DomainEventBus } from './events.js';
+import { isOpen, statusesAllowing } from './state.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The agent-facing identity the domain needs (never the password hash). */
+export type Actor = Pick<AgentRecord, 'id' | 'name'>;
+
+/**
+ * The conversation domain: creating conversations, appending messages (dedupe + seq live in the
+ * store), and every status change. Each change is announced on the event bus; nothing here knows
+ * about sockets.
+ */
+export class ConversationService {
+  private readonly agentNames = new Map<string, string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: DomainEventBus,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** The visitor's latest conversation (open or closed) and the messages after `afterSeq`. */
+  async resumeVisitor(
+    visitorId: string,
+    { afterSeq, conversationId, context }: { afterSeq: number; conversationId?: string; context?: VisitorContext },
+  ): Promise<{ conversation: ConversationRecord | null; messages: ChatMessage[] }> {
+    let conversation = await this.store.findLatestConversation(visitorId);
+    if (!conversation) return { conversation: null, messages: [] };
+    if (context && isOpen(conversation.status)) {
+      const merged = mergeContext(conversation.context, context);
+      await this.store.updateConversationContext(conversation.id, merged);
+      conversation = { ...conversation, context: merged };
+    }
+    const from = conversationId && conversationId !== conversation.id ? 0 : afterSeq;
+    const messages = await this.store.listMessages(conversation.id, {
+      afterSeq: from,
+      limit: LIMITS.historyPage,
+    });
+    return { conversation, messages };
+  }
+
+  /** The visitor's open conversation, created (AI first) when they have none. */
+  async openConversationFor(
+    visitorId: string,
+    { locale, context }: { locale: Locale; context?: VisitorContext },
+  ): Promise<ConversationRecord> {
+    const latest = await this.store.findLatestConversation(visitorId);
+    if (latest && isOpen(latest.status)) return latest;
+    const now = this.clock.now();
+    // Visitors are persisted with their first conversation, not on connect: opening the widget
+    // alone writes nothing.
+    if (!latest && !(await this.store.getVisitor(visitorId))) {
+      await this.store.createVisitor({ id: visitorId, createdAt: now });
+    }
+    const conversation: ConversationRecord = {
+      id: randomUUID(),
+      visitorId,
+      status: 'bot',
+      assignedAgentId: null,
+      locale,
+      context: context ?? latest?.context ?? {},
+      lastSeq: 0,
+      createdAt: now,
+      updatedAt: now,
+      queuedAt: null,
+      closedAt: null,
+    };
+    await this.store.createConversation(conversation);
+    this.bus.emit('conversationChanged', conversation);
+    return conversation;
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord> {
+    const conversation = await this.store.getConversation(id);
+    if (!conversation) throw new ChatError('not_found', `No conversation ${id}`);
+    return conversation;
+  }
+
+  /** Appends a message and announces it; a retried send (same sender and clientId) is not announced twice. */
+  async append(conversation: ConversationRecord, draft: MessageDraft): Promise<{ message: ChatMessage; created: boolean }> {
+    const result = await this.store.appendMessage(conversation.id, draft, this.clock.now());
+    if (result.created) {
+      const updated = { ...conversation, lastSeq: result.message.seq, updatedAt: result.message.createdAt };
+      this.bus.emit('messageCreated', result.message, updated);
+    }
+    return result;
+  }
+
+  async postVisitorMessage(
+    visitorId: string,
+    { clientId, text, locale }: { clientId: string; text: string; locale: Locale },
+  ): Promise<{ message: ChatMessage; conversation: ConversationRecord; created: boolean }> {
+    const conversation = await this.openConversationFor(visitorId, { locale });
+    const { message, created } = await this.append(conversation, {
+      senderId: visitorId,
+      author: 'visitor',
+      kind: 'text',
+      text,
+      clientId,
+    });
+    const current = (await this.store.getConversation(message.conversationId)) ?? conversation;
+    return { message, conversation: current, created };
+  }
+
+  async postAgentMessage(
+    agent: Actor,
+    { conversationId, clientId, text }: { conversationId: string; clientId: string; text: string },
+  ): Promise<ChatMessage> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status !== 'assigned' || conversation.assignedAgentId !== agent.id) {
+      throw new ChatError(
+        'invalid_state',
+        conversation.status === 'closed'
+          ? 'This conversation is closed.'
+          : 'Claim the conversation before replying to it.',
+      );
+    }
+    const { message } = await this.append(conversation, {
+      senderId: agent.id,
+      author: 'agent',
+      authorName: agent.name,
+      kind: 'text',
+      text,
+      clientId,
+    });
+    return message;
+  }
+
+  /** An internal note (hand-off summaries, agent notes): agents see it, visitors never do. */
+  async addNote(conversation: ConversationRecord, text: string, author: MessageAuthor = 'system'): Promise<ChatMessage> {
+    const { message } = await this.append(conversation, { senderId: 'system', author, kind: 'note', text });
+    return message;
+  }
+
+  /** Puts the conversation in the human queue. Idempotent: asking twice keeps the first place. */
+  async requestHuman(conversationId: string): Promise<ConversationRecord> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status === 'queued' || conversation.status === 'assigned') return conversation;
+    return this.transition(conversation, 'queued', { queuedAt: this.clock.now(), assignedAgentId: null }, {
+      type: 'queued',
+    });
+  }
+
+  async claim(conversationId: string, agent: Actor): Promise<ConversationRecord> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status === 'assigned' && conversation.assignedAgentId === agent.id) return conversation;
+    if (conversation.status === 'assigned') {
+      throw new ChatError('conflict', 'Another agent is already handling this conversation.');
+    }
+    this.agentNames.set(agent.id, agent.name);
+    return this.transition(conversation, 'assigned', { assignedAgentId: agent.id }, {
+      type: 'assigned',
+      agentName: agent.name,
+    }, ['bot', 'queued']);
+  }
+
+  async close(conversationId: string, by: MessageAuthor): Promise<ConversationRecord> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status === 'closed') return conversation;
+    return this.transition(conversation, 'closed', { closedAt: this.clock.now() }, { type: 'closed', by });
+  }
+
+  private async transition(
+    conversation: ConversationRecord,
+    to: ConversationStatus,
+    patch: Partial<ConversationRecord>,
+    event: SystemEvent,
+    from: readonly ConversationStatus[] = statusesAllowing(to),
+  ): Promise<ConversationRecord> {
+    const updated = await this.store.transitionConversation(conversation.id, from, {
+      ...patch,
+      status: to,
+      updatedAt: this.clock.now(),
+    });
+    if (!updated) {
+      const current = await this.getConversation(conversation.id);
+      throw new ChatError(
+        current.status === 'assigned' && to === 'assigned' ? 'conflict' : 'invalid_state',
+        `The conversation is ${current.status} and cannot become ${to}.`,
+      );
+    }
+    this.bus.emit('conversationChanged', updated);
+    const { message } = await this.append(updated, {
+      senderId: 'system',
+      author: 'system',
+      kind: 'event',
+      text: describeEvent(event),
+      event,
+    });
+    return { ...updated, lastSeq: message.seq, updatedAt: message.createdAt };
+  }
+
+  async toVisitorView(conversation: ConversationRecord): Promise<VisitorConversation> {
+    return {
+      id: conversation.id,
+      status: conversation.status,
+      queuePosition: (await this.store.queuePosition(conversation.id)) ?? undefined,
+      agentName: conversation.assignedAgentId ? await this.agentName(conversation.assignedAgentId) : undefined,
+      lastSeq: conversation.lastSeq,
+      createdAt: conversation.createdAt,
+    };
+  }
+
+  async toAgentView(conversation: ConversationRecord): Promise<AgentConversation> {
+    const [last] = await this.store.listMessages(conversation.id, {
+      afterSeq: Math.max(0, conversation.lastSeq - 1),
+      includeNotes: true,
+      limit: 1,
+    });
+    return {
+      id: conversation.id,
+      visitorId: conversation.visitorId,
+      status: conversation.status,
+      assignedAgentId: conversation.assignedAgentId ?? undefined,
+      assignedAgentName: conversation.assignedAgentId
+        ? await this.agentName(conversation.assignedAgentId)
+        : undefined,
+      queuePosition: (await this.store.queuePosition(conversation.id)) ?? undefined,
+      lastSeq: conversation.lastSeq,
+      lastMessage: last ? { author: last.author, text: last.text.slice(0, 200), createdAt: last.createdAt } : undefined,
+      context: conversation.context,
+      createdAt: conversation.createdAt,
+      updatedAt: conversation.updatedAt,
+      queuedAt: conversation.queuedAt ?? undefined,
+      closedAt: conversation.closedAt ?? undefined,
+    };
+  }
+
+  /** Everything agents may see of a conversation (notes included), after `afterSeq`. */
+  async history(conversationId: string, afterSeq = 0): Promise<ChatMessage[]> {
+    return this.store.listMessages(conversationId, { afterSeq, includeNotes: true, limit: LIMITS.historyPage });
+  }
+
+  /** The last `limit` chat turns before `beforeSeq` (no notes, no system lines): the AI's memory. */
+  async recentTurns(conversationId: string, beforeSeq: number, limit: number): Promise<ChatMessage[]> {
+    const messages = await this.store.listMessages(conversationId, {
+      afterSeq: Math.max(0, beforeSeq - 1 - limit * 2),
+      limit: limit * 2,
+    });
+    return messages.filter((m) => m.seq < beforeSeq && m.kind === 'text').slice(-limit);
+  }
+
+  /** The inbox: everything open, plus the most recently closed. */
+  async listForInbox(): Promise<ConversationRecord[]> {
+    const [open, closed] = await Promise.all([
+      this.store.listConversations({ statuses: ['bot', 'queued', 'assigned'], limit: 500 }),
+      this.store.listConversations({ statuses: ['closed'], limit: 100 }),
+    ]);
+    return [...open, ...closed];
+  }
+
+  private async agentName(agentId: string): Promise<string> {
+    const cached = this.agentNames.get(agentId);
+    if (cached) return cached;
+    const agent = await this.store.getAgent(agentId);
+    const name = agent?.name ?? 'Agent';
+    this.agentNames.set(agentId, name);
+    return name;
+  }
+}
+
+/** Visitor context arrives in pieces (page changes, identify()); later values win. */
+function mergeContext(previous: VisitorContext, next: VisitorContext): VisitorContext {
+  return {
+    ...previous,
+    ...next,
+    attributes: next.attributes ? { ...previous.attributes, ...next.attributes } : previous.attributes,
+  };
+}
+
+/** The stored text of a system event, for logs, exports and agents; widgets localise from `event`. */
+function describeEvent(event: SystemEvent): string {
+  switch (event.type) {
+    case 'queued':
+      return 'The visitor is waiting for a person.';
+    case 'assigned':
+      return `${event.agentName} joined the conversation.`;
+    case 'transferred':
+      return `The conversation was transferred to ${event.agentName}.`;
+    case 'returned_to_ai':
+      return 'The conversation was handed back to the AI.';
+    case 'closed':
+      return `The conversation was closed by the ${event.by}.`;
+  }
+}

@@ -1,0 +1,25 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { ChatError, HTTP_STATUS, toErrorBody } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export function sendData<T>(res: Response, data: T, status = 200): void {
+  res.status(status).json({ ok: true, data });
+}
+
+/** The one place an HTTP error becomes a response: `{ ok: false, error: { code, message } }`. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    // Express's body parser reports oversized and malformed bodies with a status of its own.
+    const status = (error as { status?: number; type?: string }).status;
+    const body =
+      status === 413
+        ? { code: 'too_large' as const, message: 'The request body is too large.' }
+        : status === 400 && (error as { type?: string }).type === 'entity.parse.failed'
+          ? { code: 'invalid_payload' as const, message: 'The request body is not valid JSON.' }
+          : toErrorBody(error);
+    if (body.code === 'internal') logger.error({ err: error }, 'request failed');
+    res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
+  };
+}
+
+export const notFound = (what: string) => new ChatError('not_found', `${what} not found`);

@@ -1,0 +1,130 @@
+import { parse as parseCookie } from 'cookie';
+import { SESSION_COOKIE } from '@support-chat/shared';
+import {
+  agentConversationRefSchema,
+  agentHistorySchema,
+  agentInboxSchema,
+  agentSendSchema,
+  agentTypingSchema,
+} from '@support-chat/shared/schemas';
+import { hashToken, type AgentSessions } from '../auth/sessions.js';
+import type { ConversationService } from '../conversations/service.js';
+import { ChatError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { command } from './handler.js';
+import type { RateLimits } from './rate-limits.js';
+import { rooms } from './rooms.js';
+import type { AgentNamespace, AgentSocket, VisitorNamespace } from './types.js';
+
+export interface AgentNamespaceDeps {
+  conversations: ConversationService;
+  sessions: AgentSessions;
+  limits: RateLimits;
+  visitors: VisitorNamespace;
+  logger: Logger;
+}
+
+/** Browsers send cookies with cross-site WebSocket handshakes: only the console's own origin may connect. */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true; // not a browser (tests, server-to-server): the cookie alone decides
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */
+export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNamespaceDeps): void {
+  const { conversations, sessions, limits, visitors, logger } = deps;
+
+  namespace.use((socket, next) => {
+    const { cookie, origin, host } = socket.handshake.headers;
+    if (!sameOrigin(origin, host)) return next(new Error('forbidden'));
+    const token = parseCookie(cookie ?? '')[SESSION_COOKIE];
+    sessions
+      .resolve(token)
+      .then((agent) => {
+        if (!agent || !token) return next(new Error('unauthorized'));
+        socket.data.agent = { id: agent.id, name: agent.name, email: agent.email, role: agent.role };
+        socket.data.sessionHash = hashToken(token);
+        next();
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'agent socket authentication failed');
+        next(new Error('unavailable'));
+      });
+  });
+
+  namespace.on('connection', (socket: AgentSocket) => {
+    const { agent } = socket.data;
+    void socket.join([rooms.agents, rooms.session(socket.data.sessionHash)]);
+    const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
+
+    socket.on(
+      'inbox:list',
+      command(context, agentInboxSchema, async () => {
+        const records = await conversations.listForInbox();
+        return { conversations: await Promise.all(records.map((c) => conversations.toAgentView(c))) };
+      }),
+    );
+
+    socket.on(
+      'conversation:watch',
+      command(context, agentHistorySchema, async ({ conversationId, afterSeq }) => {
+        const conversation = await conversations.getConversation(conversationId);
+        await socket.join(rooms.watching(conversationId));
+        const messages = await conversations.history(conversationId, afterSeq);
+        return { conversation: await conversations.toAgentView(conversation), messages };
+      }),
+    );
+
+    socket.on(
+      'conversation:unwatch',
+      command(context, agentConversationRefSchema, async ({ conversationId }) => {
+        await socket.leave(rooms.watching(conversationId));
+        return null;
+      }),
+    );
+
+    socket.on(
+      'conversation:claim',
+      command(context, agentConversationRefSchema, async ({ conversationId }) => {
+        const conversation = await conversations.claim(conversationId, agent);
+        return { conversation: await conversations.toAgentView(conversation) };
+      }),
+    );
+
+    socket.on(
+      'conversation:close',
+      command(context, agentConversationRefSchema, async ({ conversationId }) => {
+        const current = await conversations.getConversation(conversationId);
+        if (current.status === 'assigned' && current.assignedAgentId !== agent.id && agent.role !== 'admin') {
+          throw new ChatError('forbidden', 'Only the agent handling this conversation (or an admin) can close it.');
+        }
+        const conversation = await conversations.close(conversationId, 'agent');
+        return { conversation: await conversations.toAgentView(conversation) };
+      }),
+    );
+
+    socket.on(
+      'message:send',
+      command(context, agentSendSchema, async (payload) => ({
+        message: await conversations.postAgentMessage(agent, payload),
+      })),
+    );
+
+    socket.on(
+      'typing:set',
+      command(context, agentTypingSchema, async ({ conversationId, typing }) => {
+        const conversation = await conversations.getConversation(conversationId);
+        if (conversation.assignedAgentId === agent.id) {
+          visitors
+            .to(rooms.visitor(conversation.visitorId))
+            .emit('typing:changed', { conversationId, author: 'agent', name: agent.name, typing });
+        }
+        return null;
+      }),
+    );
+  });
+}

@@ -1,0 +1,11 @@
+/** Socket.IO room names, in one place: with the Redis adapter these are what crosses processes. */
+export const rooms = {
+  /** Every tab of one visitor. */
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+  /** Agents who opened one conversation. */
+  watching: (conversationId: string) => `watch:${conversationId}`,
+  /** Every agent socket (inbox updates). */
+  agents: 'agents',
+  /** Sockets of one login session (to disconnect them at logout). */
+  session: (tokenHash: string) => `session:${tokenHash}`,
+} as const;

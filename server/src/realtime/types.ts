@@ -1,0 +1,28 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type {
+  AgentClientEvents,
+  AgentServerEvents,
+  Locale,
+  VisitorClientEvents,
+  VisitorServerEvents,
+} from '@support-chat/shared';
+import type { AgentRecord } from '../store/types.js';
+
+export interface VisitorSocketData {
+  visitorId: string;
+  token: string;
+  locale: Locale;
+  /** The open conversation this socket last saw (for typing events). */
+  conversationId?: string;
+}
+
+export interface AgentSocketData {
+  agent: Pick<AgentRecord, 'id' | 'name' | 'email' | 'role'>;
+  sessionHash: string;
+}
+
+export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
+export type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
+export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+export type ChatServer = Server;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { wantsHuman } from './handoff-intent.js';
+
+describe('wantsHuman', () => {
+  it.each([
+    'I want to talk to a person',
+    'Can I speak with someone please?',
+    'connect me to a real human',
+    'human please',
+    'Agent!',
+    'I need a live agent',
+    'let me chat with customer service',
+    'get me a representative',
+    '转人工',
+    '我要转人工客服',
+    '人工',
+    '找客服',
+    '我想找个真人聊聊',
+    '客服',
+  ])('recognises %j', (text) => {
+    expect(wantsHuman(text)).toBe(true);
+  });
+
+  it.each([
+    'How do I return an item?',
+    'How do I add another person to my account?',
+    'Is this product safe for people with allergies?',
+    'Where is my package?',
+    '怎么退货？',
+    '退款多久到账？',
+    '',
+  ])('leaves %j to the AI', (text) => {
+    expect(wantsHuman(text)).toBe(false);
+  });
+});

@@ -1,0 +1,403 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { ChatMessage, ConversationStatus, VisitorContext } from '@support-chat/shared';
+import type {
+  AgentRecord,
+  AppendResult,
+  ConversationFilter,
+  ConversationRecord,
+  MessageDraft,
+  SessionRecord,
+  Store,
+  VisitorRecord,
+} from './types.js';
+
+/** Schema migrations, applied in order; `user_version` remembers how far a database got. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE visitors (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES visitors(id),
+    status TEXT NOT NULL,
+    assigned_agent_id TEXT,
+    locale TEXT NOT NULL,
+    context TEXT NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    queued_at INTEGER,
+    closed_at INTEGER
+  );
+  CREATE INDEX conversations_by_visitor ON conversations (visitor_id, created_at);
+  CREATE INDEX conversations_by_status ON conversations (status, updated_at);
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    seq INTEGER NOT NULL,
+    sender_id TEXT NOT NULL,
+    client_id TEXT,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (conversation_id, seq)
+  );
+  CREATE UNIQUE INDEX messages_dedupe ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;
+  CREATE TABLE agents (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+interface ConversationRow {
+  id: string;
+  visitor_id: string;
+  status: ConversationStatus;
+  assigned_agent_id: string | null;
+  locale: string;
+  context: string;
+  last_seq: number;
+  created_at: number;
+  updated_at: number;
+  queued_at: number | null;
+  closed_at: number | null;
+}
+
+interface AgentRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+}
+
+const CONVERSATION_COLUMNS: Record<string, keyof ConversationRow> = {
+  status: 'status',
+  assignedAgentId: 'assigned_agent_id',
+  locale: 'locale',
+  context: 'context',
+  updatedAt: 'updated_at',
+  queuedAt: 'queued_at',
+  closedAt: 'closed_at',
+};
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    visitorId: row.visitor_id,
+    status: row.status,
+    assignedAgentId: row.assigned_agent_id,
+    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
+    context: JSON.parse(row.context) as VisitorContext,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    queuedAt: row.queued_at,
+    closedAt: row.closed_at,
+  };
+}
+
+function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'agent',
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * The default store: one SQLite file under the data directory (better-sqlite3: synchronous,
+ * transactional, the fastest embedded option for Node). WAL mode with `synchronous = FULL`, so a
+ * write that returned is on disk even if the process is killed.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) `<dataDir>/support-chat.sqlite`, or an in-memory database for `':memory:'`. */
+  static open(dataDir: string | ':memory:'): SqliteStore {
+    let file = ':memory:';
+    if (dataDir !== ':memory:') {
+      fs.mkdirSync(dataDir, { recursive: true });
+      file = path.join(dataDir, 'support-chat.sqlite');
+    }
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  async createVisitor(visitor: VisitorRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO visitors (id, created_at) VALUES (?, ?)')
+      .run(visitor.id, visitor.createdAt);
+  }
+
+  async getVisitor(id: string): Promise<VisitorRecord | null> {
+    const row = this.db.prepare('SELECT id, created_at FROM visitors WHERE id = ?').get(id) as
+      | { id: string; created_at: number }
+      | undefined;
+    return row ? { id: row.id, createdAt: row.created_at } : null;
+  }
+
+  async createConversation(c: ConversationRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
+           last_seq, created_at, updated_at, queued_at, closed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.id,
+        c.visitorId,
+        c.status,
+        c.assignedAgentId,
+        c.locale,
+        JSON.stringify(c.context),
+        c.lastSeq,
+        c.createdAt,
+        c.updatedAt,
+        c.queuedAt,
+        c.closedAt,
+      );
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | null> {
+    return this.conversationById(id);
+  }
+
+  private conversationById(id: string): ConversationRecord | null {
+    const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
+      | ConversationRow
+      | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  async findLatestConversation(visitorId: string): Promise<ConversationRecord | null> {
+    const row = this.db
+      .prepare(
+        'SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      )
+      .get(visitorId) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  async listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.statuses?.length) {
+      where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
+      params.push(...filter.statuses);
+    }
+    if (filter.assignedAgentId) {
+      where.push('assigned_agent_id = ?');
+      params.push(filter.assignedAgentId);
+    }
+    const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY updated_at DESC LIMIT ?`;
+    params.push(filter.limit ?? 200);
+    return (this.db.prepare(sql).all(...params) as ConversationRow[]).map(toConversation);
+  }
+
+  async transitionConversation(
+    id: string,
+    fromStatuses: readonly ConversationStatus[],
+    patch: Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>,
+  ): Promise<ConversationRecord | null> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      const column = CONVERSATION_COLUMNS[key];
+      if (!column) throw new Error(`transitionConversation: unknown field ${key}`);
+      sets.push(`${column} = ?`);
+      params.push(key === 'context' ? JSON.stringify(value) : value);
+    }
+    if (sets.length === 0) return this.conversationById(id);
+    const result = this.db
+      .prepare(
+        `UPDATE conversations SET ${sets.join(', ')}
+         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')})`,
+      )
+      .run(...params, id, ...fromStatuses);
+    return result.changes === 1 ? this.conversationById(id) : null;
+  }
+
+  async updateConversationContext(id: string, context: VisitorContext): Promise<void> {
+    this.db
+      .prepare('UPDATE conversations SET context = ? WHERE id = ?')
+      .run(JSON.stringify(context), id);
+  }
+
+  async queuePosition(id: string): Promise<number | null> {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM conversations q
+                 WHERE q.status = 'queued' AND (q.queued_at < c.queued_at
+                   OR (q.queued_at = c.queued_at AND q.rowid <= c.rowid))) AS position
+         FROM conversations c WHERE c.id = ? AND c.status = 'queued'`,
+      )
+      .get(id) as { position: number } | undefined;
+    return row ? row.position : null;
+  }
+
+  async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
+    return this.appendInTransaction(conversationId, draft, now);
+  }
+
+  private readonly appendInTransaction = (conversationId: string, draft: MessageDraft, now: number) =>
+    this.db.transaction((): AppendResult => {
+      if (draft.clientId) {
+        const existing = this.db
+          .prepare('SELECT body FROM messages WHERE sender_id = ? AND client_id = ?')
+          .get(draft.senderId, draft.clientId) as { body: string } | undefined;
+        if (existing) return { message: JSON.parse(existing.body) as ChatMessage, created: false };
+      }
+      const bumped = this.db
+        .prepare(
+          'UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
+        )
+        .get(now, conversationId) as { last_seq: number } | undefined;
+      if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
+      const { senderId, ...fields } = draft;
+      const message: ChatMessage = {
+        ...fields,
+        id: randomUUID(),
+        conversationId,
+        seq: bumped.last_seq,
+        createdAt: now,
+      };
+      this.db
+        .prepare(
+          `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          message.id,
+          conversationId,
+          message.seq,
+          senderId,
+          draft.clientId ?? null,
+          message.kind,
+          now,
+          JSON.stringify(message),
+        );
+      return { message, created: true };
+    })();
+
+  async listMessages(
+    conversationId: string,
+    { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },
+  ): Promise<ChatMessage[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT body FROM messages WHERE conversation_id = ? AND seq > ? ${includeNotes ? '' : "AND kind != 'note'"}
+         ORDER BY seq ASC LIMIT ?`,
+      )
+      .all(conversationId, afterSeq, limit) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as ChatMessage);
+  }
+
+  async createAgent(agent: AgentRecord): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt);
+  }
+
+  async getAgent(id: string): Promise<AgentRecord | null> {
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
+    return row ? toAgent(row) : null;
+  }
+
+  async findAgentByEmail(email: string): Promise<AgentRecord | null> {
+    const row = this.db.prepare('SELECT * FROM agents WHERE email = ?').get(email.toLowerCase()) as
+      | AgentRow
+      | undefined;
+    return row ? toAgent(row) : null;
+  }
+
+  async countAgents(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM agents').get() as { n: number }).n;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | null> {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
+      | { token_hash: string; agent_id: string; created_at: number; expires_at: number }
+      | undefined;
+    return row
+      ? { tokenHash: row.token_hash, agentId: row.agent_id, createdAt: row.created_at, expiresAt: row.expires_at }
+      : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return row?.value ?? null;
+  }
+
+  async setSettingIfAbsent(key: string, value: string): Promise<string> {
+    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
+    return (await this.getSetting(key)) ?? value;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database was written by a newer support-chat (schema ${current}, this version knows ${MIGRATIONS.length}).`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

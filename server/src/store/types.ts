@@ -1,0 +1,119 @@
+import type {
+  AgentRole,
+  ChatMessage,
+  ConversationStatus,
+  Locale,
+  VisitorContext,
+} from '@support-chat/shared';
+
+export interface VisitorRecord {
+  id: string;
+  createdAt: number;
+}
+
+export interface ConversationRecord {
+  id: string;
+  visitorId: string;
+  status: ConversationStatus;
+  assignedAgentId: string | null;
+  locale: Locale;
+  context: VisitorContext;
+  lastSeq: number;
+  createdAt: number;
+  updatedAt: number;
+  queuedAt: number | null;
+  closedAt: number | null;
+}
+
+/** A message before the store gives it an id and a seq. `senderId` + `clientId` is the dedupe key. */
+export type MessageDraft = Omit<ChatMessage, 'id' | 'seq' | 'conversationId' | 'createdAt'> & {
+  senderId: string;
+};
+
+export interface AppendResult {
+  message: ChatMessage;
+  /** false when a message with the same sender and clientId already existed (a retried send). */
+  created: boolean;
+}
+
+export interface AgentRecord {
+  id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie token: a leaked database does not leak live sessions. */
+  tokenHash: string;
+  agentId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ConversationFilter {
+  statuses?: ConversationStatus[];
+  assignedAgentId?: string;
+  limit?: number;
+}
+
+/**
+ * Everything the server persists, behind one async interface so the domain never knows whether it
+ * is an embedded SQLite file (one process) or Redis (many processes).
+ *
+ * Contract every implementation keeps:
+ * - `appendMessage` is atomic: it assigns the next `seq` of the conversation, and a draft whose
+ *   `senderId` + `clientId` was already stored returns the stored message with `created: false`.
+ * - `transitionConversation` is a compare-and-set on the status, so two agents claiming at once
+ *   cannot both win.
+ * - A write that resolved is durable (survives a process kill).
+ */
+export interface Store {
+  createVisitor(visitor: VisitorRecord): Promise<void>;
+  getVisitor(id: string): Promise<VisitorRecord | null>;
+
+  createConversation(conversation: ConversationRecord): Promise<void>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  /** The visitor's most recently created conversation. */
+  findLatestConversation(visitorId: string): Promise<ConversationRecord | null>;
+  /** Newest `updatedAt` first. */
+  listConversations(filter: ConversationFilter): Promise<ConversationRecord[]>;
+  /**
+   * Applies `patch` only when the conversation's status is one of `fromStatuses`.
+   * Returns the updated record, or null when the status did not match (someone else moved it).
+   */
+  transitionConversation(
+    id: string,
+    fromStatuses: readonly ConversationStatus[],
+    patch: Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>,
+  ): Promise<ConversationRecord | null>;
+  /** Updates the visitor context (pages change as the visitor browses). */
+  updateConversationContext(id: string, context: VisitorContext): Promise<void>;
+  /** 1-based position among queued conversations (oldest `queuedAt` first), or null if not queued. */
+  queuePosition(id: string): Promise<number | null>;
+
+  appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult>;
+  /** Messages with `seq > afterSeq`, oldest first. Notes only when `includeNotes`. */
+  listMessages(
+    conversationId: string,
+    options: { afterSeq?: number; limit?: number; includeNotes?: boolean },
+  ): Promise<ChatMessage[]>;
+
+  createAgent(agent: AgentRecord): Promise<void>;
+  getAgent(id: string): Promise<AgentRecord | null>;
+  findAgentByEmail(email: string): Promise<AgentRecord | null>;
+  countAgents(): Promise<number>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string): Promise<SessionRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /** Small key → value settings (the generated server secret, schema version…). */
+  getSetting(key: string): Promise<string | null>;
+  /** Stores `value` unless the key exists; returns what is stored (so racing processes agree). */
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
+
+  close(): Promise<void>;
+}
