@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeBrowser,
+  duration,
+  lastMessagePreview,
+  provenanceSummary,
+  relativeTime,
+  systemEventText,
+  visitorLabel,
+} from './format.js';
+import { conv } from './test-fixtures.js';
+
+describe('visitorLabel', () => {
+  it('prefers the name, then the email the site passed, then a short visitor id', () => {
+    expect(visitorLabel(conv('a', { context: { attributes: { name: 'Ada', email: 'a@x.io' } } }))).toBe('Ada');
+    expect(visitorLabel(conv('a', { context: { attributes: { email: 'a@x.io' } } }))).toBe('a@x.io');
+    expect(visitorLabel(conv('a', { visitorId: 'v_0123456789abcdef' }))).toBe('Visitor abcdef');
+  });
+});
+
+describe('times', () => {
+  it('says how long ago, coarsely', () => {
+    const now = 10 * 86_400_000;
+    expect(relativeTime(now - 5_000, now)).toBe('just now');
+    expect(relativeTime(now - 5 * 60_000, now)).toBe('5 min');
+    expect(relativeTime(now - 3 * 3_600_000, now)).toBe('3 h');
+    expect(relativeTime(now - 2 * 86_400_000, now)).toBe('2 d');
+    expect(relativeTime(now + 60_000, now)).toBe('just now');
+  });
+
+  it('formats waits', () => {
+    expect(duration(45_000)).toBe('45 s');
+    expect(duration(4 * 60_000 + 10_000)).toBe('4 min');
+    expect(duration(65 * 60_000)).toBe('1 h 05 min');
+    expect(duration(-5)).toBe('0 s');
+  });
+});
+
+describe('provenanceSummary', () => {
+  const provenance = { responder: 'offline' as const, passageIds: ['p1', 'p2'], scores: [1, 0.5], answered: true, latencyMs: 12.4 };
+
+  it('summarises responder, sources and latency', () => {
+    const sources = [{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }];
+    expect(provenanceSummary({ provenance, sources })).toBe('offline · 2 sources · 12 ms');
+  });
+
+  it('says when the AI could not answer, with the model and tokens when known', () => {
+    expect(
+      provenanceSummary({
+        provenance: { ...provenance, responder: 'openai', model: 'gpt-x', answered: false, passageIds: ['p'], promptTokens: 100, completionTokens: 20 },
+      }),
+    ).toBe('AI could not answer · openai gpt-x · 1 source · 12 ms · 120 tokens');
+  });
+
+  it('is empty without provenance', () => {
+    expect(provenanceSummary({})).toBe('');
+  });
+});
+
+describe('lastMessagePreview', () => {
+  it('names non-visitor authors, collapses whitespace and clips', () => {
+    const c = conv('a', { lastMessage: { author: 'ai', text: 'Hello\n\n  there', createdAt: 1 } });
+    expect(lastMessagePreview(c)).toBe('AI: Hello there');
+    const long = conv('b', { lastMessage: { author: 'visitor', text: 'x'.repeat(200), createdAt: 1 } });
+    expect(lastMessagePreview(long, 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(lastMessagePreview(conv('c'))).toBe('No messages yet');
+  });
+});
+
+describe('systemEventText', () => {
+  it('words events for the agent', () => {
+    expect(systemEventText({ type: 'assigned', agentName: 'Anna' })).toBe('Anna joined');
+    expect(systemEventText({ type: 'closed', by: 'visitor' })).toBe('Closed by visitor');
+  });
+});
+
+describe('describeBrowser', () => {
+  it('names common browsers and systems', () => {
+    const chromeMac =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+    const edgeWin =
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0';
+    const safariIos =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+    const firefoxLinux = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
+    expect(describeBrowser(chromeMac)).toBe('Chrome 120 on macOS');
+    expect(describeBrowser(edgeWin)).toBe('Edge 120 on Windows');
+    expect(describeBrowser(safariIos)).toBe('Safari 17 on iOS');
+    expect(describeBrowser(firefoxLinux)).toBe('Firefox 121 on Linux');
+    expect(describeBrowser(undefined)).toBeUndefined();
+  });
+});
