@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { authenticate, createAgent, ensureFirstAdmin } from './agents.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { AgentSessions } from './sessions.js';
+import { VisitorTokens } from './visitor-token.js';
+
+describe('passwords', () => {
+  it('verifies the right password only, with a salted hash', async () => {
+    const a = await hashPassword('correct horse');
+    const b = await hashPassword('correct horse');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('correct');
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('wrong horse', a)).toBe(false);
+    expect(await verifyPassword('correct horse', 'garbage')).toBe(false);
+  });
+});
+
+describe('visitor tokens', () => {
+  it('accepts its own signatures and rejects forged or foreign ones', () => {
+    const tokens = new VisitorTokens('s'.repeat(40));
+    const token = tokens.issue('visitor-123456');
+    expect(tokens.verify(token)).toBe('visitor-123456');
+    expect(tokens.verify(token.replace('visitor-123456', 'visitor-654321'))).toBeNull();
+    expect(new VisitorTokens('t'.repeat(40)).verify(token)).toBeNull();
+    expect(tokens.verify('nonsense')).toBeNull();
+  });
+});
+
+describe('agents and sessions', () => {
+  it('authenticates, creates sessions that expire, and creates a demo admin once', async () => {
+    const store = SqliteStore.open(':memory:');
+    const first = await ensureFirstAdmin(store, undefined);
+    expect(first.kind).toBe('demo');
+    expect((await ensureFirstAdmin(store, undefined)).kind).toBe('existing');
+    if (first.kind !== 'demo') throw new Error('expected a demo admin');
+    expect((await authenticate(store, first.email.toUpperCase(), first.password))?.role).toBe('admin');
+    expect(await authenticate(store, first.email, 'wrong-password')).toBeNull();
+    expect(await authenticate(store, 'nobody@example.com', first.password)).toBeNull();
+
+    const agent = await createAgent(store, { email: 'ben@example.com', password: 'long-enough', name: 'Ben', role: 'agent' });
+    await expect(createAgent(store, { email: 'BEN@example.com', password: 'long-enough', name: 'B', role: 'agent' })).rejects.toMatchObject({ code: 'conflict' });
+    let now = 0;
+    const sessions = new AgentSessions(store, () => now);
+    const token = await sessions.create(agent.id);
+    expect((await sessions.resolve(token))?.email).toBe('ben@example.com');
+    now = sessions.ttlMs + 1;
+    expect(await sessions.resolve(token)).toBeNull();
+  });
+});

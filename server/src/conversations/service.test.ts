@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { DomainEventBus } from './events.js';
+import { ConversationService } from './service.js';
+import { canTransition } from './state.js';
+
+describe('conversation states', () => {
+  it('allows the main path and forbids leaving closed', () => {
+    expect(canTransition('bot', 'queued')).toBe(true);
+    expect(canTransition('queued', 'assigned')).toBe(true);
+    expect(canTransition('assigned', 'closed')).toBe(true);
+    expect(canTransition('closed', 'bot')).toBe(false);
+    expect(canTransition('closed', 'assigned')).toBe(false);
+  });
+});
+
+describe('ConversationService', () => {
+  let service: ConversationService;
+  let created: ChatMessage[];
+  let now: number;
+  const anna = { id: 'agent-anna', name: 'Anna' };
+  const ben = { id: 'agent-ben', name: 'Ben' };
+
+  beforeEach(async () => {
+    const store = SqliteStore.open(':memory:');
+    for (const a of [anna, ben]) {
+      await store.createAgent({ ...a, email: `${a.id}@x.test`, role: 'agent', passwordHash: 'x', createdAt: 0 });
+    }
+    const bus = new DomainEventBus();
+    created = [];
+    bus.on('messageCreated', (m) => created.push(m));
+    now = 1_000;
+    service = new ConversationService(store, bus, { now: () => now++ });
+  });
+
+  it('starts a conversation with the first visitor message and dedupes a retried send', async () => {
+    const first = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hello', locale: 'en' });
+    const retry = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hello', locale: 'en' });
+    expect(first.created).toBe(true);
+    expect(retry.created).toBe(false);
+    expect(retry.message.id).toBe(first.message.id);
+    expect(first.conversation.status).toBe('bot');
+    expect(created.map((m) => m.text)).toEqual(['hello']);
+  });
+
+  it('queues, assigns and closes with a system line for each step', async () => {
+    const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    await service.requestHuman(conversation.id);
+    expect((await service.toVisitorView(await service.getConversation(conversation.id))).queuePosition).toBe(1);
+    const assigned = await service.claim(conversation.id, anna);
+    expect(assigned.assignedAgentId).toBe(anna.id);
+    expect((await service.toVisitorView(assigned)).agentName).toBe('Anna');
+    await service.close(conversation.id, 'agent');
+    expect(created.map((m) => m.event?.type ?? m.text)).toEqual(['hi', 'queued', 'assigned', 'closed']);
+    expect(created.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('lets only one of two agents claim a conversation', async () => {
+    const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    await service.requestHuman(conversation.id);
+    const results = await Promise.allSettled([service.claim(conversation.id, anna), service.claim(conversation.id, ben)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(ChatError);
+    expect((rejected.reason as ChatError).code).toBe('conflict');
+  });
+
+  it('refuses agent replies until the agent has claimed the conversation', async () => {
+    const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    await expect(
+      service.postAgentMessage(anna, { conversationId: conversation.id, clientId: 'agent-msg-1', text: 'hello' }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+    await service.claim(conversation.id, anna);
+    const reply = await service.postAgentMessage(anna, { conversationId: conversation.id, clientId: 'agent-msg-1', text: 'hello' });
+    expect(reply).toMatchObject({ author: 'agent', authorName: 'Anna', text: 'hello' });
+    await expect(
+      service.postAgentMessage(ben, { conversationId: conversation.id, clientId: 'agent-msg-2', text: 'me too' }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+  });
+
+  it('starts a new conversation after the last one closed, and resumes from a seq', async () => {
+    const first = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'one', locale: 'en' });
+    await service.close(first.conversation.id, 'agent');
+    const second = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0002', text: 'two', locale: 'en' });
+    expect(second.conversation.id).not.toBe(first.conversation.id);
+    const resumed = await service.resumeVisitor('visitor-aaaa', { afterSeq: 0 });
+    expect(resumed.conversation?.id).toBe(second.conversation.id);
+    expect(resumed.messages.map((m) => m.text)).toEqual(['two']);
+    // A client still on the old conversation gets the new one from the start.
+    const stale = await service.resumeVisitor('visitor-aaaa', { afterSeq: 5, conversationId: first.conversation.id });
+    expect(stale.messages.map((m) => m.text)).toEqual(['two']);
+  });
+
+  it('keeps internal notes away from the visitor history', async () => {
+    const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    await service.addNote(conversation, 'VIP customer');
+    expect((await service.resumeVisitor('visitor-aaaa', { afterSeq: 0 })).messages.map((m) => m.text)).toEqual(['hi']);
+    expect((await service.history(conversation.id)).map((m) => m.text)).toEqual(['hi', 'VIP customer']);
+  });
+});

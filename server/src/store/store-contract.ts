@@ -1,0 +1,124 @@
+/**
+ * The behaviour every Store implementation must have. Each implementation's test file calls
+ * `describeStoreContract` with a factory, so SQLite and (later) Redis are held to the same rules.
+ */
+import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import type { ConversationRecord, Store } from './types.js';
+
+export function conversationFixture(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+  return {
+    id: overrides.id ?? `c-${Math.random().toString(36).slice(2)}`,
+    visitorId: 'visitor-1',
+    status: 'bot',
+    assignedAgentId: null,
+    locale: 'en',
+    context: { pageUrl: 'https://shop.example/cart' },
+    lastSeq: 0,
+    createdAt: 1000,
+    updatedAt: 1000,
+    queuedAt: null,
+    closedAt: null,
+    ...overrides,
+  };
+}
+
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`${name} (Store contract)`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await makeStore();
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1000 });
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('assigns consecutive seqs per conversation, starting at 1', async () => {
+      const a = conversationFixture({ id: 'a' });
+      const b = conversationFixture({ id: 'b' });
+      await store.createConversation(a);
+      await store.createConversation(b);
+      const seqs = [];
+      for (const [conv, text] of [[a, 'one'], [b, 'uno'], [a, 'two'], [a, 'three']] as const) {
+        const { message } = await store.appendMessage(conv.id, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text }, 2000);
+        seqs.push([conv.id, message.seq]);
+      }
+      expect(seqs).toEqual([['a', 1], ['b', 1], ['a', 2], ['a', 3]]);
+      expect((await store.getConversation('a'))?.lastSeq).toBe(3);
+    });
+
+    it('returns the stored message for a repeated sender + clientId instead of appending again', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      const draft = { senderId: 'visitor-1', author: 'visitor' as const, kind: 'text' as const, text: 'hi', clientId: 'client-0001' };
+      const first = await store.appendMessage('a', draft, 2000);
+      const again = await store.appendMessage('a', { ...draft, text: 'changed' }, 3000);
+      expect(first.created).toBe(true);
+      expect(again.created).toBe(false);
+      expect(again.message).toEqual(first.message);
+      expect(await store.listMessages('a', {})).toHaveLength(1);
+    });
+
+    it('keeps concurrent appends gap-free and unique', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${i}`, clientId: `client-${String(i).padStart(4, '0')}` }, 2000 + i),
+        ),
+      );
+      expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
+    it('lists messages after a seq, hiding notes unless asked', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'q' }, 1);
+      await store.appendMessage('a', { senderId: 'system', author: 'system', kind: 'note', text: 'internal' }, 2);
+      await store.appendMessage('a', { senderId: 'ai', author: 'ai', kind: 'text', text: 'answer', sources: [{ id: 'k1', title: 'Returns' }] }, 3);
+      const visible = await store.listMessages('a', { afterSeq: 0 });
+      expect(visible.map((m) => m.text)).toEqual(['q', 'answer']);
+      expect(visible[1]?.sources).toEqual([{ id: 'k1', title: 'Returns' }]);
+      const all = await store.listMessages('a', { afterSeq: 1, includeNotes: true });
+      expect(all.map((m) => m.seq)).toEqual([2, 3]);
+    });
+
+    it('transitions status only from the expected statuses (compare-and-set)', async () => {
+      await store.createConversation(conversationFixture({ id: 'a', status: 'queued', queuedAt: 5 }));
+      const [first, second] = await Promise.all([
+        store.transitionConversation('a', ['queued'], { status: 'assigned', assignedAgentId: 'agent-1' }),
+        store.transitionConversation('a', ['queued'], { status: 'assigned', assignedAgentId: 'agent-2' }),
+      ]);
+      expect([first, second].filter(Boolean)).toHaveLength(1);
+      const stored = await store.getConversation('a');
+      expect(stored?.status).toBe('assigned');
+      expect(stored?.assignedAgentId).toBe((first ?? second)?.assignedAgentId);
+    });
+
+    it('orders the queue by queuedAt', async () => {
+      await store.createConversation(conversationFixture({ id: 'late', status: 'queued', queuedAt: 300 }));
+      await store.createConversation(conversationFixture({ id: 'early', status: 'queued', queuedAt: 100 }));
+      await store.createConversation(conversationFixture({ id: 'bot' }));
+      expect(await store.queuePosition('early')).toBe(1);
+      expect(await store.queuePosition('late')).toBe(2);
+      expect(await store.queuePosition('bot')).toBeNull();
+    });
+
+    it('finds the latest conversation of a visitor and filters lists by status', async () => {
+      await store.createConversation(conversationFixture({ id: 'old', status: 'closed', createdAt: 1, updatedAt: 1 }));
+      await store.createConversation(conversationFixture({ id: 'new', createdAt: 2, updatedAt: 2 }));
+      expect((await store.findLatestConversation('visitor-1'))?.id).toBe('new');
+      expect((await store.listConversations({ statuses: ['closed'] })).map((c) => c.id)).toEqual(['old']);
+    });
+
+    it('stores agents, sessions and settings', async () => {
+      await store.createAgent({ id: 'ag', email: 'anna@example.com', name: 'Anna', role: 'agent', passwordHash: 'x', createdAt: 1 });
+      expect((await store.findAgentByEmail('ANNA@example.com'))?.id).toBe('ag');
+      expect(await store.countAgents()).toBe(1);
+      await store.createSession({ tokenHash: 'h', agentId: 'ag', createdAt: 1, expiresAt: 2 });
+      expect((await store.getSession('h'))?.agentId).toBe('ag');
+      await store.deleteSession('h');
+      expect(await store.getSession('h')).toBeNull();
+      expect(await store.setSettingIfAbsent('secret', 'first')).toBe('first');
+      expect(await store.setSettingIfAbsent('secret', 'second')).toBe('first');
+    });
+  });
+}
