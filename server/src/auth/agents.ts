@@ -54,9 +54,23 @@ export async function ensureFirstAdmin(
     }
     return { kind: 'configured', email: configured.email };
   }
+  const demo = await demoAdminStillValid(store);
+  if (demo) return demo;
   if ((await store.countAgents()) > 0) return { kind: 'existing' };
   const password = randomBytes(9).toString('base64url');
-  const email = 'admin@example.com';
-  await createAgent(store, { email, password, name: 'Demo Admin', role: 'admin' });
-  return { kind: 'demo', email, password };
+  await createAgent(store, { email: DEMO_ADMIN_EMAIL, password, name: 'Demo Admin', role: 'admin' });
+  // Kept so the demo login can be printed at every start (a demo only; a configured admin's
+  // password is never stored in clear). Once the password is changed it is no longer shown.
+  await store.setSettingIfAbsent(DEMO_PASSWORD_SETTING, password);
+  return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password };
+}
+
+const DEMO_ADMIN_EMAIL = 'admin@example.com';
+const DEMO_PASSWORD_SETTING = 'demo_admin_password';
+
+async function demoAdminStillValid(store: Store): Promise<FirstAdmin | null> {
+  const password = await store.getSetting(DEMO_PASSWORD_SETTING);
+  const agent = password ? await store.findAgentByEmail(DEMO_ADMIN_EMAIL) : null;
+  if (!password || !agent || !(await verifyPassword(password, agent.passwordHash))) return null;
+  return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password };
 }

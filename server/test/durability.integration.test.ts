@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@support-chat/shared';
+import { connected, data, nextEvent, startTestServer, type TestServer } from './harness.js';
+
+describe('reconnects and retries lose nothing and double nothing', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('resumes with the same token after a drop and gets exactly what it missed', async () => {
+    const agent = t.agent(await t.loginAgent('Anna'));
+    const visitor = t.visitor();
+    await Promise.all([connected(agent), connected(visitor)]);
+    const { token } = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    data(await agent.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    const seen = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 })).messages;
+    const lastSeen = seen.at(-1)!.seq;
+
+    visitor.disconnect();
+    for (const text of ['Are you there?', 'Here is the answer.']) {
+      data(await agent.emitWithAck('message:send', { conversationId: conversation.id, clientId: `agent-${text.length}-xyz`, text }));
+    }
+
+    const again = t.visitor(token);
+    await connected(again);
+    const resumed = data(await again.emitWithAck('conversation:resume', { afterSeq: lastSeen, conversationId: conversation.id }));
+    expect(resumed.conversation?.id).toBe(conversation.id);
+    expect(resumed.messages.map((m) => m.text)).toEqual(['Are you there?', 'Here is the answer.']);
+    expect(resumed.messages.map((m) => m.seq)).toEqual([lastSeen + 1, lastSeen + 2]);
+  });
+
+  it('stores a message resent after a lost ack once, and answers it once', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const { token } = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const first = data(await visitor.emitWithAck('message:send', { clientId: 'outbox-0001', text: 'How do I return an item?' }));
+    visitor.disconnect();
+
+    // The widget's outbox resends everything not acknowledged, from a new connection.
+    const again = t.visitor(token);
+    await connected(again);
+    const resent = data(await again.emitWithAck('message:send', { clientId: 'outbox-0001', text: 'How do I return an item?' }));
+    expect(resent.message.id).toBe(first.message.id);
+    await t.server.router.idle();
+
+    const { messages } = data(await again.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(messages.filter((m) => m.author === 'visitor')).toHaveLength(1);
+    expect(messages.filter((m) => m.author === 'ai')).toHaveLength(1);
+  });
+
+  it('delivers messages emitted while the connection is down once it is back', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const { token } = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    // Socket.IO buffers emits made while disconnected and sends them on reconnect.
+    const buffered = t.visitor(token);
+    buffered.io.opts.reconnection = true;
+    await connected(buffered);
+    buffered.io.engine.close();
+    const acks = ['first while offline', 'second while offline'].map((text, i) =>
+      buffered.timeout(8000).emitWithAck('message:send', { clientId: `offline-000${i}`, text }),
+    );
+    const results = await Promise.all(acks);
+    expect(results.every((r) => r.ok)).toBe(true);
+    await t.server.router.idle();
+    const { messages } = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(messages.filter((m: ChatMessage) => m.author === 'visitor').map((m) => m.text)).toEqual([
+      'first while offline',
+      'second while offline',
+    ]);
+  });
+});
+
+describe('bad input gets a clear error and the server stays up', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it.each([
+    ['a number for text', { clientId: 'client-0001', text: 5 }],
+    ['an empty text', { clientId: 'client-0001', text: '   ' }],
+    ['a too-long text', { clientId: 'client-0001', text: 'x'.repeat(4001) }],
+    ['a bad client id', { clientId: 'no spaces allowed', text: 'hi' }],
+    ['unknown fields', { clientId: 'client-0001', text: 'hi', admin: true }],
+    ['not an object', 'hello'],
+  ])('rejects %s with invalid_payload', async (_label, payload) => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const result = await (visitor as unknown as { emitWithAck: (e: string, p: unknown) => Promise<unknown> }).emitWithAck('message:send', payload);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    // …and the same socket still works.
+    expect(data(await visitor.emitWithAck('message:send', { clientId: 'client-0009', text: 'hello' })).message.text).toBe('hello');
+  });
+
+  it('survives commands without an ack callback and unknown events', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    (visitor as unknown as { emit: (e: string, p?: unknown) => void }).emit('message:send', { text: 'no ack' });
+    (visitor as unknown as { emit: (e: string, p?: unknown) => void }).emit('nonsense:event', { a: 1 });
+    expect(data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
+  });
+
+  it('rate-limits a visitor who floods messages', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const results = [];
+    for (let i = 0; i < 25; i++) {
+      results.push(await visitor.emitWithAck('message:send', { clientId: `flood-${String(i).padStart(4, '0')}`, text: `spam ${i}` }));
+    }
+    expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
+    expect(results.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('refuses agent sockets without a session and from foreign origins', async () => {
+    const anonymous = t.agent('sc_session=forged');
+    await expect(connected(anonymous)).rejects.toThrow('unauthorized');
+    const cookie = await t.loginAgent('Anna');
+    const { io } = await import('socket.io-client');
+    const foreign = io(`${t.url}/agent`, {
+      extraHeaders: { cookie, origin: 'https://evil.example' },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    await expect(connected(foreign)).rejects.toThrow('forbidden');
+    foreign.disconnect();
+  });
+
+  it('answers HTTP mistakes with a code and a message', async () => {
+    const post = (body: string) =>
+      fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const badJson = await post('{not json');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const wrong = await post(JSON.stringify({ email: 'nobody@example.com', password: 'whatever' }));
+    expect(wrong.status).toBe(401);
+    const huge = await post(JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(20_000) }));
+    expect(huge.status).toBe(413);
+    const me = await fetch(`${t.url}/api/auth/me`);
+    expect(me.status).toBe(401);
+    const missing = await fetch(`${t.url}/nope/nothing`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('slows down repeated failed logins', async () => {
+    const attempt = () =>
+      fetch(`${t.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'target@example.com', password: 'guess-guess' }),
+      });
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await attempt()).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+  });
+});

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentConversation, ChatMessage, VisitorConversation } from '@support-chat/shared';
+import { connected, data, nextEvent, startTestServer, type TestServer } from './harness.js';
+
+describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('answers from the knowledge base with a source, streaming first', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const session = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(session.conversation).toBeNull();
+    expect(session.token).toMatch(/^v1\./);
+
+    const tokens: string[] = [];
+    visitor.on('ai:token', (e) => tokens.push(e.delta));
+    const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
+    const sent = data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: 'How do I return an item?' }));
+    expect(sent.message).toMatchObject({ author: 'visitor', seq: 1, text: 'How do I return an item?' });
+
+    const reply = await answer;
+    expect(reply.provenance?.answered).toBe(true);
+    expect(reply.sources?.length).toBeGreaterThan(0);
+    expect(reply.sources?.[0]?.title.toLowerCase()).toContain('return');
+    expect(tokens.join('')).toBe(reply.text);
+    expect(reply.streamId).toBeTruthy();
+  });
+
+  it('answers a Chinese question in Chinese', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
+    data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: '怎么退货？' }));
+    const reply = await answer;
+    expect(reply.provenance?.answered).toBe(true);
+    expect(reply.text).toMatch(/\p{Script=Han}/u);
+    expect(reply.sources?.[0]?.title).toMatch(/退/);
+  });
+
+  it('hands off to a person: queue, claim, reply, typing both ways, close', async () => {
+    const agentCookie = await t.loginAgent('Anna');
+    const agent = t.agent(agentCookie);
+    await connected(agent);
+    const visitor = t.visitor();
+    await connected(visitor);
+
+    const aiAnswer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
+    data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: 'How long does shipping take?' }));
+    await aiAnswer;
+
+    const queuedForVisitor = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'queued');
+    const queuedForAgent = nextEvent<AgentConversation>(agent, 'conversation:updated', (c) => c.status === 'queued');
+    data(await visitor.emitWithAck('message:send', { clientId: 'client-0002', text: 'I want to talk to a person' }));
+    expect((await queuedForVisitor).queuePosition).toBe(1);
+    const queued = await queuedForAgent;
+
+    const inbox = data(await agent.emitWithAck('inbox:list', {}));
+    expect(inbox.conversations.map((c) => c.id)).toContain(queued.id);
+
+    const watched = data(await agent.emitWithAck('conversation:watch', { conversationId: queued.id }));
+    expect(watched.messages.map((m) => m.author)).toEqual(['visitor', 'ai', 'visitor', 'system']);
+
+    const assignedForVisitor = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'assigned');
+    const claimed = data(await agent.emitWithAck('conversation:claim', { conversationId: queued.id }));
+    expect(claimed.conversation.assignedAgentName).toBe('Anna');
+    expect((await assignedForVisitor).agentName).toBe('Anna');
+
+    const visitorTyping = nextEvent<{ typing: boolean }>(agent, 'typing:changed', (e) => e.typing);
+    visitor.emit('typing:set', { typing: true });
+    await visitorTyping;
+    const agentTyping = nextEvent<{ name?: string; typing: boolean }>(visitor, 'typing:changed', (e) => e.typing);
+    agent.emit('typing:set', { conversationId: queued.id, typing: true });
+    expect((await agentTyping).name).toBe('Anna');
+
+    const agentReply = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'agent');
+    data(await agent.emitWithAck('message:send', { conversationId: queued.id, clientId: 'agent-0001', text: 'Hi, Anna here.' }));
+    expect(await agentReply).toMatchObject({ text: 'Hi, Anna here.', authorName: 'Anna' });
+
+    // While a person handles it the AI stays silent.
+    const agentSees = nextEvent<ChatMessage>(agent, 'message:created', (m) => m.author === 'visitor');
+    data(await visitor.emitWithAck('message:send', { clientId: 'client-0003', text: 'How do I return an item?' }));
+    await agentSees;
+    await t.server.router.idle();
+    const history = data(await agent.emitWithAck('conversation:watch', { conversationId: queued.id }));
+    expect(history.messages.at(-1)?.author).toBe('visitor');
+    expect(history.messages.filter((m) => m.author === 'ai')).toHaveLength(1);
+
+    const closed = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'closed');
+    data(await agent.emitWithAck('conversation:close', { conversationId: queued.id }));
+    await closed;
+  });
+
+  it('lets the visitor ask for a person before asking anything, and tells each their place', async () => {
+    const first = t.visitor();
+    const second = t.visitor();
+    await Promise.all([connected(first), connected(second)]);
+    const a = data(await first.emitWithAck('handoff:request', {}));
+    const b = data(await second.emitWithAck('handoff:request', {}));
+    expect([a.conversation.queuePosition, b.conversation.queuePosition]).toEqual([1, 2]);
+
+    const moved = nextEvent<VisitorConversation>(second, 'conversation:updated', (c) => c.queuePosition === 1);
+    const cookie = await t.loginAgent('Ben');
+    const agent = t.agent(cookie);
+    await connected(agent);
+    data(await agent.emitWithAck('conversation:claim', { conversationId: a.conversation.id }));
+    expect((await moved).status).toBe('queued');
+  });
+
+  it('keeps a visitor to their own conversation and agents to what they claimed', async () => {
+    const anna = t.agent(await t.loginAgent('Anna'));
+    const ben = t.agent(await t.loginAgent('Ben'));
+    const visitor = t.visitor();
+    await Promise.all([connected(anna), connected(ben), connected(visitor)]);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    data(await anna.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+
+    const stolen = await ben.emitWithAck('conversation:claim', { conversationId: conversation.id });
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const reply = await ben.emitWithAck('message:send', { conversationId: conversation.id, clientId: 'agent-0001', text: 'hi' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+
+    // Another visitor (another token) sees nothing of it.
+    const stranger = t.visitor();
+    await connected(stranger);
+    const session = data(await stranger.emitWithAck('conversation:resume', { afterSeq: 0, conversationId: conversation.id }));
+    expect(session.conversation).toBeNull();
+    expect(session.messages).toEqual([]);
+  });
+});

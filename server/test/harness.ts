@@ -1,0 +1,137 @@
+/**
+ * A real server on a random port with real Socket.IO clients, for integration tests. Uses the
+ * real offline responder over the demo knowledge base unless a test passes its own responder.
+ */
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AckResult,
+  AgentClientEvents,
+  AgentServerEvents,
+  VisitorClientEvents,
+  VisitorServerEvents,
+} from '@support-chat/shared';
+import { SESSION_COOKIE } from '@support-chat/shared';
+import { createServer, type SupportChatServer } from '../src/app.js';
+import { createOfflineResponder } from '../src/ai/offline-responder.js';
+import type { Responder } from '../src/ai/types.js';
+import { createAgent } from '../src/auth/agents.js';
+import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
+import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
+import { createLogger } from '../src/logger.js';
+import type { RateLimits } from '../src/realtime/rate-limits.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import type { Store } from '../src/store/types.js';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const DEMO_KNOWLEDGE_DIR = path.join(REPO_ROOT, 'examples', 'knowledge');
+
+export type VisitorClient = Socket<VisitorServerEvents, VisitorClientEvents>;
+export type AgentClient = Socket<AgentServerEvents, AgentClientEvents>;
+
+export async function demoOfflineResponder(): Promise<Responder> {
+  const { entries } = await loadKnowledgeDir(DEMO_KNOWLEDGE_DIR);
+  return createOfflineResponder({ retriever: createKnowledgeIndex(entries) });
+}
+
+export interface TestServer {
+  url: string;
+  server: SupportChatServer;
+  store: Store;
+  /** Creates an agent and logs in over HTTP; returns the session cookie header. */
+  loginAgent(name: string, role?: 'admin' | 'agent'): Promise<string>;
+  visitor(token?: string): VisitorClient;
+  agent(cookie: string): AgentClient;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: { responder?: Responder; store?: Store; limits?: RateLimits } = {},
+): Promise<TestServer> {
+  const store = options.store ?? SqliteStore.open(':memory:');
+  const server = await createServer({
+    config: {
+      allowedOrigins: '*',
+      widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
+      demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
+      secret: 'test-secret-'.padEnd(40, 'x'),
+      trustProxy: false,
+    },
+    store,
+    responder: options.responder ?? (await demoOfflineResponder()),
+    logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    limits: options.limits,
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  const sockets: Socket[] = [];
+
+  const track = <S extends Socket>(socket: S): S => {
+    sockets.push(socket);
+    return socket;
+  };
+
+  return {
+    url,
+    server,
+    store,
+    async loginAgent(name, role = 'agent') {
+      const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      await createAgent(store, { email, password: 'password-123', name, role });
+      const response = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'password-123' }),
+      });
+      if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
+      const cookie = response.headers.get('set-cookie')?.split(';')[0];
+      if (!cookie?.startsWith(`${SESSION_COOKIE}=`)) throw new Error('no session cookie');
+      return cookie;
+    },
+    visitor: (token) =>
+      track(io(`${url}/visitor`, { auth: token ? { token } : {}, transports: ['websocket'], forceNew: true, reconnection: false })),
+    agent: (cookie) =>
+      track(io(`${url}/agent`, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false })),
+    async close() {
+      for (const socket of sockets) socket.disconnect();
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/** Resolves with the next event (matching `predicate`) or rejects after `timeoutMs`. */
+export function nextEvent<T>(
+  socket: Socket,
+  event: string,
+  predicate: (payload: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, timeoutMs);
+    const listener = (payload: T) => {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(payload);
+    };
+    socket.on(event, listener);
+  });
+}
+
+/** Unwraps a successful ack or throws with the error code, for readable tests. */
+export function data<T>(result: AckResult<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+export function connected(socket: Socket): Promise<void> {
+  if (socket.connected) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+}
