@@ -1,0 +1,45 @@
+import { css } from 'lit';
+
+export const conversationViewStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    height: 100%;
+    background: var(--support-console-bg);
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    padding: 10px 16px;
+    background: var(--support-console-surface);
+    border-bottom: 1px solid var(--support-console-border);
+    min-height: 56px;
+  }
+  .title {
+    flex: 1;
+    min-width: 0;
+  }
+  h2 {
+    margin: 0;
+    font-size: 16px;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .sub {
+    font-size: 12.5px;
+    color: var(--support-console-muted);
+    display: flex;
+    gap: 8px;
+    align-items: center;
+  }
+  .actions {
+    display: flex;
+    gap: 8px;
+  }
+  support-console-transcript {
+    flex: 1;
+  }
+`;

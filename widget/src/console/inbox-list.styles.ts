@@ -1,0 +1,120 @@
+import { css } from 'lit';
+
+export const inboxListStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    height: 100%;
+    background: var(--support-console-surface);
+  }
+  [role='tablist'] {
+    display: grid;
+    grid-template-columns: repeat(5, 1fr);
+    border-bottom: 1px solid var(--support-console-border);
+    padding: 6px 6px 0;
+    gap: 2px;
+  }
+  [role='tab'] {
+    border: 0;
+    background: none;
+    padding: 6px 2px 8px;
+    border-bottom: 3px solid transparent;
+    display: grid;
+    justify-items: center;
+    gap: 1px;
+    color: var(--support-console-muted);
+    border-radius: 6px 6px 0 0;
+  }
+  [role='tab']:hover {
+    background: var(--support-console-surface-2);
+  }
+  [role='tab'][aria-selected='true'] {
+    color: var(--support-console-text);
+    border-bottom-color: var(--support-console-accent);
+  }
+  .count {
+    font-size: 18px;
+    font-weight: 650;
+    line-height: 1.1;
+    font-variant-numeric: tabular-nums;
+  }
+  .count.alert {
+    color: var(--support-console-warn);
+  }
+  .tab-label {
+    font-size: 11.5px;
+    white-space: nowrap;
+  }
+  [role='tabpanel'] {
+    flex: 1;
+    overflow-y: auto;
+    min-height: 0;
+  }
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  li + li {
+    border-top: 1px solid var(--support-console-border);
+  }
+  .row {
+    width: 100%;
+    text-align: left;
+    border: 0;
+    background: none;
+    padding: 10px 14px 11px 16px;
+    display: grid;
+    grid-template-columns: 1fr auto;
+    gap: 2px 8px;
+    position: relative;
+  }
+  .row:hover {
+    background: var(--support-console-surface-2);
+  }
+  .row[aria-current='true'] {
+    background: var(--support-console-accent-soft);
+    box-shadow: inset 3px 0 0 var(--support-console-accent);
+  }
+  .row:focus-visible {
+    outline-offset: -2px;
+  }
+  .who {
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .when {
+    color: var(--support-console-muted);
+    font-size: 12px;
+    white-space: nowrap;
+    font-variant-numeric: tabular-nums;
+  }
+  .when.waiting {
+    color: var(--support-console-warn);
+    font-weight: 600;
+  }
+  .preview {
+    color: var(--support-console-muted);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-size: 13px;
+  }
+  .unread-dot {
+    position: absolute;
+    left: 6px;
+    top: 16px;
+    width: 7px;
+    height: 7px;
+    border-radius: 50%;
+    background: var(--support-console-warn);
+  }
+  .empty {
+    padding: 28px 16px;
+    color: var(--support-console-muted);
+    text-align: center;
+  }
+`;

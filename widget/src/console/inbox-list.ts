@@ -1,0 +1,127 @@
+import { LitElement, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { AgentConversation } from '@support-chat/shared';
+import { fire } from './events.js';
+import { SECTION_KEYS, queuedSince, type InboxSections, type SectionKey } from './inbox-state.js';
+import { STATUS_LABELS, duration, lastMessagePreview, relativeTime, visitorLabel } from './format.js';
+import { base } from './theme.styles.js';
+import { inboxListStyles } from './inbox-list.styles.js';
+
+const TAB_LABELS: Record<SectionKey, string> = {
+  queued: 'Queued',
+  mine: 'Mine',
+  bot: 'AI-handled',
+  team: 'Team',
+  closed: 'Closed',
+};
+
+const EMPTY: Record<SectionKey, string> = {
+  queued: 'Nobody is waiting. Nice.',
+  mine: 'No conversations assigned to you.',
+  bot: 'The AI is not talking to anyone right now.',
+  team: 'No colleague has an open conversation.',
+  closed: 'No recently closed conversations.',
+};
+
+/**
+ * The inbox: one tab per section with a live count, and the selected tab's conversations.
+ *
+ * @fires support-console-tab - `{ tab }` when the agent picks a tab.
+ * @fires support-console-select - `{ conversationId }` when the agent opens a conversation.
+ */
+export class SupportConsoleInbox extends LitElement {
+  static override styles = [base, inboxListStyles];
+  static override properties = {
+    sections: { attribute: false },
+    tab: { type: String },
+    selectedId: { attribute: false },
+    unread: { attribute: false },
+    now: { type: Number },
+  };
+
+  declare sections: InboxSections;
+  declare tab: SectionKey;
+  declare selectedId: string | null;
+  declare unread: ReadonlySet<string>;
+  declare now: number;
+
+  constructor() {
+    super();
+    this.sections = { queued: [], mine: [], bot: [], team: [], closed: [] };
+    this.tab = 'queued';
+    this.selectedId = null;
+    this.unread = new Set();
+    this.now = Date.now();
+  }
+
+  override render() {
+    const rows = this.sections[this.tab];
+    return html`
+      <div role="tablist" aria-label="Inbox sections" @keydown=${this.onTabKey}>
+        ${SECTION_KEYS.map((key) => this.renderTab(key))}
+      </div>
+      <div role="tabpanel" id="panel" aria-labelledby=${`tab-${this.tab}`} tabindex="-1">
+        ${rows.length === 0
+          ? html`<p class="empty">${EMPTY[this.tab]}</p>`
+          : html`<ul>${repeat(rows, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`}
+      </div>
+    `;
+  }
+
+  private renderTab(key: SectionKey) {
+    const selected = key === this.tab;
+    const count = this.sections[key].length;
+    const alert = key === 'queued' && count > 0;
+    return html`<button
+      role="tab"
+      id=${`tab-${key}`}
+      aria-selected=${selected ? 'true' : 'false'}
+      aria-controls="panel"
+      tabindex=${selected ? 0 : -1}
+      @click=${() => fire(this, 'support-console-tab', { tab: key })}
+    >
+      <span class="count ${alert ? 'alert' : ''}">${count}</span>
+      <span class="tab-label">${TAB_LABELS[key]}</span>
+    </button>`;
+  }
+
+  private renderRow(c: AgentConversation) {
+    const unread = this.unread.has(c.id);
+    const waiting = c.status === 'queued';
+    const since = waiting ? queuedSince(c) : (c.lastMessage?.createdAt ?? c.updatedAt);
+    const detail =
+      c.status === 'assigned' && c.assignedAgentName ? `${STATUS_LABELS.assigned} to ${c.assignedAgentName}` : STATUS_LABELS[c.status];
+    return html`<button
+      class="row"
+      aria-current=${c.id === this.selectedId ? 'true' : 'false'}
+      @click=${() => fire(this, 'support-console-select', { conversationId: c.id })}
+    >
+      ${unread ? html`<span class="unread-dot" aria-hidden="true"></span>` : nothing}
+      <span class="who">${visitorLabel(c)}${unread ? html`<span class="sr-only"> (new)</span>` : nothing}</span>
+      <span class="when ${waiting ? 'waiting' : ''}">
+        ${waiting ? html`<span class="sr-only">waiting </span>${duration(this.now - since)}` : relativeTime(since, this.now)}
+      </span>
+      <span class="preview">${lastMessagePreview(c)}</span>
+      <span class="badge ${c.status}" title=${detail}>${waiting && c.queuePosition ? `#${c.queuePosition}` : STATUS_LABELS[c.status]}</span>
+    </button>`;
+  }
+
+  /** Arrow keys move between tabs (the WAI-ARIA tabs pattern); the tab follows focus. */
+  private onTabKey(event: KeyboardEvent): void {
+    const index = SECTION_KEYS.indexOf(this.tab);
+    const last = SECTION_KEYS.length - 1;
+    const next =
+      event.key === 'ArrowRight' ? (index + 1) % SECTION_KEYS.length
+      : event.key === 'ArrowLeft' ? (index + last) % SECTION_KEYS.length
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : -1;
+    if (next < 0) return;
+    event.preventDefault();
+    const tab = SECTION_KEYS[next]!;
+    fire(this, 'support-console-tab', { tab });
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLButtonElement>(`#tab-${tab}`)?.focus(),
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { AgentProfile } from '@support-chat/shared';
+import { messageStyles, renderTyping } from '../internal/message-view.js';
+import { fire } from './events.js';
+import { renderItem, renderPending, renderStream } from './message-item.js';
+import type { TranscriptState, TypingPerson } from './transcript-state.js';
+import { base } from './theme.styles.js';
+import { transcriptStyles } from './transcript-view.styles.js';
+
+/**
+ * The open conversation's messages (a `role="log"`), answers still streaming, replies not yet
+ * acknowledged, and who is typing. Keeps to the bottom while the agent is at the bottom.
+ *
+ * @fires support-console-retry - `{ clientId }` to re-send a failed reply.
+ * @fires support-console-discard - `{ clientId }` to drop a failed reply.
+ */
+export class SupportConsoleTranscript extends LitElement {
+  static override styles = [base, messageStyles, transcriptStyles];
+  static override properties = {
+    transcript: { attribute: false },
+    agent: { attribute: false },
+  };
+
+  declare transcript: TranscriptState | null;
+  declare agent: AgentProfile;
+  /** Whether the log was scrolled to the end before this update. */
+  private stickToEnd = true;
+
+  constructor() {
+    super();
+    this.transcript = null;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    const log = this.log;
+    const switched = changed.get('transcript')?.conversationId !== this.transcript?.conversationId;
+    this.stickToEnd = switched || !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  }
+
+  override updated(): void {
+    if (this.stickToEnd && this.log) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private get log(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.log');
+  }
+
+  override render() {
+    const t = this.transcript;
+    if (!t) return nothing;
+    const empty = t.loaded && t.messages.length + t.streams.length + t.pending.length === 0;
+    return html`
+      <div class="log" role="log" aria-label="Transcript" tabindex="0">
+        ${t.loaded ? nothing : html`<p class="loading">Loading conversation…</p>`}
+        ${empty ? html`<p class="empty">No messages yet.</p>` : nothing}
+        <ol>
+          ${repeat(t.messages, (m) => m.id, (m) => renderItem(m))}
+          ${repeat(t.streams, (s) => s.streamId, (s) => renderStream(s))}
+          ${repeat(
+            t.pending,
+            (p) => p.clientId,
+            (p) =>
+              renderPending(
+                p,
+                this.agent,
+                () => fire(this, 'support-console-retry', { clientId: p.clientId }),
+                () => fire(this, 'support-console-discard', { clientId: p.clientId }),
+              ),
+          )}
+        </ol>
+      </div>
+      <div class="status">${t.typing.length ? this.renderTypingLine(t.typing) : nothing}</div>
+    `;
+  }
+
+  private renderTypingLine(people: readonly TypingPerson[]) {
+    const names = people.map((p) => (p.author === 'visitor' ? 'The visitor' : (p.name ?? 'A colleague')));
+    const label = `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
+    return html`${renderTyping(label)}<span class="who-types" aria-hidden="true">${label}</span>`;
+  }
+}

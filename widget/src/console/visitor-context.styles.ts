@@ -1,0 +1,45 @@
+import { css } from 'lit';
+
+export const visitorContextStyles = css`
+  :host {
+    display: block;
+    padding: 16px;
+    overflow-y: auto;
+    background: var(--support-console-surface);
+  }
+  h2 {
+    font-size: 13px;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--support-console-muted);
+    margin: 0 0 10px;
+  }
+  h2:not(:first-child) {
+    margin-top: 20px;
+  }
+  dl {
+    margin: 0;
+    display: grid;
+    gap: 8px;
+  }
+  dt {
+    font-size: 12px;
+    color: var(--support-console-muted);
+  }
+  dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  a {
+    color: var(--support-console-accent);
+  }
+  .raw {
+    display: block;
+    font-size: 11px;
+    color: var(--support-console-muted);
+    margin-top: 2px;
+  }
+  .none {
+    color: var(--support-console-muted);
+  }
+`;
