@@ -1,0 +1,464 @@
+/**
+ * The visitor's side of the wire, with no DOM: owns the socket, resumes by seq after every
+ * (re)connect, and keeps the outbox, so that every message the visitor writes reaches the server
+ * exactly once — across reconnects and page reloads — and is shown once.
+ *
+ * Elements render its public fields and call `onChange` → `requestUpdate()`. Unit-tested in
+ * node against a real Socket.IO server (connection.test.ts).
+ */
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import {
+  ACK_TIMEOUT_MS,
+  LIMITS,
+  NAMESPACES,
+  type AckResult,
+  type ChatMessage,
+  type ErrorCode,
+  type VisitorClientEvents,
+  type VisitorContext,
+  type VisitorConversation,
+  type VisitorServerEvents,
+} from '@support-chat/shared';
+import { MessageStore } from './message-store.js';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
+
+/** A visitor message the server has not acknowledged yet. */
+export interface OutboxItem {
+  clientId: string;
+  text: string;
+  createdAt: number;
+  /**
+   * Why the last attempt failed (the visitor sees "Not sent" and a retry button). `unavailable`
+   * (no ack in time) is retried by itself after the next reconnect and survives a reload; any
+   * other code is the server's refusal, which only the visitor's retry sends again.
+   */
+  error?: ErrorCode;
+}
+
+/** An AI answer being streamed; replaced by the stored message carrying the same `streamId`. */
+export interface StreamingAnswer {
+  streamId: string;
+  conversationId: string;
+  text: string;
+}
+
+export interface ConnectionOptions {
+  /** Absolute URL of the support-chat server (a path prefix is honoured). */
+  server: string;
+  /** `localStorage` in the browser; anything with the same interface in tests. */
+  storage: Storage;
+  /** The page, language etc. sent with every resume (read each time). */
+  context?: () => VisitorContext;
+  ackTimeoutMs?: number;
+  /** Passed to `io()` (tests shorten the reconnection delays). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+type Command = 'conversation:resume' | 'message:send' | 'handoff:request';
+type AckData<E extends Command> =
+  Parameters<VisitorClientEvents[E]>[1] extends (r: AckResult<infer T>) => void ? T : never;
+
+/** 32 hex characters; `getRandomValues` also works on plain-http pages, unlike `randomUUID`. */
+export function newClientId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Keys are namespaced per server origin, so two deployments on one site never mix. */
+export function storageKeys(server: string) {
+  const prefix = `support-chat:${new URL(server).origin}:`;
+  return { token: prefix + 'token', outbox: prefix + 'outbox', read: prefix + 'read' };
+}
+
+// Storage can throw (disabled cookies, sandboxed frames, quota): the chat then works for this
+// page only, which is the best that can be done.
+function load(storage: Storage, key: string): string | null {
+  try {
+    return storage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function save(storage: Storage, key: string, value: string | null): void {
+  try {
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, value);
+  } catch (err) {
+    console.warn('support-chat: could not write to storage', err);
+  }
+}
+
+/** True when an earlier visit left a session behind: such a visitor reconnects on page load. */
+export function hasStoredSession(storage: Storage, server: string): boolean {
+  const keys = storageKeys(server);
+  return !!(load(storage, keys.token) || load(storage, keys.outbox));
+}
+
+function loadOutbox(raw: string | null): OutboxItem[] {
+  try {
+    const items: unknown = JSON.parse(raw ?? '[]');
+    return Array.isArray(items)
+      ? items.filter((i): i is OutboxItem => typeof i?.clientId === 'string' && typeof i.text === 'string')
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Sends `typing: true` at most every `everyMs` while typing, `false` on stop or after `idleMs`. */
+export class TypingThrottle {
+  private on = false;
+  private sentAt = 0;
+  private idle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly emit: (typing: boolean) => void,
+    private readonly everyMs = 2000,
+    private readonly idleMs = 3000,
+  ) {}
+
+  set(typing: boolean): void {
+    clearTimeout(this.idle);
+    if (typing) {
+      const now = Date.now();
+      if (!this.on || now - this.sentAt >= this.everyMs) {
+        this.on = true;
+        this.sentAt = now;
+        this.emit(true);
+      }
+      this.idle = setTimeout(() => this.set(false), this.idleMs);
+    } else if (this.on) {
+      this.on = false;
+      this.emit(false);
+    }
+  }
+}
+
+export class VisitorConnection {
+  status: ConnectionStatus = 'idle';
+  visitorId: string | null = null;
+  conversation: VisitorConversation | null = null;
+  readonly store = new MessageStore();
+  /** In the order written; persisted (minus refused ones) until acknowledged. */
+  outbox: OutboxItem[];
+  streams: StreamingAnswer[] = [];
+  /** The AI is working on an answer that has not started streaming. */
+  aiThinking = false;
+  /** Name of the agent typing right now ('' when unnamed), or null. */
+  agentTyping: string | null = null;
+  /** The last refusal, for a notice in the visitor's language; cleared by the next success. */
+  lastError: ErrorCode | null = null;
+  /** Called after every change; `added` lists messages that are new to this page, not history. */
+  onChange: (added: ChatMessage[]) => void = () => {};
+
+  private socket: VisitorSocket | null = null;
+  private ready = false;
+  private flushing = false;
+  private historyLoaded = false;
+  private resumeFailures = 0;
+  private token: string | null;
+  private readMark: string;
+  private attributes: Record<string, string> | undefined;
+  private readonly staleStreams = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly keys: ReturnType<typeof storageKeys>;
+  private readonly typing = new TypingThrottle((typing) => {
+    if (this.ready) this.socket?.emit('typing:set', { typing });
+  });
+
+  /** Reads storage, writes nothing and opens nothing until `start()` or `send()`. */
+  constructor(private readonly opts: ConnectionOptions) {
+    this.keys = storageKeys(opts.server);
+    this.token = load(opts.storage, this.keys.token);
+    this.outbox = loadOutbox(load(opts.storage, this.keys.outbox));
+    this.readMark = load(opts.storage, this.keys.read) ?? '';
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.store.list;
+  }
+
+  /** AI and agent messages of the current conversation the visitor has not seen. */
+  get unread(): number {
+    const id = this.conversation?.id;
+    const [readId, readSeq] = this.readMark.split(' ');
+    return this.store.list.filter(
+      (m) =>
+        m.conversationId === id &&
+        m.kind === 'text' &&
+        (m.author === 'ai' || m.author === 'agent') &&
+        (readId !== id || m.seq > Number(readSeq)),
+    ).length;
+  }
+
+  start(): void {
+    if (this.socket) return;
+    this.status = 'connecting';
+    const url = new URL(this.opts.server);
+    const socket: VisitorSocket = io(url.origin + NAMESPACES.visitor, {
+      path: url.pathname.replace(/\/$/, '') + '/socket.io',
+      auth: (cb) => cb(this.token ? { token: this.token } : {}),
+      transports: ['websocket', 'polling'],
+      // Each connection owns its manager: two instances on one page must not share a socket.
+      forceNew: true,
+      ...this.opts.socketOptions,
+    });
+    this.socket = socket;
+
+    socket.on('connect', () => void this.resume());
+    socket.on('disconnect', (reason) => {
+      this.ready = false;
+      this.status = 'reconnecting';
+      // Tokens sent while we were away are lost: show "writing…" until the stored answer comes.
+      for (const s of this.streams) this.staleStreams.add(s.streamId);
+      if (this.streams.length) this.thinking(true);
+      this.streams = [];
+      if (reason === 'io server disconnect') this.later('reconnect', 5000, () => socket.connect());
+      this.changed();
+    });
+    socket.on('connect_error', (err) => {
+      if (socket.active) return; // a transport error: the manager retries by itself
+      // A middleware refused the handshake. A stale token is dropped so a new one is issued.
+      const data = (err as Error & { data?: { code?: string } }).data;
+      if (this.token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
+        this.forgetToken();
+        socket.connect();
+      } else {
+        this.later('reconnect', 5000, () => socket.connect());
+      }
+    });
+    socket.on('message:created', (m) => this.receive([m], true));
+    socket.on('conversation:updated', (c) => {
+      this.setConversation(c);
+      this.changed();
+    });
+    socket.on('ai:token', (e) => {
+      if (this.staleStreams.has(e.streamId) || this.store.list.some((m) => m.streamId === e.streamId)) return;
+      let s = this.streams.find((x) => x.streamId === e.streamId);
+      if (!s) this.streams.push((s = { streamId: e.streamId, conversationId: e.conversationId, text: '' }));
+      s.text += e.delta;
+      this.thinking(false);
+      this.changed();
+    });
+    socket.on('ai:stream-aborted', (e) => {
+      this.streams = this.streams.filter((s) => s.streamId !== e.streamId);
+      this.thinking(false);
+      this.changed();
+    });
+    socket.on('typing:changed', (e) => {
+      if (e.author === 'ai') this.thinking(e.typing);
+      if (e.author !== 'agent') return this.changed();
+      this.agentTyping = e.typing ? (e.name ?? '') : null;
+      // The "stopped" event can be lost with a connection; don't show a typist forever.
+      if (e.typing) this.later('typing', 15_000, () => ((this.agentTyping = null), this.changed()));
+      this.changed();
+    });
+  }
+
+  stop(): void {
+    this.socket?.disconnect();
+    this.socket?.removeAllListeners();
+    this.socket = null;
+    this.ready = false;
+    this.status = 'idle';
+    this.typing.set(false);
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Queues a visitor message (persisted until acked) and sends it when online. */
+  send(text: string): boolean {
+    const trimmed = text.trim();
+    if (!trimmed || trimmed.length > LIMITS.messageChars) return false;
+    this.outbox.push({ clientId: newClientId(), text: trimmed, createdAt: Date.now() });
+    this.persistOutbox();
+    this.typing.set(false);
+    this.start();
+    this.changed();
+    void this.flush();
+    return true;
+  }
+
+  retry(clientId: string): void {
+    const item = this.outbox.find((i) => i.clientId === clientId);
+    if (!item) return;
+    delete item.error;
+    this.persistOutbox();
+    this.changed();
+    void this.flush();
+  }
+
+  async requestHandoff(): Promise<boolean> {
+    const res = await this.request('handoff:request', { clientId: newClientId() });
+    if (res.ok) this.setConversation(res.data.conversation);
+    this.lastError = res.ok ? null : res.error.code;
+    this.changed();
+    return res.ok;
+  }
+
+  setTyping(typing: boolean): void {
+    this.typing.set(typing);
+  }
+
+  /** Site-supplied attributes, merged and clipped to the protocol's limits, sent at resume. */
+  identify(attributes: Record<string, string>): void {
+    const merged = { ...this.attributes };
+    for (const [k, v] of Object.entries(attributes)) {
+      const key = k.slice(0, LIMITS.attributeKeyChars);
+      if (key && (key in merged || Object.keys(merged).length < LIMITS.attributeCount)) {
+        merged[key] = String(v).slice(0, LIMITS.attributeValueChars);
+      }
+    }
+    this.attributes = merged;
+    if (this.ready) void this.resume();
+  }
+
+  /** Marks everything in the current conversation as seen (the panel is open). */
+  markRead(): void {
+    const id = this.conversation?.id;
+    const mark = id ? `${id} ${this.store.lastSeq(id)}` : '';
+    if (!id || mark === this.readMark) return;
+    this.readMark = mark;
+    save(this.opts.storage, this.keys.read, mark);
+  }
+
+  private async resume(): Promise<void> {
+    const socket = this.socket;
+    const known = this.conversation?.id;
+    const afterSeq = this.store.lastSeq(known);
+    const context = { ...this.opts.context?.(), attributes: this.attributes };
+    let res = await this.request('conversation:resume', { afterSeq, context });
+    if (res.ok && afterSeq > 0 && res.data.conversation && res.data.conversation.id !== known) {
+      // Another tab started a new conversation; its seqs restart at 1, so fetch all of it.
+      res = await this.request('conversation:resume', { afterSeq: 0, context });
+    }
+    if (socket !== this.socket || !socket?.connected) return; // the next `connect` resumes
+    if (!res.ok) {
+      if (res.error.code === 'unauthorized' && this.token) {
+        this.forgetToken();
+        socket.disconnect().connect();
+      } else {
+        this.later('resume', Math.min(30_000, 1000 * 2 ** this.resumeFailures++), () => void this.resume());
+      }
+      return;
+    }
+    this.resumeFailures = 0;
+    const { token, visitorId, conversation, messages } = res.data;
+    this.token = token;
+    save(this.opts.storage, this.keys.token, token);
+    this.visitorId = visitorId;
+    this.conversation = conversation;
+    this.ready = true;
+    this.status = 'online';
+    for (const item of this.outbox) if (item.error === 'unavailable') delete item.error;
+    this.receive(messages, this.historyLoaded);
+    this.historyLoaded = true;
+    void this.flush();
+  }
+
+  /** Sends the outbox in order, one at a time, while online. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      let item: OutboxItem | undefined;
+      while (this.ready && (item = this.outbox.find((i) => !i.error))) {
+        const res = await this.request('message:send', { clientId: item.clientId, text: item.text });
+        if (res.ok) {
+          this.lastError = null;
+          this.setConversation(res.data.conversation);
+          this.receive([res.data.message], true);
+          this.expectAnswer(res.data.message);
+          continue;
+        }
+        if (!this.outbox.includes(item)) continue; // confirmed meanwhile by a broadcast
+        if (res.error.code === 'unavailable' && !this.socket?.connected) break; // resent on reconnect
+        item.error = res.error.code;
+        if (res.error.code !== 'unavailable') this.lastError = res.error.code;
+        this.persistOutbox();
+        this.changed();
+        if (res.error.code === 'unavailable') break; // keep the order: later ones wait
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private receive(messages: readonly ChatMessage[], live: boolean): void {
+    const added = this.store.add(messages);
+    const confirmed = new Set(messages.map((m) => m.clientId));
+    if (this.outbox.some((i) => confirmed.has(i.clientId))) {
+      this.outbox = this.outbox.filter((i) => !confirmed.has(i.clientId));
+      this.persistOutbox();
+    }
+    for (const m of added) {
+      if (m.streamId) this.streams = this.streams.filter((s) => s.streamId !== m.streamId);
+      if (m.author === 'ai' || m.author === 'agent') this.thinking(false);
+      if (m.author === 'agent') this.agentTyping = null;
+    }
+    this.changed(live ? added : []);
+  }
+
+  private setConversation(c: VisitorConversation): void {
+    const current = this.conversation;
+    // A late update about an older conversation must not replace the current one.
+    if (current && c.id !== current.id && c.createdAt < current.createdAt) return;
+    this.conversation = c;
+    if (c.status !== 'bot') this.thinking(false);
+  }
+
+  /** After a send while the AI answers: "writing…" until its answer (or a person) arrives. */
+  private expectAnswer(sent: ChatMessage): void {
+    const answered = this.store.list.some(
+      (m) => m.conversationId === sent.conversationId && m.seq > sent.seq && m.author !== 'visitor',
+    );
+    if (this.conversation?.status === 'bot' && !answered && !this.streams.length) this.thinking(true);
+    this.changed();
+  }
+
+  private thinking(on: boolean): void {
+    this.aiThinking = on;
+    if (on) this.later('thinking', 60_000, () => ((this.aiThinking = false), this.changed()));
+  }
+
+  private async request<E extends Command>(
+    event: E,
+    payload: Parameters<VisitorClientEvents[E]>[0],
+  ): Promise<AckResult<AckData<E>>> {
+    const socket = this.socket;
+    if (socket?.connected) {
+      try {
+        const emit = socket.timeout(this.opts.ackTimeoutMs ?? ACK_TIMEOUT_MS).emitWithAck as (
+          ev: E,
+          p: typeof payload,
+        ) => Promise<AckResult<AckData<E>>>;
+        const res = await emit.call(socket, event, payload);
+        if (res && typeof res === 'object' && 'ok' in res) return res;
+        return { ok: false, error: { code: 'internal', message: 'malformed acknowledgement' } };
+      } catch {
+        // No ack in time, or the connection dropped: reported as `unavailable` below.
+      }
+    }
+    return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
+  }
+
+  private persistOutbox(): void {
+    const keep = this.outbox.filter((i) => !i.error || i.error === 'unavailable');
+    save(this.opts.storage, this.keys.outbox, keep.length ? JSON.stringify(keep) : null);
+  }
+
+  private forgetToken(): void {
+    this.token = null;
+    save(this.opts.storage, this.keys.token, null);
+  }
+
+  private later(name: string, ms: number, fn: () => void): void {
+    clearTimeout(this.timers.get(name));
+    this.timers.set(name, setTimeout(fn, ms));
+  }
+
+  private changed(added: ChatMessage[] = []): void {
+    this.onChange(added);
+  }
+}
