@@ -1,0 +1,115 @@
+// Bundles the widget (and the agent console, once it exists) for the browser, prints gzipped
+// sizes and holds the widget to its budget: `node build.mjs` (or `npm run build -w widget`).
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+/** The visitor widget loads on every page of a customer's site: it must stay small. */
+const WIDGET_BUDGET_GZIP = 28 * 1024;
+
+/**
+ * Lit's css`` literals reach the bundle verbatim; squeeze the whitespace out of ours. Only
+ * spaces that cannot matter go: around { } ; , > and after a colon (never before one, which
+ * would turn `a :hover` into `a:hover`).
+ */
+const minifyCss = {
+  name: 'minify-css-literals',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source.replace(/\bcss`([^`]*)`/g, (_, body) =>
+        'css`' +
+        body
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\s+/g, ' ')
+          .replace(/\s*([{};,>])\s*/g, '$1')
+          .replace(/:\s+/g, ':')
+          .replace(/;}/g, '}')
+          .trim() +
+        '`',
+      );
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * engine.io-client bundles a WebTransport transport we never use (`transports` is websocket and
+ * polling, and upgrades are filtered to those): leave it out (~1 KB).
+ */
+const noWebTransport = {
+  name: 'no-webtransport',
+  setup(b) {
+    b.onResolve({ filter: /\/webtransport\.js$/ }, (args) =>
+      args.importer.includes('engine.io-client') ? { path: 'webtransport', namespace: 'stub' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export const WT = undefined;' }));
+  },
+};
+
+const entries = [
+  { name: 'support-chat', entry: 'src/support-chat.entry.ts', budget: WIDGET_BUDGET_GZIP },
+  { name: 'support-console', entry: 'src/console/index.ts', budget: Infinity },
+].filter((e) => existsSync(join(root, e.entry)));
+
+mkdirSync(dist, { recursive: true });
+const meta = {};
+let failed = false;
+
+for (const { name, entry, budget } of entries) {
+  const outfile = join(dist, `${name}.js`);
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    treeShaking: true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    metafile: true,
+    // Module scripts are always decoded as UTF-8: no need to escape the Chinese strings.
+    charset: 'utf8',
+    plugins: [minifyCss, noWebTransport],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  // zod (and the schemas module that imports it) is for the server: it must never ship here.
+  const leaked = inputs.filter((p) => /node_modules\/zod\/|shared\/src\/schemas\.ts$/.test(p));
+  if (leaked.length) {
+    console.error(`✗ ${name}.js bundles server-only code: ${leaked.join(', ')}`);
+    failed = true;
+  }
+  const code = readFileSync(outfile);
+  const gzip = gzipSync(code, { level: 9 }).length;
+  const byPackage = {};
+  for (const [path, { bytesInOutput }] of Object.entries(result.metafile.outputs[`dist/${name}.js`].inputs)) {
+    const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('shared/') ? '@support-chat/shared' : 'support-chat');
+    byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
+  }
+  meta[name] = { bytes: code.length, gzip, budget: Number.isFinite(budget) ? budget : null, byPackage, metafile: result.metafile };
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const over = gzip > budget;
+  console.log(
+    `${over ? '✗' : '✓'} dist/${name}.js  ${kb(code.length)} minified, ${kb(gzip)} gzip` +
+      (Number.isFinite(budget) ? ` (budget ${kb(budget)})` : ''),
+  );
+  for (const [pkg, bytes] of Object.entries(byPackage).sort((a, b) => b[1] - a[1])) {
+    console.log(`    ${pkg.padEnd(28)} ${kb(bytes)} minified`);
+  }
+  if (over) {
+    console.error(`✗ ${name}.js is ${kb(gzip - budget)} over its gzip budget`);
+    failed = true;
+  }
+}
+
+writeFileSync(join(dist, 'meta.json'), JSON.stringify(meta, null, 2));
+if (failed) process.exit(1);

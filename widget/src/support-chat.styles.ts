@@ -1,0 +1,197 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --_accent: var(--support-chat-accent, #2563eb);
+    --_on-accent: var(--support-chat-accent-text, #fff);
+    --_offset: var(--support-chat-offset, 20px);
+    position: fixed;
+    z-index: var(--support-chat-z-index, 2147483000);
+    right: var(--_offset);
+    bottom: var(--_offset);
+    font-family: var(--support-chat-font, system-ui, sans-serif);
+    font-size: 15px;
+    color: var(--support-chat-text, #111827);
+  }
+  :host([position='bottom-left']) {
+    right: auto;
+    left: var(--_offset);
+  }
+  [hidden] {
+    display: none !important;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+  svg {
+    width: 22px;
+    height: 22px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  .launcher {
+    position: relative;
+    display: grid;
+    place-items: center;
+    width: 56px;
+    height: 56px;
+    border: 0;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
+  }
+  .launcher svg {
+    width: 26px;
+    height: 26px;
+  }
+  .badge {
+    position: absolute;
+    top: -2px;
+    right: -2px;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 5px;
+    box-sizing: border-box;
+    border-radius: 10px;
+    background: var(--support-chat-danger, #dc2626);
+    color: #fff;
+    font-size: 12px;
+    line-height: 20px;
+  }
+  .panel {
+    position: absolute;
+    right: 0;
+    bottom: 72px;
+    display: flex;
+    flex-direction: column;
+    width: min(380px, calc(100vw - 2 * var(--_offset)));
+    height: min(600px, calc(100vh - 100px));
+    background: var(--support-chat-bg, #fff);
+    border-radius: calc(var(--support-chat-radius, 14px) + 2px);
+    box-shadow: 0 8px 40px rgb(0 0 0 / 0.2);
+    overflow: hidden;
+  }
+  :host([position='bottom-left']) .panel {
+    right: auto;
+    left: 0;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 12px 8px 12px 16px;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  h2 {
+    flex: 1;
+    margin: 0;
+    font-size: 1.05em;
+  }
+  header button {
+    border: 0;
+    background: transparent;
+    color: inherit;
+    border-radius: 8px;
+    padding: 6px;
+    display: grid;
+  }
+  header .human {
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    padding: 4px 10px;
+    font-size: 0.85em;
+  }
+  .notice,
+  .status,
+  .alert {
+    font-size: 0.85em;
+    padding: 6px 16px;
+    text-align: center;
+  }
+  .notice {
+    background: #fef3c7;
+    color: #78350f;
+  }
+  .status {
+    color: var(--support-chat-muted, #6b7280);
+  }
+  .alert {
+    color: var(--support-chat-danger, #dc2626);
+  }
+  .notice:empty,
+  .status:empty,
+  .alert:empty {
+    display: none;
+  }
+  .log {
+    flex: 1;
+    overflow-y: auto;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    padding: 16px;
+    overscroll-behavior: contain;
+  }
+  .composer {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    gap: 8px;
+    padding: 10px 12px;
+    border-top: 1px solid rgb(0 0 0 / 0.08);
+  }
+  textarea {
+    flex: 1;
+    resize: none;
+    max-height: 120px;
+    font: inherit;
+    color: inherit;
+    background: transparent;
+    border: 1px solid rgb(0 0 0 / 0.15);
+    border-radius: var(--support-chat-radius, 14px);
+    padding: 8px 12px;
+  }
+  .composer button {
+    border: 0;
+    border-radius: 50%;
+    width: 38px;
+    height: 38px;
+    display: grid;
+    place-items: center;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .count {
+    flex-basis: 100%;
+    font-size: 0.8em;
+    color: var(--support-chat-muted, #6b7280);
+  }
+  :focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  header :focus-visible {
+    outline-color: var(--_on-accent);
+  }
+  @media (max-width: 480px) {
+    :host([open]) {
+      inset: 0;
+    }
+    :host([open]) .launcher {
+      display: none;
+    }
+    :host([open]) .panel {
+      position: fixed;
+      inset: 0;
+      width: auto;
+      height: auto;
+      border-radius: 0;
+    }
+  }
+`;

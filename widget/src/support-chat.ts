@@ -1,0 +1,334 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { LIMITS, type ChatMessage, type VisitorContext } from '@support-chat/shared';
+import { hasStoredSession, VisitorConnection } from './internal/connection.js';
+import { errorText, format, pickLanguage, statusText, stringsFor } from './internal/i18n.js';
+import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from './internal/message-view.js';
+import { styles } from './support-chat.styles.js';
+
+export interface SupportChatMessageDetail {
+  message: ChatMessage;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'support-chat': SupportChat;
+  }
+  interface HTMLElementEventMap {
+    'support-chat-open': CustomEvent<null>;
+    'support-chat-close': CustomEvent<null>;
+    'support-chat-message': CustomEvent<SupportChatMessageDetail>;
+  }
+}
+
+/** localStorage, or this page's memory where the browser refuses it (sandboxed frames, policies). */
+function pageStorage(): Storage {
+  try {
+    return window.localStorage;
+  } catch {
+    const m = new Map<string, string>();
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    } as Storage;
+  }
+}
+
+const clip = (value: string | undefined, max: number) => value?.slice(0, max) || undefined;
+
+/**
+ * `<support-chat>`: a customer-support chat. A launcher button opens a panel where the visitor
+ * talks to the AI assistant (answers stream in, with their sources) and can ask for a person.
+ * Nothing is stored and no connection is opened until the visitor first opens it.
+ *
+ * @attr server - Origin (and optional path) of the support-chat server; empty means this page's.
+ * @attr lang - Language override (`en`, `zh-CN`); else the page's `<html lang>`, else the browser's.
+ * @attr position - `bottom-right` (default) or `bottom-left`.
+ * @attr open - Present while the panel is open (property `opened`).
+ *
+ * @fires support-chat-open - The panel opened.
+ * @fires support-chat-close - The panel closed.
+ * @fires support-chat-message - A message was added while the page was open (sent by the visitor
+ *   and acknowledged, or received); not fired for history. `detail: { message: ChatMessage }`.
+ *
+ * @csspart launcher - The round button that opens and closes the panel.
+ * @csspart panel - The chat dialog.
+ * @csspart header - The panel's title bar.
+ * @csspart log - The list of messages.
+ * @csspart composer - The form with the text field and send button.
+ * @csspart message - Every message; also `message-visitor`, `message-ai`, `message-agent`,
+ *   `message-system` and `message-event`.
+ *
+ * @cssproperty --support-chat-accent - Launcher, header and the visitor's bubbles. Default `#2563eb`.
+ * @cssproperty --support-chat-accent-text - Text on the accent colour. Default `#fff`.
+ * @cssproperty --support-chat-font - Font family. Default `system-ui, sans-serif`.
+ * @cssproperty --support-chat-radius - Corner radius of bubbles; the panel uses a little more. Default `14px`.
+ * @cssproperty --support-chat-bg - Panel background. Default `#fff`.
+ * @cssproperty --support-chat-text - Text colour. Default `#111827`.
+ * @cssproperty --support-chat-muted - Secondary text (names, status lines). Default `#6b7280`.
+ * @cssproperty --support-chat-bubble - Background of others' bubbles. Default `#f1f3f5`.
+ * @cssproperty --support-chat-danger - Errors and failed sends. Default `#dc2626`.
+ * @cssproperty --support-chat-offset - Distance from the viewport corner. Default `20px`.
+ * @cssproperty --support-chat-z-index - Stacking order. Default `2147483000`.
+ */
+export class SupportChat extends LitElement {
+  static override styles = [messageStyles, styles];
+  static override properties = {
+    server: { type: String },
+    position: { type: String, reflect: true },
+    opened: { type: Boolean, attribute: 'open', reflect: true },
+    left: { state: true },
+  };
+  // `lang` is a native property: observe the attribute without redefining it.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  declare server: string;
+  declare position: 'bottom-right' | 'bottom-left';
+  declare opened: boolean;
+  /** Characters the visitor may still type. */
+  declare private left: number;
+
+  private conn: VisitorConnection | null = null;
+  private visitorAttributes: Record<string, string> = {};
+  private stick = true;
+
+  constructor() {
+    super();
+    this.server = '';
+    this.position = 'bottom-right';
+    this.opened = false;
+    this.left = LIMITS.messageChars;
+  }
+
+  /** Opens the panel (and, the first time, the connection). */
+  open(): void {
+    this.opened = true;
+  }
+
+  close(): void {
+    this.opened = false;
+  }
+
+  /** Attributes describing the visitor (plan, user id…), shown to agents; sent at the next resume. */
+  identify(attributes: Record<string, string>): void {
+    Object.assign(this.visitorAttributes, attributes);
+    this.conn?.identify(attributes);
+  }
+
+  /** Sends a message as the visitor and opens the panel. */
+  send(text: string): boolean {
+    this.open();
+    return this.connection().send(text);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A returning visitor reconnects at once so replies arrive; a new one stays private.
+    if (this.opened || hasStoredSession(pageStorage(), this.serverUrl())) this.connection().start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.conn?.stop();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  private get language() {
+    return pickLanguage(this.getAttribute('lang'), document.documentElement.lang, navigator.language);
+  }
+
+  private serverUrl(): string {
+    return new URL(this.server || location.origin, location.href).href;
+  }
+
+  private connection(): VisitorConnection {
+    if (!this.conn) {
+      const conn = new VisitorConnection({
+        server: this.serverUrl(),
+        storage: pageStorage(),
+        context: () => this.context(),
+      });
+      conn.identify(this.visitorAttributes);
+      conn.onChange = (added) => {
+        this.requestUpdate();
+        for (const message of added) this.emit('support-chat-message', { message });
+      };
+      this.conn = conn;
+    }
+    return this.conn;
+  }
+
+  private context(): VisitorContext {
+    return {
+      pageUrl: clip(location.href, LIMITS.contextUrlChars),
+      pageTitle: clip(document.title, LIMITS.contextTitleChars),
+      referrer: clip(document.referrer, LIMITS.contextUrlChars),
+      language: clip(this.language.tag, 35),
+      timeZone: clip(Intl.DateTimeFormat().resolvedOptions().timeZone, 64),
+      userAgent: clip(navigator.userAgent, 512),
+    };
+  }
+
+  private emit(type: string, detail: unknown = null): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') && changed.get('server') !== undefined && this.conn) {
+      this.conn.stop();
+      this.conn = null;
+      if (this.opened || hasStoredSession(pageStorage(), this.serverUrl())) this.connection().start();
+    }
+    if (changed.has('opened')) {
+      if (this.opened) this.connection().start();
+      // Closing with focus inside: give it back to the launcher rather than losing it.
+      else if (this.matches(':focus-within')) this.updateComplete.then(() => this.launcher?.focus());
+    }
+    const log = this.renderRoot.querySelector('.log');
+    this.stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const log = this.renderRoot.querySelector('.log');
+    if (changed.has('opened') && (changed.get('opened') ?? false) !== this.opened) {
+      this.emit(this.opened ? 'support-chat-open' : 'support-chat-close');
+      if (this.opened) this.renderRoot.querySelector('textarea')?.focus();
+      this.stick = true;
+    }
+    if (log && this.stick) log.scrollTop = log.scrollHeight;
+    if (this.opened) this.conn?.markRead();
+  }
+
+  private get launcher(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector('.launcher');
+  }
+
+  override render() {
+    const { locale } = this.language;
+    const s = stringsFor(locale);
+    const unread = this.opened ? 0 : (this.conn?.unread ?? 0);
+    const label = this.opened ? s.closeChat : unread ? `${s.openChat} (${format(s.unread, { n: unread })})` : s.openChat;
+    return html`<button
+        part="launcher"
+        class="launcher"
+        aria-expanded=${this.opened ? 'true' : 'false'}
+        aria-controls=${this.conn ? 'panel' : nothing}
+        aria-label=${label}
+        @click=${() => (this.opened = !this.opened)}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          ${this.opened
+            ? html`<path d="M6 6l12 12M18 6L6 18" />`
+            : html`<path d="M4 5h16v11H9l-5 4z" />`}
+        </svg>
+        ${unread ? html`<span class="badge" aria-hidden="true">${unread > 9 ? '9+' : unread}</span>` : nothing}
+      </button>
+      ${this.conn ? this.renderPanel(locale) : nothing}`;
+  }
+
+  private renderPanel(locale: 'en' | 'zh-CN') {
+    const c = this.conn!;
+    const s = stringsFor(locale);
+    const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
+    const messages = c.messages.filter((m) => m.kind !== 'note');
+    const last = messages[messages.length - 1];
+    const status = c.conversation?.status;
+    const notice = c.status === 'connecting' ? s.connecting : c.status === 'reconnecting' ? s.reconnecting : '';
+    return html`<div
+      id="panel"
+      part="panel"
+      class="panel"
+      role="dialog"
+      aria-labelledby="title"
+      lang=${locale}
+      ?hidden=${!this.opened}
+      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && !e.isComposing && this.close()}
+    >
+      <header part="header">
+        <h2 id="title">${s.title}</h2>
+        ${!status || status === 'bot'
+          ? html`<button type="button" class="human" @click=${() => void c.requestHandoff()}>${s.human}</button>`
+          : nothing}
+        <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
+        </button>
+      </header>
+      <div class="notice" role="status">${notice}</div>
+      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title">
+        ${messages.map((m, i) =>
+          renderMessage(m, view, {
+            showName: m.author !== 'visitor' && m.author !== messages[i - 1]?.author,
+            showSuggestions: m === last && !c.outbox.length,
+          }),
+        )}
+        ${c.outbox.map((item) =>
+          renderMessage({ author: 'visitor', kind: 'text', text: item.text }, view, {
+            state: item.error ? 'failed' : 'sending',
+            error: item.error && errorText(s, item.error),
+            onRetry: () => c.retry(item.clientId),
+          }),
+        )}
+        ${c.streams.map((st) =>
+          renderMessage({ author: 'ai', kind: 'text', text: st.text }, view, {
+            state: 'streaming',
+            showName: last?.author !== 'ai',
+          }),
+        )}
+        ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
+        ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
+      </div>
+      <div class="status" role="status">${statusText(s, c.conversation)}</div>
+      <div class="alert" role="alert">${c.lastError ? errorText(s, c.lastError) : ''}</div>
+      <form part="composer" class="composer" @submit=${this.submit}>
+        <label for="input" class="sr">${s.inputLabel}</label>
+        <textarea
+          id="input"
+          rows="1"
+          maxlength=${LIMITS.messageChars}
+          placeholder=${s.placeholder}
+          @keydown=${this.keydown}
+          @input=${this.input}
+          @blur=${() => c.setTyping(false)}
+        ></textarea>
+        <button type="submit" aria-label=${s.send}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2-7z" /></svg>
+        </button>
+        ${this.left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this.left })}</div>` : nothing}
+      </form>
+    </div>`;
+  }
+
+  private keydown = (e: KeyboardEvent) => {
+    // Enter sends, Shift+Enter breaks the line; Enter that ends an IME composition (Chinese
+    // input) only confirms the characters.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      this.submit();
+    }
+  };
+
+  private input = (e: Event) => {
+    const ta = e.target as HTMLTextAreaElement;
+    this.left = LIMITS.messageChars - ta.value.length;
+    this.conn?.setTyping(ta.value.trim() !== '');
+    ta.style.height = 'auto';
+    ta.style.height = `${ta.scrollHeight}px`;
+  };
+
+  private submit = (e?: Event) => {
+    e?.preventDefault();
+    const ta = this.renderRoot.querySelector('textarea');
+    if (ta && this.connection().send(ta.value)) {
+      ta.value = '';
+      ta.style.height = 'auto';
+      this.left = LIMITS.messageChars;
+      this.stick = true;
+    }
+  };
+}
