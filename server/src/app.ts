@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { DomainEventBus } from './conversations/events.js';
 import { ConversationService, systemClock, type Clock } from './conversations/service.js';
 import { authRoutes } from './http/auth-routes.js';
+import { helpPages } from './http/help-pages.js';
 import { errorHandler, notFound } from './http/respond.js';
 import { staticRoutes } from './http/static-routes.js';
 import type { Logger } from './logger.js';
@@ -20,6 +21,7 @@ import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
+import type { KnowledgeEntry } from './knowledge/types.js';
 import type { Store } from './store/types.js';
 
 export interface ServerDeps {
@@ -29,6 +31,8 @@ export interface ServerDeps {
   logger: Logger;
   clock?: Clock;
   limits?: RateLimits;
+  /** Knowledge entries published as help pages at their `url` (the sources the AI links to). */
+  helpArticles?: () => readonly KnowledgeEntry[];
 }
 
 export interface SupportChatServer {
@@ -80,6 +84,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
   app.use(authRoutes({ store, sessions, limits, agents }));
+  if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));

@@ -25,7 +25,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const retriever = createKnowledgeIndex(knowledge.entries);
   const responder = chooseResponder(config, retriever);
 
-  const server = await createServer({ config, store, responder, logger });
+  const server = await createServer({ config, store, responder, logger, helpArticles: () => knowledge.entries });
   const address = await server.listen(config.port, config.host);
   const base = config.publicUrl ?? `http://localhost:${address.port}`;
 

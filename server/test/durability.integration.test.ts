@@ -151,6 +151,16 @@ describe('bad input gets a clear error and the server stays up', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('publishes the knowledge base as help pages', async () => {
+    const page = await fetch(`${t.url}/help/returns`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('How do I return an item?');
+    const zh = await (await fetch(`${t.url}/zh/help/returns`)).text();
+    expect(zh).toContain('lang="zh-CN"');
+    expect((await fetch(`${t.url}/help/no-such-topic`)).status).toBe(404);
+  });
+
   it('slows down repeated failed logins', async () => {
     const attempt = () =>
       fetch(`${t.url}/api/auth/login`, {

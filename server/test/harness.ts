@@ -18,20 +18,25 @@ import type { Responder } from '../src/ai/types.js';
 import { createAgent } from '../src/auth/agents.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
+import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { createLogger } from '../src/logger.js';
 import type { RateLimits } from '../src/realtime/rate-limits.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { REPO_ROOT } from './server-process.js';
+import { REPO_ROOT } from './server-process.js';
 export const DEMO_KNOWLEDGE_DIR = path.join(REPO_ROOT, 'examples', 'knowledge');
 
 export type VisitorClient = Socket<VisitorServerEvents, VisitorClientEvents>;
 export type AgentClient = Socket<AgentServerEvents, AgentClientEvents>;
 
-export async function demoOfflineResponder(): Promise<Responder> {
-  const { entries } = await loadKnowledgeDir(DEMO_KNOWLEDGE_DIR);
-  return createOfflineResponder({ retriever: createKnowledgeIndex(entries) });
+export async function demoKnowledge(): Promise<KnowledgeEntry[]> {
+  return (await loadKnowledgeDir(DEMO_KNOWLEDGE_DIR)).entries;
+}
+
+export async function demoOfflineResponder(entries?: KnowledgeEntry[]): Promise<Responder> {
+  return createOfflineResponder({ retriever: createKnowledgeIndex(entries ?? (await demoKnowledge())) });
 }
 
 export interface TestServer {
@@ -49,6 +54,7 @@ export async function startTestServer(
   options: { responder?: Responder; store?: Store; limits?: RateLimits } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
+  const entries = await demoKnowledge();
   const server = await createServer({
     config: {
       allowedOrigins: '*',
@@ -58,7 +64,8 @@ export async function startTestServer(
       trustProxy: false,
     },
     store,
-    responder: options.responder ?? (await demoOfflineResponder()),
+    responder: options.responder ?? (await demoOfflineResponder(entries)),
+    helpArticles: () => entries,
     logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     limits: options.limits,
   });

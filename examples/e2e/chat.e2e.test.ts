@@ -1,0 +1,119 @@
+/**
+ * The product as people use it, in a real browser: a visitor on the demo shop asks the AI, asks
+ * for a person; an agent in the console claims and answers; the visitor reloads and keeps the
+ * conversation; the agent closes it. Two browser contexts = two people. Screenshots land in
+ * test-results/e2e/ — look at them.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+
+const missing = chromiumMissing();
+const ADMIN = { email: 'e2e-admin@example.com', password: 'e2e-password-123' };
+
+describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let dataDir: string;
+  let visitorContext: BrowserContext;
+  let agentContext: BrowserContext;
+  let visitor: Page;
+  let agent: Page;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
+    requireBuiltServer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-e2e-'));
+    server = await startServerProcess({ DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    browser = await launchChromium();
+    visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    visitor = await visitorContext.newPage();
+    agent = await agentContext.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill('SIGTERM');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is private until the visitor opens the chat', async () => {
+    await visitor.goto(server.url);
+    await expect.poll(() => visitor.getByRole('button', { name: 'Open chat' }).isVisible()).toBe(true);
+    expect(await visitor.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    expect(await visitor.evaluate(() => document.cookie)).toBe('');
+    await visitor.screenshot({ path: screenshotPath('01-demo-page') });
+  });
+
+  it('answers "How do I return an item?" from the knowledge base, with its source', async () => {
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    const box = visitor.getByRole('textbox', { name: 'Your message' });
+    await box.fill('How do I return an item?');
+    const asked = Date.now();
+    await box.press('Enter');
+    const log = visitor.getByRole('log');
+    await expect.poll(() => log.getByRole('link').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    const answerMs = Date.now() - asked;
+    console.log(`e2e: question → answer with source visible in ${answerMs} ms`);
+    expect(answerMs).toBeLessThan(5000);
+    expect((await log.textContent())?.toLowerCase()).toContain('return');
+    expect(await visitor.evaluate(() => Object.keys(localStorage).length)).toBeGreaterThan(0);
+    await visitor.screenshot({ path: screenshotPath('02-ai-answer') });
+  });
+
+  it('puts the visitor in the queue when they ask for a person', async () => {
+    const box = visitor.getByRole('textbox', { name: 'Your message' });
+    await box.fill('I want to talk to a person');
+    await box.press('Enter');
+    await expect.poll(() => visitor.getByText(/#1 in the queue/).isVisible(), { timeout: 5000 }).toBe(true);
+    await visitor.screenshot({ path: screenshotPath('03-queued') });
+  });
+
+  it('lets an agent log in, see the transcript, claim and reply live', async () => {
+    await agent.goto(`${server.url}/console`);
+    await agent.getByLabel('Email').fill(ADMIN.email);
+    await agent.getByLabel('Password').fill(ADMIN.password);
+    await agent.getByRole('button', { name: /log in|sign in/i }).click();
+    const queuedRow = agent.getByRole('listitem').filter({ hasText: 'I want to talk to a person' }).first();
+    await expect.poll(() => queuedRow.isVisible(), { timeout: 5000 }).toBe(true);
+    await agent.screenshot({ path: screenshotPath('04-console-inbox') });
+    await queuedRow.click();
+    const transcript = agent.getByRole('log');
+    await expect.poll(() => transcript.textContent(), { timeout: 5000 }).toContain('How do I return an item?');
+    expect(await transcript.textContent()).toMatch(/return/i);
+
+    await agent.getByRole('button', { name: /claim/i }).click();
+    await expect.poll(() => visitor.getByText(/is here to help/).isVisible(), { timeout: 5000 }).toBe(true);
+
+    // The agent sees the visitor typing.
+    await visitor.getByRole('textbox', { name: 'Your message' }).pressSequentially('Thanks', { delay: 30 });
+    await expect.poll(() => agent.getByText(/typing/i).isVisible(), { timeout: 5000 }).toBe(true);
+
+    const reply = agent.getByRole('textbox', { name: /reply|message/i });
+    await reply.fill('Hi, this is the demo admin. Happy to help with your return.');
+    await reply.press('Enter');
+    await expect
+      .poll(() => visitor.getByRole('log').textContent(), { timeout: 5000 })
+      .toContain('Happy to help with your return.');
+    await agent.screenshot({ path: screenshotPath('05-console-conversation') });
+    await visitor.screenshot({ path: screenshotPath('06-visitor-sees-agent') });
+  });
+
+  it('keeps the conversation across a reload, and shows when the agent closes it', async () => {
+    await visitor.reload();
+    // A returning visitor reconnects on load; opening the panel shows the whole history.
+    await visitor.getByRole('button', { name: /Open chat/ }).click();
+    const log = visitor.getByRole('log');
+    await expect.poll(() => log.textContent(), { timeout: 5000 }).toContain('How do I return an item?');
+    expect(await log.textContent()).toContain('Happy to help with your return.');
+
+    await agent.getByRole('button', { name: /close conversation|^close$/i }).click();
+    await expect.poll(() => visitor.getByText(/conversation has ended/i).first().isVisible(), { timeout: 5000 }).toBe(true);
+    await visitor.screenshot({ path: screenshotPath('07-closed') });
+  });
+});
