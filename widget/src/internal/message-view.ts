@@ -48,7 +48,9 @@ export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageS
   return html`<div class=${cls} part="message message-${m.author}">
     ${x.showName ? html`<div class="name" aria-hidden="true">${m.kind === 'note' ? s.note : name}</div>` : nothing}
     <div class="bubble">
-      <span class="sr">${m.kind === 'note' ? s.note : name}: </span>${markdown ? renderMarkdown(m.text) : m.text}
+      <span class="sr">${m.kind === 'note' ? s.note : name}: </span>${markdown
+        ? renderMarkdown(m.text)
+        : html`<p class="plain">${m.text}</p>`}
     </div>
     ${m.sources?.length
       ? html`<div class="sources">
@@ -120,6 +122,8 @@ export const messageStyles = css`
   .mine .bubble {
     background: var(--support-chat-accent, #2563eb);
     color: var(--support-chat-accent-text, #fff);
+  }
+  .plain {
     white-space: pre-wrap;
   }
   .note .bubble {

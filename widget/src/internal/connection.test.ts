@@ -1,0 +1,419 @@
+/**
+ * The outbox and resume against a real Socket.IO server on port 0. The server here is a tiny
+ * stand-in implementing just what the visitor protocol needs, including the real server's
+ * dedupe by clientId, plus switches to hold handshakes, lose acks and refuse sends.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Socket } from 'socket.io';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type {
+  ChatMessage,
+  ErrorCode,
+  VisitorClientEvents,
+  VisitorConversation,
+  VisitorServerEvents,
+} from '@support-chat/shared';
+import { hasStoredSession, newClientId, storageKeys, TypingThrottle, VisitorConnection } from './connection.js';
+
+class MemoryStorage implements Storage {
+  private m = new Map<string, string>();
+  writes = 0;
+  get length() {
+    return this.m.size;
+  }
+  clear() {
+    this.m.clear();
+  }
+  getItem(k: string) {
+    return this.m.get(k) ?? null;
+  }
+  key(i: number) {
+    return [...this.m.keys()][i] ?? null;
+  }
+  removeItem(k: string) {
+    this.writes++;
+    this.m.delete(k);
+  }
+  setItem(k: string, v: string) {
+    this.writes++;
+    this.m.set(k, v);
+  }
+  keys() {
+    return [...this.m.keys()];
+  }
+}
+
+type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents>;
+
+class FakeServer {
+  readonly http: HttpServer = createServer();
+  readonly io = new Server<VisitorClientEvents, VisitorServerEvents>(this.http);
+  url = '';
+  connections = 0;
+  /** Every resume payload, in order. */
+  resumes: { afterSeq?: number; context?: unknown }[] = [];
+  /** How many times each clientId was sent (retries included). */
+  sends = new Map<string, number>();
+  messages: ChatMessage[] = [];
+  conversation: VisitorConversation = { id: 'c1', status: 'bot', lastSeq: 0, createdAt: 1 };
+  /** Store the next N sends but drop the connection instead of acknowledging. */
+  loseAcks = 0;
+  refuseWith: ErrorCode | null = null;
+  private gate: Promise<void> | null = null;
+  private open: () => void = () => {};
+
+  async listen() {
+    this.io.of('/visitor').use(async (_socket, next) => {
+      await this.gate;
+      next();
+    });
+    this.io.of('/visitor').on('connection', (socket: VisitorSocket) => this.serve(socket));
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** New handshakes wait until `release()`. */
+  hold() {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+  release() {
+    this.gate = null;
+    this.open();
+  }
+  /** Drops every connection as a network failure would (the clients reconnect by themselves). */
+  dropAll() {
+    for (const s of this.io.of('/visitor').sockets.values()) s.conn.close();
+  }
+
+  add(m: Omit<ChatMessage, 'id' | 'seq' | 'conversationId' | 'createdAt'>): ChatMessage {
+    const seq = ++this.conversation.lastSeq;
+    const message: ChatMessage = { id: `m${seq}`, seq, conversationId: 'c1', createdAt: seq, ...m };
+    this.messages.push(message);
+    return message;
+  }
+
+  /** Adds a message and announces it to every connected visitor socket. */
+  push(m: Omit<ChatMessage, 'id' | 'seq' | 'conversationId' | 'createdAt'>): ChatMessage {
+    const message = this.add(m);
+    this.io.of('/visitor').emit('message:created', message);
+    return message;
+  }
+
+  private serve(socket: VisitorSocket) {
+    this.connections++;
+    socket.on('conversation:resume', (payload, ack) => {
+      this.resumes.push(payload);
+      const after = payload.afterSeq ?? 0;
+      ack({
+        ok: true,
+        data: {
+          token: 'tok-1',
+          visitorId: 'v1',
+          conversation: this.messages.length ? { ...this.conversation } : null,
+          messages: this.messages.filter((m) => m.seq > after),
+        },
+      });
+    });
+    socket.on('message:send', ({ clientId, text }, ack) => {
+      this.sends.set(clientId, (this.sends.get(clientId) ?? 0) + 1);
+      if (this.refuseWith) return ack({ ok: false, error: { code: this.refuseWith, message: 'no' } });
+      let message = this.messages.find((m) => m.clientId === clientId);
+      if (!message) {
+        message = this.add({ author: 'visitor', kind: 'text', text, clientId });
+        this.io.of('/visitor').emit('message:created', message);
+      }
+      if (this.loseAcks > 0) {
+        this.loseAcks--;
+        socket.conn.close();
+        return;
+      }
+      ack({ ok: true, data: { message, conversation: { ...this.conversation } } });
+    });
+    socket.on('handoff:request', (_payload, ack) => {
+      this.conversation.status = 'queued';
+      this.conversation.queuePosition = 2;
+      ack({ ok: true, data: { conversation: { ...this.conversation } } });
+    });
+  }
+
+  sentTexts() {
+    return this.messages.filter((m) => m.author === 'visitor').map((m) => m.text);
+  }
+
+  close() {
+    this.release();
+    return new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+}
+
+async function until(check: () => boolean, what = 'condition', ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let server: FakeServer;
+let storage: MemoryStorage;
+const open: VisitorConnection[] = [];
+
+function connect(opts: Partial<ConstructorParameters<typeof VisitorConnection>[0]> = {}) {
+  const conn = new VisitorConnection({
+    server: server.url,
+    storage,
+    ackTimeoutMs: 2000,
+    socketOptions: { transports: ['websocket'], reconnectionDelay: 20, reconnectionDelayMax: 50 },
+    ...opts,
+  });
+  open.push(conn);
+  return conn;
+}
+
+const texts = (conn: VisitorConnection) => conn.messages.map((m) => m.text);
+
+beforeEach(async () => {
+  server = await new FakeServer().listen();
+  storage = new MemoryStorage();
+});
+
+afterEach(async () => {
+  for (const c of open.splice(0)) c.stop();
+  await server.close();
+});
+
+describe('VisitorConnection', () => {
+  it('stays private until used: no storage writes and no socket before start', async () => {
+    const conn = connect();
+    expect(hasStoredSession(storage, server.url)).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.connections).toBe(0);
+    expect(storage.writes).toBe(0);
+    expect(conn.status).toBe('idle');
+
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    expect(storage.keys()).toEqual([storageKeys(server.url).token]);
+    expect(storage.getItem(`support-chat:${server.url}:token`)).toBe('tok-1');
+    expect(hasStoredSession(storage, server.url)).toBe(true);
+  });
+
+  it('sends a message once and shows it once although the ack and the broadcast both carry it', async () => {
+    const conn = connect();
+    const added: ChatMessage[] = [];
+    conn.onChange = (a) => added.push(...a);
+    expect(conn.send('  hello  ')).toBe(true);
+    expect(conn.outbox).toHaveLength(1);
+    await until(() => conn.outbox.length === 0, 'ack');
+    await new Promise((r) => setTimeout(r, 50)); // let the broadcast arrive too
+    expect(texts(conn)).toEqual(['hello']);
+    expect(added.map((m) => m.text)).toEqual(['hello']);
+    expect([...server.sends.values()]).toEqual([1]);
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+  });
+
+  it('sends messages written while disconnected exactly once, in order, after reconnecting', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.hold();
+    server.dropAll();
+    await until(() => conn.status === 'reconnecting', 'disconnect');
+
+    conn.send('first');
+    conn.send('second');
+    expect(JSON.parse(storage.getItem(storageKeys(server.url).outbox)!)).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.sends.size).toBe(0);
+
+    server.release();
+    await until(() => conn.outbox.length === 0, 'outbox flushed');
+    expect(server.sentTexts()).toEqual(['first', 'second']);
+    expect([...server.sends.values()]).toEqual([1, 1]);
+    expect(texts(conn)).toEqual(['first', 'second']);
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+  });
+
+  it('retries a send whose ack was lost, and the server keeps one copy', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.loseAcks = 1;
+    conn.send('are you there?');
+    await until(() => conn.outbox.length === 0 && conn.status === 'online', 'confirmed after reconnect');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.sentTexts()).toEqual(['are you there?']);
+    expect(texts(conn)).toEqual(['are you there?']);
+    expect(server.connections).toBe(2);
+  });
+
+  it('resends what was pending after a reload (a new connection over the same storage)', async () => {
+    server.hold();
+    const before = connect();
+    before.start();
+    before.send('written before the reload');
+    const pending = before.outbox[0]!.clientId;
+    before.stop();
+    expect(server.sends.size).toBe(0);
+
+    const after = connect();
+    expect(hasStoredSession(storage, server.url)).toBe(true);
+    expect(after.outbox.map((i) => i.clientId)).toEqual([pending]);
+    after.start();
+    server.release();
+    await until(() => after.outbox.length === 0, 'outbox flushed');
+    expect(server.sends.get(pending)).toBe(1);
+    expect(texts(after)).toEqual(['written before the reload']);
+  });
+
+  it('does not resend after a reload what the server stored before the ack was lost', async () => {
+    const before = connect();
+    before.start();
+    await until(() => before.status === 'online', 'online');
+    server.hold(); // the reconnect never completes: the page is "reloaded" first
+    server.loseAcks = 1;
+    before.send('once');
+    await until(() => before.status === 'reconnecting', 'lost ack');
+    before.stop();
+    server.release();
+
+    const after = connect();
+    after.start();
+    await until(() => after.status === 'online' && after.outbox.length === 0, 'resumed');
+    await new Promise((r) => setTimeout(r, 50));
+    expect([...server.sends.values()]).toEqual([1]);
+    expect(texts(after)).toEqual(['once']);
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+  });
+
+  it('shows a refused send as failed, forgets it on reload, and sends it again on retry', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.refuseWith = 'rate_limited';
+    conn.send('too fast');
+    await until(() => conn.outbox[0]?.error === 'rate_limited', 'refusal');
+    expect(conn.lastError).toBe('rate_limited');
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+
+    server.refuseWith = null;
+    conn.retry(conn.outbox[0]!.clientId);
+    await until(() => conn.outbox.length === 0, 'retried');
+    expect(conn.lastError).toBeNull();
+    expect(texts(conn)).toEqual(['too fast']);
+  });
+
+  it('resumes after the last seq it saw and reports only what it missed as new', async () => {
+    server.add({ author: 'visitor', kind: 'text', text: 'old question', clientId: 'old-question-1' });
+    server.add({ author: 'ai', kind: 'text', text: 'old answer' });
+    storage.setItem(storageKeys(server.url).token, 'tok-1');
+    const conn = connect();
+    const added: string[] = [];
+    conn.onChange = (a) => added.push(...a.map((m) => m.text));
+    conn.start();
+    await until(() => conn.messages.length === 2, 'history');
+    expect(server.resumes[0]!.afterSeq).toBe(0);
+    expect(conn.unread).toBe(1);
+    conn.markRead();
+    expect(conn.unread).toBe(0);
+
+    server.hold();
+    server.dropAll();
+    await until(() => conn.status === 'reconnecting', 'disconnect');
+    server.add({ author: 'agent', kind: 'text', text: 'missed while away', authorName: 'Anna' });
+    server.release();
+    await until(() => conn.messages.length === 3, 'missed message');
+    expect(server.resumes.at(-1)!.afterSeq).toBe(2);
+    expect(texts(conn)).toEqual(['old question', 'old answer', 'missed while away']);
+    expect(added).toEqual(['missed while away']);
+    expect(conn.unread).toBe(1);
+  });
+
+  it('streams an AI answer and replaces it with the stored message', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    const nsp = server.io.of('/visitor');
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's1', delta: 'Hel' });
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's1', delta: 'lo' });
+    await until(() => conn.streams[0]?.text === 'Hello', 'tokens');
+    server.push({ author: 'ai', kind: 'text', text: 'Hello!', streamId: 's1', sources: [{ id: 'k', title: 'FAQ' }] });
+    await until(() => conn.messages.length === 1, 'final message');
+    expect(conn.streams).toEqual([]);
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's2', delta: 'partial' });
+    await until(() => conn.streams.length === 1, 'second stream');
+    nsp.emit('ai:stream-aborted', { conversationId: 'c1', streamId: 's2' });
+    await until(() => conn.streams.length === 0, 'aborted');
+    expect(texts(conn)).toEqual(['Hello!']);
+  });
+
+  it('sends identify() attributes, clipped to the limits, with the next resume', async () => {
+    const conn = connect({ context: () => ({ pageUrl: 'https://shop.test/cart' }) });
+    conn.identify({ plan: 'pro', ['k'.repeat(100)]: 'v'.repeat(600) });
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    const context = server.resumes[0]!.context as { pageUrl: string; attributes: Record<string, string> };
+    expect(context.pageUrl).toBe('https://shop.test/cart');
+    expect(context.attributes.plan).toBe('pro');
+    expect(context.attributes['k'.repeat(64)]).toHaveLength(500);
+
+    conn.identify({ userId: '42' });
+    await until(() => server.resumes.length === 2, 'resume with new attributes');
+    expect((server.resumes[1]!.context as { attributes: object }).attributes).toMatchObject({ plan: 'pro', userId: '42' });
+  });
+
+  it('asks for a person and takes the queued conversation from the ack', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    expect(await conn.requestHandoff()).toBe(true);
+    expect(conn.conversation).toMatchObject({ status: 'queued', queuePosition: 2 });
+  });
+});
+
+describe('storage and ids', () => {
+  it('namespaces keys per server origin', () => {
+    expect(storageKeys('https://chat.example.com/support/').token).toBe('support-chat:https://chat.example.com:token');
+    expect(storageKeys('https://a.test').outbox).not.toBe(storageKeys('https://b.test').outbox);
+  });
+
+  it('makes client ids the server accepts', () => {
+    const ids = new Set(Array.from({ length: 100 }, newClientId));
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+  });
+});
+
+describe('TypingThrottle', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends true at most every 2 s while typing and false after 3 s idle', () => {
+    const sent: boolean[] = [];
+    const t = new TypingThrottle((typing) => sent.push(typing));
+    t.set(true);
+    vi.advanceTimersByTime(500);
+    t.set(true);
+    vi.advanceTimersByTime(500);
+    t.set(true);
+    expect(sent).toEqual([true]);
+    vi.advanceTimersByTime(1100);
+    t.set(true);
+    expect(sent).toEqual([true, true]);
+    vi.advanceTimersByTime(3000);
+    expect(sent).toEqual([true, true, false]);
+  });
+
+  it('sends false once on stop, and nothing when not typing', () => {
+    const sent: boolean[] = [];
+    const t = new TypingThrottle((typing) => sent.push(typing));
+    t.set(false);
+    t.set(true);
+    t.set(false);
+    t.set(false);
+    vi.advanceTimersByTime(5000);
+    expect(sent).toEqual([true, false]);
+  });
+});

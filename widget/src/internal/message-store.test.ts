@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@support-chat/shared';
+import { MessageStore } from './message-store.js';
+
+const msg = (conversationId: string, seq: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+  id: `${conversationId}-${seq}`,
+  conversationId,
+  seq,
+  author: 'ai',
+  kind: 'text',
+  text: `${conversationId}#${seq}`,
+  createdAt: seq,
+  ...extra,
+});
+
+describe('MessageStore', () => {
+  it('orders by seq whatever the arrival order', () => {
+    const store = new MessageStore();
+    store.add([msg('a', 3), msg('a', 1)]);
+    store.add([msg('a', 2)]);
+    expect(store.list.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(store.lastSeq('a')).toBe(3);
+    expect(store.lastSeq('b')).toBe(0);
+  });
+
+  it('keeps each message once, by id and by clientId, and returns only what is new', () => {
+    const store = new MessageStore();
+    expect(store.add([msg('a', 1, { clientId: 'client-1' })])).toHaveLength(1);
+    expect(store.add([msg('a', 1, { clientId: 'client-1' })])).toEqual([]);
+    expect(store.add([msg('a', 1, { id: 'other-id', clientId: 'client-1' })])).toEqual([]);
+    const added = store.add([msg('a', 2), msg('a', 1)]);
+    expect(added.map((m) => m.seq)).toEqual([2]);
+    expect(store.list).toHaveLength(2);
+    expect(store.hasClientId('client-1')).toBe(true);
+  });
+
+  it('keeps conversations in the order first seen, each by its own seq', () => {
+    const store = new MessageStore();
+    store.add([msg('old', 5), msg('old', 6)]);
+    store.add([msg('new', 1)]);
+    store.add([msg('old', 7)]);
+    expect(store.list.map((m) => m.text)).toEqual(['old#5', 'old#6', 'old#7', 'new#1']);
+    expect(store.lastSeq('new')).toBe(1);
+  });
+
+  it('replaces the list on change so views can compare by identity', () => {
+    const store = new MessageStore();
+    const before = store.list;
+    store.add([msg('a', 1)]);
+    expect(store.list).not.toBe(before);
+    const after = store.list;
+    store.add([msg('a', 1)]);
+    expect(store.list).toBe(after);
+  });
+});
