@@ -148,8 +148,10 @@ describe('AgentConnection', () => {
     await flush();
     socket.fire('message:created', msg('a', 2));
     socket.fire('message:created', msg('a', 3));
+    socket.fire('ai:token', { conversationId: 'a', streamId: 'cut', delta: 'Half an ans' });
     socket.fire('disconnect', 'transport close');
     expect(connection.state.status).toBe('reconnecting');
+    expect(connection.state.transcript?.streams).toEqual([]);
     socket.responders.set('conversation:watch', () => ok({ conversation: conv('a'), messages: [msg('a', 4)] }));
     socket.fire('connect');
     await flush();

@@ -195,7 +195,11 @@ export class AgentConnection {
       this.set({ status: 'online' });
       void this.resync();
     });
-    s.on('disconnect', () => this.set({ status: s.active ? 'reconnecting' : 'offline' }));
+    s.on('disconnect', () => {
+      this.set({ status: s.active ? 'reconnecting' : 'offline' });
+      const open = this._state.transcript;
+      if (open) this.patchTranscript(open.conversationId, t.dropStreams);
+    });
     s.on('connect_error', (error) => {
       if (error.message === 'unauthorized') {
         s.disconnect();

@@ -71,10 +71,13 @@ export const consoleAppStyles = css`
     margin: 0;
     flex: 1;
   }
+  /* Kept in the layout when empty: a live region that is display:none is not reliably announced. */
   .notice:empty {
-    display: none;
+    padding: 0;
+    border: 0;
   }
   .body {
+    grid-row: 3;
     display: grid;
     grid-template-columns: minmax(290px, 340px) minmax(0, 1fr) minmax(240px, 300px);
     min-height: 0;

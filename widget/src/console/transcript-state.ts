@@ -90,6 +90,14 @@ export function abortStream(state: TranscriptState, streamId: string): Transcrip
   return { ...state, streams: state.streams.filter((s) => s.streamId !== streamId) };
 }
 
+/**
+ * A dropped connection ends every stream we were shown: tokens sent meanwhile are lost, and the
+ * stored answer arrives with the re-watch.
+ */
+export function dropStreams(state: TranscriptState): TranscriptState {
+  return state.streams.length ? { ...state, streams: [] } : state;
+}
+
 /** Adds (or, for a retry, clears the error of) a send awaiting its ack. */
 export function addPending(state: TranscriptState, pending: PendingMessage): TranscriptState {
   const others = state.pending.filter((p) => p.clientId !== pending.clientId);

@@ -20,7 +20,7 @@ export const transcriptStyles = css`
     min-height: 0;
     padding: 16px 20px 8px;
   }
-  ol {
+  .log > ol {
     list-style: none;
     margin: 0;
     padding: 0;
@@ -49,7 +49,6 @@ export const transcriptStyles = css`
   }
   .item.visitor .bubble {
     border: 1px solid var(--support-console-border);
-    white-space: pre-wrap;
   }
   .item.ai .bubble {
     background: var(--support-console-ai);
@@ -73,7 +72,6 @@ export const transcriptStyles = css`
     border: 1px dashed var(--support-console-note-border);
     background: var(--support-console-note);
     color: var(--support-console-text);
-    white-space: normal;
   }
   .item.note .meta-row {
     color: var(--support-console-warn);

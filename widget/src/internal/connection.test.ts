@@ -52,7 +52,7 @@ class FakeServer {
   url = '';
   connections = 0;
   /** Every resume payload, in order. */
-  resumes: { afterSeq?: number; context?: unknown }[] = [];
+  resumes: { afterSeq?: number; conversationId?: string; context?: unknown }[] = [];
   /** How many times each clientId was sent (retries included). */
   sends = new Map<string, number>();
   messages: ChatMessage[] = [];
@@ -89,7 +89,8 @@ class FakeServer {
 
   add(m: Omit<ChatMessage, 'id' | 'seq' | 'conversationId' | 'createdAt'>): ChatMessage {
     const seq = ++this.conversation.lastSeq;
-    const message: ChatMessage = { id: `m${seq}`, seq, conversationId: 'c1', createdAt: seq, ...m };
+    const conversationId = this.conversation.id;
+    const message: ChatMessage = { id: `${conversationId}-${seq}`, seq, conversationId, createdAt: seq, ...m };
     this.messages.push(message);
     return message;
   }
@@ -105,14 +106,16 @@ class FakeServer {
     this.connections++;
     socket.on('conversation:resume', (payload, ack) => {
       this.resumes.push(payload);
-      const after = payload.afterSeq ?? 0;
+      const { id } = this.conversation;
+      // As the real server: when the client's conversation is not the latest, resend it all.
+      const after = payload.conversationId && payload.conversationId !== id ? 0 : (payload.afterSeq ?? 0);
       ack({
         ok: true,
         data: {
           token: 'tok-1',
           visitorId: 'v1',
           conversation: this.messages.length ? { ...this.conversation } : null,
-          messages: this.messages.filter((m) => m.seq > after),
+          messages: this.messages.filter((m) => m.conversationId === id && m.seq > after),
         },
       });
     });
@@ -329,6 +332,24 @@ describe('VisitorConnection', () => {
     expect(texts(conn)).toEqual(['old question', 'old answer', 'missed while away']);
     expect(added).toEqual(['missed while away']);
     expect(conn.unread).toBe(1);
+  });
+
+  it('after a new conversation started elsewhere, resumes it from its first message', async () => {
+    const conn = connect();
+    conn.start();
+    conn.send('first conversation');
+    await until(() => conn.outbox.length === 0, 'sent');
+    server.hold();
+    server.dropAll();
+    await until(() => conn.status === 'reconnecting', 'disconnect');
+    server.conversation = { id: 'c2', status: 'bot', lastSeq: 0, createdAt: 2 };
+    server.add({ author: 'visitor', kind: 'text', text: 'from another tab', clientId: 'other-tab-1' });
+    server.add({ author: 'ai', kind: 'text', text: 'answer in c2' });
+    server.release();
+    await until(() => conn.messages.length === 3, 'new conversation');
+    expect(server.resumes.at(-1)).toMatchObject({ conversationId: 'c1', afterSeq: 1 });
+    expect(conn.conversation?.id).toBe('c2');
+    expect(texts(conn)).toEqual(['first conversation', 'from another tab', 'answer in c2']);
   });
 
   it('streams an AI answer and replaces it with the stored message', async () => {

@@ -328,11 +328,9 @@ export class VisitorConnection {
     const known = this.conversation?.id;
     const afterSeq = this.store.lastSeq(known);
     const context = { ...this.opts.context?.(), attributes: this.attributes };
-    let res = await this.request('conversation:resume', { afterSeq, context });
-    if (res.ok && afterSeq > 0 && res.data.conversation && res.data.conversation.id !== known) {
-      // Another tab started a new conversation; its seqs restart at 1, so fetch all of it.
-      res = await this.request('conversation:resume', { afterSeq: 0, context });
-    }
+    // With the conversation named, the server resends everything when another tab has started a
+    // newer one (whose seqs restart at 1).
+    const res = await this.request('conversation:resume', { afterSeq, conversationId: known, context });
     if (socket !== this.socket || !socket?.connected) return; // the next `connect` resumes
     if (!res.ok) {
       if (res.error.code === 'unauthorized' && this.token) {
@@ -354,6 +352,8 @@ export class VisitorConnection {
     for (const item of this.outbox) if (item.error === 'unavailable') delete item.error;
     this.receive(messages, this.historyLoaded);
     this.historyLoaded = true;
+    // A long conversation comes in pages: ask for the next one.
+    if (messages.length >= LIMITS.historyPage) return void this.resume();
     void this.flush();
   }
 
