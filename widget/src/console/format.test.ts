@@ -65,6 +65,15 @@ describe('lastMessagePreview', () => {
     expect(lastMessagePreview(long, 10)).toBe(`${'x'.repeat(9)}…`);
     expect(lastMessagePreview(conv('c'))).toBe('No messages yet');
   });
+
+  it('shows Markdown as plain words, but a visitor\'s text as typed', () => {
+    const note = conv('n', {
+      lastMessage: { author: 'system', text: '**Hand-off summary**: see [order](https://x.io/1) and `A-1`\n- item', createdAt: 1 },
+    });
+    expect(lastMessagePreview(note)).toBe('System: Hand-off summary: see order and A-1 item');
+    const visitor = conv('v', { lastMessage: { author: 'visitor', text: 'is **this** ok?', createdAt: 1 } });
+    expect(lastMessagePreview(visitor)).toBe('is **this** ok?');
+  });
 });
 
 describe('systemEventText', () => {

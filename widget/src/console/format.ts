@@ -70,10 +70,22 @@ export function authorLabel(message: Pick<ChatMessage, 'author' | 'authorName'>)
 export function lastMessagePreview(conversation: AgentConversation, maxChars = 90): string {
   const last = conversation.lastMessage;
   if (!last) return 'No messages yet';
-  const text = last.text.replace(/\s+/g, ' ').trim();
+  const source = last.author === 'visitor' ? last.text : stripMarkdown(last.text);
+  const text = source.replace(/\s+/g, ' ').trim();
   const clipped = text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
   const who = last.author === 'visitor' ? '' : `${AUTHOR_LABELS[last.author]}: `;
   return `${who}${clipped}`;
+}
+
+/**
+ * The Markdown markers a one-line preview should not show (AI, agent and note text is Markdown;
+ * a visitor's is shown as typed). Single `*` and `_` stay: too often part of the text itself.
+ */
+export function stripMarkdown(text: string): string {
+  return text
+    .replace(/\[([^\]]*)\]\([^)\s]*\)/g, '$1')
+    .replace(/\*\*|__|~~|`+/g, '')
+    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)/gm, '');
 }
 
 export function systemEventText(event: SystemEvent): string {

@@ -24,7 +24,8 @@ export function canReply(
   status: ConnectionStatus,
 ): Gate {
   if (conversation.status === 'closed') return no('This conversation is closed.');
-  if (status !== 'online') return no('You are offline. Reconnecting…');
+  if (status === 'offline') return no('You are offline. Use Reconnect at the top to go back online.');
+  if (status !== 'online') return no('Reconnecting… You can reply once the console is back online.');
   if (isMine(conversation, agent)) return yes;
   if (conversation.status === 'assigned') {
     return no(`${conversation.assignedAgentName ?? 'Another agent'} is handling this conversation.`);

@@ -8,7 +8,7 @@ import { css } from 'lit';
 export const tokens = css`
   :host {
     --support-console-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'PingFang SC',
-      'Microsoft YaHei', sans-serif;
+      'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif;
     --support-console-bg: #f4f5f7;
     --support-console-surface: #ffffff;
     --support-console-surface-2: #f8f9fb;

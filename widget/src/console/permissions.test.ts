@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentProfile } from '@support-chat/shared';
+import { canClaim, canClose, canReply } from './permissions.js';
+import { conv } from './test-fixtures.js';
+
+const me: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent' };
+const admin: AgentProfile = { ...me, id: 'boss', role: 'admin' };
+const mine = conv('a', { status: 'assigned', assignedAgentId: 'me', assignedAgentName: 'Mia' });
+const theirs = conv('b', { status: 'assigned', assignedAgentId: 'ben', assignedAgentName: 'Ben' });
+
+describe('canReply', () => {
+  it('allows replies only to my own assigned conversation while online', () => {
+    expect(canReply(mine, me, 'online').allowed).toBe(true);
+    expect(canReply(mine, me, 'reconnecting')).toEqual({ allowed: false, reason: expect.stringMatching(/Reconnecting/) });
+    expect(canReply(mine, me, 'offline').reason).toMatch(/Use Reconnect/);
+  });
+
+  it('says why not, per status', () => {
+    expect(canReply(theirs, me, 'online').reason).toBe('Ben is handling this conversation.');
+    expect(canReply(conv('q', { status: 'queued' }), me, 'online').reason).toBe('Claim this conversation to reply.');
+    expect(canReply(conv('b', { status: 'bot' }), me, 'online').reason).toMatch(/AI is answering/);
+    expect(canReply(conv('c', { status: 'closed' }), me, 'online').reason).toBe('This conversation is closed.');
+  });
+});
+
+describe('canClaim and canClose', () => {
+  it('claims queued and AI-handled conversations only', () => {
+    expect(canClaim(conv('q', { status: 'queued' }), 'online').allowed).toBe(true);
+    expect(canClaim(conv('b', { status: 'bot' }), 'online').allowed).toBe(true);
+    expect(canClaim(mine, 'online').allowed).toBe(false);
+    expect(canClaim(conv('q', { status: 'queued' }), 'reconnecting').allowed).toBe(false);
+  });
+
+  it("lets an agent close anything open except a colleague's conversation; an admin may close that too", () => {
+    expect(canClose(mine, me, 'online').allowed).toBe(true);
+    expect(canClose(conv('q', { status: 'queued' }), me, 'online').allowed).toBe(true);
+    expect(canClose(theirs, me, 'online')).toEqual({ allowed: false, reason: 'Assigned to Ben.' });
+    expect(canClose(theirs, admin, 'online').allowed).toBe(true);
+    expect(canClose(conv('c', { status: 'closed' }), admin, 'online').allowed).toBe(false);
+  });
+});
