@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from './tokenizer.js';
+
+describe('analyze (English)', () => {
+  it('keeps content words, drops function words, and stems', () => {
+    expect(analyze('How do I return my iPhone? It arrived broken.')).toEqual(['return', 'iphon', 'arriv', 'broken']);
+  });
+
+  it('maps inflections of a word to one term', () => {
+    const [a, b, c] = ['refunds', 'refunded', 'refunding'].map((w) => analyze(w));
+    expect(a).toEqual(['refund']);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+  });
+
+  it('keeps numbers and negations, and folds apostrophes', () => {
+    expect(analyze("Why doesn't my order #4521 ship in 2 days?")).toEqual(['why', 'doesnt', 'order', '4521', 'ship', '2', 'dai']);
+    expect(analyze('not working')).toContain('not');
+  });
+
+  it('normalises full-width characters and case (NFKC)', () => {
+    expect(analyze('ＡＢＣ１２３ Refund')).toEqual(['abc123', 'refund']);
+  });
+
+  it('returns nothing for punctuation, emoji or stopwords only', () => {
+    expect(analyze('?!… 👍')).toEqual([]);
+    expect(analyze('how can I do this')).toEqual([]);
+  });
+});
+
+describe('analyze (Chinese)', () => {
+  it('emits segmenter words, characters and the bigrams of each Han run', () => {
+    const terms = analyze('退款多久到账？');
+    // Words the segmenter knows
+    expect(terms).toEqual(expect.arrayContaining(['退款', '多久', '到账']));
+    // Every bigram, including across word boundaries
+    expect(terms).toEqual(expect.arrayContaining(['退款', '款多', '多久', '久到', '到账']));
+    // Single characters
+    expect(terms).toEqual(expect.arrayContaining(['退', '款', '到', '账']));
+    expect(terms.join('')).not.toMatch(/？/);
+  });
+
+  it('finds words the dictionary misses through bigrams', () => {
+    // ICU splits 花呗 (Alipay's credit product) into 花|呗; the bigram keeps it whole.
+    expect(analyze('花呗分期可以提前还款吗')).toContain('花呗');
+    expect(analyze('保修期多长？')).toContain('保修');
+  });
+
+  it('drops particles as words and characters but keeps bigrams that contain them', () => {
+    const terms = analyze('可以提前还款吗');
+    expect(terms).not.toContain('吗');
+    expect(terms).toContain('款吗');
+  });
+
+  it('lets two phrasings of one question share most of their terms', () => {
+    const a = new Set(analyze('退款多久能到账？'));
+    const b = analyze('退款多久到账');
+    const shared = b.filter((t) => a.has(t));
+    expect(shared.length / b.length).toBeGreaterThan(0.8);
+  });
+
+  it('handles mixed Chinese, English and numbers', () => {
+    const terms = analyze('iPhone 15 退货要运费吗？7天无理由');
+    expect(terms).toEqual(expect.arrayContaining(['iphon', '15', '退货', '运费', '7', '理由']));
+    expect(terms).not.toContain('iPhone');
+  });
+
+  it('normalises full-width digits inside Chinese text', () => {
+    expect(analyze('订单１２３退款')).toEqual(expect.arrayContaining(['123', '订单', '退款']));
+  });
+});
