@@ -23,6 +23,12 @@ export interface RetrievalHit {
   entry: KnowledgeEntry;
   /** Higher is better; comparable only within one query. */
   score: number;
+  /**
+   * 0–1 and, unlike `score`, comparable across queries: how sure the retriever is that this
+   * entry, rather than another, answers the query. Responders hold it against their thresholds;
+   * a retriever that cannot tell leaves it out (responders then treat the hit as unsure).
+   */
+  confidence?: number;
 }
 
 export interface SearchOptions {

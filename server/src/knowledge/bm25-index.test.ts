@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createKnowledgeIndex } from './bm25-index.js';
+import { loadKnowledgeDir } from './markdown-source.js';
+import type { KnowledgeEntry } from './types.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/knowledge');
+
+function entry(id: string, title: string, body: string, lang: 'en' | 'zh' = 'en'): KnowledgeEntry {
+  return { id, title, body, lang, tags: [], document: 'test' };
+}
+
+describe('createKnowledgeIndex over the fixture knowledge', async () => {
+  const { entries } = await loadKnowledgeDir(fixtures);
+  const index = createKnowledgeIndex(entries);
+  const top = (query: string, lang?: 'en' | 'zh') => index.search(query, { lang })[0]?.entry.id;
+
+  it('counts its entries', () => {
+    expect(index.size).toBe(entries.length);
+  });
+
+  it.each([
+    ['How many days does delivery take?', 'en/shipping.md#how-long-does-shipping-take'],
+    ['Do you ship to Canada?', 'en/shipping.md#which-countries-do-you-ship-to'],
+    ['Can I pay with PayPal?', 'faq/general.json#payment-methods'],
+    ['my lamp is frozen, how to reset it', 'faq/products.csv#how-do-i-reset-the-lumen-desk-lamp'],
+    ['Is water damage covered by the warranty?', 'en/warranty.md#what-does-the-warranty-not-cover'],
+    ['I want to cancel the order I placed', 'faq/more.jsonl#7'],
+  ])('ranks the right English entry first: %s', (query, id) => {
+    expect(top(query, 'en')).toBe(id);
+  });
+
+  it.each([
+    ['退款几天能到账？', 'zh/refunds.md#退款多久到账'],
+    ['退款会退回到哪个账户', 'zh/refunds.md#钱会退到哪里'],
+    ['保修期是多长时间', 'zh/warranty.md#保修期多长'],
+    ['能不能开发票', 'faq/general.json#可以开发票吗'],
+    ['台灯能用110V吗', 'faq/more.jsonl#台灯支持-110-伏电压吗'],
+  ])('ranks the right Chinese entry first: %s', (query, id) => {
+    expect(top(query, 'zh')).toBe(id);
+  });
+
+  it('returns hits best first, at most `limit`, with confidences in [0, 1]', () => {
+    const hits = index.search('shipping delivery order', { limit: 3 });
+    expect(hits).toHaveLength(3);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+    for (const hit of hits) expect(hit.confidence).toBeGreaterThanOrEqual(0);
+    for (const hit of hits) expect(hit.confidence).toBeLessThanOrEqual(1);
+    expect(index.search('shipping', { limit: 0 })).toEqual([]);
+  });
+
+  it('returns nothing for a query with no known term', () => {
+    expect(index.search('xylophone quartz')).toEqual([]);
+    expect(index.search('   ')).toEqual([]);
+    expect(index.search('how do I')).toEqual([]);
+  });
+
+  it('gives the same answer twice (the scratch buffers are reset)', () => {
+    const first = index.search('warranty claim');
+    index.search('退款多久到账');
+    expect(index.search('warranty claim')).toEqual(first);
+  });
+
+  it('is confident for a question that matches one entry and not for a vague one', () => {
+    const exact = index.search('How do I make a warranty claim?')[0]!;
+    expect(exact.entry.id).toBe('en/warranty.md#how-do-i-make-a-warranty-claim');
+    expect(exact.confidence).toBeGreaterThan(0.6);
+    const vague = index.search('problem with my order')[0]!;
+    expect(vague.confidence).toBeLessThan(0.3);
+    const offTopic = index.search('can I pay with bitcoin at the airport lounge')[0]!;
+    expect(offTopic.confidence).toBeLessThan(0.3);
+  });
+
+  it('gives hits after the first no margin (their confidence is similarity only)', () => {
+    const [first, second] = index.search('Can I change my delivery address?', { limit: 2 });
+    // The two sections share a heading: identical similarity, but only the first can lead.
+    expect(second!.entry.title).toBe(first!.entry.title);
+    expect(second!.confidence).toBeLessThanOrEqual(first!.confidence!);
+  });
+});
+
+describe('fields and language preference', () => {
+  it('weighs a match in the title above the same words in a body', () => {
+    const index = createKnowledgeIndex([
+      entry('body', 'How do I clean the lamp?', 'Unplug it. The battery is not removable, so never rinse the battery.'),
+      entry('title', 'How long does the battery last?', 'About eight hours on a full charge.'),
+    ]);
+    expect(index.search('battery').map((h) => h.entry.id)).toEqual(['title', 'body']);
+  });
+
+  it('uses the article title and tags as context for a section', () => {
+    const index = createKnowledgeIndex([
+      { ...entry('a', 'How long does it take?', 'Three to five days.'), document: 'Shipping', tags: ['delivery'] },
+      { ...entry('b', 'How long does it take?', 'About a week.'), document: 'Repairs', tags: ['warranty'] },
+    ]);
+    expect(index.search('how long does delivery take')[0]!.entry.id).toBe('a');
+    expect(index.search('how long do repairs take')[0]!.entry.id).toBe('b');
+  });
+
+  const bilingual = [
+    entry('en', 'iPhone 15 case: which sizes?', 'Our iPhone 15 case fits the 15 and 15 Pro.'),
+    entry('zh', 'iPhone 15 保护壳有哪些尺寸？', '我们的 iPhone 15 保护壳适用于 15 和 15 Pro。', 'zh'),
+    entry('en-only', 'Lamp specification sheet', 'Voltage 100–240 V, 9 W LED, 800 lumen.'),
+  ];
+  const index = createKnowledgeIndex(bilingual);
+
+  it('prefers entries in the visitor language on a tie', () => {
+    expect(index.search('iPhone 15', { lang: 'zh' })[0]!.entry.id).toBe('zh');
+    expect(index.search('iPhone 15', { lang: 'en' })[0]!.entry.id).toBe('en');
+  });
+
+  it('boosts rather than filters: other-language entries still appear', () => {
+    expect(index.search('iPhone 15', { lang: 'zh' }).map((h) => h.entry.id)).toContain('en');
+    expect(index.search('lumen', { lang: 'zh' }).map((h) => h.entry.id)).toEqual(['en-only']);
+  });
+
+  it('is empty when built from no entries', () => {
+    const empty = createKnowledgeIndex([]);
+    expect(empty.size).toBe(0);
+    expect(empty.search('anything')).toEqual([]);
+  });
+});
+
+describe('speed', () => {
+  it('answers a query over 10,000 entries in well under 5 ms on average', () => {
+    const words = 'order refund return shipping delivery warranty battery lamp bulb cable colour size parcel invoice account password email address payment card'.split(' ');
+    const han = '退款退货发货物流保修电池台灯灯泡发票账户密码支付地址尺寸颜色包裹'.split('');
+    const entries = Array.from({ length: 10_000 }, (_, i) => {
+      const pick = (list: string[], n: number) => Array.from({ length: n }, (_, k) => list[(i * 7 + k * 13) % list.length]).join(i % 2 ? '' : ' ');
+      return i % 2
+        ? entry(`zh-${i}`, pick(han, 8), pick(han, 60), 'zh')
+        : entry(`en-${i}`, `${pick(words, 6)} ${i}`, pick(words, 80));
+    });
+    const index = createKnowledgeIndex(entries);
+    const queries = ['refund for my order', 'where is my parcel', '退款多久到账', '台灯保修多久', 'battery warranty 42'];
+    const started = performance.now();
+    for (let round = 0; round < 40; round++) for (const q of queries) index.search(q);
+    expect((performance.now() - started) / 200).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * A BM25F index over knowledge entries (Robertson & Zaragoza, "The Probabilistic Relevance
+ * Framework: BM25 and Beyond", 2009, §3.4): each entry has three fields — the question/heading,
+ * the context it lives in (article title and tags) and the answer — whose term frequencies are
+ * length-normalised per field, weighted, summed, and only then saturated. A question word in the
+ * title is therefore worth more than the same word in a long answer, without the answer's many
+ * repeats drowning it.
+ *
+ * Everything that does not depend on the query is computed once at build time: each term's
+ * posting list holds the entries that contain it with their saturated weight, so a search only
+ * walks the lists of the query's own terms (no scan of all entries) and keeps the best few.
+ */
+import { analyze as defaultAnalyze } from './tokenizer.js';
+import type { KnowledgeEntry, KnowledgeLang, RetrievalHit, Retriever, SearchOptions } from './types.js';
+
+export interface KnowledgeIndexOptions {
+  /** Term-frequency saturation. 1.2 is the textbook default and worked best on our eval sets. */
+  k1?: number;
+  /** Field weights: a match in the question counts this many times a match in the answer. */
+  titleWeight?: number;
+  contextWeight?: number;
+  bodyWeight?: number;
+  /** Length normalisation per field (0: none, 1: full). Titles are short and similar in length. */
+  titleB?: number;
+  contextB?: number;
+  bodyB?: number;
+  /** Score multiplier for entries in the visitor's language (why a boost: see `search`). */
+  langBoost?: number;
+  /** Text → terms; the default handles English and Chinese (see tokenizer.ts). */
+  analyze?: (text: string) => string[];
+}
+
+export interface KnowledgeIndex extends Retriever {
+  readonly entries: readonly KnowledgeEntry[];
+}
+
+interface Postings {
+  docs: Uint32Array;
+  weights: Float32Array;
+  idf: number;
+}
+
+interface Field {
+  text: (entry: KnowledgeEntry) => string;
+  weight: number;
+  b: number;
+}
+
+const DEFAULT_LIMIT = 5;
+
+/**
+ * A hit's `confidence` blends two signals, half each:
+ * - similarity: IDF-weighted cosine between the query's terms and the entry's title (question).
+ *   Query terms no title contains count with the highest IDF, so a question about something the
+ *   knowledge never asks cannot look covered.
+ * - margin: how far the hit's score is ahead of the best other hit ((s1 - s2) / s1; 0 for every
+ *   hit but the first). A clear winner is likelier right than one of several near-ties. It only
+ *   counts in full once the similarity reaches MARGIN_FULL_AT: a lone weak hit is trivially "far
+ *   ahead" of nothing (one shared word with one answer, nothing else matching).
+ * Chosen on the StackFAQ / AFQMC dev sets (English / Chinese) by how well it separates right top
+ * hits from wrong ones and from hits for questions the knowledge cannot answer (leave-one-out:
+ * the gold entry removed). AUC right-vs-wrong: similarity 0.83 / 0.57, margin 0.82 / 0.74, this
+ * blend 0.87 / 0.65; the share of the query an entry matches, the obvious alternative, 0.68 /
+ * 0.51. A geometric mean scored about the same but sinks an exact title match whenever another
+ * entry ties on score, which the sum does not.
+ */
+const SIMILARITY_SHARE = 0.5;
+const MARGIN_FULL_AT = 1 / 3;
+
+export function createKnowledgeIndex(
+  entries: readonly KnowledgeEntry[],
+  {
+    k1 = 1.2,
+    titleWeight = 3,
+    contextWeight = 1,
+    bodyWeight = 1,
+    titleB = 0.5,
+    contextB = 0.5,
+    bodyB = 0.75,
+    langBoost = 1.25,
+    analyze = defaultAnalyze,
+  }: KnowledgeIndexOptions = {},
+): KnowledgeIndex {
+  const fields: Field[] = [
+    { text: (e) => e.title, weight: titleWeight, b: titleB },
+    { text: (e) => [e.document, ...e.tags].join('\n'), weight: contextWeight, b: contextB },
+    { text: (e) => e.body, weight: bodyWeight, b: bodyB },
+  ];
+  const postings = buildPostings(entries, fields, k1, analyze);
+  const titleTerms = entries.map((entry) => new Set(analyze(entry.title)));
+  const titleDf = new Map<string, number>();
+  for (const terms of titleTerms) for (const term of terms) titleDf.set(term, (titleDf.get(term) ?? 0) + 1);
+  // Title IDF, not the whole entry's: a word many answers mention but no question asks about
+  // ("parcel") still distinguishes questions.
+  const idfOf = (term: string) => idf(entries.length, titleDf.get(term) ?? 0);
+  const titles = titleTerms.map((terms) => ({ terms, norm: squaredNorm(terms, idfOf) }));
+  const n = entries.length;
+  // Reused across searches: search is synchronous, so no two calls can share them at once.
+  const scores = new Float64Array(n);
+  const touched: number[] = [];
+
+  function search(query: string, { limit = DEFAULT_LIMIT, lang }: SearchOptions = {}): RetrievalHit[] {
+    const queryTerms = countTerms(analyze(query));
+    for (const [term, count] of queryTerms) {
+      const list = postings.get(term);
+      if (!list) continue;
+      for (let i = 0; i < list.docs.length; i++) {
+        const doc = list.docs[i]!;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += count * list.idf * list.weights[i]!;
+      }
+    }
+    // The visitor's language is boosted, not filtered: many help centers have some entries in one
+    // language only (a spec sheet in English), and a Chinese visitor asking about one should still
+    // find it. Questions in a language mostly match entries in that language anyway; the boost
+    // decides near-ties, e.g. a product name that appears in both the English and Chinese article.
+    // One more hit than asked: the runner-up's score is part of the last hit's confidence.
+    const top = selectTop(touched, Math.max(limit, 1) + 1, (doc) =>
+      lang && entries[doc]!.lang === lang ? scores[doc]! * langBoost : scores[doc]!,
+    );
+    for (const doc of touched) scores[doc] = 0;
+    touched.length = 0;
+
+    const queryNorm = squaredNorm(queryTerms.keys(), idfOf);
+    return top.slice(0, limit).map(({ doc, score }, rank) => {
+      const rival = rank === 0 ? (top[1]?.score ?? 0) : top[0]!.score;
+      const title = titles[doc]!;
+      let shared = 0;
+      for (const term of queryTerms.keys()) if (title.terms.has(term)) shared += idfOf(term) ** 2;
+      const similarity = queryNorm && title.norm ? shared / Math.sqrt(queryNorm * title.norm) : 0;
+      const margin = Math.max(0, (score - rival) / score) * Math.min(1, similarity / MARGIN_FULL_AT);
+      return { entry: entries[doc]!, score, confidence: SIMILARITY_SHARE * similarity + (1 - SIMILARITY_SHARE) * margin };
+    });
+  }
+
+  return { search, size: n, entries };
+}
+
+function buildPostings(
+  entries: readonly KnowledgeEntry[],
+  fields: Field[],
+  k1: number,
+  analyze: (text: string) => string[],
+): Map<string, Postings> {
+  const termCounts = entries.map((entry) => fields.map((field) => countTerms(analyze(field.text(entry)))));
+  const lengths = termCounts.map((perField) => perField.map(sumCounts));
+  const avgLength = fields.map((_, f) => lengths.reduce((sum, l) => sum + l[f]!, 0) / entries.length || 1);
+
+  const lists = new Map<string, { docs: number[]; weights: number[] }>();
+  termCounts.forEach((perField, doc) => {
+    const pseudoTf = new Map<string, number>();
+    perField.forEach((counts, f) => {
+      const { weight, b } = fields[f]!;
+      const norm = 1 - b + (b * lengths[doc]![f]!) / avgLength[f]!;
+      for (const [term, tf] of counts) pseudoTf.set(term, (pseudoTf.get(term) ?? 0) + (weight * tf) / norm);
+    });
+    for (const [term, tf] of pseudoTf) {
+      let list = lists.get(term);
+      if (!list) lists.set(term, (list = { docs: [], weights: [] }));
+      list.docs.push(doc);
+      list.weights.push(((k1 + 1) * tf) / (k1 + tf));
+    }
+  });
+
+  const postings = new Map<string, Postings>();
+  for (const [term, { docs, weights }] of lists) {
+    postings.set(term, {
+      docs: Uint32Array.from(docs),
+      weights: Float32Array.from(weights),
+      idf: idf(entries.length, docs.length),
+    });
+  }
+  return postings;
+}
+
+function squaredNorm(terms: Iterable<string>, idfOf: (term: string) => number): number {
+  let sum = 0;
+  for (const term of terms) sum += idfOf(term) ** 2;
+  return sum;
+}
+
+/** BM25's IDF with the +1 inside the log (Lucene's form): never negative, even for common terms. */
+function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+function countTerms(terms: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+function sumCounts(counts: Map<string, number>): number {
+  let total = 0;
+  for (const count of counts.values()) total += count;
+  return total;
+}
+
+/** The `limit` best docs, best first, without sorting every candidate (queries with common terms touch many). */
+function selectTop(docs: number[], limit: number, scoreOf: (doc: number) => number): { doc: number; score: number }[] {
+  const top: { doc: number; score: number }[] = [];
+  if (limit <= 0) return top;
+  for (const doc of docs) {
+    const score = scoreOf(doc);
+    if (top.length === limit && score <= top[limit - 1]!.score) continue;
+    let i = top.length === limit ? limit - 1 : top.length;
+    while (i > 0 && top[i - 1]!.score < score) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = { doc, score };
+  }
+  return top;
+}
