@@ -120,26 +120,28 @@ describe('AgentConnection', () => {
     expect(connection.state.transcript?.conversationId).toBe('b');
   });
 
-  it('drops a watch answer that arrives after the agent opened another conversation', async () => {
+  it('drops watch answers, even failures, that arrive after the agent opened another conversation', async () => {
     const { connection, socket } = await online();
-    let release!: () => void;
+    const late: Array<() => void> = [];
     socket.responders.set(
       'conversation:watch',
       (p) =>
         new Promise((resolve) => {
           const id = String(p['conversationId']);
-          const answer = () => resolve(ok({ conversation: conv(id), messages: [msg(id, 1)] }));
-          if (id === 'a') release = answer;
-          else answer();
+          if (id === 'a') late.push(() => resolve(ok({ conversation: conv(id), messages: [msg(id, 1)] })));
+          else if (id === 'c') late.push(() => resolve({ ok: false, error: { code: 'not_found', message: 'gone' } }));
+          else resolve(ok({ conversation: conv(id), messages: [msg(id, 1)] }));
         }),
     );
     connection.open('a');
+    connection.open('c');
     connection.open('b');
     await flush();
-    release();
+    for (const answer of late) answer();
     await flush();
     expect(connection.state.transcript?.conversationId).toBe('b');
     expect(connection.state.transcript?.messages.map((m) => m.conversationId)).toEqual(['b']);
+    expect(connection.state.notice).toBeNull();
   });
 
   it('after a reconnect re-lists the inbox and re-watches after the last seq seen', async () => {
