@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { LIMITS, type ChatMessage, type VisitorContext } from '@support-chat/shared';
 import { hasStoredSession, VisitorConnection } from './internal/connection.js';
 import { errorText, format, pickLanguage, statusText, stringsFor } from './internal/i18n.js';
@@ -223,9 +223,7 @@ export class SupportChat extends LitElement {
         @click=${() => (this.opened = !this.opened)}
       >
         <svg viewBox="0 0 24 24" aria-hidden="true">
-          ${this.opened
-            ? html`<path d="M6 6l12 12M18 6L6 18" />`
-            : html`<path d="M4 5h16v11H9l-5 4z" />`}
+          ${this.opened ? svg`<path d="M6 6l12 12M18 6L6 18" />` : svg`<path d="M4 5h16v11H9l-5 4z" />`}
         </svg>
         ${unread ? html`<span class="badge" aria-hidden="true">${unread > 9 ? '9+' : unread}</span>` : nothing}
       </button>
@@ -253,7 +251,7 @@ export class SupportChat extends LitElement {
       <header part="header">
         <h2 id="title">${s.title}</h2>
         ${!status || status === 'bot'
-          ? html`<button type="button" class="human" @click=${() => void c.requestHandoff()}>${s.human}</button>`
+          ? html`<button type="button" class="human" @click=${this.handoff}>${s.human}</button>`
           : nothing}
         <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
@@ -303,6 +301,13 @@ export class SupportChat extends LitElement {
       </form>
     </div>`;
   }
+
+  private handoff = async () => {
+    await this.conn?.requestHandoff();
+    // The button goes away once a person is asked for: keep focus in the dialog.
+    await this.updateComplete;
+    this.renderRoot.querySelector('textarea')?.focus();
+  };
 
   private keydown = (e: KeyboardEvent) => {
     // Enter sends, Shift+Enter breaks the line; Enter that ends an IME composition (Chinese

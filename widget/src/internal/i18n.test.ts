@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { errorText, eventText, format, pickLanguage, statusText, stringsFor } from './i18n.js';
+
+describe('pickLanguage', () => {
+  it('prefers the lang attribute, then the page, then the browser', () => {
+    expect(pickLanguage('zh-CN', 'en', 'en-US')).toEqual({ locale: 'zh-CN', tag: 'zh-CN' });
+    expect(pickLanguage(null, 'zh-Hans', 'en-US')).toEqual({ locale: 'zh-CN', tag: 'zh-Hans' });
+    expect(pickLanguage('', '  ', 'zh-TW')).toEqual({ locale: 'zh-CN', tag: 'zh-TW' });
+    expect(pickLanguage(null, 'de', 'zh-CN').locale).toBe('en');
+    expect(pickLanguage(undefined, undefined, undefined)).toEqual({ locale: 'en', tag: 'en' });
+  });
+});
+
+describe('strings', () => {
+  it('has every English string in Chinese too, none empty, with the same placeholders', () => {
+    const en = stringsFor('en');
+    const zh = stringsFor('zh-CN');
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(zh[key], key).not.toBe('');
+      expect(zh[key].match(/\{\w+\}/g), key).toEqual(en[key].match(/\{\w+\}/g));
+    }
+  });
+
+  it('words status lines in the visitor language', () => {
+    const en = stringsFor('en');
+    const zh = stringsFor('zh-CN');
+    expect(statusText(en, { status: 'queued', queuePosition: 2 })).toBe("You're #2 in the queue");
+    expect(statusText(zh, { status: 'queued', queuePosition: 2 })).toBe('您当前排在第 2 位');
+    expect(statusText(en, { status: 'queued' })).toBe(en.queued);
+    expect(statusText(en, { status: 'assigned', agentName: 'Anna' })).toBe('Anna is here to help');
+    expect(statusText(zh, { status: 'closed' })).toBe(zh.closed);
+    expect(statusText(en, { status: 'bot' })).toBe('');
+    expect(statusText(en, null)).toBe('');
+  });
+
+  it('words system events and errors', () => {
+    const en = stringsFor('en');
+    expect(eventText(en, { type: 'assigned', agentName: 'Anna' })).toBe('Anna joined the conversation');
+    expect(eventText(stringsFor('zh-CN'), { type: 'transferred', agentName: 'Li' })).toBe('已转接给 Li');
+    expect(eventText(en, { type: 'closed', by: 'agent' })).toBe(en.evClosed);
+    expect(errorText(en, 'rate_limited')).toBe(en.errRate);
+    expect(errorText(stringsFor('zh-CN'), 'invalid_payload')).toBe(stringsFor('zh-CN').errInvalid);
+    expect(errorText(en, 'internal')).toBe(en.errOther);
+  });
+
+  it('fills placeholders', () => {
+    expect(format('{name} is typing… {name}', { name: 'Anna' })).toBe('Anna is typing… Anna');
+    expect(format('{n} left {missing}', { n: 3 })).toBe('3 left ');
+  });
+});
