@@ -63,29 +63,23 @@ export class ConversationService {
     visitorId: string,
     { locale, context }: { locale: Locale; context?: VisitorContext },
   ): Promise<ConversationRecord> {
-    const latest = await this.store.findLatestConversation(visitorId);
-    if (latest && isOpen(latest.status)) return latest;
     const now = this.clock.now();
     // Visitors are persisted with their first conversation, not on connect: opening the widget
-    // alone writes nothing.
-    if (!latest && !(await this.store.getVisitor(visitorId))) {
-      await this.store.createVisitor({ id: visitorId, createdAt: now });
-    }
-    const conversation: ConversationRecord = {
+    // alone writes nothing. The store makes find-or-create atomic (two first messages racing).
+    const { conversation, created } = await this.store.openConversation({
       id: randomUUID(),
       visitorId,
       status: 'bot',
       assignedAgentId: null,
       locale,
-      context: context ?? latest?.context ?? {},
+      context: context ?? {},
       lastSeq: 0,
       createdAt: now,
       updatedAt: now,
       queuedAt: null,
       closedAt: null,
-    };
-    await this.store.createConversation(conversation);
-    this.bus.emit('conversationChanged', conversation);
+    });
+    if (created) this.bus.emit('conversationChanged', conversation);
     return conversation;
   }
 

@@ -171,6 +171,10 @@ export class SqliteStore implements Store {
   }
 
   async createConversation(c: ConversationRecord): Promise<void> {
+    this.insertConversation(c);
+  }
+
+  private insertConversation(c: ConversationRecord): void {
     this.db
       .prepare(
         `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
@@ -192,6 +196,19 @@ export class SqliteStore implements Store {
       );
   }
 
+  async openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    return this.db.transaction(() => {
+      const latest = this.latestConversationOf(candidate.visitorId);
+      if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
+      this.db
+        .prepare('INSERT OR IGNORE INTO visitors (id, created_at) VALUES (?, ?)')
+        .run(candidate.visitorId, candidate.createdAt);
+      const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
+      this.insertConversation(conversation);
+      return { conversation, created: true };
+    })();
+  }
+
   async getConversation(id: string): Promise<ConversationRecord | null> {
     return this.conversationById(id);
   }
@@ -204,6 +221,10 @@ export class SqliteStore implements Store {
   }
 
   async findLatestConversation(visitorId: string): Promise<ConversationRecord | null> {
+    return this.latestConversationOf(visitorId);
+  }
+
+  private latestConversationOf(visitorId: string): ConversationRecord | null {
     const row = this.db
       .prepare(
         'SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',

@@ -102,6 +102,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.queuePosition('bot')).toBeNull();
     });
 
+    it('opens one conversation per visitor even when first messages race, and a new one after closing', async () => {
+      const results = await Promise.all(
+        ['x1', 'x2', 'x3'].map((id) => store.openConversation(conversationFixture({ id, visitorId: 'visitor-new' }))),
+      );
+      expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(await store.getVisitor('visitor-new')).not.toBeNull();
+      await store.transitionConversation(results[0]!.conversation.id, ['bot'], { status: 'closed', closedAt: 9 });
+      const next = await store.openConversation(conversationFixture({ id: 'x4', visitorId: 'visitor-new', context: {} }));
+      expect(next).toMatchObject({ created: true, conversation: { id: 'x4', status: 'bot' } });
+      // The visitor's page context carries over to their next conversation.
+      expect(next.conversation.context).toEqual({ pageUrl: 'https://shop.example/cart' });
+    });
+
     it('finds the latest conversation of a visitor and filters lists by status', async () => {
       await store.createConversation(conversationFixture({ id: 'old', status: 'closed', createdAt: 1, updatedAt: 1 }));
       await store.createConversation(conversationFixture({ id: 'new', createdAt: 2, updatedAt: 2 }));

@@ -66,6 +66,7 @@ export interface ConversationFilter {
  * Contract every implementation keeps:
  * - `appendMessage` is atomic: it assigns the next `seq` of the conversation, and a draft whose
  *   `senderId` + `clientId` was already stored returns the stored message with `created: false`.
+ * - `openConversation` is atomic per visitor: concurrent calls agree on one open conversation.
  * - `transitionConversation` is a compare-and-set on the status, so two agents claiming at once
  *   cannot both win.
  * - A write that resolved is durable (survives a process kill).
@@ -75,6 +76,11 @@ export interface Store {
   getVisitor(id: string): Promise<VisitorRecord | null>;
 
   createConversation(conversation: ConversationRecord): Promise<void>;
+  /**
+   * Atomically: the visitor's latest conversation if it is open, else `candidate` stored as new
+   * (creating the visitor record too if needed). Two first messages racing get one conversation.
+   */
+  openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   /** The visitor's most recently created conversation. */
   findLatestConversation(visitorId: string): Promise<ConversationRecord | null>;
