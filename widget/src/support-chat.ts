@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { LIMITS, type ChatMessage, type VisitorContext } from '@support-chat/shared';
 import { hasStoredSession, VisitorConnection } from './internal/connection.js';
-import { errorText, format, pickLanguage, statusText, stringsFor } from './internal/i18n.js';
+import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from './internal/i18n.js';
 import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from './internal/message-view.js';
 import { styles } from './support-chat.styles.js';
 
@@ -100,6 +100,10 @@ export class SupportChat extends LitElement {
     this.position = 'bottom-right';
     this.opened = false;
     this.left = LIMITS.messageChars;
+    // On the host, so Escape works from the launcher as well as from inside the panel.
+    this.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.opened && !e.isComposing) this.close();
+    });
   }
 
   /** Opens the panel (and, the first time, the connection). */
@@ -196,9 +200,11 @@ export class SupportChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     const log = this.renderRoot.querySelector('.log');
-    if (changed.has('opened') && (changed.get('opened') ?? false) !== this.opened) {
+    const was = changed.get('opened');
+    if (changed.has('opened') && (was ?? false) !== this.opened) {
       this.emit(this.opened ? 'support-chat-open' : 'support-chat-close');
-      if (this.opened) this.renderRoot.querySelector('textarea')?.focus();
+      // Not when the page itself starts with `open`: that would steal focus on load.
+      if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
       this.stick = true;
     }
     if (log && this.stick) log.scrollTop = log.scrollHeight;
@@ -246,7 +252,6 @@ export class SupportChat extends LitElement {
       aria-labelledby="title"
       lang=${locale}
       ?hidden=${!this.opened}
-      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && !e.isComposing && this.close()}
     >
       <header part="header">
         <h2 id="title">${s.title}</h2>
@@ -282,7 +287,7 @@ export class SupportChat extends LitElement {
         ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
       </div>
       <div class="status" role="status">${statusText(s, c.conversation)}</div>
-      <div class="alert" role="alert">${c.lastError ? errorText(s, c.lastError) : ''}</div>
+      <div class="alert" role="alert">${this.alertText(c, s)}</div>
       <form part="composer" class="composer" @submit=${this.submit}>
         <label for="input" class="sr">${s.inputLabel}</label>
         <textarea
@@ -300,6 +305,11 @@ export class SupportChat extends LitElement {
         ${this.left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this.left })}</div>` : nothing}
       </form>
     </div>`;
+  }
+
+  /** A refused send already says why next to the message; other failures are said here. */
+  private alertText(c: VisitorConnection, s: Strings): string {
+    return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError) : '';
   }
 
   private handoff = async () => {
