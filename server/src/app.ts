@@ -20,6 +20,7 @@ import { connectFanout } from './realtime/fanout.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
+import { PresenceTracker } from './routing/presence.js';
 import { ConversationRouter } from './routing/router.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
 import type { Store } from './store/types.js';
@@ -89,8 +90,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
-  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, logger });
+  const presence = new PresenceTracker();
+  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
 
   return {

@@ -17,6 +17,8 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     const session = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
     expect(session.conversation).toBeNull();
     expect(session.token).toMatch(/^v1\./);
+    // No agent has the console open: a person cannot be reached right now.
+    expect(session.availability).toMatchObject({ agentsOnline: 0, acceptingChats: false });
 
     const tokens: string[] = [];
     visitor.on('ai:token', (e) => tokens.push(e.delta));
@@ -44,11 +46,13 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
   });
 
   it('hands off to a person: queue, claim, reply, typing both ways, close', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const reachable = nextEvent<{ acceptingChats: boolean }>(visitor, 'availability:changed');
     const agentCookie = await t.loginAgent('Anna');
     const agent = t.agent(agentCookie);
     await connected(agent);
-    const visitor = t.visitor();
-    await connected(visitor);
+    expect(await reachable).toMatchObject({ acceptingChats: true, agentsOnline: 1 });
 
     const aiAnswer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: 'How long does shipping take?' }));

@@ -9,8 +9,12 @@
 import type { Ack } from './errors.js';
 import type {
   AgentConversation,
+  AgentPresence,
+  Availability,
+  CannedReply,
   ChatMessage,
   MessageAuthor,
+  Source,
   VisitorConversation,
 } from './model.js';
 import type {
@@ -19,7 +23,16 @@ import type {
   AgentInboxPayload,
   AgentSendPayload,
   AgentTypingPayload,
+  AgentNotePayload,
+  AgentPresencePayload,
+  AgentReadPayload,
+  AgentSearchPayload,
+  AgentTransferPayload,
   VisitorHandoffPayload,
+  VisitorLeaveMessagePayload,
+  VisitorRateAnswerPayload,
+  VisitorRateConversationPayload,
+  VisitorReadPayload,
   VisitorResumePayload,
   VisitorSendPayload,
   VisitorTypingPayload,
@@ -40,6 +53,8 @@ export interface VisitorSession {
   conversation: VisitorConversation | null;
   /** Messages with `seq > afterSeq`, oldest first (notes excluded). */
   messages: ChatMessage[];
+  /** Whether a person can be reached now (else offer to leave a message). */
+  availability: Availability;
 }
 
 export interface AiTokenEvent {
@@ -72,6 +87,20 @@ export interface VisitorClientEvents {
     ack: Ack<{ conversation: VisitorConversation }>,
   ) => void;
   'typing:set': (payload: VisitorTypingPayload, ack?: Ack<null>) => void;
+  /** The visitor has seen everything up to `seq` of their current conversation. */
+  'conversation:read': (payload: VisitorReadPayload, ack?: Ack<null>) => void;
+  /** Thumbs up / down on an AI answer. */
+  'message:rate': (payload: VisitorRateAnswerPayload, ack: Ack<{ message: ChatMessage }>) => void;
+  /** 1–5 (and a comment) after the conversation was closed. */
+  'conversation:rate': (
+    payload: VisitorRateConversationPayload,
+    ack: Ack<{ conversation: VisitorConversation }>,
+  ) => void;
+  /** Nobody available: leave a message and an email address; it becomes a queued conversation. */
+  'offline:leave': (
+    payload: VisitorLeaveMessagePayload,
+    ack: Ack<{ conversation: VisitorConversation; message: ChatMessage }>,
+  ) => void;
 }
 
 export interface VisitorServerEvents {
@@ -80,6 +109,7 @@ export interface VisitorServerEvents {
   'ai:token': (event: AiTokenEvent) => void;
   'ai:stream-aborted': (event: AiStreamAbortedEvent) => void;
   'typing:changed': (event: TypingChangedEvent) => void;
+  'availability:changed': (availability: Availability) => void;
 }
 
 export interface AgentClientEvents {
@@ -103,6 +133,33 @@ export interface AgentClientEvents {
   ) => void;
   'message:send': (payload: AgentSendPayload, ack: Ack<{ message: ChatMessage }>) => void;
   'typing:set': (payload: AgentTypingPayload, ack?: Ack<null>) => void;
+  /** Search conversations by visitor (id, name, email attributes), message text and date. */
+  'inbox:search': (payload: AgentSearchPayload, ack: Ack<{ conversations: AgentConversation[] }>) => void;
+  /** An internal note the visitor never sees. */
+  'note:add': (payload: AgentNotePayload, ack: Ack<{ message: ChatMessage }>) => void;
+  'conversation:transfer': (
+    payload: AgentTransferPayload,
+    ack: Ack<{ conversation: AgentConversation }>,
+  ) => void;
+  /** Give the conversation back to the AI. */
+  'conversation:handback': (
+    payload: AgentConversationRefPayload,
+    ack: Ack<{ conversation: AgentConversation }>,
+  ) => void;
+  /** Reopen a closed conversation (assigned to the agent who reopens it). */
+  'conversation:reopen': (
+    payload: AgentConversationRefPayload,
+    ack: Ack<{ conversation: AgentConversation }>,
+  ) => void;
+  'conversation:read': (payload: AgentReadPayload, ack?: Ack<null>) => void;
+  /** An AI-drafted reply from the knowledge base, for the agent to edit before sending. */
+  'draft:suggest': (
+    payload: AgentConversationRefPayload,
+    ack: Ack<{ text: string; sources: Source[] }>,
+  ) => void;
+  'presence:set': (payload: AgentPresencePayload, ack: Ack<{ presence: AgentPresence }>) => void;
+  'team:list': (payload: AgentInboxPayload, ack: Ack<{ agents: AgentPresence[] }>) => void;
+  'canned:list': (payload: AgentInboxPayload, ack: Ack<{ replies: CannedReply[] }>) => void;
 }
 
 export interface AgentServerEvents {
@@ -113,6 +170,10 @@ export interface AgentServerEvents {
   'ai:token': (event: AiTokenEvent) => void;
   'ai:stream-aborted': (event: AiStreamAbortedEvent) => void;
   'typing:changed': (event: TypingChangedEvent) => void;
+  /** A teammate's presence or load changed. */
+  'presence:changed': (presence: AgentPresence) => void;
+  /** Canned replies were edited by an admin: fetch them again. */
+  'canned:changed': () => void;
 }
 
 /** HTTP API (same origin as the console). */
@@ -121,6 +182,16 @@ export const HTTP_ROUTES = {
   logout: '/api/auth/logout',
   me: '/api/auth/me',
   health: '/healthz',
+  /** Admin: GET list, POST create; PATCH `/api/admin/agents/:id`. */
+  adminAgents: '/api/admin/agents',
+  /** Admin: GET list, POST create; PUT / DELETE `/api/admin/canned-replies/:id`. */
+  adminCannedReplies: '/api/admin/canned-replies',
+  /** Admin: GET / PUT `RoutingSettings`. */
+  adminRouting: '/api/admin/settings/routing',
+  /** Admin: GET `ReportSummary` for `?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Area/City`. */
+  adminReports: '/api/admin/reports',
+  /** Admin: GET the knowledge gaps; POST `.../reindex` reloads the knowledge base. */
+  adminKnowledge: '/api/admin/knowledge',
 } as const;
 
 /** The agent session cookie (httpOnly); the agent socket is authenticated by it. */

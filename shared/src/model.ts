@@ -68,6 +68,32 @@ export interface ChatMessage {
   provenance?: AnswerProvenance;
   /** The stream this answer finished (`ai:token` events carried the same id). */
   streamId?: string;
+  /** The visitor's thumbs up / down on an AI answer. */
+  feedback?: AnswerFeedback;
+}
+
+export type AnswerFeedback = 'helpful' | 'not_helpful';
+
+/** Why a conversation went to people. */
+export type HandoffReason = 'visitor_request' | 'ai_unanswered' | 'rule' | 'agent_takeover' | 'offline_message';
+
+/** The visitor's rating of a closed conversation (CSAT). */
+export interface ConversationRating {
+  score: 1 | 2 | 3 | 4 | 5;
+  comment?: string;
+  ratedAt: number;
+}
+
+/** Can a visitor reach a person right now? Drives "talk to a person" vs "leave a message". */
+export interface Availability {
+  /** Agents online (not away) who can take a conversation now. */
+  agentsOnline: number;
+  /** Inside business hours (always true when no schedule is set). */
+  withinHours: boolean;
+  /** A person can be reached now; otherwise the widget offers to leave a message. */
+  acceptingChats: boolean;
+  /** When business hours next begin, if outside them. */
+  nextOpenAt?: number;
 }
 
 /** What the site and browser told us about the visitor (shown to agents). */
@@ -87,9 +113,13 @@ export interface VisitorConversation {
   status: ConversationStatus;
   /** 1-based place among queued conversations, while queued. */
   queuePosition?: number;
+  /** Estimated wait until a person joins, while queued (seconds). */
+  estimatedWaitSeconds?: number;
   agentName?: string;
   lastSeq: number;
   createdAt: number;
+  /** Set once the visitor rated the closed conversation. */
+  rating?: ConversationRating;
 }
 
 /** The agents' view: everything the inbox and conversation header need. */
@@ -107,6 +137,14 @@ export interface AgentConversation {
   updatedAt: number;
   queuedAt?: number;
   closedAt?: number;
+  handoffReason?: HandoffReason;
+  /** A message left while nobody was available (status `queued` until an agent claims it). */
+  leftMessage?: { email: string; name?: string };
+  /** Highest seq the visitor has seen (read receipts). */
+  visitorReadSeq?: number;
+  rating?: ConversationRating;
+  /** True when a person took part (for AI-resolution figures). */
+  humanInvolved?: boolean;
 }
 
 export type AgentRole = 'admin' | 'agent';
@@ -116,4 +154,80 @@ export interface AgentProfile {
   email: string;
   name: string;
   role: AgentRole;
+  /** Most conversations routing gives this agent at once. */
+  capacity: number;
+}
+
+export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
+export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
+
+/** One teammate as the console's team list and routing see them. */
+export interface AgentPresence {
+  agentId: string;
+  name: string;
+  role: AgentRole;
+  status: PresenceStatus;
+  openConversations: number;
+  capacity: number;
+}
+
+/** A saved reply an agent inserts by typing "/" and its shortcut. */
+export interface CannedReply {
+  id: string;
+  /** Lowercase letters, digits and "-", e.g. `refund-time`. */
+  shortcut: string;
+  text: string;
+  updatedAt: number;
+}
+
+/** A question the AI could not answer from the knowledge base (a knowledge gap). */
+export interface KnowledgeGap {
+  question: string;
+  count: number;
+  lastAskedAt: number;
+  conversationId: string;
+}
+
+/** Admin settings of routing and availability. */
+export interface RoutingSettings {
+  /** `auto`: assign to the least-busy online agent within capacity; `manual`: agents claim. */
+  assignment: 'auto' | 'manual';
+  defaultCapacity: number;
+  /** How long an agent may be disconnected before their conversations go back to the queue. */
+  disconnectGraceSeconds: number;
+  /** Visitor messages containing any of these go straight to a person (case-insensitive). */
+  handoffKeywords: string[];
+  /** Visitor attributes (from identify()) that route straight to a person, e.g. plan=vip. */
+  handoffAttributes: { key: string; value: string }[];
+  businessHours: BusinessHours | null;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** A weekly schedule in one IANA time zone; each day lists [start, end) ranges as "HH:MM". */
+export interface BusinessHours {
+  timeZone: string;
+  days: Partial<Record<Weekday, [string, string][]>>;
+}
+
+/** What the reports page shows, for a date range. */
+export interface ReportSummary {
+  from: number;
+  to: number;
+  timeZone: string;
+  conversationsPerDay: { day: string; total: number; aiResolved: number; handedOff: number }[];
+  totals: {
+    conversations: number;
+    closed: number;
+    aiResolved: number;
+    handedOff: number;
+    /** aiResolved / closed. */
+    aiResolutionRate: number | null;
+    /** handedOff / conversations. */
+    handoffRate: number | null;
+  };
+  firstResponseSeconds: { median: number | null; p90: number | null; samples: number };
+  csat: { average: number | null; responses: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
+  answerRatings: { helpful: number; notHelpful: number };
+  knowledgeGaps: KnowledgeGap[];
 }

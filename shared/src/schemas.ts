@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { CONVERSATION_STATUSES } from './model.js';
 
 const trimmedText = (max: number) =>
   z
@@ -71,6 +72,31 @@ export const visitorHandoffSchema = z
 
 export const visitorTypingSchema = z.object({ typing: z.boolean() }).strict();
 
+export const visitorReadSchema = z.object({ seq: z.number().int().min(0) }).strict();
+
+export const messageIdSchema = z.string().min(1).max(64);
+
+export const visitorRateAnswerSchema = z
+  .object({ messageId: messageIdSchema, helpful: z.boolean() })
+  .strict();
+
+export const visitorRateConversationSchema = z
+  .object({
+    conversationId: conversationIdSchema,
+    score: z.number().int().min(1).max(5),
+    comment: z.string().max(LIMITS.messageChars).transform((s) => s.trim()).optional(),
+  })
+  .strict();
+
+export const visitorLeaveMessageSchema = z
+  .object({
+    clientId: clientIdSchema,
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(LIMITS.emailChars)),
+    name: z.string().max(LIMITS.nameChars).transform((s) => s.trim()).optional(),
+    text: trimmedText(LIMITS.messageChars),
+  })
+  .strict();
+
 // ---- /agent namespace ----
 
 export const agentInboxSchema = z.object({}).strict();
@@ -98,7 +124,87 @@ export const agentTypingSchema = z
   .object({ conversationId: conversationIdSchema, typing: z.boolean() })
   .strict();
 
+export const agentNoteSchema = agentSendSchema;
+
+export const agentTransferSchema = z
+  .object({ conversationId: conversationIdSchema, agentId: z.string().min(1).max(64) })
+  .strict();
+
+export const agentReadSchema = z
+  .object({ conversationId: conversationIdSchema, seq: z.number().int().min(0) })
+  .strict();
+
+export const agentPresenceSchema = z.object({ status: z.enum(['online', 'away']) }).strict();
+
+export const agentSearchSchema = z
+  .object({
+    query: z.string().max(200).transform((s) => s.trim()).optional(),
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    /** Inclusive range on `createdAt` (ms). */
+    from: z.number().int().min(0).optional(),
+    to: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
 // ---- HTTP ----
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
+const dayRanges = z.array(z.tuple([hhmm, hhmm])).max(6);
+
+export const businessHoursSchema = z
+  .object({
+    timeZone: z.string().min(1).max(64).refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Berlin'),
+    days: z
+      .object({ mon: dayRanges, tue: dayRanges, wed: dayRanges, thu: dayRanges, fri: dayRanges, sat: dayRanges, sun: dayRanges })
+      .partial()
+      .strict(),
+  })
+  .strict();
+
+export const routingSettingsSchema = z
+  .object({
+    assignment: z.enum(['auto', 'manual']),
+    defaultCapacity: z.number().int().min(1).max(100),
+    disconnectGraceSeconds: z.number().int().min(0).max(3600),
+    handoffKeywords: z.array(z.string().trim().min(1).max(100)).max(100),
+    handoffAttributes: z.array(z.object({ key: z.string().min(1).max(64), value: z.string().max(500) }).strict()).max(50),
+    businessHours: businessHoursSchema.nullable(),
+  })
+  .strict();
+
+export const agentCreateSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().pipe(z.email().max(LIMITS.emailChars)),
+    password: z.string().min(LIMITS.passwordMinChars).max(LIMITS.passwordMaxChars),
+    name: z.string().trim().min(1).max(LIMITS.nameChars),
+    role: z.enum(['admin', 'agent']).default('agent'),
+    capacity: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+
+export const agentUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(LIMITS.nameChars).optional(),
+    role: z.enum(['admin', 'agent']).optional(),
+    capacity: z.number().int().min(1).max(100).optional(),
+    password: z.string().min(LIMITS.passwordMinChars).max(LIMITS.passwordMaxChars).optional(),
+  })
+  .strict();
+
+export const cannedReplySchema = z
+  .object({
+    shortcut: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and "-"'),
+    text: trimmedText(LIMITS.messageChars),
+  })
+  .strict();
 
 export const loginSchema = z
   .object({
@@ -117,3 +223,16 @@ export type AgentHistoryPayload = z.input<typeof agentHistorySchema>;
 export type AgentSendPayload = z.input<typeof agentSendSchema>;
 export type AgentTypingPayload = z.input<typeof agentTypingSchema>;
 export type LoginPayload = z.input<typeof loginSchema>;
+export type VisitorReadPayload = z.input<typeof visitorReadSchema>;
+export type VisitorRateAnswerPayload = z.input<typeof visitorRateAnswerSchema>;
+export type VisitorRateConversationPayload = z.input<typeof visitorRateConversationSchema>;
+export type VisitorLeaveMessagePayload = z.input<typeof visitorLeaveMessageSchema>;
+export type AgentNotePayload = z.input<typeof agentNoteSchema>;
+export type AgentTransferPayload = z.input<typeof agentTransferSchema>;
+export type AgentReadPayload = z.input<typeof agentReadSchema>;
+export type AgentPresencePayload = z.input<typeof agentPresenceSchema>;
+export type AgentSearchPayload = z.input<typeof agentSearchSchema>;
+export type RoutingSettingsPayload = z.input<typeof routingSettingsSchema>;
+export type AgentCreatePayload = z.input<typeof agentCreateSchema>;
+export type AgentUpdatePayload = z.input<typeof agentUpdateSchema>;
+export type CannedReplyPayload = z.input<typeof cannedReplySchema>;

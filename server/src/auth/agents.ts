@@ -5,9 +5,18 @@ import { ChatError } from '../errors.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js';
 
+/** Open conversations an agent gets at most, unless an admin sets otherwise. */
+export const DEFAULT_CAPACITY = 5;
+
 export async function createAgent(
   store: Store,
-  { email, password, name, role }: { email: string; password: string; name: string; role: AgentRole },
+  {
+    email,
+    password,
+    name,
+    role,
+    capacity = DEFAULT_CAPACITY,
+  }: { email: string; password: string; name: string; role: AgentRole; capacity?: number },
 ): Promise<AgentRecord> {
   const normalised = email.trim().toLowerCase();
   if (password.length < LIMITS.passwordMinChars) {
@@ -23,6 +32,7 @@ export async function createAgent(
     role,
     passwordHash: await hashPassword(password),
     createdAt: Date.now(),
+    capacity,
   };
   await store.createAgent(agent);
   return agent;

@@ -9,7 +9,7 @@ export function hashToken(token: string): string {
 }
 
 export function toProfile(agent: AgentRecord): AgentProfile {
-  return { id: agent.id, email: agent.email, name: agent.name, role: agent.role };
+  return { id: agent.id, email: agent.email, name: agent.name, role: agent.role, capacity: agent.capacity };
 }
 
 /** Agent login sessions: a random cookie token, stored only as its hash. */

@@ -26,7 +26,7 @@ describe('ConversationService', () => {
   beforeEach(async () => {
     const store = SqliteStore.open(':memory:');
     for (const a of [anna, ben]) {
-      await store.createAgent({ ...a, email: `${a.id}@x.test`, role: 'agent', passwordHash: 'x', createdAt: 0 });
+      await store.createAgent({ ...a, email: `${a.id}@x.test`, role: 'agent', passwordHash: 'x', createdAt: 0, capacity: 5 });
     }
     const bus = new DomainEventBus();
     created = [];

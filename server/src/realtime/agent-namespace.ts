@@ -11,6 +11,7 @@ import { hashToken, type AgentSessions } from '../auth/sessions.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { PresenceTracker } from '../routing/presence.js';
 import { command } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
@@ -21,6 +22,7 @@ export interface AgentNamespaceDeps {
   sessions: AgentSessions;
   limits: RateLimits;
   visitors: VisitorNamespace;
+  presence: PresenceTracker;
   logger: Logger;
 }
 
@@ -36,7 +38,7 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */
 export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNamespaceDeps): void {
-  const { conversations, sessions, limits, visitors, logger } = deps;
+  const { conversations, sessions, limits, visitors, presence, logger } = deps;
 
   namespace.use((socket, next) => {
     const { cookie, origin, host } = socket.handshake.headers;
@@ -46,7 +48,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
       .resolve(token)
       .then((agent) => {
         if (!agent || !token) return next(new Error('unauthorized'));
-        socket.data.agent = { id: agent.id, name: agent.name, email: agent.email, role: agent.role };
+        socket.data.agent = { id: agent.id, name: agent.name, email: agent.email, role: agent.role, capacity: agent.capacity };
         socket.data.sessionHash = hashToken(token);
         next();
       })
@@ -59,6 +61,20 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
   namespace.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
     void socket.join([rooms.agents, rooms.session(socket.data.sessionHash)]);
+    const before = presence.availability();
+    presence.connect(agent, socket.id);
+    const announceAvailability = (previous: typeof before) => {
+      const now = presence.availability();
+      if (now.acceptingChats !== previous.acceptingChats || now.agentsOnline !== previous.agentsOnline) {
+        visitors.emit('availability:changed', now);
+      }
+    };
+    announceAvailability(before);
+    socket.on('disconnect', () => {
+      const previous = presence.availability();
+      presence.disconnect(agent.id, socket.id);
+      announceAvailability(previous);
+    });
     const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
 
     socket.on(

@@ -17,7 +17,7 @@ export interface VisitorSocketData {
 }
 
 export interface AgentSocketData {
-  agent: Pick<AgentRecord, 'id' | 'name' | 'email' | 'role'>;
+  agent: Pick<AgentRecord, 'id' | 'name' | 'email' | 'role' | 'capacity'>;
   sessionHash: string;
 }
 

@@ -10,6 +10,7 @@ import {
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
+import type { PresenceTracker } from '../routing/presence.js';
 import type { ConversationRouter } from '../routing/router.js';
 import { command } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
@@ -22,6 +23,7 @@ export interface VisitorNamespaceDeps {
   tokens: VisitorTokens;
   limits: RateLimits;
   agents: AgentNamespace;
+  presence: PresenceTracker;
   logger: Logger;
 }
 
@@ -30,7 +32,7 @@ export interface VisitorNamespaceDeps {
  * gets a new id (persisted only when they first write). Handlers validate, call the domain, ack.
  */
 export function attachVisitorNamespace(namespace: VisitorNamespace, deps: VisitorNamespaceDeps): void {
-  const { conversations, router, tokens, limits, agents, logger } = deps;
+  const { conversations, router, tokens, limits, agents, presence, logger } = deps;
 
   namespace.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as VisitorHandshakeAuth;
@@ -62,6 +64,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
           visitorId,
           conversation: resumed.conversation ? await conversations.toVisitorView(resumed.conversation) : null,
           messages: resumed.messages,
+          availability: presence.availability(),
         };
       }),
     );

@@ -67,6 +67,8 @@ const MIGRATIONS: string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: routing gives each agent at most `capacity` open conversations.
+  `ALTER TABLE agents ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;`,
 ];
 
 interface ConversationRow {
@@ -90,6 +92,7 @@ interface AgentRow {
   role: string;
   password_hash: string;
   created_at: number;
+  capacity: number;
 }
 
 const CONVERSATION_COLUMNS: Record<string, keyof ConversationRow> = {
@@ -126,6 +129,7 @@ function toAgent(row: AgentRow): AgentRecord {
     role: row.role === 'admin' ? 'admin' : 'agent',
     passwordHash: row.password_hash,
     createdAt: row.created_at,
+    capacity: row.capacity,
   };
 }
 
@@ -351,9 +355,9 @@ export class SqliteStore implements Store {
   async createAgent(agent: AgentRecord): Promise<void> {
     this.db
       .prepare(
-        'INSERT INTO agents (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt);
+      .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity);
   }
 
   async getAgent(id: string): Promise<AgentRecord | null> {

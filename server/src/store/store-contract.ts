@@ -124,8 +124,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     it('stores agents, sessions and settings', async () => {
-      await store.createAgent({ id: 'ag', email: 'anna@example.com', name: 'Anna', role: 'agent', passwordHash: 'x', createdAt: 1 });
-      expect((await store.findAgentByEmail('ANNA@example.com'))?.id).toBe('ag');
+      await store.createAgent({ id: 'ag', email: 'anna@example.com', name: 'Anna', role: 'agent', passwordHash: 'x', createdAt: 1, capacity: 3 });
+      expect(await store.findAgentByEmail('ANNA@example.com')).toMatchObject({ id: 'ag', capacity: 3 });
       expect(await store.countAgents()).toBe(1);
       await store.createSession({ tokenHash: 'h', agentId: 'ag', createdAt: 1, expiresAt: 2 });
       expect((await store.getSession('h'))?.agentId).toBe('ag');

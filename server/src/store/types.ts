@@ -43,6 +43,8 @@ export interface AgentRecord {
   role: AgentRole;
   passwordHash: string;
   createdAt: number;
+  /** Most open conversations automatic assignment gives this agent. */
+  capacity: number;
 }
 
 export interface SessionRecord {

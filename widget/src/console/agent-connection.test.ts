@@ -52,7 +52,7 @@ class FakeSocket {
   }
 }
 
-const agent: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent' };
+const agent: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent', capacity: 5 };
 const ok = <T>(data: T): AckResult<T> => ({ ok: true, data });
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -3,7 +3,7 @@ import type { AgentProfile } from '@support-chat/shared';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { conv } from './test-fixtures.js';
 
-const me: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent' };
+const me: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent', capacity: 5 };
 const admin: AgentProfile = { ...me, id: 'boss', role: 'admin' };
 const mine = conv('a', { status: 'assigned', assignedAgentId: 'me', assignedAgentName: 'Mia' });
 const theirs = conv('b', { status: 'assigned', assignedAgentId: 'ben', assignedAgentName: 'Ben' });

@@ -116,6 +116,7 @@ class FakeServer {
           visitorId: 'v1',
           conversation: this.messages.length ? { ...this.conversation } : null,
           messages: this.messages.filter((m) => m.conversationId === id && m.seq > after),
+          availability: { agentsOnline: 1, withinHours: true, acceptingChats: true },
         },
       });
     });
