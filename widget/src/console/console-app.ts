@@ -181,14 +181,16 @@ export class SupportConsole extends LitElement {
         this.endSession('Your session has ended. Please sign in again.');
         return;
       }
+      this.view = state;
+      // After assigning: open() notifies again, synchronously, with the newer state.
       if (reopen && state.inbox.loaded) {
         const known = state.inbox.byId.get(reopen);
-        if (known) this.tab = sectionOf(known, agent.id);
-        const id = reopen;
         reopen = null;
-        if (known) connection.open(id);
+        if (known) {
+          this.tab = sectionOf(known, agent.id);
+          connection.open(known.id);
+        }
       }
-      this.view = state;
     });
     this.connection = connection;
     this.agent = agent;

@@ -24,8 +24,11 @@ export class SupportConsoleTranscript extends LitElement {
 
   declare transcript: TranscriptState | null;
   declare agent: AgentProfile;
-  /** Whether the log was scrolled to the end before this update. */
+  /** The agent is at the end of the log (or just opened it): new content keeps it there. */
   private stickToEnd = true;
+  /** The log also changes size without an update (the composer appears, fonts load). */
+  private resizeObserver: ResizeObserver | null = null;
+  private observedLog: Element | null = null;
 
   constructor() {
     super();
@@ -33,13 +36,36 @@ export class SupportConsoleTranscript extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    const log = this.log;
-    const switched = changed.get('transcript')?.conversationId !== this.transcript?.conversationId;
-    this.stickToEnd = switched || !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    if (changed.get('transcript')?.conversationId !== this.transcript?.conversationId) this.stickToEnd = true;
   }
 
   override updated(): void {
-    if (this.stickToEnd && this.log) this.log.scrollTop = this.log.scrollHeight;
+    const log = this.log;
+    if (log && log !== this.observedLog) {
+      this.resizeObserver ??= new ResizeObserver(() => this.keepAtEnd());
+      this.resizeObserver.disconnect();
+      this.resizeObserver.observe(log);
+      const list = log.querySelector('ol');
+      if (list) this.resizeObserver.observe(list);
+      this.observedLog = log;
+    }
+    this.keepAtEnd();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.observedLog = null;
+  }
+
+  private keepAtEnd(): void {
+    const log = this.log;
+    if (this.stickToEnd && log) log.scrollTop = log.scrollHeight;
+  }
+
+  private onScroll(): void {
+    const log = this.log;
+    if (log) this.stickToEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
   }
 
   private get log(): HTMLElement | null {
@@ -51,7 +77,7 @@ export class SupportConsoleTranscript extends LitElement {
     if (!t) return nothing;
     const empty = t.loaded && t.messages.length + t.streams.length + t.pending.length === 0;
     return html`
-      <div class="log" role="log" aria-label="Transcript" tabindex="0">
+      <div class="log" role="log" aria-label="Transcript" tabindex="0" @scroll=${this.onScroll}>
         ${t.loaded ? nothing : html`<p class="loading">Loading conversation…</p>`}
         ${empty ? html`<p class="empty">No messages yet.</p>` : nothing}
         <ol>
