@@ -17,6 +17,14 @@ export interface ResponderRequest {
   onToken?: (delta: string) => void;
   /** Aborted when the answer is no longer wanted (a person took over, shutdown). */
   signal?: AbortSignal;
+  /**
+   * Called when the tokens streamed so far are void: a fallback responder takes over after the
+   * first one failed mid-answer, or the model's text turned out to be a refusal. The caller drops
+   * the partial answer (e.g. `ai:stream-aborted`, then a new stream id); tokens after this start
+   * the answer afresh. Without `onReset`, a responder that would have to void tokens streams no
+   * more and the final answer (which always replaces the stream) brings the text.
+   */
+  onReset?: () => void;
 }
 
 export interface ResponderAnswer {
@@ -29,7 +37,11 @@ export interface ResponderAnswer {
   provenance: AnswerProvenance;
 }
 
-/** Produces the AI's reply to a visitor. Implementations: offline (knowledge only) and OpenAI. */
+/**
+ * Produces the AI's reply to a visitor. Implementations: offline (knowledge only) and OpenAI.
+ * `answer` rejects with a `ResponderError` (ai/responder-error.ts) when it cannot answer: the
+ * reason says whether another responder should try (`createFallbackResponder` does).
+ */
 export interface Responder {
   readonly name: AnswerProvenance['responder'];
   answer(request: ResponderRequest): Promise<ResponderAnswer>;

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createKnowledgeIndex } from '../knowledge/bm25-index.js';
+import { loadKnowledgeDir } from '../knowledge/markdown-source.js';
+import type { Retriever } from '../knowledge/types.js';
+import { chunkText, createOfflineResponder } from './offline-responder.js';
+import { ResponderError } from './responder-error.js';
+import type { ResponderRequest } from './types.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/knowledge');
+const { entries } = await loadKnowledgeDir(fixtures);
+const retriever = createKnowledgeIndex(entries);
+const byId = new Map(entries.map((e) => [e.id, e]));
+
+function ask(question: string, extra: Partial<ResponderRequest> = {}): ResponderRequest {
+  return { conversationId: 'c1', question, history: [], locale: 'en', ...extra };
+}
+
+describe('offline responder', () => {
+  const responder = createOfflineResponder({ retriever });
+
+  it('answers with the entry it is confident about, streamed in phrase-sized pieces', async () => {
+    const tokens: string[] = [];
+    const answer = await responder.answer(ask('How do I make a warranty claim?', { onToken: (t) => tokens.push(t) }));
+    const entry = byId.get('en/warranty.md#how-do-i-make-a-warranty-claim')!;
+    expect(answer.text).toBe(entry.body);
+    expect(tokens.join('')).toBe(answer.text);
+    expect(tokens.length).toBeGreaterThan(5);
+    expect(Math.max(...tokens.map((t) => t.length))).toBeLessThan(40);
+    expect(answer.sources).toEqual([{ id: entry.id, title: entry.title, url: '/help/warranty' }]);
+    expect(answer.suggestions).toBeUndefined();
+    expect(answer.provenance).toMatchObject({
+      responder: 'offline',
+      passageIds: [entry.id],
+      answered: true,
+    });
+    expect(answer.provenance.scores[0]).toBeGreaterThan(0);
+    expect(answer.provenance.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers a Chinese question in Chinese', async () => {
+    const answer = await responder.answer(ask('退款多久到账？', { locale: 'zh-CN' }));
+    expect(answer.provenance.answered).toBe(true);
+    expect(answer.sources[0]!.id).toBe('zh/refunds.md#退款多久到账');
+    expect(answer.text).toMatch(/3 个工作日内/);
+  });
+
+  it('says honestly when it is not sure, with the closest questions as suggestions', async () => {
+    const tokens: string[] = [];
+    const answer = await responder.answer(ask('My lamp flickers when the bulb is warm', { onToken: (t) => tokens.push(t) }));
+    expect(answer.provenance.answered).toBe(false);
+    expect(answer.text).toMatch(/couldn't find an answer to that in our help center/);
+    expect(answer.text).toMatch(/person/);
+    expect(answer.sources).toEqual([]);
+    expect(answer.suggestions!.length).toBeGreaterThanOrEqual(2);
+    expect(answer.suggestions!.length).toBeLessThanOrEqual(3);
+    expect(answer.suggestions).toContain('What bulbs fit the lamp?');
+    expect(answer.provenance.passageIds.length).toBeGreaterThan(0);
+    expect(tokens).toEqual([]);
+  });
+
+  it('speaks Chinese to a zh-CN visitor and suggests Chinese questions first', async () => {
+    const answer = await responder.answer(ask('保修和退款', { locale: 'zh-CN' }));
+    expect(answer.provenance.answered).toBe(false);
+    expect(answer.text).toMatch(/^抱歉，我在帮助中心没有找到/);
+    expect(answer.suggestions!.length).toBeGreaterThanOrEqual(2);
+    for (const s of answer.suggestions!) expect(s).toMatch(/\p{Script=Han}/u);
+  });
+
+  it('has no suggestions when nothing matches at all', async () => {
+    const answer = await responder.answer(ask('xylophone quartz'));
+    expect(answer).toMatchObject({ sources: [], suggestions: [], provenance: { answered: false, passageIds: [] } });
+    expect(answer.text).toBe("I couldn't find an answer to that in our help center. I can connect you with a person who can help.");
+  });
+
+  it('treats hits without a confidence as unsure', async () => {
+    const plain: Retriever = {
+      size: 1,
+      search: () => [{ entry: entries[0]!, score: 10 }],
+    };
+    const answer = await createOfflineResponder({ retriever: plain }).answer(ask('anything'));
+    expect(answer.provenance.answered).toBe(false);
+    expect(answer.suggestions).toEqual([entries[0]!.title]);
+  });
+
+  it('honours a custom threshold', async () => {
+    const strict = createOfflineResponder({ retriever, minConfidence: 0.99 });
+    expect((await strict.answer(ask('How do I make a warranty claim?'))).provenance.answered).toBe(false);
+  });
+
+  it('stops when the request is aborted, before or while streaming', async () => {
+    const before = new AbortController();
+    before.abort();
+    await expect(responder.answer(ask('How do I make a warranty claim?', { signal: before.signal }))).rejects.toMatchObject({
+      reason: 'aborted',
+    });
+
+    const during = new AbortController();
+    const tokens: string[] = [];
+    const result = responder.answer(
+      ask('How do I make a warranty claim?', {
+        signal: during.signal,
+        onToken: (t) => {
+          tokens.push(t);
+          if (tokens.length === 2) during.abort();
+        },
+      }),
+    );
+    await expect(result).rejects.toBeInstanceOf(ResponderError);
+    expect(tokens).toHaveLength(2);
+  });
+});
+
+describe('chunkText', () => {
+  it('cuts between words and joins back exactly', () => {
+    const text = 'Hold the power button for 10 seconds.\nThe light blinks twice.';
+    const pieces = chunkText(text);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const piece of pieces.slice(0, -1)) expect(piece).toMatch(/(\s|\.)$/);
+  });
+
+  it('cuts Chinese text into phrases too', () => {
+    const text = '退货包裹到仓并验收通过后，我们会在 3 个工作日内发起退款。';
+    const pieces = chunkText(text);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) expect(piece.length).toBeLessThan(20);
+  });
+
+  it('returns nothing for empty text', () => {
+    expect(chunkText('')).toEqual([]);
+  });
+});

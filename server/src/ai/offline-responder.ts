@@ -1,0 +1,92 @@
+/**
+ * Answers from the knowledge base alone, with no model: when the retriever is confident about
+ * one entry, its answer verbatim, with the entry as the source; otherwise the honest "not found"
+ * with the closest questions as suggestions. Runs when no model is configured and whenever the
+ * model fails (see fallback-responder.ts).
+ */
+import type { Source } from '@support-chat/shared';
+import type { KnowledgeEntry, Retriever } from '../knowledge/types.js';
+import { knowledgeLang, notFoundAnswer } from './not-found.js';
+import { throwIfAborted } from './responder-error.js';
+import type { Responder, ResponderAnswer, ResponderRequest } from './types.js';
+
+/**
+ * The retriever confidence (see knowledge/bm25-index.ts) above which the top entry is given as
+ * the answer. Precision first: an offline answer is an entry's text word for word, with no model
+ * to notice it answers a different question, while an unsure reply still offers the entry as a
+ * suggestion one tap away. On the StackFAQ dev set, with the gold entry removed to play questions
+ * the knowledge cannot answer, 0.4 answered 1% of those and 2% of questions whose top hit was
+ * wrong, while answering 43% of those whose top hit was right (0.3: 6%, 6%, 64%).
+ */
+export const ANSWER_MIN_CONFIDENCE = 0.4;
+
+/** Hits fetched per question: the answer candidate plus enough for suggestions in either language. */
+const CANDIDATES = 6;
+
+/** Streamed pieces end at a word boundary once they reach this many characters (a short phrase). */
+const CHUNK_CHARS = 12;
+
+export interface OfflineResponderOptions {
+  retriever: Retriever;
+  /** Defaults to ANSWER_MIN_CONFIDENCE. */
+  minConfidence?: number;
+}
+
+export function createOfflineResponder({
+  retriever,
+  minConfidence = ANSWER_MIN_CONFIDENCE,
+}: OfflineResponderOptions): Responder {
+  return {
+    name: 'offline',
+    async answer(request: ResponderRequest): Promise<ResponderAnswer> {
+      const started = performance.now();
+      throwIfAborted(request.signal);
+      const hits = retriever.search(request.question, { limit: CANDIDATES, lang: knowledgeLang(request.locale) });
+      const top = hits[0];
+      if (!top || (top.confidence ?? 0) < minConfidence) {
+        return notFoundAnswer(request.locale, hits, { responder: 'offline', latencyMs: performance.now() - started });
+      }
+      const text = top.entry.body;
+      for (const piece of chunkText(text)) {
+        throwIfAborted(request.signal);
+        request.onToken?.(piece);
+      }
+      return {
+        text,
+        sources: [sourceOf(top.entry)],
+        provenance: {
+          responder: 'offline',
+          passageIds: [top.entry.id],
+          scores: [top.score],
+          answered: true,
+          latencyMs: performance.now() - started,
+        },
+      };
+    },
+  };
+}
+
+export function sourceOf(entry: KnowledgeEntry): Source {
+  return { id: entry.id, title: entry.title, url: entry.url };
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * Phrase-sized pieces that join back to exactly `text`, cut only between words (the segmenter
+ * knows where they are in Chinese too), so the widget shows the answer the way a model's stream
+ * would arrive.
+ */
+export function chunkText(text: string, size = CHUNK_CHARS): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  for (const { segment } of segmenter.segment(text)) {
+    if (current.length >= size && /\S/.test(segment)) {
+      pieces.push(current);
+      current = '';
+    }
+    current += segment;
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
