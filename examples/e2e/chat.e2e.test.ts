@@ -79,7 +79,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await agent.getByLabel('Email').fill(ADMIN.email);
     await agent.getByLabel('Password').fill(ADMIN.password);
     await agent.getByRole('button', { name: /log in|sign in/i }).click();
-    const queuedRow = agent.getByRole('listitem').filter({ hasText: 'I want to talk to a person' }).first();
+    // The Queued section opens first; the visitor's conversation is its only row.
+    const queuedRow = agent.getByRole('tabpanel').getByRole('listitem').first();
     await expect.poll(() => queuedRow.isVisible(), { timeout: 5000 }).toBe(true);
     await agent.screenshot({ path: screenshotPath('04-console-inbox') });
     await queuedRow.click();
@@ -87,12 +88,16 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await expect.poll(() => transcript.textContent(), { timeout: 5000 }).toContain('How do I return an item?');
     expect(await transcript.textContent()).toMatch(/return/i);
 
+    // Visitor context: the page they are on, as the widget reported it.
+    const details = agent.getByRole('complementary', { name: 'Visitor details' });
+    await expect.poll(() => details.getByText(/Northwind Goods/).first().isVisible(), { timeout: 5000 }).toBe(true);
+
     await agent.getByRole('button', { name: /claim/i }).click();
     await expect.poll(() => visitor.getByText(/is here to help/).isVisible(), { timeout: 5000 }).toBe(true);
 
     // The agent sees the visitor typing.
     await visitor.getByRole('textbox', { name: 'Your message' }).pressSequentially('Thanks', { delay: 30 });
-    await expect.poll(() => agent.getByText(/typing/i).isVisible(), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => agent.getByText(/is typing/i).first().isVisible(), { timeout: 5000 }).toBe(true);
 
     const reply = agent.getByRole('textbox', { name: /reply|message/i });
     await reply.fill('Hi, this is the demo admin. Happy to help with your return.');

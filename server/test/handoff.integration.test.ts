@@ -54,6 +54,12 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     await connected(agent);
     expect(await reachable).toMatchObject({ acceptingChats: true, agentsOnline: 1 });
 
+    data(
+      await visitor.emitWithAck('conversation:resume', {
+        afterSeq: 0,
+        context: { pageUrl: 'https://shop.example/cart', pageTitle: 'Your cart', language: 'en-GB', timeZone: 'Europe/London', attributes: { plan: 'pro' } },
+      }),
+    );
     const aiAnswer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: 'How long does shipping take?' }));
     await aiAnswer;
@@ -63,6 +69,8 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0002', text: 'I want to talk to a person' }));
     expect((await queuedForVisitor).queuePosition).toBe(1);
     const queued = await queuedForAgent;
+    // The agent sees where the visitor is and what the site told us about them.
+    expect(queued.context).toMatchObject({ pageUrl: 'https://shop.example/cart', pageTitle: 'Your cart', timeZone: 'Europe/London', attributes: { plan: 'pro' } });
 
     const inbox = data(await agent.emitWithAck('inbox:list', {}));
     expect(inbox.conversations.map((c) => c.id)).toContain(queued.id);

@@ -101,9 +101,9 @@ export class ConversationService {
 
   async postVisitorMessage(
     visitorId: string,
-    { clientId, text, locale }: { clientId: string; text: string; locale: Locale },
+    { clientId, text, locale, context }: { clientId: string; text: string; locale: Locale; context?: VisitorContext },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord; created: boolean }> {
-    const conversation = await this.openConversationFor(visitorId, { locale });
+    const conversation = await this.openConversationFor(visitorId, { locale, context });
     const { message, created } = await this.append(conversation, {
       senderId: visitorId,
       author: 'visitor',

@@ -3,6 +3,7 @@ import type {
   AgentClientEvents,
   AgentServerEvents,
   Locale,
+  VisitorContext,
   VisitorClientEvents,
   VisitorServerEvents,
 } from '@support-chat/shared';
@@ -14,6 +15,8 @@ export interface VisitorSocketData {
   locale: Locale;
   /** The open conversation this socket last saw (for typing events). */
   conversationId?: string;
+  /** The page context from the last resume: given to a conversation this socket starts. */
+  context?: VisitorContext;
 }
 
 export interface AgentSocketData {

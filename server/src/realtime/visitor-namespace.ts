@@ -53,11 +53,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
       'conversation:resume',
       command(context, visitorResumeSchema, async ({ afterSeq, conversationId, context: visitorContext }) => {
         if (visitorContext?.language) socket.data.locale = resolveLocale(visitorContext.language);
-        const resumed = await conversations.resumeVisitor(visitorId, {
-          afterSeq,
-          conversationId,
-          context: visitorContext && { ...visitorContext, userAgent: visitorContext.userAgent ?? socket.handshake.headers['user-agent'] },
-        });
+        if (visitorContext) {
+          socket.data.context = { ...visitorContext, userAgent: visitorContext.userAgent ?? socket.handshake.headers['user-agent'] };
+        }
+        const resumed = await conversations.resumeVisitor(visitorId, { afterSeq, conversationId, context: socket.data.context });
         socket.data.conversationId = resumed.conversation?.id;
         return {
           token: socket.data.token,
@@ -77,6 +76,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
           clientId,
           text,
           locale: socket.data.locale,
+          context: socket.data.context,
         });
         socket.data.conversationId = conversation.id;
         if (created) void router.handleVisitorMessage(conversation, message);
@@ -87,7 +87,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     socket.on(
       'handoff:request',
       command(context, visitorHandoffSchema, async () => {
-        const open = await conversations.openConversationFor(visitorId, { locale: socket.data.locale });
+        const open = await conversations.openConversationFor(visitorId, {
+          locale: socket.data.locale,
+          context: socket.data.context,
+        });
         socket.data.conversationId = open.id;
         const conversation = await conversations.requestHuman(open.id);
         return { conversation: await conversations.toVisitorView(conversation) };
