@@ -121,4 +121,23 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await expect.poll(() => visitor.getByText(/conversation has ended/i).first().isVisible(), { timeout: 5000 }).toBe(true);
     await visitor.screenshot({ path: screenshotPath('07-closed') });
   });
+
+  it('speaks Chinese on the Chinese page: 怎么退货？ then 转人工', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/zh.html`);
+    await page.getByRole('button', { name: '打开聊天' }).click();
+    const box = page.getByRole('textbox', { name: '输入消息' });
+    await box.fill('怎么退货？');
+    await box.press('Enter');
+    const log = page.getByRole('log');
+    await expect.poll(() => log.getByRole('link').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    expect(await log.getByRole('link').first().textContent()).toMatch(/退/);
+    await box.fill('转人工');
+    await box.press('Enter');
+    // The earlier visitor's conversation was closed, so this one is first in line.
+    await expect.poll(() => page.getByText('您当前排在第 1 位').isVisible(), { timeout: 5000 }).toBe(true);
+    await page.screenshot({ path: screenshotPath('08-zh-queued') });
+    await context.close();
+  });
 });
