@@ -36,7 +36,7 @@ const ENGLISH_STOPWORDS = new Set(
  * since dropping a character before pairing would invent bigrams the text never had.
  */
 const CHINESE_STOPWORDS = new Set(
-  `的 了 吗 呢 吧 啊 呀 嘛 哦 哈 么 着 地 得 之 我 你 您 我们 他 她 它 是 能 可以 会 有 在 这 那 这个
+  `的 了 吗 呢 吧 啊 呀 嘛 哦 哈 么 着 地 得 之 我 你 您 我们 你们 他 她 它 他们 她们 是 能 可以 会 有 在 这 那 这个
   那个 就 也 都 还是 怎么 如何 什么 怎样 请问 你好 您好 谢谢 一下`
     .split(/\s+/)
     .filter(Boolean),
