@@ -35,6 +35,7 @@ export class SupportConsole extends LitElement {
     phase: { state: true },
     agent: { state: true },
     loginError: { state: true },
+    loginNotice: { state: true },
     loginBusy: { state: true },
     view: { state: true },
     tab: { state: true },
@@ -45,6 +46,7 @@ export class SupportConsole extends LitElement {
   declare phase: 'loading' | 'login' | 'ready';
   declare agent: AgentProfile | null;
   declare loginError: string;
+  declare loginNotice: string;
   declare loginBusy: boolean;
   declare view: ConsoleState | null;
   declare tab: SectionKey;
@@ -62,6 +64,7 @@ export class SupportConsole extends LitElement {
     this.phase = 'loading';
     this.agent = null;
     this.loginError = '';
+    this.loginNotice = '';
     this.loginBusy = false;
     this.view = null;
     this.tab = 'queued';
@@ -95,6 +98,7 @@ export class SupportConsole extends LitElement {
       return html`<support-console-login
         .busy=${this.loginBusy}
         .error=${this.loginError}
+        .notice=${this.loginNotice}
         @support-console-login-request=${this.onLogin}
       ></support-console-login>`;
     }
@@ -176,11 +180,16 @@ export class SupportConsole extends LitElement {
     const connection = new AgentConnection({ agent });
     const fromHash = HASH.exec(location.hash)?.[1];
     let reopen = fromHash ?? null;
+    let previous = connection.state.status;
     connection.subscribe((state) => {
       if (state.status === 'unauthorized') {
         this.endSession('Your session has ended. Please sign in again.');
         return;
       }
+      // The server only drops us for good when told to (a sign-out elsewhere ends the session's
+      // sockets): find out whether the session is gone before offering "Reconnect".
+      if (state.status === 'offline' && previous !== 'offline') void this.checkSession(connection);
+      previous = state.status;
       this.view = state;
       // After assigning: open() notifies again, synchronously, with the newer state.
       if (reopen && state.inbox.loaded) {
@@ -196,15 +205,24 @@ export class SupportConsole extends LitElement {
     this.agent = agent;
     this.view = connection.state;
     this.loginError = '';
+    this.loginNotice = '';
     this.phase = 'ready';
     connection.start();
   }
 
-  private endSession(message: string): void {
+  private async checkSession(connection: AgentConnection): Promise<void> {
+    const me = await this.api.me();
+    if (this.connection !== connection) return;
+    if (!me.ok && me.error.code === 'unauthorized') this.endSession('You were signed out. Please sign in again.');
+  }
+
+  /** Back to the sign-in form; `notice` says why when the agent did not ask for it. */
+  private endSession(notice: string): void {
     this.stopConnection();
     this.view = null;
     this.phase = 'login';
-    this.loginError = message;
+    this.loginError = '';
+    this.loginNotice = notice;
     history.replaceState(null, '', location.pathname + location.search);
   }
 
@@ -221,6 +239,7 @@ export class SupportConsole extends LitElement {
   private onLogin = async (event: Detail<'support-console-login-request'>): Promise<void> => {
     this.loginBusy = true;
     this.loginError = '';
+    this.loginNotice = '';
     const result = await this.api.login(event.detail.email, event.detail.password);
     this.loginBusy = false;
     if (result.ok) this.startSession(result.data.agent);

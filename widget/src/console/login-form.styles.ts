@@ -53,6 +53,12 @@ export const loginFormStyles = css`
     background: #fdecea;
     color: var(--support-console-danger);
   }
+  .notice {
+    margin: 0;
+    padding: 8px 10px;
+    border-radius: 8px;
+    background: var(--support-console-accent-soft);
+  }
   .btn.primary {
     padding: 10px 12px;
     margin-top: 4px;

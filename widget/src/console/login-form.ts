@@ -15,15 +15,20 @@ export class SupportConsoleLogin extends LitElement {
   static override properties = {
     busy: { type: Boolean },
     error: { type: String },
+    notice: { type: String },
   };
 
   declare busy: boolean;
+  /** Why the last sign-in failed (marks the fields invalid). */
   declare error: string;
+  /** Something to know that is not a mistake, such as "You were signed out". */
+  declare notice: string;
 
   constructor() {
     super();
     this.busy = false;
     this.error = '';
+    this.notice = '';
   }
 
   override firstUpdated(): void {
@@ -32,7 +37,7 @@ export class SupportConsoleLogin extends LitElement {
 
   override updated(changed: Map<string, unknown>): void {
     // After a failed attempt the password is what to retype.
-    if (changed.has('busy') && !this.busy && this.error) {
+    if (changed.get('busy') === true && !this.busy && this.error) {
       const password = this.renderRoot.querySelector<HTMLInputElement>('#password');
       password?.select();
       password?.focus();
@@ -74,6 +79,7 @@ export class SupportConsoleLogin extends LitElement {
               />
             </label>
             ${this.error ? html`<p id="error" class="error" role="alert">${this.error}</p>` : nothing}
+            ${this.notice && !this.error ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
             <button class="btn primary" type="submit">${this.busy ? 'Signing in…' : 'Sign in'}</button>
           </fieldset>
         </form>
