@@ -23,7 +23,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const knowledge = await loadKnowledgeDir(config.knowledgeDir);
   for (const warning of knowledge.warnings) logger.warn({ warning }, 'knowledge file problem');
   const retriever = createKnowledgeIndex(knowledge.entries);
-  const responder = chooseResponder(config, retriever);
+  const responder = chooseResponder(config, retriever, logger);
 
   const server = await createServer({ config, store, responder, logger, helpArticles: () => knowledge.entries });
   const address = await server.listen(config.port, config.host);

@@ -1,18 +1,10 @@
 import { parse as parseCookie } from 'cookie';
 import { SESSION_COOKIE } from '@support-chat/shared';
-import {
-  agentConversationRefSchema,
-  agentHistorySchema,
-  agentInboxSchema,
-  agentSendSchema,
-  agentTypingSchema,
-} from '@support-chat/shared/schemas';
 import { hashToken, type AgentSessions } from '../auth/sessions.js';
 import type { ConversationService } from '../conversations/service.js';
-import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PresenceTracker } from '../routing/presence.js';
-import { command } from './handler.js';
+import { registerConversationHandlers } from './agent-conversation-handlers.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, AgentSocket, VisitorNamespace } from './types.js';
@@ -77,70 +69,6 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
     });
     const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
 
-    socket.on(
-      'inbox:list',
-      command(context, agentInboxSchema, async () => {
-        const records = await conversations.listForInbox();
-        return { conversations: await Promise.all(records.map((c) => conversations.toAgentView(c))) };
-      }),
-    );
-
-    socket.on(
-      'conversation:watch',
-      command(context, agentHistorySchema, async ({ conversationId, afterSeq }) => {
-        const conversation = await conversations.getConversation(conversationId);
-        await socket.join(rooms.watching(conversationId));
-        const messages = await conversations.history(conversationId, afterSeq);
-        return { conversation: await conversations.toAgentView(conversation), messages };
-      }),
-    );
-
-    socket.on(
-      'conversation:unwatch',
-      command(context, agentConversationRefSchema, async ({ conversationId }) => {
-        await socket.leave(rooms.watching(conversationId));
-        return null;
-      }),
-    );
-
-    socket.on(
-      'conversation:claim',
-      command(context, agentConversationRefSchema, async ({ conversationId }) => {
-        const conversation = await conversations.claim(conversationId, agent);
-        return { conversation: await conversations.toAgentView(conversation) };
-      }),
-    );
-
-    socket.on(
-      'conversation:close',
-      command(context, agentConversationRefSchema, async ({ conversationId }) => {
-        const current = await conversations.getConversation(conversationId);
-        if (current.status === 'assigned' && current.assignedAgentId !== agent.id && agent.role !== 'admin') {
-          throw new ChatError('forbidden', 'Only the agent handling this conversation (or an admin) can close it.');
-        }
-        const conversation = await conversations.close(conversationId, 'agent');
-        return { conversation: await conversations.toAgentView(conversation) };
-      }),
-    );
-
-    socket.on(
-      'message:send',
-      command(context, agentSendSchema, async (payload) => ({
-        message: await conversations.postAgentMessage(agent, payload),
-      })),
-    );
-
-    socket.on(
-      'typing:set',
-      command(context, agentTypingSchema, async ({ conversationId, typing }) => {
-        const conversation = await conversations.getConversation(conversationId);
-        if (conversation.assignedAgentId === agent.id) {
-          visitors
-            .to(rooms.visitor(conversation.visitorId))
-            .emit('typing:changed', { conversationId, author: 'agent', name: agent.name, typing });
-        }
-        return null;
-      }),
-    );
+    registerConversationHandlers(socket, deps, context);
   });
 }

@@ -72,8 +72,7 @@ export class ConversationRouter {
   }
 
   private async answerWithAi(conversation: ConversationRecord, question: ChatMessage): Promise<void> {
-    const streamId = randomUUID();
-    const stream = { conversationId: conversation.id, visitorId: conversation.visitorId, streamId };
+    let stream = { conversationId: conversation.id, visitorId: conversation.visitorId, streamId: randomUUID() };
     const controller = new AbortController();
     this.running.set(conversation.id, controller);
     const locale = answerLocale(question.text, conversation.locale);
@@ -91,6 +90,13 @@ export class ConversationRouter {
           if (controller.signal.aborted) return;
           streamed = true;
           this.bus.emit('aiToken', { ...stream, delta });
+        },
+        // The model failed mid-answer and a fallback answer follows: drop what was shown and
+        // stream the new answer under a new id, so no half answer is ever taken as complete.
+        onReset: () => {
+          if (streamed) this.bus.emit('aiStreamAborted', stream);
+          streamed = false;
+          stream = { ...stream, streamId: randomUUID() };
         },
       });
     } catch (error) {
@@ -120,7 +126,7 @@ export class ConversationRouter {
       sources: answer.sources,
       suggestions: answer.suggestions,
       provenance: answer.provenance,
-      streamId,
+      streamId: stream.streamId,
     });
   }
 }

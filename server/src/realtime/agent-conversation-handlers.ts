@@ -1,0 +1,87 @@
+import {
+  agentConversationRefSchema,
+  agentHistorySchema,
+  agentInboxSchema,
+  agentSendSchema,
+  agentTypingSchema,
+} from '@support-chat/shared/schemas';
+import { ChatError } from '../errors.js';
+import type { AgentNamespaceDeps } from './agent-namespace.js';
+import { command, type HandlerContext } from './handler.js';
+import { rooms } from './rooms.js';
+import type { AgentSocket } from './types.js';
+
+/** The agent's core moves on conversations: list, open (watch), claim, reply, type, close. */
+export function registerConversationHandlers(
+  socket: AgentSocket,
+  { conversations, visitors }: AgentNamespaceDeps,
+  context: HandlerContext,
+): void {
+  const { agent } = socket.data;
+
+  socket.on(
+    'inbox:list',
+    command(context, agentInboxSchema, async () => {
+      const records = await conversations.listForInbox();
+      return { conversations: await Promise.all(records.map((c) => conversations.toAgentView(c))) };
+    }),
+  );
+
+  socket.on(
+    'conversation:watch',
+    command(context, agentHistorySchema, async ({ conversationId, afterSeq }) => {
+      const conversation = await conversations.getConversation(conversationId);
+      await socket.join(rooms.watching(conversationId));
+      const messages = await conversations.history(conversationId, afterSeq);
+      return { conversation: await conversations.toAgentView(conversation), messages };
+    }),
+  );
+
+  socket.on(
+    'conversation:unwatch',
+    command(context, agentConversationRefSchema, async ({ conversationId }) => {
+      await socket.leave(rooms.watching(conversationId));
+      return null;
+    }),
+  );
+
+  socket.on(
+    'conversation:claim',
+    command(context, agentConversationRefSchema, async ({ conversationId }) => {
+      const conversation = await conversations.claim(conversationId, agent);
+      return { conversation: await conversations.toAgentView(conversation) };
+    }),
+  );
+
+  socket.on(
+    'conversation:close',
+    command(context, agentConversationRefSchema, async ({ conversationId }) => {
+      const current = await conversations.getConversation(conversationId);
+      if (current.status === 'assigned' && current.assignedAgentId !== agent.id && agent.role !== 'admin') {
+        throw new ChatError('forbidden', 'Only the agent handling this conversation (or an admin) can close it.');
+      }
+      const conversation = await conversations.close(conversationId, 'agent');
+      return { conversation: await conversations.toAgentView(conversation) };
+    }),
+  );
+
+  socket.on(
+    'message:send',
+    command(context, agentSendSchema, async (payload) => ({
+      message: await conversations.postAgentMessage(agent, payload),
+    })),
+  );
+
+  socket.on(
+    'typing:set',
+    command(context, agentTypingSchema, async ({ conversationId, typing }) => {
+      const conversation = await conversations.getConversation(conversationId);
+      if (conversation.assignedAgentId === agent.id) {
+        visitors
+          .to(rooms.visitor(conversation.visitorId))
+          .emit('typing:changed', { conversationId, author: 'agent', name: agent.name, typing });
+      }
+      return null;
+    }),
+  );
+}
