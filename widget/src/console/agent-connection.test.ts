@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AckResult, AgentProfile } from '@support-chat/shared';
-import { AgentConnection, randomClientId, type AgentSocket } from './agent-connection.js';
+import { AgentConnection, type AgentSocket } from './agent-connection.js';
 import { conv, msg } from './test-fixtures.js';
 
 type Handler = (...args: unknown[]) => void;
@@ -250,13 +250,5 @@ describe('AgentConnection', () => {
       { event: 'typing:set', payload: { conversationId: 'a', typing: true } },
       { event: 'typing:set', payload: { conversationId: 'a', typing: false } },
     ]);
-  });
-});
-
-describe('randomClientId', () => {
-  it('makes ids the server accepts as clientId', () => {
-    const ids = new Set(Array.from({ length: 100 }, randomClientId));
-    expect(ids.size).toBe(100);
-    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{16}$/);
   });
 });

@@ -16,8 +16,8 @@ import {
   type TypingChangedEvent,
 } from '@support-chat/shared';
 import { conversationUpdated, emptyInbox, inboxLoaded, markSeen, type InboxState } from './inbox-state.js';
+import { TypingThrottle, newClientId } from '../internal/connection.js';
 import * as t from './transcript-state.js';
-import { createTypingThrottle, type TypingThrottle } from './typing-throttle.js';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -68,7 +68,7 @@ export class AgentConnection {
     agent,
     createSocket = () => io(NAMESPACES.agent, { withCredentials: true, autoConnect: false }),
     now = () => Date.now(),
-    createId = randomClientId,
+    createId = newClientId,
     ackTimeoutMs = ACK_TIMEOUT_MS,
     typingExpiryMs = 10_000,
   }: AgentConnectionOptions) {
@@ -102,7 +102,7 @@ export class AgentConnection {
   }
 
   stop(): void {
-    this.throttle?.stop();
+    this.throttle?.set(false);
     this.throttle = null;
     this.clearTypingTimers();
     this.socket.disconnect();
@@ -123,7 +123,7 @@ export class AgentConnection {
   open(conversationId: string | null): void {
     const previous = this._state.openId;
     if (previous === conversationId) return;
-    this.throttle?.stop();
+    this.throttle?.set(false);
     this.throttle = null;
     this.clearTypingTimers();
     if (previous) {
@@ -138,10 +138,7 @@ export class AgentConnection {
       transcript: conversationId ? t.emptyTranscript(conversationId) : null,
     });
     if (!conversationId) return;
-    this.throttle = createTypingThrottle({
-      send: (typing) => this.socket.emit('typing:set', { conversationId, typing }),
-      now: this.now,
-    });
+    this.throttle = new TypingThrottle((typing) => this.socket.emit('typing:set', { conversationId, typing }));
     void this.watch(conversationId, 0);
   }
 
@@ -162,7 +159,7 @@ export class AgentConnection {
       this.fail('Message too long', `Keep it under ${LIMITS.messageChars} characters.`);
       return false;
     }
-    this.throttle?.stop();
+    this.throttle?.set(false);
     const pending = { clientId: this.createId(), text: trimmed, createdAt: this.now() };
     this.patchTranscript(transcript.conversationId, (s) => t.addPending(s, pending));
     void this.deliver(transcript.conversationId, pending.clientId, trimmed);
@@ -185,8 +182,7 @@ export class AgentConnection {
 
   /** The composer's input: `true` per keystroke (throttled), `false` when cleared. */
   typing(active: boolean): void {
-    if (active) this.throttle?.input();
-    else this.throttle?.stop();
+    this.throttle?.set(active);
   }
 
   private listen(): void {
@@ -310,11 +306,4 @@ export class AgentConnection {
     this._state = { ...this._state, ...patch };
     for (const listener of this.listeners) listener(this._state);
   }
-}
-
-/** 16 url-safe random characters; `crypto.randomUUID` needs a secure context, this does not. */
-export function randomClientId(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => alphabet[b & 63]).join('');
 }
