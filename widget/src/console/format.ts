@@ -60,12 +60,6 @@ const AUTHOR_LABELS: Record<MessageAuthor, string> = {
   system: 'System',
 };
 
-export function authorLabel(message: Pick<ChatMessage, 'author' | 'authorName'>): string {
-  return message.author === 'agent' && message.authorName
-    ? message.authorName
-    : AUTHOR_LABELS[message.author];
-}
-
 /** One line for the inbox row: who spoke last and what they said, whitespace collapsed. */
 export function lastMessagePreview(conversation: AgentConversation, maxChars = 90): string {
   const last = conversation.lastMessage;

@@ -6,9 +6,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AgentProfile, ChatMessage } from '@support-chat/shared';
 import { stringsFor, type Strings } from '../internal/i18n.js';
-import { renderMessage, type MessageViewOptions } from '../internal/message-view.js';
+import { authorName, renderMessage, type MessageViewOptions } from '../internal/message-view.js';
 import type { LiveStream, PendingMessage } from './transcript-state.js';
-import { authorLabel, clockTime, provenanceSummary, systemEventText } from './format.js';
+import { clockTime, provenanceSummary, systemEventText } from './format.js';
 
 /** The widget's words, seen from the agent's side: "You" is the visitor there, not here. */
 const strings: Strings = { ...stringsFor('en'), you: 'Visitor', assistant: 'AI', agent: 'Agent' };
@@ -24,7 +24,7 @@ export function renderItem(m: ChatMessage): TemplateResult {
     </li>`;
   }
   const unanswered = m.provenance?.answered === false;
-  const label = m.kind === 'note' ? `Internal note${m.authorName ? ` · ${m.authorName}` : ''}` : authorLabel(m);
+  const label = m.kind === 'note' ? `Internal note${m.authorName ? ` · ${m.authorName}` : ''}` : authorName(m, strings);
   return html`<li class="item ${m.author} ${m.kind} ${unanswered ? 'unanswered' : ''}">
     <div class="meta-row">
       <span aria-hidden="true">${label}</span>
