@@ -1,0 +1,79 @@
+import { resolveLocale } from '@support-chat/shared';
+import {
+  visitorHandoffSchema,
+  visitorResumeSchema,
+  visitorSendSchema,
+  visitorTypingSchema,
+} from '@support-chat/shared/schemas';
+import { command, type HandlerContext } from './handler.js';
+import { rooms } from './rooms.js';
+import type { VisitorSocket } from './types.js';
+import type { VisitorNamespaceDeps } from './visitor-namespace.js';
+
+/** The visitor's core moves: resume, send, ask for a person, type. */
+export function registerVisitorConversationHandlers(
+  socket: VisitorSocket,
+  { conversations, router, agents, presence, limits }: VisitorNamespaceDeps,
+  context: HandlerContext,
+): void {
+  const { visitorId } = socket.data;
+
+  socket.on(
+    'conversation:resume',
+    command(context, visitorResumeSchema, async ({ afterSeq, conversationId, context: visitorContext }) => {
+      if (visitorContext?.language) socket.data.locale = resolveLocale(visitorContext.language);
+      if (visitorContext) {
+        socket.data.context = { ...visitorContext, userAgent: visitorContext.userAgent ?? socket.handshake.headers['user-agent'] };
+      }
+      const resumed = await conversations.resumeVisitor(visitorId, { afterSeq, conversationId, context: socket.data.context });
+      socket.data.conversationId = resumed.conversation?.id;
+      return {
+        token: socket.data.token,
+        visitorId,
+        conversation: resumed.conversation ? await conversations.toVisitorView(resumed.conversation) : null,
+        messages: resumed.messages,
+        availability: presence.availability(),
+      };
+    }),
+  );
+
+  socket.on(
+    'message:send',
+    command(context, visitorSendSchema, async ({ clientId, text }) => {
+      await limits.visitorMessage(visitorId);
+      const { message, conversation, created } = await conversations.postVisitorMessage(visitorId, {
+        clientId,
+        text,
+        locale: socket.data.locale,
+        context: socket.data.context,
+      });
+      socket.data.conversationId = conversation.id;
+      if (created) void router.handleVisitorMessage(conversation, message);
+      return { message, conversation: await conversations.toVisitorView(conversation) };
+    }),
+  );
+
+  socket.on(
+    'handoff:request',
+    command(context, visitorHandoffSchema, async () => {
+      const open = await conversations.openConversationFor(visitorId, {
+        locale: socket.data.locale,
+        context: socket.data.context,
+      });
+      socket.data.conversationId = open.id;
+      const conversation = await conversations.requestHuman(open.id);
+      return { conversation: await conversations.toVisitorView(conversation) };
+    }),
+  );
+
+  socket.on(
+    'typing:set',
+    command(context, visitorTypingSchema, async ({ typing }) => {
+      const conversationId = socket.data.conversationId;
+      if (conversationId) {
+        agents.to(rooms.watching(conversationId)).emit('typing:changed', { conversationId, author: 'visitor', typing });
+      }
+      return null;
+    }),
+  );
+}
