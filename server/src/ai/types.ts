@@ -46,3 +46,11 @@ export interface Responder {
   readonly name: AnswerProvenance['responder'];
   answer(request: ResponderRequest): Promise<ResponderAnswer>;
 }
+
+/**
+ * Writes the short hand-off summary agents read when a conversation reaches the human queue
+ * (issue 4). Optional: without one, routing writes a plain extract of the conversation.
+ */
+export interface Summarizer {
+  summarize(turns: ConversationTurn[], locale: Locale, signal?: AbortSignal): Promise<string>;
+}
