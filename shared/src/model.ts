@@ -142,6 +142,8 @@ export interface AgentConversation {
   leftMessage?: { email: string; name?: string };
   /** Highest seq the visitor has seen (read receipts). */
   visitorReadSeq?: number;
+  /** Highest seq the agent handling it has read (any agent's, while nobody handles it): unread counts. */
+  agentReadSeq?: number;
   rating?: ConversationRating;
   /** True when a person took part (for AI-resolution figures). */
   humanInvolved?: boolean;
