@@ -1,129 +1,184 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AckResult, AgentProfile } from '@support-chat/shared';
+/**
+ * AgentConnection against a real Socket.IO server on port 0 (real client, real sockets). The
+ * server is a stand-in that answers each command from a table the test sets, records what it
+ * received, and can refuse handshakes or drop every connection.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connectClient } from 'socket.io-client';
+import { Server, type Socket } from 'socket.io';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type {
+  AckResult,
+  AgentClientEvents,
+  AgentPresence,
+  AgentProfile,
+  AgentServerEvents,
+} from '@support-chat/shared';
 import { AgentConnection, type AgentSocket } from './agent-connection.js';
 import { conv, msg } from './test-fixtures.js';
 
-type Handler = (...args: unknown[]) => void;
 type Responder = (payload: Record<string, unknown>) => AckResult<unknown> | Promise<AckResult<unknown>>;
 
-/** Just enough of a socket.io client socket: tests play the server's part. */
-class FakeSocket {
-  connected = false;
-  active = false;
-  readonly handlers = new Map<string, Handler[]>();
-  readonly acked: Array<{ event: string; payload: Record<string, unknown> }> = [];
-  readonly emitted: Array<{ event: string; payload: unknown }> = [];
+class FakeAgentServer {
+  readonly http: HttpServer = createServer();
+  readonly io = new Server<AgentClientEvents, AgentServerEvents>(this.http);
+  readonly received: Array<{ event: string; payload: Record<string, unknown> }> = [];
   readonly responders = new Map<string, Responder>();
+  url = '';
+  refuse = false;
 
-  on(event: string, handler: Handler) {
-    this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
-    return this;
-  }
-  connect() {
-    this.active = true;
-    return this;
-  }
-  disconnect() {
-    this.active = false;
-    this.connected = false;
-    return this;
-  }
-  emit(event: string, payload: unknown) {
-    this.emitted.push({ event, payload });
-    return this;
-  }
-  timeout(_ms: number) {
-    return {
-      emitWithAck: async (event: string, payload: Record<string, unknown>) => {
-        this.acked.push({ event, payload });
+  async listen() {
+    const ns = this.io.of('/agent');
+    ns.use((_socket, next) => next(this.refuse ? new Error('unauthorized') : undefined));
+    ns.on('connection', (socket: Socket) => {
+      socket.onAny(async (event: string, payload: Record<string, unknown>, ack?: (r: AckResult<unknown>) => void) => {
+        this.received.push({ event, payload });
         const respond = this.responders.get(event);
-        if (!respond) throw new Error('operation has timed out');
-        return respond(payload);
-      },
-    };
+        // No responder: the command is never answered and the client's ack times out.
+        if (respond && typeof ack === 'function') ack(await respond(payload));
+      });
+    });
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    return this;
   }
-  /** The server (or socket.io itself) fires an event at the client. */
-  fire(event: string, ...args: unknown[]) {
-    if (event === 'connect') this.connected = true;
-    for (const handler of this.handlers.get(event) ?? []) handler(...args);
+
+  /** The server announces something to every console. */
+  emit<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>) {
+    this.io.of('/agent').emit(event, ...args);
   }
-  acksOf(event: string) {
-    return this.acked.filter((a) => a.event === event).map((a) => a.payload);
+
+  dropAll() {
+    for (const s of this.io.of('/agent').sockets.values()) s.conn.close();
+  }
+
+  payloadsOf(event: string) {
+    return this.received.filter((r) => r.event === event).map((r) => r.payload);
+  }
+
+  close() {
+    return new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 }
 
 const agent: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent', capacity: 5 };
 const ok = <T>(data: T): AckResult<T> => ({ ok: true, data });
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const presence = (agentId: string, patch: Partial<AgentPresence> = {}): AgentPresence => ({
+  agentId,
+  name: agentId,
+  role: 'agent',
+  status: 'online',
+  openConversations: 0,
+  capacity: 5,
+  ...patch,
+});
 
-function setup() {
-  const socket = new FakeSocket();
+async function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+const settle = () => new Promise((r) => setTimeout(r, 40));
+
+let server: FakeAgentServer;
+const connections: AgentConnection[] = [];
+let visible = true;
+
+function connect(options: Partial<ConstructorParameters<typeof AgentConnection>[0]> = {}) {
   let n = 0;
   const connection = new AgentConnection({
     agent,
-    createSocket: () => socket as unknown as AgentSocket,
+    createSocket: () =>
+      connectClient(`${server.url}/agent`, {
+        transports: ['websocket'],
+        autoConnect: false,
+        reconnectionDelay: 20,
+        reconnectionDelayMax: 50,
+      }) as AgentSocket,
     createId: () => `client-${++n}`,
     now: () => 42,
+    ackTimeoutMs: 500,
+    isVisible: () => visible,
+    ...options,
   });
-  socket.responders.set('inbox:list', () => ok({ conversations: [conv('a', { status: 'queued' }), conv('b')] }));
-  socket.responders.set('conversation:watch', (p) =>
+  connections.push(connection);
+  return connection;
+}
+
+async function online(options: Partial<ConstructorParameters<typeof AgentConnection>[0]> = {}) {
+  const connection = connect(options);
+  connection.start();
+  await until(() => connection.state.inbox.loaded && connection.state.team.loaded, 'inbox and team loaded');
+  return connection;
+}
+
+async function opened(id: string) {
+  const connection = await online();
+  connection.open(id);
+  await until(() => connection.state.transcript?.loaded === true, 'transcript loaded');
+  return connection;
+}
+
+beforeEach(async () => {
+  visible = true;
+  server = await new FakeAgentServer().listen();
+  server.responders.set('inbox:list', () => ok({ conversations: [conv('a', { status: 'queued' }), conv('b')] }));
+  server.responders.set('conversation:watch', (p) =>
     ok({ conversation: conv(String(p['conversationId'])), messages: [msg(String(p['conversationId']), 1)] }),
   );
-  socket.responders.set('conversation:unwatch', () => ok(null));
-  return { socket, connection };
-}
+  server.responders.set('conversation:unwatch', () => ok(null));
+  server.responders.set('team:list', () => ok({ agents: [presence('me'), presence('ben', { status: 'away' })] }));
+  server.responders.set('canned:list', () => ok({ replies: [{ id: 'r1', shortcut: 'hi', text: 'Hello!', updatedAt: 1 }] }));
+});
 
-async function online() {
-  const ctx = setup();
-  ctx.connection.start();
-  ctx.socket.fire('connect');
-  await flush();
-  return ctx;
-}
-
-afterEach(() => {
-  vi.useRealTimers();
+afterEach(async () => {
+  for (const c of connections.splice(0)) c.stop();
+  await server.close();
   vi.restoreAllMocks();
 });
 
 describe('AgentConnection', () => {
-  it('lists the inbox once connected', async () => {
-    const { connection, socket } = await online();
+  it('lists the inbox, the team and the canned replies once connected', async () => {
+    const connection = await online();
+    await until(() => connection.state.canned.length === 1, 'canned replies');
     expect(connection.state.status).toBe('online');
-    expect(socket.acksOf('inbox:list')).toEqual([{}]);
+    expect(server.payloadsOf('inbox:list')).toEqual([{}]);
     expect([...connection.state.inbox.byId.keys()]).toEqual(['a', 'b']);
+    expect([...connection.state.team.byId.keys()]).toEqual(['me', 'ben']);
   });
 
-  it('reports an unauthorized handshake so the console can show the login form', () => {
-    const { connection, socket } = setup();
+  it('reports an unauthorized handshake so the console can show the login form', async () => {
+    server.refuse = true;
+    const connection = connect();
     const seen: string[] = [];
     connection.subscribe((s) => seen.push(s.status));
     connection.start();
-    socket.fire('connect_error', new Error('unauthorized'));
-    expect(connection.state.status).toBe('unauthorized');
-    expect(socket.active).toBe(false);
+    await until(() => connection.state.status === 'unauthorized', 'unauthorized');
     expect(seen.at(-1)).toBe('unauthorized');
+    await settle();
+    expect(connection.state.status).toBe('unauthorized');
   });
 
   it('opens a conversation, merges live messages for it, ignores others, unwatches on switch', async () => {
-    const { connection, socket } = await online();
-    connection.open('a');
-    await flush();
-    expect(socket.acksOf('conversation:watch')).toEqual([{ conversationId: 'a', afterSeq: 0 }]);
-    expect(connection.state.transcript?.loaded).toBe(true);
-    socket.fire('message:created', msg('a', 2));
-    socket.fire('message:created', msg('b', 7));
+    const connection = await opened('a');
+    expect(server.payloadsOf('conversation:watch')).toEqual([{ conversationId: 'a', afterSeq: 0 }]);
+    server.emit('message:created', msg('b', 7));
+    server.emit('message:created', msg('a', 2));
+    await until(() => connection.state.transcript?.messages.length === 2, 'live message');
     expect(connection.state.transcript?.messages.map((m) => m.seq)).toEqual([1, 2]);
     connection.open('b');
-    await flush();
-    expect(socket.acksOf('conversation:unwatch')).toEqual([{ conversationId: 'a' }]);
+    await until(() => server.payloadsOf('conversation:unwatch').length === 1, 'unwatch');
+    expect(server.payloadsOf('conversation:unwatch')).toEqual([{ conversationId: 'a' }]);
     expect(connection.state.transcript?.conversationId).toBe('b');
   });
 
   it('drops watch answers, even failures, that arrive after the agent opened another conversation', async () => {
-    const { connection, socket } = await online();
+    const connection = await online();
     const late: Array<() => void> = [];
-    socket.responders.set(
+    server.responders.set(
       'conversation:watch',
       (p) =>
         new Promise((resolve) => {
@@ -136,119 +191,216 @@ describe('AgentConnection', () => {
     connection.open('a');
     connection.open('c');
     connection.open('b');
-    await flush();
+    await until(() => connection.state.transcript?.loaded === true && late.length === 2, 'b loaded, a and c pending');
     for (const answer of late) answer();
-    await flush();
+    await settle();
     expect(connection.state.transcript?.conversationId).toBe('b');
     expect(connection.state.transcript?.messages.map((m) => m.conversationId)).toEqual(['b']);
     expect(connection.state.notice).toBeNull();
   });
 
-  it('after a reconnect re-lists the inbox and re-watches after the last seq seen', async () => {
-    const { connection, socket } = await online();
-    connection.open('a');
-    await flush();
-    socket.fire('message:created', msg('a', 2));
-    socket.fire('message:created', msg('a', 3));
-    socket.fire('ai:token', { conversationId: 'a', streamId: 'cut', delta: 'Half an ans' });
-    socket.fire('disconnect', 'transport close');
-    expect(connection.state.status).toBe('reconnecting');
+  it('after a reconnect re-lists everything and re-watches after the last seq seen', async () => {
+    const connection = await opened('a');
+    server.emit('message:created', msg('a', 2));
+    server.emit('message:created', msg('a', 3));
+    server.emit('ai:token', { conversationId: 'a', streamId: 'cut', delta: 'Half an ans' });
+    await until(() => connection.state.transcript?.streams.length === 1, 'stream');
+    server.responders.set('conversation:watch', () => ok({ conversation: conv('a'), messages: [msg('a', 4)] }));
+    server.dropAll();
+    await until(() => connection.state.status === 'reconnecting', 'reconnecting');
     expect(connection.state.transcript?.streams).toEqual([]);
-    socket.responders.set('conversation:watch', () => ok({ conversation: conv('a'), messages: [msg('a', 4)] }));
-    socket.fire('connect');
-    await flush();
-    expect(socket.acksOf('inbox:list')).toHaveLength(2);
-    expect(socket.acksOf('conversation:watch').at(-1)).toEqual({ conversationId: 'a', afterSeq: 3 });
+    await until(() => connection.state.transcript?.messages.length === 4, 're-watched');
+    expect(server.payloadsOf('inbox:list')).toHaveLength(2);
+    expect(server.payloadsOf('team:list')).toHaveLength(2);
+    expect(server.payloadsOf('conversation:watch').at(-1)).toEqual({ conversationId: 'a', afterSeq: 3 });
     expect(connection.state.transcript?.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 
-  it('applies conversation:updated to the inbox live', async () => {
-    const { connection, socket } = await online();
-    socket.fire('conversation:updated', conv('b', { status: 'queued', updatedAt: 9_000 }));
-    expect(connection.state.inbox.byId.get('b')?.status).toBe('queued');
+  it('applies conversation:updated to the inbox live and counts a new queued one as unread', async () => {
+    const connection = await online();
+    server.emit('conversation:updated', conv('b', { status: 'queued', updatedAt: 9_000 }));
+    await until(() => connection.state.inbox.byId.get('b')?.status === 'queued', 'update');
     expect([...connection.state.inbox.unread]).toEqual(['b']);
   });
 
   it('shows a send as pending, settles it with the acked message, and keeps a failure for retry', async () => {
-    const { connection, socket } = await online();
-    connection.open('a');
-    await flush();
-    socket.responders.set('message:send', (p) =>
+    const connection = await opened('a');
+    server.responders.set('message:send', (p) =>
       ok({ message: msg('a', 2, { author: 'agent', clientId: String(p['clientId']), text: String(p['text']) }) }),
     );
     expect(connection.send('  hello  ')).toBe(true);
     expect(connection.state.transcript?.pending.map((p) => p.text)).toEqual(['hello']);
-    await flush();
-    expect(connection.state.transcript?.pending).toEqual([]);
+    await until(() => connection.state.transcript?.pending.length === 0, 'settled');
     expect(connection.state.transcript?.messages.at(-1)?.text).toBe('hello');
 
-    socket.responders.set('message:send', () => ({ ok: false, error: { code: 'invalid_state', message: 'Not yours' } }));
+    server.responders.set('message:send', () => ({ ok: false, error: { code: 'invalid_state', message: 'Not yours' } }));
     connection.send('second');
-    await flush();
+    await until(() => connection.state.transcript?.pending[0]?.error !== undefined, 'failed');
     expect(connection.state.transcript?.pending[0]).toMatchObject({ clientId: 'client-2', error: 'Not yours' });
-    socket.responders.delete('message:send');
+    server.responders.delete('message:send');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     connection.retry('client-2');
-    await flush();
-    const sends = socket.acksOf('message:send');
-    expect(sends.at(-1)).toEqual({ conversationId: 'a', clientId: 'client-2', text: 'second' });
+    expect(connection.state.transcript?.pending[0]?.error).toBeUndefined();
+    await until(() => connection.state.transcript?.pending[0]?.error !== undefined, 'timed out');
+    expect(server.payloadsOf('message:send').at(-1)).toEqual({ conversationId: 'a', clientId: 'client-2', text: 'second' });
     expect(connection.state.transcript?.pending[0]?.error).toBe('The server did not answer in time.');
     expect(warn).toHaveBeenCalledOnce();
     expect(connection.send('   ')).toBe(false);
   });
 
+  it('sends internal notes with note:add, never as a message to the visitor', async () => {
+    const connection = await opened('a');
+    server.responders.set('note:add', (p) =>
+      ok({ message: msg('a', 2, { author: 'agent', kind: 'note', clientId: String(p['clientId']), text: String(p['text']) }) }),
+    );
+    connection.send('Customer is a VIP', 'note');
+    expect(connection.state.transcript?.pending[0]).toMatchObject({ kind: 'note', text: 'Customer is a VIP' });
+    await until(() => connection.state.transcript?.messages.length === 2, 'note stored');
+    expect(server.payloadsOf('note:add')).toEqual([{ conversationId: 'a', clientId: 'client-1', text: 'Customer is a VIP' }]);
+    expect(server.payloadsOf('message:send')).toEqual([]);
+    expect(connection.state.transcript?.messages.at(-1)?.kind).toBe('note');
+  });
+
   it('shows a streamed AI answer token by token and replaces it with the stored message', async () => {
-    const { connection, socket } = await online();
-    connection.open('b');
-    await flush();
-    socket.fire('ai:token', { conversationId: 'b', streamId: 's1', delta: 'We open ' });
-    socket.fire('ai:token', { conversationId: 'b', streamId: 's1', delta: 'at nine.' });
-    expect(connection.state.transcript?.streams.map((s) => s.text)).toEqual(['We open at nine.']);
-    socket.fire('message:created', msg('b', 2, { author: 'ai', streamId: 's1', text: 'We open at nine.' }));
-    expect(connection.state.transcript?.streams).toEqual([]);
+    const connection = await opened('b');
+    server.emit('ai:token', { conversationId: 'b', streamId: 's1', delta: 'We open ' });
+    server.emit('ai:token', { conversationId: 'b', streamId: 's1', delta: 'at nine.' });
+    await until(() => connection.state.transcript?.streams[0]?.text === 'We open at nine.', 'tokens');
+    server.emit('message:created', msg('b', 2, { author: 'ai', streamId: 's1', text: 'We open at nine.' }));
+    await until(() => connection.state.transcript?.streams.length === 0, 'stored');
     expect(connection.state.transcript?.messages.at(-1)?.author).toBe('ai');
   });
 
-  it('claims the open conversation and reports a refused command', async () => {
-    const { connection, socket } = await online();
-    connection.open('a');
-    await flush();
-    socket.responders.set('conversation:claim', () =>
-      ok({ conversation: conv('a', { status: 'assigned', assignedAgentId: 'me', updatedAt: 5_000 }) }),
-    );
+  it('claims, transfers, hands back, closes and reopens the open conversation; reports a refusal', async () => {
+    const connection = await opened('a');
+    let version = 5_000;
+    const answer = (patch: Parameters<typeof conv>[1]) => () => ok({ conversation: conv('a', { ...patch, updatedAt: ++version }) });
+    server.responders.set('conversation:claim', answer({ status: 'assigned', assignedAgentId: 'me' }));
+    server.responders.set('conversation:transfer', answer({ status: 'assigned', assignedAgentId: 'ben' }));
+    server.responders.set('conversation:handback', answer({ status: 'bot' }));
+    server.responders.set('conversation:reopen', answer({ status: 'assigned', assignedAgentId: 'me' }));
     expect(await connection.claim()).toBe(true);
     expect(connection.openConversation?.status).toBe('assigned');
-    socket.responders.set('conversation:close', () => ({ ok: false, error: { code: 'forbidden', message: 'Nope' } }));
+    expect(await connection.transfer('ben')).toBe(true);
+    expect(connection.openConversation?.assignedAgentId).toBe('ben');
+    expect(await connection.handback()).toBe(true);
+    expect(connection.openConversation?.status).toBe('bot');
+    server.responders.set('conversation:close', () => ({ ok: false, error: { code: 'forbidden', message: 'Nope' } }));
     expect(await connection.close()).toBe(false);
     expect(connection.state.notice).toBe('Could not close the conversation: Nope');
     connection.dismissNotice();
     expect(connection.state.notice).toBeNull();
+    expect(await connection.reopen()).toBe(true);
+    expect(server.payloadsOf('conversation:transfer')).toEqual([{ conversationId: 'a', agentId: 'ben' }]);
+    expect(server.payloadsOf('conversation:handback')).toEqual([{ conversationId: 'a' }]);
+    expect(server.payloadsOf('conversation:reopen')).toEqual([{ conversationId: 'a' }]);
+  });
+
+  it('asks the AI for a draft and keeps it for the conversation it was asked for', async () => {
+    const connection = await opened('a');
+    server.responders.set('draft:suggest', () => ok({ text: 'Returns take 30 days.', sources: [{ id: 'k1', title: 'Returns' }] }));
+    await connection.suggestDraft();
+    expect(connection.state.draft).toEqual({
+      conversationId: 'a',
+      status: 'ready',
+      text: 'Returns take 30 days.',
+      sources: [{ id: 'k1', title: 'Returns' }],
+    });
+    connection.clearDraft();
+    server.responders.set('draft:suggest', () => ({ ok: false, error: { code: 'unavailable', message: 'No model' } }));
+    await connection.suggestDraft();
+    expect(connection.state.draft).toMatchObject({ status: 'failed', error: 'No model' });
+    server.responders.set('draft:suggest', () => new Promise((r) => setTimeout(() => r(ok({ text: 'late', sources: [] })), 50)));
+    const asked = connection.suggestDraft();
+    connection.open('b');
+    await asked;
+    expect(connection.state.draft).toBeNull();
+  });
+
+  it('sets my presence, follows teammates’ presence, and refetches canned replies when told', async () => {
+    const connection = await online();
+    server.responders.set('presence:set', (p) => ok({ presence: presence('me', { status: p['status'] as 'away' }) }));
+    expect(await connection.setPresence('away')).toBe(true);
+    expect(connection.state.presence).toBe('away');
+    expect(connection.state.team.byId.get('me')?.status).toBe('away');
+    server.emit('presence:changed', presence('ben', { status: 'online', openConversations: 2 }));
+    await until(() => connection.state.team.byId.get('ben')?.status === 'online', 'presence');
+    server.responders.set('canned:list', () => ok({ replies: [] }));
+    server.emit('canned:changed');
+    await until(() => connection.state.canned.length === 0, 'canned refetched');
+    server.responders.set('presence:set', () => ({ ok: false, error: { code: 'internal', message: 'boom' } }));
+    expect(await connection.setPresence('online')).toBe(false);
+    expect(connection.state.presence).toBe('away');
+    // A reconnect tells the (maybe restarted) server that this agent is still away.
+    server.responders.set('presence:set', (p) => ok({ presence: presence('me', { status: p['status'] as 'away' }) }));
+    server.dropAll();
+    await until(() => server.payloadsOf('inbox:list').length === 2, 'resynced');
+    expect(server.payloadsOf('presence:set').at(-1)).toEqual({ status: 'away' });
+  });
+
+  it('searches, keeps only the newest answer, and patches results with live updates', async () => {
+    const connection = await online();
+    server.responders.set('inbox:search', (p) =>
+      p['query'] === 'slow'
+        ? new Promise((r) => setTimeout(() => r(ok({ conversations: [conv('slow')] })), 80))
+        : ok({ conversations: [conv('old', { status: 'closed' })] }),
+    );
+    const slow = connection.search('slow');
+    await connection.search('refund', { from: 1, to: 2 });
+    await slow;
+    expect(connection.state.search).toEqual({ query: 'refund', from: 1, to: 2, busy: false, results: [conv('old', { status: 'closed' })] });
+    expect(server.payloadsOf('inbox:search').at(-1)).toEqual({ query: 'refund', from: 1, to: 2 });
+    server.emit('conversation:updated', conv('old', { status: 'assigned', assignedAgentId: 'me', updatedAt: 7_000 }));
+    await until(() => connection.state.search?.results?.[0]?.status === 'assigned', 'result patched');
+    connection.open('old', connection.state.search!.results![0]);
+    expect(connection.openConversation?.id).toBe('old');
+    connection.clearSearch();
+    expect(connection.state.search).toBeNull();
+  });
+
+  it('tells the server what the agent has read, once per seq, only while the console is visible', async () => {
+    visible = false;
+    const connection = await opened('a');
+    await settle();
+    expect(server.payloadsOf('conversation:read')).toEqual([]);
+    visible = true;
+    connection.markRead();
+    connection.markRead();
+    server.emit('message:created', msg('a', 2));
+    await until(() => server.payloadsOf('conversation:read').length === 2, 'read receipts');
+    expect(server.payloadsOf('conversation:read')).toEqual([
+      { conversationId: 'a', seq: 1 },
+      { conversationId: 'a', seq: 2 },
+    ]);
   });
 
   it('shows the visitor typing, ignores its own echo, and expires a stale indicator', async () => {
-    vi.useFakeTimers();
-    const { connection, socket } = setup();
-    connection.start();
-    socket.fire('connect');
-    await vi.advanceTimersByTimeAsync(0);
-    connection.open('a');
-    await vi.advanceTimersByTimeAsync(0);
-    socket.fire('typing:changed', { conversationId: 'a', author: 'agent', name: 'Mia', typing: true });
-    socket.fire('typing:changed', { conversationId: 'a', author: 'visitor', typing: true });
-    expect(connection.state.transcript?.typing).toEqual([{ author: 'visitor' }]);
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(connection.state.transcript?.typing).toEqual([]);
+    const connection = await opened('a');
+    const c = connection;
+    server.emit('typing:changed', { conversationId: 'a', author: 'agent', name: 'Mia', typing: true });
+    server.emit('typing:changed', { conversationId: 'a', author: 'visitor', typing: true });
+    await until(() => c.state.transcript?.typing.length === 1, 'typing');
+    expect(c.state.transcript?.typing).toEqual([{ author: 'visitor' }]);
+    c.stop();
+    const quick = await online({ typingExpiryMs: 60 });
+    quick.open('a');
+    await until(() => quick.state.transcript?.loaded === true, 'loaded');
+    server.emit('typing:changed', { conversationId: 'a', author: 'visitor', typing: true });
+    await until(() => quick.state.transcript?.typing.length === 1, 'typing');
+    await until(() => quick.state.transcript?.typing.length === 0, 'expired', 1000);
   });
 
   it('throttles the agent typing signal for the open conversation', async () => {
-    const { connection, socket } = await online();
+    const connection = await online();
     connection.open('a');
     connection.typing(true);
     connection.typing(true);
     connection.typing(false);
-    expect(socket.emitted).toEqual([
-      { event: 'typing:set', payload: { conversationId: 'a', typing: true } },
-      { event: 'typing:set', payload: { conversationId: 'a', typing: false } },
+    await until(() => server.payloadsOf('typing:set').length === 2, 'typing signals');
+    await settle();
+    expect(server.payloadsOf('typing:set')).toEqual([
+      { conversationId: 'a', typing: true },
+      { conversationId: 'a', typing: false },
     ]);
   });
 });

@@ -1,34 +1,60 @@
 /**
  * The agent's side of the `/agent` namespace: owns the socket, turns commands into acked emits
- * and server events into `ConsoleState`, and re-syncs after a reconnect (re-list the inbox,
- * re-watch the open conversation after the last seq seen). No rendering: components subscribe.
+ * and server events into `ConsoleState`, and re-syncs after a reconnect (re-list the inbox, the
+ * team and the canned replies, re-watch the open conversation after the last seq seen). No
+ * rendering: components subscribe.
  */
-import { io, type Socket } from 'socket.io-client';
 import {
   ACK_TIMEOUT_MS,
   LIMITS,
-  NAMESPACES,
   type AckResult,
   type AgentClientEvents,
   type AgentConversation,
   type AgentProfile,
-  type AgentServerEvents,
+  type CannedReply,
+  type Source,
   type TypingChangedEvent,
 } from '@support-chat/shared';
 import { conversationUpdated, emptyInbox, inboxLoaded, markSeen, type InboxState } from './inbox-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
+import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
+import { emptyTeam, presenceChanged, teamLoaded, type TeamState } from './team-state.js';
 import * as t from './transcript-state.js';
 
-export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+export type { AgentSocket } from './agent-socket.js';
 
 /** `unauthorized`: the session cookie is missing or expired; the console shows the login form. */
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline' | 'unauthorized';
+
+/** An AI-drafted reply for the open conversation, on its way to the composer. */
+export interface DraftState {
+  conversationId: string;
+  status: 'loading' | 'ready' | 'failed';
+  text: string;
+  sources: readonly Source[];
+  error?: string;
+}
+
+export interface SearchState {
+  query: string;
+  from?: number;
+  to?: number;
+  busy: boolean;
+  /** Null until the first answer. */
+  results: readonly AgentConversation[] | null;
+}
 
 export interface ConsoleState {
   readonly status: ConnectionStatus;
   readonly inbox: InboxState;
   readonly openId: string | null;
   readonly transcript: t.TranscriptState | null;
+  readonly team: TeamState;
+  readonly canned: readonly CannedReply[];
+  /** What this agent chose; routing only gives conversations to agents who are online. */
+  readonly presence: 'online' | 'away';
+  readonly draft: DraftState | null;
+  readonly search: SearchState | null;
   /** The last thing that failed, for the alert region; cleared by `dismissNotice()`. */
   readonly notice: string | null;
 }
@@ -41,42 +67,59 @@ export interface AgentConnectionOptions {
   ackTimeoutMs?: number;
   /** A typing indicator with no `typing: false` (a closed tab) expires after this long. */
   typingExpiryMs?: number;
+  /** Whether the agent can see the console now (read receipts are only sent then). */
+  isVisible?: () => boolean;
 }
 
-type AckData<E extends keyof AgentClientEvents> =
-  Parameters<AgentClientEvents[E]>[1] extends ((result: AckResult<infer T>) => void) | undefined ? T : never;
+type ConversationCommand =
+  | 'conversation:claim'
+  | 'conversation:close'
+  | 'conversation:reopen'
+  | 'conversation:handback';
 
 export class AgentConnection {
   readonly agent: AgentProfile;
-  private _state: ConsoleState = {
-    status: 'connecting',
-    inbox: emptyInbox(),
-    openId: null,
-    transcript: null,
-    notice: null,
-  };
+  private _state: ConsoleState;
   private readonly listeners = new Set<(state: ConsoleState) => void>();
   private readonly socket: AgentSocket;
   private readonly now: () => number;
   private readonly createId: () => string;
   private readonly ackTimeoutMs: number;
   private readonly typingExpiryMs: number;
+  private readonly isVisible: () => boolean;
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private throttle: TypingThrottle | null = null;
+  /** Highest seq reported read, per conversation: each is sent once. */
+  private readonly readSent = new Map<string, number>();
+  private searchRun = 0;
 
   constructor({
     agent,
-    createSocket = () => io(NAMESPACES.agent, { withCredentials: true, autoConnect: false }),
+    createSocket = createAgentSocket,
     now = () => Date.now(),
     createId = newClientId,
     ackTimeoutMs = ACK_TIMEOUT_MS,
     typingExpiryMs = 10_000,
+    isVisible = () => typeof document === 'undefined' || document.visibilityState === 'visible',
   }: AgentConnectionOptions) {
     this.agent = agent;
     this.now = now;
     this.createId = createId;
     this.ackTimeoutMs = ackTimeoutMs;
     this.typingExpiryMs = typingExpiryMs;
+    this.isVisible = isVisible;
+    this._state = {
+      status: 'connecting',
+      inbox: emptyInbox(agent.id),
+      openId: null,
+      transcript: null,
+      team: emptyTeam(),
+      canned: [],
+      presence: 'online',
+      draft: null,
+      search: null,
+      notice: null,
+    };
     this.socket = createSocket();
     this.listen();
   }
@@ -119,8 +162,11 @@ export class AgentConnection {
     this.set({ inbox: inboxLoaded(this._state.inbox, result.data.conversations, this._state.openId) });
   }
 
-  /** Opens (watches) a conversation, closing the previous one; `null` closes. */
-  open(conversationId: string | null): void {
+  /**
+   * Opens (watches) a conversation, closing the previous one; `null` closes. `known` is a version
+   * to show until the watch answers (a search result the inbox does not list).
+   */
+  open(conversationId: string | null, known?: AgentConversation): void {
     const previous = this._state.openId;
     if (previous === conversationId) return;
     this.throttle?.set(false);
@@ -131,27 +177,46 @@ export class AgentConnection {
         if (!r.ok) console.warn('[support-console] unwatch failed', r.error);
       });
     }
-    const inbox = conversationId ? markSeen(this._state.inbox, conversationId) : this._state.inbox;
+    let inbox = known ? conversationUpdated(this._state.inbox, known, conversationId) : this._state.inbox;
+    if (conversationId) inbox = markSeen(inbox, conversationId);
     this.set({
       openId: conversationId,
       inbox,
       transcript: conversationId ? t.emptyTranscript(conversationId) : null,
+      draft: null,
     });
     if (!conversationId) return;
     this.throttle = new TypingThrottle((typing) => this.socket.emit('typing:set', { conversationId, typing }));
     void this.watch(conversationId, 0);
   }
 
-  async claim(): Promise<boolean> {
+  claim(): Promise<boolean> {
     return this.conversationCommand('conversation:claim', 'Could not claim the conversation');
   }
 
-  async close(): Promise<boolean> {
+  close(): Promise<boolean> {
     return this.conversationCommand('conversation:close', 'Could not close the conversation');
   }
 
-  /** Sends a reply to the open conversation; false when there was nothing to send. */
-  send(text: string): boolean {
+  reopen(): Promise<boolean> {
+    return this.conversationCommand('conversation:reopen', 'Could not reopen the conversation');
+  }
+
+  handback(): Promise<boolean> {
+    return this.conversationCommand('conversation:handback', 'Could not hand the conversation back to the AI');
+  }
+
+  async transfer(agentId: string): Promise<boolean> {
+    const conversationId = this._state.openId;
+    if (!conversationId) return false;
+    return this.applyConversation(
+      await this.command('conversation:transfer', { conversationId, agentId }),
+      'Could not transfer the conversation',
+    );
+  }
+
+  /** Sends a reply (or, as `note`, an internal note) to the open conversation; false when empty. */
+  send(text: string, kind: 'text' | 'note' = 'text'): boolean {
     const transcript = this._state.transcript;
     const trimmed = text.trim();
     if (!transcript || !trimmed) return false;
@@ -159,20 +224,20 @@ export class AgentConnection {
       this.fail('Message too long', `Keep it under ${LIMITS.messageChars} characters.`);
       return false;
     }
-    this.throttle?.set(false);
-    const pending = { clientId: this.createId(), text: trimmed, createdAt: this.now() };
+    if (kind === 'text') this.throttle?.set(false);
+    const pending: t.PendingMessage = { clientId: this.createId(), kind, text: trimmed, createdAt: this.now() };
     this.patchTranscript(transcript.conversationId, (s) => t.addPending(s, pending));
-    void this.deliver(transcript.conversationId, pending.clientId, trimmed);
+    void this.deliver(transcript.conversationId, pending);
     return true;
   }
 
-  /** Re-sends a failed reply with its original clientId (the server dedupes). */
+  /** Re-sends a failed reply or note with its original clientId (the server dedupes). */
   retry(clientId: string): void {
     const transcript = this._state.transcript;
     const pending = transcript?.pending.find((p) => p.clientId === clientId);
     if (!transcript || !pending) return;
     this.patchTranscript(transcript.conversationId, (s) => t.addPending(s, pending));
-    void this.deliver(transcript.conversationId, clientId, pending.text);
+    void this.deliver(transcript.conversationId, pending);
   }
 
   discard(clientId: string): void {
@@ -183,6 +248,68 @@ export class AgentConnection {
   /** The composer's input: `true` per keystroke (throttled), `false` when cleared. */
   typing(active: boolean): void {
     this.throttle?.set(active);
+  }
+
+  /** Asks the AI for a reply to the open conversation; it lands in `state.draft`. */
+  async suggestDraft(): Promise<void> {
+    const conversationId = this._state.openId;
+    if (!conversationId || this._state.draft?.status === 'loading') return;
+    this.set({ draft: { conversationId, status: 'loading', text: '', sources: [] } });
+    const result = await this.command('draft:suggest', { conversationId });
+    if (this._state.draft?.conversationId !== conversationId) return;
+    this.set({
+      draft: result.ok
+        ? { conversationId, status: 'ready', text: result.data.text, sources: result.data.sources }
+        : { conversationId, status: 'failed', text: '', sources: [], error: result.error.message },
+    });
+  }
+
+  /** The composer took the draft (or the agent dismissed it). */
+  clearDraft(): void {
+    if (this._state.draft) this.set({ draft: null });
+  }
+
+  async setPresence(status: 'online' | 'away'): Promise<boolean> {
+    const before = this._state.presence;
+    this.set({ presence: status });
+    const result = await this.command('presence:set', { status });
+    if (!result.ok) {
+      this.set({ presence: before });
+      this.fail('Could not change your status', result.error.message);
+      return false;
+    }
+    this.set({ team: presenceChanged(this._state.team, result.data.presence) });
+    return true;
+  }
+
+  /** Searches by visitor, text and date; a newer search wins over one still running. */
+  async search(query: string, range: { from?: number; to?: number } = {}): Promise<void> {
+    const run = ++this.searchRun;
+    const payload: CommandPayload<'inbox:search'> = { query, ...range };
+    this.set({ search: { query, ...range, busy: true, results: this._state.search?.results ?? null } });
+    const result = await this.command('inbox:search', payload);
+    if (run !== this.searchRun) return;
+    if (!result.ok) {
+      this.set({ search: { query, ...range, busy: false, results: [] } });
+      return this.fail('Search failed', result.error.message);
+    }
+    this.set({ search: { query, ...range, busy: false, results: result.data.conversations } });
+  }
+
+  clearSearch(): void {
+    this.searchRun++;
+    if (this._state.search) this.set({ search: null });
+  }
+
+  /** Tells the server (and so the visitor) that the agent has seen the open conversation. */
+  markRead(): void {
+    const transcript = this._state.transcript;
+    if (!transcript?.loaded || !this.isVisible() || this._state.status !== 'online') return;
+    const seq = t.lastSeq(transcript);
+    const id = transcript.conversationId;
+    if (seq === 0 || (this.readSent.get(id) ?? 0) >= seq) return;
+    this.readSent.set(id, seq);
+    this.socket.emit('conversation:read', { conversationId: id, seq });
   }
 
   private listen(): void {
@@ -204,24 +331,49 @@ export class AgentConnection {
         this.set({ status: s.active ? 'reconnecting' : 'offline' });
       }
     });
-    s.on('conversation:updated', (c) =>
-      this.set({ inbox: conversationUpdated(this._state.inbox, c, this._state.openId) }),
-    );
-    s.on('message:created', (m) =>
-      this.patchTranscript(m.conversationId, (state) => t.clearTypingOf(t.mergeMessages(state, [m]), m)),
-    );
+    s.on('conversation:updated', (c) => {
+      const search = this._state.search;
+      const results = search?.results?.map((r) => (r.id === c.id ? c : r));
+      this.set({
+        inbox: conversationUpdated(this._state.inbox, c, this._state.openId),
+        ...(search && results ? { search: { ...search, results } } : {}),
+      });
+    });
+    s.on('message:created', (m) => {
+      this.patchTranscript(m.conversationId, (state) => t.clearTypingOf(t.mergeMessages(state, [m]), m));
+      if (m.conversationId === this._state.openId) this.markRead();
+    });
     s.on('ai:token', (e) => this.patchTranscript(e.conversationId, (state) => t.applyToken(state, e, this.now())));
     s.on('ai:stream-aborted', (e) => this.patchTranscript(e.conversationId, (state) => t.abortStream(state, e.streamId)));
     s.on('typing:changed', (e) => this.onTyping(e));
+    s.on('presence:changed', (p) => this.set({ team: presenceChanged(this._state.team, p) }));
+    s.on('canned:changed', () => void this.refreshCanned());
   }
 
-  /** After (re)connecting: the inbox may have moved on and the open transcript missed messages. */
+  /** After (re)connecting: everything may have moved on, and the open transcript missed messages. */
   private async resync(): Promise<void> {
     const transcript = this._state.transcript;
+    // The server forgets a choice of "away" when it restarts: say it again.
+    if (this._state.presence === 'away') void this.command('presence:set', { status: 'away' });
     await Promise.all([
       this.refreshInbox(),
+      this.refreshTeam(),
+      this.refreshCanned(),
       transcript ? this.watch(transcript.conversationId, t.lastSeq(transcript)) : undefined,
     ]);
+  }
+
+  /** Team and canned replies are helpers: a failure is logged, not put in front of the agent. */
+  private async refreshTeam(): Promise<void> {
+    const result = await this.command('team:list', {});
+    if (result.ok) this.set({ team: teamLoaded(result.data.agents) });
+    else console.warn('[support-console] team:list failed', result.error);
+  }
+
+  private async refreshCanned(): Promise<void> {
+    const result = await this.command('canned:list', {});
+    if (result.ok) this.set({ canned: result.data.replies });
+    else console.warn('[support-console] canned:list failed', result.error);
   }
 
   private async watch(conversationId: string, afterSeq: number): Promise<void> {
@@ -230,22 +382,24 @@ export class AgentConnection {
     if (!result.ok) return this.fail('Could not open the conversation', result.error.message);
     this.set({ inbox: conversationUpdated(this._state.inbox, result.data.conversation, conversationId) });
     this.patchTranscript(conversationId, (s) => t.markLoaded(t.mergeMessages(s, result.data.messages)));
+    this.markRead();
   }
 
-  private async deliver(conversationId: string, clientId: string, text: string): Promise<void> {
-    const result = await this.command('message:send', { conversationId, clientId, text });
+  private async deliver(conversationId: string, pending: t.PendingMessage): Promise<void> {
+    const payload = { conversationId, clientId: pending.clientId, text: pending.text };
+    const result = await (pending.kind === 'note' ? this.command('note:add', payload) : this.command('message:send', payload));
     this.patchTranscript(conversationId, (s) =>
-      result.ok ? t.mergeMessages(s, [result.data.message]) : t.failPending(s, clientId, result.error.message),
+      result.ok ? t.mergeMessages(s, [result.data.message]) : t.failPending(s, pending.clientId, result.error.message),
     );
   }
 
-  private async conversationCommand(
-    event: 'conversation:claim' | 'conversation:close',
-    failure: string,
-  ): Promise<boolean> {
+  private async conversationCommand(event: ConversationCommand, failure: string): Promise<boolean> {
     const conversationId = this._state.openId;
     if (!conversationId) return false;
-    const result = await this.command(event, { conversationId });
+    return this.applyConversation(await this.command(event, { conversationId }), failure);
+  }
+
+  private applyConversation(result: AckResult<{ conversation: AgentConversation }>, failure: string): boolean {
     if (!result.ok) {
       this.fail(failure, result.error.message);
       return false;
@@ -271,24 +425,8 @@ export class AgentConnection {
     this.typingTimers.clear();
   }
 
-  /** Emits a command and waits for its ack; a timeout or a dropped socket becomes an error result. */
-  private async command<E extends keyof AgentClientEvents>(
-    event: E,
-    payload: Parameters<AgentClientEvents[E]>[0],
-  ): Promise<AckResult<AckData<E>>> {
-    const timed = this.socket.timeout(this.ackTimeoutMs);
-    // socket.io's emitWithAck cannot be called with a generic event name; the event map above
-    // still types both the payload and the result.
-    const emit = timed.emitWithAck as unknown as (
-      ev: E,
-      p: typeof payload,
-    ) => Promise<AckResult<AckData<E>>>;
-    try {
-      return await emit.call(timed, event, payload);
-    } catch (cause) {
-      console.warn(`[support-console] ${event} got no answer`, cause);
-      return { ok: false, error: { code: 'unavailable', message: 'The server did not answer in time.' } };
-    }
+  private command<E extends keyof AgentClientEvents>(event: E, payload: CommandPayload<E>): Promise<AckResult<AckData<E>>> {
+    return sendCommand(this.socket, this.ackTimeoutMs, event, payload);
   }
 
   private patchTranscript(conversationId: string, update: (s: t.TranscriptState) => t.TranscriptState): void {

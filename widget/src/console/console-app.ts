@@ -103,7 +103,7 @@ export class SupportConsole extends LitElement {
       ></support-console-login>`;
     }
     const { agent, view } = this;
-    const sections = inboxSections(view.inbox, agent.id);
+    const sections = inboxSections(view.inbox);
     const open = view.openId ? view.inbox.byId.get(view.openId) : undefined;
     return html`<div class="shell">
       <header class="topbar">

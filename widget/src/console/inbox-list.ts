@@ -11,6 +11,7 @@ const TAB_LABELS: Record<SectionKey, string> = {
   queued: 'Queued',
   mine: 'Mine',
   bot: 'AI-handled',
+  offline: 'Offline',
   team: 'Team',
   closed: 'Closed',
 };
@@ -19,6 +20,7 @@ const EMPTY: Record<SectionKey, string> = {
   queued: 'Nobody is waiting. Nice.',
   mine: 'No conversations assigned to you.',
   bot: 'The AI is not talking to anyone right now.',
+  offline: 'No messages left while the team was away.',
   team: 'No colleague has an open conversation.',
   closed: 'No recently closed conversations.',
 };
@@ -47,7 +49,7 @@ export class SupportConsoleInbox extends LitElement {
 
   constructor() {
     super();
-    this.sections = { queued: [], mine: [], bot: [], team: [], closed: [] };
+    this.sections = { queued: [], mine: [], bot: [], offline: [], team: [], closed: [] };
     this.tab = 'queued';
     this.selectedId = null;
     this.unread = new Set();

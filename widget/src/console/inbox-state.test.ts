@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CLOSED_LIMIT,
+  arrivals,
+  neighbour,
   conversationUpdated,
   emptyInbox,
   inboxLoaded,
@@ -14,21 +16,23 @@ const ME = 'agent-me';
 describe('inboxSections', () => {
   it('puts each status in its tab, and assigned ones in Mine or Team by assignee', () => {
     const inbox = inboxLoaded(
-      emptyInbox(),
+      emptyInbox(ME),
       [
         conv('q', { status: 'queued' }),
         conv('b', { status: 'bot' }),
         conv('m', { status: 'assigned', assignedAgentId: ME }),
         conv('o', { status: 'assigned', assignedAgentId: 'someone-else' }),
         conv('c', { status: 'closed', closedAt: 5 }),
+        conv('l', { status: 'queued', leftMessage: { email: 'v@x.io' } }),
       ],
       null,
     );
-    const s = inboxSections(inbox, ME);
+    const s = inboxSections(inbox);
     expect(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map((c) => c.id)]))).toEqual({
       queued: ['q'],
       bot: ['b'],
       mine: ['m'],
+      offline: ['l'],
       team: ['o'],
       closed: ['c'],
     });
@@ -36,7 +40,7 @@ describe('inboxSections', () => {
 
   it('orders the queue oldest first and the other tabs by latest activity', () => {
     const inbox = inboxLoaded(
-      emptyInbox(),
+      emptyInbox(ME),
       [
         conv('late', { status: 'queued', queuedAt: 300 }),
         conv('early', { status: 'queued', queuedAt: 100 }),
@@ -48,7 +52,7 @@ describe('inboxSections', () => {
       ],
       null,
     );
-    const s = inboxSections(inbox, ME);
+    const s = inboxSections(inbox);
     expect(s.queued.map((c) => c.id)).toEqual(['early', 'mid', 'late']);
     expect(s.bot.map((c) => c.id)).toEqual(['b-new', 'b-old']);
     expect(s.closed.map((c) => c.id)).toEqual(['c-new', 'c-old']);
@@ -58,7 +62,7 @@ describe('inboxSections', () => {
     const closed = Array.from({ length: CLOSED_LIMIT + 5 }, (_, i) =>
       conv(`c${i}`, { status: 'closed', closedAt: i }),
     );
-    const s = inboxSections(inboxLoaded(emptyInbox(), closed, null), ME);
+    const s = inboxSections(inboxLoaded(emptyInbox(ME), closed, null));
     expect(s.closed).toHaveLength(CLOSED_LIMIT);
     expect(s.closed[0]?.id).toBe(`c${CLOSED_LIMIT + 4}`);
   });
@@ -66,16 +70,16 @@ describe('inboxSections', () => {
 
 describe('conversationUpdated', () => {
   it('moves a conversation between tabs when its status changes', () => {
-    let inbox = inboxLoaded(emptyInbox(), [conv('a', { status: 'queued' })], null);
-    expect(inboxSections(inbox, ME).queued).toHaveLength(1);
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('a', { status: 'queued' })], null);
+    expect(inboxSections(inbox).queued).toHaveLength(1);
     inbox = conversationUpdated(inbox, conv('a', { status: 'assigned', assignedAgentId: ME, updatedAt: 2_000 }), null);
-    const s = inboxSections(inbox, ME);
+    const s = inboxSections(inbox);
     expect(s.queued).toHaveLength(0);
     expect(s.mine.map((c) => c.id)).toEqual(['a']);
   });
 
   it('adds conversations it has not seen and ignores an older version of one it has', () => {
-    let inbox = inboxLoaded(emptyInbox(), [], null);
+    let inbox = inboxLoaded(emptyInbox(ME), [], null);
     inbox = conversationUpdated(inbox, conv('n', { status: 'assigned', assignedAgentId: ME, updatedAt: 5_000 }), null);
     const stale = conversationUpdated(inbox, conv('n', { status: 'queued', updatedAt: 4_000 }), null);
     expect(stale).toBe(inbox);
@@ -83,7 +87,7 @@ describe('conversationUpdated', () => {
   });
 
   it('returns new objects so a renderer sees the change', () => {
-    const before = inboxLoaded(emptyInbox(), [conv('a')], null);
+    const before = inboxLoaded(emptyInbox(ME), [conv('a')], null);
     const after = conversationUpdated(before, conv('a', { updatedAt: 2_000 }), null);
     expect(after).not.toBe(before);
     expect(after.byId).not.toBe(before.byId);
@@ -93,7 +97,7 @@ describe('conversationUpdated', () => {
 
 describe('unread queued conversations', () => {
   it('counts conversations that become queued after the first load, not those already waiting', () => {
-    let inbox = inboxLoaded(emptyInbox(), [conv('waiting', { status: 'queued' })], null);
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('waiting', { status: 'queued' })], null);
     expect(inbox.unread.size).toBe(0);
     inbox = conversationUpdated(inbox, conv('fresh', { status: 'queued', updatedAt: 2_000 }), null);
     inbox = conversationUpdated(inbox, conv('bot', { status: 'bot', updatedAt: 2_000 }), null);
@@ -101,7 +105,7 @@ describe('unread queued conversations', () => {
   });
 
   it('does not count the conversation the agent has open, and clears on open or when it leaves the queue', () => {
-    let inbox = inboxLoaded(emptyInbox(), [], null);
+    let inbox = inboxLoaded(emptyInbox(ME), [], null);
     inbox = conversationUpdated(inbox, conv('open', { status: 'queued' }), 'open');
     inbox = conversationUpdated(inbox, conv('x', { status: 'queued' }), 'open');
     inbox = conversationUpdated(inbox, conv('y', { status: 'queued' }), 'open');
@@ -112,7 +116,7 @@ describe('unread queued conversations', () => {
   });
 
   it('after a reconnect, counts queued conversations that arrived meanwhile and keeps earlier unread', () => {
-    let inbox = inboxLoaded(emptyInbox(), [conv('old', { status: 'queued' })], null);
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('old', { status: 'queued' })], null);
     inbox = conversationUpdated(inbox, conv('u', { status: 'queued' }), null);
     inbox = inboxLoaded(
       inbox,
@@ -120,5 +124,58 @@ describe('unread queued conversations', () => {
       null,
     );
     expect([...inbox.unread].sort()).toEqual(['missed', 'u']);
+  });
+});
+
+describe('what calls for the agent', () => {
+  it('counts offline messages, conversations assigned to me, and a visitor writing again in mine', () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('m', { status: 'assigned', assignedAgentId: ME })], null);
+    const before = inbox;
+    inbox = conversationUpdated(inbox, conv('l', { status: 'queued', leftMessage: { email: 'v@x.io' } }), null);
+    inbox = conversationUpdated(inbox, conv('t', { status: 'assigned', assignedAgentId: ME, updatedAt: 2_000 }), null);
+    inbox = conversationUpdated(inbox, conv('o', { status: 'assigned', assignedAgentId: 'other', updatedAt: 2_000 }), null);
+    expect([...inbox.unread].sort()).toEqual(['l', 't']);
+    expect(arrivals(before, inbox).sort()).toEqual(['l', 't']);
+    const seen = markSeen(markSeen(inbox, 'l'), 't');
+    const wrote = conversationUpdated(
+      seen,
+      conv('m', { status: 'assigned', assignedAgentId: ME, updatedAt: 3_000, lastMessage: { author: 'visitor', text: 'hi', createdAt: 3_000 } }),
+      null,
+    );
+    expect([...wrote.unread]).toEqual(['m']);
+    expect(arrivals(seen, wrote)).toEqual(['m']);
+    const replied = conversationUpdated(
+      markSeen(wrote, 'm'),
+      conv('m', { status: 'assigned', assignedAgentId: ME, updatedAt: 4_000, lastMessage: { author: 'agent', text: 'yo', createdAt: 4_000 } }),
+      null,
+    );
+    expect(replied.unread.size).toBe(0);
+  });
+
+  it('keeps an offline message under Offline until someone takes it', () => {
+    const left = { leftMessage: { email: 'v@x.io' } };
+    const inbox = inboxLoaded(
+      emptyInbox(ME),
+      [
+        conv('waiting', { status: 'queued', ...left }),
+        conv('taken', { status: 'assigned', assignedAgentId: ME, ...left }),
+        conv('done', { status: 'closed', ...left }),
+      ],
+      null,
+    );
+    const s = inboxSections(inbox);
+    expect([s.offline, s.mine, s.closed].map((l) => l.map((c) => c.id))).toEqual([['waiting'], ['taken'], ['done']]);
+  });
+});
+
+describe('neighbour', () => {
+  const list = [conv('a'), conv('b'), conv('c')];
+  it('steps through the list and stays at the ends', () => {
+    expect(neighbour(list, 'a', 1)).toBe('b');
+    expect(neighbour(list, 'c', 1)).toBe('c');
+    expect(neighbour(list, 'a', -1)).toBe('a');
+    expect(neighbour(list, null, 1)).toBe('a');
+    expect(neighbour(list, 'gone', -1)).toBe('c');
+    expect(neighbour([], 'a', 1)).toBeNull();
   });
 });

@@ -6,26 +6,34 @@ import type { AgentConversation } from '@support-chat/shared';
 
 export interface InboxState {
   readonly loaded: boolean;
+  /** The signed-in agent: decides what is "Mine" and what needs their attention. */
+  readonly me: string;
   readonly byId: ReadonlyMap<string, AgentConversation>;
-  /** Conversations that became queued while this console was open and nobody here opened yet. */
+  /**
+   * Conversations that need this agent and that they have not opened since: newly queued, a new
+   * offline message, newly assigned to them, or a visitor's new message in one of theirs.
+   */
   readonly unread: ReadonlySet<string>;
 }
 
-export const SECTION_KEYS = ['queued', 'mine', 'bot', 'team', 'closed'] as const;
+export const SECTION_KEYS = ['queued', 'mine', 'bot', 'offline', 'team', 'closed'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
 export type InboxSections = Record<SectionKey, AgentConversation[]>;
 
-/** How many closed conversations the Closed tab keeps; the server decides what "recent" means. */
+/** How many closed conversations the Closed tab keeps; older ones are found with search. */
 export const CLOSED_LIMIT = 50;
 
-export function emptyInbox(): InboxState {
-  return { loaded: false, byId: new Map(), unread: new Set() };
+/** The sections whose arrivals call for the agent (sound, notification, tab title). */
+const ATTENTION: ReadonlySet<SectionKey> = new Set(['queued', 'offline', 'mine']);
+
+export function emptyInbox(me: string): InboxState {
+  return { loaded: false, me, byId: new Map(), unread: new Set() };
 }
 
 /**
- * A full list from the server (first load or after a reconnect). Queued conversations the console
- * had not seen before count as unread, except on the very first load (they are not "new" then).
+ * A full list from the server (first load or after a reconnect). What arrived meanwhile counts as
+ * unread, except on the very first load (nothing is "new" then).
  */
 export function inboxLoaded(
   state: InboxState,
@@ -35,11 +43,10 @@ export function inboxLoaded(
   const byId = new Map(conversations.map((c) => [c.id, c]));
   const unread = new Set<string>();
   for (const c of byId.values()) {
-    if (c.status !== 'queued' || c.id === openId) continue;
-    const wasKnownQueued = state.byId.get(c.id)?.status === 'queued';
-    if (state.unread.has(c.id) || (state.loaded && !wasKnownQueued)) unread.add(c.id);
+    if (c.id === openId || !ATTENTION.has(sectionOf(c, state.me))) continue;
+    if (state.unread.has(c.id) || (state.loaded && calls(state.byId.get(c.id), c, state.me))) unread.add(c.id);
   }
-  return { loaded: true, byId, unread };
+  return { ...state, loaded: true, byId, unread };
 }
 
 /** Upserts one conversation unless we already hold a newer version (events can cross acks). */
@@ -53,17 +60,34 @@ export function conversationUpdated(
   const byId = new Map(state.byId);
   byId.set(conversation.id, conversation);
   let unread = state.unread;
-  const becameQueued = conversation.status === 'queued' && previous?.status !== 'queued';
-  if (becameQueued && conversation.id !== openId && state.loaded) {
+  if (!ATTENTION.has(sectionOf(conversation, state.me))) {
+    if (unread.has(conversation.id)) unread = withoutId(unread, conversation.id);
+  } else if (state.loaded && conversation.id !== openId && calls(previous, conversation, state.me)) {
     unread = new Set(unread).add(conversation.id);
-  } else if (conversation.status !== 'queued' && unread.has(conversation.id)) {
-    unread = withoutId(unread, conversation.id);
   }
   return { ...state, byId, unread };
 }
 
+/**
+ * Whether this change calls for the agent: the conversation entered one of the attention sections,
+ * or the visitor wrote again in one of theirs.
+ */
+function calls(previous: AgentConversation | undefined, next: AgentConversation, me: string): boolean {
+  const section = sectionOf(next, me);
+  if (!ATTENTION.has(section)) return false;
+  if (!previous || sectionOf(previous, me) !== section) return true;
+  const last = next.lastMessage;
+  return section === 'mine' && last?.author === 'visitor' && last.createdAt > (previous.lastMessage?.createdAt ?? 0);
+}
+
 export function markSeen(state: InboxState, id: string): InboxState {
   return state.unread.has(id) ? { ...state, unread: withoutId(state.unread, id) } : state;
+}
+
+/** Ids that became unread between two states: what the sound and the notification announce. */
+export function arrivals(before: InboxState | null, after: InboxState): string[] {
+  if (!before || before.unread === after.unread) return [];
+  return [...after.unread].filter((id) => !before.unread.has(id));
 }
 
 function isNewer(a: AgentConversation, b: AgentConversation): boolean {
@@ -86,15 +110,18 @@ function lastActivity(c: AgentConversation): number {
 }
 
 /**
- * The inbox tabs. Queued: oldest first (who waited longest is served first). Mine, AI-handled and
- * Team (assigned to a colleague): latest activity first. Closed: latest closed first, capped.
+ * The inbox tabs. Queued and Offline: oldest first (who waited longest is served first). Mine,
+ * AI-handled and Team (assigned to a colleague): latest activity first. Closed: latest closed
+ * first, capped.
  */
-export function inboxSections(state: InboxState, myAgentId: string): InboxSections {
-  const sections: InboxSections = { queued: [], mine: [], bot: [], team: [], closed: [] };
-  for (const c of state.byId.values()) sections[sectionOf(c, myAgentId)].push(c);
-  sections.queued.sort((a, b) => queuedSince(a) - queuedSince(b) || a.id.localeCompare(b.id));
+export function inboxSections(state: InboxState): InboxSections {
+  const sections: InboxSections = { queued: [], mine: [], bot: [], offline: [], team: [], closed: [] };
+  for (const c of state.byId.values()) sections[sectionOf(c, state.me)].push(c);
+  const byWait = (a: AgentConversation, b: AgentConversation) => queuedSince(a) - queuedSince(b) || a.id.localeCompare(b.id);
   const byActivity = (a: AgentConversation, b: AgentConversation) =>
     lastActivity(b) - lastActivity(a) || a.id.localeCompare(b.id);
+  sections.queued.sort(byWait);
+  sections.offline.sort(byWait);
   sections.mine.sort(byActivity);
   sections.bot.sort(byActivity);
   sections.team.sort(byActivity);
@@ -103,15 +130,26 @@ export function inboxSections(state: InboxState, myAgentId: string): InboxSectio
   return sections;
 }
 
+/**
+ * Where a conversation is listed. A message left while nobody was available stays under Offline
+ * until someone takes it (then it is theirs, like any other).
+ */
 export function sectionOf(c: AgentConversation, myAgentId: string): SectionKey {
   switch (c.status) {
-    case 'queued':
-      return 'queued';
-    case 'bot':
-      return 'bot';
     case 'closed':
       return 'closed';
     case 'assigned':
       return c.assignedAgentId === myAgentId ? 'mine' : 'team';
+    case 'queued':
+    case 'bot':
+      return c.leftMessage ? 'offline' : c.status;
   }
+}
+
+/** The conversation `step` rows away in the list (j / k), staying put at either end. */
+export function neighbour(list: readonly AgentConversation[], currentId: string | null, step: 1 | -1): string | null {
+  if (list.length === 0) return null;
+  const index = list.findIndex((c) => c.id === currentId);
+  if (index < 0) return list[step === 1 ? 0 : list.length - 1]!.id;
+  return list[Math.min(list.length - 1, Math.max(0, index + step))]!.id;
 }

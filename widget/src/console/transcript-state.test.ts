@@ -9,6 +9,7 @@ import {
   failPending,
   lastSeq,
   mergeMessages,
+  seenMarkerSeq,
 } from './transcript-state.js';
 import { msg } from './test-fixtures.js';
 
@@ -28,7 +29,7 @@ describe('mergeMessages', () => {
 
   it('settles a pending send by clientId and a live stream by streamId', () => {
     let s = emptyTranscript('c');
-    s = addPending(s, { clientId: 'client-1', text: 'hi', createdAt: 1 });
+    s = addPending(s, { clientId: 'client-1', kind: 'text', text: 'hi', createdAt: 1 });
     s = applyToken(s, { conversationId: 'c', streamId: 'st', delta: 'Hel' }, 1);
     expect(s.pending).toHaveLength(1);
     expect(s.streams).toHaveLength(1);
@@ -71,7 +72,7 @@ describe('streamed AI answers', () => {
 describe('pending sends', () => {
   it('marks a failed send and clears the error on retry, without duplicating it', () => {
     let s = emptyTranscript('c');
-    s = addPending(s, { clientId: 'k1', text: 'hello', createdAt: 1 });
+    s = addPending(s, { clientId: 'k1', kind: 'text', text: 'hello', createdAt: 1 });
     s = failPending(s, 'k1', 'timed out');
     expect(s.pending[0]?.error).toBe('timed out');
     s = addPending(s, s.pending[0]!);
@@ -91,5 +92,22 @@ describe('typing', () => {
     s = applyTyping(s, { conversationId: 'c', author: 'agent', name: 'Anna', typing: true });
     s = applyTyping(s, { conversationId: 'c', author: 'agent', name: 'Anna', typing: false });
     expect(s.typing).toEqual([]);
+  });
+});
+
+describe('seenMarkerSeq', () => {
+  it('marks the last agent or AI message at or below what the visitor has read', () => {
+    const s = mergeMessages(emptyTranscript('c'), [
+      msg('c', 1),
+      msg('c', 2, { author: 'ai' }),
+      msg('c', 3, { author: 'agent' }),
+      msg('c', 4, { author: 'agent', kind: 'note' }),
+      msg('c', 5, { author: 'agent' }),
+    ]);
+    expect(seenMarkerSeq(s, undefined)).toBeNull();
+    expect(seenMarkerSeq(s, 1)).toBeNull();
+    expect(seenMarkerSeq(s, 2)).toBe(2);
+    expect(seenMarkerSeq(s, 4)).toBe(3);
+    expect(seenMarkerSeq(s, 9)).toBe(5);
   });
 });

@@ -7,6 +7,8 @@ import type { AiTokenEvent, ChatMessage, TypingChangedEvent } from '@support-cha
 
 export interface PendingMessage {
   clientId: string;
+  /** `note`: internal, sent with `note:add`; never reaches the visitor. */
+  kind: 'text' | 'note';
   text: string;
   createdAt: number;
   /** Set when the send failed; the agent can retry with the same clientId. */
@@ -138,4 +140,17 @@ export function clearTypingOf(state: TranscriptState, message: ChatMessage): Tra
     (p) => !(p.author === message.author && (p.author !== 'agent' || p.name === message.authorName)),
   );
   return typing.length === state.typing.length ? state : { ...state, typing };
+}
+
+/**
+ * The seq of the company's last message the visitor has seen (where "Seen" goes), from the
+ * conversation's `visitorReadSeq`. Notes and events do not count: the visitor never sees notes.
+ */
+export function seenMarkerSeq(state: TranscriptState, visitorReadSeq: number | undefined): number | null {
+  if (!visitorReadSeq) return null;
+  for (let i = state.messages.length - 1; i >= 0; i--) {
+    const m = state.messages[i]!;
+    if (m.seq <= visitorReadSeq && m.kind === 'text' && (m.author === 'agent' || m.author === 'ai')) return m.seq;
+  }
+  return null;
 }

@@ -1,0 +1,65 @@
+/** The admin pages' HTTP calls (the server checks the admin role on each). */
+import {
+  HTTP_ROUTES,
+  type AckResult,
+  type AgentProfile,
+  type AgentRole,
+  type CannedReply,
+  type KnowledgeGap,
+  type PresenceStatus,
+  type ReportSummary,
+  type RoutingSettings,
+} from '@support-chat/shared';
+import { createCall, type FetchLike } from './http.js';
+
+export type TeamMember = AgentProfile & { status?: PresenceStatus };
+
+/** The bodies the server validates (its schemas are server-only; these mirror them). */
+export interface AgentCreateBody {
+  email: string;
+  password: string;
+  name: string;
+  role: AgentRole;
+  capacity?: number;
+}
+
+export type AgentUpdateBody = Partial<Pick<AgentCreateBody, 'name' | 'role' | 'capacity' | 'password'>>;
+
+export interface CannedReplyBody {
+  shortcut: string;
+  text: string;
+}
+
+export interface AdminApi {
+  listAgents(): Promise<AckResult<{ agents: TeamMember[] }>>;
+  createAgent(body: AgentCreateBody): Promise<AckResult<{ agent: AgentProfile }>>;
+  updateAgent(id: string, patch: AgentUpdateBody): Promise<AckResult<{ agent: AgentProfile }>>;
+  listCanned(): Promise<AckResult<{ replies: CannedReply[] }>>;
+  createCanned(body: CannedReplyBody): Promise<AckResult<{ reply: CannedReply }>>;
+  updateCanned(id: string, body: CannedReplyBody): Promise<AckResult<{ reply: CannedReply }>>;
+  deleteCanned(id: string): Promise<AckResult<unknown>>;
+  routing(): Promise<AckResult<{ settings: RoutingSettings }>>;
+  saveRouting(settings: RoutingSettings): Promise<AckResult<{ settings: RoutingSettings }>>;
+  report(range: { from: string; to: string; tz: string }): Promise<AckResult<{ report: ReportSummary }>>;
+  knowledgeGaps(): Promise<AckResult<{ gaps: KnowledgeGap[] }>>;
+}
+
+export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
+  const call = createCall(fetchImpl);
+  const agent = (id: string) => `${HTTP_ROUTES.adminAgents}/${encodeURIComponent(id)}`;
+  const canned = (id: string) => `${HTTP_ROUTES.adminCannedReplies}/${encodeURIComponent(id)}`;
+  return {
+    listAgents: () => call('GET', HTTP_ROUTES.adminAgents),
+    createAgent: (body) => call('POST', HTTP_ROUTES.adminAgents, body),
+    updateAgent: (id, patch) => call('PATCH', agent(id), patch),
+    listCanned: () => call('GET', HTTP_ROUTES.adminCannedReplies),
+    createCanned: (body) => call('POST', HTTP_ROUTES.adminCannedReplies, body),
+    updateCanned: (id, body) => call('PUT', canned(id), body),
+    deleteCanned: (id) => call('DELETE', canned(id)),
+    routing: () => call('GET', HTTP_ROUTES.adminRouting),
+    saveRouting: (settings) => call('PUT', HTTP_ROUTES.adminRouting, settings),
+    report: ({ from, to, tz }) =>
+      call('GET', `${HTTP_ROUTES.adminReports}?${new URLSearchParams({ from, to, tz }).toString()}`),
+    knowledgeGaps: () => call('GET', `${HTTP_ROUTES.adminKnowledge}/gaps`),
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { CannedReply } from '@support-chat/shared';
+import { cycle, insertCanned, matchCanned, slashQueryAt } from './canned.js';
+
+const reply = (shortcut: string, text = `Text of ${shortcut}`): CannedReply => ({ id: shortcut, shortcut, text, updatedAt: 1 });
+
+describe('slashQueryAt', () => {
+  it('finds "/name" at the start or after a space, up to the caret', () => {
+    expect(slashQueryAt('/ref', 4)).toEqual({ start: 0, end: 4, query: 'ref' });
+    expect(slashQueryAt('Hi /Thanks', 10)).toEqual({ start: 3, end: 10, query: 'thanks' });
+    expect(slashQueryAt('line one\n/', 10)).toEqual({ start: 9, end: 10, query: '' });
+  });
+
+  it('ignores slashes inside words, URLs, and text after a space', () => {
+    expect(slashQueryAt('and/or', 6)).toBeNull();
+    expect(slashQueryAt('see https://x.io/a', 18)).toBeNull();
+    expect(slashQueryAt('/refund please', 14)).toBeNull();
+    expect(slashQueryAt('/refund please', 7)).toEqual({ start: 0, end: 7, query: 'refund' });
+  });
+});
+
+describe('matchCanned', () => {
+  const replies = [reply('thanks'), reply('refund-time', 'Refunds take 5 days'), reply('shipping'), reply('return-refund')];
+  it('ranks shortcut prefixes, then shortcut matches, then text matches', () => {
+    expect(matchCanned(replies, 're').map((r) => r.shortcut)).toEqual(['refund-time', 'return-refund']);
+    expect(matchCanned(replies, 'refund').map((r) => r.shortcut)).toEqual(['refund-time', 'return-refund']);
+    expect(matchCanned(replies, 'days').map((r) => r.shortcut)).toEqual(['refund-time']);
+    expect(matchCanned(replies, '').map((r) => r.shortcut)).toEqual(['refund-time', 'return-refund', 'shipping', 'thanks']);
+    expect(matchCanned(replies, '', 2)).toHaveLength(2);
+    expect(matchCanned(replies, 'zzz')).toEqual([]);
+  });
+});
+
+describe('insertCanned', () => {
+  it('replaces the "/query" and puts the caret after the text', () => {
+    const text = 'Hello /tha and bye';
+    const slash = slashQueryAt(text, 10)!;
+    expect(insertCanned(text, slash, { text: 'Thank you!' })).toEqual({ text: 'Hello Thank you! and bye', caret: 16 });
+    expect(insertCanned('/x', slashQueryAt('/x', 2)!, { text: 'Hi' })).toEqual({ text: 'Hi', caret: 2 });
+  });
+
+  it('cycles through a list with the arrow keys', () => {
+    expect(cycle(0, -1, 3)).toBe(2);
+    expect(cycle(2, 1, 3)).toBe(0);
+    expect(cycle(0, 1, 0)).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Keyboard shortcuts for the common moves. Single keys, Gmail-style, so they never fire while the
+ * agent types in a field (or with Ctrl/Alt/Meta held, which belong to the browser).
+ */
+
+export type ShortcutAction =
+  | 'next'
+  | 'previous'
+  | 'claim'
+  | 'reply'
+  | 'note'
+  | 'close'
+  | 'transfer'
+  | 'draft'
+  | 'search'
+  | 'help'
+  | `tab-${number}`;
+
+export interface Shortcut {
+  keys: string;
+  action: ShortcutAction;
+  label: string;
+}
+
+/** Also the list the "?" dialog shows, in this order. */
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: 'j', action: 'next', label: 'Next conversation' },
+  { keys: 'k', action: 'previous', label: 'Previous conversation' },
+  { keys: 'c', action: 'claim', label: 'Claim (take over from the AI or the queue)' },
+  { keys: 'r', action: 'reply', label: 'Write a reply' },
+  { keys: 'n', action: 'note', label: 'Write an internal note' },
+  { keys: 'd', action: 'draft', label: 'Ask the AI for a draft reply' },
+  { keys: 't', action: 'transfer', label: 'Transfer to a teammate' },
+  { keys: 'e', action: 'close', label: 'Close the conversation' },
+  { keys: '/', action: 'search', label: 'Search conversations' },
+  { keys: '1 … 6', action: 'tab-1', label: 'Switch inbox tab' },
+  { keys: '?', action: 'help', label: 'Show these shortcuts' },
+];
+
+const BY_KEY: Record<string, ShortcutAction> = {
+  j: 'next',
+  k: 'previous',
+  c: 'claim',
+  r: 'reply',
+  n: 'note',
+  d: 'draft',
+  t: 'transfer',
+  e: 'close',
+  '/': 'search',
+  '?': 'help',
+};
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  isComposing?: boolean;
+  defaultPrevented?: boolean;
+  /** The event's composed path (it crosses shadow roots): a field anywhere on it swallows the key. */
+  composedPath?: () => EventTarget[];
+}
+
+export function shortcutFor(event: KeyLike): ShortcutAction | null {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.defaultPrevented) return null;
+  if (typingIn(event.composedPath?.() ?? [])) return null;
+  if (/^[1-6]$/.test(event.key)) return `tab-${Number(event.key)}`;
+  return BY_KEY[event.key] ?? null;
+}
+
+/** True when the key goes to a text field, a select or an editable element. */
+export function typingIn(path: readonly EventTarget[]): boolean {
+  return path.some((target) => {
+    const el = target as { tagName?: string; isContentEditable?: boolean; type?: string };
+    if (!el.tagName) return false;
+    const tag = el.tagName.toLowerCase();
+    if (tag === 'textarea' || tag === 'select' || el.isContentEditable) return true;
+    return tag === 'input' && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type ?? 'text');
+  });
+}
