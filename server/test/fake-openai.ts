@@ -62,6 +62,8 @@ export interface FakeOpenAI {
   chatRequests(): ChatRequestBody[];
   /** Queues replies for the next chat completion requests, in order. */
   reply(...replies: FakeReply[]): void;
+  /** Forgets the recorded requests and any replies still queued (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,10 @@ export async function createFakeOpenAI({
     requests,
     chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as ChatRequestBody),
     reply: (...replies) => void queue.push(...replies),
+    reset: () => {
+      requests.length = 0;
+      queue.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

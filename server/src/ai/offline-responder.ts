@@ -41,7 +41,12 @@ export function createOfflineResponder({
     async answer(request: ResponderRequest): Promise<ResponderAnswer> {
       const started = performance.now();
       throwIfAborted(request.signal);
-      const hits = retriever.search(request.question, { limit: CANDIDATES, lang: knowledgeLang(request.locale) });
+      const hits = await retriever.search(request.question, {
+        limit: CANDIDATES,
+        lang: knowledgeLang(request.locale),
+        signal: request.signal,
+      });
+      throwIfAborted(request.signal);
       const top = hits[0];
       if (!top || (top.confidence ?? 0) < minConfidence) {
         return notFoundAnswer(request.locale, hits, { responder: 'offline', latencyMs: performance.now() - started });

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 afterEach(() => {
-  fake.requests.length = 0;
+  fake.reset();
 });
 
 function responder(options: Partial<OpenAIResponderOptions> = {}) {
@@ -162,7 +162,7 @@ describe('OpenAI responder', () => {
     [{ text: 'Two years of warranty, starting from delivery.', chunkSize: 3, cutAfterChunks: 4 }, 'interrupted'],
   ] as const)('fails with a ResponderError when the provider sends %o', async (reply, reason) => {
     fake.reply(reply);
-    const error = await responder().answer(ask(WARRANTY)).catch((e: unknown) => e);
+    const error = await responder({ maxRetries: 0 }).answer(ask(WARRANTY)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponderError);
     expect(error).toMatchObject({ reason, code: 'unavailable' });
     expect((error as ResponderError).cause).toBeDefined();
@@ -170,7 +170,7 @@ describe('OpenAI responder', () => {
 
   it('fails with "bad_response" when the model sends no text', async () => {
     fake.reply({ text: '' });
-    await expect(responder().answer(ask(WARRANTY))).rejects.toMatchObject({ reason: 'bad_response' });
+    await expect(responder({ maxRetries: 0 }).answer(ask(WARRANTY))).rejects.toMatchObject({ reason: 'bad_response' });
   });
 
   it('fails with "unavailable" when the endpoint does not answer at all', async () => {
@@ -208,13 +208,13 @@ describe('OpenAI responder with the offline fallback', () => {
   const offline = createOfflineResponder({ retriever });
 
   it.each([
-    ['a 429', { status: 429, retryAfter: 1 }],
-    ['a 500', { status: 500 }],
-  ])('answers from the knowledge base after %s', async (_, reply) => {
-    fake.reply(reply);
+    ['429s', { status: 429 }],
+    ['500s', { status: 500 }],
+  ])('retries once, then answers from the knowledge base after two %s', async (_, reply) => {
+    fake.reply(reply, reply);
     const request = ask('How do I make a warranty claim?');
     const answer = await createFallbackResponder(responder(), offline).answer(request);
-    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
     expect(answer.provenance).toMatchObject({ responder: 'offline', answered: true });
     expect(answer.sources[0]!.id).toBe('en/warranty.md#how-do-i-make-a-warranty-claim');
     expect(request.tokens.join('')).toBe(answer.text);
@@ -242,5 +242,77 @@ describe('OpenAI responder with the offline fallback', () => {
       .answer(ask(WARRANTY, { signal: controller.signal }))
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'aborted' });
+  });
+});
+
+describe('OpenAI responder retries', () => {
+  it('retries a 500 before anything was shown and streams only the second answer', async () => {
+    fake.reply({ status: 500 }, { text: 'Two years [1].' });
+    const request = ask(WARRANTY);
+    const answer = await responder().answer(request);
+    expect(fake.chatRequests()).toHaveLength(2);
+    expect(answer.provenance).toMatchObject({ responder: 'openai', answered: true });
+    expect(request.tokens.join('')).toBe('Two years [1].');
+  });
+
+  it('honours a short Retry-After on a 429', async () => {
+    fake.reply({ status: 429, retryAfter: 1 }, { text: 'Two years [1].' });
+    const started = performance.now();
+    const answer = await responder().answer(ask(WARRANTY));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(fake.chatRequests()).toHaveLength(2);
+    expect(answer.text).toBe('Two years [1].');
+  });
+
+  it('does not wait out a long Retry-After: it fails at once so the fallback answers', async () => {
+    fake.reply({ status: 429, retryAfter: 30 });
+    const started = performance.now();
+    const error = await responder().answer(ask(WARRANTY)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'rate_limited', retryAfterMs: 30_000 });
+    expect(performance.now() - started).toBeLessThan(900);
+    expect(fake.chatRequests()).toHaveLength(1);
+  });
+
+  it('retries a stream cut before any token, not one cut after tokens were shown', async () => {
+    fake.reply({ text: 'Two years.', cutAfterChunks: 0 }, { text: 'Two years [1].' });
+    expect((await responder().answer(ask(WARRANTY))).text).toBe('Two years [1].');
+    expect(fake.chatRequests()).toHaveLength(2);
+
+    fake.reset();
+    fake.reply({ text: 'Two years of warranty, from delivery.', chunkSize: 4, cutAfterChunks: 4 }, { text: 'never sent' });
+    const error = await responder().answer(ask(WARRANTY)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'interrupted', streamed: true });
+    expect(fake.chatRequests()).toHaveLength(1);
+  });
+
+  it('retries a stalled start only while the deadline leaves room', async () => {
+    fake.reply({ text: 'x', stallAfterChunks: 0 }, { text: 'Two years [1].' });
+    const answer = await responder({ timeoutMs: 200, retryWithinMs: 5_000 }).answer(ask(WARRANTY));
+    expect(answer.text).toBe('Two years [1].');
+
+    fake.reset();
+    fake.reply({ text: 'x', stallAfterChunks: 0 });
+    const error = await responder({ timeoutMs: 200 }).answer(ask(WARRANTY)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(fake.chatRequests()).toHaveLength(1);
+  });
+
+  it('does not retry a refused request (401)', async () => {
+    fake.reply({ status: 401 }, { text: 'never sent' });
+    await expect(responder().answer(ask(WARRANTY))).rejects.toMatchObject({ reason: 'rejected' });
+    expect(fake.chatRequests()).toHaveLength(1);
+  });
+});
+
+describe('OpenAI responder citations', () => {
+  it('renumbers markers in the order sources are listed and drops markers naming no passage', async () => {
+    fake.reply({ text: 'Claims go online [3]. Two years [1][3], see [2, 9]. Not [7].', chunkSize: 2 });
+    const request = ask('How do I make a warranty claim and how long is the warranty?');
+    const answer = await responder().answer(request);
+    expect(answer.text).toBe('Claims go online [1]. Two years [2][1], see [3]. Not .');
+    expect(request.tokens.join('')).toBe(answer.text);
+    const passages = fake.chatRequests()[0]!.messages[0]!.content.split('<passages>')[1]!;
+    const titleOf = (n: number) => new RegExp(`^\\[${n}\\] (.+)`, 'm').exec(passages)![1];
+    expect(answer.sources.map((s) => s.title)).toEqual([titleOf(3), titleOf(1), titleOf(2)]);
   });
 });

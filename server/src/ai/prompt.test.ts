@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KnowledgeEntry } from '../knowledge/types.js';
-import { buildMessages, citedPassages, estimateTokens, NO_ANSWER, trimHistory } from './prompt.js';
+import { buildMessages, citedPassages, createCitationRenumberer, estimateTokens, NO_ANSWER, trimHistory } from './prompt.js';
 import type { ConversationTurn } from './types.js';
 
 const entry = (id: string, title: string, body: string): KnowledgeEntry => ({
@@ -73,5 +73,26 @@ describe('citedPassages', () => {
     expect(citedPassages('可以[2，1]。', 2)).toEqual([1, 0]);
     expect(citedPassages('No citations here', 3)).toEqual([]);
     expect(citedPassages('[0] is not a passage', 3)).toEqual([]);
+  });
+});
+
+describe('createCitationRenumberer', () => {
+  const run = (pieces: string[], passages = 4) => {
+    const r = createCitationRenumberer(passages);
+    const out = pieces.map((p) => r.push(p)).join('') + r.flush();
+    return { out, cited: r.cited() };
+  };
+
+  it('renumbers markers split across pieces, in order of first citation', () => {
+    expect(run(['See [', '3', '] and [1', '][3', '].'])).toEqual({ out: 'See [1] and [2][1].', cited: [2, 0] });
+    expect(run(['可以[2，', '4]。'])).toEqual({ out: '可以[1][2]。', cited: [1, 3] });
+  });
+
+  it('leaves Markdown links, bracketed words and an unfinished marker alone', () => {
+    expect(run(['[the page](/help) [x] [[2]] [2'])).toEqual({ out: '[the page](/help) [x] [[1]] [2', cited: [1] });
+  });
+
+  it('drops markers that name no passage', () => {
+    expect(run(['Yes [0][9].'])).toEqual({ out: 'Yes .', cited: [] });
   });
 });

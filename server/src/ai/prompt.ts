@@ -93,3 +93,64 @@ export function citedPassages(text: string, passageCount: number): number[] {
   }
   return cited;
 }
+
+/** Longest marker held back while streaming (`[1, 2, 3, 4]`); anything longer is not a citation. */
+const MAX_MARKER_CHARS = 24;
+
+/**
+ * Renumbers citation markers as the answer streams, so they follow the order of the sources the
+ * widget lists (first cited first): `[3] … [1] … [3]` becomes `[1] … [2] … [1]`. Markers naming
+ * no passage are dropped. Text that might still become a marker (`[`, `[2`) is held back until it
+ * closes or cannot be one; `flush` releases what is left at the end.
+ */
+export function createCitationRenumberer(passageCount: number) {
+  const order: number[] = [];
+  let held = '';
+
+  const renumber = (marker: string): string => {
+    const numbers = marker
+      .slice(1, -1)
+      .split(/[,，]/)
+      .map((s) => Number(s.trim()) - 1)
+      .filter((n) => Number.isInteger(n) && n >= 0 && n < passageCount);
+    const shown: number[] = [];
+    for (const n of numbers) {
+      if (!order.includes(n)) order.push(n);
+      const position = order.indexOf(n) + 1;
+      if (!shown.includes(position)) shown.push(position);
+    }
+    return shown.map((p) => `[${p}]`).join('');
+  };
+
+  return {
+    push(delta: string): string {
+      let out = '';
+      for (const char of delta) {
+        if (!held) {
+          if (char === '[') held = char;
+          else out += char;
+          continue;
+        }
+        held += char;
+        if (char === ']') {
+          out += /^\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]$/.test(held) ? renumber(held) : held;
+          held = '';
+        } else if (!/[\d\s,，]/.test(char) || held.length > MAX_MARKER_CHARS) {
+          // Not a citation after all (a Markdown link, a bracketed word): release it, but a new
+          // `[` may start a marker of its own.
+          const restart = char === '[';
+          out += restart ? held.slice(0, -1) : held;
+          held = restart ? '[' : '';
+        }
+      }
+      return out;
+    },
+    flush(): string {
+      const rest = held;
+      held = '';
+      return rest;
+    },
+    /** Passages cited so far, 0-based, in the order of their new numbers. */
+    cited: () => [...order],
+  };
+}

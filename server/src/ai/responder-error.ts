@@ -27,11 +27,21 @@ export type ResponderFailure =
  */
 export class ResponderError extends ChatError {
   readonly reason: ResponderFailure;
+  /** Part of the failed answer already reached the visitor (a retry would show it twice). */
+  readonly streamed: boolean;
+  /** How long the provider asked us to wait (a 429's Retry-After), when it said. */
+  readonly retryAfterMs?: number;
 
-  constructor(reason: ResponderFailure, message: string, options?: { cause?: unknown }) {
+  constructor(
+    reason: ResponderFailure,
+    message: string,
+    options?: { cause?: unknown; streamed?: boolean; retryAfterMs?: number },
+  ) {
     super('unavailable', message, options);
     this.name = 'ResponderError';
     this.reason = reason;
+    this.streamed = options?.streamed ?? false;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -35,10 +35,21 @@ export interface SearchOptions {
   limit?: number;
   /** Prefer entries in this language (the visitor's); others may still appear. */
   lang?: KnowledgeLang;
+  /** Aborts a search that waits on the network (embedding the query). */
+  signal?: AbortSignal;
 }
 
+/**
+ * Ranks entries for a query. The lexical index answers synchronously; a retriever that embeds the
+ * query (dense vectors) answers with a promise. Callers `await` either.
+ */
 export interface Retriever {
-  search(query: string, options?: SearchOptions): RetrievalHit[];
+  search(query: string, options?: SearchOptions): RetrievalHit[] | Promise<RetrievalHit[]>;
   /** Number of indexed entries. */
   readonly size: number;
+}
+
+/** A retriever that never waits: the lexical index. */
+export interface SyncRetriever extends Retriever {
+  search(query: string, options?: SearchOptions): RetrievalHit[];
 }

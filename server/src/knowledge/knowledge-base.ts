@@ -1,0 +1,168 @@
+/**
+ * The knowledge the server answers from, as one long-lived object: the responders, the help pages
+ * and the admin API hold the `KnowledgeBase`, never an index, so a re-index (a file changed, or
+ * an admin asked) swaps what all of them see at once, without a restart.
+ *
+ * A rebuild that fails (the folder vanished, the embeddings endpoint is down) keeps serving the
+ * previous index; a search never sees a half-built one.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { createKnowledgeIndex, type KnowledgeIndex } from './bm25-index.js';
+import { createDenseIndex, createHybridRetriever } from './dense.js';
+import { embedEntries, type Embedder, type EmbeddingCache } from './embeddings.js';
+import { loadKnowledgeDir } from './markdown-source.js';
+import type { KnowledgeEntry, RetrievalHit, Retriever, SearchOptions } from './types.js';
+
+export interface KnowledgeSnapshot {
+  entries: readonly KnowledgeEntry[];
+  warnings: readonly string[];
+  lexical: KnowledgeIndex;
+  /** The lexical index, or lexical + dense fused when an embedder is configured. */
+  retriever: Retriever;
+  /** Entries that had to be embedded for this build (the rest came from the cache). */
+  embedded: number;
+  builtAt: number;
+  buildMs: number;
+}
+
+export interface BuildOptions {
+  embedder?: Embedder;
+  cache?: EmbeddingCache;
+  onProgress?: (done: number, total: number) => void;
+  /** Told when embedding a visitor's query fails (the search falls back to lexical). */
+  onQueryError?: (error: unknown) => void;
+  signal?: AbortSignal;
+}
+
+/** Loads a knowledge folder and indexes it (and embeds it, when an embedder is given). */
+export async function buildKnowledge(dir: string, options: BuildOptions = {}): Promise<KnowledgeSnapshot> {
+  const started = performance.now();
+  const { entries, warnings } = await loadKnowledgeDir(dir);
+  return indexKnowledge(entries, warnings, options, started);
+}
+
+export async function indexKnowledge(
+  entries: KnowledgeEntry[],
+  warnings: string[],
+  { embedder, cache, onProgress, onQueryError, signal }: BuildOptions = {},
+  started = performance.now(),
+): Promise<KnowledgeSnapshot> {
+  const lexical = createKnowledgeIndex(entries);
+  let retriever: Retriever = lexical;
+  let embedded = 0;
+  if (embedder && entries.length > 0) {
+    const result = await embedEntries(entries, { embedder, cache, onProgress, signal });
+    embedded = result.embedded;
+    retriever = createHybridRetriever({ entries, lexical, dense: createDenseIndex(result.vectors), embedder, onQueryError });
+  }
+  return { entries, warnings, lexical, retriever, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
+}
+
+export interface KnowledgeBaseOptions extends Omit<BuildOptions, 'onProgress' | 'signal'> {
+  dir: string;
+  /** Quiet time after the last file event before a re-index (editors write in bursts). */
+  debounceMs?: number;
+  onReload?: (snapshot: KnowledgeSnapshot, reason: string) => void;
+  onError?: (error: unknown, reason: string) => void;
+}
+
+export class KnowledgeBase implements Retriever {
+  private running: Promise<KnowledgeSnapshot> | null = null;
+  private pending: Promise<KnowledgeSnapshot> | null = null;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private current: KnowledgeSnapshot,
+    private readonly options: KnowledgeBaseOptions,
+  ) {}
+
+  /** Loads the folder once; call `watch()` to follow changes. */
+  static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
+    return new KnowledgeBase(await buildKnowledge(options.dir, options), options);
+  }
+
+  /** A fixed set of entries (tests, embedding hosts): `reload` reads `dir` if one was given. */
+  static async fromEntries(entries: KnowledgeEntry[], options: Partial<KnowledgeBaseOptions> = {}): Promise<KnowledgeBase> {
+    return new KnowledgeBase(await indexKnowledge(entries, [], options), { dir: '', ...options });
+  }
+
+  get snapshot(): KnowledgeSnapshot {
+    return this.current;
+  }
+
+  get entries(): readonly KnowledgeEntry[] {
+    return this.current.entries;
+  }
+
+  get size(): number {
+    return this.current.entries.length;
+  }
+
+  get dir(): string {
+    return this.options.dir;
+  }
+
+  search(query: string, options?: SearchOptions): RetrievalHit[] | Promise<RetrievalHit[]> {
+    return this.current.retriever.search(query, options);
+  }
+
+  /**
+   * Re-reads the folder and swaps the index in. Calls during a rebuild share one follow-up
+   * rebuild, so a burst of requests costs at most two builds and the last one sees every change.
+   */
+  reload(reason = 'manual'): Promise<KnowledgeSnapshot> {
+    if (!this.running) return this.build(reason);
+    // The build under way may have read the folder before this change: one more after it.
+    this.pending ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.pending = null;
+        return this.build(reason);
+      });
+    return this.pending;
+  }
+
+  private build(reason: string): Promise<KnowledgeSnapshot> {
+    const run = (async () => {
+      try {
+        const next = await buildKnowledge(this.options.dir, this.options);
+        this.current = next;
+        this.options.onReload?.(next, reason);
+        return next;
+      } catch (error) {
+        this.options.onError?.(error, reason);
+        throw error;
+      }
+    })().finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** Re-indexes when a file under the folder changes, debounced. Returns a stop function. */
+  watch(): () => void {
+    if (this.watcher) return () => this.unwatch();
+    const { debounceMs = 300 } = this.options;
+    this.watcher = watch(this.options.dir, { recursive: true }, (_event, file) => {
+      if (file && /(^|[\\/])\.|~$|\.swp$/.test(String(file))) return; // editor temp files
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.reload(`file changed: ${file ?? '?'}`).catch(() => undefined); // reported through onError
+      }, debounceMs);
+    });
+    this.watcher.on('error', (error) => this.options.onError?.(error, 'watch'));
+    return () => this.unwatch();
+  }
+
+  private unwatch(): void {
+    clearTimeout(this.timer);
+    this.watcher?.close();
+    this.watcher = null;
+  }
+
+  close(): void {
+    this.unwatch();
+  }
+}
