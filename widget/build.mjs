@@ -51,16 +51,57 @@ const noWebTransport = {
   },
 };
 
+/**
+ * The visitor widget's Socket.IO client without what it never uses (~3 KB gzip): the JSON-only
+ * parser of src/internal/slim-socket/ instead of socket.io-parser (no binary attachments), the
+ * browser's URL parser instead of parseuri's regular expression, `atob` instead of a base64
+ * table, and HTTP long-polling over `fetch()` (engine.io-client's own Fetch transport) instead of
+ * XMLHttpRequest; WebTransport goes too. The wire format and the polling fallback stay the same;
+ * the unit tests run the connection through these modules and the browser tests run the bundle.
+ */
+const SLIM = join(root, 'src/internal/slim-socket');
+const slimSocketIo = {
+  name: 'slim-socket-io',
+  setup(b) {
+    const from = (pkg, result) => (args) => (args.importer.includes(`/node_modules/${pkg}/`) ? result(args) : undefined);
+    b.onResolve({ filter: /^socket\.io-parser$/ }, () => ({ path: join(SLIM, 'json-parser.ts') }));
+    b.onResolve({ filter: /\/contrib\/parseuri\.js$/ }, from('engine.io-client', () => ({ path: join(SLIM, 'parse-uri.ts') })));
+    b.onResolve({ filter: /\/contrib\/base64-arraybuffer\.js$/ }, from('engine.io-parser', () => ({ path: join(SLIM, 'base64.ts') })));
+    b.onResolve(
+      { filter: /\/transports\/index\.js$/ },
+      from('engine.io-client', (args) => ({ path: join(dirname(args.importer), 'transports'), namespace: 'slim-transports' })),
+    );
+    b.onResolve({ filter: /\/(polling-xhr(\.node)?|webtransport)\.js$/ }, from('engine.io-client', () => ({ path: 'none', namespace: 'stub' })));
+    b.onLoad({ filter: /.*/, namespace: 'slim-transports' }, (args) => ({
+      contents:
+        'import { WS } from "./websocket.js"; import { Fetch } from "./polling-fetch.js";' +
+        'export const transports = { websocket: WS, polling: Fetch };',
+      resolveDir: args.path,
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export const XHR = undefined, WT = undefined;' }));
+  },
+};
+/** Files a slim widget bundle must not contain: a Socket.IO upgrade that moved them shows here. */
+const SLIMMED = /node_modules\/(socket\.io-parser\/|engine\.io-client\/.*(parseuri|polling-xhr|webtransport)\.js|engine\.io-parser\/.*base64-arraybuffer)/;
+
 const entries = [
-  { name: 'support-chat', entry: 'src/support-chat.entry.ts', budget: WIDGET_BUDGET_GZIP },
-  { name: 'support-console', entry: 'src/console/index.ts', budget: Infinity },
+  {
+    name: 'support-chat',
+    entry: 'src/support-chat.entry.ts',
+    budget: WIDGET_BUDGET_GZIP,
+    plugins: [minifyCss, slimSocketIo],
+    // Socket.IO's internals are named `_x` and never leave the bundle: shorten them. (Lit's
+    // cross-version names start with `_$` and are left alone.)
+    mangleProps: /^_[a-zA-Z]/,
+  },
+  { name: 'support-console', entry: 'src/console/index.ts', budget: Infinity, plugins: [minifyCss, noWebTransport] },
 ].filter((e) => existsSync(join(root, e.entry)));
 
 mkdirSync(dist, { recursive: true });
 const meta = {};
 let failed = false;
 
-for (const { name, entry, budget } of entries) {
+for (const { name, entry, budget, plugins, ...options } of entries) {
   const outfile = join(dist, `${name}.js`);
   const result = await build({
     absWorkingDir: root,
@@ -77,15 +118,21 @@ for (const { name, entry, budget } of entries) {
     metafile: true,
     // Module scripts are always decoded as UTF-8: no need to escape the Chinese strings.
     charset: 'utf8',
-    plugins: [minifyCss, noWebTransport],
+    plugins,
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
+    ...options,
   });
   const inputs = Object.keys(result.metafile.inputs);
   // zod (and the schemas module that imports it) is for the server: it must never ship here.
   const leaked = inputs.filter((p) => /node_modules\/zod\/|shared\/src\/schemas\.ts$/.test(p));
   if (leaked.length) {
     console.error(`✗ ${name}.js bundles server-only code: ${leaked.join(', ')}`);
+    failed = true;
+  }
+  const unslimmed = plugins.includes(slimSocketIo) ? inputs.filter((p) => SLIMMED.test(p)) : [];
+  if (unslimmed.length) {
+    console.error(`✗ ${name}.js: slim-socket-io no longer replaces ${unslimmed.join(', ')} (socket.io-client upgraded?)`);
     failed = true;
   }
   const code = readFileSync(outfile);

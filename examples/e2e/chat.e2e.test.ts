@@ -140,4 +140,28 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await page.screenshot({ path: screenshotPath('08-zh-queued') });
     await context.close();
   });
+
+  it('still chats over HTTP long-polling when a proxy refuses WebSockets', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    // Every WebSocket goes to a port the browser refuses, as a proxy that blocks them would.
+    await context.addInitScript(() => {
+      const Native = WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(String(url).replace(/:\d+\//, ':9/'), protocols);
+        }
+      };
+    });
+    const page = await context.newPage();
+    const polls: string[] = [];
+    page.on('request', (r) => /transport=polling/.test(r.url()) && polls.push(r.method()));
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill('How do I return an item?');
+    await box.press('Enter');
+    await expect.poll(() => page.getByRole('log').getByRole('link').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    expect(polls).toContain('POST');
+    await context.close();
+  });
 });

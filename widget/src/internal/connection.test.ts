@@ -5,7 +5,8 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server, type Socket } from 'socket.io';
+import type { Duplex } from 'node:stream';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type {
   ChatMessage,
@@ -14,7 +15,9 @@ import type {
   VisitorConversation,
   VisitorServerEvents,
 } from '@support-chat/shared';
+import { Fetch, NodeWebSocket } from 'engine.io-client';
 import { hasStoredSession, newClientId, storageKeys, TypingThrottle, VisitorConnection } from './connection.js';
+import * as jsonParser from './slim-socket/json-parser.js';
 
 class MemoryStorage implements Storage {
   private m = new Map<string, string>();
@@ -48,7 +51,7 @@ type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents>;
 
 class FakeServer {
   readonly http: HttpServer = createServer();
-  readonly io = new Server<VisitorClientEvents, VisitorServerEvents>(this.http);
+  readonly io: Server<VisitorClientEvents, VisitorServerEvents>;
   url = '';
   connections = 0;
   /** Every resume payload, in order. */
@@ -62,6 +65,10 @@ class FakeServer {
   refuseWith: ErrorCode | null = null;
   private gate: Promise<void> | null = null;
   private open: () => void = () => {};
+
+  constructor(options: Partial<ServerOptions> = {}) {
+    this.io = new Server(this.http, options);
+  }
 
   async listen() {
     this.io.of('/visitor').use(async (_socket, next) => {
@@ -169,7 +176,8 @@ function connect(opts: Partial<ConstructorParameters<typeof VisitorConnection>[0
     server: server.url,
     storage,
     ackTimeoutMs: 2000,
-    socketOptions: { transports: ['websocket'], reconnectionDelay: 20, reconnectionDelayMax: 50 },
+    // The bundle's parser (build.mjs swaps it in), so every test checks it against a real server.
+    socketOptions: { transports: ['websocket'], parser: jsonParser, reconnectionDelay: 20, reconnectionDelayMax: 50 },
     ...opts,
   });
   open.push(conn);
@@ -392,6 +400,43 @@ describe('VisitorConnection', () => {
     await until(() => conn.status === 'online', 'online');
     expect(await conn.requestHandoff()).toBe(true);
     expect(conn.conversation).toMatchObject({ status: 'queued', queuePosition: 2 });
+  });
+});
+
+describe('transports', () => {
+  async function pollingOnlyServer() {
+    await server.close();
+    server = await new FakeServer({ transports: ['polling'] }).listen();
+  }
+  const transportOf = () => [...server.io.of('/visitor').sockets.values()][0]?.conn.transport.name;
+
+  it('falls back to HTTP long-polling over fetch (the bundle\'s polling) when the WebSocket fails', async () => {
+    await pollingOnlyServer();
+    // No reconnection in time: only trying the next transport at once can connect.
+    const conn = connect({ socketOptions: { transports: [NodeWebSocket, Fetch], parser: jsonParser, reconnectionDelay: 60_000 } });
+    conn.send('over polling');
+    await until(() => conn.outbox.length === 0, 'sent over polling');
+    expect(transportOf()).toBe('polling');
+    server.push({ author: 'ai', kind: 'text', text: 'answer over polling' });
+    await until(() => conn.messages.length === 2, 'pushed over polling');
+    expect(texts(conn)).toEqual(['over polling', 'answer over polling']);
+  });
+
+  it('starts with polling after a WebSocket that hangs (a proxy that never answers the upgrade)', async () => {
+    await pollingOnlyServer();
+    const hung: Duplex[] = [];
+    server.http.on('upgrade', (_req, socket: Duplex) => hung.push(socket)); // accepted, never answered
+    const conn = connect({
+      socketOptions: { transports: ['websocket', 'polling'], parser: jsonParser, timeout: 300, reconnectionDelay: 20 },
+    });
+    try {
+      conn.start();
+      await until(() => conn.status === 'online', 'online over polling');
+      expect(transportOf()).toBe('polling');
+      expect(hung.length).toBeGreaterThan(0);
+    } finally {
+      for (const socket of hung) socket.destroy();
+    }
   });
 });
 

@@ -199,7 +199,9 @@ export class VisitorConnection {
     const socket: VisitorSocket = io(url.origin + NAMESPACES.visitor, {
       path: url.pathname.replace(/\/$/, '') + '/socket.io',
       auth: (cb) => cb(this.token ? { token: this.token } : {}),
+      // WebSocket first; when it fails, HTTP long-polling, which corporate proxies let through.
       transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       // Each connection owns its manager: two instances on one page must not share a socket.
       forceNew: true,
       ...this.opts.socketOptions,
@@ -218,7 +220,10 @@ export class VisitorConnection {
       this.changed();
     });
     socket.on('connect_error', (err) => {
-      if (socket.active) return; // a transport error: the manager retries by itself
+      // A transport error or timeout: the manager retries by itself. A proxy that holds a
+      // WebSocket open without ever answering fails no transport, so from now on start with
+      // polling, which upgrades to WebSocket where it can (socket.io's documented fallback).
+      if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
       const data = (err as Error & { data?: { code?: string } }).data;
       if (this.token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
