@@ -7,8 +7,9 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@support-chat/'));
 
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench.
+  entryPoints: { main: 'src/main.ts', kb: 'src/cli/kb.ts', eval: 'src/cli/eval.ts', bench: 'bench/run.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -17,4 +18,4 @@ await build({
   external,
   logLevel: 'warning',
 });
-console.log('server: built dist/main.js');
+console.log('server: built dist/main.js, kb.js, eval.js, bench.js');

@@ -28,6 +28,13 @@ const envSchema = z.object({
   OPENAI_BASE_URL: optionalString.pipe(z.url('OPENAI_BASE_URL must be a URL').optional()),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /** Embeddings model on the same endpoint: dense retrieval fused with BM25 (knowledge/dense.ts). */
+  OPENAI_EMBEDDING_MODEL: optionalString,
+  /** Re-index when a file in KNOWLEDGE_DIR changes. */
+  KNOWLEDGE_WATCH: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
@@ -46,7 +53,8 @@ export interface Config {
   allowedOrigins: '*' | string[];
   secret?: string;
   admin?: { email: string; password: string };
-  openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number };
+  knowledgeWatch: boolean;
+  openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; embeddingModel?: string };
   logLevel: string;
   trustProxy: boolean;
 }
@@ -63,6 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   }
+  if (e.OPENAI_EMBEDDING_MODEL && !e.OPENAI_API_KEY) {
+    throw new ConfigError('Invalid configuration: OPENAI_EMBEDDING_MODEL needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint)');
+  }
   const origins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   return Object.freeze({
     port: e.PORT,
@@ -76,8 +87,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     secret: e.SECRET,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
     openai: e.OPENAI_API_KEY
-      ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseURL: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+        }
       : undefined,
+    knowledgeWatch: e.KNOWLEDGE_WATCH,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
   });

@@ -1,8 +1,12 @@
 import type { Config } from './config.js';
 import { createFallbackResponder } from './ai/fallback-responder.js';
 import { createOfflineResponder } from './ai/offline-responder.js';
+import { createOpenAIEmbedder } from './ai/openai-embedder.js';
 import { createOpenAIResponder } from './ai/openai-responder.js';
-import type { Responder } from './ai/types.js';
+import { createOpenAISummarizer } from './ai/summarizer.js';
+import type { Responder, Summarizer } from './ai/types.js';
+import { openEmbeddingCache, type Embedder } from './knowledge/embeddings.js';
+import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Retriever } from './knowledge/types.js';
 import type { Logger } from './logger.js';
 
@@ -23,4 +27,48 @@ export function chooseResponder(config: Pick<Config, 'openai'>, retriever: Retri
   return createFallbackResponder(openai, offline, {
     onFallback: (error) => logger.warn({ err: error }, 'the model failed; answered from the knowledge base instead'),
   });
+}
+
+/** The hand-off summarizer, when a model is configured (routing writes a plain extract otherwise). */
+export function chooseSummarizer(config: Pick<Config, 'openai'>): Summarizer | undefined {
+  if (!config.openai) return undefined;
+  const { apiKey, baseURL, model, timeoutMs } = config.openai;
+  return createOpenAISummarizer({ apiKey, baseURL, model, timeoutMs: Math.min(timeoutMs, 15_000) });
+}
+
+export function chooseEmbedder(config: Pick<Config, 'openai'>): Embedder | undefined {
+  const openai = config.openai;
+  if (!openai?.embeddingModel) return undefined;
+  return createOpenAIEmbedder({ apiKey: openai.apiKey, baseURL: openai.baseURL, model: openai.embeddingModel });
+}
+
+/**
+ * The knowledge base as configured: KNOWLEDGE_DIR, with dense vectors (cached under DATA_DIR)
+ * when OPENAI_EMBEDDING_MODEL is set. Problems are logged; re-indexes are logged too.
+ */
+export async function openKnowledgeBase(
+  config: Pick<Config, 'openai' | 'knowledgeDir' | 'dataDir'>,
+  logger: Logger,
+  { embedder = chooseEmbedder(config) }: { embedder?: Embedder } = {},
+): Promise<KnowledgeBase> {
+  const cache = embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined;
+  let queryErrorLogged = 0;
+  const knowledge = await KnowledgeBase.open({
+    dir: config.knowledgeDir,
+    embedder,
+    cache,
+    onQueryError: (error) => {
+      // Once a minute at most: a down endpoint would otherwise log every question.
+      if (Date.now() - queryErrorLogged < 60_000) return;
+      queryErrorLogged = Date.now();
+      logger.warn({ err: error }, 'embedding a question failed; searching without vectors');
+    },
+    onReload: (snapshot, reason) => {
+      for (const warning of snapshot.warnings) logger.warn({ warning }, 'knowledge file problem');
+      logger.info({ reason, entries: snapshot.entries.length, embedded: snapshot.embedded, ms: Math.round(snapshot.buildMs) }, 'knowledge re-indexed');
+    },
+    onError: (error, reason) => logger.error({ err: error, reason }, 'knowledge re-index failed; still serving the previous index'),
+  });
+  for (const warning of knowledge.snapshot.warnings) logger.warn({ warning }, 'knowledge file problem');
+  return knowledge;
 }

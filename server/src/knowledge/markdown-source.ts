@@ -33,13 +33,17 @@ export interface LoadedKnowledge {
   warnings: string[];
 }
 
-export async function loadKnowledgeDir(dir: string): Promise<LoadedKnowledge> {
+export async function loadKnowledgeDir(
+  dir: string,
+  { onProgress }: { onProgress?: (filesDone: number, files: number) => void } = {},
+): Promise<LoadedKnowledge> {
   const files = (await listFiles(dir)).sort();
   const entries: KnowledgeEntry[] = [];
   const warnings: string[] = [];
-  for (const relative of files) {
+  for (const [i, relative] of files.entries()) {
     const text = await readFile(path.join(dir, relative), 'utf8');
     const parsed = parseKnowledgeFile(text, relative);
+    onProgress?.(i + 1, files.length);
     if (!parsed) continue;
     entries.push(...parsed.entries);
     warnings.push(...parsed.warnings);
