@@ -17,6 +17,17 @@ describe('wantsHuman', () => {
     '找客服',
     '我想找个真人聊聊',
     '客服',
+    '人工客服',
+    '在线客服',
+    '客服在吗？',
+    '有人吗？',
+    '轉人工',
+    '请真人客服回复',
+    'can I talk to an operator',
+    'talk to a humna please',
+    'agnet',
+    'I need a real persn',
+    'get me an operater',
   ])('recognises %j', (text) => {
     expect(wantsHuman(text)).toBe(true);
   });
@@ -28,6 +39,12 @@ describe('wantsHuman', () => {
     'Where is my package?',
     '怎么退货？',
     '退款多久到账？',
+    "I don't want to talk to a person, just tell me the price",
+    '不用转人工，我自己看看',
+    '你们用的是人工智能吗？',
+    'Is this agency open on Sunday?',
+    'The parcel was urgent',
+    '客服电话的号码是多少', // asks for the number: the knowledge base has it
     '',
   ])('leaves %j to the AI', (text) => {
     expect(wantsHuman(text)).toBe(false);

@@ -18,14 +18,50 @@ const EN_PATTERNS: RegExp[] = [
 ];
 
 const ZH_PATTERNS: RegExp[] = [
-  /转\s*人工/,
-  /人工\s*(?:客服|服务|坐席)?/,
-  /(?:找|要|叫|接|转|联系|需要)\s*(?:个|一个|一下)?\s*(?:真人|客服|人工|工作人员|服务人员)/,
-  /^\s*(?:客服|真人)\s*[。！!?？]*\s*$/,
+  /[转轉]\s*人工/,
+  /人工(?!\s*智[能慧])\s*(?:客服|服务|服務|坐席)?/,
+  /(?:找|要|叫|接|转|轉|联系|聯繫|需要|请|請)\s*(?:个|個|一个|一個|一下)?\s*(?:真人|客服|人工|工作人员|工作人員|服务人员|服務人員)/,
+  /^\s*(?:客服|真人|在线客服|在線客服)\s*[。！!?？]*\s*$/,
+  /(?:真人|在线|在線)\s*客服/,
+  /客服\s*(?:在吗|在嗎|在不在|呢|人员|人員)/,
+  /^\s*(?:有)?(?:没有|沒有)?人(?:在)?(?:吗|嗎|嘛|么|麼)\s*[?？]*\s*$/,
 ];
+
+/** "I don't want to talk to a person", "不用转人工": mentions the ask, means the opposite. */
+const NEGATIONS: RegExp[] = [
+  /\b(?:don'?t|do\s+not|doesn'?t|never|no\s+need\s+to)\s+(?:\w+\s+){0,2}?(?:talk|speak|chat|want|need)\b/i,
+  /(?:不用|不要|不需要|不必|别|別)\s*[转轉]?\s*(?:人工|客服|真人)/,
+];
+
+/** Words typed in a hurry ("humna", "agnet", "operater") count as the word they miss. */
+const TYPO_TARGETS = ['human', 'person', 'agent', 'operator', 'representative', 'someone'];
 
 export function wantsHuman(text: string): boolean {
   const trimmed = text.trim();
   if (!trimmed || trimmed.length > 300) return false;
-  return ZH_PATTERNS.some((re) => re.test(trimmed)) || EN_PATTERNS.some((re) => re.test(trimmed));
+  if (NEGATIONS.some((re) => re.test(trimmed))) return false;
+  if (ZH_PATTERNS.some((re) => re.test(trimmed))) return true;
+  const english = fixTypos(trimmed);
+  return EN_PATTERNS.some((re) => re.test(english));
+}
+
+function fixTypos(text: string): string {
+  return text.replace(/[A-Za-z]{5,}/g, (word) => {
+    const lower = word.toLowerCase();
+    const singular = lower.endsWith('s') ? lower.slice(0, -1) : lower;
+    const target = TYPO_TARGETS.find((t) => t !== singular && t !== lower && withinOneEdit(singular, t));
+    return target ?? word;
+  });
+}
+
+/** Damerau–Levenshtein distance ≤ 1: one letter added, dropped, changed, or two swapped. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

@@ -1,0 +1,33 @@
+import type { RoutingSettings, VisitorContext } from '@support-chat/shared';
+
+/** A configured rule that sends the conversation to a person, described for the hand-off note. */
+export interface RuleMatch {
+  detail: string;
+}
+
+/**
+ * The admin's hand-off rules (issue 4): a visitor message containing a keyword (case-insensitive,
+ * width-insensitive: "ＲＥＦＵＮＤ" matches "refund"), or a visitor attribute the site passed with
+ * identify() (`plan=vip`, case-insensitive). Attribute rules apply only before the first hand-off,
+ * so an agent can hand a VIP back to the AI without the next message bouncing straight back.
+ */
+export function matchHandoffRule(
+  settings: Pick<RoutingSettings, 'handoffKeywords' | 'handoffAttributes'>,
+  text: string,
+  { context, handedOffBefore }: { context: VisitorContext; handedOffBefore: boolean },
+): RuleMatch | null {
+  const haystack = normalise(text);
+  const keyword = settings.handoffKeywords.find((k) => normalise(k) && haystack.includes(normalise(k)));
+  if (keyword) return { detail: `the message mentions "${keyword}"` };
+  if (handedOffBefore) return null;
+  const attributes = context.attributes ?? {};
+  const attribute = settings.handoffAttributes.find(
+    ({ key, value }) => attributes[key] !== undefined && normalise(attributes[key]!) === normalise(value),
+  );
+  if (attribute) return { detail: `the visitor's ${attribute.key} is ${attribute.value}` };
+  return null;
+}
+
+function normalise(text: string): string {
+  return text.normalize('NFKC').toLowerCase().trim();
+}
