@@ -12,6 +12,8 @@ import { DomainEventBus } from './conversations/events.js';
 import { ConversationService, systemClock, type Clock } from './conversations/service.js';
 import { authRoutes } from './http/auth-routes.js';
 import { helpPages } from './http/help-pages.js';
+import { knowledgeRoutes } from './http/knowledge-routes.js';
+import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { errorHandler, notFound } from './http/respond.js';
 import { staticRoutes } from './http/static-routes.js';
 import type { Logger } from './logger.js';
@@ -34,6 +36,8 @@ export interface ServerDeps {
   limits?: RateLimits;
   /** Knowledge entries published as help pages at their `url` (the sources the AI links to). */
   helpArticles?: () => readonly KnowledgeEntry[];
+  /** The knowledge base behind the AI: mounts the admin re-index API (knowledge-routes.ts). */
+  knowledge?: KnowledgeBase;
 }
 
 export interface SupportChatServer {
@@ -86,12 +90,13 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
 
   app.use(authRoutes({ store, sessions, limits, agents }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
+  if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
   const presence = new PresenceTracker();
-  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, logger });
+  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, store, logger });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
 

@@ -9,10 +9,8 @@ import { createServer } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { widgetIsBuilt } from './http/static-routes.js';
-import { createKnowledgeIndex } from './knowledge/bm25-index.js';
-import { loadKnowledgeDir } from './knowledge/markdown-source.js';
 import { createLogger } from './logger.js';
-import { chooseResponder } from './responders.js';
+import { chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 async function serve(config: Readonly<Config>): Promise<void> {
@@ -20,12 +18,20 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const store = SqliteStore.open(config.dataDir);
   const admin = await ensureFirstAdmin(store, config.admin);
 
-  const knowledge = await loadKnowledgeDir(config.knowledgeDir);
-  for (const warning of knowledge.warnings) logger.warn({ warning }, 'knowledge file problem');
-  const retriever = createKnowledgeIndex(knowledge.entries);
-  const responder = chooseResponder(config, retriever, logger);
+  const knowledge = await openKnowledgeBase(config, logger);
+  const stopWatching = config.knowledgeWatch ? knowledge.watch() : () => undefined;
+  const responder = chooseResponder(config, knowledge, logger);
+  const summarizer = chooseSummarizer(config);
 
-  const server = await createServer({ config, store, responder, logger, helpArticles: () => knowledge.entries });
+  const server = await createServer({
+    config,
+    store,
+    responder,
+    summarizer,
+    logger,
+    knowledge,
+    helpArticles: () => knowledge.entries,
+  });
   const address = await server.listen(config.port, config.host);
   const base = config.publicUrl ?? `http://localhost:${address.port}`;
 
@@ -35,8 +41,9 @@ async function serve(config: Readonly<Config>): Promise<void> {
     `  demo site     ${base}/`,
     `  agent console ${base}/console`,
     `  store         SQLite in ${config.dataDir}`,
-    `  knowledge     ${retriever.size} entries from ${config.knowledgeDir}`,
+    `  knowledge     ${knowledge.size} entries from ${config.knowledgeDir}${config.knowledgeWatch ? ' (re-indexed on change)' : ''}`,
     `  AI            ${config.openai ? `${config.openai.model} at ${config.openai.baseURL ?? 'api.openai.com'} (offline fallback)` : 'offline responder (set OPENAI_API_KEY to use a model)'}`,
+    ...(config.openai?.embeddingModel ? [`  embeddings    ${config.openai.embeddingModel}, fused with BM25 (${knowledge.snapshot.embedded} embedded now)`] : []),
   ];
   if (admin.kind === 'demo') {
     lines.push(`  console login ${admin.email} / ${admin.password}   (demo admin created now: note the password)`);
@@ -50,6 +57,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    stopWatching();
     await server.close();
     await store.close();
     process.exit(0);

@@ -6,7 +6,9 @@ import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { PresenceTracker } from '../routing/presence.js';
 import type { ConversationRouter } from '../routing/router.js';
+import type { Store } from '../store/types.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
+import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace, VisitorSocket } from './types.js';
@@ -18,6 +20,8 @@ export interface VisitorNamespaceDeps {
   limits: RateLimits;
   agents: AgentNamespace;
   presence: PresenceTracker;
+  /** Answer ratings write to the stored AI message (visitor-feedback-handlers.ts). */
+  store: Store;
   logger: Logger;
 }
 
@@ -44,5 +48,6 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
 
     registerVisitorConversationHandlers(socket, deps, context);
+    registerVisitorFeedbackHandlers(socket, deps, context);
   });
 }

@@ -352,6 +352,22 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as ChatMessage);
   }
 
+  async setMessageFeedback(
+    messageId: string,
+    visitorId: string,
+    feedback: NonNullable<ChatMessage['feedback']>,
+  ): Promise<ChatMessage | null> {
+    const row = this.db
+      .prepare(
+        `UPDATE messages SET body = json_set(body, '$.feedback', ?)
+         WHERE id = ? AND json_extract(body, '$.author') = 'ai'
+           AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)
+         RETURNING body`,
+      )
+      .get(feedback, messageId, visitorId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as ChatMessage) : null;
+  }
+
   async createAgent(agent: AgentRecord): Promise<void> {
     this.db
       .prepare(

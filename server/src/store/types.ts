@@ -108,6 +108,11 @@ export interface Store {
     conversationId: string,
     options: { afterSeq?: number; limit?: number; includeNotes?: boolean },
   ): Promise<ChatMessage[]>;
+  /**
+   * The visitor's thumbs up / down on an AI answer in one of their conversations: sets the stored
+   * message's `feedback` and returns it; null when no AI message with that id belongs to them.
+   */
+  setMessageFeedback(messageId: string, visitorId: string, feedback: NonNullable<ChatMessage['feedback']>): Promise<ChatMessage | null>;
 
   createAgent(agent: AgentRecord): Promise<void>;
   getAgent(id: string): Promise<AgentRecord | null>;

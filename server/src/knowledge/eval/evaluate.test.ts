@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createKnowledgeIndex } from '../bm25-index.js';
+import { plainTokens } from './baseline.js';
+import { evaluate, parseEvalKb, parseEvalQueries, percentile, rankMetrics } from './evaluate.js';
+
+describe('rank metrics', () => {
+  it('computes recall@k and MRR@10 from the best-ranked gold id', () => {
+    const ranked = [
+      ['a', 'b', 'c'], // rank 1
+      ['x', 'y', 'b'], // rank 3
+      ['x', 'y', 'z', 'w', 'b'], // rank 5
+      ['x'], // not found
+    ];
+    const gold = [['a'], ['b'], ['b', 'q'], ['a']];
+    expect(rankMetrics(ranked, gold)).toEqual({
+      'recall@1': 0.25,
+      'recall@3': 0.5,
+      'recall@5': 0.75,
+      'mrr@10': Math.round(((1 + 1 / 3 + 1 / 5) / 4) * 1000) / 1000,
+    });
+  });
+
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile([3, 1, 2], 100)).toBe(3);
+    expect(percentile([], 50)).toBe(0);
+  });
+
+  it('tokenizes the baseline like a stock analyzer: words, and one token per Han character', () => {
+    expect(plainTokens("Can't log-in 退款多久")).toEqual(['can', 't', 'log', 'in', '退', '款', '多', '久']);
+  });
+});
+
+describe('evaluate', () => {
+  const kb = [
+    { id: 'k1', lang: 'en', question: 'How do I return an item?', answer: 'From your orders page.' },
+    { id: 'k2', lang: 'en', question: 'How long does shipping take?', answer: 'Three days.' },
+    { id: 'k3', lang: 'zh', question: '退款多久到账？', answer: '' },
+  ];
+  const queries = [
+    { query: 'returning items', gold: ['k1'] },
+    { query: 'how long does shipping take', gold: ['k2'] },
+    { query: '退款几天到账', gold: ['k3'] },
+    { query: 'shipping to Mars', gold: ['k1'] },
+  ];
+  const entries = parseEvalKb(kb.map((r) => JSON.stringify(r)).join('\n'));
+  const parsed = parseEvalQueries(queries.map((r) => JSON.stringify(r)).join('\n'));
+
+  it('reads the eval format, detecting a missing lang', () => {
+    expect(entries[2]).toMatchObject({ id: 'k3', title: '退款多久到账？', body: '', lang: 'zh' });
+    expect(parsed[2]).toMatchObject({ lang: 'zh', gold: ['k3'] });
+    expect(() => parseEvalQueries('{"query":"x"}')).toThrow(/gold/);
+  });
+
+  it('reports ours, the baseline and the offline responder on the same queries', async () => {
+    const report = await evaluate({ entries, queries: parsed, retriever: createKnowledgeIndex(entries) });
+    expect(report.n).toBe(4);
+    expect(report['recall@1']).toBe(0.75); // 'shipping to Mars' finds only k2, which is not gold
+    expect(report['recall@5']).toBe(0.75);
+    expect(report.baseline['recall@1']).toBe(0.5); // no stemming: 'returning items' matches nothing
+    // A tiny knowledge base makes any match look certain: 'shipping to Mars' is answered wrongly.
+    expect(report.offline).toEqual({ coverage: 1, precision: 0.75 });
+    expect(report.p99_ms).toBeGreaterThanOrEqual(report.p50_ms);
+    expect(Object.keys(report)).toEqual(['n', 'recall@1', 'recall@3', 'recall@5', 'mrr@10', 'p50_ms', 'p99_ms', 'offline', 'baseline']);
+  });
+});
