@@ -111,7 +111,7 @@ describe('message:rate', () => {
     }
     const bobs = await t.store.listMessages(bob.answer.conversationId, {});
     expect(bobs.find((m) => m.id === bob.answer.id)!.feedback).toBeUndefined();
-    expect(await alice.visitor.emitWithAck('message:rate', { messageId: alice.answer.id })).toMatchObject({
+    expect(await alice.visitor.emitWithAck('message:rate', { messageId: alice.answer.id } as never)).toMatchObject({
       ok: false,
       error: { code: 'invalid_payload' },
     });

@@ -72,16 +72,19 @@ describe('answers through an OpenAI-compatible endpoint', () => {
   });
 
   it('falls back when the endpoint answers 500 or 429', async () => {
-    fake.reply({ status: 500 });
+    // One retry each (nothing was shown yet), then the offline answer.
+    fake.reply({ status: 500 }, { status: 500 });
     const visitor = t.visitor();
     await connected(visitor);
     const first = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: 'How long does shipping take?' }));
     expect((await first).provenance?.responder).toBe('offline');
 
-    fake.reply({ status: 429, retryAfter: 1 });
+    fake.reply({ status: 429, retryAfter: 30 });
     const second = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai' && m.seq > 2);
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0002', text: 'When will I get my refund?' }));
     expect((await second).provenance?.responder).toBe('offline');
+    // A Retry-After longer than the visitor should wait is not waited out: no second request.
+    expect(fake.chatRequests()).toHaveLength(3);
   });
 });
