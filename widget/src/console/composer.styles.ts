@@ -5,9 +5,44 @@ export const composerStyles = css`
     display: block;
     border-top: 1px solid var(--support-console-border);
     background: var(--support-console-surface);
-    padding: 10px 16px 12px;
+    padding: 6px 16px 10px;
+  }
+  .modes {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    margin-bottom: 6px;
+  }
+  .mode {
+    border: 0;
+    background: none;
+    padding: 4px 10px;
+    border-radius: 999px;
+    font-size: 13px;
+    color: var(--support-console-muted);
+    font-weight: 500;
+  }
+  .mode[aria-pressed='true'] {
+    background: var(--support-console-accent-soft);
+    color: var(--support-console-accent);
+  }
+  .mode.note[aria-pressed='true'] {
+    background: var(--support-console-note);
+    color: var(--support-console-warn);
+    box-shadow: inset 0 0 0 1px var(--support-console-note-border);
+  }
+  .spacer {
+    flex: 1;
+  }
+  .btn.ai {
+    font-size: 13px;
+    padding: 4px 10px;
+    color: #5a3fb8;
+    border-color: var(--support-console-ai-border);
+    background: var(--support-console-ai);
   }
   form {
+    position: relative;
     display: grid;
     grid-template-columns: 1fr auto;
     gap: 8px;
@@ -17,13 +52,17 @@ export const composerStyles = css`
     font: inherit;
     color: inherit;
     resize: none;
-    min-height: 44px;
-    max-height: 200px;
+    min-height: 52px;
+    max-height: 220px;
     padding: 10px 12px;
     border: 1px solid var(--support-console-border);
     border-radius: 10px;
     background: var(--support-console-surface);
     field-sizing: content;
+  }
+  form.note textarea {
+    background: var(--support-console-note);
+    border: 1px dashed var(--support-console-note-border);
   }
   textarea:disabled {
     background: var(--support-console-surface-2);
@@ -31,6 +70,48 @@ export const composerStyles = css`
   .btn.primary {
     height: 44px;
     padding: 0 18px;
+  }
+  form.note .btn.primary {
+    background: var(--support-console-warn);
+    border-color: var(--support-console-warn);
+  }
+  [role='listbox'] {
+    position: absolute;
+    left: 0;
+    right: 90px;
+    bottom: calc(100% + 4px);
+    margin: 0;
+    padding: 4px;
+    list-style: none;
+    background: var(--support-console-surface);
+    border: 1px solid var(--support-console-border);
+    border-radius: 10px;
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.12);
+    max-height: 260px;
+    overflow-y: auto;
+    z-index: 5;
+  }
+  [role='option'] {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 10px;
+    padding: 6px 10px;
+    border-radius: 7px;
+    cursor: pointer;
+  }
+  [role='option'][aria-selected='true'] {
+    background: var(--support-console-accent-soft);
+  }
+  .shortcut {
+    font-family: ui-monospace, monospace;
+    font-size: 12.5px;
+    color: var(--support-console-accent);
+  }
+  .text {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    color: var(--support-console-muted);
   }
   .hint {
     grid-column: 1 / -1;
@@ -40,6 +121,9 @@ export const composerStyles = css`
     font-size: 12px;
     color: var(--support-console-muted);
     min-height: 1em;
+  }
+  .draft-sources a {
+    color: var(--support-console-accent);
   }
   .reason {
     color: var(--support-console-warn);

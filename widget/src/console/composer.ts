@@ -1,93 +1,252 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { LIMITS } from '@support-chat/shared';
+import { LIMITS, type CannedReply, type Source } from '@support-chat/shared';
+import { safeHref } from '../internal/markdown.js';
+import type { DraftState } from './agent-connection.js';
+import { cycle, insertCanned, matchCanned, slashQueryAt, type SlashQuery } from './canned.js';
 import { fire } from './events.js';
 import { base } from './theme.styles.js';
 import { composerStyles } from './composer.styles.js';
 
+type Mode = 'text' | 'note';
+
 /**
- * The reply box. Enter sends, Shift+Enter breaks the line (and Enter that confirms an IME
- * composition, as when typing Chinese, does not send). Drafts are kept per conversation.
- * Disabled with a visible reason when the agent may not reply.
+ * The reply box. Markdown; Enter sends, Shift+Enter breaks the line (Enter that confirms an IME
+ * composition does not send). "/" and a name offers canned replies (arrows + Enter insert). "AI
+ * draft" asks for a reply to edit. "Internal note" mode writes for the team only. Drafts are
+ * kept per conversation. Disabled with a visible reason when the agent may not write.
  *
- * @fires support-console-send - `{ text }` to send a reply.
- * @fires support-console-typing - `{ typing }` on each keystroke (`false` once cleared).
+ * @fires support-console-send - `{ text, kind }` (`kind: 'note'` for an internal note).
+ * @fires support-console-typing - `{ typing }` on each keystroke of a reply (`false` once cleared).
+ * @fires support-console-draft - asks the AI for a draft.
+ * @fires support-console-draft-taken - the draft is in the box (or failed and was seen).
  */
 export class SupportConsoleComposer extends LitElement {
   static override styles = [base, composerStyles];
   static override properties = {
     conversationId: { type: String },
-    disabledReason: { type: String },
-    draft: { state: true },
+    replyBlocked: { type: String },
+    noteBlocked: { type: String },
+    canned: { attribute: false },
+    draft: { attribute: false },
+    text: { state: true },
+    mode: { state: true },
+    slash: { state: true },
+    pick: { state: true },
+    sources: { state: true },
   };
 
   declare conversationId: string;
-  /** Empty when the agent may reply. */
-  declare disabledReason: string;
-  declare draft: string;
-  private readonly drafts = new Map<string, string>();
+  /** Why the agent may not reply (empty when they may). */
+  declare replyBlocked: string;
+  declare noteBlocked: string;
+  declare canned: readonly CannedReply[];
+  declare draft: DraftState | null;
+  declare text: string;
+  declare mode: Mode;
+  declare slash: SlashQuery | null;
+  declare pick: number;
+  /** What the AI draft in the box was based on. */
+  declare sources: readonly Source[];
+  private readonly drafts = new Map<string, { text: string; sources: readonly Source[] }>();
+  private caret: number | null = null;
 
   constructor() {
     super();
     this.conversationId = '';
-    this.disabledReason = '';
-    this.draft = '';
+    this.replyBlocked = '';
+    this.noteBlocked = '';
+    this.canned = [];
+    this.draft = null;
+    this.text = '';
+    this.mode = 'text';
+    this.slash = null;
+    this.pick = 0;
+    this.sources = [];
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId')) {
       const previous = changed.get('conversationId');
-      if (previous) this.drafts.set(previous, this.draft);
-      this.draft = this.drafts.get(this.conversationId) ?? '';
+      if (previous) this.drafts.set(previous, { text: this.text, sources: this.sources });
+      const kept = this.drafts.get(this.conversationId);
+      this.text = kept?.text ?? '';
+      this.sources = kept?.sources ?? [];
+      this.slash = null;
+    }
+    if (changed.has('draft') && this.draft?.status === 'ready') {
+      this.mode = 'text';
+      this.text = this.text.trim() ? `${this.text.trimEnd()}\n\n${this.draft.text}` : this.draft.text;
+      this.sources = this.draft.sources;
+      this.caret = this.text.length;
+      fire(this, 'support-console-draft-taken', null);
     }
   }
 
   override updated(changed: PropertyValues<this>): void {
     // Claiming enables the box: put the cursor where the agent will type next.
-    if (changed.has('disabledReason') && changed.get('disabledReason') && !this.disabledReason) {
-      this.focus();
+    if (changed.has('replyBlocked') && changed.get('replyBlocked') && !this.replyBlocked) this.focus();
+    if (this.caret !== null) {
+      const box = this.box;
+      box?.focus();
+      box?.setSelectionRange(this.caret, this.caret);
+      this.caret = null;
     }
   }
 
   override focus(): void {
-    this.renderRoot.querySelector('textarea')?.focus();
+    this.box?.focus();
+  }
+
+  /** The `r` and `n` shortcuts. */
+  write(mode: Mode): void {
+    this.mode = mode;
+    void this.updateComplete.then(() => this.focus());
+  }
+
+  private get box(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  private get blocked(): string {
+    return this.mode === 'note' ? this.noteBlocked : this.replyBlocked;
+  }
+
+  private get suggestions(): CannedReply[] {
+    return this.slash ? matchCanned(this.canned, this.slash.query) : [];
   }
 
   override render() {
-    const disabled = this.disabledReason !== '';
-    const left = LIMITS.messageChars - this.draft.length;
+    const blocked = this.blocked;
+    const note = this.mode === 'note';
+    const left = LIMITS.messageChars - this.text.length;
+    const matches = this.suggestions;
+    const menu = matches.length > 0;
+    const drafting = this.draft?.status === 'loading';
     return html`
-      <form @submit=${this.onSubmit}>
-        <label class="sr-only" for="reply">Reply to the visitor</label>
+      <div class="modes" role="group" aria-label="Write">
+        <button type="button" class="mode" aria-pressed=${note ? 'false' : 'true'} @click=${() => this.write('text')}>Reply</button>
+        <button type="button" class="mode note" aria-pressed=${note ? 'true' : 'false'} @click=${() => this.write('note')}>
+          Internal note
+        </button>
+        <span class="spacer"></span>
+        <button
+          type="button"
+          class="btn ai"
+          ?disabled=${drafting || !!this.replyBlocked}
+          title=${this.replyBlocked || 'Ask the AI to draft a reply from the knowledge base (d)'}
+          @click=${() => fire(this, 'support-console-draft', null)}
+        >
+          ${drafting ? 'Drafting…' : '✦ AI draft'}
+        </button>
+      </div>
+      <form class=${note ? 'note' : ''} @submit=${this.onSubmit}>
+        <label class="sr-only" for="reply">${note ? 'Internal note (only agents see it)' : 'Reply to the visitor'}</label>
         <textarea
           id="reply"
-          rows="1"
+          rows="2"
           maxlength=${LIMITS.messageChars}
-          placeholder=${disabled ? '' : 'Write a reply… (Enter to send, Shift+Enter for a new line)'}
+          placeholder=${blocked ? '' : note ? 'Internal note — only agents see this' : 'Write a reply… Markdown works; type / for canned replies'}
           aria-describedby="hint"
-          ?disabled=${disabled}
-          .value=${live(this.draft)}
+          aria-autocomplete="list"
+          aria-expanded=${menu ? 'true' : 'false'}
+          aria-controls="canned"
+          aria-activedescendant=${menu ? `canned-${this.pick}` : nothing}
+          ?disabled=${!!blocked}
+          .value=${live(this.text)}
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
+          @click=${this.onCaret}
+          @blur=${() => (this.slash = null)}
         ></textarea>
-        <button class="btn primary" type="submit" ?disabled=${disabled || !this.draft.trim()}>Send</button>
-        <div class="hint" id="hint">
-          ${disabled ? html`<span class="reason">${this.disabledReason}</span>` : html`<span></span>`}
-          ${left < 500 ? html`<span class=${left <= 0 ? 'over' : ''}>${left} characters left</span>` : nothing}
-        </div>
+        <button class="btn primary" type="submit" ?disabled=${!!blocked || !this.text.trim()}>${note ? 'Add note' : 'Send'}</button>
+        ${menu ? this.renderMenu(matches) : nothing}
+        <div class="hint" id="hint">${this.renderHint(blocked, left)}</div>
       </form>
     `;
   }
 
+  private renderMenu(matches: readonly CannedReply[]) {
+    return html`<ul id="canned" role="listbox" aria-label="Canned replies">
+      ${matches.map(
+        (r, i) => html`<li
+          id="canned-${i}"
+          role="option"
+          aria-selected=${i === this.pick ? 'true' : 'false'}
+          @mousedown=${(e: Event) => {
+            e.preventDefault();
+            this.insert(r);
+          }}
+        >
+          <span class="shortcut">/${r.shortcut}</span><span class="text">${r.text}</span>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  private renderHint(blocked: string, left: number) {
+    const draft = this.draft;
+    return html`
+      ${blocked
+        ? html`<span class="reason">${blocked}</span>`
+        : draft?.status === 'failed'
+          ? html`<span class="reason">No AI draft: ${draft.error}</span>`
+          : this.sources.length
+            ? html`<span class="draft-sources">AI draft based on: ${this.sources.map((s, i) => {
+                const href = s.url ? safeHref(s.url) : null;
+                return html`${i ? ', ' : ''}${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${s.title}</a>` : s.title}`;
+              })}. Check it before sending.</span>`
+            : html`<span>${this.mode === 'note' ? 'Visible to agents only, never sent to the visitor.' : 'Enter to send · Shift+Enter new line'}</span>`}
+      ${left < 500 ? html`<span class=${left <= 0 ? 'over' : ''}>${left} characters left</span>` : nothing}
+    `;
+  }
+
   private onInput(event: InputEvent): void {
-    this.draft = (event.target as HTMLTextAreaElement).value;
-    fire(this, 'support-console-typing', { typing: this.draft.trim() !== '' });
+    const box = event.target as HTMLTextAreaElement;
+    this.text = box.value;
+    if (!this.text.trim()) this.sources = [];
+    this.onCaret();
+    if (this.mode === 'text') fire(this, 'support-console-typing', { typing: this.text.trim() !== '' });
+  }
+
+  private onCaret(): void {
+    const box = this.box;
+    const slash = box && box.selectionStart === box.selectionEnd ? slashQueryAt(box.value, box.selectionStart) : null;
+    if (slash?.query !== this.slash?.query) this.pick = 0;
+    this.slash = slash;
   }
 
   private onKeyDown(event: KeyboardEvent): void {
+    const matches = this.suggestions;
+    if (matches.length) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        this.pick = cycle(this.pick, event.key === 'ArrowDown' ? 1 : -1, matches.length);
+        return;
+      }
+      if ((event.key === 'Enter' || event.key === 'Tab') && !event.isComposing) {
+        event.preventDefault();
+        this.insert(matches[this.pick] ?? matches[0]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        this.slash = null;
+        return;
+      }
+    }
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
     this.submit();
+  }
+
+  private insert(reply: CannedReply): void {
+    if (!this.slash) return;
+    const next = insertCanned(this.text, this.slash, reply);
+    this.text = next.text;
+    this.caret = next.caret;
+    this.slash = null;
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -96,10 +255,12 @@ export class SupportConsoleComposer extends LitElement {
   }
 
   private submit(): void {
-    const text = this.draft.trim();
-    if (!text || this.disabledReason) return;
-    fire(this, 'support-console-send', { text });
-    this.draft = '';
+    const text = this.text.trim();
+    if (!text || this.blocked) return;
+    fire(this, 'support-console-send', { text, kind: this.mode });
+    this.text = '';
+    this.sources = [];
+    this.slash = null;
     this.drafts.delete(this.conversationId);
   }
 }

@@ -1,29 +1,28 @@
 import { LitElement, html, nothing } from 'lit';
 import type { AgentProfile } from '@support-chat/shared';
-import { AgentConnection, type ConnectionStatus, type ConsoleState } from './agent-connection.js';
+import { AgentConnection, type ConsoleState } from './agent-connection.js';
+import { createAdminApi, type AdminApi } from './admin-api.js';
+import { Alerts, arrivalText, type NotificationState } from './alerts.js';
 import { createAuthApi, type AuthApi } from './auth-api.js';
-import type { ConsoleEventDetails } from './events.js';
-import { inboxSections, sectionOf, type SectionKey } from './inbox-state.js';
+import type { ConsolePage, Detail } from './events.js';
+import { arrivals, type InboxState } from './inbox-state.js';
+import type { SupportConsoleShortcuts } from './shortcuts-dialog.js';
 import { base, tokens } from './theme.styles.js';
 import { consoleAppStyles } from './console-app.styles.js';
 
-type Detail<K extends keyof ConsoleEventDetails> = CustomEvent<ConsoleEventDetails[K]>;
+const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'canned', 'routing']);
 
-const STATUS_TEXT: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  online: 'Online',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-  unauthorized: 'Signed out',
-};
-
-/** `#c=<id>` keeps the open conversation across a reload. */
-const HASH = /^#c=([\w-]{1,64})$/;
+/** `#reports`, `#agents`…; anything else (including `#c=<id>`) is the inbox. */
+function pageFromHash(hash: string, agent: AgentProfile | null): ConsolePage {
+  const page = hash.slice(1) as ConsolePage;
+  return ADMIN_PAGES.has(page) && agent?.role === 'admin' ? page : 'inbox';
+}
 
 /**
  * `<support-console>`: the agents' console. Checks the session, shows the sign-in form or the
- * inbox, and wires the components to an `AgentConnection`. Served at `/console`, same origin as
- * the API.
+ * console: the inbox for everyone, reports and settings for admins. Calls for the agent (sound,
+ * desktop notification, the count in the tab title) when something needs them. Served at
+ * `/console`, same origin as the API.
  *
  * @cssproperty --support-console-accent - Buttons, selection, the agent's bubbles.
  * @cssproperty --support-console-font - Font family.
@@ -38,9 +37,9 @@ export class SupportConsole extends LitElement {
     loginNotice: { state: true },
     loginBusy: { state: true },
     view: { state: true },
-    tab: { state: true },
+    page: { state: true },
     now: { state: true },
-    busy: { state: true },
+    notifications: { state: true },
   };
 
   declare phase: 'loading' | 'login' | 'ready';
@@ -49,12 +48,14 @@ export class SupportConsole extends LitElement {
   declare loginNotice: string;
   declare loginBusy: boolean;
   declare view: ConsoleState | null;
-  declare tab: SectionKey;
+  declare page: ConsolePage;
   declare now: number;
-  declare busy: boolean;
+  declare notifications: NotificationState;
 
   /** Replaceable for tests and embedders with their own transport. */
   api: AuthApi = createAuthApi();
+  adminApi: AdminApi = createAdminApi();
+  private readonly alerts = new Alerts();
   private connection: AgentConnection | null = null;
   private clock: ReturnType<typeof setInterval> | undefined;
   private baseTitle = '';
@@ -67,21 +68,29 @@ export class SupportConsole extends LitElement {
     this.loginNotice = '';
     this.loginBusy = false;
     this.view = null;
-    this.tab = 'queued';
+    this.page = 'inbox';
     this.now = Date.now();
-    this.busy = false;
+    this.notifications = this.alerts.notificationState;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.baseTitle = document.title || 'Support console';
     this.clock = setInterval(() => (this.now = Date.now()), 15_000);
+    window.addEventListener('popstate', this.onPopState);
+    window.addEventListener('pointerdown', this.unlockAudio, true);
+    window.addEventListener('keydown', this.unlockAudio, true);
+    document.addEventListener('visibilitychange', this.onVisibility);
     if (this.phase === 'loading') void this.loadSession();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.clock);
+    window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener('pointerdown', this.unlockAudio, true);
+    window.removeEventListener('keydown', this.unlockAudio, true);
+    document.removeEventListener('visibilitychange', this.onVisibility);
     this.stopConnection();
     document.title = this.baseTitle;
   }
@@ -103,69 +112,85 @@ export class SupportConsole extends LitElement {
       ></support-console-login>`;
     }
     const { agent, view } = this;
-    const sections = inboxSections(view.inbox);
-    const open = view.openId ? view.inbox.byId.get(view.openId) : undefined;
-    return html`<div class="shell">
-      <header class="topbar">
-        <h1 class="brand">Support console</h1>
-        <span class="conn ${view.status}" role="status">${STATUS_TEXT[view.status]}</span>
-        ${view.status === 'offline'
-          ? html`<button class="btn" type="button" @click=${() => this.connection?.start()}>Reconnect</button>`
-          : nothing}
-        <span class="spacer"></span>
-        <span class="me">${agent.name}<span class="role">${agent.role}</span></span>
-        <button class="btn" type="button" @click=${this.onLogout}>Log out</button>
-      </header>
+    return html`<div class="shell" @support-console-help=${this.showHelp}>
+      <support-console-topbar
+        .agent=${agent}
+        .page=${this.page}
+        .status=${view.status}
+        .presence=${view.presence}
+        .notifications=${this.notifications}
+        @support-console-navigate=${(e: Detail<'support-console-navigate'>) => this.navigate(e.detail.page)}
+        @support-console-presence=${(e: Detail<'support-console-presence'>) => void this.connection?.setPresence(e.detail.status)}
+        @support-console-notifications=${this.onEnableNotifications}
+        @support-console-reconnect=${() => this.connection?.start()}
+        @support-console-logout=${this.onLogout}
+      ></support-console-topbar>
       <div class="notice" role="alert">${view.notice
         ? html`<p>${view.notice}</p>
             <button class="btn" type="button" @click=${() => this.connection?.dismissNotice()}>Dismiss</button>`
         : nothing}</div>
-      <div class="body">
-        <nav aria-label="Inbox">
-          <support-console-inbox
-            .sections=${sections}
-            .tab=${this.tab}
-            .selectedId=${view.openId}
-            .unread=${view.inbox.unread}
-            .now=${this.now}
-            @support-console-tab=${(e: Detail<'support-console-tab'>) => (this.tab = e.detail.tab)}
-            @support-console-select=${(e: Detail<'support-console-select'>) => this.select(e.detail.conversationId)}
-          ></support-console-inbox>
-        </nav>
-        <main aria-label="Conversation">
-          ${open
-            ? html`<support-console-conversation
-                .conversation=${open}
-                .transcript=${view.transcript}
-                .agent=${agent}
-                .status=${view.status}
-                .now=${this.now}
-                .busy=${this.busy}
-                @support-console-claim=${this.onClaim}
-                @support-console-close=${this.onClose}
-                @support-console-send=${(e: Detail<'support-console-send'>) => this.connection?.send(e.detail.text)}
-                @support-console-typing=${(e: Detail<'support-console-typing'>) => this.connection?.typing(e.detail.typing)}
-                @support-console-retry=${(e: Detail<'support-console-retry'>) => this.connection?.retry(e.detail.clientId)}
-                @support-console-discard=${(e: Detail<'support-console-discard'>) => this.connection?.discard(e.detail.clientId)}
-              ></support-console-conversation>`
-            : this.renderPlaceholder(sections.queued.length)}
-        </main>
-        <aside aria-label="Visitor details">
-          <support-console-visitor .conversation=${open} .now=${this.now}></support-console-visitor>
-        </aside>
-      </div>
+      <div class="body">${this.renderPage(agent, view)}</div>
+      <support-console-shortcuts></support-console-shortcuts>
     </div>`;
   }
 
-  private renderPlaceholder(waiting: number) {
-    const loaded = this.view?.inbox.loaded;
-    return html`<div class="placeholder">
-      <strong>${loaded ? 'No conversation open' : 'Loading the inbox…'}</strong>
-      ${loaded
-        ? html`<span>${waiting === 0 ? 'Nobody is waiting.' : `${waiting} ${waiting === 1 ? 'visitor is' : 'visitors are'} waiting in the queue.`}
-            Pick a conversation from the inbox.</span>`
-        : nothing}
-    </div>`;
+  private renderPage(agent: AgentProfile, view: ConsoleState) {
+    switch (this.page) {
+      case 'reports':
+        return html`<support-console-reports .api=${this.adminApi}></support-console-reports>`;
+      case 'agents':
+        return html`<support-console-admin-agents .api=${this.adminApi} .me=${agent.id} .team=${view.team}></support-console-admin-agents>`;
+      case 'canned':
+        return html`<support-console-admin-canned .api=${this.adminApi}></support-console-admin-canned>`;
+      case 'routing':
+        return html`<support-console-admin-routing .api=${this.adminApi}></support-console-admin-routing>`;
+      case 'inbox':
+        return html`<support-console-workspace
+          .agent=${agent}
+          .view=${view}
+          .connection=${this.connection}
+          .now=${this.now}
+        ></support-console-workspace>`;
+    }
+  }
+
+  private navigate(page: ConsolePage): void {
+    if (page === this.page) return;
+    this.page = page;
+    const openId = this.view?.openId;
+    history.pushState(null, '', page === 'inbox' ? (openId ? `#c=${openId}` : location.pathname) : `#${page}`);
+  }
+
+  private onPopState = (): void => {
+    this.page = pageFromHash(location.hash, this.agent);
+  };
+
+  private showHelp = (): void => {
+    this.renderRoot.querySelector<SupportConsoleShortcuts>('support-console-shortcuts')?.show();
+  };
+
+  private unlockAudio = (): void => this.alerts.unlock();
+
+  private onVisibility = (): void => this.connection?.markRead();
+
+  private onEnableNotifications = async (): Promise<void> => {
+    this.notifications = await this.alerts.requestPermission();
+  };
+
+  /** A sound for what just started needing this agent, and a notification when they look elsewhere. */
+  private announce(before: InboxState | null, after: InboxState): void {
+    const ids = arrivals(before, after);
+    if (ids.length === 0) return;
+    this.alerts.beep();
+    if (document.visibilityState === 'visible' && document.hasFocus()) return;
+    for (const id of ids.slice(0, 3)) {
+      const c = after.byId.get(id);
+      if (!c) continue;
+      this.alerts.notify(arrivalText(c, after.me), `support-console-${id}`, () => {
+        this.navigate('inbox');
+        this.connection?.open(id);
+      });
+    }
   }
 
   private async loadSession(): Promise<void> {
@@ -178,9 +203,7 @@ export class SupportConsole extends LitElement {
   private startSession(agent: AgentProfile): void {
     this.stopConnection();
     const connection = new AgentConnection({ agent });
-    const fromHash = HASH.exec(location.hash)?.[1];
-    let reopen = fromHash ?? null;
-    let previous = connection.state.status;
+    let previous = connection.state;
     connection.subscribe((state) => {
       if (state.status === 'unauthorized') {
         this.endSession('Your session has ended. Please sign in again.');
@@ -188,22 +211,15 @@ export class SupportConsole extends LitElement {
       }
       // The server only drops us for good when told to (a sign-out elsewhere ends the session's
       // sockets): find out whether the session is gone before offering "Reconnect".
-      if (state.status === 'offline' && previous !== 'offline') void this.checkSession(connection);
-      previous = state.status;
+      if (state.status === 'offline' && previous.status !== 'offline') void this.checkSession(connection);
+      if (previous.inbox !== state.inbox) this.announce(previous.inbox.loaded ? previous.inbox : null, state.inbox);
+      previous = state;
       this.view = state;
-      // After assigning: open() notifies again, synchronously, with the newer state.
-      if (reopen && state.inbox.loaded) {
-        const known = state.inbox.byId.get(reopen);
-        reopen = null;
-        if (known) {
-          this.tab = sectionOf(known, agent.id);
-          connection.open(known.id);
-        }
-      }
     });
     this.connection = connection;
     this.agent = agent;
     this.view = connection.state;
+    this.page = pageFromHash(location.hash, agent);
     this.loginError = '';
     this.loginNotice = '';
     this.phase = 'ready';
@@ -231,11 +247,6 @@ export class SupportConsole extends LitElement {
     this.connection = null;
   }
 
-  private select(conversationId: string): void {
-    this.connection?.open(conversationId);
-    history.replaceState(null, '', `#c=${conversationId}`);
-  }
-
   private onLogin = async (event: Detail<'support-console-login-request'>): Promise<void> => {
     this.loginBusy = true;
     this.loginError = '';
@@ -249,18 +260,5 @@ export class SupportConsole extends LitElement {
   private onLogout = async (): Promise<void> => {
     const result = await this.api.logout();
     this.endSession(result.ok ? '' : `Signing out may not have finished: ${result.error.message}`);
-  };
-
-  private onClaim = async (): Promise<void> => {
-    this.busy = true;
-    const claimed = await this.connection?.claim();
-    this.busy = false;
-    if (claimed) this.tab = 'mine';
-  };
-
-  private onClose = async (): Promise<void> => {
-    this.busy = true;
-    await this.connection?.close();
-    this.busy = false;
   };
 }

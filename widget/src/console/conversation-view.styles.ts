@@ -43,3 +43,32 @@ export const conversationViewStyles = css`
     flex: 1;
   }
 `;
+
+export const factsStyles = css`
+  .facts {
+    list-style: none;
+    margin: 0;
+    padding: 6px 16px;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 18px;
+    font-size: 12.5px;
+    background: var(--support-console-surface-2);
+    border-bottom: 1px solid var(--support-console-border);
+  }
+  .facts strong {
+    font-weight: 600;
+  }
+  .stars {
+    color: #d79b00;
+    letter-spacing: 1px;
+  }
+  .muted {
+    color: var(--support-console-muted);
+    margin-left: 4px;
+  }
+  .actions {
+    flex-wrap: wrap;
+    justify-content: flex-end;
+  }
+`;

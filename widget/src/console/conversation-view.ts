@@ -1,22 +1,29 @@
 import { LitElement, html, nothing } from 'lit';
-import type { AgentConversation, AgentProfile } from '@support-chat/shared';
-import type { ConnectionStatus } from './agent-connection.js';
+import type { AgentConversation, AgentProfile, CannedReply } from '@support-chat/shared';
+import type { ConnectionStatus, DraftState } from './agent-connection.js';
 import { fire } from './events.js';
-import { STATUS_LABELS, duration, visitorLabel } from './format.js';
+import { STATUS_LABELS, duration, handoffReasonText, relativeTime, stars, visitorLabel } from './format.js';
 import { queuedSince } from './inbox-state.js';
-import { canClaim, canClose, canReply } from './permissions.js';
-import type { TranscriptState } from './transcript-state.js';
+import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, type Gate } from './permissions.js';
+import type { TransferTarget } from './team-state.js';
+import { seenMarkerSeq, type TranscriptState } from './transcript-state.js';
+import type { SupportConsoleComposer } from './composer.js';
+import type { SupportConsoleTransferMenu } from './transfer-menu.js';
 import { base } from './theme.styles.js';
-import { conversationViewStyles } from './conversation-view.styles.js';
+import { conversationViewStyles, factsStyles } from './conversation-view.styles.js';
 
 /**
- * One conversation: who and where it stands, Claim and Close, the transcript and the reply box.
+ * One conversation: who and where it stands, why it came to people, the visitor's rating, the
+ * actions (claim, transfer, hand back to the AI, close, reopen), the transcript and the composer.
  *
- * @fires support-console-claim - the agent takes the conversation.
- * @fires support-console-close - the agent closes it.
+ * @fires support-console-claim
+ * @fires support-console-close
+ * @fires support-console-reopen
+ * @fires support-console-handback
+ * @fires support-console-transfer - `{ agentId }` (from the transfer menu).
  */
 export class SupportConsoleConversation extends LitElement {
-  static override styles = [base, conversationViewStyles];
+  static override styles = [base, conversationViewStyles, factsStyles];
   static override properties = {
     conversation: { attribute: false },
     transcript: { attribute: false },
@@ -24,6 +31,9 @@ export class SupportConsoleConversation extends LitElement {
     status: { type: String },
     now: { type: Number },
     busy: { type: Boolean },
+    targets: { attribute: false },
+    canned: { attribute: false },
+    draft: { attribute: false },
   };
 
   declare conversation: AgentConversation;
@@ -31,8 +41,11 @@ export class SupportConsoleConversation extends LitElement {
   declare agent: AgentProfile;
   declare status: ConnectionStatus;
   declare now: number;
-  /** A claim or close is in flight. */
+  /** A claim, transfer or close is in flight. */
   declare busy: boolean;
+  declare targets: readonly TransferTarget[];
+  declare canned: readonly CannedReply[];
+  declare draft: DraftState | null;
 
   constructor() {
     super();
@@ -40,13 +53,25 @@ export class SupportConsoleConversation extends LitElement {
     this.status = 'connecting';
     this.now = Date.now();
     this.busy = false;
+    this.targets = [];
+    this.canned = [];
+    this.draft = null;
+  }
+
+  /** The keyboard shortcuts act through these. */
+  get composer(): SupportConsoleComposer | null {
+    return this.renderRoot.querySelector<SupportConsoleComposer>('support-console-composer');
+  }
+
+  showTransfer(): void {
+    this.renderRoot.querySelector<SupportConsoleTransferMenu>('support-console-transfer-menu')?.show();
   }
 
   override render() {
     const c = this.conversation;
-    const claim = canClaim(c, this.status);
-    const close = canClose(c, this.agent, this.status);
-    const reply = canReply(c, this.agent, this.status);
+    const { agent, status } = this;
+    const reply = canReply(c, agent, status);
+    const note = canNote(status);
     return html`
       <header>
         <div class="title">
@@ -56,31 +81,73 @@ export class SupportConsoleConversation extends LitElement {
             <span>${this.describe(c)}</span>
           </div>
         </div>
-        <div class="actions">
-          ${claim.allowed
-            ? html`<button class="btn primary" type="button" ?disabled=${this.busy} @click=${() => fire(this, 'support-console-claim', null)}>
-                Claim
-              </button>`
-            : nothing}
-          ${c.status !== 'closed'
-            ? html`<button
-                class="btn"
-                type="button"
-                ?disabled=${this.busy || !close.allowed}
-                title=${close.allowed ? 'Close this conversation' : close.reason}
-                @click=${() => fire(this, 'support-console-close', null)}
-              >
-                Close
-              </button>`
-            : nothing}
-        </div>
+        <div class="actions" role="group" aria-label="Conversation actions">${this.renderActions(c)}</div>
       </header>
-      <support-console-transcript .transcript=${this.transcript} .agent=${this.agent}></support-console-transcript>
+      ${this.renderFacts(c)}
+      <support-console-transcript
+        .transcript=${this.transcript}
+        .agent=${agent}
+        .seenSeq=${this.transcript ? seenMarkerSeq(this.transcript, c.visitorReadSeq) : null}
+      ></support-console-transcript>
       <support-console-composer
         .conversationId=${c.id}
-        .disabledReason=${reply.allowed ? '' : reply.reason}
+        .replyBlocked=${reply.allowed ? '' : reply.reason}
+        .noteBlocked=${note.allowed ? '' : note.reason}
+        .canned=${this.canned}
+        .draft=${this.draft?.conversationId === c.id ? this.draft : null}
       ></support-console-composer>
     `;
+  }
+
+  private renderActions(c: AgentConversation) {
+    const { agent, status } = this;
+    const claim = canClaim(c, status);
+    const transfer = canTransfer(c, agent, status);
+    const handback = canHandback(c, agent, status);
+    const close = canClose(c, agent, status);
+    const reopen = canReopen(c, status);
+    const button = (label: string, gate: Gate, event: 'support-console-claim' | 'support-console-close' | 'support-console-reopen' | 'support-console-handback', hint: string, primary = false) =>
+      html`<button
+        class="btn ${primary ? 'primary' : ''}"
+        type="button"
+        ?disabled=${this.busy || !gate.allowed}
+        title=${gate.allowed ? hint : gate.reason}
+        @click=${() => fire(this, event, null)}
+      >
+        ${label}
+      </button>`;
+    return html`
+      ${claim.allowed ? button(c.status === 'bot' ? 'Take over' : 'Claim', claim, 'support-console-claim', 'Take this conversation (c)', true) : nothing}
+      ${c.status === 'queued' || c.status === 'assigned'
+        ? html`<support-console-transfer-menu
+            .targets=${this.targets}
+            .disabled=${this.busy || !transfer.allowed}
+            .reason=${transfer.reason}
+          ></support-console-transfer-menu>`
+        : nothing}
+      ${c.status === 'assigned' ? button('Hand back to AI', handback, 'support-console-handback', 'Let the AI answer again') : nothing}
+      ${c.status !== 'closed' ? button('Close', close, 'support-console-close', 'Close this conversation (e)') : nothing}
+      ${c.status === 'closed' ? button('Reopen', reopen, 'support-console-reopen', 'Reopen and take this conversation', true) : nothing}
+    `;
+  }
+
+  /** Why it came to people, a message left offline, the visitor's rating: only what is known. */
+  private renderFacts(c: AgentConversation) {
+    const facts = [];
+    if (c.handoffReason) facts.push(html`<li class="reason"><strong>Hand-off:</strong> ${handoffReasonText(c.handoffReason)}</li>`);
+    if (c.leftMessage) {
+      const who = c.leftMessage.name ? `${c.leftMessage.name} <${c.leftMessage.email}>` : c.leftMessage.email;
+      facts.push(html`<li class="left"><strong>Left a message</strong> · reply by email to
+        <a href="mailto:${c.leftMessage.email}">${who}</a></li>`);
+    }
+    if (c.rating) {
+      facts.push(html`<li class="rating">
+        <strong>Rating:</strong> <span class="stars" aria-hidden="true">${stars(c.rating.score)}</span>
+        <span>${c.rating.score} / 5</span>${c.rating.comment ? html` · “${c.rating.comment}”` : nothing}
+        <span class="muted">${relativeTime(c.rating.ratedAt, this.now)}</span>
+      </li>`);
+    }
+    return facts.length ? html`<ul class="facts" aria-label="About this conversation">${facts}</ul>` : nothing;
   }
 
   private describe(c: AgentConversation): string {
@@ -88,11 +155,11 @@ export class SupportConsoleConversation extends LitElement {
       case 'queued':
         return `Waiting ${duration(this.now - queuedSince(c))}${c.queuePosition ? ` · #${c.queuePosition} in queue` : ''}`;
       case 'bot':
-        return 'The AI is answering';
+        return 'The AI is answering. Take over at any moment.';
       case 'assigned':
         return c.assignedAgentId === this.agent.id ? 'Assigned to you' : `Assigned to ${c.assignedAgentName ?? 'a colleague'}`;
       case 'closed':
-        return 'Closed';
+        return c.closedAt ? `Closed ${relativeTime(c.closedAt, this.now)}${relativeTime(c.closedAt, this.now) === 'just now' ? '' : ' ago'}` : 'Closed';
     }
   }
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dayRangeMs,
   describeBrowser,
+  handoffReasonText,
+  stars,
   duration,
   lastMessagePreview,
   provenanceSummary,
@@ -97,5 +100,21 @@ describe('describeBrowser', () => {
     expect(describeBrowser(safariIos)).toBe('Safari 17 on iOS');
     expect(describeBrowser(firefoxLinux)).toBe('Firefox 121 on Linux');
     expect(describeBrowser(undefined)).toBeUndefined();
+  });
+});
+
+describe('dayRangeMs, hand-off reasons, stars', () => {
+  it('turns date inputs into an inclusive local range', () => {
+    const range = dayRangeMs('2026-03-01', '2026-03-02');
+    expect(range.from).toBe(new Date(2026, 2, 1).getTime());
+    expect(range.to).toBe(new Date(2026, 2, 3).getTime() - 1);
+    expect(dayRangeMs('', '')).toEqual({});
+    expect(dayRangeMs('2026-03-01', 'nope')).toEqual({ from: new Date(2026, 2, 1).getTime() });
+  });
+
+  it('words why a conversation went to people, and draws a rating', () => {
+    expect(handoffReasonText('visitor_request')).toBe('The visitor asked for a person');
+    expect(stars(4)).toBe('★★★★☆');
+    expect(stars(9)).toBe('★★★★★');
   });
 });

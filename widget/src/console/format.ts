@@ -6,6 +6,7 @@ import type {
   AgentConversation,
   ChatMessage,
   ConversationStatus,
+  HandoffReason,
   MessageAuthor,
   SystemEvent,
 } from '@support-chat/shared';
@@ -135,4 +136,41 @@ export function describeBrowser(userAgent: string | undefined): string | undefin
   const name = browser ? `${browser[0]} ${browser[1].exec(userAgent)?.[1] ?? ''}`.trim() : undefined;
   if (name && system) return `${name} on ${system}`;
   return name ?? system ?? 'Unknown browser';
+}
+
+/**
+ * A search's date inputs ("YYYY-MM-DD", either may be empty) as an inclusive range of instants in
+ * the agent's own time zone: from the start of the first day to the end of the last.
+ */
+export function dayRangeMs(from: string, to: string): { from?: number; to?: number } {
+  const parse = (day: string, end: boolean): number | undefined => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+    if (!m) return undefined;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+    return end ? new Date(y, mo, d + 1).getTime() - 1 : new Date(y, mo, d).getTime();
+  };
+  const range: { from?: number; to?: number } = {};
+  const start = parse(from, false);
+  const end = parse(to, true);
+  if (start !== undefined) range.from = start;
+  if (end !== undefined) range.to = end;
+  return range;
+}
+
+const HANDOFF_REASONS: Record<HandoffReason, string> = {
+  visitor_request: 'The visitor asked for a person',
+  ai_unanswered: 'The AI could not answer',
+  rule: 'A routing rule sent it to people',
+  agent_takeover: 'An agent took over from the AI',
+  offline_message: 'Left as a message while nobody was available',
+};
+
+export function handoffReasonText(reason: HandoffReason): string {
+  return HANDOFF_REASONS[reason];
+}
+
+/** "★★★★☆" for a 1–5 score. */
+export function stars(score: number): string {
+  const n = Math.max(0, Math.min(5, Math.round(score)));
+  return '★'.repeat(n) + '☆'.repeat(5 - n);
 }

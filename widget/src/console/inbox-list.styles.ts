@@ -10,12 +10,14 @@ export const inboxListStyles = css`
   }
   [role='tablist'] {
     display: grid;
-    grid-template-columns: repeat(5, 1fr);
+    grid-template-columns: repeat(6, 1fr);
     border-bottom: 1px solid var(--support-console-border);
     padding: 6px 6px 0;
     gap: 2px;
   }
   [role='tab'] {
+    position: relative;
+    min-width: 0;
     border: 0;
     background: none;
     padding: 6px 2px 8px;
@@ -43,8 +45,30 @@ export const inboxListStyles = css`
     color: var(--support-console-warn);
   }
   .tab-label {
-    font-size: 11.5px;
+    font-size: 11px;
     white-space: nowrap;
+    letter-spacing: -0.01em;
+  }
+  .tab-unread {
+    position: absolute;
+    top: 5px;
+    right: 6px;
+    width: 7px;
+    height: 7px;
+    border-radius: 50%;
+    background: var(--support-console-danger);
+  }
+  .results {
+    flex: 1;
+    overflow-y: auto;
+    min-height: 0;
+  }
+  .summary {
+    margin: 0;
+    padding: 8px 16px;
+    font-size: 12.5px;
+    color: var(--support-console-muted);
+    border-bottom: 1px solid var(--support-console-border);
   }
   [role='tabpanel'] {
     flex: 1;

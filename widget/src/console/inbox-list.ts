@@ -1,13 +1,14 @@
 import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AgentConversation } from '@support-chat/shared';
+import type { SearchState } from './agent-connection.js';
 import { fire } from './events.js';
 import { SECTION_KEYS, queuedSince, type InboxSections, type SectionKey } from './inbox-state.js';
 import { STATUS_LABELS, duration, lastMessagePreview, relativeTime, visitorLabel } from './format.js';
 import { base } from './theme.styles.js';
 import { inboxListStyles } from './inbox-list.styles.js';
 
-const TAB_LABELS: Record<SectionKey, string> = {
+export const TAB_LABELS: Record<SectionKey, string> = {
   queued: 'Queued',
   mine: 'Mine',
   bot: 'AI-handled',
@@ -26,7 +27,8 @@ const EMPTY: Record<SectionKey, string> = {
 };
 
 /**
- * The inbox: one tab per section with a live count, and the selected tab's conversations.
+ * The inbox: one tab per section with a live count and the selected tab's conversations, or,
+ * while a search is showing, its results.
  *
  * @fires support-console-tab - `{ tab }` when the agent picks a tab.
  * @fires support-console-select - `{ conversationId }` when the agent opens a conversation.
@@ -38,6 +40,7 @@ export class SupportConsoleInbox extends LitElement {
     tab: { type: String },
     selectedId: { attribute: false },
     unread: { attribute: false },
+    search: { attribute: false },
     now: { type: Number },
   };
 
@@ -45,6 +48,7 @@ export class SupportConsoleInbox extends LitElement {
   declare tab: SectionKey;
   declare selectedId: string | null;
   declare unread: ReadonlySet<string>;
+  declare search: SearchState | null;
   declare now: number;
 
   constructor() {
@@ -53,37 +57,58 @@ export class SupportConsoleInbox extends LitElement {
     this.tab = 'queued';
     this.selectedId = null;
     this.unread = new Set();
+    this.search = null;
     this.now = Date.now();
   }
 
   override render() {
-    const rows = this.sections[this.tab];
     return html`
       <div role="tablist" aria-label="Inbox sections" @keydown=${this.onTabKey}>
         ${SECTION_KEYS.map((key) => this.renderTab(key))}
       </div>
-      <div role="tabpanel" id="panel" aria-labelledby=${`tab-${this.tab}`} tabindex="-1">
-        ${rows.length === 0
-          ? html`<p class="empty">${EMPTY[this.tab]}</p>`
-          : html`<ul>${repeat(rows, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`}
-      </div>
+      ${this.search ? this.renderResults(this.search) : this.renderPanel()}
     `;
   }
 
+  private renderPanel() {
+    const rows = this.sections[this.tab];
+    return html`<div role="tabpanel" id="panel" aria-labelledby=${`tab-${this.tab}`} tabindex="-1">
+      ${rows.length === 0
+        ? html`<p class="empty">${EMPTY[this.tab]}</p>`
+        : html`<ul>${repeat(rows, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`}
+    </div>`;
+  }
+
+  private renderResults(search: SearchState) {
+    const results = search.results ?? [];
+    const what = search.query ? `“${search.query}”` : 'those dates';
+    const summary = search.busy && !search.results
+      ? 'Searching…'
+      : `${results.length} ${results.length === 1 ? 'conversation' : 'conversations'} for ${what}`;
+    return html`<section class="results" aria-label="Search results" aria-busy=${search.busy ? 'true' : 'false'}>
+      <p class="summary" role="status">${summary}</p>
+      ${results.length
+        ? html`<ul>${repeat(results, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`
+        : nothing}
+    </section>`;
+  }
+
   private renderTab(key: SectionKey) {
-    const selected = key === this.tab;
+    const selected = key === this.tab && !this.search;
     const count = this.sections[key].length;
-    const alert = key === 'queued' && count > 0;
+    const alert = (key === 'queued' || key === 'offline') && count > 0;
+    const unread = this.sections[key].filter((c) => this.unread.has(c.id)).length;
     return html`<button
       role="tab"
       id=${`tab-${key}`}
       aria-selected=${selected ? 'true' : 'false'}
       aria-controls="panel"
-      tabindex=${selected ? 0 : -1}
+      tabindex=${key === this.tab ? 0 : -1}
       @click=${() => fire(this, 'support-console-tab', { tab: key })}
     >
       <span class="count ${alert ? 'alert' : ''}">${count}</span>
       <span class="tab-label">${TAB_LABELS[key]}</span>
+      ${unread ? html`<span class="tab-unread" title="${unread} new"><span class="sr-only">, ${unread} new</span></span>` : nothing}
     </button>`;
   }
 
@@ -93,6 +118,7 @@ export class SupportConsoleInbox extends LitElement {
     const since = waiting ? queuedSince(c) : (c.lastMessage?.createdAt ?? c.updatedAt);
     const detail =
       c.status === 'assigned' && c.assignedAgentName ? `${STATUS_LABELS.assigned} to ${c.assignedAgentName}` : STATUS_LABELS[c.status];
+    const badge = c.leftMessage && c.status !== 'closed' ? 'Message' : waiting && c.queuePosition ? `#${c.queuePosition}` : STATUS_LABELS[c.status];
     return html`<button
       class="row"
       aria-current=${c.id === this.selectedId ? 'true' : 'false'}
@@ -104,7 +130,7 @@ export class SupportConsoleInbox extends LitElement {
         ${waiting ? html`<span class="sr-only">waiting </span>${duration(this.now - since)}` : relativeTime(since, this.now)}
       </span>
       <span class="preview">${lastMessagePreview(c)}</span>
-      <span class="badge ${c.status}" title=${detail}>${waiting && c.queuePosition ? `#${c.queuePosition}` : STATUS_LABELS[c.status]}</span>
+      <span class="badge ${c.leftMessage && c.status !== 'closed' ? 'offline' : c.status}" title=${detail}>${badge}</span>
     </button>`;
   }
 

@@ -3,31 +3,61 @@
  * the elements it is made of.
  */
 import { SupportConsole } from './console-app.js';
+import { SupportConsoleAdminAgents } from './admin-agents.js';
+import { SupportConsoleAdminCanned } from './admin-canned.js';
+import { SupportConsoleAdminRouting } from './admin-routing.js';
 import { SupportConsoleComposer } from './composer.js';
 import { SupportConsoleConversation } from './conversation-view.js';
 import { SupportConsoleInbox } from './inbox-list.js';
+import { SupportConsoleSearch } from './inbox-search.js';
 import { SupportConsoleLogin } from './login-form.js';
+import { SupportConsoleReports } from './reports-page.js';
+import { SupportConsoleShortcuts } from './shortcuts-dialog.js';
+import { SupportConsoleTeam } from './team-list.js';
+import { SupportConsoleTopbar } from './topbar.js';
 import { SupportConsoleTranscript } from './transcript-view.js';
+import { SupportConsoleTransferMenu } from './transfer-menu.js';
 import { SupportConsoleVisitor } from './visitor-context.js';
+import { SupportConsoleWorkspace } from './workspace.js';
 
 export {
   SupportConsole,
+  SupportConsoleAdminAgents,
+  SupportConsoleAdminCanned,
+  SupportConsoleAdminRouting,
   SupportConsoleComposer,
   SupportConsoleConversation,
   SupportConsoleInbox,
   SupportConsoleLogin,
+  SupportConsoleReports,
+  SupportConsoleSearch,
+  SupportConsoleShortcuts,
+  SupportConsoleTeam,
+  SupportConsoleTopbar,
   SupportConsoleTranscript,
+  SupportConsoleTransferMenu,
   SupportConsoleVisitor,
+  SupportConsoleWorkspace,
 };
 export type { ConsoleEventDetails } from './events.js';
 
 const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-login', SupportConsoleLogin],
+  ['support-console-topbar', SupportConsoleTopbar],
+  ['support-console-search', SupportConsoleSearch],
   ['support-console-inbox', SupportConsoleInbox],
+  ['support-console-team', SupportConsoleTeam],
   ['support-console-transcript', SupportConsoleTranscript],
   ['support-console-composer', SupportConsoleComposer],
+  ['support-console-transfer-menu', SupportConsoleTransferMenu],
   ['support-console-conversation', SupportConsoleConversation],
   ['support-console-visitor', SupportConsoleVisitor],
+  ['support-console-workspace', SupportConsoleWorkspace],
+  ['support-console-reports', SupportConsoleReports],
+  ['support-console-admin-agents', SupportConsoleAdminAgents],
+  ['support-console-admin-canned', SupportConsoleAdminCanned],
+  ['support-console-admin-routing', SupportConsoleAdminRouting],
+  ['support-console-shortcuts', SupportConsoleShortcuts],
   ['support-console', SupportConsole],
 ];
 

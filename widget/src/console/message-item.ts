@@ -16,7 +16,14 @@ const strings: Strings = { ...stringsFor('en'), you: 'Visitor', assistant: 'AI',
 /** Agent replies sit on the right, next to the AI's: the company's side of the conversation. */
 const view: MessageViewOptions = { strings, self: 'agent' };
 
-export function renderItem(m: ChatMessage): TemplateResult {
+/** The label above an internal note: it must never be mistaken for something the visitor saw. */
+function noteLabel(authorName: string | undefined, author: ChatMessage['author']): string {
+  const by = authorName ?? (author === 'agent' ? 'Agent' : author === 'ai' ? 'AI hand-off summary' : 'System');
+  return `Internal note · ${by}`;
+}
+
+/** `seen`: the visitor has read up to here (read receipts). */
+export function renderItem(m: ChatMessage, seen = false): TemplateResult {
   if (m.kind === 'event') {
     return html`<li class="item event">
       <span>${m.event ? systemEventText(m.event) : m.text}</span>
@@ -24,12 +31,13 @@ export function renderItem(m: ChatMessage): TemplateResult {
     </li>`;
   }
   const unanswered = m.provenance?.answered === false;
-  const label = m.kind === 'note' ? `Internal note${m.authorName ? ` · ${m.authorName}` : ''}` : authorName(m, strings);
+  const label = m.kind === 'note' ? noteLabel(m.authorName, m.author) : authorName(m, strings);
   return html`<li class="item ${m.author} ${m.kind} ${unanswered ? 'unanswered' : ''}">
     <div class="meta-row">
       <span aria-hidden="true">${label}</span>
       <time datetime=${new Date(m.createdAt).toISOString()}>${clockTime(m.createdAt)}</time>
       ${unanswered ? html`<span class="flag">AI could not answer</span>` : nothing}
+      ${m.kind === 'note' ? html`<span class="only-agents">Only agents see this</span>` : nothing}
     </div>
     ${renderMessage(m, view)}
     ${m.provenance
@@ -38,6 +46,8 @@ export function renderItem(m: ChatMessage): TemplateResult {
     ${m.author === 'ai' && m.suggestions?.length
       ? html`<div class="offered">Offered: ${m.suggestions.join(' · ')}</div>`
       : nothing}
+    ${m.feedback ? html`<div class="feedback ${m.feedback}">Visitor: ${m.feedback === 'helpful' ? '👍 helpful' : '👎 not helpful'}</div>` : nothing}
+    ${seen ? html`<div class="seen">Seen</div>` : nothing}
   </li>`;
 }
 
@@ -55,9 +65,13 @@ export function renderPending(
   onDiscard: () => void,
 ): TemplateResult {
   const failed = p.error !== undefined;
-  return html`<li class="item agent pending">
-    <div class="meta-row"><span aria-hidden="true">${agent.name}</span></div>
-    ${renderMessage({ author: 'agent', kind: 'text', text: p.text, authorName: agent.name }, view, {
+  const note = p.kind === 'note';
+  return html`<li class="item agent pending ${note ? 'note' : ''}">
+    <div class="meta-row">
+      <span aria-hidden="true">${note ? noteLabel(agent.name, 'agent') : agent.name}</span>
+      ${note ? html`<span class="only-agents">Only agents see this</span>` : nothing}
+    </div>
+    ${renderMessage({ author: 'agent', kind: p.kind, text: p.text, authorName: agent.name }, view, {
       state: failed ? 'failed' : 'sending',
       ...(failed ? { error: p.error, onRetry } : {}),
     })}

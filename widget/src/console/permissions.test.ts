@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentProfile } from '@support-chat/shared';
-import { canClaim, canClose, canReply } from './permissions.js';
+import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer } from './permissions.js';
 import { conv } from './test-fixtures.js';
 
 const me: AgentProfile = { id: 'me', email: 'me@x.io', name: 'Mia', role: 'agent', capacity: 5 };
@@ -37,5 +37,26 @@ describe('canClaim and canClose', () => {
     expect(canClose(theirs, me, 'online')).toEqual({ allowed: false, reason: 'Assigned to Ben.' });
     expect(canClose(theirs, admin, 'online').allowed).toBe(true);
     expect(canClose(conv('c', { status: 'closed' }), admin, 'online').allowed).toBe(false);
+  });
+});
+
+describe('transfer, hand back, reopen, notes', () => {
+  it('lets the assignee (or an admin) transfer and hand back; anyone transfers a queued one', () => {
+    expect(canTransfer(mine, me, 'online').allowed).toBe(true);
+    expect(canTransfer(theirs, me, 'online').reason).toBe('Assigned to Ben.');
+    expect(canTransfer(theirs, admin, 'online').allowed).toBe(true);
+    expect(canTransfer(conv('q', { status: 'queued' }), me, 'online').allowed).toBe(true);
+    expect(canTransfer(conv('b', { status: 'bot' }), me, 'online').allowed).toBe(false);
+    expect(canTransfer(mine, me, 'reconnecting').reason).toBe('You are offline.');
+    expect(canHandback(mine, me, 'online').allowed).toBe(true);
+    expect(canHandback(theirs, me, 'online').allowed).toBe(false);
+    expect(canHandback(conv('q', { status: 'queued' }), admin, 'online').allowed).toBe(false);
+  });
+
+  it('reopens only closed conversations and takes notes anywhere while online', () => {
+    expect(canReopen(conv('c', { status: 'closed' }), 'online').allowed).toBe(true);
+    expect(canReopen(mine, 'online').allowed).toBe(false);
+    expect(canNote('online').allowed).toBe(true);
+    expect(canNote('offline').reason).toMatch(/Reconnect/);
   });
 });

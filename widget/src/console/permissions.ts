@@ -52,3 +52,29 @@ export function canClose(
   }
   return status === 'online' ? yes : no('You are offline.');
 }
+
+/** Mine (or, for an admin, anyone's) while a person has it; a queued one can be given to someone. */
+export function canTransfer(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus): Gate {
+  if (conversation.status === 'closed' || conversation.status === 'bot') return no('Only queued or assigned conversations can be transferred.');
+  if (conversation.status === 'assigned' && !isMine(conversation, agent) && agent.role !== 'admin') {
+    return no(`Assigned to ${conversation.assignedAgentName ?? 'another agent'}.`);
+  }
+  return status === 'online' ? yes : no('You are offline.');
+}
+
+export function canHandback(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus): Gate {
+  if (conversation.status !== 'assigned') return no('Only a conversation a person is handling can go back to the AI.');
+  if (!isMine(conversation, agent) && agent.role !== 'admin') return no(`Assigned to ${conversation.assignedAgentName ?? 'another agent'}.`);
+  return status === 'online' ? yes : no('You are offline.');
+}
+
+export function canReopen(conversation: AgentConversation, status: ConnectionStatus): Gate {
+  if (conversation.status !== 'closed') return no('Only closed conversations can be reopened.');
+  return status === 'online' ? yes : no('You are offline.');
+}
+
+/** Notes are for the team: on any conversation, whoever has it. */
+export function canNote(status: ConnectionStatus): Gate {
+  if (status === 'offline') return no('You are offline. Use Reconnect at the top to go back online.');
+  return status === 'online' ? yes : no('Reconnecting… You can write once the console is back online.');
+}

@@ -109,6 +109,11 @@ export const base = css`
     border-color: var(--support-console-ai-border);
     color: #5a3fb8;
   }
+  .badge.offline {
+    background: #e6f1fb;
+    border-color: #a8c9ec;
+    color: #1f5f99;
+  }
   .badge.assigned {
     background: #e3f4e8;
     border-color: #a9dbb8;

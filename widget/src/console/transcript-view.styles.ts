@@ -73,6 +73,27 @@ export const transcriptStyles = css`
     background: var(--support-console-note);
     color: var(--support-console-text);
   }
+  .only-agents {
+    font-weight: 500;
+    font-size: 11px;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--support-console-warn);
+    border: 1px solid var(--support-console-note-border);
+    border-radius: 999px;
+    padding: 0 7px;
+  }
+  .seen {
+    font-size: 11.5px;
+    color: var(--support-console-muted);
+  }
+  .feedback {
+    font-size: 11.5px;
+    color: var(--support-console-muted);
+  }
+  .feedback.not_helpful {
+    color: var(--support-console-warn);
+  }
   .item.note .meta-row {
     color: var(--support-console-warn);
     font-weight: 600;

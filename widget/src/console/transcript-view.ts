@@ -20,10 +20,13 @@ export class SupportConsoleTranscript extends LitElement {
   static override properties = {
     transcript: { attribute: false },
     agent: { attribute: false },
+    seenSeq: { attribute: false },
   };
 
   declare transcript: TranscriptState | null;
   declare agent: AgentProfile;
+  /** The message after which "Seen" shows (the visitor has read up to it). */
+  declare seenSeq: number | null;
   /** The agent is at the end of the log (or just opened it): new content keeps it there. */
   private stickToEnd = true;
   /** The log also changes size without an update (the composer appears, fonts load). */
@@ -33,6 +36,7 @@ export class SupportConsoleTranscript extends LitElement {
   constructor() {
     super();
     this.transcript = null;
+    this.seenSeq = null;
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -81,7 +85,7 @@ export class SupportConsoleTranscript extends LitElement {
         ${t.loaded ? nothing : html`<p class="loading">Loading conversation…</p>`}
         ${empty ? html`<p class="empty">No messages yet.</p>` : nothing}
         <ol>
-          ${repeat(t.messages, (m) => m.id, (m) => renderItem(m))}
+          ${repeat(t.messages, (m) => m.id, (m) => renderItem(m, m.seq === this.seenSeq))}
           ${repeat(t.streams, (s) => s.streamId, (s) => renderStream(s))}
           ${repeat(
             t.pending,

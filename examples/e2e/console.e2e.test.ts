@@ -1,0 +1,252 @@
+/**
+ * The console as a team uses it, in a real browser: two agents and three visitors, each in their
+ * own browser context. The admin sets up the team (a second agent, a canned reply, manual
+ * routing) through the console's admin pages; one visitor asks for a person, the first agent
+ * claims it and transfers it, the second answers with a canned reply and a note, closes it, and
+ * the visitor rates. Screenshots of the inbox, the conversation and the reports land in
+ * test-results/e2e/ — look at them.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { AckResult, VisitorClientEvents, VisitorServerEvents } from '@support-chat/shared';
+import type { Socket } from 'socket.io-client';
+import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+
+const missing = chromiumMissing();
+/** The server names the admin it creates from ADMIN_EMAIL "Admin". */
+const ADMIN = { email: 'lead@example.com', password: 'lead-password-123', name: 'Admin' };
+const SECOND = { email: 'sam@example.com', password: 'sam-password-456', name: 'Sam' };
+const POLL = { timeout: 8000 };
+
+async function signIn(page: Page, url: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${url}/console`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);
+}
+
+async function ask(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Your message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function openVisitor(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  return page;
+}
+
+/** The tab's count, as the inbox shows it ("Queued" → 1). */
+async function tabCount(page: Page, label: string): Promise<number> {
+  const text = await page.getByRole('tab', { name: new RegExp(label) }).textContent();
+  return Number(/\d+/.exec(text ?? '')?.[0] ?? NaN);
+}
+
+/**
+ * The visitor rates the closed conversation: through the widget's rating control when it has one,
+ * else as the widget would, over the visitor's own socket with the token it stored.
+ */
+async function rate(visitor: Page, url: string, score: 1 | 2 | 3 | 4 | 5, comment: string): Promise<void> {
+  const star = visitor.getByRole('button', { name: new RegExp(`^${score}\\b|${score} stars?`, 'i') });
+  if (await star.first().isVisible().catch(() => false)) {
+    await star.first().click();
+    const note = visitor.getByRole('textbox', { name: /comment/i });
+    if (await note.isVisible().catch(() => false)) {
+      await note.fill(comment);
+      await visitor.getByRole('button', { name: /send|submit/i }).first().click();
+    }
+    return;
+  }
+  const token = await visitor.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith(':token'));
+    return key ? localStorage.getItem(key) : null;
+  });
+  expect(token).toBeTruthy();
+  const socket: Socket<VisitorServerEvents, VisitorClientEvents> = io(`${url}/visitor`, {
+    auth: { token: token! },
+    transports: ['websocket'],
+  });
+  try {
+    const session = await socket.timeout(5000).emitWithAck('conversation:resume', { afterSeq: 0 });
+    expect(session.ok).toBe(true);
+    const conversationId = session.ok ? session.data.conversation?.id : undefined;
+    expect(conversationId).toBeTruthy();
+    const rated: AckResult<unknown> = await socket
+      .timeout(5000)
+      .emitWithAck('conversation:rate', { conversationId: conversationId!, score, comment });
+    expect(rated.ok).toBe(true);
+  } finally {
+    socket.disconnect();
+  }
+}
+
+describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent console with a team, in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let dataDir: string;
+  let lead: Page;
+  let sam: Page;
+  let ada: Page;
+  let bo: Page;
+  let cy: Page;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
+    requireBuiltServer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-console-e2e-'));
+    server = await startServerProcess({ DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    browser = await launchChromium();
+    const agentContext = () => browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Europe/Berlin' });
+    lead = await (await agentContext()).newPage();
+    sam = await (await agentContext()).newPage();
+    for (const page of [lead, sam]) page.setDefaultTimeout(8000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill('SIGTERM');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lets the admin add an agent, a canned reply and switch to manual routing from the console', async () => {
+    await signIn(lead, server.url, ADMIN);
+    await lead.getByRole('link', { name: 'Agents' }).click();
+    const add = lead.getByRole('region', { name: 'Add an agent' });
+    await add.getByLabel('Name').fill(SECOND.name);
+    await add.getByLabel('Email').fill(SECOND.email);
+    await add.getByLabel('Password').fill(SECOND.password);
+    await add.getByLabel('Capacity').fill('3');
+    await add.getByRole('button', { name: 'Add agent' }).click();
+    await expect.poll(() => lead.getByRole('row', { name: new RegExp(SECOND.email) }).isVisible(), POLL).toBe(true);
+    await lead.screenshot({ path: screenshotPath('console-01-admin-agents') });
+
+    await lead.getByRole('link', { name: 'Canned replies' }).click();
+    await lead.getByRole('button', { name: 'Add a reply' }).click();
+    await lead.getByLabel('Shortcut', { exact: true }).fill('return-label');
+    await lead.getByLabel('Text', { exact: true }).fill("I've emailed you a **prepaid return label**. Drop the parcel at any post office.");
+    await lead.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => lead.getByRole('rowheader', { name: '/return-label' }).isVisible(), POLL).toBe(true);
+    await lead.screenshot({ path: screenshotPath('console-02-admin-canned') });
+
+    await lead.getByRole('link', { name: 'Routing' }).click();
+    await lead.getByLabel('Manual: agents claim from the queue').check();
+    await lead.getByLabel('Hand-off keywords').fill('refund\ncomplaint');
+    await lead.getByRole('button', { name: 'Save routing' }).click();
+    await expect.poll(() => lead.getByText('Routing saved.').isVisible(), POLL).toBe(true);
+    await lead.setViewportSize({ width: 1440, height: 1500 });
+    await lead.screenshot({ path: screenshotPath('console-03-admin-routing') });
+    await lead.setViewportSize({ width: 1440, height: 900 });
+    await lead.getByRole('link', { name: 'Inbox' }).click();
+  });
+
+  it('shows the second agent the team with presence and load', async () => {
+    await signIn(sam, server.url, SECOND);
+    const team = sam.getByRole('list', { name: 'Team' });
+    await expect.poll(() => team.textContent(), POLL).toMatch(/Admin/);
+    await expect.poll(() => team.textContent(), POLL).toMatch(/Sam \(you\)/);
+    // Sam steps away; Lena sees it live.
+    await sam.getByLabel('My status').selectOption('away');
+    await expect.poll(() => lead.getByRole('list', { name: 'Team' }).textContent(), POLL).toMatch(/Sam, Away/);
+  });
+
+  it('lists three visitors live: one handled by the AI, two waiting for a person', async () => {
+    ada = await openVisitor(browser, server.url);
+    bo = await openVisitor(browser, server.url);
+    cy = await openVisitor(browser, server.url);
+    await ask(ada, 'How do I return an item?');
+    await expect.poll(() => ada.getByRole('log').getByRole('link').count(), POLL).toBeGreaterThan(0);
+    await ask(bo, 'What are your opening hours?');
+    await ask(ada, 'I want to talk to a person');
+    await expect.poll(() => ada.getByText(/#1 in the queue/).isVisible(), POLL).toBe(true);
+    await ask(cy, 'I need a refund for a broken kettle');
+    await expect.poll(() => tabCount(lead, 'Queued'), POLL).toBe(2);
+    await expect.poll(() => tabCount(lead, 'AI-handled'), POLL).toBe(1);
+    // New arrivals are counted in the tab title.
+    await expect.poll(() => lead.title(), POLL).toMatch(/^\(2\) /);
+    await lead.screenshot({ path: screenshotPath('console-04-inbox') });
+  });
+
+  it('the first agent claims the visitor who asked, sees the AI turns and sources, and transfers to the second', async () => {
+    const queue = lead.getByRole('tabpanel');
+    await queue.getByRole('button', { name: /How do I return|talk to a person/ }).first().click();
+    const log = lead.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => log.textContent(), POLL).toContain('How do I return an item?');
+    expect(await log.getByRole('link').count()).toBeGreaterThan(0);
+    await lead.getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(() => ada.getByText(/Admin/).first().isVisible(), POLL).toBe(true);
+    await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(1);
+
+    await sam.getByLabel('My status').selectOption('online');
+    await lead.getByRole('button', { name: 'Transfer' }).click();
+    await lead.getByRole('menuitem', { name: /Sam/ }).click();
+    await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(0);
+    await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(1);
+    await expect.poll(() => ada.getByText(/Sam/).first().isVisible(), POLL).toBe(true);
+  });
+
+  it('the second agent answers with a canned reply and a note the visitor never sees, then closes', async () => {
+    await sam.getByRole('tab', { name: /Mine/ }).click();
+    await sam.getByRole('tabpanel').getByRole('button').first().click();
+    const log = sam.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => log.textContent(), POLL).toContain('I want to talk to a person');
+
+    const reply = sam.getByRole('textbox', { name: 'Reply to the visitor' });
+    await reply.click();
+    await reply.pressSequentially('/ret', { delay: 20 });
+    await expect.poll(() => sam.getByRole('option', { name: /return-label/ }).isVisible(), POLL).toBe(true);
+    await reply.press('Enter');
+    expect(await reply.inputValue()).toContain('prepaid return label');
+    await reply.press('Enter');
+    await expect.poll(() => ada.getByRole('log').textContent(), POLL).toContain('prepaid return label');
+
+    await sam.getByRole('button', { name: 'Internal note' }).click();
+    const note = sam.getByRole('textbox', { name: /Internal note/ });
+    await note.fill('Kettle order #1042, already refunded once.');
+    await note.press('Enter');
+    await expect.poll(() => log.getByText('Only agents see this').first().isVisible(), POLL).toBe(true);
+    await ada.waitForTimeout(300);
+    expect(await ada.getByRole('log').textContent()).not.toContain('Kettle order');
+
+    // The visitor has the chat open: the agent sees "Seen" under the reply.
+    const answer = log.getByRole('listitem').filter({ hasText: 'prepaid return label' });
+    await expect.poll(() => answer.getByText('Seen', { exact: true }).isVisible(), POLL).toBe(true);
+    await sam.screenshot({ path: screenshotPath('console-05-conversation') });
+
+    // Keyboard: "?" lists the shortcuts, "e" closes (neither fires while typing).
+    await log.click();
+    await sam.keyboard.press('?');
+    await expect.poll(() => sam.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible(), POLL).toBe(true);
+    await sam.keyboard.press('Escape');
+    await sam.keyboard.press('e');
+    await expect.poll(() => ada.getByText(/conversation has ended/i).first().isVisible(), POLL).toBe(true);
+    await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(0);
+  });
+
+  it('shows the visitor’s rating in the console and the reports', async () => {
+    await rate(ada, server.url, 5, 'Quick and kind, thank you!');
+    await sam.getByRole('tab', { name: /Closed/ }).click();
+    await expect.poll(() => sam.getByText('5 / 5').isVisible(), POLL).toBe(true);
+    await sam.screenshot({ path: screenshotPath('console-06-closed-rated') });
+
+    await lead.getByRole('link', { name: 'Reports' }).click();
+    await expect.poll(() => lead.getByRole('img', { name: /Conversations per day/ }).isVisible(), POLL).toBe(true);
+    await expect.poll(() => lead.getByText('CSAT average').isVisible(), POLL).toBe(true);
+    await expect.poll(() => lead.getByRole('img', { name: /Ratings: 5 ★ 1/ }).isVisible(), POLL).toBe(true);
+    // The page scrolls inside the console: a tall window shows all of it.
+    await lead.setViewportSize({ width: 1440, height: 1800 });
+    await lead.screenshot({ path: screenshotPath('console-07-reports') });
+    await lead.getByLabel('Show data tables').check();
+    await lead.screenshot({ path: screenshotPath('console-08-reports-tables') });
+    await lead.setViewportSize({ width: 1440, height: 900 });
+  });
+});

@@ -1,0 +1,220 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { Weekday } from '@support-chat/shared';
+import type { AdminApi } from './admin-api.js';
+import { WEEKDAYS, WEEKDAY_NAMES, fromForm, timeZones, toForm, type RoutingForm, type RoutingFormErrors } from './routing-form.js';
+import { base } from './theme.styles.js';
+import { pageStyles } from './page.styles.js';
+
+/**
+ * Admin: who gets which conversation. Automatic or manual assignment, default capacity, the grace
+ * period after a disconnect, the words and visitor attributes that go straight to a person, and
+ * business hours (a weekly schedule in one time zone).
+ */
+export class SupportConsoleAdminRouting extends LitElement {
+  static override styles = [
+    base,
+    pageStyles,
+    css`
+      fieldset {
+        border: 0;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 12px;
+      }
+      legend {
+        font-weight: 600;
+        font-size: 15px;
+        margin-bottom: 8px;
+      }
+      .radios {
+        display: flex;
+        gap: 18px;
+      }
+      .radios label,
+      .check {
+        display: inline-flex;
+        grid-template-columns: none;
+        align-items: center;
+        gap: 6px;
+        font-weight: 400;
+      }
+      .hours td,
+      .hours th {
+        padding: 4px 8px;
+      }
+      .hours input[type='time'] {
+        width: 8em;
+      }
+      textarea {
+        min-height: 90px;
+      }
+    `,
+  ];
+  static override properties = {
+    api: { attribute: false },
+    form: { state: true },
+    errors: { state: true },
+    message: { state: true },
+    error: { state: true },
+    saving: { state: true },
+  };
+
+  declare api: AdminApi;
+  declare form: RoutingForm | null;
+  declare errors: RoutingFormErrors;
+  declare message: string;
+  declare error: string;
+  declare saving: boolean;
+  private readonly localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+  constructor() {
+    super();
+    this.form = null;
+    this.errors = {};
+    this.message = '';
+    this.error = '';
+    this.saving = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.api.routing().then((result) => {
+      if (result.ok) this.form = toForm(result.data.settings, this.localZone);
+      else this.error = result.error.message;
+    });
+  }
+
+  override render() {
+    const f = this.form;
+    return html`<div class="page">
+      <header class="page-head"><h2>Routing</h2></header>
+      <p class="lead">The AI answers first. These settings decide when a person takes over, and which person.</p>
+      <p role="status" class="ok">${this.message}</p>
+      ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
+      ${f ? this.renderForm(f) : this.error ? nothing : html`<p class="muted">Loading…</p>`}
+    </div>`;
+  }
+
+  private set(patch: Partial<RoutingForm>): void {
+    if (this.form) this.form = { ...this.form, ...patch };
+    this.message = '';
+  }
+
+  private setDay(day: Weekday, patch: Partial<RoutingForm['days'][Weekday]>): void {
+    if (this.form) this.set({ days: { ...this.form.days, [day]: { ...this.form.days[day], ...patch } } });
+  }
+
+  private field(name: keyof RoutingFormErrors) {
+    const error = this.errors[name];
+    return error ? html`<span class="field-error" id="${name}-error">${error}</span>` : nothing;
+  }
+
+  private renderForm(f: RoutingForm) {
+    const value = (e: Event) => (e.target as HTMLInputElement).value;
+    const invalid = (name: keyof RoutingFormErrors) => (this.errors[name] ? 'true' : 'false');
+    return html`<form @submit=${this.onSave} novalidate>
+      <section class="panel">
+        <fieldset>
+          <legend>Assignment</legend>
+          <div class="radios" role="radiogroup" aria-label="Assignment">
+            <label><input type="radio" name="assignment" .checked=${f.assignment === 'auto'} @change=${() => this.set({ assignment: 'auto' })} />
+              Automatic: the least busy online agent</label>
+            <label><input type="radio" name="assignment" .checked=${f.assignment === 'manual'} @change=${() => this.set({ assignment: 'manual' })} />
+              Manual: agents claim from the queue</label>
+          </div>
+          <div class="form-grid">
+            <div class="field">
+              <label for="capacity">Default capacity</label>
+              <input id="capacity" type="number" min="1" max="100" .value=${f.defaultCapacity} aria-invalid=${invalid('defaultCapacity')}
+                aria-describedby="capacity-help" @input=${(e: Event) => this.set({ defaultCapacity: value(e) })} />
+              <span class="field-help" id="capacity-help">Open conversations per agent, unless set on the agent.</span>${this.field('defaultCapacity')}
+            </div>
+            <div class="field">
+              <label for="grace">Grace period after a disconnect (seconds)</label>
+              <input id="grace" type="number" min="0" max="3600" .value=${f.graceSeconds} aria-invalid=${invalid('graceSeconds')}
+                aria-describedby="grace-help" @input=${(e: Event) => this.set({ graceSeconds: value(e) })} />
+              <span class="field-help" id="grace-help">Then the agent's conversations go back to the queue, first in line.</span>${this.field('graceSeconds')}
+            </div>
+          </div>
+        </fieldset>
+      </section>
+      <section class="panel">
+        <fieldset>
+          <legend>Straight to a person</legend>
+          <div class="form-grid">
+            <div class="field">
+              <label for="keywords">Hand-off keywords</label>
+              <textarea id="keywords" .value=${f.keywords} aria-describedby="keywords-help" @input=${(e: Event) => this.set({ keywords: value(e) })}></textarea>
+              <span class="field-help" id="keywords-help">One per line, e.g. refund, complaint, 投诉. Asking for a person always works.</span>
+            </div>
+            <div class="field">
+              <label for="attributes">Visitor attributes</label>
+              <textarea id="attributes" .value=${f.attributes} aria-invalid=${invalid('attributes')} aria-describedby="attributes-help"
+                @input=${(e: Event) => this.set({ attributes: value(e) })}></textarea>
+              <span class="field-help" id="attributes-help">key=value per line, from the site's identify(), e.g. plan=vip.</span>${this.field('attributes')}
+            </div>
+          </div>
+        </fieldset>
+      </section>
+      <section class="panel">${this.renderHours(f)}</section>
+      <div class="form-actions">
+        <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save routing'}</button>
+        ${Object.keys(this.errors).length ? html`<span class="field-error">Fix the marked fields.</span>` : nothing}
+      </div>
+    </form>`;
+  }
+
+  private renderHours(f: RoutingForm) {
+    return html`<fieldset>
+      <legend>Business hours</legend>
+      <label class="check"><input type="checkbox" .checked=${f.hoursEnabled} @change=${() => this.set({ hoursEnabled: !f.hoursEnabled })} />
+        Only offer a person during business hours (outside them, visitors can leave a message)</label>
+      ${f.hoursEnabled
+        ? html`<div class="field" style="max-width:320px">
+              <label for="tz">Time zone</label>
+              <select id="tz" .value=${f.timeZone} aria-invalid=${this.errors.timeZone ? 'true' : 'false'}
+                @change=${(e: Event) => this.set({ timeZone: (e.target as HTMLSelectElement).value })}>
+                ${timeZones(f.timeZone).map((tz) => html`<option value=${tz} ?selected=${tz === f.timeZone}>${tz.replaceAll('_', ' ')}</option>`)}
+              </select>${this.field('timeZone')}
+            </div>
+            <table class="hours">
+              <thead><tr><th scope="col">Day</th><th scope="col">Open</th><th scope="col">From</th><th scope="col">Until</th><th scope="col"></th></tr></thead>
+              <tbody>
+                ${WEEKDAYS.map((day) => {
+                  const d = f.days[day];
+                  return html`<tr>
+                    <th scope="row">${WEEKDAY_NAMES[day]}</th>
+                    <td><input type="checkbox" aria-label="Open on ${WEEKDAY_NAMES[day]}" .checked=${d.open} @change=${() => this.setDay(day, { open: !d.open })} /></td>
+                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} from" .value=${d.start} ?disabled=${!d.open}
+                      @input=${(e: Event) => this.setDay(day, { start: (e.target as HTMLInputElement).value })} /></td>
+                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} until" .value=${d.end} ?disabled=${!d.open}
+                      @input=${(e: Event) => this.setDay(day, { end: (e.target as HTMLInputElement).value })} /></td>
+                    <td>${this.field(day)}</td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>`
+        : nothing}
+    </fieldset>`;
+  }
+
+  private onSave = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    if (!this.form) return;
+    const checked = fromForm(this.form);
+    if (!checked.ok) {
+      this.errors = checked.errors;
+      return;
+    }
+    this.errors = {};
+    this.saving = true;
+    const result = await this.api.saveRouting(checked.settings);
+    this.saving = false;
+    if (result.ok) {
+      this.form = toForm(result.data.settings, this.localZone);
+      this.error = '';
+      this.message = 'Routing saved.';
+    } else this.error = result.error.message;
+  };
+}

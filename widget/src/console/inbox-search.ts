@@ -1,0 +1,100 @@
+import { LitElement, css, html } from 'lit';
+import { fire } from './events.js';
+import { dayRangeMs } from './format.js';
+import { base } from './theme.styles.js';
+
+/**
+ * Search by visitor (name, email, id), message text, and the dates a conversation started.
+ * Enter searches; Escape (or Clear) goes back to the inbox.
+ *
+ * @fires support-console-search - `{ query, from?, to? }`.
+ * @fires support-console-search-clear
+ */
+export class SupportConsoleSearch extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        padding: 8px 10px 6px;
+        border-bottom: 1px solid var(--support-console-border);
+        background: var(--support-console-surface);
+      }
+      form {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 6px;
+      }
+      input {
+        font: inherit;
+        min-width: 0;
+        padding: 6px 10px;
+        border: 1px solid var(--support-console-border);
+        border-radius: 8px;
+        background: var(--support-console-surface-2);
+      }
+      .dates {
+        grid-column: 1 / -1;
+        display: flex;
+        gap: 6px;
+        align-items: center;
+        font-size: 12px;
+        color: var(--support-console-muted);
+      }
+      .dates input {
+        padding: 3px 6px;
+        font-size: 12px;
+        flex: 1;
+      }
+    `,
+  ];
+  static override properties = { active: { type: Boolean } };
+
+  /** A search is showing: offer Clear. */
+  declare active: boolean;
+
+  constructor() {
+    super();
+    this.active = false;
+  }
+
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=search]')?.focus();
+  }
+
+  override render() {
+    return html`<form role="search" @submit=${this.onSubmit} @keydown=${this.onKey}>
+      <input type="search" name="q" aria-label="Search conversations" placeholder="Search visitor, text… ( / )" maxlength="200" />
+      <button class="btn" type="${this.active ? 'button' : 'submit'}" @click=${this.active ? this.clear : undefined}>
+        ${this.active ? 'Clear' : 'Search'}
+      </button>
+      <div class="dates">
+        <label for="from">Started</label>
+        <input id="from" name="from" type="date" aria-label="Started on or after" />
+        <span aria-hidden="true">–</span>
+        <input name="to" type="date" aria-label="Started on or before" />
+      </div>
+    </form>`;
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const query = String(data.get('q') ?? '').trim();
+    const range = dayRangeMs(String(data.get('from') ?? ''), String(data.get('to') ?? ''));
+    if (!query && range.from === undefined && range.to === undefined) return this.clear();
+    fire(this, 'support-console-search', { query, ...range });
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.active) {
+      event.preventDefault();
+      this.clear();
+    }
+  }
+
+  private clear = (): void => {
+    this.renderRoot.querySelector('form')?.reset();
+    fire(this, 'support-console-search-clear', null);
+  };
+}

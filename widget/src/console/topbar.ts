@@ -1,0 +1,201 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { AgentProfile } from '@support-chat/shared';
+import type { ConnectionStatus } from './agent-connection.js';
+import type { NotificationState } from './alerts.js';
+import { fire, type ConsolePage } from './events.js';
+import { base } from './theme.styles.js';
+
+const STATUS_TEXT: Record<ConnectionStatus, string> = {
+  connecting: 'Connecting…',
+  online: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Disconnected',
+  unauthorized: 'Signed out',
+};
+
+const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }> = [
+  { page: 'inbox', label: 'Inbox', admin: false },
+  { page: 'reports', label: 'Reports', admin: true },
+  { page: 'agents', label: 'Agents', admin: true },
+  { page: 'canned', label: 'Canned replies', admin: true },
+  { page: 'routing', label: 'Routing', admin: true },
+];
+
+/**
+ * The console's top bar: where you are (pages; admins see theirs), whether the console is
+ * connected, my presence (online / away), notifications, shortcuts, and sign-out.
+ *
+ * @fires support-console-navigate - `{ page }`.
+ * @fires support-console-presence - `{ status }` when the agent switches online / away.
+ * @fires support-console-notifications - the agent asked to enable desktop notifications.
+ * @fires support-console-reconnect - after the connection gave up.
+ * @fires support-console-help - show the keyboard shortcuts.
+ * @fires support-console-logout
+ */
+export class SupportConsoleTopbar extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        padding: 6px 16px;
+        background: var(--support-console-surface);
+        border-bottom: 1px solid var(--support-console-border);
+        flex-wrap: wrap;
+      }
+      h1 {
+        font-size: 15px;
+        margin: 0 8px 0 0;
+      }
+      nav ul {
+        display: flex;
+        gap: 2px;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        display: block;
+        padding: 6px 10px;
+        border-radius: 8px;
+        color: var(--support-console-muted);
+        text-decoration: none;
+        font-weight: 500;
+      }
+      nav a:hover {
+        background: var(--support-console-surface-2);
+      }
+      nav a[aria-current='page'] {
+        background: var(--support-console-accent-soft);
+        color: var(--support-console-accent);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .conn {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        font-size: 12.5px;
+        color: var(--support-console-muted);
+      }
+      .dot {
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: var(--support-console-warn);
+        flex: none;
+      }
+      .online .dot,
+      .dot.online {
+        background: var(--support-console-ok);
+      }
+      .offline .dot,
+      .dot.offline {
+        background: var(--support-console-danger);
+      }
+      .dot.away {
+        background: #d79b00;
+      }
+      .presence {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .presence select {
+        font: inherit;
+        border: 1px solid var(--support-console-border);
+        border-radius: 8px;
+        padding: 4px 6px;
+        background: var(--support-console-surface);
+      }
+      .me {
+        text-align: right;
+        line-height: 1.2;
+      }
+      .role {
+        display: block;
+        font-size: 11.5px;
+        color: var(--support-console-muted);
+        text-transform: capitalize;
+      }
+      .icon {
+        padding: 6px 9px;
+      }
+    `,
+  ];
+  static override properties = {
+    agent: { attribute: false },
+    page: { type: String },
+    status: { type: String },
+    presence: { type: String },
+    notifications: { type: String },
+  };
+
+  declare agent: AgentProfile;
+  declare page: ConsolePage;
+  declare status: ConnectionStatus;
+  declare presence: 'online' | 'away';
+  declare notifications: NotificationState;
+
+  constructor() {
+    super();
+    this.page = 'inbox';
+    this.status = 'connecting';
+    this.presence = 'online';
+    this.notifications = 'unsupported';
+  }
+
+  override render() {
+    const pages = PAGES.filter((p) => !p.admin || this.agent.role === 'admin');
+    return html`
+      <h1>Support console</h1>
+      <nav aria-label="Pages">
+        <ul>
+          ${pages.map(
+            (p) => html`<li>
+              <a
+                href=${p.page === 'inbox' ? '#' : `#${p.page}`}
+                aria-current=${p.page === this.page ? 'page' : 'false'}
+                @click=${(e: Event) => {
+                  e.preventDefault();
+                  fire(this, 'support-console-navigate', { page: p.page });
+                }}
+                >${p.label}</a
+              >
+            </li>`,
+          )}
+        </ul>
+      </nav>
+      <span class="spacer"></span>
+      <span class="conn ${this.status}" role="status"><span class="dot"></span>${STATUS_TEXT[this.status]}</span>
+      ${this.status === 'offline'
+        ? html`<button class="btn" type="button" @click=${() => fire(this, 'support-console-reconnect', null)}>Reconnect</button>`
+        : nothing}
+      <label class="presence">
+        <span class="dot ${this.presence}" aria-hidden="true"></span>
+        <span class="sr-only">My status</span>
+        <select
+          .value=${this.presence}
+          @change=${(e: Event) =>
+            fire(this, 'support-console-presence', { status: (e.target as HTMLSelectElement).value as 'online' | 'away' })}
+        >
+          <option value="online">Online</option>
+          <option value="away">Away</option>
+        </select>
+      </label>
+      ${this.notifications === 'default'
+        ? html`<button class="btn" type="button" @click=${() => fire(this, 'support-console-notifications', null)}>
+            Enable notifications
+          </button>`
+        : nothing}
+      <button class="btn icon" type="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" @click=${() => fire(this, 'support-console-help', null)}>
+        ?
+      </button>
+      <span class="me">${this.agent.name}<span class="role">${this.agent.role}</span></span>
+      <button class="btn" type="button" @click=${() => fire(this, 'support-console-logout', null)}>Log out</button>
+    `;
+  }
+}

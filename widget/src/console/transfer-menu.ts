@@ -1,0 +1,148 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { fire } from './events.js';
+import { loadLabel, type TransferTarget } from './team-state.js';
+import { base } from './theme.styles.js';
+
+/**
+ * "Transfer" and the online teammates to pick from (with their load). Arrow keys move, Enter
+ * picks, Escape closes and gives focus back to the button.
+ *
+ * @fires support-console-transfer - `{ agentId }`.
+ */
+export class SupportConsoleTransferMenu extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        position: relative;
+        display: inline-block;
+      }
+      [role='menu'] {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 4px);
+        z-index: 10;
+        min-width: 240px;
+        background: var(--support-console-surface);
+        border: 1px solid var(--support-console-border);
+        border-radius: 10px;
+        box-shadow: 0 8px 24px rgb(0 0 0 / 0.12);
+        padding: 4px;
+      }
+      [role='menuitem'] {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 10px;
+        width: 100%;
+        text-align: left;
+        border: 0;
+        background: none;
+        padding: 7px 10px;
+        border-radius: 7px;
+      }
+      [role='menuitem']:hover,
+      [role='menuitem']:focus-visible {
+        background: var(--support-console-accent-soft);
+        outline: none;
+      }
+      .load {
+        color: var(--support-console-muted);
+        font-size: 12px;
+        font-variant-numeric: tabular-nums;
+      }
+      .full .load {
+        color: var(--support-console-warn);
+      }
+      .none {
+        padding: 8px 10px;
+        margin: 0;
+        color: var(--support-console-muted);
+      }
+    `,
+  ];
+  static override properties = {
+    targets: { attribute: false },
+    disabled: { type: Boolean },
+    reason: { type: String },
+    open: { state: true },
+  };
+
+  declare targets: readonly TransferTarget[];
+  declare disabled: boolean;
+  declare reason: string;
+  declare open: boolean;
+
+  constructor() {
+    super();
+    this.targets = [];
+    this.disabled = false;
+    this.reason = '';
+    this.open = false;
+  }
+
+  /** Opens the menu (the `t` shortcut). */
+  show(): void {
+    if (this.disabled) return;
+    this.open = true;
+    void this.updateComplete.then(() => this.items()[0]?.focus());
+  }
+
+  override render() {
+    return html`<button
+        class="btn"
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        ?disabled=${this.disabled}
+        title=${this.disabled ? this.reason : 'Transfer to a teammate (t)'}
+        @click=${() => (this.open ? this.hide(true) : this.show())}
+      >
+        Transfer
+      </button>
+      ${this.open
+        ? html`<div role="menu" aria-label="Transfer to" @keydown=${this.onKey} @focusout=${this.onFocusOut}>
+            ${this.targets.length === 0
+              ? html`<p class="none" role="none">No teammate is online.</p>`
+              : this.targets.map(
+                  (t) => html`<button
+                    role="menuitem"
+                    class=${t.full ? 'full' : ''}
+                    type="button"
+                    @click=${() => this.pick(t.agentId)}
+                  >
+                    <span>${t.name}</span><span class="load">${loadLabel(t)}${t.full ? ' · full' : nothing}</span>
+                  </button>`,
+                )}
+          </div>`
+        : nothing}`;
+  }
+
+  private items(): HTMLButtonElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[role=menuitem]')];
+  }
+
+  private pick(agentId: string): void {
+    this.hide(true);
+    fire(this, 'support-console-transfer', { agentId });
+  }
+
+  private hide(refocus: boolean): void {
+    this.open = false;
+    if (refocus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button')?.focus());
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const items = this.items();
+    const index = items.indexOf(this.shadowRoot?.activeElement as HTMLButtonElement);
+    if (event.key === 'Escape') this.hide(true);
+    else if (event.key === 'ArrowDown') items[(index + 1) % items.length]?.focus();
+    else if (event.key === 'ArrowUp') items[(index - 1 + items.length) % items.length]?.focus();
+    else return;
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  private onFocusOut(event: FocusEvent): void {
+    if (!this.renderRoot.contains(event.relatedTarget as Node | null)) this.hide(false);
+  }
+}

@@ -1,0 +1,220 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type { AgentProfile } from '@support-chat/shared';
+import type { AgentConnection, ConsoleState } from './agent-connection.js';
+import { fire, type Detail } from './events.js';
+import { SECTION_KEYS, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
+import { canClaim, canClose } from './permissions.js';
+import { shortcutFor, type ShortcutAction } from './shortcuts.js';
+import { transferTargets } from './team-state.js';
+import type { SupportConsoleConversation } from './conversation-view.js';
+import type { SupportConsoleSearch } from './inbox-search.js';
+import { base } from './theme.styles.js';
+import { workspaceStyles } from './workspace.styles.js';
+
+/** `#c=<id>` keeps the open conversation across a reload. */
+const HASH = /^#c=([\w-]{1,64})$/;
+
+/**
+ * The inbox page: search, the inbox tabs and the team on the left, the open conversation in the
+ * middle, the visitor on the right. Turns the components' events and the keyboard shortcuts into
+ * calls on the `AgentConnection`.
+ *
+ * @fires support-console-help - "?" was pressed.
+ */
+export class SupportConsoleWorkspace extends LitElement {
+  static override styles = [base, workspaceStyles];
+  static override properties = {
+    agent: { attribute: false },
+    view: { attribute: false },
+    connection: { attribute: false },
+    now: { type: Number },
+    tab: { state: true },
+    busy: { state: true },
+  };
+
+  declare agent: AgentProfile;
+  declare view: ConsoleState;
+  declare connection: AgentConnection;
+  declare now: number;
+  declare tab: SectionKey;
+  declare busy: boolean;
+  private reopen: string | null = HASH.exec(location.hash)?.[1] ?? null;
+
+  constructor() {
+    super();
+    this.tab = 'queued';
+    this.busy = false;
+    this.now = Date.now();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onShortcut);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onShortcut);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    const { view } = this;
+    if (this.reopen && view.inbox.loaded) {
+      const known = view.inbox.byId.get(this.reopen);
+      this.reopen = null;
+      if (known) queueMicrotask(() => this.connection.open(known.id));
+    }
+    // Opened from elsewhere (a notification, a reload, the page switch): show its tab.
+    const opened = view.openId ? view.inbox.byId.get(view.openId) : undefined;
+    if (opened && !view.search && (changed.get('view')?.openId !== view.openId || !this.hasUpdated)) {
+      this.tab = sectionOf(opened, this.agent.id);
+    }
+  }
+
+  override render() {
+    const { agent, view } = this;
+    const sections = inboxSections(view.inbox);
+    const open = view.openId ? view.inbox.byId.get(view.openId) : undefined;
+    return html`
+      <nav aria-label="Inbox">
+        <support-console-search
+          .active=${view.search !== null}
+          @support-console-search=${(e: Detail<'support-console-search'>) => {
+            const { query, ...range } = e.detail;
+            void this.connection.search(query, range);
+          }}
+          @support-console-search-clear=${() => this.connection.clearSearch()}
+        ></support-console-search>
+        <support-console-inbox
+          .sections=${sections}
+          .tab=${this.tab}
+          .selectedId=${view.openId}
+          .unread=${view.inbox.unread}
+          .search=${view.search}
+          .now=${this.now}
+          @support-console-tab=${(e: Detail<'support-console-tab'>) => this.showTab(e.detail.tab)}
+          @support-console-select=${(e: Detail<'support-console-select'>) => this.select(e.detail.conversationId)}
+        ></support-console-inbox>
+        <support-console-team .team=${view.team} .me=${agent.id}></support-console-team>
+      </nav>
+      <main aria-label="Conversation">
+        ${open
+          ? html`<support-console-conversation
+              .conversation=${open}
+              .transcript=${view.transcript}
+              .agent=${agent}
+              .status=${view.status}
+              .now=${this.now}
+              .busy=${this.busy}
+              .targets=${transferTargets(view.team, open.assignedAgentId ?? agent.id)}
+              .canned=${view.canned}
+              .draft=${view.draft}
+              @support-console-claim=${this.onClaim}
+              @support-console-close=${() => this.act(() => this.connection.close())}
+              @support-console-reopen=${() => this.act(() => this.connection.reopen())}
+              @support-console-handback=${() => this.act(() => this.connection.handback())}
+              @support-console-transfer=${(e: Detail<'support-console-transfer'>) =>
+                this.act(() => this.connection.transfer(e.detail.agentId))}
+              @support-console-send=${(e: Detail<'support-console-send'>) => this.connection.send(e.detail.text, e.detail.kind)}
+              @support-console-typing=${(e: Detail<'support-console-typing'>) => this.connection.typing(e.detail.typing)}
+              @support-console-draft=${() => void this.connection.suggestDraft()}
+              @support-console-draft-taken=${() => this.connection.clearDraft()}
+              @support-console-retry=${(e: Detail<'support-console-retry'>) => this.connection.retry(e.detail.clientId)}
+              @support-console-discard=${(e: Detail<'support-console-discard'>) => this.connection.discard(e.detail.clientId)}
+            ></support-console-conversation>`
+          : this.renderPlaceholder(sections.queued.length + sections.offline.length)}
+      </main>
+      <aside aria-label="Visitor details">
+        <support-console-visitor .conversation=${open} .now=${this.now}></support-console-visitor>
+      </aside>
+    `;
+  }
+
+  private renderPlaceholder(waiting: number) {
+    const loaded = this.view.inbox.loaded;
+    return html`<div class="placeholder">
+      <strong>${loaded ? 'No conversation open' : 'Loading the inbox…'}</strong>
+      ${loaded
+        ? html`<span>${waiting === 0 ? 'Nobody is waiting.' : `${waiting} ${waiting === 1 ? 'visitor is' : 'visitors are'} waiting.`}
+            Pick a conversation from the inbox, or press <kbd>j</kbd>.</span>`
+        : nothing}
+    </div>`;
+  }
+
+  private showTab(tab: SectionKey): void {
+    this.tab = tab;
+    if (this.view.search) this.connection.clearSearch();
+  }
+
+  private select(conversationId: string): void {
+    const known = this.view.search?.results?.find((c) => c.id === conversationId);
+    this.connection.open(conversationId, known);
+    history.replaceState(null, '', `#c=${conversationId}`);
+  }
+
+  private async act(run: () => Promise<boolean>): Promise<boolean> {
+    this.busy = true;
+    const done = await run();
+    this.busy = false;
+    return done;
+  }
+
+  private onClaim = async (): Promise<void> => {
+    if (await this.act(() => this.connection.claim())) this.tab = 'mine';
+  };
+
+  private get conversationView(): SupportConsoleConversation | null {
+    return this.renderRoot.querySelector<SupportConsoleConversation>('support-console-conversation');
+  }
+
+  private onShortcut = (event: KeyboardEvent): void => {
+    const action = shortcutFor(event);
+    if (!action || !this.perform(action)) return;
+    event.preventDefault();
+  };
+
+  /** Runs a shortcut; false when it does not apply here (the key is left alone then). */
+  private perform(action: ShortcutAction): boolean {
+    const { view, agent } = this;
+    const open = view.openId ? view.inbox.byId.get(view.openId) : undefined;
+    const list = view.search?.results ?? inboxSections(view.inbox)[this.tab];
+    switch (action) {
+      case 'next':
+      case 'previous': {
+        const id = neighbour(list, view.openId, action === 'next' ? 1 : -1);
+        if (id) this.select(id);
+        return id !== null;
+      }
+      case 'claim':
+        if (!open || !canClaim(open, view.status).allowed) return false;
+        void this.onClaim();
+        return true;
+      case 'close':
+        if (!open || !canClose(open, agent, view.status).allowed) return false;
+        void this.act(() => this.connection.close());
+        return true;
+      case 'reply':
+      case 'note':
+        this.conversationView?.composer?.write(action === 'reply' ? 'text' : 'note');
+        return !!open;
+      case 'draft':
+        if (!open) return false;
+        void this.connection.suggestDraft();
+        return true;
+      case 'transfer':
+        this.conversationView?.showTransfer();
+        return !!open;
+      case 'search':
+        this.renderRoot.querySelector<SupportConsoleSearch>('support-console-search')?.focus();
+        return true;
+      case 'help':
+        fire(this, 'support-console-help', null);
+        return true;
+      default: {
+        const tab = SECTION_KEYS[Number(action.slice(4)) - 1];
+        if (tab) this.showTab(tab);
+        return tab !== undefined;
+      }
+    }
+  }
+}
