@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SqliteStore } from '../../server/src/store/sqlite-store.js';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
 import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
 
@@ -28,6 +29,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
     requireBuiltServer();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-e2e-'));
+    // This story is an agent claiming by hand: routing starts in manual mode (the default, auto,
+    // would give the waiting visitor to the agent the moment they log in).
+    const store = SqliteStore.open(dataDir);
+    await store.saveRoutingSettings({ ...(await store.getRoutingSettings()), assignment: 'manual' });
+    await store.close();
     server = await startServerProcess({ DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     browser = await launchChromium();
     visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

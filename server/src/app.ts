@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
 import { NAMESPACES } from '@support-chat/shared';
-import type { Responder } from './ai/types.js';
+import type { Responder, Summarizer } from './ai/types.js';
 import { AgentSessions } from './auth/sessions.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config.js';
@@ -24,6 +24,8 @@ import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { PresenceTracker } from './routing/presence.js';
 import { ConversationRouter } from './routing/router.js';
+import { TeamRouting } from './routing/team-routing.js';
+import { WaitEstimator } from './routing/wait-estimate.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
 import type { Store } from './store/types.js';
 
@@ -38,6 +40,8 @@ export interface ServerDeps {
   helpArticles?: () => readonly KnowledgeEntry[];
   /** The knowledge base behind the AI: mounts the admin re-index API (knowledge-routes.ts). */
   knowledge?: KnowledgeBase;
+  /** Writes hand-off notes with an LLM; without it they are a plain extract. */
+  summarizer?: Summarizer;
 }
 
 export interface SupportChatServer {
@@ -45,6 +49,8 @@ export interface SupportChatServer {
   io: Server;
   conversations: ConversationService;
   router: ConversationRouter;
+  /** Presence, assignment, availability; call `routing.settingsChanged()` after saving routing settings. */
+  routing: TeamRouting;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, waits for answers in progress, closes sockets. The store is the caller's. */
   close(): Promise<void>;
@@ -59,8 +65,11 @@ async function resolveSecret(store: Store, configured: string | undefined): Prom
 export async function createServer(deps: ServerDeps): Promise<SupportChatServer> {
   const { config, store, responder, logger, clock = systemClock, limits = createMemoryRateLimits() } = deps;
   const bus = new DomainEventBus((error) => logger.error({ err: error }, 'domain event listener failed'));
-  const conversations = new ConversationService(store, bus, clock);
-  const router = new ConversationRouter(conversations, responder, bus, logger);
+  const presence = new PresenceTracker();
+  const waits = new WaitEstimator(store, presence, clock, bus);
+  const conversations = new ConversationService(store, bus, clock, { waits });
+  const router = new ConversationRouter(conversations, responder, bus, logger, () => store.getRoutingSettings());
+  const routing = new TeamRouting({ store, conversations, presence, bus, clock, logger, summarizer: deps.summarizer });
   const sessions = new AgentSessions(store, () => clock.now());
   const tokens = new VisitorTokens(await resolveSecret(store, config.secret));
 
@@ -95,16 +104,17 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
-  const presence = new PresenceTracker();
-  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, store, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, logger });
+  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, routing, store, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, routing, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
+  await routing.start();
 
   return {
     httpServer,
     io,
     conversations,
     router,
+    routing,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -115,7 +125,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       }),
     close: async () => {
       router.dispose();
+      routing.dispose();
       await router.idle();
+      await routing.idle();
       disconnectFanout();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -5,7 +5,8 @@ import { connected, data, nextEvent, startTestServer, type TestServer } from './
 describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
   let t: TestServer;
   beforeEach(async () => {
-    t = await startTestServer();
+    // Agents claim by hand here; automatic assignment has its own tests (routing.integration).
+    t = await startTestServer({ routing: { assignment: 'manual' } });
   });
   afterEach(async () => {
     await t.close();
@@ -75,8 +76,15 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     const inbox = data(await agent.emitWithAck('inbox:list', {}));
     expect(inbox.conversations.map((c) => c.id)).toContain(queued.id);
 
+    await t.server.routing.idle();
     const watched = data(await agent.emitWithAck('conversation:watch', { conversationId: queued.id }));
-    expect(watched.messages.map((m) => m.author)).toEqual(['visitor', 'ai', 'visitor', 'system']);
+    expect(watched.messages.map((m) => `${m.author}/${m.kind}`)).toEqual([
+      'visitor/text',
+      'ai/text',
+      'visitor/text',
+      'system/event',
+      'system/note', // the hand-off note, for agents only
+    ]);
 
     const assignedForVisitor = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'assigned');
     const claimed = data(await agent.emitWithAck('conversation:claim', { conversationId: queued.id }));

@@ -8,14 +8,16 @@ import type {
   AckResult,
   AgentClientEvents,
   AgentServerEvents,
+  RoutingSettings,
   VisitorClientEvents,
   VisitorServerEvents,
 } from '@support-chat/shared';
 import { SESSION_COOKIE } from '@support-chat/shared';
 import { createServer, type SupportChatServer } from '../src/app.js';
 import { createOfflineResponder } from '../src/ai/offline-responder.js';
-import type { Responder } from '../src/ai/types.js';
+import type { Responder, Summarizer } from '../src/ai/types.js';
 import { createAgent } from '../src/auth/agents.js';
+import type { Clock } from '../src/conversations/service.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
@@ -44,16 +46,25 @@ export interface TestServer {
   server: SupportChatServer;
   store: Store;
   /** Creates an agent and logs in over HTTP; returns the session cookie header. */
-  loginAgent(name: string, role?: 'admin' | 'agent'): Promise<string>;
+  loginAgent(name: string, role?: 'admin' | 'agent', capacity?: number): Promise<string>;
   visitor(token?: string): VisitorClient;
   agent(cookie: string): AgentClient;
   close(): Promise<void>;
 }
 
 export async function startTestServer(
-  options: { responder?: Responder; store?: Store; limits?: RateLimits } = {},
+  options: {
+    responder?: Responder;
+    store?: Store;
+    limits?: RateLimits;
+    /** Routing settings saved before the server starts (the rest are the defaults). */
+    routing?: Partial<RoutingSettings>;
+    clock?: Clock;
+    summarizer?: Summarizer;
+  } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
+  if (options.routing) await store.saveRoutingSettings({ ...(await store.getRoutingSettings()), ...options.routing });
   const entries = await demoKnowledge();
   const server = await createServer({
     config: {
@@ -68,6 +79,8 @@ export async function startTestServer(
     helpArticles: () => entries,
     logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
     limits: options.limits,
+    clock: options.clock,
+    summarizer: options.summarizer,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
@@ -82,9 +95,9 @@ export async function startTestServer(
     url,
     server,
     store,
-    async loginAgent(name, role = 'agent') {
+    async loginAgent(name, role = 'agent', capacity) {
       const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-      await createAgent(store, { email, password: 'password-123', name, role });
+      await createAgent(store, { email, password: 'password-123', name, role, capacity });
       const response = await fetch(`${url}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@support-chat/shared';
+import type { AgentPresence, Availability, ChatMessage, HandoffReason } from '@support-chat/shared';
 import type { ConversationRecord } from '../store/types.js';
 
 export interface AiStreamEvent {
@@ -13,6 +13,14 @@ export interface DomainEvents {
   conversationChanged: (conversation: ConversationRecord) => void;
   aiToken: (event: AiStreamEvent & { delta: string }) => void;
   aiStreamAborted: (event: AiStreamEvent) => void;
+  /** The conversation entered the human queue from the AI (not a requeue): routing writes the note. */
+  handedOff: (event: { conversation: ConversationRecord; reason: HandoffReason; detail?: string }) => void;
+  /** Read receipts moved (agents only need to hear it; nothing else changed). */
+  readStateChanged: (conversation: ConversationRecord) => void;
+  /** Whether visitors can reach a person now changed. */
+  availabilityChanged: (availability: Availability) => void;
+  /** A teammate's status or load changed. */
+  presenceChanged: (presence: AgentPresence) => void;
 }
 
 type Listeners = { [K in keyof DomainEvents]: Set<DomainEvents[K]> };
@@ -27,6 +35,10 @@ export class DomainEventBus {
     conversationChanged: new Set(),
     aiToken: new Set(),
     aiStreamAborted: new Set(),
+    handedOff: new Set(),
+    readStateChanged: new Set(),
+    availabilityChanged: new Set(),
+    presenceChanged: new Set(),
   };
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}

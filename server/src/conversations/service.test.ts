@@ -93,6 +93,57 @@ describe('ConversationService', () => {
     expect(stale.messages.map((m) => m.text)).toEqual(['two']);
   });
 
+  it('transfers, requeues first in line, hands back and reopens, with a system line each', async () => {
+    const first = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    const id = first.conversation.id;
+    await service.requestHuman(id, 'rule', 'refund');
+    const queuedAt = (await service.getConversation(id)).queuedAt;
+    await service.claim(id, anna);
+    expect(await service.getConversation(id)).toMatchObject({ handoffReason: 'rule', humanInvolved: true, assignedAgentId: anna.id });
+    expect((await service.transfer(id, ben)).assignedAgentId).toBe(ben.id);
+    // Another visitor queues later; the requeued conversation keeps its earlier place.
+    const other = await service.postVisitorMessage('visitor-bbbb', { clientId: 'client-0002', text: 'hey', locale: 'en' });
+    await service.requestHuman(other.conversation.id);
+    expect(await service.requeue(id, anna.id)).toBeNull(); // not Anna's any more
+    const requeued = await service.requeue(id, ben.id);
+    expect(requeued).toMatchObject({ status: 'queued', queuedAt, assignedAgentId: null });
+    expect((await service.toVisitorView(requeued!)).queuePosition).toBe(1);
+    expect((await service.handBack(id)).status).toBe('bot');
+    await service.close(id, 'agent');
+    const reopened = await service.reopen(id, anna);
+    expect(reopened).toMatchObject({ status: 'assigned', assignedAgentId: anna.id, closedAt: null });
+    expect(created.filter((m) => m.conversationId === id).map((m) => m.event?.type ?? m.text)).toEqual([
+      'hi', 'queued', 'assigned', 'transferred', 'queued', 'returned_to_ai', 'closed', 'assigned',
+    ]);
+  });
+
+  it('takes over from the AI as an agent takeover, and reopens only the latest conversation', async () => {
+    const first = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'one', locale: 'en' });
+    expect((await service.claim(first.conversation.id, anna)).handoffReason).toBe('agent_takeover');
+    await service.close(first.conversation.id, 'agent');
+    await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0002', text: 'two', locale: 'en' });
+    await expect(service.reopen(first.conversation.id, anna)).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('lets only the visitor rate, and only once closed', async () => {
+    const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    const rating = { conversationId: conversation.id, score: 5, comment: 'great' };
+    await expect(service.rate('visitor-aaaa', rating)).rejects.toMatchObject({ code: 'invalid_state' });
+    await service.close(conversation.id, 'agent');
+    await expect(service.rate('visitor-other', rating)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await service.rate('visitor-aaaa', rating)).rating).toMatchObject({ score: 5, comment: 'great' });
+    expect((await service.rate('visitor-aaaa', { ...rating, score: 3, comment: undefined })).rating).toEqual({ score: 3, ratedAt: expect.any(Number) });
+  });
+
+  it('queues a message left while nobody was available, once', async () => {
+    const input = { clientId: 'client-0001', email: 'eve@example.com', name: 'Eve', text: 'Call me back', locale: 'en' as const };
+    const left = await service.leaveMessage('visitor-aaaa', input);
+    expect(left.conversation).toMatchObject({ status: 'queued', handoffReason: 'offline_message', leftMessage: { email: 'eve@example.com', name: 'Eve' } });
+    const again = await service.leaveMessage('visitor-aaaa', input);
+    expect(again.message.id).toBe(left.message.id);
+    expect(created.map((m) => m.event?.type ?? m.text)).toEqual(['Call me back', 'queued']);
+  });
+
   it('keeps internal notes away from the visitor history', async () => {
     const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
     await service.addNote(conversation, 'VIP customer');

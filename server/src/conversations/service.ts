@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type {
   AgentConversation,
   ChatMessage,
+  ConversationRating,
   ConversationStatus,
+  HandoffReason,
   Locale,
   MessageAuthor,
   SystemEvent,
@@ -24,6 +26,11 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** The agent-facing identity the domain needs (never the password hash). */
 export type Actor = Pick<AgentRecord, 'id' | 'name'>;
 
+/** Estimates a queued visitor's wait from their place in the queue (routing/wait-estimate.ts). */
+export interface WaitEstimate {
+  estimate(position: number): Promise<number | undefined>;
+}
+
 /**
  * The conversation domain: creating conversations, appending messages (dedupe + seq live in the
  * store), and every status change. Each change is announced on the event bus; nothing here knows
@@ -32,11 +39,16 @@ export type Actor = Pick<AgentRecord, 'id' | 'name'>;
 export class ConversationService {
   private readonly agentNames = new Map<string, string>();
 
+  private readonly waits: WaitEstimate | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly bus: DomainEventBus,
     private readonly clock: Clock = systemClock,
-  ) {}
+    { waits }: { waits?: WaitEstimate } = {},
+  ) {
+    this.waits = waits;
+  }
 
   /** The visitor's latest conversation (open or closed) and the messages after `afterSeq`. */
   async resumeVisitor(
@@ -81,6 +93,11 @@ export class ConversationService {
     });
     if (created) this.bus.emit('conversationChanged', conversation);
     return conversation;
+  }
+
+  /** The visitor's most recent conversation (the one their widget shows), open or closed. */
+  async latestOf(visitorId: string): Promise<ConversationRecord | null> {
+    return this.store.findLatestConversation(visitorId);
   }
 
   async getConversation(id: string): Promise<ConversationRecord> {
@@ -145,26 +162,168 @@ export class ConversationService {
     return message;
   }
 
-  /** Puts the conversation in the human queue. Idempotent: asking twice keeps the first place. */
-  async requestHuman(conversationId: string): Promise<ConversationRecord> {
+  /**
+   * Puts the conversation in the human queue, recording why. Idempotent: asking twice keeps the
+   * first place. Announces `handedOff` so routing writes the hand-off note and assigns it.
+   */
+  async requestHuman(
+    conversationId: string,
+    reason: HandoffReason = 'visitor_request',
+    detail?: string,
+  ): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'queued' || conversation.status === 'assigned') return conversation;
-    return this.transition(conversation, 'queued', { queuedAt: this.clock.now(), assignedAgentId: null }, {
-      type: 'queued',
-    });
+    const queued = await this.transition(
+      conversation,
+      'queued',
+      { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: reason },
+      { type: 'queued' },
+    );
+    this.bus.emit('handedOff', { conversation: queued, reason, detail });
+    return queued;
   }
 
-  async claim(conversationId: string, agent: Actor): Promise<ConversationRecord> {
+  /**
+   * A person takes the conversation: an agent claims it (from the queue, or straight from the AI),
+   * or automatic assignment gives it (`from: ['queued']`).
+   */
+  async claim(
+    conversationId: string,
+    agent: Actor,
+    { from = ['bot', 'queued'] }: { from?: readonly ConversationStatus[] } = {},
+  ): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'assigned' && conversation.assignedAgentId === agent.id) return conversation;
     if (conversation.status === 'assigned') {
       throw new ChatError('conflict', 'Another agent is already handling this conversation.');
     }
     this.agentNames.set(agent.id, agent.name);
-    return this.transition(conversation, 'assigned', { assignedAgentId: agent.id }, {
-      type: 'assigned',
-      agentName: agent.name,
-    }, ['bot', 'queued']);
+    const takeover = conversation.status === 'bot' && !conversation.handoffReason;
+    return this.transition(
+      conversation,
+      'assigned',
+      {
+        assignedAgentId: agent.id,
+        humanInvolved: true,
+        assignedAt: this.clock.now(),
+        handoffReason: takeover ? 'agent_takeover' : undefined,
+      },
+      { type: 'assigned', agentName: agent.name },
+      from,
+    );
+  }
+
+  /** Gives an open conversation to another agent (a person's decision: capacity does not apply). */
+  async transfer(conversationId: string, to: Actor): Promise<ConversationRecord> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status === 'closed') throw new ChatError('invalid_state', 'This conversation is closed.');
+    if (conversation.status === 'assigned' && conversation.assignedAgentId === to.id) return conversation;
+    this.agentNames.set(to.id, to.name);
+    return this.transition(
+      conversation,
+      'assigned',
+      {
+        assignedAgentId: to.id,
+        humanInvolved: true,
+        assignedAt: conversation.status === 'queued' ? this.clock.now() : undefined,
+        handoffReason: conversation.handoffReason ? undefined : 'agent_takeover',
+      },
+      { type: 'transferred', agentName: to.name },
+      [conversation.status],
+    );
+  }
+
+  /** The AI answers again; the agent's capacity is freed. */
+  async handBack(conversationId: string): Promise<ConversationRecord> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status === 'bot') return conversation;
+    return this.transition(conversation, 'bot', { assignedAgentId: null }, { type: 'returned_to_ai' }, ['queued', 'assigned']);
+  }
+
+  /**
+   * Puts an assigned conversation back in the queue (its agent was gone too long), first in line:
+   * it keeps the place it had when it was first queued (or when it was taken from the AI).
+   * Returns null when it is no longer assigned to `agentId`.
+   */
+  async requeue(conversationId: string, agentId: string): Promise<ConversationRecord | null> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status !== 'assigned' || conversation.assignedAgentId !== agentId) return null;
+    const queuedAt = conversation.queuedAt ?? conversation.assignedAt ?? conversation.createdAt;
+    return this.transition(conversation, 'queued', { queuedAt, assignedAgentId: null }, { type: 'queued' }, ['assigned']);
+  }
+
+  /**
+   * Reopens a closed conversation for the agent who asks. Only the visitor's latest conversation:
+   * a visitor has at most one open conversation, and a newer one would be hidden behind it.
+   */
+  async reopen(conversationId: string, agent: Actor): Promise<ConversationRecord> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status !== 'closed') throw new ChatError('invalid_state', 'Only a closed conversation can be reopened.');
+    const latest = await this.store.findLatestConversation(conversation.visitorId);
+    if (latest && latest.id !== conversation.id) {
+      throw new ChatError('conflict', 'The visitor has started a newer conversation since; answer there.');
+    }
+    this.agentNames.set(agent.id, agent.name);
+    // An explicit exception to "closed stays closed" (state.ts): only an agent reopens, and only here.
+    return this.transition(
+      conversation,
+      'assigned',
+      { assignedAgentId: agent.id, closedAt: null, humanInvolved: true },
+      { type: 'assigned', agentName: agent.name },
+      ['closed'],
+    );
+  }
+
+  /** The visitor's 1–5 rating of their closed conversation; rating again replaces it. */
+  async rate(
+    visitorId: string,
+    { conversationId, score, comment }: { conversationId: string; score: number; comment?: string },
+  ): Promise<ConversationRecord> {
+    const conversation = await this.store.getConversation(conversationId);
+    // Another visitor's conversation does not exist as far as this visitor can tell.
+    if (!conversation || conversation.visitorId !== visitorId) throw new ChatError('not_found', 'No such conversation.');
+    if (conversation.status !== 'closed') throw new ChatError('invalid_state', 'A conversation can be rated once it is closed.');
+    const rating: ConversationRating = { score: score as ConversationRating['score'], ratedAt: this.clock.now() };
+    if (comment) rating.comment = comment;
+    const updated = await this.store.transitionConversation(conversationId, ['closed'], { rating });
+    if (!updated) throw new ChatError('invalid_state', 'A conversation can be rated once it is closed.');
+    this.bus.emit('conversationChanged', updated);
+    return updated;
+  }
+
+  /** Read receipts: the visitor's, or the handling agent's (the team's while nobody handles it). */
+  async markRead(conversation: ConversationRecord, reader: 'visitor' | 'agent', seq: number): Promise<void> {
+    const updated = await this.store.markConversationRead(conversation.id, reader, seq);
+    if (updated) this.bus.emit('readStateChanged', updated);
+  }
+
+  /**
+   * Nobody was available: the visitor leaves a message and an email address. It is stored as
+   * their message in their open conversation (or a new one), which waits in the queue marked as
+   * an offline message. A retried send (same clientId) changes nothing.
+   */
+  async leaveMessage(
+    visitorId: string,
+    input: { clientId: string; email: string; name?: string; text: string; locale: Locale; context?: VisitorContext },
+  ): Promise<{ message: ChatMessage; conversation: ConversationRecord }> {
+    const posted = await this.postVisitorMessage(visitorId, input);
+    if (!posted.created) return posted;
+    const leftMessage = input.name ? { email: input.email, name: input.name } : { email: input.email };
+    const { conversation } = posted;
+    if (conversation.status === 'bot') {
+      const queued = await this.transition(
+        conversation,
+        'queued',
+        { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: 'offline_message', leftMessage },
+        { type: 'queued' },
+      );
+      this.bus.emit('handedOff', { conversation: queued, reason: 'offline_message' });
+      return { message: posted.message, conversation: queued };
+    }
+    const patch = conversation.status === 'queued' ? { leftMessage, handoffReason: 'offline_message' as const } : { leftMessage };
+    const updated = await this.store.transitionConversation(conversation.id, [conversation.status], patch);
+    if (updated) this.bus.emit('conversationChanged', updated);
+    return { message: posted.message, conversation: updated ?? conversation };
   }
 
   async close(conversationId: string, by: MessageAuthor): Promise<ConversationRecord> {
@@ -204,13 +363,16 @@ export class ConversationService {
   }
 
   async toVisitorView(conversation: ConversationRecord): Promise<VisitorConversation> {
+    const queuePosition = (await this.store.queuePosition(conversation.id)) ?? undefined;
     return {
       id: conversation.id,
       status: conversation.status,
-      queuePosition: (await this.store.queuePosition(conversation.id)) ?? undefined,
+      queuePosition,
+      estimatedWaitSeconds: queuePosition && this.waits ? await this.waits.estimate(queuePosition) : undefined,
       agentName: conversation.assignedAgentId ? await this.agentName(conversation.assignedAgentId) : undefined,
       lastSeq: conversation.lastSeq,
       createdAt: conversation.createdAt,
+      rating: conversation.rating ?? undefined,
     };
   }
 
@@ -236,6 +398,12 @@ export class ConversationService {
       updatedAt: conversation.updatedAt,
       queuedAt: conversation.queuedAt ?? undefined,
       closedAt: conversation.closedAt ?? undefined,
+      handoffReason: conversation.handoffReason ?? undefined,
+      leftMessage: conversation.leftMessage ?? undefined,
+      visitorReadSeq: conversation.visitorReadSeq ?? 0,
+      agentReadSeq: conversation.agentReadSeq ?? 0,
+      rating: conversation.rating ?? undefined,
+      humanInvolved: conversation.humanInvolved ?? false,
     };
   }
 

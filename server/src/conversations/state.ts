@@ -4,6 +4,7 @@ import type { ConversationStatus } from '@support-chat/shared';
  * Who may move a conversation where. `bot → queued → assigned → closed` is the main path; an agent
  * may also take over straight from the AI, and put a conversation back in the queue or hand it
  * back to the AI. A closed conversation stays closed: the visitor's next message starts a new one.
+ * The one exception is explicit: an agent reopens it (`ConversationService.reopen`, closed → assigned).
  */
 const TRANSITIONS: Record<ConversationStatus, readonly ConversationStatus[]> = {
   bot: ['queued', 'assigned', 'closed'],

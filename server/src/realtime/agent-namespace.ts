@@ -4,7 +4,9 @@ import { hashToken, type AgentSessions } from '../auth/sessions.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { PresenceTracker } from '../routing/presence.js';
+import type { TeamRouting } from '../routing/team-routing.js';
 import { registerConversationHandlers } from './agent-conversation-handlers.js';
+import { registerRoutingHandlers } from './agent-routing-handlers.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, AgentSocket, VisitorNamespace } from './types.js';
@@ -15,6 +17,7 @@ export interface AgentNamespaceDeps {
   limits: RateLimits;
   visitors: VisitorNamespace;
   presence: PresenceTracker;
+  routing: TeamRouting;
   logger: Logger;
 }
 
@@ -30,7 +33,7 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */
 export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNamespaceDeps): void {
-  const { conversations, sessions, limits, visitors, presence, logger } = deps;
+  const { sessions, limits, routing, logger } = deps;
 
   namespace.use((socket, next) => {
     const { cookie, origin, host } = socket.handshake.headers;
@@ -53,22 +56,11 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
   namespace.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
     void socket.join([rooms.agents, rooms.session(socket.data.sessionHash)]);
-    const before = presence.availability();
-    presence.connect(agent, socket.id);
-    const announceAvailability = (previous: typeof before) => {
-      const now = presence.availability();
-      if (now.acceptingChats !== previous.acceptingChats || now.agentsOnline !== previous.agentsOnline) {
-        visitors.emit('availability:changed', now);
-      }
-    };
-    announceAvailability(before);
-    socket.on('disconnect', () => {
-      const previous = presence.availability();
-      presence.disconnect(agent.id, socket.id);
-      announceAvailability(previous);
-    });
+    routing.agentConnected(agent, socket.id);
+    socket.on('disconnect', () => routing.agentDisconnected(agent.id, socket.id));
     const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
 
     registerConversationHandlers(socket, deps, context);
+    registerRoutingHandlers(socket, deps, context);
   });
 }

@@ -27,6 +27,16 @@ export function connectFanout({
 }): () => void {
   const report = (error: unknown) => logger.error({ err: error }, 'fan-out failed');
 
+  /** Places and estimated waits moved: every queued visitor (and the inbox) hears theirs. */
+  const resendQueue = async (except?: string) => {
+    const queued = await store.listConversations({ statuses: ['queued'], limit: 500 });
+    for (const other of queued) {
+      if (other.id === except) continue;
+      visitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other));
+      agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other));
+    }
+  };
+
   const offs = [
     bus.on('messageCreated', (message, conversation) => {
       if (message.kind !== 'note') visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', message);
@@ -43,13 +53,22 @@ export function connectFanout({
           .emit('conversation:updated', await conversations.toVisitorView(conversation));
         agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(conversation));
         // Everyone behind this conversation in the queue moved up (or down): tell them.
-        const queued = await store.listConversations({ statuses: ['queued'], limit: 500 });
-        for (const other of queued) {
-          if (other.id === conversation.id) continue;
-          visitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other));
-          agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other));
-        }
+        await resendQueue(conversation.id);
       })().catch(report);
+    }),
+    bus.on('readStateChanged', (conversation) => {
+      conversations
+        .toAgentView(conversation)
+        .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
+        .catch(report);
+    }),
+    bus.on('availabilityChanged', (availability) => {
+      visitors.emit('availability:changed', availability);
+      // Agents online changed: so did every estimated wait.
+      resendQueue().catch(report);
+    }),
+    bus.on('presenceChanged', (presence) => {
+      agents.to(rooms.agents).emit('presence:changed', presence);
     }),
     bus.on('aiToken', ({ visitorId, conversationId, streamId, delta }) => {
       const event = { conversationId, streamId, delta };

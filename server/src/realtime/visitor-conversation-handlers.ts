@@ -13,7 +13,7 @@ import type { VisitorNamespaceDeps } from './visitor-namespace.js';
 /** The visitor's core moves: resume, send, ask for a person, type. */
 export function registerVisitorConversationHandlers(
   socket: VisitorSocket,
-  { conversations, router, agents, presence, limits }: VisitorNamespaceDeps,
+  { conversations, router, agents, routing, limits }: VisitorNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
@@ -32,7 +32,7 @@ export function registerVisitorConversationHandlers(
         visitorId,
         conversation: resumed.conversation ? await conversations.toVisitorView(resumed.conversation) : null,
         messages: resumed.messages,
-        availability: presence.availability(),
+        availability: await routing.availability(),
       };
     }),
   );

@@ -6,9 +6,11 @@ import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { PresenceTracker } from '../routing/presence.js';
 import type { ConversationRouter } from '../routing/router.js';
+import type { TeamRouting } from '../routing/team-routing.js';
 import type { Store } from '../store/types.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
+import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace, VisitorSocket } from './types.js';
@@ -22,6 +24,7 @@ export interface VisitorNamespaceDeps {
   presence: PresenceTracker;
   /** Answer ratings write to the stored AI message (visitor-feedback-handlers.ts). */
   store: Store;
+  routing: TeamRouting;
   logger: Logger;
 }
 
@@ -49,5 +52,6 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
 
     registerVisitorConversationHandlers(socket, deps, context);
     registerVisitorFeedbackHandlers(socket, deps, context);
+    registerVisitorRoutingHandlers(socket, deps, context);
   });
 }

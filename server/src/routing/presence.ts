@@ -1,4 +1,4 @@
-import type { AgentPresence, AgentRole, Availability, PresenceStatus } from '@support-chat/shared';
+import type { AgentRole, PresenceStatus } from '@support-chat/shared';
 
 interface TrackedAgent {
   agentId: string;
@@ -9,16 +9,19 @@ interface TrackedAgent {
   sockets: Set<string>;
   /** What the agent chose; `offline` is derived from having no socket. */
   chosen: Exclude<PresenceStatus, 'offline'>;
+  /** When the first of their current connections opened. */
+  connectedSince: number;
 }
 
 /**
  * Who of the team is reachable right now, from their console connections. In-process: with
  * several server processes, each tracks its own sockets and the Redis-backed store aggregates.
+ * Availability (presence × business hours) and load are `TeamRouting`'s.
  */
 export class PresenceTracker {
   private readonly agents = new Map<string, TrackedAgent>();
 
-  connect(agent: { id: string; name: string; role: AgentRole; capacity: number }, socketId: string): void {
+  connect(agent: { id: string; name: string; role: AgentRole; capacity: number }, socketId: string, now = Date.now()): void {
     const tracked = this.agents.get(agent.id) ?? {
       agentId: agent.id,
       name: agent.name,
@@ -26,7 +29,9 @@ export class PresenceTracker {
       capacity: agent.capacity,
       sockets: new Set<string>(),
       chosen: 'online' as const,
+      connectedSince: now,
     };
+    if (tracked.sockets.size === 0) tracked.connectedSince = now;
     tracked.sockets.add(socketId);
     this.agents.set(agent.id, tracked);
   }
@@ -50,26 +55,19 @@ export class PresenceTracker {
     return tracked.chosen;
   }
 
+  /** When the agent's current connection began (0 when offline). */
+  connectedSince(agentId: string): number {
+    const tracked = this.agents.get(agentId);
+    return tracked && tracked.sockets.size > 0 ? tracked.connectedSince : 0;
+  }
+
+  /** Every agent this process has seen connect (online, away or offline now). */
+  trackedIds(): string[] {
+    return [...this.agents.keys()];
+  }
+
   /** Agents online (not away), for routing and availability. */
   onlineAgentIds(): string[] {
     return [...this.agents.values()].filter((a) => this.status(a.agentId) === 'online').map((a) => a.agentId);
-  }
-
-  presenceOf(agentId: string, openConversations: number): AgentPresence | null {
-    const tracked = this.agents.get(agentId);
-    if (!tracked) return null;
-    return {
-      agentId,
-      name: tracked.name,
-      role: tracked.role,
-      status: this.status(agentId),
-      openConversations,
-      capacity: tracked.capacity,
-    };
-  }
-
-  availability(): Availability {
-    const agentsOnline = this.onlineAgentIds().length;
-    return { agentsOnline, withinHours: true, acceptingChats: agentsOnline > 0 };
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, Locale } from '@support-chat/shared';
+import type { ChatMessage, Locale, RoutingSettings } from '@support-chat/shared';
 import { looksChinese } from '@support-chat/shared';
 import type { Responder, ResponderAnswer } from '../ai/types.js';
 import type { DomainEventBus } from '../conversations/events.js';
@@ -7,6 +7,7 @@ import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRecord } from '../store/types.js';
 import { wantsHuman } from './handoff-intent.js';
+import { matchHandoffRule } from './handoff-rules.js';
 
 /** How many earlier turns the AI sees (the responder trims further to its token budget). */
 const HISTORY_TURNS = 12;
@@ -16,10 +17,15 @@ const UNAVAILABLE_TEXT: Record<Locale, string> = {
   'zh-CN': '抱歉，我暂时无法回答。您可以稍后再问，或者转人工客服。',
 };
 
+/** Unanswered AI replies in a row that send the conversation to a person. */
+const UNANSWERED_LIMIT = 2;
+
 /**
- * Decides who answers each visitor message: the AI while the conversation is `bot`, nobody (the
- * human queue) once the visitor asked for a person, and never the AI after a person took over.
- * Answers for one conversation run one at a time, in the order the questions arrived.
+ * Decides who answers each visitor message: the AI while the conversation is `bot`; the human
+ * queue when the visitor asks for a person, a configured rule matches (keywords, visitor
+ * attributes), or the AI could not answer twice in a row. Once queued or with a person, the AI is
+ * silent: a waiting visitor sees their place in the queue, not more AI answers talking over the
+ * people they asked for. Answers for one conversation run one at a time, in order.
  */
 export class ConversationRouter {
   private readonly chains = new Map<string, Promise<void>>();
@@ -31,6 +37,10 @@ export class ConversationRouter {
     private readonly responder: Responder,
     private readonly bus: DomainEventBus,
     private readonly logger: Logger,
+    private readonly settings: () => Promise<Pick<RoutingSettings, 'handoffKeywords' | 'handoffAttributes'>> = async () => ({
+      handoffKeywords: [],
+      handoffAttributes: [],
+    }),
   ) {
     // A person took over (or the conversation closed): stop the AI mid-answer.
     this.unsubscribe = bus.on('conversationChanged', (conversation) => {
@@ -65,13 +75,40 @@ export class ConversationRouter {
     const conversation = await this.conversations.getConversation(conversationId);
     if (conversation.status !== 'bot') return;
     if (wantsHuman(message.text)) {
-      await this.conversations.requestHuman(conversationId);
+      await this.conversations.requestHuman(conversationId, 'visitor_request');
       return;
     }
-    await this.answerWithAi(conversation, message);
+    const rule = matchHandoffRule(await this.settings(), message.text, {
+      context: conversation.context,
+      handedOffBefore: Boolean(conversation.handoffReason || conversation.humanInvolved),
+    });
+    if (rule) {
+      await this.conversations.requestHuman(conversationId, 'rule', rule.detail);
+      return;
+    }
+    const answer = await this.answerWithAi(conversation, message);
+    if (answer && !answer.provenance.answered && (await this.unansweredInARow(conversationId)) >= UNANSWERED_LIMIT) {
+      await this.conversations.requestHuman(conversationId, 'ai_unanswered');
+    }
   }
 
-  private async answerWithAi(conversation: ConversationRecord, question: ChatMessage): Promise<void> {
+  /** AI replies that could not answer, counting back from the latest, since the AI last took over. */
+  private async unansweredInARow(conversationId: string): Promise<number> {
+    const { lastSeq } = await this.conversations.getConversation(conversationId);
+    const recent = await this.conversations.history(conversationId, Math.max(0, lastSeq - 40));
+    let count = 0;
+    for (let i = recent.length - 1; i >= 0 && count < UNANSWERED_LIMIT; i--) {
+      const m = recent[i]!;
+      if (m.kind === 'event' && m.event?.type === 'returned_to_ai') break;
+      if (m.author !== 'ai' || m.kind !== 'text') continue;
+      if (m.provenance?.answered !== false) break;
+      count++;
+    }
+    return count;
+  }
+
+  /** Streams and stores the AI's answer; returns it, or null when it was dropped (a person joined). */
+  private async answerWithAi(conversation: ConversationRecord, question: ChatMessage): Promise<ResponderAnswer | null> {
     let stream = { conversationId: conversation.id, visitorId: conversation.visitorId, streamId: randomUUID() };
     const controller = new AbortController();
     this.running.set(conversation.id, controller);
@@ -101,7 +138,7 @@ export class ConversationRouter {
       });
     } catch (error) {
       if (streamed) this.bus.emit('aiStreamAborted', stream);
-      if (controller.signal.aborted) return;
+      if (controller.signal.aborted) return null;
       this.logger.warn({ err: error, conversationId: conversation.id }, 'the AI could not answer');
       answer = {
         text: UNAVAILABLE_TEXT[locale],
@@ -116,7 +153,7 @@ export class ConversationRouter {
     const current = await this.conversations.getConversation(conversation.id);
     if (controller.signal.aborted || current.status !== 'bot') {
       if (streamed) this.bus.emit('aiStreamAborted', stream);
-      return;
+      return null;
     }
     await this.conversations.append(current, {
       senderId: 'ai',
@@ -128,6 +165,7 @@ export class ConversationRouter {
       provenance: answer.provenance,
       streamId: stream.streamId,
     });
+    return answer;
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ChatMessage, ConversationStatus, VisitorContext } from '@support-chat/shared';
+import type { ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import type {
   AgentRecord,
   AppendResult,
@@ -13,6 +13,9 @@ import type {
   Store,
   VisitorRecord,
 } from './types.js';
+import { DEFAULT_ROUTING_SETTINGS } from './types.js';
+
+const ROUTING_SETTINGS_KEY = 'routing';
 
 /** Schema migrations, applied in order; `user_version` remembers how far a database got. */
 const MIGRATIONS: string[] = [
@@ -69,6 +72,22 @@ const MIGRATIONS: string[] = [
   `,
   // 2: routing gives each agent at most `capacity` open conversations.
   `ALTER TABLE agents ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;`,
+  // Canned replies: saved answers agents insert by typing "/" and the shortcut.
+  `CREATE TABLE canned_replies (
+     id TEXT PRIMARY KEY,
+     shortcut TEXT NOT NULL UNIQUE,
+     text TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
+  // Hand-off and routing: why a conversation went to people, offline messages, read state, CSAT.
+  `ALTER TABLE conversations ADD COLUMN handoff_reason TEXT;
+   ALTER TABLE conversations ADD COLUMN left_message TEXT;
+   ALTER TABLE conversations ADD COLUMN visitor_read_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE conversations ADD COLUMN agent_read_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE conversations ADD COLUMN rating TEXT;
+   ALTER TABLE conversations ADD COLUMN human_involved INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE conversations ADD COLUMN assigned_at INTEGER;
+   CREATE INDEX conversations_by_agent ON conversations (assigned_agent_id, status);`,
 ];
 
 interface ConversationRow {
@@ -83,6 +102,13 @@ interface ConversationRow {
   updated_at: number;
   queued_at: number | null;
   closed_at: number | null;
+  handoff_reason: string | null;
+  left_message: string | null;
+  visitor_read_seq: number;
+  agent_read_seq: number;
+  rating: string | null;
+  human_involved: number;
+  assigned_at: number | null;
 }
 
 interface AgentRow {
@@ -103,7 +129,19 @@ const CONVERSATION_COLUMNS: Record<string, keyof ConversationRow> = {
   updatedAt: 'updated_at',
   queuedAt: 'queued_at',
   closedAt: 'closed_at',
+  handoffReason: 'handoff_reason',
+  leftMessage: 'left_message',
+  rating: 'rating',
+  humanInvolved: 'human_involved',
+  assignedAt: 'assigned_at',
 };
+
+/** How a ConversationRecord field is stored in its column (JSON for objects, 0/1 for booleans). */
+function toColumnValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'object' ? JSON.stringify(value) : value;
+}
 
 function toConversation(row: ConversationRow): ConversationRecord {
   return {
@@ -118,6 +156,13 @@ function toConversation(row: ConversationRow): ConversationRecord {
     updatedAt: row.updated_at,
     queuedAt: row.queued_at,
     closedAt: row.closed_at,
+    handoffReason: (row.handoff_reason as ConversationRecord['handoffReason']) ?? null,
+    leftMessage: row.left_message ? (JSON.parse(row.left_message) as ConversationRecord['leftMessage']) : null,
+    visitorReadSeq: row.visitor_read_seq ?? 0,
+    agentReadSeq: row.agent_read_seq ?? 0,
+    rating: row.rating ? (JSON.parse(row.rating) as ConversationRecord['rating']) : null,
+    humanInvolved: row.human_involved === 1,
+    assignedAt: row.assigned_at ?? null,
   };
 }
 
@@ -182,8 +227,9 @@ export class SqliteStore implements Store {
     this.db
       .prepare(
         `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
-           last_seq, created_at, updated_at, queued_at, closed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
+           visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         c.id,
@@ -197,6 +243,13 @@ export class SqliteStore implements Store {
         c.updatedAt,
         c.queuedAt,
         c.closedAt,
+        c.handoffReason ?? null,
+        toColumnValue(c.leftMessage),
+        c.visitorReadSeq ?? 0,
+        c.agentReadSeq ?? 0,
+        toColumnValue(c.rating),
+        c.humanInvolved ? 1 : 0,
+        c.assignedAt ?? null,
       );
   }
 
@@ -248,8 +301,9 @@ export class SqliteStore implements Store {
       where.push('assigned_agent_id = ?');
       params.push(filter.assignedAgentId);
     }
+    const order = filter.order === 'queue' ? 'queued_at ASC, rowid ASC' : 'updated_at DESC';
     const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY updated_at DESC LIMIT ?`;
+      ORDER BY ${order} LIMIT ?`;
     params.push(filter.limit ?? 200);
     return (this.db.prepare(sql).all(...params) as ConversationRow[]).map(toConversation);
   }
@@ -262,10 +316,11 @@ export class SqliteStore implements Store {
     const sets: string[] = [];
     const params: unknown[] = [];
     for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
       const column = CONVERSATION_COLUMNS[key];
       if (!column) throw new Error(`transitionConversation: unknown field ${key}`);
       sets.push(`${column} = ?`);
-      params.push(key === 'context' ? JSON.stringify(value) : value);
+      params.push(toColumnValue(value));
     }
     if (sets.length === 0) return this.conversationById(id);
     const result = this.db
@@ -281,6 +336,25 @@ export class SqliteStore implements Store {
     this.db
       .prepare('UPDATE conversations SET context = ? WHERE id = ?')
       .run(JSON.stringify(context), id);
+  }
+
+  async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
+    const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+    const result = this.db
+      .prepare(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq)`)
+      .run(seq, id, seq);
+    return result.changes === 1 ? this.conversationById(id) : null;
+  }
+
+  async getRoutingSettings(): Promise<RoutingSettings> {
+    const stored = await this.getSetting(ROUTING_SETTINGS_KEY);
+    return { ...structuredClone(DEFAULT_ROUTING_SETTINGS), ...(stored ? (JSON.parse(stored) as Partial<RoutingSettings>) : {}) };
+  }
+
+  async saveRoutingSettings(settings: RoutingSettings): Promise<void> {
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings));
   }
 
   async queuePosition(id: string): Promise<number | null> {
@@ -421,6 +495,10 @@ export class SqliteStore implements Store {
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
     this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
     return (await this.getSetting(key)) ?? value;
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    return (this.db.prepare('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
   }
 
   async close(): Promise<void> {

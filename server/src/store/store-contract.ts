@@ -123,6 +123,80 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listConversations({ statuses: ['closed'] })).map((c) => c.id)).toEqual(['old']);
     });
 
+    it('keeps the hand-off fields of a conversation, and patches them with a status move', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      expect(await store.getConversation('a')).toMatchObject({
+        handoffReason: null,
+        leftMessage: null,
+        visitorReadSeq: 0,
+        agentReadSeq: 0,
+        rating: null,
+        humanInvolved: false,
+        assignedAt: null,
+      });
+      await store.transitionConversation('a', ['bot'], {
+        status: 'queued',
+        queuedAt: 10,
+        handoffReason: 'offline_message',
+        leftMessage: { email: 'eve@example.com', name: 'Eve' },
+      });
+      await store.transitionConversation('a', ['queued'], { status: 'assigned', assignedAgentId: 'ag', humanInvolved: true, assignedAt: 20 });
+      await store.transitionConversation('a', ['assigned'], { status: 'closed', closedAt: 30 });
+      const rated = await store.transitionConversation('a', ['closed'], { rating: { score: 4, comment: 'quick', ratedAt: 40 } });
+      expect(rated).toMatchObject({
+        status: 'closed',
+        handoffReason: 'offline_message',
+        leftMessage: { email: 'eve@example.com', name: 'Eve' },
+        humanInvolved: true,
+        assignedAt: 20,
+        rating: { score: 4, comment: 'quick', ratedAt: 40 },
+      });
+    });
+
+    it('raises read seqs and never lowers them or passes the last seq', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      for (const text of ['one', 'two', 'three']) {
+        await store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text }, 2);
+      }
+      expect((await store.markConversationRead('a', 'visitor', 2))?.visitorReadSeq).toBe(2);
+      expect(await store.markConversationRead('a', 'visitor', 1)).toBeNull();
+      expect((await store.markConversationRead('a', 'visitor', 99))?.visitorReadSeq).toBe(3);
+      expect((await store.markConversationRead('a', 'agent', 1))?.agentReadSeq).toBe(1);
+      expect(await store.getConversation('a')).toMatchObject({ visitorReadSeq: 3, agentReadSeq: 1 });
+    });
+
+    it('lists the queue in queue order', async () => {
+      await store.createConversation(conversationFixture({ id: 'late', status: 'queued', queuedAt: 300, updatedAt: 1 }));
+      await store.createConversation(conversationFixture({ id: 'early', status: 'queued', queuedAt: 100, updatedAt: 2 }));
+      await store.createConversation(conversationFixture({ id: 'tie', status: 'queued', queuedAt: 300, updatedAt: 3 }));
+      const queue = await store.listConversations({ statuses: ['queued'], order: 'queue' });
+      expect(queue.map((c) => c.id)).toEqual(['early', 'late', 'tie']);
+      expect(await store.queuePosition('tie')).toBe(3);
+    });
+
+    it('stores routing settings, with defaults until saved', async () => {
+      expect(await store.getRoutingSettings()).toEqual({
+        assignment: 'auto',
+        defaultCapacity: 5,
+        disconnectGraceSeconds: 60,
+        handoffKeywords: [],
+        handoffAttributes: [],
+        businessHours: null,
+      });
+      const settings = {
+        assignment: 'manual' as const,
+        defaultCapacity: 3,
+        disconnectGraceSeconds: 10,
+        handoffKeywords: ['refund', '投诉'],
+        handoffAttributes: [{ key: 'plan', value: 'vip' }],
+        businessHours: { timeZone: 'Asia/Shanghai', days: { mon: [['09:00', '18:00']] as [string, string][] } },
+      };
+      await store.saveRoutingSettings(settings);
+      expect(await store.getRoutingSettings()).toEqual(settings);
+      await store.saveRoutingSettings({ ...settings, assignment: 'auto' });
+      expect((await store.getRoutingSettings()).assignment).toBe('auto');
+    });
+
     it('stores agents, sessions and settings', async () => {
       await store.createAgent({ id: 'ag', email: 'anna@example.com', name: 'Anna', role: 'agent', passwordHash: 'x', createdAt: 1, capacity: 3 });
       expect(await store.findAgentByEmail('ANNA@example.com')).toMatchObject({ id: 'ag', capacity: 3 });

@@ -1,8 +1,11 @@
 import type {
   AgentRole,
   ChatMessage,
+  ConversationRating,
   ConversationStatus,
+  HandoffReason,
   Locale,
+  RoutingSettings,
   VisitorContext,
 } from '@support-chat/shared';
 
@@ -23,6 +26,20 @@ export interface ConversationRecord {
   updatedAt: number;
   queuedAt: number | null;
   closedAt: number | null;
+  /** The visitor's rating once the conversation closed (CSAT). */
+  rating?: ConversationRating | null;
+  /** Why it went to people (the first hand-off's reason, or the latest offline message). */
+  handoffReason?: HandoffReason | null;
+  /** Set when the visitor left a message while nobody was available. */
+  leftMessage?: { email: string; name?: string } | null;
+  /** Highest seq the visitor has seen. */
+  visitorReadSeq?: number;
+  /** Highest seq the handling agent (the team, while unassigned) has seen. */
+  agentReadSeq?: number;
+  /** A person was assigned at some point. */
+  humanInvolved?: boolean;
+  /** When a person last took it from the queue (time-to-claim = assignedAt - queuedAt). */
+  assignedAt?: number | null;
 }
 
 /** A message before the store gives it an id and a seq. `senderId` + `clientId` is the dedupe key. */
@@ -59,7 +76,19 @@ export interface ConversationFilter {
   statuses?: ConversationStatus[];
   assignedAgentId?: string;
   limit?: number;
+  /** `updated` (default): newest `updatedAt` first; `queue`: queue order (oldest `queuedAt` first). */
+  order?: 'updated' | 'queue';
 }
+
+/** Routing before an admin changed anything: automatic, 5 each, a minute's grace, no rules, always open. */
+export const DEFAULT_ROUTING_SETTINGS: Readonly<RoutingSettings> = Object.freeze({
+  assignment: 'auto',
+  defaultCapacity: 5,
+  disconnectGraceSeconds: 60,
+  handoffKeywords: [],
+  handoffAttributes: [],
+  businessHours: null,
+});
 
 /**
  * Everything the server persists, behind one async interface so the domain never knows whether it
@@ -101,6 +130,15 @@ export interface Store {
   updateConversationContext(id: string, context: VisitorContext): Promise<void>;
   /** 1-based position among queued conversations (oldest `queuedAt` first), or null if not queued. */
   queuePosition(id: string): Promise<number | null>;
+  /**
+   * Raises the visitor's or the agent's read seq to `seq` (never lowers it, never past `lastSeq`).
+   * Returns the record when it changed, else null.
+   */
+  markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null>;
+
+  /** The admin's routing settings, with defaults for anything never saved. */
+  getRoutingSettings(): Promise<RoutingSettings>;
+  saveRoutingSettings(settings: RoutingSettings): Promise<void>;
 
   appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult>;
   /** Messages with `seq > afterSeq`, oldest first. Notes only when `includeNotes`. */
@@ -128,5 +166,9 @@ export interface Store {
   /** Stores `value` unless the key exists; returns what is stored (so racing processes agree). */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
 
+  /** Everyone on the team, oldest account first (team:list, admin API). */
+  listAgents(): Promise<AgentRecord[]>;
+
   close(): Promise<void>;
 }
+

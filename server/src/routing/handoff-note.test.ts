@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Summarizer } from '../ai/types.js';
+import { DomainEventBus } from '../conversations/events.js';
+import { ConversationService } from '../conversations/service.js';
+import { createLogger } from '../logger.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { ConversationRecord } from '../store/types.js';
+import { HandoffNotes } from './handoff-note.js';
+
+const logger = createLogger('silent');
+
+describe('hand-off notes', () => {
+  let service: ConversationService;
+  let conversation: ConversationRecord;
+
+  beforeEach(async () => {
+    service = new ConversationService(SqliteStore.open(':memory:'), new DomainEventBus());
+    ({ conversation } = await service.postVisitorMessage('visitor-1', { clientId: 'client-0001', text: 'Where is my parcel #123?', locale: 'en' }));
+    await service.append(conversation, {
+      senderId: 'ai',
+      author: 'ai',
+      kind: 'text',
+      text: 'Parcels arrive in 3–5 working days. Track it under My account → Orders.',
+      sources: [{ id: 'k1', title: 'Shipping times' }],
+      provenance: { responder: 'offline', passageIds: ['k1'], scores: [1], answered: true, latencyMs: 1 },
+    });
+    await service.append(conversation, {
+      senderId: 'ai',
+      author: 'ai',
+      kind: 'text',
+      text: "I couldn't find an answer to that.",
+      sources: [],
+      provenance: { responder: 'offline', passageIds: [], scores: [], answered: false, latencyMs: 1 },
+    });
+    await service.postVisitorMessage('visitor-1', { clientId: 'client-0002', text: 'I want to talk to a person', locale: 'en' });
+  });
+
+  it('extracts the question, what the AI tried with its sources, and why', async () => {
+    const note = await new HandoffNotes(service, logger).write(conversation, 'visitor_request');
+    expect(note.kind).toBe('note');
+    expect(note.text).toContain('the visitor asked for a person');
+    expect(note.text).toContain('Where is my parcel #123?');
+    expect(note.text).not.toContain('I want to talk to a person');
+    expect(note.text).toContain('(sources: Shipping times)');
+    expect(note.text).toContain("could not answer: “I couldn't find an answer to that.”");
+  });
+
+  it('uses the summarizer when there is one, and the extract when it fails or is too slow', async () => {
+    const seen: string[] = [];
+    const good: Summarizer = {
+      summarize: async (turns, locale) => {
+        seen.push(`${turns.length} turns, ${locale}`);
+        return 'Customer wants to know where parcel #123 is.';
+      },
+    };
+    const summarised = await new HandoffNotes(service, logger, good).write(conversation, 'ai_unanswered');
+    expect(seen).toEqual(['4 turns, en']);
+    expect(summarised.text).toContain('**Summary (AI):** Customer wants to know where parcel #123 is.');
+    expect(summarised.text).toContain('Sources the AI used:** Shipping times');
+
+    let aborted = false;
+    const slow: Summarizer = {
+      summarize: (_turns, _locale, signal) =>
+        new Promise((resolve) => {
+          signal?.addEventListener('abort', () => {
+            aborted = true;
+          });
+          setTimeout(() => resolve('too late'), 1000).unref();
+        }),
+    };
+    const fallback = await new HandoffNotes(service, logger, slow, 50).write(conversation, 'ai_unanswered');
+    expect(aborted).toBe(true);
+    expect(fallback.text).not.toContain('too late');
+    expect(fallback.text).toContain('Where is my parcel #123?');
+
+    const broken: Summarizer = { summarize: async () => Promise.reject(new Error('model down')) };
+    expect((await new HandoffNotes(service, logger, broken).write(conversation, 'rule', 'keyword')).text).toContain(
+      'a routing rule matched (keyword)',
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import type { ChatMessage, HandoffReason } from '@support-chat/shared';
+import type { Summarizer } from '../ai/types.js';
+import type { ConversationService } from '../conversations/service.js';
+import type { Logger } from '../logger.js';
+import type { ConversationRecord } from '../store/types.js';
+import { wantsHuman } from './handoff-intent.js';
+
+const REASONS: Record<HandoffReason, string> = {
+  visitor_request: 'the visitor asked for a person',
+  ai_unanswered: 'the AI could not answer twice in a row',
+  rule: 'a routing rule matched',
+  agent_takeover: 'an agent took over',
+  offline_message: 'the visitor left a message while nobody was available',
+};
+
+/** Turns the summary and the extract look at (the most recent ones). */
+const TURNS = 20;
+const EXCERPT_CHARS = 160;
+
+/**
+ * The internal note agents read when a conversation reaches them (issue 4): why, what the
+ * visitor asked, what the AI tried and from which sources. Written by the `Summarizer` (an LLM)
+ * when one is configured and answers within `timeoutMs`, else a plain extract. Visitors never see
+ * notes (the store and fan-out keep `kind: 'note'` from them).
+ */
+export class HandoffNotes {
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly logger: Logger,
+    private readonly summarizer?: Summarizer,
+    private readonly timeoutMs = 8000,
+  ) {}
+
+  async write(conversation: ConversationRecord, reason: HandoffReason, detail?: string): Promise<ChatMessage> {
+    const messages = (await this.conversations.history(conversation.id)).filter((m) => m.kind === 'text').slice(-TURNS);
+    const why = `**Hand-off:** ${REASONS[reason]}${detail ? ` (${detail})` : ''}.`;
+    const left = conversation.leftMessage
+      ? `\n**Reply by email:** ${conversation.leftMessage.name ? `${conversation.leftMessage.name} <${conversation.leftMessage.email}>` : conversation.leftMessage.email}`
+      : '';
+    const summary = await this.summarize(conversation, messages);
+    const body = summary ? `${summary}${sourcesLine(messages)}` : plainExtract(messages);
+    return this.conversations.addNote(conversation, `${why}${left}\n\n${body}`);
+  }
+
+  private async summarize(conversation: ConversationRecord, messages: ChatMessage[]): Promise<string | null> {
+    if (!this.summarizer || messages.length === 0) return null;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`the summary took longer than ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    try {
+      const turns = messages.map((m) => ({ author: m.author, text: m.text }));
+      const text = await Promise.race([this.summarizer.summarize(turns, conversation.locale, controller.signal), timeout]);
+      return text.trim() ? `**Summary (AI):** ${text.trim()}` : null;
+    } catch (error) {
+      this.logger.warn({ err: error, conversationId: conversation.id }, 'hand-off summary failed; using the plain extract');
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** What the visitor asked (not the "a person please" itself) and what the AI answered, quoted. */
+export function plainExtract(messages: readonly ChatMessage[]): string {
+  const questions = messages.filter((m) => m.author === 'visitor' && !wantsHuman(m.text)).slice(-3);
+  const answers = messages.filter((m) => m.author === 'ai').slice(-3);
+  const lines: string[] = [];
+  lines.push(
+    questions.length
+      ? `**The visitor asked:**\n${questions.map((q) => `- ${quote(q.text)}`).join('\n')}`
+      : '**The visitor asked:** nothing yet.',
+  );
+  lines.push(
+    answers.length
+      ? `**The AI tried:**\n${answers.map(describeAnswer).join('\n')}`
+      : '**The AI tried:** nothing (no answer yet).',
+  );
+  return lines.join('\n\n');
+}
+
+function describeAnswer(answer: ChatMessage): string {
+  const titles = (answer.sources ?? []).map((s) => s.title);
+  if (answer.provenance?.answered === false) return `- could not answer: ${quote(answer.text)}`;
+  return `- ${quote(answer.text)}${titles.length ? ` (sources: ${titles.join(', ')})` : ''}`;
+}
+
+function sourcesLine(messages: readonly ChatMessage[]): string {
+  const titles = [...new Set(messages.flatMap((m) => (m.author === 'ai' ? (m.sources ?? []).map((s) => s.title) : [])))];
+  return titles.length ? `\n\n**Sources the AI used:** ${titles.join(', ')}` : '';
+}
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return `“${flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat}”`;
+}
