@@ -77,7 +77,7 @@ export class SupportChat extends LitElement {
     server: { type: String },
     position: { type: String, reflect: true },
     opened: { type: Boolean, attribute: 'open', reflect: true },
-    left: { state: true },
+    _left: { state: true },
   };
   // `lang` is a native property: observe the attribute without redefining it.
   static override get observedAttributes(): string[] {
@@ -88,18 +88,18 @@ export class SupportChat extends LitElement {
   declare position: 'bottom-right' | 'bottom-left';
   declare opened: boolean;
   /** Characters the visitor may still type. */
-  declare private left: number;
+  declare private _left: number;
 
-  private conn: VisitorConnection | null = null;
-  private visitorAttributes: Record<string, string> = {};
-  private stick = true;
+  private _conn: VisitorConnection | null = null;
+  private _visitorAttributes: Record<string, string> = {};
+  private _stick = true;
 
   constructor() {
     super();
     this.server = '';
     this.position = 'bottom-right';
     this.opened = false;
-    this.left = LIMITS.messageChars;
+    this._left = LIMITS.messageChars;
     // On the host, so Escape works from the launcher as well as from inside the panel.
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.opened && !e.isComposing) this.close();
@@ -117,25 +117,25 @@ export class SupportChat extends LitElement {
 
   /** Attributes describing the visitor (plan, user id…), shown to agents; sent at the next resume. */
   identify(attributes: Record<string, string>): void {
-    Object.assign(this.visitorAttributes, attributes);
-    this.conn?.identify(attributes);
+    Object.assign(this._visitorAttributes, attributes);
+    this._conn?.identify(attributes);
   }
 
   /** Sends a message as the visitor and opens the panel. */
   send(text: string): boolean {
     this.open();
-    return this.connection().send(text);
+    return this._connection().send(text);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
-    if (this.opened || hasStoredSession(pageStorage(), this.serverUrl())) this.connection().start();
+    if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.conn?.stop();
+    this._conn?.stop();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -143,88 +143,88 @@ export class SupportChat extends LitElement {
     if (name === 'lang') this.requestUpdate();
   }
 
-  private get language() {
+  private get _language() {
     return pickLanguage(this.getAttribute('lang'), document.documentElement.lang, navigator.language);
   }
 
-  private serverUrl(): string {
+  private _serverUrl(): string {
     return new URL(this.server || location.origin, location.href).href;
   }
 
-  private connection(): VisitorConnection {
-    if (!this.conn) {
+  private _connection(): VisitorConnection {
+    if (!this._conn) {
       const conn = new VisitorConnection({
-        server: this.serverUrl(),
+        server: this._serverUrl(),
         storage: pageStorage(),
-        context: () => this.context(),
+        context: () => this._context(),
       });
-      conn.identify(this.visitorAttributes);
+      conn.identify(this._visitorAttributes);
       conn.onChange = (added) => {
         this.requestUpdate();
-        for (const message of added) this.emit('support-chat-message', { message });
+        for (const message of added) this._emit('support-chat-message', { message });
       };
-      this.conn = conn;
+      this._conn = conn;
     }
-    return this.conn;
+    return this._conn;
   }
 
-  private context(): VisitorContext {
+  private _context(): VisitorContext {
     return {
       pageUrl: clip(location.href, LIMITS.contextUrlChars),
       pageTitle: clip(document.title, LIMITS.contextTitleChars),
       referrer: clip(document.referrer, LIMITS.contextUrlChars),
-      language: clip(this.language.tag, 35),
+      language: clip(this._language.tag, 35),
       timeZone: clip(Intl.DateTimeFormat().resolvedOptions().timeZone, 64),
       userAgent: clip(navigator.userAgent, 512),
     };
   }
 
-  private emit(type: string, detail: unknown = null): void {
+  private _emit(type: string, detail: unknown = null): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') && changed.get('server') !== undefined && this.conn) {
-      this.conn.stop();
-      this.conn = null;
-      if (this.opened || hasStoredSession(pageStorage(), this.serverUrl())) this.connection().start();
+    if (changed.has('server') && changed.get('server') !== undefined && this._conn) {
+      this._conn.stop();
+      this._conn = null;
+      if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
     }
     if (changed.has('opened')) {
-      if (this.opened) this.connection().start();
+      if (this.opened) this._connection().start();
       // Closing with focus inside: give it back to the launcher rather than losing it.
-      else if (this.matches(':focus-within')) this.updateComplete.then(() => this.launcher?.focus());
+      else if (this.matches(':focus-within')) this.updateComplete.then(() => this._launcher?.focus());
     }
     const log = this.renderRoot.querySelector('.log');
-    this.stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    this._stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     const log = this.renderRoot.querySelector('.log');
     const was = changed.get('opened');
     if (changed.has('opened') && (was ?? false) !== this.opened) {
-      this.emit(this.opened ? 'support-chat-open' : 'support-chat-close');
+      this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
       // Not when the page itself starts with `open`: that would steal focus on load.
       if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
-      this.stick = true;
+      this._stick = true;
     }
-    if (log && this.stick) log.scrollTop = log.scrollHeight;
-    if (this.opened) this.conn?.markRead();
+    if (log && this._stick) log.scrollTop = log.scrollHeight;
+    if (this.opened) this._conn?.markRead();
   }
 
-  private get launcher(): HTMLButtonElement | null {
+  private get _launcher(): HTMLButtonElement | null {
     return this.renderRoot.querySelector('.launcher');
   }
 
   override render() {
-    const { locale } = this.language;
+    const { locale } = this._language;
     const s = stringsFor(locale);
-    const unread = this.opened ? 0 : (this.conn?.unread ?? 0);
+    const unread = this.opened ? 0 : (this._conn?.unread ?? 0);
     const label = this.opened ? s.closeChat : unread ? `${s.openChat} (${format(s.unread, { n: unread })})` : s.openChat;
     return html`<button
         part="launcher"
         class="launcher"
         aria-expanded=${this.opened ? 'true' : 'false'}
-        aria-controls=${this.conn ? 'panel' : nothing}
+        aria-controls=${this._conn ? 'panel' : nothing}
         aria-label=${label}
         @click=${() => (this.opened = !this.opened)}
       >
@@ -233,11 +233,11 @@ export class SupportChat extends LitElement {
         </svg>
         ${unread ? html`<span class="badge" aria-hidden="true">${unread > 9 ? '9+' : unread}</span>` : nothing}
       </button>
-      ${this.conn ? this.renderPanel(locale) : nothing}`;
+      ${this._conn ? this._renderPanel(locale) : nothing}`;
   }
 
-  private renderPanel(locale: 'en' | 'zh-CN') {
-    const c = this.conn!;
+  private _renderPanel(locale: 'en' | 'zh-CN') {
+    const c = this._conn!;
     const s = stringsFor(locale);
     const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
     const messages = c.messages.filter((m) => m.kind !== 'note');
@@ -256,7 +256,7 @@ export class SupportChat extends LitElement {
       <header part="header">
         <h2 id="title">${s.title}</h2>
         ${!status || status === 'bot'
-          ? html`<button type="button" class="human" @click=${this.handoff}>${s.human}</button>`
+          ? html`<button type="button" class="human" @click=${this._handoff}>${s.human}</button>`
           : nothing}
         <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
@@ -287,63 +287,63 @@ export class SupportChat extends LitElement {
         ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
       </div>
       <div class="status" role="status">${statusText(s, c.conversation)}</div>
-      <div class="alert" role="alert">${this.alertText(c, s)}</div>
-      <form part="composer" class="composer" @submit=${this.submit}>
+      <div class="alert" role="alert">${this._alertText(c, s)}</div>
+      <form part="composer" class="composer" @submit=${this._submit}>
         <label for="input" class="sr">${s.inputLabel}</label>
         <textarea
           id="input"
           rows="1"
           maxlength=${LIMITS.messageChars}
           placeholder=${s.placeholder}
-          @keydown=${this.keydown}
-          @input=${this.input}
+          @keydown=${this._keydown}
+          @input=${this._input}
           @blur=${() => c.setTyping(false)}
         ></textarea>
         <button type="submit" aria-label=${s.send}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2-7z" /></svg>
         </button>
-        ${this.left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this.left })}</div>` : nothing}
+        ${this._left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this._left })}</div>` : nothing}
       </form>
     </div>`;
   }
 
   /** A refused send already says why next to the message; other failures are said here. */
-  private alertText(c: VisitorConnection, s: Strings): string {
+  private _alertText(c: VisitorConnection, s: Strings): string {
     return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError) : '';
   }
 
-  private handoff = async () => {
-    await this.conn?.requestHandoff();
+  private _handoff = async () => {
+    await this._conn?.requestHandoff();
     // The button goes away once a person is asked for: keep focus in the dialog.
     await this.updateComplete;
     this.renderRoot.querySelector('textarea')?.focus();
   };
 
-  private keydown = (e: KeyboardEvent) => {
+  private _keydown = (e: KeyboardEvent) => {
     // Enter sends, Shift+Enter breaks the line; Enter that ends an IME composition (Chinese
     // input) only confirms the characters.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
-      this.submit();
+      this._submit();
     }
   };
 
-  private input = (e: Event) => {
+  private _input = (e: Event) => {
     const ta = e.target as HTMLTextAreaElement;
-    this.left = LIMITS.messageChars - ta.value.length;
-    this.conn?.setTyping(ta.value.trim() !== '');
+    this._left = LIMITS.messageChars - ta.value.length;
+    this._conn?.setTyping(ta.value.trim() !== '');
     ta.style.height = 'auto';
     ta.style.height = `${ta.scrollHeight}px`;
   };
 
-  private submit = (e?: Event) => {
+  private _submit = (e?: Event) => {
     e?.preventDefault();
     const ta = this.renderRoot.querySelector('textarea');
-    if (ta && this.connection().send(ta.value)) {
+    if (ta && this._connection().send(ta.value)) {
       ta.value = '';
       ta.style.height = 'auto';
-      this.left = LIMITS.messageChars;
-      this.stick = true;
+      this._left = LIMITS.messageChars;
+      this._stick = true;
     }
   };
 }

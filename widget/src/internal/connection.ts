@@ -108,29 +108,29 @@ function loadOutbox(raw: string | null): OutboxItem[] {
 
 /** Sends `typing: true` at most every `everyMs` while typing, `false` on stop or after `idleMs`. */
 export class TypingThrottle {
-  private on = false;
-  private sentAt = 0;
-  private idle: ReturnType<typeof setTimeout> | undefined;
+  private _on = false;
+  private _sentAt = 0;
+  private _idle: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly emit: (typing: boolean) => void,
-    private readonly everyMs = 2000,
-    private readonly idleMs = 3000,
+    private readonly _emit: (typing: boolean) => void,
+    private readonly _everyMs = 2000,
+    private readonly _idleMs = 3000,
   ) {}
 
   set(typing: boolean): void {
-    clearTimeout(this.idle);
+    clearTimeout(this._idle);
     if (typing) {
       const now = Date.now();
-      if (!this.on || now - this.sentAt >= this.everyMs) {
-        this.on = true;
-        this.sentAt = now;
-        this.emit(true);
+      if (!this._on || now - this._sentAt >= this._everyMs) {
+        this._on = true;
+        this._sentAt = now;
+        this._emit(true);
       }
-      this.idle = setTimeout(() => this.set(false), this.idleMs);
-    } else if (this.on) {
-      this.on = false;
-      this.emit(false);
+      this._idle = setTimeout(() => this.set(false), this._idleMs);
+    } else if (this._on) {
+      this._on = false;
+      this._emit(false);
     }
   }
 }
@@ -152,27 +152,27 @@ export class VisitorConnection {
   /** Called after every change; `added` lists messages that are new to this page, not history. */
   onChange: (added: ChatMessage[]) => void = () => {};
 
-  private socket: VisitorSocket | null = null;
-  private ready = false;
-  private flushing = false;
-  private historyLoaded = false;
-  private resumeFailures = 0;
-  private token: string | null;
-  private readMark: string;
-  private attributes: Record<string, string> | undefined;
-  private readonly staleStreams = new Set<string>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly keys: ReturnType<typeof storageKeys>;
-  private readonly typing = new TypingThrottle((typing) => {
-    if (this.ready) this.socket?.emit('typing:set', { typing });
+  private _socket: VisitorSocket | null = null;
+  private _ready = false;
+  private _flushing = false;
+  private _historyLoaded = false;
+  private _resumeFailures = 0;
+  private _token: string | null;
+  private _readMark: string;
+  private _attributes: Record<string, string> | undefined;
+  private readonly _staleStreams = new Set<string>();
+  private readonly _timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly _keys: ReturnType<typeof storageKeys>;
+  private readonly _typing = new TypingThrottle((typing) => {
+    if (this._ready) this._socket?.emit('typing:set', { typing });
   });
 
   /** Reads storage, writes nothing and opens nothing until `start()` or `send()`. */
-  constructor(private readonly opts: ConnectionOptions) {
-    this.keys = storageKeys(opts.server);
-    this.token = load(opts.storage, this.keys.token);
-    this.outbox = loadOutbox(load(opts.storage, this.keys.outbox));
-    this.readMark = load(opts.storage, this.keys.read) ?? '';
+  constructor(private readonly _opts: ConnectionOptions) {
+    this._keys = storageKeys(_opts.server);
+    this._token = load(_opts.storage, this._keys.token);
+    this.outbox = loadOutbox(load(_opts.storage, this._keys.outbox));
+    this._readMark = load(_opts.storage, this._keys.read) ?? '';
   }
 
   get messages(): readonly ChatMessage[] {
@@ -182,7 +182,7 @@ export class VisitorConnection {
   /** AI and agent messages of the current conversation the visitor has not seen. */
   get unread(): number {
     const id = this.conversation?.id;
-    const [readId, readSeq] = this.readMark.split(' ');
+    const [readId, readSeq] = this._readMark.split(' ');
     return this.store.list.filter(
       (m) =>
         m.conversationId === id &&
@@ -193,31 +193,31 @@ export class VisitorConnection {
   }
 
   start(): void {
-    if (this.socket) return;
+    if (this._socket) return;
     this.status = 'connecting';
-    const url = new URL(this.opts.server);
+    const url = new URL(this._opts.server);
     const socket: VisitorSocket = io(url.origin + NAMESPACES.visitor, {
       path: url.pathname.replace(/\/$/, '') + '/socket.io',
-      auth: (cb) => cb(this.token ? { token: this.token } : {}),
+      auth: (cb) => cb(this._token ? { token: this._token } : {}),
       // WebSocket first; when it fails, HTTP long-polling, which corporate proxies let through.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       // Each connection owns its manager: two instances on one page must not share a socket.
       forceNew: true,
-      ...this.opts.socketOptions,
+      ...this._opts.socketOptions,
     });
-    this.socket = socket;
+    this._socket = socket;
 
-    socket.on('connect', () => void this.resume());
+    socket.on('connect', () => void this._resume());
     socket.on('disconnect', (reason) => {
-      this.ready = false;
+      this._ready = false;
       this.status = 'reconnecting';
       // Tokens sent while we were away are lost: show "writing…" until the stored answer comes.
-      for (const s of this.streams) this.staleStreams.add(s.streamId);
-      if (this.streams.length) this.thinking(true);
+      for (const s of this.streams) this._staleStreams.add(s.streamId);
+      if (this.streams.length) this._thinking(true);
       this.streams = [];
-      if (reason === 'io server disconnect') this.later('reconnect', 5000, () => socket.connect());
-      this.changed();
+      if (reason === 'io server disconnect') this._later('reconnect', 5000, () => socket.connect());
+      this._changed();
     });
     socket.on('connect_error', (err) => {
       // A transport error or timeout: the manager retries by itself. A proxy that holds a
@@ -226,50 +226,50 @@ export class VisitorConnection {
       if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
       const data = (err as Error & { data?: { code?: string } }).data;
-      if (this.token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
-        this.forgetToken();
+      if (this._token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
+        this._forgetToken();
         socket.connect();
       } else {
-        this.later('reconnect', 5000, () => socket.connect());
+        this._later('reconnect', 5000, () => socket.connect());
       }
     });
-    socket.on('message:created', (m) => this.receive([m], true));
+    socket.on('message:created', (m) => this._receive([m], true));
     socket.on('conversation:updated', (c) => {
-      this.setConversation(c);
-      this.changed();
+      this._setConversation(c);
+      this._changed();
     });
     socket.on('ai:token', (e) => {
-      if (this.staleStreams.has(e.streamId) || this.store.list.some((m) => m.streamId === e.streamId)) return;
+      if (this._staleStreams.has(e.streamId) || this.store.list.some((m) => m.streamId === e.streamId)) return;
       let s = this.streams.find((x) => x.streamId === e.streamId);
       if (!s) this.streams.push((s = { streamId: e.streamId, conversationId: e.conversationId, text: '' }));
       s.text += e.delta;
-      this.thinking(false);
-      this.changed();
+      this._thinking(false);
+      this._changed();
     });
     socket.on('ai:stream-aborted', (e) => {
       this.streams = this.streams.filter((s) => s.streamId !== e.streamId);
-      this.thinking(false);
-      this.changed();
+      this._thinking(false);
+      this._changed();
     });
     socket.on('typing:changed', (e) => {
-      if (e.author === 'ai') this.thinking(e.typing);
-      if (e.author !== 'agent') return this.changed();
+      if (e.author === 'ai') this._thinking(e.typing);
+      if (e.author !== 'agent') return this._changed();
       this.agentTyping = e.typing ? (e.name ?? '') : null;
       // The "stopped" event can be lost with a connection; don't show a typist forever.
-      if (e.typing) this.later('typing', 15_000, () => ((this.agentTyping = null), this.changed()));
-      this.changed();
+      if (e.typing) this._later('typing', 15_000, () => ((this.agentTyping = null), this._changed()));
+      this._changed();
     });
   }
 
   stop(): void {
-    this.socket?.disconnect();
-    this.socket?.removeAllListeners();
-    this.socket = null;
-    this.ready = false;
+    this._socket?.disconnect();
+    this._socket?.removeAllListeners();
+    this._socket = null;
+    this._ready = false;
     this.status = 'idle';
-    this.typing.set(false);
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this._typing.set(false);
+    for (const t of this._timers.values()) clearTimeout(t);
+    this._timers.clear();
   }
 
   /** Queues a visitor message (persisted until acked) and sends it when online. */
@@ -277,11 +277,11 @@ export class VisitorConnection {
     const trimmed = text.trim();
     if (!trimmed || trimmed.length > LIMITS.messageChars) return false;
     this.outbox.push({ clientId: newClientId(), text: trimmed, createdAt: Date.now() });
-    this.persistOutbox();
-    this.typing.set(false);
+    this._persistOutbox();
+    this._typing.set(false);
     this.start();
-    this.changed();
-    void this.flush();
+    this._changed();
+    void this._flush();
     return true;
   }
 
@@ -289,152 +289,152 @@ export class VisitorConnection {
     const item = this.outbox.find((i) => i.clientId === clientId);
     if (!item) return;
     delete item.error;
-    this.persistOutbox();
-    this.changed();
-    void this.flush();
+    this._persistOutbox();
+    this._changed();
+    void this._flush();
   }
 
   async requestHandoff(): Promise<boolean> {
-    const res = await this.request('handoff:request', { clientId: newClientId() });
-    if (res.ok) this.setConversation(res.data.conversation);
+    const res = await this._request('handoff:request', { clientId: newClientId() });
+    if (res.ok) this._setConversation(res.data.conversation);
     this.lastError = res.ok ? null : res.error.code;
-    this.changed();
+    this._changed();
     return res.ok;
   }
 
   setTyping(typing: boolean): void {
-    this.typing.set(typing);
+    this._typing.set(typing);
   }
 
   /** Site-supplied attributes, merged and clipped to the protocol's limits, sent at resume. */
   identify(attributes: Record<string, string>): void {
-    const merged = { ...this.attributes };
+    const merged = { ...this._attributes };
     for (const [k, v] of Object.entries(attributes)) {
       const key = k.slice(0, LIMITS.attributeKeyChars);
       if (key && (key in merged || Object.keys(merged).length < LIMITS.attributeCount)) {
         merged[key] = String(v).slice(0, LIMITS.attributeValueChars);
       }
     }
-    this.attributes = merged;
-    if (this.ready) void this.resume();
+    this._attributes = merged;
+    if (this._ready) void this._resume();
   }
 
   /** Marks everything in the current conversation as seen (the panel is open). */
   markRead(): void {
     const id = this.conversation?.id;
     const mark = id ? `${id} ${this.store.lastSeq(id)}` : '';
-    if (!id || mark === this.readMark) return;
-    this.readMark = mark;
-    save(this.opts.storage, this.keys.read, mark);
+    if (!id || mark === this._readMark) return;
+    this._readMark = mark;
+    save(this._opts.storage, this._keys.read, mark);
   }
 
-  private async resume(): Promise<void> {
-    const socket = this.socket;
+  private async _resume(): Promise<void> {
+    const socket = this._socket;
     const known = this.conversation?.id;
     const afterSeq = this.store.lastSeq(known);
-    const context = { ...this.opts.context?.(), attributes: this.attributes };
+    const context = { ...this._opts.context?.(), attributes: this._attributes };
     // With the conversation named, the server resends everything when another tab has started a
     // newer one (whose seqs restart at 1).
-    const res = await this.request('conversation:resume', { afterSeq, conversationId: known, context });
-    if (socket !== this.socket || !socket?.connected) return; // the next `connect` resumes
+    const res = await this._request('conversation:resume', { afterSeq, conversationId: known, context });
+    if (socket !== this._socket || !socket?.connected) return; // the next `connect` resumes
     if (!res.ok) {
-      if (res.error.code === 'unauthorized' && this.token) {
-        this.forgetToken();
+      if (res.error.code === 'unauthorized' && this._token) {
+        this._forgetToken();
         socket.disconnect().connect();
       } else {
-        this.later('resume', Math.min(30_000, 1000 * 2 ** this.resumeFailures++), () => void this.resume());
+        this._later('resume', Math.min(30_000, 1000 * 2 ** this._resumeFailures++), () => void this._resume());
       }
       return;
     }
-    this.resumeFailures = 0;
+    this._resumeFailures = 0;
     const { token, visitorId, conversation, messages } = res.data;
-    this.token = token;
-    save(this.opts.storage, this.keys.token, token);
+    this._token = token;
+    save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;
     this.conversation = conversation;
-    this.ready = true;
+    this._ready = true;
     this.status = 'online';
     for (const item of this.outbox) if (item.error === 'unavailable') delete item.error;
-    this.receive(messages, this.historyLoaded);
-    this.historyLoaded = true;
+    this._receive(messages, this._historyLoaded);
+    this._historyLoaded = true;
     // A long conversation comes in pages: ask for the next one.
-    if (messages.length >= LIMITS.historyPage) return void this.resume();
-    void this.flush();
+    if (messages.length >= LIMITS.historyPage) return void this._resume();
+    void this._flush();
   }
 
   /** Sends the outbox in order, one at a time, while online. */
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+  private async _flush(): Promise<void> {
+    if (this._flushing) return;
+    this._flushing = true;
     try {
       let item: OutboxItem | undefined;
-      while (this.ready && (item = this.outbox.find((i) => !i.error))) {
-        const res = await this.request('message:send', { clientId: item.clientId, text: item.text });
+      while (this._ready && (item = this.outbox.find((i) => !i.error))) {
+        const res = await this._request('message:send', { clientId: item.clientId, text: item.text });
         if (res.ok) {
           this.lastError = null;
-          this.setConversation(res.data.conversation);
-          this.receive([res.data.message], true);
-          this.expectAnswer(res.data.message);
+          this._setConversation(res.data.conversation);
+          this._receive([res.data.message], true);
+          this._expectAnswer(res.data.message);
           continue;
         }
         if (!this.outbox.includes(item)) continue; // confirmed meanwhile by a broadcast
-        if (res.error.code === 'unavailable' && !this.socket?.connected) break; // resent on reconnect
+        if (res.error.code === 'unavailable' && !this._socket?.connected) break; // resent on reconnect
         item.error = res.error.code;
         if (res.error.code !== 'unavailable') this.lastError = res.error.code;
-        this.persistOutbox();
-        this.changed();
+        this._persistOutbox();
+        this._changed();
         if (res.error.code === 'unavailable') break; // keep the order: later ones wait
       }
     } finally {
-      this.flushing = false;
+      this._flushing = false;
     }
   }
 
-  private receive(messages: readonly ChatMessage[], live: boolean): void {
+  private _receive(messages: readonly ChatMessage[], live: boolean): void {
     const added = this.store.add(messages);
     const confirmed = new Set(messages.map((m) => m.clientId));
     if (this.outbox.some((i) => confirmed.has(i.clientId))) {
       this.outbox = this.outbox.filter((i) => !confirmed.has(i.clientId));
-      this.persistOutbox();
+      this._persistOutbox();
     }
     for (const m of added) {
       if (m.streamId) this.streams = this.streams.filter((s) => s.streamId !== m.streamId);
-      if (m.author === 'ai' || m.author === 'agent') this.thinking(false);
+      if (m.author === 'ai' || m.author === 'agent') this._thinking(false);
       if (m.author === 'agent') this.agentTyping = null;
     }
-    this.changed(live ? added : []);
+    this._changed(live ? added : []);
   }
 
-  private setConversation(c: VisitorConversation): void {
+  private _setConversation(c: VisitorConversation): void {
     const current = this.conversation;
     // A late update about an older conversation must not replace the current one.
     if (current && c.id !== current.id && c.createdAt < current.createdAt) return;
     this.conversation = c;
-    if (c.status !== 'bot') this.thinking(false);
+    if (c.status !== 'bot') this._thinking(false);
   }
 
   /** After a send while the AI answers: "writing…" until its answer (or a person) arrives. */
-  private expectAnswer(sent: ChatMessage): void {
+  private _expectAnswer(sent: ChatMessage): void {
     const answered = this.store.list.some(
       (m) => m.conversationId === sent.conversationId && m.seq > sent.seq && m.author !== 'visitor',
     );
-    if (this.conversation?.status === 'bot' && !answered && !this.streams.length) this.thinking(true);
-    this.changed();
+    if (this.conversation?.status === 'bot' && !answered && !this.streams.length) this._thinking(true);
+    this._changed();
   }
 
-  private thinking(on: boolean): void {
+  private _thinking(on: boolean): void {
     this.aiThinking = on;
-    if (on) this.later('thinking', 60_000, () => ((this.aiThinking = false), this.changed()));
+    if (on) this._later('thinking', 60_000, () => ((this.aiThinking = false), this._changed()));
   }
 
-  private async request<E extends Command>(
+  private async _request<E extends Command>(
     event: E,
     payload: Parameters<VisitorClientEvents[E]>[0],
   ): Promise<AckResult<AckData<E>>> {
-    const socket = this.socket;
+    const socket = this._socket;
     if (socket?.connected) {
       try {
-        const emit = socket.timeout(this.opts.ackTimeoutMs ?? ACK_TIMEOUT_MS).emitWithAck as (
+        const emit = socket.timeout(this._opts.ackTimeoutMs ?? ACK_TIMEOUT_MS).emitWithAck as (
           ev: E,
           p: typeof payload,
         ) => Promise<AckResult<AckData<E>>>;
@@ -448,22 +448,22 @@ export class VisitorConnection {
     return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
   }
 
-  private persistOutbox(): void {
+  private _persistOutbox(): void {
     const keep = this.outbox.filter((i) => !i.error || i.error === 'unavailable');
-    save(this.opts.storage, this.keys.outbox, keep.length ? JSON.stringify(keep) : null);
+    save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
   }
 
-  private forgetToken(): void {
-    this.token = null;
-    save(this.opts.storage, this.keys.token, null);
+  private _forgetToken(): void {
+    this._token = null;
+    save(this._opts.storage, this._keys.token, null);
   }
 
-  private later(name: string, ms: number, fn: () => void): void {
-    clearTimeout(this.timers.get(name));
-    this.timers.set(name, setTimeout(fn, ms));
+  private _later(name: string, ms: number, fn: () => void): void {
+    clearTimeout(this._timers.get(name));
+    this._timers.set(name, setTimeout(fn, ms));
   }
 
-  private changed(added: ChatMessage[] = []): void {
+  private _changed(added: ChatMessage[] = []): void {
     this.onChange(added);
   }
 }

@@ -9,22 +9,22 @@ import type { ChatMessage } from '@support-chat/shared';
 export class MessageStore {
   /** Sorted; replaced (never mutated) on every change, so views can compare by identity. */
   list: readonly ChatMessage[] = [];
-  private ids = new Set<string>();
-  private clientIds = new Set<string>();
-  private conversations: string[] = [];
+  private _ids = new Set<string>();
+  private _clientIds = new Set<string>();
+  private _conversations: string[] = [];
 
   /** Adds the messages not seen yet and returns them (in the order given). */
   add(incoming: readonly ChatMessage[]): ChatMessage[] {
     const added: ChatMessage[] = [];
     for (const m of incoming) {
-      if (this.ids.has(m.id) || (m.clientId && this.clientIds.has(m.clientId))) continue;
-      this.ids.add(m.id);
-      if (m.clientId) this.clientIds.add(m.clientId);
-      if (!this.conversations.includes(m.conversationId)) this.conversations.push(m.conversationId);
+      if (this._ids.has(m.id) || (m.clientId && this._clientIds.has(m.clientId))) continue;
+      this._ids.add(m.id);
+      if (m.clientId) this._clientIds.add(m.clientId);
+      if (!this._conversations.includes(m.conversationId)) this._conversations.push(m.conversationId);
       added.push(m);
     }
     if (added.length) {
-      const rank = (m: ChatMessage) => this.conversations.indexOf(m.conversationId);
+      const rank = (m: ChatMessage) => this._conversations.indexOf(m.conversationId);
       this.list = [...this.list, ...added].sort((a, b) => rank(a) - rank(b) || a.seq - b.seq);
     }
     return added;
@@ -38,6 +38,6 @@ export class MessageStore {
   }
 
   hasClientId(clientId: string): boolean {
-    return this.clientIds.has(clientId);
+    return this._clientIds.has(clientId);
   }
 }
