@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type {
+  Availability,
   ChatMessage,
   ErrorCode,
   VisitorClientEvents,
@@ -16,7 +17,14 @@ import type {
   VisitorServerEvents,
 } from '@support-chat/shared';
 import { Fetch, NodeWebSocket } from 'engine.io-client';
-import { hasStoredSession, newClientId, storageKeys, TypingThrottle, VisitorConnection } from './connection.js';
+import {
+  hasStoredSession,
+  newClientId,
+  READ_THROTTLE_MS,
+  storageKeys,
+  TypingThrottle,
+  VisitorConnection,
+} from './connection.js';
 import * as jsonParser from './slim-socket/json-parser.js';
 
 class MemoryStorage implements Storage {
@@ -63,6 +71,11 @@ class FakeServer {
   /** Store the next N sends but drop the connection instead of acknowledging. */
   loseAcks = 0;
   refuseWith: ErrorCode | null = null;
+  availability: Availability = { agentsOnline: 1, withinHours: true, acceptingChats: true };
+  /** Every `conversation:read` seq, in order. */
+  reads: number[] = [];
+  /** Every offline:leave payload, in order (retries included). */
+  leaves: { clientId: string; email: string; name?: string; text: string }[] = [];
   private gate: Promise<void> | null = null;
   private open: () => void = () => {};
 
@@ -123,7 +136,7 @@ class FakeServer {
           visitorId: 'v1',
           conversation: this.messages.length ? { ...this.conversation } : null,
           messages: this.messages.filter((m) => m.conversationId === id && m.seq > after),
-          availability: { agentsOnline: 1, withinHours: true, acceptingChats: true },
+          availability: this.availability,
         },
       });
     });
@@ -146,6 +159,34 @@ class FakeServer {
       this.conversation.status = 'queued';
       this.conversation.queuePosition = 2;
       ack({ ok: true, data: { conversation: { ...this.conversation } } });
+    });
+    socket.on('conversation:read', ({ seq }) => void this.reads.push(seq));
+    socket.on('message:rate', ({ messageId, helpful }, ack) => {
+      const i = this.messages.findIndex((m) => m.id === messageId);
+      if (this.refuseWith || i < 0) return ack({ ok: false, error: { code: this.refuseWith ?? 'not_found', message: 'no' } });
+      this.messages[i] = { ...this.messages[i]!, feedback: helpful ? 'helpful' : 'not_helpful' };
+      ack({ ok: true, data: { message: this.messages[i]! } });
+    });
+    socket.on('conversation:rate', ({ conversationId, score, comment }, ack) => {
+      if (conversationId !== this.conversation.id || this.conversation.status !== 'closed') {
+        return ack({ ok: false, error: { code: 'invalid_state', message: 'not closed' } });
+      }
+      this.conversation.rating = { score: score as 1 | 2 | 3 | 4 | 5, ratedAt: 9, ...(comment ? { comment } : {}) };
+      ack({ ok: true, data: { conversation: { ...this.conversation } } });
+    });
+    socket.on('offline:leave', (payload, ack) => {
+      this.leaves.push(payload);
+      if (this.loseAcks > 0) {
+        this.loseAcks--;
+        return socket.conn.close();
+      }
+      let message = this.messages.find((m) => m.clientId === payload.clientId);
+      if (!message) {
+        message = this.add({ author: 'visitor', kind: 'text', text: payload.text, clientId: payload.clientId });
+        this.conversation.status = 'queued';
+        this.conversation.queuePosition = 1;
+      }
+      ack({ ok: true, data: { message, conversation: { ...this.conversation } } });
     });
   }
 
@@ -400,6 +441,139 @@ describe('VisitorConnection', () => {
     await until(() => conn.status === 'online', 'online');
     expect(await conn.requestHandoff()).toBe(true);
     expect(conn.conversation).toMatchObject({ status: 'queued', queuePosition: 2 });
+  });
+
+  it('rates an AI answer: shown at once, kept from the ack, taken back when refused', async () => {
+    const answer = server.add({ author: 'ai', kind: 'text', text: 'Returns take 30 days.' });
+    storage.setItem(storageKeys(server.url).token, 'tok-1');
+    const conn = connect();
+    conn.start();
+    await until(() => conn.messages.length === 1, 'history');
+    const shown = conn.messages[0]!;
+
+    const rated = conn.rateAnswer(shown, true);
+    expect(conn.messages[0]!.feedback).toBe('helpful'); // before the ack
+    expect(await rated).toBe(true);
+    expect(conn.messages[0]).toEqual({ ...answer, feedback: 'helpful' });
+
+    server.refuseWith = 'rate_limited';
+    expect(await conn.rateAnswer(conn.messages[0]!, false)).toBe(false);
+    expect(conn.messages[0]!.feedback).toBe('helpful');
+    expect(conn.lastError).toBe('rate_limited');
+  });
+
+  it('rates the closed conversation and keeps the rating from the ack', async () => {
+    server.add({ author: 'visitor', kind: 'text', text: 'thanks', clientId: 'thanks-00001' });
+    server.conversation.status = 'closed';
+    storage.setItem(storageKeys(server.url).token, 'tok-1');
+    const conn = connect();
+    conn.start();
+    await until(() => conn.conversation?.status === 'closed', 'closed conversation');
+    expect(conn.conversation?.rating).toBeUndefined();
+    expect(await conn.rateConversation(4, '  quick and kind  ')).toBe(true);
+    expect(conn.conversation?.rating).toMatchObject({ score: 4, comment: 'quick and kind' });
+    expect(conn.lastError).toBeNull();
+  });
+
+  it('says when a conversation cannot be rated (not closed)', async () => {
+    const conn = connect();
+    conn.send('hello');
+    await until(() => conn.outbox.length === 0, 'sent');
+    expect(await conn.rateConversation(5)).toBe(false);
+    expect(conn.lastError).toBe('invalid_state');
+    expect(conn.conversation?.rating).toBeUndefined();
+  });
+
+  it('follows availability: from the resume, then as the server announces changes', async () => {
+    server.availability = { agentsOnline: 0, withinHours: false, acceptingChats: false, nextOpenAt: 1_700_000_000_000 };
+    const conn = connect();
+    let renders = 0;
+    conn.onChange = () => renders++;
+    expect(conn.availability).toBeNull();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    expect(conn.availability).toEqual(server.availability);
+
+    const before = renders;
+    server.io.of('/visitor').emit('availability:changed', { agentsOnline: 2, withinHours: true, acceptingChats: true });
+    await until(() => conn.availability?.acceptingChats === true, 'agents back');
+    expect(conn.availability).toEqual({ agentsOnline: 2, withinHours: true, acceptingChats: true });
+    expect(renders).toBeGreaterThan(before);
+  });
+
+  it('leaves a message while nobody can chat, and a lost ack resends the same message once', async () => {
+    server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.loseAcks = 1;
+    const left = { email: 'ann@example.com', name: 'Ann', text: 'Where is my order #123?' };
+    expect(await conn.leaveMessage(left)).toBe(false);
+    expect(conn.lastError).toBe('unavailable');
+    await until(() => conn.status === 'online', 'reconnected');
+
+    expect(await conn.leaveMessage(left)).toBe(true);
+    expect(server.leaves.map((l) => l.clientId)).toEqual([server.leaves[0]!.clientId, server.leaves[0]!.clientId]);
+    expect(server.leaves[1]).toMatchObject(left);
+    expect(server.sentTexts()).toEqual(['Where is my order #123?']);
+    expect(texts(conn)).toEqual(['Where is my order #123?']);
+    expect(conn.conversation?.status).toBe('queued');
+    expect(conn.leftIn).toBe('c1');
+    expect(conn.lastError).toBeNull();
+
+    // The next message left is a new one.
+    await conn.leaveMessage({ email: 'ann@example.com', text: 'Also: gift wrap?' });
+    expect(server.leaves[2]!.clientId).not.toBe(server.leaves[0]!.clientId);
+  });
+});
+
+describe('read receipts', () => {
+  it('tells the server what the open panel shows, at most once a second, and nothing twice', async () => {
+    server.add({ author: 'visitor', kind: 'text', text: 'hi', clientId: 'hi-000000001' });
+    server.add({ author: 'ai', kind: 'text', text: 'hello' });
+    storage.setItem(storageKeys(server.url).token, 'tok-1');
+    const conn = connect();
+    conn.start();
+    await until(() => conn.messages.length === 2, 'history');
+
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) conn.markRead(); // every render of the open panel
+    await until(() => server.reads.length === 1, 'first read');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(READ_THROTTLE_MS - 50);
+    expect(server.reads).toEqual([2]);
+
+    server.push({ author: 'ai', kind: 'text', text: 'more' });
+    await until(() => conn.messages.length === 3, 'new message');
+    conn.markRead();
+    server.push({ author: 'ai', kind: 'text', text: 'and more' });
+    await until(() => conn.messages.length === 4, 'another');
+    conn.markRead();
+    await until(() => server.reads.length === 2, 'second read');
+    expect(server.reads).toEqual([2, 4]); // the latest, once
+
+    conn.markRead();
+    await new Promise((r) => setTimeout(r, READ_THROTTLE_MS + 200));
+    expect(server.reads).toEqual([2, 4]); // nothing new seen: nothing sent
+  });
+
+  it('sends nothing before there is a conversation, nor while offline, then catches up', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    conn.markRead();
+    conn.send('question');
+    await until(() => conn.outbox.length === 0, 'sent');
+    server.hold();
+    server.dropAll();
+    await until(() => conn.status === 'reconnecting', 'offline');
+    conn.markRead();
+    await new Promise((r) => setTimeout(r, READ_THROTTLE_MS + 200));
+    expect(server.reads).toEqual([]);
+    server.release();
+    await until(() => conn.status === 'online', 'back');
+    conn.markRead(); // the panel renders again after the resume
+    await until(() => server.reads.length === 1, 'read after reconnect');
+    expect(server.reads).toEqual([1]);
   });
 });
 

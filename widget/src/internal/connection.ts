@@ -12,6 +12,7 @@ import {
   LIMITS,
   NAMESPACES,
   type AckResult,
+  type Availability,
   type ChatMessage,
   type ErrorCode,
   type VisitorClientEvents,
@@ -56,9 +57,12 @@ export interface ConnectionOptions {
 }
 
 type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
-type Command = 'conversation:resume' | 'message:send' | 'handoff:request';
+type Command = Exclude<keyof VisitorClientEvents, 'typing:set' | 'conversation:read'>;
 type AckData<E extends Command> =
   Parameters<VisitorClientEvents[E]>[1] extends (r: AckResult<infer T>) => void ? T : never;
+
+/** Read receipts reach the server at most this often while new messages show (ms). */
+export const READ_THROTTLE_MS = 1000;
 
 /** 32 hex characters; `getRandomValues` also works on plain-http pages, unlike `randomUUID`. */
 export function newClientId(): string {
@@ -149,6 +153,10 @@ export class VisitorConnection {
   agentTyping: string | null = null;
   /** The last refusal, for a notice in the visitor's language; cleared by the next success. */
   lastError: ErrorCode | null = null;
+  /** Whether a person can be reached now; null until the server said. */
+  availability: Availability | null = null;
+  /** The conversation the visitor left a message in (for the confirmation), on this page. */
+  leftIn: string | null = null;
   /** Called after every change; `added` lists messages that are new to this page, not history. */
   onChange: (added: ChatMessage[]) => void = () => {};
 
@@ -159,6 +167,10 @@ export class VisitorConnection {
   private _resumeFailures = 0;
   private _token: string | null;
   private _readMark: string;
+  /** The read mark the server last heard of. */
+  private _readSent = '';
+  /** The idempotency key of the message being left; kept across retries until it is stored. */
+  private _leaveId = newClientId();
   private _attributes: Record<string, string> | undefined;
   private readonly _staleStreams = new Set<string>();
   private readonly _timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -251,6 +263,10 @@ export class VisitorConnection {
       this._thinking(false);
       this._changed();
     });
+    socket.on('availability:changed', (a) => {
+      this.availability = a;
+      this._changed();
+    });
     socket.on('typing:changed', (e) => {
       if (e.author === 'ai') this._thinking(e.typing);
       if (e.author !== 'agent') return this._changed();
@@ -297,9 +313,39 @@ export class VisitorConnection {
   async requestHandoff(): Promise<boolean> {
     const res = await this._request('handoff:request', { clientId: newClientId() });
     if (res.ok) this._setConversation(res.data.conversation);
-    this.lastError = res.ok ? null : res.error.code;
+    return this._settle(res);
+  }
+
+  /** Thumbs up / down on an AI answer: shown at once, taken back if the server refuses. */
+  async rateAnswer(m: ChatMessage, helpful: boolean): Promise<boolean> {
+    this.store.put({ ...m, feedback: helpful ? 'helpful' : 'not_helpful' });
     this._changed();
-    return res.ok;
+    const res = await this._request('message:rate', { messageId: m.id, helpful });
+    this.store.put(res.ok ? res.data.message : m);
+    return this._settle(res);
+  }
+
+  /** The visitor's 1–5 rating (and comment) of their closed conversation. */
+  async rateConversation(score: number, comment?: string): Promise<boolean> {
+    const res = await this._request('conversation:rate', {
+      conversationId: this.conversation?.id ?? '',
+      score,
+      comment: comment?.trim() || undefined,
+    });
+    if (res.ok) this._setConversation(res.data.conversation);
+    return this._settle(res);
+  }
+
+  /** Nobody available: a message and an email address for the team, who reply later. */
+  async leaveMessage(left: { email: string; name?: string; text: string }): Promise<boolean> {
+    const res = await this._request('offline:leave', { clientId: this._leaveId, ...left });
+    if (res.ok) {
+      this._leaveId = newClientId();
+      this.leftIn = res.data.conversation.id;
+      this._setConversation(res.data.conversation);
+      this._receive([res.data.message], true);
+    }
+    return this._settle(res);
   }
 
   setTyping(typing: boolean): void {
@@ -319,13 +365,24 @@ export class VisitorConnection {
     if (this._ready) void this._resume();
   }
 
-  /** Marks everything in the current conversation as seen (the panel is open). */
+  /**
+   * Marks everything in the current conversation as seen (the panel is open and visible), here
+   * and, throttled, on the server (read receipts for the agent).
+   */
   markRead(): void {
     const id = this.conversation?.id;
-    const mark = id ? `${id} ${this.store.lastSeq(id)}` : '';
-    if (!id || mark === this._readMark) return;
-    this._readMark = mark;
-    save(this._opts.storage, this._keys.read, mark);
+    if (!id) return;
+    const mark = `${id} ${this.store.lastSeq(id)}`;
+    if (mark !== this._readMark) save(this._opts.storage, this._keys.read, (this._readMark = mark));
+    if (mark === this._readSent || this._timers.has('read')) return;
+    this._later('read', READ_THROTTLE_MS, () => {
+      this._timers.delete('read');
+      const [readId, seq] = this._readMark.split(' ');
+      // Offline, the next render after the resume marks again.
+      if (!this._ready || readId !== this.conversation?.id) return;
+      this._readSent = this._readMark;
+      this._socket?.emit('conversation:read', { seq: Number(seq) });
+    });
   }
 
   private async _resume(): Promise<void> {
@@ -347,7 +404,8 @@ export class VisitorConnection {
       return;
     }
     this._resumeFailures = 0;
-    const { token, visitorId, conversation, messages } = res.data;
+    const { token, visitorId, conversation, messages, availability } = res.data;
+    this.availability = availability ?? null;
     this._token = token;
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;
@@ -446,6 +504,13 @@ export class VisitorConnection {
       }
     }
     return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
+  }
+
+  /** Keeps a command's refusal for the alert line (or clears it) and re-renders. */
+  private _settle(res: AckResult<unknown>): boolean {
+    this.lastError = res.ok ? null : res.error.code;
+    this._changed();
+    return res.ok;
   }
 
   private _persistOutbox(): void {

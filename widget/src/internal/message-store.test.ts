@@ -52,4 +52,15 @@ describe('MessageStore', () => {
     store.add([msg('a', 1)]);
     expect(store.list).toBe(after);
   });
+
+  it('replaces a message it holds (a rating), and ignores one it never saw', () => {
+    const store = new MessageStore();
+    store.add([msg('a', 1), msg('a', 2)]);
+    const before = store.list;
+    store.put(msg('a', 1, { feedback: 'helpful' }));
+    expect(store.list).not.toBe(before);
+    expect(store.list.map((m) => m.feedback)).toEqual(['helpful', undefined]);
+    store.put(msg('b', 1));
+    expect(store.list.map((m) => m.id)).toEqual(['a-1', 'a-2']);
+  });
 });

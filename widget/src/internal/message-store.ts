@@ -30,6 +30,11 @@ export class MessageStore {
     return added;
   }
 
+  /** Replaces a message already held (same id), e.g. once the visitor rated it. */
+  put(m: ChatMessage): void {
+    if (this._ids.has(m.id)) this.list = this.list.map((x) => (x.id === m.id ? m : x));
+  }
+
   /** The highest seq seen in a conversation (0 when none): what `resume` asks to continue from. */
   lastSeq(conversationId: string | undefined): number {
     let max = 0;
