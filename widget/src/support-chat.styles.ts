@@ -146,7 +146,8 @@ export const styles = css`
     padding: 10px 12px;
     border-top: 1px solid rgb(0 0 0 / 0.08);
   }
-  textarea {
+  textarea,
+  input {
     flex: 1;
     resize: none;
     max-height: 120px;
@@ -156,6 +157,88 @@ export const styles = css`
     border: 1px solid rgb(0 0 0 / 0.15);
     border-radius: var(--support-chat-radius, 14px);
     padding: 8px 12px;
+  }
+  .card {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    margin: 0 12px 10px;
+    padding: 12px;
+    border-radius: var(--support-chat-radius, 14px);
+    background: var(--support-chat-bubble, #f1f3f5);
+  }
+  .card p,
+  fieldset {
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  h3,
+  legend {
+    margin: 0 0 4px;
+    padding: 0;
+    font-size: 1em;
+    font-weight: 600;
+  }
+  .card label {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    font-size: 0.85em;
+  }
+  .card textarea,
+  .card input {
+    font-size: 15px;
+    border-radius: 8px;
+    padding: 6px 10px;
+    background: var(--support-chat-bg, #fff);
+  }
+  [aria-invalid='true'] {
+    border-color: var(--support-chat-danger, #dc2626);
+  }
+  .stars {
+    display: flex;
+    gap: 4px;
+  }
+  .stars label {
+    display: grid;
+    cursor: pointer;
+    color: var(--support-chat-muted, #6b7280);
+  }
+  .stars svg {
+    width: 30px;
+    height: 30px;
+    stroke-width: 1.5;
+  }
+  .stars .on {
+    color: var(--_accent);
+  }
+  .stars .on svg {
+    fill: currentColor;
+  }
+  .stars :focus-visible + svg {
+    outline: 2px solid var(--_accent);
+    border-radius: 4px;
+  }
+  .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
+  }
+  .card button {
+    align-self: flex-end;
+    border: 1px solid var(--_accent);
+    border-radius: 999px;
+    padding: 5px 14px;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .card [type='button'] {
+    background: none;
+    color: var(--_accent);
+  }
+  .error:empty {
+    display: none;
   }
   .composer button {
     border: 0;

@@ -1,8 +1,9 @@
 import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
-import { LIMITS, type ChatMessage, type VisitorContext } from '@support-chat/shared';
+import { LIMITS, type ChatMessage, type Locale, type VisitorContext } from '@support-chat/shared';
 import { hasStoredSession, VisitorConnection } from './internal/connection.js';
 import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from './internal/i18n.js';
 import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from './internal/message-view.js';
+import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
 import { styles } from './support-chat.styles.js';
 
 export interface SupportChatMessageDetail {
@@ -38,8 +39,10 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
 
 /**
  * `<support-chat>`: a customer-support chat. A launcher button opens a panel where the visitor
- * talks to the AI assistant (answers stream in, with their sources) and can ask for a person.
- * Nothing is stored and no connection is opened until the visitor first opens it.
+ * talks to the AI assistant (answers stream in, with their sources, and can be rated) and can ask
+ * for a person — or, while nobody can chat, leave a message and an email address. A closed
+ * conversation can be rated 1–5. Nothing is stored and no connection is opened until the visitor
+ * first opens it.
  *
  * @attr server - Origin (and optional path) of the support-chat server; empty means this page's.
  * @attr lang - Language override (`en`, `zh-CN`); else the page's `<html lang>`, else the browser's.
@@ -58,6 +61,9 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  * @csspart composer - The form with the text field and send button.
  * @csspart message - Every message; also `message-visitor`, `message-ai`, `message-agent`,
  *   `message-system` and `message-event`.
+ * @csspart feedback - The thumbs up / down under an AI answer.
+ * @csspart rating - The 1–5 rating of a closed conversation, then its thank-you.
+ * @csspart leave-message - The form for leaving a message while nobody can chat.
  *
  * @cssproperty --support-chat-accent - Launcher, header and the visitor's bubbles. Default `#2563eb`.
  * @cssproperty --support-chat-accent-text - Text on the accent colour. Default `#fff`.
@@ -93,6 +99,8 @@ export class SupportChat extends LitElement {
   private _conn: VisitorConnection | null = null;
   private _visitorAttributes: Record<string, string> = {};
   private _stick = true;
+  private _forms = new VisitorForms(this, () => this._connection());
+  private _visibility = () => this.requestUpdate();
 
   constructor() {
     super();
@@ -129,12 +137,14 @@ export class SupportChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('visibilitychange', this._visibility);
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
     if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this._visibility);
     this._conn?.stop();
   }
 
@@ -208,7 +218,8 @@ export class SupportChat extends LitElement {
       this._stick = true;
     }
     if (log && this._stick) log.scrollTop = log.scrollHeight;
-    if (this.opened) this._conn?.markRead();
+    // Seen means on screen: not while the page is in a background tab.
+    if (this.opened && !document.hidden) this._conn?.markRead();
   }
 
   private get _launcher(): HTMLButtonElement | null {
@@ -236,7 +247,7 @@ export class SupportChat extends LitElement {
       ${this._conn ? this._renderPanel(locale) : nothing}`;
   }
 
-  private _renderPanel(locale: 'en' | 'zh-CN') {
+  private _renderPanel(locale: Locale) {
     const c = this._conn!;
     const s = stringsFor(locale);
     const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
@@ -244,6 +255,12 @@ export class SupportChat extends LitElement {
     const last = messages[messages.length - 1];
     const status = c.conversation?.status;
     const notice = c.status === 'connecting' ? s.connecting : c.status === 'reconnecting' ? s.reconnecting : '';
+    const { leaving } = this._forms;
+    const offline = c.availability?.acceptingChats === false;
+    const left = status === 'queued' && c.leftIn === c.conversation!.id;
+    // A person can be asked for from the start; while nobody can chat, a message left instead
+    // (from the queue too, where nobody is coming soon).
+    const ask = !leaving && (!status || status === 'bot' || (offline && status === 'queued' && !left));
     return html`<div
       id="panel"
       part="panel"
@@ -255,8 +272,10 @@ export class SupportChat extends LitElement {
     >
       <header part="header">
         <h2 id="title">${s.title}</h2>
-        ${!status || status === 'bot'
-          ? html`<button type="button" class="human" @click=${this._handoff}>${s.human}</button>`
+        ${ask
+          ? html`<button type="button" class="human" @click=${offline ? this._forms.open : this._handoff}>
+              ${offline ? s.leave : s.human}
+            </button>`
           : nothing}
         <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
@@ -268,6 +287,7 @@ export class SupportChat extends LitElement {
           renderMessage(m, view, {
             showName: m.author !== 'visitor' && m.author !== messages[i - 1]?.author,
             showSuggestions: m === last && !c.outbox.length,
+            onRate: m.author === 'ai' && m.kind === 'text' ? (helpful) => c.rateAnswer(m, helpful) : undefined,
           }),
         )}
         ${c.outbox.map((item) =>
@@ -286,9 +306,10 @@ export class SupportChat extends LitElement {
         ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
         ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
       </div>
-      <div class="status" role="status">${statusText(s, c.conversation)}</div>
+      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : statusText(s, c.conversation)}</div>
       <div class="alert" role="alert">${this._alertText(c, s)}</div>
-      <form part="composer" class="composer" @submit=${this._submit}>
+      ${this._forms.render(s, locale)}
+      <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>
         <label for="input" class="sr">${s.inputLabel}</label>
         <textarea
           id="input"

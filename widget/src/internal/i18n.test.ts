@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, eventText, format, pickLanguage, statusText, stringsFor } from './i18n.js';
+import { errorText, eventText, format, pickLanguage, statusText, stringsFor, when } from './i18n.js';
 
 describe('pickLanguage', () => {
   it('prefers the lang attribute, then the page, then the browser', () => {
@@ -28,6 +28,15 @@ describe('strings', () => {
     expect(statusText(en, { status: 'queued', queuePosition: 2 })).toBe("You're #2 in the queue");
     expect(statusText(zh, { status: 'queued', queuePosition: 2 })).toBe('您当前排在第 2 位');
     expect(statusText(en, { status: 'queued' })).toBe(en.queued);
+    expect(statusText(en, { status: 'queued', queuePosition: 2, estimatedWaitSeconds: 170 })).toBe(
+      "You're #2 in the queue · about 3 min",
+    );
+    expect(statusText(zh, { status: 'queued', queuePosition: 2, estimatedWaitSeconds: 170 })).toBe(
+      '您当前排在第 2 位，预计等待约 3 分钟',
+    );
+    expect(statusText(en, { status: 'queued', queuePosition: 1, estimatedWaitSeconds: 5 })).toBe(
+      "You're #1 in the queue · about 1 min",
+    );
     expect(statusText(en, { status: 'assigned', agentName: 'Anna' })).toBe('Anna is here to help');
     expect(statusText(zh, { status: 'closed' })).toBe(zh.closed);
     expect(statusText(en, { status: 'bot' })).toBe('');
@@ -47,5 +56,13 @@ describe('strings', () => {
   it('fills placeholders', () => {
     expect(format('{name} is typing… {name}', { name: 'Anna' })).toBe('Anna is typing… Anna');
     expect(format('{n} left {missing}', { n: 3 })).toBe('3 left ');
+  });
+});
+
+describe('when', () => {
+  it('says a moment with the weekday, in the visitor language', () => {
+    const monday9 = new Date(2025, 0, 6, 9, 0).getTime(); // local time, as the visitor sees it
+    expect(when('en', monday9)).toMatch(/^Mon,? 9:00\sAM$/);
+    expect(when('zh-CN', monday9)).toMatch(/^周一\s?09:00$/);
   });
 });

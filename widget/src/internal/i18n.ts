@@ -38,8 +38,28 @@ const en = {
   charsLeft: '{n} characters left',
   queued: 'Waiting for a person to join…',
   queuedAt: "You're #{n} in the queue",
+  wait: ' · about {n} min',
   assigned: '{name} is here to help',
   closed: 'This conversation has ended. Send a message to start a new one.',
+  feedback: 'Was this answer helpful?',
+  helpful: 'Helpful',
+  notHelpful: 'Not helpful',
+  thanks: 'Thanks for your feedback',
+  rate: 'How was this conversation?',
+  stars: '{n} of 5',
+  comment: 'Comment (optional)',
+  rated: 'Thank you for rating this conversation!',
+  leave: 'Leave a message',
+  leaveIntro: "Nobody can chat right now. Leave your email and we'll get back to you.",
+  nextOpen: ' We open again {time}.',
+  email: 'Email',
+  name: 'Name (optional)',
+  message: 'Message',
+  cancel: 'Cancel',
+  submit: 'Submit',
+  left: "Thanks! We'll reply by email, or here when you come back.",
+  errEmail: 'Please enter a valid email address.',
+  errText: 'Please write a message.',
   evQueued: 'You asked to talk to a person',
   evAssigned: '{name} joined the conversation',
   evTransferred: 'Transferred to {name}',
@@ -79,8 +99,28 @@ const zhCN: Strings = {
   charsLeft: '还可输入 {n} 字',
   queued: '正在为您转接人工客服…',
   queuedAt: '您当前排在第 {n} 位',
+  wait: '，预计等待约 {n} 分钟',
   assigned: '{name} 正在为您服务',
   closed: '本次对话已结束，发送消息即可开始新的对话。',
+  feedback: '这个回答有帮助吗？',
+  helpful: '有帮助',
+  notHelpful: '没有帮助',
+  thanks: '感谢您的反馈',
+  rate: '您对本次服务满意吗？',
+  stars: '{n} 星（满分 5 星）',
+  comment: '留下您的意见（选填）',
+  rated: '感谢您的评价！',
+  leave: '留言',
+  leaveIntro: '客服暂时不在线。请留下邮箱，我们会尽快回复您。',
+  nextOpen: '我们将于{time}恢复服务。',
+  email: '邮箱',
+  name: '姓名（选填）',
+  message: '留言内容',
+  cancel: '取消',
+  submit: '提交',
+  left: '已收到您的留言！我们会通过邮件回复您，您回来时也可以在这里查看。',
+  errEmail: '请输入有效的邮箱地址。',
+  errText: '请填写留言内容。',
   evQueued: '您已申请转接人工客服',
   evAssigned: '{name} 已加入对话',
   evTransferred: '已转接给 {name}',
@@ -128,12 +168,24 @@ export function eventText(s: Strings, event: SystemEvent): string {
 }
 
 /** The line under the log that says where the conversation stands; empty while the AI answers. */
-export function statusText(s: Strings, c: Pick<VisitorConversation, 'status' | 'queuePosition' | 'agentName'> | null): string {
+export function statusText(
+  s: Strings,
+  c: Pick<VisitorConversation, 'status' | 'queuePosition' | 'agentName' | 'estimatedWaitSeconds'> | null,
+): string {
   const status: ConversationStatus | undefined = c?.status;
-  if (status === 'queued') return c?.queuePosition ? format(s.queuedAt, { n: c.queuePosition }) : s.queued;
+  if (status === 'queued' && c?.queuePosition) {
+    const wait = c.estimatedWaitSeconds;
+    return format(s.queuedAt, { n: c.queuePosition }) + (wait ? format(s.wait, { n: Math.max(1, Math.round(wait / 60)) }) : '');
+  }
+  if (status === 'queued') return s.queued;
   if (status === 'assigned') return format(s.assigned, { name: c?.agentName || s.agent });
   if (status === 'closed') return s.closed;
   return '';
+}
+
+/** A moment in the visitor's language and time zone: "Mon 9:00 AM", "周一 09:00". */
+export function when(locale: Locale, at: number): string {
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(at);
 }
 
 export function errorText(s: Strings, code: ErrorCode): string {

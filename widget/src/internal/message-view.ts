@@ -10,7 +10,7 @@ import { renderMarkdown, safeHref } from './markdown.js';
 
 export type MessageLike = Pick<
   ChatMessage,
-  'author' | 'kind' | 'text' | 'authorName' | 'sources' | 'suggestions' | 'event'
+  'author' | 'kind' | 'text' | 'authorName' | 'sources' | 'suggestions' | 'event' | 'feedback'
 >;
 
 export interface MessageViewOptions {
@@ -30,7 +30,12 @@ export interface MessageState {
   showSuggestions?: boolean;
   /** Show the author's name above the bubble (e.g. when the author changes). */
   showName?: boolean;
+  /** Thumbs up / down under the message (an AI answer the visitor may rate) when given. */
+  onRate?: (helpful: boolean) => void;
 }
+
+/** A thumb up (turned over by CSS for "not helpful"). */
+const THUMB = 'M7 11v9H4v-9zm0 0 4-8c1.4 0 2.4 1.2 2 2.6L12 9h6a2 2 0 0 1 2 2.4l-1.4 6.8A2 2 0 0 1 16.6 20H7';
 
 export function authorName(m: Pick<MessageLike, 'author' | 'authorName'>, s: Strings): string {
   if (m.author === 'agent') return m.authorName || s.agent;
@@ -63,6 +68,23 @@ export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageS
               </li>`;
             })}
           </ul>
+        </div>`
+      : nothing}
+    ${x.onRate
+      ? html`<div class="feedback" part="feedback" role="group" aria-label=${s.feedback}>
+          ${([true, false] as const).map((helpful) => {
+            const value = helpful ? 'helpful' : 'not_helpful';
+            return html`<button
+              type="button"
+              class=${value}
+              aria-label=${helpful ? s.helpful : s.notHelpful}
+              aria-pressed=${m.feedback === value}
+              @click=${() => m.feedback !== value && x.onRate!(helpful)}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${THUMB} /></svg>
+            </button>`;
+          })}
+          ${m.feedback ? s.thanks : nothing}
         </div>`
       : nothing}
     ${x.showSuggestions && o.onSuggestion && m.suggestions?.length
@@ -194,6 +216,39 @@ export const messageStyles = css`
     background: transparent;
     border-radius: 999px;
     padding: 4px 10px;
+  }
+  .feedback {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 0.8em;
+    color: var(--support-chat-muted, #6b7280);
+  }
+  .feedback button {
+    display: grid;
+    padding: 4px;
+    border: 0;
+    border-radius: 6px;
+    background: none;
+    color: inherit;
+    cursor: pointer;
+  }
+  .feedback svg {
+    width: 16px;
+    height: 16px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linejoin: round;
+  }
+  .feedback .not_helpful svg {
+    transform: rotate(180deg);
+  }
+  .feedback [aria-pressed='true'] {
+    color: var(--support-chat-accent, #2563eb);
+  }
+  .feedback [aria-pressed='true'] svg {
+    fill: currentColor;
   }
   .event {
     align-self: center;
