@@ -69,6 +69,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     expect(answerMs).toBeLessThan(5000);
     expect((await log.textContent())?.toLowerCase()).toContain('return');
     expect(await visitor.evaluate(() => Object.keys(localStorage).length)).toBeGreaterThan(0);
+    // Thumbs up on the answer: pressed, with a thanks.
+    await log.getByRole('button', { name: 'Helpful' }).first().click();
+    await expect.poll(() => log.getByRole('button', { name: 'Helpful', pressed: true }).count()).toBe(1);
+    expect(await log.textContent()).toContain('Thanks for your feedback');
     await visitor.screenshot({ path: screenshotPath('02-ai-answer') });
   });
 
@@ -122,10 +126,25 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     const log = visitor.getByRole('log');
     await expect.poll(() => log.textContent(), { timeout: 5000 }).toContain('How do I return an item?');
     expect(await log.textContent()).toContain('Happy to help with your return.');
+    // The thumbs up was stored: it comes back with the history.
+    expect(await log.getByRole('button', { name: 'Helpful', pressed: true }).count()).toBe(1);
 
     await agent.getByRole('button', { name: /close conversation|^close$/i }).click();
     await expect.poll(() => visitor.getByText(/conversation has ended/i).first().isVisible(), { timeout: 5000 }).toBe(true);
     await visitor.screenshot({ path: screenshotPath('07-closed') });
+  });
+
+  it('lets the visitor rate the closed conversation, once', async () => {
+    const stars = visitor.getByRole('group', { name: 'How was this conversation?' });
+    await stars.getByRole('radio', { name: '4 of 5' }).locator('..').click();
+    await visitor.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and kind.');
+    await visitor.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => visitor.getByText('Thank you for rating this conversation!').isVisible(), { timeout: 5000 }).toBe(true);
+    await visitor.screenshot({ path: screenshotPath('07b-rated') });
+    await visitor.reload();
+    await visitor.getByRole('button', { name: /Open chat/ }).click();
+    await expect.poll(() => visitor.getByRole('log').textContent(), { timeout: 5000 }).toContain('Happy to help');
+    expect(await stars.count()).toBe(0);
   });
 
   it('speaks Chinese on the Chinese page: 怎么退货？ then 转人工', async () => {
@@ -168,6 +187,29 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await box.press('Enter');
     await expect.poll(() => page.getByRole('log').getByRole('link').count(), { timeout: 5000 }).toBeGreaterThan(0);
     expect(polls).toContain('POST');
+    await context.close();
+  });
+
+  it('offers to leave a message once the last agent has gone, and confirms it', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 667 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Talk to a person' }).isVisible(), { timeout: 5000 }).toBe(true);
+    await agent.close(); // the only agent goes offline: the widget hears it live
+    const leave = page.getByRole('button', { name: 'Leave a message' });
+    await expect.poll(() => leave.isVisible(), { timeout: 5000 }).toBe(true);
+    await leave.click();
+    const form = page.getByRole('form', { name: 'Leave a message' });
+    await form.getByRole('textbox', { name: 'Message' }).fill('Can I change the address of order #1042?');
+    await form.getByRole('textbox', { name: 'Email' }).fill('not-an-address');
+    await form.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => form.getByText('Please enter a valid email address.').isVisible()).toBe(true);
+    await form.getByRole('textbox', { name: 'Email' }).fill('ann@example.com');
+    await form.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => page.getByText(/We'll reply by email/).isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await page.getByRole('log').textContent()).toContain('order #1042');
+    await page.screenshot({ path: screenshotPath('09-left-a-message') });
     await context.close();
   });
 });
