@@ -10,6 +10,7 @@ import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config.js';
 import { DomainEventBus } from './conversations/events.js';
 import { ConversationService, systemClock, type Clock } from './conversations/service.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
@@ -98,6 +99,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
   app.use(authRoutes({ store, sessions, limits, agents }));
+  app.use(adminRoutes({ store, sessions, presence, agents, routing, clock }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
   app.use(staticRoutes(config));
@@ -105,7 +107,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(errorHandler(logger));
 
   attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, routing, store, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, routing, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, routing, responder, store, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
 

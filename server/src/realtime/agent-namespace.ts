@@ -2,11 +2,14 @@ import { parse as parseCookie } from 'cookie';
 import { SESSION_COOKIE } from '@support-chat/shared';
 import { hashToken, type AgentSessions } from '../auth/sessions.js';
 import type { ConversationService } from '../conversations/service.js';
+import type { Responder } from '../ai/types.js';
 import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
 import type { PresenceTracker } from '../routing/presence.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import { registerConversationHandlers } from './agent-conversation-handlers.js';
 import { registerRoutingHandlers } from './agent-routing-handlers.js';
+import { registerWorkspaceHandlers } from './agent-workspace-handlers.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, AgentSocket, VisitorNamespace } from './types.js';
@@ -18,6 +21,8 @@ export interface AgentNamespaceDeps {
   visitors: VisitorNamespace;
   presence: PresenceTracker;
   routing: TeamRouting;
+  responder: Responder;
+  store: Store;
   logger: Logger;
 }
 
@@ -61,6 +66,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
     const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
 
     registerConversationHandlers(socket, deps, context);
+    registerWorkspaceHandlers(socket, deps, context);
     registerRoutingHandlers(socket, deps, context);
   });
 }

@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
 import type {
   AgentRecord,
   AppendResult,
+  ConversationFacts,
   ConversationFilter,
+  ConversationSearch,
   ConversationRecord,
   MessageDraft,
   SessionRecord,
@@ -499,6 +502,139 @@ export class SqliteStore implements Store {
 
   async listAgents(): Promise<AgentRecord[]> {
     return (this.db.prepare('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
+  }
+
+  async updateAgent(
+    id: string,
+    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+  ): Promise<AgentRecord | null> {
+    const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    if (entries.length > 0) {
+      const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
+      this.db.prepare(`UPDATE agents SET ${sets} WHERE id = ?`).run(...entries.map(([, value]) => value), id);
+    }
+    return this.getAgent(id);
+  }
+
+  async listCannedReplies(): Promise<CannedReply[]> {
+    const rows = this.db.prepare('SELECT * FROM canned_replies ORDER BY shortcut').all() as {
+      id: string;
+      shortcut: string;
+      text: string;
+      updated_at: number;
+    }[];
+    return rows.map((r) => ({ id: r.id, shortcut: r.shortcut, text: r.text, updatedAt: r.updated_at }));
+  }
+
+  async saveCannedReply(reply: CannedReply): Promise<void> {
+    const taken = this.db.prepare('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
+    if (taken) throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`);
+    this.db
+      .prepare(
+        `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
+      )
+      .run(reply.id, reply.shortcut, reply.text, reply.updatedAt);
+  }
+
+  async deleteCannedReply(id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
+  }
+
+  async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (status) {
+      where.push('c.status = ?');
+      params.push(status);
+    }
+    if (from !== undefined) {
+      where.push('c.created_at >= ?');
+      params.push(from);
+    }
+    if (to !== undefined) {
+      where.push('c.created_at <= ?');
+      params.push(to);
+    }
+    if (text) {
+      // LIKE with escaped wildcards: a visitor id, anything in the context (page, attributes
+      // such as name or email), or any message text, notes included.
+      const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(`(lower(c.visitor_id) LIKE ? ESCAPE '\\' OR lower(c.context) LIKE ? ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
+                   AND lower(json_extract(m.body, '$.text')) LIKE ? ESCAPE '\\'))`);
+      params.push(pattern, pattern, pattern);
+    }
+    const sql = `SELECT c.* FROM conversations c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY c.updated_at DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, limit) as ConversationRow[]).map(toConversation);
+  }
+
+  async reportFacts(from: number, to: number): Promise<ConversationFacts[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT c.*,
+           (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'event'
+              AND json_extract(m.body, '$.event.type') = 'queued') AS handed_off_at,
+           (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'text'
+              AND json_extract(m.body, '$.author') = 'agent') AS first_agent_reply_at
+         FROM conversations c WHERE c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at`,
+      )
+      .all(from, to) as (ConversationRow & {
+      handed_off_at: number | null;
+      first_agent_reply_at: number | null;
+    })[];
+    return rows.map((row) => ({
+      conversation: toConversation(row),
+      handedOffAt: row.handed_off_at,
+      firstAgentReplyAt: row.first_agent_reply_at,
+    }));
+  }
+
+  async answerFeedbackCounts(from: number, to: number): Promise<{ helpful: number; notHelpful: number }> {
+    const row = this.db
+      .prepare(
+        `SELECT
+           SUM(json_extract(body, '$.feedback') = 'helpful') AS helpful,
+           SUM(json_extract(body, '$.feedback') = 'not_helpful') AS not_helpful
+         FROM messages WHERE kind = 'text' AND json_extract(body, '$.author') = 'ai'
+           AND created_at >= ? AND created_at < ?`,
+      )
+      .get(from, to) as { helpful: number | null; not_helpful: number | null };
+    return { helpful: row.helpful ?? 0, notHelpful: row.not_helpful ?? 0 };
+  }
+
+  async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {
+    // Each AI reply that could not answer, paired with the visitor message it replied to.
+    const rows = this.db
+      .prepare(
+        // With a single MAX(), SQLite takes the bare columns (question, conversation_id) from the
+        // row holding the maximum: the most recent asking of each question.
+        `SELECT q.question, COUNT(*) AS count, MAX(q.asked_at) AS last_asked_at, q.conversation_id
+         FROM (
+           SELECT
+             (SELECT json_extract(v.body, '$.text') FROM messages v WHERE v.conversation_id = a.conversation_id
+                AND v.seq < a.seq AND json_extract(v.body, '$.author') = 'visitor' ORDER BY v.seq DESC LIMIT 1) AS question,
+             a.conversation_id,
+             a.created_at AS asked_at
+           FROM messages a
+           WHERE a.kind = 'text' AND json_extract(a.body, '$.author') = 'ai'
+             AND json_extract(a.body, '$.provenance.answered') = 0
+             AND a.created_at >= ? AND a.created_at < ?
+         ) q
+         WHERE q.question IS NOT NULL
+         GROUP BY lower(trim(q.question))
+         ORDER BY count DESC, last_asked_at DESC
+         LIMIT ?`,
+      )
+      .all(from, to, limit) as { question: string; count: number; last_asked_at: number; conversation_id: string }[];
+    return rows.map((r) => ({
+      question: r.question,
+      count: r.count,
+      lastAskedAt: r.last_asked_at,
+      conversationId: r.conversation_id,
+    }));
   }
 
   async close(): Promise<void> {

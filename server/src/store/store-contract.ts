@@ -123,6 +123,63 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listConversations({ statuses: ['closed'] })).map((c) => c.id)).toEqual(['old']);
     });
 
+    it('lists and updates agents', async () => {
+      await store.createAgent({ id: 'a1', email: 'a1@x.io', name: 'A', role: 'agent', passwordHash: 'h', createdAt: 1, capacity: 5 });
+      await store.createAgent({ id: 'a2', email: 'a2@x.io', name: 'B', role: 'admin', passwordHash: 'h', createdAt: 2, capacity: 5 });
+      expect((await store.listAgents()).map((a) => a.id)).toEqual(['a1', 'a2']);
+      expect(await store.updateAgent('a1', { capacity: 2, name: 'Ann' })).toMatchObject({ id: 'a1', capacity: 2, name: 'Ann', role: 'agent' });
+      expect(await store.updateAgent('nobody', { capacity: 2 })).toBeNull();
+    });
+
+    it('keeps canned replies unique by shortcut', async () => {
+      await store.saveCannedReply({ id: 'r1', shortcut: 'refund-time', text: 'Refunds take 5 days.', updatedAt: 1 });
+      await store.saveCannedReply({ id: 'r2', shortcut: 'hello', text: 'Hi!', updatedAt: 1 });
+      await expect(store.saveCannedReply({ id: 'r3', shortcut: 'hello', text: 'dup', updatedAt: 2 })).rejects.toMatchObject({ code: 'conflict' });
+      await store.saveCannedReply({ id: 'r1', shortcut: 'refund-time', text: 'Refunds take 3 days.', updatedAt: 3 });
+      expect((await store.listCannedReplies()).map((r) => [r.shortcut, r.text])).toEqual([
+        ['hello', 'Hi!'],
+        ['refund-time', 'Refunds take 3 days.'],
+      ]);
+      expect(await store.deleteCannedReply('r2')).toBe(true);
+      expect(await store.deleteCannedReply('r2')).toBe(false);
+    });
+
+    it('searches conversations by visitor, attributes and message text, with wildcards taken literally', async () => {
+      await store.createConversation(conversationFixture({ id: 'anna', context: { attributes: { email: 'anna@shop.example' } }, createdAt: 10, updatedAt: 10 }));
+      await store.createConversation(conversationFixture({ id: 'ben', createdAt: 20, updatedAt: 20 }));
+      await store.appendMessage('ben', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'My blender is 100% broken' }, 21);
+      expect((await store.searchConversations({ text: 'ANNA@shop', limit: 10 })).map((c) => c.id)).toEqual(['anna']);
+      expect((await store.searchConversations({ text: 'blender', limit: 10 })).map((c) => c.id)).toEqual(['ben']);
+      expect((await store.searchConversations({ text: '100%', limit: 10 })).map((c) => c.id)).toEqual(['ben']);
+      expect(await store.searchConversations({ text: '%', limit: 10 })).toHaveLength(1);
+      expect((await store.searchConversations({ from: 15, limit: 10 })).map((c) => c.id)).toEqual(['ben']);
+    });
+
+    it('derives report facts, answer ratings and knowledge gaps from messages', async () => {
+      await store.createConversation(conversationFixture({ id: 'ai-only', createdAt: 100 }));
+      await store.appendMessage('ai-only', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Do you sell gift cards?' }, 101);
+      const unanswered = { responder: 'offline' as const, passageIds: [], scores: [], answered: false, latencyMs: 1 };
+      await store.appendMessage('ai-only', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: unanswered, feedback: 'not_helpful' }, 102);
+      await store.createConversation(conversationFixture({ id: 'human', createdAt: 200, humanInvolved: true }));
+      await store.appendMessage('human', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'do you sell GIFT cards? ' }, 201);
+      await store.appendMessage('human', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: unanswered }, 202);
+      await store.appendMessage('human', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 210);
+      await store.appendMessage('human', { senderId: 'system', author: 'system', kind: 'event', text: 'joined', event: { type: 'assigned', agentName: 'Ann' } }, 220);
+      await store.appendMessage('human', { senderId: 'a1', author: 'agent', kind: 'text', text: 'Yes we do' }, 250);
+
+      const facts = await store.reportFacts(0, 1000);
+      expect(facts.map((f) => [f.conversation.id, f.handedOffAt, f.firstAgentReplyAt, f.conversation.humanInvolved])).toEqual([
+        ['ai-only', null, null, false],
+        ['human', 210, 250, true],
+      ]);
+      expect(await store.reportFacts(150, 1000)).toHaveLength(1);
+      expect(await store.answerFeedbackCounts(0, 1000)).toEqual({ helpful: 0, notHelpful: 1 });
+      const gaps = await store.knowledgeGaps(0, 1000, 10);
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0]).toMatchObject({ count: 2, lastAskedAt: 202 });
+      expect(gaps[0]!.question.toLowerCase()).toContain('gift cards');
+    });
+
     it('keeps the hand-off fields of a conversation, and patches them with a status move', async () => {
       await store.createConversation(conversationFixture({ id: 'a' }));
       expect(await store.getConversation('a')).toMatchObject({

@@ -1,7 +1,9 @@
 import type {
   AgentRole,
+  CannedReply,
   ChatMessage,
   ConversationRating,
+  KnowledgeGap,
   ConversationStatus,
   HandoffReason,
   Locale,
@@ -166,9 +168,47 @@ export interface Store {
   /** Stores `value` unless the key exists; returns what is stored (so racing processes agree). */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
 
-  /** Everyone on the team, oldest account first (team:list, admin API). */
+  // ---- The team and the console's workspace (admin API, search, reports) ----
+
   listAgents(): Promise<AgentRecord[]>;
+  /** Returns the updated agent, or null when there is none with that id. */
+  updateAgent(
+    id: string,
+    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+  ): Promise<AgentRecord | null>;
+
+  listCannedReplies(): Promise<CannedReply[]>;
+  /** Inserts or replaces by id; throws `ChatError('conflict')` when another reply has the shortcut. */
+  saveCannedReply(reply: CannedReply): Promise<void>;
+  /** True when it existed. */
+  deleteCannedReply(id: string): Promise<boolean>;
+
+  /** Conversations matching a visitor id, visitor attribute or message text, newest first. */
+  searchConversations(query: ConversationSearch): Promise<ConversationRecord[]>;
+  /** Per-conversation facts for reports, for conversations created in [from, to). */
+  reportFacts(from: number, to: number): Promise<ConversationFacts[]>;
+  /** Thumbs up / down on AI answers created in [from, to). */
+  answerFeedbackCounts(from: number, to: number): Promise<{ helpful: number; notHelpful: number }>;
+  /** Visitor questions the AI could not answer in [from, to), most asked first. */
+  knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]>;
 
   close(): Promise<void>;
 }
 
+export interface ConversationSearch {
+  text?: string;
+  status?: ConversationStatus;
+  /** Inclusive bounds on `createdAt`. */
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+/** What reports need to know about one conversation, derived from its messages. */
+export interface ConversationFacts {
+  conversation: ConversationRecord;
+  /** When it was first put in the human queue (null: never handed off). */
+  handedOffAt: number | null;
+  /** When a person first replied (null: never). */
+  firstAgentReplyAt: number | null;
+}

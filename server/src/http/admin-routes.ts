@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { HTTP_ROUTES, type CannedReply } from '@support-chat/shared';
+import {
+  agentCreateSchema,
+  agentUpdateSchema,
+  cannedReplySchema,
+  routingSettingsSchema,
+} from '@support-chat/shared/schemas';
+import { createAgent } from '../auth/agents.js';
+import { hashPassword } from '../auth/passwords.js';
+import { toProfile, type AgentSessions } from '../auth/sessions.js';
+import type { Clock } from '../conversations/service.js';
+import { ChatError } from '../errors.js';
+import { rooms } from '../realtime/rooms.js';
+import type { AgentNamespace } from '../realtime/types.js';
+import { buildReport } from '../reports/report.js';
+import { dayKey, isDay, nextDay, startOfDay } from '../reports/time-zone.js';
+import type { PresenceTracker } from '../routing/presence.js';
+import type { TeamRouting } from '../routing/team-routing.js';
+import type { Store } from '../store/types.js';
+import { requireAdmin, requireAgent } from './require-agent.js';
+import { sendData } from './respond.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const reportQuerySchema = z.object({
+  from: z.string().refine(isDay, 'must be a date YYYY-MM-DD').optional(),
+  to: z.string().refine(isDay, 'must be a date YYYY-MM-DD').optional(),
+  tz: z
+    .string()
+    .max(64)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('UTC'),
+});
+
+/** The last 30 days up to today in `timeZone`, unless the query says otherwise. */
+function reportRange(query: unknown, now: number) {
+  const { from, to, tz } = reportQuerySchema.parse(query);
+  const toDay = to ?? dayKey(now, tz);
+  const fromDay = from ?? dayKey(now - 29 * DAY_MS, tz);
+  if (fromDay > toDay) throw new ChatError('invalid_payload', 'from must not be after to');
+  if (Date.parse(toDay) - Date.parse(fromDay) > 366 * DAY_MS) {
+    throw new ChatError('invalid_payload', 'A report covers at most 366 days.');
+  }
+  return { fromDay, toDay, timeZone: tz };
+}
+
+/** The admin side of the console: the team, canned replies, reports, knowledge gaps. */
+export function adminRoutes({
+  store,
+  sessions,
+  presence,
+  agents,
+  routing,
+  clock,
+}: {
+  store: Store;
+  sessions: AgentSessions;
+  presence: PresenceTracker;
+  agents: AgentNamespace;
+  routing: Pick<TeamRouting, 'settingsChanged'>;
+  clock: Clock;
+}): Router {
+  const router = Router();
+  const admin = requireAdmin(sessions);
+  const anyAgent = requireAgent(sessions);
+
+  router.get(HTTP_ROUTES.adminAgents, admin, async (_req, res) => {
+    const team = await store.listAgents();
+    sendData(res, { agents: team.map((a) => ({ ...toProfile(a), status: presence.status(a.id) })) });
+  });
+
+  router.post(HTTP_ROUTES.adminAgents, admin, async (req, res) => {
+    const input = agentCreateSchema.parse(req.body ?? {});
+    const capacity = input.capacity ?? (await store.getRoutingSettings()).defaultCapacity;
+    const agent = await createAgent(store, { ...input, capacity });
+    sendData(res, { agent: toProfile(agent) }, 201);
+  });
+
+  router.patch(`${HTTP_ROUTES.adminAgents}/:id`, admin, async (req, res) => {
+    const { password, ...patch } = agentUpdateSchema.parse(req.body ?? {});
+    const id = String(req.params.id);
+    const target = await store.getAgent(id);
+    if (!target) throw new ChatError('not_found', 'No such agent.');
+    if (patch.role === 'agent' && target.role === 'admin') {
+      const admins = (await store.listAgents()).filter((a) => a.role === 'admin');
+      if (admins.length === 1) throw new ChatError('invalid_state', 'The last admin cannot stop being an admin.');
+    }
+    const updated = await store.updateAgent(id, {
+      ...patch,
+      passwordHash: password ? await hashPassword(password) : undefined,
+    });
+    sendData(res, { agent: toProfile(updated!) });
+  });
+
+  router.get(HTTP_ROUTES.adminCannedReplies, anyAgent, async (_req, res) => {
+    sendData(res, { replies: await store.listCannedReplies() });
+  });
+
+  const saveCanned = async (id: string, body: unknown): Promise<CannedReply> => {
+    const { shortcut, text } = cannedReplySchema.parse(body ?? {});
+    const reply: CannedReply = { id, shortcut, text, updatedAt: clock.now() };
+    await store.saveCannedReply(reply);
+    agents.to(rooms.agents).emit('canned:changed');
+    return reply;
+  };
+
+  router.post(HTTP_ROUTES.adminCannedReplies, admin, async (req, res) => {
+    sendData(res, { reply: await saveCanned(randomUUID(), req.body) }, 201);
+  });
+
+  router.put(`${HTTP_ROUTES.adminCannedReplies}/:id`, admin, async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await store.listCannedReplies()).some((r) => r.id === id)) throw new ChatError('not_found', 'No such canned reply.');
+    sendData(res, { reply: await saveCanned(id, req.body) });
+  });
+
+  router.delete(`${HTTP_ROUTES.adminCannedReplies}/:id`, admin, async (req, res) => {
+    if (!(await store.deleteCannedReply(String(req.params.id)))) throw new ChatError('not_found', 'No such canned reply.');
+    agents.to(rooms.agents).emit('canned:changed');
+    sendData(res, null);
+  });
+
+  router.get(HTTP_ROUTES.adminRouting, admin, async (_req, res) => {
+    sendData(res, { settings: await store.getRoutingSettings() });
+  });
+
+  router.put(HTTP_ROUTES.adminRouting, admin, async (req, res) => {
+    const settings = routingSettingsSchema.parse(req.body ?? {});
+    await store.saveRoutingSettings(settings);
+    routing.settingsChanged();
+    sendData(res, { settings });
+  });
+
+  router.get(HTTP_ROUTES.adminReports, admin, async (req, res) => {
+    const now = clock.now();
+    sendData(res, { report: await buildReport(store, reportRange(req.query, now), now) });
+  });
+
+  router.get(`${HTTP_ROUTES.adminKnowledge}/gaps`, admin, async (req, res) => {
+    const range = reportRange(req.query, clock.now());
+    const from = startOfDay(range.fromDay, range.timeZone);
+    const to = startOfDay(nextDay(range.toDay), range.timeZone);
+    sendData(res, { gaps: await store.knowledgeGaps(from, to, 100) });
+  });
+
+  return router;
+}
