@@ -141,11 +141,17 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByRole('link', { name: 'Routing' }).click();
     await lead.getByLabel('Manual: agents claim from the queue').check();
     await lead.getByLabel('Hand-off keywords').fill('refund\ncomplaint');
-    await lead.getByRole('button', { name: 'Save routing' }).click();
-    await expect.poll(() => lead.getByText('Routing saved.').isVisible(), POLL).toBe(true);
+    await lead.getByLabel('Visitor attributes').fill('plan=vip');
+    // The weekly schedule editor, looked at but left off: the test must not depend on the clock.
+    await lead.getByLabel(/Only offer a person during business hours/).check();
+    await lead.getByLabel('Time zone').selectOption('Europe/Berlin');
+    await lead.getByLabel('Open on Saturday').check();
     await lead.setViewportSize({ width: 1440, height: 1500 });
     await lead.screenshot({ path: screenshotPath('console-03-admin-routing') });
     await lead.setViewportSize({ width: 1440, height: 900 });
+    await lead.getByLabel(/Only offer a person during business hours/).uncheck();
+    await lead.getByRole('button', { name: 'Save routing' }).click();
+    await expect.poll(() => lead.getByText('Routing saved.').isVisible(), POLL).toBe(true);
     await lead.getByRole('link', { name: 'Inbox' }).click();
   });
 
@@ -188,6 +194,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
 
     await sam.getByLabel('My status').selectOption('online');
     await lead.getByRole('button', { name: 'Transfer' }).click();
+    await expect.poll(() => lead.getByRole('menuitem', { name: /Sam/ }).isVisible(), POLL).toBe(true);
+    await lead.screenshot({ path: screenshotPath('console-05-transfer-menu') });
     await lead.getByRole('menuitem', { name: /Sam/ }).click();
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(0);
     await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(1);
@@ -200,10 +208,25 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     const log = sam.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => log.textContent(), POLL).toContain('I want to talk to a person');
 
+    // The visitor asks again; the AI drafts the answer for Sam to check and send.
+    await ask(ada, 'When will I get my refund?');
+    await expect.poll(() => log.textContent(), POLL).toContain('When will I get my refund?');
     const reply = sam.getByRole('textbox', { name: 'Reply to the visitor' });
+    await sam.getByRole('button', { name: /AI draft/ }).click();
+    const hint = sam.locator('support-console-composer .hint');
+    await expect.poll(async () => (await reply.inputValue()) || (await hint.textContent())?.match(/No AI draft.*/)?.[0], POLL).toMatch(/refund/i);
+    await expect.poll(() => sam.getByText(/AI draft based on/).isVisible(), POLL).toBe(true);
+    await sam.screenshot({ path: screenshotPath('console-06-ai-draft') });
+    await reply.press('End');
+    await reply.pressSequentially(' Anything else I can do?');
+    await reply.press('Enter');
+    await expect.poll(() => ada.getByRole('log').textContent(), POLL).toContain('Anything else I can do?');
+    await expect.poll(() => log.textContent(), POLL).toContain('Anything else I can do?');
+
     await reply.click();
     await reply.pressSequentially('/ret', { delay: 20 });
     await expect.poll(() => sam.getByRole('option', { name: /return-label/ }).isVisible(), POLL).toBe(true);
+    await sam.screenshot({ path: screenshotPath('console-07-canned-menu') });
     await reply.press('Enter');
     expect(await reply.inputValue()).toContain('prepaid return label');
     await reply.press('Enter');
@@ -220,7 +243,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     // The visitor has the chat open: the agent sees "Seen" under the reply.
     const answer = log.getByRole('listitem').filter({ hasText: 'prepaid return label' });
     await expect.poll(() => answer.getByText('Seen', { exact: true }).isVisible(), POLL).toBe(true);
-    await sam.screenshot({ path: screenshotPath('console-05-conversation') });
+    await sam.screenshot({ path: screenshotPath('console-08-conversation') });
 
     // Keyboard: "?" lists the shortcuts, "e" closes (neither fires while typing).
     await log.click();
@@ -236,7 +259,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await rate(ada, server.url, 5, 'Quick and kind, thank you!');
     await sam.getByRole('tab', { name: /Closed/ }).click();
     await expect.poll(() => sam.getByText('5 / 5').isVisible(), POLL).toBe(true);
-    await sam.screenshot({ path: screenshotPath('console-06-closed-rated') });
+    await sam.screenshot({ path: screenshotPath('console-09-closed-rated') });
 
     await lead.getByRole('link', { name: 'Reports' }).click();
     await expect.poll(() => lead.getByRole('img', { name: /Conversations per day/ }).isVisible(), POLL).toBe(true);
@@ -244,9 +267,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => lead.getByRole('img', { name: /Ratings: 5 ★ 1/ }).isVisible(), POLL).toBe(true);
     // The page scrolls inside the console: a tall window shows all of it.
     await lead.setViewportSize({ width: 1440, height: 1800 });
-    await lead.screenshot({ path: screenshotPath('console-07-reports') });
+    await lead.screenshot({ path: screenshotPath('console-10-reports') });
     await lead.getByLabel('Show data tables').check();
-    await lead.screenshot({ path: screenshotPath('console-08-reports-tables') });
+    await lead.screenshot({ path: screenshotPath('console-11-reports-tables') });
     await lead.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -88,7 +88,7 @@ export class SupportConsoleAdminAgents extends LitElement {
 
   override render() {
     return html`<div class="page">
-      <header class="page-head"><h2>Agents</h2><span class="muted">${this.agents.length} accounts</span></header>
+      <header class="page-head"><h2>Agents</h2><span class="muted">${this.agents.length} ${this.agents.length === 1 ? 'account' : 'accounts'}</span></header>
       <p class="lead">Capacity is how many conversations routing gives an agent at once.</p>
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}

@@ -1,12 +1,20 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type CannedReply } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
+import { renderMarkdown } from '../internal/markdown.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
 /** Admin: the canned replies agents insert with "/" and the shortcut. */
 export class SupportConsoleAdminCanned extends LitElement {
-  static override styles = [base, pageStyles];
+  static override styles = [base, pageStyles, css`
+    .preview p {
+      margin: 0 0 0.4em;
+    }
+    .preview > :last-child {
+      margin-bottom: 0;
+    }
+  `];
   static override properties = {
     api: { attribute: false },
     replies: { state: true },
@@ -42,7 +50,7 @@ export class SupportConsoleAdminCanned extends LitElement {
     return html`<div class="page">
       <header class="page-head">
         <h2>Canned replies</h2>
-        <span class="muted">${this.replies.length} replies</span>
+        <span class="muted">${this.replies.length} ${this.replies.length === 1 ? 'reply' : 'replies'}</span>
         <span style="flex:1"></span>
         ${this.editing === 'new' ? nothing : html`<button class="btn primary" type="button" @click=${() => (this.editing = 'new')}>Add a reply</button>`}
       </header>
@@ -61,7 +69,7 @@ export class SupportConsoleAdminCanned extends LitElement {
                     ? html`<tr><td colspan="3">${this.renderForm(r)}</td></tr>`
                     : html`<tr>
                         <th scope="row"><code>/${r.shortcut}</code></th>
-                        <td style="white-space:pre-wrap">${r.text}</td>
+                        <td class="preview">${renderMarkdown(r.text)}</td>
                         <td>
                           <div class="row-actions">
                             <button class="btn" type="button" @click=${() => (this.editing = r.id)}>Edit<span class="sr-only"> /${r.shortcut}</span></button>

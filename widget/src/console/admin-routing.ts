@@ -43,8 +43,11 @@ export class SupportConsoleAdminRouting extends LitElement {
       .hours th {
         padding: 4px 8px;
       }
+      .hours {
+        width: auto;
+      }
       .hours input[type='time'] {
-        width: 8em;
+        min-width: 9em;
       }
       textarea {
         min-height: 90px;
@@ -123,7 +126,7 @@ export class SupportConsoleAdminRouting extends LitElement {
             <label><input type="radio" name="assignment" .checked=${f.assignment === 'manual'} @change=${() => this.set({ assignment: 'manual' })} />
               Manual: agents claim from the queue</label>
           </div>
-          <div class="form-grid">
+          <div class="form-grid two">
             <div class="field">
               <label for="capacity">Default capacity</label>
               <input id="capacity" type="number" min="1" max="100" .value=${f.defaultCapacity} aria-invalid=${invalid('defaultCapacity')}
@@ -142,7 +145,7 @@ export class SupportConsoleAdminRouting extends LitElement {
       <section class="panel">
         <fieldset>
           <legend>Straight to a person</legend>
-          <div class="form-grid">
+          <div class="form-grid two">
             <div class="field">
               <label for="keywords">Hand-off keywords</label>
               <textarea id="keywords" .value=${f.keywords} aria-describedby="keywords-help" @input=${(e: Event) => this.set({ keywords: value(e) })}></textarea>

@@ -86,6 +86,13 @@ describe('conversationUpdated', () => {
     expect(inbox.byId.get('n')?.status).toBe('assigned');
   });
 
+  it('never lets an update computed before a read receipt undo it', () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('a', { lastSeq: 5, updatedAt: 2_000, visitorReadSeq: 3 })], null);
+    inbox = conversationUpdated(inbox, conv('a', { lastSeq: 5, updatedAt: 2_000, visitorReadSeq: 5, agentReadSeq: 4 }), null);
+    inbox = conversationUpdated(inbox, conv('a', { lastSeq: 5, updatedAt: 2_000, visitorReadSeq: 3, agentReadSeq: 2 }), null);
+    expect(inbox.byId.get('a')).toMatchObject({ visitorReadSeq: 5, agentReadSeq: 4 });
+  });
+
   it('returns new objects so a renderer sees the change', () => {
     const before = inboxLoaded(emptyInbox(ME), [conv('a')], null);
     const after = conversationUpdated(before, conv('a', { updatedAt: 2_000 }), null);
@@ -150,6 +157,21 @@ describe('what calls for the agent', () => {
       null,
     );
     expect(replied.unread.size).toBe(0);
+  });
+
+  it('on load, counts mine where the visitor wrote after what I last read', () => {
+    const wrote = { author: 'visitor' as const, text: 'hello?', createdAt: 9 };
+    const inbox = inboxLoaded(
+      emptyInbox(ME),
+      [
+        conv('unread', { status: 'assigned', assignedAgentId: ME, lastSeq: 6, agentReadSeq: 4, lastMessage: wrote }),
+        conv('read', { status: 'assigned', assignedAgentId: ME, lastSeq: 6, agentReadSeq: 6, lastMessage: wrote }),
+        conv('theirs', { status: 'assigned', assignedAgentId: 'x', lastSeq: 6, agentReadSeq: 1, lastMessage: wrote }),
+        conv('open', { status: 'assigned', assignedAgentId: ME, lastSeq: 6, agentReadSeq: 1, lastMessage: wrote }),
+      ],
+      'open',
+    );
+    expect([...inbox.unread]).toEqual(['unread']);
   });
 
   it('keeps an offline message under Offline until someone takes it', () => {

@@ -44,7 +44,8 @@ export function inboxLoaded(
   const unread = new Set<string>();
   for (const c of byId.values()) {
     if (c.id === openId || !ATTENTION.has(sectionOf(c, state.me))) continue;
-    if (state.unread.has(c.id) || (state.loaded && calls(state.byId.get(c.id), c, state.me))) unread.add(c.id);
+    const known = state.unread.has(c.id) || (state.loaded && calls(state.byId.get(c.id), c, state.me));
+    if (known || unseenReply(c, state.me)) unread.add(c.id);
   }
   return { ...state, loaded: true, byId, unread };
 }
@@ -58,7 +59,7 @@ export function conversationUpdated(
   const previous = state.byId.get(conversation.id);
   if (previous && isNewer(previous, conversation)) return state;
   const byId = new Map(state.byId);
-  byId.set(conversation.id, conversation);
+  byId.set(conversation.id, previous ? keepReads(previous, conversation) : conversation);
   let unread = state.unread;
   if (!ATTENTION.has(sectionOf(conversation, state.me))) {
     if (unread.has(conversation.id)) unread = withoutId(unread, conversation.id);
@@ -80,6 +81,11 @@ function calls(previous: AgentConversation | undefined, next: AgentConversation,
   return section === 'mine' && last?.author === 'visitor' && last.createdAt > (previous.lastMessage?.createdAt ?? 0);
 }
 
+/** One of mine where the visitor wrote last and I have not read it (the server keeps my read seq). */
+function unseenReply(c: AgentConversation, me: string): boolean {
+  return sectionOf(c, me) === 'mine' && c.lastMessage?.author === 'visitor' && (c.agentReadSeq ?? c.lastSeq) < c.lastSeq;
+}
+
 export function markSeen(state: InboxState, id: string): InboxState {
   return state.unread.has(id) ? { ...state, unread: withoutId(state.unread, id) } : state;
 }
@@ -88,6 +94,17 @@ export function markSeen(state: InboxState, id: string): InboxState {
 export function arrivals(before: InboxState | null, after: InboxState): string[] {
   if (!before || before.unread === after.unread) return [];
   return [...after.unread].filter((id) => !before.unread.has(id));
+}
+
+/**
+ * Read receipts only move forward, but a read does not bump `updatedAt`: two updates of the same
+ * version can arrive in either order, and the one computed before the read must not undo it.
+ */
+function keepReads(previous: AgentConversation, next: AgentConversation): AgentConversation {
+  const visitorReadSeq = Math.max(previous.visitorReadSeq ?? 0, next.visitorReadSeq ?? 0);
+  const agentReadSeq = Math.max(previous.agentReadSeq ?? 0, next.agentReadSeq ?? 0);
+  if (visitorReadSeq === (next.visitorReadSeq ?? 0) && agentReadSeq === (next.agentReadSeq ?? 0)) return next;
+  return { ...next, ...(visitorReadSeq ? { visitorReadSeq } : {}), ...(agentReadSeq ? { agentReadSeq } : {}) };
 }
 
 function isNewer(a: AgentConversation, b: AgentConversation): boolean {

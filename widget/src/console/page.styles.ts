@@ -129,6 +129,10 @@ export const pageStyles = css`
     gap: 12px;
     align-items: start;
   }
+  .form-grid.two {
+    grid-template-columns: repeat(auto-fit, minmax(280px, 1fr));
+    gap: 14px 24px;
+  }
   .form-actions {
     display: flex;
     gap: 10px;

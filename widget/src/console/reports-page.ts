@@ -132,7 +132,7 @@ export class SupportConsoleReports extends LitElement {
         <h3 id="gaps-h">Knowledge gaps <small class="muted">questions the AI could not answer</small></h3>
         ${r.knowledgeGaps.length
           ? html`<table class="gaps">
-              <thead><tr><th scope="col">Question</th><th scope="col">Asked</th><th scope="col">Last asked</th></tr></thead>
+              <thead><tr><th scope="col">Question</th><th scope="col" class="num">Asked</th><th scope="col" class="num">Last asked</th></tr></thead>
               <tbody>
                 ${r.knowledgeGaps.map(
                   (g) => html`<tr>

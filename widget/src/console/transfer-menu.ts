@@ -53,6 +53,14 @@ export class SupportConsoleTransferMenu extends LitElement {
       .full .load {
         color: var(--support-console-warn);
       }
+      .title {
+        margin: 2px 10px 4px;
+        font-size: 11.5px;
+        font-weight: 600;
+        text-transform: uppercase;
+        letter-spacing: 0.03em;
+        color: var(--support-console-muted);
+      }
       .none {
         padding: 8px 10px;
         margin: 0;
@@ -101,6 +109,7 @@ export class SupportConsoleTransferMenu extends LitElement {
       </button>
       ${this.open
         ? html`<div role="menu" aria-label="Transfer to" @keydown=${this.onKey} @focusout=${this.onFocusOut}>
+            <p class="title" role="none">Transfer to an online teammate</p>
             ${this.targets.length === 0
               ? html`<p class="none" role="none">No teammate is online.</p>`
               : this.targets.map(
