@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentConversation, ChatMessage, VisitorConversation } from '@support-chat/shared';
-import { connected, data, nextEvent, startTestServer, type TestServer } from './harness.js';
+import { connected, data, nextEvent, startTestServer, stored, type TestServer } from './harness.js';
 
 describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
   let t: TestServer;
@@ -28,7 +28,9 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     expect(sent.message).toMatchObject({ author: 'visitor', seq: 1, text: 'How do I return an item?' });
 
     const reply = await answer;
-    expect(reply.provenance?.answered).toBe(true);
+    // The visitor gets the answer and its sources, not the team's provenance.
+    expect(reply.provenance).toBeUndefined();
+    expect((await stored(t, reply)).provenance).toMatchObject({ responder: 'offline', answered: true });
     expect(reply.sources?.length).toBeGreaterThan(0);
     expect(reply.sources?.[0]?.title.toLowerCase()).toContain('return');
     expect(tokens.join('')).toBe(reply.text);
@@ -41,7 +43,7 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: '怎么退货？' }));
     const reply = await answer;
-    expect(reply.provenance?.answered).toBe(true);
+    expect((await stored(t, reply)).provenance?.answered).toBe(true);
     expect(reply.text).toMatch(/\p{Script=Han}/u);
     expect(reply.sources?.[0]?.title).toMatch(/退/);
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type {
   AckResult,
+  ChatMessage,
   AgentClientEvents,
   AgentServerEvents,
   RoutingSettings,
@@ -140,6 +141,13 @@ export function nextEvent<T>(
     };
     socket.on(event, listener);
   });
+}
+
+/** The stored copy of a message (with what only agents see, such as the AI's provenance). */
+export async function stored(t: TestServer, message: ChatMessage): Promise<ChatMessage> {
+  const found = (await t.store.listMessages(message.conversationId, { afterSeq: message.seq - 1, limit: 1, includeNotes: true }))[0];
+  if (!found || found.id !== message.id) throw new Error(`message ${message.id} is not stored`);
+  return found;
 }
 
 /** Unwraps a successful ack or throws with the error code, for readable tests. */

@@ -440,6 +440,16 @@ export class ConversationService {
   }
 }
 
+/**
+ * A message as a visitor may see it: without the AI's provenance (passage ids, scores, model,
+ * token counts), which is for the team. Every path to a visitor goes through this.
+ */
+export function forVisitor(message: ChatMessage): ChatMessage {
+  if (!message.provenance) return message;
+  const { provenance: _internal, ...visible } = message;
+  return visible;
+}
+
 /** Visitor context arrives in pieces (page changes, identify()); later values win. */
 function mergeContext(previous: VisitorContext, next: VisitorContext): VisitorContext {
   return {

@@ -1,5 +1,5 @@
 import type { DomainEventBus } from '../conversations/events.js';
-import type { ConversationService } from '../conversations/service.js';
+import { forVisitor, type ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import { rooms } from './rooms.js';
@@ -39,7 +39,7 @@ export function connectFanout({
 
   const offs = [
     bus.on('messageCreated', (message, conversation) => {
-      if (message.kind !== 'note') visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', message);
+      if (message.kind !== 'note') visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', forVisitor(message));
       agents.to(rooms.watching(conversation.id)).emit('message:created', message);
       conversations
         .toAgentView(conversation)

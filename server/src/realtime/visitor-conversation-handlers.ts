@@ -1,3 +1,4 @@
+import { forVisitor } from '../conversations/service.js';
 import { resolveLocale } from '@support-chat/shared';
 import {
   visitorHandoffSchema,
@@ -31,7 +32,7 @@ export function registerVisitorConversationHandlers(
         token: socket.data.token,
         visitorId,
         conversation: resumed.conversation ? await conversations.toVisitorView(resumed.conversation) : null,
-        messages: resumed.messages,
+        messages: resumed.messages.map(forVisitor),
         availability: await routing.availability(),
       };
     }),

@@ -1,3 +1,4 @@
+import { forVisitor } from '../conversations/service.js';
 import { visitorRateAnswerSchema } from '@support-chat/shared/schemas';
 import { ChatError } from '../errors.js';
 import { command, type HandlerContext } from './handler.js';
@@ -20,7 +21,7 @@ export function registerVisitorFeedbackHandlers(
     command(context, visitorRateAnswerSchema, async ({ messageId, helpful }) => {
       const message = await store.setMessageFeedback(messageId, socket.data.visitorId, helpful ? 'helpful' : 'not_helpful');
       if (!message) throw new ChatError('not_found', 'There is no answer of the assistant with that id in your conversations.');
-      return { message };
+      return { message: forVisitor(message) };
     }),
   );
 }
