@@ -180,6 +180,18 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     // New arrivals are counted in the tab title.
     await expect.poll(() => lead.title(), POLL).toMatch(/^\(2\) /);
     await lead.screenshot({ path: screenshotPath('console-04-inbox') });
+
+    // Search by message text; the result opens like any conversation.
+    await lead.keyboard.press('/');
+    await lead.keyboard.type('kettle');
+    await lead.keyboard.press('Enter');
+    const results = lead.getByRole('region', { name: 'Search results' });
+    await expect.poll(() => results.getByRole('status').textContent(), POLL).toBe('1 conversation for “kettle”');
+    await results.getByRole('button').first().click();
+    await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
+    await expect.poll(() => lead.getByText('A routing rule sent it to people').isVisible(), POLL).toBe(true);
+    await lead.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => results.isVisible(), POLL).toBe(false);
   });
 
   it('the first agent claims the visitor who asked, sees the AI turns and sources, and transfers to the second', async () => {
