@@ -16,7 +16,7 @@ import { ChatError } from '../errors.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgentNamespace } from '../realtime/types.js';
 import { buildReport } from '../reports/report.js';
-import { dayKey, isDay, nextDay, startOfDay } from '../reports/time-zone.js';
+import { dayKey, isDay, nextDay, startOfDay } from '../time/zoned.js';
 import type { PresenceTracker } from '../routing/presence.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import type { Store } from '../store/types.js';

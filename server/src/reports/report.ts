@@ -1,6 +1,6 @@
 import type { ReportSummary } from '@support-chat/shared';
 import type { ConversationFacts, Store } from '../store/types.js';
-import { dayKey, nextDay, startOfDay } from './time-zone.js';
+import { dayKey, nextDay, startOfDay } from '../time/zoned.js';
 
 /**
  * A conversation the AI handled alone counts as finished when it was closed, or when nobody wrote

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BusinessHours } from '@support-chat/shared';
-import { hoursAt, zonedToEpoch } from './business-hours.js';
+import { zonedToEpoch } from '../time/zoned.js';
+import { hoursAt } from './business-hours.js';
 
 const weekdays9to18 = (timeZone: string): BusinessHours => ({
   timeZone,

@@ -1,7 +1,7 @@
 import type { BusinessHours, Weekday } from '@support-chat/shared';
+import { zonedParts, zonedToEpoch } from '../time/zoned.js';
 
 const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const DAY_NAMES: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 export interface HoursState {
   withinHours: boolean;
@@ -17,7 +17,7 @@ export interface HoursState {
  */
 export function hoursAt(hours: BusinessHours | null, now: number): HoursState {
   if (!hours) return { withinHours: true };
-  const today = localDate(now, hours.timeZone);
+  const today = zonedParts(now, hours.timeZone);
   let nextOpenAt: number | undefined;
   // From yesterday (a range running past midnight) to a week ahead.
   for (let offset = -1; offset <= 7; offset++) {
@@ -39,59 +39,4 @@ export function hoursAt(hours: BusinessHours | null, now: number): HoursState {
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function parts(epoch: number, timeZone: string) {
-  const p: Record<string, string> = {};
-  for (const { type, value } of formatter(timeZone).formatToParts(epoch)) p[type] = value;
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour) % 24,
-    minute: Number(p.minute),
-    second: Number(p.second),
-    weekday: DAY_NAMES[p.weekday!] ?? 0,
-  };
-}
-
-function localDate(epoch: number, timeZone: string) {
-  const { year, month, day, weekday } = parts(epoch, timeZone);
-  return { year, month, day, weekday };
-}
-
-/** The zone's offset from UTC at `epoch`, in ms. */
-function offsetAt(epoch: number, timeZone: string): number {
-  const p = parts(epoch, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(epoch / 1000) * 1000;
-}
-
-/** The instant a wall-clock time (day and minutes may overflow: Date.UTC normalises) happens in `timeZone`. */
-export function zonedToEpoch(year: number, month: number, day: number, minuteOfDay: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
-  const first = wall - offsetAt(wall, timeZone);
-  const second = wall - offsetAt(first, timeZone);
-  return second;
 }

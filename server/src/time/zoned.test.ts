@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, isDay, nextDay, startOfDay } from './time-zone.js';
+import { dayKey, isDay, nextDay, startOfDay } from './zoned.js';
 
 describe('calendar days in a time zone', () => {
   it('finds where a day starts, across daylight-saving changes', () => {
