@@ -52,10 +52,30 @@ async function tabCount(page: Page, label: string): Promise<number> {
   return Number(/\d+/.exec(text ?? '')?.[0] ?? NaN);
 }
 
+type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+
 /**
- * The visitor rates the closed conversation: through the widget's rating control when it has one,
- * else as the widget would, over the visitor's own socket with the token it stored.
+ * What the widget has no control for yet (rating, leaving a message), done as the widget would:
+ * over the visitor's own socket, with the token the widget stored in the page.
  */
+async function asVisitor<T>(visitor: Page, url: string, run: (socket: VisitorSocket, conversationId: string) => Promise<T>): Promise<T> {
+  const token = await visitor.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith(':token'));
+    return key ? localStorage.getItem(key) : null;
+  });
+  expect(token).toBeTruthy();
+  const socket: VisitorSocket = io(`${url}/visitor`, { auth: { token: token! }, transports: ['websocket'] });
+  try {
+    const session = await socket.timeout(5000).emitWithAck('conversation:resume', { afterSeq: 0 });
+    const conversationId = session.ok ? session.data.conversation?.id : undefined;
+    expect(conversationId).toBeTruthy();
+    return await run(socket, conversationId!);
+  } finally {
+    socket.disconnect();
+  }
+}
+
+/** The visitor rates the closed conversation: with the widget's control when it has one. */
 async function rate(visitor: Page, url: string, score: 1 | 2 | 3 | 4 | 5, comment: string): Promise<void> {
   const star = visitor.getByRole('button', { name: new RegExp(`^${score}\\b|${score} stars?`, 'i') });
   if (await star.first().isVisible().catch(() => false)) {
@@ -67,28 +87,26 @@ async function rate(visitor: Page, url: string, score: 1 | 2 | 3 | 4 | 5, commen
     }
     return;
   }
-  const token = await visitor.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.endsWith(':token'));
-    return key ? localStorage.getItem(key) : null;
-  });
-  expect(token).toBeTruthy();
-  const socket: Socket<VisitorServerEvents, VisitorClientEvents> = io(`${url}/visitor`, {
-    auth: { token: token! },
-    transports: ['websocket'],
-  });
-  try {
-    const session = await socket.timeout(5000).emitWithAck('conversation:resume', { afterSeq: 0 });
-    expect(session.ok).toBe(true);
-    const conversationId = session.ok ? session.data.conversation?.id : undefined;
-    expect(conversationId).toBeTruthy();
-    const rated: AckResult<unknown> = await socket
-      .timeout(5000)
-      .emitWithAck('conversation:rate', { conversationId: conversationId!, score, comment });
-    expect(rated.ok).toBe(true);
-  } finally {
-    socket.disconnect();
-  }
+  const rated: AckResult<unknown> = await asVisitor(visitor, url, (socket, conversationId) =>
+    socket.timeout(5000).emitWithAck('conversation:rate', { conversationId, score, comment }),
+  );
+  expect(rated.ok).toBe(true);
 }
+
+/**
+ * Desktop notifications cannot be granted to a headless page: this stands in for the browser's
+ * Notification API (granted) and for a console that is not in front, and records what is shown.
+ */
+const NOTIFICATIONS_STUB = `
+  window.__notifications = [];
+  document.hasFocus = () => false;
+  window.Notification = class {
+    static permission = 'granted';
+    static requestPermission() { return Promise.resolve('granted'); }
+    constructor(title, options) { window.__notifications.push(title + ' | ' + (options && options.body)); }
+    close() {}
+  };
+`;
 
 describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent console with a team, in a real browser', () => {
   let server: ServerProcess;
@@ -108,7 +126,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     browser = await launchChromium();
     const agentContext = () => browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Europe/Berlin' });
     lead = await (await agentContext()).newPage();
-    sam = await (await agentContext()).newPage();
+    const samContext = await agentContext();
+    await samContext.addInitScript(NOTIFICATIONS_STUB);
+    sam = await samContext.newPage();
     for (const page of [lead, sam]) page.setDefaultTimeout(8000);
   });
 
@@ -165,7 +185,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => lead.getByRole('list', { name: 'Team' }).textContent(), POLL).toMatch(/Sam, Away/);
   });
 
-  it('lists three visitors live: one handled by the AI, two waiting for a person', async () => {
+  it('lists three visitors live, searches them, and files a message left for the team under Offline', async () => {
     ada = await openVisitor(browser, server.url);
     bo = await openVisitor(browser, server.url);
     cy = await openVisitor(browser, server.url);
@@ -192,6 +212,22 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => lead.getByText('A routing rule sent it to people').isVisible(), POLL).toBe(true);
     await lead.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => results.isVisible(), POLL).toBe(false);
+
+    // Bo leaves a message with his email: it waits under Offline, with the address to answer.
+    const left = await asVisitor(bo, server.url, (socket) =>
+      socket.timeout(5000).emitWithAck('offline:leave', {
+        clientId: 'bo-offline-message-1',
+        email: 'bo@example.com',
+        name: 'Bo',
+        text: 'Please call me back about a bulk order.',
+      }),
+    );
+    expect(left.ok).toBe(true);
+    await expect.poll(() => tabCount(lead, 'Offline'), POLL).toBe(1);
+    await lead.getByRole('tab', { name: /Offline/ }).click();
+    await lead.getByRole('tabpanel').getByRole('button').first().click();
+    await expect.poll(() => lead.getByRole('link', { name: /bo@example.com/ }).isVisible(), POLL).toBe(true);
+    await lead.getByRole('tab', { name: /Queued/ }).click();
   });
 
   it('the first agent claims the visitor who asked, sees the AI turns and sources, and transfers to the second', async () => {
@@ -212,6 +248,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(0);
     await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(1);
     await expect.poll(() => ada.getByText(/Sam/).first().isVisible(), POLL).toBe(true);
+    // Sam's console was not in front: a desktop notification says the conversation is now his.
+    await expect
+      .poll(() => sam.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications), POLL)
+      .toContainEqual(expect.stringMatching(/is now yours/));
   });
 
   it('the second agent answers with a canned reply and a note the visitor never sees, then closes', async () => {

@@ -41,6 +41,32 @@ export const composerStyles = css`
     border-color: var(--support-console-ai-border);
     background: var(--support-console-ai);
   }
+  .preview-toggle {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    font-size: 12.5px;
+    color: var(--support-console-muted);
+    margin-right: 8px;
+  }
+  .preview {
+    max-height: 180px;
+    overflow-y: auto;
+    margin-bottom: 8px;
+    padding: 8px 12px;
+    border-radius: 10px;
+    border: 1px solid var(--support-console-border);
+    background: var(--support-console-surface-2);
+  }
+  .preview.note {
+    background: var(--support-console-note);
+  }
+  .preview > :first-child {
+    margin-top: 0;
+  }
+  .preview > :last-child {
+    margin-bottom: 0;
+  }
   form {
     position: relative;
     display: grid;

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { LIMITS, type CannedReply, type Source } from '@support-chat/shared';
-import { safeHref } from '../internal/markdown.js';
+import { renderMarkdown, safeHref } from '../internal/markdown.js';
 import type { DraftState } from './agent-connection.js';
 import { cycle, insertCanned, matchCanned, slashQueryAt, type SlashQuery } from './canned.js';
 import { fire } from './events.js';
@@ -34,6 +34,7 @@ export class SupportConsoleComposer extends LitElement {
     slash: { state: true },
     pick: { state: true },
     sources: { state: true },
+    preview: { state: true },
   };
 
   declare conversationId: string;
@@ -48,6 +49,8 @@ export class SupportConsoleComposer extends LitElement {
   declare pick: number;
   /** What the AI draft in the box was based on. */
   declare sources: readonly Source[];
+  /** Show the reply as the visitor will see it (Markdown rendered). */
+  declare preview: boolean;
   private readonly drafts = new Map<string, { text: string; sources: readonly Source[] }>();
   private caret: number | null = null;
 
@@ -63,6 +66,7 @@ export class SupportConsoleComposer extends LitElement {
     this.slash = null;
     this.pick = 0;
     this.sources = [];
+    this.preview = false;
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -130,6 +134,7 @@ export class SupportConsoleComposer extends LitElement {
           Internal note
         </button>
         <span class="spacer"></span>
+        <label class="preview-toggle"><input type="checkbox" .checked=${this.preview} @change=${() => (this.preview = !this.preview)} /> Preview</label>
         <button
           type="button"
           class="btn ai"
@@ -140,6 +145,9 @@ export class SupportConsoleComposer extends LitElement {
           ${drafting ? 'Drafting…' : '✦ AI draft'}
         </button>
       </div>
+      ${this.preview && this.text.trim()
+        ? html`<div class="preview ${note ? 'note' : ''}" aria-label="Preview" role="region">${renderMarkdown(this.text)}</div>`
+        : nothing}
       <form class=${note ? 'note' : ''} @submit=${this.onSubmit}>
         <label class="sr-only" for="reply">${note ? 'Internal note (only agents see it)' : 'Reply to the visitor'}</label>
         <textarea

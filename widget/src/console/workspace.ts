@@ -66,7 +66,8 @@ export class SupportConsoleWorkspace extends LitElement {
     }
     // Opened from elsewhere (a notification, a reload, the page switch): show its tab.
     const opened = view.openId ? view.inbox.byId.get(view.openId) : undefined;
-    if (opened && !view.search && (changed.get('view')?.openId !== view.openId || !this.hasUpdated)) {
+    const switched = changed.has('view') && changed.get('view')?.openId !== view.openId;
+    if (opened && !view.search && (switched || !this.hasUpdated)) {
       this.tab = sectionOf(opened, this.agent.id);
     }
   }
