@@ -324,4 +324,14 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.screenshot({ path: screenshotPath('console-11-reports-tables') });
     await lead.setViewportSize({ width: 1440, height: 900 });
   });
+
+  it('reopens a closed conversation and hands it back to the AI', async () => {
+    await sam.getByRole('button', { name: 'Reopen' }).click();
+    await expect.poll(() => sam.getByText('Assigned to you').isVisible(), POLL).toBe(true);
+    await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(1);
+    await sam.getByRole('button', { name: 'Hand back to AI' }).click();
+    await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(0);
+    await expect.poll(() => sam.getByRole('button', { name: 'Take over' }).isVisible(), POLL).toBe(true);
+    await expect.poll(() => ada.getByText(/AI assistant is back/).first().isVisible(), POLL).toBe(true);
+  });
 });
