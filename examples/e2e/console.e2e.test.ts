@@ -323,6 +323,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByLabel('Show data tables').check();
     await lead.screenshot({ path: screenshotPath('console-11-reports-tables') });
     await lead.setViewportSize({ width: 1440, height: 900 });
+
+    // A knowledge gap links to the conversation where it was asked.
+    await lead.getByRole('link', { name: 'What are your opening hours?' }).click();
+    await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('What are your opening hours?');
+    expect(await lead.getByRole('link', { name: 'Inbox' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('reopens a closed conversation and hands it back to the AI', async () => {

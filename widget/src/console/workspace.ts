@@ -59,10 +59,12 @@ export class SupportConsoleWorkspace extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     const { view } = this;
+    // `#c=<id>` from a reload or a link (a knowledge gap in the reports): open it, listed or not
+    // (an old closed one is not); the watch answer brings it into the inbox.
     if (this.reopen && view.inbox.loaded) {
-      const known = view.inbox.byId.get(this.reopen);
+      const id = this.reopen;
       this.reopen = null;
-      if (known) queueMicrotask(() => this.connection.open(known.id));
+      if (view.openId !== id) queueMicrotask(() => this.connection.open(id));
     }
     // Opened from elsewhere (a notification, a reload, the page switch): show its tab.
     const opened = view.openId ? view.inbox.byId.get(view.openId) : undefined;
