@@ -39,6 +39,9 @@ describe('shortcutFor', () => {
     expect(typingIn([{ tagName: 'INPUT', type: 'checkbox' } as unknown as EventTarget])).toBe(false);
     expect(typingIn([{ tagName: 'DIV', isContentEditable: true } as unknown as EventTarget])).toBe(true);
     expect(typingIn([{ tagName: 'BUTTON' } as unknown as EventTarget, host])).toBe(false);
+    expect(typingIn([{ tagName: 'DIALOG' } as unknown as EventTarget])).toBe(true);
+    const menu = { tagName: 'DIV', getAttribute: (n: string) => (n === 'role' ? 'menu' : null) };
+    expect(typingIn([{ tagName: 'BUTTON' } as unknown as EventTarget, menu as unknown as EventTarget])).toBe(true);
   });
 
   it('documents every key it handles', () => {

@@ -68,13 +68,17 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
   return BY_KEY[event.key] ?? null;
 }
 
-/** True when the key goes to a text field, a select or an editable element. */
+/**
+ * True when the key goes to a text field, a select or an editable element, or to a dialog or a
+ * menu that has the keyboard for itself.
+ */
 export function typingIn(path: readonly EventTarget[]): boolean {
   return path.some((target) => {
-    const el = target as { tagName?: string; isContentEditable?: boolean; type?: string };
+    const el = target as { tagName?: string; isContentEditable?: boolean; type?: string; getAttribute?: (name: string) => string | null };
     if (!el.tagName) return false;
     const tag = el.tagName.toLowerCase();
-    if (tag === 'textarea' || tag === 'select' || el.isContentEditable) return true;
+    if (tag === 'textarea' || tag === 'select' || tag === 'dialog' || el.isContentEditable) return true;
+    if (el.getAttribute?.('role') === 'menu') return true;
     return tag === 'input' && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type ?? 'text');
   });
 }
