@@ -11,53 +11,18 @@ import {
   type AgentClientEvents,
   type AgentConversation,
   type AgentProfile,
-  type CannedReply,
-  type Source,
   type TypingChangedEvent,
 } from '@support-chat/shared';
-import { conversationUpdated, emptyInbox, inboxLoaded, markSeen, type InboxState } from './inbox-state.js';
+import { conversationUpdated, inboxLoaded, markSeen } from './inbox-state.js';
+import { initialState, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
-import { emptyTeam, presenceChanged, teamLoaded, type TeamState } from './team-state.js';
+import { presenceChanged, teamLoaded } from './team-state.js';
 import * as t from './transcript-state.js';
 
 export type { AgentSocket } from './agent-socket.js';
 
-/** `unauthorized`: the session cookie is missing or expired; the console shows the login form. */
-export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline' | 'unauthorized';
-
-/** An AI-drafted reply for the open conversation, on its way to the composer. */
-export interface DraftState {
-  conversationId: string;
-  status: 'loading' | 'ready' | 'failed';
-  text: string;
-  sources: readonly Source[];
-  error?: string;
-}
-
-export interface SearchState {
-  query: string;
-  from?: number;
-  to?: number;
-  busy: boolean;
-  /** Null until the first answer. */
-  results: readonly AgentConversation[] | null;
-}
-
-export interface ConsoleState {
-  readonly status: ConnectionStatus;
-  readonly inbox: InboxState;
-  readonly openId: string | null;
-  readonly transcript: t.TranscriptState | null;
-  readonly team: TeamState;
-  readonly canned: readonly CannedReply[];
-  /** What this agent chose; routing only gives conversations to agents who are online. */
-  readonly presence: 'online' | 'away';
-  readonly draft: DraftState | null;
-  readonly search: SearchState | null;
-  /** The last thing that failed, for the alert region; cleared by `dismissNotice()`. */
-  readonly notice: string | null;
-}
+export type { ConnectionStatus, ConsoleState, DraftState, SearchState } from './console-state.js';
 
 export interface AgentConnectionOptions {
   agent: AgentProfile;
@@ -108,18 +73,7 @@ export class AgentConnection {
     this.ackTimeoutMs = ackTimeoutMs;
     this.typingExpiryMs = typingExpiryMs;
     this.isVisible = isVisible;
-    this._state = {
-      status: 'connecting',
-      inbox: emptyInbox(agent.id),
-      openId: null,
-      transcript: null,
-      team: emptyTeam(),
-      canned: [],
-      presence: 'online',
-      draft: null,
-      search: null,
-      notice: null,
-    };
+    this._state = initialState(agent.id);
     this.socket = createSocket();
     this.listen();
   }

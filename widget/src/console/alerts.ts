@@ -26,9 +26,24 @@ export function arrivalText(c: AgentConversation, me: string): { title: string; 
   }
 }
 
+const MUTED_KEY = 'support-console:muted';
+
 export class Alerts {
   private audio: AudioContext | null = null;
-  muted = false;
+  /** The agent's choice, kept in this browser. */
+  muted = readMuted();
+
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    try {
+      if (muted) localStorage.setItem(MUTED_KEY, '1');
+      else localStorage.removeItem(MUTED_KEY);
+    } catch (error) {
+      // Storage off (private mode, policy): the choice lasts for this page only.
+      console.warn('[support-console] could not keep the sound setting', error);
+    }
+    if (!muted) this.unlock();
+  }
 
   get notificationState(): NotificationState {
     return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
@@ -82,5 +97,13 @@ export class Alerts {
       // Some browsers only allow notifications from a service worker (Android Chrome).
       console.warn('[support-console] notification failed', error);
     }
+  }
+}
+
+function readMuted(): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage.getItem(MUTED_KEY) === '1';
+  } catch {
+    return false;
   }
 }

@@ -40,6 +40,7 @@ export class SupportConsole extends LitElement {
     page: { state: true },
     now: { state: true },
     notifications: { state: true },
+    muted: { state: true },
   };
 
   declare phase: 'loading' | 'login' | 'ready';
@@ -51,6 +52,7 @@ export class SupportConsole extends LitElement {
   declare page: ConsolePage;
   declare now: number;
   declare notifications: NotificationState;
+  declare muted: boolean;
 
   /** Replaceable for tests and embedders with their own transport. */
   api: AuthApi = createAuthApi();
@@ -71,6 +73,7 @@ export class SupportConsole extends LitElement {
     this.page = 'inbox';
     this.now = Date.now();
     this.notifications = this.alerts.notificationState;
+    this.muted = this.alerts.muted;
   }
 
   override connectedCallback(): void {
@@ -119,6 +122,11 @@ export class SupportConsole extends LitElement {
         .status=${view.status}
         .presence=${view.presence}
         .notifications=${this.notifications}
+        .muted=${this.muted}
+        @support-console-sound=${(e: Detail<'support-console-sound'>) => {
+          this.alerts.setMuted(e.detail.muted);
+          this.muted = e.detail.muted;
+        }}
         @support-console-navigate=${(e: Detail<'support-console-navigate'>) => this.navigate(e.detail.page)}
         @support-console-presence=${(e: Detail<'support-console-presence'>) => void this.connection?.setPresence(e.detail.status)}
         @support-console-notifications=${this.onEnableNotifications}

@@ -14,6 +14,7 @@ export interface ConsoleEventDetails {
   'support-console-reconnect': null;
   'support-console-presence': { status: 'online' | 'away' };
   'support-console-notifications': null;
+  'support-console-sound': { muted: boolean };
   'support-console-help': null;
   'support-console-tab': { tab: SectionKey };
   'support-console-select': { conversationId: string };

@@ -29,6 +29,7 @@ const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }>
  * @fires support-console-presence - `{ status }` when the agent switches online / away.
  * @fires support-console-notifications - the agent asked to enable desktop notifications.
  * @fires support-console-reconnect - after the connection gave up.
+ * @fires support-console-sound - `{ muted }` to turn the new-conversation sound off or on.
  * @fires support-console-help - show the keyboard shortcuts.
  * @fires support-console-logout
  */
@@ -132,6 +133,7 @@ export class SupportConsoleTopbar extends LitElement {
     status: { type: String },
     presence: { type: String },
     notifications: { type: String },
+    muted: { type: Boolean },
   };
 
   declare agent: AgentProfile;
@@ -139,6 +141,7 @@ export class SupportConsoleTopbar extends LitElement {
   declare status: ConnectionStatus;
   declare presence: 'online' | 'away';
   declare notifications: NotificationState;
+  declare muted: boolean;
 
   constructor() {
     super();
@@ -146,6 +149,7 @@ export class SupportConsoleTopbar extends LitElement {
     this.status = 'connecting';
     this.presence = 'online';
     this.notifications = 'unsupported';
+    this.muted = false;
   }
 
   override render() {
@@ -191,6 +195,15 @@ export class SupportConsoleTopbar extends LitElement {
             Enable notifications
           </button>`
         : nothing}
+      <button
+        class="btn icon"
+        type="button"
+        aria-pressed=${this.muted ? 'false' : 'true'}
+        title=${this.muted ? 'Sound is off for new conversations' : 'Sound is on for new conversations'}
+        @click=${() => fire(this, 'support-console-sound', { muted: !this.muted })}
+      >
+        ${this.muted ? 'Sound off' : 'Sound on'}
+      </button>
       <button class="btn icon" type="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" @click=${() => fire(this, 'support-console-help', null)}>
         ?
       </button>
