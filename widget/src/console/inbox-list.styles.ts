@@ -2,6 +2,7 @@ import { css } from 'lit';
 
 export const inboxListStyles = css`
   :host {
+    container-type: inline-size;
     display: flex;
     flex-direction: column;
     min-height: 0;
@@ -48,6 +49,24 @@ export const inboxListStyles = css`
     font-size: 11px;
     white-space: nowrap;
     letter-spacing: -0.01em;
+  }
+  .tab-short {
+    display: none;
+    font-size: 11px;
+  }
+  /* Six tabs in a narrow column: "AI-handled" reads "AI" (its full name stays for screen readers). */
+  @container (max-width: 340px) {
+    .tab-short {
+      display: block;
+    }
+    .tab-short + .tab-label,
+    .tab-label:has(+ .tab-short) {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0, 0, 0, 0);
+    }
   }
   .tab-unread {
     position: absolute;

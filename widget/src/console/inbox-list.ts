@@ -107,7 +107,7 @@ export class SupportConsoleInbox extends LitElement {
       @click=${() => fire(this, 'support-console-tab', { tab: key })}
     >
       <span class="count ${alert ? 'alert' : ''}">${count}</span>
-      <span class="tab-label">${TAB_LABELS[key]}</span>
+      <span class="tab-label">${TAB_LABELS[key]}</span>${key === 'bot' ? html`<span class="tab-short" aria-hidden="true">AI</span>` : nothing}
       ${unread ? html`<span class="tab-unread" title="${unread} new"><span class="sr-only">, ${unread} new</span></span>` : nothing}
     </button>`;
   }

@@ -11,7 +11,7 @@ export class SupportConsoleShortcuts extends LitElement {
         border: 1px solid var(--support-console-border);
         border-radius: 12px;
         padding: 18px 22px;
-        min-width: 360px;
+        width: min(480px, calc(100vw - 32px));
         color: var(--support-console-text);
         box-shadow: 0 16px 40px rgb(0 0 0 / 0.2);
       }
@@ -31,6 +31,7 @@ export class SupportConsoleShortcuts extends LitElement {
         font-weight: 400;
         padding: 4px 16px 4px 0;
         white-space: nowrap;
+        width: 1%;
       }
       td {
         padding: 4px 0;

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, svg } from 'lit';
 import type { AgentProfile } from '@support-chat/shared';
 import type { ConnectionStatus } from './agent-connection.js';
 import type { NotificationState } from './alerts.js';
@@ -12,6 +12,12 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
   offline: 'Disconnected',
   unauthorized: 'Signed out',
 };
+
+const icon = (body: ReturnType<typeof svg>) =>
+  html`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
+const BELL = icon(svg`<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"></path><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"></path>`);
+const SPEAKER_ON = icon(svg`<path d="M11 5 6 9H2v6h4l5 4V5z"></path><path d="M15.5 8.5a5 5 0 0 1 0 7"></path><path d="M19 5a10 10 0 0 1 0 14"></path>`);
+const SPEAKER_OFF = icon(svg`<path d="M11 5 6 9H2v6h4l5 4V5z"></path><path d="m22 9-6 6"></path><path d="m16 9 6 6"></path>`);
 
 const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }> = [
   { page: 'inbox', label: 'Inbox', admin: false },
@@ -124,6 +130,21 @@ export class SupportConsoleTopbar extends LitElement {
       }
       .icon {
         padding: 6px 9px;
+        display: inline-grid;
+        place-items: center;
+        min-height: 32px;
+      }
+      .icon[aria-pressed='false'] {
+        color: var(--support-console-muted);
+      }
+      @media (max-width: 1180px) {
+        h1 {
+          display: none;
+        }
+        /* The presence select is right beside it: only a connection problem needs the room. */
+        .conn.online {
+          display: none;
+        }
       }
     `,
   ];
@@ -191,18 +212,25 @@ export class SupportConsoleTopbar extends LitElement {
         </select>
       </label>
       ${this.notifications === 'default'
-        ? html`<button class="btn" type="button" @click=${() => fire(this, 'support-console-notifications', null)}>
-            Enable notifications
+        ? html`<button
+            class="btn icon"
+            type="button"
+            aria-label="Enable desktop notifications"
+            title="Enable desktop notifications for new conversations"
+            @click=${() => fire(this, 'support-console-notifications', null)}
+          >
+            ${BELL}
           </button>`
         : nothing}
       <button
         class="btn icon"
         type="button"
+        aria-label="Sound for new conversations"
         aria-pressed=${this.muted ? 'false' : 'true'}
         title=${this.muted ? 'Sound is off for new conversations' : 'Sound is on for new conversations'}
         @click=${() => fire(this, 'support-console-sound', { muted: !this.muted })}
       >
-        ${this.muted ? 'Sound off' : 'Sound on'}
+        ${this.muted ? SPEAKER_OFF : SPEAKER_ON}
       </button>
       <button class="btn icon" type="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" @click=${() => fire(this, 'support-console-help', null)}>
         ?
