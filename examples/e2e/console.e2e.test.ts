@@ -9,11 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { AckResult, VisitorClientEvents, VisitorServerEvents } from '@support-chat/shared';
-import type { Socket } from 'socket.io-client';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
 import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
 
@@ -52,45 +49,13 @@ async function tabCount(page: Page, label: string): Promise<number> {
   return Number(/\d+/.exec(text ?? '')?.[0] ?? NaN);
 }
 
-type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
-
-/**
- * What the widget has no control for yet (rating, leaving a message), done as the widget would:
- * over the visitor's own socket, with the token the widget stored in the page.
- */
-async function asVisitor<T>(visitor: Page, url: string, run: (socket: VisitorSocket, conversationId: string) => Promise<T>): Promise<T> {
-  const token = await visitor.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.endsWith(':token'));
-    return key ? localStorage.getItem(key) : null;
-  });
-  expect(token).toBeTruthy();
-  const socket: VisitorSocket = io(`${url}/visitor`, { auth: { token: token! }, transports: ['websocket'] });
-  try {
-    const session = await socket.timeout(5000).emitWithAck('conversation:resume', { afterSeq: 0 });
-    const conversationId = session.ok ? session.data.conversation?.id : undefined;
-    expect(conversationId).toBeTruthy();
-    return await run(socket, conversationId!);
-  } finally {
-    socket.disconnect();
-  }
-}
-
-/** The visitor rates the closed conversation: with the widget's control when it has one. */
-async function rate(visitor: Page, url: string, score: 1 | 2 | 3 | 4 | 5, comment: string): Promise<void> {
-  const star = visitor.getByRole('button', { name: new RegExp(`^${score}\\b|${score} stars?`, 'i') });
-  if (await star.first().isVisible().catch(() => false)) {
-    await star.first().click();
-    const note = visitor.getByRole('textbox', { name: /comment/i });
-    if (await note.isVisible().catch(() => false)) {
-      await note.fill(comment);
-      await visitor.getByRole('button', { name: /send|submit/i }).first().click();
-    }
-    return;
-  }
-  const rated: AckResult<unknown> = await asVisitor(visitor, url, (socket, conversationId) =>
-    socket.timeout(5000).emitWithAck('conversation:rate', { conversationId, score, comment }),
-  );
-  expect(rated.ok).toBe(true);
+/** The visitor rates the closed conversation in the widget: stars and a comment. */
+async function rate(visitor: Page, score: 1 | 2 | 3 | 4 | 5, comment: string): Promise<void> {
+  const stars = visitor.getByRole('group', { name: 'How was this conversation?' });
+  await stars.getByRole('radio', { name: `${score} of 5` }).locator('..').click();
+  await visitor.getByRole('textbox', { name: 'Comment (optional)' }).fill(comment);
+  await visitor.getByRole('button', { name: 'Submit' }).click();
+  await expect.poll(() => visitor.getByText('Thank you for rating this conversation!').isVisible(), POLL).toBe(true);
 }
 
 /**
@@ -213,16 +178,17 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => results.isVisible(), POLL).toBe(false);
 
-    // Bo leaves a message with his email: it waits under Offline, with the address to answer.
-    const left = await asVisitor(bo, server.url, (socket) =>
-      socket.timeout(5000).emitWithAck('offline:leave', {
-        clientId: 'bo-offline-message-1',
-        email: 'bo@example.com',
-        name: 'Bo',
-        text: 'Please call me back about a bulk order.',
-      }),
-    );
-    expect(left.ok).toBe(true);
+    // The whole team steps away: Bo's widget offers to leave a message, which waits under Offline.
+    await lead.getByLabel('My status').selectOption('away');
+    const leave = bo.getByRole('button', { name: 'Leave a message' });
+    await expect.poll(() => leave.isVisible(), POLL).toBe(true);
+    await leave.click();
+    const form = bo.getByRole('form', { name: 'Leave a message' });
+    await form.getByRole('textbox', { name: 'Message' }).fill('Please call me back about a bulk order.');
+    await form.getByRole('textbox', { name: 'Email' }).fill('bo@example.com');
+    await form.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => bo.getByText(/We'll reply by email/).isVisible(), POLL).toBe(true);
+    await lead.getByLabel('My status').selectOption('online');
     await expect.poll(() => tabCount(lead, 'Offline'), POLL).toBe(1);
     await lead.getByRole('tab', { name: /Offline/ }).click();
     await lead.getByRole('tabpanel').getByRole('button').first().click();
@@ -308,7 +274,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
   });
 
   it('shows the visitor’s rating in the console and the reports', async () => {
-    await rate(ada, server.url, 5, 'Quick and kind, thank you!');
+    await rate(ada, 5, 'Quick and kind, thank you!');
     await sam.getByRole('tab', { name: /Closed/ }).click();
     await expect.poll(() => sam.getByText('5 / 5').isVisible(), POLL).toBe(true);
     await sam.screenshot({ path: screenshotPath('console-09-closed-rated') });
