@@ -3,7 +3,7 @@ import type { AgentProfile } from '@support-chat/shared';
 import type { AgentConnection, ConsoleState } from './agent-connection.js';
 import { fire, type Detail } from './events.js';
 import { SECTION_KEYS, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
-import { canClaim, canClose } from './permissions.js';
+import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { transferTargets } from './team-state.js';
 import type { SupportConsoleConversation } from './conversation-view.js';
@@ -201,7 +201,7 @@ export class SupportConsoleWorkspace extends LitElement {
         this.conversationView?.composer?.write(action === 'reply' ? 'text' : 'note');
         return !!open;
       case 'draft':
-        if (!open) return false;
+        if (!open || !canReply(open, agent, view.status).allowed) return false;
         void this.connection.suggestDraft();
         return true;
       case 'transfer':
