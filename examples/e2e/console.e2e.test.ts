@@ -156,6 +156,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     cy = await openVisitor(browser, server.url);
     await ask(ada, 'How do I return an item?');
     await expect.poll(() => ada.getByRole('log').getByRole('link').count(), POLL).toBeGreaterThan(0);
+    await ada.getByRole('log').getByRole('button', { name: 'Helpful' }).first().click();
     await ask(bo, 'What are your opening hours?');
     await ask(ada, 'I want to talk to a person');
     await expect.poll(() => ada.getByText(/#1 in the queue/).isVisible(), POLL).toBe(true);
@@ -202,6 +203,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     const log = lead.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => log.textContent(), POLL).toContain('How do I return an item?');
     expect(await log.getByRole('link').count()).toBeGreaterThan(0);
+    expect(await log.textContent()).toContain('Visitor: 👍 helpful');
     await lead.getByRole('button', { name: 'Claim' }).click();
     await expect.poll(() => ada.getByText(/Admin/).first().isVisible(), POLL).toBe(true);
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(1);
@@ -283,6 +285,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => lead.getByRole('img', { name: /Conversations per day/ }).isVisible(), POLL).toBe(true);
     await expect.poll(() => lead.getByText('CSAT average').isVisible(), POLL).toBe(true);
     await expect.poll(() => lead.getByRole('img', { name: /Ratings: 5 ★ 1/ }).isVisible(), POLL).toBe(true);
+    await expect.poll(() => lead.getByRole('img', { name: /Answer ratings: Helpful 1, Not helpful 0/ }).isVisible(), POLL).toBe(true);
     // The page scrolls inside the console: a tall window shows all of it.
     await lead.setViewportSize({ width: 1440, height: 1800 });
     await lead.screenshot({ path: screenshotPath('console-10-reports') });
