@@ -131,7 +131,7 @@ export interface AgentConversation {
   assignedAgentName?: string;
   queuePosition?: number;
   lastSeq: number;
-  lastMessage?: { author: MessageAuthor; text: string; createdAt: number };
+  lastMessage?: { author: MessageAuthor; kind: MessageKind; text: string; createdAt: number };
   context: VisitorContext;
   createdAt: number;
   updatedAt: number;

@@ -392,7 +392,9 @@ export class ConversationService {
         : undefined,
       queuePosition: (await this.store.queuePosition(conversation.id)) ?? undefined,
       lastSeq: conversation.lastSeq,
-      lastMessage: last ? { author: last.author, text: last.text.slice(0, 200), createdAt: last.createdAt } : undefined,
+      lastMessage: last
+        ? { author: last.author, kind: last.kind, text: last.text.slice(0, 200), createdAt: last.createdAt }
+        : undefined,
       context: conversation.context,
       createdAt: conversation.createdAt,
       updatedAt: conversation.updatedAt,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { arrivalText } from './alerts.js';
 import { conv } from './test-fixtures.js';
 
-const last = { author: 'visitor' as const, text: 'Where is my parcel?', createdAt: 5_000 };
+const last = { author: 'visitor' as const, kind: 'text' as const, text: 'Where is my parcel?', createdAt: 5_000 };
 
 describe('arrivalText', () => {
   it('says why the conversation needs the agent', () => {

@@ -62,19 +62,22 @@ describe('provenanceSummary', () => {
 
 describe('lastMessagePreview', () => {
   it('names non-visitor authors, collapses whitespace and clips', () => {
-    const c = conv('a', { lastMessage: { author: 'ai', text: 'Hello\n\n  there', createdAt: 1 } });
+    const c = conv('a', { lastMessage: { author: 'ai', kind: 'text', text: 'Hello\n\n  there', createdAt: 1 } });
     expect(lastMessagePreview(c)).toBe('AI: Hello there');
-    const long = conv('b', { lastMessage: { author: 'visitor', text: 'x'.repeat(200), createdAt: 1 } });
+    const long = conv('b', { lastMessage: { author: 'visitor', kind: 'text', text: 'x'.repeat(200), createdAt: 1 } });
     expect(lastMessagePreview(long, 10)).toBe(`${'x'.repeat(9)}…`);
     expect(lastMessagePreview(conv('c'))).toBe('No messages yet');
   });
 
   it('shows Markdown as plain words, but a visitor\'s text as typed', () => {
     const note = conv('n', {
-      lastMessage: { author: 'system', text: '**Hand-off summary**: see [order](https://x.io/1) and `A-1`\n- item', createdAt: 1 },
+      lastMessage: { author: 'system', kind: 'text', text: '**Hand-off summary**: see [order](https://x.io/1) and `A-1`\n- item', createdAt: 1 },
     });
     expect(lastMessagePreview(note)).toBe('System: Hand-off summary: see order and A-1 item');
-    const visitor = conv('v', { lastMessage: { author: 'visitor', text: 'is **this** ok?', createdAt: 1 } });
+    const visitor = conv('v', { lastMessage: { author: 'visitor', kind: 'text', text: 'is **this** ok?', createdAt: 1 } });
+    // An internal note is never presented as if it had been sent to the visitor.
+    const internal = conv('n', { lastMessage: { author: 'agent', kind: 'note', text: 'Kettle order #1042', createdAt: 1 } });
+    expect(lastMessagePreview(internal)).toBe('Note: Kettle order #1042');
     expect(lastMessagePreview(visitor)).toBe('is **this** ok?');
   });
 });

@@ -68,7 +68,7 @@ export function lastMessagePreview(conversation: AgentConversation, maxChars = 9
   const source = last.author === 'visitor' ? last.text : stripMarkdown(last.text);
   const text = source.replace(/\s+/g, ' ').trim();
   const clipped = text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
-  const who = last.author === 'visitor' ? '' : `${AUTHOR_LABELS[last.author]}: `;
+  const who = last.kind === 'note' ? 'Note: ' : last.author === 'visitor' ? '' : `${AUTHOR_LABELS[last.author]}: `;
   return `${who}${clipped}`;
 }
 

@@ -45,8 +45,8 @@ describe('inboxSections', () => {
         conv('late', { status: 'queued', queuedAt: 300 }),
         conv('early', { status: 'queued', queuedAt: 100 }),
         conv('mid', { status: 'queued', queuedAt: 200 }),
-        conv('b-old', { status: 'bot', lastMessage: { author: 'ai', text: 'x', createdAt: 10 } }),
-        conv('b-new', { status: 'bot', lastMessage: { author: 'visitor', text: 'y', createdAt: 90 } }),
+        conv('b-old', { status: 'bot', lastMessage: { author: 'ai', kind: 'text', text: 'x', createdAt: 10 } }),
+        conv('b-new', { status: 'bot', lastMessage: { author: 'visitor', kind: 'text', text: 'y', createdAt: 90 } }),
         conv('c-old', { status: 'closed', closedAt: 1 }),
         conv('c-new', { status: 'closed', closedAt: 2 }),
       ],
@@ -146,21 +146,21 @@ describe('what calls for the agent', () => {
     const seen = markSeen(markSeen(inbox, 'l'), 't');
     const wrote = conversationUpdated(
       seen,
-      conv('m', { status: 'assigned', assignedAgentId: ME, updatedAt: 3_000, lastMessage: { author: 'visitor', text: 'hi', createdAt: 3_000 } }),
+      conv('m', { status: 'assigned', assignedAgentId: ME, updatedAt: 3_000, lastMessage: { author: 'visitor', kind: 'text', text: 'hi', createdAt: 3_000 } }),
       null,
     );
     expect([...wrote.unread]).toEqual(['m']);
     expect(arrivals(seen, wrote)).toEqual(['m']);
     const replied = conversationUpdated(
       markSeen(wrote, 'm'),
-      conv('m', { status: 'assigned', assignedAgentId: ME, updatedAt: 4_000, lastMessage: { author: 'agent', text: 'yo', createdAt: 4_000 } }),
+      conv('m', { status: 'assigned', assignedAgentId: ME, updatedAt: 4_000, lastMessage: { author: 'agent', kind: 'text', text: 'yo', createdAt: 4_000 } }),
       null,
     );
     expect(replied.unread.size).toBe(0);
   });
 
   it('on load, counts mine where the visitor wrote after what I last read', () => {
-    const wrote = { author: 'visitor' as const, text: 'hello?', createdAt: 9 };
+    const wrote = { author: 'visitor' as const, kind: 'text' as const, text: 'hello?', createdAt: 9 };
     const inbox = inboxLoaded(
       emptyInbox(ME),
       [
