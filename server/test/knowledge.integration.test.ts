@@ -102,6 +102,16 @@ describe('message:rate', () => {
     expect(stored!.feedback).toBe('helpful');
   });
 
+  it('shows the rating at once to agents watching the conversation', async () => {
+    const { visitor, answer } = await askedAndAnswered();
+    const agent = t.agent(await t.loginAgent('Watcher'));
+    await connected(agent);
+    data(await agent.emitWithAck('conversation:watch', { conversationId: answer.conversationId }));
+    const updated = nextEvent<ChatMessage>(agent, 'message:updated');
+    data(await visitor.emitWithAck('message:rate', { messageId: answer.id, helpful: true }));
+    expect(await updated).toMatchObject({ id: answer.id, feedback: 'helpful', provenance: { answered: true } });
+  });
+
   it("refuses the visitor's own message, another visitor's answer, and an unknown id", async () => {
     const alice = await askedAndAnswered();
     const bob = await askedAndAnswered();

@@ -167,6 +167,8 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: AgentConversation) => void;
   /** New messages (notes included) in conversations this socket watches. */
   'message:created': (message: ChatMessage) => void;
+  /** A stored message changed in a watched conversation (a visitor rated an AI answer). */
+  'message:updated': (message: ChatMessage) => void;
   'ai:token': (event: AiTokenEvent) => void;
   'ai:stream-aborted': (event: AiStreamAbortedEvent) => void;
   'typing:changed': (event: TypingChangedEvent) => void;

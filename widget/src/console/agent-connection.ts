@@ -293,6 +293,9 @@ export class AgentConnection {
         ...(search && results ? { search: { ...search, results } } : {}),
       });
     });
+    s.on('message:updated', (m) => {
+      this.patchTranscript(m.conversationId, (state) => t.replaceMessage(state, m));
+    });
     s.on('message:created', (m) => {
       this.patchTranscript(m.conversationId, (state) => t.clearTypingOf(t.mergeMessages(state, [m]), m));
       if (m.conversationId === this._state.openId) this.markRead();

@@ -9,9 +9,21 @@ import {
   failPending,
   lastSeq,
   mergeMessages,
+  replaceMessage,
   seenMarkerSeq,
 } from './transcript-state.js';
 import { msg } from './test-fixtures.js';
+
+describe('replaceMessage', () => {
+  it('swaps in the new version of a held message and ignores others', () => {
+    const answer = msg('c1', 2, { author: 'ai' });
+    const state = mergeMessages(emptyTranscript('c1'), [msg('c1', 1), answer]);
+    const rated = replaceMessage(state, { ...answer, feedback: 'helpful' });
+    expect(rated.messages.map((m) => m.feedback)).toEqual([undefined, 'helpful']);
+    expect(replaceMessage(state, { ...answer, id: 'unknown', feedback: 'helpful' })).toBe(state);
+    expect(replaceMessage(state, { ...answer, conversationId: 'other' })).toBe(state);
+  });
+});
 
 describe('mergeMessages', () => {
   it('keeps messages ordered by seq and unique, whatever order they arrive in', () => {

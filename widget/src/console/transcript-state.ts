@@ -70,6 +70,16 @@ export function mergeMessages(
   };
 }
 
+/** A stored message changed (a visitor rated an answer): the new version replaces the held one. */
+export function replaceMessage(state: TranscriptState, updated: ChatMessage): TranscriptState {
+  if (updated.conversationId !== state.conversationId) return state;
+  const index = state.messages.findIndex((m) => m.id === updated.id);
+  if (index < 0) return state;
+  const messages = state.messages.slice();
+  messages[index] = updated;
+  return { ...state, messages };
+}
+
 export function markLoaded(state: TranscriptState): TranscriptState {
   return state.loaded ? state : { ...state, loaded: true };
 }
