@@ -40,7 +40,10 @@ export class SupportConsoleTranscript extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.get('transcript')?.conversationId !== this.transcript?.conversationId) this.stickToEnd = true;
+    // Only another conversation goes back to the end: a moved "Seen" marker leaves the agent be.
+    if (changed.has('transcript') && changed.get('transcript')?.conversationId !== this.transcript?.conversationId) {
+      this.stickToEnd = true;
+    }
   }
 
   override updated(): void {
