@@ -3,14 +3,6 @@ import { parse as parseCookie } from 'cookie';
 import { SESSION_COOKIE } from '@support-chat/shared';
 import type { AgentSessions } from '../auth/sessions.js';
 import { ChatError } from '../errors.js';
-import type { AgentRecord } from '../store/types.js';
-
-/** The logged-in agent of a request, set by `requireAgent` / `requireAdmin`. */
-export function currentAgent(res: Response): AgentRecord {
-  const agent = res.locals.agent as AgentRecord | undefined;
-  if (!agent) throw new ChatError('unauthorized', 'Not logged in.');
-  return agent;
-}
 
 /** Allows requests with a valid console session cookie (and, with `admin`, only admins). */
 export function requireAgent(sessions: AgentSessions, { admin = false }: { admin?: boolean } = {}): RequestHandler {

@@ -1,6 +1,6 @@
 import type { Ack, AckResult } from '@support-chat/shared';
 import type { ZodType } from 'zod';
-import { ChatError, failure } from '../errors.js';
+import { failure } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface HandlerContext {
@@ -34,8 +34,4 @@ export function command<Input, Output>(
       reply(result);
     }
   };
-}
-
-export function requireAck(ack: unknown): void {
-  if (typeof ack !== 'function') throw new ChatError('invalid_payload', 'This command needs an acknowledgement callback.');
 }
