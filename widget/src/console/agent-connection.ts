@@ -14,7 +14,7 @@ import {
   type TypingChangedEvent,
 } from '@support-chat/shared';
 import { conversationUpdated, inboxLoaded, markSeen } from './inbox-state.js';
-import { initialState, type ConsoleState } from './console-state.js';
+import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
 import { presenceChanged, teamLoaded } from './team-state.js';
@@ -83,8 +83,7 @@ export class AgentConnection {
   }
 
   get openConversation(): AgentConversation | undefined {
-    const { openId, inbox } = this._state;
-    return openId ? inbox.byId.get(openId) : undefined;
+    return openConversation(this._state);
   }
 
   subscribe(listener: (state: ConsoleState) => void): () => void {

@@ -44,6 +44,11 @@ export interface ConsoleState {
   readonly notice: string | null;
 }
 
+/** The conversation open in the middle, as the inbox knows it (the watch's answer puts it there). */
+export function openConversation(state: Pick<ConsoleState, 'openId' | 'inbox'>): AgentConversation | undefined {
+  return state.openId ? state.inbox.byId.get(state.openId) : undefined;
+}
+
 export function initialState(agentId: string): ConsoleState {
   return {
     status: 'connecting',

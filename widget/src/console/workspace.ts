@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { AgentProfile } from '@support-chat/shared';
-import type { AgentConnection, ConsoleState } from './agent-connection.js';
+import type { AgentConnection } from './agent-connection.js';
+import { openConversation, type ConsoleState } from './console-state.js';
 import { fire, type Detail } from './events.js';
 import { SECTION_KEYS, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
 import { canClaim, canClose, canReply } from './permissions.js';
@@ -67,7 +68,7 @@ export class SupportConsoleWorkspace extends LitElement {
       if (view.openId !== id) queueMicrotask(() => this.connection.open(id));
     }
     // Opened from elsewhere (a notification, a reload, the page switch): show its tab.
-    const opened = view.openId ? view.inbox.byId.get(view.openId) : undefined;
+    const opened = openConversation(view);
     const switched = changed.has('view') && changed.get('view')?.openId !== view.openId;
     if (opened && !view.search && (switched || !this.hasUpdated)) {
       this.tab = sectionOf(opened, this.agent.id);
@@ -77,7 +78,7 @@ export class SupportConsoleWorkspace extends LitElement {
   override render() {
     const { agent, view } = this;
     const sections = inboxSections(view.inbox);
-    const open = view.openId ? view.inbox.byId.get(view.openId) : undefined;
+    const open = openConversation(view);
     return html`
       <nav aria-label="Inbox">
         <support-console-search
@@ -179,7 +180,7 @@ export class SupportConsoleWorkspace extends LitElement {
   /** Runs a shortcut; false when it does not apply here (the key is left alone then). */
   private perform(action: ShortcutAction): boolean {
     const { view, agent } = this;
-    const open = view.openId ? view.inbox.byId.get(view.openId) : undefined;
+    const open = openConversation(view);
     const list = view.search?.results ?? inboxSections(view.inbox)[this.tab];
     switch (action) {
       case 'next':
