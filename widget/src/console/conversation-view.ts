@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { AgentConversation, AgentProfile, CannedReply } from '@support-chat/shared';
 import type { ConnectionStatus, DraftState } from './agent-connection.js';
 import { fire } from './events.js';
-import { STATUS_LABELS, duration, handoffReasonText, relativeTime, stars, visitorLabel } from './format.js';
+import { STATUS_LABELS, ago, duration, handoffReasonText, relativeTime, stars, visitorLabel } from './format.js';
 import { queuedSince } from './inbox-state.js';
 import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, type Gate } from './permissions.js';
 import type { TransferTarget } from './team-state.js';
@@ -159,7 +159,7 @@ export class SupportConsoleConversation extends LitElement {
       case 'assigned':
         return c.assignedAgentId === this.agent.id ? 'Assigned to you' : `Assigned to ${c.assignedAgentName ?? 'a colleague'}`;
       case 'closed':
-        return c.closedAt ? `Closed ${relativeTime(c.closedAt, this.now)}${relativeTime(c.closedAt, this.now) === 'just now' ? '' : ' ago'}` : 'Closed';
+        return c.closedAt ? `Closed ${ago(c.closedAt, this.now)}` : 'Closed';
     }
   }
 }

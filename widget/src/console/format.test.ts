@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ago,
   dayRangeMs,
   describeBrowser,
   handoffReasonText,
@@ -29,6 +30,12 @@ describe('times', () => {
     expect(relativeTime(now - 3 * 3_600_000, now)).toBe('3 h');
     expect(relativeTime(now - 2 * 86_400_000, now)).toBe('2 d');
     expect(relativeTime(now + 60_000, now)).toBe('just now');
+  });
+
+  it('puts it in a sentence', () => {
+    const now = 10 * 86_400_000;
+    expect(ago(now - 5_000, now)).toBe('just now');
+    expect(ago(now - 5 * 60_000, now)).toBe('5 min ago');
   });
 
   it('formats waits', () => {

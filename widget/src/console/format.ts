@@ -33,6 +33,12 @@ export function relativeTime(at: number, now: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
+/** `relativeTime` in a sentence: "5 min ago", but "just now". */
+export function ago(at: number, now: number): string {
+  const when = relativeTime(at, now);
+  return when === 'just now' ? when : `${when} ago`;
+}
+
 /** A wait as "45 s", "4 min", "1 h 05 min". */
 export function duration(ms: number): string {
   const safe = Math.max(0, ms);

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { AgentConversation } from '@support-chat/shared';
 import { safeHref } from '../internal/markdown.js';
-import { STATUS_LABELS, describeBrowser, relativeTime, visitorLabel } from './format.js';
+import { STATUS_LABELS, ago, describeBrowser, visitorLabel } from './format.js';
 import { base } from './theme.styles.js';
 import { visitorContextStyles } from './visitor-context.styles.js';
 
@@ -53,7 +53,7 @@ export class SupportConsoleVisitor extends LitElement {
       <dl aria-labelledby="conversation-h">
         ${row('Status', c.status === 'assigned' && c.assignedAgentName ? `Assigned to ${c.assignedAgentName}` : STATUS_LABELS[c.status])}
         ${row('Place in queue', c.status === 'queued' && c.queuePosition ? `#${c.queuePosition}` : undefined)}
-        ${row('Started', `${relativeTime(c.createdAt, this.now)} ago`.replace('just now ago', 'just now'))}
+        ${row('Started', ago(c.createdAt, this.now))}
         ${row('Messages', String(c.lastSeq))}
       </dl>
     `;
