@@ -1,11 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type AgentRole, type PresenceStatus } from '@support-chat/shared';
 import type { AdminApi, TeamMember } from './admin-api.js';
+import { PRESENCE_LABELS } from './format.js';
 import type { TeamState } from './team-state.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
-
-const STATUS: Record<PresenceStatus, string> = { online: 'Online', away: 'Away', offline: 'Offline' };
 
 interface RowEdit {
   role: AgentRole;
@@ -130,7 +129,7 @@ export class SupportConsoleAdminAgents extends LitElement {
     return html`<tr>
       <th scope="row">${a.name}${a.id === this.me ? html` <span class="muted">(you)</span>` : nothing}</th>
       <td>${a.email}</td>
-      <td><span class="presence ${this.statusOf(a)}">${STATUS[this.statusOf(a)]}</span></td>
+      <td><span class="presence ${this.statusOf(a)}">${PRESENCE_LABELS[this.statusOf(a)]}</span></td>
       <td>
         <select aria-label="Role of ${a.name}" .value=${edit.role} ?disabled=${a.id === this.me}
           @change=${(e: Event) => set({ role: (e.target as HTMLSelectElement).value as AgentRole })}>

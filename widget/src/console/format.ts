@@ -8,6 +8,7 @@ import type {
   ConversationStatus,
   HandoffReason,
   MessageAuthor,
+  PresenceStatus,
   SystemEvent,
 } from '@support-chat/shared';
 
@@ -59,6 +60,8 @@ export const STATUS_LABELS: Record<ConversationStatus, string> = {
   assigned: 'Assigned',
   closed: 'Closed',
 };
+
+export const PRESENCE_LABELS: Record<PresenceStatus, string> = { online: 'Online', away: 'Away', offline: 'Offline' };
 
 const AUTHOR_LABELS: Record<MessageAuthor, string> = {
   visitor: 'Visitor',

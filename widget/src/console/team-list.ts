@@ -1,9 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { PresenceStatus } from '@support-chat/shared';
+import { PRESENCE_LABELS } from './format.js';
 import { loadLabel, teamList, type TeamState } from './team-state.js';
 import { base } from './theme.styles.js';
-
-const STATUS: Record<PresenceStatus, string> = { online: 'Online', away: 'Away', offline: 'Offline' };
 
 /** The team: each teammate's presence and load (open conversations / capacity). */
 export class SupportConsoleTeam extends LitElement {
@@ -91,7 +89,7 @@ export class SupportConsoleTeam extends LitElement {
         ${list.map(
           (a) => html`<li class="${a.status} ${a.agentId === this.me ? 'me' : ''}">
             <span class="dot ${a.status}" aria-hidden="true"></span>
-            <span class="name">${a.name}${a.agentId === this.me ? ' (you)' : nothing}<span class="sr-only">, ${STATUS[a.status]}</span></span>
+            <span class="name">${a.name}${a.agentId === this.me ? ' (you)' : nothing}<span class="sr-only">, ${PRESENCE_LABELS[a.status]}</span></span>
             <span class="load ${a.openConversations >= a.capacity ? 'full' : ''}" title="Open conversations / capacity"
               >${loadLabel(a)}</span
             >
