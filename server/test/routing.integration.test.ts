@@ -137,6 +137,10 @@ describe('transfers', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
+    expect(await ben.socket.emitWithAck('conversation:close', { conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await anna.socket.emitWithAck('conversation:transfer', { conversationId, agentId: otto.id })).toMatchObject({
       ok: false,
       error: { code: 'invalid_state' }, // Otto is offline

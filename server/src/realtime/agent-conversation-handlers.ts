@@ -5,7 +5,6 @@ import {
   agentSendSchema,
   agentTypingSchema,
 } from '@support-chat/shared/schemas';
-import { ChatError } from '../errors.js';
 import type { AgentNamespaceDeps } from './agent-namespace.js';
 import { command, type HandlerContext } from './handler.js';
 import { rooms } from './rooms.js';
@@ -14,7 +13,7 @@ import type { AgentSocket } from './types.js';
 /** The agent's core moves on conversations: list, open (watch), claim, reply, type, close. */
 export function registerConversationHandlers(
   socket: AgentSocket,
-  { conversations, visitors }: AgentNamespaceDeps,
+  { conversations, routing, visitors }: AgentNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { agent } = socket.data;
@@ -55,14 +54,9 @@ export function registerConversationHandlers(
 
   socket.on(
     'conversation:close',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => {
-      const current = await conversations.getConversation(conversationId);
-      if (current.status === 'assigned' && current.assignedAgentId !== agent.id && agent.role !== 'admin') {
-        throw new ChatError('forbidden', 'Only the agent handling this conversation (or an admin) can close it.');
-      }
-      const conversation = await conversations.close(conversationId, 'agent');
-      return { conversation: await conversations.toAgentView(conversation) };
-    }),
+    command(context, agentConversationRefSchema, async ({ conversationId }) => ({
+      conversation: await conversations.toAgentView(await routing.close(agent, conversationId)),
+    })),
   );
 
   socket.on(

@@ -101,18 +101,18 @@ export class TeamRouting {
       clearTimeout(grace);
       this.graceTimers.delete(agent.id);
     }
-    if (wasOffline && !this.disposed) this.track(this.presenceMoved());
+    if (wasOffline && !this.disposed) this.track(this.refresh());
   }
 
   agentDisconnected(agentId: string, socketId: string): void {
     if (!this.deps.presence.disconnect(agentId, socketId) || this.disposed) return;
-    this.track(this.presenceMoved());
+    this.track(this.refresh());
     this.track(this.startGrace(agentId));
   }
 
   async setPresence(agentId: string, status: Exclude<PresenceStatus, 'offline'>): Promise<AgentPresence> {
     this.deps.presence.setStatus(agentId, status);
-    await this.presenceMoved();
+    await this.refresh();
     return this.presenceOf(agentId);
   }
 
@@ -164,9 +164,20 @@ export class TeamRouting {
     return this.deps.conversations.reopen(conversationId, actor);
   }
 
-  /** The agent handling a conversation (or an admin) moves it; an unassigned one, anyone. */
+  /** Closing an already closed conversation changes nothing (and is allowed). */
+  async close(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
+    const conversation = await this.deps.conversations.getConversation(conversationId);
+    this.mayHandle(actor, conversation, 'close');
+    return this.deps.conversations.close(conversationId, 'agent');
+  }
+
   private mayMove(actor: TeamMember, conversation: ConversationRecord, verb: string): void {
     if (conversation.status === 'closed') throw new ChatError('invalid_state', 'This conversation is closed.');
+    this.mayHandle(actor, conversation, verb);
+  }
+
+  /** The agent handling a conversation (or an admin) acts on it; on an unassigned one, anyone. */
+  private mayHandle(actor: TeamMember, conversation: ConversationRecord, verb: string): void {
     if (conversation.status === 'assigned' && conversation.assignedAgentId !== actor.id && actor.role !== 'admin') {
       throw new ChatError('forbidden', `Only the agent handling this conversation (or an admin) can ${verb} it.`);
     }
@@ -266,11 +277,7 @@ export class TeamRouting {
 
   // ---- announcements ----
 
-  private async presenceMoved(): Promise<void> {
-    await this.announceAvailability();
-    this.scheduleDrain();
-  }
-
+  /** Presence, business hours or settings may have moved: re-announce availability, assign again. */
   private async refresh(): Promise<void> {
     await this.announceAvailability();
     this.scheduleDrain();
