@@ -216,10 +216,10 @@ export class TeamRouting {
     if (online.length === 0) return;
     const queue = await store.listConversations({ statuses: ['queued'], order: 'queue', limit: 200 });
     if (queue.length === 0) return;
-    const loads = await this.openCounts();
+    const [loads, team] = await Promise.all([this.openCounts(), this.teamById()]);
     const candidates: (Candidate & { agent: AgentRecord })[] = [];
     for (const id of online) {
-      const agent = await store.getAgent(id);
+      const agent = team.get(id);
       if (!agent) continue;
       const idleSince = this.lastAssignedAt.get(id) ?? presence.connectedSince(id);
       candidates.push({ id, agent, open: loads.get(id) ?? 0, capacity: agent.capacity, idleSince });
@@ -238,6 +238,11 @@ export class TeamRouting {
       pick.idleSince = clock.now();
       this.lastAssignedAt.set(pick.id, pick.idleSince);
     }
+  }
+
+  /** One query for the whole team: assignment and presence run on every conversation change. */
+  private async teamById(): Promise<Map<string, AgentRecord>> {
+    return new Map((await this.deps.store.listAgents()).map((agent) => [agent.id, agent]));
   }
 
   private async openCounts(): Promise<Map<string, number>> {
@@ -293,11 +298,11 @@ export class TeamRouting {
 
   /** `presenceChanged` for every teammate whose status or load differs from what was last said. */
   private async announcePresence(): Promise<void> {
-    const { store, presence, bus } = this.deps;
-    const loads = await this.openCounts();
+    const { presence, bus } = this.deps;
+    const [loads, team] = await Promise.all([this.openCounts(), this.teamById()]);
     const ids = new Set([...presence.trackedIds(), ...loads.keys(), ...this.lastPresence.keys()]);
     for (const id of ids) {
-      const agent = await store.getAgent(id);
+      const agent = team.get(id);
       if (!agent) continue;
       const current = this.toPresence(agent, loads);
       const key = JSON.stringify(current);
