@@ -208,8 +208,16 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => ada.getByText(/Admin/).first().isVisible(), POLL).toBe(true);
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(1);
 
+    // Nobody to transfer to yet: the menu says so, and Escape still closes it, focus on Transfer.
+    const transfer = lead.getByRole('button', { name: 'Transfer' });
+    await transfer.click();
+    await expect.poll(() => lead.getByText('No teammate is online.').isVisible(), POLL).toBe(true);
+    await lead.keyboard.press('Escape');
+    await expect.poll(() => lead.getByRole('menu', { name: 'Transfer to' }).count(), POLL).toBe(0);
+    expect(await transfer.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+
     await sam.getByLabel('My status').selectOption('online');
-    await lead.getByRole('button', { name: 'Transfer' }).click();
+    await transfer.click();
     await expect.poll(() => lead.getByRole('menuitem', { name: /Sam/ }).isVisible(), POLL).toBe(true);
     await lead.screenshot({ path: screenshotPath('console-05-transfer-menu') });
     await lead.getByRole('menuitem', { name: /Sam/ }).click();

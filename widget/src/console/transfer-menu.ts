@@ -96,7 +96,9 @@ export class SupportConsoleTransferMenu extends LitElement {
   }
 
   override render() {
-    return html`<button
+    // Keys and focus are watched around the button too: with nobody to pick, it keeps the focus.
+    return html`<div @keydown=${this.onKey} @focusout=${this.onFocusOut}>
+      <button
         class="btn"
         type="button"
         aria-haspopup="menu"
@@ -108,7 +110,7 @@ export class SupportConsoleTransferMenu extends LitElement {
         Transfer
       </button>
       ${this.open
-        ? html`<div role="menu" aria-label="Transfer to" @keydown=${this.onKey} @focusout=${this.onFocusOut}>
+        ? html`<div role="menu" aria-label="Transfer to">
             <p class="title" role="none">Transfer to an online teammate</p>
             ${this.targets.length === 0
               ? html`<p class="none" role="none">No teammate is online.</p>`
@@ -123,7 +125,8 @@ export class SupportConsoleTransferMenu extends LitElement {
                   </button>`,
                 )}
           </div>`
-        : nothing}`;
+        : nothing}
+    </div>`;
   }
 
   private items(): HTMLButtonElement[] {
@@ -141,6 +144,7 @@ export class SupportConsoleTransferMenu extends LitElement {
   }
 
   private onKey(event: KeyboardEvent): void {
+    if (!this.open) return;
     const items = this.items();
     const index = items.indexOf(this.shadowRoot?.activeElement as HTMLButtonElement);
     if (event.key === 'Escape') this.hide(true);
@@ -152,6 +156,6 @@ export class SupportConsoleTransferMenu extends LitElement {
   }
 
   private onFocusOut(event: FocusEvent): void {
-    if (!this.renderRoot.contains(event.relatedTarget as Node | null)) this.hide(false);
+    if (this.open && !this.renderRoot.contains(event.relatedTarget as Node | null)) this.hide(false);
   }
 }
