@@ -362,8 +362,9 @@ export class ConversationService {
     return { ...updated, lastSeq: message.seq, updatedAt: message.createdAt };
   }
 
-  async toVisitorView(conversation: ConversationRecord): Promise<VisitorConversation> {
-    const queuePosition = (await this.store.queuePosition(conversation.id)) ?? undefined;
+  /** `queuePosition` when the caller already knows it (it read the queue in order), else it is looked up. */
+  async toVisitorView(conversation: ConversationRecord, known: { queuePosition?: number } = {}): Promise<VisitorConversation> {
+    const queuePosition = known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined;
     return {
       id: conversation.id,
       status: conversation.status,
@@ -376,7 +377,7 @@ export class ConversationService {
     };
   }
 
-  async toAgentView(conversation: ConversationRecord): Promise<AgentConversation> {
+  async toAgentView(conversation: ConversationRecord, known: { queuePosition?: number } = {}): Promise<AgentConversation> {
     const [last] = await this.store.listMessages(conversation.id, {
       afterSeq: Math.max(0, conversation.lastSeq - 1),
       includeNotes: true,
@@ -390,7 +391,7 @@ export class ConversationService {
       assignedAgentName: conversation.assignedAgentId
         ? await this.agentName(conversation.assignedAgentId)
         : undefined,
-      queuePosition: (await this.store.queuePosition(conversation.id)) ?? undefined,
+      queuePosition: known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined,
       lastSeq: conversation.lastSeq,
       lastMessage: last
         ? { author: last.author, kind: last.kind, text: last.text.slice(0, 200), createdAt: last.createdAt }

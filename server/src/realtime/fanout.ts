@@ -29,11 +29,13 @@ export function connectFanout({
 
   /** Places and estimated waits moved: every queued visitor (and the inbox) hears theirs. */
   const resendQueue = async (except?: string) => {
-    const queued = await store.listConversations({ statuses: ['queued'], limit: 500 });
-    for (const other of queued) {
+    // Read in queue order, each place is its index: no per-conversation position query.
+    const queue = await store.listConversations({ statuses: ['queued'], order: 'queue', limit: 500 });
+    for (const [index, other] of queue.entries()) {
       if (other.id === except) continue;
-      visitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other));
-      agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other));
+      const known = { queuePosition: index + 1 };
+      visitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other, known));
+      agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other, known));
     }
   };
 
