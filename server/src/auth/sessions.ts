@@ -1,11 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AgentProfile } from '@support-chat/shared';
+import { parse as parseCookie } from 'cookie';
+import { SESSION_COOKIE, type AgentProfile } from '@support-chat/shared';
 import type { AgentRecord, Store } from '../store/types.js';
 
 const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** The console's session token in a `Cookie` header (HTTP requests and the agent socket's handshake alike). */
+export function sessionTokenFrom(cookieHeader: string | undefined): string | undefined {
+  return parseCookie(cookieHeader ?? '')[SESSION_COOKIE];
 }
 
 export function toProfile(agent: AgentRecord): AgentProfile {

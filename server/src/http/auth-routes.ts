@@ -1,19 +1,15 @@
 import { Router, type Request, type Response } from 'express';
-import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
+import { serialize as serializeCookie } from 'cookie';
 import { HTTP_ROUTES, SESSION_COOKIE } from '@support-chat/shared';
 import { loginSchema } from '@support-chat/shared/schemas';
 import { authenticate } from '../auth/agents.js';
-import { hashToken, toProfile, type AgentSessions } from '../auth/sessions.js';
+import { hashToken, sessionTokenFrom, toProfile, type AgentSessions } from '../auth/sessions.js';
 import { ChatError } from '../errors.js';
 import type { RateLimits } from '../realtime/rate-limits.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgentNamespace } from '../realtime/types.js';
 import type { Store } from '../store/types.js';
 import { sendData } from './respond.js';
-
-function sessionToken(req: Request): string | undefined {
-  return parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
-}
 
 function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
   res.setHeader(
@@ -60,7 +56,7 @@ export function authRoutes({
   });
 
   router.post(HTTP_ROUTES.logout, async (req, res) => {
-    const token = sessionToken(req);
+    const token = sessionTokenFrom(req.headers.cookie);
     if (token) {
       await sessions.destroy(token);
       agents.in(rooms.session(hashToken(token))).disconnectSockets(true);
@@ -70,7 +66,7 @@ export function authRoutes({
   });
 
   router.get(HTTP_ROUTES.me, async (req, res) => {
-    const agent = await sessions.resolve(sessionToken(req));
+    const agent = await sessions.resolve(sessionTokenFrom(req.headers.cookie));
     if (!agent) throw new ChatError('unauthorized', 'Not logged in.');
     sendData(res, { agent: toProfile(agent) });
   });

@@ -1,13 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { parse as parseCookie } from 'cookie';
-import { SESSION_COOKIE } from '@support-chat/shared';
-import type { AgentSessions } from '../auth/sessions.js';
+import { sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
 import { ChatError } from '../errors.js';
 
 /** Allows requests with a valid console session cookie (and, with `admin`, only admins). */
 export function requireAgent(sessions: AgentSessions, { admin = false }: { admin?: boolean } = {}): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const agent = await sessions.resolve(parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+    const agent = await sessions.resolve(sessionTokenFrom(req.headers.cookie));
     if (!agent) throw new ChatError('unauthorized', 'Log in to the console first.');
     if (admin && agent.role !== 'admin') throw new ChatError('forbidden', 'Only admins can do this.');
     res.locals.agent = agent;

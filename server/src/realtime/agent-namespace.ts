@@ -1,6 +1,4 @@
-import { parse as parseCookie } from 'cookie';
-import { SESSION_COOKIE } from '@support-chat/shared';
-import { hashToken, type AgentSessions } from '../auth/sessions.js';
+import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Responder } from '../ai/types.js';
 import type { Logger } from '../logger.js';
@@ -43,7 +41,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
   namespace.use((socket, next) => {
     const { cookie, origin, host } = socket.handshake.headers;
     if (!sameOrigin(origin, host)) return next(new Error('forbidden'));
-    const token = parseCookie(cookie ?? '')[SESSION_COOKIE];
+    const token = sessionTokenFrom(cookie);
     sessions
       .resolve(token)
       .then((agent) => {
