@@ -85,7 +85,7 @@ export function lastMessagePreview(conversation: AgentConversation, maxChars = 9
  * The Markdown markers a one-line preview should not show (AI, agent and note text is Markdown;
  * a visitor's is shown as typed). Single `*` and `_` stay: too often part of the text itself.
  */
-export function stripMarkdown(text: string): string {
+function stripMarkdown(text: string): string {
   return text
     .replace(/\[([^\]]*)\]\([^)\s]*\)/g, '$1')
     .replace(/\*\*|__|~~|`+/g, '')

@@ -8,7 +8,7 @@ import { STATUS_LABELS, duration, lastMessagePreview, relativeTime, visitorLabel
 import { base } from './theme.styles.js';
 import { inboxListStyles } from './inbox-list.styles.js';
 
-export const TAB_LABELS: Record<SectionKey, string> = {
+const TAB_LABELS: Record<SectionKey, string> = {
   queued: 'Queued',
   mine: 'Mine',
   bot: 'AI-handled',

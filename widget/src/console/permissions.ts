@@ -14,7 +14,7 @@ export interface Gate {
 const yes: Gate = { allowed: true, reason: '' };
 const no = (reason: string): Gate => ({ allowed: false, reason });
 
-export function isMine(conversation: AgentConversation, agent: AgentProfile): boolean {
+function isMine(conversation: AgentConversation, agent: AgentProfile): boolean {
   return conversation.status === 'assigned' && conversation.assignedAgentId === agent.id;
 }
 

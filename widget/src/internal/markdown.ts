@@ -229,11 +229,7 @@ function block(b: Block): TemplateResult {
   }
 }
 
-/** Renders parsed blocks as Lit templates (text bindings only; see the module comment). */
-export function renderBlocks(blocks: Block[]): TemplateResult[] {
-  return blocks.map(block);
-}
-
+/** Lit templates for the text's Markdown (text bindings only; see the module comment). */
 export function renderMarkdown(text: string): TemplateResult[] {
-  return renderBlocks(parseMarkdown(text));
+  return parseMarkdown(text).map(block);
 }
