@@ -107,7 +107,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(errorHandler(logger));
 
   attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, presence, routing, store, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, routing, responder, store, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, presence, routing, router, store, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
 

@@ -1,9 +1,9 @@
 import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
 import type { ConversationService } from '../conversations/service.js';
-import type { Responder } from '../ai/types.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import type { PresenceTracker } from '../routing/presence.js';
+import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import { registerConversationHandlers } from './agent-conversation-handlers.js';
 import { registerRoutingHandlers } from './agent-routing-handlers.js';
@@ -19,7 +19,8 @@ export interface AgentNamespaceDeps {
   visitors: VisitorNamespace;
   presence: PresenceTracker;
   routing: TeamRouting;
-  responder: Responder;
+  /** Writes AI drafts for agents (agent-workspace-handlers.ts). */
+  router: ConversationRouter;
   store: Store;
   logger: Logger;
 }

@@ -1,6 +1,4 @@
 import { agentConversationRefSchema, agentInboxSchema, agentNoteSchema, agentSearchSchema } from '@support-chat/shared/schemas';
-import { ChatError } from '../errors.js';
-import { answerLocale } from '../routing/router.js';
 import type { AgentNamespaceDeps } from './agent-namespace.js';
 import { command, type HandlerContext } from './handler.js';
 import type { AgentSocket } from './types.js';
@@ -11,7 +9,7 @@ const DRAFT_TIMEOUT_MS = 20_000;
 /** The agent's workspace: search, internal notes, AI drafts, canned replies. */
 export function registerWorkspaceHandlers(
   socket: AgentSocket,
-  { conversations, responder, store }: AgentNamespaceDeps,
+  { conversations, router, store }: AgentNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { agent } = socket.data;
@@ -42,24 +40,9 @@ export function registerWorkspaceHandlers(
 
   socket.on(
     'draft:suggest',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => {
-      const conversation = await conversations.getConversation(conversationId);
-      const turns = await conversations.recentTurns(conversationId, conversation.lastSeq + 1, 12);
-      const lastVisitor = turns.findLastIndex((m) => m.author === 'visitor');
-      if (lastVisitor < 0) throw new ChatError('invalid_state', 'The visitor has not asked anything yet.');
-      const question = turns[lastVisitor]!;
-      const answer = await responder.answer({
-        conversationId,
-        question: question.text,
-        history: turns.slice(0, lastVisitor).map((m) => ({ author: m.author, text: m.text })),
-        locale: answerLocale(question.text, conversation.locale),
-        signal: AbortSignal.timeout(DRAFT_TIMEOUT_MS),
-      });
-      if (!answer.provenance.answered) {
-        throw new ChatError('not_found', 'The knowledge base has nothing on this question: write the reply yourself.');
-      }
-      return { text: answer.text, sources: answer.sources };
-    }),
+    command(context, agentConversationRefSchema, async ({ conversationId }) =>
+      router.draftReply(conversationId, AbortSignal.timeout(DRAFT_TIMEOUT_MS)),
+    ),
   );
 
   socket.on(

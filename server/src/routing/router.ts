@@ -4,6 +4,7 @@ import { looksChinese } from '@support-chat/shared';
 import type { Responder, ResponderAnswer } from '../ai/types.js';
 import type { DomainEventBus } from '../conversations/events.js';
 import type { ConversationService } from '../conversations/service.js';
+import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRecord } from '../store/types.js';
 import { wantsHuman } from './handoff-intent.js';
@@ -92,6 +93,29 @@ export class ConversationRouter {
     }
   }
 
+  /**
+   * A reply an agent may send, written by the AI to the visitor's latest question (the same
+   * history window and language as an AI answer); `not_found` when the knowledge base has nothing.
+   */
+  async draftReply(conversationId: string, signal: AbortSignal): Promise<Pick<ResponderAnswer, 'text' | 'sources'>> {
+    const conversation = await this.conversations.getConversation(conversationId);
+    const turns = await this.conversations.recentTurns(conversationId, conversation.lastSeq + 1, HISTORY_TURNS);
+    const lastVisitor = turns.findLastIndex((m) => m.author === 'visitor');
+    if (lastVisitor < 0) throw new ChatError('invalid_state', 'The visitor has not asked anything yet.');
+    const question = turns[lastVisitor]!;
+    const answer = await this.responder.answer({
+      conversationId,
+      question: question.text,
+      history: turns.slice(0, lastVisitor).map((m) => ({ author: m.author, text: m.text })),
+      locale: answerLocale(question.text, conversation.locale),
+      signal,
+    });
+    if (!answer.provenance.answered) {
+      throw new ChatError('not_found', 'The knowledge base has nothing on this question: write the reply yourself.');
+    }
+    return { text: answer.text, sources: answer.sources };
+  }
+
   /** AI replies that could not answer, counting back from the latest, since the AI last took over. */
   private async unansweredInARow(conversationId: string): Promise<number> {
     const { lastSeq } = await this.conversations.getConversation(conversationId);
@@ -170,7 +194,7 @@ export class ConversationRouter {
 }
 
 /** Answer in the language the visitor wrote in; the page's language decides when the text can't. */
-export function answerLocale(text: string, fallback: Locale): Locale {
+function answerLocale(text: string, fallback: Locale): Locale {
   if (looksChinese(text)) return 'zh-CN';
   return /[A-Za-z]{2,}/.test(text) ? 'en' : fallback;
 }
