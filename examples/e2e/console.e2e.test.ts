@@ -173,6 +173,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.keyboard.press('Enter');
     const results = lead.getByRole('region', { name: 'Search results' });
     await expect.poll(() => results.getByRole('status').textContent(), POLL).toBe('1 conversation for “kettle”');
+    // The results stand in for the tab panel: no tab points at a panel that is not there.
+    expect(await lead.getByRole('tab', { name: /Queued/ }).getAttribute('aria-controls')).toBeNull();
     await results.getByRole('button').first().click();
     await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
     await expect.poll(() => lead.getByText('A routing rule sent it to people').isVisible(), POLL).toBe(true);

@@ -102,7 +102,7 @@ export class SupportConsoleInbox extends LitElement {
       role="tab"
       id=${`tab-${key}`}
       aria-selected=${selected ? 'true' : 'false'}
-      aria-controls="panel"
+      aria-controls=${this.search ? nothing : 'panel'}
       tabindex=${key === this.tab ? 0 : -1}
       @click=${() => fire(this, 'support-console-tab', { tab: key })}
     >
