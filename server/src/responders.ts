@@ -3,7 +3,7 @@ import { createFallbackResponder } from './ai/fallback-responder.js';
 import { createOfflineResponder } from './ai/offline-responder.js';
 import { createOpenAIEmbedder } from './ai/openai-embedder.js';
 import { createOpenAIResponder } from './ai/openai-responder.js';
-import { createOpenAISummarizer } from './ai/summarizer.js';
+import { createOpenAISummarizer } from './ai/openai-summarizer.js';
 import type { Responder, Summarizer } from './ai/types.js';
 import { openEmbeddingCache, type Embedder } from './knowledge/embeddings.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';

@@ -9,7 +9,7 @@ import { createKnowledgeIndex } from '../knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../knowledge/markdown-source.js';
 import { createOfflineResponder } from './offline-responder.js';
 import { createOpenAIResponder } from './openai-responder.js';
-import { createOpenAISummarizer } from './summarizer.js';
+import { createOpenAISummarizer } from './openai-summarizer.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/knowledge');
 const { entries } = await loadKnowledgeDir(fixtures);
