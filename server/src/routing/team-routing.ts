@@ -325,6 +325,7 @@ export class TeamRouting {
 
   private track(work: Promise<unknown>): void {
     if (this.disposed) {
+      // Shutting down: the store may already be closing, so a late failure is expected, not news.
       work.catch(() => {});
       return;
     }
