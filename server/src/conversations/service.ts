@@ -377,12 +377,18 @@ export class ConversationService {
     };
   }
 
-  async toAgentView(conversation: ConversationRecord, known: { queuePosition?: number } = {}): Promise<AgentConversation> {
-    const [last] = await this.store.listMessages(conversation.id, {
-      afterSeq: Math.max(0, conversation.lastSeq - 1),
-      includeNotes: true,
-      limit: 1,
-    });
+  /** `known`: what the caller already holds (the queue place, the message at `lastSeq`), not read again. */
+  async toAgentView(
+    conversation: ConversationRecord,
+    known: { queuePosition?: number; lastMessage?: ChatMessage } = {},
+  ): Promise<AgentConversation> {
+    const [last] = known.lastMessage
+      ? [known.lastMessage]
+      : await this.store.listMessages(conversation.id, {
+          afterSeq: Math.max(0, conversation.lastSeq - 1),
+          includeNotes: true,
+          limit: 1,
+        });
     return {
       id: conversation.id,
       visitorId: conversation.visitorId,

@@ -44,7 +44,7 @@ export function connectFanout({
       if (message.kind !== 'note') visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', forVisitor(message));
       agents.to(rooms.watching(conversation.id)).emit('message:created', message);
       conversations
-        .toAgentView(conversation)
+        .toAgentView(conversation, { lastMessage: message })
         .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
         .catch(report);
     }),
