@@ -15,8 +15,8 @@ import type { Clock } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgentNamespace } from '../realtime/types.js';
-import { buildReport } from '../reports/report.js';
-import { dayKey, isDay, nextDay, startOfDay } from '../time/zoned.js';
+import { buildReport, rangeBounds } from '../reports/report.js';
+import { dayKey, isDay } from '../time/zoned.js';
 import type { PresenceTracker } from '../routing/presence.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import type { Store } from '../store/types.js';
@@ -147,9 +147,7 @@ export function adminRoutes({
   });
 
   router.get(`${HTTP_ROUTES.adminKnowledge}/gaps`, admin, async (req, res) => {
-    const range = reportRange(req.query, clock.now());
-    const from = startOfDay(range.fromDay, range.timeZone);
-    const to = startOfDay(nextDay(range.toDay), range.timeZone);
+    const { from, to } = rangeBounds(reportRange(req.query, clock.now()));
     sendData(res, { gaps: await store.knowledgeGaps(from, to, 100) });
   });
 

@@ -16,6 +16,11 @@ export interface ReportRange {
   timeZone: string;
 }
 
+/** The range as instants: [start of the first day, start of the day after the last) in its time zone. */
+export function rangeBounds(range: ReportRange): { from: number; to: number } {
+  return { from: startOfDay(range.fromDay, range.timeZone), to: startOfDay(nextDay(range.toDay), range.timeZone) };
+}
+
 function quantile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
   const position = (sorted.length - 1) * q;
@@ -38,8 +43,7 @@ function aiResolved(facts: ConversationFacts, now: number): boolean {
 
 /** The figures the admin reports page shows, computed from stored conversations and messages. */
 export async function buildReport(store: Store, range: ReportRange, now: number): Promise<ReportSummary> {
-  const from = startOfDay(range.fromDay, range.timeZone);
-  const to = startOfDay(nextDay(range.toDay), range.timeZone);
+  const { from, to } = rangeBounds(range);
   const [facts, answerRatings, knowledgeGaps] = await Promise.all([
     store.reportFacts(from, to),
     store.answerFeedbackCounts(from, to),
