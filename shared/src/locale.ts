@@ -11,3 +11,14 @@ export function looksChinese(text: string): boolean {
   const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
   return han > 0 && han >= latin / 4;
 }
+
+/** True for a time zone this runtime knows (an IANA name such as `Europe/Berlin`, or `UTC`). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    // Intl throws a RangeError for an unknown zone: that is the answer, not a failure.
+    return false;
+  }
+}

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { isTimeZone } from './locale.js';
 import { CONVERSATION_STATUSES } from './model.js';
 
 const trimmedText = (max: number) =>
@@ -154,14 +155,7 @@ const dayRanges = z.array(z.tuple([hhmm, hhmm])).max(6);
 
 export const businessHoursSchema = z
   .object({
-    timeZone: z.string().min(1).max(64).refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Europe/Berlin'),
+    timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
     days: z
       .object({ mon: dayRanges, tue: dayRanges, wed: dayRanges, thu: dayRanges, fri: dayRanges, sat: dayRanges, sun: dayRanges })
       .partial()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { HTTP_ROUTES, type CannedReply } from '@support-chat/shared';
+import { HTTP_ROUTES, isTimeZone, type CannedReply } from '@support-chat/shared';
 import {
   agentCreateSchema,
   agentUpdateSchema,
@@ -31,14 +31,7 @@ const reportQuerySchema = z.object({
   tz: z
     .string()
     .max(64)
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Asia/Shanghai')
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
     .default('UTC'),
 });
 
