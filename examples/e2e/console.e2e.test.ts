@@ -124,6 +124,18 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.screenshot({ path: screenshotPath('console-02-admin-canned') });
 
     await lead.getByRole('link', { name: 'Routing' }).click();
+    // A wrong value is marked, and its error is read out with the field.
+    const capacity = lead.getByLabel('Default capacity');
+    const capacityBefore = await capacity.inputValue();
+    await capacity.fill('0');
+    await lead.getByRole('button', { name: 'Save routing' }).click();
+    const description = () =>
+      capacity.evaluate((el) => {
+        const root = el.getRootNode() as ShadowRoot;
+        return (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => root.getElementById(id)?.textContent).join(' ');
+      });
+    await expect.poll(description, POLL).toContain('A whole number from 1 to 100.');
+    await capacity.fill(capacityBefore);
     await lead.getByLabel('Manual: agents claim from the queue').check();
     await lead.getByLabel('Hand-off keywords').fill('refund\ncomplaint');
     await lead.getByLabel('Visitor attributes').fill('plan=vip');

@@ -113,6 +113,11 @@ export class SupportConsoleAdminRouting extends LitElement {
     return error ? html`<span class="field-error" id="${name}-error">${error}</span>` : nothing;
   }
 
+  /** The field's help and, while it has one, its error: both read out with the field. */
+  private describedBy(name: keyof RoutingFormErrors, help?: string) {
+    return [help, this.errors[name] && `${name}-error`].filter(Boolean).join(' ') || nothing;
+  }
+
   private renderForm(f: RoutingForm) {
     const value = (e: Event) => (e.target as HTMLInputElement).value;
     const invalid = (name: keyof RoutingFormErrors) => (this.errors[name] ? 'true' : 'false');
@@ -130,13 +135,13 @@ export class SupportConsoleAdminRouting extends LitElement {
             <div class="field">
               <label for="capacity">Default capacity</label>
               <input id="capacity" type="number" min="1" max="100" .value=${f.defaultCapacity} aria-invalid=${invalid('defaultCapacity')}
-                aria-describedby="capacity-help" @input=${(e: Event) => this.set({ defaultCapacity: value(e) })} />
+                aria-describedby=${this.describedBy('defaultCapacity', 'capacity-help')} @input=${(e: Event) => this.set({ defaultCapacity: value(e) })} />
               <span class="field-help" id="capacity-help">Open conversations per agent, unless set on the agent.</span>${this.field('defaultCapacity')}
             </div>
             <div class="field">
               <label for="grace">Grace period after a disconnect (seconds)</label>
               <input id="grace" type="number" min="0" max="3600" .value=${f.graceSeconds} aria-invalid=${invalid('graceSeconds')}
-                aria-describedby="grace-help" @input=${(e: Event) => this.set({ graceSeconds: value(e) })} />
+                aria-describedby=${this.describedBy('graceSeconds', 'grace-help')} @input=${(e: Event) => this.set({ graceSeconds: value(e) })} />
               <span class="field-help" id="grace-help">Then the agent's conversations go back to the queue, first in line.</span>${this.field('graceSeconds')}
             </div>
           </div>
@@ -153,7 +158,7 @@ export class SupportConsoleAdminRouting extends LitElement {
             </div>
             <div class="field">
               <label for="attributes">Visitor attributes</label>
-              <textarea id="attributes" .value=${f.attributes} aria-invalid=${invalid('attributes')} aria-describedby="attributes-help"
+              <textarea id="attributes" .value=${f.attributes} aria-invalid=${invalid('attributes')} aria-describedby=${this.describedBy('attributes', 'attributes-help')}
                 @input=${(e: Event) => this.set({ attributes: value(e) })}></textarea>
               <span class="field-help" id="attributes-help">key=value per line, from the site's identify(), e.g. plan=vip.</span>${this.field('attributes')}
             </div>
@@ -176,7 +181,7 @@ export class SupportConsoleAdminRouting extends LitElement {
       ${f.hoursEnabled
         ? html`<div class="field" style="max-width:320px">
               <label for="tz">Time zone</label>
-              <select id="tz" .value=${f.timeZone} aria-invalid=${this.errors.timeZone ? 'true' : 'false'}
+              <select id="tz" .value=${f.timeZone} aria-invalid=${this.errors.timeZone ? 'true' : 'false'} aria-describedby=${this.describedBy('timeZone')}
                 @change=${(e: Event) => this.set({ timeZone: (e.target as HTMLSelectElement).value })}>
                 ${timeZones(f.timeZone).map((tz) => html`<option value=${tz} ?selected=${tz === f.timeZone}>${tz.replaceAll('_', ' ')}</option>`)}
               </select>${this.field('timeZone')}
@@ -189,9 +194,9 @@ export class SupportConsoleAdminRouting extends LitElement {
                   return html`<tr>
                     <th scope="row">${WEEKDAY_NAMES[day]}</th>
                     <td><input type="checkbox" aria-label="Open on ${WEEKDAY_NAMES[day]}" .checked=${d.open} @change=${() => this.setDay(day, { open: !d.open })} /></td>
-                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} from" .value=${d.start} ?disabled=${!d.open}
+                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} from" aria-describedby=${this.describedBy(day)} .value=${d.start} ?disabled=${!d.open}
                       @input=${(e: Event) => this.setDay(day, { start: (e.target as HTMLInputElement).value })} /></td>
-                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} until" .value=${d.end} ?disabled=${!d.open}
+                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} until" aria-describedby=${this.describedBy(day)} .value=${d.end} ?disabled=${!d.open}
                       @input=${(e: Event) => this.setDay(day, { end: (e.target as HTMLInputElement).value })} /></td>
                     <td>${this.field(day)}</td>
                   </tr>`;
