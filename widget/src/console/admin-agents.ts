@@ -190,7 +190,7 @@ export class SupportConsoleAdminAgents extends LitElement {
       ...(capacity ? { capacity: Number(capacity) } : {}),
     });
     this.busy = false;
-    this.report(result.ok ? `Added ${result.ok ? result.data.agent.name : ''}.` : '', result.ok ? '' : result.error.message);
+    this.report(result.ok ? `Added ${result.data.agent.name}.` : '', result.ok ? '' : result.error.message);
     if (!result.ok) return;
     form.reset();
     this.agents = [...this.agents, result.data.agent];
