@@ -2,7 +2,6 @@ import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/session
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
-import type { PresenceTracker } from '../routing/presence.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import { registerConversationHandlers } from './agent-conversation-handlers.js';
@@ -17,7 +16,6 @@ export interface AgentNamespaceDeps {
   sessions: AgentSessions;
   limits: RateLimits;
   visitors: VisitorNamespace;
-  presence: PresenceTracker;
   routing: TeamRouting;
   /** Writes AI drafts for agents (agent-workspace-handlers.ts). */
   router: ConversationRouter;

@@ -4,7 +4,6 @@ import { resolveLocale } from '@support-chat/shared';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
-import type { PresenceTracker } from '../routing/presence.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import type { Store } from '../store/types.js';
@@ -21,7 +20,6 @@ export interface VisitorNamespaceDeps {
   tokens: VisitorTokens;
   limits: RateLimits;
   agents: AgentNamespace;
-  presence: PresenceTracker;
   /** Answer ratings write to the stored AI message (visitor-feedback-handlers.ts). */
   store: Store;
   routing: TeamRouting;
