@@ -1,10 +1,6 @@
-import type { AgentRole, PresenceStatus } from '@support-chat/shared';
+import type { PresenceStatus } from '@support-chat/shared';
 
 interface TrackedAgent {
-  agentId: string;
-  name: string;
-  role: AgentRole;
-  capacity: number;
   /** Connected console sockets (an agent may have several tabs). */
   sockets: Set<string>;
   /** What the agent chose; `offline` is derived from having no socket. */
@@ -21,19 +17,11 @@ interface TrackedAgent {
 export class PresenceTracker {
   private readonly agents = new Map<string, TrackedAgent>();
 
-  connect(agent: { id: string; name: string; role: AgentRole; capacity: number }, socketId: string, now = Date.now()): void {
-    const tracked = this.agents.get(agent.id) ?? {
-      agentId: agent.id,
-      name: agent.name,
-      role: agent.role,
-      capacity: agent.capacity,
-      sockets: new Set<string>(),
-      chosen: 'online' as const,
-      connectedSince: now,
-    };
+  connect(agentId: string, socketId: string, now = Date.now()): void {
+    const tracked = this.agents.get(agentId) ?? { sockets: new Set<string>(), chosen: 'online' as const, connectedSince: now };
     if (tracked.sockets.size === 0) tracked.connectedSince = now;
     tracked.sockets.add(socketId);
-    this.agents.set(agent.id, tracked);
+    this.agents.set(agentId, tracked);
   }
 
   /** Returns true when this was the agent's last connection. */
@@ -68,6 +56,6 @@ export class PresenceTracker {
 
   /** Agents online (not away), for routing and availability. */
   onlineAgentIds(): string[] {
-    return [...this.agents.values()].filter((a) => this.status(a.agentId) === 'online').map((a) => a.agentId);
+    return this.trackedIds().filter((id) => this.status(id) === 'online');
   }
 }

@@ -95,7 +95,7 @@ export class TeamRouting {
   agentConnected(agent: TeamMember, socketId: string): void {
     const { presence, clock } = this.deps;
     const wasOffline = presence.status(agent.id) === 'offline';
-    presence.connect(agent, socketId, clock.now());
+    presence.connect(agent.id, socketId, clock.now());
     const grace = this.graceTimers.get(agent.id);
     if (grace) {
       clearTimeout(grace);
