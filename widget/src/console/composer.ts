@@ -88,8 +88,10 @@ export class SupportConsoleComposer extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>): void {
-    // Claiming enables the box: put the cursor where the agent will type next.
-    if (changed.has('replyBlocked') && changed.get('replyBlocked') && !this.replyBlocked) this.focus();
+    // Claiming enables the box: put the cursor where the agent will type next. Not on moving to
+    // another conversation (j / k, a click): the keys must keep going to the shortcuts.
+    const claimed = changed.has('replyBlocked') && changed.get('replyBlocked') && !this.replyBlocked;
+    if (claimed && !changed.has('conversationId')) this.focus();
     if (this.caret !== null) {
       const box = this.box;
       box?.focus();
