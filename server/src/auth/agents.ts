@@ -5,9 +5,7 @@ import { ChatError } from '../errors.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.js';
 
-/** Open conversations an agent gets at most, unless an admin sets otherwise. */
-export const DEFAULT_CAPACITY = 5;
-
+/** A new agent's capacity, unless given, is the routing settings' `defaultCapacity` (the admin's choice). */
 export async function createAgent(
   store: Store,
   {
@@ -15,7 +13,7 @@ export async function createAgent(
     password,
     name,
     role,
-    capacity = DEFAULT_CAPACITY,
+    capacity,
   }: { email: string; password: string; name: string; role: AgentRole; capacity?: number },
 ): Promise<AgentRecord> {
   const normalised = email.trim().toLowerCase();
@@ -32,7 +30,7 @@ export async function createAgent(
     role,
     passwordHash: await hashPassword(password),
     createdAt: Date.now(),
-    capacity,
+    capacity: capacity ?? (await store.getRoutingSettings()).defaultCapacity,
   };
   await store.createAgent(agent);
   return agent;

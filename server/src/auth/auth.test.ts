@@ -51,3 +51,14 @@ describe('agents and sessions', () => {
     expect(await sessions.resolve(token)).toBeNull();
   });
 });
+
+describe('new agents', () => {
+  it('get the capacity an admin set for new agents, wherever they are created (the CLI too)', async () => {
+    const store = SqliteStore.open(':memory:');
+    expect((await createAgent(store, { email: 'anna@example.com', password: 'long-enough', name: 'Anna', role: 'agent' })).capacity).toBe(5);
+    await store.saveRoutingSettings({ ...(await store.getRoutingSettings()), defaultCapacity: 3 });
+    expect((await createAgent(store, { email: 'ben@example.com', password: 'long-enough', name: 'Ben', role: 'agent' })).capacity).toBe(3);
+    const chosen = await createAgent(store, { email: 'carl@example.com', password: 'long-enough', name: 'Carl', role: 'agent', capacity: 8 });
+    expect(chosen.capacity).toBe(8);
+  });
+});

@@ -73,9 +73,7 @@ export function adminRoutes({
   });
 
   router.post(HTTP_ROUTES.adminAgents, admin, async (req, res) => {
-    const input = agentCreateSchema.parse(req.body ?? {});
-    const capacity = input.capacity ?? (await store.getRoutingSettings()).defaultCapacity;
-    const agent = await createAgent(store, { ...input, capacity });
+    const agent = await createAgent(store, agentCreateSchema.parse(req.body ?? {}));
     sendData(res, { agent: toProfile(agent) }, 201);
   });
 
