@@ -36,6 +36,23 @@ export async function createAgent(
   return agent;
 }
 
+/** An admin's change to an agent (name, role, capacity, password). The last admin stays an admin. */
+export async function updateAgent(
+  store: Store,
+  id: string,
+  { password, ...patch }: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity'>> & { password?: string },
+): Promise<AgentRecord> {
+  const target = await store.getAgent(id);
+  if (!target) throw new ChatError('not_found', 'No such agent.');
+  if (patch.role === 'agent' && target.role === 'admin') {
+    const admins = (await store.listAgents()).filter((a) => a.role === 'admin');
+    if (admins.length === 1) throw new ChatError('invalid_state', 'The last admin cannot stop being an admin.');
+  }
+  const updated = await store.updateAgent(id, { ...patch, passwordHash: password ? await hashPassword(password) : undefined });
+  if (!updated) throw new ChatError('not_found', 'No such agent.');
+  return updated;
+}
+
 /** The agent for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
 export async function authenticate(store: Store, email: string, password: string): Promise<AgentRecord | null> {
   const agent = await store.findAgentByEmail(email.trim().toLowerCase());

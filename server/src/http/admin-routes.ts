@@ -8,8 +8,7 @@ import {
   cannedReplySchema,
   routingSettingsSchema,
 } from '@support-chat/shared/schemas';
-import { createAgent } from '../auth/agents.js';
-import { hashPassword } from '../auth/passwords.js';
+import { createAgent, updateAgent } from '../auth/agents.js';
 import { toProfile, type AgentSessions } from '../auth/sessions.js';
 import type { Clock } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
@@ -78,19 +77,8 @@ export function adminRoutes({
   });
 
   router.patch(`${HTTP_ROUTES.adminAgents}/:id`, admin, async (req, res) => {
-    const { password, ...patch } = agentUpdateSchema.parse(req.body ?? {});
-    const id = String(req.params.id);
-    const target = await store.getAgent(id);
-    if (!target) throw new ChatError('not_found', 'No such agent.');
-    if (patch.role === 'agent' && target.role === 'admin') {
-      const admins = (await store.listAgents()).filter((a) => a.role === 'admin');
-      if (admins.length === 1) throw new ChatError('invalid_state', 'The last admin cannot stop being an admin.');
-    }
-    const updated = await store.updateAgent(id, {
-      ...patch,
-      passwordHash: password ? await hashPassword(password) : undefined,
-    });
-    sendData(res, { agent: toProfile(updated!) });
+    const agent = await updateAgent(store, String(req.params.id), agentUpdateSchema.parse(req.body ?? {}));
+    sendData(res, { agent: toProfile(agent) });
   });
 
   router.get(HTTP_ROUTES.adminCannedReplies, anyAgent, async (_req, res) => {
