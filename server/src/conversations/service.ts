@@ -95,11 +95,6 @@ export class ConversationService {
     return conversation;
   }
 
-  /** The visitor's most recent conversation (the one their widget shows), open or closed. */
-  async latestOf(visitorId: string): Promise<ConversationRecord | null> {
-    return this.store.findLatestConversation(visitorId);
-  }
-
   async getConversation(id: string): Promise<ConversationRecord> {
     const conversation = await this.store.getConversation(id);
     if (!conversation) throw new ChatError('not_found', `No conversation ${id}`);
@@ -291,9 +286,25 @@ export class ConversationService {
     return updated;
   }
 
-  /** Read receipts: the visitor's, or the handling agent's (the team's while nobody handles it). */
-  async markRead(conversation: ConversationRecord, reader: 'visitor' | 'agent', seq: number): Promise<void> {
-    const updated = await this.store.markConversationRead(conversation.id, reader, seq);
+  /** The visitor has seen their latest conversation up to `seq`. */
+  async markVisitorRead(visitorId: string, seq: number): Promise<void> {
+    const conversation = await this.store.findLatestConversation(visitorId);
+    if (conversation) await this.markRead(conversation.id, 'visitor', seq);
+  }
+
+  /**
+   * The handling agent's read state (anyone's while nobody handles it): a colleague peeking at a
+   * conversation does not mark it read for the agent who answers it.
+   */
+  async markAgentRead(agentId: string, conversationId: string, seq: number): Promise<void> {
+    const conversation = await this.getConversation(conversationId);
+    if (!conversation.assignedAgentId || conversation.assignedAgentId === agentId) {
+      await this.markRead(conversation.id, 'agent', seq);
+    }
+  }
+
+  private async markRead(conversationId: string, reader: 'visitor' | 'agent', seq: number): Promise<void> {
+    const updated = await this.store.markConversationRead(conversationId, reader, seq);
     if (updated) this.bus.emit('readStateChanged', updated);
   }
 

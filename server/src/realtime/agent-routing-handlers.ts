@@ -51,12 +51,7 @@ export function registerRoutingHandlers(
   socket.on(
     'conversation:read',
     command(context, agentReadSchema, async ({ conversationId, seq }) => {
-      const conversation = await conversations.getConversation(conversationId);
-      // The handling agent's read state (anyone's while nobody handles it): a colleague peeking
-      // at a conversation does not mark it read for the agent who answers it.
-      if (!conversation.assignedAgentId || conversation.assignedAgentId === agent.id) {
-        await conversations.markRead(conversation, 'agent', seq);
-      }
+      await conversations.markAgentRead(agent.id, conversationId, seq);
       return null;
     }),
   );

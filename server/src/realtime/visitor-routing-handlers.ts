@@ -18,8 +18,7 @@ export function registerVisitorRoutingHandlers(
   socket.on(
     'conversation:read',
     command(context, visitorReadSchema, async ({ seq }) => {
-      const conversation = await conversations.latestOf(visitorId);
-      if (conversation) await conversations.markRead(conversation, 'visitor', seq);
+      await conversations.markVisitorRead(visitorId, seq);
       return null;
     }),
   );
