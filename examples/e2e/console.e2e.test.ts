@@ -330,4 +330,17 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => sam.getByRole('button', { name: 'Take over' }).isVisible(), POLL).toBe(true);
     await expect.poll(() => ada.getByText(/AI assistant is back/).first().isVisible(), POLL).toBe(true);
   });
+
+  it('sends what a visitor writes after the close while the rating form has its comment box open', async () => {
+    // Cy, who asked about the broken kettle, is the one still waiting.
+    await lead.getByRole('tab', { name: /Queued/ }).click();
+    await lead.getByRole('tabpanel').getByRole('button').first().click();
+    await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
+    await lead.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => cy.getByText(/conversation has ended/i).first().isVisible(), POLL).toBe(true);
+    await cy.getByRole('group', { name: 'How was this conversation?' }).getByRole('radio', { name: '2 of 5' }).locator('..').click();
+    await expect.poll(() => cy.getByRole('textbox', { name: 'Comment (optional)' }).isVisible(), POLL).toBe(true);
+    await ask(cy, 'Actually, one more question about the kettle');
+    await expect.poll(() => cy.getByRole('log').textContent(), POLL).toContain('one more question about the kettle');
+  });
 });

@@ -213,7 +213,8 @@ export class SupportChat extends LitElement {
     const was = changed.get('opened');
     if (changed.has('opened') && (was ?? false) !== this.opened) {
       this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
-      // Not when the page itself starts with `open`: that would steal focus on load.
+      // The first field (the composer, or the leave-a-message form standing in for it). Not when
+      // the page itself starts with `open`: that would steal focus on load.
       if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
       this._stick = true;
     }
@@ -224,6 +225,11 @@ export class SupportChat extends LitElement {
 
   private get _launcher(): HTMLButtonElement | null {
     return this.renderRoot.querySelector('.launcher');
+  }
+
+  /** The composer's text field: not the first textarea, which can be a form's above it. */
+  private get _composer(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('#input');
   }
 
   override render() {
@@ -337,7 +343,7 @@ export class SupportChat extends LitElement {
     await this._conn?.requestHandoff();
     // The button goes away once a person is asked for: keep focus in the dialog.
     await this.updateComplete;
-    this.renderRoot.querySelector('textarea')?.focus();
+    this._composer?.focus();
   };
 
   private _keydown = (e: KeyboardEvent) => {
@@ -359,7 +365,7 @@ export class SupportChat extends LitElement {
 
   private _submit = (e?: Event) => {
     e?.preventDefault();
-    const ta = this.renderRoot.querySelector('textarea');
+    const ta = this._composer;
     if (ta && this._connection().send(ta.value)) {
       ta.value = '';
       ta.style.height = 'auto';
