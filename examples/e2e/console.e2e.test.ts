@@ -294,6 +294,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await sam.keyboard.press('Escape');
     await sam.keyboard.press('e');
     await expect.poll(() => ada.getByText(/conversation has ended/i).first().isVisible(), POLL).toBe(true);
+    // Everything sent before the close has reached Ada by now: a leaked note would show.
+    expect(await ada.getByRole('log').textContent()).not.toContain('Kettle order');
     await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(0);
   });
 
