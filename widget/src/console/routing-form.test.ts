@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RoutingSettings } from '@support-chat/shared';
-import { fromForm, timeZones, toForm, validTimeZone } from './routing-form.js';
+import { isTimeZone, type RoutingSettings } from '@support-chat/shared';
+import { fromForm, timeZones, toForm } from './routing-form.js';
 
 const settings: RoutingSettings = {
   assignment: 'auto',
@@ -61,8 +61,8 @@ describe('routing form', () => {
   });
 
   it('knows the IANA zones', () => {
-    expect(validTimeZone('Europe/Berlin')).toBe(true);
-    expect(validTimeZone('Nowhere/Land')).toBe(false);
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    expect(isTimeZone('Nowhere/Land')).toBe(false);
     expect(timeZones('Europe/Berlin')).toContain('Asia/Shanghai');
     expect(timeZones('Old/Zone')[0]).toBe('Old/Zone');
   });

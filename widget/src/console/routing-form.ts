@@ -2,7 +2,7 @@
  * The routing settings form as plain data: `RoutingSettings` ↔ what the inputs hold (strings),
  * and the checks that let the form say what is wrong before the server does.
  */
-import type { BusinessHours, RoutingSettings, Weekday } from '@support-chat/shared';
+import { isTimeZone, type BusinessHours, type RoutingSettings, type Weekday } from '@support-chat/shared';
 
 export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const WEEKDAY_NAMES: Record<Weekday, string> = {
@@ -68,10 +68,7 @@ function integer(text: string, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null;
 }
 
-export function fromForm(
-  form: RoutingForm,
-  isTimeZone: (tz: string) => boolean = validTimeZone,
-): { ok: true; settings: RoutingSettings } | { ok: false; errors: RoutingFormErrors } {
+export function fromForm(form: RoutingForm): { ok: true; settings: RoutingSettings } | { ok: false; errors: RoutingFormErrors } {
   const errors: RoutingFormErrors = {};
   const capacity = integer(form.defaultCapacity, 1, 100);
   if (capacity === null) errors.defaultCapacity = 'A whole number from 1 to 100.';
@@ -119,15 +116,6 @@ function lines(text: string): string[] {
     .split(/[\n,]/)
     .map((l) => l.trim())
     .filter(Boolean);
-}
-
-export function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 /** Every IANA zone the browser knows, for the select; the current one kept even if unknown. */
