@@ -106,7 +106,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
-  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, routing, store, logger });
+  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, routing, logger });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();

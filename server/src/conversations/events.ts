@@ -11,6 +11,8 @@ export interface AiStreamEvent {
 export interface DomainEvents {
   messageCreated: (message: ChatMessage, conversation: ConversationRecord) => void;
   conversationChanged: (conversation: ConversationRecord) => void;
+  /** A stored message changed (the visitor rated an AI answer). */
+  messageUpdated: (message: ChatMessage) => void;
   aiToken: (event: AiStreamEvent & { delta: string }) => void;
   aiStreamAborted: (event: AiStreamEvent) => void;
   /** The conversation entered the human queue from the AI (not a requeue): routing writes the note. */
@@ -33,6 +35,7 @@ export class DomainEventBus {
   private readonly listeners: Listeners = {
     messageCreated: new Set(),
     conversationChanged: new Set(),
+    messageUpdated: new Set(),
     aiToken: new Set(),
     aiStreamAborted: new Set(),
     handedOff: new Set(),

@@ -269,6 +269,18 @@ export class ConversationService {
     );
   }
 
+  /**
+   * The visitor's thumbs up / down on an AI answer, stored on the message (reports count it);
+   * rating again changes it. Only AI answers in the visitor's own conversations: anything else is
+   * `not_found`, without saying whether the message exists.
+   */
+  async rateAnswer(visitorId: string, messageId: string, helpful: boolean): Promise<ChatMessage> {
+    const message = await this.store.setMessageFeedback(messageId, visitorId, helpful ? 'helpful' : 'not_helpful');
+    if (!message) throw new ChatError('not_found', 'There is no answer of the assistant with that id in your conversations.');
+    this.bus.emit('messageUpdated', message);
+    return message;
+  }
+
   /** The visitor's 1–5 rating of their closed conversation; rating again replaces it. */
   async rate(
     visitorId: string,

@@ -48,6 +48,9 @@ export function connectFanout({
         .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
         .catch(report);
     }),
+    bus.on('messageUpdated', (message) => {
+      agents.to(rooms.watching(message.conversationId)).emit('message:updated', message);
+    }),
     bus.on('conversationChanged', (conversation) => {
       void (async () => {
         visitors

@@ -6,7 +6,6 @@ import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
-import type { Store } from '../store/types.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
@@ -20,8 +19,6 @@ export interface VisitorNamespaceDeps {
   tokens: VisitorTokens;
   limits: RateLimits;
   agents: AgentNamespace;
-  /** Answer ratings write to the stored AI message (visitor-feedback-handlers.ts). */
-  store: Store;
   routing: TeamRouting;
   logger: Logger;
 }
