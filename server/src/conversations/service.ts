@@ -157,6 +157,23 @@ export class ConversationService {
     return message;
   }
 
+  /** An agent's internal note, in any conversation they can see; a retried send (same clientId) is stored once. */
+  async addAgentNote(
+    agent: Actor,
+    { conversationId, clientId, text }: { conversationId: string; clientId: string; text: string },
+  ): Promise<ChatMessage> {
+    const conversation = await this.getConversation(conversationId);
+    const { message } = await this.append(conversation, {
+      senderId: agent.id,
+      author: 'agent',
+      authorName: agent.name,
+      kind: 'note',
+      text,
+      clientId,
+    });
+    return message;
+  }
+
   /**
    * Puts the conversation in the human queue, recording why. Idempotent: asking twice keeps the
    * first place. Announces `handedOff` so routing writes the hand-off note and assigns it.

@@ -24,18 +24,7 @@ export function registerWorkspaceHandlers(
 
   socket.on(
     'note:add',
-    command(context, agentNoteSchema, async ({ conversationId, clientId, text }) => {
-      const conversation = await conversations.getConversation(conversationId);
-      const { message } = await conversations.append(conversation, {
-        senderId: agent.id,
-        author: 'agent',
-        authorName: agent.name,
-        kind: 'note',
-        text,
-        clientId,
-      });
-      return { message };
-    }),
+    command(context, agentNoteSchema, async (payload) => ({ message: await conversations.addAgentNote(agent, payload) })),
   );
 
   socket.on(
