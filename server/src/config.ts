@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LIMITS } from '@support-chat/shared';
 import { z } from 'zod';
 import { describeZodError } from './errors.js';
 
@@ -10,6 +11,13 @@ const optionalString = z
   .transform((s) => s.trim())
   .optional()
   .transform((s) => (s ? s : undefined));
+
+/** A yes/no variable: `true`/`false` or `1`/`0`. */
+const flag = (byDefault: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(byDefault)
+    .transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -23,7 +31,9 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default('*'),
   SECRET: optionalString.pipe(z.string().min(32, 'SECRET must be at least 32 characters').optional()),
   ADMIN_EMAIL: optionalString.pipe(z.email('ADMIN_EMAIL must be an email address').optional()),
-  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional()),
+  ADMIN_PASSWORD: optionalString.pipe(
+    z.string().min(LIMITS.passwordMinChars, `ADMIN_PASSWORD must be at least ${LIMITS.passwordMinChars} characters`).optional(),
+  ),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url('OPENAI_BASE_URL must be a URL').optional()),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
@@ -31,15 +41,9 @@ const envSchema = z.object({
   /** Embeddings model on the same endpoint: dense retrieval fused with BM25 (knowledge/dense.ts). */
   OPENAI_EMBEDDING_MODEL: optionalString,
   /** Re-index when a file in KNOWLEDGE_DIR changes. */
-  KNOWLEDGE_WATCH: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1'),
+  KNOWLEDGE_WATCH: flag('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  TRUST_PROXY: flag('false'),
 });
 
 export interface Config {
