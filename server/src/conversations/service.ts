@@ -13,7 +13,7 @@ import type {
 } from '@support-chat/shared';
 import { LIMITS } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
-import type { AgentRecord, ConversationRecord, MessageDraft, Store } from '../store/types.js';
+import type { AgentRecord, ConversationRecord, ConversationSearch, MessageDraft, Store } from '../store/types.js';
 import type { DomainEventBus } from './events.js';
 import { isOpen, statusesAllowing } from './state.js';
 
@@ -468,6 +468,11 @@ export class ConversationService {
       limit: limit * 2,
     });
     return messages.filter((m) => m.seq < beforeSeq && m.kind === 'text').slice(-limit);
+  }
+
+  /** The console's search: by visitor id, visitor attribute or message text, newest first. */
+  async search(query: ConversationSearch): Promise<ConversationRecord[]> {
+    return this.store.searchConversations({ ...query, text: query.text || undefined });
   }
 
   /** The inbox: everything open, plus the most recently closed. */

@@ -17,7 +17,7 @@ export function registerWorkspaceHandlers(
   socket.on(
     'inbox:search',
     command(context, agentSearchSchema, async ({ query, status, from, to, limit }) => {
-      const found = await store.searchConversations({ text: query || undefined, status, from, to, limit });
+      const found = await conversations.search({ text: query, status, from, to, limit });
       return { conversations: await Promise.all(found.map((c) => conversations.toAgentView(c))) };
     }),
   );
