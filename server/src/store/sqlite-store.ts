@@ -189,8 +189,20 @@ function toAgent(row: AgentRow): AgentRecord {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
+  /** Statements compiled once per SQL text: better-sqlite3 compiles again on every `prepare`. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(db: Database.Database) {
     this.db = db;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Opens (creating if needed) `<dataDir>/support-chat.sqlite`, or an in-memory database for `':memory:'`. */
@@ -210,13 +222,13 @@ export class SqliteStore implements Store {
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO visitors (id, created_at) VALUES (?, ?)')
+    this
+      .statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)')
       .run(visitor.id, visitor.createdAt);
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
-    const row = this.db.prepare('SELECT id, created_at FROM visitors WHERE id = ?').get(id) as
+    const row = this.statement('SELECT id, created_at FROM visitors WHERE id = ?').get(id) as
       | { id: string; created_at: number }
       | undefined;
     return row ? { id: row.id, createdAt: row.created_at } : null;
@@ -227,8 +239,8 @@ export class SqliteStore implements Store {
   }
 
   private insertConversation(c: ConversationRecord): void {
-    this.db
-      .prepare(
+    this
+      .statement(
         `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
            last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
            visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
@@ -260,8 +272,8 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const latest = this.latestConversationOf(candidate.visitorId);
       if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
-      this.db
-        .prepare('INSERT OR IGNORE INTO visitors (id, created_at) VALUES (?, ?)')
+      this
+        .statement('INSERT OR IGNORE INTO visitors (id, created_at) VALUES (?, ?)')
         .run(candidate.visitorId, candidate.createdAt);
       const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
       this.insertConversation(conversation);
@@ -274,7 +286,7 @@ export class SqliteStore implements Store {
   }
 
   private conversationById(id: string): ConversationRecord | null {
-    const row = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as
+    const row = this.statement('SELECT * FROM conversations WHERE id = ?').get(id) as
       | ConversationRow
       | undefined;
     return row ? toConversation(row) : null;
@@ -285,8 +297,8 @@ export class SqliteStore implements Store {
   }
 
   private latestConversationOf(visitorId: string): ConversationRecord | null {
-    const row = this.db
-      .prepare(
+    const row = this
+      .statement(
         'SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
       )
       .get(visitorId) as ConversationRow | undefined;
@@ -308,7 +320,7 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ?`;
     params.push(filter.limit ?? 200);
-    return (this.db.prepare(sql).all(...params) as ConversationRow[]).map(toConversation);
+    return (this.statement(sql).all(...params) as ConversationRow[]).map(toConversation);
   }
 
   async transitionConversation(
@@ -326,8 +338,8 @@ export class SqliteStore implements Store {
       params.push(toColumnValue(value));
     }
     if (sets.length === 0) return this.conversationById(id);
-    const result = this.db
-      .prepare(
+    const result = this
+      .statement(
         `UPDATE conversations SET ${sets.join(', ')}
          WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')})`,
       )
@@ -336,15 +348,15 @@ export class SqliteStore implements Store {
   }
 
   async updateConversationContext(id: string, context: VisitorContext): Promise<void> {
-    this.db
-      .prepare('UPDATE conversations SET context = ? WHERE id = ?')
+    this
+      .statement('UPDATE conversations SET context = ? WHERE id = ?')
       .run(JSON.stringify(context), id);
   }
 
   async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
     const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
-    const result = this.db
-      .prepare(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq)`)
+    const result = this
+      .statement(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq)`)
       .run(seq, id, seq);
     return result.changes === 1 ? this.conversationById(id) : null;
   }
@@ -355,14 +367,14 @@ export class SqliteStore implements Store {
   }
 
   async saveRoutingSettings(settings: RoutingSettings): Promise<void> {
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    this
+      .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings));
   }
 
   async queuePosition(id: string): Promise<number | null> {
-    const row = this.db
-      .prepare(
+    const row = this
+      .statement(
         `SELECT (SELECT COUNT(*) FROM conversations q
                  WHERE q.status = 'queued' AND (q.queued_at < c.queued_at
                    OR (q.queued_at = c.queued_at AND q.rowid <= c.rowid))) AS position
@@ -379,13 +391,13 @@ export class SqliteStore implements Store {
   private readonly appendInTransaction = (conversationId: string, draft: MessageDraft, now: number) =>
     this.db.transaction((): AppendResult => {
       if (draft.clientId) {
-        const existing = this.db
-          .prepare('SELECT body FROM messages WHERE sender_id = ? AND client_id = ?')
+        const existing = this
+          .statement('SELECT body FROM messages WHERE sender_id = ? AND client_id = ?')
           .get(draft.senderId, draft.clientId) as { body: string } | undefined;
         if (existing) return { message: JSON.parse(existing.body) as ChatMessage, created: false };
       }
-      const bumped = this.db
-        .prepare(
+      const bumped = this
+        .statement(
           'UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
         )
         .get(now, conversationId) as { last_seq: number } | undefined;
@@ -398,8 +410,8 @@ export class SqliteStore implements Store {
         seq: bumped.last_seq,
         createdAt: now,
       };
-      this.db
-        .prepare(
+      this
+        .statement(
           `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -420,8 +432,8 @@ export class SqliteStore implements Store {
     conversationId: string,
     { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },
   ): Promise<ChatMessage[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         `SELECT body FROM messages WHERE conversation_id = ? AND seq > ? ${includeNotes ? '' : "AND kind != 'note'"}
          ORDER BY seq ASC LIMIT ?`,
       )
@@ -434,8 +446,8 @@ export class SqliteStore implements Store {
     visitorId: string,
     feedback: NonNullable<ChatMessage['feedback']>,
   ): Promise<ChatMessage | null> {
-    const row = this.db
-      .prepare(
+    const row = this
+      .statement(
         `UPDATE messages SET body = json_set(body, '$.feedback', ?)
          WHERE id = ? AND json_extract(body, '$.author') = 'ai'
            AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)
@@ -446,37 +458,37 @@ export class SqliteStore implements Store {
   }
 
   async createAgent(agent: AgentRecord): Promise<void> {
-    this.db
-      .prepare(
+    this
+      .statement(
         'INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity);
   }
 
   async getAgent(id: string): Promise<AgentRecord | null> {
-    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
+    const row = this.statement('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
     return row ? toAgent(row) : null;
   }
 
   async findAgentByEmail(email: string): Promise<AgentRecord | null> {
-    const row = this.db.prepare('SELECT * FROM agents WHERE email = ?').get(email.toLowerCase()) as
+    const row = this.statement('SELECT * FROM agents WHERE email = ?').get(email.toLowerCase()) as
       | AgentRow
       | undefined;
     return row ? toAgent(row) : null;
   }
 
   async countAgents(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM agents').get() as { n: number }).n;
+    return (this.statement('SELECT COUNT(*) AS n FROM agents').get() as { n: number }).n;
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+    this
+      .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
       .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
+    const row = this.statement('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
       | { token_hash: string; agent_id: string; created_at: number; expires_at: number }
       | undefined;
     return row
@@ -485,23 +497,23 @@ export class SqliteStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   async getSetting(key: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+    const row = this.statement('SELECT value FROM settings WHERE key = ?').get(key) as
       | { value: string }
       | undefined;
     return row?.value ?? null;
   }
 
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
-    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
+    this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
     return (await this.getSetting(key)) ?? value;
   }
 
   async listAgents(): Promise<AgentRecord[]> {
-    return (this.db.prepare('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
+    return (this.statement('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
   }
 
   async updateAgent(
@@ -512,13 +524,13 @@ export class SqliteStore implements Store {
     const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
     if (entries.length > 0) {
       const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
-      this.db.prepare(`UPDATE agents SET ${sets} WHERE id = ?`).run(...entries.map(([, value]) => value), id);
+      this.statement(`UPDATE agents SET ${sets} WHERE id = ?`).run(...entries.map(([, value]) => value), id);
     }
     return this.getAgent(id);
   }
 
   async listCannedReplies(): Promise<CannedReply[]> {
-    const rows = this.db.prepare('SELECT * FROM canned_replies ORDER BY shortcut').all() as {
+    const rows = this.statement('SELECT * FROM canned_replies ORDER BY shortcut').all() as {
       id: string;
       shortcut: string;
       text: string;
@@ -528,10 +540,10 @@ export class SqliteStore implements Store {
   }
 
   async saveCannedReply(reply: CannedReply): Promise<void> {
-    const taken = this.db.prepare('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
+    const taken = this.statement('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
     if (taken) throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`);
-    this.db
-      .prepare(
+    this
+      .statement(
         `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
       )
@@ -539,7 +551,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteCannedReply(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
+    return this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
   }
 
   async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
@@ -568,12 +580,12 @@ export class SqliteStore implements Store {
     }
     const sql = `SELECT c.* FROM conversations c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.updated_at DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, limit) as ConversationRow[]).map(toConversation);
+    return (this.statement(sql).all(...params, limit) as ConversationRow[]).map(toConversation);
   }
 
   async reportFacts(from: number, to: number): Promise<ConversationFacts[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         `SELECT c.*,
            (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'event'
               AND json_extract(m.body, '$.event.type') = 'queued') AS handed_off_at,
@@ -593,8 +605,8 @@ export class SqliteStore implements Store {
   }
 
   async answerFeedbackCounts(from: number, to: number): Promise<{ helpful: number; notHelpful: number }> {
-    const row = this.db
-      .prepare(
+    const row = this
+      .statement(
         `SELECT
            SUM(json_extract(body, '$.feedback') = 'helpful') AS helpful,
            SUM(json_extract(body, '$.feedback') = 'not_helpful') AS not_helpful
@@ -607,8 +619,8 @@ export class SqliteStore implements Store {
 
   async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {
     // Each AI reply that could not answer, paired with the visitor message it replied to.
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         // With a single MAX(), SQLite takes the bare columns (question, conversation_id) from the
         // row holding the maximum: the most recent asking of each question.
         `SELECT q.question, COUNT(*) AS count, MAX(q.asked_at) AS last_asked_at, q.conversation_id
