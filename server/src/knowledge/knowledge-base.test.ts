@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,7 +74,9 @@ describe('KnowledgeBase', () => {
     let builds = 0;
     const knowledge = await KnowledgeBase.open({ dir: folder, onReload: () => builds++ });
     const first = knowledge.reload();
-    await writeFile(path.join(folder, 'b.md'), article('Question two?', 'Two.'));
+    // Synchronously, so the burst surely lands while the first build runs (an awaited write could
+    // let it finish first, and then a third build would be right).
+    writeFileSync(path.join(folder, 'b.md'), article('Question two?', 'Two.'));
     const [a, b, c] = await Promise.all([first, knowledge.reload(), knowledge.reload()]);
     expect(builds).toBe(2);
     expect(b).toBe(c);
