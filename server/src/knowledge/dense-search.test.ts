@@ -4,18 +4,7 @@ import { createDenseIndex, createExactDenseIndex, createHybridRetriever, normali
 import type { Embedder } from './embeddings.js';
 import { createInt8Scanner, simdAvailable } from './int8-scan.js';
 import type { KnowledgeEntry } from './types.js';
-
-/** mulberry32: the same vectors on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../bench/synthetic.js';
 
 const random = seeded(11);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
