@@ -65,6 +65,11 @@ describe('analyze (Chinese)', () => {
     expect(terms).not.toContain('iPhone');
   });
 
+  it('analyses traditional characters as their simplified forms', () => {
+    expect(analyze('花唄還款麼？帳號綁定')).toEqual(analyze('花呗还款么？帐号绑定'));
+    expect(analyze('發貨')).toContain('发货');
+  });
+
   it('normalises full-width digits inside Chinese text', () => {
     expect(analyze('订单１２３退款')).toEqual(expect.arrayContaining(['123', '订单', '退款']));
   });

@@ -4,6 +4,8 @@
  *
  * - Everything is NFKC-normalised and lowercased first: full-width `ＡＢＣ１２３` and `ABC123`
  *   must meet in the index, and Chinese visitors type full-width characters all the time.
+ *   Traditional characters become simplified ones (OpenCC's tables): a visitor from Hong Kong or
+ *   Taiwan writes `花唄還款`, the help center says `花呗还款`, and both must meet too.
  * - Latin-script text: words, minus a small stopword list, Porter-stemmed (`refunds`,
  *   `refunded` and `refunding` all become `refund`). Numbers are kept (`iphone 15`, `7 days`).
  * - Chinese text: the words `Intl.Segmenter` finds, every character, and the character bigrams of
@@ -13,6 +15,7 @@
  *   On the AFQMC dev set this ranked better than characters alone or words + bigrams alone;
  *   IDF keeps the common characters cheap.
  */
+import { Converter } from 'opencc-js/t2cn';
 import { stemmer } from 'stemmer';
 
 /**
@@ -49,9 +52,25 @@ const HAN = /\p{Script=Han}/u;
 /** Letters and digits; an apostrophe inside a word is dropped (`don't` → `dont`). */
 const LATIN_WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 
-/** Turns text into index terms, in order (repeats kept: the index counts them). */
-export function analyze(text: string): string[] {
+const toSimplified = Converter({ from: 't', to: 'cn' });
+
+/** The form every text is analysed in: NFKC, lowercase, simplified Chinese. */
+export function normalizeText(text: string): string {
   const normalised = text.normalize('NFKC').toLowerCase();
+  // The converter walks a trie per character: skip it for text with no Han at all (most English).
+  return HAN.test(normalised) ? toSimplified(normalised) : normalised;
+}
+
+/**
+ * Turns text into index terms, in order (repeats kept: the index counts them). Synonyms are not
+ * applied here: see analyzer.ts, which adds them on top.
+ */
+export function analyze(text: string): string[] {
+  return analyzeNormalized(normalizeText(text));
+}
+
+/** `analyze` for text that already went through normalizeText. */
+export function analyzeNormalized(normalised: string): string[] {
   const terms: string[] = [];
   let last = 0;
   for (const match of normalised.matchAll(HAN_RUN)) {
@@ -75,7 +94,8 @@ function analyzeLatin(text: string, terms: string[]): void {
 const stems = new Map<string, string>();
 const STEM_CACHE_SIZE = 50_000;
 
-function stem(word: string): string {
+/** A Latin-script word as the index stores it (digits stay as they are). */
+export function stem(word: string): string {
   let stemmed = stems.get(word);
   if (stemmed === undefined) {
     stemmed = /^\p{N}+$/u.test(word) ? word : stemmer(word);
