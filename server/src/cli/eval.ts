@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run eval -- --kb FILE --queries FILE [--json]`: retrieval quality on a labelled set (the
+ * `npm run eval -- --kb FILE --queries FILE [--synonyms FILE] [--json]`: retrieval quality on a labelled set (the
  * format of ../shared/eval/*\/README.md), ours beside the plain BM25 baseline in the same run.
  * With OPENAI_EMBEDDING_MODEL set, "ours" is the hybrid retriever the server would run.
  */
@@ -11,16 +11,22 @@ import { loadConfig } from '../config.js';
 import { openEmbeddingCache } from '../knowledge/embeddings.js';
 import { evaluate, parseEvalKb, parseEvalQueries, type EvalReport } from '../knowledge/eval/evaluate.js';
 import { indexKnowledge } from '../knowledge/knowledge-base.js';
+import { parseSynonyms } from '../knowledge/synonyms.js';
 import { chooseEmbedder } from '../responders.js';
 import type { CliIO } from './kb.js';
 import { createProgress } from './progress.js';
 
-const USAGE = 'Usage: npm run eval -- --kb kb.jsonl --queries queries.jsonl [--json]';
+const USAGE = 'Usage: npm run eval -- --kb kb.jsonl --queries queries.jsonl [--synonyms synonyms.txt] [--json]';
 
 export async function runEval(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { kb: { type: 'string' }, queries: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      kb: { type: 'string' },
+      queries: { type: 'string' },
+      synonyms: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (!values.kb || !values.queries) {
     io.stderr.write(`${USAGE}\n`);
@@ -28,10 +34,13 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
   }
   const entries = parseEvalKb(await readFile(values.kb, 'utf8'), values.kb);
   const queries = parseEvalQueries(await readFile(values.queries, 'utf8'), values.queries);
+  const synonyms = values.synonyms ? parseSynonyms(await readFile(values.synonyms, 'utf8'), values.synonyms) : undefined;
+  for (const warning of synonyms?.warnings ?? []) io.stderr.write(`warning: ${warning}\n`);
   const config = loadConfig(io.env);
   const embedder = chooseEmbedder(config);
   const bar = createProgress(io.stderr, 'embedding', { minTotal: 1 });
   const snapshot = await indexKnowledge(entries, [], {
+    synonyms: synonyms?.groups,
     embedder,
     cache: embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined,
     onProgress: (d, t) => bar.update(d, t),

@@ -66,12 +66,18 @@ async function ingest(config: Readonly<Config>, io: CliIO, strict: boolean): Pro
   for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
   const bar = createProgress(io.stderr, 'embedding', { minTotal: 1 });
   const cache = embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined;
-  const snapshot = await indexKnowledge(loaded.entries, loaded.warnings, { embedder, cache, onProgress: (d, t) => bar.update(d, t) });
+  const snapshot = await indexKnowledge(loaded.entries, loaded.warnings, {
+    synonyms: loaded.synonyms,
+    embedder,
+    cache,
+    onProgress: (d, t) => bar.update(d, t),
+  });
   bar.done();
   const langs = countBy(snapshot.entries, (e) => e.lang);
   const fileCount = new Set(snapshot.entries.map(fileOf)).size;
   io.stdout.write(
     `${snapshot.entries.length} entries (${formatCounts(langs)}) from ${fileCount} files in ${config.knowledgeDir}; ` +
+      `${loaded.synonyms.length} synonym group(s) of the folder's own; ` +
       `indexed in ${Math.round(snapshot.buildMs)} ms; ${loaded.warnings.length} warning(s)\n`,
   );
   if (embedder) {
@@ -115,8 +121,13 @@ async function search(
 }
 
 async function stats(config: Readonly<Config>, io: CliIO): Promise<number> {
-  const { entries, warnings } = await loadKnowledgeDir(config.knowledgeDir);
-  const out: string[] = [`${entries.length} entries in ${config.knowledgeDir}`, `by language: ${formatCounts(countBy(entries, (e) => e.lang))}`, 'by file:'];
+  const { entries, warnings, synonyms } = await loadKnowledgeDir(config.knowledgeDir);
+  const out: string[] = [
+    `${entries.length} entries in ${config.knowledgeDir}`,
+    `by language: ${formatCounts(countBy(entries, (e) => e.lang))}`,
+    `synonym groups: ${synonyms.length} from synonyms.txt, beside the built-in ones`,
+    'by file:',
+  ];
   for (const [file, count] of [...countBy(entries, fileOf)].sort()) out.push(`  ${String(count).padStart(5)}  ${file}`);
   const problems = [...warnings];
   const titles = countBy(entries, (e) => `${e.lang}:${e.title.trim().toLowerCase()}`);

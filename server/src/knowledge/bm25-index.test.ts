@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAnalyzer, createThesaurus } from './analyzer.js';
 import { createKnowledgeIndex } from './bm25-index.js';
+import { analyze as analyzeWithoutSynonyms } from './tokenizer.js';
 import { loadKnowledgeDir } from './markdown-source.js';
 import type { KnowledgeEntry } from './types.js';
 
@@ -118,5 +120,31 @@ describe('fields and language preference', () => {
     const empty = createKnowledgeIndex([]);
     expect(empty.size).toBe(0);
     expect(empty.search('anything')).toEqual([]);
+  });
+});
+
+describe('synonyms', () => {
+  const entries = [
+    entry('change', '订单可以修改吗', '发货前可以修改地址。', 'zh'),
+    entry('cancel', '订单可以取消吗', '发货前可以取消。', 'zh'),
+    entry('ship', '订单什么时候发货', '付款后 48 小时内。', 'zh'),
+  ];
+
+  it('lets a question meet an entry worded with another member of a group', () => {
+    // 关掉 (switch off) and 撤销 (revoke) share no character with 取消 (cancel): only the built-in group links them.
+    const withSynonyms = createKnowledgeIndex(entries);
+    const without = createKnowledgeIndex(entries, { analyze: analyzeWithoutSynonyms });
+    for (const query of ['订单能关掉吗', '订单能撤销吗']) {
+      expect(withSynonyms.search(query, { lang: 'zh' })[0]!.entry.id).toBe('cancel');
+      expect(without.search(query, { lang: 'zh' })[0]!.entry.id).not.toBe('cancel');
+    }
+  });
+
+  it("uses the company's own groups beside the built-in ones", () => {
+    const lamp = [entry('router', 'How do I reset the router?', 'Unplug it.'), entry('lumen', 'How do I reset the Lumen?', 'Hold the button.')];
+    const index = createKnowledgeIndex(lamp, { analyze: createAnalyzer(createThesaurus([['Lumen', 'desk lamp']])) });
+    expect(index.search('reset my desk lamp')[0]!.entry.id).toBe('lumen');
+    expect(index.search('desk lamp').map((h) => h.entry.id)).toEqual(['lumen']);
+    expect(createKnowledgeIndex(lamp).search('desk lamp')).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@
  * posting list holds the entries that contain it with their saturated weight, so a search only
  * walks the lists of the query's own terms (no scan of all entries) and keeps the best few.
  */
-import { analyze as defaultAnalyze } from './tokenizer.js';
+import { analyzeWithSynonyms as defaultAnalyze } from './analyzer.js';
 import type { KnowledgeEntry, RetrievalHit, SearchOptions, SyncRetriever } from './types.js';
 
 export interface KnowledgeIndexOptions {
@@ -33,7 +33,7 @@ export interface KnowledgeIndexOptions {
   bodyB?: number;
   /** Score multiplier for entries in the visitor's language (why a boost: see `search`). */
   langBoost?: number;
-  /** Text → terms; the default handles English and Chinese (see tokenizer.ts). */
+  /** Text → terms; the default handles English and Chinese with the built-in synonyms (analyzer.ts). */
   analyze?: (text: string) => string[];
 }
 
@@ -73,6 +73,7 @@ const DEFAULT_LIMIT = 5;
  */
 const SIMILARITY_SHARE = 0.5;
 const MARGIN_FULL_AT = 1 / 3;
+
 
 export function createKnowledgeIndex(
   entries: readonly KnowledgeEntry[],

@@ -67,6 +67,22 @@ describe('KnowledgeBase', () => {
     expect((await knowledge.search('reset password'))[0]!.entry.title).toBe('How do I reset my password?');
   });
 
+  it("reads the company's synonyms.txt, reports its bad lines, and follows edits to it", async () => {
+    const folder = path.join(dir, 'synonyms');
+    await mkdir(path.join(folder, 'faq'), { recursive: true });
+    await writeFile(path.join(folder, 'a.md'), article('How do I reset the Lumen?', 'Hold the button for ten seconds.'));
+    await writeFile(path.join(folder, 'faq', 'synonyms.txt'), '# our products\nLumen, desk lamp\nlonely\n');
+    const knowledge = await KnowledgeBase.open({ dir: folder });
+    expect(knowledge.size).toBe(1); // the synonyms file is not an entry
+    expect(knowledge.snapshot.warnings).toEqual(['faq/synonyms.txt:3: a synonym group needs at least two members, separated by commas']);
+    expect((await knowledge.search('my desk lamp'))[0]?.entry.title).toBe('How do I reset the Lumen?');
+
+    await writeFile(path.join(folder, 'faq', 'synonyms.txt'), 'Lumen, reading light\n');
+    await knowledge.reload();
+    expect(await knowledge.search('my desk lamp')).toEqual([]);
+    expect((await knowledge.search('reading light'))[0]?.entry.title).toBe('How do I reset the Lumen?');
+  });
+
   it('runs one follow-up build for reloads requested while one is running', async () => {
     const folder = path.join(dir, 'burst');
     await mkdir(folder);

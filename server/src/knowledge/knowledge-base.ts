@@ -7,6 +7,7 @@
  * previous index; a search never sees a half-built one.
  */
 import { watch, type FSWatcher } from 'node:fs';
+import { createAnalyzer, createThesaurus } from './analyzer.js';
 import { createKnowledgeIndex, type KnowledgeIndex } from './bm25-index.js';
 import { createDenseIndex, createHybridRetriever } from './dense.js';
 import { embedEntries, type Embedder, type EmbeddingCache } from './embeddings.js';
@@ -19,6 +20,8 @@ export interface KnowledgeSnapshot {
   lexical: KnowledgeIndex;
   /** The lexical index, or lexical + dense fused when an embedder is configured. */
   retriever: Retriever;
+  /** Synonym groups in use: the built-in ones and the company's. */
+  synonymGroups: number;
   /** Entries that had to be embedded for this build (the rest came from the cache). */
   embedded: number;
   builtAt: number;
@@ -26,6 +29,8 @@ export interface KnowledgeSnapshot {
 }
 
 export interface BuildOptions {
+  /** The company's synonym groups (its synonyms.txt), added to the built-in ones. */
+  synonyms?: readonly (readonly string[])[];
   embedder?: Embedder;
   cache?: EmbeddingCache;
   onProgress?: (done: number, total: number) => void;
@@ -37,17 +42,18 @@ export interface BuildOptions {
 /** Loads a knowledge folder and indexes it (and embeds it, when an embedder is given). */
 export async function buildKnowledge(dir: string, options: BuildOptions = {}): Promise<KnowledgeSnapshot> {
   const started = performance.now();
-  const { entries, warnings } = await loadKnowledgeDir(dir);
-  return indexKnowledge(entries, warnings, options, started);
+  const { entries, warnings, synonyms } = await loadKnowledgeDir(dir);
+  return indexKnowledge(entries, warnings, { ...options, synonyms: [...(options.synonyms ?? []), ...synonyms] }, started);
 }
 
 export async function indexKnowledge(
   entries: KnowledgeEntry[],
   warnings: string[],
-  { embedder, cache, onProgress, onQueryError, signal }: BuildOptions = {},
+  { synonyms = [], embedder, cache, onProgress, onQueryError, signal }: BuildOptions = {},
   started = performance.now(),
 ): Promise<KnowledgeSnapshot> {
-  const lexical = createKnowledgeIndex(entries);
+  const thesaurus = createThesaurus(synonyms);
+  const lexical = createKnowledgeIndex(entries, { analyze: createAnalyzer(thesaurus) });
   let retriever: Retriever = lexical;
   let embedded = 0;
   if (embedder && entries.length > 0) {
@@ -55,7 +61,7 @@ export async function indexKnowledge(
     embedded = result.embedded;
     retriever = createHybridRetriever({ entries, lexical, dense: createDenseIndex(result.vectors), embedder, onQueryError });
   }
-  return { entries, warnings, lexical, retriever, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
+  return { entries, warnings, lexical, retriever, synonymGroups: thesaurus.groupCount, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
 }
 
 export interface KnowledgeBaseOptions extends Omit<BuildOptions, 'onProgress' | 'signal'> {

@@ -19,6 +19,8 @@
  * sectioned article it is an overview that the sections repeat, and answering a precise question
  * with it would be vague.
  *
+ * A `synonyms.txt` anywhere in the folder adds the company's own synonym groups (synonyms.ts).
+ *
  * Problems in the content (an unknown `lang`, an empty section, a bad FAQ row) come back as
  * warnings with `file:line`; only a folder that cannot be read throws.
  */
@@ -26,12 +28,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectLang, parseFaqFile, splitTags, type ParsedFile } from './faq-source.js';
 import { createSlugger } from './slug.js';
+import { parseSynonyms } from './synonyms.js';
 import type { KnowledgeEntry, KnowledgeLang } from './types.js';
 
 export interface LoadedKnowledge {
   entries: KnowledgeEntry[];
   warnings: string[];
+  /** The company's synonym groups, from every `synonyms.txt` in the folder (format: synonyms.ts). */
+  synonyms: string[][];
 }
+
+const SYNONYMS_FILE = 'synonyms.txt';
 
 export async function loadKnowledgeDir(
   dir: string,
@@ -40,15 +47,23 @@ export async function loadKnowledgeDir(
   const files = (await listFiles(dir)).sort();
   const entries: KnowledgeEntry[] = [];
   const warnings: string[] = [];
+  const synonyms: string[][] = [];
   for (const [i, relative] of files.entries()) {
     const text = await readFile(path.join(dir, relative), 'utf8');
+    if (path.basename(relative).toLowerCase() === SYNONYMS_FILE) {
+      const parsed = parseSynonyms(text, relative);
+      synonyms.push(...parsed.groups);
+      warnings.push(...parsed.warnings);
+      onProgress?.(i + 1, files.length);
+      continue;
+    }
     const parsed = parseKnowledgeFile(text, relative);
     onProgress?.(i + 1, files.length);
     if (!parsed) continue;
     entries.push(...parsed.entries);
     warnings.push(...parsed.warnings);
   }
-  return { entries, warnings };
+  return { entries, warnings, synonyms };
 }
 
 /** Parses one file by its extension; null for files that are not knowledge. */
@@ -65,7 +80,12 @@ export function parseKnowledgeFile(text: string, relativePath: string): ParsedFi
 async function listFiles(dir: string): Promise<string[]> {
   const found = await readdir(dir, { recursive: true, withFileTypes: true });
   return found
-    .filter((d) => d.isFile() && /\.(md|json|jsonl|csv)$/i.test(d.name) && d.name.toLowerCase() !== 'readme.md')
+    .filter(
+      (d) =>
+        d.isFile() &&
+        (/\.(md|json|jsonl|csv)$/i.test(d.name) || d.name.toLowerCase() === SYNONYMS_FILE) &&
+        d.name.toLowerCase() !== 'readme.md',
+    )
     .map((d) => path.relative(dir, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
     .filter((p) => !p.split('/').some((part) => part.startsWith('.') || part === 'node_modules'));
 }
