@@ -148,3 +148,28 @@ describe('synonyms', () => {
     expect(createKnowledgeIndex(lamp).search('desk lamp')).toEqual([]);
   });
 });
+
+describe('topic coverage', () => {
+  // 借呗, 花呗, 额度, 逾期 and 提高 each recur across questions: they are the topics entries differ by.
+  const entries = [
+    entry('jiebei-limit', '借呗额度可以提高吗', '', 'zh'),
+    entry('both', '花呗逾期了借呗额度还能提高吗', '', 'zh'),
+    entry('huabei-overdue', '花呗逾期怎么办', '', 'zh'),
+    entry('huabei-limit', '花呗额度怎么提高', '', 'zh'),
+  ];
+
+  it('ranks the entry about exactly what was asked above one that adds topics the question never mentions', () => {
+    const query = '借呗的额度怎样才能提高呢';
+    const ranked = createKnowledgeIndex(entries).search(query, { lang: 'zh' }).map((h) => h.entry.id);
+    expect(ranked[0]).toBe('jiebei-limit');
+    expect(ranked.indexOf('both')).toBeGreaterThan(0);
+  });
+
+  it('is what decides it: without the penalty the longer entry wins on shared words', () => {
+    const query = '借呗额度能提高吗';
+    const plain = createKnowledgeIndex(entries, { coveragePenalty: 0 }).search(query, { lang: 'zh' });
+    const covered = createKnowledgeIndex(entries).search(query, { lang: 'zh' });
+    expect(plain[0]!.entry.id).toBe('both');
+    expect(covered[0]!.entry.id).toBe('jiebei-limit');
+  });
+});

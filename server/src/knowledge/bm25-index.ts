@@ -33,6 +33,8 @@ export interface KnowledgeIndexOptions {
   bodyB?: number;
   /** Score multiplier for entries in the visitor's language (why a boost: see `search`). */
   langBoost?: number;
+  /** How much an entry loses for topics the query does not mention (0: nothing; see COVERAGE_PENALTY). */
+  coveragePenalty?: number;
   /** Text → terms; the default handles English and Chinese with the built-in synonyms (analyzer.ts). */
   analyze?: (text: string) => string[];
 }
@@ -74,6 +76,29 @@ const DEFAULT_LIMIT = 5;
 const SIMILARITY_SHARE = 0.5;
 const MARGIN_FULL_AT = 1 / 3;
 
+/**
+ * Topic coverage. BM25 rewards what an entry shares with the question and ignores what the entry
+ * says that the question does not. For FAQ questions that matters: entries differ by the topics
+ * they combine (a card, a refund, a limit), and "can I raise my Huabei limit" is not answered by
+ * "can I raise my Jiebei limit when Huabei is overdue", however many words they share. So each
+ * entry's score is multiplied by 1 - COVERAGE_PENALTY × (share of its topics the question does
+ * not mention). Its topics are the words of its question (two or more characters, and synonym
+ * concepts) that recur in at least one other entry's question: words no other entry uses are
+ * incidental detail ("the train ticket I bought"), not what distinguishes one entry from the next.
+ * Only the best RERANK_POOL entries by BM25 are re-scored.
+ *
+ * On the dev sets, against BM25F with synonyms alone: recall@3 0.553 → 0.581 (AFQMC) and
+ * 0.877 → 0.883 (StackFAQ); 0.5 sits in a plateau (0.3–0.7 all gain on both), and a stronger
+ * penalty starts to hurt StackFAQ, whose titles are long and whose rephrasings leave out more.
+ */
+const COVERAGE_PENALTY = 0.5;
+const TOPIC_MIN_ENTRIES = 2;
+const RERANK_POOL = 50;
+
+/** Synonym concepts, and words of two characters or more: a single Han character is too vague to be a topic. */
+function isTopicUnit(term: string): boolean {
+  return term.startsWith('≈') || Array.from(term).length >= 2;
+}
 
 export function createKnowledgeIndex(
   entries: readonly KnowledgeEntry[],
@@ -86,6 +111,7 @@ export function createKnowledgeIndex(
     contextB = 0.5,
     bodyB = 0.75,
     langBoost = 1.25,
+    coveragePenalty = COVERAGE_PENALTY,
     analyze = defaultAnalyze,
   }: KnowledgeIndexOptions = {},
 ): KnowledgeIndex {
@@ -101,7 +127,11 @@ export function createKnowledgeIndex(
   // Title IDF, not the whole entry's: a word many answers mention but no question asks about
   // ("parcel") still distinguishes questions.
   const idfOf = (term: string) => idf(entries.length, titleDf.get(term) ?? 0);
-  const titles = titleTerms.map((terms) => ({ terms, norm: squaredNorm(terms, idfOf) }));
+  const titles = titleTerms.map((terms) => ({
+    terms,
+    norm: squaredNorm(terms, idfOf),
+    topics: [...terms].filter((term) => isTopicUnit(term) && (titleDf.get(term) ?? 0) >= TOPIC_MIN_ENTRIES),
+  }));
   const n = entries.length;
   // Reused across searches: search is synchronous, so no two calls can share them at once.
   const scores = new Float64Array(n);
@@ -122,12 +152,15 @@ export function createKnowledgeIndex(
     // language only (a spec sheet in English), and a Chinese visitor asking about one should still
     // find it. Questions in a language mostly match entries in that language anyway; the boost
     // decides near-ties, e.g. a product name that appears in both the English and Chinese article.
-    // One more hit than asked: the runner-up's score is part of the last hit's confidence.
-    const top = selectTop(touched, Math.max(limit, 1) + 1, (doc) =>
+    const pool = selectTop(touched, Math.max(limit + 1, RERANK_POOL), (doc) =>
       lang && entries[doc]!.lang === lang ? scores[doc]! * langBoost : scores[doc]!,
     );
     for (const doc of touched) scores[doc] = 0;
     touched.length = 0;
+    for (const hit of pool) hit.score *= 1 - coveragePenalty * uncoveredShare(titles[hit.doc]!.topics, queryTerms);
+    pool.sort((a, b) => b.score - a.score);
+    // One more hit than asked: the runner-up's score is part of the last hit's confidence.
+    const top = pool.slice(0, Math.max(limit, 1) + 1);
 
     const queryNorm = squaredNorm(queryTerms.keys(), idfOf);
     return top.slice(0, limit).map(({ doc, score }, rank) => {
@@ -179,6 +212,14 @@ function buildPostings(
     });
   }
   return postings;
+}
+
+/** The share of an entry's topics that the query does not contain (0 when it has none). */
+function uncoveredShare(topics: readonly string[], queryTerms: Map<string, number>): number {
+  if (topics.length === 0) return 0;
+  let missing = 0;
+  for (const topic of topics) if (!queryTerms.has(topic)) missing++;
+  return missing / topics.length;
 }
 
 function squaredNorm(terms: Iterable<string>, idfOf: (term: string) => number): number {
