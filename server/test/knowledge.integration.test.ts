@@ -65,6 +65,19 @@ describe('POST /api/admin/knowledge/reindex', () => {
     expect(knowledge.size).toBe(2);
   });
 
+  it("counts the folder's synonym groups beside the built-in ones, and they take effect at once", async () => {
+    const cookie = await login('admin');
+    const before = ((await (await reindex(cookie)).json()) as { data: { synonymGroups: number } }).data.synonymGroups;
+    expect(before).toBeGreaterThan(0); // the built-in groups
+    expect(await knowledge.search('postage')).toEqual([]);
+    await writeFile(path.join(dir, 'synonyms.txt'), 'shipping, postage\nabroad, overseas, international\n');
+    const after = ((await (await reindex(cookie)).json()) as { data: { synonymGroups: number } }).data.synonymGroups;
+    expect(after).toBe(before + 2);
+    expect((await knowledge.search('postage'))[0]?.entry.title).toBe('How long does shipping take?');
+    await rm(path.join(dir, 'synonyms.txt'));
+    await reindex(cookie);
+  });
+
   it('refuses agents (403) and anonymous requests (401), without re-indexing', async () => {
     await writeFile(path.join(dir, 'more.csv'), 'question,answer\nCan I pay later?,No.\n');
     const before = knowledge.snapshot;

@@ -13,6 +13,8 @@ function summary(snapshot: KnowledgeSnapshot) {
     entries: snapshot.entries.length,
     byLang,
     warnings: snapshot.warnings,
+    // Built-in groups plus the folder's synonyms.txt: an admin who edited that file sees it counted.
+    synonymGroups: snapshot.synonymGroups,
     embedded: snapshot.embedded,
     builtAt: snapshot.builtAt,
     buildMs: Math.round(snapshot.buildMs),
