@@ -46,6 +46,7 @@ describe('Thesaurus', () => {
     expect(concepts(thesaurus, '我已经还清了')).toEqual(['≈0']);
     expect(concepts(thesaurus, '花呗还完了吗')).toEqual(['≈0']);
     expect(concepts(thesaurus, '怎么关闭自动还款，还清以后')).toEqual(['≈1', '≈0']);
+    expect(concepts(thesaurus, '花呗app还清了，refund呢')).toEqual(['≈0', '≈3']);
   });
 
   it('prefers the longest member: 取消绑定 is unbind, not cancel', () => {

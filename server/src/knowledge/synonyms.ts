@@ -65,8 +65,11 @@ interface TrieNode {
   concept?: string;
 }
 
-/** Han characters one by one, Latin words stemmed, and a break for anything else. */
-const ATOM = /(\p{Script=Han})|([\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*)|([^\s\p{L}\p{N}]+)/gu;
+/**
+ * Han characters one by one, other words stemmed, and a break for punctuation. A word stops at a
+ * Han character: `花呗app还清` is 花 呗 app 还 清, not 花 呗 and one word `app还清`.
+ */
+const ATOM = /(\p{Script=Han})|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:['’](?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)|([^\s\p{L}\p{N}]+)/gu;
 const BREAK = '';
 
 function atoms(normalised: string): string[] {
