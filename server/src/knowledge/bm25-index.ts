@@ -76,6 +76,9 @@ const DEFAULT_LIMIT = 5;
 const SIMILARITY_SHARE = 0.5;
 const MARGIN_FULL_AT = 1 / 3;
 
+/** Index of the question/heading in the field list. */
+const TITLE = 0;
+
 /**
  * Topic coverage. BM25 rewards what an entry shares with the question and ignores what the entry
  * says that the question does not. For FAQ questions that matters: entries differ by the topics
@@ -115,13 +118,16 @@ export function createKnowledgeIndex(
     analyze = defaultAnalyze,
   }: KnowledgeIndexOptions = {},
 ): KnowledgeIndex {
+  // The title comes first: its terms also feed the confidence and the topics (TITLE below).
   const fields: Field[] = [
     { text: (e) => e.title, weight: titleWeight, b: titleB },
     { text: (e) => [e.document, ...e.tags].join('\n'), weight: contextWeight, b: contextB },
     { text: (e) => e.body, weight: bodyWeight, b: bodyB },
   ];
-  const postings = buildPostings(entries, fields, k1, analyze);
-  const titleTerms = entries.map((entry) => new Set(analyze(entry.title)));
+  // Each field of each entry is analysed once, here; the postings and the title sets share it.
+  const termCounts = entries.map((entry) => fields.map((field) => countTerms(analyze(field.text(entry)))));
+  const postings = buildPostings(termCounts, fields, k1);
+  const titleTerms = termCounts.map((perField) => new Set(perField[TITLE]!.keys()));
   const titleDf = new Map<string, number>();
   for (const terms of titleTerms) for (const term of terms) titleDf.set(term, (titleDf.get(term) ?? 0) + 1);
   // Title IDF, not the whole entry's: a word many answers mention but no question asks about
@@ -177,15 +183,11 @@ export function createKnowledgeIndex(
   return { search, size: n, entries };
 }
 
-function buildPostings(
-  entries: readonly KnowledgeEntry[],
-  fields: Field[],
-  k1: number,
-  analyze: (text: string) => string[],
-): Map<string, Postings> {
-  const termCounts = entries.map((entry) => fields.map((field) => countTerms(analyze(field.text(entry)))));
+/** `termCounts[entry][field]`: each field's terms with their counts. */
+function buildPostings(termCounts: readonly Map<string, number>[][], fields: Field[], k1: number): Map<string, Postings> {
+  const n = termCounts.length;
   const lengths = termCounts.map((perField) => perField.map(sumCounts));
-  const avgLength = fields.map((_, f) => lengths.reduce((sum, l) => sum + l[f]!, 0) / entries.length || 1);
+  const avgLength = fields.map((_, f) => lengths.reduce((sum, l) => sum + l[f]!, 0) / n || 1);
 
   const lists = new Map<string, { docs: number[]; weights: number[] }>();
   termCounts.forEach((perField, doc) => {
@@ -208,7 +210,7 @@ function buildPostings(
     postings.set(term, {
       docs: Uint32Array.from(docs),
       weights: Float32Array.from(weights),
-      idf: idf(entries.length, docs.length),
+      idf: idf(n, docs.length),
     });
   }
   return postings;
