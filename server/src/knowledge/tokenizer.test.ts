@@ -52,6 +52,12 @@ describe('analyze (Chinese)', () => {
     expect(terms).toContain('款吗');
   });
 
+  it('drops conjunctions and prepositions as they drop in English', () => {
+    const terms = analyze('信用分跟花呗和借呗有关吗，从银行卡给我退款');
+    for (const word of ['跟', '和', '从', '给']) expect(terms).not.toContain(word);
+    expect(terms).toEqual(expect.arrayContaining(['信用', '花呗', '借呗', '银行', '退款']));
+  });
+
   it('lets two phrasings of one question share most of their terms', () => {
     const a = new Set(analyze('退款多久能到账？'));
     const b = analyze('退款多久到账');

@@ -34,13 +34,16 @@ const ENGLISH_STOPWORDS = new Set(
 
 /**
  * The Chinese counterparts of the English list: particles, pronouns, modal verbs, `how`/`what`
- * (`怎么`, `什么`) and greetings; `为什么` (why) and `哪里` (where) stay, as in English. Removed as
- * words and as single characters; the bigrams that contain them stay (IDF makes those cheap),
- * since dropping a character before pairing would invent bigrams the text never had.
+ * (`怎么`, `什么`) and greetings; `为什么` (why) and `哪里` (where) stay, as in English. Also the
+ * conjunctions and prepositions (`跟 / 和 / 与` and, `把 / 被 / 给 / 从 / 向 / 对`), which English
+ * drops too (`and`, `with`, `from`): as single characters they made unrelated questions share a
+ * term (`信用分跟花呗有关吗` matched `淘宝跟借呗有关吗` on 跟). Removed as words and as single
+ * characters; the bigrams that contain them stay (IDF makes those cheap), since dropping a
+ * character before pairing would invent bigrams the text never had.
  */
 const CHINESE_STOPWORDS = new Set(
-  `的 了 吗 呢 吧 啊 呀 嘛 哦 哈 么 着 地 得 之 我 你 您 我们 你们 他 她 它 他们 她们 是 能 可以 会 有 在 这 那 这个
-  那个 就 也 都 还是 怎么 如何 什么 怎样 请问 你好 您好 谢谢 一下`
+  `的 了 吗 呢 吧 啊 呀 嘛 哦 哈 么 麽 啦 着 地 得 之 我 你 您 我们 你们 他 她 它 他们 她们 是 能 可以 会 有 在 这 那
+  这个 那个 就 也 都 还是 怎么 如何 什么 怎样 请问 你好 您好 谢谢 一下 跟 和 与 及 或 把 被 给 对 从 向 让`
     .split(/\s+/)
     .filter(Boolean),
 );
