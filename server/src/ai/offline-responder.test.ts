@@ -47,7 +47,8 @@ describe('offline responder', () => {
 
   it('says honestly when it is not sure, with the closest questions as suggestions', async () => {
     const tokens: string[] = [];
-    const answer = await responder.answer(ask('My lamp flickers when the bulb is warm', { onToken: (t) => tokens.push(t) }));
+    // Nothing in the fixtures says whether the lamp dims; the bulbs entry is related, not an answer.
+    const answer = await responder.answer(ask('Does the lamp work with a dimmer switch?', { onToken: (t) => tokens.push(t) }));
     expect(answer.provenance.answered).toBe(false);
     expect(answer.text).toMatch(/couldn't find an answer to that in our help center/);
     expect(answer.text).toMatch(/person/);

@@ -111,6 +111,14 @@ describe('fields and language preference', () => {
     expect(index.search('iPhone 15', { lang: 'en' })[0]!.entry.id).toBe('en');
   });
 
+  it('judges a Chinese entry long or short against Chinese entries, not English ones', () => {
+    // Chinese yields about three terms per character, English one per word: against a shared
+    // average length the Chinese twin of an English entry looked long and scored far lower.
+    const [first, second] = index.search('iPhone 15');
+    expect(new Set([first!.entry.id, second!.entry.id])).toEqual(new Set(['en', 'zh']));
+    expect(second!.score / first!.score).toBeGreaterThan(0.9);
+  });
+
   it('boosts rather than filters: other-language entries still appear', () => {
     expect(index.search('iPhone 15', { lang: 'zh' }).map((h) => h.entry.id)).toContain('en');
     expect(index.search('lumen', { lang: 'zh' }).map((h) => h.entry.id)).toEqual(['en-only']);

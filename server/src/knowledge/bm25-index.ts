@@ -126,7 +126,7 @@ export function createKnowledgeIndex(
   ];
   // Each field of each entry is analysed once, here; the postings and the title sets share it.
   const termCounts = entries.map((entry) => fields.map((field) => countTerms(analyze(field.text(entry)))));
-  const postings = buildPostings(termCounts, fields, k1);
+  const postings = buildPostings(termCounts, entries.map((entry) => entry.lang), fields, k1);
   const titleTerms = termCounts.map((perField) => new Set(perField[TITLE]!.keys()));
   const titleDf = new Map<string, number>();
   for (const terms of titleTerms) for (const term of terms) titleDf.set(term, (titleDf.get(term) ?? 0) + 1);
@@ -183,18 +183,34 @@ export function createKnowledgeIndex(
   return { search, size: n, entries };
 }
 
-/** `termCounts[entry][field]`: each field's terms with their counts. */
-function buildPostings(termCounts: readonly Map<string, number>[][], fields: Field[], k1: number): Map<string, Postings> {
+/**
+ * `termCounts[entry][field]`: each field's terms with their counts; `langs[entry]`: its language.
+ * A field's length is normalised against the average of entries in the same language: Chinese
+ * text yields about three terms per character (the character, a bigram, often a word) where
+ * English yields one per word, so against one shared average every Chinese entry would look long
+ * and lose to an English one that says the same (`iPhone 15 保护壳有哪些尺寸？` against `iPhone 15
+ * case: which sizes?`), more than the visitor-language boost makes up for.
+ */
+function buildPostings(
+  termCounts: readonly Map<string, number>[][],
+  langs: readonly string[],
+  fields: Field[],
+  k1: number,
+): Map<string, Postings> {
   const n = termCounts.length;
   const lengths = termCounts.map((perField) => perField.map(sumCounts));
-  const avgLength = fields.map((_, f) => lengths.reduce((sum, l) => sum + l[f]!, 0) / n || 1);
+  const avgLengthByLang = new Map<string, number[]>();
+  for (const lang of new Set(langs)) {
+    const docs = lengths.filter((_, doc) => langs[doc] === lang);
+    avgLengthByLang.set(lang, fields.map((_, f) => docs.reduce((sum, l) => sum + l[f]!, 0) / docs.length || 1));
+  }
 
   const lists = new Map<string, { docs: number[]; weights: number[] }>();
   termCounts.forEach((perField, doc) => {
     const pseudoTf = new Map<string, number>();
     perField.forEach((counts, f) => {
       const { weight, b } = fields[f]!;
-      const norm = 1 - b + (b * lengths[doc]![f]!) / avgLength[f]!;
+      const norm = 1 - b + (b * lengths[doc]![f]!) / avgLengthByLang.get(langs[doc]!)![f]!;
       for (const [term, tf] of counts) pseudoTf.set(term, (pseudoTf.get(term) ?? 0) + (weight * tf) / norm);
     });
     for (const [term, tf] of pseudoTf) {
