@@ -15,16 +15,17 @@ import type { Responder, ResponderAnswer, ResponderRequest } from './types.js';
  * the answer. Precision first: an offline answer is an entry's text word for word, with no model
  * to notice it answers a different question, while an unsure reply still offers the entry as a
  * suggestion one tap away. On the StackFAQ dev set, with the gold entry removed to play questions
- * the knowledge cannot answer, 0.4 answered 1% of those and 2% of questions whose top hit was
- * wrong, while answering 43% of those whose top hit was right (0.3: 6%, 6%, 64%).
+ * the knowledge cannot answer, 0.4 answered 3% of those and 4% of questions whose top hit was
+ * wrong, while answering 50% of those whose top hit was right.
  */
 export const ANSWER_MIN_CONFIDENCE = 0.4;
 
 /**
  * Chinese needs more: the confidence separates right from wrong top hits less well there (AUC
  * 0.63 on AFQMC against 0.84 on StackFAQ; single characters make unrelated questions look
- * alike). On the AFQMC dev set (with synonyms and topic coverage in the ranking), answers were
- * right as labelled 58% of the time at 0.4, 71% at 0.5 and 100% at 0.55 (coverage 12%, 3%, 2%).
+ * alike). On the AFQMC dev set (with synonyms, topic coverage and half-weight multi-character
+ * terms in the ranking), answers were right as labelled 60% of the time at 0.4, 86% at 0.5 and
+ * 100% at 0.55 (coverage 9%, 3%, 2%).
  * Many of the "wrong" ones are unlabelled paraphrases, but a visitor cannot know that, and below
  * the threshold they still get the entry as a suggestion one tap away.
  */

@@ -111,6 +111,15 @@ describe('fields and language preference', () => {
     expect(index.search('iPhone 15', { lang: 'en' })[0]!.entry.id).toBe('en');
   });
 
+  it('weighs each term by termWeight, and ignores a term weighted 0', () => {
+    const pair = [entry('sofa', 'Sofa', 'Three seats.'), entry('lamp', 'Lamp', 'Nine watts.')];
+    const favour = (term: string) => (t: string) => (t === term ? 2 : 1);
+    expect(createKnowledgeIndex(pair, { termWeight: favour('sofa') }).search('sofa lamp')[0]!.entry.id).toBe('sofa');
+    expect(createKnowledgeIndex(pair, { termWeight: favour('lamp') }).search('sofa lamp')[0]!.entry.id).toBe('lamp');
+    const ignoring = createKnowledgeIndex(pair, { termWeight: (t) => (t === 'sofa' ? 0 : 1) });
+    expect(ignoring.search('sofa lamp').map((h) => h.entry.id)).toEqual(['lamp']);
+  });
+
   it('judges a Chinese entry long or short against Chinese entries, not English ones', () => {
     // Chinese yields about three terms per character, English one per word: against a shared
     // average length the Chinese twin of an English entry looked long and scored far lower.

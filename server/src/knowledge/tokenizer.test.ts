@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from './tokenizer.js';
+import { analyze, termWeight } from './tokenizer.js';
 
 describe('analyze (English)', () => {
   it('keeps content words, drops function words, and stems', () => {
@@ -78,5 +78,19 @@ describe('analyze (Chinese)', () => {
 
   it('normalises full-width digits inside Chinese text', () => {
     expect(analyze('订单１２３退款')).toEqual(expect.arrayContaining(['123', '订单', '退款']));
+  });
+});
+
+describe('termWeight', () => {
+  it('halves Chinese terms of two or more characters, which repeat what their characters say', () => {
+    expect(termWeight('花呗')).toBe(0.5);
+    expect(termWeight('银行卡')).toBe(0.5);
+    expect(termWeight('花')).toBe(1);
+    // An extension-B character is two UTF-16 units but one character.
+    expect(termWeight('𠀀')).toBe(1);
+  });
+
+  it('leaves English words, numbers and synonym concepts at full weight', () => {
+    for (const term of ['refund', 'iphon', '15', '≈12']) expect(termWeight(term)).toBe(1);
   });
 });

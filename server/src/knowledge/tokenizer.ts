@@ -108,6 +108,23 @@ export function stem(word: string): string {
   return stemmed;
 }
 
+/**
+ * How much a match on `term` is worth, relative to a single character or a Latin word (1). A
+ * Chinese term of two or more characters (a bigram, or a word the segmenter found) repeats
+ * evidence the index already counts: its characters are terms too, and so are the overlapping
+ * bigrams around it (a two-character word even comes out twice, as word and as bigram). At full
+ * weight a question sharing one phrase outranked one sharing more of the meaning in other
+ * words. Half weight, on the AFQMC dev set: recall@3 0.609 → 0.628, and anything from 0.3 to 0.6
+ * gives 0.619–0.628 whatever k1; English text (StackFAQ) is unaffected. Synonym concepts keep 1.
+ */
+export function termWeight(term: string): number {
+  return MULTI_CHARACTER_HAN.test(term) ? MULTI_CHARACTER_HAN_WEIGHT : 1;
+}
+
+const MULTI_CHARACTER_HAN_WEIGHT = 0.5;
+/** Starts with two Han characters (a Han term is all Han: the analyzer never mixes scripts in one). */
+const MULTI_CHARACTER_HAN = /^\p{Script=Han}{2}/u;
+
 function analyzeHan(run: string, terms: string[]): void {
   for (const { segment, isWordLike } of segmenter.segment(run)) {
     if (isWordLike && HAN.test(segment) && !CHINESE_STOPWORDS.has(segment)) terms.push(segment);
