@@ -37,7 +37,7 @@ export const BUILTIN_SYNONYMS = `
 # look up
 查询, 查看, 查到, 查找, 在哪看, 在哪里看
 # change
-修改, 更改, 变更, 更换, 改成, 换成
+修改, 更改, 变更, 更换, 改成, 换成, 改变, 调整
 # arrive (money)
 到账, 到帐, 入账, 收到钱
 # deduct
@@ -120,6 +120,20 @@ export const BUILTIN_SYNONYMS = `
 解冻, 解封, 解锁, 解除限制
 # fail
 失败, 不成功, 没成功
+# what to do
+怎么办, 咋办, 怎么处理, 如何处理, 怎么解决, 如何解决
+# by mistake
+错了, 弄错, 搞错, 输错, 填错, 付错, 充错, 转错, 不小心
+# not received
+没收到, 未收到, 收不到, 没有收到
+# verification code
+验证码, 校验码, 动态码, 短信码
+# coupon
+优惠券, 代金券, 红包, 折扣券
+# shipping fee
+运费, 邮费, 快递费
+# out of stock
+缺货, 没货, 断货, 无货
 # verify identity
 认证, 验证, 实名, 核实
 # ID
