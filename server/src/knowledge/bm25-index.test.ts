@@ -81,6 +81,20 @@ describe('createKnowledgeIndex over the fixture knowledge', async () => {
   });
 });
 
+describe('Chinese question frames', () => {
+  it('does not match questions on 怎么办 (what do I do) alone', () => {
+    const index = createKnowledgeIndex([
+      entry('password', '忘记密码了怎么办？', '在登录页点“忘记密码”。', 'zh'),
+      entry('lamp', 'Lumen 台灯怎么重置和配网？', '长按开关十秒。', 'zh'),
+      entry('refund', '退款多久到账？', '三个工作日内。', 'zh'),
+      entry('shipping', '下单后多久发货？', '当天发货。', 'zh'),
+      entry('returns', '哪些商品不支持退货？', '定制商品。', 'zh'),
+      entry('invoice', '可以开发票吗？', '可以。', 'zh'),
+    ]);
+    expect(index.search('台灯坏了怎么办', { lang: 'zh' })[0]!.entry.id).toBe('lamp');
+  });
+});
+
 describe('fields and language preference', () => {
   it('weighs a match in the title above the same words in a body', () => {
     const index = createKnowledgeIndex([

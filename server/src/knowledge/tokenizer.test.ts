@@ -58,6 +58,22 @@ describe('analyze (Chinese)', () => {
     expect(terms).toEqual(expect.arrayContaining(['信用', '花呗', '借呗', '银行', '退款']));
   });
 
+  it('drops the bigrams inside a stopword of several characters, wherever the segmenter cut it', () => {
+    const terms = analyze('台灯坏了怎么办');
+    expect(terms).not.toContain('怎么');
+    expect(terms).not.toContain('么办');
+    // The bigram across its edge stays: dropping characters first would invent 坏怎.
+    expect(terms).toEqual(expect.arrayContaining(['台灯', '坏了', '了怎']));
+    expect(terms).not.toContain('坏怎');
+  });
+
+  it('keeps offsets right around characters outside the basic plane', () => {
+    // 𠮷 is two UTF-16 units: the segmenter's offsets and the characters must still line up.
+    expect(analyze('𠮷怎么办退款')).toEqual(analyze('𠮷怎么办退款'));
+    expect(analyze('𠮷怎么办退款')).toEqual(expect.arrayContaining(['退款', '𠮷怎']));
+    expect(analyze('𠮷怎么办退款')).not.toContain('么办');
+  });
+
   it('lets two phrasings of one question share most of their terms', () => {
     const a = new Set(analyze('退款多久能到账？'));
     const b = analyze('退款多久到账');

@@ -38,15 +38,29 @@ const ENGLISH_STOPWORDS = new Set(
  * conjunctions and prepositions (`跟 / 和 / 与` and, `把 / 被 / 给 / 从 / 向 / 对`), which English
  * drops too (`and`, `with`, `from`): as single characters they made unrelated questions share a
  * term (`信用分跟花呗有关吗` matched `淘宝跟借呗有关吗` on 跟). Removed as words and as single
- * characters; the bigrams that contain them stay (IDF makes those cheap), since dropping a
- * character before pairing would invent bigrams the text never had.
+ * characters. A stopword of several characters (`怎么办`, `可以`) also takes the bigrams inside it
+ * along, wherever it occurs, whatever the segmenter made of it: `台灯坏了怎么办` shared 怎么 and
+ * 么办 with every "…怎么办" question and drew `忘记密码了怎么办` before the lamp's own entry. The
+ * bigrams across its edges stay, since dropping a character before pairing would invent bigrams
+ * the text never had.
  */
 const CHINESE_STOPWORDS = new Set(
   `的 了 吗 呢 吧 啊 呀 嘛 哦 哈 么 麽 啦 着 地 得 之 我 你 您 我们 你们 他 她 它 他们 她们 是 能 可以 会 有 在 这 那
-  这个 那个 就 也 都 还是 怎么 如何 什么 怎样 请问 你好 您好 谢谢 一下 跟 和 与 及 或 把 被 给 对 从 向 让`
+  这个 那个 就 也 都 还是 怎么 如何 什么 怎样 怎么办 怎么样 请问 你好 您好 谢谢 一下 跟 和 与 及 或 把 被 给 对 从 向 让`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/** The stopwords of several characters, as code points, by first character, longest first. */
+const STOP_PHRASES = new Map<string, string[][]>();
+for (const word of CHINESE_STOPWORDS) {
+  const chars = Array.from(word);
+  if (chars.length < 2) continue;
+  const list = STOP_PHRASES.get(chars[0]!) ?? [];
+  list.push(chars);
+  list.sort((a, b) => b.length - a.length);
+  STOP_PHRASES.set(chars[0]!, list);
+}
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -126,10 +140,31 @@ const MULTI_CHARACTER_HAN_WEIGHT = 0.5;
 const MULTI_CHARACTER_HAN = /^\p{Script=Han}{2}/u;
 
 function analyzeHan(run: string, terms: string[]): void {
-  for (const { segment, isWordLike } of segmenter.segment(run)) {
-    if (isWordLike && HAN.test(segment) && !CHINESE_STOPWORDS.has(segment)) terms.push(segment);
-  }
   const chars = Array.from(run);
+  const phrase = stopPhraseSpans(chars);
+  // Segments come with UTF-16 offsets, chars are code points (a rare character is two units).
+  const charAt = new Int32Array(run.length);
+  for (let c = 0, offset = 0; c < chars.length; offset += chars[c]!.length, c++) charAt.fill(c, offset, offset + chars[c]!.length);
+  for (const { segment, index, isWordLike } of segmenter.segment(run)) {
+    if (!isWordLike || !HAN.test(segment) || CHINESE_STOPWORDS.has(segment)) continue;
+    const first = phrase[charAt[index]!]!;
+    if (first !== -1 && first === phrase[charAt[index + segment.length - 1]!]) continue; // inside 怎么办
+    terms.push(segment);
+  }
   for (const char of chars) if (!CHINESE_STOPWORDS.has(char)) terms.push(char);
-  for (let i = 0; i + 1 < chars.length; i++) terms.push(chars[i]! + chars[i + 1]!);
+  for (let i = 0; i + 1 < chars.length; i++) {
+    if (phrase[i] === -1 || phrase[i] !== phrase[i + 1]) terms.push(chars[i]! + chars[i + 1]!);
+  }
+}
+
+/** For each character, where the multi-character stopword covering it starts, or -1. */
+function stopPhraseSpans(chars: readonly string[]): Int32Array {
+  const phrase = new Int32Array(chars.length).fill(-1);
+  for (let i = 0; i < chars.length; i++) {
+    const match = STOP_PHRASES.get(chars[i]!)?.find((words) => words.every((char, k) => chars[i + k] === char));
+    if (!match) continue;
+    phrase.fill(i, i, i + match.length);
+    i += match.length - 1;
+  }
+  return phrase;
 }
