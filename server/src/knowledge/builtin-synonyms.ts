@@ -120,8 +120,6 @@ export const BUILTIN_SYNONYMS = `
 解冻, 解封, 解锁, 解除限制
 # fail
 失败, 不成功, 没成功
-# what to do
-怎么办, 咋办, 怎么处理, 如何处理, 怎么解决, 如何解决
 # by mistake
 错了, 弄错, 搞错, 输错, 填错, 付错, 充错, 转错, 不小心
 # not received
