@@ -73,6 +73,24 @@ const NOTIFICATIONS_STUB = `
   };
 `;
 
+/** Keeps the page's WebSockets reachable, so a test can drop the connection as a network would. */
+const SOCKETS_RECORDER = `
+  window.__sockets = [];
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) { super(...args); window.__sockets.push(this); }
+  };
+`;
+
+/** The element that has the keyboard, looking through shadow roots: its id, or else its aria-label. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return element?.id || element?.getAttribute('aria-label') || '';
+  });
+}
+
 describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent console with a team, in a real browser', () => {
   let server: ServerProcess;
   let browser: Browser;
@@ -90,7 +108,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     server = await startServerProcess({ DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     browser = await launchChromium();
     const agentContext = () => browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Europe/Berlin' });
-    lead = await (await agentContext()).newPage();
+    const leadContext = await agentContext();
+    await leadContext.addInitScript(SOCKETS_RECORDER);
+    lead = await leadContext.newPage();
     const samContext = await agentContext();
     await samContext.addInitScript(NOTIFICATIONS_STUB);
     sam = await samContext.newPage();
@@ -221,6 +241,20 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByRole('button', { name: 'Claim' }).click();
     await expect.poll(() => ada.getByText(/Admin/).first().isVisible(), POLL).toBe(true);
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(1);
+    // Claiming puts the cursor in the reply box...
+    await expect.poll(() => focused(lead), POLL).toBe('reply');
+
+    // ...but a dropped connection coming back must not pull the keys from wherever the agent is.
+    await lead.getByRole('searchbox', { name: 'Search conversations' }).focus();
+    const sockets = await lead.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length);
+    await lead.evaluate(() => {
+      for (const socket of (window as unknown as { __sockets: WebSocket[] }).__sockets) socket.close();
+    });
+    await expect
+      .poll(() => lead.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length), POLL)
+      .toBeGreaterThan(sockets);
+    await expect.poll(() => lead.getByRole('textbox', { name: 'Reply to the visitor' }).isEnabled(), POLL).toBe(true);
+    expect(await focused(lead)).toBe('Search conversations');
 
     // Nobody to transfer to yet: the menu says so, and Escape still closes it, focus on Transfer.
     const transfer = lead.getByRole('button', { name: 'Transfer' });

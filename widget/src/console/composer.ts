@@ -25,6 +25,7 @@ export class SupportConsoleComposer extends LitElement {
   static override styles = [base, composerStyles];
   static override properties = {
     conversationId: { type: String },
+    mine: { type: Boolean },
     replyBlocked: { type: String },
     noteBlocked: { type: String },
     canned: { attribute: false },
@@ -38,6 +39,8 @@ export class SupportConsoleComposer extends LitElement {
   };
 
   declare conversationId: string;
+  /** The open conversation is assigned to this agent. */
+  declare mine: boolean;
   /** Why the agent may not reply (empty when they may). */
   declare replyBlocked: string;
   declare noteBlocked: string;
@@ -57,6 +60,7 @@ export class SupportConsoleComposer extends LitElement {
   constructor() {
     super();
     this.conversationId = '';
+    this.mine = false;
     this.replyBlocked = '';
     this.noteBlocked = '';
     this.canned = [];
@@ -89,8 +93,10 @@ export class SupportConsoleComposer extends LitElement {
 
   override updated(changed: PropertyValues<this>): void {
     // Claiming enables the box: put the cursor where the agent will type next. Not on moving to
-    // another conversation (j / k, a click): the keys must keep going to the shortcuts.
-    const claimed = changed.has('replyBlocked') && changed.get('replyBlocked') && !this.replyBlocked;
+    // another conversation (j / k, a click): the keys must keep going to the shortcuts. Nor when
+    // the connection comes back: the box unblocks then too, but the agent may be typing elsewhere
+    // (a note, the search), and a reconnect must not pull the keys away from them.
+    const claimed = changed.has('mine') && changed.get('mine') === false && this.mine;
     if (claimed && !changed.has('conversationId')) this.focus();
     if (this.caret !== null) {
       const box = this.box;

@@ -4,7 +4,7 @@ import type { ConnectionStatus, DraftState } from './agent-connection.js';
 import { fire } from './events.js';
 import { STATUS_LABELS, ago, duration, handoffReasonText, relativeTime, stars, visitorLabel } from './format.js';
 import { queuedSince } from './inbox-state.js';
-import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, type Gate } from './permissions.js';
+import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, isMine, type Gate } from './permissions.js';
 import type { TransferTarget } from './team-state.js';
 import { seenMarkerSeq, type TranscriptState } from './transcript-state.js';
 import type { SupportConsoleComposer } from './composer.js';
@@ -91,6 +91,7 @@ export class SupportConsoleConversation extends LitElement {
       ></support-console-transcript>
       <support-console-composer
         .conversationId=${c.id}
+        .mine=${isMine(c, agent)}
         .replyBlocked=${reply.allowed ? '' : reply.reason}
         .noteBlocked=${note.allowed ? '' : note.reason}
         .canned=${this.canned}

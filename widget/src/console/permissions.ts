@@ -14,7 +14,8 @@ export interface Gate {
 const yes: Gate = { allowed: true, reason: '' };
 const no = (reason: string): Gate => ({ allowed: false, reason });
 
-function isMine(conversation: AgentConversation, agent: AgentProfile): boolean {
+/** The conversation is assigned to this agent. */
+export function isMine(conversation: AgentConversation, agent: AgentProfile): boolean {
   return conversation.status === 'assigned' && conversation.assignedAgentId === agent.id;
 }
 
