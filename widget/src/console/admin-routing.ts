@@ -1,7 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { Weekday } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
-import { WEEKDAYS, WEEKDAY_NAMES, fromForm, timeZones, toForm, type RoutingForm, type RoutingFormErrors } from './routing-form.js';
+import {
+  DEFAULT_HOURS,
+  MAX_RANGES_PER_DAY,
+  WEEKDAYS,
+  WEEKDAY_NAMES,
+  fromForm,
+  runsPastMidnight,
+  timeZones,
+  toForm,
+  type HoursForm,
+  type RoutingForm,
+  type RoutingFormErrors,
+} from './routing-form.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
@@ -48,6 +60,24 @@ export class SupportConsoleAdminRouting extends LitElement {
       }
       .hours input[type='time'] {
         min-width: 9em;
+      }
+      /* Day, checkbox and the first range on one line, further ranges below. */
+      .hours tbody th,
+      .hours td {
+        vertical-align: top;
+      }
+      .hours tbody th,
+      .hours td.open {
+        padding-top: 12px;
+      }
+      .range {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        margin-bottom: 4px;
+      }
+      .range .muted {
+        font-size: 13px;
       }
       textarea {
         min-height: 90px;
@@ -106,6 +136,29 @@ export class SupportConsoleAdminRouting extends LitElement {
 
   private setDay(day: Weekday, patch: Partial<RoutingForm['days'][Weekday]>): void {
     if (this.form) this.set({ days: { ...this.form.days, [day]: { ...this.form.days[day], ...patch } } });
+  }
+
+  private setRange(day: Weekday, index: number, patch: Partial<HoursForm>): void {
+    const ranges = this.form?.days[day].ranges ?? [];
+    this.setDay(day, { ranges: ranges.map((r, i) => (i === index ? { ...r, ...patch } : r)) });
+  }
+
+  private addRange(day: Weekday): void {
+    const ranges = this.form?.days[day].ranges ?? [];
+    // After the last range: a lunch break is the usual reason (9–12, then 13–17).
+    const last = ranges[ranges.length - 1];
+    const next = last && last.end < '23:00' ? { start: last.end, end: last.end < '17:00' ? '17:00' : '23:59' } : { ...DEFAULT_HOURS };
+    this.setDay(day, { ranges: [...ranges, next] });
+    const n = ranges.length + 1;
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLInputElement>(`input[aria-label="${WEEKDAY_NAMES[day]} from, hours ${n}"]`)?.focus(),
+    );
+  }
+
+  private removeRange(day: Weekday, index: number): void {
+    const ranges = this.form?.days[day].ranges ?? [];
+    this.setDay(day, { ranges: ranges.filter((_, i) => i !== index) });
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>(`button[aria-label="Add hours on ${WEEKDAY_NAMES[day]}"]`)?.focus());
   }
 
   private field(name: keyof RoutingFormErrors) {
@@ -187,17 +240,16 @@ export class SupportConsoleAdminRouting extends LitElement {
               </select>${this.field('timeZone')}
             </div>
             <table class="hours">
-              <thead><tr><th scope="col">Day</th><th scope="col">Open</th><th scope="col">From</th><th scope="col">Until</th><th scope="col"></th></tr></thead>
+              <thead><tr><th scope="col">Day</th><th scope="col">Open</th><th scope="col">Hours</th><th scope="col"></th></tr></thead>
               <tbody>
                 ${WEEKDAYS.map((day) => {
                   const d = f.days[day];
+                  const name = WEEKDAY_NAMES[day];
                   return html`<tr>
-                    <th scope="row">${WEEKDAY_NAMES[day]}</th>
-                    <td><input type="checkbox" aria-label="Open on ${WEEKDAY_NAMES[day]}" .checked=${d.open} @change=${() => this.setDay(day, { open: !d.open })} /></td>
-                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} from" aria-describedby=${this.describedBy(day)} .value=${d.start} ?disabled=${!d.open}
-                      @input=${(e: Event) => this.setDay(day, { start: (e.target as HTMLInputElement).value })} /></td>
-                    <td><input type="time" aria-label="${WEEKDAY_NAMES[day]} until" aria-describedby=${this.describedBy(day)} .value=${d.end} ?disabled=${!d.open}
-                      @input=${(e: Event) => this.setDay(day, { end: (e.target as HTMLInputElement).value })} /></td>
+                    <th scope="row">${name}</th>
+                    <td class="open"><input type="checkbox" aria-label="Open on ${name}" .checked=${d.open}
+                      @change=${() => this.setDay(day, { open: !d.open, ranges: d.ranges.length ? d.ranges : [{ ...DEFAULT_HOURS }] })} /></td>
+                    <td>${d.ranges.map((range, i) => this.renderRange(day, range, i, d.open, d.ranges.length))}</td>
                     <td>${this.field(day)}</td>
                   </tr>`;
                 })}
@@ -205,6 +257,28 @@ export class SupportConsoleAdminRouting extends LitElement {
             </table>`
         : nothing}
     </fieldset>`;
+  }
+
+  /** One range: from, until, a Remove button while the day has more than one, and Add after the last. */
+  private renderRange(day: Weekday, range: HoursForm, index: number, open: boolean, count: number) {
+    const name = WEEKDAY_NAMES[day];
+    // The first range keeps the plain names ("Monday from"); further ones say which they are.
+    const which = index === 0 ? '' : `, hours ${index + 1}`;
+    const time = (e: Event) => (e.target as HTMLInputElement).value;
+    return html`<div class="range">
+      <input type="time" aria-label="${name} from${which}" aria-describedby=${this.describedBy(day)} .value=${range.start} ?disabled=${!open}
+        @input=${(e: Event) => this.setRange(day, index, { start: time(e) })} />
+      <span aria-hidden="true">–</span>
+      <input type="time" aria-label="${name} until${which}" aria-describedby=${this.describedBy(day)} .value=${range.end} ?disabled=${!open}
+        @input=${(e: Event) => this.setRange(day, index, { end: time(e) })} />
+      ${runsPastMidnight(range) ? html`<span class="muted">next day</span>` : nothing}
+      ${count > 1 && open
+        ? html`<button class="btn" type="button" aria-label="Remove ${name} hours ${index + 1}" @click=${() => this.removeRange(day, index)}>Remove</button>`
+        : nothing}
+      ${open && index === count - 1 && count < MAX_RANGES_PER_DAY
+        ? html`<button class="btn" type="button" aria-label="Add hours on ${name}" @click=${() => this.addRange(day)}>Add hours</button>`
+        : nothing}
+    </div>`;
   }
 
   private onSave = async (event: SubmitEvent): Promise<void> => {

@@ -15,11 +15,19 @@ export const WEEKDAY_NAMES: Record<Weekday, string> = {
   sun: 'Sunday',
 };
 
-export interface DayForm {
-  open: boolean;
+export interface HoursForm {
   start: string;
   end: string;
 }
+
+export interface DayForm {
+  open: boolean;
+  /** One or more ranges (a lunch break makes two); an end before the start runs past midnight. */
+  ranges: HoursForm[];
+}
+
+/** As many ranges per day as the server takes (businessHoursSchema). */
+export const MAX_RANGES_PER_DAY = 6;
 
 export interface RoutingForm {
   assignment: RoutingSettings['assignment'];
@@ -36,17 +44,18 @@ export interface RoutingForm {
 
 export type RoutingFormErrors = Partial<Record<'defaultCapacity' | 'graceSeconds' | 'attributes' | 'timeZone' | Weekday, string>>;
 
-const DEFAULT_DAY: DayForm = { open: false, start: '09:00', end: '17:00' };
+/** The hours a day gets when it is first opened, or another range added. */
+export const DEFAULT_HOURS: HoursForm = { start: '09:00', end: '17:00' };
 
-/** One range per day in the form; a schedule with more keeps its first and last times. */
+/** Every range of the schedule, as it is: a day with a lunch break keeps both halves. */
 export function toForm(settings: RoutingSettings, fallbackTimeZone: string): RoutingForm {
   const hours = settings.businessHours;
   const days = {} as Record<Weekday, DayForm>;
   for (const day of WEEKDAYS) {
     const ranges = hours?.days[day] ?? [];
     days[day] = ranges.length
-      ? { open: true, start: ranges[0]![0], end: ranges[ranges.length - 1]![1] }
-      : { ...DEFAULT_DAY, open: !hours && !['sat', 'sun'].includes(day) };
+      ? { open: true, ranges: ranges.map(([start, end]) => ({ start, end })) }
+      : { open: !hours && !['sat', 'sun'].includes(day), ranges: [{ ...DEFAULT_HOURS }] };
   }
   return {
     assignment: settings.assignment,
@@ -91,9 +100,9 @@ export function fromForm(form: RoutingForm): { ok: true; settings: RoutingSettin
     for (const day of WEEKDAYS) {
       const d = form.days[day];
       if (!d.open) continue;
-      if (!HHMM.test(d.start) || !HHMM.test(d.end)) errors[day] = 'Times as HH:MM.';
-      else if (d.start >= d.end) errors[day] = 'The end must be after the start.';
-      else days[day] = [[d.start, d.end]];
+      const checked = checkDay(d.ranges);
+      if (typeof checked === 'string') errors[day] = checked;
+      else days[day] = checked;
     }
     businessHours = { timeZone: form.timeZone, days };
   }
@@ -109,6 +118,32 @@ export function fromForm(form: RoutingForm): { ok: true; settings: RoutingSettin
       businessHours,
     },
   };
+}
+
+/** A day's ranges, sorted, or what is wrong with them. */
+function checkDay(ranges: readonly HoursForm[]): [string, string][] | string {
+  if (ranges.length === 0) return 'Add the hours, or close the day.';
+  if (ranges.length > MAX_RANGES_PER_DAY) return `At most ${MAX_RANGES_PER_DAY} ranges a day.`;
+  if (ranges.some((r) => !HHMM.test(r.start) || !HHMM.test(r.end))) return 'Times as HH:MM.';
+  if (ranges.some((r) => r.start === r.end)) return 'The end must differ from the start.';
+  const sorted = [...ranges].sort((a, b) => a.start.localeCompare(b.start));
+  for (let i = 1; i < sorted.length; i++) {
+    if (minutesOf(sorted[i]!.start) < endMinutes(sorted[i - 1]!)) return 'These hours overlap.';
+  }
+  return sorted.map((r) => [r.start, r.end]);
+}
+
+/** Whether a range ends on the next day (its end is before its start). */
+export function runsPastMidnight(range: HoursForm): boolean {
+  return HHMM.test(range.start) && HHMM.test(range.end) && range.end < range.start;
+}
+
+function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+function endMinutes(range: HoursForm): number {
+  return minutesOf(range.end) + (runsPastMidnight(range) ? 24 * 60 : 0);
 }
 
 function lines(text: string): string[] {
