@@ -132,10 +132,18 @@ export class SupportConsoleAdminRouting extends LitElement {
   private set(patch: Partial<RoutingForm>): void {
     if (this.form) this.form = { ...this.form, ...patch };
     this.message = '';
+    this.clearErrors(Object.keys(patch));
   }
 
   private setDay(day: Weekday, patch: Partial<RoutingForm['days'][Weekday]>): void {
     if (this.form) this.set({ days: { ...this.form.days, [day]: { ...this.form.days[day], ...patch } } });
+    this.clearErrors([day]);
+  }
+
+  /** An edited field's error goes: it described the value the agent just changed. */
+  private clearErrors(fields: string[]): void {
+    if (!fields.some((field) => field in this.errors)) return;
+    this.errors = Object.fromEntries(Object.entries(this.errors).filter(([field]) => !fields.includes(field)));
   }
 
   private setRange(day: Weekday, index: number, patch: Partial<HoursForm>): void {
