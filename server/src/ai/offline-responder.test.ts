@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createKnowledgeIndex } from '../knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../knowledge/markdown-source.js';
 import type { Retriever } from '../knowledge/types.js';
+import { SEGMENT_CHUNK } from '../knowledge/tokenizer.js';
 import { chunkText, createOfflineResponder } from './offline-responder.js';
 import { ResponderError } from './responder-error.js';
 import type { ResponderRequest } from './types.js';
@@ -131,5 +132,14 @@ describe('chunkText', () => {
 
   it('returns nothing for empty text', () => {
     expect(chunkText('')).toEqual([]);
+  });
+
+  it("joins back exactly across the segmenter's pieces of a long answer", () => {
+    // Long enough to be segmented in several pieces, the first ending at a character outside the
+    // basic plane (two UTF-16 units): nothing may be lost or repeated where pieces meet.
+    const text = `${'退'.repeat(SEGMENT_CHUNK - 1)}𠮷${'退款多久到账'.repeat(1000)}。Done.`;
+    const pieces = chunkText(text);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(text.length / 40);
   });
 });

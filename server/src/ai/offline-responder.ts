@@ -5,6 +5,7 @@
  * model fails (see fallback-responder.ts).
  */
 import type { Source } from '@support-chat/shared';
+import { segmentWords } from '../knowledge/tokenizer.js';
 import type { KnowledgeEntry, Retriever } from '../knowledge/types.js';
 import { knowledgeLang, notFoundAnswer } from './not-found.js';
 import { throwIfAborted } from './responder-error.js';
@@ -84,8 +85,6 @@ export function sourceOf(entry: KnowledgeEntry): Source {
   return { id: entry.id, title: entry.title, url: entry.url };
 }
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
 /**
  * Phrase-sized pieces that join back to exactly `text`, cut only between words (the segmenter
  * knows where they are in Chinese too), so the widget shows the answer the way a model's stream
@@ -94,7 +93,7 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 export function chunkText(text: string, size = CHUNK_CHARS): string[] {
   const pieces: string[] = [];
   let current = '';
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of segmentWords(text)) {
     if (current.length >= size && /\S/.test(segment)) {
       pieces.push(current);
       current = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, termWeight } from './tokenizer.js';
+import { SEGMENT_CHUNK, analyze, termWeight } from './tokenizer.js';
 
 describe('analyze (English)', () => {
   it('keeps content words, drops function words, and stems', () => {
@@ -72,6 +72,24 @@ describe('analyze (Chinese)', () => {
     expect(analyze('𠮷怎么办退款')).toEqual(analyze('𠮷怎么办退款'));
     expect(analyze('𠮷怎么办退款')).toEqual(expect.arrayContaining(['退款', '𠮷怎']));
     expect(analyze('𠮷怎么办退款')).not.toContain('么办');
+  });
+
+  it('analyses a long unbroken Han run piece by piece without losing characters or bigrams', () => {
+    // ICU slows down sharply on runs of tens of thousands of characters, so words are found in
+    // pieces; characters and bigrams still come from the whole run, across the pieces' edges.
+    const unit = '退款多久到账花呗𠮷';
+    const run = unit.repeat(2000); // 18,000 characters, 20,000 UTF-16 units
+    const terms = analyze(run);
+    const count = (term: string) => terms.filter((t) => t === term).length;
+    expect(count('账花')).toBe(2000);
+    expect(count('𠮷退')).toBe(1999);
+    // A piece never ends inside a character outside the basic plane (two UTF-16 units): here the
+    // first piece's edge falls in the middle of 𠮷, which must still come out as a word too.
+    const straddling = analyze(`${'退'.repeat(SEGMENT_CHUNK - 1)}𠮷${'退'.repeat(10)}`);
+    expect(straddling.filter((t) => t === '𠮷').length).toBe(analyze('退𠮷退').filter((t) => t === '𠮷').length);
+    // Words are found all along the run (as word and as bigram: twice per unit), bar one cut at an edge.
+    expect(count('退款')).toBeGreaterThanOrEqual(2 * 2000 - 10);
+    expect(count('多久')).toBeGreaterThanOrEqual(2 * 2000 - 10);
   });
 
   it('lets two phrasings of one question share most of their terms', () => {
