@@ -8,7 +8,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
+import { createKnowledgeIndex, createKnowledgeIndexAsync } from '../src/knowledge/bm25-index.js';
 import { createDenseIndex, createExactDenseIndex, createHybridRetriever, type DenseIndex } from '../src/knowledge/dense.js';
 import { embeddingText, type Embedder } from '../src/knowledge/embeddings.js';
 import { createPlainBm25 } from '../src/knowledge/eval/baseline.js';
@@ -166,14 +166,60 @@ async function interleaved<T>(subjects: readonly T[], run: (subject: T, i: numbe
   return times.map(({ wall, cpu }) => ({ p50: percentile(wall, 50), p99: percentile(wall, 99), cpuP99: percentile(cpu, 99) }));
 }
 
+/**
+ * `npm run bench -- reindex`: how long the server stops answering while it re-indexes. A timer
+ * that should fire every millisecond measures the longest gap between its ticks (the event loop's
+ * longest stall) while a generated knowledge base is indexed in one blocking call (the baseline)
+ * and in slices (what the server does), interleaved over a few rounds.
+ */
+async function reindexBench(entryCount: number): Promise<void> {
+  const entries = generateKnowledge(entryCount);
+  createKnowledgeIndex(entries.slice(0, 500)); // warm-up (JIT)
+  const measure = async (build: () => unknown): Promise<{ buildMs: number; stallMs: number }> => {
+    let last = performance.now();
+    let stallMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      stallMs = Math.max(stallMs, now - last);
+      last = now;
+    }, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    last = started;
+    stallMs = 0;
+    await build();
+    const buildMs = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 5)); // let the ticker see the end of a stall
+    clearInterval(ticker);
+    return { buildMs, stallMs };
+  };
+  const blocking: { buildMs: number; stallMs: number }[] = [];
+  const sliced: { buildMs: number; stallMs: number }[] = [];
+  for (let round = 0; round < 3; round++) {
+    blocking.push(await measure(() => createKnowledgeIndex(entries)));
+    sliced.push(await measure(() => createKnowledgeIndexAsync(entries)));
+  }
+  const worst = (runs: { stallMs: number }[]) => Math.max(...runs.map((r) => r.stallMs));
+  const median = (runs: { buildMs: number }[]) => percentile(runs.map((r) => r.buildMs), 50);
+  process.stdout.write(
+    [
+      `re-index of ${entries.length} generated entries, 3 rounds each, the event loop's longest stall:`,
+      `  blocking build (baseline)  stall ${worst(blocking).toFixed(1)} ms  build ${Math.round(median(blocking))} ms`,
+      `  sliced build (the server)  stall ${worst(sliced).toFixed(1)} ms  build ${Math.round(median(sliced))} ms`,
+      `  ratio sliced/blocking  stall ${(worst(sliced) / worst(blocking)).toFixed(3)}  build ${(median(sliced) / median(blocking)).toFixed(2)}`,
+    ].join('\n') + '\n',
+  );
+}
+
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
   allowPositionals: true,
   options: { entries: { type: 'string', default: '10000' }, queries: { type: 'string', default: '2000' } },
 });
 const which = positionals[0] ?? 'retrieval';
-if (which !== 'retrieval') {
-  process.stderr.write('Usage: npm run bench -- retrieval [--entries N] [--queries N]\n');
+if (which === 'retrieval') await retrievalBench(Number(values.entries), Number(values.queries));
+else if (which === 'reindex') await reindexBench(Number(values.entries));
+else {
+  process.stderr.write('Usage: npm run bench -- retrieval|reindex [--entries N] [--queries N]\n');
   process.exit(2);
 }
-await retrievalBench(Number(values.entries), Number(values.queries));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, createThesaurus } from './analyzer.js';
-import { createKnowledgeIndex } from './bm25-index.js';
+import { createKnowledgeIndex, createKnowledgeIndexAsync } from './bm25-index.js';
 import { analyze as analyzeWithoutSynonyms } from './tokenizer.js';
 import { loadKnowledgeDir } from './markdown-source.js';
 import type { KnowledgeEntry } from './types.js';
@@ -202,5 +202,32 @@ describe('topic coverage', () => {
     const covered = createKnowledgeIndex(entries).search(query, { lang: 'zh' });
     expect(plain[0]!.entry.id).toBe('both');
     expect(covered[0]!.entry.id).toBe('jiebei-limit');
+  });
+});
+
+describe('createKnowledgeIndexAsync', () => {
+  const many = Array.from({ length: 400 }, (_, i) =>
+    entry(`e${i}`, i % 2 ? `How do I return order ${i}?` : `第 ${i} 号订单怎么退货？`, `Answer ${i}.`, i % 2 ? 'en' : 'zh'),
+  );
+
+  it('lets the event loop run between slices of the build', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    try {
+      createKnowledgeIndex(many);
+      expect(ticks).toBe(0); // the blocking build gives timers no chance
+      await createKnowledgeIndexAsync(many, {}, { sliceMs: 0 });
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+
+  it('ranks exactly as the blocking build does', async () => {
+    const blocking = createKnowledgeIndex(many);
+    const sliced = await createKnowledgeIndexAsync(many, {}, { sliceMs: 0 });
+    for (const query of ['return order 17', '订单 42 退货', 'order 3']) {
+      expect(sliced.search(query, { limit: 5 })).toEqual(blocking.search(query, { limit: 5 }));
+    }
   });
 });

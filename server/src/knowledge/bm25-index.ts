@@ -112,7 +112,38 @@ function isTopicUnit(term: string): boolean {
   return term.startsWith('≈') || Array.from(term).length >= 2;
 }
 
-export function createKnowledgeIndex(
+/** Builds the index in one go, blocking until done: for tests, the CLI, the eval and small sets. */
+export function createKnowledgeIndex(entries: readonly KnowledgeEntry[], options: KnowledgeIndexOptions = {}): KnowledgeIndex {
+  const steps = buildIndex(entries, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Builds the index in slices of at most `sliceMs` of work, letting the event loop run between
+ * them: the server re-indexes while it chats, and 10,000 entries take about 1.7 s of CPU, which
+ * in one piece would stall every socket for as long (see `npm run bench -- reindex`).
+ */
+export async function createKnowledgeIndexAsync(
+  entries: readonly KnowledgeEntry[],
+  options: KnowledgeIndexOptions = {},
+  { sliceMs = 10 }: { sliceMs?: number } = {},
+): Promise<KnowledgeIndex> {
+  const steps = buildIndex(entries, options);
+  let sliceEnds = performance.now() + sliceMs;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() < sliceEnds) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceEnds = performance.now() + sliceMs;
+  }
+}
+
+/** The build, one step per entry in its long loops: a `yield` is a place where it may pause. */
+function* buildIndex(
   entries: readonly KnowledgeEntry[],
   {
     k1 = 1.6,
@@ -126,8 +157,8 @@ export function createKnowledgeIndex(
     coveragePenalty = COVERAGE_PENALTY,
     analyze = defaultAnalyze,
     termWeight = defaultTermWeight,
-  }: KnowledgeIndexOptions = {},
-): KnowledgeIndex {
+  }: KnowledgeIndexOptions,
+): Generator<void, KnowledgeIndex, void> {
   // The title comes first: its terms also feed the confidence and the topics (TITLE below).
   const fields: Field[] = [
     { text: (e) => e.title, weight: titleWeight, b: titleB },
@@ -135,19 +166,28 @@ export function createKnowledgeIndex(
     { text: (e) => e.body, weight: bodyWeight, b: bodyB },
   ];
   // Each field of each entry is analysed once, here; the postings and the title sets share it.
-  const termCounts = entries.map((entry) => fields.map((field) => countTerms(analyze(field.text(entry)))));
-  const postings = buildPostings(termCounts, entries.map((entry) => entry.lang), fields, k1, termWeight);
+  const termCounts: Map<string, number>[][] = [];
+  for (const entry of entries) {
+    termCounts.push(fields.map((field) => countTerms(analyze(field.text(entry)))));
+    yield;
+  }
+  const postings = yield* buildPostings(termCounts, entries.map((entry) => entry.lang), fields, k1, termWeight);
   const titleTerms = termCounts.map((perField) => new Set(perField[TITLE]!.keys()));
   const titleDf = new Map<string, number>();
   for (const terms of titleTerms) for (const term of terms) titleDf.set(term, (titleDf.get(term) ?? 0) + 1);
+  yield;
   // Title IDF, not the whole entry's: a word many answers mention but no question asks about
   // ("parcel") still distinguishes questions.
   const idfOf = (term: string) => idf(entries.length, titleDf.get(term) ?? 0);
-  const titles = titleTerms.map((terms) => ({
-    terms,
-    norm: squaredNorm(terms, idfOf),
-    topics: [...terms].filter((term) => isTopicUnit(term) && (titleDf.get(term) ?? 0) >= TOPIC_MIN_ENTRIES),
-  }));
+  const titles: { terms: Set<string>; norm: number; topics: string[] }[] = [];
+  for (const terms of titleTerms) {
+    titles.push({
+      terms,
+      norm: squaredNorm(terms, idfOf),
+      topics: [...terms].filter((term) => isTopicUnit(term) && (titleDf.get(term) ?? 0) >= TOPIC_MIN_ENTRIES),
+    });
+    if (titles.length % 256 === 0) yield;
+  }
   const n = entries.length;
   // Reused across searches: search is synchronous, so no two calls can share them at once.
   const scores = new Float64Array(n);
@@ -204,13 +244,13 @@ export function createKnowledgeIndex(
  * and lose to an English one that says the same (`iPhone 15 保护壳有哪些尺寸？` against `iPhone 15
  * case: which sizes?`), more than the visitor-language boost makes up for.
  */
-function buildPostings(
+function* buildPostings(
   termCounts: readonly Map<string, number>[][],
   langs: readonly string[],
   fields: Field[],
   k1: number,
   termWeight: (term: string) => number,
-): Map<string, Postings> {
+): Generator<void, Map<string, Postings>, void> {
   const n = termCounts.length;
   const lengths = termCounts.map((perField) => perField.map(sumCounts));
   const avgLengthByLang = new Map<string, number[]>();
@@ -218,11 +258,12 @@ function buildPostings(
     const docs = lengths.filter((_, doc) => langs[doc] === lang);
     avgLengthByLang.set(lang, fields.map((_, f) => docs.reduce((sum, l) => sum + l[f]!, 0) / docs.length || 1));
   }
+  yield;
 
   const lists = new Map<string, { docs: number[]; weights: number[] }>();
-  termCounts.forEach((perField, doc) => {
+  for (let doc = 0; doc < n; doc++) {
     const pseudoTf = new Map<string, number>();
-    perField.forEach((counts, f) => {
+    termCounts[doc]!.forEach((counts, f) => {
       const { weight, b } = fields[f]!;
       const norm = 1 - b + (b * lengths[doc]![f]!) / avgLengthByLang.get(langs[doc]!)![f]!;
       for (const [term, tf] of counts) pseudoTf.set(term, (pseudoTf.get(term) ?? 0) + (weight * tf) / norm);
@@ -233,9 +274,11 @@ function buildPostings(
       list.docs.push(doc);
       list.weights.push(((k1 + 1) * tf) / (k1 + tf));
     }
-  });
+    yield;
+  }
 
   const postings = new Map<string, Postings>();
+  let built = 0;
   for (const [term, { docs, weights }] of lists) {
     postings.set(term, {
       docs: Uint32Array.from(docs),
@@ -243,6 +286,7 @@ function buildPostings(
       idf: idf(n, docs.length),
       termWeight: termWeight(term),
     });
+    if (++built % 256 === 0) yield;
   }
   return postings;
 }

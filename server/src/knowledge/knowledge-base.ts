@@ -8,7 +8,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { createAnalyzer, createThesaurus } from './analyzer.js';
-import { createKnowledgeIndex, type KnowledgeIndex } from './bm25-index.js';
+import { createKnowledgeIndexAsync, type KnowledgeIndex } from './bm25-index.js';
 import { createDenseIndex, createHybridRetriever } from './dense.js';
 import { embedEntries, type Embedder, type EmbeddingCache } from './embeddings.js';
 import { loadKnowledgeDir } from './markdown-source.js';
@@ -53,7 +53,8 @@ export async function indexKnowledge(
   started = performance.now(),
 ): Promise<KnowledgeSnapshot> {
   const thesaurus = createThesaurus(synonyms);
-  const lexical = createKnowledgeIndex(entries, { analyze: createAnalyzer(thesaurus) });
+  // In slices: the server keeps chatting while it re-indexes a changed folder.
+  const lexical = await createKnowledgeIndexAsync(entries, { analyze: createAnalyzer(thesaurus) });
   let retriever: Retriever = lexical;
   let embedded = 0;
   if (embedder && entries.length > 0) {
