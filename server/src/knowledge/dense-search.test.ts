@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKnowledgeIndex } from './bm25-index.js';
-import { createDenseIndex, createExactDenseIndex, createHybridRetriever, normalise, quantise } from './dense.js';
+import { createDenseIndex, createDenseIndexAsync, createExactDenseIndex, createHybridRetriever, normalise, quantise } from './dense.js';
 import type { Embedder } from './embeddings.js';
 import { createInt8Scanner, simdAvailable } from './int8-scan.js';
 import type { KnowledgeEntry } from './types.js';
@@ -52,6 +52,19 @@ describe.each([
     for (const query of queries) expectSameRanking(fast.search(query, 20), exact.search(query, 20));
     expect(fast.search(queries[0]!, 1)).toEqual(exact.search(queries[0]!, 1));
     for (const query of queries.slice(0, 10)) expectSameRanking(fast.search(query, 400), exact.search(query, 400));
+  });
+
+  it('builds the same index in slices, letting timers run in between', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    try {
+      const sliced = await createDenseIndexAsync(vectors, {}, { sliceMs: 0 });
+      expect(ticks).toBeGreaterThan(0);
+      const blocking = createDenseIndex(vectors);
+      for (const query of queries.slice(0, 10)) expect(sliced.search(query, 20)).toEqual(blocking.search(query, 20));
+    } finally {
+      clearInterval(ticker);
+    }
   });
 
   it('gives the same fused ranking as exact search in hybrid retrieval', async () => {

@@ -9,6 +9,7 @@
  */
 import type { Embedder } from './embeddings.js';
 import { createInt8Scanner } from './int8-scan.js';
+import { runInSlices, runToEnd, type Steps } from './slices.js';
 import type { KnowledgeEntry, RetrievalHit, SearchOptions, SyncRetriever, Retriever } from './types.js';
 
 /** The RRF constant from the paper; larger flattens the head of each list. */
@@ -28,7 +29,7 @@ export interface DenseIndex {
  * as the reference that tests and the bench hold the fast index against.
  */
 export function createExactDenseIndex(vectors: readonly Float32Array[]): DenseIndex {
-  const { dimensions, matrix } = packNormalised(vectors);
+  const { dimensions, matrix } = runToEnd(packNormalised(vectors));
   return {
     dimensions,
     search(query, limit) {
@@ -70,13 +71,28 @@ const RERANK_MARGIN = 256;
  *    members than exact search would: equally good answers.)
  * Memory: the int8 copy adds a quarter to the float matrix (15 MB at 10,000 × 1,536).
  */
-export function createDenseIndex(vectors: readonly Float32Array[], { simd }: { simd?: boolean } = {}): DenseIndex {
-  const { dimensions, matrix } = packNormalised(vectors);
+export function createDenseIndex(vectors: readonly Float32Array[], options: { simd?: boolean } = {}): DenseIndex {
+  return runToEnd(buildDenseIndex(vectors, options));
+}
+
+/** `createDenseIndex` in slices of about `sliceMs`, the event loop running between (as re-indexing does). */
+export function createDenseIndexAsync(
+  vectors: readonly Float32Array[],
+  options: { simd?: boolean } = {},
+  { sliceMs }: { sliceMs?: number } = {},
+): Promise<DenseIndex> {
+  return runInSlices(buildDenseIndex(vectors, options), sliceMs);
+}
+
+/** The build, pausable after each vector (normalising and quantising 10,000 take about 0.5 s). */
+function* buildDenseIndex(vectors: readonly Float32Array[], { simd }: { simd?: boolean }): Steps<DenseIndex> {
+  const { dimensions, matrix } = yield* packNormalised(vectors);
   const count = vectors.length;
   const scanner = createInt8Scanner(count, dimensions, simd === undefined ? {} : { simd });
   const scales = new Float32Array(count);
   for (let doc = 0; doc < count; doc++) {
     scales[doc] = quantiseInto(matrix.subarray(doc * dimensions, (doc + 1) * dimensions), scanner.rows, doc * scanner.stride);
+    yield;
   }
   // Buffers reused by every search, so that a search leaves little garbage behind (collector
   // pauses show in the p99).
@@ -114,13 +130,14 @@ export function createDenseIndex(vectors: readonly Float32Array[], { simd }: { s
 }
 
 /** One contiguous matrix of unit vectors, so a dot product is the cosine. */
-function packNormalised(vectors: readonly Float32Array[]): { dimensions: number; matrix: Float32Array } {
+function* packNormalised(vectors: readonly Float32Array[]): Steps<{ dimensions: number; matrix: Float32Array }> {
   const dimensions = vectors[0]?.length ?? 0;
   const matrix = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((vector, i) => {
+  for (const [i, vector] of vectors.entries()) {
     if (vector.length !== dimensions) throw new Error(`embedding ${i} has ${vector.length} dimensions, expected ${dimensions}`);
     matrix.set(normalise(vector), i * dimensions);
-  });
+    yield;
+  }
   return { dimensions, matrix };
 }
 

@@ -9,7 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { createAnalyzer, createThesaurus } from './analyzer.js';
 import { createKnowledgeIndexAsync, type KnowledgeIndex } from './bm25-index.js';
-import { createDenseIndex, createHybridRetriever } from './dense.js';
+import { createDenseIndexAsync, createHybridRetriever } from './dense.js';
 import { embedEntries, type Embedder, type EmbeddingCache } from './embeddings.js';
 import { loadKnowledgeDir } from './markdown-source.js';
 import type { KnowledgeEntry, RetrievalHit, Retriever, SearchOptions } from './types.js';
@@ -60,7 +60,7 @@ export async function indexKnowledge(
   if (embedder && entries.length > 0) {
     const result = await embedEntries(entries, { embedder, cache, onProgress, signal });
     embedded = result.embedded;
-    retriever = createHybridRetriever({ entries, lexical, dense: createDenseIndex(result.vectors), embedder, onQueryError });
+    retriever = createHybridRetriever({ entries, lexical, dense: await createDenseIndexAsync(result.vectors), embedder, onQueryError });
   }
   return { entries, warnings, lexical, retriever, synonymGroups: thesaurus.groupCount, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
 }
