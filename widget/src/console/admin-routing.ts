@@ -256,7 +256,7 @@ export class SupportConsoleAdminRouting extends LitElement {
                   return html`<tr>
                     <th scope="row">${name}</th>
                     <td class="open"><input type="checkbox" aria-label="Open on ${name}" .checked=${d.open}
-                      @change=${() => this.setDay(day, { open: !d.open, ranges: d.ranges.length ? d.ranges : [{ ...DEFAULT_HOURS }] })} /></td>
+                      @change=${() => this.setDay(day, { open: !d.open })} /></td>
                     <td>${d.ranges.map((range, i) => this.renderRange(day, range, i, d.open, d.ranges.length))}</td>
                     <td>${this.field(day)}</td>
                   </tr>`;
