@@ -124,22 +124,6 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
-  it('returns the conversation as it is after the append, and the current one on a resend', async () => {
-    const store = await open();
-    try {
-      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
-      await store.createConversation(conversationFixture({ id: 'a' }));
-      const first = await store.appendMessage('a', say('hi', 'client-1'), 5000);
-      expect(first.conversation).toMatchObject({ id: 'a', lastSeq: 1, updatedAt: 5000 });
-      await store.appendMessage('a', say('more'), 6000);
-      const again = await store.appendMessage('a', say('hi', 'client-1'), 7000);
-      expect(again).toMatchObject({ created: false, message: { seq: 1 }, conversation: { lastSeq: 2, updatedAt: 6000 } });
-      expect(again.conversation).toEqual(await store.getConversation('a'));
-    } finally {
-      await store.close();
-    }
-  });
-
   it('lets exactly one of two agents on different stores claim a queued conversation, every time', async () => {
     const nodes = await openNodes(2);
     try {

@@ -313,10 +313,10 @@ export class PostgresStore implements Store {
    * and client id) returns the stored message; when it raced past the first look, the unique
    * constraint catches it and the transaction rolls back, so the seq stays gap-free.
    */
-  async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult & { conversation: ConversationRecord }> {
+  async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const stored = async (): Promise<(AppendResult & { conversation: ConversationRecord }) | null> => {
+    const stored = async (): Promise<AppendResult | null> => {
       if (clientId === null) return null;
       const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
         `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
