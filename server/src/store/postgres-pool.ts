@@ -50,15 +50,15 @@ function withSearchPath(url: string, schema: string | undefined): string {
 
 /**
  * Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when
- * it throws (or returns `rollback(value)`). A connection whose ROLLBACK failed is discarded (the
- * pool drops connections that died by itself).
+ * it throws. A connection whose ROLLBACK failed is discarded (the pool drops connections that
+ * died by itself).
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    let result: T | Rollback<T>;
+    let result: T;
     try {
       result = await work(client);
     } catch (error) {
@@ -67,24 +67,11 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
       });
       throw error;
     }
-    if (result instanceof Rollback) {
-      await client.query('ROLLBACK');
-      return result.value;
-    }
     await client.query('COMMIT');
     return result;
   } finally {
     client.release(broken);
   }
-}
-
-/** Returned by a transaction's work to undo it and still resolve with `value`. */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
-}
-
-export function rollback<T>(value: T): Rollback<T> {
-  return new Rollback(value);
 }
 
 /** True for a unique-constraint violation, optionally of one named constraint. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
-import { createPool, inTransaction, isUniqueViolation, rollback, type PostgresPoolOptions } from './postgres-pool.js';
+import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { migrate } from './postgres-schema.js';
 import type {
   AgentRecord,
@@ -308,47 +308,41 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * One transaction: bump the conversation's `last_seq` (its row lock orders concurrent appends,
-   * from every process), insert the message with that seq. A resend (same conversation, sender
-   * and client id) returns the stored message; when it raced past the first look, the unique
-   * constraint catches it and the transaction rolls back, so the seq stays gap-free.
+   * One statement, so one round trip and its own transaction: bump the conversation's `last_seq`
+   * (its row lock orders concurrent appends, from every process) and insert the message with that
+   * seq. A resend (same conversation, sender and client id) violates the dedupe constraint, which
+   * undoes the whole statement, bump included, so seqs stay gap-free; the stored message is
+   * returned instead. (ON CONFLICT DO NOTHING would keep the bump and need an explicit
+   * transaction to undo it: BEGIN, UPDATE, INSERT, ROLLBACK/COMMIT, four round trips per message.)
    */
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const stored = async (): Promise<AppendResult | null> => {
-      if (clientId === null) return null;
+    const id = randomUUID();
+    try {
+      const bumped = await this.one<ConversationRow>(
+        `WITH bumped AS (
+           UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING *
+         ), inserted AS (
+           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('seq', last_seq) FROM bumped
+         )
+         SELECT * FROM bumped`,
+        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, conversationId, createdAt: now })],
+      );
+      if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
+      const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
+      return { message, conversation: toConversation(bumped), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
       const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
         `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
          WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
         [conversationId, senderId, clientId],
       );
-      return row ? { message: row.body, conversation: toConversation(row.conversation), created: false } : null;
-    };
-
-    const earlier = await stored();
-    if (earlier) return earlier;
-    const outcome = await inTransaction(this.pool, async (client) => {
-      const bumped = await this.one<ConversationRow>(
-        'UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING *',
-        [conversationId, now],
-        client,
-      );
-      if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
-      const message: ChatMessage = { ...fields, id: randomUUID(), conversationId, seq: bumped.last_seq, createdAt: now };
-      const inserted = await client.query(
-        `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT ON CONSTRAINT messages_dedupe DO NOTHING`,
-        [message.id, conversationId, message.seq, senderId, clientId, message.author, message.kind, now, json(message)],
-      );
-      if (inserted.rowCount === 0) return rollback(null);
-      return { message, conversation: toConversation(bumped), created: true };
-    });
-    if (outcome) return outcome;
-    const winner = await stored();
-    if (!winner) throw new Error(`appendMessage: message ${clientId} conflicted but is not stored`);
-    return winner;
+      if (!row) throw error;
+      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+    }
   }
 
   async listMessages(
