@@ -143,7 +143,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
-  it('opens one conversation when first messages race on different stores', async () => {
+  it('opens one conversation when first messages race on different stores, and one new one after a close', async () => {
     const nodes = await openNodes(3);
     try {
       for (let round = 0; round < 10; round++) {
@@ -155,6 +155,16 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         );
         expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
         expect(results.filter((r) => r.created)).toHaveLength(1);
+        // After a close, racing messages again agree on one new conversation.
+        await nodes[0]!.transitionConversation(results[0]!.conversation.id, ['bot'], { status: 'closed', closedAt: 2 });
+        const reopened = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            nodes[i % 3]!.openConversation(conversationFixture({ id: `r${round}-again-${i}`, visitorId })),
+          ),
+        );
+        expect(new Set(reopened.map((r) => r.conversation.id)).size).toBe(1);
+        expect(reopened.filter((r) => r.created)).toHaveLength(1);
+        expect(reopened[0]!.conversation.id).not.toBe(results[0]!.conversation.id);
       }
     } finally {
       await closeAll(nodes);

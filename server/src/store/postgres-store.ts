@@ -194,9 +194,13 @@ export class PostgresStore implements Store {
   }
 
   async openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }> {
-    // The visitor's row is the lock: racing first messages (from any process) queue on it, and
-    // each reads the latest conversation only once it holds it. A partial unique index on open
-    // conversations would not do: other paths may keep more than one open per visitor.
+    // Every visitor message comes through here: an open conversation is found with one read and
+    // no transaction (what it returns was committed and open, as a locked read would say too).
+    const current = await this.latestConversationOf(candidate.visitorId, this.pool);
+    if (current && current.status !== 'closed') return { conversation: current, created: false };
+    // Creating is rare. The visitor's row is the lock: racing first messages (from any process)
+    // queue on it, and each reads the latest conversation again only once it holds it. A partial
+    // unique index on open conversations would not do: other paths may keep several open.
     return inTransaction(this.pool, async (client) => {
       await client.query('INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
         candidate.visitorId,
