@@ -29,7 +29,14 @@ export function createPool(url: string, { schema, max = 10, onError }: PostgresP
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`PostgreSQL schema "${schema}": use lower-case letters, digits and _ only.`);
   }
-  const pool = new pg.Pool({ connectionString: withSearchPath(url, schema), max, types });
+  const pool = new pg.Pool({
+    connectionString: withSearchPath(url, schema),
+    max,
+    types,
+    // A database that cannot be reached fails the request after 10 s instead of queueing it forever.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', onError ?? ((error) => process.emitWarning(`PostgreSQL connection error: ${error.message}`)));
   return pool;

@@ -181,6 +181,18 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
+  it('refuses text with U+0000, which PostgreSQL cannot store, as invalid input', async () => {
+    const store = await open();
+    try {
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await expect(store.appendMessage('a', say('nul \u0000 here'), 2)).rejects.toMatchObject({ code: 'invalid_payload' });
+      expect((await store.appendMessage('a', say('a literal \\u0000 is fine'), 3)).message).toMatchObject({ seq: 1, text: 'a literal \\u0000 is fine' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('parses bigint columns to numbers without changing pg globally, and ends its pool on close', async () => {
     const store = await open();
     await store.createVisitor({ id: 'visitor-1', createdAt: 1_700_000_000_123 });

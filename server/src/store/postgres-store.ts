@@ -67,8 +67,19 @@ const CONVERSATION_COLUMNS: Record<string, { column: string; json?: true }> = {
   assignedAt: { column: 'assigned_at' },
 };
 
-/** JSONB parameters go in as JSON text: pg would turn a JS array into a PostgreSQL array. */
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+/** JSON's escape of U+0000 (not preceded by an escaped backslash). */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/**
+ * JSONB parameters go in as JSON text: pg would turn a JS array into a PostgreSQL array.
+ * PostgreSQL text cannot hold U+0000 at all; refuse it as bad input rather than fail as `internal`.
+ */
+function json(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = JSON.stringify(value);
+  if (NUL_ESCAPE.test(text)) throw new ChatError('invalid_payload', 'Text must not contain NUL (U+0000) characters.');
+  return text;
+}
 
 function toConversation(row: ConversationRow): ConversationRecord {
   return {
