@@ -60,7 +60,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
     void socket.join([rooms.agents, rooms.session(socket.data.sessionHash)]);
     routing.agentConnected(agent, socket.id);
     socket.on('disconnect', () => routing.agentDisconnected(agent.id, socket.id));
-    const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
+    const context = { logger, checkRate: () => limits.agentEvent(agent.id) };
 
     registerConversationHandlers(socket, deps, context);
     registerWorkspaceHandlers(socket, deps, context);
