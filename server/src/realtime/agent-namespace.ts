@@ -57,7 +57,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
 
   namespace.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
-    void socket.join([rooms.agents, rooms.session(socket.data.sessionHash)]);
+    void socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(socket.data.sessionHash)]);
     routing.agentConnected(agent, socket.id);
     socket.on('disconnect', () => routing.agentDisconnected(agent.id, socket.id));
     const context = { logger, checkRate: () => limits.agentEvent(agent.id) };
