@@ -23,12 +23,13 @@ import { connectFanout } from './realtime/fanout.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
-import { PresenceTracker } from './routing/presence.js';
 import { ConversationRouter } from './routing/router.js';
 import { TeamRouting } from './routing/team-routing.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
 import type { Store } from './store/types.js';
+import { createMemoryCoordination } from './coordination/memory.js';
+import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
   config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'>;
@@ -43,6 +44,11 @@ export interface ServerDeps {
   knowledge?: KnowledgeBase;
   /** Writes hand-off notes with an LLM; without it they are a plain extract. */
   summarizer?: Summarizer;
+  /**
+   * Presence, leases and timers shared by the site's processes (Redis, chosen by `main.ts`);
+   * one process in memory by default. The caller closes what it passes.
+   */
+  coordination?: Coordination;
 }
 
 export interface SupportChatServer {
@@ -66,11 +72,23 @@ async function resolveSecret(store: Store, configured: string | undefined): Prom
 export async function createServer(deps: ServerDeps): Promise<SupportChatServer> {
   const { config, store, responder, logger, clock = systemClock, limits = createMemoryRateLimits() } = deps;
   const bus = new DomainEventBus((error) => logger.error({ err: error }, 'domain event listener failed'));
-  const presence = new PresenceTracker();
+  const ownCoordination = deps.coordination ? null : createMemoryCoordination();
+  const coordination = deps.coordination ?? ownCoordination!;
+  const { presence } = coordination;
   const waits = new WaitEstimator(store, presence, clock, bus);
   const conversations = new ConversationService(store, bus, clock, { waits });
   const router = new ConversationRouter(conversations, responder, bus, logger, () => store.getRoutingSettings());
-  const routing = new TeamRouting({ store, conversations, presence, bus, clock, logger, summarizer: deps.summarizer });
+  const routing = new TeamRouting({
+    store,
+    conversations,
+    presence,
+    timers: coordination.timers,
+    leases: coordination.leases,
+    bus,
+    clock,
+    logger,
+    summarizer: deps.summarizer,
+  });
   const sessions = new AgentSessions(store, () => clock.now());
   const tokens = new VisitorTokens(await resolveSecret(store, config.secret));
 
@@ -134,6 +152,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      await ownCoordination?.close();
     },
   };
 }

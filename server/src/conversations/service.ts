@@ -177,14 +177,14 @@ export class ConversationService {
   ): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'queued' || conversation.status === 'assigned') return conversation;
-    const queued = await this.transition(
+    return this.transition(
       conversation,
       'queued',
       { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: reason },
       { type: 'queued' },
+      statusesAllowing('queued'),
+      { reason, detail },
     );
-    this.bus.emit('handedOff', { conversation: queued, reason, detail });
-    return queued;
   }
 
   /**
@@ -348,8 +348,9 @@ export class ConversationService {
         'queued',
         { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: 'offline_message', leftMessage },
         { type: 'queued' },
+        statusesAllowing('queued'),
+        { reason: 'offline_message' },
       );
-      this.bus.emit('handedOff', { conversation: queued, reason: 'offline_message' });
       return { message: posted.message, conversation: queued };
     }
     const patch = conversation.status === 'queued' ? { leftMessage, handoffReason: 'offline_message' as const } : { leftMessage };
@@ -364,12 +365,18 @@ export class ConversationService {
     return this.transition(conversation, 'closed', { closedAt: this.clock.now() }, { type: 'closed', by });
   }
 
+  /**
+   * Moves the conversation (compare-and-set on its status), writes the event line, then announces
+   * it: `handedOff` first when it went to people from the AI, so the hand-off note is under way
+   * before routing, which hears `conversationChanged`, assigns it.
+   */
   private async transition(
     conversation: ConversationRecord,
     to: ConversationStatus,
     patch: Partial<ConversationRecord>,
     event: SystemEvent,
     from: readonly ConversationStatus[] = statusesAllowing(to),
+    handoff?: { reason: HandoffReason; detail?: string | undefined },
   ): Promise<ConversationRecord> {
     const updated = await this.store.transitionConversation(conversation.id, from, {
       ...patch,
@@ -383,7 +390,6 @@ export class ConversationService {
         `The conversation is ${current.status} and cannot become ${to}.`,
       );
     }
-    this.bus.emit('conversationChanged', updated);
     const { conversation: current } = await this.append(updated, {
       senderId: 'system',
       author: 'system',
@@ -391,6 +397,8 @@ export class ConversationService {
       text: describeEvent(event),
       event,
     });
+    if (handoff) this.bus.emit('handedOff', { conversation: current, ...handoff });
+    this.bus.emit('conversationChanged', current);
     return current;
   }
 

@@ -16,7 +16,7 @@ import { rooms } from '../realtime/rooms.js';
 import type { AgentNamespace } from '../realtime/types.js';
 import { buildReport, rangeBounds } from '../reports/report.js';
 import { dayKey, isDay } from '../time/zoned.js';
-import type { PresenceTracker } from '../routing/presence.js';
+import type { Presence } from '../coordination/types.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import type { Store } from '../store/types.js';
 import { requireAdmin, requireAgent } from './require-agent.js';
@@ -57,7 +57,7 @@ export function adminRoutes({
 }: {
   store: Store;
   sessions: AgentSessions;
-  presence: PresenceTracker;
+  presence: Presence;
   agents: AgentNamespace;
   routing: Pick<TeamRouting, 'settingsChanged'>;
   clock: Clock;
@@ -67,8 +67,8 @@ export function adminRoutes({
   const anyAgent = requireAgent(sessions);
 
   router.get(HTTP_ROUTES.adminAgents, admin, async (_req, res) => {
-    const team = await store.listAgents();
-    sendData(res, { agents: team.map((a) => ({ ...toProfile(a), status: presence.status(a.id) })) });
+    const [team, connected] = await Promise.all([store.listAgents(), presence.connected()]);
+    sendData(res, { agents: team.map((a) => ({ ...toProfile(a), status: connected.get(a.id)?.status ?? 'offline' })) });
   });
 
   router.post(HTTP_ROUTES.adminAgents, admin, async (req, res) => {

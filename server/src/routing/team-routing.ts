@@ -8,7 +8,23 @@ import type { AgentRecord, ConversationRecord, Store } from '../store/types.js';
 import { pickAgent, type Candidate } from './assignment.js';
 import { hoursAt } from './business-hours.js';
 import { HandoffNotes } from './handoff-note.js';
-import type { PresenceTracker } from './presence.js';
+import type { Leases, Presence, PresenceEntry, Timers } from '../coordination/types.js';
+
+/** Timer keys of disconnect grace periods: `grace:<agentId>`. */
+const GRACE = 'grace:';
+const ASSIGN_LEASE = 'assign';
+/** Longer than any assignment pass; released as soon as the pass ends. */
+const ASSIGN_LEASE_MS = 10_000;
+const ASSIGN_RETRY_MS = 200;
+
+function statusIn(connected: ReadonlyMap<string, PresenceEntry>, agentId: string): PresenceStatus {
+  return connected.get(agentId)?.status ?? 'offline';
+}
+
+/** Agents online (not away), for routing and availability. */
+export function onlineIds(connected: ReadonlyMap<string, PresenceEntry>): string[] {
+  return [...connected].filter(([, entry]) => entry.status === 'online').map(([id]) => id);
+}
 
 /** The agent asking for a move, as the socket knows them. */
 export interface TeamMember {
@@ -21,7 +37,11 @@ export interface TeamMember {
 export interface TeamRoutingDeps {
   store: Store;
   conversations: ConversationService;
-  presence: PresenceTracker;
+  presence: Presence;
+  /** Grace periods outlive the process that started them (another process may run them). */
+  timers: Timers;
+  /** One assignment pass at a time across processes, so capacity holds. */
+  leases: Leases;
   bus: DomainEventBus;
   clock: Clock;
   logger: Logger;
@@ -39,11 +59,13 @@ export interface TeamRoutingDeps {
 export class TeamRouting {
   private readonly notes: HandoffNotes;
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Hand-off notes being written: a conversation is assigned once its note is there. */
+  private readonly notesInProgress = new Map<string, Promise<unknown>>();
   private readonly lastAssignedAt = new Map<string, number>();
   private readonly lastPresence = new Map<string, string>();
   private lastAvailability: Availability | null = null;
   private draining = false;
+  private retryDrain: NodeJS.Timeout | undefined;
   private drainAgain = false;
   private disposed = false;
   private timer: NodeJS.Timeout | undefined;
@@ -54,17 +76,34 @@ export class TeamRouting {
   }
 
   async start(): Promise<void> {
-    const { bus, store, presence, refreshMs = 30_000 } = this.deps;
+    const { bus, store, presence, timers, refreshMs = 30_000 } = this.deps;
     this.offs.push(
-      bus.on('conversationChanged', () => this.scheduleDrain()),
+      // Any change may free an agent or queue a visitor; a conversation just opened with the AI
+      // does neither (and draining then could race its hand-off ahead of the hand-off note).
+      bus.on('conversationChanged', (c) => {
+        if (!(c.status === 'bot' && c.lastSeq === 0)) this.scheduleDrain();
+      }),
       bus.on('handedOff', ({ conversation, reason, detail }) => {
-        this.track(this.notes.write(conversation, reason, detail));
+        const written = this.notes.write(conversation, reason, detail).finally(() => {
+          if (this.notesInProgress.get(conversation.id) === written) this.notesInProgress.delete(conversation.id);
+        });
+        this.notesInProgress.set(conversation.id, written);
+        this.track(written);
+      }),
+      // An agent came or went through another process, or a process died with its agents' sockets.
+      presence.onRemoteChange((agentIds) => {
+        this.track(this.refresh());
+        for (const agentId of agentIds) this.track(this.startGrace(agentId, { keepRunning: true }));
       }),
     );
-    // Conversations of agents who were connected before a restart: their grace starts now.
-    const assigned = await store.listConversations({ statuses: ['assigned'], limit: 10_000 });
+    timers.start(async (key) => {
+      if (key.startsWith(GRACE)) this.track(this.requeueAgent(key.slice(GRACE.length)));
+    });
+    // Conversations of agents not connected anywhere (a restart): their grace starts now, unless
+    // another process already runs it.
+    const [assigned, connected] = await Promise.all([store.listConversations({ statuses: ['assigned'], limit: 10_000 }), presence.connected()]);
     for (const agentId of new Set(assigned.map((c) => c.assignedAgentId))) {
-      if (agentId && presence.status(agentId) === 'offline') this.track(this.startGrace(agentId));
+      if (agentId && !connected.has(agentId)) this.track(this.startGrace(agentId, { keepRunning: true }));
     }
     this.lastAvailability = await this.availability();
     this.timer = setInterval(() => this.track(this.refresh()), refreshMs);
@@ -75,8 +114,7 @@ export class TeamRouting {
   dispose(): void {
     this.disposed = true;
     clearInterval(this.timer);
-    for (const timer of this.graceTimers.values()) clearTimeout(timer);
-    this.graceTimers.clear();
+    clearTimeout(this.retryDrain);
     for (const off of this.offs.splice(0)) off();
   }
 
@@ -92,26 +130,32 @@ export class TeamRouting {
 
   // ---- presence ----
 
+  /** A console connected (the socket layer calls this; work is tracked, errors logged). */
   agentConnected(agent: TeamMember, socketId: string): void {
-    const { presence, clock } = this.deps;
-    const wasOffline = presence.status(agent.id) === 'offline';
-    presence.connect(agent.id, socketId, clock.now());
-    const grace = this.graceTimers.get(agent.id);
-    if (grace) {
-      clearTimeout(grace);
-      this.graceTimers.delete(agent.id);
-    }
-    if (wasOffline && !this.disposed) this.track(this.refresh());
+    this.track(this.connect(agent, socketId));
   }
 
   agentDisconnected(agentId: string, socketId: string): void {
-    if (!this.deps.presence.disconnect(agentId, socketId) || this.disposed) return;
-    this.track(this.refresh());
-    this.track(this.startGrace(agentId));
+    this.track(this.disconnect(agentId, socketId));
+  }
+
+  private async connect(agent: TeamMember, socketId: string): Promise<void> {
+    const { presence, timers, clock } = this.deps;
+    const { first } = await presence.connect(agent.id, socketId, clock.now());
+    if (!first || this.disposed) return;
+    await timers.cancel(GRACE + agent.id);
+    await this.refresh();
+  }
+
+  private async disconnect(agentId: string, socketId: string): Promise<void> {
+    const { last } = await this.deps.presence.disconnect(agentId, socketId);
+    if (!last || this.disposed) return;
+    await this.refresh();
+    await this.startGrace(agentId);
   }
 
   async setPresence(agentId: string, status: Exclude<PresenceStatus, 'offline'>): Promise<AgentPresence> {
-    this.deps.presence.setStatus(agentId, status);
+    await this.deps.presence.setStatus(agentId, status);
     await this.refresh();
     return this.presenceOf(agentId);
   }
@@ -119,23 +163,28 @@ export class TeamRouting {
   async presenceOf(agentId: string): Promise<AgentPresence> {
     const agent = await this.deps.store.getAgent(agentId);
     if (!agent) throw new ChatError('not_found', 'No such agent.');
-    return this.toPresence(agent, await this.openCounts());
+    return this.toPresence(agent, await this.openCounts(), await this.deps.presence.connected());
   }
 
   /** Everyone on the team, online first, then by name. */
   async teamList(): Promise<AgentPresence[]> {
-    const [agents, loads] = await Promise.all([this.deps.store.listAgents(), this.openCounts()]);
+    const [agents, loads, connected] = await Promise.all([this.deps.store.listAgents(), this.openCounts(), this.deps.presence.connected()]);
     const order: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
     return agents
-      .map((a) => this.toPresence(a, loads))
+      .map((a) => this.toPresence(a, loads, connected))
       .sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
+  }
+
+  /** An agent's status now, wherever they are connected. */
+  async statusOf(agentId: string): Promise<PresenceStatus> {
+    return statusIn(await this.deps.presence.connected(), agentId);
   }
 
   /** Can a visitor reach a person now? Agents online (not away) × business hours. */
   async availability(): Promise<Availability> {
     const settings = await this.deps.store.getRoutingSettings();
     const { withinHours, nextOpenAt } = hoursAt(settings.businessHours, this.deps.clock.now());
-    const agentsOnline = this.deps.presence.onlineAgentIds().length;
+    const agentsOnline = onlineIds(await this.deps.presence.connected()).length;
     const availability: Availability = { agentsOnline, withinHours, acceptingChats: withinHours && agentsOnline > 0 };
     if (nextOpenAt !== undefined) availability.nextOpenAt = nextOpenAt;
     return availability;
@@ -148,7 +197,7 @@ export class TeamRouting {
     this.mayMove(actor, conversation, 'transfer');
     const target = await this.deps.store.getAgent(targetId);
     if (!target) throw new ChatError('not_found', 'No such agent.');
-    if (this.deps.presence.status(targetId) === 'offline') {
+    if ((await this.statusOf(targetId)) === 'offline') {
       throw new ChatError('invalid_state', `${target.name} is offline: transfer to someone who is online.`);
     }
     return this.deps.conversations.transfer(conversationId, target);
@@ -187,6 +236,8 @@ export class TeamRouting {
 
   private scheduleDrain(): void {
     if (this.disposed) return;
+    clearTimeout(this.retryDrain);
+    this.retryDrain = undefined;
     if (this.draining) {
       this.drainAgain = true;
       return;
@@ -195,16 +246,34 @@ export class TeamRouting {
     this.track(this.drainLoop());
   }
 
-  /** One assignment pass at a time; changes made meanwhile ask for one more pass. */
+  /**
+   * One assignment pass at a time, across processes (a lease, so two processes never give the
+   * same agent more than their capacity); changes made meanwhile ask for one more pass. When
+   * another process is assigning, try again shortly: its pass may have started before our change.
+   */
   private async drainLoop(): Promise<void> {
+    let busyElsewhere = false;
     try {
       do {
         this.drainAgain = false;
-        await this.assignQueued();
+        const lease = await this.deps.leases.acquire(ASSIGN_LEASE, ASSIGN_LEASE_MS);
+        if (!lease) {
+          busyElsewhere = true;
+          break;
+        }
+        try {
+          await this.assignQueued();
+        } finally {
+          await lease.release();
+        }
         await this.announcePresence();
       } while (this.drainAgain && !this.disposed);
     } finally {
       this.draining = false;
+    }
+    if (busyElsewhere && !this.disposed) {
+      this.retryDrain = setTimeout(() => this.scheduleDrain(), ASSIGN_RETRY_MS);
+      this.retryDrain.unref();
     }
   }
 
@@ -212,7 +281,8 @@ export class TeamRouting {
   private async assignQueued(): Promise<void> {
     const { store, presence, conversations, clock } = this.deps;
     if ((await store.getRoutingSettings()).assignment !== 'auto') return;
-    const online = presence.onlineAgentIds();
+    const connected = await presence.connected();
+    const online = onlineIds(connected);
     if (online.length === 0) return;
     const queue = await store.listConversations({ statuses: ['queued'], order: 'queue', limit: 200 });
     if (queue.length === 0) return;
@@ -221,12 +291,13 @@ export class TeamRouting {
     for (const id of online) {
       const agent = team.get(id);
       if (!agent) continue;
-      const idleSince = this.lastAssignedAt.get(id) ?? presence.connectedSince(id);
+      const idleSince = this.lastAssignedAt.get(id) ?? connected.get(id)?.connectedSince ?? 0;
       candidates.push({ id, agent, open: loads.get(id) ?? 0, capacity: agent.capacity, idleSince });
     }
     for (const conversation of queue) {
       const pick = pickAgent(candidates);
       if (!pick) return;
+      await this.notesInProgress.get(conversation.id)?.catch(() => undefined);
       try {
         await conversations.claim(conversation.id, pick.agent, { from: ['queued'] });
       } catch (error) {
@@ -254,22 +325,22 @@ export class TeamRouting {
 
   // ---- grace period ----
 
-  private async startGrace(agentId: string): Promise<void> {
+  /**
+   * The agent is gone: after the grace period their conversations go back to the queue. A shared
+   * timer, so it fires even if this process dies meanwhile. `keepRunning`: a grace another process
+   * (or this one, before a restart) already started keeps its due time.
+   */
+  private async startGrace(agentId: string, { keepRunning = false } = {}): Promise<void> {
     const seconds = (await this.deps.store.getRoutingSettings()).disconnectGraceSeconds;
-    if (this.disposed || this.deps.presence.status(agentId) !== 'offline') return;
-    clearTimeout(this.graceTimers.get(agentId));
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(agentId);
-      this.track(this.requeueAgent(agentId, seconds));
-    }, seconds * 1000);
-    timer.unref();
-    this.graceTimers.set(agentId, timer);
+    if (this.disposed || (await this.statusOf(agentId)) !== 'offline') return;
+    await this.deps.timers.set(GRACE + agentId, seconds * 1000, { keepExisting: keepRunning });
   }
 
   /** Their conversations go back to the queue, first in line, each with a note for the next agent. */
-  private async requeueAgent(agentId: string, seconds: number): Promise<void> {
-    const { store, conversations, presence } = this.deps;
-    if (this.disposed || presence.status(agentId) !== 'offline') return;
+  private async requeueAgent(agentId: string): Promise<void> {
+    const { store, conversations } = this.deps;
+    if (this.disposed || (await this.statusOf(agentId)) !== 'offline') return;
+    const seconds = (await store.getRoutingSettings()).disconnectGraceSeconds;
     const theirs = await store.listConversations({ statuses: ['assigned'], assignedAgentId: agentId, limit: 10_000 });
     const name = (await store.getAgent(agentId))?.name ?? 'The agent';
     for (const conversation of theirs.sort((a, b) => (a.queuedAt ?? a.createdAt) - (b.queuedAt ?? b.createdAt))) {
@@ -299,12 +370,12 @@ export class TeamRouting {
   /** `presenceChanged` for every teammate whose status or load differs from what was last said. */
   private async announcePresence(): Promise<void> {
     const { presence, bus } = this.deps;
-    const [loads, team] = await Promise.all([this.openCounts(), this.teamById()]);
-    const ids = new Set([...presence.trackedIds(), ...loads.keys(), ...this.lastPresence.keys()]);
+    const [loads, team, connected] = await Promise.all([this.openCounts(), this.teamById(), presence.connected()]);
+    const ids = new Set([...connected.keys(), ...loads.keys(), ...this.lastPresence.keys()]);
     for (const id of ids) {
       const agent = team.get(id);
       if (!agent) continue;
-      const current = this.toPresence(agent, loads);
+      const current = this.toPresence(agent, loads, connected);
       const key = JSON.stringify(current);
       if (this.lastPresence.get(id) === key) continue;
       this.lastPresence.set(id, key);
@@ -312,12 +383,12 @@ export class TeamRouting {
     }
   }
 
-  private toPresence(agent: AgentRecord, loads: Map<string, number>): AgentPresence {
+  private toPresence(agent: AgentRecord, loads: Map<string, number>, connected: ReadonlyMap<string, PresenceEntry>): AgentPresence {
     return {
       agentId: agent.id,
       name: agent.name,
       role: agent.role,
-      status: this.deps.presence.status(agent.id),
+      status: statusIn(connected, agent.id),
       openConversations: loads.get(agent.id) ?? 0,
       capacity: agent.capacity,
     };

@@ -1,7 +1,8 @@
 import type { DomainEventBus } from '../conversations/events.js';
 import type { Clock } from '../conversations/service.js';
 import type { ConversationRecord, Store } from '../store/types.js';
-import type { PresenceTracker } from './presence.js';
+import type { Presence } from '../coordination/types.js';
+import { onlineIds } from './team-routing.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 /** How many recent claims the average is taken over. */
@@ -23,7 +24,7 @@ export class WaitEstimator {
 
   constructor(
     private readonly store: Store,
-    private readonly presence: PresenceTracker,
+    private readonly presence: Presence,
     private readonly clock: Clock,
     bus: DomainEventBus,
   ) {
@@ -33,7 +34,7 @@ export class WaitEstimator {
   }
 
   async estimate(position: number): Promise<number | undefined> {
-    const online = this.presence.onlineAgentIds().length;
+    const online = onlineIds(await this.presence.connected()).length;
     if (online === 0 || position < 1) return undefined;
     const averageMs = await this.averageTimeToClaim();
     if (averageMs === null) return undefined;
