@@ -6,6 +6,8 @@ import { SqliteStore } from './sqlite-store.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 
 describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
+// On a file, search and reports run on the reader thread: the same contract holds there.
+describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-store-'))));
 
 describe('SqliteStore on disk', () => {
   it('keeps everything when reopened', async () => {
