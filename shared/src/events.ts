@@ -13,6 +13,7 @@ import type {
   Availability,
   CannedReply,
   ChatMessage,
+  InboxListing,
   MessageAuthor,
   Source,
   VisitorConversation,
@@ -20,6 +21,7 @@ import type {
 import type {
   AgentConversationRefPayload,
   AgentHistoryPayload,
+  AgentInboxListPayload,
   AgentInboxPayload,
   AgentSendPayload,
   AgentTypingPayload,
@@ -113,10 +115,8 @@ export interface VisitorServerEvents {
 }
 
 export interface AgentClientEvents {
-  'inbox:list': (
-    payload: AgentInboxPayload,
-    ack: Ack<{ conversations: AgentConversation[] }>,
-  ) => void;
+  /** Every queued conversation and pages of the rest (`InboxListing`); `{ section, cursor }` for more. */
+  'inbox:list': (payload: AgentInboxListPayload, ack: Ack<InboxListing>) => void;
   /** Opens a conversation: returns its transcript and streams its events until `unwatch`. */
   'conversation:watch': (
     payload: AgentHistoryPayload,

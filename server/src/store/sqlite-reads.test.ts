@@ -23,10 +23,11 @@ const unanswered = { responder: 'offline' as const, passageIds: [], scores: [], 
 
 async function seed(store: Store): Promise<void> {
   await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
-  for (const [i, status] of (['bot', 'queued', 'assigned', 'closed'] as const).entries()) {
+  for (let i = 0; i < 8; i++) {
+    const status = (['bot', 'queued', 'assigned', 'closed'] as const)[i % 4]!;
     const id = `c${i}`;
     await store.createConversation(
-      conversationFixture({ id, status, assignedAgentId: status === 'assigned' ? 'ag' : null, queuedAt: status === 'queued' ? 5 : null, createdAt: 10 + i }),
+      conversationFixture({ id, status, assignedAgentId: status === 'assigned' ? 'ag' : null, queuedAt: status === 'queued' ? 5 : null, createdAt: 10 + i, updatedAt: 10 + i }),
     );
     await store.appendMessage(id, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `我要退款 order ${i}` }, 20 + i);
     await store.appendMessage(id, { senderId: 'ai', author: 'ai', kind: 'text', text: 'Sorry', provenance: unanswered, feedback: 'helpful' }, 30 + i);
@@ -49,7 +50,9 @@ describe('SqliteStore reads', () => {
     await store.report({ fromDay: '1970-01-01', toDay: '1970-01-31', timeZone: 'Asia/Shanghai' }, 1000);
     await store.knowledgeGaps(0, 1000, 100);
     const service = new ConversationService(store, new DomainEventBus(), { now: () => 1000 });
-    await service.listForInbox();
+    const inbox = await service.listInbox('ag', { limit: 1 });
+    expect(Object.keys(inbox.more).sort()).toEqual(['bot', 'closed', 'mine', 'team']);
+    for (const [section, cursor] of Object.entries(inbox.more)) await service.listInbox('ag', { section: section as 'bot', cursor, limit: 1 });
     const queries = [...ran].filter((sql) => /^\s*(SELECT|WITH)/i.test(sql));
     expect(queries.length).toBeGreaterThan(10);
 
