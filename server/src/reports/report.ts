@@ -25,13 +25,22 @@ function quantile(sorted: number[], q: number): number | null {
 
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
-function finished(facts: ConversationFacts, now: number): boolean {
+/** What the figures read of one conversation's facts (a store may read just these). */
+export interface ReportFact {
+  conversation: Pick<ConversationFacts['conversation'], 'createdAt' | 'status' | 'updatedAt' | 'humanInvolved'> & {
+    rating?: { score: 1 | 2 | 3 | 4 | 5 } | null;
+  };
+  handedOffAt: number | null;
+  firstAgentReplyAt: number | null;
+}
+
+function finished(facts: ReportFact, now: number): boolean {
   const c = facts.conversation;
   return c.status === 'closed' || (c.status === 'bot' && now - c.updatedAt >= IDLE_FINISHED_MS);
 }
 
 /** AI-resolved: finished without ever going to a person. */
-function aiResolved(facts: ConversationFacts, now: number): boolean {
+function aiResolved(facts: ReportFact, now: number): boolean {
   return finished(facts, now) && !facts.conversation.humanInvolved && facts.handedOffAt === null;
 }
 
@@ -77,7 +86,7 @@ function dayIndex(starts: readonly number[], at: number): number {
 export function summarizeReport(
   range: ReportRange,
   now: number,
-  facts: readonly ConversationFacts[],
+  facts: readonly ReportFact[],
   answerRatings: { helpful: number; notHelpful: number },
   knowledgeGaps: KnowledgeGap[],
 ): ReportSummary {
