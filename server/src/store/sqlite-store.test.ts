@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from './sqlite-store.js';
+import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 
 describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
-// On a file, search and reports run on the reader thread: the same contract holds there.
-describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-store-'))));
+// On a file, every write also waits for the group-committed WAL sync (wal-sync.ts), and search
+// and reports run on the reader thread: the same contract holds there.
+describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-'))));
 
 describe('SqliteStore on disk', () => {
   it('keeps everything when reopened', async () => {
@@ -22,6 +24,29 @@ describe('SqliteStore on disk', () => {
     expect((await second.listMessages('a', {})).map((m) => m.text)).toEqual(['persist me']);
     expect((await second.getConversation('a'))?.lastSeq).toBe(1);
     await second.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SqliteStore migrations', () => {
+  it('rescopes message dedupe to the conversation in a database written before', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-migrate-'));
+    const file = path.join(dir, 'support-chat.sqlite');
+    // A database as the previous release left it: schema 4, dedupe by sender + client id alone.
+    // (Built from the first four migrations: later ones, such as the search index, must run too.)
+    const old = new Database(file);
+    for (const sql of MIGRATIONS.slice(0, 4)) old.exec(sql);
+    old.pragma('user_version = 4');
+    old.close();
+
+    const store = SqliteStore.open(dir);
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createConversation(conversationFixture({ id: 'a' }));
+    await store.createConversation(conversationFixture({ id: 'b' }));
+    const draft = { senderId: 'agent-1', author: 'agent' as const, kind: 'text' as const, text: 'hi', clientId: 'client-1' };
+    await store.appendMessage('a', draft, 2);
+    expect((await store.appendMessage('b', draft, 3)).created).toBe(true);
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
