@@ -4,11 +4,19 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@support-chat/'));
+// esbuild: only the source-mode path of the store's reader thread imports it (read-thread.ts).
+const external = [...Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@support-chat/')), 'esbuild'];
 
 await build({
-  // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench.
-  entryPoints: { main: 'src/main.ts', kb: 'src/cli/kb.ts', eval: 'src/cli/eval.ts', bench: 'bench/run.ts' },
+  // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench;
+  // sqlite-read-worker: the store's reader thread, which the bundles start from beside themselves.
+  entryPoints: {
+    main: 'src/main.ts',
+    kb: 'src/cli/kb.ts',
+    eval: 'src/cli/eval.ts',
+    bench: 'bench/run.ts',
+    'sqlite-read-worker': 'src/store/sqlite-read-worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -18,4 +26,4 @@ await build({
   external,
   logLevel: 'warning',
 });
-console.log('server: built dist/main.js, kb.js, eval.js, bench.js');
+console.log('server: built dist/main.js, kb.js, eval.js, bench.js, sqlite-read-worker.js');

@@ -15,6 +15,7 @@ import { createPlainBm25 } from '../src/knowledge/eval/baseline.js';
 import { percentile } from '../src/knowledge/eval/evaluate.js';
 import type { KnowledgeEntry, Retriever, SyncRetriever } from '../src/knowledge/types.js';
 import { createFakeOpenAI } from '../test/fake-openai.js';
+import { readsBench } from './reads.js';
 import { generateKnowledge, generateQueries, seeded } from './synthetic.js';
 
 function time(retriever: SyncRetriever, queries: { text: string; lang: 'en' | 'zh' }[]): number[] {
@@ -227,7 +228,8 @@ const { values, positionals } = parseArgs({
 const which = positionals[0] ?? 'retrieval';
 if (which === 'retrieval') await retrievalBench(Number(values.entries), Number(values.queries));
 else if (which === 'reindex') await reindexBench(Number(values.entries));
+else if (which === 'reads') await readsBench();
 else {
-  process.stderr.write('Usage: npm run bench -- retrieval|reindex [--entries N] [--queries N]\n');
+  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads [--entries N] [--queries N]\n');
   process.exit(2);
 }

@@ -14,6 +14,7 @@ import type {
   Availability,
   CannedReply,
   ChatMessage,
+  InboxListing,
   MessageAuthor,
   Source,
   VisitorConversation,
@@ -21,6 +22,7 @@ import type {
 import type {
   AgentConversationRefPayload,
   AgentHistoryPayload,
+  AgentInboxListPayload,
   AgentInboxPayload,
   AgentSendPayload,
   AgentTypingPayload,
@@ -114,10 +116,8 @@ export interface VisitorServerEvents {
 }
 
 export interface AgentClientEvents {
-  'inbox:list': (
-    payload: AgentInboxPayload,
-    ack: Ack<{ conversations: AgentConversation[] }>,
-  ) => void;
+  /** Every queued conversation and pages of the rest (`InboxListing`); `{ section, cursor }` for more. */
+  'inbox:list': (payload: AgentInboxListPayload, ack: Ack<InboxListing>) => void;
   /** Opens a conversation: returns its transcript and streams its events until `unwatch`. */
   'conversation:watch': (
     payload: AgentHistoryPayload,

@@ -14,6 +14,8 @@ export const LIMITS = {
   attributeCount: 30,
   attributeKeyChars: 64,
   attributeValueChars: 500,
+  /** Conversations per inbox section page (`inbox:list`); queued ones are never paged. */
+  inboxPage: 50,
   /** Messages returned by one history/resume request. */
   historyPage: 500,
   /** Visitor messages per minute per visitor before `rate_limited`. */

@@ -7,6 +7,14 @@
 export const CONVERSATION_STATUSES = ['bot', 'queued', 'assigned', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
+/**
+ * The inbox's paged parts (issue 9): `mine` (assigned to the asking agent), `team` (assigned to
+ * anyone: the console files its own under Mine), `bot` (AI-handled), `closed`. Queued
+ * conversations are never paged: `inbox:list` always returns all of them.
+ */
+export const INBOX_PAGE_SECTIONS = ['mine', 'team', 'bot', 'closed'] as const;
+export type InboxPageSection = (typeof INBOX_PAGE_SECTIONS)[number];
+
 export const MESSAGE_AUTHORS = ['visitor', 'ai', 'agent', 'system'] as const;
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 
@@ -238,4 +246,12 @@ export interface ReportSummary {
   csat: { average: number | null; responses: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
   answerRatings: { helpful: number; notHelpful: number };
   knowledgeGaps: KnowledgeGap[];
+}
+
+/** What `inbox:list` answers. */
+export interface InboxListing {
+  /** Without `section`: every queued conversation plus the first page of each paged section; with it, that page. */
+  conversations: AgentConversation[];
+  /** An opaque cursor for each section that has more, to pass back as `cursor`; absent when it has no more. */
+  more: Partial<Record<InboxPageSection, string>>;
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { isTimeZone } from './locale.js';
-import { CONVERSATION_STATUSES } from './model.js';
+import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
 const trimmedText = (max: number) =>
   z
@@ -101,6 +101,16 @@ export const visitorLeaveMessageSchema = z
 // ---- /agent namespace ----
 
 export const agentInboxSchema = z.object({}).strict();
+
+/** `{}`: queued + the first page of every section; `{ section, cursor }`: the next page of one. */
+export const agentInboxListSchema = z
+  .object({
+    section: z.enum(INBOX_PAGE_SECTIONS).optional(),
+    cursor: z.string().max(300).optional(),
+    limit: z.number().int().min(1).max(200).default(LIMITS.inboxPage),
+  })
+  .strict()
+  .refine((p) => p.cursor === undefined || p.section !== undefined, 'a cursor needs its section');
 
 export const agentConversationRefSchema = z
   .object({ conversationId: conversationIdSchema })
@@ -212,6 +222,7 @@ export type VisitorSendPayload = z.input<typeof visitorSendSchema>;
 export type VisitorHandoffPayload = z.input<typeof visitorHandoffSchema>;
 export type VisitorTypingPayload = z.input<typeof visitorTypingSchema>;
 export type AgentInboxPayload = z.input<typeof agentInboxSchema>;
+export type AgentInboxListPayload = z.input<typeof agentInboxListSchema>;
 export type AgentConversationRefPayload = z.input<typeof agentConversationRefSchema>;
 export type AgentHistoryPayload = z.input<typeof agentHistorySchema>;
 export type AgentSendPayload = z.input<typeof agentSendSchema>;

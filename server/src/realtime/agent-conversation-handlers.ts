@@ -1,7 +1,7 @@
 import {
   agentConversationRefSchema,
   agentHistorySchema,
-  agentInboxSchema,
+  agentInboxListSchema,
   agentSendSchema,
   agentTypingSchema,
 } from '@support-chat/shared/schemas';
@@ -20,10 +20,7 @@ export function registerConversationHandlers(
 
   socket.on(
     'inbox:list',
-    command(context, agentInboxSchema, async () => {
-      const records = await conversations.listForInbox();
-      return { conversations: await Promise.all(records.map((c) => conversations.toAgentView(c))) };
-    }),
+    command(context, agentInboxListSchema, (page) => conversations.listInbox(agent.id, page)),
   );
 
   socket.on(

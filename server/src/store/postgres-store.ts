@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { migrate } from './postgres-schema.js';
@@ -12,6 +13,7 @@ import type {
   ConversationRecord,
   ConversationSearch,
   MessageDraft,
+  ReportRange,
   SessionRecord,
   Store,
   VisitorRecord,
@@ -256,8 +258,13 @@ export class PostgresStore implements Store {
       values.push(filter.assignedAgentId);
       where.push(`assigned_agent_id = $${values.length}`);
     }
+    if (filter.before && filter.order !== 'queue') {
+      values.push(filter.before.updatedAt, filter.before.id);
+      where.push(`(updated_at, id) < ($${values.length - 1}, $${values.length})`);
+    }
     values.push(filter.limit ?? 200);
-    const order = filter.order === 'queue' ? 'queued_at ASC, ord ASC' : 'updated_at DESC, ord DESC';
+    // Ties broken by id, as the Store contract says: the inbox's keyset cursor pages on it.
+    const order = filter.order === 'queue' ? 'queued_at ASC, ord ASC' : 'updated_at DESC, id DESC';
     const { rows } = await this.pool.query<ConversationRow>(
       `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY ${order} LIMIT $${values.length}`,
@@ -538,6 +545,10 @@ export class PostgresStore implements Store {
       [from, to],
     );
     return { helpful: row?.helpful ?? 0, notHelpful: row?.not_helpful ?? 0 };
+  }
+
+  async report(range: ReportRange, now: number): Promise<ReportSummary> {
+    return reportFromFacts(this, range, now);
   }
 
   async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {

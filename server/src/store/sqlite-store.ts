@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type {
   AgentRecord,
@@ -12,17 +12,22 @@ import type {
   ConversationSearch,
   ConversationRecord,
   MessageDraft,
+  ReportRange,
   SessionRecord,
   Store,
   VisitorRecord,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
+import { toConversation, type ConversationRow } from './sqlite-rows.js';
+import { createReadThread } from './read-thread.js';
+import { cjkGrams } from './search-grams.js';
+import { SqliteReads, type ReadQueries } from './sqlite-reads.js';
 import { WalSync } from './wal-sync.js';
 
 const ROUTING_SETTINGS_KEY = 'routing';
 
 /** Schema migrations, applied in order; `user_version` remembers how far a database got. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE visitors (
     id TEXT PRIMARY KEY,
@@ -96,28 +101,77 @@ const MIGRATIONS: string[] = [
   // and a repeat in another conversation must post, not return the old message.
   `DROP INDEX messages_dedupe;
    CREATE UNIQUE INDEX messages_dedupe ON messages (conversation_id, sender_id, client_id) WHERE client_id IS NOT NULL;`,
+  // Reads off the chat path (issue 9). The JSON fields reports filter on become virtual columns
+  // computed from the body (existing rows have them at once; `json_set` on the body keeps them
+  // true), with partial indexes over just the rows each report reads. Each conversation keeps
+  // when it was first queued and first answered by a person, kept by a trigger: a report is then
+  // one range read of conversations (10k correlated lookups into messages took most of its time).
+  `ALTER TABLE messages ADD COLUMN author TEXT GENERATED ALWAYS AS (json_extract(body, '$.author')) VIRTUAL;
+   ALTER TABLE messages ADD COLUMN event_type TEXT GENERATED ALWAYS AS (json_extract(body, '$.event.type')) VIRTUAL;
+   ALTER TABLE messages ADD COLUMN answered INTEGER GENERATED ALWAYS AS (json_extract(body, '$.provenance.answered')) VIRTUAL;
+   ALTER TABLE messages ADD COLUMN feedback TEXT GENERATED ALWAYS AS (json_extract(body, '$.feedback')) VIRTUAL;
+   ALTER TABLE messages ADD COLUMN text TEXT GENERATED ALWAYS AS (json_extract(body, '$.text')) VIRTUAL;
+   CREATE INDEX messages_unanswered ON messages (created_at, conversation_id, seq)
+     WHERE kind = 'text' AND author = 'ai' AND answered = 0;
+   CREATE INDEX messages_rated ON messages (created_at, feedback)
+     WHERE kind = 'text' AND author = 'ai' AND feedback IS NOT NULL;
+   ALTER TABLE conversations ADD COLUMN handed_off_at INTEGER;
+   ALTER TABLE conversations ADD COLUMN first_agent_reply_at INTEGER;
+   UPDATE conversations SET handed_off_at = f.at FROM (
+     SELECT conversation_id, MIN(created_at) AS at FROM messages WHERE kind = 'event' AND event_type = 'queued'
+     GROUP BY conversation_id) f WHERE f.conversation_id = conversations.id;
+   UPDATE conversations SET first_agent_reply_at = f.at FROM (
+     SELECT conversation_id, MIN(created_at) AS at FROM messages WHERE kind = 'text' AND author = 'agent'
+     GROUP BY conversation_id) f WHERE f.conversation_id = conversations.id;
+   CREATE TRIGGER messages_report_facts AFTER INSERT ON messages
+   WHEN (new.kind = 'event' AND new.event_type = 'queued') OR (new.kind = 'text' AND new.author = 'agent') BEGIN
+     UPDATE conversations SET
+       handed_off_at = CASE WHEN new.kind = 'event' AND (handed_off_at IS NULL OR handed_off_at > new.created_at)
+         THEN new.created_at ELSE handed_off_at END,
+       first_agent_reply_at = CASE WHEN new.kind = 'text' AND (first_agent_reply_at IS NULL OR first_agent_reply_at > new.created_at)
+         THEN new.created_at ELSE first_agent_reply_at END
+     WHERE id = new.conversation_id;
+   END;
+   CREATE INDEX conversations_report ON conversations
+     (created_at, status, updated_at, human_involved, handed_off_at, first_agent_reply_at, rating);
+   CREATE INDEX conversations_by_updated ON conversations (updated_at, id);
+   DROP INDEX conversations_by_status;
+   CREATE INDEX conversations_by_status ON conversations (status, updated_at, id);`,
+  // Text search (issue 9): FTS5 over message text (notes included) and each conversation's visitor
+  // id + context. `trigram` serves substrings of 3+ characters; `search_grams` serves 1–2
+  // character Chinese queries (see search-grams.ts; `cjk_grams` is registered by `open`). A
+  // grams row has the rowid of its text row; `conversations.search_doc` is the rowid of the
+  // conversation's visitor row (the table's own rowids may change on VACUUM; these never do).
+  `CREATE VIRTUAL TABLE search_text USING fts5 (conversation_id UNINDEXED, text, tokenize = 'trigram case_sensitive 0');
+   CREATE VIRTUAL TABLE search_grams USING fts5 (conversation_id UNINDEXED, grams,
+     tokenize = 'unicode61 remove_diacritics 0', detail = 'none');
+   ALTER TABLE conversations ADD COLUMN search_doc INTEGER;
+   INSERT INTO search_text (rowid, conversation_id, text)
+     SELECT rowid, id, visitor_id || char(10) || context FROM conversations;
+   UPDATE conversations SET search_doc = rowid;
+   INSERT INTO search_text (conversation_id, text) SELECT conversation_id, text FROM messages WHERE text IS NOT NULL;
+   INSERT INTO search_grams (rowid, conversation_id, grams)
+     SELECT rowid, conversation_id, cjk_grams(text) FROM search_text WHERE cjk_grams(text) IS NOT NULL;
+   CREATE TRIGGER messages_search AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
+     INSERT INTO search_text (conversation_id, text) VALUES (new.conversation_id, new.text);
+     INSERT INTO search_grams (rowid, conversation_id, grams)
+       SELECT last_insert_rowid(), new.conversation_id, g FROM (SELECT cjk_grams(new.text) AS g) WHERE g IS NOT NULL;
+   END;
+   CREATE TRIGGER conversations_search_insert AFTER INSERT ON conversations BEGIN
+     INSERT INTO search_text (conversation_id, text) VALUES (new.id, new.visitor_id || char(10) || new.context);
+     UPDATE conversations SET search_doc = last_insert_rowid() WHERE id = new.id;
+     INSERT INTO search_grams (rowid, conversation_id, grams)
+       SELECT (SELECT search_doc FROM conversations WHERE id = new.id), new.id, g
+       FROM (SELECT cjk_grams(new.context) AS g) WHERE g IS NOT NULL;
+   END;
+   CREATE TRIGGER conversations_search_context AFTER UPDATE OF context ON conversations
+   WHEN new.context IS NOT old.context BEGIN
+     UPDATE search_text SET text = new.visitor_id || char(10) || new.context WHERE rowid = new.search_doc;
+     DELETE FROM search_grams WHERE rowid = new.search_doc;
+     INSERT INTO search_grams (rowid, conversation_id, grams)
+       SELECT new.search_doc, new.id, g FROM (SELECT cjk_grams(new.context) AS g) WHERE g IS NOT NULL;
+   END;`,
 ];
-
-interface ConversationRow {
-  id: string;
-  visitor_id: string;
-  status: ConversationStatus;
-  assigned_agent_id: string | null;
-  locale: string;
-  context: string;
-  last_seq: number;
-  created_at: number;
-  updated_at: number;
-  queued_at: number | null;
-  closed_at: number | null;
-  handoff_reason: string | null;
-  left_message: string | null;
-  visitor_read_seq: number;
-  agent_read_seq: number;
-  rating: string | null;
-  human_involved: number;
-  assigned_at: number | null;
-}
 
 interface AgentRow {
   id: string;
@@ -149,29 +203,6 @@ function toColumnValue(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
   return typeof value === 'object' ? JSON.stringify(value) : value;
-}
-
-function toConversation(row: ConversationRow): ConversationRecord {
-  return {
-    id: row.id,
-    visitorId: row.visitor_id,
-    status: row.status,
-    assignedAgentId: row.assigned_agent_id,
-    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
-    context: JSON.parse(row.context) as VisitorContext,
-    lastSeq: row.last_seq,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    queuedAt: row.queued_at,
-    closedAt: row.closed_at,
-    handoffReason: (row.handoff_reason as ConversationRecord['handoffReason']) ?? null,
-    leftMessage: row.left_message ? (JSON.parse(row.left_message) as ConversationRecord['leftMessage']) : null,
-    visitorReadSeq: row.visitor_read_seq ?? 0,
-    agentReadSeq: row.agent_read_seq ?? 0,
-    rating: row.rating ? (JSON.parse(row.rating) as ConversationRecord['rating']) : null,
-    humanInvolved: row.human_involved === 1,
-    assignedAt: row.assigned_at ?? null,
-  };
 }
 
 function toAgent(row: AgentRow): AgentRecord {
@@ -212,6 +243,30 @@ export class SqliteStore implements Store {
     return value;
   }
 
+  private readsOf?: ReadQueries & { close?(): Promise<void> };
+
+  /**
+   * Search and reports: on a reader thread with its own connection for a file (issue 9: they
+   * stalled every chat), in process for `:memory:`, which no other connection can open.
+   */
+  private get reads(): ReadQueries & { close?(): Promise<void> } {
+    if (!this.readsOf) {
+      if (this.db.memory) {
+        const reads = new SqliteReads(this.db);
+        this.readsOf = {
+          searchConversations: async (query) => reads.searchConversations(query),
+          reportFacts: async (from, to) => reads.reportFacts(from, to),
+          answerFeedbackCounts: async (from, to) => reads.answerFeedbackCounts(from, to),
+          knowledgeGaps: async (from, to, limit) => reads.knowledgeGaps(from, to, limit),
+          report: async (range, now) => reads.report(range, now),
+        };
+      } else {
+        this.readsOf = createReadThread(this.db.name);
+      }
+    }
+    return this.readsOf;
+  }
+
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -222,13 +277,15 @@ export class SqliteStore implements Store {
   }
 
   /** Opens (creating if needed) `<dataDir>/support-chat.sqlite`, or an in-memory database for `':memory:'`. */
-  static open(dataDir: string | ':memory:'): SqliteStore {
+  static open(dataDir: string | ':memory:', { verbose }: { verbose?: (sql: unknown) => void } = {}): SqliteStore {
     let file = ':memory:';
     if (dataDir !== ':memory:') {
       fs.mkdirSync(dataDir, { recursive: true });
       file = path.join(dataDir, 'support-chat.sqlite');
     }
-    const db = new Database(file);
+    const db = new Database(file, verbose ? { verbose } : {});
+    // The search index's triggers call it on every insert (search-grams.ts).
+    db.function('cjk_grams', { deterministic: true }, (text: unknown) => cjkGrams(typeof text === 'string' ? text : null));
     db.pragma('journal_mode = WAL');
     // NORMAL commits without an fsync; WalSync makes each write durable before it resolves, off
     // the event loop and shared by every write in flight. SQLite still syncs around checkpoints.
@@ -340,7 +397,11 @@ export class SqliteStore implements Store {
       where.push('assigned_agent_id = ?');
       params.push(filter.assignedAgentId);
     }
-    const order = filter.order === 'queue' ? 'queued_at ASC, rowid ASC' : 'updated_at DESC';
+    if (filter.before && filter.order !== 'queue') {
+      where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
+      params.push(filter.before.updatedAt, filter.before.updatedAt, filter.before.id);
+    }
+    const order = filter.order === 'queue' ? 'queued_at ASC, rowid ASC' : 'updated_at DESC, id DESC';
     const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ?`;
     params.push(filter.limit ?? 200);
@@ -588,102 +649,28 @@ export class SqliteStore implements Store {
     return this.durable(this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1);
   }
 
-  async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (status) {
-      where.push('c.status = ?');
-      params.push(status);
-    }
-    if (from !== undefined) {
-      where.push('c.created_at >= ?');
-      params.push(from);
-    }
-    if (to !== undefined) {
-      where.push('c.created_at <= ?');
-      params.push(to);
-    }
-    if (text) {
-      // LIKE with escaped wildcards: a visitor id, anything in the context (page, attributes
-      // such as name or email), or any message text, notes included.
-      const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(`(lower(c.visitor_id) LIKE ? ESCAPE '\\' OR lower(c.context) LIKE ? ESCAPE '\\'
-        OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
-                   AND lower(json_extract(m.body, '$.text')) LIKE ? ESCAPE '\\'))`);
-      params.push(pattern, pattern, pattern);
-    }
-    const sql = `SELECT c.* FROM conversations c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY c.updated_at DESC LIMIT ?`;
-    return (this.statement(sql).all(...params, limit) as ConversationRow[]).map(toConversation);
+  async searchConversations(query: ConversationSearch): Promise<ConversationRecord[]> {
+    return this.reads.searchConversations(query);
   }
 
   async reportFacts(from: number, to: number): Promise<ConversationFacts[]> {
-    const rows = this
-      .statement(
-        `SELECT c.*,
-           (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'event'
-              AND json_extract(m.body, '$.event.type') = 'queued') AS handed_off_at,
-           (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.kind = 'text'
-              AND json_extract(m.body, '$.author') = 'agent') AS first_agent_reply_at
-         FROM conversations c WHERE c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at`,
-      )
-      .all(from, to) as (ConversationRow & {
-      handed_off_at: number | null;
-      first_agent_reply_at: number | null;
-    })[];
-    return rows.map((row) => ({
-      conversation: toConversation(row),
-      handedOffAt: row.handed_off_at,
-      firstAgentReplyAt: row.first_agent_reply_at,
-    }));
+    return this.reads.reportFacts(from, to);
   }
 
   async answerFeedbackCounts(from: number, to: number): Promise<{ helpful: number; notHelpful: number }> {
-    const row = this
-      .statement(
-        `SELECT
-           SUM(json_extract(body, '$.feedback') = 'helpful') AS helpful,
-           SUM(json_extract(body, '$.feedback') = 'not_helpful') AS not_helpful
-         FROM messages WHERE kind = 'text' AND json_extract(body, '$.author') = 'ai'
-           AND created_at >= ? AND created_at < ?`,
-      )
-      .get(from, to) as { helpful: number | null; not_helpful: number | null };
-    return { helpful: row.helpful ?? 0, notHelpful: row.not_helpful ?? 0 };
+    return this.reads.answerFeedbackCounts(from, to);
   }
 
   async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {
-    // Each AI reply that could not answer, paired with the visitor message it replied to.
-    const rows = this
-      .statement(
-        // With a single MAX(), SQLite takes the bare columns (question, conversation_id) from the
-        // row holding the maximum: the most recent asking of each question.
-        `SELECT q.question, COUNT(*) AS count, MAX(q.asked_at) AS last_asked_at, q.conversation_id
-         FROM (
-           SELECT
-             (SELECT json_extract(v.body, '$.text') FROM messages v WHERE v.conversation_id = a.conversation_id
-                AND v.seq < a.seq AND json_extract(v.body, '$.author') = 'visitor' ORDER BY v.seq DESC LIMIT 1) AS question,
-             a.conversation_id,
-             a.created_at AS asked_at
-           FROM messages a
-           WHERE a.kind = 'text' AND json_extract(a.body, '$.author') = 'ai'
-             AND json_extract(a.body, '$.provenance.answered') = 0
-             AND a.created_at >= ? AND a.created_at < ?
-         ) q
-         WHERE q.question IS NOT NULL
-         GROUP BY lower(trim(q.question))
-         ORDER BY count DESC, last_asked_at DESC
-         LIMIT ?`,
-      )
-      .all(from, to, limit) as { question: string; count: number; last_asked_at: number; conversation_id: string }[];
-    return rows.map((r) => ({
-      question: r.question,
-      count: r.count,
-      lastAskedAt: r.last_asked_at,
-      conversationId: r.conversation_id,
-    }));
+    return this.reads.knowledgeGaps(from, to, limit);
+  }
+
+  async report(range: ReportRange, now: number): Promise<ReportSummary> {
+    return this.reads.report(range, now);
   }
 
   async close(): Promise<void> {
+    await this.readsOf?.close?.();
     await this.wal?.close();
     if (this.db.open) this.db.close();
   }

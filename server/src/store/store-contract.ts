@@ -3,6 +3,7 @@
  * `describeStoreContract` with a factory, so SQLite and (later) Redis are held to the same rules.
  */
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { reportFromFacts } from '../reports/report.js';
 import type { ConversationRecord, Store } from './types.js';
 
 export function conversationFixture(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
@@ -218,6 +219,62 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(gaps).toHaveLength(1);
       expect(gaps[0]).toMatchObject({ count: 2, lastAskedAt: 202 });
       expect(gaps[0]!.question.toLowerCase()).toContain('gift cards');
+    });
+
+    it('searches Chinese by one, two and three or more characters, and English regardless of case', async () => {
+      const text = (conversationId: string, t: string, at: number, kind: 'text' | 'note' = 'text') =>
+        store.appendMessage(conversationId, { senderId: 'visitor-1', author: kind === 'note' ? 'agent' : 'visitor', kind, text: t }, at);
+      await store.createConversation(conversationFixture({ id: 'refund', createdAt: 10, updatedAt: 10 }));
+      await text('refund', '我要退款，订单号 A-1001', 11);
+      await store.createConversation(conversationFixture({ id: 'invoice', context: { attributes: { name: '张三' } }, createdAt: 20, updatedAt: 20 }));
+      await text('invoice', '客户需要发票 Invoice PENDING', 21, 'note');
+      await store.createConversation(conversationFixture({ id: 'goods', createdAt: 30, updatedAt: 30 }));
+      await text('goods', '退货', 31);
+      const ids = async (t: string, status?: ConversationRecord['status']) =>
+        (await store.searchConversations({ text: t, status, limit: 10 })).map((c) => c.id);
+      expect(await ids('退')).toEqual(['goods', 'refund']);
+      expect(await ids('退款')).toEqual(['refund']);
+      expect(await ids('款退')).toEqual([]);
+      expect(await ids('要退款')).toEqual(['refund']);
+      expect(await ids('张三')).toEqual(['invoice']);
+      expect(await ids('发票')).toEqual(['invoice']);
+      expect(await ids('invoice p')).toEqual(['invoice']);
+      expect(await ids('订单号 a-1')).toEqual(['refund']);
+      expect(await ids('1')).toEqual(['goods', 'invoice', 'refund']);
+      expect(await ids('ok')).toEqual([]);
+      expect(await ids('退', 'closed')).toEqual([]);
+    });
+
+    it('searches the visitor context as it is now', async () => {
+      await store.createConversation(conversationFixture({ id: 'a', context: { attributes: { email: 'old@shop.example', name: '李雷' } } }));
+      await store.updateConversationContext('a', { attributes: { email: 'new@shop.example', name: '韩梅梅' } });
+      const ids = async (t: string) => (await store.searchConversations({ text: t, limit: 10 })).map((c) => c.id);
+      expect(await ids('new@shop')).toEqual(['a']);
+      expect(await ids('old@shop')).toEqual([]);
+      expect(await ids('梅梅')).toEqual(['a']);
+      expect(await ids('李雷')).toEqual([]);
+    });
+
+    it('pages conversations newest first with a keyset cursor', async () => {
+      for (const [id, updatedAt] of [['a', 30], ['b', 20], ['c', 20], ['d', 10]] as const) {
+        await store.createConversation(conversationFixture({ id, status: 'closed', updatedAt }));
+      }
+      const first = await store.listConversations({ statuses: ['closed'], limit: 2 });
+      expect(first.map((c) => c.id)).toEqual(['a', 'c']);
+      const last = first[first.length - 1]!;
+      const next = await store.listConversations({ statuses: ['closed'], limit: 2, before: { updatedAt: last.updatedAt, id: last.id } });
+      expect(next.map((c) => c.id)).toEqual(['b', 'd']);
+    });
+
+    it('computes the report as reportFromFacts defines it', async () => {
+      await store.createConversation(conversationFixture({ id: 'h', status: 'closed', createdAt: 100, closedAt: 300, rating: { score: 4, ratedAt: 310 } }));
+      await store.appendMessage('h', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 110);
+      await store.appendMessage('h', { senderId: 'a1', author: 'agent', kind: 'text', text: 'Hello' }, 170);
+      await store.createConversation(conversationFixture({ id: 'b', createdAt: 200 }));
+      const range = { fromDay: '1970-01-01', toDay: '1970-01-02', timeZone: 'Asia/Shanghai' };
+      const report = await store.report(range, 5_000_000);
+      expect(report).toEqual(await reportFromFacts(store, range, 5_000_000));
+      expect(report.totals).toMatchObject({ conversations: 2, handedOff: 1 });
     });
 
     it('keeps the hand-off fields of a conversation, and patches them with a status move', async () => {

@@ -5,6 +5,7 @@ import type {
   ConversationRating,
   KnowledgeGap,
   ConversationStatus,
+  ReportSummary,
   HandoffReason,
   Locale,
   RoutingSettings,
@@ -83,8 +84,13 @@ export interface ConversationFilter {
   statuses?: ConversationStatus[];
   assignedAgentId?: string;
   limit?: number;
-  /** `updated` (default): newest `updatedAt` first; `queue`: queue order (oldest `queuedAt` first). */
+  /** `updated` (default): newest `updatedAt` first, then `id` descending; `queue`: queue order (oldest `queuedAt` first). */
   order?: 'updated' | 'queue';
+  /**
+   * Keyset paging for the `updated` order: only conversations after this one in that order
+   * (`updatedAt` lower, or equal with a lower `id`). The inbox pages with it (issue 9).
+   */
+  before?: { updatedAt: number; id: string };
 }
 
 /** Routing before an admin changed anything: automatic, 5 each, a minute's grace, no rules, always open. */
@@ -190,7 +196,11 @@ export interface Store {
   /** True when it existed. */
   deleteCannedReply(id: string): Promise<boolean>;
 
-  /** Conversations matching a visitor id, visitor attribute or message text, newest first. */
+  /**
+   * Conversations whose visitor id, visitor context (page, attributes) or any message text (notes
+   * included) contains `text`, case-insensitively (any length, Chinese included; `%` and `_` are
+   * literal), newest `updatedAt` first.
+   */
   searchConversations(query: ConversationSearch): Promise<ConversationRecord[]>;
   /** Per-conversation facts for reports, for conversations created in [from, to). */
   reportFacts(from: number, to: number): Promise<ConversationFacts[]>;
@@ -198,6 +208,13 @@ export interface Store {
   answerFeedbackCounts(from: number, to: number): Promise<{ helpful: number; notHelpful: number }>;
   /** Visitor questions the AI could not answer in [from, to), most asked first. */
   knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]>;
+  /**
+   * The admin report for `range`, as of `now`. Must equal `reportFromFacts(this, range, now)`
+   * (`reports/report.ts`, which defines the figures from the three reads above); a store may simply
+   * return that. It exists so a store can compute the report where it does not stall chats:
+   * `SqliteStore` runs it on a reader thread with its own connection (issue 9).
+   */
+  report(range: ReportRange, now: number): Promise<ReportSummary>;
 
   close(): Promise<void>;
 }
@@ -209,6 +226,15 @@ export interface ConversationSearch {
   from?: number;
   to?: number;
   limit: number;
+}
+
+/** Days in the team's time zone, both ends included. */
+export interface ReportRange {
+  /** First day, `YYYY-MM-DD`, inclusive. */
+  fromDay: string;
+  /** Last day, `YYYY-MM-DD`, inclusive. */
+  toDay: string;
+  timeZone: string;
 }
 
 /** What reports need to know about one conversation, derived from its messages. */

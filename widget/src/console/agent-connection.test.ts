@@ -125,7 +125,7 @@ async function opened(id: string) {
 beforeEach(async () => {
   visible = true;
   server = await new FakeAgentServer().listen();
-  server.responders.set('inbox:list', () => ok({ conversations: [conv('a', { status: 'queued' }), conv('b')] }));
+  server.responders.set('inbox:list', () => ok({ conversations: [conv('a', { status: 'queued' }), conv('b')], more: {} }));
   server.responders.set('conversation:watch', (p) =>
     ok({ conversation: conv(String(p['conversationId'])), messages: [msg(String(p['conversationId']), 1)] }),
   );
@@ -148,6 +148,22 @@ describe('AgentConnection', () => {
     expect(server.payloadsOf('inbox:list')).toEqual([{}]);
     expect([...connection.state.inbox.byId.keys()]).toEqual(['a', 'b']);
     expect([...connection.state.team.byId.keys()]).toEqual(['me', 'ben']);
+  });
+
+  it('pages more of a tab in once per cursor, until the server has no more', async () => {
+    server.responders.set('inbox:list', (p) =>
+      p['cursor'] === 'bot-2'
+        ? ok({ conversations: [conv('b3')], more: {} })
+        : ok({ conversations: [conv('a', { status: 'queued' }), conv('b')], more: { bot: 'bot-2', closed: 'closed-2' } }),
+    );
+    const connection = await online();
+    expect(connection.state.inbox.more).toEqual({ bot: 'bot-2', closed: 'closed-2' });
+    await Promise.all([connection.loadMore('bot'), connection.loadMore('bot'), connection.loadMore('queued')]);
+    expect(server.payloadsOf('inbox:list')).toEqual([{}, { section: 'bot', cursor: 'bot-2' }]);
+    expect([...connection.state.inbox.byId.keys()]).toEqual(['a', 'b', 'b3']);
+    expect(connection.state.inbox.more).toEqual({ closed: 'closed-2' });
+    await connection.loadMore('bot');
+    expect(server.payloadsOf('inbox:list')).toHaveLength(2);
   });
 
   it('reports an unauthorized handshake so the console can show the login form', async () => {

@@ -13,7 +13,7 @@ import {
   type AgentProfile,
   type TypingChangedEvent,
 } from '@support-chat/shared';
-import { applyPatch, conversationUpdated, inboxLoaded, inboxPatched, markSeen } from './inbox-state.js';
+import { applyPatch, conversationUpdated, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, pagedSectionsOf, type SectionKey } from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
@@ -57,6 +57,8 @@ export class AgentConnection {
   /** Highest seq reported read, per conversation: each is sent once. */
   private readonly readSent = new Map<string, number>();
   private searchRun = 0;
+  /** Inbox pages asked for and not answered yet, by cursor: each is asked once. */
+  private readonly pagesAsked = new Set<string>();
 
   constructor({
     agent,
@@ -112,7 +114,24 @@ export class AgentConnection {
   async refreshInbox(): Promise<void> {
     const result = await this.command('inbox:list', {});
     if (!result.ok) return this.fail('Could not load the inbox', result.error.message);
-    this.set({ inbox: inboxLoaded(this._state.inbox, result.data.conversations, this._state.openId) });
+    this.set({ inbox: inboxLoaded(this._state.inbox, result.data.conversations, this._state.openId, result.data.more) });
+  }
+
+  /** The next page of what `tab` lists, when the server has more (the agent scrolled or opened it). */
+  async loadMore(tab: SectionKey): Promise<void> {
+    await Promise.all(
+      pagedSectionsOf(tab).map(async (section) => {
+        const cursor = this._state.inbox.more[section];
+        if (cursor === undefined || this.pagesAsked.has(cursor)) return;
+        this.pagesAsked.add(cursor);
+        const result = await this.command('inbox:list', { section, cursor });
+        this.pagesAsked.delete(cursor);
+        if (!result.ok) return this.fail('Could not load more conversations', result.error.message);
+        // A full re-list meanwhile (a reconnect) replaced the cursors: this page is stale.
+        if (this._state.inbox.more[section] !== cursor) return;
+        this.set({ inbox: inboxPageLoaded(this._state.inbox, section, result.data.conversations, result.data.more) });
+      }),
+    );
   }
 
   /**

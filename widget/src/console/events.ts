@@ -17,6 +17,8 @@ export interface ConsoleEventDetails {
   'support-console-sound': { muted: boolean };
   'support-console-help': null;
   'support-console-tab': { tab: SectionKey };
+  /** The agent reached the end of a tab's list and the server has more. */
+  'support-console-more': { tab: SectionKey };
   'support-console-select': { conversationId: string };
   'support-console-search': { query: string; from?: number; to?: number };
   'support-console-search-clear': null;

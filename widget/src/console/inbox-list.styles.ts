@@ -160,4 +160,17 @@ export const inboxListStyles = css`
     color: var(--support-console-muted);
     text-align: center;
   }
+  .more {
+    display: block;
+    width: calc(100% - 24px);
+    margin: 8px 12px 16px;
+    padding: 8px;
+    border: 1px solid var(--support-console-border);
+    border-radius: 6px;
+    background: none;
+    color: var(--support-console-muted);
+  }
+  .more:hover {
+    background: var(--support-console-surface-2);
+  }
 `;

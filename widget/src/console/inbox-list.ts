@@ -31,6 +31,7 @@ const EMPTY: Record<SectionKey, string> = {
  * while a search is showing, its results.
  *
  * @fires support-console-tab - `{ tab }` when the agent picks a tab.
+ * @fires support-console-more - `{ tab }` when the end of a tab that has more comes into view.
  * @fires support-console-select - `{ conversationId }` when the agent opens a conversation.
  */
 export class SupportConsoleInbox extends LitElement {
@@ -42,6 +43,7 @@ export class SupportConsoleInbox extends LitElement {
     unread: { attribute: false },
     search: { attribute: false },
     now: { type: Number },
+    more: { type: Boolean },
   };
 
   declare sections: InboxSections;
@@ -50,6 +52,9 @@ export class SupportConsoleInbox extends LitElement {
   declare unread: ReadonlySet<string>;
   declare search: SearchState | null;
   declare now: number;
+  /** The server has more of the selected tab than `sections` holds. */
+  declare more: boolean;
+  private endObserver: IntersectionObserver | null = null;
 
   constructor() {
     super();
@@ -59,6 +64,28 @@ export class SupportConsoleInbox extends LitElement {
     this.unread = new Set();
     this.search = null;
     this.now = Date.now();
+    this.more = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.endObserver?.disconnect();
+    this.endObserver = null;
+  }
+
+  /** Scrolled to the end of a tab with more: ask for the next page (the button does it too). */
+  override updated(): void {
+    const end = this.renderRoot.querySelector('.more');
+    this.endObserver?.disconnect();
+    if (!end || typeof IntersectionObserver === 'undefined') return;
+    this.endObserver ??= new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.askMore();
+    });
+    this.endObserver.observe(end);
+  }
+
+  private askMore(): void {
+    fire(this, 'support-console-more', { tab: this.tab });
   }
 
   override render() {
@@ -73,9 +100,10 @@ export class SupportConsoleInbox extends LitElement {
   private renderPanel() {
     const rows = this.sections[this.tab];
     return html`<div role="tabpanel" id="panel" aria-labelledby=${`tab-${this.tab}`} tabindex="-1">
-      ${rows.length === 0
+      ${rows.length === 0 && !this.more
         ? html`<p class="empty">${EMPTY[this.tab]}</p>`
         : html`<ul>${repeat(rows, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`}
+      ${this.more ? html`<button class="more" @click=${this.askMore}>Show more</button>` : nothing}
     </div>`;
   }
 
@@ -95,8 +123,8 @@ export class SupportConsoleInbox extends LitElement {
 
   private renderTab(key: SectionKey) {
     const selected = key === this.tab && !this.search;
-    const count = this.sections[key].length;
-    const alert = (key === 'queued' || key === 'offline') && count > 0;
+    const count = `${this.sections[key].length}${key === this.tab && this.more ? '+' : ''}`;
+    const alert = (key === 'queued' || key === 'offline') && this.sections[key].length > 0;
     const unread = this.sections[key].filter((c) => this.unread.has(c.id)).length;
     return html`<button
       role="tab"

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CLOSED_LIMIT,
   arrivals,
   neighbour,
   conversationUpdated,
   emptyInbox,
+  hasMore,
   inboxLoaded,
+  inboxPageLoaded,
   inboxPatched,
   inboxSections,
   markSeen,
@@ -59,13 +60,19 @@ describe('inboxSections', () => {
     expect(s.closed.map((c) => c.id)).toEqual(['c-new', 'c-old']);
   });
 
-  it('caps the closed tab', () => {
-    const closed = Array.from({ length: CLOSED_LIMIT + 5 }, (_, i) =>
-      conv(`c${i}`, { status: 'closed', closedAt: i }),
-    );
-    const s = inboxSections(inboxLoaded(emptyInbox(ME), closed, null));
-    expect(s.closed).toHaveLength(CLOSED_LIMIT);
-    expect(s.closed[0]?.id).toBe(`c${CLOSED_LIMIT + 4}`);
+  it('pages a section in, keeping newer versions, until the server has no more', () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('c9', { status: 'closed', closedAt: 9 })], null, { closed: 'cur-1', bot: 'cur-b' });
+    expect(hasMore(inbox, 'closed')).toBe(true);
+    expect(hasMore(inbox, 'queued')).toBe(false);
+    inbox = conversationUpdated(inbox, conv('c8', { status: 'assigned', assignedAgentId: ME, updatedAt: 50 }), null);
+    const page = [conv('c8', { status: 'closed', closedAt: 8, updatedAt: 8 }), conv('c7', { status: 'closed', closedAt: 7 })];
+    inbox = inboxPageLoaded(inbox, 'closed', page, { closed: 'cur-2' });
+    expect(inboxSections(inbox).closed.map((c) => c.id)).toEqual(['c9', 'c7']);
+    expect(inbox.byId.get('c8')?.status).toBe('assigned');
+    expect(inbox.more).toEqual({ closed: 'cur-2', bot: 'cur-b' });
+    inbox = inboxPageLoaded(inbox, 'closed', [], {});
+    expect(hasMore(inbox, 'closed')).toBe(false);
+    expect(inbox.more).toEqual({ bot: 'cur-b' });
   });
 });
 

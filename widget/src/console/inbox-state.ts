@@ -1,8 +1,10 @@
 /**
  * The inbox as immutable state and pure transitions: what `inbox:list` returned, patched live by
  * `conversation:updated`. Every transition returns a new object (Lit compares by identity).
+ * The server sends every queued conversation and pages of the rest (issue 9); `more` holds the
+ * cursor of each paged section that has more, asked for when the agent scrolls or opens its tab.
  */
-import type { AgentConversation, AgentConversationPatch } from '@support-chat/shared';
+import type { AgentConversation, AgentConversationPatch, InboxListing, InboxPageSection } from '@support-chat/shared';
 
 export interface InboxState {
   readonly loaded: boolean;
@@ -14,6 +16,8 @@ export interface InboxState {
    * offline message, newly assigned to them, or a visitor's new message in one of theirs.
    */
   readonly unread: ReadonlySet<string>;
+  /** Cursors of the server's sections that have more to page in. */
+  readonly more: InboxListing['more'];
 }
 
 export const SECTION_KEYS = ['queued', 'mine', 'bot', 'offline', 'team', 'closed'] as const;
@@ -21,14 +25,11 @@ export type SectionKey = (typeof SECTION_KEYS)[number];
 
 export type InboxSections = Record<SectionKey, AgentConversation[]>;
 
-/** How many closed conversations the Closed tab keeps; older ones are found with search. */
-export const CLOSED_LIMIT = 50;
-
 /** The sections whose arrivals call for the agent (sound, notification, tab title). */
 const ATTENTION: ReadonlySet<SectionKey> = new Set(['queued', 'offline', 'mine']);
 
 export function emptyInbox(me: string): InboxState {
-  return { loaded: false, me, byId: new Map(), unread: new Set() };
+  return { loaded: false, me, byId: new Map(), unread: new Set(), more: {} };
 }
 
 /**
@@ -39,6 +40,7 @@ export function inboxLoaded(
   state: InboxState,
   conversations: readonly AgentConversation[],
   openId: string | null,
+  more: InboxListing['more'] = {},
 ): InboxState {
   const byId = new Map(conversations.map((c) => [c.id, c]));
   const unread = new Set<string>();
@@ -47,7 +49,40 @@ export function inboxLoaded(
     const known = state.unread.has(c.id) || (state.loaded && calls(state.byId.get(c.id), c, state.me));
     if (known || unseenReply(c, state.me)) unread.add(c.id);
   }
-  return { ...state, loaded: true, byId, unread };
+  return { ...state, loaded: true, byId, unread, more };
+}
+
+/**
+ * A further page of one server section: added to what is held (a version already held and newer
+ * wins), its cursor replaced. Older conversations are not arrivals: only an unseen reply in one
+ * of mine counts as unread.
+ */
+export function inboxPageLoaded(
+  state: InboxState,
+  section: InboxPageSection,
+  conversations: readonly AgentConversation[],
+  more: InboxListing['more'],
+): InboxState {
+  const byId = new Map(state.byId);
+  let unread = state.unread;
+  for (const c of conversations) {
+    const previous = byId.get(c.id);
+    if (previous && isNewer(previous, c)) continue;
+    byId.set(c.id, previous ? keepReads(previous, c) : c);
+    if (!previous && unseenReply(c, state.me)) unread = new Set(unread).add(c.id);
+  }
+  const { [section]: _done, ...others } = state.more;
+  return { ...state, byId, unread, more: more[section] ? { ...others, [section]: more[section] } : others };
+}
+
+/** The server sections that fill a tab: Queued (and Offline, which are queued) are never paged. */
+export function pagedSectionsOf(tab: SectionKey): InboxPageSection[] {
+  return tab === 'mine' || tab === 'bot' || tab === 'team' || tab === 'closed' ? [tab] : [];
+}
+
+/** Whether the server holds more of this tab than the console does. */
+export function hasMore(state: InboxState, tab: SectionKey): boolean {
+  return pagedSectionsOf(tab).some((section) => state.more[section] !== undefined);
 }
 
 /** Upserts one conversation unless we already hold a newer version (events can cross acks). */
@@ -160,7 +195,7 @@ function lastActivity(c: AgentConversation): number {
 /**
  * The inbox tabs. Queued and Offline: oldest first (who waited longest is served first). Mine,
  * AI-handled and Team (assigned to a colleague): latest activity first. Closed: latest closed
- * first, capped.
+ * first, as many as were paged in.
  */
 export function inboxSections(state: InboxState): InboxSections {
   const sections: InboxSections = { queued: [], mine: [], bot: [], offline: [], team: [], closed: [] };
@@ -174,7 +209,6 @@ export function inboxSections(state: InboxState): InboxSections {
   sections.bot.sort(byActivity);
   sections.team.sort(byActivity);
   sections.closed.sort((a, b) => (b.closedAt ?? b.updatedAt) - (a.closedAt ?? a.updatedAt));
-  sections.closed.length = Math.min(sections.closed.length, CLOSED_LIMIT);
   return sections;
 }
 

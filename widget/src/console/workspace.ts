@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { AgentProfile } from '@support-chat/shared';
+import { LIMITS, type AgentProfile } from '@support-chat/shared';
 import type { AgentConnection } from './agent-connection.js';
 import { openConversation, type ConsoleState } from './console-state.js';
 import { fire, type Detail } from './events.js';
-import { SECTION_KEYS, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
+import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { transferTargets } from './team-state.js';
@@ -96,7 +96,9 @@ export class SupportConsoleWorkspace extends LitElement {
           .unread=${view.inbox.unread}
           .search=${view.search}
           .now=${this.now}
+          .more=${hasMore(view.inbox, this.tab)}
           @support-console-tab=${(e: Detail<'support-console-tab'>) => this.showTab(e.detail.tab)}
+          @support-console-more=${(e: Detail<'support-console-more'>) => void this.connection.loadMore(e.detail.tab)}
           @support-console-select=${(e: Detail<'support-console-select'>) => this.select(e.detail.conversationId)}
         ></support-console-inbox>
         <support-console-team .team=${view.team} .me=${agent.id}></support-console-team>
@@ -148,6 +150,9 @@ export class SupportConsoleWorkspace extends LitElement {
   private showTab(tab: SectionKey): void {
     this.tab = tab;
     if (this.view.search) this.connection.clearSearch();
+    // A tab holding less than a page (its first page went to other tabs, or its conversations
+    // moved on) fills itself when opened.
+    if (inboxSections(this.view.inbox)[tab].length < LIMITS.inboxPage) void this.connection.loadMore(tab);
   }
 
   private select(conversationId: string): void {

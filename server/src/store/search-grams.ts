@@ -1,0 +1,45 @@
+/**
+ * The search index's answer to one- and two-character queries in Chinese (and Japanese, Korean).
+ *
+ * FTS5's `trigram` tokenizer serves every substring of three characters or more, but cannot serve
+ * shorter ones (it falls back to reading every row). Chinese words are often two characters
+ * (`退款` refund, `发票` invoice), so those queries need their own index: every CJK character and
+ * every pair of adjacent CJK characters of a text, space-separated, in a `unicode61` FTS5 table.
+ * A one- or two-character CJK query is then one term lookup, with the same meaning as a substring
+ * match (a pair is indexed exactly when it occurs in the text).
+ *
+ * Why not the knowledge base's analyzer (`knowledge/tokenizer.ts`)? It is built for retrieval: it
+ * drops stopwords (`我`, `的`, `了`, and the pairs inside `怎么`), maps traditional characters
+ * to simplified and stems English, so "contains this text" would find less and more than asked.
+ * Short Latin or symbol queries (`%`, `ok`, `42`) stay without an index: they match nearly
+ * everything anyway, and the store runs them on its reader thread, off the event loop.
+ */
+
+const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
+const CJK_RUN = new RegExp(`[${CJK}]+`, 'gu');
+const SHORT_CJK_QUERY = new RegExp(`^[${CJK}]{1,2}$`, 'u');
+
+/** The CJK characters and adjacent pairs of `text`, space-separated, or null when it has none. */
+export function cjkGrams(text: string | null): string | null {
+  if (!text) return null;
+  const grams = new Set<string>();
+  for (const [run] of text.matchAll(CJK_RUN)) {
+    const chars = Array.from(run);
+    for (let i = 0; i < chars.length; i++) {
+      grams.add(chars[i]!);
+      if (i + 1 < chars.length) grams.add(chars[i]! + chars[i + 1]!);
+    }
+  }
+  return grams.size > 0 ? [...grams].join(' ') : null;
+}
+
+/** How a search text is served: FTS5 trigrams, the CJK grams table, or a scan (off the event loop). */
+export function searchPlan(text: string): 'trigram' | 'grams' | 'scan' {
+  if (Array.from(text).length >= 3) return 'trigram';
+  return SHORT_CJK_QUERY.test(text) ? 'grams' : 'scan';
+}
+
+/** An FTS5 phrase: the text taken literally (double quotes doubled). */
+export function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}

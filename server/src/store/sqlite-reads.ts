@@ -1,0 +1,162 @@
+/**
+ * The store's heavy reads: search, report facts, answer ratings, knowledge gaps and the report
+ * itself. Written against a plain better-sqlite3 connection so the same code runs in two places:
+ * on the reader thread (`sqlite-read-worker.ts`, a read-only connection to the same file; WAL lets
+ * it read while the chat path writes) and in process for an in-memory database (tests).
+ *
+ * Every query here is served by an index (the virtual columns, partial indexes and FTS5 tables
+ * of migration 5 and 6); `sqlite-reads.test.ts` checks the plans of the SQL that actually runs.
+ */
+import type Database from 'better-sqlite3';
+import type { ConversationRating, ConversationStatus, KnowledgeGap, ReportSummary } from '@support-chat/shared';
+import { REPORT_GAPS, rangeBounds, summarizeReport, type ReportFact } from '../reports/report.js';
+import { ftsPhrase, searchPlan } from './search-grams.js';
+import { toConversation, type ConversationRow } from './sqlite-rows.js';
+import type { ConversationFacts, ConversationRecord, ConversationSearch, ReportRange } from './types.js';
+
+export class SqliteReads {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  searchConversations({ text, status, from, to, limit }: ConversationSearch): ConversationRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (text) {
+      // Visitor id and context are one row per conversation in the same tables as message text.
+      switch (searchPlan(text)) {
+        case 'trigram':
+          where.push('c.id IN (SELECT conversation_id FROM search_text WHERE search_text MATCH ?)');
+          params.push(ftsPhrase(text));
+          break;
+        case 'grams':
+          where.push('c.id IN (SELECT conversation_id FROM search_grams WHERE search_grams MATCH ?)');
+          params.push(ftsPhrase(text));
+          break;
+        case 'scan':
+          // No index serves one or two Latin characters or symbols: a LIKE over the indexed text
+          // (not the JSON bodies), escaped so `%` and `_` are literal. Runs on the reader thread.
+          where.push(`c.id IN (SELECT conversation_id FROM search_text WHERE lower(text) LIKE ? ESCAPE '\\')`);
+          params.push(`%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+          break;
+      }
+    }
+    if (status) {
+      where.push('c.status = ?');
+      params.push(status);
+    }
+    if (from !== undefined) {
+      where.push('c.created_at >= ?');
+      params.push(from);
+    }
+    if (to !== undefined) {
+      where.push('c.created_at <= ?');
+      params.push(to);
+    }
+    const sql = `SELECT c.* FROM conversations c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY c.updated_at DESC LIMIT ?`;
+    return (this.statement(sql).all(...params, limit) as ConversationRow[]).map(toConversation);
+  }
+
+  reportFacts(from: number, to: number): ConversationFacts[] {
+    const rows = this
+      .statement(
+        `SELECT c.* FROM conversations c WHERE c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at`,
+      )
+      .all(from, to) as (ConversationRow & { handed_off_at: number | null; first_agent_reply_at: number | null })[];
+    return rows.map((row) => ({
+      conversation: toConversation(row),
+      handedOffAt: row.handed_off_at,
+      firstAgentReplyAt: row.first_agent_reply_at,
+    }));
+  }
+
+  answerFeedbackCounts(from: number, to: number): { helpful: number; notHelpful: number } {
+    const row = this
+      .statement(
+        `SELECT SUM(feedback = 'helpful') AS helpful, SUM(feedback = 'not_helpful') AS not_helpful
+         FROM messages WHERE kind = 'text' AND author = 'ai' AND feedback IS NOT NULL AND created_at >= ? AND created_at < ?`,
+      )
+      .get(from, to) as { helpful: number | null; not_helpful: number | null };
+    return { helpful: row.helpful ?? 0, notHelpful: row.not_helpful ?? 0 };
+  }
+
+  knowledgeGaps(from: number, to: number, limit: number): KnowledgeGap[] {
+    // Each AI reply that could not answer, paired with the visitor message it replied to.
+    const rows = this
+      .statement(
+        // MATERIALIZED: otherwise SQLite copies the question's subquery into the WHERE, GROUP BY and
+        // SELECT and runs it three times a row (3× the time). With a single MAX(), SQLite takes the
+        // bare columns (question, conversation_id) from the row holding the maximum: the most
+        // recent asking of each question.
+        `WITH q AS MATERIALIZED (
+           SELECT
+             (SELECT v.text FROM messages v WHERE v.conversation_id = a.conversation_id
+                AND v.seq < a.seq AND v.author = 'visitor' ORDER BY v.seq DESC LIMIT 1) AS question,
+             a.conversation_id,
+             a.created_at AS asked_at
+           FROM messages a
+           WHERE a.kind = 'text' AND a.author = 'ai' AND a.answered = 0
+             AND a.created_at >= ? AND a.created_at < ?
+         )
+         SELECT q.question, COUNT(*) AS count, MAX(q.asked_at) AS last_asked_at, q.conversation_id
+         FROM q
+         WHERE q.question IS NOT NULL
+         GROUP BY lower(trim(q.question))
+         ORDER BY count DESC, last_asked_at DESC
+         LIMIT ?`,
+      )
+      .all(from, to, limit) as { question: string; count: number; last_asked_at: number; conversation_id: string }[];
+    return rows.map((r) => ({
+      question: r.question,
+      count: r.count,
+      lastAskedAt: r.last_asked_at,
+      conversationId: r.conversation_id,
+    }));
+  }
+
+  /**
+   * `reportFromFacts`, synchronously, in one read transaction (one consistent snapshot). Reads
+   * only the columns the figures use (one covering index), as arrays: building 10k whole records
+   * was most of the time once the facts were columns.
+   */
+  report(range: ReportRange, now: number): ReportSummary {
+    const { from, to } = rangeBounds(range);
+    return this.db.transaction(() =>
+      summarizeReport(range, now, this.slimFacts(from, to), this.answerFeedbackCounts(from, to), this.knowledgeGaps(from, to, REPORT_GAPS)),
+    )();
+  }
+
+  private slimFacts(from: number, to: number): ReportFact[] {
+    const rows = this
+      .statement(
+        `SELECT created_at, status, updated_at, human_involved, json_extract(rating, '$.score'), handed_off_at, first_agent_reply_at
+         FROM conversations WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
+      )
+      .raw()
+      .all(from, to) as [number, ConversationStatus, number, number, ConversationRating['score'] | null, number | null, number | null][];
+    return rows.map(([createdAt, status, updatedAt, human, score, handedOffAt, firstAgentReplyAt]) => ({
+      conversation: { createdAt, status, updatedAt, humanInvolved: human === 1, rating: score ? { score } : null },
+      handedOffAt,
+      firstAgentReplyAt,
+    }));
+  }
+}
+
+/** The reads as the store calls them: in process, or on the reader thread. */
+export type ReadQueries = {
+  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'report']: (
+    ...args: Parameters<SqliteReads[K]>
+  ) => Promise<ReturnType<SqliteReads[K]>>;
+};
+
+export type ReadMethod = keyof ReadQueries;
