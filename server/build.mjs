@@ -4,11 +4,20 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@support-chat/'));
+// Dev dependencies too: the bench's Socket.IO client is CommonJS that an ESM bundle cannot inline.
+const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !name.startsWith('@support-chat/'));
 
 await build({
-  // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench.
-  entryPoints: { main: 'src/main.ts', kb: 'src/cli/kb.ts', eval: 'src/cli/eval.ts', bench: 'bench/run.ts' },
+  // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench,
+  // which starts the servers of its relay run as child processes from the two bench-* entries.
+  entryPoints: {
+    main: 'src/main.ts',
+    kb: 'src/cli/kb.ts',
+    eval: 'src/cli/eval.ts',
+    bench: 'bench/run.ts',
+    'bench-product-server': 'bench/product-server.ts',
+    'bench-raw-relay': 'bench/raw-relay.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -18,4 +27,4 @@ await build({
   external,
   logLevel: 'warning',
 });
-console.log('server: built dist/main.js, kb.js, eval.js, bench.js');
+console.log('server: built dist/main.js, kb.js, eval.js, bench.js (+ bench-product-server.js, bench-raw-relay.js)');
