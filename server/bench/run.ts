@@ -15,6 +15,7 @@ import { createPlainBm25 } from '../src/knowledge/eval/baseline.js';
 import { percentile } from '../src/knowledge/eval/evaluate.js';
 import type { KnowledgeEntry, Retriever, SyncRetriever } from '../src/knowledge/types.js';
 import { createFakeOpenAI } from '../test/fake-openai.js';
+import { relayBench } from './relay.js';
 import { generateKnowledge, generateQueries, seeded } from './synthetic.js';
 
 function time(retriever: SyncRetriever, queries: { text: string; lang: 'en' | 'zh' }[]): number[] {
@@ -219,15 +220,18 @@ async function reindexBench(entryCount: number): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
+const [which = 'retrieval', ...rest] = process.argv.slice(2);
+if (which === 'relay') {
+  await relayBench(rest);
+  process.exit(0);
+}
+const { values } = parseArgs({
+  args: rest,
   options: { entries: { type: 'string', default: '10000' }, queries: { type: 'string', default: '2000' } },
 });
-const which = positionals[0] ?? 'retrieval';
 if (which === 'retrieval') await retrievalBench(Number(values.entries), Number(values.queries));
 else if (which === 'reindex') await reindexBench(Number(values.entries));
 else {
-  process.stderr.write('Usage: npm run bench -- retrieval|reindex [--entries N] [--queries N]\n');
+  process.stderr.write('Usage: npm run bench -- retrieval|reindex [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts)\n');
   process.exit(2);
 }
