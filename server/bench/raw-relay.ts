@@ -1,8 +1,9 @@
 /**
  * The baseline of `npm run bench -- relay`: a plain Socket.IO relay with the product's namespaces,
  * event names and ack shapes, and nothing else (no validation, store, routing or fan-out). A
- * visitor and an agent are paired by the `pair` id in the handshake auth; each pair has an
- * in-memory seq. Run as a child process by the bench (bench/relay/servers.ts).
+ * visitor and an agent are paired by the `pair` id in the handshake auth (an agent's message
+ * names its pair as `conversationId`, like the product's); each pair has an in-memory seq.
+ * Run as a child process by the bench (bench/relay/servers.ts).
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -21,9 +22,11 @@ const visitors = io.of(NAMESPACES.visitor);
 const agents = io.of(NAMESPACES.agent);
 
 function relay(socket: Socket, author: MessageAuthor, peer: typeof agents): void {
-  const pair = String((socket.handshake.auth as { pair?: unknown }).pair);
-  void socket.join(pair);
-  socket.on('message:send', (payload: { clientId: string; text: string }, ack?: Ack) => {
+  // A visitor names its pair; an agent socket may serve several (`pair-1,pair-5`).
+  const pairs = String((socket.handshake.auth as { pair?: unknown }).pair).split(',');
+  void socket.join(pairs);
+  socket.on('message:send', (payload: { conversationId?: string; clientId: string; text: string }, ack?: Ack) => {
+    const pair = payload.conversationId ?? pairs[0]!;
     const seq = (seqs.get(pair) ?? 0) + 1;
     seqs.set(pair, seq);
     const message: ChatMessage = {

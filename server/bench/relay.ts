@@ -1,18 +1,19 @@
 /**
- * `npm run bench -- relay [--json] [--seed] [--pairs N] [--seconds S] [--only a,b] [--rates R,R] [--idle N,N]`
+ * `npm run bench -- relay [--json] [--seed] [--pairs N] [--agents N] [--seconds S] [--only a,b] [--rates R,R] [--idle N,N]`
  *
  * The chat path of issue 9, measured from outside: the product (bench/product-server.ts) beside a
  * raw Socket.IO relay (bench/raw-relay.ts), each in its own child process, driven by the same
  * clients in this process, in the same run (the machine is noisy: ratios count). Never a timed
- * test. Parts (`--only`): visitorToAgent, agentToVisitor (closed loop and fixed rates), offline
+ * test. Each pair has its own agent socket unless `--agents` is lower (pair i is served by agent
+ * i mod N): the product tells every online agent about every message. Parts (`--only`): visitorToAgent, agentToVisitor (closed loop and fixed rates), offline
  * (AI answers at 50 and 200 visitors), idle (RSS per idle visitor), seed (with --seed: chat p99 on
  * a store of 10k conversations / 100k messages while an admin reads reports and searches).
  * Progress goes to stderr; the table to stdout; with --json the last stdout line is the results.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startAdminLoad } from './relay/admin-load.js';
-import { disconnectPairs, setupPairs, skippedAgentFrames, type Pair } from './relay/clients.js';
+import { startAdminLoad, type AdminTimes } from './relay/admin-load.js';
+import { disconnectPairs, droppedSockets, setupPairs, skippedAgentFrames, type Pair } from './relay/clients.js';
 import { closedLoop, fixedRate, type Direction } from './relay/drive.js';
 import { idleRss, type IdleRss } from './relay/idle-rss.js';
 import { offlineAnswers } from './relay/offline-answers.js';
@@ -20,7 +21,7 @@ import { commitMs } from './relay/disk-probe.js';
 import { answerableQuestions } from './relay/questions.js';
 import { goals, table, type Cost, type DirectionResults, type RelayResults, type Twin } from './relay/report.js';
 import { seedStore } from './relay/seed.js';
-import { cpuMeter, createDataDir, startProduct, startRawRelay, type Target } from './relay/servers.js';
+import { cpuMeter, createDataDir, quiesce, startProduct, startRawRelay, type Target } from './relay/servers.js';
 
 const PARTS = ['visitorToAgent', 'agentToVisitor', 'offline', 'idle', 'seed'] as const;
 type Part = (typeof PARTS)[number];
@@ -29,7 +30,12 @@ const log = (line: string) => process.stderr.write(`relay: ${line}\n`);
 const list = (value: string) => value.split(',').map((s) => Number(s.trim())).filter((x) => x > 0);
 
 /** Runs `run` and adds what the target's processes and this client spent meanwhile. */
-async function measured<T>(target: Target, run: () => Promise<T>): Promise<T & Cost> {
+async function measured<T>(target: Target, run: () => Promise<T>, others: readonly Target[] = []): Promise<T & Cost> {
+  // Every server idle first: a backlog left by the last run (of either target) would flood this one.
+  for (const t of new Set([target, ...others])) {
+    if (!(await quiesce(t))) log(`${t.name} was still busy a minute after the last run`);
+  }
+  const drops = droppedSockets();
   const server = cpuMeter(target);
   const client = process.cpuUsage();
   const skipped = skippedAgentFrames();
@@ -44,6 +50,11 @@ async function measured<T>(target: Target, run: () => Promise<T>): Promise<T & C
     server_cpu_pct: cpu_pct,
     client_cpu_pct: Math.round(((user + system) / 1000 / wall) * 100),
     skipped_frames: skippedAgentFrames() - skipped,
+    dropped_sockets: Object.fromEntries(
+      Object.entries(droppedSockets())
+        .map(([key, count]) => [key, count - (drops[key] ?? 0)] as const)
+        .filter(([, count]) => count > 0),
+    ),
   };
 }
 
@@ -55,7 +66,8 @@ interface Chat {
 async function chatRuns(chats: readonly Chat[], direction: Direction, seconds: number, rates: readonly number[]): Promise<DirectionResults> {
   const twin = async <T>(run: (chat: Chat) => Promise<T>) => {
     const out: Partial<Record<Target['name'], T & Cost>> = {};
-    for (const chat of chats) out[chat.target.name] = await measured(chat.target, () => run(chat));
+    const all = chats.map((c) => c.target);
+    for (const chat of chats) out[chat.target.name] = await measured(chat.target, () => run(chat), all);
     return out as Twin<T>;
   };
   for (const chat of chats) await closedLoop(chat.pairs, direction, Math.min(2, seconds)); // warm-up (JIT)
@@ -68,15 +80,15 @@ async function chatRuns(chats: readonly Chat[], direction: Direction, seconds: n
   return results;
 }
 
-async function chatAndAnswers(results: RelayResults, parts: Set<Part>, options: { pairs: number; seconds: number; rates: number[]; answerVisitors: number[] }, questions: string[]): Promise<void> {
+async function chatAndAnswers(results: RelayResults, parts: Set<Part>, options: { pairs: number; agents: number; seconds: number; rates: number[]; answerVisitors: number[] }, questions: string[]): Promise<void> {
   const data = createDataDir();
-  const targets = [await startRawRelay(), await startProduct({ dataDir: data.dir, agents: options.pairs })];
+  const targets = [await startRawRelay(), await startProduct({ dataDir: data.dir, agents: options.agents })];
   try {
     const chats: Chat[] = [];
     if (parts.has('visitorToAgent') || parts.has('agentToVisitor')) {
       for (const target of targets) {
-        log(`${target.name}: connecting ${options.pairs} pairs`);
-        chats.push({ target, pairs: await setupPairs(target, options.pairs, questions) });
+        log(`${target.name}: connecting ${options.pairs} pairs, ${options.agents} agents`);
+        chats.push({ target, pairs: await setupPairs(target, { count: options.pairs, agents: options.agents, questions }) });
       }
       for (const direction of ['visitorToAgent', 'agentToVisitor'] as const) {
         if (parts.has(direction)) results[direction] = await chatRuns(chats, direction, options.seconds, options.rates);
@@ -122,24 +134,28 @@ async function idle(results: RelayResults, counts: number[]): Promise<void> {
   results.idleRssKb = { product: largest.product, raw: largest.raw, runs };
 }
 
-async function seeded(results: RelayResults, options: { pairs: number; seconds: number }, questions: string[]): Promise<void> {
+async function seeded(results: RelayResults, options: { pairs: number; agents: number; seconds: number }, questions: string[]): Promise<void> {
   const conversations = 10_000;
   const data = createDataDir();
   log(`seeding ${conversations} conversations through the store`);
   const { messages, ms } = await seedStore(data.dir, conversations, questions);
-  const product = await startProduct({ dataDir: data.dir, agents: options.pairs });
+  const product = await startProduct({ dataDir: data.dir, agents: options.agents });
   try {
-    const pairs = await setupPairs(product, options.pairs, questions);
+    const pairs = await setupPairs(product, { count: options.pairs, agents: options.agents, questions });
     const seconds = Math.max(options.seconds, 6); // a few admin rounds at least
     await closedLoop(pairs, 'visitorToAgent', 2); // warm-up (JIT)
     log('seeded: chat alone');
     const alone = await measured(product, () => closedLoop(pairs, 'visitorToAgent', seconds));
     log('seeded: chat while an admin reads reports and searches');
-    const admin = await startAdminLoad(product);
-    const busy = await measured(product, () => closedLoop(pairs, 'visitorToAgent', seconds));
-    const times = await admin.stop();
+    let times: AdminTimes | undefined;
+    const busy = await measured(product, async () => {
+      const admin = await startAdminLoad(product);
+      const run = await closedLoop(pairs, 'visitorToAgent', seconds);
+      times = await admin.stop();
+      return run;
+    });
     disconnectPairs(pairs);
-    results.seed = { conversations, messages, seed_ms: ms, chat_alone: alone, chat_with_admin: busy, admin: times };
+    results.seed = { conversations, messages, seed_ms: ms, chat_alone: alone, chat_with_admin: busy, admin: times! };
   } finally {
     await product.stop();
     data.remove();
@@ -153,6 +169,7 @@ export async function relayBench(args: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       seed: { type: 'boolean', default: false },
       pairs: { type: 'string', default: '200' },
+      agents: { type: 'string' },
       seconds: { type: 'string', default: '5' },
       only: { type: 'string' },
       rates: { type: 'string', default: '2000,500' },
@@ -166,12 +183,13 @@ export async function relayBench(args: string[]): Promise<void> {
   const parts = new Set(requested as Part[]);
   const options = {
     pairs: Number(values.pairs),
+    agents: Math.min(Number(values.agents ?? values.pairs), Number(values.pairs)),
     seconds: Number(values.seconds),
     rates: list(values.rates),
     answerVisitors: list(values['answer-visitors']),
   };
   const results: RelayResults = {
-    meta: { pairs: options.pairs, seconds: options.seconds, cores: availableParallelism(), loadavg: loadavg(), node: process.versions.node, started: new Date().toISOString() },
+    meta: { pairs: options.pairs, agents: options.agents, seconds: options.seconds, cores: availableParallelism(), loadavg: loadavg(), node: process.versions.node, started: new Date().toISOString() },
   };
   const probe = () => {
     const dir = createDataDir();

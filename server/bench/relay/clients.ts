@@ -36,17 +36,31 @@ export const skippedAgentFrames = () => agentParser.counter.skipped;
 
 const options = { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000 };
 
+/** Sockets the server (or a ping timeout) dropped, by namespace and reason: a dropped socket receives nothing more. */
+const drops = new Map<string, number>();
+export const droppedSockets = (): Record<string, number> => Object.fromEntries(drops);
+
+function watchDrops<S extends Socket>(socket: S, namespace: string): S {
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return;
+    const key = `${namespace} ${reason}`;
+    drops.set(key, (drops.get(key) ?? 0) + 1);
+  });
+  return socket;
+}
+
 export function connectVisitor(target: Target, auth: Record<string, string> = {}): VisitorSocket {
-  return io(`${target.visitorUrl}${NAMESPACES.visitor}`, { ...options, auth });
+  return watchDrops(io(`${target.visitorUrl}${NAMESPACES.visitor}`, { ...options, auth }), NAMESPACES.visitor);
 }
 
 export function connectAgent(target: Target, { cookie, auth = {} }: { cookie?: string; auth?: Record<string, string> }): AgentSocket {
-  return io(`${target.agentUrl}${NAMESPACES.agent}`, {
+  const socket: AgentSocket = io(`${target.agentUrl}${NAMESPACES.agent}`, {
     ...options,
     auth,
     extraHeaders: cookie ? { cookie } : undefined,
     parser: agentParser.parser,
   });
+  return watchDrops(socket, NAMESPACES.agent);
 }
 
 export function connected(socket: Socket): Promise<void> {
@@ -119,40 +133,52 @@ export async function inBatches<T>(count: number, concurrency: number, task: (in
 }
 
 /**
- * Product: agent `index` logs in and connects; a new visitor asks `question` (the AI answers it);
- * the agent claims and watches the conversation, so from now on the visitor's messages reach
- * this agent and the AI stays silent.
+ * Product: agent sockets log in and connect; then each pair's new visitor asks `question` (the AI
+ * answers it) and the pair's agent claims and watches the conversation, so from now on the
+ * visitor's messages reach that agent and the AI stays silent.
  */
-async function productPair(target: Target, index: number, question: string): Promise<Pair> {
-  const agent = connectAgent(target, { cookie: await login(target, benchAgentEmail(index)) });
-  const visitor = connectVisitor(target);
-  await Promise.all([connected(agent), connected(visitor)]);
-  const answered = nextMessage(visitor, (m) => m.author === 'ai');
-  const { message } = await data(visitor.emitWithAck('message:send', { clientId: clientId(), text: question }));
-  await answered;
-  const { conversationId } = message;
-  await data(agent.emitWithAck('conversation:claim', { conversationId }));
-  await data(agent.emitWithAck('conversation:watch', { conversationId, afterSeq: message.seq }));
-  return { visitor, agent, conversationId };
+async function productPairs(target: Target, count: number, agents: number, questions: readonly string[]): Promise<Pair[]> {
+  const sockets = await inBatches(agents, 8, async (index) => {
+    const agent = connectAgent(target, { cookie: await login(target, benchAgentEmail(index)) });
+    await connected(agent);
+    return agent;
+  });
+  return inBatches(count, 8, async (index) => {
+    const agent = sockets[index % agents]!;
+    const visitor = connectVisitor(target);
+    await connected(visitor);
+    const answered = nextMessage(visitor, (m) => m.author === 'ai');
+    const { message } = await data(visitor.emitWithAck('message:send', { clientId: clientId(), text: questions[index % questions.length]! }));
+    await answered;
+    const { conversationId } = message;
+    await data(agent.emitWithAck('conversation:claim', { conversationId }));
+    await data(agent.emitWithAck('conversation:watch', { conversationId, afterSeq: message.seq }));
+    return { visitor, agent, conversationId };
+  });
 }
 
-async function rawPair(target: Target, index: number): Promise<Pair> {
-  const pair = `pair-${index}`;
-  const agent = connectAgent(target, { auth: { pair } });
-  const visitor = connectVisitor(target, { pair });
-  await Promise.all([connected(agent), connected(visitor)]);
-  return { visitor, agent, conversationId: pair };
+/** Raw: an agent socket names the pairs it serves in its handshake, a visitor its one pair. */
+async function rawPairs(target: Target, count: number, agents: number): Promise<Pair[]> {
+  const pairId = (index: number) => `pair-${index}`;
+  const sockets = await inBatches(agents, 8, async (a) => {
+    const served = Array.from({ length: count }, (_, i) => i).filter((i) => i % agents === a);
+    const agent = connectAgent(target, { auth: { pair: served.map(pairId).join(',') } });
+    await connected(agent);
+    return agent;
+  });
+  return inBatches(count, 8, async (index) => {
+    const visitor = connectVisitor(target, { pair: pairId(index) });
+    await connected(visitor);
+    return { visitor, agent: sockets[index % agents]!, conversationId: pairId(index) };
+  });
 }
 
-export function setupPairs(target: Target, count: number, questions: readonly string[]): Promise<Pair[]> {
-  return inBatches(count, 8, (index) =>
-    target.name === 'product' ? productPair(target, index, questions[index % questions.length]!) : rawPair(target, index),
-  );
+/** `count` visitor ⇄ agent pairs served by `agents` agent sockets (pair i by agent i mod agents). */
+export function setupPairs(target: Target, { count, agents, questions }: { count: number; agents: number; questions: readonly string[] }): Promise<Pair[]> {
+  const sockets = Math.min(agents, count);
+  return target.name === 'product' ? productPairs(target, count, sockets, questions) : rawPairs(target, count, sockets);
 }
 
 export function disconnectPairs(pairs: readonly Pair[]): void {
-  for (const { visitor, agent } of pairs) {
-    visitor.disconnect();
-    agent.disconnect();
-  }
+  for (const socket of new Set(pairs.flatMap((p) => [p.visitor, p.agent]))) socket.disconnect();
 }

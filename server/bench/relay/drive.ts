@@ -28,6 +28,8 @@ export interface RateRun extends ChatRun {
   backlog: boolean;
   /** Never delivered, even after the drain. */
   lost: number;
+  /** Sending stopped before the end: more than 1 s of sends were in flight (the run stays bounded). */
+  stopped_early: boolean;
   /** How late the bench's own sender was (p99): a busy client, not the server. */
   sender_lag_p99_ms: number;
 }
@@ -74,8 +76,9 @@ function track(pairs: readonly Pair[], direction: Direction): Tracker {
     },
     detach: () => offs.forEach((off) => off()),
   };
-  const offs = pairs.map((pair) => {
-    const receiver = direction === 'visitorToAgent' ? pair.agent : pair.visitor;
+  // One listener per socket: an agent socket may serve several pairs.
+  const receivers = new Set(pairs.map((pair) => (direction === 'visitorToAgent' ? pair.agent : pair.visitor)));
+  const offs = [...receivers].map((receiver) => {
     const listener = (message: ChatMessage) => {
       const sent = message.clientId === undefined ? undefined : pending.get(message.clientId);
       if (!sent) return;
@@ -122,9 +125,14 @@ export async function fixedRate(pairs: readonly Pair[], direction: Direction, ra
   const total = Math.round(rate * seconds);
   const lags: number[] = [];
   const start = performance.now();
+  let stoppedEarly = false;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
+      if (tracker.pending() > rate) {
+        stoppedEarly = true;
+        return resolve();
+      }
       const due = Math.min(sendsDue(now - start, rate), total);
       while (tracker.sent < due) {
         lags.push(now - (start + dueAt(tracker.sent, rate)));
@@ -151,6 +159,7 @@ export async function fixedRate(pairs: readonly Pair[], direction: Direction, ra
     in_flight_at_stop: inFlight,
     backlog: inFlight > rate * 0.1 || deliveredRate < 0.95 * rate,
     lost: tracker.pending(),
+    stopped_early: stoppedEarly,
     sender_lag_p99_ms: latency(lags).p99_ms,
   };
 }

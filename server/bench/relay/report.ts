@@ -11,6 +11,8 @@ export interface Cost {
   client_cpu_pct: number;
   /** Frames the client skipped unparsed (inbox updates to every agent, see client-parser.ts). */
   skipped_frames: number;
+  /** Sockets dropped during the run (not by the bench), by namespace and reason. */
+  dropped_sockets: Record<string, number>;
 }
 
 export interface Twin<T> {
@@ -23,6 +25,7 @@ export type DirectionResults = { closed?: Twin<ChatRun> } & { [rate: `rate${numb
 export interface RelayResults {
   meta: {
     pairs: number;
+    agents: number;
     seconds: number;
     cores: number;
     loadavg: number[];
@@ -53,7 +56,10 @@ export interface RelayResults {
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
 const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1 ? 2 : 3)}×`);
-const cpu = (c: Cost) => `CPU ${c.server_cpu_pct}%`;
+const cpu = (c: Cost) => {
+  const dropped = Object.entries(c.dropped_sockets).map(([key, count]) => `${count} ${key}`);
+  return `CPU ${c.server_cpu_pct}%${dropped.length ? `, **sockets dropped**: ${dropped.join(', ')}` : ''}`;
+};
 const errors = (r: ChatRun) => {
   const list = Object.entries(r.errors).map(([code, count]) => `${count} ${code}`);
   return list.length ? `, refused: ${list.join(', ')}` : '';
@@ -66,7 +72,8 @@ function closedCell(r: ChatRun & Cost): string {
 function rateCell(r: RateRun & Cost): string {
   const backlog = r.backlog ? ` **backlog** (${n(r.in_flight_at_stop)} in flight, ${n(r.msgs_per_s)} msg/s delivered)` : '';
   const lost = r.lost ? `, ${n(r.lost)} never arrived` : '';
-  return `p50 ${ms(r.p50_ms)}, p99 ${ms(r.p99_ms)}${backlog}${lost} · ${cpu(r)}${errors(r)}`;
+  const stopped = r.stopped_early ? ', sending stopped early' : '';
+  return `p50 ${ms(r.p50_ms)}, p99 ${ms(r.p99_ms)}${backlog}${lost}${stopped} · ${cpu(r)}${errors(r)}`;
 }
 
 export function table(results: RelayResults): string {
@@ -113,7 +120,7 @@ export function table(results: RelayResults): string {
   const header = ['path', 'product', 'raw Socket.IO', 'ratio'];
   const fsync = results.meta.fsync_commit_ms;
   const lines = [
-    `relay bench: ${results.meta.pairs} visitor ⇄ agent pairs, ${results.meta.seconds} s per run, ~200-byte messages, Node ${results.meta.node}, ${results.meta.cores} cores, load ${results.meta.loadavg.map((l) => l.toFixed(1)).join(' ')}`,
+    `relay bench: ${results.meta.pairs} visitor ⇄ agent pairs (${results.meta.agents} agent sockets), ${results.meta.seconds} s per run, ~200-byte messages, Node ${results.meta.node}, ${results.meta.cores} cores, load ${results.meta.loadavg.map((l) => l.toFixed(1)).join(' ')}`,
     ...(fsync ? [`one fsync'd SQLite commit on this disk: ${ms(fsync.before)} at the start, ${ms(fsync.after)} at the end (the product waits for it, the raw relay does not)`] : []),
     '',
     `| ${header.join(' | ')} |`,

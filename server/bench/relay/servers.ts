@@ -110,3 +110,17 @@ export function cpuMeter(target: Target): () => { cpu_ms: number; cpu_pct: numbe
     return { cpu_ms: Math.round(cpu), cpu_pct: Math.round((cpu / (performance.now() - started)) * 100) };
   };
 }
+
+/**
+ * Waits until the target's processes are idle (under 5% of a core over 500 ms), at most `maxMs`:
+ * a backlog one run left behind must not be measured in the next. False when it never settled.
+ */
+export async function quiesce(target: Target, maxMs = 60_000): Promise<boolean> {
+  const until = performance.now() + maxMs;
+  while (performance.now() < until) {
+    const meter = cpuMeter(target);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (meter().cpu_pct < 5) return true;
+  }
+  return false;
+}
