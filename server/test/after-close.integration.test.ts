@@ -3,7 +3,7 @@
  * rating once it is closed, and an agent reopening it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentConversation, VisitorConversation } from '@support-chat/shared';
+import type { AgentConversation, AgentConversationPatch, VisitorConversation } from '@support-chat/shared';
 import { connected, data, nextEvent, startTestServer, type AgentClient, type TestServer, type VisitorClient } from './harness.js';
 
 describe('after a person answered', () => {
@@ -28,9 +28,12 @@ describe('after a person answered', () => {
 
   it('shows agents how far the visitor read, and keeps the agent read state', async () => {
     const { lastSeq } = (await t.store.getConversation(conversationId))!;
-    const seen = nextEvent<AgentConversation>(agent, 'conversation:updated', (c) => c.visitorReadSeq === lastSeq);
+    // Read receipts reach the assigned agent as an inbox patch, within the short tick.
+    const seen = nextEvent<AgentConversationPatch[]>(agent, 'inbox:patched', (patches) =>
+      patches.some((p) => p.id === conversationId && p.visitorReadSeq === lastSeq),
+    );
     data(await visitor.emitWithAck('conversation:read', { seq: lastSeq }));
-    expect((await seen).id).toBe(conversationId);
+    expect((await seen).find((p) => p.id === conversationId)).toMatchObject({ lastSeq });
 
     data(await agent.emitWithAck('conversation:read', { conversationId, seq: 2 }));
     // A colleague looking in does not mark it read for Anna.

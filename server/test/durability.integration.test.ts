@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@support-chat/shared';
+import { createMemoryRateLimits } from '../src/realtime/rate-limits.js';
 import { connected, data, nextEvent, startTestServer, type TestServer } from './harness.js';
 
 describe('reconnects and retries lose nothing and double nothing', () => {
@@ -118,6 +119,27 @@ describe('bad input gets a clear error and the server stays up', () => {
     }
     expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
     expect(results.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it("gives a signed-in agent a busy agent's event budget, not a stranger's, and still bounds it", async () => {
+    const limited = await startTestServer({ limits: createMemoryRateLimits({ socketEventsPer10s: 5, agentEventsPer10s: 40 }) });
+    try {
+      const agent = limited.agent(await limited.loginAgent('Busy'));
+      await connected(agent);
+      const results = [];
+      for (let i = 0; i < 41; i++) results.push(await agent.emitWithAck('team:list', {}));
+      // Eight times what a visitor socket may send here, across one agent's commands…
+      expect(results.slice(0, 40).every((r) => r.ok)).toBe(true);
+      // …and then the agent is told to slow down too.
+      expect(results.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      const visitor = limited.visitor();
+      await connected(visitor);
+      const visitorResults = [];
+      for (let i = 0; i < 6; i++) visitorResults.push(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+      expect(visitorResults.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    } finally {
+      await limited.close();
+    }
   });
 
   it('refuses agent sockets without a session and from foreign origins', async () => {

@@ -9,6 +9,7 @@
 import type { Ack } from './errors.js';
 import type {
   AgentConversation,
+  AgentConversationPatch,
   AgentPresence,
   Availability,
   CannedReply,
@@ -163,8 +164,15 @@ export interface AgentClientEvents {
 }
 
 export interface AgentServerEvents {
-  /** Any change to any conversation the inbox lists (sent to every agent). */
+  /** A conversation was created or changed status, assignee or details (sent to every agent). */
   'conversation:updated': (conversation: AgentConversation) => void;
+  /**
+   * New messages and read receipts, coalesced: at most one frame per short tick, each conversation
+   * once with its latest state. Queued conversations reach every agent and assigned ones their
+   * agent within a tick; everyone else's rows (the team's, the AI's, closed) are batched per
+   * second, so the frames an agent gets do not grow with every message of every colleague.
+   */
+  'inbox:patched': (patches: AgentConversationPatch[]) => void;
   /** New messages (notes included) in conversations this socket watches. */
   'message:created': (message: ChatMessage) => void;
   /** A stored message changed in a watched conversation (a visitor rated an AI answer). */

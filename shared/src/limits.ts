@@ -18,8 +18,14 @@ export const LIMITS = {
   historyPage: 500,
   /** Visitor messages per minute per visitor before `rate_limited`. */
   visitorMessagesPerMinute: 20,
-  /** Socket events of any kind per 10 seconds per socket. */
+  /** Socket events of any kind per 10 seconds per visitor socket (a stranger). */
   socketEventsPer10s: 60,
+  /**
+   * Socket events per 10 seconds per signed-in agent, across their tabs: staff, sized for a busy
+   * agent (replies, typing, read marks, inbox and history calls across many chats), still bounded
+   * so a runaway console cannot flood the server.
+   */
+  agentEventsPer10s: 1000,
   /** Agent display name and login fields. */
   nameChars: 80,
   emailChars: 254,

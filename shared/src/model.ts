@@ -149,6 +149,12 @@ export interface AgentConversation {
   humanInvolved?: boolean;
 }
 
+/**
+ * What a new message or a read receipt changes in an inbox row (`inbox:patched`): merged into the
+ * conversation the console already holds. Status changes come whole, as `conversation:updated`.
+ */
+export type AgentConversationPatch = Pick<AgentConversation, 'id' | 'lastSeq' | 'updatedAt' | 'lastMessage' | 'visitorReadSeq' | 'agentReadSeq'>;
+
 export type AgentRole = 'admin' | 'agent';
 
 export interface AgentProfile {

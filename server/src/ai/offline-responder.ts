@@ -5,7 +5,6 @@
  * model fails (see fallback-responder.ts).
  */
 import type { Source } from '@support-chat/shared';
-import { segmentWords } from '../knowledge/tokenizer.js';
 import type { KnowledgeEntry, Retriever } from '../knowledge/types.js';
 import { knowledgeLang, notFoundAnswer } from './not-found.js';
 import { throwIfAborted } from './responder-error.js';
@@ -35,9 +34,6 @@ export const ANSWER_MIN_CONFIDENCE_ZH = 0.55;
 /** Hits fetched per question: the answer candidate plus enough for suggestions in either language. */
 const CANDIDATES = 6;
 
-/** Streamed pieces end at a word boundary once they reach this many characters (a short phrase). */
-const CHUNK_CHARS = 12;
-
 export interface OfflineResponderOptions {
   retriever: Retriever;
   /** Defaults to ANSWER_MIN_CONFIDENCE, or ANSWER_MIN_CONFIDENCE_ZH for a Chinese entry. */
@@ -61,11 +57,9 @@ export function createOfflineResponder({ retriever, minConfidence }: OfflineResp
       if (!top || (top.confidence ?? 0) < threshold) {
         return notFoundAnswer(request.locale, hits, { responder: 'offline', latencyMs: performance.now() - started });
       }
+      // No tokens: the answer is complete at once, so it reaches the visitor in one frame, the
+      // stored message. Streaming it in pieces only cost frames (issue 9); a model streams.
       const text = top.entry.body;
-      for (const piece of chunkText(text)) {
-        throwIfAborted(request.signal);
-        request.onToken?.(piece);
-      }
       return {
         text,
         sources: [sourceOf(top.entry)],
@@ -83,23 +77,4 @@ export function createOfflineResponder({ retriever, minConfidence }: OfflineResp
 
 export function sourceOf(entry: KnowledgeEntry): Source {
   return { id: entry.id, title: entry.title, url: entry.url };
-}
-
-/**
- * Phrase-sized pieces that join back to exactly `text`, cut only between words (the segmenter
- * knows where they are in Chinese too), so the widget shows the answer the way a model's stream
- * would arrive.
- */
-export function chunkText(text: string, size = CHUNK_CHARS): string[] {
-  const pieces: string[] = [];
-  let current = '';
-  for (const { segment } of segmentWords(text)) {
-    if (current.length >= size && /\S/.test(segment)) {
-      pieces.push(current);
-      current = '';
-    }
-    current += segment;
-  }
-  if (current) pieces.push(current);
-  return pieces;
 }

@@ -217,10 +217,11 @@ describe('OpenAI responder with the offline fallback', () => {
     expect(fake.requests).toHaveLength(2);
     expect(answer.provenance).toMatchObject({ responder: 'offline', answered: true });
     expect(answer.sources[0]!.id).toBe('en/warranty.md#how-do-i-make-a-warranty-claim');
-    expect(request.tokens.join('')).toBe(answer.text);
+    // The offline answer is whole at once: nothing streams, the stored message brings it.
+    expect(request.tokens).toEqual([]);
   });
 
-  it('voids the partial stream, then streams the offline answer, when the stream is cut', async () => {
+  it('voids the partial stream, then gives the offline answer whole, when the stream is cut', async () => {
     fake.reply({ text: 'Open a claim on the warranty page [1] and then', chunkSize: 4, cutAfterChunks: 3 });
     const events: string[] = [];
     const request = ask('How do I make a warranty claim?', {
@@ -230,7 +231,8 @@ describe('OpenAI responder with the offline fallback', () => {
     const answer = await createFallbackResponder(responder(), offline).answer(request);
     const reset = events.indexOf('<reset>');
     expect(events.slice(0, reset).join('')).toBe('Open a claim');
-    expect(events.slice(reset + 1).join('')).toBe(answer.text);
+    expect(events.slice(reset + 1)).toEqual([]);
+    expect(answer.text.length).toBeGreaterThan(0);
     expect(answer.provenance.responder).toBe('offline');
   });
 

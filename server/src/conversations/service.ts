@@ -13,7 +13,7 @@ import type {
 } from '@support-chat/shared';
 import { LIMITS } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
-import type { AgentRecord, ConversationRecord, ConversationSearch, MessageDraft, Store } from '../store/types.js';
+import type { AgentRecord, AppendResult, ConversationRecord, ConversationSearch, MessageDraft, Store } from '../store/types.js';
 import type { DomainEventBus } from './events.js';
 import { isOpen, statusesAllowing } from './state.js';
 
@@ -101,13 +101,13 @@ export class ConversationService {
     return conversation;
   }
 
-  /** Appends a message and announces it; a retried send (same sender and clientId) is not announced twice. */
-  async append(conversation: ConversationRecord, draft: MessageDraft): Promise<{ message: ChatMessage; created: boolean }> {
+  /**
+   * Appends a message and announces it; a retried send (same sender and clientId) is not announced
+   * twice. Returns the conversation as the append left it (the store reads it in the same step).
+   */
+  async append(conversation: Pick<ConversationRecord, 'id'>, draft: MessageDraft): Promise<AppendResult> {
     const result = await this.store.appendMessage(conversation.id, draft, this.clock.now());
-    if (result.created) {
-      const updated = { ...conversation, lastSeq: result.message.seq, updatedAt: result.message.createdAt };
-      this.bus.emit('messageCreated', result.message, updated);
-    }
+    if (result.created) this.bus.emit('messageCreated', result.message, result.conversation);
     return result;
   }
 
@@ -115,16 +115,8 @@ export class ConversationService {
     visitorId: string,
     { clientId, text, locale, context }: { clientId: string; text: string; locale: Locale; context?: VisitorContext },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord; created: boolean }> {
-    const conversation = await this.openConversationFor(visitorId, { locale, context });
-    const { message, created } = await this.append(conversation, {
-      senderId: visitorId,
-      author: 'visitor',
-      kind: 'text',
-      text,
-      clientId,
-    });
-    const current = (await this.store.getConversation(message.conversationId)) ?? conversation;
-    return { message, conversation: current, created };
+    const open = await this.openConversationFor(visitorId, { locale, context });
+    return this.append(open, { senderId: visitorId, author: 'visitor', kind: 'text', text, clientId });
   }
 
   async postAgentMessage(
@@ -392,19 +384,19 @@ export class ConversationService {
       );
     }
     this.bus.emit('conversationChanged', updated);
-    const { message } = await this.append(updated, {
+    const { conversation: current } = await this.append(updated, {
       senderId: 'system',
       author: 'system',
       kind: 'event',
       text: describeEvent(event),
       event,
     });
-    return { ...updated, lastSeq: message.seq, updatedAt: message.createdAt };
+    return current;
   }
 
   /** `queuePosition` when the caller already knows it (it read the queue in order), else it is looked up. */
   async toVisitorView(conversation: ConversationRecord, known: { queuePosition?: number } = {}): Promise<VisitorConversation> {
-    const queuePosition = known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined;
+    const queuePosition = await this.queuePositionOf(conversation, known);
     return {
       id: conversation.id,
       status: conversation.status,
@@ -437,7 +429,7 @@ export class ConversationService {
       assignedAgentName: conversation.assignedAgentId
         ? await this.agentName(conversation.assignedAgentId)
         : undefined,
-      queuePosition: known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined,
+      queuePosition: await this.queuePositionOf(conversation, known),
       lastSeq: conversation.lastSeq,
       lastMessage: last
         ? { author: last.author, kind: last.kind, text: last.text.slice(0, 200), createdAt: last.createdAt }
@@ -454,6 +446,12 @@ export class ConversationService {
       rating: conversation.rating ?? undefined,
       humanInvolved: conversation.humanInvolved ?? false,
     };
+  }
+
+  /** Only a queued conversation has a place: the others need no query. */
+  private async queuePositionOf(conversation: ConversationRecord, known: { queuePosition?: number }): Promise<number | undefined> {
+    if (conversation.status !== 'queued') return undefined;
+    return known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined;
   }
 
   /** Everything agents may see of a conversation (notes included), after `afterSeq`. */

@@ -57,10 +57,10 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
 
   namespace.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
-    void socket.join([rooms.agents, rooms.session(socket.data.sessionHash)]);
+    void socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(socket.data.sessionHash)]);
     routing.agentConnected(agent, socket.id);
     socket.on('disconnect', () => routing.agentDisconnected(agent.id, socket.id));
-    const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
+    const context = { logger, checkRate: () => limits.agentEvent(agent.id) };
 
     registerConversationHandlers(socket, deps, context);
     registerWorkspaceHandlers(socket, deps, context);

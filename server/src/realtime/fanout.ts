@@ -2,13 +2,18 @@ import type { DomainEventBus } from '../conversations/events.js';
 import { forVisitor, type ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
+import { InboxPatches, type InboxPatchOptions } from './inbox-patches.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace } from './types.js';
 
+/** How long queue places wait to be re-sent, so a burst of queue changes costs one pass. */
+const QUEUE_RESEND_MS = 50;
+
 /**
  * Turns domain events into socket events: visitors hear about their own conversation (never
- * internal notes), agents watching a conversation hear everything in it, and every agent's inbox
- * hears about every change.
+ * internal notes), agents watching a conversation hear everything in it, and inboxes hear about
+ * changes: status changes at once and whole, new messages and read receipts as coalesced patches
+ * (inbox-patches.ts).
  */
 export function connectFanout({
   bus,
@@ -17,6 +22,7 @@ export function connectFanout({
   visitors,
   agents,
   logger,
+  inbox = {},
 }: {
   bus: DomainEventBus;
   conversations: ConversationService;
@@ -24,15 +30,32 @@ export function connectFanout({
   visitors: VisitorNamespace;
   agents: AgentNamespace;
   logger: Logger;
+  inbox?: InboxPatchOptions;
 }): () => void {
   const report = (error: unknown) => logger.error({ err: error }, 'fan-out failed');
+  const patches = new InboxPatches(
+    {
+      toEveryone: (list) => agents.to(rooms.agents).emit('inbox:patched', list),
+      toAgent: (agentId, list) => agents.to(rooms.agent(agentId)).emit('inbox:patched', list),
+    },
+    inbox,
+  );
 
-  /** Places and estimated waits moved: every queued visitor (and the inbox) hears theirs. */
-  const resendQueue = async (except?: string) => {
+  /**
+   * Places and estimated waits moved: every queued visitor (and the inbox) hears theirs, once per
+   * burst of changes (each conversation whole, with the place it has after the burst).
+   */
+  let queueResend: NodeJS.Timeout | undefined;
+  const scheduleQueueResend = () => {
+    queueResend ??= setTimeout(() => {
+      queueResend = undefined;
+      resendQueue().catch(report);
+    }, QUEUE_RESEND_MS).unref();
+  };
+  const resendQueue = async () => {
     // Read in queue order, each place is its index: no per-conversation position query.
     const queue = await store.listConversations({ statuses: ['queued'], order: 'queue', limit: 500 });
     for (const [index, other] of queue.entries()) {
-      if (other.id === except) continue;
       const known = { queuePosition: index + 1 };
       visitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other, known));
       agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other, known));
@@ -43,10 +66,7 @@ export function connectFanout({
     bus.on('messageCreated', (message, conversation) => {
       if (message.kind !== 'note') visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', forVisitor(message));
       agents.to(rooms.watching(conversation.id)).emit('message:created', message);
-      conversations
-        .toAgentView(conversation, { lastMessage: message })
-        .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
-        .catch(report);
+      patches.add(conversation, message);
     }),
     bus.on('messageUpdated', (message) => {
       agents.to(rooms.watching(message.conversationId)).emit('message:updated', message);
@@ -58,19 +78,14 @@ export function connectFanout({
           .emit('conversation:updated', await conversations.toVisitorView(conversation));
         agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(conversation));
         // Everyone behind this conversation in the queue moved up (or down): tell them.
-        await resendQueue(conversation.id);
+        scheduleQueueResend();
       })().catch(report);
     }),
-    bus.on('readStateChanged', (conversation) => {
-      conversations
-        .toAgentView(conversation)
-        .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
-        .catch(report);
-    }),
+    bus.on('readStateChanged', (conversation) => patches.add(conversation)),
     bus.on('availabilityChanged', (availability) => {
       visitors.emit('availability:changed', availability);
       // Agents online changed: so did every estimated wait.
-      resendQueue().catch(report);
+      scheduleQueueResend();
     }),
     bus.on('presenceChanged', (presence) => {
       agents.to(rooms.agents).emit('presence:changed', presence);
@@ -85,5 +100,9 @@ export function connectFanout({
       agents.to(rooms.watching(conversationId)).emit('ai:stream-aborted', { conversationId, streamId });
     }),
   ];
-  return () => offs.forEach((off) => off());
+  return () => {
+    offs.forEach((off) => off());
+    clearTimeout(queueResend);
+    patches.dispose();
+  };
 }

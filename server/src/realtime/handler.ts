@@ -7,6 +7,24 @@ export interface HandlerContext {
   logger: Logger;
   /** Throws `rate_limited` when this socket sends too much. */
   checkRate: () => Promise<void>;
+  /**
+   * Runs the socket's commands one after another, in the order they arrived (`inOrder()`), where
+   * order matters: two messages sent back to back must be stored in that order, though the
+   * first may wait for its conversation to be created and synced while the second would not.
+   */
+  sequence?: Sequence;
+}
+
+export type Sequence = <T>(run: () => Promise<T>) => Promise<T>;
+
+/** A queue of one: each task starts when the previous one has settled. */
+export function inOrder(): Sequence {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (run) => {
+    const result = tail.then(run, run);
+    tail = result.catch(() => undefined);
+    return result;
+  };
 }
 
 /**
@@ -23,11 +41,14 @@ export function command<Input, Output>(
     const reply = (result: AckResult<Output>) => {
       if (typeof ack === 'function') ack(result);
     };
-    try {
+    const execute = async () => {
       await context.checkRate();
       const parsed = schema.safeParse(payload ?? {});
       if (!parsed.success) throw parsed.error;
-      reply({ ok: true, data: await run(parsed.data) });
+      return run(parsed.data);
+    };
+    try {
+      reply({ ok: true, data: await (context.sequence ? context.sequence(execute) : execute()) });
     } catch (error) {
       const result = failure(error);
       if (result.error.code === 'internal') context.logger.error({ err: error }, 'socket command failed');

@@ -6,6 +6,8 @@ export const rooms = {
   watching: (conversationId: string) => `watch:${conversationId}`,
   /** Every agent socket (inbox updates). */
   agents: 'agents',
+  /** Every socket (tab) of one agent: their own conversations' inbox rows. */
+  agent: (agentId: string) => `agent:${agentId}`,
   /** Sockets of one login session (to disconnect them at logout). */
   session: (tokenHash: string) => `session:${tokenHash}`,
 } as const;

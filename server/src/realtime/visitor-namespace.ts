@@ -9,6 +9,7 @@ import type { TeamRouting } from '../routing/team-routing.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
+import { inOrder } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace, VisitorSocket } from './types.js';
@@ -43,7 +44,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
   namespace.on('connection', (socket: VisitorSocket) => {
     const { visitorId } = socket.data;
     void socket.join(rooms.visitor(visitorId));
-    const context = { logger, checkRate: () => limits.socketEvent(socket.id) };
+    const context = { logger, checkRate: () => limits.socketEvent(socket.id), sequence: inOrder() };
 
     registerVisitorConversationHandlers(socket, deps, context);
     registerVisitorFeedbackHandlers(socket, deps, context);

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 
 describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
+// On a file, every write also waits for the group-committed WAL sync (wal-sync.ts).
+describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-'))));
 
 describe('SqliteStore on disk', () => {
   it('keeps everything when reopened', async () => {
@@ -20,6 +23,30 @@ describe('SqliteStore on disk', () => {
     expect((await second.listMessages('a', {})).map((m) => m.text)).toEqual(['persist me']);
     expect((await second.getConversation('a'))?.lastSeq).toBe(1);
     await second.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SqliteStore migrations', () => {
+  it('rescopes message dedupe to the conversation in a database written before', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-migrate-'));
+    const file = path.join(dir, 'support-chat.sqlite');
+    // A database as the previous release left it: schema 4, dedupe by sender + client id alone.
+    await SqliteStore.open(dir).close();
+    const old = new Database(file);
+    old.exec(`DROP INDEX messages_dedupe;
+      CREATE UNIQUE INDEX messages_dedupe ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;`);
+    old.pragma('user_version = 4');
+    old.close();
+
+    const store = SqliteStore.open(dir);
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createConversation(conversationFixture({ id: 'a' }));
+    await store.createConversation(conversationFixture({ id: 'b' }));
+    const draft = { senderId: 'agent-1', author: 'agent' as const, kind: 'text' as const, text: 'hi', clientId: 'client-1' };
+    await store.appendMessage('a', draft, 2);
+    expect((await store.appendMessage('b', draft, 3)).created).toBe(true);
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -17,6 +17,7 @@ import type {
   VisitorRecord,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
+import { WalSync } from './wal-sync.js';
 
 const ROUTING_SETTINGS_KEY = 'routing';
 
@@ -91,6 +92,10 @@ const MIGRATIONS: string[] = [
    ALTER TABLE conversations ADD COLUMN human_involved INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE conversations ADD COLUMN assigned_at INTEGER;
    CREATE INDEX conversations_by_agent ON conversations (assigned_agent_id, status);`,
+  // Dedupe per conversation (issue 10): an agent's client ids may repeat across conversations,
+  // and a repeat in another conversation must post, not return the old message.
+  `DROP INDEX messages_dedupe;
+   CREATE UNIQUE INDEX messages_dedupe ON messages (conversation_id, sender_id, client_id) WHERE client_id IS NOT NULL;`,
 ];
 
 interface ConversationRow {
@@ -183,17 +188,28 @@ function toAgent(row: AgentRow): AgentRecord {
 
 /**
  * The default store: one SQLite file under the data directory (better-sqlite3: synchronous,
- * transactional, the fastest embedded option for Node). WAL mode with `synchronous = FULL`, so a
- * write that returned is on disk even if the process is killed.
+ * transactional, the fastest embedded option for Node). WAL mode; every write commits at once and
+ * resolves only once the WAL is on disk (group commit, see wal-sync.ts), so a write that resolved
+ * survives a process kill and a power loss, and many writes share one fsync.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
+  /** Null for an in-memory database (tests): nothing to sync. */
+  private readonly wal: WalSync | null;
+
   /** Statements compiled once per SQL text: better-sqlite3 compiles again on every `prepare`. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, wal: WalSync | null) {
     this.db = db;
+    this.wal = wal;
+  }
+
+  /** The last step of every write: `value` once everything committed so far is on disk. */
+  private async durable<T>(value: T): Promise<T> {
+    if (this.wal) await this.wal.flush();
+    return value;
   }
 
   private statement(sql: string): Database.Statement {
@@ -214,17 +230,21 @@ export class SqliteStore implements Store {
     }
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // NORMAL commits without an fsync; WalSync makes each write durable before it resolves, off
+    // the event loop and shared by every write in flight. SQLite still syncs around checkpoints.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new SqliteStore(db);
+    // Reading the schema version opened the WAL file, which stays while the connection is open.
+    return new SqliteStore(db, file === ':memory:' ? null : WalSync.open(file));
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {
     this
       .statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)')
       .run(visitor.id, visitor.createdAt);
+    return this.durable(undefined);
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
@@ -236,6 +256,7 @@ export class SqliteStore implements Store {
 
   async createConversation(c: ConversationRecord): Promise<void> {
     this.insertConversation(c);
+    return this.durable(undefined);
   }
 
   private insertConversation(c: ConversationRecord): void {
@@ -269,7 +290,7 @@ export class SqliteStore implements Store {
   }
 
   async openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }> {
-    return this.db.transaction(() => {
+    const opened = this.db.transaction(() => {
       const latest = this.latestConversationOf(candidate.visitorId);
       if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
       this
@@ -279,6 +300,9 @@ export class SqliteStore implements Store {
       this.insertConversation(conversation);
       return { conversation, created: true };
     })();
+    // Finding the open one wrote nothing. (If a racing call created it and still waits for its
+    // sync, whatever the caller writes next is synced after it: the WAL keeps commit order.)
+    return opened.created ? this.durable(opened) : opened;
   }
 
   async getConversation(id: string): Promise<ConversationRecord | null> {
@@ -338,27 +362,30 @@ export class SqliteStore implements Store {
       params.push(toColumnValue(value));
     }
     if (sets.length === 0) return this.conversationById(id);
-    const result = this
+    const row = this
       .statement(
         `UPDATE conversations SET ${sets.join(', ')}
-         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')})`,
+         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')}) RETURNING *`,
       )
-      .run(...params, id, ...fromStatuses);
-    return result.changes === 1 ? this.conversationById(id) : null;
+      .get(...params, id, ...fromStatuses) as ConversationRow | undefined;
+    return row ? this.durable(toConversation(row)) : null;
   }
 
   async updateConversationContext(id: string, context: VisitorContext): Promise<void> {
     this
       .statement('UPDATE conversations SET context = ? WHERE id = ?')
       .run(JSON.stringify(context), id);
+    return this.durable(undefined);
   }
 
   async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
     const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
-    const result = this
-      .statement(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq)`)
-      .run(seq, id, seq);
-    return result.changes === 1 ? this.conversationById(id) : null;
+    const row = this
+      .statement(
+        `UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq) RETURNING *`,
+      )
+      .get(seq, id, seq) as ConversationRow | undefined;
+    return row ? this.durable(toConversation(row)) : null;
   }
 
   async getRoutingSettings(): Promise<RoutingSettings> {
@@ -370,6 +397,7 @@ export class SqliteStore implements Store {
     this
       .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings));
+    return this.durable(undefined);
   }
 
   async queuePosition(id: string): Promise<number | null> {
@@ -385,22 +413,24 @@ export class SqliteStore implements Store {
   }
 
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
-    return this.appendInTransaction(conversationId, draft, now);
+    // A retried send may find a stored copy that is still waiting for its sync: wait too.
+    return this.durable(this.appendInTransaction(conversationId, draft, now));
   }
 
   private readonly appendInTransaction = (conversationId: string, draft: MessageDraft, now: number) =>
     this.db.transaction((): AppendResult => {
       if (draft.clientId) {
         const existing = this
-          .statement('SELECT body FROM messages WHERE sender_id = ? AND client_id = ?')
-          .get(draft.senderId, draft.clientId) as { body: string } | undefined;
-        if (existing) return { message: JSON.parse(existing.body) as ChatMessage, created: false };
+          .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
+          .get(conversationId, draft.senderId, draft.clientId) as { body: string } | undefined;
+        if (existing) {
+          const conversation = this.conversationById(conversationId)!;
+          return { message: JSON.parse(existing.body) as ChatMessage, conversation, created: false };
+        }
       }
       const bumped = this
-        .statement(
-          'UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
-        )
-        .get(now, conversationId) as { last_seq: number } | undefined;
+        .statement('UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING *')
+        .get(now, conversationId) as ConversationRow | undefined;
       if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
       const { senderId, ...fields } = draft;
       const message: ChatMessage = {
@@ -425,7 +455,7 @@ export class SqliteStore implements Store {
           now,
           JSON.stringify(message),
         );
-      return { message, created: true };
+      return { message, conversation: toConversation(bumped), created: true };
     })();
 
   async listMessages(
@@ -454,7 +484,7 @@ export class SqliteStore implements Store {
          RETURNING body`,
       )
       .get(feedback, messageId, visitorId) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as ChatMessage) : null;
+    return row ? this.durable(JSON.parse(row.body) as ChatMessage) : null;
   }
 
   async createAgent(agent: AgentRecord): Promise<void> {
@@ -463,6 +493,7 @@ export class SqliteStore implements Store {
         'INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity);
+    return this.durable(undefined);
   }
 
   async getAgent(id: string): Promise<AgentRecord | null> {
@@ -485,6 +516,7 @@ export class SqliteStore implements Store {
     this
       .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
       .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
+    return this.durable(undefined);
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -498,6 +530,7 @@ export class SqliteStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    return this.durable(undefined);
   }
 
   async getSetting(key: string): Promise<string | null> {
@@ -509,7 +542,7 @@ export class SqliteStore implements Store {
 
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
     this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
-    return (await this.getSetting(key)) ?? value;
+    return this.durable((await this.getSetting(key)) ?? value);
   }
 
   async listAgents(): Promise<AgentRecord[]> {
@@ -526,7 +559,7 @@ export class SqliteStore implements Store {
       const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
       this.statement(`UPDATE agents SET ${sets} WHERE id = ?`).run(...entries.map(([, value]) => value), id);
     }
-    return this.getAgent(id);
+    return this.durable(await this.getAgent(id));
   }
 
   async listCannedReplies(): Promise<CannedReply[]> {
@@ -548,10 +581,11 @@ export class SqliteStore implements Store {
          ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
       )
       .run(reply.id, reply.shortcut, reply.text, reply.updatedAt);
+    return this.durable(undefined);
   }
 
   async deleteCannedReply(id: string): Promise<boolean> {
-    return this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
+    return this.durable(this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1);
   }
 
   async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
@@ -650,6 +684,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.wal?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -59,6 +59,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.listMessages('a', {})).toHaveLength(1);
     });
 
+    it('dedupes within a conversation only: the same sender + clientId in another conversation is another message', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.createConversation(conversationFixture({ id: 'b' }));
+      const draft = { senderId: 'agent-1', author: 'agent' as const, kind: 'text' as const, text: 'hello', clientId: 'client-0001' };
+      const inA = await store.appendMessage('a', draft, 2000);
+      const inB = await store.appendMessage('b', { ...draft, text: 'hello again' }, 3000);
+      expect(inB.created).toBe(true);
+      expect(inB.message).toMatchObject({ conversationId: 'b', seq: 1, text: 'hello again' });
+      expect(inB.message.id).not.toBe(inA.message.id);
+      expect((await store.listMessages('b', {})).map((m) => m.text)).toEqual(['hello again']);
+    });
+
+    it('returns the conversation as it is right after the append, and as it is now on a retried send', async () => {
+      await store.createConversation(conversationFixture({ id: 'a', updatedAt: 1000 }));
+      const draft = { senderId: 'visitor-1', author: 'visitor' as const, kind: 'text' as const, text: 'hi', clientId: 'client-0001' };
+      const first = await store.appendMessage('a', draft, 2000);
+      expect(first.conversation).toMatchObject({ id: 'a', lastSeq: 1, updatedAt: 2000, status: 'bot' });
+      await store.appendMessage('a', { ...draft, text: 'two', clientId: 'client-0002' }, 2500);
+      const retried = await store.appendMessage('a', draft, 3000);
+      expect(retried.created).toBe(false);
+      expect(retried.conversation).toEqual(await store.getConversation('a'));
+      expect(retried.conversation.lastSeq).toBe(2);
+    });
+
+    it('keeps concurrent appends across conversations gap-free in each', async () => {
+      const ids = ['a', 'b', 'c', 'd'];
+      for (const id of ids) await store.createConversation(conversationFixture({ id }));
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          store.appendMessage(ids[i % ids.length]!, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${i}`, clientId: `c-${i}` }, 2000 + i),
+        ),
+      );
+      for (const id of ids) {
+        const seqs = results.filter((r) => r.message.conversationId === id).map((r) => r.message.seq).sort((x, y) => x - y);
+        expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect((await store.listMessages(id, {})).map((m) => m.seq)).toEqual(seqs);
+        expect((await store.getConversation(id))?.lastSeq).toBe(50);
+      }
+    });
+
     it('keeps concurrent appends gap-free and unique', async () => {
       await store.createConversation(conversationFixture({ id: 'a' }));
       const results = await Promise.all(

@@ -51,7 +51,12 @@ export type MessageDraft = Omit<ChatMessage, 'id' | 'seq' | 'conversationId' | '
 
 export interface AppendResult {
   message: ChatMessage;
-  /** false when a message with the same sender and clientId already existed (a retried send). */
+  /**
+   * The conversation right after the append (its new `lastSeq` and `updatedAt`), so the message
+   * path needs no second read; on a retried send, the conversation as it is now.
+   */
+  conversation: ConversationRecord;
+  /** false when the conversation already held a message with the same sender and clientId (a retried send). */
   created: boolean;
 }
 
@@ -94,15 +99,17 @@ export const DEFAULT_ROUTING_SETTINGS: Readonly<RoutingSettings> = Object.freeze
 
 /**
  * Everything the server persists, behind one async interface so the domain never knows whether it
- * is an embedded SQLite file (one process) or Redis (many processes).
+ * is an embedded SQLite file (one process) or PostgreSQL (many processes).
  *
  * Contract every implementation keeps:
  * - `appendMessage` is atomic: it assigns the next `seq` of the conversation, and a draft whose
- *   `senderId` + `clientId` was already stored returns the stored message with `created: false`.
+ *   `senderId` + `clientId` was already stored in that conversation returns the stored message with
+ *   `created: false` (the same client id in another conversation is another message).
  * - `openConversation` is atomic per visitor: concurrent calls agree on one open conversation.
  * - `transitionConversation` is a compare-and-set on the status, so two agents claiming at once
  *   cannot both win.
- * - A write that resolved is durable (survives a process kill).
+ * - A write that resolved is durable (survives a process kill and a power loss): nothing is acked
+ *   before that.
  */
 export interface Store {
   createVisitor(visitor: VisitorRecord): Promise<void>;

@@ -13,7 +13,7 @@ import {
   type AgentProfile,
   type TypingChangedEvent,
 } from '@support-chat/shared';
-import { conversationUpdated, inboxLoaded, markSeen } from './inbox-state.js';
+import { applyPatch, conversationUpdated, inboxLoaded, inboxPatched, markSeen } from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
@@ -289,6 +289,18 @@ export class AgentConnection {
       const results = search?.results?.map((r) => (r.id === c.id ? c : r));
       this.set({
         inbox: conversationUpdated(this._state.inbox, c, this._state.openId),
+        ...(search && results ? { search: { ...search, results } } : {}),
+      });
+    });
+    s.on('inbox:patched', (patches) => {
+      const search = this._state.search;
+      const byId = new Map(patches.map((p) => [p.id, p]));
+      const results = search?.results?.map((r) => {
+        const patch = byId.get(r.id);
+        return patch ? applyPatch(r, patch) : r;
+      });
+      this.set({
+        inbox: inboxPatched(this._state.inbox, patches, this._state.openId),
         ...(search && results ? { search: { ...search, results } } : {}),
       });
     });

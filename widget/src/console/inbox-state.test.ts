@@ -6,6 +6,7 @@ import {
   conversationUpdated,
   emptyInbox,
   inboxLoaded,
+  inboxPatched,
   inboxSections,
   markSeen,
 } from './inbox-state.js';
@@ -199,5 +200,30 @@ describe('neighbour', () => {
     expect(neighbour(list, null, 1)).toBe('a');
     expect(neighbour(list, 'gone', -1)).toBe('c');
     expect(neighbour([], 'a', 1)).toBeNull();
+  });
+});
+
+describe('inboxPatched', () => {
+  const message = (text: string, createdAt: number) => ({ author: 'visitor' as const, kind: 'text' as const, text, createdAt });
+
+  it('moves a row to its latest message and flags a visitor reply in one of mine as unread', () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('m', { status: 'assigned', assignedAgentId: ME, lastSeq: 3, updatedAt: 100 })], null);
+    inbox = inboxPatched(inbox, [{ id: 'm', lastSeq: 5, updatedAt: 200, lastMessage: message('still broken', 200), visitorReadSeq: 4, agentReadSeq: 3 }], null);
+    expect(inbox.byId.get('m')).toMatchObject({ status: 'assigned', lastSeq: 5, updatedAt: 200, visitorReadSeq: 4, lastMessage: { text: 'still broken' } });
+    expect(inbox.unread.has('m')).toBe(true);
+  });
+
+  it('ignores rows it does not hold, and an older patch only raises read receipts', () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('b', { status: 'bot', lastSeq: 9, updatedAt: 900, visitorReadSeq: 2, lastMessage: message('new', 900) })], null);
+    inbox = inboxPatched(
+      inbox,
+      [
+        { id: 'unknown', lastSeq: 1, updatedAt: 1 },
+        { id: 'b', lastSeq: 7, updatedAt: 700, lastMessage: message('old', 700), visitorReadSeq: 7, agentReadSeq: 0 },
+      ],
+      null,
+    );
+    expect(inbox.byId.has('unknown')).toBe(false);
+    expect(inbox.byId.get('b')).toMatchObject({ lastSeq: 9, updatedAt: 900, visitorReadSeq: 7, lastMessage: { text: 'new' } });
   });
 });

@@ -2,7 +2,7 @@
  * The inbox as immutable state and pure transitions: what `inbox:list` returned, patched live by
  * `conversation:updated`. Every transition returns a new object (Lit compares by identity).
  */
-import type { AgentConversation } from '@support-chat/shared';
+import type { AgentConversation, AgentConversationPatch } from '@support-chat/shared';
 
 export interface InboxState {
   readonly loaded: boolean;
@@ -67,6 +67,37 @@ export function conversationUpdated(
     unread = new Set(unread).add(conversation.id);
   }
   return { ...state, byId, unread };
+}
+
+/**
+ * New messages and read receipts (`inbox:patched`), merged into the rows we hold; a row we do not
+ * hold is left to its `conversation:updated` or the next full list.
+ */
+export function inboxPatched(
+  state: InboxState,
+  patches: readonly AgentConversationPatch[],
+  openId: string | null,
+): InboxState {
+  let next = state;
+  for (const patch of patches) {
+    const previous = next.byId.get(patch.id);
+    if (previous) next = conversationUpdated(next, applyPatch(previous, patch), openId);
+  }
+  return next;
+}
+
+/** A row with a patch applied (also used for search results). */
+export function applyPatch(conversation: AgentConversation, patch: AgentConversationPatch): AgentConversation {
+  if (isNewer(conversation, { ...conversation, ...patch })) {
+    // An older patch (a batch that crossed a whole update) still carries read receipts.
+    return keepReads({ ...conversation, ...pickReads(patch) }, conversation);
+  }
+  const { lastMessage, ...rest } = patch;
+  return { ...conversation, ...rest, ...(lastMessage ? { lastMessage } : {}) };
+}
+
+function pickReads(patch: AgentConversationPatch): Partial<AgentConversation> {
+  return { visitorReadSeq: patch.visitorReadSeq ?? 0, agentReadSeq: patch.agentReadSeq ?? 0 };
 }
 
 /**

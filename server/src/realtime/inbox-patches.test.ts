@@ -1,0 +1,75 @@
+import type { AgentConversationPatch, ChatMessage } from '@support-chat/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { conversationFixture } from '../store/store-contract.js';
+import type { ConversationRecord } from '../store/types.js';
+import { InboxPatches } from './inbox-patches.js';
+
+function message(conversation: ConversationRecord, seq: number, text = `m${seq}`): ChatMessage {
+  return { id: `${conversation.id}-${seq}`, conversationId: conversation.id, seq, author: 'visitor', kind: 'text', text, createdAt: 1000 + seq };
+}
+
+describe('InboxPatches', () => {
+  const sent: { to: string; patches: AgentConversationPatch[] }[] = [];
+  let patches: InboxPatches;
+  afterEach(() => {
+    patches.dispose();
+    sent.length = 0;
+  });
+  const start = () =>
+    (patches = new InboxPatches(
+      {
+        toEveryone: (list) => sent.push({ to: 'everyone', patches: list }),
+        toAgent: (agentId, list) => sent.push({ to: agentId, patches: list }),
+      },
+      // Ticks longer than the test: it flushes by hand, so only coalescing is under test.
+      { fastMs: 60_000, slowMs: 60_000 },
+    ));
+
+  it('sends each conversation once per tick, with its latest message and read receipts', () => {
+    start();
+    const c = conversationFixture({ id: 'a', status: 'bot' });
+    for (let seq = 1; seq <= 100; seq++) patches.add({ ...c, lastSeq: seq, updatedAt: 1000 + seq }, message(c, seq));
+    patches.add({ ...c, lastSeq: 100, updatedAt: 1100, visitorReadSeq: 100 });
+    patches.flush();
+    expect(sent).toEqual([
+      {
+        to: 'everyone',
+        patches: [
+          {
+            id: 'a',
+            lastSeq: 100,
+            updatedAt: 1100,
+            visitorReadSeq: 100,
+            agentReadSeq: 0,
+            lastMessage: { author: 'visitor', kind: 'text', text: 'm100', createdAt: 1100 },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('sends a queued row to everyone and an assigned row to its agent on the short tick; the rest wait for the long one', () => {
+    start();
+    const queued = conversationFixture({ id: 'q', status: 'queued' });
+    const mine = conversationFixture({ id: 'm', status: 'assigned', assignedAgentId: 'anna' });
+    const ai = conversationFixture({ id: 'b', status: 'bot' });
+    for (const c of [queued, mine, ai]) patches.add({ ...c, lastSeq: 1 }, message(c, 1));
+    patches.flushUrgent();
+    expect(sent.map((s) => [s.to, s.patches.map((p) => p.id)])).toEqual([
+      ['everyone', ['q']],
+      ['anna', ['m']],
+    ]);
+    sent.length = 0;
+    patches.flush();
+    expect(sent.map((s) => [s.to, s.patches.map((p) => p.id)])).toEqual([['everyone', ['q', 'm', 'b']]]);
+  });
+
+  it('keeps the message an earlier change brought when a later read receipt comes without one', () => {
+    start();
+    const c = conversationFixture({ id: 'a', status: 'bot' });
+    patches.add({ ...c, lastSeq: 3 }, message(c, 3, 'where is my order'));
+    patches.add({ ...c, lastSeq: 3, agentReadSeq: 3 });
+    patches.flush();
+    expect(sent[0]!.patches[0]).toMatchObject({ lastSeq: 3, agentReadSeq: 3, lastMessage: { text: 'where is my order' } });
+  });
+});

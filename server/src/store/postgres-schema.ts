@@ -1,0 +1,200 @@
+import type pg from 'pg';
+
+/**
+ * One constant for every support-chat database: processes starting at once queue on it, so only
+ * one of them migrates and the others see the finished schema. Database-wide on purpose: the
+ * `pg_trgm` extension it may install is database-wide too. Arbitrary, but it must never change.
+ */
+export const MIGRATION_LOCK_KEY = 2_173_590_712_345_601;
+
+interface Migration {
+  version: number;
+  name: string;
+  up(client: pg.ClientBase): Promise<void>;
+}
+
+const sql = (text: string) => async (client: pg.ClientBase) => {
+  await client.query(text);
+};
+
+/**
+ * Applied in order, each once, recorded in `schema_migrations`. Timestamps are epoch milliseconds
+ * in `bigint` columns; message bodies are JSONB (the whole `ChatMessage`), with the fields that
+ * queries filter on (author, kind, sender, client id) as plain columns beside them.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: sql(`
+      CREATE TABLE visitors (
+        id text PRIMARY KEY,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE conversations (
+        id text PRIMARY KEY,
+        -- Insertion order, to break ties the way SQLite's rowid does (queue order, latest conversation).
+        ord bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        visitor_id text NOT NULL REFERENCES visitors (id),
+        status text NOT NULL,
+        assigned_agent_id text,
+        locale text NOT NULL,
+        context jsonb NOT NULL,
+        last_seq integer NOT NULL DEFAULT 0,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        queued_at bigint,
+        closed_at bigint,
+        handoff_reason text,
+        left_message jsonb,
+        visitor_read_seq integer NOT NULL DEFAULT 0,
+        agent_read_seq integer NOT NULL DEFAULT 0,
+        rating jsonb,
+        human_involved boolean NOT NULL DEFAULT false,
+        assigned_at bigint
+      );
+      CREATE INDEX conversations_by_visitor ON conversations (visitor_id, created_at DESC, ord DESC);
+      CREATE INDEX conversations_by_status ON conversations (status, updated_at DESC);
+      CREATE INDEX conversations_by_updated ON conversations (updated_at DESC);
+      CREATE INDEX conversations_by_created ON conversations (created_at);
+      CREATE INDEX conversations_by_agent ON conversations (assigned_agent_id, status);
+      CREATE INDEX conversations_queue ON conversations (queued_at, ord) WHERE status = 'queued';
+
+      CREATE TABLE messages (
+        id text PRIMARY KEY,
+        conversation_id text NOT NULL REFERENCES conversations (id),
+        seq integer NOT NULL,
+        sender_id text NOT NULL,
+        client_id text,
+        author text NOT NULL,
+        kind text NOT NULL,
+        created_at bigint NOT NULL,
+        body jsonb NOT NULL,
+        CONSTRAINT messages_seq UNIQUE (conversation_id, seq),
+        -- Dedupe of resent messages, scoped to the conversation (issue 10). A null client id
+        -- never conflicts (nulls are distinct), so server-made messages are never deduped.
+        CONSTRAINT messages_dedupe UNIQUE (conversation_id, sender_id, client_id)
+      );
+      -- Reports: AI answers by time, the unanswered ones (knowledge gaps) and the question before
+      -- each, the first hand-off and the first agent reply of each conversation.
+      CREATE INDEX messages_ai_answers ON messages (created_at) WHERE author = 'ai' AND kind = 'text';
+      CREATE INDEX messages_unanswered ON messages (created_at)
+        WHERE author = 'ai' AND kind = 'text' AND (body -> 'provenance' ->> 'answered') = 'false';
+      CREATE INDEX messages_visitor_questions ON messages (conversation_id, seq) WHERE author = 'visitor';
+      CREATE INDEX messages_handoffs ON messages (conversation_id, created_at)
+        WHERE kind = 'event' AND (body -> 'event' ->> 'type') = 'queued';
+      CREATE INDEX messages_agent_replies ON messages (conversation_id, created_at)
+        WHERE kind = 'text' AND author = 'agent';
+
+      CREATE TABLE agents (
+        id text PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        name text NOT NULL,
+        role text NOT NULL,
+        password_hash text NOT NULL,
+        created_at bigint NOT NULL,
+        capacity integer NOT NULL DEFAULT 5
+      );
+      CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        agent_id text NOT NULL REFERENCES agents (id),
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      );
+      CREATE TABLE settings (
+        key text PRIMARY KEY,
+        value text NOT NULL
+      );
+      CREATE TABLE canned_replies (
+        id text PRIMARY KEY,
+        shortcut text NOT NULL UNIQUE,
+        text text NOT NULL,
+        updated_at bigint NOT NULL
+      );
+    `),
+  },
+  { version: 2, name: 'trigram indexes for search', up: addTrigramIndexes },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Search is a case-insensitive substring match (ILIKE), as in SQLite. pg_trgm lets GIN indexes
+ * serve it for patterns of 3+ characters, Chinese included (trigrams are per character). When
+ * the extension is not available, or this role may not install it, search still works by
+ * scanning; `PostgresStore.textSearch` says which one a store got.
+ */
+async function addTrigramIndexes(client: pg.ClientBase): Promise<void> {
+  let schema = await trigramSchema(client);
+  if (!schema) {
+    const available = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`);
+    if (available.rowCount === 0) return;
+    await client.query('SAVEPOINT trigram');
+    try {
+      // Into `public`, not the store's schema: a database has the extension once, and dropping
+      // one store's schema must not take it away from the others.
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+      await client.query('RELEASE SAVEPOINT trigram');
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT trigram');
+      if (!isPermissionProblem(error)) throw error;
+      return;
+    }
+    schema = await trigramSchema(client);
+    if (!schema) return;
+  }
+  const ops = `${schema}.gin_trgm_ops`;
+  await client.query(`
+    CREATE INDEX messages_text_trgm ON messages USING gin ((body ->> 'text') ${ops});
+    CREATE INDEX conversations_context_trgm ON conversations USING gin ((context::text) ${ops});
+    CREATE INDEX conversations_visitor_trgm ON conversations USING gin (visitor_id ${ops});
+  `);
+}
+
+/** The extension's schema, already quoted where needed (`regnamespace` output). */
+async function trigramSchema(client: pg.ClientBase): Promise<string | null> {
+  const result = await client.query<{ schema: string }>(
+    `SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pg_trgm'`,
+  );
+  return result.rows[0]?.schema ?? null;
+}
+
+function isPermissionProblem(error: unknown): boolean {
+  // 42501 insufficient_privilege; 3F000 invalid_schema_name (no `public` schema).
+  const code = (error as { code?: unknown }).code;
+  return code === '42501' || code === '3F000';
+}
+
+/**
+ * Brings the schema up to date in one transaction (the caller's) under a transaction-scoped
+ * advisory lock, so processes starting together wait for the first and then find nothing left to
+ * do. A failed migration rolls back whole, and the lock goes with the transaction even if the
+ * process dies.
+ */
+export async function migrate(client: pg.ClientBase, schema: string | undefined): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+  if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at bigint NOT NULL
+    )`);
+  const { rows } = await client.query<{ version: number }>(
+    'SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations',
+  );
+  const current = rows[0]?.version ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `The database was written by a newer support-chat (schema ${current}, this version knows ${SCHEMA_VERSION}).`,
+    );
+  }
+  for (const migration of MIGRATIONS.slice(current)) {
+    await migration.up(client);
+    await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+      migration.version,
+      migration.name,
+      Date.now(),
+    ]);
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * PostgresStore against the machine's real PostgreSQL (no mocks): the whole Store contract, then
+ * what only a shared database can get wrong — several stores (as several processes would) racing
+ * on migrations, appends, claims and first messages. Each test works in a schema of its own.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUnreachable, skipWithoutPostgres, testSchemas, TEST_DATABASE_URL } from '../../test/postgres.js';
+import { PostgresStore } from './postgres-store.js';
+import { SCHEMA_VERSION } from './postgres-schema.js';
+import { conversationFixture, describeStoreContract } from './store-contract.js';
+import type { MessageDraft } from './types.js';
+
+const unreachable = await postgresUnreachable();
+const schemas = testSchemas();
+const open = (schema = schemas.schema()) => PostgresStore.open(TEST_DATABASE_URL, { schema, max: 4 });
+const say = (text: string, clientId?: string): MessageDraft => ({ senderId: 'visitor-1', author: 'visitor', kind: 'text', text, ...(clientId ? { clientId } : {}) });
+
+/** Opens `count` stores on one schema: separate pools, as separate processes would have. */
+async function openNodes(count: number, schema = schemas.schema()): Promise<PostgresStore[]> {
+  return Promise.all(Array.from({ length: count }, () => open(schema)));
+}
+
+async function closeAll(stores: PostgresStore[]): Promise<void> {
+  await Promise.all(stores.map((store) => store.close()));
+}
+
+describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStore', () => {
+  beforeAll(() => {
+    if (unreachable) throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable (${unreachable})`);
+  });
+  afterAll(async () => {
+    if (!unreachable) await schemas.dropAll();
+  });
+
+  describeStoreContract('PostgresStore', () => open());
+
+  it('migrates once when three stores start at once on a fresh schema', async () => {
+    const schema = schemas.schema();
+    const nodes = await openNodes(3, schema);
+    try {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      const { rows } = await client.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      await client.end();
+      expect(rows.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+      await nodes[0]!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await nodes[1]!.createConversation(conversationFixture({ id: 'a' }));
+      await nodes[2]!.appendMessage('a', say('hello'), 2);
+      expect((await nodes[0]!.listMessages('a', {})).map((m) => m.text)).toEqual(['hello']);
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('keeps its data when reopened, and refuses a schema from a newer version', async () => {
+    const schema = schemas.schema();
+    const first = await open(schema);
+    await first.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await first.createConversation(conversationFixture({ id: 'a' }));
+    await first.appendMessage('a', say('persist me'), 5);
+    await first.close();
+    const second = await open(schema);
+    expect((await second.listMessages('a', {})).map((m) => m.text)).toEqual(['persist me']);
+    expect((await second.getConversation('a'))?.lastSeq).toBe(1);
+    await second.close();
+
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`INSERT INTO "${schema}".schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)`);
+    await client.end();
+    await expect(open(schema)).rejects.toThrow(/newer support-chat/);
+  });
+
+  it('gives 200 concurrent appends to one conversation, from two stores, the seqs 1..200', async () => {
+    const nodes = await openNodes(2);
+    try {
+      await nodes[0]!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await nodes[0]!.createConversation(conversationFixture({ id: 'busy' }));
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => nodes[i % 2]!.appendMessage('busy', say(`m${i}`, `client-${i}`), 1000 + i)),
+      );
+      expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      const stored = await nodes[1]!.listMessages('busy', { limit: 1000 });
+      expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect((await nodes[0]!.getConversation('busy'))?.lastSeq).toBe(200);
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('keeps each conversation gap-free when appends to many conversations interleave', async () => {
+    const nodes = await openNodes(2);
+    try {
+      await nodes[0]!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      const ids = Array.from({ length: 8 }, (_, i) => `c${i}`);
+      for (const id of ids) await nodes[0]!.createConversation(conversationFixture({ id }));
+      await Promise.all(
+        Array.from({ length: 160 }, (_, i) => nodes[i % 2]!.appendMessage(ids[i % ids.length]!, say(`m${i}`), 1000 + i)),
+      );
+      for (const id of ids) {
+        expect((await nodes[1]!.listMessages(id, {})).map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      }
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('stores a resend racing itself once, without burning a seq, and scopes dedupe to the conversation', async () => {
+    const nodes = await openNodes(2);
+    try {
+      await nodes[0]!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await nodes[0]!.createConversation(conversationFixture({ id: 'a' }));
+      await nodes[0]!.createConversation(conversationFixture({ id: 'b' }));
+      const sends = await Promise.all(Array.from({ length: 10 }, (_, i) => nodes[i % 2]!.appendMessage('a', say('once', 'client-same'), 2000)));
+      expect(sends.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(sends.map((r) => r.message.id)).size).toBe(1);
+      expect((await nodes[0]!.appendMessage('a', say('next'), 2001)).message.seq).toBe(2);
+      // The same sender and client id in another conversation is another message (issue 10).
+      const elsewhere = await nodes[1]!.appendMessage('b', say('once', 'client-same'), 2002);
+      expect(elsewhere).toMatchObject({ created: true, message: { conversationId: 'b', seq: 1 } });
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('lets exactly one of two agents on different stores claim a queued conversation, every time', async () => {
+    const nodes = await openNodes(2);
+    try {
+      await nodes[0]!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      for (let round = 0; round < 20; round++) {
+        const id = `q${round}`;
+        await nodes[0]!.createConversation(conversationFixture({ id, status: 'queued', queuedAt: round }));
+        const claims = await Promise.all(
+          nodes.map((node, i) => node.transitionConversation(id, ['queued'], { status: 'assigned', assignedAgentId: `agent-${i}` })),
+        );
+        const winners = claims.filter((claim) => claim !== null);
+        expect(winners).toHaveLength(1);
+        expect((await nodes[1]!.getConversation(id))?.assignedAgentId).toBe(winners[0]!.assignedAgentId);
+      }
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('opens one conversation when first messages race on different stores, and one new one after a close', async () => {
+    const nodes = await openNodes(3);
+    try {
+      for (let round = 0; round < 10; round++) {
+        const visitorId = `visitor-race-${round}`;
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            nodes[i % 3]!.openConversation(conversationFixture({ id: `r${round}-${i}`, visitorId })),
+          ),
+        );
+        expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        // After a close, racing messages again agree on one new conversation.
+        await nodes[0]!.transitionConversation(results[0]!.conversation.id, ['bot'], { status: 'closed', closedAt: 2 });
+        const reopened = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            nodes[i % 3]!.openConversation(conversationFixture({ id: `r${round}-again-${i}`, visitorId })),
+          ),
+        );
+        expect(new Set(reopened.map((r) => r.conversation.id)).size).toBe(1);
+        expect(reopened.filter((r) => r.created)).toHaveLength(1);
+        expect(reopened[0]!.conversation.id).not.toBe(results[0]!.conversation.id);
+      }
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('agrees on one value when stores race to set a setting', async () => {
+    const nodes = await openNodes(3);
+    try {
+      const values = await Promise.all(nodes.map((node, i) => node.setSettingIfAbsent('secret', `value-${i}`)));
+      expect(new Set(values).size).toBe(1);
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
+  it('refuses text with U+0000, which PostgreSQL cannot store, as invalid input', async () => {
+    const store = await open();
+    try {
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await expect(store.appendMessage('a', say('nul \u0000 here'), 2)).rejects.toMatchObject({ code: 'invalid_payload' });
+      expect((await store.appendMessage('a', say('a literal \\u0000 is fine'), 3)).message).toMatchObject({ seq: 1, text: 'a literal \\u0000 is fine' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('parses bigint columns to numbers without changing pg globally, and ends its pool on close', async () => {
+    const store = await open();
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1_700_000_000_123 });
+    expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 1_700_000_000_123 });
+    expect(pg.types.getTypeParser(20, 'text')('42')).toBe('42');
+    await store.close();
+    await store.close();
+    await expect(store.getVisitor('visitor-1')).rejects.toThrow();
+  });
+
+  it('serves text search from trigram indexes when pg_trgm is available', async () => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    const available = (await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`)).rowCount === 1;
+    await client.end();
+    const store = await open();
+    try {
+      expect(store.textSearch).toBe(available ? 'trigram' : 'scan');
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store.createConversation(conversationFixture({ id: 'zh', locale: 'zh-CN' }));
+      await store.appendMessage('zh', say('我的退款还没有到账'), 2);
+      expect((await store.searchConversations({ text: '还没有到账', limit: 5 })).map((c) => c.id)).toEqual(['zh']);
+      expect((await store.searchConversations({ text: '退款', limit: 5 })).map((c) => c.id)).toEqual(['zh']);
+    } finally {
+      await store.close();
+    }
+  });
+});

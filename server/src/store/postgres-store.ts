@@ -1,0 +1,576 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
+import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
+import { migrate } from './postgres-schema.js';
+import type {
+  AgentRecord,
+  AppendResult,
+  ConversationFacts,
+  ConversationFilter,
+  ConversationRecord,
+  ConversationSearch,
+  MessageDraft,
+  SessionRecord,
+  Store,
+  VisitorRecord,
+} from './types.js';
+import { DEFAULT_ROUTING_SETTINGS } from './types.js';
+
+const ROUTING_SETTINGS_KEY = 'routing';
+
+interface ConversationRow {
+  id: string;
+  visitor_id: string;
+  status: ConversationStatus;
+  assigned_agent_id: string | null;
+  locale: string;
+  context: VisitorContext;
+  last_seq: number;
+  created_at: number;
+  updated_at: number;
+  queued_at: number | null;
+  closed_at: number | null;
+  handoff_reason: string | null;
+  left_message: ConversationRecord['leftMessage'];
+  visitor_read_seq: number;
+  agent_read_seq: number;
+  rating: ConversationRecord['rating'];
+  human_involved: boolean;
+  assigned_at: number | null;
+}
+
+interface AgentRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+  capacity: number;
+}
+
+/** Patchable conversation fields and their columns; JSON ones are stored as JSONB. */
+const CONVERSATION_COLUMNS: Record<string, { column: string; json?: true }> = {
+  status: { column: 'status' },
+  assignedAgentId: { column: 'assigned_agent_id' },
+  locale: { column: 'locale' },
+  context: { column: 'context', json: true },
+  updatedAt: { column: 'updated_at' },
+  queuedAt: { column: 'queued_at' },
+  closedAt: { column: 'closed_at' },
+  handoffReason: { column: 'handoff_reason' },
+  leftMessage: { column: 'left_message', json: true },
+  rating: { column: 'rating', json: true },
+  humanInvolved: { column: 'human_involved' },
+  assignedAt: { column: 'assigned_at' },
+};
+
+/** JSON's escape of U+0000 (not preceded by an escaped backslash). */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/**
+ * JSONB parameters go in as JSON text: pg would turn a JS array into a PostgreSQL array.
+ * PostgreSQL text cannot hold U+0000 at all; refuse it as bad input rather than fail as `internal`.
+ */
+function json(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = JSON.stringify(value);
+  if (NUL_ESCAPE.test(text)) throw new ChatError('invalid_payload', 'Text must not contain NUL (U+0000) characters.');
+  return text;
+}
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    visitorId: row.visitor_id,
+    status: row.status,
+    assignedAgentId: row.assigned_agent_id,
+    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
+    context: row.context,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    queuedAt: row.queued_at,
+    closedAt: row.closed_at,
+    handoffReason: (row.handoff_reason as ConversationRecord['handoffReason']) ?? null,
+    leftMessage: row.left_message ?? null,
+    visitorReadSeq: row.visitor_read_seq,
+    agentReadSeq: row.agent_read_seq,
+    rating: row.rating ?? null,
+    humanInvolved: row.human_involved,
+    assignedAt: row.assigned_at,
+  };
+}
+
+function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'agent',
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    capacity: row.capacity,
+  };
+}
+
+/** `text` matched literally inside ILIKE: `%`, `_` and the escape character itself are escaped. */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const CONVERSATION_INSERT = `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
+    last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
+    visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`;
+
+function conversationValues(c: ConversationRecord): unknown[] {
+  return [
+    c.id,
+    c.visitorId,
+    c.status,
+    c.assignedAgentId,
+    c.locale,
+    json(c.context),
+    c.lastSeq,
+    c.createdAt,
+    c.updatedAt,
+    c.queuedAt,
+    c.closedAt,
+    c.handoffReason ?? null,
+    json(c.leftMessage),
+    c.visitorReadSeq ?? 0,
+    c.agentReadSeq ?? 0,
+    json(c.rating),
+    c.humanInvolved ?? false,
+    c.assignedAt ?? null,
+  ];
+}
+
+export type PostgresStoreOptions = PostgresPoolOptions;
+
+/**
+ * The store for many processes: PostgreSQL through a `pg` pool. Everything the contract makes
+ * atomic is one SQL statement or one transaction, so it holds across processes, not only across
+ * the callers of one process: the seq comes from a row lock on the conversation, dedupe is a
+ * unique constraint, transitions are `UPDATE … WHERE status = ANY(…)`, and find-or-create locks
+ * the visitor's row. Concurrent commits share WAL flushes (group commit), so every resolved write
+ * is durable with `synchronous_commit` on.
+ */
+export class PostgresStore implements Store {
+  private readonly pool: pg.Pool;
+  private closed?: Promise<void>;
+
+  /** `trigram`: search is served by pg_trgm GIN indexes; `scan`: pg_trgm was unavailable, search scans. */
+  readonly textSearch: 'trigram' | 'scan';
+
+  private constructor(pool: pg.Pool, textSearch: 'trigram' | 'scan') {
+    this.pool = pool;
+    this.textSearch = textSearch;
+  }
+
+  /** Connects (`postgres://user@host:5432/db`), migrates the schema, and returns a ready store. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = createPool(url, options);
+    try {
+      await inTransaction(pool, (client) => migrate(client, options.schema));
+      const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'messages_text_trgm' AND schemaname = current_schema()`);
+      return new PostgresStore(pool, rowCount ? 'trigram' : 'scan');
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  private async one<Row extends pg.QueryResultRow>(text: string, values: unknown[] = [], client: pg.ClientBase | pg.Pool = this.pool): Promise<Row | undefined> {
+    return (await client.query<Row>(text, values)).rows[0];
+  }
+
+  private async conversation(text: string, values: unknown[], client: pg.ClientBase | pg.Pool = this.pool): Promise<ConversationRecord | null> {
+    const row = await this.one<ConversationRow>(text, values, client);
+    return row ? toConversation(row) : null;
+  }
+
+  async createVisitor(visitor: VisitorRecord): Promise<void> {
+    await this.pool.query('INSERT INTO visitors (id, created_at) VALUES ($1, $2)', [visitor.id, visitor.createdAt]);
+  }
+
+  async getVisitor(id: string): Promise<VisitorRecord | null> {
+    const row = await this.one<{ id: string; created_at: number }>('SELECT id, created_at FROM visitors WHERE id = $1', [id]);
+    return row ? { id: row.id, createdAt: row.created_at } : null;
+  }
+
+  async createConversation(c: ConversationRecord): Promise<void> {
+    await this.pool.query(CONVERSATION_INSERT, conversationValues(c));
+  }
+
+  async openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    // Every visitor message comes through here: an open conversation is found with one read and
+    // no transaction (what it returns was committed and open, as a locked read would say too).
+    const current = await this.latestConversationOf(candidate.visitorId, this.pool);
+    if (current && current.status !== 'closed') return { conversation: current, created: false };
+    // Creating is rare. The visitor's row is the lock: racing first messages (from any process)
+    // queue on it, and each reads the latest conversation again only once it holds it. A partial
+    // unique index on open conversations would not do: other paths may keep several open.
+    return inTransaction(this.pool, async (client) => {
+      await client.query('INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+        candidate.visitorId,
+        candidate.createdAt,
+      ]);
+      await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [candidate.visitorId]);
+      const latest = await this.latestConversationOf(candidate.visitorId, client);
+      if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
+      const conversation = {
+        ...candidate,
+        context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context,
+      };
+      await client.query(CONVERSATION_INSERT, conversationValues(conversation));
+      return { conversation, created: true };
+    });
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | null> {
+    return this.conversation('SELECT * FROM conversations WHERE id = $1', [id]);
+  }
+
+  async findLatestConversation(visitorId: string): Promise<ConversationRecord | null> {
+    return this.latestConversationOf(visitorId, this.pool);
+  }
+
+  private latestConversationOf(visitorId: string, client: pg.ClientBase | pg.Pool): Promise<ConversationRecord | null> {
+    return this.conversation(
+      'SELECT * FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, ord DESC LIMIT 1',
+      [visitorId],
+      client,
+    );
+  }
+
+  async listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.statuses?.length) {
+      values.push(filter.statuses);
+      where.push(`status = ANY($${values.length})`);
+    }
+    if (filter.assignedAgentId) {
+      values.push(filter.assignedAgentId);
+      where.push(`assigned_agent_id = $${values.length}`);
+    }
+    values.push(filter.limit ?? 200);
+    const order = filter.order === 'queue' ? 'queued_at ASC, ord ASC' : 'updated_at DESC, ord DESC';
+    const { rows } = await this.pool.query<ConversationRow>(
+      `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${order} LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map(toConversation);
+  }
+
+  async transitionConversation(
+    id: string,
+    fromStatuses: readonly ConversationStatus[],
+    patch: Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>,
+  ): Promise<ConversationRecord | null> {
+    const sets: string[] = [];
+    const values: unknown[] = [id, fromStatuses];
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const target = CONVERSATION_COLUMNS[key];
+      if (!target) throw new Error(`transitionConversation: unknown field ${key}`);
+      values.push(target.json ? json(value) : value);
+      sets.push(`${target.column} = $${values.length}`);
+    }
+    if (sets.length === 0) return this.getConversation(id);
+    return this.conversation(
+      `UPDATE conversations SET ${sets.join(', ')} WHERE id = $1 AND status = ANY($2) RETURNING *`,
+      values,
+    );
+  }
+
+  async updateConversationContext(id: string, context: VisitorContext): Promise<void> {
+    await this.pool.query('UPDATE conversations SET context = $2 WHERE id = $1', [id, json(context)]);
+  }
+
+  async queuePosition(id: string): Promise<number | null> {
+    const row = await this.one<{ position: number }>(
+      `SELECT (SELECT count(*) FROM conversations q
+                WHERE q.status = 'queued' AND (q.queued_at, q.ord) <= (c.queued_at, c.ord)) AS position
+       FROM conversations c WHERE c.id = $1 AND c.status = 'queued'`,
+      [id],
+    );
+    return row ? row.position : null;
+  }
+
+  async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
+    const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+    return this.conversation(
+      `UPDATE conversations SET ${column} = LEAST($2, last_seq)
+       WHERE id = $1 AND ${column} < LEAST($2, last_seq) RETURNING *`,
+      [id, seq],
+    );
+  }
+
+  async getRoutingSettings(): Promise<RoutingSettings> {
+    const stored = await this.getSetting(ROUTING_SETTINGS_KEY);
+    return { ...structuredClone(DEFAULT_ROUTING_SETTINGS), ...(stored ? (JSON.parse(stored) as Partial<RoutingSettings>) : {}) };
+  }
+
+  async saveRoutingSettings(settings: RoutingSettings): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [ROUTING_SETTINGS_KEY, JSON.stringify(settings)],
+    );
+  }
+
+  /**
+   * One statement, so one round trip and its own transaction: bump the conversation's `last_seq`
+   * (its row lock orders concurrent appends, from every process) and insert the message with that
+   * seq. A resend (same conversation, sender and client id) violates the dedupe constraint, which
+   * undoes the whole statement, bump included, so seqs stay gap-free; the stored message is
+   * returned instead. (ON CONFLICT DO NOTHING would keep the bump and need an explicit
+   * transaction to undo it: BEGIN, UPDATE, INSERT, ROLLBACK/COMMIT, four round trips per message.)
+   */
+  async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
+    const { senderId, ...fields } = draft;
+    const clientId = draft.clientId ?? null;
+    const id = randomUUID();
+    try {
+      const bumped = await this.one<ConversationRow>(
+        `WITH bumped AS (
+           UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING *
+         ), inserted AS (
+           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('seq', last_seq) FROM bumped
+         )
+         SELECT * FROM bumped`,
+        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, conversationId, createdAt: now })],
+      );
+      if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
+      const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
+      return { message, conversation: toConversation(bumped), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
+      const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
+        `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
+        [conversationId, senderId, clientId],
+      );
+      if (!row) throw error;
+      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+    }
+  }
+
+  async listMessages(
+    conversationId: string,
+    { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },
+  ): Promise<ChatMessage[]> {
+    const { rows } = await this.pool.query<{ body: ChatMessage }>(
+      `SELECT body FROM messages WHERE conversation_id = $1 AND seq > $2 ${includeNotes ? '' : "AND kind <> 'note'"}
+       ORDER BY seq LIMIT $3`,
+      [conversationId, afterSeq, limit],
+    );
+    return rows.map((row) => row.body);
+  }
+
+  async setMessageFeedback(
+    messageId: string,
+    visitorId: string,
+    feedback: NonNullable<ChatMessage['feedback']>,
+  ): Promise<ChatMessage | null> {
+    const row = await this.one<{ body: ChatMessage }>(
+      `UPDATE messages SET body = jsonb_set(body, '{feedback}', to_jsonb($3::text))
+       WHERE id = $1 AND author = 'ai'
+         AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $2)
+       RETURNING body`,
+      [messageId, visitorId, feedback],
+    );
+    return row?.body ?? null;
+  }
+
+  async createAgent(agent: AgentRecord): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity],
+    );
+  }
+
+  async getAgent(id: string): Promise<AgentRecord | null> {
+    const row = await this.one<AgentRow>('SELECT * FROM agents WHERE id = $1', [id]);
+    return row ? toAgent(row) : null;
+  }
+
+  async findAgentByEmail(email: string): Promise<AgentRecord | null> {
+    const row = await this.one<AgentRow>('SELECT * FROM agents WHERE email = $1', [email.toLowerCase()]);
+    return row ? toAgent(row) : null;
+  }
+
+  async countAgents(): Promise<number> {
+    return (await this.one<{ n: number }>('SELECT count(*) AS n FROM agents'))?.n ?? 0;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.pool.query('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      session.tokenHash,
+      session.agentId,
+      session.createdAt,
+      session.expiresAt,
+    ]);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | null> {
+    const row = await this.one<{ token_hash: string; agent_id: string; created_at: number; expires_at: number }>(
+      'SELECT * FROM sessions WHERE token_hash = $1',
+      [tokenHash],
+    );
+    return row ? { tokenHash: row.token_hash, agentId: row.agent_id, createdAt: row.created_at, expiresAt: row.expires_at } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    return (await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]))?.value ?? null;
+  }
+
+  async setSettingIfAbsent(key: string, value: string): Promise<string> {
+    const inserted = await this.one<{ value: string }>(
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value',
+      [key, value],
+    );
+    // A separate statement on purpose: its snapshot sees the racing process's committed row,
+    // which a CTE in the INSERT's own statement would not.
+    return inserted?.value ?? (await this.getSetting(key)) ?? value;
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    const { rows } = await this.pool.query<AgentRow>('SELECT * FROM agents ORDER BY created_at, id');
+    return rows.map(toAgent);
+  }
+
+  async updateAgent(
+    id: string,
+    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+  ): Promise<AgentRecord | null> {
+    const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
+    const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && key in columns);
+    if (entries.length === 0) return this.getAgent(id);
+    const sets = entries.map(([key], i) => `${columns[key]} = $${i + 2}`).join(', ');
+    const row = await this.one<AgentRow>(`UPDATE agents SET ${sets} WHERE id = $1 RETURNING *`, [id, ...entries.map(([, value]) => value)]);
+    return row ? toAgent(row) : null;
+  }
+
+  async listCannedReplies(): Promise<CannedReply[]> {
+    const { rows } = await this.pool.query<{ id: string; shortcut: string; text: string; updated_at: number }>(
+      'SELECT * FROM canned_replies ORDER BY shortcut',
+    );
+    return rows.map((r) => ({ id: r.id, shortcut: r.shortcut, text: r.text, updatedAt: r.updated_at }));
+  }
+
+  async saveCannedReply(reply: CannedReply): Promise<void> {
+    try {
+      await this.pool.query(
+        `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
+        [reply.id, reply.shortcut, reply.text, reply.updatedAt],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'canned_replies_shortcut_key')) {
+        throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async deleteCannedReply(id: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM canned_replies WHERE id = $1', [id])).rowCount ?? 0) === 1;
+  }
+
+  async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (status) where.push(`c.status = ${param(status)}`);
+    if (from !== undefined) where.push(`c.created_at >= ${param(from)}`);
+    if (to !== undefined) where.push(`c.created_at <= ${param(to)}`);
+    let hits = '';
+    if (text) {
+      // A visitor id, anything in the context (page, attributes such as name or email), or any
+      // message text, notes included. A UNION rather than OR + EXISTS, so each branch can use its
+      // trigram index (expressions identical to the indexed ones).
+      const pattern = param(containsPattern(text));
+      hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern}
+                    UNION SELECT conversation_id FROM messages WHERE (body ->> 'text') ILIKE ${pattern}) hit ON hit.id = c.id`;
+    }
+    const { rows } = await this.pool.query<ConversationRow>(
+      `SELECT c.* FROM conversations c ${hits} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.updated_at DESC, c.ord DESC LIMIT ${param(limit)}`,
+      values,
+    );
+    return rows.map(toConversation);
+  }
+
+  async reportFacts(from: number, to: number): Promise<ConversationFacts[]> {
+    const { rows } = await this.pool.query<ConversationRow & { handed_off_at: number | null; first_agent_reply_at: number | null }>(
+      `SELECT c.*,
+         (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id
+            AND m.kind = 'event' AND (m.body -> 'event' ->> 'type') = 'queued') AS handed_off_at,
+         (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id
+            AND m.kind = 'text' AND m.author = 'agent') AS first_agent_reply_at
+       FROM conversations c WHERE c.created_at >= $1 AND c.created_at < $2 ORDER BY c.created_at, c.ord`,
+      [from, to],
+    );
+    return rows.map((row) => ({
+      conversation: toConversation(row),
+      handedOffAt: row.handed_off_at,
+      firstAgentReplyAt: row.first_agent_reply_at,
+    }));
+  }
+
+  async answerFeedbackCounts(from: number, to: number): Promise<{ helpful: number; notHelpful: number }> {
+    const row = await this.one<{ helpful: number; not_helpful: number }>(
+      `SELECT count(*) FILTER (WHERE body ->> 'feedback' = 'helpful') AS helpful,
+              count(*) FILTER (WHERE body ->> 'feedback' = 'not_helpful') AS not_helpful
+       FROM messages WHERE author = 'ai' AND kind = 'text' AND created_at >= $1 AND created_at < $2`,
+      [from, to],
+    );
+    return { helpful: row?.helpful ?? 0, notHelpful: row?.not_helpful ?? 0 };
+  }
+
+  async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {
+    // Each AI answer that could not answer, paired with the visitor message before it; grouped
+    // by the question's normalised text, reported with its most recent asking.
+    const { rows } = await this.pool.query<{ question: string; count: number; last_asked_at: number; conversation_id: string }>(
+      `WITH asked AS (
+         SELECT q.question, a.conversation_id, a.created_at AS asked_at
+         FROM messages a
+         CROSS JOIN LATERAL (
+           SELECT v.body ->> 'text' AS question FROM messages v
+           WHERE v.conversation_id = a.conversation_id AND v.seq < a.seq AND v.author = 'visitor'
+           ORDER BY v.seq DESC LIMIT 1
+         ) q
+         WHERE a.author = 'ai' AND a.kind = 'text' AND (a.body -> 'provenance' ->> 'answered') = 'false'
+           AND a.created_at >= $1 AND a.created_at < $2 AND q.question IS NOT NULL
+       ), grouped AS (
+         SELECT question, conversation_id, asked_at,
+           count(*) OVER w AS count,
+           row_number() OVER (w ORDER BY asked_at DESC) AS latest
+         FROM asked
+         WINDOW w AS (PARTITION BY lower(trim(question)))
+       )
+       SELECT question, count, asked_at AS last_asked_at, conversation_id FROM grouped
+       WHERE latest = 1 ORDER BY count DESC, last_asked_at DESC LIMIT $3`,
+      [from, to, limit],
+    );
+    return rows.map((r) => ({ question: r.question, count: r.count, lastAskedAt: r.last_asked_at, conversationId: r.conversation_id }));
+  }
+
+  /** Ends the pool (waits for checked-out connections to be released). Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed ??= this.pool.end();
+    await this.closed;
+  }
+}
