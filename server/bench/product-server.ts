@@ -1,7 +1,7 @@
 /**
  * The product as `npm run bench -- relay` measures it, run as a child process so its RSS and CPU
- * are its own: `createServer` with the real SQLite file store (WAL, synchronous=FULL) in
- * `--data-dir`, the offline responder over the demo knowledge, and rate limits raised so the
+ * are its own: `createServer` with the real SQLite file store in `--data-dir` (every acked write
+ * on disk, as in production), the offline responder over the demo knowledge, and rate limits raised so the
  * stack itself is measured, not the limiter. Creates an admin and `--agents` agents (one password
  * hash for all: scrypt is setup, not the chat path) and manual assignment, so the bench decides
  * who claims what.

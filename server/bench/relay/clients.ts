@@ -17,6 +17,7 @@ import type {
 import { HTTP_ROUTES, NAMESPACES, SESSION_COOKIE } from '@support-chat/shared';
 import { BENCH_PASSWORD, benchAgentEmail } from './bench-accounts.js';
 import { skippingParser } from './client-parser.js';
+import { inBatches } from './in-batches.js';
 import type { Target } from './servers.js';
 
 export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
@@ -30,8 +31,8 @@ export interface Pair {
 
 const ACK_MS = 15_000;
 
-/** Every agent's inbox update and teammates' presence: sent to all agents, read by none here. */
-const agentParser = skippingParser(NAMESPACES.agent, ['conversation:updated', 'presence:changed']);
+/** Every agent's inbox updates and teammates' presence: sent to all agents, read by none here. */
+const agentParser = skippingParser(NAMESPACES.agent, ['conversation:updated', 'inbox:patched', 'presence:changed']);
 export const skippedAgentFrames = () => agentParser.counter.skipped;
 
 const options = { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000 };
@@ -116,20 +117,6 @@ export async function login(target: Target, email: string): Promise<string> {
   const cookie = response.headers.get('set-cookie')?.split(';')[0];
   if (response.status !== 200 || !cookie?.startsWith(`${SESSION_COOKIE}=`)) throw new Error(`login of ${email} failed: ${response.status}`);
   return cookie;
-}
-
-/** Runs `task` for 0..count-1, at most `concurrency` at a time, results in order. */
-export async function inBatches<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results = new Array<T>(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next++;
-      results[index] = await task(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return results;
 }
 
 /**

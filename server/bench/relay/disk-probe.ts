@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 
 /**
- * Milliseconds of one fsync'd SQLite commit (WAL, synchronous=FULL, as the product's store) in
- * `dir`: the disk is shared with everything else on the machine, and the product's figures move
- * with it while the raw relay's do not, so the run prints it beside them.
+ * Milliseconds of one fsync'd SQLite commit (WAL, synchronous=FULL) in `dir`: every acked write
+ * of the product waits for a sync of its WAL (shared by the writes in flight), the disk is shared
+ * with everything else on the machine, and the raw relay never touches it, so the run prints it.
  */
 export function commitMs(dir: string, commits = 200): number {
   const db = new Database(path.join(dir, 'probe.sqlite'));

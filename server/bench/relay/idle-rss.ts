@@ -3,7 +3,8 @@
  * a full GC in the child, with N connected `/visitor` sockets that send nothing (a widget before
  * its first message is a connected socket).
  */
-import { connected, connectVisitor, inBatches, type VisitorSocket } from './clients.js';
+import { connected, connectVisitor, type VisitorSocket } from './clients.js';
+import { inBatches } from './in-batches.js';
 import type { Target } from './servers.js';
 
 export interface IdleRss {

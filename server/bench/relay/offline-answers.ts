@@ -4,7 +4,8 @@
  * (`message:created` with author `ai`). A visitor whose conversation left the AI (a hand-off) or
  * who got no answer in time is replaced by a new one.
  */
-import { clientId, connected, connectVisitor, data, inBatches, nextMessage, type VisitorSocket } from './clients.js';
+import { clientId, connected, connectVisitor, data, nextMessage, type VisitorSocket } from './clients.js';
+import { inBatches } from './in-batches.js';
 import type { Target } from './servers.js';
 import { latency, type Latency } from './stats.js';
 

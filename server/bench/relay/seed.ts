@@ -5,10 +5,10 @@
  * answer (knowledge gaps), most closed.
  */
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { AnswerProvenance, ChatMessage } from '@support-chat/shared';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { MessageDraft } from '../../src/store/types.js';
+import type { ConversationRecord, MessageDraft } from '../../src/store/types.js';
+import { inBatches } from './in-batches.js';
 import { seeded } from '../synthetic.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -43,45 +43,46 @@ export async function seedStore(dataDir: string, conversations: number, question
   const started = performance.now();
   const random = seeded(9);
   const question = () => questions[Math.floor(random() * questions.length)]!;
-  const store = SqliteStore.open(dataDir);
-  // Seeding is setup, not the path measured: skip the fsync of each of its 110k commits (minutes
-  // on a shared disk). The product process reopens the file with synchronous=FULL.
-  (store as unknown as { db: Database.Database }).db.pragma('synchronous = OFF');
   const now = Date.now();
-  let messages = 0;
+  // Planned first, so the same seed gives the same store whatever order the writes finish in.
+  const plans = Array.from({ length: conversations }, (_, i) => {
+    const visitorId = `seed-visitor-${i}`;
+    const createdAt = now - Math.floor(random() * 29 * DAY_MS) - 60 * 60 * 1000;
+    const drafts = script(random, question).map((d) => (d.senderId === 'visitor' ? { ...d, senderId: visitorId } : d));
+    const handedOff = drafts.some((d) => d.event?.type === 'queued');
+    const closed = random() < 0.9;
+    const end = createdAt + drafts.length * 30_000;
+    const conversation: ConversationRecord = {
+      id: randomUUID(),
+      visitorId,
+      status: closed ? 'closed' : handedOff ? 'assigned' : 'bot',
+      assignedAgentId: handedOff ? 'bench-agent-0' : null,
+      locale: 'en',
+      context: { pageUrl: 'https://shop.example.com/checkout', language: 'en' },
+      lastSeq: 0,
+      createdAt,
+      updatedAt: end,
+      queuedAt: handedOff ? createdAt + 4 * 30_000 : null,
+      closedAt: closed ? end : null,
+      handoffReason: handedOff ? 'visitor_request' : null,
+      humanInvolved: handedOff,
+      assignedAt: handedOff ? createdAt + 5 * 30_000 : null,
+      rating: closed && handedOff ? { score: (1 + Math.floor(random() * 5)) as 1 | 2 | 3 | 4 | 5, ratedAt: end } : null,
+    };
+    return { conversation, drafts };
+  });
+  const store = SqliteStore.open(dataDir);
   try {
-    for (let i = 0; i < conversations; i++) {
-      const visitorId = `seed-visitor-${i}`;
-      const createdAt = now - Math.floor(random() * 29 * DAY_MS) - 60 * 60 * 1000;
-      const drafts = script(random, question).map((d) => (d.senderId === 'visitor' ? { ...d, senderId: visitorId } : d));
-      const handedOff = drafts.some((d) => d.event?.type === 'queued');
-      const closed = random() < 0.9;
-      const id = randomUUID();
-      await store.createVisitor({ id: visitorId, createdAt });
-      await store.createConversation({
-        id,
-        visitorId,
-        status: closed ? 'closed' : handedOff ? 'assigned' : 'bot',
-        assignedAgentId: handedOff ? 'bench-agent-0' : null,
-        locale: 'en',
-        context: { pageUrl: 'https://shop.example.com/checkout', language: 'en' },
-        lastSeq: 0,
-        createdAt,
-        updatedAt: createdAt + drafts.length * 30_000,
-        queuedAt: handedOff ? createdAt + 4 * 30_000 : null,
-        closedAt: closed ? createdAt + drafts.length * 30_000 : null,
-        handoffReason: handedOff ? 'visitor_request' : null,
-        humanInvolved: handedOff,
-        assignedAt: handedOff ? createdAt + 5 * 30_000 : null,
-        rating: closed && handedOff ? { score: (1 + Math.floor(random() * 5)) as 1 | 2 | 3 | 4 | 5, ratedAt: createdAt + drafts.length * 30_000 } : null,
-      });
-      for (const [n, draft] of drafts.entries()) {
-        await store.appendMessage(id, draft, createdAt + n * 30_000);
-        messages++;
-      }
-    }
+    // Many conversations at once, each in order: their writes share the store's group commits.
+    await inBatches(plans.length, 64, async (i) => {
+      const { conversation, drafts } = plans[i]!;
+      await store.createVisitor({ id: conversation.visitorId, createdAt: conversation.createdAt });
+      await store.createConversation(conversation);
+      for (const [n, draft] of drafts.entries()) await store.appendMessage(conversation.id, draft, conversation.createdAt + n * 30_000);
+    });
   } finally {
     await store.close();
   }
+  const messages = plans.reduce((sum, p) => sum + p.drafts.length, 0);
   return { messages, ms: Math.round(performance.now() - started) };
 }
