@@ -16,6 +16,7 @@ import { percentile } from '../src/knowledge/eval/evaluate.js';
 import type { KnowledgeEntry, Retriever, SyncRetriever } from '../src/knowledge/types.js';
 import { createFakeOpenAI } from '../test/fake-openai.js';
 import { readsBench } from './reads.js';
+import { relayBench } from './relay.js';
 import { generateKnowledge, generateQueries, seeded } from './synthetic.js';
 
 function time(retriever: SyncRetriever, queries: { text: string; lang: 'en' | 'zh' }[]): number[] {
@@ -220,16 +221,19 @@ async function reindexBench(entryCount: number): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
+const [which = 'retrieval', ...rest] = process.argv.slice(2);
+if (which === 'relay') {
+  await relayBench(rest);
+  process.exit(0);
+}
+const { values } = parseArgs({
+  args: rest,
   options: { entries: { type: 'string', default: '10000' }, queries: { type: 'string', default: '2000' } },
 });
-const which = positionals[0] ?? 'retrieval';
 if (which === 'retrieval') await retrievalBench(Number(values.entries), Number(values.queries));
 else if (which === 'reindex') await reindexBench(Number(values.entries));
 else if (which === 'reads') await readsBench();
 else {
-  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads [--entries N] [--queries N]\n');
+  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts)\n');
   process.exit(2);
 }
