@@ -39,7 +39,8 @@ function entry(name: string): string {
 
 async function startChild(name: string, args: string[]): Promise<{ process: ServerProcess; port: number }> {
   const child: ChildProcess = fork(entry(name), args, {
-    execArgv: ['--expose-gc'],
+    // RELAY_BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile there when it stops (where the time goes).
+    execArgv: ['--expose-gc', ...(process.env.RELAY_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RELAY_BENCH_CPU_PROF}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends ChildMessage['type']>(type: T, timeoutMs: number) =>

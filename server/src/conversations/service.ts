@@ -203,18 +203,34 @@ export class ConversationService {
     }
     this.agentNames.set(agent.id, agent.name);
     const takeover = conversation.status === 'bot' && !conversation.handoffReason;
-    return this.transition(
-      conversation,
-      'assigned',
-      {
-        assignedAgentId: agent.id,
-        humanInvolved: true,
-        assignedAt: this.clock.now(),
-        handoffReason: takeover ? 'agent_takeover' : undefined,
-      },
-      { type: 'assigned', agentName: agent.name },
-      from,
-    );
+    return this.claimTransition(conversation, agent, takeover, from);
+  }
+
+  private async claimTransition(
+    conversation: ConversationRecord,
+    agent: Actor,
+    takeover: boolean,
+    from: readonly ConversationStatus[],
+  ): Promise<ConversationRecord> {
+    try {
+      return await this.transition(
+        conversation,
+        'assigned',
+        {
+          assignedAgentId: agent.id,
+          humanInvolved: true,
+          assignedAt: this.clock.now(),
+          handoffReason: takeover ? 'agent_takeover' : undefined,
+        },
+        { type: 'assigned', agentName: agent.name },
+        from,
+      );
+    } catch (error) {
+      // Automatic assignment gave it to this same agent meanwhile: the claim is done, not refused.
+      const current = await this.store.getConversation(conversation.id);
+      if (current?.status === 'assigned' && current.assignedAgentId === agent.id) return current;
+      throw error;
+    }
   }
 
   /** Gives an open conversation to another agent (a person's decision: capacity does not apply). */

@@ -50,3 +50,28 @@ describe('SqliteStore migrations', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('SqliteStore group commit', () => {
+  it('commits the writes of one turn together, each durable, a failing one alone', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-group-'));
+    const store = SqliteStore.open(dir);
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createConversation(conversationFixture({ id: 'a' }));
+    const before = store.commitCount;
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 50 }, (_, i) =>
+        store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${i}`, clientId: `c-${i}` }, 10 + i),
+      ),
+      store.appendMessage('missing', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'lost' }, 99),
+    ]);
+    expect(store.commitCount - before).toBe(1);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+    expect(results.at(-1)).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('no conversation missing') } });
+    await store.close();
+    // Reopened from disk: all fifty, in the order they were asked for.
+    const reopened = SqliteStore.open(dir);
+    expect((await reopened.listMessages('a', {})).map((m) => m.text)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -22,6 +22,7 @@ import { toConversation, type ConversationRow } from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SqliteReads, type ReadQueries } from './sqlite-reads.js';
+import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
 
 const ROUTING_SETTINGS_KEY = 'routing';
@@ -229,18 +230,26 @@ export class SqliteStore implements Store {
   /** Null for an in-memory database (tests): nothing to sync. */
   private readonly wal: WalSync | null;
 
+  /** Every write goes through it: one transaction and one sync per turn of the event loop. */
+  private readonly writes: GroupCommit;
+
   /** Statements compiled once per SQL text: better-sqlite3 compiles again on every `prepare`. */
   private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database, wal: WalSync | null) {
     this.db = db;
     this.wal = wal;
+    this.writes = new GroupCommit(db, wal);
   }
 
-  /** The last step of every write: `value` once everything committed so far is on disk. */
-  private async durable<T>(value: T): Promise<T> {
-    if (this.wal) await this.wal.flush();
-    return value;
+  /** Runs synchronous SQL in the next group commit; resolves with its result once it is on disk. */
+  private write<T>(work: () => T): Promise<T> {
+    return this.writes.run(work);
+  }
+
+  /** How many transactions the store committed (far fewer than writes under load). */
+  get commitCount(): number {
+    return this.writes.commits;
   }
 
   private readsOf?: ReadQueries & { close?(): Promise<void> };
@@ -298,10 +307,7 @@ export class SqliteStore implements Store {
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {
-    this
-      .statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)')
-      .run(visitor.id, visitor.createdAt);
-    return this.durable(undefined);
+    await this.write(() => this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt));
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
@@ -312,8 +318,7 @@ export class SqliteStore implements Store {
   }
 
   async createConversation(c: ConversationRecord): Promise<void> {
-    this.insertConversation(c);
-    return this.durable(undefined);
+    await this.write(() => this.insertConversation(c));
   }
 
   private insertConversation(c: ConversationRecord): void {
@@ -347,7 +352,12 @@ export class SqliteStore implements Store {
   }
 
   async openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }> {
-    const opened = this.db.transaction(() => {
+    // Most calls find the open one: a read, no write. (If a racing call created it and its commit
+    // still waits for its sync, whatever this caller writes next is synced after it.)
+    const open = this.latestConversationOf(candidate.visitorId);
+    if (open && open.status !== 'closed') return { conversation: open, created: false };
+    return this.write(() => {
+      // Checked again in the write: a create queued before this one in the batch may have won.
       const latest = this.latestConversationOf(candidate.visitorId);
       if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
       this
@@ -356,10 +366,7 @@ export class SqliteStore implements Store {
       const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
       this.insertConversation(conversation);
       return { conversation, created: true };
-    })();
-    // Finding the open one wrote nothing. (If a racing call created it and still waits for its
-    // sync, whatever the caller writes next is synced after it: the WAL keeps commit order.)
-    return opened.created ? this.durable(opened) : opened;
+    });
   }
 
   async getConversation(id: string): Promise<ConversationRecord | null> {
@@ -423,30 +430,26 @@ export class SqliteStore implements Store {
       params.push(toColumnValue(value));
     }
     if (sets.length === 0) return this.conversationById(id);
-    const row = this
-      .statement(
-        `UPDATE conversations SET ${sets.join(', ')}
-         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')}) RETURNING *`,
-      )
-      .get(...params, id, ...fromStatuses) as ConversationRow | undefined;
-    return row ? this.durable(toConversation(row)) : null;
+    const sql = `UPDATE conversations SET ${sets.join(', ')}
+         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')}) RETURNING *`;
+    return this.write(() => {
+      const row = this.statement(sql).get(...params, id, ...fromStatuses) as ConversationRow | undefined;
+      return row ? toConversation(row) : null;
+    });
   }
 
   async updateConversationContext(id: string, context: VisitorContext): Promise<void> {
-    this
-      .statement('UPDATE conversations SET context = ? WHERE id = ?')
-      .run(JSON.stringify(context), id);
-    return this.durable(undefined);
+    await this.write(() => this.statement('UPDATE conversations SET context = ? WHERE id = ?').run(JSON.stringify(context), id));
   }
 
   async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
     const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
-    const row = this
-      .statement(
-        `UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq) RETURNING *`,
-      )
-      .get(seq, id, seq) as ConversationRow | undefined;
-    return row ? this.durable(toConversation(row)) : null;
+    return this.write(() => {
+      const row = this
+        .statement(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq) RETURNING *`)
+        .get(seq, id, seq) as ConversationRow | undefined;
+      return row ? toConversation(row) : null;
+    });
   }
 
   async getRoutingSettings(): Promise<RoutingSettings> {
@@ -455,10 +458,11 @@ export class SqliteStore implements Store {
   }
 
   async saveRoutingSettings(settings: RoutingSettings): Promise<void> {
-    this
-      .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings));
-    return this.durable(undefined);
+    await this.write(() =>
+      this
+        .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings)),
+    );
   }
 
   async queuePosition(id: string): Promise<number | null> {
@@ -474,50 +478,49 @@ export class SqliteStore implements Store {
   }
 
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
-    // A retried send may find a stored copy that is still waiting for its sync: wait too.
-    return this.durable(this.appendInTransaction(conversationId, draft, now));
+    // A retried send that finds its stored copy waits for the sync too: that copy may be in it.
+    return this.write(() => this.appendNow(conversationId, draft, now));
   }
 
-  private readonly appendInTransaction = (conversationId: string, draft: MessageDraft, now: number) =>
-    this.db.transaction((): AppendResult => {
-      if (draft.clientId) {
-        const existing = this
-          .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
-          .get(conversationId, draft.senderId, draft.clientId) as { body: string } | undefined;
-        if (existing) {
-          const conversation = this.conversationById(conversationId)!;
-          return { message: JSON.parse(existing.body) as ChatMessage, conversation, created: false };
-        }
+  private appendNow(conversationId: string, draft: MessageDraft, now: number): AppendResult {
+    if (draft.clientId) {
+      const existing = this
+        .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
+        .get(conversationId, draft.senderId, draft.clientId) as { body: string } | undefined;
+      if (existing) {
+        const conversation = this.conversationById(conversationId)!;
+        return { message: JSON.parse(existing.body) as ChatMessage, conversation, created: false };
       }
-      const bumped = this
-        .statement('UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING *')
-        .get(now, conversationId) as ConversationRow | undefined;
-      if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
-      const { senderId, ...fields } = draft;
-      const message: ChatMessage = {
-        ...fields,
-        id: randomUUID(),
+    }
+    const bumped = this
+      .statement('UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING *')
+      .get(now, conversationId) as ConversationRow | undefined;
+    if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
+    const { senderId, ...fields } = draft;
+    const message: ChatMessage = {
+      ...fields,
+      id: randomUUID(),
+      conversationId,
+      seq: bumped.last_seq,
+      createdAt: now,
+    };
+    this
+      .statement(
+        `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        message.id,
         conversationId,
-        seq: bumped.last_seq,
-        createdAt: now,
-      };
-      this
-        .statement(
-          `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          message.id,
-          conversationId,
-          message.seq,
-          senderId,
-          draft.clientId ?? null,
-          message.kind,
-          now,
-          JSON.stringify(message),
-        );
-      return { message, conversation: toConversation(bumped), created: true };
-    })();
+        message.seq,
+        senderId,
+        draft.clientId ?? null,
+        message.kind,
+        now,
+        JSON.stringify(message),
+      );
+    return { message, conversation: toConversation(bumped), created: true };
+  }
 
   async listMessages(
     conversationId: string,
@@ -537,24 +540,25 @@ export class SqliteStore implements Store {
     visitorId: string,
     feedback: NonNullable<ChatMessage['feedback']>,
   ): Promise<ChatMessage | null> {
-    const row = this
-      .statement(
-        `UPDATE messages SET body = json_set(body, '$.feedback', ?)
-         WHERE id = ? AND json_extract(body, '$.author') = 'ai'
-           AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)
-         RETURNING body`,
-      )
-      .get(feedback, messageId, visitorId) as { body: string } | undefined;
-    return row ? this.durable(JSON.parse(row.body) as ChatMessage) : null;
+    return this.write(() => {
+      const row = this
+        .statement(
+          `UPDATE messages SET body = json_set(body, '$.feedback', ?)
+           WHERE id = ? AND json_extract(body, '$.author') = 'ai'
+             AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)
+           RETURNING body`,
+        )
+        .get(feedback, messageId, visitorId) as { body: string } | undefined;
+      return row ? (JSON.parse(row.body) as ChatMessage) : null;
+    });
   }
 
   async createAgent(agent: AgentRecord): Promise<void> {
-    this
-      .statement(
-        'INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity);
-    return this.durable(undefined);
+    await this.write(() =>
+      this
+        .statement('INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity),
+    );
   }
 
   async getAgent(id: string): Promise<AgentRecord | null> {
@@ -574,10 +578,11 @@ export class SqliteStore implements Store {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    this
-      .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
-    return this.durable(undefined);
+    await this.write(() =>
+      this
+        .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt),
+    );
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -590,8 +595,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
-    return this.durable(undefined);
+    await this.write(() => this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash));
   }
 
   async getSetting(key: string): Promise<string | null> {
@@ -602,8 +606,10 @@ export class SqliteStore implements Store {
   }
 
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
-    this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
-    return this.durable((await this.getSetting(key)) ?? value);
+    return this.write(() => {
+      this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
+      return (this.statement('SELECT value FROM settings WHERE key = ?').get(key) as { value: string }).value;
+    });
   }
 
   async listAgents(): Promise<AgentRecord[]> {
@@ -616,11 +622,12 @@ export class SqliteStore implements Store {
   ): Promise<AgentRecord | null> {
     const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
     const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
-    if (entries.length > 0) {
-      const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
-      this.statement(`UPDATE agents SET ${sets} WHERE id = ?`).run(...entries.map(([, value]) => value), id);
-    }
-    return this.durable(await this.getAgent(id));
+    if (entries.length === 0) return this.getAgent(id);
+    const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
+    return this.write(() => {
+      const row = this.statement(`UPDATE agents SET ${sets} WHERE id = ? RETURNING *`).get(...entries.map(([, value]) => value), id) as AgentRow | undefined;
+      return row ? toAgent(row) : null;
+    });
   }
 
   async listCannedReplies(): Promise<CannedReply[]> {
@@ -634,19 +641,20 @@ export class SqliteStore implements Store {
   }
 
   async saveCannedReply(reply: CannedReply): Promise<void> {
-    const taken = this.statement('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
-    if (taken) throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`);
-    this
-      .statement(
-        `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
-      )
-      .run(reply.id, reply.shortcut, reply.text, reply.updatedAt);
-    return this.durable(undefined);
+    await this.write(() => {
+      const taken = this.statement('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
+      if (taken) throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`);
+      this
+        .statement(
+          `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
+        )
+        .run(reply.id, reply.shortcut, reply.text, reply.updatedAt);
+    });
   }
 
   async deleteCannedReply(id: string): Promise<boolean> {
-    return this.durable(this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1);
+    return this.write(() => this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1);
   }
 
   async searchConversations(query: ConversationSearch): Promise<ConversationRecord[]> {
@@ -671,6 +679,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.readsOf?.close?.();
+    await this.writes.close();
     await this.wal?.close();
     if (this.db.open) this.db.close();
   }
