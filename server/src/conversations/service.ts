@@ -486,6 +486,12 @@ export class ConversationService {
     return known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined;
   }
 
+  /** Whether the AI stored a message with `clientId` after `afterSeq` (its answer to a question). */
+  async hasAiAnswer(conversationId: string, clientId: string, afterSeq: number): Promise<boolean> {
+    const after = await this.store.listMessages(conversationId, { afterSeq, limit: 50 });
+    return after.some((m) => m.author === 'ai' && m.clientId === clientId);
+  }
+
   /** Everything agents may see of a conversation (notes included), after `afterSeq`. */
   async history(conversationId: string, afterSeq = 0): Promise<ChatMessage[]> {
     return this.store.listMessages(conversationId, { afterSeq, includeNotes: true, limit: LIMITS.historyPage });
