@@ -8,15 +8,18 @@ export type RedisClient = RedisClientType;
  * A node-redis client that reports an outage once (not once per reconnect attempt) and its end.
  * Before it was ever ready a failure is final, so a wrong `REDIS_URL` stops the start with a clear
  * message instead of retrying forever; after that it reconnects with a capped backoff.
- * `disableOfflineQueue`: while Redis is away commands fail at once instead of piling up behind
- * the reconnect, so a chat command never waits on it (the callers log, presence re-syncs).
+ * No offline queue by default: while Redis is away commands fail at once instead of piling up
+ * behind the reconnect, so a chat command never waits on it (the callers log, presence re-syncs).
  */
-export async function connectRedis(url: string, { name, logger }: { name: string; logger?: Logger }): Promise<RedisClient> {
+export async function connectRedis(
+  url: string,
+  { name, logger, offlineQueue = false }: { name: string; logger?: Logger; offlineQueue?: boolean },
+): Promise<RedisClient> {
   let everReady = false;
   let down = false;
   const client: RedisClient = createClient({
     url,
-    disableOfflineQueue: true,
+    disableOfflineQueue: !offlineQueue,
     socket: {
       connectTimeout: 3000,
       reconnectStrategy: (retries, cause) =>
