@@ -77,6 +77,9 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
   }
 }
 
+/** How long a stopping server lets answers under way finish. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
 async function serve(config: Readonly<Config>): Promise<void> {
   const logger = createLogger(config.logLevel);
   const site = await openSite(config, logger);
@@ -123,10 +126,12 @@ async function serve(config: Readonly<Config>): Promise<void> {
   if (!widgetIsBuilt(config.widgetDistDir)) lines.push('  !! the widget is not built: run npm run build');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
+  // A rolling restart sends SIGTERM: answers under way get a few seconds to finish; anything left
+  // is answered by another process (or by this one once it is back) from the store.
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopWatching();
-    await server.close();
+    await server.close({ drainMs: SHUTDOWN_DRAIN_MS });
     await site.close();
     process.exit(0);
   };
