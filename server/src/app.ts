@@ -50,6 +50,11 @@ export interface ServerDeps {
    * one process in memory by default. The caller closes what it passes.
    */
   coordination?: Coordination;
+  /**
+   * Installs a Socket.IO adapter (the Redis one, chosen by `main.ts`) before any namespace is
+   * used; what it returns is called when the server closes.
+   */
+  attachAdapter?: (io: Server) => Promise<(() => Promise<void>) | void>;
   /** How unanswered questions are looked for (tests make it quick). */
   sweeper?: UnansweredSweeperOptions;
 }
@@ -121,6 +126,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: undefined,
   });
+  const detachAdapter = (await deps.attachAdapter?.(io)) ?? null;
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
@@ -163,6 +169,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      await detachAdapter?.();
       await ownCoordination?.close();
     },
   };
