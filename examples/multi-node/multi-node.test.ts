@@ -231,4 +231,24 @@ describe.skipIf(skipSuite())(SUITE, () => {
     expect(visitor.connected).toBe(true);
     expect(visitor.io.engine.transport.name).toBe('polling');
   });
+
+  it('sends the clients of a stopped process to another one (the first step of a rolling restart)', async () => {
+    const [upstream, from] = [...addressFor.entries()][0]!;
+    const stopped = site!.processes.find((p) => p.label.endsWith(`:${upstream.split(':')[1]}`))!;
+    await new Promise<void>((resolve) => {
+      stopped.child.once('exit', () => resolve());
+      stopped.child.kill('SIGTERM'); // drains (nothing under way here) and exits
+    });
+    // nginx finds it refusing connections and passes the request on: $upstream_addr lists every
+    // process tried, the one that answered last. Then (max_fails=1) it skips the stopped one for
+    // fail_timeout, and the address sticks to its new process.
+    const moved = await request(`${site!.url}/healthz`, from);
+    expect(moved.status).toBe(200);
+    const tried = String(moved.headers['x-upstream']).split(', ');
+    const answered = tried.at(-1)!;
+    expect(answered).not.toBe(upstream);
+    const again = await request(`${site!.url}/healthz`, from);
+    expect(again.status).toBe(200);
+    expect(again.headers['x-upstream']).toBe(answered);
+  });
 });
