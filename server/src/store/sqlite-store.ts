@@ -677,6 +677,10 @@ export class SqliteStore implements Store {
     return this.reads.report(range, now);
   }
 
+  async checkWritable(): Promise<void> {
+    await this.write(() => this.statement("INSERT INTO settings (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Date.now())));
+  }
+
   async close(): Promise<void> {
     await this.readsOf?.close?.();
     await this.writes.close();
