@@ -36,13 +36,19 @@ function attachSearch(options?: { discard: boolean }) {
 }
 let search = attachSearch();
 
+/** Whether the last batch failed: a lasting failure (a full disk) is reported once, not every tick. */
+let failing = false;
+
 /** One batch; true when more waits. A damaged index file is replaced and built again. */
 function indexStep(): boolean {
   try {
-    return search.indexer.step();
+    const more = search.indexer.step();
+    failing = false;
+    return more;
   } catch (error) {
     if (!isCorruption(error)) {
-      process.emitWarning(`Search indexing failed (retried in ${intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+      if (!failing) process.emitWarning(`Search indexing failed (retried every ${intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+      failing = true;
       return false;
     }
     process.emitWarning(`Rebuilding the damaged search index ${searchFile}: ${(error as Error).message}`);

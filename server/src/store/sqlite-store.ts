@@ -674,6 +674,11 @@ export class SqliteStore implements Store {
     return this.write(() => this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1);
   }
 
+  /**
+   * Answered from the search index, which takes in what waits (one batch, up to 2,000 rows of
+   * each kind) before it answers: every write acknowledged before the call is found, except while
+   * the index is far behind (rebuilt from the chat database): then it answers from what it holds.
+   */
   async searchConversations(query: ConversationSearch): Promise<ConversationRecord[]> {
     return this.reads.searchConversations(query);
   }
