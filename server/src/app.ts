@@ -25,6 +25,7 @@ import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
 import { TeamRouting } from './routing/team-routing.js';
+import { UnansweredSweeper, type UnansweredSweeperOptions } from './routing/unanswered-sweeper.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
 import type { Store } from './store/types.js';
@@ -49,6 +50,8 @@ export interface ServerDeps {
    * one process in memory by default. The caller closes what it passes.
    */
   coordination?: Coordination;
+  /** How unanswered questions are looked for (tests make it quick). */
+  sweeper?: UnansweredSweeperOptions;
 }
 
 export interface SupportChatServer {
@@ -59,8 +62,12 @@ export interface SupportChatServer {
   /** Presence, assignment, availability; call `routing.settingsChanged()` after saving routing settings. */
   routing: TeamRouting;
   listen(port: number, host?: string): Promise<AddressInfo>;
-  /** Stops accepting, waits for answers in progress, closes sockets. The store is the caller's. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes sockets. `drainMs`: answers under way get that long to finish (a
+   * graceful stop; what is left is answered by another process or after a restart); without it
+   * they are stopped at once. The store is the caller's.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 /** The server secret signs visitor tokens: from SECRET, else generated once and kept in the store. */
@@ -77,7 +84,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const { presence } = coordination;
   const waits = new WaitEstimator(store, presence, clock, bus);
   const conversations = new ConversationService(store, bus, clock, { waits });
-  const router = new ConversationRouter(conversations, responder, bus, logger, () => store.getRoutingSettings());
+  const router = new ConversationRouter(conversations, responder, bus, logger, () => store.getRoutingSettings(), coordination.leases);
+  const sweeper = new UnansweredSweeper({ store, conversations, router, logger }, deps.sweeper);
   const routing = new TeamRouting({
     store,
     conversations,
@@ -128,6 +136,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
+  sweeper.start();
 
   return {
     httpServer,
@@ -143,7 +152,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
           resolve(httpServer.address() as AddressInfo);
         });
       }),
-    close: async () => {
+    close: async ({ drainMs = 0 } = {}) => {
+      sweeper.stop();
+      if (drainMs > 0) await router.drain(drainMs);
       router.dispose();
       routing.dispose();
       await router.idle();

@@ -13,6 +13,9 @@ import { createLogger } from './logger.js';
 import { chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
+/** How long a stopping server lets answers under way finish. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
 async function serve(config: Readonly<Config>): Promise<void> {
   const logger = createLogger(config.logLevel);
   const store = SqliteStore.open(config.dataDir);
@@ -55,10 +58,12 @@ async function serve(config: Readonly<Config>): Promise<void> {
   if (!widgetIsBuilt(config.widgetDistDir)) lines.push('  !! the widget is not built: run npm run build');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
+  // A rolling restart sends SIGTERM: answers under way get a few seconds to finish; anything left
+  // is answered by another process (or by this one once it is back) from the store.
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     stopWatching();
-    await server.close();
+    await server.close({ drainMs: SHUTDOWN_DRAIN_MS });
     await store.close();
     process.exit(0);
   };

@@ -56,4 +56,34 @@ describe('inbox updates while a visitor and an agent chat', () => {
     expect(atAnna.patched.length).toBeLessThan(30);
     expect(atAnna.updated).toBe(0);
   });
+
+  it('does not send a sender their own message again: the ack has it; other tabs and watchers get it once', async () => {
+    const anna = t.agent(await t.loginAgent('Anna'));
+    await connected(anna);
+    const tab = t.visitor();
+    await connected(tab);
+    const { token } = data(await tab.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const otherTab = t.visitor(token);
+    await connected(otherTab);
+    const first = data(await tab.emitWithAck('message:send', { clientId: 'tabs-0000', text: 'hello' }));
+    const conversationId = first.message.conversationId;
+    await t.server.router.idle();
+    data(await anna.emitWithAck('conversation:claim', { conversationId }));
+    data(await anna.emitWithAck('conversation:watch', { conversationId }));
+
+    const seenByTab: string[] = [];
+    const seenByOtherTab: string[] = [];
+    const seenByAnna: string[] = [];
+    tab.on('message:created', (m) => seenByTab.push(m.text));
+    otherTab.on('message:created', (m) => seenByOtherTab.push(m.text));
+    anna.on('message:created', (m) => seenByAnna.push(m.text));
+    data(await tab.emitWithAck('message:send', { clientId: 'tabs-0001', text: 'from the visitor' }));
+    const replies = [tab, otherTab].map((socket) => nextEvent(socket, 'message:created', (m: { text: string }) => m.text === 'from Anna'));
+    data(await anna.emitWithAck('message:send', { conversationId, clientId: 'anna-0001', text: 'from Anna' }));
+    await Promise.all(replies);
+    // Frames on one socket arrive in order: had the sender been echoed, it would come first.
+    expect(seenByTab).toEqual(['from Anna']);
+    expect(seenByOtherTab).toEqual(['from the visitor', 'from Anna']);
+    expect(seenByAnna).toEqual(['from the visitor']);
+  });
 });

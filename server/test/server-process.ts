@@ -45,7 +45,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     output: () => output,
     kill: (signal = 'SIGKILL') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill(signal);
       }),

@@ -9,7 +9,11 @@ export interface AiStreamEvent {
 
 /** What the domain announces; the realtime layer turns these into socket events. */
 export interface DomainEvents {
-  messageCreated: (message: ChatMessage, conversation: ConversationRecord) => void;
+  /**
+   * `origin`: an opaque id of the connection that sent it (its socket id), which has the message
+   * in its acknowledgement already and is not sent it again.
+   */
+  messageCreated: (message: ChatMessage, conversation: ConversationRecord, origin?: string) => void;
   conversationChanged: (conversation: ConversationRecord) => void;
   /** A stored message changed (the visitor rated an AI answer). */
   messageUpdated: (message: ChatMessage) => void;

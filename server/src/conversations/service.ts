@@ -105,23 +105,31 @@ export class ConversationService {
    * Appends a message and announces it; a retried send (same sender and clientId) is not announced
    * twice. Returns the conversation as the append left it (the store reads it in the same step).
    */
-  async append(conversation: Pick<ConversationRecord, 'id'>, draft: MessageDraft): Promise<AppendResult> {
+  async append(conversation: Pick<ConversationRecord, 'id'>, draft: MessageDraft, origin?: string): Promise<AppendResult> {
     const result = await this.store.appendMessage(conversation.id, draft, this.clock.now());
-    if (result.created) this.bus.emit('messageCreated', result.message, result.conversation);
+    if (result.created) this.bus.emit('messageCreated', result.message, result.conversation, origin);
     return result;
   }
 
   async postVisitorMessage(
     visitorId: string,
-    { clientId, text, locale, context }: { clientId: string; text: string; locale: Locale; context?: VisitorContext },
+    {
+      clientId,
+      text,
+      locale,
+      context,
+      origin,
+    }: { clientId: string; text: string; locale: Locale; context?: VisitorContext; origin?: string },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord; created: boolean }> {
     const open = await this.openConversationFor(visitorId, { locale, context });
-    return this.append(open, { senderId: visitorId, author: 'visitor', kind: 'text', text, clientId });
+    return this.append(open, { senderId: visitorId, author: 'visitor', kind: 'text', text, clientId }, origin);
   }
 
+  /** `origin`: the sending connection, which has the message in its ack (see `messageCreated`). */
   async postAgentMessage(
     agent: Actor,
     { conversationId, clientId, text }: { conversationId: string; clientId: string; text: string },
+    origin?: string,
   ): Promise<ChatMessage> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status !== 'assigned' || conversation.assignedAgentId !== agent.id) {
@@ -139,7 +147,7 @@ export class ConversationService {
       kind: 'text',
       text,
       clientId,
-    });
+    }, origin);
     return message;
   }
 
@@ -352,7 +360,7 @@ export class ConversationService {
    */
   async leaveMessage(
     visitorId: string,
-    input: { clientId: string; email: string; name?: string; text: string; locale: Locale; context?: VisitorContext },
+    input: { clientId: string; email: string; name?: string; text: string; locale: Locale; context?: VisitorContext; origin?: string },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord }> {
     const posted = await this.postVisitorMessage(visitorId, input);
     if (!posted.created) return posted;
@@ -476,6 +484,12 @@ export class ConversationService {
   private async queuePositionOf(conversation: ConversationRecord, known: { queuePosition?: number }): Promise<number | undefined> {
     if (conversation.status !== 'queued') return undefined;
     return known.queuePosition ?? (await this.store.queuePosition(conversation.id)) ?? undefined;
+  }
+
+  /** Whether the AI stored a message with `clientId` after `afterSeq` (its answer to a question). */
+  async hasAiAnswer(conversationId: string, clientId: string, afterSeq: number): Promise<boolean> {
+    const after = await this.store.listMessages(conversationId, { afterSeq, limit: 50 });
+    return after.some((m) => m.author === 'ai' && m.clientId === clientId);
   }
 
   /** Everything agents may see of a conversation (notes included), after `afterSeq`. */

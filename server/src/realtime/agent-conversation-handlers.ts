@@ -59,7 +59,7 @@ export function registerConversationHandlers(
   socket.on(
     'message:send',
     command(context, agentSendSchema, async (payload) => ({
-      message: await conversations.postAgentMessage(agent, payload),
+      message: await conversations.postAgentMessage(agent, payload, socket.id),
     })),
   );
 

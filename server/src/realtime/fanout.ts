@@ -63,9 +63,14 @@ export function connectFanout({
   };
 
   const offs = [
-    bus.on('messageCreated', (message, conversation) => {
-      if (message.kind !== 'note') visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', forVisitor(message));
-      agents.to(rooms.watching(conversation.id)).emit('message:created', message);
+    bus.on('messageCreated', (message, conversation, origin) => {
+      if (message.kind !== 'note') {
+        // The sender's own socket has it in its ack; its other tabs hear it here.
+        const visitorRoom = visitors.to(rooms.visitor(conversation.visitorId));
+        (origin ? visitorRoom.except(origin) : visitorRoom).emit('message:created', forVisitor(message));
+      }
+      const watchers = agents.to(rooms.watching(conversation.id));
+      (origin ? watchers.except(origin) : watchers).emit('message:created', message);
       patches.add(conversation, message);
     }),
     bus.on('messageUpdated', (message) => {

@@ -47,6 +47,7 @@ export function registerVisitorConversationHandlers(
         text,
         locale: socket.data.locale,
         context: socket.data.context,
+        origin: socket.id,
       });
       socket.data.conversationId = conversation.id;
       if (created) void router.handleVisitorMessage(conversation, message);

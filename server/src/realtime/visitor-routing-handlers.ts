@@ -41,6 +41,7 @@ export function registerVisitorRoutingHandlers(
         text,
         locale: socket.data.locale,
         context: socket.data.context,
+        origin: socket.id,
       });
       socket.data.conversationId = conversation.id;
       return { message, conversation: await conversations.toVisitorView(conversation) };

@@ -6,6 +6,8 @@ import type { DomainEventBus } from '../conversations/events.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { MemoryLeases } from '../coordination/memory.js';
+import type { Leases } from '../coordination/types.js';
 import type { ConversationRecord } from '../store/types.js';
 import { wantsHuman } from './handoff-intent.js';
 import { matchHandoffRule } from './handoff-rules.js';
@@ -22,6 +24,16 @@ const UNAVAILABLE_TEXT: Record<Locale, string> = {
 const UNANSWERED_LIMIT = 2;
 
 /**
+ * How long a process holds a question while answering it, renewed while the answer runs. If the
+ * process dies, the lease lapses and another (or this one, restarted) answers the question
+ * (unanswered-sweeper.ts).
+ */
+const ANSWER_LEASE_MS = 15_000;
+
+/** The stored answer's client id: one answer per question, whichever process writes it first. */
+export const answerClientId = (questionId: string) => `answer:${questionId}`;
+
+/**
  * Decides who answers each visitor message: the AI while the conversation is `bot`; the human
  * queue when the visitor asks for a person, a configured rule matches (keywords, visitor
  * attributes), or the AI could not answer twice in a row. Once queued or with a person, the AI is
@@ -32,6 +44,7 @@ export class ConversationRouter {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly running = new Map<string, AbortController>();
   private readonly unsubscribe: () => void;
+  private stopping = false;
 
   constructor(
     private readonly conversations: ConversationService,
@@ -42,6 +55,8 @@ export class ConversationRouter {
       handoffKeywords: [],
       handoffAttributes: [],
     }),
+    /** Exactly one process answers each question (many processes share a Redis-backed one). */
+    private readonly leases: Leases = new MemoryLeases(),
   ) {
     // A person took over (or the conversation closed): stop the AI mid-answer.
     this.unsubscribe = bus.on('conversationChanged', (conversation) => {
@@ -51,6 +66,9 @@ export class ConversationRouter {
 
   /** Called after a visitor message was stored. Returns when the answer (if any) is stored. */
   handleVisitorMessage(conversation: ConversationRecord, message: ChatMessage): Promise<void> {
+    // Shutting down: the question stays unanswered in the store, and the sweeper of another
+    // process (or of this one after its restart) answers it.
+    if (this.stopping) return Promise.resolve();
     const previous = this.chains.get(conversation.id) ?? Promise.resolve();
     const next = previous
       .then(() => this.route(conversation.id, message))
@@ -68,13 +86,44 @@ export class ConversationRouter {
   }
 
   dispose(): void {
+    this.stopping = true;
     this.unsubscribe();
     for (const controller of this.running.values()) controller.abort();
   }
 
+  /**
+   * A graceful stop: takes no new questions, lets the answers under way finish for up to
+   * `timeoutMs`, then stops the rest. Their leases are released, so the questions they leave
+   * unanswered are picked up at once elsewhere.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.idle(), timedOut]);
+    clearTimeout(timer);
+    this.dispose();
+    await this.idle();
+  }
+
   private async route(conversationId: string, message: ChatMessage): Promise<void> {
+    const lease = await this.leases.acquire(`answer:${message.id}`, ANSWER_LEASE_MS);
+    if (!lease) return; // another process is answering it
+    const renew = setInterval(() => void lease.renew(ANSWER_LEASE_MS).catch(() => false), ANSWER_LEASE_MS / 3);
+    renew.unref();
+    try {
+      await this.routeHeld(conversationId, message);
+    } finally {
+      clearInterval(renew);
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  private async routeHeld(conversationId: string, message: ChatMessage): Promise<void> {
     const conversation = await this.conversations.getConversation(conversationId);
     if (conversation.status !== 'bot') return;
+    // Answered already: by another process before its lease lapsed, or before a restart.
+    if (await this.conversations.hasAiAnswer(conversationId, answerClientId(message.id), message.seq)) return;
     if (wantsHuman(message.text)) {
       await this.conversations.requestHuman(conversationId, 'visitor_request');
       return;
@@ -179,7 +228,7 @@ export class ConversationRouter {
       if (streamed) this.bus.emit('aiStreamAborted', stream);
       return null;
     }
-    await this.conversations.append(current, {
+    const { created } = await this.conversations.append(current, {
       senderId: 'ai',
       author: 'ai',
       kind: 'text',
@@ -188,8 +237,12 @@ export class ConversationRouter {
       suggestions: answer.suggestions,
       provenance: answer.provenance,
       streamId: stream.streamId,
+      clientId: answerClientId(question.id),
     });
-    return answer;
+    // Another process stored its answer to this question first (its lease had lapsed): ours
+    // is not stored, so the stream shown for it is withdrawn.
+    if (!created && streamed) this.bus.emit('aiStreamAborted', stream);
+    return created ? answer : null;
   }
 }
 
