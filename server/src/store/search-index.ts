@@ -16,6 +16,11 @@
  *   update append to (one small row; conversations change far less often than messages). The
  *   queue keeps its last 10,000 entries; an indexer that finds a gap re-reads every conversation.
  *
+ * Why a queue and not a scan by `updated_at`: a context change does not touch `updated_at`, and
+ * every message does, so such a scan would index each conversation's row again per message. The
+ * queue row costs ~9 µs per conversation created (measured with 20 inserts per transaction),
+ * nothing per message.
+ *
  * Each batch is one transaction of the index that also moves the marks, so a crash anywhere
  * resumes where the last batch ended. Rows are read in chunks, so a rebuild never holds the
  * worker for long: searches and reports are answered between chunks.

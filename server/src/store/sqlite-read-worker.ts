@@ -7,7 +7,9 @@
  *
  * A search first indexes what is waiting (one batch), so it finds every write acknowledged
  * before it was asked; only while more than a batch waits (a rebuild) does it answer from the
- * index as far as it got.
+ * index as far as it got. Better than letting search lag by the interval: the Store contract
+ * stays as it was (no "wait for the index" for callers to know about), and the cost is at most
+ * one interval's writes, indexed on this thread (~200 rows at 2,000 msg/s).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
