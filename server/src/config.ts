@@ -44,6 +44,11 @@ const envSchema = z.object({
   KNOWLEDGE_WATCH: flag('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag('false'),
+  /** With REDIS_URL: many processes on PostgreSQL + Redis (issue 10); without both, one process on SQLite. */
+  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL').optional()),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
+  /** Every Redis key and channel starts with it, so several sites can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default('support-chat:'),
 });
 
 export interface Config {
@@ -61,6 +66,8 @@ export interface Config {
   openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; embeddingModel?: string };
   logLevel: string;
   trustProxy: boolean;
+  /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
+  scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
 }
 
 export class ConfigError extends Error {
@@ -77,6 +84,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   if (e.OPENAI_EMBEDDING_MODEL && !e.OPENAI_API_KEY) {
     throw new ConfigError('Invalid configuration: OPENAI_EMBEDDING_MODEL needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint)');
+  }
+  if (e.DATABASE_URL && !e.REDIS_URL) {
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_URL is set but REDIS_URL is not. Several processes need both: PostgreSQL for the data, ' +
+        'Redis for presence, timers, rate limits and live events between processes. Set REDIS_URL (e.g. redis://127.0.0.1:6379), ' +
+        'or unset DATABASE_URL to run one process on SQLite in DATA_DIR.',
+    );
+  }
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: REDIS_URL is set but DATABASE_URL is not. Several processes need both: Redis for what moves, ' +
+        'PostgreSQL for the data they share (SQLite is one process only). Set DATABASE_URL (e.g. postgres://user@127.0.0.1:5432/support_chat), ' +
+        'or unset REDIS_URL to run one process on SQLite in DATA_DIR.',
+    );
   }
   const origins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   return Object.freeze({
@@ -102,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     knowledgeWatch: e.KNOWLEDGE_WATCH,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    scaleOut: e.DATABASE_URL && e.REDIS_URL ? { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisPrefix: e.REDIS_PREFIX } : undefined,
   });
 }

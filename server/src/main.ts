@@ -5,20 +5,85 @@
  *   node server/dist/main.js create-agent --email a@b.c --password … [--name …] [--admin]
  */
 import { parseArgs } from 'node:util';
-import { createServer } from './app.js';
+import { createServer, type ServerDeps } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { widgetIsBuilt } from './http/static-routes.js';
 import { createLogger } from './logger.js';
 import { chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
+import { redactUrl } from './coordination/redis/client.js';
+import { createRedisCoordination, newNodeId } from './coordination/redis/index.js';
+import type { Coordination } from './coordination/types.js';
+import type { Logger } from './logger.js';
+import { attachRedisAdapter } from './realtime/redis-adapter.js';
+import { createRedisRateLimits } from './realtime/redis-rate-limits.js';
+import type { RateLimits } from './realtime/rate-limits.js';
+import { lockDataDir } from './store/data-dir-lock.js';
+import { PostgresStore } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/types.js';
+
+/** What the site's processes share, chosen by the configuration (issue 10). */
+interface Site {
+  store: Store;
+  coordination?: Coordination;
+  limits?: RateLimits;
+  attachAdapter?: ServerDeps['attachAdapter'];
+  /** One banner line: which mode. */
+  mode: string;
+  close(): Promise<void>;
+}
+
+/**
+ * DATABASE_URL + REDIS_URL: one of many processes (PostgreSQL for the data; Redis for presence,
+ * leases, timers, rate limits and the Socket.IO adapter). Otherwise one process on SQLite, which
+ * holds DATA_DIR's lock so that a second one refuses to start.
+ */
+async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site> {
+  if (!config.scaleOut) {
+    const lock = lockDataDir(config.dataDir);
+    const store = SqliteStore.open(config.dataDir);
+    return {
+      store,
+      mode: `one process, SQLite in ${config.dataDir} (set DATABASE_URL and REDIS_URL to run several)`,
+      close: async () => {
+        await store.close();
+        lock.release();
+      },
+    };
+  }
+  const { databaseUrl, redisUrl: url, redisPrefix: prefix } = config.scaleOut;
+  const nodeId = newNodeId();
+  const store = await PostgresStore.open(databaseUrl);
+  const opened: { close(): Promise<void> }[] = [store];
+  try {
+    const coordination = await createRedisCoordination({ url, prefix, nodeId, logger });
+    opened.unshift(coordination);
+    const limits = await createRedisRateLimits({ url, prefix, logger });
+    opened.unshift(limits);
+    return {
+      store,
+      coordination,
+      limits,
+      attachAdapter: (io) => attachRedisAdapter(io, { url, prefix, logger }),
+      mode: `many processes, this one is node ${nodeId}: PostgreSQL at ${redactUrl(databaseUrl)}, Redis at ${redactUrl(url)} (keys ${prefix}*)`,
+      close: async () => {
+        for (const part of opened) await part.close();
+      },
+    };
+  } catch (error) {
+    for (const part of opened) await part.close();
+    throw error;
+  }
+}
 
 /** How long a stopping server lets answers under way finish. */
 const SHUTDOWN_DRAIN_MS = 10_000;
 
 async function serve(config: Readonly<Config>): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const store = SqliteStore.open(config.dataDir);
+  const site = await openSite(config, logger);
+  const { store } = site;
   const admin = await ensureFirstAdmin(store, config.admin);
 
   const knowledge = await openKnowledgeBase(config, logger);
@@ -34,6 +99,9 @@ async function serve(config: Readonly<Config>): Promise<void> {
     logger,
     knowledge,
     helpArticles: () => knowledge.entries,
+    coordination: site.coordination,
+    limits: site.limits,
+    attachAdapter: site.attachAdapter,
   });
   const address = await server.listen(config.port, config.host);
   const base = config.publicUrl ?? `http://localhost:${address.port}`;
@@ -43,7 +111,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     `support-chat is running on ${base}`,
     `  demo site     ${base}/`,
     `  agent console ${base}/console`,
-    `  store         SQLite in ${config.dataDir}`,
+    `  mode          ${site.mode}`,
     `  knowledge     ${knowledge.size} entries from ${config.knowledgeDir}${config.knowledgeWatch ? ' (re-indexed on change)' : ''}`,
     `  AI            ${config.openai ? `${config.openai.model} at ${config.openai.baseURL ?? 'api.openai.com'} (offline fallback)` : 'offline responder (set OPENAI_API_KEY to use a model)'}`,
     ...(config.openai?.embeddingModel ? [`  embeddings    ${config.openai.embeddingModel}, fused with BM25 (${knowledge.snapshot.embedded} embedded now)`] : []),
@@ -64,7 +132,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     logger.info({ signal }, 'shutting down');
     stopWatching();
     await server.close({ drainMs: SHUTDOWN_DRAIN_MS });
-    await store.close();
+    await site.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -84,7 +152,7 @@ async function createAgentCommand(config: Readonly<Config>, args: string[]): Pro
   if (!values.email || !values.password) {
     throw new ConfigError('Usage: create-agent --email EMAIL --password PASSWORD [--name NAME] [--admin]');
   }
-  const store = SqliteStore.open(config.dataDir);
+  const store = config.scaleOut ? await PostgresStore.open(config.scaleOut.databaseUrl) : SqliteStore.open(config.dataDir);
   try {
     const agent = await createAgent(store, {
       email: values.email,
@@ -92,7 +160,7 @@ async function createAgentCommand(config: Readonly<Config>, args: string[]): Pro
       name: values.name ?? '',
       role: values.admin ? 'admin' : 'agent',
     });
-    process.stdout.write(`Created ${agent.role} ${agent.email} (${agent.name}) in ${config.dataDir}\n`);
+    process.stdout.write(`Created ${agent.role} ${agent.email} (${agent.name}) in ${config.scaleOut ? 'PostgreSQL' : config.dataDir}\n`);
   } finally {
     await store.close();
   }

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LIMITS } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 
@@ -19,7 +19,7 @@ export interface RateLimits {
   loginSucceeded(key: string): Promise<void>;
 }
 
-async function consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (error) {
@@ -31,21 +31,23 @@ async function consume(limiter: RateLimiterMemory, key: string, message: string)
   }
 }
 
-export function createMemoryRateLimits(
-  options: {
-    visitorMessagesPerMinute?: number;
-    socketEventsPer10s?: number;
-    agentEventsPer10s?: number;
-    loginFailuresPer15min?: number;
-  } = {},
-): RateLimits {
-  const events = new RateLimiterMemory({ points: options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, duration: 10 });
-  const agentEvents = new RateLimiterMemory({ points: options.agentEventsPer10s ?? LIMITS.agentEventsPer10s, duration: 10 });
-  const messages = new RateLimiterMemory({
-    points: options.visitorMessagesPerMinute ?? LIMITS.visitorMessagesPerMinute,
-    duration: 60,
-  });
-  const logins = new RateLimiterMemory({ points: options.loginFailuresPer15min ?? 5, duration: 15 * 60 });
+export interface RateLimitOptions {
+  visitorMessagesPerMinute?: number;
+  socketEventsPer10s?: number;
+  agentEventsPer10s?: number;
+  loginFailuresPer15min?: number;
+}
+
+/** Makes one limiter: `name` tells the limits apart where they share a store. */
+export type LimiterFactory = (name: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+
+/** The same limits over any rate-limiter-flexible store (memory here, Redis in redis-rate-limits.ts). */
+export function createRateLimits(limiter: LimiterFactory, options: RateLimitOptions = {}): RateLimits {
+  const events = limiter('events', options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, 10);
+  const agentEvents = limiter('agent-events', options.agentEventsPer10s ?? LIMITS.agentEventsPer10s, 10);
+  const messages = limiter('messages', options.visitorMessagesPerMinute ?? LIMITS.visitorMessagesPerMinute, 60);
+  const loginFailures = options.loginFailuresPer15min ?? 5;
+  const logins = limiter('logins', loginFailures, 15 * 60);
   return {
     socketEvent: (id) => consume(events, id, 'Too many requests.'),
     agentEvent: (id) => consume(agentEvents, id, 'Too many requests from this agent.'),
@@ -55,10 +57,14 @@ export function createMemoryRateLimits(
     },
     loginAllowed: async (key) => {
       const state = await logins.get(key);
-      return !state || state.consumedPoints < (options.loginFailuresPer15min ?? 5);
+      return !state || state.consumedPoints < loginFailures;
     },
     loginSucceeded: async (key) => {
       await logins.delete(key);
     },
   };
+}
+
+export function createMemoryRateLimits(options: RateLimitOptions = {}): RateLimits {
+  return createRateLimits((_name, points, duration) => new RateLimiterMemory({ points, duration }), options);
 }

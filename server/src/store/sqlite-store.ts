@@ -707,6 +707,10 @@ export class SqliteStore implements Store {
     return this.reads.report(range, now);
   }
 
+  async checkWritable(): Promise<void> {
+    await this.write(() => this.statement("INSERT INTO settings (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Date.now())));
+  }
+
   async close(): Promise<void> {
     await this.reads.close?.();
     await this.writes.close();

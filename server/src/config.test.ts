@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig: one process or many', () => {
+  it('runs one process on SQLite by default', () => {
+    expect(loadConfig({}).scaleOut).toBeUndefined();
+  });
+
+  it('selects many processes when DATABASE_URL and REDIS_URL are both set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/chat', REDIS_URL: 'redis://cache:6379' });
+    expect(config.scaleOut).toEqual({ databaseUrl: 'postgres://db/chat', redisUrl: 'redis://cache:6379', redisPrefix: 'support-chat:' });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/chat', REDIS_URL: 'rediss://cache', REDIS_PREFIX: 'shop-a:' }).scaleOut?.redisPrefix).toBe('shop-a:');
+  });
+
+  it('refuses one without the other, and says what to set', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/chat' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/chat' })).toThrow(/DATABASE_URL is set but REDIS_URL is not.*Set REDIS_URL.*or unset DATABASE_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache' })).toThrow(/REDIS_URL is set but DATABASE_URL is not.*Set DATABASE_URL.*or unset REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: '  ', DATABASE_URL: '' }).scaleOut).not.toThrow();
+  });
+
+  it('refuses URLs of the wrong kind', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db', REDIS_URL: 'redis://cache' })).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL must be a redis/);
+  });
+});

@@ -1,0 +1,54 @@
+/** The Socket.IO Redis adapter over the machine's real Redis: a room spans two servers. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from '../../test/redis.js';
+import { attachRedisAdapter, type RedisAdapterMode } from './redis-adapter.js';
+
+const unreachable = await redisUnreachable();
+const prefixes = testPrefixes();
+
+async function node(prefix: string, mode: RedisAdapterMode) {
+  const httpServer = http.createServer();
+  const io = new Server(httpServer, { transports: ['websocket'] });
+  const detach = await attachRedisAdapter(io, { url: TEST_REDIS_URL, prefix, mode });
+  io.on('connection', (socket) => void socket.join(String(socket.handshake.query.room)));
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  return {
+    io,
+    url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await detach();
+    },
+  };
+}
+
+describe.skipIf(skipWithoutRedis('Redis adapter', unreachable))('Redis adapter', () => {
+  beforeAll(() => {
+    if (unreachable) throw new Error(`Redis at ${TEST_REDIS_URL} is unreachable (${unreachable})`);
+  });
+  afterAll(async () => {
+    if (!unreachable) await prefixes.dropAll();
+  });
+
+  it.each(['sharded', 'classic'] as const)('%s: an emit to a room on one server reaches its sockets on another', async (mode) => {
+    const prefix = prefixes.prefix();
+    const [a, b] = [await node(prefix, mode), await node(prefix, mode)];
+    const client = connect(b.url, { transports: ['websocket'], query: { room: 'visitor:v1' } });
+    try {
+      await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      const got = new Promise<string>((resolve) => client.once('message:created', resolve));
+      // Subscriptions are asynchronous: emit until the first one arrives.
+      const retry = setInterval(() => a.io.to('visitor:v1').emit('message:created', 'hello'), 50);
+      expect(await got).toBe('hello');
+      clearInterval(retry);
+    } finally {
+      client.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { connectRedis } from '../coordination/redis/client.js';
+import type { Logger } from '../logger.js';
+import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limits.js';
+
+/**
+ * The limits shared by every node (`RateLimiterRedis`), so a second node does not double them.
+ * Each keeps an in-memory `insuranceLimiter` with the same points: while Redis is away, each node
+ * limits on its own (looser by the number of nodes) instead of refusing everyone.
+ * `rejectIfRedisNotReady` sends a call to the insurance at once when the client is not connected,
+ * and `useRedisPackage` selects node-redis's command API (v4+: `eval(script, { keys, arguments })`,
+ * `pTTL`, `exec(true)`).
+ */
+export async function createRedisRateLimits(
+  options: RateLimitOptions & { url: string; prefix: string; logger?: Logger },
+): Promise<RateLimits & { close(): Promise<void> }> {
+  const { url, prefix, logger, ...limits } = options;
+  const client = await connectRedis(url, { name: 'rate-limits', logger });
+  const rateLimits = createRateLimits(
+    (name, points, duration) =>
+      new RateLimiterRedis({
+        storeClient: client,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        keyPrefix: `${prefix}rl:${name}`,
+        points,
+        duration,
+        insuranceLimiter: new RateLimiterMemory({ points, duration }),
+      }),
+    limits,
+  );
+  return {
+    ...rateLimits,
+    close: async () => {
+      if (client.isOpen) await client.close();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
+
+describe('lockDataDir', () => {
+  const dirs: string[] = [];
+  const dir = () => {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-lock-'));
+    dirs.push(made);
+    return made;
+  };
+  afterEach(() => {
+    for (const made of dirs.splice(0)) fs.rmSync(made, { recursive: true, force: true });
+  });
+
+  it('holds DATA_DIR for one process and tells a second one how to scale out', () => {
+    const dataDir = dir();
+    const lock = lockDataDir(dataDir);
+    expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
+    // Held by a live process (this one's parent stands in for another server).
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${process.ppid}\n`);
+    expect(() => lockDataDir(dataDir)).toThrow(new RegExp(`pid ${process.ppid}\\) is already using .*set DATABASE_URL \\(PostgreSQL\\) and REDIS_URL`));
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${process.pid}\n`);
+    lock.release();
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over the lock of a process that is gone', () => {
+    const dataDir = dir();
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${gone}\n`);
+    const lock = lockDataDir(dataDir);
+    expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
+    lock.release();
+  });
+});
