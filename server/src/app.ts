@@ -114,8 +114,33 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     next();
   });
   app.use(express.json({ limit: '16kb' }));
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, data: { status: 'ok', responder: responder.name } });
+  /** The store can write, and (with several processes) Redis answers. */
+  const services = async (): Promise<Record<string, 'ok' | 'down'>> => {
+    const [store, shared] = await Promise.all([
+      deps.store.checkWritable().then(
+        () => 'ok' as const,
+        (error: unknown) => {
+          logger.warn({ err: error }, 'the store cannot write');
+          return 'down' as const;
+        },
+      ),
+      deps.coordination?.health?.() ?? Promise.resolve({}),
+    ]);
+    return { store, ...shared };
+  };
+  // Liveness: the process answers (with what it knows of its services). Readiness: it can take
+  // chats now; a load balancer sends no one to a process whose store cannot write.
+  app.get('/healthz', async (_req, res) => {
+    res.json({ ok: true, data: { status: 'ok', responder: responder.name, services: await services() } });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checked = await services();
+    const ready = Object.values(checked).every((state) => state === 'ok');
+    res.status(ready ? 200 : 503).json(
+      ready
+        ? { ok: true, data: { status: 'ready', services: checked } }
+        : { ok: false, error: { code: 'unavailable', message: `Not ready: ${Object.entries(checked).filter(([, s]) => s !== 'ok').map(([name]) => name).join(', ')} down.` }, data: { services: checked } },
+    );
   });
 
   const httpServer = http.createServer(app);
