@@ -4,38 +4,10 @@
  * report takes tens of ms of CPU wherever it runs; here it costs the event loop only the posting of
  * the request and the small answer, so a chat's p99 does not move while admins open reports.
  */
-import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ReadQueries } from './sqlite-reads.js';
 import type { ReadRequest, ReadResponse, ReadWorkerData } from './sqlite-read-worker.js';
-
-let sourceWorker: Promise<URL> | undefined;
-
-/**
- * Where the worker's code is. Built (`dist/*.js`): `sqlite-read-worker.js` beside the bundle,
- * an entry of `build.mjs`. From source (vitest): Node 20 cannot run TypeScript in a worker, so
- * the entry is bundled once per process with esbuild (a dev dependency) under node_modules/.cache,
- * where `better-sqlite3` resolves as it does for the source.
- */
-function workerUrl(): Promise<URL> {
-  if (import.meta.url.endsWith('.js')) return Promise.resolve(new URL('./sqlite-read-worker.js', import.meta.url));
-  sourceWorker ??= (async () => {
-    const { build } = await import('esbuild');
-    const outfile = new URL(`../../node_modules/.cache/support-chat/sqlite-read-worker-${process.pid}.mjs`, import.meta.url);
-    fs.mkdirSync(new URL('.', outfile), { recursive: true });
-    await build({
-      entryPoints: [new URL('./sqlite-read-worker.ts', import.meta.url).pathname],
-      outfile: outfile.pathname,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: ['better-sqlite3'],
-      logLevel: 'warning',
-    });
-    return outfile;
-  })();
-  return sourceWorker;
-}
+import { workerUrl } from './worker-url.js';
 
 /** The reads, and the search index, kept by a worker thread over `file`, started at once. */
 export function createReadThread(options: ReadWorkerData): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
@@ -51,7 +23,7 @@ export function createReadThread(options: ReadWorkerData): ReadQueries & { flush
   };
 
   const start = (): Promise<Worker> =>
-    (starting ??= workerUrl().then((url) => {
+    (starting ??= workerUrl('sqlite-read-worker').then((url) => {
       const w = new Worker(url, { workerData: options });
       w.unref(); // an idle reader never keeps the process alive
       w.on('message', (response: ReadResponse) => {

@@ -1,9 +1,9 @@
 /**
- * How a conversation row reads back as a record: shared by the store and its reader thread
- * (`sqlite-reads.ts`), which must not load the whole store.
+ * How conversation and agent rows read back as records: shared by the store, its writer thread
+ * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
 import type { ConversationStatus, VisitorContext } from '@support-chat/shared';
-import type { ConversationRecord } from './types.js';
+import type { AgentRecord, ConversationRecord } from './types.js';
 
 export interface ConversationRow {
   id: string;
@@ -46,5 +46,27 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     rating: row.rating ? (JSON.parse(row.rating) as ConversationRecord['rating']) : null,
     humanInvolved: row.human_involved === 1,
     assignedAt: row.assigned_at ?? null,
+  };
+}
+
+export interface AgentRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+  capacity: number;
+}
+
+export function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'agent',
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    capacity: row.capacity,
   };
 }

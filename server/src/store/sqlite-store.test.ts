@@ -3,13 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { ChatError } from '../errors.js';
 import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 
 describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
 // On a file, every write also waits for the group-committed WAL sync (wal-sync.ts), and search
 // and reports run on the reader thread: the same contract holds there.
-describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-'))));
+describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'loop' }));
+// The same writes on the writer thread (sqlite-write-worker.ts), its own connection, results posted back.
+describeStoreContract('SqliteStore on a file, writer thread', async () =>
+  SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'thread' }),
+);
 
 describe('SqliteStore on disk', () => {
   it('keeps everything when reopened', async () => {
@@ -51,10 +56,10 @@ describe('SqliteStore migrations', () => {
   });
 });
 
-describe('SqliteStore group commit', () => {
+describe.each(['loop', 'thread'] as const)('SqliteStore group commit, writer on the %s', (writer) => {
   it('commits the writes of one turn together, each durable, a failing one alone', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-group-'));
-    const store = SqliteStore.open(dir);
+    const store = SqliteStore.open(dir, { writer });
     await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
     await store.createConversation(conversationFixture({ id: 'a' }));
     const before = store.commitCount;
@@ -69,8 +74,41 @@ describe('SqliteStore group commit', () => {
     expect(results.at(-1)).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('no conversation missing') } });
     await store.close();
     // Reopened from disk: all fifty, in the order they were asked for.
-    const reopened = SqliteStore.open(dir);
+    const reopened = SqliteStore.open(dir, { writer });
     expect((await reopened.listMessages('a', {})).map((m) => m.text)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects with the error the write threw, of the same class and code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-errors-'));
+    const store = SqliteStore.open(dir, { writer });
+    await store.saveCannedReply({ id: 'r1', shortcut: 'hello', text: 'Hello!', updatedAt: 1 });
+    const conflict = store.saveCannedReply({ id: 'r2', shortcut: 'hello', text: 'Hi', updatedAt: 2 });
+    await expect(conflict).rejects.toBeInstanceOf(ChatError);
+    await expect(conflict).rejects.toMatchObject({ code: 'conflict' });
+    const agent = { id: 'a1', email: 'a@example.com', name: 'A', role: 'agent' as const, passwordHash: 'x', createdAt: 1, capacity: 5 };
+    await store.createAgent(agent);
+    const duplicate = store.createAgent({ ...agent, id: 'a2' });
+    await expect(duplicate).rejects.toBeInstanceOf(Database.SqliteError);
+    await expect(duplicate).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('closing drains the writes asked for: each resolves, and is there when reopened', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-drain-'));
+    const store = SqliteStore.open(dir, { writer });
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createConversation(conversationFixture({ id: 'a' }));
+    const appends = Array.from({ length: 20 }, (_, i) =>
+      store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${i}` }, 10 + i),
+    );
+    await store.close();
+    expect((await Promise.all(appends)).map((r) => r.message.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await expect(store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'late' }, 99)).rejects.toThrow('closed');
+    const reopened = SqliteStore.open(dir, { writer });
+    expect(await reopened.listMessages('a', {})).toHaveLength(20);
     await reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

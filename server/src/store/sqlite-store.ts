@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
-import { ChatError } from '../errors.js';
 import type {
   AgentRecord,
   AppendResult,
@@ -18,15 +16,18 @@ import type {
   VisitorRecord,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
-import { toConversation, type ConversationRow } from './sqlite-rows.js';
+import { toAgent, toConversation, type AgentRow, type ConversationRow } from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';
 import { SqliteReads, type ReadQueries } from './sqlite-reads.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
+import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
+import { createWriteThread, type StoreWriter } from './write-thread.js';
 
-const ROUTING_SETTINGS_KEY = 'routing';
+/** Where `SqliteStore.open` runs the writes of a file store (see the module comment above for why). */
+const DEFAULT_WRITER: 'thread' | 'loop' = 'loop';
 
 /** Schema migrations, applied in order; `user_version` remembers how far a database got. */
 export const MIGRATIONS: string[] = [
@@ -197,50 +198,6 @@ export const MIGRATIONS: string[] = [
    END;`,
 ];
 
-interface AgentRow {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: number;
-  capacity: number;
-}
-
-const CONVERSATION_COLUMNS: Record<string, keyof ConversationRow> = {
-  status: 'status',
-  assignedAgentId: 'assigned_agent_id',
-  locale: 'locale',
-  context: 'context',
-  updatedAt: 'updated_at',
-  queuedAt: 'queued_at',
-  closedAt: 'closed_at',
-  handoffReason: 'handoff_reason',
-  leftMessage: 'left_message',
-  rating: 'rating',
-  humanInvolved: 'human_involved',
-  assignedAt: 'assigned_at',
-};
-
-/** How a ConversationRecord field is stored in its column (JSON for objects, 0/1 for booleans). */
-function toColumnValue(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return typeof value === 'object' ? JSON.stringify(value) : value;
-}
-
-function toAgent(row: AgentRow): AgentRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role === 'admin' ? 'admin' : 'agent',
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-    capacity: row.capacity,
-  };
-}
-
 /**
  * The default store: one SQLite file under the data directory (better-sqlite3: synchronous,
  * transactional, the fastest embedded option for Node). WAL mode; every write commits at once and
@@ -250,32 +207,38 @@ function toAgent(row: AgentRow): AgentRecord {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
-  /** Null for an in-memory database (tests): nothing to sync. */
+  /** Null for an in-memory database (tests) and when the writer thread syncs: nothing to sync here. */
   private readonly wal: WalSync | null;
 
+  /** The SQL of every write, and the few reads they share with the store, on this connection. */
+  private readonly sql: SqliteWrites;
+
   /** Every write goes through it: one transaction and one sync per turn of the event loop. */
-  private readonly writes: GroupCommit;
+  private readonly writer: StoreWriter;
 
-  /** Statements compiled once per SQL text: better-sqlite3 compiles again on every `prepare`. */
-  private readonly statements = new Map<string, Database.Statement>();
-
-  private constructor(db: Database.Database, wal: WalSync | null, searchIntervalMs: number) {
+  private constructor(db: Database.Database, writer: 'thread' | 'loop', sync: 'full' | 'wal', searchIntervalMs: number) {
     this.db = db;
-    this.wal = wal;
-    this.writes = new GroupCommit(db, wal);
+    this.sql = new SqliteWrites(db);
+    if (db.memory || writer === 'loop') {
+      this.wal = db.memory ? null : WalSync.open(db.name);
+      this.writer = inProcessWriter(this.sql, new GroupCommit(db, this.wal));
+    } else {
+      this.wal = null;
+      this.writer = createWriteThread({ file: db.name, sync });
+    }
     this.reads = db.memory
       ? inProcessReads(db)
       : createReadThread({ file: db.name, searchFile: path.join(path.dirname(db.name), 'support-chat-search.sqlite'), intervalMs: searchIntervalMs });
   }
 
-  /** Runs synchronous SQL in the next group commit; resolves with its result once it is on disk. */
-  private write<T>(work: () => T): Promise<T> {
-    return this.writes.run(work);
+  /** Runs one write of `SqliteWrites` in the next group commit; resolves with its result once it is on disk. */
+  private write<Op extends WriteOp>(op: Op, ...args: Parameters<SqliteWrites[Op]>): Promise<ReturnType<SqliteWrites[Op]>> {
+    return this.writer.run(op, ...args);
   }
 
   /** How many transactions the store committed (far fewer than writes under load). */
   get commitCount(): number {
-    return this.writes.commits;
+    return this.writer.commits;
   }
 
   /**
@@ -287,12 +250,7 @@ export class SqliteStore implements Store {
   private readonly reads: ReadQueries & { flushSearch(): Promise<void>; close?(): Promise<void> };
 
   private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.sql.statement(sql);
   }
 
   /**
@@ -302,7 +260,12 @@ export class SqliteStore implements Store {
    */
   static open(
     dataDir: string | ':memory:',
-    { verbose, searchIntervalMs = 100 }: { verbose?: (sql: unknown) => void; searchIntervalMs?: number } = {},
+    {
+      verbose,
+      searchIntervalMs = 100,
+      writer = DEFAULT_WRITER,
+      writerSync = 'wal',
+    }: { verbose?: (sql: unknown) => void; searchIntervalMs?: number; writer?: 'thread' | 'loop'; writerSync?: 'full' | 'wal' } = {},
   ): SqliteStore {
     let file = ':memory:';
     if (dataDir !== ':memory:') {
@@ -320,11 +283,11 @@ export class SqliteStore implements Store {
     db.pragma('busy_timeout = 5000');
     migrate(db);
     // Reading the schema version opened the WAL file, which stays while the connection is open.
-    return new SqliteStore(db, file === ':memory:' ? null : WalSync.open(file), searchIntervalMs);
+    return new SqliteStore(db, writer, writerSync, searchIntervalMs);
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {
-    await this.write(() => this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt));
+    await this.write('createVisitor', visitor);
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
@@ -335,79 +298,23 @@ export class SqliteStore implements Store {
   }
 
   async createConversation(c: ConversationRecord): Promise<void> {
-    await this.write(() => this.insertConversation(c));
-  }
-
-  private insertConversation(c: ConversationRecord): void {
-    this
-      .statement(
-        `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
-           last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
-           visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        c.id,
-        c.visitorId,
-        c.status,
-        c.assignedAgentId,
-        c.locale,
-        JSON.stringify(c.context),
-        c.lastSeq,
-        c.createdAt,
-        c.updatedAt,
-        c.queuedAt,
-        c.closedAt,
-        c.handoffReason ?? null,
-        toColumnValue(c.leftMessage),
-        c.visitorReadSeq ?? 0,
-        c.agentReadSeq ?? 0,
-        toColumnValue(c.rating),
-        c.humanInvolved ? 1 : 0,
-        c.assignedAt ?? null,
-      );
+    await this.write('createConversation', c);
   }
 
   async openConversation(candidate: ConversationRecord): Promise<{ conversation: ConversationRecord; created: boolean }> {
     // Most calls find the open one: a read, no write. (If a racing call created it and its commit
     // still waits for its sync, whatever this caller writes next is synced after it.)
-    const open = this.latestConversationOf(candidate.visitorId);
+    const open = this.sql.latestConversationOf(candidate.visitorId);
     if (open && open.status !== 'closed') return { conversation: open, created: false };
-    return this.write(() => {
-      // Checked again in the write: a create queued before this one in the batch may have won.
-      const latest = this.latestConversationOf(candidate.visitorId);
-      if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
-      this
-        .statement('INSERT OR IGNORE INTO visitors (id, created_at) VALUES (?, ?)')
-        .run(candidate.visitorId, candidate.createdAt);
-      const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
-      this.insertConversation(conversation);
-      return { conversation, created: true };
-    });
+    return this.write('openConversation', candidate);
   }
 
   async getConversation(id: string): Promise<ConversationRecord | null> {
-    return this.conversationById(id);
-  }
-
-  private conversationById(id: string): ConversationRecord | null {
-    const row = this.statement('SELECT * FROM conversations WHERE id = ?').get(id) as
-      | ConversationRow
-      | undefined;
-    return row ? toConversation(row) : null;
+    return this.sql.conversationById(id);
   }
 
   async findLatestConversation(visitorId: string): Promise<ConversationRecord | null> {
-    return this.latestConversationOf(visitorId);
-  }
-
-  private latestConversationOf(visitorId: string): ConversationRecord | null {
-    const row = this
-      .statement(
-        'SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1',
-      )
-      .get(visitorId) as ConversationRow | undefined;
-    return row ? toConversation(row) : null;
+    return this.sql.latestConversationOf(visitorId);
   }
 
   async listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
@@ -432,41 +339,16 @@ export class SqliteStore implements Store {
     return (this.statement(sql).all(...params) as ConversationRow[]).map(toConversation);
   }
 
-  async transitionConversation(
-    id: string,
-    fromStatuses: readonly ConversationStatus[],
-    patch: Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>,
-  ): Promise<ConversationRecord | null> {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      const column = CONVERSATION_COLUMNS[key];
-      if (!column) throw new Error(`transitionConversation: unknown field ${key}`);
-      sets.push(`${column} = ?`);
-      params.push(toColumnValue(value));
-    }
-    if (sets.length === 0) return this.conversationById(id);
-    const sql = `UPDATE conversations SET ${sets.join(', ')}
-         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')}) RETURNING *`;
-    return this.write(() => {
-      const row = this.statement(sql).get(...params, id, ...fromStatuses) as ConversationRow | undefined;
-      return row ? toConversation(row) : null;
-    });
+  async transitionConversation(id: string, fromStatuses: readonly ConversationStatus[], patch: ConversationPatch): Promise<ConversationRecord | null> {
+    return this.write('transitionConversation', id, fromStatuses, patch);
   }
 
   async updateConversationContext(id: string, context: VisitorContext): Promise<void> {
-    await this.write(() => this.statement('UPDATE conversations SET context = ? WHERE id = ?').run(JSON.stringify(context), id));
+    await this.write('updateConversationContext', id, context);
   }
 
   async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
-    const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
-    return this.write(() => {
-      const row = this
-        .statement(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq) RETURNING *`)
-        .get(seq, id, seq) as ConversationRow | undefined;
-      return row ? toConversation(row) : null;
-    });
+    return this.write('markConversationRead', id, reader, seq);
   }
 
   async getRoutingSettings(): Promise<RoutingSettings> {
@@ -475,11 +357,7 @@ export class SqliteStore implements Store {
   }
 
   async saveRoutingSettings(settings: RoutingSettings): Promise<void> {
-    await this.write(() =>
-      this
-        .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-        .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings)),
-    );
+    await this.write('saveRoutingSettings', settings);
   }
 
   async queuePosition(id: string): Promise<number | null> {
@@ -496,47 +374,7 @@ export class SqliteStore implements Store {
 
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
     // A retried send that finds its stored copy waits for the sync too: that copy may be in it.
-    return this.write(() => this.appendNow(conversationId, draft, now));
-  }
-
-  private appendNow(conversationId: string, draft: MessageDraft, now: number): AppendResult {
-    if (draft.clientId) {
-      const existing = this
-        .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
-        .get(conversationId, draft.senderId, draft.clientId) as { body: string } | undefined;
-      if (existing) {
-        const conversation = this.conversationById(conversationId)!;
-        return { message: JSON.parse(existing.body) as ChatMessage, conversation, created: false };
-      }
-    }
-    const bumped = this
-      .statement('UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING *')
-      .get(now, conversationId) as ConversationRow | undefined;
-    if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
-    const { senderId, ...fields } = draft;
-    const message: ChatMessage = {
-      ...fields,
-      id: randomUUID(),
-      conversationId,
-      seq: bumped.last_seq,
-      createdAt: now,
-    };
-    this
-      .statement(
-        `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        message.id,
-        conversationId,
-        message.seq,
-        senderId,
-        draft.clientId ?? null,
-        message.kind,
-        now,
-        JSON.stringify(message),
-      );
-    return { message, conversation: toConversation(bumped), created: true };
+    return this.write('appendMessage', conversationId, draft, now);
   }
 
   async listMessages(
@@ -552,35 +390,16 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as ChatMessage);
   }
 
-  async setMessageFeedback(
-    messageId: string,
-    visitorId: string,
-    feedback: NonNullable<ChatMessage['feedback']>,
-  ): Promise<ChatMessage | null> {
-    return this.write(() => {
-      const row = this
-        .statement(
-          `UPDATE messages SET body = json_set(body, '$.feedback', ?)
-           WHERE id = ? AND json_extract(body, '$.author') = 'ai'
-             AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)
-           RETURNING body`,
-        )
-        .get(feedback, messageId, visitorId) as { body: string } | undefined;
-      return row ? (JSON.parse(row.body) as ChatMessage) : null;
-    });
+  async setMessageFeedback(messageId: string, visitorId: string, feedback: NonNullable<ChatMessage['feedback']>): Promise<ChatMessage | null> {
+    return this.write('setMessageFeedback', messageId, visitorId, feedback);
   }
 
   async createAgent(agent: AgentRecord): Promise<void> {
-    await this.write(() =>
-      this
-        .statement('INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity),
-    );
+    await this.write('createAgent', agent);
   }
 
   async getAgent(id: string): Promise<AgentRecord | null> {
-    const row = this.statement('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
-    return row ? toAgent(row) : null;
+    return this.sql.agentById(id);
   }
 
   async findAgentByEmail(email: string): Promise<AgentRecord | null> {
@@ -595,11 +414,7 @@ export class SqliteStore implements Store {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    await this.write(() =>
-      this
-        .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-        .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt),
-    );
+    await this.write('createSession', session);
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -612,39 +427,23 @@ export class SqliteStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    await this.write(() => this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash));
+    await this.write('deleteSession', tokenHash);
   }
 
   async getSetting(key: string): Promise<string | null> {
-    const row = this.statement('SELECT value FROM settings WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
-    return row?.value ?? null;
+    return this.sql.settingValue(key);
   }
 
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
-    return this.write(() => {
-      this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
-      return (this.statement('SELECT value FROM settings WHERE key = ?').get(key) as { value: string }).value;
-    });
+    return this.write('setSettingIfAbsent', key, value);
   }
 
   async listAgents(): Promise<AgentRecord[]> {
     return (this.statement('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
   }
 
-  async updateAgent(
-    id: string,
-    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
-  ): Promise<AgentRecord | null> {
-    const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
-    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return this.getAgent(id);
-    const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
-    return this.write(() => {
-      const row = this.statement(`UPDATE agents SET ${sets} WHERE id = ? RETURNING *`).get(...entries.map(([, value]) => value), id) as AgentRow | undefined;
-      return row ? toAgent(row) : null;
-    });
+  async updateAgent(id: string, patch: AgentPatch): Promise<AgentRecord | null> {
+    return this.write('updateAgent', id, patch);
   }
 
   async listCannedReplies(): Promise<CannedReply[]> {
@@ -658,20 +457,11 @@ export class SqliteStore implements Store {
   }
 
   async saveCannedReply(reply: CannedReply): Promise<void> {
-    await this.write(() => {
-      const taken = this.statement('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
-      if (taken) throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`);
-      this
-        .statement(
-          `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
-        )
-        .run(reply.id, reply.shortcut, reply.text, reply.updatedAt);
-    });
+    await this.write('saveCannedReply', reply);
   }
 
   async deleteCannedReply(id: string): Promise<boolean> {
-    return this.write(() => this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1);
+    return this.write('deleteCannedReply', id);
   }
 
   /**
@@ -708,15 +498,30 @@ export class SqliteStore implements Store {
   }
 
   async checkWritable(): Promise<void> {
-    await this.write(() => this.statement("INSERT INTO settings (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Date.now())));
+    await this.write('checkWritable', Date.now());
   }
 
+  /** Drains the writes asked for (each still resolves once durable), then closes both threads. */
   async close(): Promise<void> {
     await this.reads.close?.();
-    await this.writes.close();
+    await this.writer.close();
     await this.wal?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** The writes on the store's own connection, in the event loop's group commit. */
+function inProcessWriter(writes: SqliteWrites, group: GroupCommit): StoreWriter {
+  return {
+    run<Op extends WriteOp>(op: Op, ...args: Parameters<SqliteWrites[Op]>): Promise<ReturnType<SqliteWrites[Op]>> {
+      const method = writes[op] as (...a: Parameters<SqliteWrites[Op]>) => ReturnType<SqliteWrites[Op]>;
+      return group.run(() => method.apply(writes, args));
+    },
+    get commits() {
+      return group.commits;
+    },
+    close: () => group.close(),
+  };
 }
 
 /** The reads on the store's own connection, with the search index attached in memory. */

@@ -1,0 +1,86 @@
+/**
+ * The store's writer thread: the single writer of the store's file when `SqliteStore.open` runs
+ * its writes off the event loop (see write-thread.ts for why and the figures). Commands arrive
+ * from the main thread in the order they were asked for; the ones that arrive during one turn of
+ * this thread's loop run in one transaction, each in its own savepoint (the same `GroupCommit` and
+ * `SqliteWrites` as the in-process writer), and their results go back in one message only once
+ * the commit is on disk: no write resolves, and so no ack goes out, before it is durable.
+ * Bundled as `dist/sqlite-write-worker.js`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { GroupCommit } from './group-commit.js';
+import { SqliteWrites, type WriteCommand } from './sqlite-writes.js';
+import { WalSync } from './wal-sync.js';
+
+export interface WriteWorkerData {
+  file: string;
+  /**
+   * `full`: `synchronous = FULL`, each commit fsyncs on this thread before the next batch runs;
+   * `wal`: `synchronous = NORMAL` and `WalSync`, the next batch commits while the last one syncs.
+   */
+  sync: 'full' | 'wal';
+}
+
+export type WriteRequest = { commands: (WriteCommand & { id: number })[] } | { close: true };
+
+/** An error as it crosses threads: ChatError and SqliteError keep their code. */
+export interface WriteFailure {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export type WriteResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WriteFailure };
+
+export type WriteResponse = { results: WriteResult[]; commits: number } | { closed: true };
+
+const { file, sync } = workerData as WriteWorkerData;
+const db = new Database(file, { fileMustExist: true });
+db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 5000');
+// The main thread migrated the file and holds it open in WAL mode, so the `-wal` file exists.
+const wal = sync === 'wal' ? WalSync.open(file) : null;
+const group = new GroupCommit(db, wal);
+const writes = new SqliteWrites(db);
+
+function toFailure(error: unknown): WriteFailure {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+// A batch's writes settle together (one sync): their results go back as one message.
+let outbox: WriteResult[] = [];
+function flush(): void {
+  if (outbox.length === 0) return;
+  parentPort!.postMessage({ results: outbox, commits: group.commits } satisfies WriteResponse);
+  outbox = [];
+}
+const settled = (result: WriteResult) => {
+  if (outbox.length === 0) queueMicrotask(flush);
+  outbox.push(result);
+};
+
+parentPort!.on('message', (request: WriteRequest) => {
+  if ('close' in request) {
+    // Every command came before this message: drain them, then close the file and end.
+    void (async () => {
+      await group.close();
+      flush();
+      await wal?.close();
+      db.close();
+      parentPort!.postMessage({ closed: true } satisfies WriteResponse);
+      parentPort!.close();
+    })();
+    return;
+  }
+  for (const { id, op, args } of request.commands) {
+    const method = writes[op] as (...a: unknown[]) => unknown;
+    group.run(() => method.apply(writes, args)).then(
+      (value) => settled({ id, ok: true, value }),
+      (error: unknown) => settled({ id, ok: false, error: toFailure(error) }),
+    );
+  }
+});

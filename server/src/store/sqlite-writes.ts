@@ -1,0 +1,257 @@
+/**
+ * Every write of the SQLite store, once: synchronous methods over one connection, each taking and
+ * returning plain data. The store runs them in process inside its group commit (group-commit.ts),
+ * and the writer thread (sqlite-write-worker.ts) runs the same methods by name for the commands the
+ * main thread posts it; so the two writers cannot drift apart. The few reads a write needs (the
+ * open conversation, a conversation by id) are here too, and the store's own reads use them.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
+import type { AgentRecord, AppendResult, ConversationRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
+import { toAgent, toConversation, type AgentRow, type ConversationRow } from './sqlite-rows.js';
+
+export const ROUTING_SETTINGS_KEY = 'routing';
+
+const CONVERSATION_COLUMNS: Record<string, keyof ConversationRow> = {
+  status: 'status',
+  assignedAgentId: 'assigned_agent_id',
+  locale: 'locale',
+  context: 'context',
+  updatedAt: 'updated_at',
+  queuedAt: 'queued_at',
+  closedAt: 'closed_at',
+  handoffReason: 'handoff_reason',
+  leftMessage: 'left_message',
+  rating: 'rating',
+  humanInvolved: 'human_involved',
+  assignedAt: 'assigned_at',
+};
+
+const AGENT_COLUMNS: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
+
+export type ConversationPatch = Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>;
+export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>;
+
+/** How a ConversationRecord field is stored in its column (JSON for objects, 0/1 for booleans). */
+function toColumnValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'object' ? JSON.stringify(value) : value;
+}
+
+export class SqliteWrites {
+  /** Statements compiled once per SQL text: better-sqlite3 compiles again on every `prepare`. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  conversationById(id: string): ConversationRecord | null {
+    const row = this.statement('SELECT * FROM conversations WHERE id = ?').get(id) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  latestConversationOf(visitorId: string): ConversationRecord | null {
+    const row = this
+      .statement('SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .get(visitorId) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  agentById(id: string): AgentRecord | null {
+    const row = this.statement('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
+    return row ? toAgent(row) : null;
+  }
+
+  settingValue(key: string): string | null {
+    const row = this.statement('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  createVisitor(visitor: VisitorRecord): void {
+    this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt);
+  }
+
+  createConversation(c: ConversationRecord): void {
+    this
+      .statement(
+        `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
+           last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
+           visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.id,
+        c.visitorId,
+        c.status,
+        c.assignedAgentId,
+        c.locale,
+        JSON.stringify(c.context),
+        c.lastSeq,
+        c.createdAt,
+        c.updatedAt,
+        c.queuedAt,
+        c.closedAt,
+        c.handoffReason ?? null,
+        toColumnValue(c.leftMessage),
+        c.visitorReadSeq ?? 0,
+        c.agentReadSeq ?? 0,
+        toColumnValue(c.rating),
+        c.humanInvolved ? 1 : 0,
+        c.assignedAt ?? null,
+      );
+  }
+
+  /** The create part of `openConversation`: the caller already looked and found none open. */
+  openConversation(candidate: ConversationRecord): { conversation: ConversationRecord; created: boolean } {
+    // Checked again in the write: a create queued before this one in the batch may have won.
+    const latest = this.latestConversationOf(candidate.visitorId);
+    if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
+    this.statement('INSERT OR IGNORE INTO visitors (id, created_at) VALUES (?, ?)').run(candidate.visitorId, candidate.createdAt);
+    const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
+    this.createConversation(conversation);
+    return { conversation, created: true };
+  }
+
+  transitionConversation(id: string, fromStatuses: readonly ConversationStatus[], patch: ConversationPatch): ConversationRecord | null {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const column = CONVERSATION_COLUMNS[key];
+      if (!column) throw new Error(`transitionConversation: unknown field ${key}`);
+      sets.push(`${column} = ?`);
+      params.push(toColumnValue(value));
+    }
+    if (sets.length === 0) return this.conversationById(id);
+    const row = this
+      .statement(
+        `UPDATE conversations SET ${sets.join(', ')}
+         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')}) RETURNING *`,
+      )
+      .get(...params, id, ...fromStatuses) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  updateConversationContext(id: string, context: VisitorContext): void {
+    this.statement('UPDATE conversations SET context = ? WHERE id = ?').run(JSON.stringify(context), id);
+  }
+
+  markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): ConversationRecord | null {
+    const column = reader === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+    const row = this
+      .statement(`UPDATE conversations SET ${column} = MIN(?, last_seq) WHERE id = ? AND ${column} < MIN(?, last_seq) RETURNING *`)
+      .get(seq, id, seq) as ConversationRow | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  saveRoutingSettings(settings: RoutingSettings): void {
+    this
+      .statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(ROUTING_SETTINGS_KEY, JSON.stringify(settings));
+  }
+
+  appendMessage(conversationId: string, draft: MessageDraft, now: number): AppendResult {
+    if (draft.clientId) {
+      const existing = this
+        .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
+        .get(conversationId, draft.senderId, draft.clientId) as { body: string } | undefined;
+      if (existing) {
+        const conversation = this.conversationById(conversationId)!;
+        return { message: JSON.parse(existing.body) as ChatMessage, conversation, created: false };
+      }
+    }
+    const bumped = this
+      .statement('UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING *')
+      .get(now, conversationId) as ConversationRow | undefined;
+    if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
+    const { senderId, ...fields } = draft;
+    const message: ChatMessage = { ...fields, id: randomUUID(), conversationId, seq: bumped.last_seq, createdAt: now };
+    this
+      .statement(
+        `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(message.id, conversationId, message.seq, senderId, draft.clientId ?? null, message.kind, now, JSON.stringify(message));
+    return { message, conversation: toConversation(bumped), created: true };
+  }
+
+  setMessageFeedback(messageId: string, visitorId: string, feedback: NonNullable<ChatMessage['feedback']>): ChatMessage | null {
+    const row = this
+      .statement(
+        `UPDATE messages SET body = json_set(body, '$.feedback', ?)
+         WHERE id = ? AND json_extract(body, '$.author') = 'ai'
+           AND conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)
+         RETURNING body`,
+      )
+      .get(feedback, messageId, visitorId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as ChatMessage) : null;
+  }
+
+  createAgent(agent: AgentRecord): void {
+    this
+      .statement('INSERT INTO agents (id, email, name, role, password_hash, created_at, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity);
+  }
+
+  updateAgent(id: string, patch: AgentPatch): AgentRecord | null {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return this.agentById(id);
+    const sets = entries.map(([key]) => `${AGENT_COLUMNS[key]} = ?`).join(', ');
+    const row = this.statement(`UPDATE agents SET ${sets} WHERE id = ? RETURNING *`).get(...entries.map(([, value]) => value), id) as AgentRow | undefined;
+    return row ? toAgent(row) : null;
+  }
+
+  createSession(session: SessionRecord): void {
+    this
+      .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
+  }
+
+  deleteSession(tokenHash: string): void {
+    this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  setSettingIfAbsent(key: string, value: string): string {
+    this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
+    return this.settingValue(key)!;
+  }
+
+  saveCannedReply(reply: CannedReply): void {
+    const taken = this.statement('SELECT id FROM canned_replies WHERE shortcut = ? AND id != ?').get(reply.shortcut, reply.id);
+    if (taken) throw new ChatError('conflict', `Another canned reply already uses /${reply.shortcut}.`);
+    this
+      .statement(
+        `INSERT INTO canned_replies (id, shortcut, text, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, text = excluded.text, updated_at = excluded.updated_at`,
+      )
+      .run(reply.id, reply.shortcut, reply.text, reply.updatedAt);
+  }
+
+  deleteCannedReply(id: string): boolean {
+    return this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
+  }
+
+  checkWritable(now: number): void {
+    this.statement("INSERT INTO settings (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
+  }
+}
+
+/** The writes a command may name: every method above except the reads and the statement cache. */
+export type WriteOp = Exclude<keyof SqliteWrites, 'statement' | 'conversationById' | 'latestConversationOf' | 'agentById' | 'settingValue'>;
+
+/** One write as the main thread posts it to the writer thread. */
+export interface WriteCommand<Op extends WriteOp = WriteOp> {
+  op: Op;
+  args: Parameters<SqliteWrites[Op]>;
+}

@@ -1,0 +1,129 @@
+/**
+ * The main thread's side of the writer thread (sqlite-write-worker.ts): each write is posted as a
+ * small command (`{ op: 'appendMessage', args }`), the commands of one turn of the event loop in
+ * one message, and resolves when the worker answers, which it does only once the write's commit
+ * is on disk. Reads stay on the main thread's connection: WAL readers see every committed write,
+ * so a caller that awaited its write reads it back.
+ */
+import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import { ChatError } from '../errors.js';
+import type { ErrorCode } from '@support-chat/shared';
+import type { SqliteWrites, WriteCommand, WriteOp } from './sqlite-writes.js';
+import type { WriteFailure, WriteRequest, WriteResponse, WriteWorkerData } from './sqlite-write-worker.js';
+import { workerUrl } from './worker-url.js';
+
+/** How the store runs a write, in process or on the writer thread. */
+export interface StoreWriter {
+  run<Op extends WriteOp>(op: Op, ...args: Parameters<SqliteWrites[Op]>): Promise<ReturnType<SqliteWrites[Op]>>;
+  /** How many transactions committed (the bench and tests: far fewer than writes under load). */
+  readonly commits: number;
+  /** Resolves once every write asked for before has settled; later writes are refused. */
+  close(): Promise<void>;
+}
+
+/** The error thrown in the worker, as the in-process writer would have thrown it. */
+function revive(failure: WriteFailure): Error {
+  if (failure.name === 'ChatError' && failure.code) return new ChatError(failure.code as ErrorCode, failure.message);
+  if (failure.name === 'SqliteError' && failure.code) return new Database.SqliteError(failure.message, failure.code);
+  const error = new Error(failure.message);
+  error.name = failure.name;
+  return error;
+}
+
+export function createWriteThread(options: WriteWorkerData): StoreWriter {
+  let worker: Worker | undefined;
+  let starting: Promise<Worker> | undefined;
+  let closed = false;
+  let commits = 0;
+  let nextId = 1;
+  let outbox: (WriteCommand & { id: number })[] = [];
+  let scheduled = false;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  const failAll = (error: Error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+
+  const start = (): Promise<Worker> =>
+    (starting ??= workerUrl('sqlite-write-worker').then((url) => {
+      const w = new Worker(url, { workerData: options });
+      w.unref(); // an idle writer never keeps the process alive; one with writes in flight does
+      w.on('message', (response: WriteResponse) => {
+        if ('closed' in response) return;
+        commits = response.commits;
+        for (const result of response.results) {
+          const call = pending.get(result.id);
+          if (!call) continue;
+          pending.delete(result.id);
+          if (result.ok) call.resolve(result.value);
+          else call.reject(revive(result.error));
+        }
+        if (pending.size === 0) w.unref();
+      });
+      const lost = (error: Error) => {
+        // Whether the writes in flight committed is unknown, as after a crash: they fail, and
+        // the next write starts a fresh thread.
+        if (worker === w) worker = undefined;
+        starting = undefined;
+        failAll(error);
+      };
+      w.on('error', lost);
+      w.on('exit', (code) => lost(new Error(`store writer thread exited (${code})`)));
+      worker = w;
+      return w;
+    }));
+  // At once: the first write then waits for no thread to start (or bundle, from source).
+  start().catch((error: unknown) => process.emitWarning(`The store's writer thread did not start: ${error instanceof Error ? error.message : String(error)}`));
+
+  const post = async () => {
+    scheduled = false;
+    const commands = outbox;
+    outbox = [];
+    if (commands.length === 0) return; // close() posted them already
+    try {
+      const w = worker ?? (await start());
+      w.ref();
+      w.postMessage({ commands } satisfies WriteRequest);
+    } catch (error) {
+      for (const { id } of commands) {
+        pending.get(id)?.reject(error instanceof Error ? error : new Error(String(error)));
+        pending.delete(id);
+      }
+    }
+  };
+
+  return {
+    run<Op extends WriteOp>(op: Op, ...args: Parameters<SqliteWrites[Op]>): Promise<ReturnType<SqliteWrites[Op]>> {
+      if (closed) return Promise.reject(new Error('The store is closed.'));
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        outbox.push({ id, op, args } as unknown as WriteCommand & { id: number });
+        // The writes asked for in this turn go in one message (and so one transaction).
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void post());
+        }
+      });
+    },
+    get commits() {
+      return commits;
+    },
+    async close() {
+      closed = true;
+      if (scheduled) await post();
+      const w = worker ?? (starting ? await starting.catch(() => undefined) : undefined);
+      worker = undefined;
+      starting = undefined;
+      if (!w) return;
+      // Closed, not terminated: the worker drains what was posted before, syncs, closes its
+      // connection (a thread stopped inside a commit would leave its write lock).
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      w.ref();
+      w.postMessage({ close: true } satisfies WriteRequest);
+      await exited;
+    },
+  };
+}
