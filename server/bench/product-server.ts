@@ -45,16 +45,12 @@ if (!scaleOut && !values['data-dir']) throw new Error('--data-dir (or --database
 
 const logger = createLogger('warn');
 const raisedLimits = { visitorMessagesPerMinute: 1e9, socketEventsPer10s: 1e9 };
-// RELAY_BENCH_WRITER=loop|thread (and RELAY_BENCH_WRITER_SYNC=wal|full): where the SQLite store
-// runs its writes, to measure one against the other (write-thread.ts); unset, the default.
+// RELAY_BENCH_WRITER=loop|thread: where the SQLite store runs its writes, to measure one against
+// the other (write-thread.ts); unset, the default.
 const writer = process.env.RELAY_BENCH_WRITER;
-const writerSync = process.env.RELAY_BENCH_WRITER_SYNC;
 const store: Store = scaleOut
   ? await PostgresStore.open(scaleOut.databaseUrl, values.schema ? { schema: values.schema } : {})
-  : SqliteStore.open(values['data-dir']!, {
-      ...(writer === 'loop' || writer === 'thread' ? { writer } : {}),
-      ...(writerSync === 'wal' || writerSync === 'full' ? { writerSync } : {}),
-    });
+  : SqliteStore.open(values['data-dir']!, writer === 'loop' || writer === 'thread' ? { writer } : {});
 const coordination = scaleOut ? await createRedisCoordination({ url: scaleOut.redisUrl, prefix: scaleOut.prefix, nodeId: values['node-id'], logger }) : undefined;
 const limits = scaleOut ? await createRedisRateLimits({ url: scaleOut.redisUrl, prefix: scaleOut.prefix, logger, ...raisedLimits }) : createMemoryRateLimits(raisedLimits);
 // Only the first node of a scale-out run sets the site up.

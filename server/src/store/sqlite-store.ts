@@ -26,8 +26,12 @@ import { WalSync } from './wal-sync.js';
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 
-/** Where `SqliteStore.open` runs the writes of a file store (see the module comment above for why). */
-const DEFAULT_WRITER: 'thread' | 'loop' = 'loop';
+/**
+ * Where `SqliteStore.open` runs the writes of a file store: the writer thread, which costs the
+ * event loop 18 µs per append where the in-process group commit cost 99 µs, and relayed more in
+ * the bench (figures and why at the top of write-thread.ts).
+ */
+const DEFAULT_WRITER: 'thread' | 'loop' = 'thread';
 
 /** Schema migrations, applied in order; `user_version` remembers how far a database got. */
 export const MIGRATIONS: string[] = [
@@ -200,9 +204,12 @@ export const MIGRATIONS: string[] = [
 
 /**
  * The default store: one SQLite file under the data directory (better-sqlite3: synchronous,
- * transactional, the fastest embedded option for Node). WAL mode; every write commits at once and
- * resolves only once the WAL is on disk (group commit, see wal-sync.ts), so a write that resolved
- * survives a process kill and a power loss, and many writes share one fsync.
+ * transactional, the fastest embedded option for Node). WAL mode; the writes asked for together
+ * commit in one transaction and resolve only once the WAL is on disk (group commit, see
+ * group-commit.ts and wal-sync.ts), so a write that resolved survives a process kill and a power
+ * loss, and many writes share one fsync. On a file the writes run on a writer thread with its own
+ * connection (write-thread.ts), the reads on this thread's connection and, for search and
+ * reports, on the reader thread; in memory everything runs on this connection.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -216,7 +223,7 @@ export class SqliteStore implements Store {
   /** Every write goes through it: one transaction and one sync per turn of the event loop. */
   private readonly writer: StoreWriter;
 
-  private constructor(db: Database.Database, writer: 'thread' | 'loop', sync: 'full' | 'wal', searchIntervalMs: number) {
+  private constructor(db: Database.Database, writer: 'thread' | 'loop', searchIntervalMs: number) {
     this.db = db;
     this.sql = new SqliteWrites(db);
     if (db.memory || writer === 'loop') {
@@ -224,7 +231,7 @@ export class SqliteStore implements Store {
       this.writer = inProcessWriter(this.sql, new GroupCommit(db, this.wal));
     } else {
       this.wal = null;
-      this.writer = createWriteThread({ file: db.name, sync });
+      this.writer = createWriteThread({ file: db.name });
     }
     this.reads = db.memory
       ? inProcessReads(db)
@@ -264,8 +271,7 @@ export class SqliteStore implements Store {
       verbose,
       searchIntervalMs = 100,
       writer = DEFAULT_WRITER,
-      writerSync = 'wal',
-    }: { verbose?: (sql: unknown) => void; searchIntervalMs?: number; writer?: 'thread' | 'loop'; writerSync?: 'full' | 'wal' } = {},
+    }: { verbose?: (sql: unknown) => void; searchIntervalMs?: number; writer?: 'thread' | 'loop' } = {},
   ): SqliteStore {
     let file = ':memory:';
     if (dataDir !== ':memory:') {
@@ -283,7 +289,7 @@ export class SqliteStore implements Store {
     db.pragma('busy_timeout = 5000');
     migrate(db);
     // Reading the schema version opened the WAL file, which stays while the connection is open.
-    return new SqliteStore(db, writer, writerSync, searchIntervalMs);
+    return new SqliteStore(db, writer, searchIntervalMs);
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {
