@@ -198,6 +198,26 @@ describe('bad input gets a clear error and the server stays up', () => {
     expect((await fetch(`${t.url}/help/no-such-topic`)).status).toBe(404);
   });
 
+  it('behind one proxy (TRUST_PROXY=1), throttles by the address the proxy saw, whatever the client forged before it', async () => {
+    const proxied = await startTestServer({ trustProxy: 1 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 7; i++) {
+        const response = await fetch(`${proxied.url}/api/auth/login`, {
+          method: 'POST',
+          // The client wrote its own X-Forwarded-For; the proxy appended the address it really saw.
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` },
+          body: JSON.stringify({ email: 'target@example.com', password: 'guess-guess' }),
+        });
+        statuses.push(response.status);
+      }
+      // A blanket `true` took the forged left-most address: 7 different guessers, never throttled.
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('slows down repeated failed logins', async () => {
     const attempt = () =>
       fetch(`${t.url}/api/auth/login`, {
