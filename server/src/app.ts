@@ -16,6 +16,7 @@ import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { errorHandler, notFound } from './http/respond.js';
+import { refuseCrossOriginWrites } from './http/same-origin.js';
 import { staticRoutes } from './http/static-routes.js';
 import type { Logger } from './logger.js';
 import { attachAgentNamespace } from './realtime/agent-namespace.js';
@@ -176,6 +177,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
+  app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents }));
   const settingsChanged = () => {
     routingSettings.forget();

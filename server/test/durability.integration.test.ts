@@ -218,6 +218,20 @@ describe('bad input gets a clear error and the server stays up', () => {
     }
   });
 
+  it('refuses state-changing API calls from another origin, even with the session cookie (another port, a subdomain)', async () => {
+    const cookie = await t.loginAgent('Anna', 'admin');
+    const port = new URL(t.url).port;
+    for (const origin of [`http://127.0.0.1:${Number(port) + 1}`, 'http://evil.127.0.0.1.nip.io', 'null']) {
+      const logout = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin } });
+      expect(logout.status).toBe(403);
+      expect(await logout.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    // Still signed in; the same call from the console's own origin works.
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin: t.url } })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
   it('slows down repeated failed logins', async () => {
     const attempt = () =>
       fetch(`${t.url}/api/auth/login`, {
