@@ -74,7 +74,11 @@ export class Cluster {
       ...env,
     });
     this.nodes.add(node);
-    node.child.once('exit', () => this.nodes.delete(node));
+    node.child.once('exit', (code, signal) => {
+      this.nodes.delete(node);
+      // Only the test kills nodes (SIGKILL, SIGTERM): any other exit is a crash worth reading.
+      if (signal === null) console.warn(`a node exited by itself (code ${code}):\n${node.output().slice(-4000)}`);
+    });
     return node;
   }
 
