@@ -26,8 +26,8 @@ const skip = skipWithoutPostgres('chaos', unreachable);
 
 const VISITORS = 21;
 const AGENTS = 3;
-const VISITOR_MESSAGES = 10;
-const AGENT_MESSAGES = 4;
+const VISITOR_MESSAGES = 14;
+const AGENT_MESSAGES = 6;
 /** Every NOTE_EVERY-th agent message is followed by an internal note (notes take seqs too). */
 const NOTE_EVERY = 2;
 const KILLS = Number(process.env.CHAOS_KILLS ?? 12);
@@ -35,7 +35,7 @@ const QUESTION = 'How do I return an item?';
 const ADMIN = { email: 'admin@chaos.example', password: 'admin-password-123' };
 /** Visitors send at most 20 messages a minute (LIMITS.visitorMessagesPerMinute): pace below it. */
 const VISITOR_PAUSE_MS = 3_200;
-const AGENT_PAUSE_MS = 1_500;
+const AGENT_PAUSE_MS = 2_500;
 const ACK_TIMEOUT_MS = 4_000;
 /** A client that cannot get its work done by then fails the test rather than hanging it. */
 const DEADLINE_MS = 240_000;
@@ -432,7 +432,7 @@ describe.skipIf(skip)('chaos: nodes killed and restarted, Redis restarted, socke
 
     const chaos = (async () => {
       for (let k = 0; k < KILLS && Date.now() < deadline; k++) {
-        await sleep(1_500 + Math.random() * 1_500);
+        await sleep(1_000 + Math.random() * 1_000);
         if (k === Math.floor(KILLS / 2)) {
           // Redis away for a moment, and back empty: presence, leases, timers, limits all gone.
           console.log(`${Date.now() - T0} redis killed`);
