@@ -8,7 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts'],
+          // examples/multi-node: the nginx example's test (three built server processes behind nginx).
+          include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts', 'examples/multi-node/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', 'server/test/chaos.integration.test.ts'],
           environment: 'node',
           testTimeout: 20_000,

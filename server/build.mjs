@@ -12,7 +12,8 @@ external.push('esbuild');
 await build({
   // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench,
   // which starts the servers of its relay run as child processes from the two bench-* entries;
-  // sqlite-read-worker: the store's reader thread, which the bundles start from beside themselves.
+  // sqlite-read-worker: the store's reader thread and search indexer, which the bundles start from
+  // beside themselves.
   entryPoints: {
     main: 'src/main.ts',
     kb: 'src/cli/kb.ts',

@@ -17,6 +17,11 @@ import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
 import { createLogger } from '../src/logger.js';
 import { createMemoryRateLimits } from '../src/realtime/rate-limits.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { PostgresStore } from '../src/store/postgres-store.js';
+import type { Store } from '../src/store/types.js';
+import { createRedisCoordination } from '../src/coordination/redis/index.js';
+import { attachRedisAdapter } from '../src/realtime/redis-adapter.js';
+import { createRedisRateLimits } from '../src/realtime/redis-rate-limits.js';
 import { BENCH_ADMIN_EMAIL, BENCH_PASSWORD, benchAgentEmail } from './relay/bench-accounts.js';
 import { serveParent } from './relay/child-ipc.js';
 
@@ -24,13 +29,31 @@ import { serveParent } from './relay/child-ipc.js';
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, agents: { type: 'string', default: '0' } },
+  options: {
+    'data-dir': { type: 'string' },
+    agents: { type: 'string', default: '0' },
+    // Scale-out (`--nodes 2`): PostgreSQL + Redis, as main.ts runs many processes.
+    'database-url': { type: 'string' },
+    schema: { type: 'string' },
+    'redis-url': { type: 'string' },
+    'redis-prefix': { type: 'string' },
+    'node-id': { type: 'string', default: 'bench-node' },
+  },
 });
-if (!values['data-dir']) throw new Error('--data-dir is required');
+const scaleOut = values['database-url'] && values['redis-url'] ? { databaseUrl: values['database-url'], redisUrl: values['redis-url'], prefix: values['redis-prefix'] ?? 'support-chat-bench:' } : null;
+if (!scaleOut && !values['data-dir']) throw new Error('--data-dir (or --database-url and --redis-url) is required');
 
-const store = SqliteStore.open(values['data-dir']);
-await store.saveRoutingSettings({ ...(await store.getRoutingSettings()), assignment: 'manual' });
-await createAgent(store, { email: BENCH_ADMIN_EMAIL, password: BENCH_PASSWORD, name: 'Bench admin', role: 'admin' });
+const logger = createLogger('warn');
+const raisedLimits = { visitorMessagesPerMinute: 1e9, socketEventsPer10s: 1e9 };
+const store: Store = scaleOut ? await PostgresStore.open(scaleOut.databaseUrl, values.schema ? { schema: values.schema } : {}) : SqliteStore.open(values['data-dir']!);
+const coordination = scaleOut ? await createRedisCoordination({ url: scaleOut.redisUrl, prefix: scaleOut.prefix, nodeId: values['node-id'], logger }) : undefined;
+const limits = scaleOut ? await createRedisRateLimits({ url: scaleOut.redisUrl, prefix: scaleOut.prefix, logger, ...raisedLimits }) : createMemoryRateLimits(raisedLimits);
+// Only the first node of a scale-out run sets the site up.
+const setUp = Number(values.agents) > 0 || !scaleOut;
+if (setUp) {
+  await store.saveRoutingSettings({ ...(await store.getRoutingSettings()), assignment: 'manual' });
+  await createAgent(store, { email: BENCH_ADMIN_EMAIL, password: BENCH_PASSWORD, name: 'Bench admin', role: 'admin' });
+}
 const passwordHash = await hashPassword(BENCH_PASSWORD);
 for (let i = 0; i < Number(values.agents); i++) {
   await store.createAgent({
@@ -55,11 +78,15 @@ const server = await createServer({
   store,
   responder: createOfflineResponder({ retriever: createKnowledgeIndex(entries) }),
   helpArticles: () => entries,
-  logger: createLogger('warn'),
-  limits: createMemoryRateLimits({ visitorMessagesPerMinute: 1e9, socketEventsPer10s: 1e9 }),
+  logger,
+  limits,
+  ...(coordination ? { coordination } : {}),
+  ...(scaleOut ? { attachAdapter: (io: Parameters<typeof attachRedisAdapter>[0]) => attachRedisAdapter(io, { url: scaleOut.redisUrl, prefix: scaleOut.prefix, logger }) } : {}),
 });
 const { port } = await server.listen(0, '127.0.0.1');
 serveParent(port, async () => {
   await server.close();
+  await coordination?.close();
+  if ('close' in limits && typeof limits.close === 'function') await limits.close();
   await store.close();
 });

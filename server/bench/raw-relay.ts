@@ -11,12 +11,19 @@ import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import type { ChatMessage, MessageAuthor } from '@support-chat/shared';
 import { NAMESPACES } from '@support-chat/shared';
+import { parseArgs } from 'node:util';
+import { attachRedisAdapter } from '../src/realtime/redis-adapter.js';
 import { serveParent } from './relay/child-ipc.js';
 
 type Ack = (result: { ok: true; data: { message: ChatMessage } }) => void;
 
 const httpServer = http.createServer();
 const io = new Server(httpServer);
+// `--nodes 2`: the same Redis adapter as the product's, so both pay the same price to cross nodes.
+const { values } = parseArgs({ options: { 'redis-url': { type: 'string' }, 'redis-prefix': { type: 'string' } } });
+const detachAdapter = values['redis-url']
+  ? await attachRedisAdapter(io, { url: values['redis-url'], prefix: values['redis-prefix'] ?? 'support-chat-bench-raw:' })
+  : null;
 const seqs = new Map<string, number>();
 const visitors = io.of(NAMESPACES.visitor);
 const agents = io.of(NAMESPACES.agent);
@@ -48,5 +55,8 @@ visitors.on('connection', (socket) => relay(socket, 'visitor', agents));
 agents.on('connection', (socket) => relay(socket, 'agent', visitors));
 
 httpServer.listen(0, '127.0.0.1', () => {
-  serveParent((httpServer.address() as AddressInfo).port, () => new Promise((resolve) => io.close(() => resolve())));
+  serveParent((httpServer.address() as AddressInfo).port, async () => {
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await detachAdapter?.();
+  });
 });

@@ -161,9 +161,13 @@ export async function readsBench(conversations = 10_000, perConversation = 10): 
     let started = performance.now();
     await seed(store, conversations, perConversation);
     const seedMs = performance.now() - started;
+    // The search index follows the writes on the worker thread: wait until it holds them all.
+    started = performance.now();
+    await store.flushSearch();
+    const flushMs = performance.now() - started;
     const db = new Database(path.join(dir, 'support-chat.sqlite'), { readonly: true });
     const messages = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
-    lines.push(`reads over ${conversations} conversations / ${messages} messages (seeded through the store in ${(seedMs / 1000).toFixed(1)} s)`);
+    lines.push(`reads over ${conversations} conversations / ${messages} messages (seeded through the store in ${(seedMs / 1000).toFixed(1)} s; search index caught up ${flushMs.toFixed(0)} ms after)`);
     const old = oldReads(db);
     const inLoop = new SqliteReads(db); // the new SQL, on this thread: what the event loop would pay
     const range: ReportRange = { fromDay: '2026-10-31', toDay: '2026-11-29', timeZone: 'Asia/Shanghai' };

@@ -21,7 +21,19 @@ import { commitMs } from './relay/disk-probe.js';
 import { answerableQuestions } from './relay/questions.js';
 import { goals, table, type Cost, type DirectionResults, type RelayResults, type Twin } from './relay/report.js';
 import { seedStore } from './relay/seed.js';
-import { cpuMeter, createDataDir, quiesce, startProduct, startRawRelay, type Target } from './relay/servers.js';
+import { TEST_DATABASE_URL, testSchemas } from '../test/postgres.js';
+import { TEST_REDIS_URL, testPrefixes } from '../test/redis.js';
+import {
+  cpuMeter,
+  createDataDir,
+  quiesce,
+  startProduct,
+  startProductNodes,
+  startRawRelay,
+  startRawRelayNodes,
+  type ScaleOut,
+  type Target,
+} from './relay/servers.js';
 
 const PARTS = ['visitorToAgent', 'agentToVisitor', 'offline', 'idle', 'seed'] as const;
 type Part = (typeof PARTS)[number];
@@ -80,9 +92,47 @@ async function chatRuns(chats: readonly Chat[], direction: Direction, seconds: n
   return results;
 }
 
-async function chatAndAnswers(results: RelayResults, parts: Set<Part>, options: { pairs: number; agents: number; seconds: number; rates: number[]; answerVisitors: number[] }, questions: string[]): Promise<void> {
+/** The two targets of one run, raw first, and what removes what they stored. */
+interface Targets {
+  targets: [Target, Target];
+  remove(): Promise<void>;
+}
+
+/** One process each: the product on a fresh SQLite file. */
+async function oneProcess(agents: number): Promise<Targets> {
   const data = createDataDir();
-  const targets = [await startRawRelay(), await startProduct({ dataDir: data.dir, agents: options.agents })];
+  return {
+    targets: [await startRawRelay(), await startProduct({ dataDir: data.dir, agents })],
+    remove: async () => data.remove(),
+  };
+}
+
+/**
+ * `--nodes N` (issue 10): the product on N processes sharing PostgreSQL and Redis (visitors on the
+ * first, agents on the last), beside the raw relay on N processes with the same Redis adapter.
+ * A fresh schema and key prefix per run, removed at the end (the machine's services, as tests use them).
+ */
+async function manyProcesses(nodes: number, agents: number): Promise<Targets> {
+  const schemas = testSchemas();
+  const prefixes = testPrefixes();
+  const shared: ScaleOut = { databaseUrl: TEST_DATABASE_URL, schema: schemas.schema(), redisUrl: TEST_REDIS_URL, prefix: prefixes.prefix() };
+  return {
+    targets: [await startRawRelayNodes(nodes, shared), await startProductNodes(nodes, shared, agents)],
+    remove: async () => {
+      await schemas.dropAll();
+      await prefixes.dropAll();
+    },
+  };
+}
+
+async function chatAndAnswers(
+  results: RelayResults,
+  parts: Set<Part>,
+  options: { pairs: number; agents: number; seconds: number; rates: number[]; answerVisitors: number[] },
+  questions: string[],
+  start: () => Promise<Targets>,
+): Promise<void> {
+  const { targets, remove } = await start();
   try {
     const chats: Chat[] = [];
     if (parts.has('visitorToAgent') || parts.has('agentToVisitor')) {
@@ -108,7 +158,7 @@ async function chatAndAnswers(results: RelayResults, parts: Set<Part>, options: 
     }
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
-    data.remove();
+    await remove();
   }
 }
 
@@ -175,8 +225,10 @@ export async function relayBench(args: string[]): Promise<void> {
       rates: { type: 'string', default: '2000,500' },
       idle: { type: 'string', default: '1000,5000' },
       'answer-visitors': { type: 'string', default: '50,200' },
+      nodes: { type: 'string', default: '1' },
     },
   });
+  const nodes = Math.max(1, Number(values.nodes));
   const requested = values.only ? values.only.split(',').map((s) => s.trim()) : PARTS.filter((p) => p !== 'seed' || values.seed);
   const unknown = requested.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
@@ -201,9 +253,19 @@ export async function relayBench(args: string[]): Promise<void> {
   };
   const commitBefore = probe();
   const questions = await answerableQuestions();
-  if (parts.has('visitorToAgent') || parts.has('agentToVisitor') || parts.has('offline')) await chatAndAnswers(results, parts, options, questions);
-  if (parts.has('idle')) await idle(results, list(values.idle));
-  if (parts.has('seed')) await seeded(results, options, questions);
+  if (nodes > 1) {
+    // Across processes: the chat paths (offline answers, idle memory and the seeded store are
+    // measured on one process).
+    for (const part of ['offline', 'idle', 'seed'] as const) parts.delete(part);
+    results.meta.nodes = nodes;
+    await chatAndAnswers(results, parts, options, questions, () => manyProcesses(nodes, options.agents));
+  } else {
+    if (parts.has('visitorToAgent') || parts.has('agentToVisitor') || parts.has('offline')) {
+      await chatAndAnswers(results, parts, options, questions, () => oneProcess(options.agents));
+    }
+    if (parts.has('idle')) await idle(results, list(values.idle));
+    if (parts.has('seed')) await seeded(results, options, questions);
+  }
   results.meta.fsync_commit_ms = { before: commitBefore, after: probe() };
   results.goals = goals(results);
   process.stdout.write(`${table(results)}\n`);

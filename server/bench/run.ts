@@ -17,6 +17,7 @@ import type { KnowledgeEntry, Retriever, SyncRetriever } from '../src/knowledge/
 import { createFakeOpenAI } from '../test/fake-openai.js';
 import { readsBench } from './reads.js';
 import { relayBench } from './relay.js';
+import { storeBench } from './store.js';
 import { generateKnowledge, generateQueries, seeded } from './synthetic.js';
 
 function time(retriever: SyncRetriever, queries: { text: string; lang: 'en' | 'zh' }[]): number[] {
@@ -233,7 +234,8 @@ const { values } = parseArgs({
 if (which === 'retrieval') await retrievalBench(Number(values.entries), Number(values.queries));
 else if (which === 'reindex') await reindexBench(Number(values.entries));
 else if (which === 'reads') await readsBench();
+else if (which === 'store') await storeBench();
 else {
-  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts)\n');
+  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads|store [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts)\n');
   process.exit(2);
 }

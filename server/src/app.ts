@@ -75,6 +75,24 @@ export interface SupportChatServer {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
+const SETTINGS_CACHE_MS = 1000;
+
+/** `load()`'s result, read again once `ms` have passed or after `forget()`. */
+function cachedFor<T>(ms: number, load: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
+  let cached: { at: number; value: Promise<T> } | null = null;
+  return {
+    get: () => {
+      if (!cached || Date.now() - cached.at > ms) {
+        const value = load();
+        cached = { at: Date.now(), value };
+        value.catch(() => (cached = null));
+      }
+      return cached.value;
+    },
+    forget: () => (cached = null),
+  };
+}
+
 /** The server secret signs visitor tokens: from SECRET, else generated once and kept in the store. */
 async function resolveSecret(store: Store, configured: string | undefined): Promise<string> {
   return configured ?? store.setSettingIfAbsent('secret', randomBytes(32).toString('base64url'));
@@ -89,7 +107,10 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const { presence } = coordination;
   const waits = new WaitEstimator(store, presence, clock, bus);
   const conversations = new ConversationService(store, bus, clock, { waits });
-  const router = new ConversationRouter(conversations, responder, bus, logger, () => store.getRoutingSettings(), coordination.leases);
+  // Read for every visitor message: kept for a second (another process's change shows within it),
+  // and forgotten at once when an admin saves them here.
+  const routingSettings = cachedFor(SETTINGS_CACHE_MS, () => store.getRoutingSettings());
+  const router = new ConversationRouter(conversations, responder, bus, logger, routingSettings.get, coordination.leases);
   const sweeper = new UnansweredSweeper({ store, conversations, router, logger }, deps.sweeper);
   const routing = new TeamRouting({
     store,
@@ -114,8 +135,33 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     next();
   });
   app.use(express.json({ limit: '16kb' }));
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, data: { status: 'ok', responder: responder.name } });
+  /** The store can write, and (with several processes) Redis answers. */
+  const services = async (): Promise<Record<string, 'ok' | 'down'>> => {
+    const [store, shared] = await Promise.all([
+      deps.store.checkWritable().then(
+        () => 'ok' as const,
+        (error: unknown) => {
+          logger.warn({ err: error }, 'the store cannot write');
+          return 'down' as const;
+        },
+      ),
+      deps.coordination?.health?.() ?? Promise.resolve({}),
+    ]);
+    return { store, ...shared };
+  };
+  // Liveness: the process answers (with what it knows of its services). Readiness: it can take
+  // chats now; a load balancer sends no one to a process whose store cannot write.
+  app.get('/healthz', async (_req, res) => {
+    res.json({ ok: true, data: { status: 'ok', responder: responder.name, services: await services() } });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checked = await services();
+    const ready = Object.values(checked).every((state) => state === 'ok');
+    res.status(ready ? 200 : 503).json(
+      ready
+        ? { ok: true, data: { status: 'ready', services: checked } }
+        : { ok: false, error: { code: 'unavailable', message: `Not ready: ${Object.entries(checked).filter(([, s]) => s !== 'ok').map(([name]) => name).join(', ')} down.` }, data: { services: checked } },
+    );
   });
 
   const httpServer = http.createServer(app);
@@ -131,7 +177,11 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
   app.use(authRoutes({ store, sessions, limits, agents }));
-  app.use(adminRoutes({ store, sessions, presence, agents, routing, clock }));
+  const settingsChanged = () => {
+    routingSettings.forget();
+    routing.settingsChanged();
+  };
+  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged }, clock }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
   app.use(staticRoutes(config));

@@ -145,6 +145,18 @@ describe('bad input gets a clear error and the server stays up', () => {
     }
   });
 
+  it('says it is ready while the store can write, and not ready (503) once it cannot', async () => {
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, data: { services: { store: 'ok' } } });
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({ data: { status: 'ok', services: { store: 'ok' } } });
+    await t.store.close(); // as good as a database that is gone
+    const notReady = await fetch(`${t.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ ok: false, error: { code: 'unavailable', message: 'Not ready: store down.' } });
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
   it('refuses agent sockets without a session and from foreign origins', async () => {
     const anonymous = t.agent('sc_session=forged');
     await expect(connected(anonymous)).rejects.toThrow('unauthorized');

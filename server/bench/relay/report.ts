@@ -33,6 +33,8 @@ export interface RelayResults {
     started: string;
     /** One fsync'd SQLite commit on this disk at the start and the end of the run (disk-probe.ts). */
     fsync_commit_ms?: { before: number; after: number };
+    /** `--nodes N`: both sides on N processes joined by Redis (the product also on PostgreSQL). */
+    nodes?: number;
   };
   visitorToAgent?: DirectionResults;
   agentToVisitor?: DirectionResults;
@@ -122,7 +124,10 @@ export function table(results: RelayResults): string {
   const fsync = results.meta.fsync_commit_ms;
   const lines = [
     `relay bench: ${results.meta.pairs} visitor ⇄ agent pairs (${results.meta.agents} agent sockets), ${results.meta.seconds} s per run, ~200-byte messages, Node ${results.meta.node}, ${results.meta.cores} cores, load ${results.meta.loadavg.map((l) => l.toFixed(1)).join(' ')}`,
-    ...(fsync ? [`one fsync'd SQLite commit on this disk: ${ms(fsync.before)} at the start, ${ms(fsync.after)} at the end (the product waits for it, the raw relay does not)`] : []),
+    ...(results.meta.nodes
+      ? [`${results.meta.nodes} processes each: the product on PostgreSQL + Redis (visitors on the first, agents on the last), raw Socket.IO with the same Redis adapter`]
+      : []),
+    ...(fsync && !results.meta.nodes ? [`one fsync'd SQLite commit on this disk: ${ms(fsync.before)} at the start, ${ms(fsync.after)} at the end (the product waits for it, the raw relay does not)`] : []),
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,

@@ -89,6 +89,54 @@ export async function startRawRelay(): Promise<Target> {
   return { name: 'raw', visitorUrl: url, agentUrl: url, processes: [server], stop: () => server.stop() };
 }
 
+/** What `--nodes 2` runs on: one PostgreSQL schema and one Redis key prefix per run. */
+export interface ScaleOut {
+  databaseUrl: string;
+  schema: string;
+  redisUrl: string;
+  prefix: string;
+}
+
+/** Two (or more) processes: visitors connect to the first, agents to the last. */
+function acrossNodes(name: Target['name'], started: { process: ServerProcess; port: number }[]): Target {
+  const url = (i: number) => `http://127.0.0.1:${started[i]!.port}`;
+  return {
+    name,
+    visitorUrl: url(0),
+    agentUrl: url(started.length - 1),
+    processes: started.map((s) => s.process),
+    stop: async () => {
+      await Promise.all(started.map((s) => s.process.stop()));
+    },
+  };
+}
+
+/** The raw relay on `nodes` processes joined by the same Redis adapter as the product's. */
+export async function startRawRelayNodes(nodes: number, { redisUrl, prefix }: ScaleOut): Promise<Target> {
+  const started = [];
+  for (let i = 0; i < nodes; i++) started.push(await startChild('bench-raw-relay', ['--redis-url', redisUrl, '--redis-prefix', `${prefix}raw:`]));
+  return acrossNodes('raw', started);
+}
+
+/** The product on `nodes` processes sharing PostgreSQL and Redis, as main.ts runs them. */
+export async function startProductNodes(nodes: number, { databaseUrl, schema, redisUrl, prefix }: ScaleOut, agents: number): Promise<Target> {
+  const started = [];
+  for (let i = 0; i < nodes; i++) {
+    started.push(
+      await startChild('bench-product-server', [
+        '--database-url', databaseUrl,
+        '--schema', schema,
+        '--redis-url', redisUrl,
+        '--redis-prefix', `${prefix}product:`,
+        '--node-id', `bench-node-${i}`,
+        // The first node sets the site up (admin, agents, manual routing); the others join it.
+        '--agents', String(i === 0 ? agents : 0),
+      ]),
+    );
+  }
+  return acrossNodes('product', started);
+}
+
 /** A fresh temporary data directory on the real disk (fsync is part of what is measured). */
 export function createDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'support-chat-bench-'));

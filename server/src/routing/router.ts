@@ -69,6 +69,9 @@ export class ConversationRouter {
     // Shutting down: the question stays unanswered in the store, and the sweeper of another
     // process (or of this one after its restart) answers it.
     if (this.stopping) return Promise.resolve();
+    // With a person (or queued for one), the AI stays silent: nothing to take a lease for. The
+    // record is the one the append returned, so it is current.
+    if (conversation.status !== 'bot' && !this.chains.has(conversation.id)) return Promise.resolve();
     const previous = this.chains.get(conversation.id) ?? Promise.resolve();
     const next = previous
       .then(() => this.route(conversation.id, message))
@@ -189,7 +192,8 @@ export class ConversationRouter {
     let streamed = false;
     let answer: ResponderAnswer;
     try {
-      const history = await this.conversations.recentTurns(conversation.id, question.seq, HISTORY_TURNS);
+      const history =
+        this.responder.usesHistory === false ? [] : await this.conversations.recentTurns(conversation.id, question.seq, HISTORY_TURNS);
       answer = await this.responder.answer({
         conversationId: conversation.id,
         question: question.text,

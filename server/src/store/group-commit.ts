@@ -11,8 +11,8 @@ interface PendingWrite {
  * Group commit for the SQLite store (issue 9): the writes asked for during one turn of the event
  * loop run in call order in one transaction, and resolve together once the WAL is on disk.
  *
- * Each commit rewrites every page it touched (the messages table, its indexes, the search index,
- * the conversation row), so one commit per message wrote ~20 pages to the WAL: 200-450 µs of
+ * Each commit rewrites every page it touched (the messages table, its indexes,
+ * the conversation row; the search index too, until it moved to its own file), so one commit per message wrote ~20 pages to the WAL: 200-450 µs of
  * the event loop per message, before any fsync. One commit per turn writes those pages once
  * for the whole batch. Each write runs in its own savepoint, so one that fails (a constraint, a
  * missing row) is rolled back and rejected alone. No write resolves before `WalSync` has synced

@@ -579,6 +579,13 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ question: r.question, count: r.count, lastAskedAt: r.last_asked_at, conversationId: r.conversation_id }));
   }
 
+  async checkWritable(): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO settings (key, value) VALUES ('health', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [String(Date.now())],
+    );
+  }
+
   /** Ends the pool (waits for checked-out connections to be released). Safe to call twice. */
   async close(): Promise<void> {
     this.closed ??= this.pool.end();

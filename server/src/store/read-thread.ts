@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { ReadQueries, ReadMethod } from './sqlite-reads.js';
-import type { ReadRequest, ReadResponse } from './sqlite-read-worker.js';
+import type { ReadQueries } from './sqlite-reads.js';
+import type { ReadRequest, ReadResponse, ReadWorkerData } from './sqlite-read-worker.js';
 
 let sourceWorker: Promise<URL> | undefined;
 
@@ -37,10 +37,11 @@ function workerUrl(): Promise<URL> {
   return sourceWorker;
 }
 
-/** Reads answered by a worker thread over `file`, started at the first call. */
-export function createReadThread(file: string): ReadQueries & { close(): Promise<void> } {
+/** The reads, and the search index, kept by a worker thread over `file`, started at once. */
+export function createReadThread(options: ReadWorkerData): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
   let worker: Worker | undefined;
   let starting: Promise<Worker> | undefined;
+  let closing = false;
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
@@ -51,7 +52,7 @@ export function createReadThread(file: string): ReadQueries & { close(): Promise
 
   const start = (): Promise<Worker> =>
     (starting ??= workerUrl().then((url) => {
-      const w = new Worker(url, { workerData: { file } });
+      const w = new Worker(url, { workerData: options });
       w.unref(); // an idle reader never keeps the process alive
       w.on('message', (response: ReadResponse) => {
         const call = pending.get(response.id);
@@ -61,7 +62,7 @@ export function createReadThread(file: string): ReadQueries & { close(): Promise
         else call.reject(new Error(`store read failed: ${response.message}`));
       });
       const lost = (error: Error) => {
-        // The next call starts a fresh thread.
+        // The next call starts a fresh thread (which catches the index up from its marks).
         worker = undefined;
         starting = undefined;
         failAll(error);
@@ -71,8 +72,11 @@ export function createReadThread(file: string): ReadQueries & { close(): Promise
       worker = w;
       return w;
     }));
+  // At once, not at the first read: the thread also keeps the search index up to date.
+  start().catch((error: unknown) => process.emitWarning(`The store's reader thread did not start: ${error instanceof Error ? error.message : String(error)}`));
 
-  const call = (method: ReadMethod) => async (...args: unknown[]) => {
+  const call = (method: Extract<ReadRequest, { method: unknown }>['method']) => async (...args: unknown[]) => {
+    if (closing) throw new Error('The store is closed.');
     const w = worker ?? (await start());
     return new Promise((resolve, reject) => {
       const id = nextId++;
@@ -90,11 +94,19 @@ export function createReadThread(file: string): ReadQueries & { close(): Promise
     answerFeedbackCounts: call('answerFeedbackCounts'),
     knowledgeGaps: call('knowledgeGaps'),
     report: call('report'),
+    flushSearch: call('flushSearch'),
     async close() {
+      closing = true;
+      // A thread that never started has nothing to close (its start already warned).
       const w = worker ?? (starting ? await starting.catch(() => undefined) : undefined);
       worker = undefined;
       starting = undefined;
-      if (w) await w.terminate();
+      if (!w) return;
+      // Asked to close its connections (see the worker), after the calls already posted.
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      w.ref();
+      w.postMessage({ close: true } satisfies ReadRequest);
+      await exited;
     },
-  } as ReadQueries & { close(): Promise<void> };
+  } as ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> };
 }

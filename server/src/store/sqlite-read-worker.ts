@@ -1,30 +1,92 @@
 /**
- * The reader thread: its own read-only connection to the store's file answers the heavy reads
- * (`SqliteReads`), one at a time, so reports and search never stall the event loop that relays
- * chats (issue 9). Started by `read-thread.ts`; bundled as `dist/sqlite-read-worker.js`.
+ * The store's worker thread. Its read-only connection to the store's file answers the heavy
+ * reads (`SqliteReads`), one at a time, so reports and search never stall the event loop that
+ * relays chats (issue 9). It also keeps the search index (search-index.ts): every
+ * `intervalMs` it moves what was written since into the index file, which its read connection
+ * has attached as `search`. Started by `read-thread.ts`; bundled as `dist/sqlite-read-worker.js`.
+ *
+ * A search first indexes what is waiting (one batch), so it finds every write acknowledged
+ * before it was asked; only while more than a batch waits (a rebuild) does it answer from the
+ * index as far as it got. Better than letting search lag by the interval: the Store contract
+ * stays as it was (no "wait for the index" for callers to know about), and the cost is at most
+ * one interval's writes, indexed on this thread (~200 rows at 2,000 msg/s).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { isCorruption, openSearchFile } from './search-index.js';
 import { SqliteReads, type ReadMethod } from './sqlite-reads.js';
 
-export interface ReadRequest {
-  id: number;
-  method: ReadMethod;
-  args: unknown[];
-}
+export type ReadRequest = { id: number; method: ReadMethod | 'flushSearch'; args: unknown[] } | { close: true };
 
 export type ReadResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
 
-const { file } = workerData as { file: string };
+export interface ReadWorkerData {
+  file: string;
+  searchFile: string;
+  intervalMs: number;
+}
+
+const { file, searchFile, intervalMs } = workerData as ReadWorkerData;
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const reads = new SqliteReads(db);
 
-parentPort!.on('message', ({ id, method, args }: ReadRequest) => {
+function attachSearch(options?: { discard: boolean }) {
+  const opened = openSearchFile(db, searchFile, options);
+  db.prepare('ATTACH DATABASE ? AS search').run(searchFile);
+  return opened;
+}
+let search = attachSearch();
+
+/** Whether the last batch failed: a lasting failure (a full disk) is reported once, not every tick. */
+let failing = false;
+
+/** One batch; true when more waits. A damaged index file is replaced and built again. */
+function indexStep(): boolean {
+  try {
+    const more = search.indexer.step();
+    failing = false;
+    return more;
+  } catch (error) {
+    if (!isCorruption(error)) {
+      if (!failing) process.emitWarning(`Search indexing failed (retried every ${intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+      failing = true;
+      return false;
+    }
+    process.emitWarning(`Rebuilding the damaged search index ${searchFile}: ${(error as Error).message}`);
+    db.exec('DETACH DATABASE search');
+    search.index.close();
+    search = attachSearch({ discard: true });
+    return true;
+  }
+}
+
+let timer: NodeJS.Timeout | undefined;
+const tick = () => {
+  // A long backlog (a rebuild) goes on at once, a batch at a time, with requests answered between.
+  timer = setTimeout(tick, indexStep() ? 0 : intervalMs);
+};
+tick();
+
+parentPort!.on('message', (request: ReadRequest) => {
+  if ('close' in request) {
+    // Closed, not terminated: a thread stopped inside a batch would keep the index's write lock.
+    clearTimeout(timer);
+    search.index.close();
+    db.close();
+    process.exit(0);
+  }
+  const { id, method, args } = request;
   let response: ReadResponse;
   try {
-    const run = reads[method] as (...a: unknown[]) => unknown;
-    response = { id, ok: true, result: run.apply(reads, args) };
+    if (method === 'flushSearch') {
+      while (indexStep());
+      response = { id, ok: true, result: undefined };
+    } else {
+      if (method === 'searchConversations') indexStep();
+      const run = reads[method] as (...a: unknown[]) => unknown;
+      response = { id, ok: true, result: run.apply(reads, args) };
+    }
   } catch (error) {
     response = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainEventBus } from '../conversations/events.js';
 import { ConversationService } from '../conversations/service.js';
+import { searchSchema } from './search-index.js';
 import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture } from './store-contract.js';
 import type { Store } from './types.js';
@@ -37,8 +38,9 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe('SqliteStore reads', () => {
-  it('runs every report, gaps, search and inbox query from an index: no full SCAN of messages', async () => {
-    // The SQL that really ran (better-sqlite3 logs it with its values), planned again by SQLite.
+  it('runs every report, gaps, search, indexer and inbox query from an index: no full SCAN of messages', async () => {
+    // The SQL that really ran (better-sqlite3 logs it with its values), planned again by SQLite:
+    // the in-memory store runs the search indexer's reads on the same connection, so they are in it.
     const ran = new Set<string>();
     const store = SqliteStore.open(':memory:', { verbose: (sql) => ran.add(String(sql)) });
     await seed(store);
@@ -58,7 +60,10 @@ describe('SqliteStore reads', () => {
 
     const dir = tempDir();
     await SqliteStore.open(dir).close();
-    const db = new Database(path.join(dir, 'support-chat.sqlite'), { readonly: true });
+    // The search index as the reader thread attaches it (its own file there, in memory here).
+    const db = new Database(path.join(dir, 'support-chat.sqlite'));
+    db.exec("ATTACH DATABASE ':memory:' AS search");
+    db.exec(searchSchema('search'));
     const scans = queries.flatMap((sql) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
         .filter((row) => /^SCAN (messages|m|a|v)\b/.test(row.detail))

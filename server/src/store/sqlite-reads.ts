@@ -4,8 +4,9 @@
  * on the reader thread (`sqlite-read-worker.ts`, a read-only connection to the same file; WAL lets
  * it read while the chat path writes) and in process for an in-memory database (tests).
  *
- * Every query here is served by an index (the virtual columns, partial indexes and FTS5 tables
- * of migration 5 and 6); `sqlite-reads.test.ts` checks the plans of the SQL that actually runs.
+ * Every query here is served by an index (the virtual columns and partial indexes of migration 5,
+ * and the FTS5 tables of the search index, attached as `search`: search-index.ts);
+ * `sqlite-reads.test.ts` checks the plans of the SQL that actually runs.
  */
 import type Database from 'better-sqlite3';
 import type { ConversationRating, ConversationStatus, KnowledgeGap, ReportSummary } from '@support-chat/shared';
@@ -35,17 +36,17 @@ export class SqliteReads {
       // Visitor id and context are one row per conversation in the same tables as message text.
       switch (searchPlan(text)) {
         case 'trigram':
-          where.push('c.id IN (SELECT conversation_id FROM search_text WHERE search_text MATCH ?)');
+          where.push('c.id IN (SELECT conversation_id FROM search.search_text WHERE search_text MATCH ?)');
           params.push(ftsPhrase(text));
           break;
         case 'grams':
-          where.push('c.id IN (SELECT conversation_id FROM search_grams WHERE search_grams MATCH ?)');
+          where.push('c.id IN (SELECT conversation_id FROM search.search_grams WHERE search_grams MATCH ?)');
           params.push(ftsPhrase(text));
           break;
         case 'scan':
           // No index serves one or two Latin characters or symbols: a LIKE over the indexed text
           // (not the JSON bodies), escaped so `%` and `_` are literal. Runs on the reader thread.
-          where.push(`c.id IN (SELECT conversation_id FROM search_text WHERE lower(text) LIKE ? ESCAPE '\\')`);
+          where.push(`c.id IN (SELECT conversation_id FROM search.search_text WHERE lower(text) LIKE ? ESCAPE '\\')`);
           params.push(`%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
           break;
       }

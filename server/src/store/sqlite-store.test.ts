@@ -75,3 +75,52 @@ describe('SqliteStore group commit', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('SqliteStore search index file', () => {
+  const text = (t: string) => ({ senderId: 'visitor-1', author: 'visitor' as const, kind: 'text' as const, text: t });
+
+  it('takes up after a restart where its marks stopped, indexing no row twice', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-search-'));
+    const first = SqliteStore.open(dir);
+    await first.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await first.createConversation(conversationFixture({ id: 'a' }));
+    await first.appendMessage('a', text('first words'), 2);
+    await first.flushSearch();
+    // Indexed or not by the time the store closes: the next one takes it from the marks.
+    await first.appendMessage('a', text('second words'), 3);
+    await first.updateConversationContext('a', { attributes: { name: '韩梅梅' } });
+    await first.close();
+
+    const second = SqliteStore.open(dir);
+    await second.flushSearch();
+    const ids = async (t: string) => (await second.searchConversations({ text: t, limit: 5 })).map((c) => c.id);
+    expect([await ids('first'), await ids('second'), await ids('梅梅')]).toEqual([['a'], ['a'], ['a']]);
+    await second.close();
+    const index = new Database(path.join(dir, 'support-chat-search.sqlite'), { readonly: true });
+    // One row for the conversation (visitor id + context), one per message.
+    expect(index.prepare('SELECT COUNT(*) FROM search_text').pluck().get()).toBe(3);
+    index.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rebuilds a missing or damaged index from the chat database', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-search-'));
+    const searchFile = path.join(dir, 'support-chat-search.sqlite');
+    const store = SqliteStore.open(dir);
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createConversation(conversationFixture({ id: 'a', context: { attributes: { name: '王芳' } } }));
+    await store.appendMessage('a', text('我要退款 please'), 2);
+    await store.close();
+
+    for (const damage of [() => fs.rmSync(searchFile), () => fs.writeFileSync(searchFile, 'not a database '.repeat(500))]) {
+      for (const suffix of ['-wal', '-shm']) fs.rmSync(`${searchFile}${suffix}`, { force: true });
+      damage();
+      const reopened = SqliteStore.open(dir);
+      await reopened.flushSearch();
+      const ids = async (t: string) => (await reopened.searchConversations({ text: t, limit: 5 })).map((c) => c.id);
+      expect([await ids('退款'), await ids('please'), await ids('王芳')]).toEqual([['a'], ['a'], ['a']]);
+      await reopened.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

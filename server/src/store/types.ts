@@ -216,6 +216,12 @@ export interface Store {
    */
   report(range: ReportRange, now: number): Promise<ReportSummary>;
 
+  /**
+   * Whether the store can write now (`/readyz`): a tiny durable write, so a full disk or a lost
+   * database shows here before a visitor's message fails.
+   */
+  checkWritable(): Promise<void>;
+
   close(): Promise<void>;
 }
 

@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { cjkGrams } from './search-grams.js';
+import { SearchIndexer, searchSchema } from './search-index.js';
+import { MIGRATIONS } from './sqlite-store.js';
+
+/** A chat database at the current schema with the index attached, as an in-memory store has it. */
+function chatWithIndex(): { db: Database.Database; indexer: SearchIndexer; ids: (text: string) => string[] } {
+  const db = new Database(':memory:');
+  db.function('cjk_grams', { deterministic: true }, (text: unknown) => cjkGrams(typeof text === 'string' ? text : null));
+  for (const sql of MIGRATIONS) db.exec(sql);
+  db.exec("ATTACH DATABASE ':memory:' AS search");
+  db.exec(searchSchema('search'));
+  const indexer = new SearchIndexer(db, db, 'search');
+  indexer.begin();
+  db.prepare('INSERT INTO visitors (id, created_at) VALUES (?, 1)').run('visitor-1');
+  const match = db.prepare('SELECT DISTINCT conversation_id FROM search.search_text WHERE search_text MATCH ? ORDER BY 1').pluck();
+  return { db, indexer, ids: (text) => match.all(`"${text}"`) as string[] };
+}
+
+describe('SearchIndexer', () => {
+  it('reads every conversation again when the change queue was trimmed past its mark', () => {
+    const { db, indexer, ids } = chatWithIndex();
+    const insert = db.prepare(`INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at)
+                               VALUES (?, 'visitor-1', 'bot', 'en', ?, 1, 1)`);
+    insert.run('a', '{"note":"alpha"}');
+    insert.run('b', '{"note":"bravo"}');
+    indexer.catchUp();
+    expect([ids('alpha'), ids('bravo')]).toEqual([['a'], ['b']]);
+
+    // b changes once, then a 10,000 times: b's change is trimmed from the queue before it is read.
+    const context = db.prepare('UPDATE conversations SET context = ? WHERE id = ?');
+    db.transaction(() => {
+      context.run('{"note":"charlie"}', 'b');
+      for (let i = 0; i < 10_000; i++) context.run(`{"note":"a${i}"}`, 'a');
+    })();
+    indexer.catchUp();
+    expect([ids('charlie'), ids('bravo'), ids('a9999'), ids('a9998')]).toEqual([['b'], [], ['a'], []]);
+    db.close();
+  });
+
+  it('says when its marks do not describe the chat database', () => {
+    const { db, indexer } = chatWithIndex();
+    db.prepare(`INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at)
+                VALUES ('a', 'visitor-1', 'bot', 'en', '{}', 1, 1)`).run();
+    const message = db.prepare(`INSERT INTO messages (id, conversation_id, seq, sender_id, kind, created_at, body)
+                                VALUES (?, 'a', ?, 'visitor-1', 'text', 1, ?)`);
+    message.run('m1', 1, JSON.stringify({ text: 'hello' }));
+    message.run('m2', 2, JSON.stringify({ text: 'again' }));
+    indexer.catchUp();
+    expect(indexer.matchesChat()).toBe(true);
+    // As after a VACUUM that renumbered the rows (or a restore of an older copy).
+    db.prepare("UPDATE messages SET rowid = 7 WHERE id = 'm2'").run();
+    expect(indexer.matchesChat()).toBe(false);
+    db.close();
+  });
+});
