@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: the fast unit + integration suite (`npm test`) and the real-browser end-to-end
-// suite, which also runs in `npm test` but needs Chromium (see .ci/run).
+// Three projects: the fast unit + integration suite (`npm test`), the real-browser end-to-end
+// suite, which also runs in `npm test` but needs Chromium (see .ci/run), and chaos (`npm run test:chaos`).
 export default defineConfig({
   test: {
     projects: [
@@ -10,9 +10,20 @@ export default defineConfig({
           name: 'unit',
           // examples/multi-node: the nginx example's test (three built server processes behind nginx).
           include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts', 'examples/multi-node/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', 'server/test/chaos.integration.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+        },
+      },
+      {
+        // Kills and restarts nodes and Redis for over a minute: `npm run test:chaos`, run by CI
+        // beside `npm test` rather than inside it.
+        test: {
+          name: 'chaos',
+          include: ['server/test/chaos.integration.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
         },
       },
       {

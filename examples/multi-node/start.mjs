@@ -191,7 +191,7 @@ export async function startMultiNode(options) {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       PUBLIC_URL: url,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       ...env,
       // What differs per process: its port. Only nginx, on this machine, talks to it.
       PORT: String(port),

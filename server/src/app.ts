@@ -16,6 +16,7 @@ import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { errorHandler, notFound } from './http/respond.js';
+import { refuseCrossOriginWrites } from './http/same-origin.js';
 import { staticRoutes } from './http/static-routes.js';
 import type { Logger } from './logger.js';
 import { attachAgentNamespace } from './realtime/agent-namespace.js';
@@ -75,6 +76,24 @@ export interface SupportChatServer {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
+const SETTINGS_CACHE_MS = 1000;
+
+/** `load()`'s result, read again once `ms` have passed or after `forget()`. */
+function cachedFor<T>(ms: number, load: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
+  let cached: { at: number; value: Promise<T> } | null = null;
+  return {
+    get: () => {
+      if (!cached || Date.now() - cached.at > ms) {
+        const value = load();
+        cached = { at: Date.now(), value };
+        value.catch(() => (cached = null));
+      }
+      return cached.value;
+    },
+    forget: () => (cached = null),
+  };
+}
+
 /** The server secret signs visitor tokens: from SECRET, else generated once and kept in the store. */
 async function resolveSecret(store: Store, configured: string | undefined): Promise<string> {
   return configured ?? store.setSettingIfAbsent('secret', randomBytes(32).toString('base64url'));
@@ -89,7 +108,10 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const { presence } = coordination;
   const waits = new WaitEstimator(store, presence, clock, bus);
   const conversations = new ConversationService(store, bus, clock, { waits });
-  const router = new ConversationRouter(conversations, responder, bus, logger, () => store.getRoutingSettings(), coordination.leases);
+  // Read for every visitor message: kept for a second (another process's change shows within it),
+  // and forgotten at once when an admin saves them here.
+  const routingSettings = cachedFor(SETTINGS_CACHE_MS, () => store.getRoutingSettings());
+  const router = new ConversationRouter(conversations, responder, bus, logger, routingSettings.get, coordination.leases);
   const sweeper = new UnansweredSweeper({ store, conversations, router, logger }, deps.sweeper);
   const routing = new TeamRouting({
     store,
@@ -155,8 +177,13 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
+  app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents }));
-  app.use(adminRoutes({ store, sessions, presence, agents, routing, clock }));
+  const settingsChanged = () => {
+    routingSettings.forget();
+    routing.settingsChanged();
+  };
+  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged }, clock }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
   app.use(staticRoutes(config));

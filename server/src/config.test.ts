@@ -24,3 +24,16 @@ describe('loadConfig: one process or many', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL must be a redis/);
   });
 });
+
+describe('loadConfig: TRUST_PROXY', () => {
+  it('takes a hop count or the proxies\' addresses, and trusts nothing by default', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+  });
+
+  it('refuses a blanket true, and says what to set instead', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true would trust any X-Forwarded-For.*number of proxies.*addresses/);
+  });
+});

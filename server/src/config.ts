@@ -43,7 +43,28 @@ const envSchema = z.object({
   /** Re-index when a file in KNOWLEDGE_DIR changes. */
   KNOWLEDGE_WATCH: flag('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: flag('false'),
+  /**
+   * `false`, the number of proxies in front (hops), or their addresses / subnets / Express's names
+   * (`loopback`, `uniquelocal`…). Never a blanket `true` (issue 11): a client could then write
+   * its own X-Forwarded-For and pass as anyone, past the login throttle.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((raw, ctx): false | number | string[] => {
+      const value = raw.trim();
+      if (value === '' || value === 'false' || value === '0') return false;
+      if (/^\d{1,2}$/.test(value)) return Number(value);
+      if (value === 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'TRUST_PROXY=true would trust any X-Forwarded-For a client sends: set the number of proxies in front of the server (e.g. 1 for nginx) or their addresses (e.g. loopback or 10.0.0.5)',
+        });
+        return z.NEVER;
+      }
+      return value.split(',').map((s) => s.trim()).filter(Boolean);
+    }),
   /** With REDIS_URL: many processes on PostgreSQL + Redis (issue 10); without both, one process on SQLite. */
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL').optional()),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
@@ -65,7 +86,8 @@ export interface Config {
   knowledgeWatch: boolean;
   openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; embeddingModel?: string };
   logLevel: string;
-  trustProxy: boolean;
+  /** Express's `trust proxy`: false, a hop count, or the proxies' addresses. */
+  trustProxy: false | number | string[];
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
   scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
 }

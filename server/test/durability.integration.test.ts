@@ -198,6 +198,40 @@ describe('bad input gets a clear error and the server stays up', () => {
     expect((await fetch(`${t.url}/help/no-such-topic`)).status).toBe(404);
   });
 
+  it('behind one proxy (TRUST_PROXY=1), throttles by the address the proxy saw, whatever the client forged before it', async () => {
+    const proxied = await startTestServer({ trustProxy: 1 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 7; i++) {
+        const response = await fetch(`${proxied.url}/api/auth/login`, {
+          method: 'POST',
+          // The client wrote its own X-Forwarded-For; the proxy appended the address it really saw.
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` },
+          body: JSON.stringify({ email: 'target@example.com', password: 'guess-guess' }),
+        });
+        statuses.push(response.status);
+      }
+      // A blanket `true` took the forged left-most address: 7 different guessers, never throttled.
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('refuses state-changing API calls from another origin, even with the session cookie (another port, a subdomain)', async () => {
+    const cookie = await t.loginAgent('Anna', 'admin');
+    const port = new URL(t.url).port;
+    for (const origin of [`http://127.0.0.1:${Number(port) + 1}`, 'http://evil.127.0.0.1.nip.io', 'null']) {
+      const logout = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin } });
+      expect(logout.status).toBe(403);
+      expect(await logout.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    // Still signed in; the same call from the console's own origin works.
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie, origin: t.url } })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
   it('slows down repeated failed logins', async () => {
     const attempt = () =>
       fetch(`${t.url}/api/auth/login`, {

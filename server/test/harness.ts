@@ -62,6 +62,8 @@ export async function startTestServer(
     routing?: Partial<RoutingSettings>;
     clock?: Clock;
     summarizer?: Summarizer;
+    /** Express's `trust proxy` (TRUST_PROXY). */
+    trustProxy?: false | number | string[];
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -73,7 +75,7 @@ export async function startTestServer(
       widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
       demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
       secret: 'test-secret-'.padEnd(40, 'x'),
-      trustProxy: false,
+      trustProxy: options.trustProxy ?? false,
     },
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),

@@ -43,6 +43,7 @@ export interface OfflineResponderOptions {
 export function createOfflineResponder({ retriever, minConfidence }: OfflineResponderOptions): Responder {
   return {
     name: 'offline',
+    usesHistory: false,
     async answer(request: ResponderRequest): Promise<ResponderAnswer> {
       const started = performance.now();
       throwIfAborted(request.signal);

@@ -44,6 +44,11 @@ export interface ResponderAnswer {
  */
 export interface Responder {
   readonly name: AnswerProvenance['responder'];
+  /**
+   * False when it answers from the question alone (the offline responder): the router then does
+   * not read the earlier turns for it, one store read less per answer.
+   */
+  readonly usesHistory?: boolean;
   answer(request: ResponderRequest): Promise<ResponderAnswer>;
 }
 

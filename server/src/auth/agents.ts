@@ -75,19 +75,33 @@ export async function ensureFirstAdmin(
 ): Promise<FirstAdmin> {
   if (configured) {
     if (!(await store.findAgentByEmail(configured.email))) {
-      await createAgent(store, { ...configured, name: 'Admin', role: 'admin' });
+      await createAgentOnce(store, { ...configured, name: 'Admin', role: 'admin' });
     }
     return { kind: 'configured', email: configured.email };
   }
   const demo = await demoAdminStillValid(store);
   if (demo) return demo;
   if ((await store.countAgents()) > 0) return { kind: 'existing' };
-  const password = randomBytes(9).toString('base64url');
-  await createAgent(store, { email: DEMO_ADMIN_EMAIL, password, name: 'Demo Admin', role: 'admin' });
   // Kept so the demo login can be printed at every start (a demo only; a configured admin's
   // password is never stored in clear). Once the password is changed it is no longer shown.
-  await store.setSettingIfAbsent(DEMO_PASSWORD_SETTING, password);
+  // Stored before the account, and read back: processes starting together all agree on the
+  // password of the one account that the first of them creates.
+  const password = await store.setSettingIfAbsent(DEMO_PASSWORD_SETTING, randomBytes(9).toString('base64url'));
+  await createAgentOnce(store, { email: DEMO_ADMIN_EMAIL, password, name: 'Demo Admin', role: 'admin' });
   return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password };
+}
+
+/**
+ * Several processes of one site may start at once on an empty database (issue 10): each finds no
+ * admin, all try to create the same one, and the store's unique email lets one through. The others
+ * must start too, not exit on the constraint: the account they wanted exists.
+ */
+async function createAgentOnce(store: Store, agent: Parameters<typeof createAgent>[1]): Promise<void> {
+  try {
+    await createAgent(store, agent);
+  } catch (error) {
+    if (!(await store.findAgentByEmail(agent.email.trim().toLowerCase()))) throw error;
+  }
 }
 
 const DEMO_ADMIN_EMAIL = 'admin@example.com';

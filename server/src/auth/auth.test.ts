@@ -28,6 +28,21 @@ describe('visitor tokens', () => {
   });
 });
 
+describe('visitor tokens, parsed strictly', () => {
+  const tokens = new VisitorTokens('s'.repeat(40));
+  const token = tokens.issue('abcdefgh12345678');
+  it.each([
+    ['a suffix', `${token}x`],
+    ['another part', `${token}.extra`],
+    ['an empty part', `${token}.`],
+    ['a space', `${token} `],
+    ['a prefix', ` ${token}`],
+    ['a second copy', `${token}${token}`],
+  ])('refuses a valid token with %s', (_label, forged) => {
+    expect(tokens.verify(forged)).toBeNull();
+  });
+});
+
 describe('agents and sessions', () => {
   it('authenticates, creates sessions that expire, and creates a demo admin once', async () => {
     const store = SqliteStore.open(':memory:');

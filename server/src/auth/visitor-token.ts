@@ -12,10 +12,14 @@ export class VisitorTokens {
     return `v1.${visitorId}.${this.sign(visitorId)}`;
   }
 
-  /** The visitor id, or null when the token is malformed or was not signed by this server. */
+  /**
+   * The visitor id, or null when the token is malformed or was not signed by this server. Parsed
+   * strictly, as a whole: anything appended to a valid token makes it invalid (issue 11).
+   */
   verify(token: string): string | null {
-    const [version, visitorId, signature] = token.split('.');
-    if (version !== 'v1' || !visitorId || !signature || !/^[A-Za-z0-9_-]{8,64}$/.test(visitorId)) return null;
+    const parts = /^v1\.([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!parts) return null;
+    const [, visitorId, signature] = parts as unknown as [string, string, string];
     const expected = Buffer.from(this.sign(visitorId));
     const actual = Buffer.from(signature);
     return expected.length === actual.length && timingSafeEqual(expected, actual) ? visitorId : null;

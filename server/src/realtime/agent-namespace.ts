@@ -1,4 +1,5 @@
 import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
+import { sameOrigin } from '../http/same-origin.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
@@ -21,16 +22,6 @@ export interface AgentNamespaceDeps {
   router: ConversationRouter;
   store: Store;
   logger: Logger;
-}
-
-/** Browsers send cookies with cross-site WebSocket handshakes: only the console's own origin may connect. */
-function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true; // not a browser (tests, server-to-server): the cookie alone decides
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */

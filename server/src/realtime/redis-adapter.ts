@@ -1,6 +1,7 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Server } from 'socket.io';
 import { connectRedis } from '../coordination/redis/client.js';
+import type { RedisClient } from '../coordination/redis/client.js';
 import type { Logger } from '../logger.js';
 
 export type RedisAdapterMode = 'sharded' | 'classic';
@@ -34,6 +35,18 @@ export async function attachRedisAdapter(
     await pub.close();
     throw error;
   });
+  // The adapter subscribes and unsubscribes per room without handling the promises (its
+  // SSUBSCRIBE helper): while Redis is away they reject, and an unhandled rejection ended the
+  // process (found by the chaos test). Failures are logged; the reconnect below subscribes again.
+  for (const method of ['sSubscribe', 'sUnsubscribe', 'subscribe', 'unsubscribe'] as const) {
+    const original = sub[method].bind(sub) as (...args: unknown[]) => Promise<unknown>;
+    (sub as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const result = original(...args);
+      result.catch((error: unknown) => logger?.warn({ err: error, method }, 'Socket.IO adapter: Redis subscription call failed'));
+      return result;
+    };
+  }
+  resumeAfterOutage(io, [pub, sub], logger);
   const key = `${prefix}socket.io`;
   io.adapter(
     mode === 'sharded'
@@ -43,4 +56,29 @@ export async function attachRedisAdapter(
   return async () => {
     await Promise.all([pub, sub].map((client) => (client.isOpen ? client.close() : undefined)));
   };
+}
+
+/**
+ * Broadcasts between nodes are lost while Redis is away (published into nothing, or not received),
+ * and rooms joined meanwhile may have no subscription. Once both connections are back, every
+ * connection to this node is closed at the transport level: the widget and the console reconnect
+ * by themselves (a "transport close", unlike a server-side disconnect, which the console would
+ * not retry), join their rooms again, and resume by seq, which is the one path that fills gaps
+ * (SCALE-OUT.md, "Redis down"). Found by the chaos test: readers connected through a Redis restart
+ * never received what other nodes sent during it.
+ */
+function resumeAfterOutage(io: Server, clients: RedisClient[], logger?: Logger): void {
+  let lost = false;
+  for (const client of clients) {
+    client.on('error', () => {
+      lost = true;
+    });
+    client.on('ready', () => {
+      if (!lost || !clients.every((c) => c.isReady)) return;
+      lost = false;
+      const sockets = [...io._nsps.values()].flatMap((namespace) => [...namespace.sockets.values()]);
+      logger?.warn({ sockets: sockets.length }, 'Redis is back: closing connections so clients resume what they missed');
+      for (const socket of sockets) socket.conn.close();
+    });
+  }
 }

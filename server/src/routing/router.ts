@@ -192,7 +192,8 @@ export class ConversationRouter {
     let streamed = false;
     let answer: ResponderAnswer;
     try {
-      const history = await this.conversations.recentTurns(conversation.id, question.seq, HISTORY_TURNS);
+      const history =
+        this.responder.usesHistory === false ? [] : await this.conversations.recentTurns(conversation.id, question.seq, HISTORY_TURNS);
       answer = await this.responder.answer({
         conversationId: conversation.id,
         question: question.text,

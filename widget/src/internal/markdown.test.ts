@@ -73,6 +73,12 @@ describe('parseInline', () => {
 });
 
 describe('safeHref', () => {
+  it('makes a protocol-relative link absolute: it points to another site, not a path here', () => {
+    expect(safeHref('//evil.example/login')).toBe('https://evil.example/login');
+    expect(safeHref(' //evil.example')).toBe('https://evil.example');
+    expect(safeHref('/\\evil.example')).toBeNull();
+  });
+
   it.each(['https://x.test', 'HTTP://x.test/a', '/help', './a', '../b', '#top', '?q=1', 'faq/returns'])(
     'allows %s',
     (href) => expect(safeHref(href)).toBe(href),

@@ -97,11 +97,13 @@ export function parseMarkdown(text: string): Block[] {
 /**
  * Returns the href when it is http(s) or relative, else null. Whitespace and control characters
  * are refused outright: browsers strip them from URLs, so `java\nscript:` would otherwise pass
- * as "relative".
+ * as "relative". A protocol-relative `//host/…` is another site, not a path here: it comes back
+ * absolute (`https://host/…`), so it is shown and treated as the off-site link it is (issue 11).
  */
 export function safeHref(raw: string): string | null {
   const href = raw.trim();
   if (!href || /[\u0000-\u0020\u007f-\u009f\\]/.test(href)) return null;
+  if (href.startsWith('//')) return `https:${href}`;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href);
   if (scheme) return /^https?$/i.test(scheme[1]!) ? href : null;
   return href;

@@ -1,0 +1,254 @@
+/**
+ * One site served by several processes (issue 10): real built servers on random ports sharing one
+ * PostgreSQL schema and one Redis key prefix, real Socket.IO clients on different nodes, nodes
+ * killed with SIGKILL as a crash would. Under CI=true a missing PostgreSQL or Redis fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import type { AgentConversation, AgentPresence, ChatMessage, VisitorConversation } from '@support-chat/shared';
+import { Cluster, transcript } from './cluster.js';
+import { createFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
+import { connected, data, nextEvent, type AgentClient, type VisitorClient } from './harness.js';
+import { postgresUnreachable, skipWithoutPostgres } from './postgres.js';
+import { redisUnreachable, skipWithoutRedis, TEST_REDIS_URL, testPrefixes } from './redis.js';
+import { requireBuiltServer, type ServerProcess } from './server-process.js';
+
+const [pgDown, redisDown] = await Promise.all([postgresUnreachable(), redisUnreachable()]);
+const skip = skipWithoutPostgres('multi-node integration', pgDown) || skipWithoutRedis('multi-node integration', redisDown);
+
+const ADMIN = { email: 'admin@multi-node.example', password: 'admin-password-123' };
+const QUESTION = 'How do I return an item?';
+/** How long an agent's presence may outlive their killed node: the heartbeat TTL (6 s) plus a tick or two. */
+const PRESENCE_EXPIRY_WAIT_MS = 15_000;
+
+describe.skipIf(skip)('several server processes, one site', () => {
+  const prefixes = testPrefixes();
+  let cluster: Cluster;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let c: ServerProcess;
+  let adminCookie: string;
+
+  beforeAll(async () => {
+    requireBuiltServer();
+    cluster = await Cluster.create({ redisUrl: TEST_REDIS_URL, redisPrefix: prefixes.prefix(), env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
+    // Started together on an empty database, as `DATABASE_URL=… REDIS_URL=… npm start` on three
+    // ports would be: every node must come up (migrations, the first admin), none may refuse.
+    [a, b, c] = await Promise.all([cluster.start(), cluster.start(), cluster.start()]);
+    adminCookie = await cluster.login(a, ADMIN.email, ADMIN.password);
+    // Agents claim by hand here, so who handles what is the test's doing, not assignment's.
+    await cluster.saveRouting(a, adminCookie, { assignment: 'manual' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.close();
+    await prefixes.dropAll();
+  }, 30_000);
+
+  const visitorOn = async (node: ServerProcess, token?: string) => {
+    const socket = cluster.visitorSocket(node, token);
+    await connected(socket);
+    return socket;
+  };
+  const agentOn = async (node: ServerProcess, cookie: string) => {
+    const socket = cluster.agentSocket(node, cookie);
+    await connected(socket);
+    return socket;
+  };
+
+  it('created the configured admin once although three nodes started at once', async () => {
+    const agents = await cluster.store.listAgents();
+    expect(agents.filter((agent) => agent.email === ADMIN.email)).toHaveLength(1);
+  });
+
+  /** A visitor on `visitorNode` asks for a person; an agent on `agentNode` sees it queued and claims it. */
+  async function handOff(visitorNode: ServerProcess, agentNode: ServerProcess, name: string) {
+    const { cookie } = await cluster.agent(name, agentNode);
+    const agent = await agentOn(agentNode, cookie);
+    const visitor = await visitorOn(visitorNode);
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const queued = nextEvent<AgentConversation>(agent, 'conversation:updated', (conv) => conv.status === 'queued', 10_000);
+    const sent = data(await visitor.emitWithAck('message:send', { clientId: `${name}-0001`, text: 'I want to talk to a person' }));
+    const conversationId = sent.message.conversationId;
+    expect((await queued).id).toBe(conversationId);
+
+    const assignedForVisitor = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conv) => conv.status === 'assigned', 10_000);
+    const claimed = data(await agent.emitWithAck('conversation:claim', { conversationId }));
+    expect(claimed.conversation.status).toBe('assigned');
+    await assignedForVisitor;
+    data(await agent.emitWithAck('conversation:watch', { conversationId, afterSeq: 0 }));
+    return { agent, visitor, conversationId };
+  }
+
+  /** Live both ways, each message once, in the order sent. */
+  async function relay(agent: AgentClient, visitor: VisitorClient, conversationId: string) {
+    const atAgent = nextEvent<ChatMessage>(agent, 'message:created', (m) => m.author === 'visitor' && m.text === 'Are you there?', 10_000);
+    data(await visitor.emitWithAck('message:send', { clientId: 'relay-0001', text: 'Are you there?' }));
+    expect((await atAgent).conversationId).toBe(conversationId);
+
+    const atVisitor = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'agent', 10_000);
+    data(await agent.emitWithAck('message:send', { conversationId, clientId: 'relay-0002', text: 'Yes, how can I help?' }));
+    expect((await atVisitor).text).toBe('Yes, how can I help?');
+
+    const messages = (await transcript(agent, conversationId)).filter((m) => m.kind === 'text');
+    expect(messages.map((m) => [m.author, m.text])).toEqual([
+      ['visitor', 'I want to talk to a person'],
+      ['visitor', 'Are you there?'],
+      ['agent', 'Yes, how can I help?'],
+    ]);
+  }
+
+  it('relays live from a visitor on A to an agent on B, who claimed the hand-off, and back', async () => {
+    const { agent, visitor, conversationId } = await handOff(a, b, 'Bea');
+    await relay(agent, visitor, conversationId);
+  });
+
+  it('relays live from a visitor on B to an agent on A, and back', async () => {
+    const { agent, visitor, conversationId } = await handOff(b, a, 'Abe');
+    await relay(agent, visitor, conversationId);
+  });
+
+  it('lets exactly one of two agents on different nodes claim a conversation', async () => {
+    const [first, second] = await Promise.all([cluster.agent('Ada', a), cluster.agent('Bob', b)]);
+    const [onA, onB] = await Promise.all([agentOn(a, first.cookie), agentOn(b, second.cookie)]);
+    const visitor = await visitorOn(c);
+    const queued = nextEvent<AgentConversation>(onA, 'conversation:updated', (conv) => conv.status === 'queued', 10_000);
+    const { message } = data(await visitor.emitWithAck('message:send', { clientId: 'race-0001', text: 'I want to talk to a person' }));
+    await queued;
+    const { conversationId } = message;
+
+    const results = await Promise.all([onA.emitWithAck('conversation:claim', { conversationId }), onB.emitWithAck('conversation:claim', { conversationId })]);
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const winner = results[0]!.ok ? first : second;
+    expect((await cluster.store.getConversation(conversationId))?.assignedAgentId).toBe(winner.id);
+    const assignedEvents = (await transcript(onA, conversationId)).filter((m) => m.kind === 'event' && m.event?.type === 'assigned');
+    expect(assignedEvents).toHaveLength(1);
+  });
+
+  it("shows an agent's presence on every node, and drops it once their node is killed", async () => {
+    const d = await cluster.start();
+    const observer = await agentOn(a, (await cluster.agent('Watcher', a)).cookie);
+    const roaming = await cluster.agent('Dora', d);
+    const online = nextEvent<AgentPresence>(observer, 'presence:changed', (p) => p.agentId === roaming.id && p.status === 'online', 10_000);
+    await agentOn(d, roaming.cookie);
+    await online;
+    for (const node of [b, c]) {
+      const lister = await agentOn(node, (await cluster.agent('Lister', node)).cookie);
+      const { agents } = data(await lister.emitWithAck('team:list', {}));
+      expect(agents.find((p) => p.agentId === roaming.id)?.status).toBe('online');
+    }
+
+    // No clean disconnect: the node dies with the socket, and only its heartbeat's expiry tells.
+    const offline = nextEvent<AgentPresence>(observer, 'presence:changed', (p) => p.agentId === roaming.id && p.status === 'offline', PRESENCE_EXPIRY_WAIT_MS);
+    await d.kill('SIGKILL');
+    await offline;
+    const lister = await agentOn(b, (await cluster.agent('Lister', b)).cookie);
+    const { agents } = data(await lister.emitWithAck('team:list', {}));
+    expect(agents.find((p) => p.agentId === roaming.id)?.status).toBe('offline');
+  }, 30_000);
+
+  it('runs the disconnect grace on another node when the node that started it was killed', async () => {
+    // Long enough that the node is surely killed before the grace is due (the kill follows at
+    // once once the timer is seen in Redis), short enough for a test.
+    const graceSeconds = 3;
+    await cluster.saveRouting(a, adminCookie, { disconnectGraceSeconds: graceSeconds });
+    const d = await cluster.start();
+    const { agent, visitor, conversationId } = await handOff(a, d, 'Leif');
+    const leif = (await cluster.store.getConversation(conversationId))!.assignedAgentId!;
+    const requeued = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (conv) => conv.status === 'queued', 20_000);
+    let dDead = false;
+
+    agent.disconnect();
+    await waitForTimer(`grace:${leif}`);
+    await d.kill('SIGKILL');
+    dDead = true;
+    const back = await requeued;
+    expect(dDead).toBe(true);
+    expect(back.status).toBe('queued');
+    const stored = await cluster.store.getConversation(conversationId);
+    expect(stored).toMatchObject({ status: 'queued', assignedAgentId: null });
+    await cluster.saveRouting(a, adminCookie, { disconnectGraceSeconds: 60 });
+  }, 40_000);
+
+  /** Waits until the shared timer `key` is set in Redis (a node set it). */
+  async function waitForTimer(key: string): Promise<void> {
+    const client = createClient({ url: TEST_REDIS_URL });
+    await client.connect();
+    try {
+      const timers = `${cluster.redisPrefix}timers`;
+      for (let i = 0; i < 200; i++) {
+        if ((await client.zScore(timers, key)) !== null) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`timer ${key} was never set`);
+    } finally {
+      await client.close();
+    }
+  }
+});
+
+describe.skipIf(skip)('an answer streaming on a node that is killed', () => {
+  const prefixes = testPrefixes();
+  let fake: FakeOpenAI;
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    requireBuiltServer();
+    fake = await createFakeOpenAI();
+    cluster = await Cluster.create({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: prefixes.prefix(),
+      env: { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model' },
+    });
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+    await fake?.close();
+    await prefixes.dropAll();
+  }, 30_000);
+
+  it('arrives from another node, exactly once', async () => {
+    const ANSWER = 'Start a return from My account, then Orders, within 30 days of delivery [1].';
+    const [e, f] = await Promise.all([cluster.start(), cluster.start()]);
+    const watcher = cluster.agentSocket(f, (await cluster.agent('Wendy', f)).cookie);
+    await connected(watcher);
+
+    const asker = cluster.visitorSocket(e);
+    await connected(asker);
+    const { token } = data(await asker.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    fake.reply({ text: ANSWER, chunkSize: 2, delayMs: 200 }); // some 8 s of streaming
+    const streaming = nextEvent(asker, 'ai:token', () => true, 10_000);
+    const { message: question } = data(await asker.emitWithAck('message:send', { clientId: 'cut-0001', text: QUESTION }));
+    await streaming;
+    // The agent on f watches the conversation: the tokens e streams reach f through Redis.
+    const { messages: before } = data(await watcher.emitWithAck('conversation:watch', { conversationId: question.conversationId, afterSeq: 0 }));
+    expect(before.map((m) => m.author)).toEqual(['visitor']);
+    const answersAtWatcher: ChatMessage[] = [];
+    watcher.on('message:created', (m) => {
+      if (m.author === 'ai') answersAtWatcher.push(m);
+    });
+
+    fake.reply({ text: ANSWER });
+    await e.kill('SIGKILL');
+    // The visitor's page reconnects, to the node that is left.
+    const back = cluster.visitorSocket(f, token);
+    await connected(back);
+    // e's answer lease (15 s) has to lapse first, then a sweeper (every 5 s) picks the question up.
+    const answered = nextEvent<ChatMessage>(back, 'message:created', (m) => m.author === 'ai', 45_000);
+    const resumed = data(await back.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const early = resumed.messages.filter((m) => m.author === 'ai');
+    const answer = early[0] ?? (await answered);
+    expect(answer.text).toBe(ANSWER);
+
+    const all = await transcript(watcher, question.conversationId);
+    expect(all.filter((m) => m.kind === 'text').map((m) => [m.author, m.text])).toEqual([
+      ['visitor', QUESTION],
+      ['ai', ANSWER],
+    ]);
+    expect(answersAtWatcher.map((m) => m.id)).toEqual([answer.id]);
+    expect(fake.chatRequests()).toHaveLength(2);
+  }, 90_000);
+});
