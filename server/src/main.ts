@@ -47,8 +47,11 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
       store,
       mode: `one process, SQLite in ${config.dataDir} (set DATABASE_URL and REDIS_URL to run several)`,
       close: async () => {
-        await store.close();
-        lock.release();
+        try {
+          await store.close();
+        } finally {
+          lock.release();
+        }
       },
     };
   }
@@ -103,6 +106,30 @@ async function serve(config: Readonly<Config>): Promise<void> {
     limits: site.limits,
     attachAdapter: site.attachAdapter,
   });
+  // Before listening: a SIGTERM that arrives as soon as the banner is out must find its handler
+  // (a signal with no listener yet ends the process at once, the lock file left behind).
+  // A rolling restart sends SIGTERM: answers under way get a few seconds to finish; anything left
+  // is answered by another process (or by this one once it is back) from the store.
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    let code = 0;
+    try {
+      stopWatching();
+      await server.close({ drainMs: SHUTDOWN_DRAIN_MS });
+    } catch (error) {
+      logger.error({ err: error }, 'stopping the server failed');
+      code = 1;
+    }
+    try {
+      await site.close();
+    } catch (error) {
+      logger.error({ err: error }, 'closing the store failed');
+      code = 1;
+    }
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
   const address = await server.listen(config.port, config.host);
   const base = config.publicUrl ?? `http://localhost:${address.port}`;
 
@@ -126,17 +153,6 @@ async function serve(config: Readonly<Config>): Promise<void> {
   if (!widgetIsBuilt(config.widgetDistDir)) lines.push('  !! the widget is not built: run npm run build');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
-  // A rolling restart sends SIGTERM: answers under way get a few seconds to finish; anything left
-  // is answered by another process (or by this one once it is back) from the store.
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    stopWatching();
-    await server.close({ drainMs: SHUTDOWN_DRAIN_MS });
-    await site.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 async function createAgentCommand(config: Readonly<Config>, args: string[]): Promise<void> {

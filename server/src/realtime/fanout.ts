@@ -37,6 +37,8 @@ export function connectFanout({
     {
       toEveryone: (list) => agents.to(rooms.agents).emit('inbox:patched', list),
       toAgent: (agentId, list) => agents.to(rooms.agent(agentId)).emit('inbox:patched', list),
+      toAgentUnlessWatching: (agentId, patch) =>
+        agents.to(rooms.agent(agentId)).except(rooms.watching(patch.id)).emit('inbox:patched', [patch]),
     },
     inbox,
   );

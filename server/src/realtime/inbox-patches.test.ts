@@ -20,6 +20,7 @@ describe('InboxPatches', () => {
       {
         toEveryone: (list) => sent.push({ to: 'everyone', patches: list }),
         toAgent: (agentId, list) => sent.push({ to: agentId, patches: list }),
+        toAgentUnlessWatching: (agentId, patch) => sent.push({ to: `${agentId} (not watching)`, patches: [patch] }),
       },
       // Ticks longer than the test: it flushes by hand, so only coalescing is under test.
       { fastMs: 60_000, slowMs: 60_000 },
@@ -57,7 +58,8 @@ describe('InboxPatches', () => {
     patches.flushUrgent();
     expect(sent.map((s) => [s.to, s.patches.map((p) => p.id)])).toEqual([
       ['everyone', ['q']],
-      ['anna', ['m']],
+      // Anna's sockets on that conversation have the message itself.
+      ['anna (not watching)', ['m']],
     ]);
     sent.length = 0;
     patches.flush();
@@ -71,5 +73,14 @@ describe('InboxPatches', () => {
     patches.add({ ...c, lastSeq: 3, agentReadSeq: 3 });
     patches.flush();
     expect(sent[0]!.patches[0]).toMatchObject({ lastSeq: 3, agentReadSeq: 3, lastMessage: { text: 'where is my order' } });
+  });
+
+  it('sends read receipts in an assigned conversation to all its agent\'s sockets, watchers too (they show "Seen")', () => {
+    start();
+    const mine = conversationFixture({ id: 'm', status: 'assigned', assignedAgentId: 'anna' });
+    patches.add({ ...mine, lastSeq: 4 }, message(mine, 4));
+    patches.add({ ...mine, lastSeq: 4, visitorReadSeq: 4 });
+    patches.flushUrgent();
+    expect(sent).toEqual([{ to: 'anna', patches: [expect.objectContaining({ id: 'm', lastSeq: 4, visitorReadSeq: 4, lastMessage: expect.objectContaining({ text: 'm4' }) })] }]);
   });
 });

@@ -5,6 +5,17 @@ import type { ConversationRecord } from '../store/types.js';
 export interface InboxPatchSink {
   toEveryone(patches: AgentConversationPatch[]): void;
   toAgent(agentId: string, patches: AgentConversationPatch[]): void;
+  /**
+   * To one agent's sockets that are not watching the conversation: those have every message of
+   * it as `message:created` already, and the console updates the row from that.
+   */
+  toAgentUnlessWatching(agentId: string, patch: AgentConversationPatch): void;
+}
+
+/** A patch waiting for its agent, and whether read receipts moved (watchers need those too). */
+interface AgentPatch {
+  patch: AgentConversationPatch;
+  reads: boolean;
 }
 
 export interface InboxPatchOptions {
@@ -24,7 +35,7 @@ export interface InboxPatchOptions {
  */
 export class InboxPatches {
   private readonly urgentForAll = new Map<string, AgentConversationPatch>();
-  private readonly urgentForAgent = new Map<string, Map<string, AgentConversationPatch>>();
+  private readonly urgentForAgent = new Map<string, Map<string, AgentPatch>>();
   private readonly forAll = new Map<string, AgentConversationPatch>();
   private readonly fastMs: number;
   private readonly slowMs: number;
@@ -48,7 +59,8 @@ export class InboxPatches {
     } else if (conversation.status === 'assigned' && conversation.assignedAgentId) {
       let mine = this.urgentForAgent.get(conversation.assignedAgentId);
       if (!mine) this.urgentForAgent.set(conversation.assignedAgentId, (mine = new Map()));
-      merge(mine, patch);
+      const waiting = mine.get(patch.id);
+      mine.set(patch.id, { patch: waiting ? merged(waiting.patch, patch) : patch, reads: (waiting?.reads ?? false) || !lastMessage });
       this.scheduleFast();
     }
     merge(this.forAll, patch);
@@ -81,7 +93,14 @@ export class InboxPatches {
       this.sink.toEveryone([...this.urgentForAll.values()]);
       this.urgentForAll.clear();
     }
-    for (const [agentId, patches] of this.urgentForAgent) this.sink.toAgent(agentId, [...patches.values()]);
+    for (const [agentId, patches] of this.urgentForAgent) {
+      const withReads: AgentConversationPatch[] = [];
+      for (const { patch, reads } of patches.values()) {
+        if (reads) withReads.push(patch);
+        else this.sink.toAgentUnlessWatching(agentId, patch);
+      }
+      if (withReads.length > 0) this.sink.toAgent(agentId, withReads);
+    }
     this.urgentForAgent.clear();
   }
 
@@ -108,14 +127,14 @@ function toPatch(conversation: ConversationRecord, message: ChatMessage | undefi
   return patch;
 }
 
-/** Later changes win, but a read receipt (no message) keeps the message an earlier change brought. */
 function merge(into: Map<string, AgentConversationPatch>, patch: AgentConversationPatch): void {
   const previous = into.get(patch.id);
-  if (!previous) {
-    into.set(patch.id, patch);
-    return;
-  }
-  into.set(patch.id, {
+  into.set(patch.id, previous ? merged(previous, patch) : patch);
+}
+
+/** Later changes win, but a read receipt (no message) keeps the message an earlier change brought. */
+function merged(previous: AgentConversationPatch, patch: AgentConversationPatch): AgentConversationPatch {
+  return {
     id: patch.id,
     lastSeq: Math.max(previous.lastSeq, patch.lastSeq),
     updatedAt: Math.max(previous.updatedAt, patch.updatedAt),
@@ -126,5 +145,5 @@ function merge(into: Map<string, AgentConversationPatch>, patch: AgentConversati
       : previous.lastMessage
         ? { lastMessage: previous.lastMessage }
         : {}),
-  });
+  };
 }

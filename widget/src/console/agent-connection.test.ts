@@ -191,6 +191,13 @@ describe('AgentConnection', () => {
     expect(connection.state.transcript?.conversationId).toBe('b');
   });
 
+  it("moves a watched conversation's inbox row with its messages (the server sends watchers no row patch)", async () => {
+    const connection = await opened('a');
+    server.emit('message:created', { ...msg('a', 5), text: 'where is my parcel?', createdAt: 9_000 });
+    await until(() => connection.state.inbox.byId.get('a')?.lastSeq === 5, 'row moved');
+    expect(connection.state.inbox.byId.get('a')).toMatchObject({ lastSeq: 5, updatedAt: 9_000, lastMessage: { text: 'where is my parcel?' } });
+  });
+
   it('drops watch answers, even failures, that arrive after the agent opened another conversation', async () => {
     const connection = await online();
     const late: Array<() => void> = [];

@@ -13,7 +13,7 @@ import {
   type AgentProfile,
   type TypingChangedEvent,
 } from '@support-chat/shared';
-import { applyPatch, conversationUpdated, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, pagedSectionsOf, type SectionKey } from './inbox-state.js';
+import { applyPatch, conversationUpdated, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, messagePatch, pagedSectionsOf, type SectionKey } from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
@@ -328,6 +328,7 @@ export class AgentConnection {
     });
     s.on('message:created', (m) => {
       this.patchTranscript(m.conversationId, (state) => t.clearTypingOf(t.mergeMessages(state, [m]), m));
+      this.set({ inbox: inboxPatched(this._state.inbox, [messagePatch(m)], this._state.openId) });
       if (m.conversationId === this._state.openId) this.markRead();
     });
     s.on('ai:token', (e) => this.patchTranscript(e.conversationId, (state) => t.applyToken(state, e, this.now())));
@@ -378,6 +379,7 @@ export class AgentConnection {
     this.patchTranscript(conversationId, (s) =>
       result.ok ? t.mergeMessages(s, [result.data.message]) : t.failPending(s, pending.clientId, result.error.message),
     );
+    if (result.ok) this.set({ inbox: inboxPatched(this._state.inbox, [messagePatch(result.data.message)], this._state.openId) });
   }
 
   private async conversationCommand(event: ConversationCommand, failure: string): Promise<boolean> {

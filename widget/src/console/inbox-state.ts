@@ -4,7 +4,7 @@
  * The server sends every queued conversation and pages of the rest (issue 9); `more` holds the
  * cursor of each paged section that has more, asked for when the agent scrolls or opens its tab.
  */
-import type { AgentConversation, AgentConversationPatch, InboxListing, InboxPageSection } from '@support-chat/shared';
+import type { AgentConversation, AgentConversationPatch, ChatMessage, InboxListing, InboxPageSection } from '@support-chat/shared';
 
 export interface InboxState {
   readonly loaded: boolean;
@@ -119,6 +119,19 @@ export function inboxPatched(
     if (previous) next = conversationUpdated(next, applyPatch(previous, patch), openId);
   }
   return next;
+}
+
+/**
+ * What a message changes in its inbox row. The server sends no row patch to a socket watching
+ * the conversation (it has the message itself), so the console applies this one.
+ */
+export function messagePatch(m: ChatMessage): AgentConversationPatch {
+  return {
+    id: m.conversationId,
+    lastSeq: m.seq,
+    updatedAt: m.createdAt,
+    lastMessage: { author: m.author, kind: m.kind, text: m.text.slice(0, 200), createdAt: m.createdAt },
+  };
 }
 
 /** A row with a patch applied (also used for search results). */
