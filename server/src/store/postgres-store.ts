@@ -4,6 +4,7 @@ import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, Report
 import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
+import { toAgent, type AgentRow } from './agent-row.js';
 import { migrate } from './postgres-schema.js';
 import type {
   AgentRecord,
@@ -41,16 +42,6 @@ interface ConversationRow {
   rating: ConversationRecord['rating'];
   human_involved: boolean;
   assigned_at: number | null;
-}
-
-interface AgentRow {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: number;
-  capacity: number;
 }
 
 /** Patchable conversation fields and their columns; JSON ones are stored as JSONB. */
@@ -103,18 +94,6 @@ function toConversation(row: ConversationRow): ConversationRecord {
     rating: row.rating ?? null,
     humanInvolved: row.human_involved,
     assignedAt: row.assigned_at,
-  };
-}
-
-function toAgent(row: AgentRow): AgentRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role === 'admin' ? 'admin' : 'agent',
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-    capacity: row.capacity,
   };
 }
 

@@ -3,7 +3,7 @@
  * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
 import type { ConversationStatus, VisitorContext } from '@support-chat/shared';
-import type { AgentRecord, ConversationRecord } from './types.js';
+import type { ConversationRecord } from './types.js';
 
 export interface ConversationRow {
   id: string;
@@ -49,24 +49,3 @@ export function toConversation(row: ConversationRow): ConversationRecord {
   };
 }
 
-export interface AgentRow {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  password_hash: string;
-  created_at: number;
-  capacity: number;
-}
-
-export function toAgent(row: AgentRow): AgentRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role === 'admin' ? 'admin' : 'agent',
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-    capacity: row.capacity,
-  };
-}

@@ -16,7 +16,8 @@ import type {
   VisitorRecord,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
-import { toAgent, toConversation, type AgentRow, type ConversationRow } from './sqlite-rows.js';
+import { toAgent, type AgentRow } from './agent-row.js';
+import { toConversation, type ConversationRow } from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';

@@ -10,7 +10,8 @@ import type Database from 'better-sqlite3';
 import type { CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
-import { toAgent, toConversation, type AgentRow, type ConversationRow } from './sqlite-rows.js';
+import { toAgent, type AgentRow } from './agent-row.js';
+import { toConversation, type ConversationRow } from './sqlite-rows.js';
 
 export const ROUTING_SETTINGS_KEY = 'routing';
 

@@ -1,0 +1,24 @@
+import type { AgentRecord } from './types.js';
+
+/** The `agents` table's row, the same in both stores' schemas. */
+export interface AgentRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+  capacity: number;
+}
+
+export function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role === 'admin' ? 'admin' : 'agent',
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    capacity: row.capacity,
+  };
+}
