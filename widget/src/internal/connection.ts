@@ -388,7 +388,7 @@ export class VisitorConnection {
   private async _resume(): Promise<void> {
     const socket = this._socket;
     const known = this.conversation?.id;
-    const afterSeq = this.store.lastSeq(known);
+    const afterSeq = this.store.resumeFrom(known);
     const context = { ...this._opts.context?.(), attributes: this._attributes };
     // With the conversation named, the server resends everything when another tab has started a
     // newer one (whose seqs restart at 1).
@@ -416,7 +416,11 @@ export class VisitorConnection {
     this._receive(messages, this._historyLoaded);
     this._historyLoaded = true;
     // A long conversation comes in pages: ask for the next one.
-    if (messages.length >= LIMITS.historyPage) return void this._resume();
+    if (messages.length >= LIMITS.historyPage) {
+      this.store.settle(conversation!.id, messages.at(-1)!.seq);
+      return void this._resume();
+    }
+    if (conversation) this.store.settle(conversation.id, conversation.lastSeq);
     void this._flush();
   }
 

@@ -13,6 +13,29 @@ const msg = (conversationId: string, seq: number, extra: Partial<ChatMessage> = 
   ...extra,
 });
 
+describe('MessageStore.resumeFrom', () => {
+  it('resumes from the end of the unbroken run, not past a message that overtook a lower one', () => {
+    const store = new MessageStore();
+    store.add([msg('a', 1), msg('a', 2), msg('a', 4)]); // 3 is on its way from another process
+    expect(store.lastSeq('a')).toBe(4);
+    expect(store.resumeFrom('a')).toBe(2);
+    store.add([msg('a', 3)]);
+    expect(store.resumeFrom('a')).toBe(4);
+  });
+
+  it("counts what a resume left out as settled (notes visitors never see), so it is not asked for again", () => {
+    const store = new MessageStore();
+    store.add([msg('a', 1), msg('a', 3)]); // 2 is an agents-only note
+    expect(store.resumeFrom('a')).toBe(1);
+    store.settle('a', 3); // a resume after 1 answered everything through 3: it returned only 3
+    expect(store.resumeFrom('a')).toBe(3);
+    store.add([msg('a', 5)]);
+    expect(store.resumeFrom('a')).toBe(3);
+    expect(store.resumeFrom('b')).toBe(0);
+    expect(store.resumeFrom(undefined)).toBe(0);
+  });
+});
+
 describe('MessageStore', () => {
   it('orders by seq whatever the arrival order', () => {
     const store = new MessageStore();

@@ -12,6 +12,8 @@ export class MessageStore {
   private _ids = new Set<string>();
   private _clientIds = new Set<string>();
   private _conversations: string[] = [];
+  /** Per conversation: every seq up to this one is held or is one visitors never see (a note). */
+  private _settled = new Map<string, number>();
 
   /** Adds the messages not seen yet and returns them (in the order given). */
   add(incoming: readonly ChatMessage[]): ChatMessage[] {
@@ -35,7 +37,29 @@ export class MessageStore {
     if (this._ids.has(m.id)) this.list = this.list.map((x) => (x.id === m.id ? m : x));
   }
 
-  /** The highest seq seen in a conversation (0 when none): what `resume` asks to continue from. */
+  /**
+   * A resume answered everything after its `afterSeq` through `seq`: a seq in that range the
+   * visitor does not hold is one they never see (an internal note), not a message missed.
+   */
+  settle(conversationId: string, seq: number): void {
+    if (seq > (this._settled.get(conversationId) ?? 0)) this._settled.set(conversationId, seq);
+  }
+
+  /**
+   * Where a resume continues from: the end of the unbroken run of seqs held or settled. Not the
+   * highest seq held: with several server processes a message can arrive (the visitor's own ack)
+   * before one with a lower seq sent through another process; had the socket dropped between,
+   * resuming after the highest would skip that one for good (issue 10, found by the chaos test).
+   */
+  resumeFrom(conversationId: string | undefined): number {
+    if (!conversationId) return 0;
+    const held = new Set(this.list.filter((m) => m.conversationId === conversationId).map((m) => m.seq));
+    let seq = this._settled.get(conversationId) ?? 0;
+    while (held.has(seq + 1)) seq++;
+    return seq;
+  }
+
+  /** The highest seq seen in a conversation (0 when none): what the visitor has read up to. */
   lastSeq(conversationId: string | undefined): number {
     let max = 0;
     for (const m of this.list) if (m.conversationId === conversationId && m.seq > max) max = m.seq;
