@@ -347,7 +347,7 @@ export class AgentConnection {
       this.refreshInbox(),
       this.refreshTeam(),
       this.refreshCanned(),
-      transcript ? this.watch(transcript.conversationId, t.lastSeq(transcript)) : undefined,
+      transcript ? this.watch(transcript.conversationId, t.resumeSeq(transcript)) : undefined,
     ]);
   }
 

@@ -10,6 +10,7 @@ import {
   lastSeq,
   mergeMessages,
   replaceMessage,
+  resumeSeq,
   seenMarkerSeq,
 } from './transcript-state.js';
 import { msg } from './test-fixtures.js';
@@ -32,6 +33,14 @@ describe('mergeMessages', () => {
     s = mergeMessages(s, [msg('c', 2), msg('c', 3), msg('c', 5)]);
     expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3, 5]);
     expect(lastSeq(s)).toBe(5);
+  });
+
+  it('re-watches from the end of the unbroken run: a gap is a message missed, asked for again', () => {
+    let s = mergeMessages(emptyTranscript('c'), [msg('c', 1), msg('c', 2), msg('c', 3), msg('c', 5)]);
+    expect(resumeSeq(s)).toBe(3);
+    s = mergeMessages(s, [msg('c', 4)]);
+    expect(resumeSeq(s)).toBe(5);
+    expect(resumeSeq(emptyTranscript('c'))).toBe(0);
   });
 
   it('ignores messages of another conversation', () => {

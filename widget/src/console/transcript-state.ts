@@ -42,7 +42,20 @@ export function emptyTranscript(conversationId: string): TranscriptState {
   return { conversationId, loaded: false, messages: [], streams: [], pending: [], typing: [] };
 }
 
-/** Highest seq held: what `conversation:watch` asks to continue after. */
+/**
+ * Where a re-watch continues: the end of the unbroken run of seqs held (agents see every seq,
+ * notes included, so a gap is a message missed: with several server processes a higher seq can
+ * arrive first, and a drop then would skip the lower one for good if the watch went on after the
+ * highest).
+ */
+export function resumeSeq(state: TranscriptState): number {
+  const { messages } = state;
+  let i = 0;
+  while (i + 1 < messages.length && messages[i + 1]!.seq === messages[i]!.seq + 1) i++;
+  return messages[i]?.seq ?? 0;
+}
+
+/** Highest seq held: what the agent has read up to. */
 export function lastSeq(state: TranscriptState): number {
   return state.messages.at(-1)?.seq ?? 0;
 }
