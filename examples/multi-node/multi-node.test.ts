@@ -13,8 +13,8 @@
 import http from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE, type AckResult, type ChatMessage, type VisitorConversation } from '@support-chat/shared';
-import type { AgentClient, VisitorClient } from '../../server/test/harness.js';
+import { SESSION_COOKIE, type ChatMessage, type VisitorConversation } from '@support-chat/shared';
+import { connected, data, nextEvent, type AgentClient, type VisitorClient } from '../../server/test/harness.js';
 import { postgresUnreachable, skipWithoutPostgres, testSchemas, TEST_DATABASE_URL } from '../../server/test/postgres.js';
 import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from '../../server/test/redis.js';
 import { requireBuiltServer } from '../../server/test/server-process.js';
@@ -69,34 +69,8 @@ function request(url: string, from: string, init: { method?: string; body?: unkn
   });
 }
 
-function data<T>(result: AckResult<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-
-function nextEvent<T>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener);
-      reject(new Error(`timed out waiting for ${event}`));
-    }, timeoutMs);
-    const listener = (payload: T) => {
-      if (!predicate(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(payload);
-    };
-    socket.on(event, listener);
-  });
-}
-
-function connected(socket: Socket): Promise<void> {
-  if (socket.connected) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(error));
-  });
-}
+/** Through nginx and three processes, an event may take longer than in-process tests allow. */
+const WAIT_MS = 10_000;
 
 describe.skipIf(skipSuite())(SUITE, () => {
   const schemas = testSchemas();
@@ -198,17 +172,17 @@ describe.skipIf(skipSuite())(SUITE, () => {
     data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
 
     // Asking for a person queues the conversation; with one agent online it is assigned to them.
-    const assigned = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'assigned');
+    const assigned = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'assigned', WAIT_MS);
     const sent = data(await visitor.emitWithAck('message:send', { clientId: 'visitor-0001', text: 'I want to talk to a person' }));
     const conversationId = sent.message.conversationId;
     expect((await assigned).agentName).toBe('Admin');
     data(await agent.emitWithAck('conversation:watch', { conversationId }));
 
-    const toVisitor = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'agent');
+    const toVisitor = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'agent', WAIT_MS);
     data(await agent.emitWithAck('message:send', { conversationId, clientId: 'agent-0001', text: 'Hello from the console' }));
     expect((await toVisitor).text).toBe('Hello from the console');
 
-    const toAgent = nextEvent<ChatMessage>(agent, 'message:created', (m) => m.author === 'visitor' && m.clientId === 'visitor-0002');
+    const toAgent = nextEvent<ChatMessage>(agent, 'message:created', (m) => m.author === 'visitor' && m.clientId === 'visitor-0002', WAIT_MS);
     data(await visitor.emitWithAck('message:send', { clientId: 'visitor-0002', text: 'Thanks, from the widget' }));
     expect((await toAgent).text).toBe('Thanks, from the widget');
   });
@@ -223,7 +197,7 @@ describe.skipIf(skipSuite())(SUITE, () => {
     // Each exchange is several HTTP requests (a POST per packet sent, a GET held for each one
     // received), all of which must reach the process holding the session.
     for (const [n, text] of ['How do I return an item?', 'How long does shipping take?'].entries()) {
-      const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
+      const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai', WAIT_MS);
       const sent = data(await visitor.emitWithAck('message:send', { clientId: `poll-000${n + 1}`, text }));
       expect(sent.message.text).toBe(text);
       expect((await answer).seq).toBeGreaterThan(sent.message.seq);
