@@ -4,60 +4,23 @@
  * report takes tens of ms of CPU wherever it runs; here it costs the event loop only the posting of
  * the request and the small answer, so a chat's p99 does not move while admins open reports.
  */
-import { Worker } from 'node:worker_threads';
 import type { ReadQueries } from './sqlite-reads.js';
 import type { ReadRequest, ReadResponse, ReadWorkerData } from './sqlite-read-worker.js';
-import { workerUrl } from './worker-url.js';
+import { WorkerHost } from './worker-host.js';
 
 /** The reads, and the search index, kept by a worker thread over `file`, started at once. */
 export function createReadThread(options: ReadWorkerData): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
-  let worker: Worker | undefined;
-  let starting: Promise<Worker> | undefined;
   let closing = false;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-
-  const start = (): Promise<Worker> =>
-    (starting ??= workerUrl('sqlite-read-worker').then((url) => {
-      const w = new Worker(url, { workerData: options });
-      w.unref(); // an idle reader never keeps the process alive
-      w.on('message', (response: ReadResponse) => {
-        const call = pending.get(response.id);
-        if (!call) return;
-        pending.delete(response.id);
-        if (response.ok) call.resolve(response.result);
-        else call.reject(new Error(`store read failed: ${response.message}`));
-      });
-      const lost = (error: Error) => {
-        // The next call starts a fresh thread (which catches the index up from its marks).
-        worker = undefined;
-        starting = undefined;
-        failAll(error);
-      };
-      w.on('error', lost);
-      w.on('exit', (code) => lost(new Error(`store reader thread exited (${code})`)));
-      worker = w;
-      return w;
-    }));
-  // At once, not at the first read: the thread also keeps the search index up to date.
-  start().catch((error: unknown) => process.emitWarning(`The store's reader thread did not start: ${error instanceof Error ? error.message : String(error)}`));
+  // Started at once, not at the first read: the thread also keeps the search index up to date.
+  const host: WorkerHost<ReadRequest, ReadResponse> = new WorkerHost('sqlite-read-worker', options, 'store reader thread', (response) =>
+    host.settle(response.id, response.ok ? { ok: true, value: response.result } : { ok: false, error: new Error(`store read failed: ${response.message}`) }),
+  );
 
   const call = (method: Extract<ReadRequest, { method: unknown }>['method']) => async (...args: unknown[]) => {
     if (closing) throw new Error('The store is closed.');
-    const w = worker ?? (await start());
-    return new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      w.ref(); // ...but one with work in flight does
-      w.postMessage({ id, method, args } satisfies ReadRequest);
-    }).finally(() => {
-      if (pending.size === 0) worker?.unref();
-    });
+    const { id, result } = host.expect();
+    await host.post({ id, method, args } satisfies ReadRequest, [id]);
+    return result;
   };
 
   return {
@@ -69,16 +32,8 @@ export function createReadThread(options: ReadWorkerData): ReadQueries & { flush
     flushSearch: call('flushSearch'),
     async close() {
       closing = true;
-      // A thread that never started has nothing to close (its start already warned).
-      const w = worker ?? (starting ? await starting.catch(() => undefined) : undefined);
-      worker = undefined;
-      starting = undefined;
-      if (!w) return;
       // Asked to close its connections (see the worker), after the calls already posted.
-      const exited = new Promise((resolve) => w.once('exit', resolve));
-      w.ref();
-      w.postMessage({ close: true } satisfies ReadRequest);
-      await exited;
+      await host.close({ close: true } satisfies ReadRequest);
     },
   } as ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> };
 }

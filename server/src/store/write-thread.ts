@@ -23,12 +23,11 @@
  * branch to keep.
  */
 import Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
 import { ChatError } from '../errors.js';
 import type { ErrorCode } from '@support-chat/shared';
 import type { SqliteWrites, WriteCommand, WriteOp } from './sqlite-writes.js';
 import type { WriteFailure, WriteRequest, WriteResponse, WriteWorkerData } from './sqlite-write-worker.js';
-import { workerUrl } from './worker-url.js';
+import { WorkerHost } from './worker-host.js';
 
 /** How the store runs a write, in process or on the writer thread. */
 export interface StoreWriter {
@@ -49,81 +48,38 @@ function revive(failure: WriteFailure): Error {
 }
 
 export function createWriteThread(options: WriteWorkerData): StoreWriter {
-  let worker: Worker | undefined;
-  let starting: Promise<Worker> | undefined;
   let closed = false;
   let commits = 0;
-  let nextId = 1;
   let outbox: (WriteCommand & { id: number })[] = [];
   let scheduled = false;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-
-  const start = (): Promise<Worker> =>
-    (starting ??= workerUrl('sqlite-write-worker').then((url) => {
-      const w = new Worker(url, { workerData: options });
-      w.unref(); // an idle writer never keeps the process alive; one with writes in flight does
-      w.on('message', (response: WriteResponse) => {
-        if ('closed' in response) return;
-        commits = response.commits;
-        for (const result of response.results) {
-          const call = pending.get(result.id);
-          if (!call) continue;
-          pending.delete(result.id);
-          if (result.ok) call.resolve(result.value);
-          else call.reject(revive(result.error));
-        }
-        if (pending.size === 0) w.unref();
-      });
-      const lost = (error: Error) => {
-        // Whether the writes in flight committed is unknown, as after a crash: they fail, and
-        // the next write starts a fresh thread.
-        if (worker === w) worker = undefined;
-        starting = undefined;
-        failAll(error);
-      };
-      w.on('error', lost);
-      w.on('exit', (code) => lost(new Error(`store writer thread exited (${code})`)));
-      worker = w;
-      return w;
-    }));
-  // At once: the first write then waits for no thread to start (or bundle, from source).
-  start().catch((error: unknown) => process.emitWarning(`The store's writer thread did not start: ${error instanceof Error ? error.message : String(error)}`));
+  // Started at once: the first write then waits for no thread to start (or bundle, from source).
+  const host: WorkerHost<WriteRequest, WriteResponse> = new WorkerHost('sqlite-write-worker', options, 'store writer thread', (response) => {
+    if ('closed' in response) return;
+    commits = response.commits;
+    for (const result of response.results) {
+      host.settle(result.id, result.ok ? { ok: true, value: result.value } : { ok: false, error: revive(result.error) });
+    }
+  });
 
   const post = async () => {
     scheduled = false;
     const commands = outbox;
     outbox = [];
     if (commands.length === 0) return; // close() posted them already
-    try {
-      const w = worker ?? (await start());
-      w.ref();
-      w.postMessage({ commands } satisfies WriteRequest);
-    } catch (error) {
-      for (const { id } of commands) {
-        pending.get(id)?.reject(error instanceof Error ? error : new Error(String(error)));
-        pending.delete(id);
-      }
-    }
+    await host.post({ commands } satisfies WriteRequest, commands.map((c) => c.id));
   };
 
   return {
     run<Op extends WriteOp>(op: Op, ...args: Parameters<SqliteWrites[Op]>): Promise<ReturnType<SqliteWrites[Op]>> {
       if (closed) return Promise.reject(new Error('The store is closed.'));
-      return new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        outbox.push({ id, op, args } as unknown as WriteCommand & { id: number });
-        // The writes asked for in this turn go in one message (and so one transaction).
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void post());
-        }
-      });
+      const { id, result } = host.expect<ReturnType<SqliteWrites[Op]>>();
+      outbox.push({ id, op, args } as unknown as WriteCommand & { id: number });
+      // The writes asked for in this turn go in one message (and so one transaction).
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => void post());
+      }
+      return result;
     },
     get commits() {
       return commits;
@@ -131,16 +87,9 @@ export function createWriteThread(options: WriteWorkerData): StoreWriter {
     async close() {
       closed = true;
       if (scheduled) await post();
-      const w = worker ?? (starting ? await starting.catch(() => undefined) : undefined);
-      worker = undefined;
-      starting = undefined;
-      if (!w) return;
       // Closed, not terminated: the worker drains what was posted before, syncs, closes its
       // connection (a thread stopped inside a commit would leave its write lock).
-      const exited = new Promise((resolve) => w.once('exit', resolve));
-      w.ref();
-      w.postMessage({ close: true } satisfies WriteRequest);
-      await exited;
+      await host.close({ close: true } satisfies WriteRequest);
     },
   };
 }
