@@ -118,6 +118,25 @@ const slimSocketIo = {
 /** Files a slim widget bundle must not contain: a Socket.IO upgrade that moved them shows here. */
 const SLIMMED = /node_modules\/(socket\.io-parser\/|engine\.io-client\/.*(parseuri|polling-xhr|webtransport)\.js|engine\.io-parser\/.*base64-arraybuffer)/;
 
+/**
+ * esbuild's `mangleProps` renames `obj._x` but not `obj["_x"]` or `"_x" in obj` (unless told to
+ * mangle quoted names too, which could rename a name that crosses the wire). socket.io-client
+ * calls `this.io["_destroy"](this)` when a socket disconnects: once `_destroy` was renamed that
+ * threw, so removing the element left its WebSocket open. So every name that matches the pattern
+ * and is written quoted anywhere in the bundle's inputs is kept as it is.
+ */
+async function quotedNamesIn(entry, plugins, pattern) {
+  const probe = await build({ absWorkingDir: root, entryPoints: [entry], bundle: true, write: false, metafile: true, plugins, logLevel: 'silent' });
+  const names = new Set();
+  for (const input of Object.keys(probe.metafile.inputs)) {
+    if (!existsSync(join(root, input))) continue;
+    for (const [, name] of readFileSync(join(root, input), 'utf8').matchAll(/["'`](_[a-zA-Z]\w*)["'`]/g)) {
+      if (pattern.test(name)) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
 const entries = [
   {
     name: 'support-chat',
@@ -137,6 +156,13 @@ let failed = false;
 
 for (const { name, entry, budget, plugins, ...options } of entries) {
   const outfile = join(dist, `${name}.js`);
+  if (options.mangleProps) {
+    const quoted = await quotedNamesIn(entry, plugins, options.mangleProps);
+    if (quoted.length) {
+      options.reserveProps = new RegExp(`^(${quoted.join('|')})$`);
+      console.log(`  ${name}: keeping ${quoted.join(', ')} unmangled (written quoted in its inputs)`);
+    }
+  }
   const result = await build({
     absWorkingDir: root,
     entryPoints: [entry],

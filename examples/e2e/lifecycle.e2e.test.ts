@@ -1,0 +1,128 @@
+/**
+ * `<support-chat>` in a single-page app, on the built bundle the server serves: a route change
+ * removes the element, a later one adds it back, a setting changes its `server`. Each must close
+ * or open exactly one WebSocket and throw nothing (a property-mangling bug in the build once broke
+ * removal while every unit test, which runs unbundled code, passed).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page, WebSocket } from 'playwright-core';
+import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
+import { chromiumMissing, launchChromium } from './browser.js';
+
+const missing = chromiumMissing();
+
+describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a single-page app (built bundle)', () => {
+  let server: ServerProcess;
+  let second: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  let dataDirs: string[] = [];
+  /** Every WebSocket the page opened, and which of them are still open. */
+  let sockets: { url: string; closed: boolean }[];
+  let pageErrors: string[];
+  let shell: { url: string; close(): void };
+
+  const open = () => sockets.filter((s) => !s.closed && s.url.includes('/socket.io/'));
+
+  beforeAll(async () => {
+    if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
+    requireBuiltServer();
+    dataDirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'sc-life-')), fs.mkdtempSync(path.join(os.tmpdir(), 'sc-life-'))];
+    [server, second] = await Promise.all(dataDirs.map((DATA_DIR) => startServerProcess({ DATA_DIR })));
+    browser = await launchChromium();
+    shell = await serveAppShell(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    shell?.close();
+    await Promise.all([server?.kill('SIGTERM'), second?.kill('SIGTERM')]);
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    page = await (await browser.newContext()).newPage();
+    sockets = [];
+    pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    page.on('websocket', (ws: WebSocket) => {
+      const entry = { url: ws.url(), closed: false };
+      sockets.push(entry);
+      ws.on('close', () => (entry.closed = true));
+    });
+    await page.goto(shell.url);
+    await page.waitForFunction(() => customElements.get('support-chat') !== undefined);
+  });
+
+  async function mount(attributes: Record<string, string>): Promise<void> {
+    await page.evaluate((attrs) => {
+      const el = document.createElement('support-chat');
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      document.getElementById('app')!.append(el);
+    }, attributes);
+  }
+
+  it('opens one socket on open and closes it when a route change removes the element', async () => {
+    await mount({ server: server.url, open: '' });
+    await expect.poll(() => open().length).toBe(1);
+    await page.evaluate(() => document.querySelector('support-chat')!.remove());
+    await expect.poll(() => open().length).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reconnects with one socket when the element is added back, and keeps the conversation', async () => {
+    await mount({ server: server.url, open: '' });
+    await expect.poll(() => open().length).toBe(1);
+    await page.evaluate(() => (document.querySelector('support-chat') as HTMLElement & { send(t: string): boolean }).send('hello from a route'));
+    const log = page.getByRole('log');
+    await expect.poll(() => log.textContent()).toContain('hello from a route');
+
+    const el = await page.evaluateHandle(() => document.querySelector('support-chat')!);
+    await el.evaluate((e) => e.remove());
+    await expect.poll(() => open().length).toBe(0);
+    await el.evaluate((e) => document.getElementById('app')!.append(e));
+    await expect.poll(() => open().length).toBe(1);
+    // Moving it again within one task (remove + append) must not leave two sockets either.
+    await el.evaluate((e) => document.body.append(e));
+    await page.waitForTimeout(300);
+    expect(open()).toHaveLength(1);
+    await expect.poll(() => page.getByRole('log').textContent()).toContain('hello from a route');
+    expect(sockets.length).toBeLessThanOrEqual(3);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('moves to the new server when its `server` attribute changes, closing the old socket', async () => {
+    await mount({ server: server.url, open: '' });
+    await expect.poll(() => open().map((s) => new URL(s.url).port)).toEqual([new URL(server.url).port]);
+    await page.evaluate((url) => document.querySelector('support-chat')!.setAttribute('server', url), second.url);
+    await expect.poll(() => open().map((s) => new URL(s.url).port)).toEqual([new URL(second.url).port]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps one socket per element when a page has two', async () => {
+    await mount({ server: server.url, open: '' });
+    await mount({ server: second.url, open: '' });
+    await expect.poll(() => open().length).toBe(2);
+    await page.evaluate(() => document.querySelectorAll('support-chat').forEach((e) => e.remove()));
+    await expect.poll(() => open().length).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** A single-page app's shell on its own origin (as on a customer's site) loading only the shipped bundle. */
+async function serveAppShell(serverUrl: string): Promise<{ url: string; close(): void }> {
+  const html =
+    `<!doctype html><html lang="en"><head><script type="module" src="${serverUrl}/widget/support-chat.js"></script></head>` +
+    `<body><main id="app"></main></body></html>`;
+  const shell = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => shell.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(shell.address() as AddressInfo).port}/`, close: () => shell.close() };
+}
