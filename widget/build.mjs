@@ -1,10 +1,10 @@
 // Bundles the widget (and the agent console, once it exists) for the browser, prints gzipped
 // sizes and holds the widget to its budget: `node build.mjs` (or `npm run build -w widget`).
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import ts from 'typescript';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -147,15 +147,44 @@ const entries = [
     // cross-version names start with `_$` and are left alone.)
     mangleProps: /^_[a-zA-Z]/,
   },
-  { name: 'support-console', entry: 'src/console/index.ts', budget: Infinity, plugins: [minifyLiterals({ html: false }), noWebTransport] },
+  // Only the server's own console page loads it, by the name in meta.json: a content-hashed
+  // name lets browsers keep it for a year and still get a new build at once.
+  {
+    name: 'support-console',
+    entry: 'src/console/index.ts',
+    budget: Infinity,
+    hashed: true,
+    plugins: [minifyLiterals({ html: false }), noWebTransport],
+  },
 ].filter((e) => existsSync(join(root, e.entry)));
 
 mkdirSync(dist, { recursive: true });
 const meta = {};
 let failed = false;
 
-for (const { name, entry, budget, plugins, ...options } of entries) {
-  const outfile = join(dist, `${name}.js`);
+/**
+ * Every browser asset is also written brotli- and gzip-compressed at their highest levels, once
+ * here rather than on each request; the server sends whichever the browser accepts.
+ */
+function writeCompressed(file) {
+  const data = readFileSync(file);
+  const br = brotliCompressSync(data, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
+  });
+  const gz = gzipSync(data, { level: 9 });
+  writeFileSync(`${file}.br`, br);
+  writeFileSync(`${file}.gz`, gz);
+  return { br: br.length, gzip: gz.length };
+}
+
+/** Every file of this bundle from earlier builds (hashed or not), so dist holds only what this build serves. */
+function removeStaleOutputs(name) {
+  const earlier = new RegExp(`^${name}(-[A-Z0-9]{8})?\\.`);
+  for (const file of readdirSync(dist)) if (earlier.test(file)) rmSync(join(dist, file));
+}
+
+for (const { name, entry, budget, plugins, hashed, ...options } of entries) {
+  removeStaleOutputs(name);
   if (options.mangleProps) {
     const quoted = await quotedNamesIn(entry, plugins, options.mangleProps);
     if (quoted.length) {
@@ -165,8 +194,9 @@ for (const { name, entry, budget, plugins, ...options } of entries) {
   }
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { [name]: entry },
+    outdir: dist,
+    entryNames: hashed ? '[name]-[hash]' : '[name]',
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -195,18 +225,21 @@ for (const { name, entry, budget, plugins, ...options } of entries) {
     console.error(`✗ ${name}.js: slim-socket-io no longer replaces ${unslimmed.join(', ')} (socket.io-client upgraded?)`);
     failed = true;
   }
+  const [output, { inputs: outputInputs }] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint);
+  const outfile = join(root, output);
+  const file = basename(outfile);
   const code = readFileSync(outfile);
-  const gzip = gzipSync(code, { level: 9 }).length;
+  const { br, gzip } = writeCompressed(outfile);
   const byPackage = {};
-  for (const [path, { bytesInOutput }] of Object.entries(result.metafile.outputs[`dist/${name}.js`].inputs)) {
+  for (const [path, { bytesInOutput }] of Object.entries(outputInputs)) {
     const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('shared/') ? '@support-chat/shared' : 'support-chat');
     byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
   }
-  meta[name] = { bytes: code.length, gzip, budget: Number.isFinite(budget) ? budget : null, byPackage, metafile: result.metafile };
+  meta[name] = { file, bytes: code.length, gzip, br, budget: Number.isFinite(budget) ? budget : null, byPackage, metafile: result.metafile };
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const over = gzip > budget;
   console.log(
-    `${over ? '✗' : '✓'} dist/${name}.js  ${kb(code.length)} minified, ${kb(gzip)} gzip` +
+    `${over ? '✗' : '✓'} dist/${file}  ${kb(code.length)} minified, ${kb(gzip)} gzip, ${kb(br)} brotli` +
       (Number.isFinite(budget) ? ` (budget ${kb(budget)})` : ''),
   );
   for (const [pkg, bytes] of Object.entries(byPackage).sort((a, b) => b[1] - a[1])) {

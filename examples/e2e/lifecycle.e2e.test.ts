@@ -33,7 +33,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
     requireBuiltServer();
     dataDirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'sc-life-')), fs.mkdtempSync(path.join(os.tmpdir(), 'sc-life-'))];
-    [server, second] = await Promise.all(dataDirs.map((DATA_DIR) => startServerProcess({ DATA_DIR })));
+    [server, second] = (await Promise.all(dataDirs.map((DATA_DIR) => startServerProcess({ DATA_DIR })))) as [ServerProcess, ServerProcess];
     browser = await launchChromium();
     shell = await serveAppShell(server.url);
   });
@@ -105,6 +105,28 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     await page.evaluate((url) => document.querySelector('support-chat')!.setAttribute('server', url), second.url);
     await expect.poll(() => open().map((s) => new URL(s.url).port)).toEqual([new URL(second.url).port]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('arrives compressed: the bytes of JavaScript a host page downloads for the widget', async () => {
+    const fresh = await (await browser.newContext()).newPage();
+    const scripts: { url: string; encoded: number; encoding: string }[] = [];
+    fresh.on('requestfinished', async (request) => {
+      if (!request.url().endsWith('.js')) return;
+      const response = await request.response();
+      scripts.push({
+        url: request.url(),
+        encoded: (await request.sizes()).responseBodySize,
+        encoding: (await response?.allHeaders())?.['content-encoding'] ?? 'none',
+      });
+    });
+    await fresh.goto(shell.url);
+    await fresh.waitForFunction(() => customElements.get('support-chat') !== undefined);
+    await expect.poll(() => scripts.length).toBe(1);
+    const [widget] = scripts;
+    console.log(`wire: ${new URL(widget!.url).pathname} ${widget!.encoded} bytes (${widget!.encoding}) in Chromium`);
+    expect(widget!.encoding).toBe('br');
+    expect(widget!.encoded).toBeLessThan(28 * 1024);
+    await fresh.context().close();
   });
 
   it('keeps one socket per element when a page has two', async () => {

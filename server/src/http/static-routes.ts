@@ -1,22 +1,48 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ServerResponse } from 'node:http';
 import express, { Router } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 
-const CONSOLE_HTML = `<!doctype html>
+const consoleHtml = (script: string) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>support-chat console</title>
 <style>html,body{margin:0;height:100%;font-family:system-ui,sans-serif;background:#f4f5f7}support-console{display:block;height:100%}</style>
-<script type="module" src="/widget/support-console.js"></script>
+<script type="module" src="/widget/${script}"></script>
 </head>
 <body><support-console></support-console></body>
 </html>`;
 
+/** A build's file with its content's hash in the name (`support-console-XUGSSHVC.js`): it never changes. */
+const HASHED_NAME = /-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?(\.br|\.gz)?$/;
+/** How long a browser may use the stable entry (`support-chat.js`) before asking again (with its ETag). */
+const ENTRY_MAX_AGE_S = 300;
+
+function cacheFor(res: ServerResponse, file: string): void {
+  res.setHeader(
+    'Cache-Control',
+    HASHED_NAME.test(file) ? 'public, max-age=31536000, immutable' : `public, max-age=${ENTRY_MAX_AGE_S}`,
+  );
+}
+
+/** The console bundle's file name this build wrote (content-hashed), from the widget build's meta.json. */
+function consoleScript(widgetDistDir: string): string {
+  try {
+    const meta = JSON.parse(fs.readFileSync(path.join(widgetDistDir, 'meta.json'), 'utf8')) as Record<string, { file?: string }>;
+    return meta['support-console']?.file ?? 'support-console.js';
+  } catch {
+    return 'support-console.js';
+  }
+}
+
 /**
- * The browser-facing files: the widget bundle (any site may load it: CORS open, short cache),
- * the console shell, and the demo shop at `/`.
+ * The browser-facing files: the widget bundle (any site may load it: CORS open), the console
+ * shell, and the demo shop at `/`. Bundles go out precompressed (the build writes brotli and gzip
+ * copies; express-static-gzip picks the one the browser accepts); the stable entry is cached
+ * briefly and revalidated by ETag, hashed files for a year.
  */
 export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string; demoDir: string }): Router {
   const router = Router();
@@ -28,13 +54,20 @@ export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
       next();
     },
-    express.static(widgetDistDir, { maxAge: '5m', fallthrough: false }),
+    expressStaticGzip(widgetDistDir, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      index: false,
+      serveStatic: { setHeaders: cacheFor },
+    }),
   );
 
+  const html = consoleHtml(consoleScript(widgetDistDir));
   router.get(['/console', '/console/'], (_req, res) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
     res.setHeader('X-Frame-Options', 'DENY');
-    res.type('html').send(CONSOLE_HTML);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(html);
   });
 
   if (fs.existsSync(demoDir)) {
