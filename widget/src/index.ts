@@ -5,7 +5,8 @@
 import { SupportChat } from './support-chat.js';
 
 export { SupportChat } from './support-chat.js';
-export type { SupportChatMessageDetail } from './support-chat.js';
+export type { SupportChatMessageDetail, SupportChatUnreadDetail, SupportChatConversationDetail } from './support-chat.js';
+export { runCommandQueue, type SupportChatCommand } from './internal/command-queue.js';
 export type {
   ChatMessage,
   ConversationStatus,

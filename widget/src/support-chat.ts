@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
-import { LIMITS, type ChatMessage, type Locale, type VisitorContext } from '@support-chat/shared';
+import { LIMITS, type ChatMessage, type Locale, type VisitorContext, type VisitorConversation } from '@support-chat/shared';
 import { hasStoredSession, VisitorConnection } from './internal/connection.js';
 import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from './internal/i18n.js';
 import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from './internal/message-view.js';
@@ -8,6 +8,12 @@ import { styles } from './support-chat.styles.js';
 
 export interface SupportChatMessageDetail {
   message: ChatMessage;
+}
+export interface SupportChatUnreadDetail {
+  count: number;
+}
+export interface SupportChatConversationDetail {
+  conversation: VisitorConversation;
 }
 
 declare global {
@@ -18,6 +24,14 @@ declare global {
     'support-chat-open': CustomEvent<null>;
     'support-chat-close': CustomEvent<null>;
     'support-chat-message': CustomEvent<SupportChatMessageDetail>;
+    'support-chat-ready': CustomEvent<{ visitorId: string }>;
+    'support-chat-unread': CustomEvent<SupportChatUnreadDetail>;
+    'support-chat-conversation-started': CustomEvent<SupportChatConversationDetail>;
+    'support-chat-handoff-request': CustomEvent<null>;
+    'support-chat-handoff': CustomEvent<SupportChatConversationDetail>;
+    'support-chat-agent-joined': CustomEvent<SupportChatConversationDetail>;
+    'support-chat-closed': CustomEvent<SupportChatConversationDetail>;
+    'support-chat-rated': CustomEvent<SupportChatConversationDetail>;
   }
 }
 
@@ -53,6 +67,22 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  * @fires support-chat-close - The panel closed.
  * @fires support-chat-message - A message was added while the page was open (sent by the visitor
  *   and acknowledged, or received); not fired for history. `detail: { message: ChatMessage }`.
+ * @fires support-chat-ready - Connected and the visitor's session is loaded. `detail: { visitorId }`.
+ * @fires support-chat-unread - The number of unseen replies changed. `detail: { count }`.
+ * @fires support-chat-conversation-started - The visitor's first message started a conversation.
+ * @fires support-chat-handoff-request - The visitor pressed "talk to a person"; cancelable: call
+ *   `preventDefault()` to handle it yourself.
+ * @fires support-chat-handoff - The conversation is waiting for a person.
+ * @fires support-chat-agent-joined - A person took the conversation (`conversation.agentName`).
+ * @fires support-chat-closed - The conversation was closed.
+ * @fires support-chat-rated - The visitor rated the closed conversation.
+ *   The last five carry `detail: { conversation }`. None fires for what a reload finds: only for
+ *   changes while the page is open.
+ *
+ * Methods: `open()`, `close()`, `toggle()`, `send(text)`, `identify(attributes)`, `setLocale(tag)`,
+ * `shutdown()` (forgets the visitor on this device: call it when your user logs out), and the
+ * `unreadCount` property. Pages can call them before this script loads through
+ * `window.supportChat` (see `runCommandQueue`).
  *
  * @csspart launcher - The round button that opens and closes the panel.
  * @csspart panel - The chat dialog.
@@ -123,6 +153,34 @@ export class SupportChat extends LitElement {
     this.opened = false;
   }
 
+  toggle(): void {
+    this.opened = !this.opened;
+  }
+
+  /** Replies of the current conversation the visitor has not seen yet. */
+  get unreadCount(): number {
+    return this._conn?.unread ?? 0;
+  }
+
+  /** Shows the chat in another language (`en`, `zh-CN`); empty goes back to the page's. */
+  setLocale(tag: string): void {
+    if (tag) this.setAttribute('lang', tag);
+    else this.removeAttribute('lang');
+  }
+
+  /**
+   * Forgets the visitor on this device and closes the chat: call it when your site's user logs
+   * out, so the next person on this browser does not see their conversation.
+   */
+  shutdown(): void {
+    this.opened = false;
+    this._conn?.forget();
+    this._conn = null;
+    this._visitorAttributes = {};
+    this._seen = null;
+    this.requestUpdate();
+  }
+
   /** Attributes describing the visitor (plan, user id…), shown to agents; sent at the next resume. */
   identify(attributes: Record<string, string>): void {
     Object.assign(this._visitorAttributes, attributes);
@@ -172,6 +230,7 @@ export class SupportChat extends LitElement {
       conn.onChange = (added) => {
         this.requestUpdate();
         for (const message of added) this._emit('support-chat-message', { message });
+        this._announce(conn);
       };
       this._conn = conn;
     }
@@ -189,8 +248,31 @@ export class SupportChat extends LitElement {
     };
   }
 
-  private _emit(type: string, detail: unknown = null): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  /** False when a listener vetoed a cancelable event. */
+  private _emit(type: string, detail: unknown = null, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  /** What the last `_announce` saw: events fire for changes since, never for what a load finds. */
+  private _seen: { id?: string | undefined; status?: string; agent?: string | undefined; rated: boolean; unread: number } | null = null;
+
+  /** Turns the connection's changes into the lifecycle events a page listens to. */
+  private _announce(c: VisitorConnection): void {
+    const conv = c.conversation;
+    const now = { id: conv?.id, status: conv?.status, agent: conv?.agentName, rated: !!conv?.rating, unread: c.unread };
+    const was = this._seen;
+    if (c.status !== 'online') return;
+    this._seen = now;
+    if (!was) return void this._emit('support-chat-ready', { visitorId: c.visitorId });
+    if (now.unread !== was.unread) this._emit('support-chat-unread', { count: now.unread });
+    if (!conv) return;
+    const detail = { conversation: conv };
+    if (now.id !== was.id) return void this._emit('support-chat-conversation-started', detail);
+    if (now.status !== was.status) {
+      const event = { queued: 'handoff', assigned: 'agent-joined', closed: 'closed' }[now.status as string];
+      if (event) this._emit(`support-chat-${event}`, detail);
+    } else if (now.status === 'assigned' && now.agent !== was.agent) this._emit('support-chat-agent-joined', detail);
+    if (now.rated && !was.rated) this._emit('support-chat-rated', detail);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -340,6 +422,7 @@ export class SupportChat extends LitElement {
   }
 
   private _handoff = async () => {
+    if (!this._emit('support-chat-handoff-request', null, true)) return;
     await this._conn?.requestHandoff();
     // The button goes away once a person is asked for: keep focus in the dialog.
     await this.updateComplete;

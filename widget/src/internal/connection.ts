@@ -288,6 +288,15 @@ export class VisitorConnection {
     this._timers.clear();
   }
 
+  /**
+   * Forgets this visitor on this device, as when the site's user logs out: the socket closes and
+   * the token, outbox and read mark leave storage, so the next visitor starts afresh.
+   */
+  forget(): void {
+    this.stop();
+    for (const key of Object.values(this._keys)) save(this._opts.storage, key, null);
+  }
+
   /** Queues a visitor message (persisted until acked) and sends it when online. */
   send(text: string): boolean {
     const trimmed = text.trim();

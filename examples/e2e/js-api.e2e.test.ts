@@ -1,0 +1,194 @@
+/**
+ * The JavaScript API a developer embeds against, on the built bundle: calls queued in
+ * `window.supportChat` before the script loads and before the element exists, the lifecycle
+ * events a page listens to (with an agent on a real socket taking the conversation), a
+ * cancelable hand-off request, `setLocale` and `shutdown`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { data, startTestServer, type TestServer } from '../../server/test/harness.js';
+import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+
+const missing = chromiumMissing();
+const SUBMIT = 'Submit';
+
+/** A host page on its own origin: `head` runs before the widget's script tag. */
+async function serveHost(head: string, body: string): Promise<{ url: string; close(): void }> {
+  const html = `<!doctype html><html lang="en"><head>${head}</head><body>${body}</body></html>`;
+  const host = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(host.address() as AddressInfo).port}/`, close: () => host.close() };
+}
+
+const EVENTS = [
+  'ready',
+  'unread',
+  'conversation-started',
+  'handoff-request',
+  'handoff',
+  'agent-joined',
+  'closed',
+  'rated',
+] as const;
+
+describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (built bundle)', () => {
+  let t: TestServer;
+  let browser: Browser;
+  const hosts: { close(): void }[] = [];
+
+  beforeAll(async () => {
+    if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
+    t = await startTestServer({ routing: { assignment: 'manual' } });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const h of hosts) h.close();
+    await t?.close();
+  });
+
+  async function hostPage(head: string, body = ''): Promise<Page> {
+    const host = await serveHost(
+      `<script>window.events = [];` +
+        `for (const e of ${JSON.stringify(EVENTS)}) document.addEventListener('support-chat-' + e, (ev) => events.push([e, ev.detail]));</script>` +
+        head +
+        `<script type="module" src="${t.url}/widget/support-chat.js"></script>`,
+      body,
+    );
+    hosts.push(host);
+    const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(host.url);
+    return page;
+  }
+
+  const eventNames = (page: Page) => page.evaluate(() => (window as unknown as { events: [string][] }).events.map((e) => e[0]));
+
+  it('runs calls queued before the script loaded, once the element is rendered later', async () => {
+    const page = await hostPage(
+      `<script>(window.supportChat = window.supportChat || []).push(['identify', { plan: 'pro' }], ['open'], ['send', 'How do I return an item?']);</script>`,
+    );
+    // A single-page app renders the element after the script has loaded.
+    await page.waitForFunction(() => customElements.get('support-chat') !== undefined);
+    await page.evaluate((server) => {
+      const el = document.createElement('support-chat');
+      el.setAttribute('server', server);
+      document.body.append(el);
+    }, t.url);
+    const log = page.getByRole('log');
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('How do I return an item?');
+    await expect.poll(() => log.getByRole('link').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const names = await eventNames(page);
+    expect(names.slice(0, 2)).toEqual(['ready', 'conversation-started']);
+    // After loading, push runs at once.
+    await page.evaluate(() => ((window as unknown as { supportChat: { push(...c: unknown[]): number } }).supportChat as { push(...c: unknown[]): number }).push(['close']));
+    await expect.poll(() => page.evaluate(() => document.querySelector('support-chat')!.hasAttribute('open'))).toBe(false);
+  });
+
+  it('fires hand-off, agent-joined, closed and rated as an agent takes and closes the conversation', async () => {
+    const page = await hostPage('', `<support-chat server="${t.url}"></support-chat>`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill('My kettle arrived broken');
+    await box.press('Enter');
+    await expect.poll(() => eventNames(page)).toContain('conversation-started');
+
+    const cookie = await t.loginAgent('Ann');
+    const agent = t.agent(cookie);
+    await new Promise<void>((resolve) => agent.once('connect', () => resolve()));
+
+    await page.getByRole('button', { name: 'Talk to a person' }).click();
+    await expect.poll(() => eventNames(page)).toContain('handoff');
+    const conversationId = await page.evaluate(
+      () => (window as unknown as { events: [string, { conversation?: { id: string } }][] }).events.find((e) => e[0] === 'handoff')![1].conversation!.id,
+    );
+    data(await agent.emitWithAck('conversation:claim', { conversationId }));
+    await expect.poll(() => eventNames(page)).toContain('agent-joined');
+    data(await agent.emitWithAck('conversation:close', { conversationId }));
+    await expect.poll(() => eventNames(page)).toContain('closed');
+    await page.getByRole('radio', { name: '5 of 5' }).check({ force: true });
+    await page.getByRole('button', { name: SUBMIT }).click();
+    await expect.poll(() => eventNames(page)).toContain('rated');
+    const names = await eventNames(page);
+    expect(names.filter((n) => n !== 'unread')).toEqual([
+      'ready',
+      'conversation-started',
+      'handoff-request',
+      'handoff',
+      'agent-joined',
+      'closed',
+      'rated',
+    ]);
+    agent.disconnect();
+  });
+
+  it('counts unread replies while the panel is closed, and lets the page veto a hand-off request', async () => {
+    const page = await hostPage(
+      `<script>document.addEventListener('support-chat-handoff-request', (e) => { window.vetoed = true; e.preventDefault(); });</script>`,
+      `<support-chat server="${t.url}"></support-chat>`,
+    );
+    const el = page.locator('support-chat');
+    // Someone is online, so the panel offers a person (not a message for later).
+    const agent = t.agent(await t.loginAgent('Bob'));
+    await new Promise<void>((resolve) => agent.once('connect', () => resolve()));
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { events: [string][] }).events.length)).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Talk to a person' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { vetoed?: boolean }).vetoed)).toBe(true);
+    expect(await eventNames(page)).not.toContain('handoff');
+    // The visitor asks, closes the panel; the agent takes over and replies: one unread reply.
+    await el.evaluate((e: HTMLElement & { send(t: string): boolean }) => e.send('Where is my order?'));
+    await expect.poll(() => eventNames(page)).toContain('conversation-started');
+    const conversationId = await page.evaluate(
+      () =>
+        (window as unknown as { events: [string, { conversation?: { id: string } }][] }).events.find(
+          (e) => e[0] === 'conversation-started',
+        )![1].conversation!.id,
+    );
+    await el.evaluate((e: HTMLElement & { close(): void }) => e.close());
+    data(await agent.emitWithAck('conversation:claim', { conversationId }));
+    data(await agent.emitWithAck('message:send', { conversationId, clientId: 'api-unread-1', text: 'It ships today.' }));
+    await expect
+      .poll(() => el.evaluate((e: HTMLElement & { unreadCount: number }) => e.unreadCount), { timeout: 10_000 })
+      .toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: /Open chat \(1/ }).count()).toBe(1);
+    const unread = await page.evaluate(() =>
+      (window as unknown as { events: [string, { count?: number }][] }).events.filter((e) => e[0] === 'unread').map((e) => e[1].count),
+    );
+    expect(unread.at(-1)).toBeGreaterThan(0);
+    agent.disconnect();
+    await page.screenshot({ path: screenshotPath('api-unread-launcher') });
+  });
+
+  it('switches language with setLocale and forgets the visitor with shutdown', async () => {
+    const page = await hostPage('', `<support-chat server="${t.url}"></support-chat>`);
+    const el = page.locator('support-chat');
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill('hello before logout');
+    await box.press('Enter');
+    await expect.poll(() => page.getByRole('log').textContent()).toContain('hello before logout');
+    const firstVisitor = await page.evaluate(
+      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.find((e) => e[0] === 'ready')![1].visitorId,
+    );
+
+    await page.evaluate(() => ((window as unknown as { supportChat: { push(...c: unknown[]): number } }).supportChat as { push(...c: unknown[]): number }).push(['setLocale', 'zh-CN']));
+    await expect.poll(() => page.getByRole('textbox', { name: '输入消息' }).count()).toBe(1);
+    await el.evaluate((e: HTMLElement & { setLocale(t: string): void }) => e.setLocale(''));
+
+    await el.evaluate((e: HTMLElement & { shutdown(): void }) => e.shutdown());
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('support-chat:')))).toEqual([]);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => eventNames(page).then((n) => n.filter((x) => x === 'ready').length)).toBe(2);
+    const secondVisitor = await page.evaluate(
+      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready')[1]![1].visitorId,
+    );
+    expect(secondVisitor).toBeTruthy();
+    expect(secondVisitor).not.toBe(firstVisitor);
+    expect(await page.getByRole('log').textContent()).not.toContain('hello before logout');
+  });
+});
