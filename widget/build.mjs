@@ -9,8 +9,12 @@ import ts from 'typescript';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
-/** The visitor widget loads on every page of a customer's site: it must stay small. */
-const WIDGET_BUDGET_GZIP = 28 * 1024;
+/**
+ * The visitor widget loads on every page of a customer's site: it must stay small. Held on the
+ * bytes a browser receives: the server sends the brotli copy to every browser that accepts it
+ * (all current ones). The budget was 28 KB gzip while bundles went out as written.
+ */
+const WIDGET_BUDGET_BROTLI = 26 * 1024;
 
 /**
  * Lit's css`` literals reach the bundle verbatim; squeeze the whitespace out of ours. Only
@@ -141,7 +145,7 @@ const entries = [
   {
     name: 'support-chat',
     entry: 'src/support-chat.entry.ts',
-    budget: WIDGET_BUDGET_GZIP,
+    budget: WIDGET_BUDGET_BROTLI,
     plugins: [minifyLiterals({ html: true }), slimSocketIo],
     // Socket.IO's internals are named `_x` and never leave the bundle: shorten them. (Lit's
     // cross-version names start with `_$` and are left alone.)
@@ -237,16 +241,16 @@ for (const { name, entry, budget, plugins, hashed, ...options } of entries) {
   }
   meta[name] = { file, bytes: code.length, gzip, br, budget: Number.isFinite(budget) ? budget : null, byPackage, metafile: result.metafile };
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const over = gzip > budget;
+  const over = br > budget;
   console.log(
     `${over ? '✗' : '✓'} dist/${file}  ${kb(code.length)} minified, ${kb(gzip)} gzip, ${kb(br)} brotli` +
-      (Number.isFinite(budget) ? ` (budget ${kb(budget)})` : ''),
+      (Number.isFinite(budget) ? ` (budget ${kb(budget)} brotli)` : ''),
   );
   for (const [pkg, bytes] of Object.entries(byPackage).sort((a, b) => b[1] - a[1])) {
     console.log(`    ${pkg.padEnd(28)} ${kb(bytes)} minified`);
   }
   if (over) {
-    console.error(`✗ ${name}.js is ${kb(gzip - budget)} over its gzip budget`);
+    console.error(`✗ ${name}.js is ${kb(br - budget)} over its brotli budget`);
     failed = true;
   }
 }

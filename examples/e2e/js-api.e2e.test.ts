@@ -8,11 +8,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { SignJWT } from 'jose';
 import { data, startTestServer, type TestServer } from '../../server/test/harness.js';
 import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
 
 const missing = chromiumMissing();
 const SUBMIT = 'Submit';
+const IDENTITY_SECRET = 'e2e-identity-secret-'.padEnd(40, 'k');
 
 /** A host page on its own origin: `head` runs before the widget's script tag. */
 async function serveHost(head: string, body: string): Promise<{ url: string; close(): void }> {
@@ -40,7 +42,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
 
   beforeAll(async () => {
     if (missing) throw new Error(`browser tests need Chromium: ${missing}`);
-    t = await startTestServer({ routing: { assignment: 'manual' } });
+    t = await startTestServer({ routing: { assignment: 'manual' }, identitySecret: IDENTITY_SECRET });
     browser = await launchChromium();
   });
 
@@ -190,5 +192,34 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     expect(secondVisitor).toBeTruthy();
     expect(secondVisitor).not.toBe(firstVisitor);
     expect(await page.getByRole('log').textContent()).not.toContain('hello before logout');
+  });
+
+  it("signs the site's user in with setUser: their conversation follows them to another device", async () => {
+    const user = await new SignJWT({ sub: 'shopper-9', name: 'Lin', plan: 'pro' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(IDENTITY_SECRET));
+    const head = `<script>(window.supportChat = window.supportChat || []).push(['setUser', ${JSON.stringify(user)}], ['open']);</script>`;
+    const laptop = await hostPage(head, `<support-chat server="${t.url}"></support-chat>`);
+    const box = laptop.getByRole('textbox', { name: 'Your message' });
+    await box.fill('Signed in and asking about order 77');
+    await box.press('Enter');
+    await expect.poll(() => eventNames(laptop)).toContain('conversation-started');
+    const visitorId = await laptop.evaluate(
+      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.find((e) => e[0] === 'ready')![1].visitorId,
+    );
+    expect(visitorId).toMatch(/^u_/);
+
+    // Another browser (a phone): nothing stored, the same signed user.
+    const phone = await hostPage(head, `<support-chat server="${t.url}"></support-chat>`);
+    await expect.poll(() => phone.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Signed in and asking about order 77');
+    await phone.screenshot({ path: screenshotPath('api-signed-user-second-device') });
+
+    // A token the server cannot verify is refused, and the visitor is told.
+    const forged = await hostPage(
+      `<script>(window.supportChat = window.supportChat || []).push(['setUser', 'not.a.token'], ['open']);</script>`,
+      `<support-chat server="${t.url}"></support-chat>`,
+    );
+    await expect.poll(() => forged.getByRole('alert').first().textContent(), { timeout: 10_000 }).not.toBe('');
   });
 });

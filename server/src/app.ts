@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { NAMESPACES } from '@support-chat/shared';
 import type { Responder, Summarizer } from './ai/types.js';
 import { AgentSessions } from './auth/sessions.js';
+import { UserVerifier } from './auth/verified-user.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config.js';
 import { DomainEventBus } from './conversations/events.js';
@@ -34,7 +35,7 @@ import { createMemoryCoordination } from './coordination/memory.js';
 import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
-  config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'>;
+  config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> & Partial<Pick<Config, 'identitySecret'>>;
   store: Store;
   responder: Responder;
   logger: Logger;
@@ -125,7 +126,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     summarizer: deps.summarizer,
   });
   const sessions = new AgentSessions(store, () => clock.now());
-  const tokens = new VisitorTokens(await resolveSecret(store, config.secret));
+  const secret = await resolveSecret(store, config.secret);
+  const tokens = new VisitorTokens(secret);
+  const users = new UserVerifier(config.identitySecret, secret);
 
   const app = express();
   app.disable('x-powered-by');
@@ -190,7 +193,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
-  attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, routing, logger });
+  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, logger });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();

@@ -30,6 +30,8 @@ const envSchema = z.object({
   /** Comma-separated origins allowed to embed the widget; `*` (default) allows any site. */
   ALLOWED_ORIGINS: z.string().default('*'),
   SECRET: optionalString.pipe(z.string().min(32, 'SECRET must be at least 32 characters').optional()),
+  /** Signs the site's users (identity verification): the site's server signs a JWT with it. */
+  IDENTITY_SECRET: optionalString.pipe(z.string().min(32, 'IDENTITY_SECRET must be at least 32 characters').optional()),
   ADMIN_EMAIL: optionalString.pipe(z.email('ADMIN_EMAIL must be an email address').optional()),
   ADMIN_PASSWORD: optionalString.pipe(
     z.string().min(LIMITS.passwordMinChars, `ADMIN_PASSWORD must be at least ${LIMITS.passwordMinChars} characters`).optional(),
@@ -82,6 +84,8 @@ export interface Config {
   publicUrl?: string;
   allowedOrigins: '*' | string[];
   secret?: string;
+  /** Verifies the site's signed users (IDENTITY_SECRET); without it, signed users are refused. */
+  identitySecret?: string;
   admin?: { email: string; password: string };
   knowledgeWatch: boolean;
   openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; embeddingModel?: string };
@@ -132,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     publicUrl: e.PUBLIC_URL,
     allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
     secret: e.SECRET,
+    identitySecret: e.IDENTITY_SECRET,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
     openai: e.OPENAI_API_KEY
       ? {

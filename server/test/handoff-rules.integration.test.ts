@@ -4,6 +4,7 @@
  * while queued or assigned, and answering again after a hand-back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
 import type { AgentConversation, ChatMessage, RoutingSettings } from '@support-chat/shared';
 import { connected, data, startTestServer, type TestServer, type VisitorClient } from './harness.js';
 
@@ -12,18 +13,28 @@ afterEach(async () => {
   await t.close();
 });
 
+const IDENTITY_SECRET = 'handoff-rules-identity-'.padEnd(40, 'k');
+
 async function start(routing: Partial<RoutingSettings> = {}) {
   // Manual assignment: conversations stay queued, so each test sees exactly what routing decided.
-  t = await startTestServer({ routing: { assignment: 'manual', ...routing } });
+  t = await startTestServer({ routing: { assignment: 'manual', ...routing }, identitySecret: IDENTITY_SECRET });
 }
 
-/** A visitor who records every message they are sent. */
-async function visitor(context?: { attributes: Record<string, string> }) {
-  const socket = t.visitor();
+/** The site's signed user with these claims (identity verification: routing rules read only these). */
+function signedUser(claims: Record<string, string>): Promise<string> {
+  return new SignJWT({ sub: `user-${Math.random()}`, ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(IDENTITY_SECRET));
+}
+
+/** A visitor (the site's signed user, when `user` is given) who records every message they are sent. */
+async function visitor(user?: string) {
+  const socket = user ? t.visitorAs(user) : t.visitor();
   await connected(socket);
   const received: ChatMessage[] = [];
   socket.on('message:created', (m) => received.push(m));
-  data(await socket.emitWithAck('conversation:resume', { afterSeq: 0, context }));
+  data(await socket.emitWithAck('conversation:resume', { afterSeq: 0 }));
   let n = 0;
   const say = async (text: string) => {
     const sent = data(await socket.emitWithAck('message:send', { clientId: `client-${String(++n).padStart(4, '0')}`, text }));
@@ -59,13 +70,13 @@ describe('hand-off triggers', () => {
     expect(v.received.at(-1)?.event).toEqual({ type: 'queued' });
   });
 
-  it('queues on a keyword rule and on a visitor attribute rule, without an AI answer', async () => {
+  it("queues on a keyword rule and on a signed user's attribute rule, without an AI answer", async () => {
     await start({ handoffKeywords: ['refund', '投诉'], handoffAttributes: [{ key: 'plan', value: 'vip' }] });
     const angry = await visitor();
     const angryId = await angry.say('我要投诉');
-    const vip = await visitor({ attributes: { plan: 'VIP' } });
+    const vip = await visitor(await signedUser({ plan: 'VIP' }));
     const vipId = await vip.say('How do I return an item?');
-    const regular = await visitor({ attributes: { plan: 'free' } });
+    const regular = await visitor(await signedUser({ plan: 'free' }));
     const regularId = await regular.say('How do I return an item?');
 
     expect((await t.store.getConversation(angryId))).toMatchObject({ status: 'queued', handoffReason: 'rule' });

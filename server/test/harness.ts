@@ -49,6 +49,8 @@ export interface TestServer {
   /** Creates an agent and logs in over HTTP; returns the session cookie header. */
   loginAgent(name: string, role?: 'admin' | 'agent', capacity?: number): Promise<string>;
   visitor(token?: string): VisitorClient;
+  /** A visitor who presents the site's signed user token (identity verification). */
+  visitorAs(user: string, token?: string): VisitorClient;
   agent(cookie: string): AgentClient;
   close(): Promise<void>;
 }
@@ -64,6 +66,8 @@ export async function startTestServer(
     summarizer?: Summarizer;
     /** Express's `trust proxy` (TRUST_PROXY). */
     trustProxy?: false | number | string[];
+    /** IDENTITY_SECRET: verifies the site's signed users. */
+    identitySecret?: string;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -76,6 +80,7 @@ export async function startTestServer(
       demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
       secret: 'test-secret-'.padEnd(40, 'x'),
       trustProxy: options.trustProxy ?? false,
+      identitySecret: options.identitySecret,
     },
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),
@@ -113,6 +118,8 @@ export async function startTestServer(
     },
     visitor: (token) =>
       track(io(`${url}/visitor`, { auth: token ? { token } : {}, transports: ['websocket'], forceNew: true, reconnection: false })),
+    visitorAs: (user, token) =>
+      track(io(`${url}/visitor`, { auth: { user, ...(token ? { token } : {}) }, transports: ['websocket'], forceNew: true, reconnection: false })),
     agent: (cookie) =>
       track(io(`${url}/agent`, { extraHeaders: { cookie }, transports: ['websocket'], forceNew: true, reconnection: false })),
     async close() {

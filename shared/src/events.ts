@@ -45,6 +45,11 @@ import type {
 export interface VisitorHandshakeAuth {
   /** The signed visitor token from an earlier session; absent on a first visit. */
   token?: string;
+  /**
+   * The site's signed user (a JWT, HS256 with IDENTITY_SECRET): the visitor is then that user on
+   * every device, and the token's claims are shown to agents as verified.
+   */
+  user?: string;
 }
 
 /** Reply to `conversation:resume`: who the visitor is and what they missed. */

@@ -12,6 +12,8 @@ export const LIMITS = {
   contextTitleChars: 300,
   /** Site-supplied visitor attributes (identify()). */
   attributeCount: 30,
+  /** A site's signed user token (a JWT, identify verification). */
+  userTokenChars: 4096,
   attributeKeyChars: 64,
   attributeValueChars: 500,
   /** Conversations per inbox section page (`inbox:list`); queued ones are never paged. */

@@ -112,7 +112,19 @@ export interface VisitorContext {
   language?: string;
   timeZone?: string;
   userAgent?: string;
+  /** From the page's identify(): anyone can send anything here, so agents see it as unverified. */
   attributes?: Record<string, string>;
+  /** The site's signed user, set by the server from a verified token, never by the widget. */
+  verified?: VerifiedUser;
+}
+
+/** A user the site vouched for with a token signed by IDENTITY_SECRET (identity verification). */
+export interface VerifiedUser {
+  userId: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  /** Every other claim of the token. Routing rules read only these. */
+  attributes: Record<string, string>;
 }
 
 /** The visitor's view of their conversation. */

@@ -79,7 +79,8 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  *   The last five carry `detail: { conversation }`. None fires for what a reload finds: only for
  *   changes while the page is open.
  *
- * Methods: `open()`, `close()`, `toggle()`, `send(text)`, `identify(attributes)`, `setLocale(tag)`,
+ * Methods: `open()`, `close()`, `toggle()`, `send(text)`, `identify(attributes)` (shown to agents
+ * as unverified), `setUser(signedToken)` (identity verification), `setLocale(tag)`,
  * `shutdown()` (forgets the visitor on this device: call it when your user logs out), and the
  * `unreadCount` property. Pages can call them before this script loads through
  * `window.supportChat` (see `runCommandQueue`).
@@ -127,6 +128,7 @@ export class SupportChat extends LitElement {
   declare private _left: number;
 
   private _conn: VisitorConnection | null = null;
+  private _user: string | undefined;
   private _visitorAttributes: Record<string, string> = {};
   private _stick = true;
   private _forms = new VisitorForms(this, () => this._connection());
@@ -169,11 +171,29 @@ export class SupportChat extends LitElement {
   }
 
   /**
+   * The site's signed-in user, vouched for by your server: a JWT (HS256) it signs with the
+   * support-chat server's IDENTITY_SECRET, with the user's id as `sub` and `name`, `email` or any
+   * other claim (`plan`…) as verified attributes. They then find their conversations on every
+   * device. Empty: back to an anonymous visitor.
+   */
+  setUser(token: string): void {
+    if (token === (this._user ?? '')) return;
+    this._user = token || undefined;
+    const wasOnline = !!this._conn;
+    this._conn?.stop();
+    this._conn = null;
+    this._seen = null;
+    if (wasOnline || this.opened) this._connection().start();
+    this.requestUpdate();
+  }
+
+  /**
    * Forgets the visitor on this device and closes the chat: call it when your site's user logs
    * out, so the next person on this browser does not see their conversation.
    */
   shutdown(): void {
     this.opened = false;
+    this._user = undefined;
     this._conn?.forget();
     this._conn = null;
     this._visitorAttributes = {};
@@ -225,6 +245,7 @@ export class SupportChat extends LitElement {
         server: this._serverUrl(),
         storage: pageStorage(),
         context: () => this._context(),
+        user: this._user,
       });
       conn.identify(this._visitorAttributes);
       conn.onChange = (added) => {

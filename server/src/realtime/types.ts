@@ -4,6 +4,7 @@ import type {
   AgentServerEvents,
   Locale,
   VisitorContext,
+  VerifiedUser,
   VisitorClientEvents,
   VisitorServerEvents,
 } from '@support-chat/shared';
@@ -17,6 +18,8 @@ export interface VisitorSocketData {
   conversationId?: string;
   /** The page context from the last resume: given to a conversation this socket starts. */
   context?: VisitorContext;
+  /** The site's signed user this socket proved to be (identity verification), if any. */
+  verified?: VerifiedUser;
 }
 
 export interface AgentSocketData {

@@ -23,8 +23,12 @@ export function registerVisitorConversationHandlers(
     'conversation:resume',
     command(context, visitorResumeSchema, async ({ afterSeq, conversationId, context: visitorContext }) => {
       if (visitorContext?.language) socket.data.locale = resolveLocale(visitorContext.language);
-      if (visitorContext) {
-        socket.data.context = { ...visitorContext, userAgent: visitorContext.userAgent ?? socket.handshake.headers['user-agent'] };
+      if (visitorContext || socket.data.verified) {
+        socket.data.context = {
+          ...visitorContext,
+          userAgent: visitorContext?.userAgent ?? socket.handshake.headers['user-agent'],
+          verified: socket.data.verified,
+        };
       }
       const resumed = await conversations.resumeVisitor(visitorId, { afterSeq, conversationId, context: socket.data.context });
       socket.data.conversationId = resumed.conversation?.id;

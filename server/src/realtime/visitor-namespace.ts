@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { VisitorHandshakeAuth } from '@support-chat/shared';
 import { resolveLocale } from '@support-chat/shared';
+import type { UserVerifier } from '../auth/verified-user.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
+import { ChatError, toErrorBody } from '../errors.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRouter } from '../routing/router.js';
@@ -18,6 +20,7 @@ export interface VisitorNamespaceDeps {
   conversations: ConversationService;
   router: ConversationRouter;
   tokens: VisitorTokens;
+  users: UserVerifier;
   limits: RateLimits;
   agents: AgentNamespace;
   routing: TeamRouting;
@@ -29,15 +32,29 @@ export interface VisitorNamespaceDeps {
  * gets a new id (persisted only when they first write). Handlers validate, call the domain, ack.
  */
 export function attachVisitorNamespace(namespace: VisitorNamespace, deps: VisitorNamespaceDeps): void {
-  const { tokens, limits, logger } = deps;
+  const { tokens, users, limits, logger } = deps;
 
   namespace.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as VisitorHandshakeAuth;
+    socket.data.locale = resolveLocale(socket.handshake.headers['accept-language']);
+    if (auth.user !== undefined) {
+      // A signed user is that user on every device, whatever visitor token the browser holds.
+      if (typeof auth.user !== 'string') return next(refusal(new ChatError('invalid_payload', 'The user token must be a string.')));
+      users.verify(auth.user).then(
+        (user) => {
+          socket.data.verified = user;
+          socket.data.visitorId = users.visitorIdFor(user.userId);
+          socket.data.token = tokens.issue(socket.data.visitorId);
+          next();
+        },
+        (error: unknown) => next(refusal(error)),
+      );
+      return;
+    }
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     const visitorId = known ?? randomBytes(16).toString('base64url');
     socket.data.visitorId = visitorId;
     socket.data.token = known ? auth.token! : tokens.issue(visitorId);
-    socket.data.locale = resolveLocale(socket.handshake.headers['accept-language']);
     next();
   });
 
@@ -50,4 +67,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     registerVisitorFeedbackHandlers(socket, deps, context);
     registerVisitorRoutingHandlers(socket, deps, context);
   });
+}
+
+/** A refused handshake: the client's `connect_error` carries the code and a readable message. */
+function refusal(error: unknown): Error & { data: ReturnType<typeof toErrorBody> } {
+  const body = toErrorBody(error);
+  return Object.assign(new Error(body.message), { data: body });
 }

@@ -12,11 +12,18 @@ describe('hand-off rules', () => {
     expect(matchHandoffRule(settings, 'Where is my parcel?', fresh)).toBeNull();
   });
 
-  it('matches visitor attributes before the first hand-off only', () => {
-    const vip = { context: { attributes: { plan: 'VIP' } }, handedOffBefore: false };
+  it("matches the signed user's attributes before the first hand-off only", () => {
+    const signed = (plan: string) => ({ userId: 'u1', attributes: { plan } });
+    const vip = { context: { verified: signed('VIP') }, handedOffBefore: false };
     expect(matchHandoffRule(settings, 'hello', vip)?.detail).toBe("the visitor's plan is vip");
     expect(matchHandoffRule(settings, 'hello', { ...vip, handedOffBefore: true })).toBeNull();
-    expect(matchHandoffRule(settings, 'hello', { context: { attributes: { plan: 'free' } }, handedOffBefore: false })).toBeNull();
+    expect(matchHandoffRule(settings, 'hello', { context: { verified: signed('free') }, handedOffBefore: false })).toBeNull();
+  });
+
+  it('never matches attributes the page sent unsigned (anyone can send plan=vip)', () => {
+    expect(matchHandoffRule(settings, 'hello', { context: { attributes: { plan: 'VIP' } }, handedOffBefore: false })).toBeNull();
+    const forged = { attributes: { plan: 'VIP' }, verified: { userId: 'u1', attributes: { plan: 'free' } } };
+    expect(matchHandoffRule(settings, 'hello', { context: forged, handedOffBefore: false })).toBeNull();
   });
 
   it('does nothing without rules', () => {

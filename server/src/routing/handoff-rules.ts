@@ -7,9 +7,11 @@ export interface RuleMatch {
 
 /**
  * The admin's hand-off rules (issue 4): a visitor message containing a keyword (case-insensitive,
- * width-insensitive: "ＲＥＦＵＮＤ" matches "refund"), or a visitor attribute the site passed with
- * identify() (`plan=vip`, case-insensitive). Attribute rules apply only before the first hand-off,
- * so an agent can hand a VIP back to the AI without the next message bouncing straight back.
+ * width-insensitive: "ＲＥＦＵＮＤ" matches "refund"), or an attribute of the site's signed user
+ * (`plan=vip`, case-insensitive). Only signed attributes count: anyone can call identify() with
+ * `plan=vip` from the browser's console, so unsigned ones never jump the queue (issue 12).
+ * Attribute rules apply only before the first hand-off, so an agent can hand a VIP back to the AI
+ * without the next message bouncing straight back.
  */
 export function matchHandoffRule(
   settings: Pick<RoutingSettings, 'handoffKeywords' | 'handoffAttributes'>,
@@ -20,7 +22,7 @@ export function matchHandoffRule(
   const keyword = settings.handoffKeywords.find((k) => normalise(k) && haystack.includes(normalise(k)));
   if (keyword) return { detail: `the message mentions "${keyword}"` };
   if (handedOffBefore) return null;
-  const attributes = context.attributes ?? {};
+  const attributes = context.verified?.attributes ?? {};
   const attribute = settings.handoffAttributes.find(
     ({ key, value }) => attributes[key] !== undefined && normalise(attributes[key]!) === normalise(value),
   );

@@ -221,7 +221,7 @@ export class SupportConsoleAdminRouting extends LitElement {
               <label for="attributes">Visitor attributes</label>
               <textarea id="attributes" .value=${f.attributes} aria-invalid=${invalid('attributes')} aria-describedby=${this.describedBy('attributes', 'attributes-help')}
                 @input=${(e: Event) => this.set({ attributes: value(e) })}></textarea>
-              <span class="field-help" id="attributes-help">key=value per line, from the site's identify(), e.g. plan=vip.</span>${this.field('attributes')}
+              <span class="field-help" id="attributes-help">key=value per line, e.g. plan=vip. Only the site's signed-in users' attributes count (identity verification), never what a page sends unsigned.</span>${this.field('attributes')}
             </div>
           </div>
         </fieldset>

@@ -12,10 +12,13 @@ import type {
   SystemEvent,
 } from '@support-chat/shared';
 
-/** Name or email the site passed with identify(), else a short, stable slice of the visitor id. */
+/**
+ * The signed-in user's name or email (verified), else what the page passed with identify(), else
+ * a short, stable slice of the visitor id.
+ */
 export function visitorLabel(conversation: Pick<AgentConversation, 'visitorId' | 'context'>): string {
-  const attributes = conversation.context.attributes ?? {};
-  const named = attributes['name']?.trim() || attributes['email']?.trim();
+  const { verified, attributes = {} } = conversation.context;
+  const named = verified?.name || verified?.email || attributes['name']?.trim() || attributes['email']?.trim();
   if (named) return named;
   return `Visitor ${conversation.visitorId.slice(-6)}`;
 }

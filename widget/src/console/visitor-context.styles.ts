@@ -33,6 +33,28 @@ export const visitorContextStyles = css`
   a {
     color: var(--support-console-accent);
   }
+  .badge {
+    text-transform: none;
+    letter-spacing: 0;
+    font-weight: 600;
+    font-size: 11px;
+    padding: 1px 6px;
+    border-radius: 8px;
+    margin-left: 4px;
+  }
+  .verified {
+    background: #dcfce7;
+    color: #14532d;
+  }
+  .unverified {
+    background: #fef3c7;
+    color: #78350f;
+  }
+  .hint {
+    font-size: 12px;
+    color: var(--support-console-muted);
+    margin: -6px 0 8px;
+  }
   .raw {
     display: block;
     font-size: 11px;

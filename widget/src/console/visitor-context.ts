@@ -30,6 +30,7 @@ export class SupportConsoleVisitor extends LitElement {
     if (!c) return html`<p class="none">Open a conversation to see who you are talking to.</p>`;
     const ctx = c.context;
     const attributes = Object.entries(ctx.attributes ?? {});
+    const verified = ctx.verified;
     return html`
       <h2 id="visitor-h">Visitor</h2>
       <dl aria-labelledby="visitor-h">
@@ -45,8 +46,16 @@ export class SupportConsoleVisitor extends LitElement {
           ctx.userAgent ? html`${describeBrowser(ctx.userAgent)}<span class="raw">${ctx.userAgent}</span>` : undefined,
         )}
       </dl>
+      ${verified
+        ? html`<h2 id="verified-h">Signed-in user <span class="badge verified">verified</span></h2>
+            <dl aria-labelledby="verified-h">
+              ${row('User id', html`<code>${verified.userId}</code>`)} ${row('Name', verified.name)} ${row('Email', verified.email)}
+              ${Object.entries(verified.attributes).map(([k, v]) => row(k, v))}
+            </dl>`
+        : nothing}
       ${attributes.length
-        ? html`<h2 id="attributes-h">Attributes</h2>
+        ? html`<h2 id="attributes-h">Attributes <span class="badge unverified">unverified</span></h2>
+            <p class="hint">Sent by the page with identify(): anyone can change these.</p>
             <dl aria-labelledby="attributes-h">${attributes.map(([k, v]) => row(k, v))}</dl>`
         : nothing}
       <h2 id="conversation-h">Conversation</h2>

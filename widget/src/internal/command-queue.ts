@@ -9,7 +9,7 @@
  */
 
 /** The element's methods a page may call this way. */
-export const COMMANDS = ['open', 'close', 'toggle', 'send', 'identify', 'shutdown', 'setLocale', 'hideLauncher', 'showLauncher'] as const;
+export const COMMANDS = ['open', 'close', 'toggle', 'send', 'identify', 'setUser', 'shutdown', 'setLocale', 'hideLauncher', 'showLauncher'] as const;
 
 export type SupportChatCommand = [name: (typeof COMMANDS)[number], ...args: unknown[]];
 

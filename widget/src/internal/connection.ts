@@ -52,6 +52,8 @@ export interface ConnectionOptions {
   /** The page, language etc. sent with every resume (read each time). */
   context?: () => VisitorContext;
   ackTimeoutMs?: number;
+  /** The site's signed user (a JWT its server made with IDENTITY_SECRET), sent with every handshake. */
+  user?: string;
   /** Passed to `io()` (tests shorten the reconnection delays). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -210,7 +212,7 @@ export class VisitorConnection {
     const url = new URL(this._opts.server);
     const socket: VisitorSocket = io(url.origin + NAMESPACES.visitor, {
       path: url.pathname.replace(/\/$/, '') + '/socket.io',
-      auth: (cb) => cb(this._token ? { token: this._token } : {}),
+      auth: (cb) => cb({ ...(this._token && { token: this._token }), ...(this._opts.user && { user: this._opts.user }) }),
       // WebSocket first; when it fails, HTTP long-polling, which corporate proxies let through.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
@@ -237,11 +239,14 @@ export class VisitorConnection {
       // polling, which upgrades to WebSocket where it can (socket.io's documented fallback).
       if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
-      const data = (err as Error & { data?: { code?: string } }).data;
+      const data = (err as Error & { data?: { code?: ErrorCode } }).data;
       if (this._token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
         this._forgetToken();
         socket.connect();
       } else {
+        // Refused for a reason the visitor should see (a signed user the server rejects…).
+        this.lastError = data?.code ?? null;
+        this._changed();
         this._later('reconnect', 5000, () => socket.connect());
       }
     });

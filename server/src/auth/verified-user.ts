@@ -1,0 +1,57 @@
+import { createHmac } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { LIMITS, type VerifiedUser } from '@support-chat/shared';
+import { ChatError } from '../errors.js';
+
+/** Claims of a user token that are not attributes. */
+const RESERVED = new Set(['sub', 'name', 'email', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti']);
+
+/**
+ * A site's signed user (identity verification, as Intercom's and Chatwoot's identity hashes): the
+ * site's server signs a JWT (HS256) with IDENTITY_SECRET, holding the user's id (`sub`), `name`,
+ * `email` and any other claim as an attribute. What it says is trusted — the console marks it
+ * verified and routing rules read only it — and the visitor id follows the user id, so a signed-in
+ * user finds their conversations on every device. jose checks the signature (HS256 only, so a
+ * token cannot pick `none` or another algorithm) and `exp`/`nbf`.
+ */
+export class UserVerifier {
+  private readonly key: Uint8Array | null;
+
+  constructor(
+    identitySecret: string | undefined,
+    private readonly serverSecret: string,
+  ) {
+    this.key = identitySecret ? new TextEncoder().encode(identitySecret) : null;
+  }
+
+  async verify(token: string): Promise<VerifiedUser> {
+    if (!this.key) {
+      throw new ChatError('forbidden', 'This server does not verify signed users: set IDENTITY_SECRET on it, or stop sending a user token.');
+    }
+    if (token.length > LIMITS.userTokenChars) throw new ChatError('forbidden', 'The signed user token is too long.');
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['sub'] }));
+    } catch (error) {
+      const expired = error instanceof joseErrors.JWTExpired;
+      throw new ChatError('forbidden', expired ? 'The signed user token has expired.' : 'The signed user token is not valid for this server.');
+    }
+    const userId = String(payload.sub).slice(0, LIMITS.attributeValueChars);
+    const attributes: Record<string, string> = {};
+    for (const [key, value] of Object.entries(payload)) {
+      if (RESERVED.has(key) || value === null || typeof value === 'object') continue;
+      if (Object.keys(attributes).length >= LIMITS.attributeCount) break;
+      attributes[key.slice(0, LIMITS.attributeKeyChars)] = String(value).slice(0, LIMITS.attributeValueChars);
+    }
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, LIMITS.attributeValueChars) : undefined);
+    return { userId, name: text(payload.name), email: text(payload.email), attributes };
+  }
+
+  /**
+   * The visitor id of a user: the same on every device, unguessable from the user id without the
+   * server secret, and in the visitor-token alphabet.
+   */
+  visitorIdFor(userId: string): string {
+    return 'u_' + createHmac('sha256', this.serverSecret).update(`user:${userId}`).digest('base64url').slice(0, 30);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Identity verification (issue 12): a site signs its user (a JWT, HS256, IDENTITY_SECRET) and the
+ * widget presents it. That user finds their conversations on every device, agents see the signed
+ * claims as verified, and routing rules trust only them: an unsigned `plan=vip` from the page no
+ * longer jumps the queue. Real sockets, real tokens signed with jose.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import type { ErrorBody } from '@support-chat/shared';
+import { connected, data, startTestServer, type TestServer, type VisitorClient } from './harness.js';
+
+const IDENTITY_SECRET = 'site-identity-secret-'.padEnd(40, 'k');
+
+let t: TestServer;
+afterEach(async () => {
+  await t?.close();
+});
+
+function sign(claims: Record<string, unknown>, { secret = IDENTITY_SECRET, expires = '1h' } = {}): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expires).sign(new TextEncoder().encode(secret));
+}
+
+/** The handshake's refusal, as the widget receives it. */
+function refused(socket: VisitorClient): Promise<ErrorBody> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('the handshake was accepted')));
+    socket.once('connect_error', (err) => resolve((err as Error & { data: ErrorBody }).data));
+  });
+}
+
+async function say(socket: VisitorClient, text: string, clientId: string) {
+  return data(await socket.emitWithAck('message:send', { clientId, text }));
+}
+
+describe('signed users', () => {
+  it('are the same visitor on every device and see their history there', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
+    const user = await sign({ sub: 'customer-42', name: 'Ada Lovelace', email: 'ada@example.com', plan: 'pro' });
+
+    const laptop = t.visitorAs(user);
+    await connected(laptop);
+    const first = data(await laptop.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(first.visitorId).toMatch(/^u_[A-Za-z0-9_-]{30}$/);
+    const sent = await say(laptop, 'My order 1234 has not arrived', 'identity-0001');
+
+    // Another device: no visitor token, only the signed user.
+    const phone = t.visitorAs(await sign({ sub: 'customer-42' }));
+    await connected(phone);
+    const second = data(await phone.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(second.visitorId).toBe(first.visitorId);
+    expect(second.conversation?.id).toBe(sent.conversation.id);
+    expect(second.messages.map((m) => m.text)).toContain('My order 1234 has not arrived');
+
+    // Another user gets another visitor, even presenting the first one's visitor token.
+    const other = t.visitorAs(await sign({ sub: 'customer-43' }), first.token);
+    await connected(other);
+    const third = data(await other.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(third.visitorId).not.toBe(first.visitorId);
+    expect(third.conversation).toBeNull();
+  });
+
+  it('show agents the signed claims as verified, apart from what the page sent unsigned', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
+    const v = t.visitorAs(await sign({ sub: 'customer-7', name: 'Grace', email: 'grace@example.com', plan: 'pro' }));
+    await connected(v);
+    data(await v.emitWithAck('conversation:resume', { afterSeq: 0, context: { attributes: { plan: 'vip', note: 'typed in the console' } } }));
+    const { conversation } = await say(v, 'Hello', 'identity-0002');
+
+    const agent = t.agent(await t.loginAgent('Anna'));
+    await connected(agent);
+    const watched = data(await agent.emitWithAck('conversation:watch', { conversationId: conversation.id }));
+    expect(watched.conversation.context.verified).toEqual({
+      userId: 'customer-7',
+      name: 'Grace',
+      email: 'grace@example.com',
+      attributes: { plan: 'pro' },
+    });
+    expect(watched.conversation.context.attributes).toEqual({ plan: 'vip', note: 'typed in the console' });
+  });
+
+  it('route by signed attributes only: an unsigned plan=vip does not jump the queue', async () => {
+    t = await startTestServer({
+      identitySecret: IDENTITY_SECRET,
+      routing: { assignment: 'manual', handoffAttributes: [{ key: 'plan', value: 'vip' }] },
+    });
+    const forger = t.visitor();
+    await connected(forger);
+    data(await forger.emitWithAck('conversation:resume', { afterSeq: 0, context: { attributes: { plan: 'vip' } } }));
+    const forged = await say(forger, 'How do I return an item?', 'identity-0003');
+
+    const vip = t.visitorAs(await sign({ sub: 'vip-1', plan: 'VIP' }));
+    await connected(vip);
+    data(await vip.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const real = await say(vip, 'How do I return an item?', 'identity-0004');
+    await t.server.router.idle();
+    await t.server.routing.idle();
+
+    expect(await t.store.getConversation(forged.conversation.id)).toMatchObject({ status: 'bot', handoffReason: null });
+    expect(await t.store.getConversation(real.conversation.id)).toMatchObject({ status: 'queued', handoffReason: 'rule' });
+  });
+
+  it('cannot be claimed by a page: a context naming itself verified is refused', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET });
+    const v = t.visitor();
+    await connected(v);
+    const res = await v.emitWithAck('conversation:resume', {
+      afterSeq: 0,
+      context: { verified: { userId: 'ceo', attributes: { plan: 'vip' } } } as never,
+    });
+    expect(res).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+  });
+});
+
+describe('user tokens that are refused, each with a reason the widget can show', () => {
+  it('signed with another secret, expired, unsigned (alg none), without a subject, or not a string', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET });
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"ceo"}').toString('base64url')}.`;
+    const cases: [unknown, string][] = [
+      [await sign({ sub: 'x' }, { secret: 'another-site-secret-'.padEnd(40, 'z') }), 'not valid'],
+      [await sign({ sub: 'x' }, { expires: '-1m' }), 'expired'],
+      [unsigned, 'not valid'],
+      [await sign({ name: 'no subject' }), 'not valid'],
+      [`${await sign({ sub: 'x' })}tail`, 'not valid'],
+      [{ sub: 'x' }, 'must be a string'],
+    ];
+    for (const [user, reason] of cases) {
+      const error = await refused(t.visitorAs(user as string));
+      expect(error.code).toMatch(/^(forbidden|invalid_payload)$/);
+      expect(error.message).toContain(reason);
+    }
+  });
+
+  it('are refused with a clear message when the server has no IDENTITY_SECRET', async () => {
+    t = await startTestServer();
+    const error = await refused(t.visitorAs(await sign({ sub: 'x' })));
+    expect(error).toMatchObject({ code: 'forbidden' });
+    expect(error.message).toContain('IDENTITY_SECRET');
+  });
+});
