@@ -9,6 +9,7 @@ import type { TeamRouting } from '../routing/team-routing.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
+import { handshakeRefusal } from './connection-guard.js';
 import { inOrder } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
@@ -34,11 +35,21 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
   namespace.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as VisitorHandshakeAuth;
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
-    const visitorId = known ?? randomBytes(16).toString('base64url');
-    socket.data.visitorId = visitorId;
-    socket.data.token = known ? auth.token! : tokens.issue(visitorId);
     socket.data.locale = resolveLocale(socket.handshake.headers['accept-language']);
-    next();
+    if (known) {
+      socket.data.visitorId = known;
+      socket.data.token = auth.token!;
+      return next();
+    }
+    // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
+    limits.newVisitor(socket.data.address).then(
+      () => {
+        socket.data.visitorId = randomBytes(16).toString('base64url');
+        socket.data.token = tokens.issue(socket.data.visitorId);
+        next();
+      },
+      (error: unknown) => next(handshakeRefusal(error)),
+    );
   });
 
   namespace.on('connection', (socket: VisitorSocket) => {
