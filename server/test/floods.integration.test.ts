@@ -63,12 +63,12 @@ describe('floods from one address', () => {
     expect(outcomes.length - open).toBe(2900);
     // Up to twice the limit the refused are told why and for how long; past it, refused bare.
     expect(outcomes.filter(refusedWithWait).length).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(60_000);
+    expect(elapsed).toBeLessThan(120_000); // ~21 s alone on 2 cores, ~43 s beside other suites
     // Closing the open ones frees the places.
     for (const socket of extra.splice(0)) socket.disconnect();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await attempt(raw())).connected).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('refuses without a word, before the WebSocket handshake, an address holding twice the open-socket limit', async () => {
     t = await startTestServer({ floodLimits: { openSocketsPerAddress: 10, connectionsPerAddressPerMinute: 1e6 } });
