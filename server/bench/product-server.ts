@@ -44,7 +44,16 @@ const scaleOut = values['database-url'] && values['redis-url'] ? { databaseUrl: 
 if (!scaleOut && !values['data-dir']) throw new Error('--data-dir (or --database-url and --redis-url) is required');
 
 const logger = createLogger('warn');
-const raisedLimits = { visitorMessagesPerMinute: 1e9, socketEventsPer10s: 1e9 };
+const raisedLimits = {
+  visitorMessagesPerMinute: 1e9,
+  socketEventsPer10s: 1e9,
+  // Every simulated visitor comes from loopback: one address, far past any real one's limits.
+  connectionsPerAddressPerMinute: 1e9,
+  openSocketsPerAddress: 1e9,
+  newVisitorsPerAddressPerHour: 1e9,
+  conversationsPerAddressPerHour: 1e9,
+  conversationsPerVisitorPerHour: 1e9,
+};
 // RELAY_BENCH_WRITER=loop|thread: where the SQLite store runs its writes, to measure one against
 // the other (write-thread.ts); unset, the default.
 const writer = process.env.RELAY_BENCH_WRITER;

@@ -7,12 +7,14 @@ import { NAMESPACES } from '@support-chat/shared';
 import type { Responder, Summarizer } from './ai/types.js';
 import { AgentSessions } from './auth/sessions.js';
 import { UserVerifier } from './auth/verified-user.js';
+import { KnownDevices } from './auth/known-devices.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config.js';
 import { DomainEventBus } from './conversations/events.js';
 import { ConversationService, systemClock, type Clock } from './conversations/service.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
+import { clientAddressOf } from './http/client-address.js';
 import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
@@ -21,6 +23,7 @@ import { refuseCrossOriginWrites } from './http/same-origin.js';
 import { staticRoutes } from './http/static-routes.js';
 import type { Logger } from './logger.js';
 import { attachAgentNamespace } from './realtime/agent-namespace.js';
+import { ConnectionGuard } from './realtime/connection-guard.js';
 import { connectFanout } from './realtime/fanout.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
@@ -35,11 +38,12 @@ import { createMemoryCoordination } from './coordination/memory.js';
 import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
-  config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> & Partial<Pick<Config, 'identitySecret'>>;
+  config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> & Partial<Pick<Config, 'identitySecret' | 'limits'>>;
   store: Store;
   responder: Responder;
   logger: Logger;
   clock?: Clock;
+  /** Shared by the site's processes (Redis, chosen by `main.ts`); in memory from `config.limits` by default. */
   limits?: RateLimits;
   /** Knowledge entries published as help pages at their `url` (the sources the AI links to). */
   helpArticles?: () => readonly KnowledgeEntry[];
@@ -102,7 +106,8 @@ async function resolveSecret(store: Store, configured: string | undefined): Prom
 
 /** Wires the layers together; `main.ts` chooses the implementations (store, responder). */
 export async function createServer(deps: ServerDeps): Promise<SupportChatServer> {
-  const { config, store, responder, logger, clock = systemClock, limits = createMemoryRateLimits() } = deps;
+  const { config, store, responder, logger, clock = systemClock } = deps;
+  const limits = deps.limits ?? createMemoryRateLimits(config.limits);
   const bus = new DomainEventBus((error) => logger.error({ err: error }, 'domain event listener failed'));
   const ownCoordination = deps.coordination ? null : createMemoryCoordination();
   const coordination = deps.coordination ?? ownCoordination!;
@@ -129,6 +134,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const secret = await resolveSecret(store, config.secret);
   const tokens = new VisitorTokens(secret);
   const users = new UserVerifier(config.identitySecret, secret);
+  const devices = new KnownDevices(secret);
 
   const app = express();
   app.disable('x-powered-by');
@@ -169,19 +175,25 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
 
   const httpServer = http.createServer(app);
+  const guard = new ConnectionGuard(limits, clientAddressOf(app), logger);
   const io = new Server(httpServer, {
+    allowRequest: guard.allowRequest,
     // The widget runs on the customer's site: its socket is cross-origin by design. The agent
     // namespace checks the origin itself (see agent-namespace.ts).
     cors: { origin: config.allowedOrigins === '*' ? true : config.allowedOrigins, credentials: true },
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: undefined,
   });
+  guard.attach(io);
   const detachAdapter = (await deps.attachAdapter?.(io)) ?? null;
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
+  // First of each namespace's middlewares: an address past its limits is refused before anything else runs.
+  visitors.use(guard.middleware);
+  agents.use(guard.middleware);
 
   app.use('/api', refuseCrossOriginWrites());
-  app.use(authRoutes({ store, sessions, limits, agents }));
+  app.use(authRoutes({ store, sessions, limits, agents, devices }));
   const settingsChanged = () => {
     routingSettings.forget();
     routing.settingsChanged();

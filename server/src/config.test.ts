@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
 describe('loadConfig: one process or many', () => {
   it('runs one process on SQLite by default', () => {
@@ -35,5 +36,15 @@ describe('loadConfig: TRUST_PROXY', () => {
 
   it('refuses a blanket true, and says what to set instead', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true would trust any X-Forwarded-For.*number of proxies.*addresses/);
+  });
+});
+
+describe('loadConfig: flood and login limits', () => {
+  it('defaults every limit, takes each from its variable, and refuses what is not a whole number ≥ 1', () => {
+    expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
+    const limits = loadConfig({ LIMIT_OPEN_SOCKETS_PER_ADDRESS: '2000', LIMIT_LOGIN_FAILURES_PER_ADDRESS: '100' }).limits;
+    expect(limits).toMatchObject({ openSocketsPerAddress: 2000, loginFailuresPerAddress: 100, loginFailuresPerAccount: DEFAULT_LIMITS.loginFailuresPerAccount });
+    expect(() => loadConfig({ LIMIT_CONVERSATIONS_PER_ADDRESS_PER_HOUR: '0' })).toThrow(/LIMIT_CONVERSATIONS_PER_ADDRESS_PER_HOUR/);
+    expect(() => loadConfig({ LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE: 'lots' })).toThrow(/LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE/);
   });
 });

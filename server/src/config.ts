@@ -2,6 +2,7 @@ import path from 'node:path';
 import { LIMITS } from '@support-chat/shared';
 import { z } from 'zod';
 import { describeZodError } from './errors.js';
+import { DEFAULT_LIMITS, type FloodLimits } from './limits.js';
 
 /** Where the repository's bundled assets live, resolved from this file (src/ in dev, dist/ built). */
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -11,6 +12,9 @@ const optionalString = z
   .transform((s) => s.trim())
   .optional()
   .transform((s) => (s ? s : undefined));
+
+/** A limit: a whole number ≥ 1, its default from limits.ts. */
+const limit = (byDefault: number) => z.coerce.number().int().min(1).max(1e9).default(byDefault);
 
 /** A yes/no variable: `true`/`false` or `1`/`0`. */
 const flag = (byDefault: 'true' | 'false') =>
@@ -72,6 +76,15 @@ const envSchema = z.object({
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
   /** Every Redis key and channel starts with it, so several sites can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default('support-chat:'),
+  /** Floods and password guessing (issue 11): see limits.ts and the README. */
+  LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE: limit(DEFAULT_LIMITS.connectionsPerAddressPerMinute),
+  LIMIT_OPEN_SOCKETS_PER_ADDRESS: limit(DEFAULT_LIMITS.openSocketsPerAddress),
+  LIMIT_NEW_VISITORS_PER_ADDRESS_PER_HOUR: limit(DEFAULT_LIMITS.newVisitorsPerAddressPerHour),
+  LIMIT_CONVERSATIONS_PER_ADDRESS_PER_HOUR: limit(DEFAULT_LIMITS.conversationsPerAddressPerHour),
+  LIMIT_CONVERSATIONS_PER_VISITOR_PER_HOUR: limit(DEFAULT_LIMITS.conversationsPerVisitorPerHour),
+  LIMIT_LOGIN_FAILURES_PER_ACCOUNT: limit(DEFAULT_LIMITS.loginFailuresPerAccount),
+  LIMIT_LOGIN_FAILURES_PER_ADDRESS: limit(DEFAULT_LIMITS.loginFailuresPerAddress),
+  LIMIT_LOGIN_FAILURES_PER_DEVICE: limit(DEFAULT_LIMITS.loginFailuresPerDevice),
 });
 
 export interface Config {
@@ -92,6 +105,8 @@ export interface Config {
   logLevel: string;
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses. */
   trustProxy: false | number | string[];
+  /** What one address, visitor, account or device may do before it is told to wait. */
+  limits: FloodLimits;
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
   scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
 }
@@ -150,6 +165,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     knowledgeWatch: e.KNOWLEDGE_WATCH,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    limits: Object.freeze({
+      connectionsPerAddressPerMinute: e.LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE,
+      openSocketsPerAddress: e.LIMIT_OPEN_SOCKETS_PER_ADDRESS,
+      newVisitorsPerAddressPerHour: e.LIMIT_NEW_VISITORS_PER_ADDRESS_PER_HOUR,
+      conversationsPerAddressPerHour: e.LIMIT_CONVERSATIONS_PER_ADDRESS_PER_HOUR,
+      conversationsPerVisitorPerHour: e.LIMIT_CONVERSATIONS_PER_VISITOR_PER_HOUR,
+      loginFailuresPerAccount: e.LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerAddress: e.LIMIT_LOGIN_FAILURES_PER_ADDRESS,
+      loginFailuresPerDevice: e.LIMIT_LOGIN_FAILURES_PER_DEVICE,
+    }),
     scaleOut: e.DATABASE_URL && e.REDIS_URL ? { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisPrefix: e.REDIS_PREFIX } : undefined,
   });
 }

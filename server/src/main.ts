@@ -62,7 +62,7 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
   try {
     const coordination = await createRedisCoordination({ url, prefix, nodeId, logger });
     opened.unshift(coordination);
-    const limits = await createRedisRateLimits({ url, prefix, logger });
+    const limits = await createRedisRateLimits({ url, prefix, logger, ...config.limits });
     opened.unshift(limits);
     return {
       store,

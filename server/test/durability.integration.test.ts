@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@support-chat/shared';
+import { DEFAULT_LIMITS } from '../src/limits.js';
 import { createMemoryRateLimits } from '../src/realtime/rate-limits.js';
 import { connected, data, nextEvent, startTestServer, type TestServer } from './harness.js';
 
@@ -199,15 +200,16 @@ describe('bad input gets a clear error and the server stays up', () => {
   });
 
   it('behind one proxy (TRUST_PROXY=1), throttles by the address the proxy saw, whatever the client forged before it', async () => {
-    const proxied = await startTestServer({ trustProxy: 1 });
+    const proxied = await startTestServer({ trustProxy: 1, floodLimits: { loginFailuresPerAddress: 5 } });
     try {
       const statuses = [];
       for (let i = 0; i < 7; i++) {
         const response = await fetch(`${proxied.url}/api/auth/login`, {
           method: 'POST',
           // The client wrote its own X-Forwarded-For; the proxy appended the address it really saw.
+          // A guess at another account each time: only the address's count can catch it (spraying).
           headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}, 198.51.100.7` },
-          body: JSON.stringify({ email: 'target@example.com', password: 'guess-guess' }),
+          body: JSON.stringify({ email: `target-${i}@example.com`, password: 'guess-guess' }),
         });
         statuses.push(response.status);
       }
@@ -240,8 +242,9 @@ describe('bad input gets a clear error and the server stays up', () => {
         body: JSON.stringify({ email: 'target@example.com', password: 'guess-guess' }),
       });
     const statuses = [];
-    for (let i = 0; i < 7; i++) statuses.push((await attempt()).status);
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(statuses.slice(5)).toEqual([429, 429]);
+    const limit = DEFAULT_LIMITS.loginFailuresPerAccount;
+    for (let i = 0; i < limit + 2; i++) statuses.push((await attempt()).status);
+    expect(statuses.slice(0, limit).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(limit)).toEqual([429, 429]);
   });
 });

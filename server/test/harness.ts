@@ -22,6 +22,7 @@ import type { Clock } from '../src/conversations/service.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
+import { DEFAULT_LIMITS, type FloodLimits } from '../src/limits.js';
 import { createLogger } from '../src/logger.js';
 import type { RateLimits } from '../src/realtime/rate-limits.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -30,6 +31,9 @@ import type { Store } from '../src/store/types.js';
 export { REPO_ROOT } from './server-process.js';
 import { REPO_ROOT } from './server-process.js';
 export const DEMO_KNOWLEDGE_DIR = path.join(REPO_ROOT, 'examples', 'knowledge');
+
+/** The server secret test servers sign with (visitor tokens, device cookies). */
+export const TEST_SECRET = 'test-secret-'.padEnd(40, 'x');
 
 export type VisitorClient = Socket<VisitorServerEvents, VisitorClientEvents>;
 export type AgentClient = Socket<AgentServerEvents, AgentClientEvents>;
@@ -68,6 +72,8 @@ export async function startTestServer(
     trustProxy?: false | number | string[];
     /** IDENTITY_SECRET: verifies the site's signed users. */
     identitySecret?: string;
+    /** The flood and login limits (LIMIT_* variables), when `limits` is not given. */
+    floodLimits?: Partial<FloodLimits>;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -78,9 +84,10 @@ export async function startTestServer(
       allowedOrigins: '*',
       widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
       demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
-      secret: 'test-secret-'.padEnd(40, 'x'),
+      secret: TEST_SECRET,
       trustProxy: options.trustProxy ?? false,
       identitySecret: options.identitySecret,
+      limits: { ...DEFAULT_LIMITS, ...options.floodLimits },
     },
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),

@@ -17,6 +17,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /**
+   * With `rate_limited`: how long to wait before trying again (ms). Optional, so older clients
+   * and servers keep working without it; over HTTP the same wait is also the `Retry-After` header.
+   */
+  retryAfterMs?: number;
 }
 
 /** The last argument of every client → server event: one shape for success and failure. */

@@ -402,7 +402,7 @@ export class SupportChat extends LitElement {
         ${c.outbox.map((item) =>
           renderMessage({ author: 'visitor', kind: 'text', text: item.text }, view, {
             state: item.error ? 'failed' : 'sending',
-            error: item.error && errorText(s, item.error),
+            error: item.error && errorText(s, item.error, item.retryAt),
             onRetry: () => c.retry(item.clientId),
           }),
         )}
@@ -439,7 +439,7 @@ export class SupportChat extends LitElement {
 
   /** A refused send already says why next to the message; other failures are said here. */
   private _alertText(c: VisitorConnection, s: Strings): string {
-    return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError) : '';
+    return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError, c.retryAt) : '';
   }
 
   private _handoff = async () => {

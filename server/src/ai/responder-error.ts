@@ -29,8 +29,7 @@ export class ResponderError extends ChatError {
   readonly reason: ResponderFailure;
   /** Part of the failed answer already reached the visitor (a retry would show it twice). */
   readonly streamed: boolean;
-  /** How long the provider asked us to wait (a 429's Retry-After), when it said. */
-  readonly retryAfterMs?: number;
+  // `retryAfterMs` (ChatError's): how long the provider asked us to wait (a 429's Retry-After), when it said.
 
   constructor(
     reason: ResponderFailure,
@@ -41,7 +40,6 @@ export class ResponderError extends ChatError {
     this.name = 'ResponderError';
     this.reason = reason;
     this.streamed = options?.streamed ?? false;
-    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

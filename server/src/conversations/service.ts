@@ -70,11 +70,21 @@ export class ConversationService {
     return { conversation, messages };
   }
 
-  /** The visitor's open conversation, created (AI first) when they have none. */
+  /**
+   * The visitor's open conversation, created (AI first) when they have none. `admit` is asked
+   * before one is created and refuses by throwing (the flood limits, issue 11): a visitor who has
+   * an open conversation keeps writing in it, whatever the limits say.
+   */
   async openConversationFor(
     visitorId: string,
-    { locale, context }: { locale: Locale; context?: VisitorContext },
+    { locale, context, admit }: { locale: Locale; context?: VisitorContext; admit?: () => Promise<void> },
   ): Promise<ConversationRecord> {
+    if (admit) {
+      // The read the store's find-or-create would make first anyway: no extra cost per message.
+      const latest = await this.store.findLatestConversation(visitorId);
+      if (latest && isOpen(latest.status)) return latest;
+      await admit();
+    }
     const now = this.clock.now();
     // Visitors are persisted with their first conversation, not on connect: opening the widget
     // alone writes nothing. The store makes find-or-create atomic (two first messages racing).
@@ -119,9 +129,10 @@ export class ConversationService {
       locale,
       context,
       origin,
-    }: { clientId: string; text: string; locale: Locale; context?: VisitorContext; origin?: string },
+      admit,
+    }: { clientId: string; text: string; locale: Locale; context?: VisitorContext; origin?: string; admit?: () => Promise<void> },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord; created: boolean }> {
-    const open = await this.openConversationFor(visitorId, { locale, context });
+    const open = await this.openConversationFor(visitorId, { locale, context, admit });
     return this.append(open, { senderId: visitorId, author: 'visitor', kind: 'text', text, clientId }, origin);
   }
 
@@ -360,7 +371,16 @@ export class ConversationService {
    */
   async leaveMessage(
     visitorId: string,
-    input: { clientId: string; email: string; name?: string; text: string; locale: Locale; context?: VisitorContext; origin?: string },
+    input: {
+      clientId: string;
+      email: string;
+      name?: string;
+      text: string;
+      locale: Locale;
+      context?: VisitorContext;
+      origin?: string;
+      admit?: () => Promise<void>;
+    },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord }> {
     const posted = await this.postVisitorMessage(visitorId, input);
     if (!posted.created) return posted;

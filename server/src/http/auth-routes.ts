@@ -3,12 +3,14 @@ import { serialize as serializeCookie } from 'cookie';
 import { HTTP_ROUTES, SESSION_COOKIE } from '@support-chat/shared';
 import { loginSchema } from '@support-chat/shared/schemas';
 import { authenticate } from '../auth/agents.js';
+import type { KnownDevices } from '../auth/known-devices.js';
 import { hashToken, sessionTokenFrom, toProfile, type AgentSessions } from '../auth/sessions.js';
 import { ChatError } from '../errors.js';
 import type { RateLimits } from '../realtime/rate-limits.js';
 import { rooms } from '../realtime/rooms.js';
 import type { AgentNamespace } from '../realtime/types.js';
 import type { Store } from '../store/types.js';
+import { loginThrottle } from './login-throttle.js';
 import { sendData } from './respond.js';
 
 function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
@@ -24,34 +26,37 @@ function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: 
   );
 }
 
-/** Console login: a session cookie (httpOnly, SameSite=Lax); repeated failures are slowed per email and address. */
+/**
+ * Console login: a session cookie (httpOnly, SameSite=Lax). Failures are slowed per account, per
+ * address and per known device (login-throttle.ts).
+ */
 export function authRoutes({
   store,
   sessions,
   limits,
   agents,
+  devices,
 }: {
   store: Store;
   sessions: AgentSessions;
   limits: RateLimits;
   agents: AgentNamespace;
+  devices: KnownDevices;
 }): Router {
   const router = Router();
+  const throttle = loginThrottle({ store, limits: limits.login, devices });
 
   router.post(HTTP_ROUTES.login, async (req, res) => {
     const { email, password } = loginSchema.parse(req.body ?? {});
-    const throttleKey = `${email}|${req.ip}`;
-    if (!(await limits.loginAllowed(throttleKey))) {
-      throw new ChatError('rate_limited', 'Too many failed attempts. Wait 15 minutes and try again.');
-    }
+    const attempt = await throttle.begin(req, email);
     const agent = await authenticate(store, email, password);
     if (!agent) {
-      await limits.loginFailure(throttleKey);
+      await attempt.failed();
       throw new ChatError('unauthorized', 'The email or password is not correct.');
     }
-    await limits.loginSucceeded(throttleKey);
     const token = await sessions.create(agent.id);
     setSessionCookie(req, res, token, sessions.ttlMs);
+    await attempt.succeeded(res, agent.id);
     sendData(res, { agent: toProfile(agent) });
   });
 

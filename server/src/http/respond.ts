@@ -6,7 +6,10 @@ export function sendData<T>(res: Response, data: T, status = 200): void {
   res.status(status).json({ ok: true, data });
 }
 
-/** The one place an HTTP error becomes a response: `{ ok: false, error: { code, message } }`. */
+/**
+ * The one place an HTTP error becomes a response: `{ ok: false, error: { code, message } }`, and a
+ * `Retry-After` (seconds) when the error says how long to wait (issue 11).
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     // Express's body parser reports oversized and malformed bodies with a status of its own.
@@ -18,6 +21,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           ? { code: 'invalid_payload' as const, message: 'The request body is not valid JSON.' }
           : toErrorBody(error);
     if (body.code === 'internal') logger.error({ err: error }, 'request failed');
+    if (body.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
     res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
   };
 }

@@ -1,6 +1,8 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LIMITS } from '@support-chat/shared';
-import { ChatError } from '../errors.js';
+import { createLoginLimits, type LoginLimits } from '../auth/login-limits.js';
+import { RateLimited } from '../errors.js';
+import { DEFAULT_LIMITS, type FloodLimits } from '../limits.js';
 
 /**
  * What a stranger can send, bounded (rate-limiter-flexible: the same limiter API in memory now
@@ -13,29 +15,31 @@ export interface RateLimits {
   agentEvent(agentId: string): Promise<void>;
   /** Chat messages, per visitor (across their tabs and reconnects). */
   visitorMessage(visitorId: string): Promise<void>;
-  /** Failed logins, per email + address. */
-  loginFailure(key: string): Promise<void>;
-  loginAllowed(key: string): Promise<boolean>;
-  loginSucceeded(key: string): Promise<void>;
+  /** A new socket connection from an address (issue 11). */
+  connection(address: string): Promise<void>;
+  /** A visitor token minted for a new visitor, per address: new identities are not free. */
+  newVisitor(address: string): Promise<void>;
+  /** A conversation about to be created, per address and per visitor. */
+  newConversation(visitorId: string, address: string): Promise<void>;
+  /** Failed logins per account, per address and per known device (auth/login-limits.ts). */
+  login: LoginLimits;
+  /** Sockets one address may hold open on one process (a count, not a rate: connection-guard.ts). */
+  readonly openSocketsPerAddress: number;
 }
 
 async function consume(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (error) {
-    if (error instanceof RateLimiterRes) {
-      const seconds = Math.ceil(error.msBeforeNext / 1000);
-      throw new ChatError('rate_limited', `${message} Try again in ${seconds} s.`);
-    }
+    if (error instanceof RateLimiterRes) throw new RateLimited(message, error.msBeforeNext, error.consumedPoints > 2 * limiter.points);
     throw error;
   }
 }
 
-export interface RateLimitOptions {
+export interface RateLimitOptions extends Partial<FloodLimits> {
   visitorMessagesPerMinute?: number;
   socketEventsPer10s?: number;
   agentEventsPer10s?: number;
-  loginFailuresPer15min?: number;
 }
 
 /** Makes one limiter: `name` tells the limits apart where they share a store. */
@@ -43,26 +47,32 @@ export type LimiterFactory = (name: string, points: number, durationSeconds: num
 
 /** The same limits over any rate-limiter-flexible store (memory here, Redis in redis-rate-limits.ts). */
 export function createRateLimits(limiter: LimiterFactory, options: RateLimitOptions = {}): RateLimits {
+  const limits: FloodLimits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
   const events = limiter('events', options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, 10);
   const agentEvents = limiter('agent-events', options.agentEventsPer10s ?? LIMITS.agentEventsPer10s, 10);
   const messages = limiter('messages', options.visitorMessagesPerMinute ?? LIMITS.visitorMessagesPerMinute, 60);
-  const loginFailures = options.loginFailuresPer15min ?? 5;
-  const logins = limiter('logins', loginFailures, 15 * 60);
+  const connections = limiter('connections', limits.connectionsPerAddressPerMinute, 60);
+  const newVisitors = limiter('new-visitors', limits.newVisitorsPerAddressPerHour, 3600);
+  const addressConversations = limiter('address-conversations', limits.conversationsPerAddressPerHour, 3600);
+  const visitorConversations = limiter('visitor-conversations', limits.conversationsPerVisitorPerHour, 3600);
   return {
     socketEvent: (id) => consume(events, id, 'Too many requests.'),
     agentEvent: (id) => consume(agentEvents, id, 'Too many requests from this agent.'),
     visitorMessage: (id) => consume(messages, id, 'You are sending messages too quickly.'),
-    loginFailure: async (key) => {
-      await logins.penalty(key, 1);
+    connection: (address) => consume(connections, address, 'Too many connections from your network.'),
+    newVisitor: (address) => consume(newVisitors, address, 'Too many new chat visitors from your network.'),
+    newConversation: async (visitorId, address) => {
+      await consume(addressConversations, address, 'Too many new conversations from your network.');
+      await consume(visitorConversations, visitorId, 'You have started too many conversations.');
     },
-    loginAllowed: async (key) => {
-      const state = await logins.get(key);
-      return !state || state.consumedPoints < loginFailures;
-    },
-    loginSucceeded: async (key) => {
-      await logins.delete(key);
-    },
+    login: createLoginLimits(limiter, limits),
+    openSocketsPerAddress: limits.openSocketsPerAddress,
   };
+}
+
+/** The options that are set: `{ x: undefined }` keeps the default (config passes every key). */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 export function createMemoryRateLimits(options: RateLimitOptions = {}): RateLimits {

@@ -15,7 +15,19 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
   });
 
   const open = (prefix: string) =>
-    createRedisRateLimits({ url: TEST_REDIS_URL, prefix, visitorMessagesPerMinute: 3, socketEventsPer10s: 2, loginFailuresPer15min: 2 });
+    createRedisRateLimits({
+      url: TEST_REDIS_URL,
+      prefix,
+      visitorMessagesPerMinute: 3,
+      socketEventsPer10s: 2,
+      connectionsPerAddressPerMinute: 2,
+      newVisitorsPerAddressPerHour: 2,
+      conversationsPerAddressPerHour: 3,
+      conversationsPerVisitorPerHour: 2,
+      loginFailuresPerAccount: 2,
+      loginFailuresPerAddress: 3,
+      loginFailuresPerDevice: 2,
+    });
 
   it('counts the calls of every node against one limit', async () => {
     const prefix = prefixes.prefix();
@@ -30,12 +42,62 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
       await b.socketEvent('s1');
       await expect(a.socketEvent('s1')).rejects.toMatchObject({ code: 'rate_limited', message: /Too many requests\. Try again in \d+ s\./ });
 
-      await a.loginFailure('anna@example.com|1.2.3.4');
-      expect(await b.loginAllowed('anna@example.com|1.2.3.4')).toBe(true);
-      await b.loginFailure('anna@example.com|1.2.3.4');
-      expect(await a.loginAllowed('anna@example.com|1.2.3.4')).toBe(false);
-      await a.loginSucceeded('anna@example.com|1.2.3.4');
-      expect(await b.loginAllowed('anna@example.com|1.2.3.4')).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('counts connections, new visitors and new conversations of an address on every node', async () => {
+    const prefix = prefixes.prefix();
+    const [a, b] = [await open(prefix), await open(prefix)];
+    try {
+      await a.connection('1.2.3.4');
+      await b.connection('1.2.3.4');
+      await expect(b.connection('1.2.3.4')).rejects.toMatchObject({
+        code: 'rate_limited',
+        message: /Too many connections from your network\. Try again in \d+ s\./,
+        retryAfterMs: expect.any(Number),
+      });
+      await a.connection('5.6.7.8'); // per address
+
+      await a.newVisitor('1.2.3.4');
+      await b.newVisitor('1.2.3.4');
+      await expect(a.newVisitor('1.2.3.4')).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
+
+      await a.newConversation('v1', '1.2.3.4');
+      await b.newConversation('v1', '1.2.3.4');
+      await expect(a.newConversation('v1', '5.6.7.8')).rejects.toMatchObject({ message: /You have started too many conversations/ });
+      await b.newConversation('v2', '1.2.3.4'); // the address's third
+      await expect(a.newConversation('v3', '1.2.3.4')).rejects.toMatchObject({ message: /Too many new conversations from your network/ });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('counts failed logins per account, per address and per device on every node', async () => {
+    const prefix = prefixes.prefix();
+    const [a, b] = [await open(prefix), await open(prefix)];
+    const stranger = (address: string) => ({ account: 'anna@example.com', address });
+    try {
+      await a.login.failed(stranger('1.1.1.1'));
+      await b.login.check(stranger('2.2.2.2'));
+      await b.login.failed(stranger('2.2.2.2'));
+      // Two guesses at Anna from two addresses on two nodes: the account waits, wherever from.
+      await expect(a.login.check(stranger('3.3.3.3'))).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
+      // Her known device answers only to its own count.
+      await a.login.check({ device: 'anna-laptop' });
+      await a.login.failed({ device: 'anna-laptop' });
+      await b.login.failed({ device: 'anna-laptop' });
+      await expect(b.login.check({ device: 'anna-laptop' })).rejects.toMatchObject({ message: /on this device/ });
+      await a.login.succeeded({ device: 'anna-laptop' });
+      await b.login.check({ device: 'anna-laptop' });
+      // One address spraying three accounts through two nodes.
+      await a.login.failed({ account: 'x@example.com', address: '9.9.9.9' });
+      await b.login.failed({ account: 'y@example.com', address: '9.9.9.9' });
+      await a.login.failed({ account: 'z@example.com', address: '9.9.9.9' });
+      await expect(b.login.check({ account: 'w@example.com', address: '9.9.9.9' })).rejects.toMatchObject({ message: /from your network/ });
     } finally {
       await a.close();
       await b.close();
@@ -49,7 +111,10 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
     await limits.visitorMessage('v1');
     await limits.visitorMessage('v1');
     await expect(limits.visitorMessage('v1')).rejects.toMatchObject({ code: 'rate_limited' });
-    await limits.loginFailure('k');
-    expect(await limits.loginAllowed('k')).toBe(true);
+    await limits.connection('1.2.3.4');
+    await limits.connection('1.2.3.4');
+    await expect(limits.connection('1.2.3.4')).rejects.toMatchObject({ code: 'rate_limited' });
+    await limits.login.failed({ device: 'd' });
+    await limits.login.check({ device: 'd' });
   });
 });

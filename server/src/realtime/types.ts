@@ -11,6 +11,8 @@ import type {
 import type { AgentRecord } from '../store/types.js';
 
 export interface VisitorSocketData {
+  /** The client's address as the rate limits count it (connection-guard.ts). */
+  address: string;
   visitorId: string;
   token: string;
   locale: Locale;

@@ -18,6 +18,7 @@ export function registerVisitorConversationHandlers(
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
+  const admit = () => limits.newConversation(visitorId, socket.data.address);
 
   socket.on(
     'conversation:resume',
@@ -52,6 +53,7 @@ export function registerVisitorConversationHandlers(
         locale: socket.data.locale,
         context: socket.data.context,
         origin: socket.id,
+        admit,
       });
       socket.data.conversationId = conversation.id;
       if (created) void router.handleVisitorMessage(conversation, message);
@@ -65,6 +67,7 @@ export function registerVisitorConversationHandlers(
       const open = await conversations.openConversationFor(visitorId, {
         locale: socket.data.locale,
         context: socket.data.context,
+        admit,
       });
       socket.data.conversationId = open.id;
       const conversation = await conversations.requestHuman(open.id);

@@ -3,7 +3,7 @@ import type { VisitorHandshakeAuth } from '@support-chat/shared';
 import { resolveLocale } from '@support-chat/shared';
 import type { UserVerifier } from '../auth/verified-user.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
-import { ChatError, toErrorBody } from '../errors.js';
+import { ChatError } from '../errors.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRouter } from '../routing/router.js';
@@ -11,6 +11,7 @@ import type { TeamRouting } from '../routing/team-routing.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
+import { handshakeRefusal } from './connection-guard.js';
 import { inOrder } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
@@ -39,7 +40,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     socket.data.locale = resolveLocale(socket.handshake.headers['accept-language']);
     if (auth.user !== undefined) {
       // A signed user is that user on every device, whatever visitor token the browser holds.
-      if (typeof auth.user !== 'string') return next(refusal(new ChatError('invalid_payload', 'The user token must be a string.')));
+      if (typeof auth.user !== 'string') return next(handshakeRefusal(new ChatError('invalid_payload', 'The user token must be a string.')));
       users.verify(auth.user).then(
         (user) => {
           socket.data.verified = user;
@@ -47,15 +48,25 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
           socket.data.token = tokens.issue(socket.data.visitorId);
           next();
         },
-        (error: unknown) => next(refusal(error)),
+        (error: unknown) => next(handshakeRefusal(error)),
       );
       return;
     }
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
-    const visitorId = known ?? randomBytes(16).toString('base64url');
-    socket.data.visitorId = visitorId;
-    socket.data.token = known ? auth.token! : tokens.issue(visitorId);
-    next();
+    if (known) {
+      socket.data.visitorId = known;
+      socket.data.token = auth.token!;
+      return next();
+    }
+    // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
+    limits.newVisitor(socket.data.address).then(
+      () => {
+        socket.data.visitorId = randomBytes(16).toString('base64url');
+        socket.data.token = tokens.issue(socket.data.visitorId);
+        next();
+      },
+      (error: unknown) => next(handshakeRefusal(error)),
+    );
   });
 
   namespace.on('connection', (socket: VisitorSocket) => {
@@ -69,8 +80,3 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
   });
 }
 
-/** A refused handshake: the client's `connect_error` carries the code and a readable message. */
-function refusal(error: unknown): Error & { data: ReturnType<typeof toErrorBody> } {
-  const body = toErrorBody(error);
-  return Object.assign(new Error(body.message), { data: body });
-}

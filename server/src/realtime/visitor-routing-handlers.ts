@@ -42,6 +42,7 @@ export function registerVisitorRoutingHandlers(
         locale: socket.data.locale,
         context: socket.data.context,
         origin: socket.id,
+        admit: () => limits.newConversation(visitorId, socket.data.address),
       });
       socket.data.conversationId = conversation.id;
       return { message, conversation: await conversations.toVisitorView(conversation) };

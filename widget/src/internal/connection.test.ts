@@ -71,6 +71,13 @@ class FakeServer {
   /** Store the next N sends but drop the connection instead of acknowledging. */
   loseAcks = 0;
   refuseWith: ErrorCode | null = null;
+  /** Sent with `refuseWith` (as a rate limit says when to come back). */
+  retryAfterMs: number | undefined = undefined;
+  /** When each send arrived (Date.now()), retries included. */
+  sendTimes: number[] = [];
+  /** Handshakes seen, and a refusal for them (`rate_limited` with a wait) while set. */
+  handshakes = 0;
+  refuseHandshakesFor: number | null = null;
   availability: Availability = { agentsOnline: 1, withinHours: true, acceptingChats: true };
   /** Every `conversation:read` seq, in order. */
   reads: number[] = [];
@@ -85,8 +92,11 @@ class FakeServer {
 
   async listen() {
     this.io.of('/visitor').use(async (_socket, next) => {
+      this.handshakes++;
       await this.gate;
-      next();
+      if (this.refuseHandshakesFor === null) return next();
+      const data = { code: 'rate_limited', message: 'Too many connections from your network.', retryAfterMs: this.refuseHandshakesFor };
+      next(Object.assign(new Error('rate_limited'), { data }));
     });
     this.io.of('/visitor').on('connection', (socket: VisitorSocket) => this.serve(socket));
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
@@ -142,7 +152,11 @@ class FakeServer {
     });
     socket.on('message:send', ({ clientId, text }, ack) => {
       this.sends.set(clientId, (this.sends.get(clientId) ?? 0) + 1);
-      if (this.refuseWith) return ack({ ok: false, error: { code: this.refuseWith, message: 'no' } });
+      this.sendTimes.push(Date.now());
+      if (this.refuseWith) {
+        const wait = this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs };
+        return ack({ ok: false, error: { code: this.refuseWith, message: 'no', ...wait } });
+      }
       let message = this.messages.find((m) => m.clientId === clientId);
       if (!message) {
         message = this.add({ author: 'visitor', kind: 'text', text, clientId });
@@ -356,6 +370,46 @@ describe('VisitorConnection', () => {
     await until(() => conn.outbox.length === 0, 'retried');
     expect(conn.lastError).toBeNull();
     expect(texts(conn)).toEqual(['too fast']);
+  });
+
+  it('waits as long as a rate limit says before sending again, by itself, even when the visitor retries sooner', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.refuseWith = 'rate_limited';
+    server.retryAfterMs = 600;
+    conn.send('first');
+    conn.send('second');
+    await until(() => conn.outbox[0]?.error === 'rate_limited', 'refusal');
+    expect(conn.lastError).toBe('rate_limited');
+    expect(conn.retryAt).toBeGreaterThan(Date.now() + 400);
+    // Kept across a reload: it will be sent, only later.
+    expect(JSON.parse(storage.getItem(storageKeys(server.url).outbox)!)).toHaveLength(2);
+    server.refuseWith = null;
+    conn.retry(conn.outbox[0]!.clientId); // too soon: nothing goes out before the wait is over
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.sendTimes).toHaveLength(1);
+    await until(() => conn.outbox.length === 0, 'sent after the wait');
+    expect(server.sendTimes[1]! - server.sendTimes[0]!).toBeGreaterThanOrEqual(600);
+    expect(texts(conn)).toEqual(['first', 'second']);
+    expect(conn.lastError).toBeNull();
+    expect(conn.retryAt).toBeNull();
+  });
+
+  it('waits as long as a refused handshake says before connecting again', async () => {
+    server.refuseHandshakesFor = 1500;
+    const conn = connect();
+    conn.start();
+    await until(() => conn.lastError === 'rate_limited', 'refusal');
+    expect(conn.retryAt).toBeGreaterThan(Date.now() + 1200);
+    const refusedAt = Date.now();
+    server.refuseHandshakesFor = null;
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(server.handshakes).toBe(1);
+    await until(() => conn.status === 'online', 'online after the wait', 3000);
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(1400);
+    expect(server.handshakes).toBe(2);
+    expect(conn.lastError).toBeNull();
   });
 
   it('resumes after the last seq it saw and reports only what it missed as new', async () => {

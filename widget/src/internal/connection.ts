@@ -35,6 +35,11 @@ export interface OutboxItem {
    * other code is the server's refusal, which only the visitor's retry sends again.
    */
   error?: ErrorCode;
+  /**
+   * A rate limit said when to come back (epoch ms): sent again by itself then, not before, even if
+   * the visitor presses retry sooner; kept across a reload meanwhile.
+   */
+  retryAt?: number;
 }
 
 /** An AI answer being streamed; replaced by the stored message carrying the same `streamId`. */
@@ -155,6 +160,8 @@ export class VisitorConnection {
   agentTyping: string | null = null;
   /** The last refusal, for a notice in the visitor's language; cleared by the next success. */
   lastError: ErrorCode | null = null;
+  /** With a `rate_limited` refusal that said how long to wait: when (epoch ms) it is tried again. */
+  retryAt: number | null = null;
   /** Whether a person can be reached now; null until the server said. */
   availability: Availability | null = null;
   /** The conversation the visitor left a message in (for the confirmation), on this page. */
@@ -239,10 +246,17 @@ export class VisitorConnection {
       // polling, which upgrades to WebSocket where it can (socket.io's documented fallback).
       if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
-      const data = (err as Error & { data?: { code?: ErrorCode } }).data;
+      const data = (err as Error & { data?: { code?: ErrorCode; retryAfterMs?: number } }).data;
       if (this._token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
         this._forgetToken();
         socket.connect();
+      } else if (data?.code === 'rate_limited' && typeof data.retryAfterMs === 'number') {
+        // Too many connections (or new visitors) from this network: come back when told, not sooner.
+        const wait = Math.max(1000, data.retryAfterMs);
+        this.lastError = 'rate_limited';
+        this.retryAt = Date.now() + wait;
+        this._later('reconnect', wait, () => socket.connect());
+        this._changed();
       } else {
         // Refused for a reason the visitor should see (a signed user the server rejects…).
         this.lastError = data?.code ?? null;
@@ -318,6 +332,7 @@ export class VisitorConnection {
   retry(clientId: string): void {
     const item = this.outbox.find((i) => i.clientId === clientId);
     if (!item) return;
+    if (item.retryAt && item.retryAt > Date.now()) return; // it goes by itself once the wait is over
     delete item.error;
     this._persistOutbox();
     this._changed();
@@ -426,7 +441,9 @@ export class VisitorConnection {
     this.conversation = conversation;
     this._ready = true;
     this.status = 'online';
+    if (this.lastError === 'rate_limited' && !this.outbox.some((i) => i.retryAt)) this._settle({ ok: true, data: null });
     for (const item of this.outbox) if (item.error === 'unavailable') delete item.error;
+    this._releaseWaiting();
     this._receive(messages, this._historyLoaded);
     this._historyLoaded = true;
     // A long conversation comes in pages: ask for the next one.
@@ -444,10 +461,12 @@ export class VisitorConnection {
     this._flushing = true;
     try {
       let item: OutboxItem | undefined;
-      while (this._ready && (item = this.outbox.find((i) => !i.error))) {
+      // An item waiting out a rate limit holds back those after it (the order is the visitor's).
+      while (this._ready && (item = this.outbox.find((i) => !i.error || i.retryAt)) && !item.retryAt) {
         const res = await this._request('message:send', { clientId: item.clientId, text: item.text });
         if (res.ok) {
           this.lastError = null;
+          this.retryAt = null;
           this._setConversation(res.data.conversation);
           this._receive([res.data.message], true);
           this._expectAnswer(res.data.message);
@@ -457,9 +476,15 @@ export class VisitorConnection {
         if (res.error.code === 'unavailable' && !this._socket?.connected) break; // resent on reconnect
         item.error = res.error.code;
         if (res.error.code !== 'unavailable') this.lastError = res.error.code;
+        const wait = res.error.code === 'rate_limited' ? res.error.retryAfterMs : undefined;
+        if (wait !== undefined) {
+          // Later messages would be refused too: they wait with it, in order.
+          this.retryAt = item.retryAt = Date.now() + Math.max(1000, wait);
+          this._releaseWaiting();
+        }
         this._persistOutbox();
         this._changed();
-        if (res.error.code === 'unavailable') break; // keep the order: later ones wait
+        if (res.error.code === 'unavailable' || wait !== undefined) break; // keep the order: later ones wait
       }
     } finally {
       this._flushing = false;
@@ -524,15 +549,41 @@ export class VisitorConnection {
     return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
   }
 
+  /**
+   * Sends what a rate limit held back once its wait is over (now, or by a timer set for the
+   * earliest); items that are still waiting stay marked.
+   */
+  private _releaseWaiting(): void {
+    const now = Date.now();
+    let next = Infinity;
+    let released = false;
+    for (const item of this.outbox) {
+      if (!item.retryAt) continue;
+      if (item.retryAt <= now) {
+        delete item.retryAt;
+        delete item.error;
+        released = true;
+      } else next = Math.min(next, item.retryAt);
+    }
+    if (next < Infinity) this._later('rate', next - now, () => this._releaseWaiting());
+    if (released) {
+      this._persistOutbox();
+      this._changed();
+      void this._flush();
+    }
+  }
+
   /** Keeps a command's refusal for the alert line (or clears it) and re-renders. */
   private _settle(res: AckResult<unknown>): boolean {
     this.lastError = res.ok ? null : res.error.code;
+    const wait = res.ok ? undefined : res.error.retryAfterMs;
+    this.retryAt = wait === undefined ? null : Date.now() + wait;
     this._changed();
     return res.ok;
   }
 
   private _persistOutbox(): void {
-    const keep = this.outbox.filter((i) => !i.error || i.error === 'unavailable');
+    const keep = this.outbox.filter((i) => !i.error || i.error === 'unavailable' || i.retryAt);
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
   }
 

@@ -49,6 +49,10 @@ describe('strings', () => {
     expect(eventText(stringsFor('zh-CN'), { type: 'transferred', agentName: 'Li' })).toBe('已转接给 Li');
     expect(eventText(en, { type: 'closed', by: 'agent' })).toBe(en.evClosed);
     expect(errorText(en, 'rate_limited')).toBe(en.errRate);
+    expect(errorText(en, 'rate_limited', 31_500, 1_000)).toBe('Too many requests right now. We will try again in 31 s.');
+    expect(errorText(en, 'rate_limited', 1_000 + 40 * 60_000, 1_000)).toBe('Too many requests right now. We will try again in 40 min.');
+    expect(errorText(stringsFor('zh-CN'), 'rate_limited', 11_000, 1_000)).toBe('当前请求过多，将在 10 秒后自动重试。');
+    expect(errorText(en, 'rate_limited', 500, 1_000)).toBe(en.errRate); // the wait is over
     expect(errorText(stringsFor('zh-CN'), 'invalid_payload')).toBe(stringsFor('zh-CN').errInvalid);
     expect(errorText(en, 'internal')).toBe(en.errOther);
   });

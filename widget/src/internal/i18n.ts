@@ -66,6 +66,9 @@ const en = {
   evReturned: 'The AI assistant is back',
   evClosed: 'The conversation has ended',
   errRate: "You're sending messages too quickly. Please wait a moment.",
+  errRateWait: 'Too many requests right now. We will try again in {time}.',
+  seconds: '{n} s',
+  minutes: '{n} min',
   errInvalid: "This message couldn't be sent. Please shorten or rephrase it.",
   errOffline: "We can't reach the server right now. We'll keep trying.",
   errOther: 'Something went wrong. Please try again.',
@@ -127,6 +130,9 @@ const zhCN: Strings = {
   evReturned: 'AI 助手已回来为您服务',
   evClosed: '对话已结束',
   errRate: '您发送消息太快了，请稍候再试。',
+  errRateWait: '当前请求过多，将在 {time}后自动重试。',
+  seconds: '{n} 秒',
+  minutes: '{n} 分钟',
   errInvalid: '消息无法发送，请缩短或修改后重试。',
   errOffline: '暂时无法连接服务器，我们会继续尝试。',
   errOther: '出错了，请重试。',
@@ -188,7 +194,16 @@ export function when(locale: Locale, at: number): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(at);
 }
 
-export function errorText(s: Strings, code: ErrorCode): string {
+/**
+ * A refusal in the visitor's words. `retryAt` (epoch ms): a rate limit said when it is tried again,
+ * so the visitor reads how long, not just "wait".
+ */
+export function errorText(s: Strings, code: ErrorCode, retryAt?: number | null, now = Date.now()): string {
+  if (code === 'rate_limited' && retryAt && retryAt > now) {
+    const seconds = Math.ceil((retryAt - now) / 1000);
+    const time = seconds < 90 ? format(s.seconds, { n: seconds }) : format(s.minutes, { n: Math.ceil(seconds / 60) });
+    return format(s.errRateWait, { time });
+  }
   if (code === 'rate_limited') return s.errRate;
   if (code === 'invalid_payload' || code === 'too_large') return s.errInvalid;
   if (code === 'unavailable') return s.errOffline;

@@ -1,0 +1,60 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { LOGIN_WINDOW_SECONDS, type FloodLimits } from '../limits.js';
+import { RateLimited } from '../errors.js';
+import type { LimiterFactory } from '../realtime/rate-limits.js';
+
+/**
+ * Who a login attempt counts against (issue 11, OWASP's "device cookies"). From a device the
+ * account signed in on before (its signed cookie, auth/known-devices.ts): that device alone, so no
+ * stranger's guesses, wherever they come from, keep an agent out. From anywhere else: the account
+ * (guesses at one agent from many addresses) and the address (one address guessing at many
+ * accounts: spraying).
+ */
+export type LoginSource = { device: string } | { account: string; address: string };
+
+export interface LoginLimits {
+  /** Refuses (`rate_limited`, with the wait) an attempt that must wait, before any password is checked. */
+  check(source: LoginSource): Promise<void>;
+  failed(source: LoginSource): Promise<void>;
+  succeeded(source: LoginSource): Promise<void>;
+}
+
+type Limit = { limiter: RateLimiterAbstract; key: string; message: string };
+
+export function createLoginLimits(
+  limiter: LimiterFactory,
+  limits: Pick<FloodLimits, 'loginFailuresPerAccount' | 'loginFailuresPerAddress' | 'loginFailuresPerDevice'>,
+): LoginLimits {
+  const devices = limiter('login-device', limits.loginFailuresPerDevice, LOGIN_WINDOW_SECONDS);
+  const accounts = limiter('login-account', limits.loginFailuresPerAccount, LOGIN_WINDOW_SECONDS);
+  const addresses = limiter('login-address', limits.loginFailuresPerAddress, LOGIN_WINDOW_SECONDS);
+  const applying = (source: LoginSource): Limit[] =>
+    'device' in source
+      ? [{ limiter: devices, key: source.device, message: 'Too many failed logins on this device.' }]
+      : [
+          {
+            limiter: accounts,
+            key: source.account,
+            message: 'Too many failed logins for this account. Sign in on a device you used before, or wait.',
+          },
+          { limiter: addresses, key: source.address, message: 'Too many failed logins from your network.' },
+        ];
+  return {
+    check: async (source) => {
+      for (const { limiter, key, message } of applying(source)) {
+        const state = await limiter.get(key);
+        if (state && state.consumedPoints >= limiter.points) {
+          throw new RateLimited(message, state.msBeforeNext);
+        }
+      }
+    },
+    failed: async (source) => {
+      await Promise.all(applying(source).map(({ limiter, key }) => limiter.penalty(key, 1)));
+    },
+    // A device that signs in is forgiven its typos. The account's and the address's counts stay
+    // until they expire: a right password from one place says nothing about guesses from others.
+    succeeded: async (source) => {
+      if ('device' in source) await devices.delete(source.device);
+    },
+  };
+}
