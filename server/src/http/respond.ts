@@ -18,6 +18,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           ? { code: 'invalid_payload' as const, message: 'The request body is not valid JSON.' }
           : toErrorBody(error);
     if (body.code === 'internal') logger.error({ err: error }, 'request failed');
+    if (body.code === 'store_unavailable') logger.warn({ err: error }, 'request failed: the store is unavailable');
     res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
   };
 }
