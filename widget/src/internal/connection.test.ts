@@ -66,6 +66,8 @@ class FakeServer {
   resumes: { afterSeq?: number; conversationId?: string; context?: unknown }[] = [];
   /** How many times each clientId was sent (retries included). */
   sends = new Map<string, number>();
+  /** When each send arrived (ms), in order, with its clientId. */
+  sendTimes: { clientId: string; at: number }[] = [];
   messages: ChatMessage[] = [];
   conversation: VisitorConversation = { id: 'c1', status: 'bot', lastSeq: 0, createdAt: 1 };
   /** Store the next N sends but drop the connection instead of acknowledging. */
@@ -142,6 +144,7 @@ class FakeServer {
     });
     socket.on('message:send', ({ clientId, text }, ack) => {
       this.sends.set(clientId, (this.sends.get(clientId) ?? 0) + 1);
+      this.sendTimes.push({ clientId, at: Date.now() });
       if (this.refuseWith) return ack({ ok: false, error: { code: this.refuseWith, message: 'no' } });
       let message = this.messages.find((m) => m.clientId === clientId);
       if (!message) {
@@ -356,6 +359,39 @@ describe('VisitorConnection', () => {
     await until(() => conn.outbox.length === 0, 'retried');
     expect(conn.lastError).toBeNull();
     expect(texts(conn)).toEqual(['too fast']);
+  });
+
+  it('keeps a message the server could not store, retries it with backoff by itself, and delivers it once', async () => {
+    const conn = connect({ storeRetry: { firstMs: 60, maxMs: 240 } });
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.refuseWith = 'store_unavailable';
+    conn.send('while the disk is full');
+    conn.send('and a second one');
+    const [first, second] = conn.outbox.map((i) => i.clientId);
+    await until(() => (server.sends.get(first!) ?? 0) >= 4, 'four attempts', 5000);
+    // Kept (and across a reload), shown as not saved yet, and the second waits behind the first.
+    expect(conn.outbox.map((i) => i.text)).toEqual(['while the disk is full', 'and a second one']);
+    expect(conn.outbox[0]!.error).toBe('store_unavailable');
+    expect(JSON.parse(storage.getItem(storageKeys(server.url).outbox)!)).toHaveLength(2);
+    expect(server.sends.get(second!) ?? 0).toBe(0);
+    expect(conn.lastError).toBeNull();
+    // Backoff: each wait at least half the doubled delay (jitter), capped; never a tight loop.
+    const times = server.sendTimes.filter((t) => t.clientId === first).map((t) => t.at);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(25);
+    expect(gaps[2]).toBeGreaterThan(gaps[0]!);
+    expect(Math.max(...gaps)).toBeLessThan(240 + 150);
+
+    server.refuseWith = null;
+    await until(() => conn.outbox.length === 0, 'delivered after recovery', 3000);
+    expect(server.sentTexts()).toEqual(['while the disk is full', 'and a second one']);
+    expect(texts(conn)).toEqual(['while the disk is full', 'and a second one']);
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+    // Delivered: no more attempts come.
+    const attempts = server.sendTimes.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.sendTimes.length).toBe(attempts);
   });
 
   it('resumes after the last seq it saw and reports only what it missed as new', async () => {

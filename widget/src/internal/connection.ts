@@ -31,8 +31,10 @@ export interface OutboxItem {
   createdAt: number;
   /**
    * Why the last attempt failed (the visitor sees "Not sent" and a retry button). `unavailable`
-   * (no ack in time) is retried by itself after the next reconnect and survives a reload; any
-   * other code is the server's refusal, which only the visitor's retry sends again.
+   * (no ack in time) is retried by itself after the next reconnect, `store_unavailable` (the
+   * server could not store it: a full disk, its database away) by itself with backoff; both
+   * survive a reload. Any other code is the server's refusal, which only the visitor's retry
+   * sends again.
    */
   error?: ErrorCode;
 }
@@ -54,6 +56,8 @@ export interface ConnectionOptions {
   ackTimeoutMs?: number;
   /** Passed to `io()` (tests shorten the reconnection delays). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** Backoff of resends the server could not store: doubles from `firstMs` up to `maxMs`. */
+  storeRetry?: { firstMs?: number; maxMs?: number };
 }
 
 type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
@@ -63,6 +67,9 @@ type AckData<E extends Command> =
 
 /** Read receipts reach the server at most this often while new messages show (ms). */
 export const READ_THROTTLE_MS = 1000;
+
+/** Codes after which a message stays in the outbox (and storage) and is sent again by itself. */
+const RETRIED: readonly ErrorCode[] = ['unavailable', 'store_unavailable'];
 
 /** 32 hex characters; `getRandomValues` also works on plain-http pages, unlike `randomUUID`. */
 export function newClientId(): string {
@@ -165,6 +172,8 @@ export class VisitorConnection {
   private _flushing = false;
   private _historyLoaded = false;
   private _resumeFailures = 0;
+  /** Sends in a row the server could not store: the next resend waits longer. */
+  private _storeFailures = 0;
   private _token: string | null;
   private _readMark: string;
   /** The read mark the server last heard of. */
@@ -412,7 +421,7 @@ export class VisitorConnection {
     this.conversation = conversation;
     this._ready = true;
     this.status = 'online';
-    for (const item of this.outbox) if (item.error === 'unavailable') delete item.error;
+    for (const item of this.outbox) if (item.error && RETRIED.includes(item.error)) delete item.error;
     this._receive(messages, this._historyLoaded);
     this._historyLoaded = true;
     // A long conversation comes in pages: ask for the next one.
@@ -434,22 +443,40 @@ export class VisitorConnection {
         const res = await this._request('message:send', { clientId: item.clientId, text: item.text });
         if (res.ok) {
           this.lastError = null;
+          this._storeFailures = 0;
           this._setConversation(res.data.conversation);
           this._receive([res.data.message], true);
           this._expectAnswer(res.data.message);
           continue;
         }
         if (!this.outbox.includes(item)) continue; // confirmed meanwhile by a broadcast
-        if (res.error.code === 'unavailable' && !this._socket?.connected) break; // resent on reconnect
-        item.error = res.error.code;
-        if (res.error.code !== 'unavailable') this.lastError = res.error.code;
+        const { code } = res.error;
+        if (code === 'unavailable' && !this._socket?.connected) break; // resent on reconnect
+        item.error = code;
+        if (!RETRIED.includes(code)) this.lastError = code;
         this._persistOutbox();
         this._changed();
-        if (res.error.code === 'unavailable') break; // keep the order: later ones wait
+        if (code === 'store_unavailable') this._retryStore();
+        if (RETRIED.includes(code)) break; // keep the order: later ones wait
       }
     } finally {
       this._flushing = false;
     }
+  }
+
+  /**
+   * The server could not store the message (issue 11: its disk is full): sent again after 1, 2,
+   * 4… s up to 30 s, each wait jittered so that a site's visitors do not all come back at once
+   * when the space is freed. The store's dedupe by client id makes every resend harmless.
+   */
+  private _retryStore(): void {
+    const { firstMs = 1000, maxMs = 30_000 } = this._opts.storeRetry ?? {};
+    const delay = Math.min(maxMs, firstMs * 2 ** this._storeFailures++);
+    this._later('store-retry', delay * (0.5 + Math.random() / 2), () => {
+      for (const item of this.outbox) if (item.error === 'store_unavailable') delete item.error;
+      this._changed();
+      void this._flush();
+    });
   }
 
   private _receive(messages: readonly ChatMessage[], live: boolean): void {
@@ -518,7 +545,7 @@ export class VisitorConnection {
   }
 
   private _persistOutbox(): void {
-    const keep = this.outbox.filter((i) => !i.error || i.error === 'unavailable');
+    const keep = this.outbox.filter((i) => !i.error || RETRIED.includes(i.error));
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
   }
 
