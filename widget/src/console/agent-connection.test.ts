@@ -276,7 +276,12 @@ describe('AgentConnection', () => {
     const full = { ok: false as const, error: { code: 'store_unavailable' as const, message: 'The server cannot save anything right now.' } };
     server.responders.set('message:send', () => full);
     connection.send('your refund is on its way');
-    await until(() => server.payloadsOf('message:send').length >= 3, 'three attempts', 3000);
+    // Between attempts (an attempt in flight shows as pending without an error).
+    await until(
+      () => server.payloadsOf('message:send').length >= 3 && connection.state.transcript?.pending[0]?.error !== undefined,
+      'three attempts',
+      3000,
+    );
     expect(connection.state.transcript?.pending).toEqual([
       expect.objectContaining({ clientId: 'client-1', text: 'your refund is on its way', error: expect.stringMatching(/cannot save.*sent again by itself/) }),
     ]);

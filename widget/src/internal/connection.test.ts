@@ -369,7 +369,8 @@ describe('VisitorConnection', () => {
     conn.send('while the disk is full');
     conn.send('and a second one');
     const [first, second] = conn.outbox.map((i) => i.clientId);
-    await until(() => (server.sends.get(first!) ?? 0) >= 4, 'four attempts', 5000);
+    // Between attempts (one in flight has no error until its refusal arrives).
+    await until(() => (server.sends.get(first!) ?? 0) >= 4 && conn.outbox[0]?.error === 'store_unavailable', 'four attempts', 5000);
     // Kept (and across a reload), shown as not saved yet, and the second waits behind the first.
     expect(conn.outbox.map((i) => i.text)).toEqual(['while the disk is full', 'and a second one']);
     expect(conn.outbox[0]!.error).toBe('store_unavailable');
