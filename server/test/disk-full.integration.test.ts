@@ -9,10 +9,9 @@ import { io } from 'socket.io-client';
 import type { ChatMessage } from '@support-chat/shared';
 import { connected, data, nextEvent, type VisitorClient } from './harness.js';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from './server-process.js';
-import { mountSmallDisk, skipWithoutSmallDisk, type SmallDisk } from './small-disk.js';
+import { mountSmallDiskOrThrow, skipWithoutSmallDisk, type SmallDisk } from './small-disk.js';
 
-const disk = mountSmallDisk(16);
-const skip = skipWithoutSmallDisk('disk-full suite', disk);
+const skip = skipWithoutSmallDisk('disk-full suite');
 const ADMIN = { email: 'admin@example.com', password: 'disk-full-password' };
 
 describe.skipIf(skip)('a full disk under the SQLite store', () => {
@@ -20,12 +19,12 @@ describe.skipIf(skip)('a full disk under the SQLite store', () => {
   let small: SmallDisk;
   beforeAll(async () => {
     requireBuiltServer();
-    small = disk as SmallDisk;
+    small = mountSmallDiskOrThrow(16);
     server = await startServerProcess({ DATA_DIR: small.dir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'fatal' });
   });
   afterAll(async () => {
     await server?.kill();
-    if (typeof disk !== 'string') disk.remove();
+    small?.remove();
   });
 
   const login = () =>

@@ -63,15 +63,27 @@ export function mountSmallDisk(megabytes: number): SmallDisk | string {
   };
 }
 
+/** A mount that succeeds, or throws: for `beforeAll`, once `skipWithoutSmallDisk` said it can. */
+export function mountSmallDiskOrThrow(megabytes: number): SmallDisk {
+  const disk = mountSmallDisk(megabytes);
+  if (typeof disk === 'string') throw new Error(`cannot mount a ${megabytes} MB tmpfs: ${disk}`);
+  return disk;
+}
+
 /**
- * Skip (one loud line) only where mounting is impossible: not root, no mount namespace rights. A
- * CI machine that runs as root can mount, so there it fails instead of skipping.
+ * Whether to skip: tries a mount (and unmounts it at once, so a suite that never runs leaves
+ * nothing mounted). Skips, with one loud line, only where mounting is impossible (not root, no
+ * rights in this mount namespace); a CI machine that runs as root can mount, so there it fails.
  */
-export function skipWithoutSmallDisk(suite: string, disk: SmallDisk | string): disk is string {
-  if (typeof disk !== 'string') return false;
-  if (process.env.CI === 'true' && process.getuid?.() === 0) {
-    throw new Error(`${suite}: running as root under CI=true, yet a tmpfs could not be mounted: ${disk}`);
+export function skipWithoutSmallDisk(suite: string): boolean {
+  const probe = mountSmallDisk(1);
+  if (typeof probe !== 'string') {
+    probe.remove();
+    return false;
   }
-  console.warn(`⚠ SKIPPED ${suite}: cannot mount a small tmpfs for DATA_DIR (${disk}); run as root to test a full disk.`);
+  if (process.env.CI === 'true' && process.getuid?.() === 0) {
+    throw new Error(`${suite}: running as root under CI=true, yet a tmpfs could not be mounted: ${probe}`);
+  }
+  console.warn(`⚠ SKIPPED ${suite}: cannot mount a small tmpfs for DATA_DIR (${probe}); run as root to test a full disk.`);
   return true;
 }
