@@ -159,19 +159,20 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     ]);
     return { store, ...shared };
   };
-  // Liveness: the process answers (with what it knows of its services). Readiness: it can take
-  // chats now; a load balancer sends no one to a process whose store cannot write.
+  const down = (checked: Record<string, 'ok' | 'down'>) => Object.keys(checked).filter((name) => checked[name] !== 'ok');
+  // Liveness: the process answers, so 200 (restarting it would not free a disk), with the state of
+  // each service and `degraded` when one is down. Readiness: it can take chats now; a load
+  // balancer sends no one to a process whose store cannot write (issue 11).
   app.get('/healthz', async (_req, res) => {
-    res.json({ ok: true, data: { status: 'ok', responder: responder.name, services: await services() } });
+    const checked = await services();
+    res.json({ ok: true, data: { status: down(checked).length ? 'degraded' : 'ok', responder: responder.name, services: checked } });
   });
   app.get('/readyz', async (_req, res) => {
     const checked = await services();
-    const ready = Object.values(checked).every((state) => state === 'ok');
-    res.status(ready ? 200 : 503).json(
-      ready
-        ? { ok: true, data: { status: 'ready', services: checked } }
-        : { ok: false, error: { code: 'unavailable', message: `Not ready: ${Object.entries(checked).filter(([, s]) => s !== 'ok').map(([name]) => name).join(', ')} down.` }, data: { services: checked } },
-    );
+    const missing = down(checked);
+    if (missing.length === 0) return void res.json({ ok: true, data: { status: 'ready', services: checked } });
+    const code = checked.store === 'down' ? 'store_unavailable' : 'unavailable';
+    res.status(503).json({ ok: false, error: { code, message: `Not ready: ${missing.join(', ')} down.` }, data: { services: checked } });
   });
 
   const httpServer = http.createServer(app);

@@ -69,5 +69,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   too_large: 413,
   unavailable: 503,
+  store_unavailable: 503,
   internal: 500,
 };

@@ -154,7 +154,7 @@ describe('bad input gets a clear error and the server stays up', () => {
     await t.store.close(); // as good as a database that is gone
     const notReady = await fetch(`${t.url}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ ok: false, error: { code: 'unavailable', message: 'Not ready: store down.' } });
+    expect(await notReady.json()).toMatchObject({ ok: false, error: { code: 'store_unavailable', message: 'Not ready: store down.' } });
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 

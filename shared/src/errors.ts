@@ -9,6 +9,9 @@ export const ERROR_CODES = [
   'rate_limited',
   'too_large',
   'unavailable',
+  // The server cannot store anything now (its disk is full, its database unreachable or read-only):
+  // nothing was saved, and the same request may succeed shortly. Clients keep it and retry with backoff.
+  'store_unavailable',
   'internal',
 ] as const;
 

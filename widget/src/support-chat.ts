@@ -402,7 +402,8 @@ export class SupportChat extends LitElement {
         ${c.outbox.map((item) =>
           renderMessage({ author: 'visitor', kind: 'text', text: item.text }, view, {
             state: item.error ? 'failed' : 'sending',
-            error: item.error && errorText(s, item.error, item.retryAt),
+            // Not stored yet, sent again by itself: say so rather than "try again".
+            error: item.error && (item.error === 'store_unavailable' ? s.errStoreRetry : errorText(s, item.error, item.retryAt)),
             onRetry: () => c.retry(item.clientId),
           }),
         )}

@@ -22,6 +22,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           : toErrorBody(error);
     if (body.code === 'internal') logger.error({ err: error }, 'request failed');
     if (body.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+    if (body.code === 'store_unavailable') logger.warn({ err: error }, 'request failed: the store is unavailable');
     res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
   };
 }

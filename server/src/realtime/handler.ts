@@ -52,6 +52,8 @@ export function command<Input, Output>(
     } catch (error) {
       const result = failure(error);
       if (result.error.code === 'internal') context.logger.error({ err: error }, 'socket command failed');
+      // The operator must hear of a full disk or a lost database (the cause says which).
+      if (result.error.code === 'store_unavailable') context.logger.warn({ err: error }, 'socket command failed: the store is unavailable');
       reply(result);
     }
   };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnreachable, skipWithoutPostgres, testSchemas, TEST_DATABASE_URL } from '../../test/postgres.js';
 import { PostgresStore } from './postgres-store.js';
 import { SCHEMA_VERSION } from './postgres-schema.js';
+import { ChatError } from '../errors.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 import type { MessageDraft } from './types.js';
 
@@ -218,6 +219,59 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       expect((await store.searchConversations({ text: '退款', limit: 5 })).map((c) => c.id)).toEqual(['zh']);
     } finally {
       await store.close();
+    }
+  });
+
+  /**
+   * Issue 11: a database that cannot take writes fails with `store_unavailable`, for real. The
+   * store logs in as a role of its own; the role's sessions are made read-only (what a managed
+   * PostgreSQL does when its storage is full) and terminated (57P01, as at a failover), so the pool
+   * reconnects into read-only sessions. Undone the same way, the store writes again, no reopen.
+   */
+  it('answers store_unavailable while its database refuses writes or drops it, and writes again after', async () => {
+    const role = `sc_ro_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${role} LOGIN SUPERUSER`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = role;
+    url.password = '';
+    const schema = schemas.schema();
+    const store = await PostgresStore.open(url.toString(), { schema, max: 2, onError: () => undefined });
+    const dropSessions = () => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+    const unavailable = expect.objectContaining({ name: 'ChatError', code: 'store_unavailable' });
+    try {
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.appendMessage('a', say('before', 'client-1'), 2);
+
+      await admin.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
+      await dropSessions();
+      // The first call may meet a terminated connection, the next ones a read-only session: both are the code.
+      await expect(store.appendMessage('a', say('during', 'client-2'), 3)).rejects.toEqual(unavailable);
+      await expect(store.appendMessage('a', say('during', 'client-2'), 3)).rejects.toEqual(unavailable);
+      await expect(store.checkWritable()).rejects.toEqual(unavailable);
+      expect((await store.listMessages('a', {})).map((m) => m.text)).toEqual(['before']);
+
+      await admin.query(`ALTER ROLE ${role} RESET default_transaction_read_only`);
+      await dropSessions();
+      // Whatever the first call after a drop meets, a retry (as clients do) lands, once.
+      await store.checkWritable().catch((error: unknown) => expect(error).toEqual(unavailable));
+      await store.checkWritable();
+      const resent = await store.appendMessage('a', say('during', 'client-2'), 4);
+      expect((await store.appendMessage('a', say('during', 'client-2'), 5)).message.id).toBe(resent.message.id);
+      expect((await store.listMessages('a', {})).map((m) => m.text)).toEqual(['before', 'during']);
+      // A constraint violation is not an outage: it keeps its own error.
+      const duplicate = await store.createVisitor({ id: 'visitor-1', createdAt: 1 }).catch((error: unknown) => error);
+      expect(duplicate).not.toBeInstanceOf(ChatError);
+      expect((duplicate as { code?: string }).code).toBe('23505');
+    } finally {
+      await store.close();
+      await dropSessions();
+      // The role owns the schema: it goes first (the extension is the database's, never the role's to drop).
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.query(`DROP ROLE ${role}`);
+      await admin.end();
     }
   });
 });

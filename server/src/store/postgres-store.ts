@@ -4,6 +4,7 @@ import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, Report
 import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
+import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { migrate } from './postgres-schema.js';
 import type {
@@ -156,7 +157,7 @@ export class PostgresStore implements Store {
     try {
       await inTransaction(pool, (client) => migrate(client, options.schema));
       const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'messages_text_trgm' AND schemaname = current_schema()`);
-      return new PostgresStore(pool, rowCount ? 'trigram' : 'scan');
+      return withStoreErrors(new PostgresStore(pool, rowCount ? 'trigram' : 'scan'), isPostgresUnavailable);
     } catch (error) {
       await pool.end();
       throw error;

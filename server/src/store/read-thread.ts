@@ -13,7 +13,12 @@ export function createReadThread(options: ReadWorkerData): ReadQueries & { flush
   let closing = false;
   // Started at once, not at the first read: the thread also keeps the search index up to date.
   const host: WorkerHost<ReadRequest, ReadResponse> = new WorkerHost('sqlite-read-worker', options, 'store reader thread', (response) =>
-    host.settle(response.id, response.ok ? { ok: true, value: response.result } : { ok: false, error: new Error(`store read failed: ${response.message}`) }),
+    host.settle(
+      response.id,
+      response.ok
+        ? { ok: true, value: response.result }
+        : { ok: false, error: Object.assign(new Error(`store read failed: ${response.message}`), response.code ? { code: response.code } : {}) },
+    ),
   );
 
   const call = (method: Extract<ReadRequest, { method: unknown }>['method']) => async (...args: unknown[]) => {

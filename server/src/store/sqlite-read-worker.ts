@@ -18,7 +18,8 @@ import { SqliteReads, type ReadMethod } from './sqlite-reads.js';
 
 export type ReadRequest = { id: number; method: ReadMethod | 'flushSearch'; args: unknown[] } | { close: true };
 
-export type ReadResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+/** A failure keeps SQLite's code (`SQLITE_IOERR_READ`…): the main thread maps it (store-errors.ts). */
+export type ReadResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string; code?: string };
 
 export interface ReadWorkerData {
   file: string;
@@ -88,7 +89,8 @@ parentPort!.on('message', (request: ReadRequest) => {
       response = { id, ok: true, result: run.apply(reads, args) };
     }
   } catch (error) {
-    response = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    const code = (error as { code?: unknown } | null)?.code;
+    response = { id, ok: false, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
   }
   parentPort!.postMessage(response);
 });

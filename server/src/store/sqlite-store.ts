@@ -26,6 +26,7 @@ import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
+import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
 
 /**
  * Where `SqliteStore.open` runs the writes of a file store: the writer thread, which costs the
@@ -290,7 +291,7 @@ export class SqliteStore implements Store {
     db.pragma('busy_timeout = 5000');
     migrate(db);
     // Reading the schema version opened the WAL file, which stays while the connection is open.
-    return new SqliteStore(db, writer, searchIntervalMs);
+    return withStoreErrors(new SqliteStore(db, writer, searchIntervalMs), isSqliteUnavailable);
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { StoreThreadError } from './store-errors.js';
 import { workerUrl, type StoreWorker } from './worker-url.js';
 
 /**
@@ -51,7 +52,8 @@ export class WorkerHost<Request, Response> {
       w.ref(); // calls are waiting: keep the process up for them
       w.postMessage(request);
     } catch (error) {
-      for (const id of ids) this.settle(id, { ok: false, error: error instanceof Error ? error : new Error(String(error)) });
+      const failure = new StoreThreadError(`The ${this.what} could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      for (const id of ids) this.settle(id, { ok: false, error: failure });
     }
   }
 
@@ -73,14 +75,15 @@ export class WorkerHost<Request, Response> {
       w.unref(); // an idle thread never keeps the process alive
       w.on('message', (response: Response) => this.onResponse(response));
       const lost = (error: Error) => {
-        // What was in flight is unknown, as after a crash: it fails; the next call starts afresh.
+        // What was in flight is unknown, as after a crash: it fails (a client retries it, and the
+        // store's dedupe keeps one copy); the next call starts afresh.
         if (this.worker === w) this.worker = undefined;
         if (this.worker === undefined) this.starting = undefined;
         for (const { reject } of this.pending.values()) reject(error);
         this.pending.clear();
       };
-      w.on('error', lost);
-      w.on('exit', (code) => lost(new Error(`${this.what} exited (${code})`)));
+      w.on('error', (error) => lost(new StoreThreadError(`The ${this.what} failed: ${error.message}`, { cause: error })));
+      w.on('exit', (code) => lost(new StoreThreadError(`The ${this.what} exited (${code})`)));
       this.worker = w;
       return w;
     }));

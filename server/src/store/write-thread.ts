@@ -42,7 +42,8 @@ export interface StoreWriter {
 function revive(failure: WriteFailure): Error {
   if (failure.name === 'ChatError' && failure.code) return new ChatError(failure.code as ErrorCode, failure.message);
   if (failure.name === 'SqliteError' && failure.code) return new Database.SqliteError(failure.message, failure.code);
-  const error = new Error(failure.message);
+  // A file system error (WalSync's fdatasync: ENOSPC, EIO) keeps its code, which says what failed.
+  const error = Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
   error.name = failure.name;
   return error;
 }

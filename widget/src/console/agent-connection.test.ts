@@ -116,7 +116,7 @@ async function online(options: Partial<ConstructorParameters<typeof AgentConnect
 }
 
 async function opened(id: string) {
-  const connection = await online();
+  const connection = await online({ storeRetry: { firstMs: 50, maxMs: 200 } });
   connection.open(id);
   await until(() => connection.state.transcript?.loaded === true, 'transcript loaded');
   return connection;
@@ -269,6 +269,30 @@ describe('AgentConnection', () => {
     expect(connection.state.transcript?.pending[0]?.error).toBe('The server did not answer in time.');
     expect(warn).toHaveBeenCalledOnce();
     expect(connection.send('   ')).toBe(false);
+  });
+
+  it('keeps a reply the server could not store, says so, and sends it again by itself with backoff', async () => {
+    const connection = await opened('a');
+    const full = { ok: false as const, error: { code: 'store_unavailable' as const, message: 'The server cannot save anything right now.' } };
+    server.responders.set('message:send', () => full);
+    connection.send('your refund is on its way');
+    // Between attempts (an attempt in flight shows as pending without an error).
+    await until(
+      () => server.payloadsOf('message:send').length >= 3 && connection.state.transcript?.pending[0]?.error !== undefined,
+      'three attempts',
+      3000,
+    );
+    expect(connection.state.transcript?.pending).toEqual([
+      expect.objectContaining({ clientId: 'client-1', text: 'your refund is on its way', error: expect.stringMatching(/cannot save.*sent again by itself/) }),
+    ]);
+    const attempts = server.received.filter((r) => r.event === 'message:send');
+    expect(new Set(attempts.map((r) => r.payload['clientId']))).toEqual(new Set(['client-1']));
+
+    server.responders.set('message:send', (p) =>
+      ok({ message: msg('a', 2, { author: 'agent', clientId: String(p['clientId']), text: String(p['text']) }) }),
+    );
+    await until(() => connection.state.transcript?.pending.length === 0, 'delivered after recovery', 3000);
+    expect(connection.state.transcript?.messages.filter((m) => m.clientId === 'client-1')).toHaveLength(1);
   });
 
   it('sends internal notes with note:add, never as a message to the visitor', async () => {

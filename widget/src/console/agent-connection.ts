@@ -34,6 +34,8 @@ export interface AgentConnectionOptions {
   typingExpiryMs?: number;
   /** Whether the agent can see the console now (read receipts are only sent then). */
   isVisible?: () => boolean;
+  /** Backoff of resends the server could not store: doubles from `firstMs` up to `maxMs`. */
+  storeRetry?: { firstMs?: number; maxMs?: number };
 }
 
 type ConversationCommand =
@@ -59,6 +61,10 @@ export class AgentConnection {
   private searchRun = 0;
   /** Inbox pages asked for and not answered yet, by cursor: each is asked once. */
   private readonly pagesAsked = new Set<string>();
+  private readonly storeRetry: { firstMs: number; maxMs: number };
+  /** Sends in a row the server could not store, and the resends waiting for their turn. */
+  private storeFailures = 0;
+  private readonly resendTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor({
     agent,
@@ -68,7 +74,9 @@ export class AgentConnection {
     ackTimeoutMs = ACK_TIMEOUT_MS,
     typingExpiryMs = 10_000,
     isVisible = () => typeof document === 'undefined' || document.visibilityState === 'visible',
+    storeRetry: { firstMs = 1000, maxMs = 30_000 } = {},
   }: AgentConnectionOptions) {
+    this.storeRetry = { firstMs, maxMs };
     this.agent = agent;
     this.now = now;
     this.createId = createId;
@@ -103,6 +111,8 @@ export class AgentConnection {
     this.throttle?.set(false);
     this.throttle = null;
     this.clearTypingTimers();
+    for (const timer of this.resendTimers) clearTimeout(timer);
+    this.resendTimers.clear();
     this.socket.disconnect();
     this.listeners.clear();
   }
@@ -376,10 +386,35 @@ export class AgentConnection {
   private async deliver(conversationId: string, pending: t.PendingMessage): Promise<void> {
     const payload = { conversationId, clientId: pending.clientId, text: pending.text };
     const result = await (pending.kind === 'note' ? this.command('note:add', payload) : this.command('message:send', payload));
+    const stored = !result.ok && result.error.code === 'store_unavailable';
     this.patchTranscript(conversationId, (s) =>
-      result.ok ? t.mergeMessages(s, [result.data.message]) : t.failPending(s, pending.clientId, result.error.message),
+      result.ok
+        ? t.mergeMessages(s, [result.data.message])
+        : t.failPending(s, pending.clientId, stored ? `${result.error.message} It will be sent again by itself.` : result.error.message),
     );
-    if (result.ok) this.set({ inbox: inboxPatched(this._state.inbox, [messagePatch(result.data.message)], this._state.openId) });
+    if (stored) this.resendLater(conversationId, pending.clientId);
+    if (result.ok) {
+      this.storeFailures = 0;
+      this.set({ inbox: inboxPatched(this._state.inbox, [messagePatch(result.data.message)], this._state.openId) });
+    }
+  }
+
+  /**
+   * The server could not store the send (issue 11: its disk is full, its database away): it stays
+   * in the transcript, and goes again after 1, 2, 4… s up to 30 s, jittered, while it is still
+   * there and failed (the agent may have retried, discarded it or left the conversation). The
+   * server's dedupe by client id makes every resend harmless.
+   */
+  private resendLater(conversationId: string, clientId: string): void {
+    const { firstMs, maxMs } = this.storeRetry;
+    const delay = Math.min(maxMs, firstMs * 2 ** this.storeFailures++) * (0.5 + Math.random() / 2);
+    const timer = setTimeout(() => {
+      this.resendTimers.delete(timer);
+      const transcript = this._state.transcript;
+      const failed = transcript?.conversationId === conversationId && transcript.pending.some((p) => p.clientId === clientId && p.error);
+      if (failed) this.retry(clientId);
+    }, delay);
+    this.resendTimers.add(timer);
   }
 
   private async conversationCommand(event: ConversationCommand, failure: string): Promise<boolean> {

@@ -66,6 +66,8 @@ class FakeServer {
   resumes: { afterSeq?: number; conversationId?: string; context?: unknown }[] = [];
   /** How many times each clientId was sent (retries included). */
   sends = new Map<string, number>();
+  /** When each send arrived (ms), in order, with its clientId. */
+  sendTimes: { clientId: string; at: number }[] = [];
   messages: ChatMessage[] = [];
   conversation: VisitorConversation = { id: 'c1', status: 'bot', lastSeq: 0, createdAt: 1 };
   /** Store the next N sends but drop the connection instead of acknowledging. */
@@ -73,8 +75,6 @@ class FakeServer {
   refuseWith: ErrorCode | null = null;
   /** Sent with `refuseWith` (as a rate limit says when to come back). */
   retryAfterMs: number | undefined = undefined;
-  /** When each send arrived (Date.now()), retries included. */
-  sendTimes: number[] = [];
   /** Handshakes seen, and a refusal for them (`rate_limited` with a wait) while set. */
   handshakes = 0;
   refuseHandshakesFor: number | null = null;
@@ -152,7 +152,7 @@ class FakeServer {
     });
     socket.on('message:send', ({ clientId, text }, ack) => {
       this.sends.set(clientId, (this.sends.get(clientId) ?? 0) + 1);
-      this.sendTimes.push(Date.now());
+      this.sendTimes.push({ clientId, at: Date.now() });
       if (this.refuseWith) {
         const wait = this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs };
         return ack({ ok: false, error: { code: this.refuseWith, message: 'no', ...wait } });
@@ -390,7 +390,7 @@ describe('VisitorConnection', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(server.sendTimes).toHaveLength(1);
     await until(() => conn.outbox.length === 0, 'sent after the wait');
-    expect(server.sendTimes[1]! - server.sendTimes[0]!).toBeGreaterThanOrEqual(600);
+    expect(server.sendTimes[1]!.at - server.sendTimes[0]!.at).toBeGreaterThanOrEqual(600);
     expect(texts(conn)).toEqual(['first', 'second']);
     expect(conn.lastError).toBeNull();
     expect(conn.retryAt).toBeNull();
@@ -410,6 +410,40 @@ describe('VisitorConnection', () => {
     expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(1400);
     expect(server.handshakes).toBe(2);
     expect(conn.lastError).toBeNull();
+  });
+
+  it('keeps a message the server could not store, retries it with backoff by itself, and delivers it once', async () => {
+    const conn = connect({ storeRetry: { firstMs: 60, maxMs: 240 } });
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.refuseWith = 'store_unavailable';
+    conn.send('while the disk is full');
+    conn.send('and a second one');
+    const [first, second] = conn.outbox.map((i) => i.clientId);
+    // Between attempts (one in flight has no error until its refusal arrives).
+    await until(() => (server.sends.get(first!) ?? 0) >= 4 && conn.outbox[0]?.error === 'store_unavailable', 'four attempts', 5000);
+    // Kept (and across a reload), shown as not saved yet, and the second waits behind the first.
+    expect(conn.outbox.map((i) => i.text)).toEqual(['while the disk is full', 'and a second one']);
+    expect(conn.outbox[0]!.error).toBe('store_unavailable');
+    expect(JSON.parse(storage.getItem(storageKeys(server.url).outbox)!)).toHaveLength(2);
+    expect(server.sends.get(second!) ?? 0).toBe(0);
+    expect(conn.lastError).toBeNull();
+    // Backoff: each wait at least half the doubled delay (jitter), capped; never a tight loop.
+    const times = server.sendTimes.filter((t) => t.clientId === first).map((t) => t.at);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(25);
+    expect(gaps[2]).toBeGreaterThan(gaps[0]!);
+    expect(Math.max(...gaps)).toBeLessThan(240 + 150);
+
+    server.refuseWith = null;
+    await until(() => conn.outbox.length === 0, 'delivered after recovery', 3000);
+    expect(server.sentTexts()).toEqual(['while the disk is full', 'and a second one']);
+    expect(texts(conn)).toEqual(['while the disk is full', 'and a second one']);
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+    // Delivered: no more attempts come.
+    const attempts = server.sendTimes.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.sendTimes.length).toBe(attempts);
   });
 
   it('resumes after the last seq it saw and reports only what it missed as new', async () => {

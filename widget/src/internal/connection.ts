@@ -31,8 +31,10 @@ export interface OutboxItem {
   createdAt: number;
   /**
    * Why the last attempt failed (the visitor sees "Not sent" and a retry button). `unavailable`
-   * (no ack in time) is retried by itself after the next reconnect and survives a reload; any
-   * other code is the server's refusal, which only the visitor's retry sends again.
+   * (no ack in time) is retried by itself after the next reconnect, `store_unavailable` (the
+   * server could not store it: a full disk, its database away) by itself with backoff; both
+   * survive a reload. Any other code is the server's refusal, which only the visitor's retry
+   * sends again.
    */
   error?: ErrorCode;
   /**
@@ -61,6 +63,8 @@ export interface ConnectionOptions {
   user?: string;
   /** Passed to `io()` (tests shorten the reconnection delays). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** Backoff of resends the server could not store: doubles from `firstMs` up to `maxMs`. */
+  storeRetry?: { firstMs?: number; maxMs?: number };
 }
 
 type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
@@ -70,6 +74,9 @@ type AckData<E extends Command> =
 
 /** Read receipts reach the server at most this often while new messages show (ms). */
 export const READ_THROTTLE_MS = 1000;
+
+/** Codes after which a message stays in the outbox (and storage) and is sent again by itself. */
+const RETRIED: readonly ErrorCode[] = ['unavailable', 'store_unavailable'];
 
 /** 32 hex characters; `getRandomValues` also works on plain-http pages, unlike `randomUUID`. */
 export function newClientId(): string {
@@ -174,6 +181,8 @@ export class VisitorConnection {
   private _flushing = false;
   private _historyLoaded = false;
   private _resumeFailures = 0;
+  /** Sends in a row the server could not store: the next resend waits longer. */
+  private _storeFailures = 0;
   private _token: string | null;
   private _readMark: string;
   /** The read mark the server last heard of. */
@@ -442,7 +451,7 @@ export class VisitorConnection {
     this._ready = true;
     this.status = 'online';
     if (this.lastError === 'rate_limited' && !this.outbox.some((i) => i.retryAt)) this._settle({ ok: true, data: null });
-    for (const item of this.outbox) if (item.error === 'unavailable') delete item.error;
+    for (const item of this.outbox) if (item.error && RETRIED.includes(item.error)) delete item.error;
     this._releaseWaiting();
     this._receive(messages, this._historyLoaded);
     this._historyLoaded = true;
@@ -467,16 +476,18 @@ export class VisitorConnection {
         if (res.ok) {
           this.lastError = null;
           this.retryAt = null;
+          this._storeFailures = 0;
           this._setConversation(res.data.conversation);
           this._receive([res.data.message], true);
           this._expectAnswer(res.data.message);
           continue;
         }
         if (!this.outbox.includes(item)) continue; // confirmed meanwhile by a broadcast
-        if (res.error.code === 'unavailable' && !this._socket?.connected) break; // resent on reconnect
-        item.error = res.error.code;
-        if (res.error.code !== 'unavailable') this.lastError = res.error.code;
-        const wait = res.error.code === 'rate_limited' ? res.error.retryAfterMs : undefined;
+        const { code } = res.error;
+        if (code === 'unavailable' && !this._socket?.connected) break; // resent on reconnect
+        item.error = code;
+        if (!RETRIED.includes(code)) this.lastError = code;
+        const wait = code === 'rate_limited' ? res.error.retryAfterMs : undefined;
         if (wait !== undefined) {
           // Later messages would be refused too: they wait with it, in order.
           this.retryAt = item.retryAt = Date.now() + Math.max(1000, wait);
@@ -484,11 +495,27 @@ export class VisitorConnection {
         }
         this._persistOutbox();
         this._changed();
-        if (res.error.code === 'unavailable' || wait !== undefined) break; // keep the order: later ones wait
+        if (code === 'store_unavailable') this._retryStore();
+        if (RETRIED.includes(code) || wait !== undefined) break; // keep the order: later ones wait
       }
     } finally {
       this._flushing = false;
     }
+  }
+
+  /**
+   * The server could not store the message (issue 11: its disk is full): sent again after 1, 2,
+   * 4… s up to 30 s, each wait jittered so that a site's visitors do not all come back at once
+   * when the space is freed. The store's dedupe by client id makes every resend harmless.
+   */
+  private _retryStore(): void {
+    const { firstMs = 1000, maxMs = 30_000 } = this._opts.storeRetry ?? {};
+    const delay = Math.min(maxMs, firstMs * 2 ** this._storeFailures++);
+    this._later('store-retry', delay * (0.5 + Math.random() / 2), () => {
+      for (const item of this.outbox) if (item.error === 'store_unavailable') delete item.error;
+      this._changed();
+      void this._flush();
+    });
   }
 
   private _receive(messages: readonly ChatMessage[], live: boolean): void {
@@ -583,7 +610,7 @@ export class VisitorConnection {
   }
 
   private _persistOutbox(): void {
-    const keep = this.outbox.filter((i) => !i.error || i.error === 'unavailable' || i.retryAt);
+    const keep = this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt);
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
   }
 

@@ -71,6 +71,8 @@ const en = {
   minutes: '{n} min',
   errInvalid: "This message couldn't be sent. Please shorten or rephrase it.",
   errOffline: "We can't reach the server right now. We'll keep trying.",
+  errStore: "The server can't save that right now. Please try again in a moment.",
+  errStoreRetry: "The server can't save messages right now. We'll keep trying.",
   errOther: 'Something went wrong. Please try again.',
 };
 
@@ -135,6 +137,8 @@ const zhCN: Strings = {
   minutes: '{n} 分钟',
   errInvalid: '消息无法发送，请缩短或修改后重试。',
   errOffline: '暂时无法连接服务器，我们会继续尝试。',
+  errStore: '服务器暂时无法保存，请稍后再试。',
+  errStoreRetry: '服务器暂时无法保存消息，我们会继续尝试。',
   errOther: '出错了，请重试。',
 };
 
@@ -207,5 +211,6 @@ export function errorText(s: Strings, code: ErrorCode, retryAt?: number | null, 
   if (code === 'rate_limited') return s.errRate;
   if (code === 'invalid_payload' || code === 'too_large') return s.errInvalid;
   if (code === 'unavailable') return s.errOffline;
+  if (code === 'store_unavailable') return s.errStore;
   return s.errOther;
 }
