@@ -64,6 +64,8 @@ export async function startTestServer(
     summarizer?: Summarizer;
     /** Express's `trust proxy` (TRUST_PROXY). */
     trustProxy?: false | number | string[];
+    /** ALLOWED_ORIGINS: the sites whose pages may open the widget's socket (default `*`). */
+    allowedOrigins?: '*' | string[];
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -71,7 +73,7 @@ export async function startTestServer(
   const entries = await demoKnowledge();
   const server = await createServer({
     config: {
-      allowedOrigins: '*',
+      allowedOrigins: options.allowedOrigins ?? '*',
       widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
       demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
       secret: 'test-secret-'.padEnd(40, 'x'),

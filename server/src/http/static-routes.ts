@@ -31,9 +31,8 @@ export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string
     express.static(widgetDistDir, { maxAge: '5m', fallthrough: false }),
   );
 
+  // Its CSP and anti-framing headers are every page's (security-headers.ts).
   router.get(['/console', '/console/'], (_req, res) => {
-    res.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
-    res.setHeader('X-Frame-Options', 'DENY');
     res.type('html').send(CONSOLE_HTML);
   });
 
