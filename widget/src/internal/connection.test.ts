@@ -71,6 +71,9 @@ class FakeServer {
   /** Store the next N sends but drop the connection instead of acknowledging. */
   loseAcks = 0;
   refuseWith: ErrorCode | null = null;
+  /** Every /visitor handshake refuses with this connect_error data (as the origin check does). */
+  refuseHandshake: { code: ErrorCode; message: string } | null = null;
+  handshakes = 0;
   availability: Availability = { agentsOnline: 1, withinHours: true, acceptingChats: true };
   /** Every `conversation:read` seq, in order. */
   reads: number[] = [];
@@ -85,7 +88,10 @@ class FakeServer {
 
   async listen() {
     this.io.of('/visitor').use(async (_socket, next) => {
+      this.handshakes++;
       await this.gate;
+      const refusal = this.refuseHandshake;
+      if (refusal) return next(Object.assign(new Error(refusal.message), { data: refusal }));
       next();
     });
     this.io.of('/visitor').on('connection', (socket: VisitorSocket) => this.serve(socket));
@@ -524,6 +530,23 @@ describe('VisitorConnection', () => {
     // The next message left is a new one.
     await conn.leaveMessage({ email: 'ann@example.com', text: 'Also: gift wrap?' });
     expect(server.leaves[2]!.clientId).not.toBe(server.leaves[0]!.clientId);
+  });
+});
+
+describe('a refused handshake', () => {
+  it('says the site is not allowed, keeps what was written, and does not knock again', async () => {
+    server.refuseHandshake = { code: 'origin_not_allowed', message: 'The chat is not available on https://other.example' };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const conn = connect();
+    conn.send('hello?');
+    await until(() => conn.status === 'refused', 'refused');
+    expect(conn.lastError).toBe('origin_not_allowed');
+    expect(conn.outbox.map((i) => i.text)).toEqual(['hello?']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('https://other.example'));
+    // The site will not become allowed by trying again (other refusals are retried after 5 s).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.handshakes).toBe(1);
+    warn.mockRestore();
   });
 });
 

@@ -69,6 +69,7 @@ const en = {
   errInvalid: "This message couldn't be sent. Please shorten or rephrase it.",
   errOffline: "We can't reach the server right now. We'll keep trying.",
   errOther: 'Something went wrong. Please try again.',
+  errOrigin: "Sorry, the chat isn't available on this website. Please contact us another way.",
 };
 
 export type Strings = typeof en;
@@ -130,6 +131,7 @@ const zhCN: Strings = {
   errInvalid: '消息无法发送，请缩短或修改后重试。',
   errOffline: '暂时无法连接服务器，我们会继续尝试。',
   errOther: '出错了，请重试。',
+  errOrigin: '抱歉，本网站暂不支持在线客服，请通过其他方式联系我们。',
 };
 
 const TABLES: Record<Locale, Strings> = { en, 'zh-CN': zhCN };
@@ -192,5 +194,6 @@ export function errorText(s: Strings, code: ErrorCode): string {
   if (code === 'rate_limited') return s.errRate;
   if (code === 'invalid_payload' || code === 'too_large') return s.errInvalid;
   if (code === 'unavailable') return s.errOffline;
+  if (code === 'origin_not_allowed') return s.errOrigin;
   return s.errOther;
 }
