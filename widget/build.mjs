@@ -125,8 +125,11 @@ const entries = [
     budget: WIDGET_BUDGET_GZIP,
     plugins: [minifyLiterals({ html: true }), slimSocketIo],
     // Socket.IO's internals are named `_x` and never leave the bundle: shorten them. (Lit's
-    // cross-version names start with `_$` and are left alone.)
+    // cross-version names start with `_$` and are left alone.) Quoted ones too: socket.io-client
+    // calls `this.io["_destroy"](this)` when the server refuses a handshake, which otherwise
+    // threw in the bundle, so the widget never heard why (issue 11).
     mangleProps: /^_[a-zA-Z]/,
+    mangleQuoted: true,
   },
   { name: 'support-console', entry: 'src/console/index.ts', budget: Infinity, plugins: [minifyLiterals({ html: false }), noWebTransport] },
 ].filter((e) => existsSync(join(root, e.entry)));

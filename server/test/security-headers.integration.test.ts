@@ -1,6 +1,6 @@
 /**
  * Response headers (issue 11, hole 10): the demo and help pages had no CSP and could be framed,
- * nothing sent HSTS. What the browser does with them is checked in examples/e2e/csp.e2e.test.ts.
+ * nothing sent HSTS. What the browser does with them is checked in examples/e2e/security.e2e.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './harness.js';
