@@ -148,7 +148,8 @@ const entries = [
     budget: WIDGET_BUDGET_BROTLI,
     plugins: [minifyLiterals({ html: true }), slimSocketIo],
     // Socket.IO's internals are named `_x` and never leave the bundle: shorten them. (Lit's
-    // cross-version names start with `_$` and are left alone.)
+    // cross-version names start with `_$` and are left alone; names written quoted anywhere are
+    // kept, see quotedNamesIn.)
     mangleProps: /^_[a-zA-Z]/,
   },
   // Only the server's own console page loads it, by the name in meta.json: a content-hashed

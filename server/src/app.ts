@@ -19,12 +19,15 @@ import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { errorHandler, notFound } from './http/respond.js';
+import { createOriginPolicy } from './http/origins.js';
 import { refuseCrossOriginWrites } from './http/same-origin.js';
+import { securityHeaders } from './http/security-headers.js';
 import { staticRoutes } from './http/static-routes.js';
 import type { Logger } from './logger.js';
 import { attachAgentNamespace } from './realtime/agent-namespace.js';
 import { ConnectionGuard } from './realtime/connection-guard.js';
 import { connectFanout } from './realtime/fanout.js';
+import { pinSessionOrigin, refuseForeignOrigins } from './realtime/origin-check.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
@@ -38,7 +41,8 @@ import { createMemoryCoordination } from './coordination/memory.js';
 import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
-  config: Pick<Config, 'allowedOrigins' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> & Partial<Pick<Config, 'identitySecret' | 'limits'>>;
+  config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
+    Partial<Pick<Config, 'identitySecret' | 'limits'>>;
   store: Store;
   responder: Responder;
   logger: Logger;
@@ -139,11 +143,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    next();
-  });
+  app.use(securityHeaders());
   app.use(express.json({ limit: '16kb' }));
   /** The store can write, and (with several processes) Redis answers. */
   const services = async (): Promise<Record<string, 'ok' | 'down'>> => {
@@ -179,15 +179,21 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const guard = new ConnectionGuard(limits, clientAddressOf(app), logger);
   const io = new Server(httpServer, {
     allowRequest: guard.allowRequest,
-    // The widget runs on the customer's site: its socket is cross-origin by design. The agent
-    // namespace checks the origin itself (see agent-namespace.ts).
-    cors: { origin: config.allowedOrigins === '*' ? true : config.allowedOrigins, credentials: true },
+    // The widget runs on the customer's site: its socket is cross-origin by design. No cookie
+    // rides on it (visitors hold a token; the console is same-origin), so no page is allowed
+    // credentials. Any page may read the handshake: that is how the `/visitor` refusal of a
+    // site outside ALLOWED_ORIGINS reaches the widget over polling too (realtime/origin-check.ts);
+    // the agent namespace accepts only its own origin (agent-namespace.ts).
+    cors: { origin: '*', credentials: false },
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: undefined,
   });
   guard.attach(io);
   const detachAdapter = (await deps.attachAdapter?.(io)) ?? null;
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
+  const origins = createOriginPolicy(config);
+  pinSessionOrigin(io, origins);
+  refuseForeignOrigins(visitors, origins);
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
   // First of each namespace's middlewares: an address past its limits is refused before anything else runs.
   visitors.use(guard.middleware);

@@ -48,3 +48,18 @@ describe('loadConfig: flood and login limits', () => {
     expect(() => loadConfig({ LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE: 'lots' })).toThrow(/LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE/);
   });
 });
+
+describe('loadConfig: ALLOWED_ORIGINS', () => {
+  it('is open by default and takes a list of origins, written as browsers send them', () => {
+    expect(loadConfig({}).allowedOrigins).toBe('*');
+    expect(loadConfig({ ALLOWED_ORIGINS: 'https://Shop.example.com/, http://localhost:8080' }).allowedOrigins).toEqual([
+      'https://shop.example.com',
+      'http://localhost:8080',
+    ]);
+  });
+
+  it('refuses what is not an origin, and says what it wants', () => {
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'shop.example.com' })).toThrow(/ALLOWED_ORIGINS must list origins.*not: shop\.example\.com/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://shop.example.com/chat' })).toThrow(/no path/);
+  });
+});

@@ -3,6 +3,7 @@ import { LIMITS } from '@support-chat/shared';
 import { z } from 'zod';
 import { describeZodError } from './errors.js';
 import { DEFAULT_LIMITS, type FloodLimits } from './limits.js';
+import { normalizeOrigin } from './http/origins.js';
 
 /** Where the repository's bundled assets live, resolved from this file (src/ in dev, dist/ built). */
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -31,7 +32,7 @@ const envSchema = z.object({
   DEMO_DIR: z.string().default(path.join(repoRoot, 'examples', 'demo')),
   WIDGET_DIST_DIR: z.string().default(path.join(repoRoot, 'widget', 'dist')),
   PUBLIC_URL: optionalString,
-  /** Comma-separated origins allowed to embed the widget; `*` (default) allows any site. */
+  /** Comma-separated origins whose pages may use the widget; `*` (default) allows any site. */
   ALLOWED_ORIGINS: z.string().default('*'),
   SECRET: optionalString.pipe(z.string().min(32, 'SECRET must be at least 32 characters').optional()),
   /** Signs the site's users (identity verification): the site's server signs a JWT with it. */
@@ -141,6 +142,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     );
   }
   const origins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const notOrigins = origins.filter((o) => o !== '*' && !normalizeOrigin(o));
+  if (notOrigins.length) {
+    throw new ConfigError(
+      `Invalid configuration: ALLOWED_ORIGINS must list origins such as https://shop.example.com or http://localhost:8080 ` +
+        `(scheme, host and port only, no path), or be *; not: ${notOrigins.join(', ')}`,
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -149,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     demoDir: path.resolve(e.DEMO_DIR),
     widgetDistDir: path.resolve(e.WIDGET_DIST_DIR),
     publicUrl: e.PUBLIC_URL,
-    allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
+    allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins.map((o) => normalizeOrigin(o)!),
     secret: e.SECRET,
     identitySecret: e.IDENTITY_SECRET,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,

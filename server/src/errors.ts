@@ -63,6 +63,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_payload: 400,
   unauthorized: 401,
   forbidden: 403,
+  origin_not_allowed: 403,
   not_found: 404,
   invalid_state: 409,
   conflict: 409,

@@ -74,6 +74,8 @@ export async function startTestServer(
     identitySecret?: string;
     /** The flood and login limits (LIMIT_* variables), when `limits` is not given. */
     floodLimits?: Partial<FloodLimits>;
+    /** ALLOWED_ORIGINS: the sites whose pages may open the widget's socket (default `*`). */
+    allowedOrigins?: '*' | string[];
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -81,7 +83,7 @@ export async function startTestServer(
   const entries = await demoKnowledge();
   const server = await createServer({
     config: {
-      allowedOrigins: '*',
+      allowedOrigins: options.allowedOrigins ?? '*',
       widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
       demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
       secret: TEST_SECRET,

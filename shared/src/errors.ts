@@ -3,6 +3,8 @@ export const ERROR_CODES = [
   'invalid_payload',
   'unauthorized',
   'forbidden',
+  /** The page embedding the widget is on a site outside ALLOWED_ORIGINS (socket connect_error). */
+  'origin_not_allowed',
   'not_found',
   'invalid_state',
   'conflict',

@@ -62,10 +62,9 @@ export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string
     }),
   );
 
+  // Its CSP and anti-framing headers are every page's (security-headers.ts).
   const html = consoleHtml(consoleScript(widgetDistDir));
   router.get(['/console', '/console/'], (_req, res) => {
-    res.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
-    res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(html);
   });

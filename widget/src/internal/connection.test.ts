@@ -78,6 +78,8 @@ class FakeServer {
   /** Handshakes seen, and a refusal for them (`rate_limited` with a wait) while set. */
   handshakes = 0;
   refuseHandshakesFor: number | null = null;
+  /** Every /visitor handshake refuses with this connect_error data (as the origin check does). */
+  refuseHandshake: { code: ErrorCode; message: string } | null = null;
   availability: Availability = { agentsOnline: 1, withinHours: true, acceptingChats: true };
   /** Every `conversation:read` seq, in order. */
   reads: number[] = [];
@@ -94,6 +96,8 @@ class FakeServer {
     this.io.of('/visitor').use(async (_socket, next) => {
       this.handshakes++;
       await this.gate;
+      const refusal = this.refuseHandshake;
+      if (refusal) return next(Object.assign(new Error(refusal.message), { data: refusal }));
       if (this.refuseHandshakesFor === null) return next();
       const data = { code: 'rate_limited', message: 'Too many connections from your network.', retryAfterMs: this.refuseHandshakesFor };
       next(Object.assign(new Error('rate_limited'), { data }));
@@ -612,6 +616,23 @@ describe('VisitorConnection', () => {
     // The next message left is a new one.
     await conn.leaveMessage({ email: 'ann@example.com', text: 'Also: gift wrap?' });
     expect(server.leaves[2]!.clientId).not.toBe(server.leaves[0]!.clientId);
+  });
+});
+
+describe('a refused handshake', () => {
+  it('says the site is not allowed, keeps what was written, and does not knock again', async () => {
+    server.refuseHandshake = { code: 'origin_not_allowed', message: 'The chat is not available on https://other.example' };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const conn = connect();
+    conn.send('hello?');
+    await until(() => conn.status === 'refused', 'refused');
+    expect(conn.lastError).toBe('origin_not_allowed');
+    expect(conn.outbox.map((i) => i.text)).toEqual(['hello?']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('https://other.example'));
+    // The site will not become allowed by trying again (other refusals are retried after 5 s).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.handshakes).toBe(1);
+    warn.mockRestore();
   });
 });
 

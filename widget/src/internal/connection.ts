@@ -22,7 +22,8 @@ import {
 } from '@support-chat/shared';
 import { MessageStore } from './message-store.js';
 
-export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
+/** `refused`: the server will not serve this page (its site is not allowed); nothing is retried. */
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'refused';
 
 /** A visitor message the server has not acknowledged yet. */
 export interface OutboxItem {
@@ -256,6 +257,14 @@ export class VisitorConnection {
       if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
       const data = (err as Error & { data?: { code?: ErrorCode; retryAfterMs?: number } }).data;
+      if (data?.code === 'origin_not_allowed') {
+        // This site is not in the server's ALLOWED_ORIGINS: knocking again cannot help. The
+        // visitor reads that the chat is unavailable here; the site's owner reads why.
+        console.warn(`support-chat: ${err.message}`);
+        this.status = 'refused';
+        this.lastError = 'origin_not_allowed';
+        return this._changed();
+      }
       if (this._token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
         this._forgetToken();
         socket.connect();

@@ -55,6 +55,9 @@ describe('strings', () => {
     expect(errorText(en, 'rate_limited', 500, 1_000)).toBe(en.errRate); // the wait is over
     expect(errorText(stringsFor('zh-CN'), 'invalid_payload')).toBe(stringsFor('zh-CN').errInvalid);
     expect(errorText(en, 'internal')).toBe(en.errOther);
+    expect(errorText(en, 'origin_not_allowed')).toBe(en.errOrigin);
+    expect(errorText(stringsFor('zh-CN'), 'origin_not_allowed')).toBe(stringsFor('zh-CN').errOrigin);
+    expect(en.errOrigin).not.toBe(en.errOther);
   });
 
   it('fills placeholders', () => {

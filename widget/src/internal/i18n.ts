@@ -74,6 +74,7 @@ const en = {
   errStore: "The server can't save that right now. Please try again in a moment.",
   errStoreRetry: "The server can't save messages right now. We'll keep trying.",
   errOther: 'Something went wrong. Please try again.',
+  errOrigin: "Sorry, the chat isn't available on this website. Please contact us another way.",
 };
 
 export type Strings = typeof en;
@@ -140,6 +141,7 @@ const zhCN: Strings = {
   errStore: '服务器暂时无法保存，请稍后再试。',
   errStoreRetry: '服务器暂时无法保存消息，我们会继续尝试。',
   errOther: '出错了，请重试。',
+  errOrigin: '抱歉，本网站暂不支持在线客服，请通过其他方式联系我们。',
 };
 
 const TABLES: Record<Locale, Strings> = { en, 'zh-CN': zhCN };
@@ -212,5 +214,6 @@ export function errorText(s: Strings, code: ErrorCode, retryAt?: number | null, 
   if (code === 'invalid_payload' || code === 'too_large') return s.errInvalid;
   if (code === 'unavailable') return s.errOffline;
   if (code === 'store_unavailable') return s.errStore;
+  if (code === 'origin_not_allowed') return s.errOrigin;
   return s.errOther;
 }
