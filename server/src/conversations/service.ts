@@ -189,7 +189,7 @@ export class ConversationService {
       conversation,
       'queued',
       { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: reason },
-      { type: 'queued' },
+      { type: 'queued', reason },
       statusesAllowing('queued'),
       { reason, detail },
     );
@@ -371,7 +371,7 @@ export class ConversationService {
         conversation,
         'queued',
         { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: 'offline_message', leftMessage },
-        { type: 'queued' },
+        { type: 'queued', reason: 'offline_message' },
         statusesAllowing('queued'),
         { reason: 'offline_message' },
       );
