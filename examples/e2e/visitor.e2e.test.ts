@@ -227,7 +227,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
           await shot('queued');
 
           await closeQueued(agent);
-          await expect.poll(() => page.getByText(zh ? '对话已结束' : 'The conversation has ended').isVisible(), { timeout: 10_000 }).toBe(true);
+          await expect.poll(() => page.getByText(zh ? '对话已结束' : 'The conversation has ended', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
           found.ended = await axe(page);
           await shot('ended');
           expect(found).toEqual({ closed: [], open: [], streaming: [], queued: [], ended: [] });

@@ -226,7 +226,7 @@ export class SupportChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const log = this.renderRoot.querySelector('.log');
+    const log = this.renderRoot.querySelector<HTMLElement>('.log');
     const was = changed.get('opened');
     if (changed.has('opened') && (was ?? false) !== this.opened) {
       this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
@@ -244,11 +244,10 @@ export class SupportChat extends LitElement {
    * To the end, unless the newest message from the other side is taller than the log: then to
    * its start, once, and no further while it grows, so a long answer is read from its first step.
    */
-  private _scroll(log: Element): void {
-    const all = log.querySelectorAll('.msg');
-    const newest = all[all.length - 1];
+  private _scroll(log: HTMLElement): void {
+    const m = [...log.querySelectorAll<HTMLElement>('.msg')].pop();
     const end = log.scrollHeight - log.clientHeight;
-    const top = newest && !newest.matches('.mine') ? newest.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop - 8 : end;
+    const top = m?.matches('.mine') === false ? m.offsetTop - log.offsetTop - 8 : end;
     if (top >= end) log.scrollTop = end;
     else if (Math.abs(top - this._anchor) > 2) log.scrollTop = this._anchor = top;
   }
