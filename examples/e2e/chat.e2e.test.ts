@@ -76,11 +76,13 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await visitor.screenshot({ path: screenshotPath('02-ai-answer') });
   });
 
-  it('puts the visitor in the queue when they ask for a person', async () => {
+  it('puts the visitor in the queue when they ask for a person, offering a message while nobody is online', async () => {
     const box = visitor.getByRole('textbox', { name: 'Your message' });
     await box.fill('I want to talk to a person');
     await box.press('Enter');
-    await expect.poll(() => visitor.getByText(/#1 in the queue/).isVisible(), { timeout: 5000 }).toBe(true);
+    // No agent has logged in yet: a queue place would promise someone soon.
+    await expect.poll(() => visitor.getByText(/Nobody can chat right now/).isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await visitor.getByText(/in the queue/).count()).toBe(0);
     await visitor.screenshot({ path: screenshotPath('03-queued') });
   });
 
@@ -92,6 +94,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     // The Queued section opens first; the visitor's conversation is its only row.
     const queuedRow = agent.getByRole('tabpanel').getByRole('listitem').first();
     await expect.poll(() => queuedRow.isVisible(), { timeout: 5000 }).toBe(true);
+    // Someone is online now: the visitor sees their place instead of the offer.
+    await expect.poll(() => visitor.getByText(/#1 in the queue/).isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await visitor.getByText(/Nobody can chat right now/).count()).toBe(0);
     await agent.screenshot({ path: screenshotPath('04-console-inbox') });
     await queuedRow.click();
     const transcript = agent.getByRole('log');

@@ -67,7 +67,8 @@ describe('hand-off triggers', () => {
     const { conversation, messages } = await agentView(id);
     expect(conversation).toMatchObject({ status: 'queued', handoffReason: 'ai_unanswered' });
     expect(aiReplies({ received: messages }).map((m) => m.provenance?.answered)).toEqual([false, true, false, false]);
-    expect(v.received.at(-1)?.event).toEqual({ type: 'queued' });
+    // The visitor is told why (their widget words it), not that they asked for a person.
+    expect(v.received.at(-1)?.event).toEqual({ type: 'queued', reason: 'ai_unanswered' });
   });
 
   it("queues on a keyword rule and on a signed user's attribute rule, without an AI answer", async () => {
@@ -83,6 +84,7 @@ describe('hand-off triggers', () => {
     expect((await t.store.getConversation(vipId))).toMatchObject({ status: 'queued', handoffReason: 'rule' });
     expect((await t.store.getConversation(regularId))).toMatchObject({ status: 'bot', handoffReason: null });
     expect(aiReplies(angry)).toHaveLength(0);
+    expect(angry.received.find((m) => m.kind === 'event')?.event).toEqual({ type: 'queued', reason: 'rule' });
     expect(aiReplies(vip)).toHaveLength(0);
     expect(aiReplies(regular)).toHaveLength(1);
     const note = (await agentView(vipId)).messages.find((m) => m.kind === 'note');

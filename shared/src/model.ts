@@ -47,7 +47,8 @@ export interface Source {
 
 /** System events a visitor's widget renders as status lines, localised on the client. */
 export type SystemEvent =
-  | { type: 'queued' }
+  /** `reason` tells the visitor why (absent: an agent's disconnect put it back, or stored before it was sent). */
+  | { type: 'queued'; reason?: HandoffReason }
   | { type: 'assigned'; agentName: string }
   | { type: 'transferred'; agentName: string }
   | { type: 'returned_to_ai' }

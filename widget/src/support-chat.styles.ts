@@ -5,6 +5,7 @@ export const styles = css`
     --_accent: var(--support-chat-accent, #2563eb);
     --_on-accent: var(--support-chat-accent-text, #fff);
     --_offset: var(--support-chat-offset, 20px);
+    --_field: 15px;
     position: fixed;
     z-index: var(--support-chat-z-index, 2147483000);
     right: var(--_offset);
@@ -63,6 +64,9 @@ export const styles = css`
     font-size: 12px;
     line-height: 20px;
   }
+  :host([launcher='hidden']) .launcher {
+    display: none;
+  }
   .panel {
     position: absolute;
     right: 0;
@@ -80,7 +84,10 @@ export const styles = css`
     right: auto;
     left: 0;
   }
-  header {
+  :host([launcher='hidden']) .panel {
+    bottom: 0;
+  }
+  .head {
     display: flex;
     align-items: center;
     gap: 8px;
@@ -93,7 +100,7 @@ export const styles = css`
     margin: 0;
     font-size: 1.05em;
   }
-  header button {
+  .head button {
     border: 0;
     background: transparent;
     color: inherit;
@@ -101,7 +108,7 @@ export const styles = css`
     padding: 6px;
     display: grid;
   }
-  header .human {
+  .head .human {
     border: 1px solid currentColor;
     border-radius: 999px;
     padding: 4px 10px;
@@ -152,6 +159,7 @@ export const styles = css`
     resize: none;
     max-height: 120px;
     font: inherit;
+    font-size: var(--_field);
     color: inherit;
     background: transparent;
     border: 1px solid rgb(0 0 0 / 0.15);
@@ -188,7 +196,7 @@ export const styles = css`
   }
   .card textarea,
   .card input {
-    font-size: 15px;
+    font-size: var(--_field);
     border-radius: 8px;
     padding: 6px 10px;
     background: var(--support-chat-bg, #fff);
@@ -233,7 +241,7 @@ export const styles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
-  .card [type='button'] {
+  .actions [type='button'] {
     background: none;
     color: var(--_accent);
   }
@@ -259,10 +267,14 @@ export const styles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  header :focus-visible {
+  .head :focus-visible {
     outline-color: var(--_on-accent);
   }
   @media (max-width: 480px) {
+    /* Less than 16px makes iOS Safari zoom into the page on focus. */
+    :host {
+      --_field: 16px;
+    }
     :host([open]) {
       inset: 0;
     }

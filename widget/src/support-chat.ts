@@ -62,6 +62,8 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  * @attr lang - Language override (`en`, `zh-CN`); else the page's `<html lang>`, else the browser's.
  * @attr position - `bottom-right` (default) or `bottom-left`.
  * @attr open - Present while the panel is open (property `opened`).
+ * @attr launcher - `hidden`: no launcher button, while the page's own content needs the corner
+ *   (also `hideLauncher()` / `showLauncher()`); the page opens the chat with `open()`.
  *
  * @fires support-chat-open - The panel opened.
  * @fires support-chat-close - The panel closed.
@@ -105,7 +107,8 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  * @cssproperty --support-chat-muted - Secondary text (names, status lines). Default `#6b7280`.
  * @cssproperty --support-chat-bubble - Background of others' bubbles. Default `#f1f3f5`.
  * @cssproperty --support-chat-danger - Errors and failed sends. Default `#dc2626`.
- * @cssproperty --support-chat-offset - Distance from the viewport corner. Default `20px`.
+ * @cssproperty --support-chat-offset - The launcher's distance from the viewport corner, phones
+ *   included (the open panel fills a phone's screen). Default `20px`.
  * @cssproperty --support-chat-z-index - Stacking order. Default `2147483000`.
  */
 export class SupportChat extends LitElement {
@@ -114,6 +117,7 @@ export class SupportChat extends LitElement {
     server: { type: String },
     position: { type: String, reflect: true },
     opened: { type: Boolean, attribute: 'open', reflect: true },
+    launcher: { type: String, reflect: true },
     _left: { state: true },
   };
   // `lang` is a native property: observe the attribute without redefining it.
@@ -124,6 +128,8 @@ export class SupportChat extends LitElement {
   declare server: string;
   declare position: 'bottom-right' | 'bottom-left';
   declare opened: boolean;
+  /** `'hidden'` hides the launcher button (attribute `launcher="hidden"`). */
+  declare launcher: 'hidden' | undefined;
   /** Characters the visitor may still type. */
   declare private _left: number;
 
@@ -131,6 +137,8 @@ export class SupportChat extends LitElement {
   private _user: string | undefined;
   private _visitorAttributes: Record<string, string> = {};
   private _stick = true;
+  /** Where the newest long message shown from its start begins (scrollTop), so it is done once. */
+  private _anchor = -1;
   private _forms = new VisitorForms(this, () => this._connection());
   private _visibility = () => this.requestUpdate();
 
@@ -199,6 +207,15 @@ export class SupportChat extends LitElement {
     this._visitorAttributes = {};
     this._seen = null;
     this.requestUpdate();
+  }
+
+  /** Hides the launcher while the page needs the corner; `open()` still opens the panel. */
+  hideLauncher(): void {
+    this.launcher = 'hidden';
+  }
+
+  showLauncher(): void {
+    this.launcher = undefined;
   }
 
   /** Attributes describing the visitor (plan, user id…), shown to agents; sent at the next resume. */
@@ -312,7 +329,7 @@ export class SupportChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const log = this.renderRoot.querySelector('.log');
+    const log = this.renderRoot.querySelector<HTMLElement>('.log');
     const was = changed.get('opened');
     if (changed.has('opened') && (was ?? false) !== this.opened) {
       this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
@@ -321,9 +338,21 @@ export class SupportChat extends LitElement {
       if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
       this._stick = true;
     }
-    if (log && this._stick) log.scrollTop = log.scrollHeight;
+    if (log && this._stick) this._scroll(log);
     // Seen means on screen: not while the page is in a background tab.
     if (this.opened && !document.hidden) this._conn?.markRead();
+  }
+
+  /**
+   * To the end, unless the newest message from the other side is taller than the log: then to
+   * its start, once, and no further while it grows, so a long answer is read from its first step.
+   */
+  private _scroll(log: HTMLElement): void {
+    const m = [...log.querySelectorAll<HTMLElement>('.msg')].pop();
+    const end = log.scrollHeight - log.clientHeight;
+    const top = m?.matches('.mine') === false ? m.offsetTop - log.offsetTop - 8 : end;
+    if (top >= end) log.scrollTop = end;
+    else if (Math.abs(top - this._anchor) > 2) log.scrollTop = this._anchor = top;
   }
 
   private get _launcher(): HTMLButtonElement | null {
@@ -339,7 +368,7 @@ export class SupportChat extends LitElement {
     const { locale } = this._language;
     const s = stringsFor(locale);
     const unread = this.opened ? 0 : (this._conn?.unread ?? 0);
-    const label = this.opened ? s.closeChat : unread ? `${s.openChat} (${format(s.unread, { n: unread })})` : s.openChat;
+    const label = this.opened ? s.hideChat : unread ? `${s.openChat} (${format(s.unread, { n: unread })})` : s.openChat;
     return html`<button
         part="launcher"
         class="launcher"
@@ -362,14 +391,17 @@ export class SupportChat extends LitElement {
     const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
     const messages = c.messages.filter((m) => m.kind !== 'note');
     const last = messages[messages.length - 1];
+    // Quick replies stay with their question ("Is it one of these?") until the visitor writes
+    // again, even when a hand-off line follows them.
+    const asked = messages.findLastIndex((m) => m.author === 'visitor');
     const status = c.conversation?.status;
     const notice = c.status === 'connecting' ? s.connecting : c.status === 'reconnecting' ? s.reconnecting : '';
     const { leaving } = this._forms;
     const offline = c.availability?.acceptingChats === false;
     const left = status === 'queued' && c.leftIn === c.conversation!.id;
-    // A person can be asked for from the start; while nobody can chat, a message left instead
-    // (from the queue too, where nobody is coming soon).
-    const ask = !leaving && (!status || status === 'bot' || (offline && status === 'queued' && !left));
+    // A person can be asked for while the AI answers; while nobody can chat, a message left
+    // instead (VisitorForms offers it in place of a queue nobody is coming to).
+    const ask = !leaving && (!status || status === 'bot');
     return html`<div
       id="panel"
       part="panel"
@@ -378,8 +410,9 @@ export class SupportChat extends LitElement {
       aria-labelledby="title"
       lang=${locale}
       ?hidden=${!this.opened}
+      @keydown=${this._keepFocus}
     >
-      <header part="header">
+      <div part="header" class="head">
         <h2 id="title">${s.title}</h2>
         ${ask
           ? html`<button type="button" class="human" @click=${offline ? this._forms.open : this._handoff}>
@@ -389,13 +422,13 @@ export class SupportChat extends LitElement {
         <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
         </button>
-      </header>
+      </div>
       <div class="notice" role="status">${notice}</div>
       <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title">
         ${messages.map((m, i) =>
           renderMessage(m, view, {
             showName: m.author !== 'visitor' && m.author !== messages[i - 1]?.author,
-            showSuggestions: m === last && !c.outbox.length,
+            showSuggestions: i > asked && !c.outbox.length,
             onRate: m.author === 'ai' && m.kind === 'text' ? (helpful) => c.rateAnswer(m, helpful) : undefined,
           }),
         )}
@@ -416,7 +449,7 @@ export class SupportChat extends LitElement {
         ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
         ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
       </div>
-      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : statusText(s, c.conversation)}</div>
+      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering ? '' : statusText(s, c.conversation)}</div>
       <div class="alert" role="alert">${this._alertText(c, s)}</div>
       ${this._forms.render(s, locale)}
       <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>
@@ -442,6 +475,16 @@ export class SupportChat extends LitElement {
   private _alertText(c: VisitorConnection, s: Strings): string {
     return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError, c.retryAt) : '';
   }
+
+  /** Full screen on a phone, the page behind is out of sight: Tab goes round the panel. */
+  private _keepFocus = (e: KeyboardEvent) => {
+    const all = [...this.renderRoot.querySelectorAll<HTMLElement>('.panel :is(a,button,input,textarea)')].filter((el) => el.offsetWidth);
+    const ends = [all[0], all.at(-1)];
+    if (e.key === 'Tab' && matchMedia('(max-width:480px)').matches && (this.renderRoot as ShadowRoot).activeElement === ends[+!e.shiftKey]) {
+      e.preventDefault();
+      ends[+e.shiftKey]?.focus();
+    }
+  };
 
   private _handoff = async () => {
     if (!this._emit('support-chat-handoff-request', null, true)) return;

@@ -200,7 +200,7 @@ export class ConversationService {
       conversation,
       'queued',
       { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: reason },
-      { type: 'queued' },
+      { type: 'queued', reason },
       statusesAllowing('queued'),
       { reason, detail },
     );
@@ -391,7 +391,7 @@ export class ConversationService {
         conversation,
         'queued',
         { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: 'offline_message', leftMessage },
-        { type: 'queued' },
+        { type: 'queued', reason: 'offline_message' },
         statusesAllowing('queued'),
         { reason: 'offline_message' },
       );

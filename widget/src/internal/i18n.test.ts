@@ -48,6 +48,12 @@ describe('strings', () => {
     expect(eventText(en, { type: 'assigned', agentName: 'Anna' })).toBe('Anna joined the conversation');
     expect(eventText(stringsFor('zh-CN'), { type: 'transferred', agentName: 'Li' })).toBe('已转接给 Li');
     expect(eventText(en, { type: 'closed', by: 'agent' })).toBe(en.evClosed);
+    // A hand-off says why: only a visitor who asked is told they asked.
+    expect(eventText(en, { type: 'queued', reason: 'visitor_request' })).toBe('You asked to talk to a person');
+    expect(eventText(en, { type: 'queued', reason: 'ai_unanswered' })).toBe("The assistant couldn't answer, so a person will take over");
+    expect(eventText(stringsFor('zh-CN'), { type: 'queued', reason: 'ai_unanswered' })).toBe('AI 助手无法回答，将由人工客服为您服务');
+    expect(eventText(en, { type: 'queued', reason: 'rule' })).toBe('A person will take over');
+    expect(eventText(en, { type: 'queued' })).toBe('A person will take over');
     expect(errorText(en, 'rate_limited')).toBe(en.errRate);
     expect(errorText(en, 'rate_limited', 31_500, 1_000)).toBe('Too many requests right now. We will try again in 31 s.');
     expect(errorText(en, 'rate_limited', 1_000 + 40 * 60_000, 1_000)).toBe('Too many requests right now. We will try again in 40 min.');

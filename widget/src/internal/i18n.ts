@@ -16,6 +16,7 @@ const en = {
   title: 'Chat with us',
   openChat: 'Open chat',
   closeChat: 'Close chat',
+  hideChat: 'Minimize chat',
   unread: '{n} unread',
   human: 'Talk to a person',
   inputLabel: 'Your message',
@@ -61,6 +62,8 @@ const en = {
   errEmail: 'Please enter a valid email address.',
   errText: 'Please write a message.',
   evQueued: 'You asked to talk to a person',
+  evNoAnswer: "The assistant couldn't answer, so a person will take over",
+  evHandoff: 'A person will take over',
   evAssigned: '{name} joined the conversation',
   evTransferred: 'Transferred to {name}',
   evReturned: 'The AI assistant is back',
@@ -83,6 +86,7 @@ const zhCN: Strings = {
   title: '在线客服',
   openChat: '打开聊天',
   closeChat: '关闭聊天',
+  hideChat: '收起聊天',
   unread: '{n} 条未读',
   human: '转人工',
   inputLabel: '输入消息',
@@ -128,6 +132,8 @@ const zhCN: Strings = {
   errEmail: '请输入有效的邮箱地址。',
   errText: '请填写留言内容。',
   evQueued: '您已申请转接人工客服',
+  evNoAnswer: 'AI 助手无法回答，将由人工客服为您服务',
+  evHandoff: '将由人工客服为您服务',
   evAssigned: '{name} 已加入对话',
   evTransferred: '已转接给 {name}',
   evReturned: 'AI 助手已回来为您服务',
@@ -166,8 +172,10 @@ export function format(template: string, params: Record<string, string | number>
 
 export function eventText(s: Strings, event: SystemEvent): string {
   switch (event.type) {
-    case 'queued':
-      return s.evQueued;
+    case 'queued': {
+      const r = event.reason;
+      return r === 'ai_unanswered' ? s.evNoAnswer : r === 'visitor_request' || r === 'offline_message' ? s.evQueued : s.evHandoff;
+    }
     case 'assigned':
       return format(s.evAssigned, { name: event.agentName });
     case 'transferred':

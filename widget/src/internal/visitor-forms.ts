@@ -40,10 +40,26 @@ export class VisitorForms {
     private readonly _conn: () => VisitorConnection,
   ) {}
 
-  /** The leave-a-message form, the rating form or its thank-you, or nothing. */
+  /**
+   * Queued while nobody can chat (the visitor asked for a person, or the AI handed over): a
+   * queue place would promise someone soon, so leaving a message is offered in its place.
+   */
+  get offering(): boolean {
+    const c = this._conn();
+    const id = c.conversation?.status === 'queued' && c.conversation.id;
+    return !this.leaving && c.availability?.acceptingChats === false && !!id && c.leftIn !== id;
+  }
+
+  /** The leave-a-message form or the offer of it, the rating form or its thank-you, or nothing. */
   render(s: Strings, locale: Locale) {
     const conv = this._conn().conversation;
     if (this.leaving) return this._renderLeave(s, locale);
+    if (this.offering) {
+      return html`<div class="card">
+        <p>${s.leaveIntro}${nextOpen(this._conn(), s, locale)}</p>
+        <button type="button" @click=${this.open}>${s.leave}</button>
+      </div>`;
+    }
     if (conv?.status === 'closed' && (!conv.rating || this._rated === conv.id)) return this._renderRating(conv, s);
     return nothing;
   }
