@@ -9,7 +9,7 @@ import type { TeamRouting } from '../routing/team-routing.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
-import { inOrder } from './handler.js';
+import { inOrder, refuseUnknownEvents } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace, VisitorSocket } from './types.js';
@@ -49,5 +49,6 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     registerVisitorConversationHandlers(socket, deps, context);
     registerVisitorFeedbackHandlers(socket, deps, context);
     registerVisitorRoutingHandlers(socket, deps, context);
+    refuseUnknownEvents(socket, context);
   });
 }
