@@ -215,7 +215,7 @@ export interface HostileEmit {
   args: unknown[];
   ack: AckStyle;
   /** Over the server's 64 KB frame limit: the server drops the connection instead of answering. */
-  oversize: boolean;
+  oversize: boolean | 'borderline';
   known: boolean;
 }
 
@@ -225,8 +225,8 @@ const MAX_FRAME_BYTES = 64 * 1024;
 export function hostileEmit(r: Random, templates: Record<string, Template>, targets: Targets, otherNamespaceEvents: readonly string[]): HostileEmit {
   const names = Object.keys(templates);
   const roll = r.next();
-  const known = roll >= 0.08;
-  const event = known ? r.pick(names) : r.bool(0.5) ? r.pick(UNKNOWN_EVENTS) : r.pick(otherNamespaceEvents);
+  const fromTemplates = roll >= 0.08;
+  const event = fromTemplates ? r.pick(names) : r.bool(0.5) ? r.pick(UNKNOWN_EVENTS) : r.pick(otherNamespaceEvents);
   // Own keys only: `templates['constructor']` is Object itself.
   const base = (Object.hasOwn(templates, event) ? templates[event]! : templates[r.pick(names)]!)(r, targets);
   let payload: unknown = base;
@@ -276,24 +276,30 @@ export function hostileEmit(r: Random, templates: Record<string, Template>, targ
   }
   const ack: AckStyle = r.pick(['ack', 'ack', 'ack', 'ack', 'no-ack', 'only-ack', 'extra-args', 'non-function-ack']);
   const args = ack === 'only-ack' ? [] : ack === 'extra-args' ? [payload, hostileValue(r, 1)] : ack === 'non-function-ack' ? [payload, r.pick([1, 'ack', { ok: true }, null])] : [payload];
-  return { event, mutation, args, ack, oversize: frameBytes(event, args) > MAX_FRAME_BYTES, known: known && Object.hasOwn(templates, event) };
+  return { event, mutation, args, ack, oversize: oversize(event, args), known: Object.hasOwn(templates, event) };
 }
 
-/** Roughly what Socket.IO puts on the wire for these arguments (binary counted by length). */
-function frameBytes(event: string, args: unknown[]): number {
-  let binary = 0;
+/**
+ * Whether Socket.IO's frames for these arguments exceed the server's limit: the JSON text is one
+ * WebSocket message and each binary attachment another. Within a few bytes of the limit (the
+ * packet header) it is too close to call.
+ */
+function oversize(event: string, args: unknown[]): boolean | 'borderline' {
+  let largestBinary = 0;
   const text = JSON.stringify([event, ...args], (_key, value: unknown) => {
     if (value instanceof Uint8Array) {
-      binary += value.byteLength;
-      return null;
+      largestBinary = Math.max(largestBinary, value.byteLength);
+      return { _placeholder: true, num: 0 };
     }
     if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer') {
-      binary += ((value as { data?: unknown[] }).data ?? []).length;
-      return null;
+      largestBinary = Math.max(largestBinary, ((value as { data?: unknown[] }).data ?? []).length);
+      return { _placeholder: true, num: 0 };
     }
     return value;
   });
-  return Buffer.byteLength(text ?? '') + binary;
+  const largest = Math.max(Buffer.byteLength(text ?? ''), largestBinary + 1);
+  if (Math.abs(largest - MAX_FRAME_BYTES) < 64) return 'borderline';
+  return largest > MAX_FRAME_BYTES;
 }
 
 /** A short description of a value for the failure report (no 20,000-character dumps). */
@@ -304,4 +310,41 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+/**
+ * Socket.IO packets as written on the wire (after engine.io's "4"), malformed or misaddressed:
+ * bad JSON, reserved and numeric event names, binary placeholders that never arrive, other
+ * namespaces, acks for nothing. The server may drop the connection for these; it must not fall.
+ */
+export function rawPackets(r: Random, count: number): string[] {
+  const fixed = [
+    '2/visitor,["message:send",',
+    '2/visitor,{"text":"not an array"}',
+    '2/visitor,[]',
+    '2/visitor,["disconnect"]',
+    '2/visitor,["connect",{}]',
+    '2/visitor,["newListener","x"]',
+    '2/visitor,7[12345,{}]',
+    '2/visitor,8[null,{}]',
+    '2/visitor,9[{"__proto__":1},{}]',
+    '5-/visitor,["message:send",{"_placeholder":true,"num":0}]',
+    '51-/visitor,10["message:send",{"_placeholder":true,"num":7}]',
+    '3/visitor,999[{"ok":true}]',
+    '0/admin,',
+    '0/visitor,{"token":{"__proto__":{"x":1}}}',
+    '2/agent,["inbox:list",{}]',
+    '1/visitor,',
+    '9/visitor,["x"]',
+    '2/visitor,99999999999999999999999["message:send",{}]',
+    `2/visitor,["${'x'.repeat(3000)}",{}]`,
+    '2/visitor,[["message:send"],{}]',
+    '2/visitor,1["conversation:resume",' + '['.repeat(3000) + ']'.repeat(3000) + ']',
+  ];
+  const out = fixed.slice(0, count);
+  while (out.length < count) {
+    const bytes = Array.from({ length: 1 + r.int(40) }, () => String.fromCharCode(r.int(r.bool(0.8) ? 128 : 0xffff)));
+    out.push(r.pick(['', '2', '2/visitor,', '2/visitor,1']) + bytes.join(''));
+  }
+  return out;
 }
