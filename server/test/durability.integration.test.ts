@@ -114,6 +114,19 @@ describe('bad input gets a clear error and the server stays up', () => {
     expect(data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
   });
 
+  it('answers a command sent with only an ack, with extra arguments, or under an unknown name (issue 11 fuzzing)', async () => {
+    const visitor = t.visitor();
+    const agent = t.agent(await t.loginAgent('Anna'));
+    await Promise.all([connected(visitor), connected(agent)]);
+    type Raw = { timeout: (ms: number) => { emitWithAck: (event: string, ...args: unknown[]) => Promise<unknown> } };
+    const ask = (socket: unknown, event: string, ...args: unknown[]) => (socket as Raw).timeout(2000).emitWithAck(event, ...args);
+    expect(await ask(agent, 'team:list')).toMatchObject({ ok: true });
+    expect(await ask(visitor, 'handoff:request')).toMatchObject({ ok: true });
+    expect(await ask(visitor, 'typing:set', { typing: true }, 'surplus')).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await ask(visitor, 'conversation:claim', { conversationId: 'c1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(agent, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
   it('rate-limits a visitor who floods messages', async () => {
     const visitor = t.visitor();
     await connected(visitor);

@@ -9,7 +9,7 @@ const entries: KnowledgeEntry[] = [
   {
     id: 'en/evil.md#how-do-i-hack',
     title: 'How do I <b>hack</b>?',
-    body: 'Try <script>alert(1)</script> and [click](javascript:alert(2)) or [docs](https://example.com/docs).',
+    body: 'Try <script>alert(1)</script> and [click](javascript:alert(2)) or [docs](https://example.com/docs). ![pixel](https://evil.example/p.png)',
     lang: 'en',
     url: '/help/evil',
     tags: [],
@@ -36,5 +36,11 @@ describe('help pages', () => {
     expect(html).toContain('<a href="https://example.com/docs">docs</a>');
     expect(html).toContain('How do I &lt;b&gt;hack&lt;/b&gt;?');
     expect(html).toContain('<title>Evil &lt;i&gt;article&lt;/i&gt;</title>');
+  });
+
+  it('shows an image in an article as a link, never loading it from another site (issue 11)', async () => {
+    const html = await (await fetch(`${base}/help/evil`)).text();
+    expect(html).not.toContain('<img');
+    expect(html).toContain('!<a href="https://evil.example/p.png">pixel</a>');
   });
 });

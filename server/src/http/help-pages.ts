@@ -3,8 +3,10 @@ import MarkdownIt from 'markdown-it';
 import type { KnowledgeEntry } from '../knowledge/types.js';
 
 // `html: false` escapes any HTML in the source and markdown-it refuses javascript:/data: links,
-// so knowledge text can never inject markup into the page.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
+// so knowledge text can never inject markup into the page. Images are off, as in the chat's
+// Markdown: `![x](https://elsewhere/p.png)` stays a link, so opening a help page never loads
+// anything from another site (a tracking pixel in an imported article; issue 11).
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false }).disable('image');
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -8,6 +8,7 @@ import type { TeamRouting } from '../routing/team-routing.js';
 import { registerConversationHandlers } from './agent-conversation-handlers.js';
 import { registerRoutingHandlers } from './agent-routing-handlers.js';
 import { registerWorkspaceHandlers } from './agent-workspace-handlers.js';
+import { refuseUnknownEvents } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, AgentSocket, VisitorNamespace } from './types.js';
@@ -56,5 +57,6 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
     registerConversationHandlers(socket, deps, context);
     registerWorkspaceHandlers(socket, deps, context);
     registerRoutingHandlers(socket, deps, context);
+    refuseUnknownEvents(socket, context);
   });
 }

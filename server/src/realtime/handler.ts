@@ -1,6 +1,6 @@
 import type { Ack, AckResult } from '@support-chat/shared';
 import type { ZodType } from 'zod';
-import { failure } from '../errors.js';
+import { ChatError, failure } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface HandlerContext {
@@ -28,6 +28,18 @@ export function inOrder(): Sequence {
 }
 
 /**
+ * Socket.IO passes a command its arguments with the client's ack last, when it sent one: a
+ * client that emits only an ack (`emit('team:list', ack)`) or extra arguments before it must
+ * still be answered (issue 11's fuzzing), so the ack is whatever function comes last.
+ */
+function splitArguments(args: unknown[]): { payload: unknown; extra: number; ack?: Ack<never> } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as Ack<never>) : undefined;
+  const rest = ack ? args.slice(0, -1) : args;
+  return { payload: rest[0], extra: Math.max(0, rest.length - 1), ack };
+}
+
+/**
  * Wraps a socket command: rate-limit, validate the payload with its schema, run, ack. Every
  * failure is acked with a code; nothing is thrown into Socket.IO (which would drop it silently).
  * A client that sent no ack callback still gets its command run (typing, fire-and-forget).
@@ -37,12 +49,14 @@ export function command<Input, Output>(
   schema: ZodType<Input>,
   run: (input: Input) => Promise<Output>,
 ) {
-  return async (payload: unknown, ack?: Ack<Output>): Promise<void> => {
+  return async (...args: unknown[]): Promise<void> => {
+    const { payload, extra, ack } = splitArguments(args);
     const reply = (result: AckResult<Output>) => {
-      if (typeof ack === 'function') ack(result);
+      if (ack) (ack as Ack<Output>)(result);
     };
     const execute = async () => {
       await context.checkRate();
+      if (extra > 0) throw new ChatError('invalid_payload', 'Send one payload object, then the ack.');
       const parsed = schema.safeParse(payload ?? {});
       if (!parsed.success) throw parsed.error;
       return run(parsed.data);
@@ -57,4 +71,30 @@ export function command<Input, Output>(
       reply(result);
     }
   };
+}
+
+/** The part of a server socket `refuseUnknownEvents` needs (either namespace's). */
+export interface AnyEventSocket {
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  listeners(event: string): unknown[];
+}
+
+/**
+ * Answers an event no handler takes (a typo, the other namespace's command) with `not_found`
+ * when the client waits for an ack, instead of leaving it to time out; it costs the sender's
+ * rate budget like any command.
+ */
+export function refuseUnknownEvents(socket: AnyEventSocket, context: HandlerContext): void {
+  socket.onAny((event, ...args) => {
+    if (typeof event === 'string' && socket.listeners(event).length > 0) return;
+    const { ack } = splitArguments(args);
+    if (!ack) return;
+    const name = String(event).slice(0, 64);
+    context
+      .checkRate()
+      .then(() => {
+        throw new ChatError('not_found', `There is no event "${name}" here.`);
+      })
+      .catch((error: unknown) => ack(failure(error) as never));
+  });
 }

@@ -12,7 +12,7 @@ import { registerVisitorConversationHandlers } from './visitor-conversation-hand
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
 import { handshakeRefusal } from './connection-guard.js';
-import { inOrder } from './handler.js';
+import { inOrder, refuseUnknownEvents } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace, VisitorSocket } from './types.js';
@@ -77,6 +77,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     registerVisitorConversationHandlers(socket, deps, context);
     registerVisitorFeedbackHandlers(socket, deps, context);
     registerVisitorRoutingHandlers(socket, deps, context);
+    refuseUnknownEvents(socket, context);
   });
 }
 
