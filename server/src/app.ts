@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import { attachAgentNamespace } from './realtime/agent-namespace.js';
 import { connectFanout } from './realtime/fanout.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
+import { SessionGuard } from './realtime/session-guard.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
@@ -58,6 +59,12 @@ export interface ServerDeps {
   attachAdapter?: (io: Server) => Promise<(() => Promise<void>) | void>;
   /** How unanswered questions are looked for (tests make it quick). */
   sweeper?: UnansweredSweeperOptions;
+  /**
+   * Agent sessions: how long one lasts (default 7 days) and how often open console sockets look
+   * their session up again (default 30 s; they also end at its expiry and at once on a password
+   * change or deactivation).
+   */
+  sessions?: { ttlMs?: number; recheckMs?: number };
 }
 
 export interface SupportChatServer {
@@ -124,7 +131,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     logger,
     summarizer: deps.summarizer,
   });
-  const sessions = new AgentSessions(store, () => clock.now());
+  const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
   const tokens = new VisitorTokens(await resolveSecret(store, config.secret));
 
   const app = express();
@@ -176,6 +183,14 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const detachAdapter = (await deps.attachAdapter?.(io)) ?? null;
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
+  const guard = new SessionGuard({
+    namespace: agents,
+    sessions,
+    clock,
+    logger,
+    clustered: deps.attachAdapter !== undefined,
+    recheckMs: deps.sessions?.recheckMs,
+  });
 
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents }));
@@ -183,7 +198,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     routingSettings.forget();
     routing.settingsChanged();
   };
-  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged }, clock }));
+  const agentDeactivated = (agentId: string) => routing.agentDeactivated(agentId);
+  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
   app.use(staticRoutes(config));
@@ -191,7 +207,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(errorHandler(logger));
 
   attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, routing, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard });
+  guard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
   sweeper.start();
@@ -212,6 +229,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       }),
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
+      guard.dispose();
       if (drainMs > 0) await router.drain(drainMs);
       router.dispose();
       routing.dispose();

@@ -64,6 +64,8 @@ export async function startTestServer(
     summarizer?: Summarizer;
     /** Express's `trust proxy` (TRUST_PROXY). */
     trustProxy?: false | number | string[];
+    /** Session lifetime and how often open sockets re-check theirs (tests make them short). */
+    sessions?: { ttlMs?: number; recheckMs?: number };
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -84,6 +86,7 @@ export async function startTestServer(
     limits: options.limits,
     clock: options.clock,
     summarizer: options.summarizer,
+    sessions: options.sessions,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -11,7 +11,7 @@ import type { AgentNamespace } from '../realtime/types.js';
 import type { Store } from '../store/types.js';
 import { sendData } from './respond.js';
 
-function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
+export function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
   res.setHeader(
     'Set-Cookie',
     serializeCookie(SESSION_COOKIE, token, {
@@ -50,7 +50,7 @@ export function authRoutes({
       throw new ChatError('unauthorized', 'The email or password is not correct.');
     }
     await limits.loginSucceeded(throttleKey);
-    const token = await sessions.create(agent.id);
+    const token = await sessions.create(agent);
     setSessionCookie(req, res, token, sessions.ttlMs);
     sendData(res, { agent: toProfile(agent) });
   });
