@@ -175,6 +175,8 @@ describe('deactivating an agent', () => {
     const messages = (await t.store.listMessages(conversation.id, { includeNotes: true })) as ChatMessage[];
     expect(messages.find((m) => m.text === 'Hi, Ann here.')?.authorName).toBe('Ann');
     expect(messages.some((m) => m.kind === 'note' && /Ann was deactivated/.test(m.text))).toBe(true);
+    const transfer = await boss.emitWithAck('conversation:transfer', { conversationId: conversation.id, agentId: ann.id });
+    expect(transfer).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringMatching(/deactivated/) } });
 
     expect((await api(t, admin, 'POST', `/api/admin/agents/${ann.id}/reactivate`)).body.data.agent.deactivatedAt).toBeUndefined();
     const back = await api(t, null, 'POST', '/api/auth/login', { email: ann.email, password: 'password-123' });
@@ -182,6 +184,21 @@ describe('deactivating an agent', () => {
     const annAgain = t.agent(back.cookie!);
     await connected(annAgain);
     expect(data(await annAgain.emitWithAck('team:list', {})).agents.map((a) => a.name).sort()).toEqual(['Ann', 'Boss']);
+  });
+
+  it('gives no conversation to a deactivated agent whose socket has not closed yet (on another process)', async () => {
+    t = await startTestServer();
+    const annCookie = await t.loginAgent('Ann');
+    const ann = await me(t, annCookie);
+    const socket = t.agent(annCookie);
+    await connected(socket);
+    // Deactivated in the store only: nothing has told this process to end Ann's socket yet.
+    await t.store.deactivateAgent(ann.id, Date.now());
+    const visitor = t.visitor();
+    await connected(visitor);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    await t.server.routing.idle();
+    expect((await t.store.getConversation(conversation.id))?.status).toBe('queued');
   });
 
   it('keeps the last active admin, refuses agents, and names unknown ones', async () => {
