@@ -29,6 +29,7 @@ import { ConnectionGuard } from './realtime/connection-guard.js';
 import { connectFanout } from './realtime/fanout.js';
 import { pinSessionOrigin, refuseForeignOrigins } from './realtime/origin-check.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
+import { SessionGuard } from './realtime/session-guard.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
@@ -67,6 +68,12 @@ export interface ServerDeps {
   attachAdapter?: (io: Server) => Promise<(() => Promise<void>) | void>;
   /** How unanswered questions are looked for (tests make it quick). */
   sweeper?: UnansweredSweeperOptions;
+  /**
+   * Agent sessions: how long one lasts (default 7 days) and how often open console sockets look
+   * their session up again (default 30 s; they also end at its expiry and at once on a password
+   * change or deactivation).
+   */
+  sessions?: { ttlMs?: number; recheckMs?: number };
 }
 
 export interface SupportChatServer {
@@ -134,7 +141,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     logger,
     summarizer: deps.summarizer,
   });
-  const sessions = new AgentSessions(store, () => clock.now());
+  const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
   const secret = await resolveSecret(store, config.secret);
   const tokens = new VisitorTokens(secret);
   const users = new UserVerifier(config.identitySecret, secret);
@@ -198,6 +205,14 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   // First of each namespace's middlewares: an address past its limits is refused before anything else runs.
   visitors.use(guard.middleware);
   agents.use(guard.middleware);
+  const sessionGuard = new SessionGuard({
+    namespace: agents,
+    sessions,
+    clock,
+    logger,
+    clustered: deps.attachAdapter !== undefined,
+    recheckMs: deps.sessions?.recheckMs,
+  });
 
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices }));
@@ -205,7 +220,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     routingSettings.forget();
     routing.settingsChanged();
   };
-  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged }, clock }));
+  const agentDeactivated = (agentId: string) => routing.agentDeactivated(agentId);
+  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
   app.use(staticRoutes(config));
@@ -213,7 +229,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(errorHandler(logger));
 
   attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard });
+  sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
   sweeper.start();
@@ -234,6 +251,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       }),
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
+      sessionGuard.dispose();
       if (drainMs > 0) await router.drain(drainMs);
       router.dispose();
       routing.dispose();

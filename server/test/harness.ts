@@ -76,6 +76,8 @@ export async function startTestServer(
     floodLimits?: Partial<FloodLimits>;
     /** ALLOWED_ORIGINS: the sites whose pages may open the widget's socket (default `*`). */
     allowedOrigins?: '*' | string[];
+    /** Session lifetime and how often open sockets re-check theirs (tests make them short). */
+    sessions?: { ttlMs?: number; recheckMs?: number };
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -98,6 +100,7 @@ export async function startTestServer(
     limits: options.limits,
     clock: options.clock,
     summarizer: options.summarizer,
+    sessions: options.sessions,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -120,6 +120,19 @@ export interface VisitorServerEvents {
   'availability:changed': (availability: Availability) => void;
 }
 
+/**
+ * Why the server ended a console's session: an admin changed the agent's password or deactivated
+ * them, the session expired, or it was ended elsewhere (signed out, deleted).
+ */
+export const SESSION_END_REASONS = ['password_changed', 'deactivated', 'expired', 'ended'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export interface SessionEndedEvent {
+  reason: SessionEndReason;
+  /** For people: completes "You were signed out: …". */
+  message: string;
+}
+
 export interface AgentClientEvents {
   /** Every queued conversation and pages of the rest (`InboxListing`); `{ section, cursor }` for more. */
   'inbox:list': (payload: AgentInboxListPayload, ack: Ack<InboxListing>) => void;
@@ -189,6 +202,8 @@ export interface AgentServerEvents {
   'presence:changed': (presence: AgentPresence) => void;
   /** Canned replies were edited by an admin: fetch them again. */
   'canned:changed': () => void;
+  /** This socket's session is over; the server disconnects it right after (no reconnect will be let in). */
+  'session:ended': (event: SessionEndedEvent) => void;
 }
 
 /** HTTP API (same origin as the console). */
@@ -197,7 +212,10 @@ export const HTTP_ROUTES = {
   logout: '/api/auth/logout',
   me: '/api/auth/me',
   health: '/healthz',
-  /** Admin: GET list, POST create; PATCH `/api/admin/agents/:id`. */
+  /**
+   * Admin: GET list, POST create; PATCH `/api/admin/agents/:id` (a new password ends the agent's
+   * sessions); POST `.../:id/deactivate` and `.../:id/reactivate`.
+   */
   adminAgents: '/api/admin/agents',
   /** Admin: GET list, POST create; PUT / DELETE `/api/admin/canned-replies/:id`. */
   adminCannedReplies: '/api/admin/canned-replies',

@@ -185,6 +185,8 @@ export interface AgentProfile {
   role: AgentRole;
   /** Most conversations routing gives this agent at once. */
   capacity: number;
+  /** When an admin deactivated the account (it cannot sign in or be given conversations); absent while active. */
+  deactivatedAt?: number;
 }
 
 export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;

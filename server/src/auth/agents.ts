@@ -36,7 +36,11 @@ export async function createAgent(
   return agent;
 }
 
-/** An admin's change to an agent (name, role, capacity, password). The last admin stays an admin. */
+/**
+ * An admin's change to an agent (name, role, capacity, password). The last active admin stays an
+ * admin. A new password ends every session of the agent in the same write: whoever knew the old
+ * one is signed out (the caller closes their sockets and, for a change to oneself, signs in again).
+ */
 export async function updateAgent(
   store: Store,
   id: string,
@@ -44,20 +48,44 @@ export async function updateAgent(
 ): Promise<AgentRecord> {
   const target = await store.getAgent(id);
   if (!target) throw new ChatError('not_found', 'No such agent.');
-  if (patch.role === 'agent' && target.role === 'admin') {
-    const admins = (await store.listAgents()).filter((a) => a.role === 'admin');
-    if (admins.length === 1) throw new ChatError('invalid_state', 'The last admin cannot stop being an admin.');
+  if (patch.role === 'agent' && target.role === 'admin' && !target.deactivatedAt) {
+    const admins = (await store.listAgents()).filter((a) => a.role === 'admin' && !a.deactivatedAt);
+    if (admins.length === 1) throw new ChatError('invalid_state', 'The last active admin cannot stop being an admin.');
   }
-  const updated = await store.updateAgent(id, { ...patch, passwordHash: password ? await hashPassword(password) : undefined });
+  const passwordHash = password ? await hashPassword(password) : undefined;
+  const updated = await store.updateAgent(id, { ...patch, passwordHash }, { endSessions: passwordHash !== undefined });
   if (!updated) throw new ChatError('not_found', 'No such agent.');
   return updated;
 }
 
-/** The agent for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
+/**
+ * The agent can no longer sign in and their sessions end (the store deletes them in the same
+ * write; the caller closes their sockets and requeues their conversations). The last active admin
+ * stays.
+ */
+export async function deactivateAgent(store: Store, id: string, now: number): Promise<AgentRecord> {
+  const agent = await store.deactivateAgent(id, now);
+  if (!agent) throw new ChatError('not_found', 'No such agent.');
+  return agent;
+}
+
+export async function reactivateAgent(store: Store, id: string): Promise<AgentRecord> {
+  const agent = await store.reactivateAgent(id);
+  if (!agent) throw new ChatError('not_found', 'No such agent.');
+  return agent;
+}
+
+/**
+ * The agent for these credentials, or null. Unknown emails cost the same time as wrong passwords.
+ * A deactivated agent with the right password is told so (only then: the account's state is not
+ * revealed to someone without its password).
+ */
 export async function authenticate(store: Store, email: string, password: string): Promise<AgentRecord | null> {
   const agent = await store.findAgentByEmail(email.trim().toLowerCase());
   const ok = await verifyPassword(password, agent?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-  return agent && ok ? agent : null;
+  if (!agent || !ok) return null;
+  if (agent.deactivatedAt) throw new ChatError('forbidden', 'This account has been deactivated. Ask an admin to reactivate it.');
+  return agent;
 }
 
 export type FirstAdmin =

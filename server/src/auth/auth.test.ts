@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { authenticate, createAgent, ensureFirstAdmin } from './agents.js';
+import { authenticate, createAgent, ensureFirstAdmin, updateAgent } from './agents.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { AgentSessions } from './sessions.js';
 import { VisitorTokens } from './visitor-token.js';
@@ -60,10 +60,31 @@ describe('agents and sessions', () => {
     await expect(createAgent(store, { email: 'BEN@example.com', password: 'long-enough', name: 'B', role: 'agent' })).rejects.toMatchObject({ code: 'conflict' });
     let now = 0;
     const sessions = new AgentSessions(store, () => now);
-    const token = await sessions.create(agent.id);
+    const token = await sessions.create(agent);
     expect((await sessions.resolve(token))?.email).toBe('ben@example.com');
     now = sessions.ttlMs + 1;
     expect(await sessions.resolve(token)).toBeNull();
+  });
+
+  it('gives no session to a login whose password changed meanwhile, and none to a deactivated agent', async () => {
+    const store = SqliteStore.open(':memory:');
+    const sessions = new AgentSessions(store);
+    const verified = await createAgent(store, { email: 'ben@example.com', password: 'long-enough', name: 'Ben', role: 'agent' });
+    const kept = await sessions.create(verified);
+    // An admin sets a new password while the login above is between checking and storing.
+    await updateAgent(store, verified.id, { password: 'another-password' });
+    expect(await sessions.resolve(kept)).toBeNull();
+    await expect(sessions.create(verified)).rejects.toMatchObject({ code: 'unauthorized' });
+
+    const current = (await store.getAgent(verified.id))!;
+    const token = await sessions.create(current);
+    await store.deactivateAgent(verified.id, 1);
+    expect(await sessions.resolve(token)).toBeNull();
+    await expect(sessions.create(current)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authenticate(store, 'ben@example.com', 'another-password')).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await authenticate(store, 'ben@example.com', 'wrong-password')).toBeNull();
+    await store.reactivateAgent(verified.id);
+    expect((await authenticate(store, 'ben@example.com', 'another-password'))?.id).toBe(verified.id);
   });
 });
 

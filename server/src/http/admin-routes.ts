@@ -8,17 +8,19 @@ import {
   cannedReplySchema,
   routingSettingsSchema,
 } from '@support-chat/shared/schemas';
-import { createAgent, updateAgent } from '../auth/agents.js';
-import { toProfile, type AgentSessions } from '../auth/sessions.js';
+import { createAgent, deactivateAgent, reactivateAgent, updateAgent } from '../auth/agents.js';
+import { hashToken, sessionTokenFrom, toProfile, type AgentSessions } from '../auth/sessions.js';
 import type { Clock } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import { rooms } from '../realtime/rooms.js';
+import type { SessionGuard } from '../realtime/session-guard.js';
 import type { AgentNamespace } from '../realtime/types.js';
 import { buildReport, rangeBounds } from '../reports/report.js';
 import { dayKey, isDay } from '../time/zoned.js';
 import type { Presence } from '../coordination/types.js';
 import type { TeamRouting } from '../routing/team-routing.js';
-import type { Store } from '../store/types.js';
+import type { AgentRecord, Store } from '../store/types.js';
+import { setSessionCookie } from './auth-routes.js';
 import { requireAdmin, requireAgent } from './require-agent.js';
 import { sendData } from './respond.js';
 
@@ -54,13 +56,15 @@ export function adminRoutes({
   agents,
   routing,
   clock,
+  guard,
 }: {
   store: Store;
   sessions: AgentSessions;
   presence: Presence;
   agents: AgentNamespace;
-  routing: Pick<TeamRouting, 'settingsChanged'>;
+  routing: Pick<TeamRouting, 'settingsChanged' | 'agentDeactivated'>;
   clock: Clock;
+  guard: Pick<SessionGuard, 'endAgent'>;
 }): Router {
   const router = Router();
   const admin = requireAdmin(sessions);
@@ -76,9 +80,32 @@ export function adminRoutes({
     sendData(res, { agent: toProfile(agent) }, 201);
   });
 
+  // A new password signs the agent out everywhere (issue 11). An admin who changed their own goes
+  // on in this console with a fresh session; their other sessions end like anyone's.
   router.patch(`${HTTP_ROUTES.adminAgents}/:id`, admin, async (req, res) => {
-    const agent = await updateAgent(store, String(req.params.id), agentUpdateSchema.parse(req.body ?? {}));
+    const patch = agentUpdateSchema.parse(req.body ?? {});
+    const agent = await updateAgent(store, String(req.params.id), patch);
+    if (patch.password) {
+      const self = agent.id === (res.locals.agent as AgentRecord).id;
+      const token = self ? await sessions.create(agent) : null;
+      const fresh = token ? await sessions.resolveSession(token) : null;
+      const current = sessionTokenFrom(req.headers.cookie);
+      const keep = fresh && current ? { from: hashToken(current), to: fresh.tokenHash, expiresAt: fresh.expiresAt } : undefined;
+      guard.endAgent({ agentId: agent.id, reason: 'password_changed', keep });
+      if (token) setSessionCookie(req, res, token, sessions.ttlMs);
+    }
     sendData(res, { agent: toProfile(agent) });
+  });
+
+  router.post(`${HTTP_ROUTES.adminAgents}/:id/deactivate`, admin, async (req, res) => {
+    const agent = await deactivateAgent(store, String(req.params.id), clock.now());
+    guard.endAgent({ agentId: agent.id, reason: 'deactivated' });
+    const requeued = await routing.agentDeactivated(agent.id);
+    sendData(res, { agent: toProfile(agent), requeued });
+  });
+
+  router.post(`${HTTP_ROUTES.adminAgents}/:id/reactivate`, admin, async (req, res) => {
+    sendData(res, { agent: toProfile(await reactivateAgent(store, String(req.params.id))) });
   });
 
   router.get(HTTP_ROUTES.adminCannedReplies, anyAgent, async (_req, res) => {

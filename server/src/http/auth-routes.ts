@@ -13,7 +13,7 @@ import type { Store } from '../store/types.js';
 import { loginThrottle } from './login-throttle.js';
 import { sendData } from './respond.js';
 
-function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
+export function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
   res.setHeader(
     'Set-Cookie',
     serializeCookie(SESSION_COOKIE, token, {
@@ -54,7 +54,7 @@ export function authRoutes({
       await attempt.failed();
       throw new ChatError('unauthorized', 'The email or password is not correct.');
     }
-    const token = await sessions.create(agent.id);
+    const token = await sessions.create(agent);
     setSessionCookie(req, res, token, sessions.ttlMs);
     await attempt.succeeded(res, agent.id);
     sendData(res, { agent: toProfile(agent) });

@@ -1,4 +1,4 @@
-import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
+import { sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
 import { sameOrigin } from '../http/same-origin.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +11,7 @@ import { registerWorkspaceHandlers } from './agent-workspace-handlers.js';
 import { refuseUnknownEvents } from './handler.js';
 import type { RateLimits } from './rate-limits.js';
 import { rooms } from './rooms.js';
+import type { SessionGuard } from './session-guard.js';
 import type { AgentNamespace, AgentSocket, VisitorNamespace } from './types.js';
 
 export interface AgentNamespaceDeps {
@@ -23,22 +24,25 @@ export interface AgentNamespaceDeps {
   router: ConversationRouter;
   store: Store;
   logger: Logger;
+  /** Ends sockets whose session ends (expiry, password change, deactivation). */
+  guard: SessionGuard;
 }
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */
 export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNamespaceDeps): void {
-  const { sessions, limits, routing, logger } = deps;
+  const { sessions, limits, routing, logger, guard } = deps;
 
   namespace.use((socket, next) => {
     const { cookie, origin, host } = socket.handshake.headers;
     if (!sameOrigin(origin, host)) return next(new Error('forbidden'));
-    const token = sessionTokenFrom(cookie);
     sessions
-      .resolve(token)
-      .then((agent) => {
-        if (!agent || !token) return next(new Error('unauthorized'));
+      .resolveSession(sessionTokenFrom(cookie))
+      .then((session) => {
+        if (!session) return next(new Error('unauthorized'));
+        const { agent } = session;
         socket.data.agent = { id: agent.id, name: agent.name, email: agent.email, role: agent.role, capacity: agent.capacity };
-        socket.data.sessionHash = hashToken(token);
+        socket.data.sessionHash = session.tokenHash;
+        socket.data.sessionExpiresAt = session.expiresAt;
         next();
       })
       .catch((error: unknown) => {
@@ -50,6 +54,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
   namespace.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
     void socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(socket.data.sessionHash)]);
+    guard.watch(socket);
     routing.agentConnected(agent, socket.id);
     socket.on('disconnect', () => routing.agentDisconnected(agent.id, socket.id));
     const context = { logger, checkRate: () => limits.agentEvent(agent.id) };

@@ -7,6 +7,7 @@ import type {
   VerifiedUser,
   VisitorClientEvents,
   VisitorServerEvents,
+  SessionEndReason,
 } from '@support-chat/shared';
 import type { AgentRecord } from '../store/types.js';
 
@@ -27,9 +28,27 @@ export interface VisitorSocketData {
 export interface AgentSocketData {
   agent: Pick<AgentRecord, 'id' | 'name' | 'email' | 'role' | 'capacity'>;
   sessionHash: string;
+  /** When the session ends by itself: the socket ends then too (session-guard.ts). */
+  sessionExpiresAt: number;
+}
+
+/** Ends an agent's console sockets on every process (session-guard.ts). */
+export interface SessionEndOrder {
+  agentId: string;
+  reason: SessionEndReason;
+  /**
+   * The sockets of session `from` stay, moved to the fresh session `to`: the console of an agent
+   * who changed their own password goes on.
+   */
+  keep?: { from: string; to: string; expiresAt: number };
+}
+
+/** What the processes of a site tell each other on the agent namespace (`serverSideEmit`). */
+export interface AgentInterServerEvents {
+  'sessions:end': (order: SessionEndOrder) => void;
 }
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
 export type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
-export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
-export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, AgentInterServerEvents, AgentSocketData>;
+export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, AgentInterServerEvents, AgentSocketData>;

@@ -171,6 +171,7 @@ export class TeamRouting {
     const [agents, loads, connected] = await Promise.all([this.deps.store.listAgents(), this.openCounts(), this.deps.presence.connected()]);
     const order: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
     return agents
+      .filter((a) => !a.deactivatedAt)
       .map((a) => this.toPresence(a, loads, connected))
       .sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
   }
@@ -197,6 +198,7 @@ export class TeamRouting {
     this.mayMove(actor, conversation, 'transfer');
     const target = await this.deps.store.getAgent(targetId);
     if (!target) throw new ChatError('not_found', 'No such agent.');
+    if (target.deactivatedAt) throw new ChatError('invalid_state', `${target.name}'s account is deactivated: transfer to someone else.`);
     if ((await this.statusOf(targetId)) === 'offline') {
       throw new ChatError('invalid_state', `${target.name} is offline: transfer to someone who is online.`);
     }
@@ -290,7 +292,8 @@ export class TeamRouting {
     const candidates: (Candidate & { agent: AgentRecord })[] = [];
     for (const id of online) {
       const agent = team.get(id);
-      if (!agent) continue;
+      // A deactivated agent's sockets may be closing on another process still.
+      if (!agent || agent.deactivatedAt) continue;
       const idleSince = this.lastAssignedAt.get(id) ?? connected.get(id)?.connectedSince ?? 0;
       candidates.push({ id, agent, open: loads.get(id) ?? 0, capacity: agent.capacity, idleSince });
     }
@@ -338,17 +341,39 @@ export class TeamRouting {
 
   /** Their conversations go back to the queue, first in line, each with a note for the next agent. */
   private async requeueAgent(agentId: string): Promise<void> {
-    const { store, conversations } = this.deps;
     if (this.disposed || (await this.statusOf(agentId)) !== 'offline') return;
-    const seconds = (await store.getRoutingSettings()).disconnectGraceSeconds;
+    const seconds = (await this.deps.store.getRoutingSettings()).disconnectGraceSeconds;
+    await this.requeueAll(agentId, (name) => `${name} was disconnected for more than ${seconds} s: back in the queue, first in line.`);
+  }
+
+  /**
+   * An admin deactivated the agent (their sessions and sockets are ended by the caller): their
+   * conversations go back to the queue at once, first in line (ahead of visitors who queued
+   * later), and the team sees them leave. Returns how many went back.
+   */
+  async agentDeactivated(agentId: string): Promise<number> {
+    const requeued = await this.requeueAll(agentId, (name) => `${name} was deactivated by an admin: back in the queue, first in line.`);
+    await this.deps.timers.cancel(GRACE + agentId);
+    await this.refresh();
+    return requeued;
+  }
+
+  /**
+   * Each keeps the place it had when it was first queued (or taken from the AI): see
+   * `ConversationService.requeue`, and the queue's order by `queuedAt`.
+   */
+  private async requeueAll(agentId: string, note: (name: string) => string): Promise<number> {
+    const { store, conversations } = this.deps;
     const theirs = await store.listConversations({ statuses: ['assigned'], assignedAgentId: agentId, limit: 10_000 });
     const name = (await store.getAgent(agentId))?.name ?? 'The agent';
+    let count = 0;
     for (const conversation of theirs.sort((a, b) => (a.queuedAt ?? a.createdAt) - (b.queuedAt ?? b.createdAt))) {
       const requeued = await conversations.requeue(conversation.id, agentId);
-      if (requeued) {
-        await conversations.addNote(requeued, `${name} was disconnected for more than ${seconds} s: back in the queue, first in line.`);
-      }
+      if (!requeued) continue;
+      count += 1;
+      await conversations.addNote(requeued, note(name));
     }
+    return count;
   }
 
   // ---- announcements ----
@@ -388,7 +413,7 @@ export class TeamRouting {
       agentId: agent.id,
       name: agent.name,
       role: agent.role,
-      status: statusIn(connected, agent.id),
+      status: agent.deactivatedAt ? 'offline' : statusIn(connected, agent.id),
       openConversations: loads.get(agent.id) ?? 0,
       capacity: agent.capacity,
     };

@@ -9,6 +9,7 @@ export interface AgentRow {
   password_hash: string;
   created_at: number;
   capacity: number;
+  deactivated_at: number | null;
 }
 
 export function toAgent(row: AgentRow): AgentRecord {
@@ -20,5 +21,6 @@ export function toAgent(row: AgentRow): AgentRecord {
     passwordHash: row.password_hash,
     createdAt: row.created_at,
     capacity: row.capacity,
+    deactivatedAt: row.deactivated_at ?? null,
   };
 }

@@ -114,6 +114,16 @@ const MIGRATIONS: readonly Migration[] = [
     `),
   },
   { version: 2, name: 'trigram indexes for search', up: addTrigramIndexes },
+  // Deactivated agents (issue 11): kept for history, refused at sign-in; their sessions are
+  // deleted by agent when they are deactivated or their password changes.
+  {
+    version: 3,
+    name: 'agent deactivation',
+    up: sql(`
+      ALTER TABLE agents ADD COLUMN deactivated_at bigint;
+      CREATE INDEX sessions_by_agent ON sessions (agent_id);
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -395,13 +395,20 @@ export class PostgresStore implements Store {
     return (await this.one<{ n: number }>('SELECT count(*) AS n FROM agents'))?.n ?? 0;
   }
 
-  async createSession(session: SessionRecord): Promise<void> {
-    await this.pool.query('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-      session.tokenHash,
-      session.agentId,
-      session.createdAt,
-      session.expiresAt,
-    ]);
+  async createSession(session: SessionRecord, expect?: { passwordHash: string }): Promise<boolean> {
+    const values = [session.tokenHash, session.agentId, session.createdAt, session.expiresAt];
+    if (!expect) {
+      await this.pool.query('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', values);
+      return true;
+    }
+    // FOR SHARE waits for a password change or deactivation in progress on the agent's row and
+    // then sees its result; one that starts after this insert finds the session and deletes it.
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO sessions (token_hash, agent_id, created_at, expires_at)
+       SELECT $1, id, $3, $4 FROM agents WHERE id = $2 AND password_hash = $5 AND deactivated_at IS NULL FOR SHARE`,
+      [...values, expect.passwordHash],
+    );
+    return rowCount === 1;
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -438,12 +445,49 @@ export class PostgresStore implements Store {
   async updateAgent(
     id: string,
     patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+    { endSessions = false }: { endSessions?: boolean } = {},
   ): Promise<AgentRecord | null> {
     const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
     const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && key in columns);
-    if (entries.length === 0) return this.getAgent(id);
     const sets = entries.map(([key], i) => `${columns[key]} = $${i + 2}`).join(', ');
-    const row = await this.one<AgentRow>(`UPDATE agents SET ${sets} WHERE id = $1 RETURNING *`, [id, ...entries.map(([, value]) => value)]);
+    const update = (client: pg.ClientBase | pg.Pool) =>
+      entries.length === 0
+        ? this.one<AgentRow>('SELECT * FROM agents WHERE id = $1', [id], client)
+        : this.one<AgentRow>(`UPDATE agents SET ${sets} WHERE id = $1 RETURNING *`, [id, ...entries.map(([, value]) => value)], client);
+    if (!endSessions) {
+      const row = await update(this.pool);
+      return row ? toAgent(row) : null;
+    }
+    return inTransaction(this.pool, async (client) => {
+      const row = await update(client);
+      if (!row) return null;
+      await client.query('DELETE FROM sessions WHERE agent_id = $1', [id]);
+      return toAgent(row);
+    });
+  }
+
+  async deactivateAgent(id: string, at: number): Promise<AgentRecord | null> {
+    return inTransaction(this.pool, async (client) => {
+      const target = await this.one<AgentRow>('SELECT * FROM agents WHERE id = $1', [id], client);
+      if (!target) return null;
+      if (target.role === 'admin' && target.deactivated_at === null) {
+        // Locks every active admin, in one order: of two admins deactivating each other at once,
+        // the second waits, then sees the first one's change and refuses.
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT id FROM agents WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id FOR UPDATE`,
+        );
+        if (!rows.some((row) => row.id !== id)) {
+          throw new ChatError('invalid_state', `${target.name} is the last active admin: make someone else an admin first.`);
+        }
+      }
+      const row = await this.one<AgentRow>('UPDATE agents SET deactivated_at = coalesce(deactivated_at, $2) WHERE id = $1 RETURNING *', [id, at], client);
+      await client.query('DELETE FROM sessions WHERE agent_id = $1', [id]);
+      return row ? toAgent(row) : null;
+    });
+  }
+
+  async reactivateAgent(id: string): Promise<AgentRecord | null> {
+    const row = await this.one<AgentRow>('UPDATE agents SET deactivated_at = NULL WHERE id = $1 RETURNING *', [id]);
     return row ? toAgent(row) : null;
   }
 

@@ -202,6 +202,10 @@ export const MIGRATIONS: string[] = [
    CREATE TRIGGER search_queue_trim AFTER INSERT ON search_queue BEGIN
      DELETE FROM search_queue WHERE id <= new.id - 10000;
    END;`,
+  // Deactivated agents (issue 11): kept for history, refused at sign-in; their sessions are
+  // deleted by agent when they are deactivated or their password changes.
+  `ALTER TABLE agents ADD COLUMN deactivated_at INTEGER;
+   CREATE INDEX sessions_by_agent ON sessions (agent_id);`,
 ];
 
 /**
@@ -421,8 +425,8 @@ export class SqliteStore implements Store {
     return (this.statement('SELECT COUNT(*) AS n FROM agents').get() as { n: number }).n;
   }
 
-  async createSession(session: SessionRecord): Promise<void> {
-    await this.write('createSession', session);
+  async createSession(session: SessionRecord, expect?: { passwordHash: string }): Promise<boolean> {
+    return this.write('createSession', session, expect);
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -450,8 +454,16 @@ export class SqliteStore implements Store {
     return (this.statement('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
   }
 
-  async updateAgent(id: string, patch: AgentPatch): Promise<AgentRecord | null> {
-    return this.write('updateAgent', id, patch);
+  async updateAgent(id: string, patch: AgentPatch, options: { endSessions?: boolean } = {}): Promise<AgentRecord | null> {
+    return this.write('updateAgent', id, patch, options);
+  }
+
+  async deactivateAgent(id: string, at: number): Promise<AgentRecord | null> {
+    return this.write('deactivateAgent', id, at);
+  }
+
+  async reactivateAgent(id: string): Promise<AgentRecord | null> {
+    return this.write('reactivateAgent', id);
   }
 
   async listCannedReplies(): Promise<CannedReply[]> {

@@ -205,18 +205,49 @@ export class SqliteWrites {
       .run(agent.id, agent.email, agent.name, agent.role, agent.passwordHash, agent.createdAt, agent.capacity);
   }
 
-  updateAgent(id: string, patch: AgentPatch): AgentRecord | null {
-    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return this.agentById(id);
+  updateAgent(id: string, patch: AgentPatch, { endSessions = false }: { endSessions?: boolean } = {}): AgentRecord | null {
+    const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && key in AGENT_COLUMNS);
     const sets = entries.map(([key]) => `${AGENT_COLUMNS[key]} = ?`).join(', ');
-    const row = this.statement(`UPDATE agents SET ${sets} WHERE id = ? RETURNING *`).get(...entries.map(([, value]) => value), id) as AgentRow | undefined;
+    const row = (entries.length === 0
+      ? this.statement('SELECT * FROM agents WHERE id = ?').get(id)
+      : this.statement(`UPDATE agents SET ${sets} WHERE id = ? RETURNING *`).get(...entries.map(([, value]) => value), id)) as AgentRow | undefined;
+    if (!row) return null;
+    if (endSessions) this.statement('DELETE FROM sessions WHERE agent_id = ?').run(id);
+    return toAgent(row);
+  }
+
+  /** The writer is the only one, so the count and the update below cannot interleave with another deactivation. */
+  deactivateAgent(id: string, at: number): AgentRecord | null {
+    const agent = this.agentById(id);
+    if (!agent) return null;
+    if (agent.role === 'admin' && !agent.deactivatedAt) {
+      const { n } = this.statement("SELECT COUNT(*) AS n FROM agents WHERE role = 'admin' AND deactivated_at IS NULL").get() as { n: number };
+      if (n <= 1) throw new ChatError('invalid_state', `${agent.name} is the last active admin: make someone else an admin first.`);
+    }
+    const row = this.statement('UPDATE agents SET deactivated_at = coalesce(deactivated_at, ?) WHERE id = ? RETURNING *').get(at, id) as AgentRow;
+    this.statement('DELETE FROM sessions WHERE agent_id = ?').run(id);
+    return toAgent(row);
+  }
+
+  reactivateAgent(id: string): AgentRecord | null {
+    const row = this.statement('UPDATE agents SET deactivated_at = NULL WHERE id = ? RETURNING *').get(id) as AgentRow | undefined;
     return row ? toAgent(row) : null;
   }
 
-  createSession(session: SessionRecord): void {
-    this
-      .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
+  createSession(session: SessionRecord, expect?: { passwordHash: string }): boolean {
+    if (!expect) {
+      this
+        .statement('INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(session.tokenHash, session.agentId, session.createdAt, session.expiresAt);
+      return true;
+    }
+    const { changes } = this
+      .statement(
+        `INSERT INTO sessions (token_hash, agent_id, created_at, expires_at)
+         SELECT ?, id, ?, ? FROM agents WHERE id = ? AND password_hash = ? AND deactivated_at IS NULL`,
+      )
+      .run(session.tokenHash, session.createdAt, session.expiresAt, session.agentId, expect.passwordHash);
+    return changes === 1;
   }
 
   deleteSession(tokenHash: string): void {

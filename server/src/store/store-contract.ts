@@ -362,5 +362,66 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.setSettingIfAbsent('secret', 'first')).toBe('first');
       expect(await store.setSettingIfAbsent('secret', 'second')).toBe('first');
     });
+
+    const agentFixture = (id: string, role: 'admin' | 'agent' = 'agent') =>
+      ({ id, email: `${id}@example.com`, name: id.toUpperCase(), role, passwordHash: `hash-of-${id}`, createdAt: 1, capacity: 3 }) as const;
+    const session = (tokenHash: string, agentId: string) => ({ tokenHash, agentId, createdAt: 1, expiresAt: 10_000 });
+
+    it("ends every session of an agent together with a password change, and no one else's", async () => {
+      await store.createAgent(agentFixture('ann'));
+      await store.createAgent(agentFixture('bob'));
+      await store.createSession(session('ann-1', 'ann'));
+      await store.createSession(session('ann-2', 'ann'));
+      await store.createSession(session('bob-1', 'bob'));
+      expect(await store.updateAgent('ann', { capacity: 4 })).toMatchObject({ capacity: 4, deactivatedAt: null });
+      expect(await store.getSession('ann-1')).not.toBeNull();
+      expect(await store.updateAgent('ann', { passwordHash: 'new-hash' }, { endSessions: true })).toMatchObject({ passwordHash: 'new-hash' });
+      expect(await store.getSession('ann-1')).toBeNull();
+      expect(await store.getSession('ann-2')).toBeNull();
+      expect(await store.getSession('bob-1')).not.toBeNull();
+      expect(await store.updateAgent('nobody', { passwordHash: 'x' }, { endSessions: true })).toBeNull();
+    });
+
+    it('creates a session only while the agent is active and has the password the login verified', async () => {
+      await store.createAgent(agentFixture('ann'));
+      expect(await store.createSession(session('s1', 'ann'), { passwordHash: 'hash-of-ann' })).toBe(true);
+      expect(await store.getSession('s1')).not.toBeNull();
+      await store.updateAgent('ann', { passwordHash: 'changed' }, { endSessions: true });
+      expect(await store.createSession(session('s2', 'ann'), { passwordHash: 'hash-of-ann' })).toBe(false);
+      expect(await store.getSession('s2')).toBeNull();
+      await store.deactivateAgent('ann', 5);
+      expect(await store.createSession(session('s3', 'ann'), { passwordHash: 'changed' })).toBe(false);
+      await store.reactivateAgent('ann');
+      expect(await store.createSession(session('s4', 'ann'), { passwordHash: 'changed' })).toBe(true);
+    });
+
+    it('deactivates an agent with their sessions, keeps the first time, and reactivates them', async () => {
+      await store.createAgent(agentFixture('boss', 'admin'));
+      await store.createAgent(agentFixture('ann'));
+      await store.createSession(session('ann-1', 'ann'));
+      await store.createSession(session('boss-1', 'boss'));
+      expect(await store.deactivateAgent('ann', 100)).toMatchObject({ id: 'ann', deactivatedAt: 100 });
+      expect(await store.getSession('ann-1')).toBeNull();
+      expect(await store.getSession('boss-1')).not.toBeNull();
+      expect(await store.deactivateAgent('ann', 200)).toMatchObject({ deactivatedAt: 100 });
+      expect((await store.getAgent('ann'))?.deactivatedAt).toBe(100);
+      expect((await store.findAgentByEmail('ann@example.com'))?.deactivatedAt).toBe(100);
+      expect(new Map((await store.listAgents()).map((a) => [a.id, a.deactivatedAt]))).toEqual(new Map([['boss', null], ['ann', 100]]));
+      expect(await store.reactivateAgent('ann')).toMatchObject({ id: 'ann', deactivatedAt: null });
+      expect(await store.deactivateAgent('nobody', 1)).toBeNull();
+      expect(await store.reactivateAgent('nobody')).toBeNull();
+    });
+
+    it('never deactivates the last active admin, even when two admins deactivate each other at once', async () => {
+      await store.createAgent(agentFixture('a', 'admin'));
+      await store.createAgent(agentFixture('b', 'admin'));
+      await store.createAgent(agentFixture('c'));
+      await expect(store.deactivateAgent('c', 1)).resolves.toMatchObject({ deactivatedAt: 1 });
+      const results = await Promise.allSettled([store.deactivateAgent('a', 2), store.deactivateAgent('b', 2)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ code: 'invalid_state' });
+      expect((await store.listAgents()).filter((a) => a.role === 'admin' && !a.deactivatedAt)).toHaveLength(1);
+    });
   });
 }

@@ -70,6 +70,8 @@ export interface AgentRecord {
   createdAt: number;
   /** Most open conversations automatic assignment gives this agent. */
   capacity: number;
+  /** When an admin deactivated the account; null (or absent) while it is active. */
+  deactivatedAt?: number | null;
 }
 
 export interface SessionRecord {
@@ -172,7 +174,13 @@ export interface Store {
   findAgentByEmail(email: string): Promise<AgentRecord | null>;
   countAgents(): Promise<number>;
 
-  createSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores a login session. With `expect`, only while the agent is active and still has that
+   * password hash, checked atomically with the insert: a login that verified a password an admin
+   * is changing meanwhile (or an account being deactivated) gets no session. Returns whether it
+   * was stored.
+   */
+  createSession(session: SessionRecord, expect?: { passwordHash: string }): Promise<boolean>;
   getSession(tokenHash: string): Promise<SessionRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
 
@@ -184,11 +192,24 @@ export interface Store {
   // ---- The team and the console's workspace (admin API, search, reports) ----
 
   listAgents(): Promise<AgentRecord[]>;
-  /** Returns the updated agent, or null when there is none with that id. */
+  /**
+   * Returns the updated agent, or null when there is none with that id. `endSessions`: every
+   * session of the agent is deleted in the same transaction (a new password ends them all).
+   */
   updateAgent(
     id: string,
     patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+    options?: { endSessions?: boolean },
   ): Promise<AgentRecord | null>;
+  /**
+   * Deactivates the agent as of `at` and deletes every session of theirs, in one transaction; an
+   * agent already deactivated keeps their first `at`. Throws `ChatError('invalid_state')` when the
+   * agent is the last active admin (checked atomically, so two admins deactivating each other at
+   * once cannot both succeed). Null when there is no such agent.
+   */
+  deactivateAgent(id: string, at: number): Promise<AgentRecord | null>;
+  /** The agent may sign in again; null when there is no such agent. */
+  reactivateAgent(id: string): Promise<AgentRecord | null>;
 
   listCannedReplies(): Promise<CannedReply[]>;
   /** Inserts or replaces by id; throws `ChatError('conflict')` when another reply has the shortcut. */

@@ -12,8 +12,9 @@ interface RowEdit {
 }
 
 /**
- * Admin: the team's accounts. Add an agent, change role and capacity, reset a password. Status
- * comes live from the team presence when known.
+ * Admin: the team's accounts. Add an agent, change role and capacity, reset a password (which
+ * signs them out everywhere), deactivate and reactivate. Status comes live from the team presence
+ * when known.
  */
 export class SupportConsoleAdminAgents extends LitElement {
   static override styles = [
@@ -34,6 +35,10 @@ export class SupportConsoleAdminAgents extends LitElement {
       }
       .presence.away::before {
         background: #d79b00;
+      }
+      tr.deactivated th,
+      tr.deactivated td:not(:last-child) {
+        color: var(--support-console-muted);
       }
       .form-grid .form-actions {
         align-self: end;
@@ -88,7 +93,7 @@ export class SupportConsoleAdminAgents extends LitElement {
   override render() {
     return html`<div class="page">
       <header class="page-head"><h2>Agents</h2><span class="muted">${this.agents.length} ${this.agents.length === 1 ? 'account' : 'accounts'}</span></header>
-      <p class="lead">Capacity is how many conversations routing gives an agent at once.</p>
+      <p class="lead">Capacity is how many conversations routing gives an agent at once. A new password or a deactivation signs the agent out everywhere; a deactivated agent's conversations go back to the queue, first in line.</p>
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
       <section class="panel" aria-labelledby="list-h">
@@ -126,10 +131,12 @@ export class SupportConsoleAdminAgents extends LitElement {
     const edit = this.edits.get(a.id) ?? { role: a.role, capacity: String(a.capacity) };
     const changed = edit.role !== a.role || edit.capacity !== String(a.capacity);
     const set = (patch: Partial<RowEdit>) => (this.edits = new Map(this.edits).set(a.id, { ...edit, ...patch }));
-    return html`<tr>
+    return html`<tr class=${a.deactivatedAt ? 'deactivated' : ''}>
       <th scope="row">${a.name}${a.id === this.me ? html` <span class="muted">(you)</span>` : nothing}</th>
       <td>${a.email}</td>
-      <td><span class="presence ${this.statusOf(a)}">${PRESENCE_LABELS[this.statusOf(a)]}</span></td>
+      <td>${a.deactivatedAt
+        ? html`<span class="presence deactivated">Deactivated</span>`
+        : html`<span class="presence ${this.statusOf(a)}">${PRESENCE_LABELS[this.statusOf(a)]}</span>`}</td>
       <td>
         <select aria-label="Role of ${a.name}" .value=${edit.role} ?disabled=${a.id === this.me}
           @change=${(e: Event) => set({ role: (e.target as HTMLSelectElement).value as AgentRole })}>
@@ -148,6 +155,9 @@ export class SupportConsoleAdminAgents extends LitElement {
                 <button class="btn" type="button" @click=${() => (this.resetting = null)}>Cancel</button>
               </form>`
             : html`<button class="btn" type="button" @click=${() => (this.resetting = a.id)}>Reset password</button>`}
+          ${a.deactivatedAt
+            ? html`<button class="btn" type="button" @click=${() => this.reactivate(a)}>Reactivate</button>`
+            : html`<button class="btn" type="button" aria-label="Deactivate ${a.name}" @click=${() => this.deactivate(a)}>Deactivate</button>`}
         </div>
       </td>
     </tr>`;
@@ -172,8 +182,30 @@ export class SupportConsoleAdminAgents extends LitElement {
     event.preventDefault();
     const password = String(new FormData(event.currentTarget as HTMLFormElement).get('password') ?? '');
     const result = await this.api.updateAgent(a.id, { password });
-    this.report(result.ok ? `New password set for ${a.name}.` : '', result.ok ? '' : result.error.message);
+    const done = a.id === this.me ? 'Your new password is set; your other sessions were signed out.' : `New password set for ${a.name}; they were signed out everywhere.`;
+    this.report(result.ok ? done : '', result.ok ? '' : result.error.message);
     if (result.ok) this.resetting = null;
+  }
+
+  private async deactivate(a: TeamMember): Promise<void> {
+    if (!confirm(`Deactivate ${a.name}? They are signed out at once and cannot sign in until reactivated; their open conversations go back to the queue, first in line.`)) return;
+    const result = await this.api.deactivateAgent(a.id);
+    if (!result.ok) return this.report('', result.error.message);
+    const { agent, requeued } = result.data;
+    this.replace(agent);
+    this.report(`Deactivated ${a.name}${requeued > 0 ? `; ${requeued} ${requeued === 1 ? 'conversation' : 'conversations'} back in the queue` : ''}.`, '');
+  }
+
+  private async reactivate(a: TeamMember): Promise<void> {
+    const result = await this.api.reactivateAgent(a.id);
+    if (!result.ok) return this.report('', result.error.message);
+    this.replace(result.data.agent);
+    this.report(`Reactivated ${a.name}: they can sign in again.`, '');
+  }
+
+  /** The server's copy of an agent (a profile has no `deactivatedAt` while active, so it is replaced, not merged). */
+  private replace(agent: TeamMember): void {
+    this.agents = this.agents.map((x) => (x.id === agent.id ? { ...agent, status: agent.deactivatedAt ? 'offline' : x.status } : x));
   }
 
   private async onCreate(event: SubmitEvent): Promise<void> {

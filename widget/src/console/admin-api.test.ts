@@ -54,6 +54,8 @@ describe('admin API client', () => {
     await a.listAgents();
     const created = await a.createAgent({ email: 'b@x.io', password: 'long-enough', name: 'Ben', role: 'agent', capacity: 3 });
     await a.updateAgent('id/1', { capacity: 4 });
+    await a.deactivateAgent('id/1');
+    await a.reactivateAgent('id/1');
     await a.createCanned({ shortcut: 'hi', text: 'Hello' });
     await a.updateCanned('c1', { shortcut: 'hi', text: 'Hello!' });
     await a.report({ from: '2026-01-01', to: '2026-01-07', tz: 'Europe/Berlin' });
@@ -63,6 +65,8 @@ describe('admin API client', () => {
       'GET /api/admin/agents',
       'POST /api/admin/agents',
       'PATCH /api/admin/agents/id%2F1',
+      'POST /api/admin/agents/id%2F1/deactivate',
+      'POST /api/admin/agents/id%2F1/reactivate',
       'POST /api/admin/canned-replies',
       'PUT /api/admin/canned-replies/c1',
       'GET /api/admin/reports?from=2026-01-01&to=2026-01-07&tz=Europe%2FBerlin',

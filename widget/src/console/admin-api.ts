@@ -34,6 +34,9 @@ export interface AdminApi {
   listAgents(): Promise<AckResult<{ agents: TeamMember[] }>>;
   createAgent(body: AgentCreateBody): Promise<AckResult<{ agent: AgentProfile }>>;
   updateAgent(id: string, patch: AgentUpdateBody): Promise<AckResult<{ agent: AgentProfile }>>;
+  /** Ends the agent's sessions and puts their conversations back in the queue, first in line. */
+  deactivateAgent(id: string): Promise<AckResult<{ agent: AgentProfile; requeued: number }>>;
+  reactivateAgent(id: string): Promise<AckResult<{ agent: AgentProfile }>>;
   listCanned(): Promise<AckResult<{ replies: CannedReply[] }>>;
   createCanned(body: CannedReplyBody): Promise<AckResult<{ reply: CannedReply }>>;
   updateCanned(id: string, body: CannedReplyBody): Promise<AckResult<{ reply: CannedReply }>>;
@@ -52,6 +55,8 @@ export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
     listAgents: () => call('GET', HTTP_ROUTES.adminAgents),
     createAgent: (body) => call('POST', HTTP_ROUTES.adminAgents, body),
     updateAgent: (id, patch) => call('PATCH', agent(id), patch),
+    deactivateAgent: (id) => call('POST', `${agent(id)}/deactivate`),
+    reactivateAgent: (id) => call('POST', `${agent(id)}/reactivate`),
     listCanned: () => call('GET', HTTP_ROUTES.adminCannedReplies),
     createCanned: (body) => call('POST', HTTP_ROUTES.adminCannedReplies, body),
     updateCanned: (id, body) => call('PUT', canned(id), body),

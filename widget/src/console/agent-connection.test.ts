@@ -178,6 +178,19 @@ describe('AgentConnection', () => {
     expect(connection.state.status).toBe('unauthorized');
   });
 
+  it('says why the server ended the session, and stays signed out instead of reconnecting', async () => {
+    const connection = await online();
+    for (const socket of server.io.of('/agent').sockets.values()) {
+      socket.emit('session:ended', { reason: 'deactivated', message: 'an admin deactivated your account.' });
+      socket.disconnect();
+    }
+    await until(() => connection.state.status === 'unauthorized', 'unauthorized');
+    expect(connection.state.signedOut).toBe('an admin deactivated your account.');
+    await settle();
+    expect(connection.state.status).toBe('unauthorized');
+    expect(server.io.of('/agent').sockets.size).toBe(0);
+  });
+
   it('opens a conversation, merges live messages for it, ignores others, unwatches on switch', async () => {
     const connection = await opened('a');
     expect(server.payloadsOf('conversation:watch')).toEqual([{ conversationId: 'a', afterSeq: 0 }]);

@@ -313,6 +313,11 @@ export class AgentConnection {
         this.set({ status: s.active ? 'reconnecting' : 'offline' });
       }
     });
+    // The server is about to disconnect this socket for good: no reconnect would be let in.
+    s.on('session:ended', (e) => {
+      s.disconnect();
+      this.set({ status: 'unauthorized', signedOut: e.message });
+    });
     s.on('conversation:updated', (c) => {
       const search = this._state.search;
       const results = search?.results?.map((r) => (r.id === c.id ? c : r));

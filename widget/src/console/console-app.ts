@@ -214,7 +214,7 @@ export class SupportConsole extends LitElement {
     let previous = connection.state;
     connection.subscribe((state) => {
       if (state.status === 'unauthorized') {
-        this.endSession('Your session has ended. Please sign in again.');
+        this.endSession(state.signedOut ? `You were signed out: ${state.signedOut}` : 'Your session has ended. Please sign in again.');
         return;
       }
       // The server only drops us for good when told to (a sign-out elsewhere ends the session's

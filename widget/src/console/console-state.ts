@@ -42,6 +42,8 @@ export interface ConsoleState {
   readonly search: SearchState | null;
   /** The last thing that failed, for the alert region; cleared by `dismissNotice()`. */
   readonly notice: string | null;
+  /** Why the server ended this session (a password change, a deactivation, expiry), with status `unauthorized`. */
+  readonly signedOut: string | null;
 }
 
 /** The conversation open in the middle, as the inbox knows it (the watch's answer puts it there). */
@@ -61,5 +63,6 @@ export function initialState(agentId: string): ConsoleState {
     draft: null,
     search: null,
     notice: null,
+    signedOut: null,
   };
 }
