@@ -5,6 +5,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { NAMESPACES } from '@support-chat/shared';
 import type { Responder, Summarizer } from './ai/types.js';
+import { AuditLog } from './audit/audit-log.js';
 import { AgentSessions } from './auth/sessions.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config.js';
@@ -14,6 +15,8 @@ import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
+import { privacyRoutes } from './http/privacy-routes.js';
+import { VisitorData } from './privacy/visitor-data.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { errorHandler, notFound } from './http/respond.js';
 import { refuseCrossOriginWrites } from './http/same-origin.js';
@@ -67,6 +70,8 @@ export interface SupportChatServer {
   router: ConversationRouter;
   /** Presence, assignment, availability; call `routing.settingsChanged()` after saving routing settings. */
   routing: TeamRouting;
+  /** The audit log: features record agents' and admins' actions with `audit.record(actor, action, target, detail)`. */
+  audit: AuditLog;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /**
    * Stops accepting, closes sockets. `drainMs`: answers under way get that long to finish (a
@@ -125,6 +130,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     summarizer: deps.summarizer,
   });
   const sessions = new AgentSessions(store, () => clock.now());
+  const audit = new AuditLog(store, clock, logger);
+  const visitorData = new VisitorData({ store, audit, bus, clock });
   const tokens = new VisitorTokens(await resolveSecret(store, config.secret));
 
   const app = express();
@@ -178,20 +185,21 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
 
   app.use('/api', refuseCrossOriginWrites());
-  app.use(authRoutes({ store, sessions, limits, agents }));
+  app.use(authRoutes({ store, sessions, limits, agents, audit }));
   const settingsChanged = () => {
     routingSettings.forget();
     routing.settingsChanged();
   };
-  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged }, clock }));
+  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged }, clock, audit }));
+  app.use(privacyRoutes({ sessions, audit, visitorData }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
-  if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
+  if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
   attachVisitorNamespace(visitors, { conversations, router, tokens, limits, agents, routing, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, audit });
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
   sweeper.start();
@@ -202,6 +210,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     conversations,
     router,
     routing,
+    audit,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

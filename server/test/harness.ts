@@ -21,6 +21,7 @@ import { createAgent } from '../src/auth/agents.js';
 import type { Clock } from '../src/conversations/service.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
+import type { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { createLogger } from '../src/logger.js';
 import type { RateLimits } from '../src/realtime/rate-limits.js';
@@ -64,6 +65,8 @@ export async function startTestServer(
     summarizer?: Summarizer;
     /** Express's `trust proxy` (TRUST_PROXY). */
     trustProxy?: false | number | string[];
+    /** Mounts the admin knowledge API (re-index) over this knowledge base. */
+    knowledge?: KnowledgeBase;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -84,6 +87,7 @@ export async function startTestServer(
     limits: options.limits,
     clock: options.clock,
     summarizer: options.summarizer,
+    knowledge: options.knowledge,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

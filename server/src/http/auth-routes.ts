@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { serialize as serializeCookie } from 'cookie';
 import { HTTP_ROUTES, SESSION_COOKIE } from '@support-chat/shared';
 import { loginSchema } from '@support-chat/shared/schemas';
+import type { AuditLog } from '../audit/audit-log.js';
 import { authenticate } from '../auth/agents.js';
 import { hashToken, sessionTokenFrom, toProfile, type AgentSessions } from '../auth/sessions.js';
 import { ChatError } from '../errors.js';
@@ -30,11 +31,13 @@ export function authRoutes({
   sessions,
   limits,
   agents,
+  audit,
 }: {
   store: Store;
   sessions: AgentSessions;
   limits: RateLimits;
   agents: AgentNamespace;
+  audit: AuditLog;
 }): Router {
   const router = Router();
 
@@ -51,6 +54,7 @@ export function authRoutes({
     }
     await limits.loginSucceeded(throttleKey);
     const token = await sessions.create(agent.id);
+    await audit.record(agent, 'agent.logged_in', { type: 'agent', id: agent.id });
     setSessionCookie(req, res, token, sessions.ttlMs);
     sendData(res, { agent: toProfile(agent) });
   });
@@ -58,7 +62,9 @@ export function authRoutes({
   router.post(HTTP_ROUTES.logout, async (req, res) => {
     const token = sessionTokenFrom(req.headers.cookie);
     if (token) {
+      const agent = await sessions.resolve(token);
       await sessions.destroy(token);
+      if (agent) await audit.record(agent, 'agent.logged_out', { type: 'agent', id: agent.id });
       agents.in(rooms.session(hashToken(token))).disconnectSockets(true);
     }
     setSessionCookie(req, res, '', 0);

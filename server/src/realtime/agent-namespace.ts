@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
 import { sameOrigin } from '../http/same-origin.js';
 import type { ConversationService } from '../conversations/service.js';
@@ -22,6 +23,8 @@ export interface AgentNamespaceDeps {
   router: ConversationRouter;
   store: Store;
   logger: Logger;
+  /** Claims, transfers, hand-backs, reopens and closes are recorded (issue 11). */
+  audit: AuditLog;
 }
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */
