@@ -622,8 +622,9 @@ export class PostgresStore implements Store {
       const messages = await client.query('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
       const visitor = await client.query('DELETE FROM visitors WHERE id = $1', [visitorId]);
-      if (audit) await this.insertAudit(client, audit);
-      return { conversations: conversations.rowCount ?? 0, messages: messages.rowCount ?? 0, visitor: visitor.rowCount === 1 };
+      const erased = { conversations: conversations.rowCount ?? 0, messages: messages.rowCount ?? 0, visitor: visitor.rowCount === 1 };
+      if (audit && (erased.visitor || erased.conversations > 0)) await this.insertAudit(client, audit);
+      return erased;
     });
   }
 

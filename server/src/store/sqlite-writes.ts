@@ -269,7 +269,7 @@ export class SqliteWrites {
       .run(floor, visitorId);
     const conversations = this.statement('DELETE FROM conversations WHERE visitor_id = ?').run(visitorId).changes;
     const visitor = this.statement('DELETE FROM visitors WHERE id = ?').run(visitorId).changes === 1;
-    if (audit) this.appendAudit(audit);
+    if (audit && (visitor || conversations > 0)) this.appendAudit(audit);
     return { conversations, messages, visitor };
   }
 

@@ -450,8 +450,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await ids('Bea')).toEqual(['other']);
 
       // A visitor the store never knew: nothing to erase. One erased already: nothing left.
-      expect(await store.eraseVisitor('visitor-unknown')).toEqual({ conversations: 0, messages: 0, visitor: false });
-      expect(await store.eraseVisitor('visitor-1')).toEqual({ conversations: 0, messages: 0, visitor: false });
+      const nothing = { conversations: 0, messages: 0, visitor: false };
+      expect(await store.eraseVisitor('visitor-unknown', auditFixture({ id: 'no-1', at: 90, action: 'visitor.erased' }))).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-1', auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }))).toEqual(nothing);
+      expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['erasure']);
       // The visitor may come back as a new visitor with the same id.
       const again = await store.openConversation(conversationFixture({ id: 'back', context: {} }));
       expect(again).toMatchObject({ created: true, conversation: { id: 'back', context: {} } });

@@ -229,7 +229,7 @@ export interface Store {
   /**
    * Erases one visitor (GDPR): their conversations with every message (notes, ratings, feedback,
    * left messages and context go with them) and the visitor record, in one transaction that also
-   * appends `audit` when given, so an erasure is never without its record. Whatever the store
+   * appends `audit` when given and anything was erased, so an erasure is never without its record. Whatever the store
    * derives from them (the SQLite search index, report columns) forgets them too: nothing erased
    * can be found by `searchConversations` afterwards. Returns what it removed (zeros: nothing known).
    */
