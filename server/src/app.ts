@@ -5,6 +5,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { NAMESPACES } from '@support-chat/shared';
 import type { Responder, Summarizer } from './ai/types.js';
+import { AuditLog } from './audit/audit-log.js';
 import { AgentSessions } from './auth/sessions.js';
 import { UserVerifier } from './auth/verified-user.js';
 import { KnownDevices } from './auth/known-devices.js';
@@ -17,6 +18,8 @@ import { authRoutes } from './http/auth-routes.js';
 import { clientAddressOf } from './http/client-address.js';
 import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
+import { privacyRoutes } from './http/privacy-routes.js';
+import { VisitorData } from './privacy/visitor-data.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { errorHandler, notFound } from './http/respond.js';
 import { createOriginPolicy } from './http/origins.js';
@@ -83,6 +86,8 @@ export interface SupportChatServer {
   router: ConversationRouter;
   /** Presence, assignment, availability; call `routing.settingsChanged()` after saving routing settings. */
   routing: TeamRouting;
+  /** The audit log: features record agents' and admins' actions with `audit.record(actor, action, target, detail)`. */
+  audit: AuditLog;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /**
    * Stops accepting, closes sockets. `drainMs`: answers under way get that long to finish (a
@@ -142,6 +147,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     summarizer: deps.summarizer,
   });
   const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
+  const audit = new AuditLog(store, clock, logger);
+  const visitorData = new VisitorData({ store, audit, bus, clock });
   const secret = await resolveSecret(store, config.secret);
   const tokens = new VisitorTokens(secret);
   const users = new UserVerifier(config.identitySecret, secret);
@@ -215,21 +222,24 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
 
   app.use('/api', refuseCrossOriginWrites());
-  app.use(authRoutes({ store, sessions, limits, agents, devices }));
+  app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
   const settingsChanged = () => {
     routingSettings.forget();
     routing.settingsChanged();
   };
   const agentDeactivated = (agentId: string) => routing.agentDeactivated(agentId);
-  app.use(adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard }));
+  app.use(
+    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard, audit }),
+  );
+  app.use(privacyRoutes({ sessions, audit, visitorData }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
-  if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions }));
+  if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
   attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, logger });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
@@ -241,6 +251,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     conversations,
     router,
     routing,
+    audit,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -21,6 +21,7 @@ import { createAgent } from '../src/auth/agents.js';
 import type { Clock } from '../src/conversations/service.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
+import type { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { DEFAULT_LIMITS, type FloodLimits } from '../src/limits.js';
 import { createLogger } from '../src/logger.js';
@@ -78,6 +79,8 @@ export async function startTestServer(
     allowedOrigins?: '*' | string[];
     /** Session lifetime and how often open sockets re-check theirs (tests make them short). */
     sessions?: { ttlMs?: number; recheckMs?: number };
+    /** Mounts the admin knowledge API (re-index) over this knowledge base. */
+    knowledge?: KnowledgeBase;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -101,6 +104,7 @@ export async function startTestServer(
     clock: options.clock,
     summarizer: options.summarizer,
     sessions: options.sessions,
+    knowledge: options.knowledge,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -204,6 +204,8 @@ export interface AgentServerEvents {
   'canned:changed': () => void;
   /** This socket's session is over; the server disconnects it right after (no reconnect will be let in). */
   'session:ended': (event: SessionEndedEvent) => void;
+  /** An admin erased a visitor's data: drop these conversations (GDPR erasure). */
+  'conversations:erased': (event: { visitorId: string; conversationIds: string[] }) => void;
 }
 
 /** HTTP API (same origin as the console). */
@@ -225,6 +227,10 @@ export const HTTP_ROUTES = {
   adminReports: '/api/admin/reports',
   /** Admin: GET the knowledge gaps; POST `.../reindex` reloads the knowledge base. */
   adminKnowledge: '/api/admin/knowledge',
+  /** Admin: GET `AuditPage` for `?cursor=…&actor=<agent id>&action=<AuditAction>&limit=…`. */
+  adminAudit: '/api/admin/audit',
+  /** Admin: GET `/api/admin/visitors/:visitorId/export` (`VisitorExport`); DELETE `/api/admin/visitors/:visitorId` erases. */
+  adminVisitors: '/api/admin/visitors',
 } as const;
 
 /** The agent session cookie (httpOnly); the agent socket is authenticated by it. */

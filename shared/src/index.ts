@@ -2,6 +2,7 @@
  * @support-chat/shared — the protocol, once. Runtime exports here are plain constants with no
  * dependencies (safe for the size-budgeted widget); the zod schemas live in `./schemas`.
  */
+export * from './audit.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './limits.js';

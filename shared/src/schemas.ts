@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { isTimeZone } from './locale.js';
+import { AUDIT_ACTIONS } from './audit.js';
 import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
 const trimmedText = (max: number) =>
@@ -216,6 +217,19 @@ export const loginSchema = z
     password: z.string().min(1).max(LIMITS.passwordMaxChars),
   })
   .strict();
+
+/** `GET /api/admin/audit` query: a page of entries, newest first, optionally of one agent and one action. */
+export const auditQuerySchema = z
+  .object({
+    cursor: z.string().max(200).regex(/^\d{1,16}:[\w-]{1,64}$/, 'is not a cursor this server gave').optional(),
+    actor: z.string().min(1).max(64).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+/** A visitor id as the server issues them (a UUID) or as older stores hold them: bounded, no separators. */
+export const visitorIdSchema = z.string().regex(/^[\w-]{1,64}$/, 'is not a visitor id');
 
 export type VisitorResumePayload = z.input<typeof visitorResumeSchema>;
 export type VisitorSendPayload = z.input<typeof visitorSendSchema>;

@@ -27,6 +27,8 @@ export interface DomainEvents {
   availabilityChanged: (availability: Availability) => void;
   /** A teammate's status or load changed. */
   presenceChanged: (presence: AgentPresence) => void;
+  /** An admin erased a visitor's data (GDPR): these conversations no longer exist. */
+  visitorErased: (event: { visitorId: string; conversationIds: string[] }) => void;
 }
 
 type Listeners = { [K in keyof DomainEvents]: Set<DomainEvents[K]> };
@@ -46,6 +48,7 @@ export class DomainEventBus {
     readStateChanged: new Set(),
     availabilityChanged: new Set(),
     presenceChanged: new Set(),
+    visitorErased: new Set(),
   };
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}

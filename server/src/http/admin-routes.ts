@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { HTTP_ROUTES, isTimeZone, type CannedReply } from '@support-chat/shared';
+import { HTTP_ROUTES, isTimeZone, type CannedReply, type RoutingSettings } from '@support-chat/shared';
 import {
   agentCreateSchema,
   agentUpdateSchema,
   cannedReplySchema,
   routingSettingsSchema,
 } from '@support-chat/shared/schemas';
+import type { AuditLog } from '../audit/audit-log.js';
 import { createAgent, deactivateAgent, reactivateAgent, updateAgent } from '../auth/agents.js';
 import { hashToken, sessionTokenFrom, toProfile, type AgentSessions } from '../auth/sessions.js';
 import type { Clock } from '../conversations/service.js';
@@ -48,6 +49,11 @@ function reportRange(query: unknown, now: number) {
   return { fromDay, toDay, timeZone: tz };
 }
 
+/** The settings an admin's save changed (names only: hand-off keywords may be long lists). */
+function changedSettings(before: RoutingSettings, after: RoutingSettings): string[] {
+  return (Object.keys(after) as (keyof RoutingSettings)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
 /** The admin side of the console: the team, canned replies, reports, knowledge gaps. */
 export function adminRoutes({
   store,
@@ -57,6 +63,7 @@ export function adminRoutes({
   routing,
   clock,
   guard,
+  audit,
 }: {
   store: Store;
   sessions: AgentSessions;
@@ -65,10 +72,13 @@ export function adminRoutes({
   routing: Pick<TeamRouting, 'settingsChanged' | 'agentDeactivated'>;
   clock: Clock;
   guard: Pick<SessionGuard, 'endAgent'>;
+  audit: AuditLog;
 }): Router {
   const router = Router();
   const admin = requireAdmin(sessions);
   const anyAgent = requireAgent(sessions);
+  /** The admin who asked (`requireAdmin` put them there). */
+  const actor = (res: { locals: Record<string, unknown> }) => res.locals.agent as AgentRecord;
 
   router.get(HTTP_ROUTES.adminAgents, admin, async (_req, res) => {
     const [team, connected] = await Promise.all([store.listAgents(), presence.connected()]);
@@ -77,6 +87,7 @@ export function adminRoutes({
 
   router.post(HTTP_ROUTES.adminAgents, admin, async (req, res) => {
     const agent = await createAgent(store, agentCreateSchema.parse(req.body ?? {}));
+    await audit.record(actor(res), 'agent.created', { type: 'agent', id: agent.id }, { name: agent.name, email: agent.email, role: agent.role, capacity: agent.capacity });
     sendData(res, { agent: toProfile(agent) }, 201);
   });
 
@@ -94,6 +105,12 @@ export function adminRoutes({
       guard.endAgent({ agentId: agent.id, reason: 'password_changed', keep });
       if (token) setSessionCookie(req, res, token, sessions.ttlMs);
     }
+    const { password, ...shown } = patch;
+    await audit.record(actor(res), 'agent.updated', { type: 'agent', id: agent.id }, {
+      ...shown,
+      changed: Object.keys(patch).filter((key) => patch[key as keyof typeof patch] !== undefined),
+      ...(password ? { password: 'changed' } : {}),
+    });
     sendData(res, { agent: toProfile(agent) });
   });
 
@@ -101,38 +118,45 @@ export function adminRoutes({
     const agent = await deactivateAgent(store, String(req.params.id), clock.now());
     guard.endAgent({ agentId: agent.id, reason: 'deactivated' });
     const requeued = await routing.agentDeactivated(agent.id);
+    await audit.record(actor(res), 'agent.deactivated', { type: 'agent', id: agent.id }, { name: agent.name, requeued });
     sendData(res, { agent: toProfile(agent), requeued });
   });
 
   router.post(`${HTTP_ROUTES.adminAgents}/:id/reactivate`, admin, async (req, res) => {
-    sendData(res, { agent: toProfile(await reactivateAgent(store, String(req.params.id))) });
+    const agent = await reactivateAgent(store, String(req.params.id));
+    await audit.record(actor(res), 'agent.reactivated', { type: 'agent', id: agent.id }, { name: agent.name });
+    sendData(res, { agent: toProfile(agent) });
   });
 
   router.get(HTTP_ROUTES.adminCannedReplies, anyAgent, async (_req, res) => {
     sendData(res, { replies: await store.listCannedReplies() });
   });
 
-  const saveCanned = async (id: string, body: unknown): Promise<CannedReply> => {
+  const saveCanned = async (admin: AgentRecord, id: string, body: unknown, created: boolean): Promise<CannedReply> => {
     const { shortcut, text } = cannedReplySchema.parse(body ?? {});
     const reply: CannedReply = { id, shortcut, text, updatedAt: clock.now() };
     await store.saveCannedReply(reply);
     agents.to(rooms.agents).emit('canned:changed');
+    await audit.record(admin, created ? 'canned_reply.created' : 'canned_reply.updated', { type: 'canned_reply', id }, { shortcut });
     return reply;
   };
 
   router.post(HTTP_ROUTES.adminCannedReplies, admin, async (req, res) => {
-    sendData(res, { reply: await saveCanned(randomUUID(), req.body) }, 201);
+    sendData(res, { reply: await saveCanned(actor(res), randomUUID(), req.body, true) }, 201);
   });
 
   router.put(`${HTTP_ROUTES.adminCannedReplies}/:id`, admin, async (req, res) => {
     const id = String(req.params.id);
     if (!(await store.listCannedReplies()).some((r) => r.id === id)) throw new ChatError('not_found', 'No such canned reply.');
-    sendData(res, { reply: await saveCanned(id, req.body) });
+    sendData(res, { reply: await saveCanned(actor(res), id, req.body, false) });
   });
 
   router.delete(`${HTTP_ROUTES.adminCannedReplies}/:id`, admin, async (req, res) => {
-    if (!(await store.deleteCannedReply(String(req.params.id)))) throw new ChatError('not_found', 'No such canned reply.');
+    const id = String(req.params.id);
+    const reply = (await store.listCannedReplies()).find((r) => r.id === id);
+    if (!reply || !(await store.deleteCannedReply(id))) throw new ChatError('not_found', 'No such canned reply.');
     agents.to(rooms.agents).emit('canned:changed');
+    await audit.record(actor(res), 'canned_reply.deleted', { type: 'canned_reply', id }, { shortcut: reply.shortcut });
     sendData(res, null);
   });
 
@@ -142,8 +166,15 @@ export function adminRoutes({
 
   router.put(HTTP_ROUTES.adminRouting, admin, async (req, res) => {
     const settings = routingSettingsSchema.parse(req.body ?? {});
+    const before = await store.getRoutingSettings();
     await store.saveRoutingSettings(settings);
     routing.settingsChanged();
+    const changed = changedSettings(before, settings);
+    const scalars = { assignment: settings.assignment, defaultCapacity: settings.defaultCapacity, disconnectGraceSeconds: settings.disconnectGraceSeconds };
+    await audit.record(actor(res), 'settings.routing_changed', { type: 'setting', id: 'routing' }, {
+      changed,
+      ...Object.fromEntries(Object.entries(scalars).filter(([key]) => changed.includes(key))),
+    });
     sendData(res, { settings });
   });
 

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { serialize as serializeCookie } from 'cookie';
 import { HTTP_ROUTES, SESSION_COOKIE } from '@support-chat/shared';
 import { loginSchema } from '@support-chat/shared/schemas';
+import type { AuditLog } from '../audit/audit-log.js';
 import { authenticate } from '../auth/agents.js';
 import type { KnownDevices } from '../auth/known-devices.js';
 import { hashToken, sessionTokenFrom, toProfile, type AgentSessions } from '../auth/sessions.js';
@@ -36,12 +37,14 @@ export function authRoutes({
   limits,
   agents,
   devices,
+  audit,
 }: {
   store: Store;
   sessions: AgentSessions;
   limits: RateLimits;
   agents: AgentNamespace;
   devices: KnownDevices;
+  audit: AuditLog;
 }): Router {
   const router = Router();
   const throttle = loginThrottle({ store, limits: limits.login, devices });
@@ -55,6 +58,7 @@ export function authRoutes({
       throw new ChatError('unauthorized', 'The email or password is not correct.');
     }
     const token = await sessions.create(agent);
+    await audit.record(agent, 'agent.logged_in', { type: 'agent', id: agent.id });
     setSessionCookie(req, res, token, sessions.ttlMs);
     await attempt.succeeded(res, agent.id);
     sendData(res, { agent: toProfile(agent) });
@@ -63,7 +67,9 @@ export function authRoutes({
   router.post(HTTP_ROUTES.logout, async (req, res) => {
     const token = sessionTokenFrom(req.headers.cookie);
     if (token) {
+      const agent = await sessions.resolve(token);
       await sessions.destroy(token);
+      if (agent) await audit.record(agent, 'agent.logged_out', { type: 'agent', id: agent.id });
       agents.in(rooms.session(hashToken(token))).disconnectSockets(true);
     }
     setSessionCookie(req, res, '', 0);

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import { HTTP_ROUTES } from '@support-chat/shared';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { AgentSessions } from '../auth/sessions.js';
 import { ChatError } from '../errors.js';
 import type { KnowledgeBase, KnowledgeSnapshot } from '../knowledge/knowledge-base.js';
+import type { AgentRecord } from '../store/types.js';
 import { requireAdmin } from './require-agent.js';
 import { sendData } from './respond.js';
 
@@ -26,14 +28,18 @@ function summary(snapshot: KnowledgeSnapshot) {
  * the file watcher may not see, e.g. on a network share) and answers with what was loaded;
  * `GET /api/admin/knowledge/status` tells what is being served.
  */
-export function knowledgeRoutes({ knowledge, sessions }: { knowledge: KnowledgeBase; sessions: AgentSessions }): Router {
+export function knowledgeRoutes({ knowledge, sessions, audit }: { knowledge: KnowledgeBase; sessions: AgentSessions; audit: AuditLog }): Router {
   const router = Router();
   const admin = requireAdmin(sessions);
 
   router.post(`${HTTP_ROUTES.adminKnowledge}/reindex`, admin, async (_req, res) => {
+    const target = { type: 'knowledge' as const, id: 'knowledge' };
     try {
-      sendData(res, summary(await knowledge.reload('admin request')));
+      const loaded = summary(await knowledge.reload('admin request'));
+      await audit.record(res.locals.agent as AgentRecord, 'knowledge.reindexed', target, { entries: loaded.entries, ok: true });
+      sendData(res, loaded);
     } catch (error) {
+      await audit.record(res.locals.agent as AgentRecord, 'knowledge.reindexed', target, { ok: false });
       throw new ChatError('unavailable', `Re-indexing failed; the previous knowledge is still served. ${(error as Error).message}`, {
         cause: error,
       });

@@ -13,7 +13,7 @@ import type { AgentSocket } from './types.js';
 /** The agent's core moves on conversations: list, open (watch), claim, reply, type, close. */
 export function registerConversationHandlers(
   socket: AgentSocket,
-  { conversations, routing, visitors }: AgentNamespaceDeps,
+  { conversations, routing, visitors, audit }: AgentNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { agent } = socket.data;
@@ -45,15 +45,25 @@ export function registerConversationHandlers(
     'conversation:claim',
     command(context, agentConversationRefSchema, async ({ conversationId }) => {
       const conversation = await conversations.claim(conversationId, agent);
-      return { conversation: await conversations.toAgentView(conversation) };
+      // The entry is written while the view is built: it costs the ack no extra wait.
+      const [view] = await Promise.all([
+        conversations.toAgentView(conversation),
+        audit.record(agent, 'conversation.claimed', { type: 'conversation', id: conversationId }),
+      ]);
+      return { conversation: view };
     }),
   );
 
   socket.on(
     'conversation:close',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => ({
-      conversation: await conversations.toAgentView(await routing.close(agent, conversationId)),
-    })),
+    command(context, agentConversationRefSchema, async ({ conversationId }) => {
+      const closed = await routing.close(agent, conversationId);
+      const [view] = await Promise.all([
+        conversations.toAgentView(closed),
+        audit.record(agent, 'conversation.closed', { type: 'conversation', id: conversationId }),
+      ]);
+      return { conversation: view };
+    }),
   );
 
   socket.on(

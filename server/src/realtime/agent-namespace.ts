@@ -1,4 +1,5 @@
-import { sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { hashToken, sessionTokenFrom, type AgentSessions } from '../auth/sessions.js';
 import { sameOrigin } from '../http/same-origin.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +27,8 @@ export interface AgentNamespaceDeps {
   logger: Logger;
   /** Ends sockets whose session ends (expiry, password change, deactivation). */
   guard: SessionGuard;
+  /** Claims, transfers, hand-backs, reopens and closes are recorded (issue 11). */
+  audit: AuditLog;
 }
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */

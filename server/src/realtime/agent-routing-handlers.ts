@@ -12,7 +12,7 @@ import type { AgentSocket } from './types.js';
 /** Routing moves of the console (issue 4): presence, the team, transfer, hand back, reopen, read. */
 export function registerRoutingHandlers(
   socket: AgentSocket,
-  { conversations, routing }: AgentNamespaceDeps,
+  { conversations, routing, audit }: AgentNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { agent } = socket.data;
@@ -29,23 +29,38 @@ export function registerRoutingHandlers(
 
   socket.on(
     'conversation:transfer',
-    command(context, agentTransferSchema, async ({ conversationId, agentId }) => ({
-      conversation: await conversations.toAgentView(await routing.transfer(agent, conversationId, agentId)),
-    })),
+    command(context, agentTransferSchema, async ({ conversationId, agentId }) => {
+      const view = await conversations.toAgentView(await routing.transfer(agent, conversationId, agentId));
+      await audit.record(agent, 'conversation.transferred', { type: 'conversation', id: conversationId }, {
+        toAgentId: agentId,
+        toAgentName: view.assignedAgentName ?? null,
+      });
+      return { conversation: view };
+    }),
   );
 
   socket.on(
     'conversation:handback',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => ({
-      conversation: await conversations.toAgentView(await routing.handBack(agent, conversationId)),
-    })),
+    command(context, agentConversationRefSchema, async ({ conversationId }) => {
+      const returned = await routing.handBack(agent, conversationId);
+      const [view] = await Promise.all([
+        conversations.toAgentView(returned),
+        audit.record(agent, 'conversation.handed_back', { type: 'conversation', id: conversationId }),
+      ]);
+      return { conversation: view };
+    }),
   );
 
   socket.on(
     'conversation:reopen',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => ({
-      conversation: await conversations.toAgentView(await routing.reopen(agent, conversationId)),
-    })),
+    command(context, agentConversationRefSchema, async ({ conversationId }) => {
+      const reopened = await routing.reopen(agent, conversationId);
+      const [view] = await Promise.all([
+        conversations.toAgentView(reopened),
+        audit.record(agent, 'conversation.reopened', { type: 'conversation', id: conversationId }),
+      ]);
+      return { conversation: view };
+    }),
   );
 
   socket.on(

@@ -97,6 +97,13 @@ export function connectFanout({
     bus.on('presenceChanged', (presence) => {
       agents.to(rooms.agents).emit('presence:changed', presence);
     }),
+    bus.on('visitorErased', ({ visitorId, conversationIds }) => {
+      // Through the adapter: the visitor's tabs on every process. Their widget may connect
+      // again, as a visitor with nothing stored.
+      visitors.in(rooms.visitor(visitorId)).disconnectSockets(true);
+      agents.to(rooms.agents).emit('conversations:erased', { visitorId, conversationIds });
+      scheduleQueueResend();
+    }),
     bus.on('aiToken', ({ visitorId, conversationId, streamId, delta }) => {
       const event = { conversationId, streamId, delta };
       visitors.to(rooms.visitor(visitorId)).emit('ai:token', event);

@@ -124,6 +124,26 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_agent ON sessions (agent_id);
     `),
   },
+  {
+    version: 4,
+    name: 'audit log',
+    // Read newest first, all entries or one agent's or one action's, by keyset (at, id) (issue 11).
+    up: sql(`
+      CREATE TABLE audit_log (
+        id text PRIMARY KEY,
+        at bigint NOT NULL,
+        actor_id text NOT NULL,
+        actor_name text NOT NULL,
+        action text NOT NULL,
+        target_type text NOT NULL,
+        target_id text NOT NULL,
+        detail jsonb NOT NULL
+      );
+      CREATE INDEX audit_by_time ON audit_log (at DESC, id DESC);
+      CREATE INDEX audit_by_actor ON audit_log (actor_id, at DESC, id DESC);
+      CREATE INDEX audit_by_action ON audit_log (action, at DESC, id DESC);
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

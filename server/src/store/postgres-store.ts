@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
@@ -10,6 +10,7 @@ import { migrate } from './postgres-schema.js';
 import type {
   AgentRecord,
   AppendResult,
+  AuditQuery,
   ConversationFacts,
   ConversationFilter,
   ConversationRecord,
@@ -43,6 +44,17 @@ interface ConversationRow {
   rating: ConversationRecord['rating'];
   human_involved: boolean;
   assigned_at: number | null;
+}
+
+interface AuditRow {
+  id: string;
+  at: number;
+  actor_id: string;
+  actor_name: string;
+  action: AuditEntry['action'];
+  target_type: AuditEntry['target']['type'];
+  target_id: string;
+  detail: AuditEntry['detail'];
 }
 
 /** Patchable conversation fields and their columns; JSON ones are stored as JSONB. */
@@ -601,6 +613,64 @@ export class PostgresStore implements Store {
       [from, to, limit],
     );
     return rows.map((r) => ({ question: r.question, count: r.count, lastAskedAt: r.last_asked_at, conversationId: r.conversation_id }));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.insertAudit(this.pool, entry);
+  }
+
+  private async insertAudit(client: pg.ClientBase | pg.Pool, entry: AuditEntry): Promise<void> {
+    await client.query(
+      `INSERT INTO audit_log (id, at, actor_id, actor_name, action, target_type, target_id, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [entry.id, entry.at, entry.actor.id, entry.actor.name, entry.action, entry.target.type, entry.target.id, json(entry.detail)],
+    );
+  }
+
+  async listAudit({ actorId, action, before, limit }: AuditQuery): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (actorId) where.push(`actor_id = ${param(actorId)}`);
+    if (action) where.push(`action = ${param(action)}`);
+    if (before) where.push(`(at, id) < (${param(before.at)}, ${param(before.id)})`);
+    const { rows } = await this.pool.query<AuditRow>(
+      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ${param(limit)}`,
+      values,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      actor: { id: row.actor_id, name: row.actor_name },
+      action: row.action,
+      target: { type: row.target_type, id: row.target_id },
+      detail: row.detail,
+    }));
+  }
+
+  async listVisitorConversations(visitorId: string): Promise<ConversationRecord[]> {
+    const { rows } = await this.pool.query<ConversationRow>('SELECT * FROM conversations WHERE visitor_id = $1 ORDER BY created_at, ord', [visitorId]);
+    return rows.map(toConversation);
+  }
+
+  /**
+   * One transaction. The visitor's row is locked first, as `openConversation` locks it to create
+   * a conversation: an erasure and a first message racing run one after the other, never both
+   * halfway. Search reads the tables themselves, so nothing else keeps the erased text.
+   */
+  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [visitorId]);
+      const messages = await client.query('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
+      const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
+      const visitor = await client.query('DELETE FROM visitors WHERE id = $1', [visitorId]);
+      const erased = { conversations: conversations.rowCount ?? 0, messages: messages.rowCount ?? 0, visitor: visitor.rowCount === 1 };
+      if (audit && (erased.visitor || erased.conversations > 0)) await this.insertAudit(client, audit);
+      return erased;
+    });
   }
 
   async checkWritable(): Promise<void> {

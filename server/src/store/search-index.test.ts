@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';
 import { MIGRATIONS } from './sqlite-store.js';
+import { SqliteWrites } from './sqlite-writes.js';
 
 /** A chat database at the current schema with the index attached, as an in-memory store has it. */
 function chatWithIndex(): { db: Database.Database; indexer: SearchIndexer; ids: (text: string) => string[] } {
@@ -52,6 +53,34 @@ describe('SearchIndexer', () => {
     // As after a VACUUM that renumbered the rows (or a restore of an older copy).
     db.prepare("UPDATE messages SET rowid = 7 WHERE id = 'm2'").run();
     expect(indexer.matchesChat()).toBe(false);
+    db.close();
+  });
+
+  it('forgets an erased visitor, and still indexes new messages that are given the erased rowids', () => {
+    const { db, indexer, ids } = chatWithIndex();
+    const writes = new SqliteWrites(db);
+    const conversation = (id: string, visitorId: string, context: object) =>
+      writes.openConversation({ id, visitorId, status: 'bot', assignedAgentId: null, locale: 'en', context, lastSeq: 0, createdAt: 1, updatedAt: 1, queuedAt: null, closedAt: null });
+    const say = (conversationId: string, senderId: string, text: string) =>
+      writes.appendMessage(conversationId, { senderId, author: 'visitor', kind: 'text', text }, 2);
+    conversation('kept', 'visitor-1', { attributes: { name: 'Alma' } });
+    conversation('gone', 'visitor-2', { attributes: { name: 'Bruno 布鲁诺' } });
+    say('kept', 'visitor-1', 'alpha question');
+    say('gone', 'visitor-2', 'bravo secret 秘密');
+    say('gone', 'visitor-2', 'bravo again');
+    indexer.catchUp();
+    expect([ids('bravo'), ids('visitor-2'), ids('alpha')]).toEqual([['gone'], ['gone'], ['kept']]);
+
+    expect(writes.eraseVisitor('visitor-2')).toEqual({ conversations: 1, messages: 2, visitor: true });
+    // The erased messages had the highest rowids: SQLite gives them to the next messages.
+    say('kept', 'visitor-1', 'charlie follows');
+    say('kept', 'visitor-1', 'delta follows');
+    indexer.catchUp();
+    expect([ids('charlie'), ids('delta'), ids('alpha')]).toEqual([['kept'], ['kept'], ['kept']]);
+    const left = db.prepare('SELECT text FROM search.search_text').pluck().all() as string[];
+    expect(left.filter((text) => /bravo|Bruno|visitor-2|秘密/.test(text))).toEqual([]);
+    expect(db.prepare("SELECT count(*) FROM search.search_grams WHERE conversation_id = 'gone'").pluck().get()).toBe(0);
+    expect(indexer.matchesChat()).toBe(true);
     db.close();
   });
 });

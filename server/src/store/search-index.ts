@@ -14,7 +14,16 @@
  *   restored), the index is rebuilt rather than trusted;
  * - conversations through `search_queue`, which triggers on conversation insert and context
  *   update append to (one small row; conversations change far less often than messages). The
- *   queue keeps its last 10,000 entries; an indexer that finds a gap re-reads every conversation.
+ *   queue keeps its last 10,000 entries; an indexer that finds a gap starts the index over (the
+ *   entries it missed may have been erasures).
+ * - erasures (issue 11, GDPR) through the same queue: a row with `erased_floor` set says its
+ *   conversation is gone; its rows are deleted from the index (a scan of the index: erasures
+ *   are rare, and the scan runs on this thread, not the chat's). Messages are deleted then, so
+ *   their rowids may be given again to new messages: `erased_floor` is the highest rowid left
+ *   by the erasure, and the mark moves back to the last message at or below it, so rows that
+ *   come after are read whatever rowid they got. A batch reads the chat database in one
+ *   snapshot and reads no messages while queue entries wait beyond it, so a mark never passes
+ *   a message an erasure it has not applied yet could make it skip.
  *
  * Why a queue and not a scan by `updated_at`: a context change does not touch `updated_at`, and
  * every message does, so such a scan would index each conversation's row again per message. The
@@ -64,6 +73,7 @@ export class SearchIndexer {
     conversations: Database.Statement;
     doc: Database.Statement;
     rowidOf: Database.Statement;
+    lastAtOrBelow: Database.Statement;
     lastQueued: Database.Statement;
   };
   private readonly write: {
@@ -73,6 +83,8 @@ export class SearchIndexer {
     grams: Database.Statement;
     deleteGrams: Database.Statement;
     doc: Database.Statement;
+    erase: Database.Statement[];
+    clear: Database.Statement[];
   };
   private readonly batch: (limit: number) => boolean;
   private readonly inTransaction: (work: () => void) => void;
@@ -83,12 +95,13 @@ export class SearchIndexer {
       state: index.prepare(`SELECT value FROM ${s}.search_state WHERE key = ?`).pluck(),
       messages: chat.prepare('SELECT rowid, id, conversation_id, text FROM main.messages WHERE rowid > ? ORDER BY rowid LIMIT ?').raw(),
       queue: chat
-        .prepare(`SELECT q.id, c.id, c.visitor_id, c.context FROM main.search_queue q
+        .prepare(`SELECT q.id, q.conversation_id, q.erased_floor, c.visitor_id, c.context FROM main.search_queue q
                   LEFT JOIN main.conversations c ON c.id = q.conversation_id WHERE q.id > ? ORDER BY q.id LIMIT ?`)
         .raw(),
       conversations: chat.prepare('SELECT id, visitor_id, context FROM main.conversations WHERE id > ? ORDER BY id LIMIT ?').raw(),
       doc: index.prepare(`SELECT doc FROM ${s}.search_docs WHERE conversation_id = ?`).pluck(),
       rowidOf: chat.prepare('SELECT rowid FROM main.messages WHERE id = ?').pluck(),
+      lastAtOrBelow: chat.prepare('SELECT rowid, id FROM main.messages WHERE rowid <= ? ORDER BY rowid DESC LIMIT 1').raw(),
       lastQueued: chat.prepare("SELECT seq FROM main.sqlite_sequence WHERE name = 'search_queue'").pluck(),
     };
     this.write = {
@@ -98,8 +111,15 @@ export class SearchIndexer {
       grams: index.prepare(`INSERT INTO ${s}.search_grams (rowid, conversation_id, grams) VALUES (?, ?, ?)`),
       deleteGrams: index.prepare(`DELETE FROM ${s}.search_grams WHERE rowid = ?`),
       doc: index.prepare(`INSERT INTO ${s}.search_docs (conversation_id, doc) VALUES (?, ?)`),
+      erase: ['search_text', 'search_grams', 'search_docs'].map((table) =>
+        index.prepare(`DELETE FROM ${s}.${table} WHERE conversation_id IN (SELECT value FROM json_each(?))`),
+      ),
+      clear: ['search_text', 'search_grams', 'search_docs'].map((table) => index.prepare(`DELETE FROM ${s}.${table}`)),
     };
-    this.batch = index.transaction((limit: number) => this.runBatch(limit));
+    // The chat's rows of one batch come from one snapshot (a read transaction on the chat's
+    // connection when it is not the index's): the queue and the messages agree (see the header).
+    const snapshot = chat === index ? (limit: number) => this.runBatch(limit) : chat.transaction((limit: number) => this.runBatch(limit));
+    this.batch = index.transaction((limit: number) => snapshot(limit));
     this.inTransaction = index.transaction((work: () => void) => work());
   }
 
@@ -149,15 +169,25 @@ export class SearchIndexer {
     }
 
     const queueId = this.state('queue_id') as number;
-    const queued = this.read.queue.all(queueId, limit) as [number, string | null, string | null, string | null][];
+    const queued = this.read.queue.all(queueId, limit) as [number, string, number | null, string | null, string | null][];
     if (queued.length > 0) {
-      // The queue was trimmed past the mark (an indexer stopped through 10,000 changes): read all.
-      if (queued[0]![0] > queueId + 1) this.setState('pass_after', '');
-      for (const [, id, visitorId, context] of queued) {
-        if (id !== null) this.indexConversation(id, visitorId!, context!);
+      // The queue was trimmed past the mark (an indexer stopped through 10,000 changes): what it
+      // missed may include erasures, so the index starts over.
+      if (queued[0]![0] > queueId + 1) {
+        this.reset();
+        return true;
       }
+      const erased: string[] = [];
+      for (const [, conversationId, erasedFloor, visitorId, context] of queued) {
+        if (erasedFloor !== null) {
+          erased.push(conversationId);
+          this.lowerMessageMark(erasedFloor);
+        } else if (visitorId !== null) this.indexConversation(conversationId, visitorId, context!);
+      }
+      if (erased.length > 0) for (const statement of this.write.erase) statement.run(JSON.stringify(erased));
       this.setState('queue_id', queued.at(-1)![0]);
-      more ||= queued.length === limit;
+      // More waits in the queue: its erasures must move the mark before any message is read.
+      if (queued.length === limit) return true;
     }
 
     const messages = this.read.messages.all((this.state('messages_rowid') as number | null) ?? 0, limit) as [number, string, string, string | null][];
@@ -174,6 +204,24 @@ export class SearchIndexer {
       more ||= messages.length === limit;
     }
     return more || this.state('pass_after') !== null;
+  }
+
+  /**
+   * After an erasure whose highest remaining message rowid was `floor`: the mark moves to the
+   * last message at or below both, which exists in this snapshot, so every message after it,
+   * whatever rowid it was given, is read next.
+   */
+  private lowerMessageMark(floor: number): void {
+    const mark = Math.min((this.state('messages_rowid') as number | null) ?? 0, floor);
+    const last = this.read.lastAtOrBelow.get(mark) as [number, string] | undefined;
+    this.setState('messages_rowid', last?.[0] ?? 0);
+    this.setState('messages_id', last?.[1] ?? null);
+  }
+
+  /** Empties the index and marks it new (`begin`): it is built again from the chat database. */
+  private reset(): void {
+    for (const statement of this.write.clear) statement.run();
+    this.begin();
   }
 
   /** The conversation's one row: its visitor id and context as they are now (as migration 6 indexed them). */

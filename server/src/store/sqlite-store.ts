@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import type {
   AgentRecord,
   AppendResult,
+  AuditQuery,
   ConversationFacts,
   ConversationFilter,
   ConversationSearch,
@@ -206,6 +207,23 @@ export const MIGRATIONS: string[] = [
   // deleted by agent when they are deactivated or their password changes.
   `ALTER TABLE agents ADD COLUMN deactivated_at INTEGER;
    CREATE INDEX sessions_by_agent ON sessions (agent_id);`,
+  // The audit log and visitor erasure (issue 11). Entries are read newest first, all of them or
+  // one agent's or one action's, by keyset (`at`, `id`). An erased conversation's queue row
+  // carries `erased_floor` (sqlite-writes.ts `eraseVisitor`), so the search index drops it too.
+  `CREATE TABLE audit_log (
+     id TEXT PRIMARY KEY,
+     at INTEGER NOT NULL,
+     actor_id TEXT NOT NULL,
+     actor_name TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target_type TEXT NOT NULL,
+     target_id TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );
+   CREATE INDEX audit_by_time ON audit_log (at, id);
+   CREATE INDEX audit_by_actor ON audit_log (actor_id, at, id);
+   CREATE INDEX audit_by_action ON audit_log (action, at, id);
+   ALTER TABLE search_queue ADD COLUMN erased_floor INTEGER;`,
 ];
 
 /**
@@ -517,6 +535,40 @@ export class SqliteStore implements Store {
     return this.reads.report(range, now);
   }
 
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.write('appendAudit', entry);
+  }
+
+  async listAudit({ actorId, action, before, limit }: AuditQuery): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (actorId) {
+      where.push('actor_id = ?');
+      params.push(actorId);
+    }
+    if (action) {
+      where.push('action = ?');
+      params.push(action);
+    }
+    if (before) {
+      where.push('(at < ? OR (at = ? AND id < ?))');
+      params.push(before.at, before.at, before.id);
+    }
+    const rows = this
+      .statement(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(...params, limit) as AuditRow[];
+    return rows.map(toAuditEntry);
+  }
+
+  async listVisitorConversations(visitorId: string): Promise<ConversationRecord[]> {
+    const rows = this.statement('SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at, rowid').all(visitorId) as ConversationRow[];
+    return rows.map(toConversation);
+  }
+
+  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }> {
+    return this.write('eraseVisitor', visitorId, audit);
+  }
+
   async checkWritable(): Promise<void> {
     await this.write('checkWritable', Date.now());
   }
@@ -528,6 +580,28 @@ export class SqliteStore implements Store {
     await this.wal?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+interface AuditRow {
+  id: string;
+  at: number;
+  actor_id: string;
+  actor_name: string;
+  action: AuditEntry['action'];
+  target_type: AuditEntry['target']['type'];
+  target_id: string;
+  detail: string;
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: { id: row.actor_id, name: row.actor_name },
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id },
+    detail: JSON.parse(row.detail) as AuditEntry['detail'],
+  };
 }
 
 /** The writes on the store's own connection, in the event loop's group commit. */

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
@@ -272,6 +272,36 @@ export class SqliteWrites {
 
   deleteCannedReply(id: string): boolean {
     return this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
+  }
+
+  appendAudit(entry: AuditEntry): void {
+    this
+      .statement(
+        `INSERT INTO audit_log (id, at, actor_id, actor_name, action, target_type, target_id, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(entry.id, entry.at, entry.actor.id, entry.actor.name, entry.action, entry.target.type, entry.target.id, JSON.stringify(entry.detail));
+  }
+
+  /**
+   * The visitor's messages, conversations and record, and the search index's copy through
+   * `search_queue`: one row per erased conversation, carrying the highest message rowid left
+   * (`erased_floor`). Deleting the newest messages lets SQLite give their rowids to the next
+   * ones, which the indexer, following messages by rowid, would skip: it moves its mark back to
+   * the floor (search-index.ts).
+   */
+  eraseVisitor(visitorId: string, audit?: AuditEntry): { conversations: number; messages: number; visitor: boolean } {
+    const messages = this
+      .statement('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)')
+      .run(visitorId).changes;
+    const floor = (this.statement('SELECT coalesce(max(rowid), 0) AS floor FROM messages').get() as { floor: number }).floor;
+    this
+      .statement('INSERT INTO search_queue (conversation_id, erased_floor) SELECT id, ? FROM conversations WHERE visitor_id = ? ORDER BY rowid')
+      .run(floor, visitorId);
+    const conversations = this.statement('DELETE FROM conversations WHERE visitor_id = ?').run(visitorId).changes;
+    const visitor = this.statement('DELETE FROM visitors WHERE id = ?').run(visitorId).changes === 1;
+    if (audit && (visitor || conversations > 0)) this.appendAudit(audit);
+    return { conversations, messages, visitor };
   }
 
   checkWritable(now: number): void {

@@ -3,8 +3,19 @@
  * `describeStoreContract` with a factory, so SQLite and (later) Redis are held to the same rules.
  */
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import type { AuditEntry } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import type { ConversationRecord, Store } from './types.js';
+
+function auditFixture(overrides: Partial<AuditEntry> & Pick<AuditEntry, 'id' | 'at'>): AuditEntry {
+  return {
+    actor: { id: 'agent-1', name: 'Ann' },
+    action: 'conversation.claimed',
+    target: { type: 'conversation', id: 'a' },
+    detail: {},
+    ...overrides,
+  };
+}
 
 export function conversationFixture(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
   return {
@@ -422,6 +433,91 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const refused = results.find((r) => r.status === 'rejected');
       expect(refused?.reason).toMatchObject({ code: 'invalid_state' });
       expect((await store.listAgents()).filter((a) => a.role === 'admin' && !a.deactivatedAt)).toHaveLength(1);
+    });
+
+    it('keeps the audit log newest first, paged by keyset, filtered by agent and action', async () => {
+      await store.appendAudit(auditFixture({ id: 'e1', at: 100, detail: { from: 'queued' } }));
+      await store.appendAudit(auditFixture({ id: 'e2', at: 200, actor: { id: 'admin-1', name: 'Boss 老板' }, action: 'settings.routing_changed', target: { type: 'setting', id: 'routing' }, detail: { changed: ['assignment', 'businessHours'] } }));
+      await store.appendAudit(auditFixture({ id: 'e4', at: 200, action: 'conversation.closed' }));
+      await store.appendAudit(auditFixture({ id: 'e3', at: 200, action: 'conversation.transferred', detail: { toAgentId: 'agent-2', note: null, ok: true, n: 3 } }));
+      const all = await store.listAudit({ limit: 10 });
+      expect(all.map((e) => e.id)).toEqual(['e4', 'e3', 'e2', 'e1']);
+      expect(all[2]).toEqual({
+        id: 'e2',
+        at: 200,
+        actor: { id: 'admin-1', name: 'Boss 老板' },
+        action: 'settings.routing_changed',
+        target: { type: 'setting', id: 'routing' },
+        detail: { changed: ['assignment', 'businessHours'] },
+      });
+      expect(all[1]!.detail).toEqual({ toAgentId: 'agent-2', note: null, ok: true, n: 3 });
+      const first = await store.listAudit({ limit: 2 });
+      const last = first.at(-1)!;
+      expect((await store.listAudit({ limit: 2, before: { at: last.at, id: last.id } })).map((e) => e.id)).toEqual(['e2', 'e1']);
+      expect((await store.listAudit({ limit: 10, actorId: 'agent-1' })).map((e) => e.id)).toEqual(['e4', 'e3', 'e1']);
+      expect((await store.listAudit({ limit: 10, action: 'conversation.closed' })).map((e) => e.id)).toEqual(['e4']);
+      expect((await store.listAudit({ limit: 10, actorId: 'agent-1', action: 'conversation.claimed', before: { at: 150, id: 'z' } })).map((e) => e.id)).toEqual(['e1']);
+    });
+
+    it('erases one visitor whole (conversations, messages, ratings, context, search, reports) and leaves the others', async () => {
+      await store.createVisitor({ id: 'visitor-2', createdAt: 1000 });
+      // visitor-2 first, so visitor-1's messages are the newest rows: erasing them frees their
+      // rowids in SQLite, and the message written after the erasure must still be found.
+      await store.createConversation(conversationFixture({ id: 'other', visitorId: 'visitor-2', createdAt: 50, updatedAt: 50, context: { attributes: { name: 'Bea' } } }));
+      await store.appendMessage('other', { senderId: 'visitor-2', author: 'visitor', kind: 'text', text: 'Where is my parcel?' }, 51);
+      const unanswered = { responder: 'offline' as const, passageIds: [], scores: [], answered: false, latencyMs: 1 };
+      await store.appendMessage('other', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: unanswered, feedback: 'helpful' }, 52);
+
+      await store.createConversation(conversationFixture({ id: 'old', createdAt: 60, updatedAt: 60, context: { pageUrl: 'https://shop.example/private', userAgent: 'Secret/1.0', attributes: { email: 'ada@private.example' } } }));
+      await store.appendMessage('old', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'My card number is 4111' }, 61);
+      await store.appendMessage('old', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: unanswered, feedback: 'not_helpful' }, 62);
+      await store.appendMessage('old', { senderId: 'a1', author: 'agent', kind: 'note', text: 'VIP customer 张三' }, 63);
+      await store.transitionConversation('old', ['bot'], { status: 'closed', closedAt: 64, rating: { score: 2, comment: 'slow reply', ratedAt: 65 } });
+      await store.createConversation(conversationFixture({ id: 'new', status: 'queued', queuedAt: 70, createdAt: 70, updatedAt: 70 }));
+      await store.transitionConversation('new', ['queued'], { leftMessage: { email: 'ada@private.example', name: 'Ada' }, handoffReason: 'offline_message' });
+      await store.appendMessage('new', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Please call me back' }, 71);
+
+      const ids = async (text: string) => (await store.searchConversations({ text, limit: 10 })).map((c) => c.id);
+      expect(await ids('card number')).toEqual(['old']);
+      expect((await store.listVisitorConversations('visitor-1')).map((c) => c.id)).toEqual(['old', 'new']);
+      expect((await store.listVisitorConversations('visitor-2')).map((c) => c.id)).toEqual(['other']);
+
+      const audit = auditFixture({ id: 'erasure', at: 80, action: 'visitor.erased', target: { type: 'visitor', id: 'visitor-1' }, detail: { conversations: 2 } });
+      expect(await store.eraseVisitor('visitor-1', audit)).toEqual({ conversations: 2, messages: 4, visitor: true });
+
+      expect(await store.getVisitor('visitor-1')).toBeNull();
+      expect(await store.getConversation('old')).toBeNull();
+      expect(await store.getConversation('new')).toBeNull();
+      expect(await store.findLatestConversation('visitor-1')).toBeNull();
+      expect(await store.listVisitorConversations('visitor-1')).toEqual([]);
+      expect(await store.listMessages('old', { includeNotes: true })).toEqual([]);
+      expect(await store.listConversations({})).toHaveLength(1);
+      for (const text of ['card number', '4111', '张三', 'ada@private', 'shop.example/private', 'Secret/1.0', 'visitor-1', 'call me back', '张']) {
+        expect(await ids(text), text).toEqual([]);
+      }
+      expect((await store.reportFacts(0, 1000)).map((f) => f.conversation.id)).toEqual(['other']);
+      expect(await store.answerFeedbackCounts(0, 1000)).toEqual({ helpful: 1, notHelpful: 0 });
+      expect((await store.knowledgeGaps(0, 1000, 10)).map((g) => g.question)).toEqual(['Where is my parcel?']);
+      expect((await store.listAudit({ limit: 10 })).map((e) => [e.id, e.action, e.target.id])).toEqual([['erasure', 'visitor.erased', 'visitor-1']]);
+
+      // The other visitor is whole, and what is written next is found.
+      expect((await store.getConversation('other'))?.lastSeq).toBe(2);
+      expect((await store.listMessages('other', {})).map((m) => m.text)).toEqual(['Where is my parcel?', 'Not found']);
+      await store.appendMessage('other', { senderId: 'visitor-2', author: 'visitor', kind: 'text', text: 'It arrived, thanks' }, 90);
+      await store.appendMessage('other', { senderId: 'visitor-2', author: 'visitor', kind: 'text', text: '收到了' }, 91);
+      expect(await ids('parcel')).toEqual(['other']);
+      expect(await ids('arrived')).toEqual(['other']);
+      expect(await ids('收到')).toEqual(['other']);
+      expect(await ids('Bea')).toEqual(['other']);
+
+      // A visitor the store never knew: nothing to erase. One erased already: nothing left.
+      const nothing = { conversations: 0, messages: 0, visitor: false };
+      expect(await store.eraseVisitor('visitor-unknown', auditFixture({ id: 'no-1', at: 90, action: 'visitor.erased' }))).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-1', auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }))).toEqual(nothing);
+      expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['erasure']);
+      // The visitor may come back as a new visitor with the same id.
+      const again = await store.openConversation(conversationFixture({ id: 'back', context: {} }));
+      expect(again).toMatchObject({ created: true, conversation: { id: 'back', context: {} } });
     });
   });
 }

@@ -1,5 +1,7 @@
 import type {
   AgentRole,
+  AuditAction,
+  AuditEntry,
   CannedReply,
   ChatMessage,
   ConversationRating,
@@ -237,6 +239,23 @@ export interface Store {
    */
   report(range: ReportRange, now: number): Promise<ReportSummary>;
 
+  // ---- The audit log and visitors' data (issue 11) ----
+
+  /** Appends one audit entry; durable once it resolves, like every write. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Entries newest first (`at` descending, then `id` descending), after `before` in that order. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Every conversation of one visitor, oldest first. */
+  listVisitorConversations(visitorId: string): Promise<ConversationRecord[]>;
+  /**
+   * Erases one visitor (GDPR): their conversations with every message (notes, ratings, feedback,
+   * left messages and context go with them) and the visitor record, in one transaction that also
+   * appends `audit` when given and anything was erased, so an erasure is never without its record. Whatever the store
+   * derives from them (the SQLite search index, report columns) forgets them too: nothing erased
+   * can be found by `searchConversations` afterwards. Returns what it removed (zeros: nothing known).
+   */
+  eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }>;
+
   /**
    * Whether the store can write now (`/readyz`): a tiny durable write, so a full disk or a lost
    * database shows here before a visitor's message fails.
@@ -244,6 +263,14 @@ export interface Store {
   checkWritable(): Promise<void>;
 
   close(): Promise<void>;
+}
+
+export interface AuditQuery {
+  actorId?: string;
+  action?: AuditAction;
+  /** Keyset paging: only entries older than this one (`at` lower, or equal with a lower `id`). */
+  before?: { at: number; id: string };
+  limit: number;
 }
 
 export interface ConversationSearch {

@@ -60,6 +60,9 @@ describe('admin API client', () => {
     await a.updateCanned('c1', { shortcut: 'hi', text: 'Hello!' });
     await a.report({ from: '2026-01-01', to: '2026-01-07', tz: 'Europe/Berlin' });
     await a.knowledgeGaps();
+    await a.audit({});
+    await a.audit({ cursor: '5:e-1', actor: 'ag 1', action: 'visitor.erased' });
+    await a.eraseVisitor('v/1');
     expect(created).toEqual({ ok: true, data: { echo: { email: 'b@x.io', password: 'long-enough', name: 'Ben', role: 'agent', capacity: 3 } } });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       'GET /api/admin/agents',
@@ -71,7 +74,11 @@ describe('admin API client', () => {
       'PUT /api/admin/canned-replies/c1',
       'GET /api/admin/reports?from=2026-01-01&to=2026-01-07&tz=Europe%2FBerlin',
       'GET /api/admin/knowledge/gaps',
+      'GET /api/admin/audit',
+      'GET /api/admin/audit?cursor=5%3Ae-1&actor=ag+1&action=visitor.erased',
+      'DELETE /api/admin/visitors/v%2F1',
     ]);
+    expect(a.visitorExportUrl('v/1')).toBe('/api/admin/visitors/v%2F1/export');
     expect(seen[2]!.body).toEqual({ capacity: 4 });
   });
 

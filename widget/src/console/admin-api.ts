@@ -4,11 +4,14 @@ import {
   type AckResult,
   type AgentProfile,
   type AgentRole,
+  type AuditAction,
+  type AuditPage,
   type CannedReply,
   type KnowledgeGap,
   type PresenceStatus,
   type ReportSummary,
   type RoutingSettings,
+  type VisitorErasure,
 } from '@support-chat/shared';
 import { createCall, type FetchLike } from './http.js';
 
@@ -45,12 +48,18 @@ export interface AdminApi {
   saveRouting(settings: RoutingSettings): Promise<AckResult<{ settings: RoutingSettings }>>;
   report(range: { from: string; to: string; tz: string }): Promise<AckResult<{ report: ReportSummary }>>;
   knowledgeGaps(): Promise<AckResult<{ gaps: KnowledgeGap[] }>>;
+  /** A page of the audit log, newest first; `cursor` is the previous page's `next`. */
+  audit(query: { cursor?: string; actor?: string; action?: AuditAction }): Promise<AckResult<AuditPage>>;
+  /** Where the browser downloads one visitor's data (a JSON attachment; the session cookie goes with it). */
+  visitorExportUrl(visitorId: string): string;
+  eraseVisitor(visitorId: string): Promise<AckResult<{ erased: VisitorErasure }>>;
 }
 
 export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
   const call = createCall(fetchImpl);
   const agent = (id: string) => `${HTTP_ROUTES.adminAgents}/${encodeURIComponent(id)}`;
   const canned = (id: string) => `${HTTP_ROUTES.adminCannedReplies}/${encodeURIComponent(id)}`;
+  const visitor = (id: string) => `${HTTP_ROUTES.adminVisitors}/${encodeURIComponent(id)}`;
   return {
     listAgents: () => call('GET', HTTP_ROUTES.adminAgents),
     createAgent: (body) => call('POST', HTTP_ROUTES.adminAgents, body),
@@ -66,5 +75,11 @@ export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
     report: ({ from, to, tz }) =>
       call('GET', `${HTTP_ROUTES.adminReports}?${new URLSearchParams({ from, to, tz }).toString()}`),
     knowledgeGaps: () => call('GET', `${HTTP_ROUTES.adminKnowledge}/gaps`),
+    audit: (query) => {
+      const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => !!entry[1]));
+      return call('GET', `${HTTP_ROUTES.adminAudit}${params.size ? `?${params.toString()}` : ''}`);
+    },
+    visitorExportUrl: (id) => `${visitor(id)}/export`,
+    eraseVisitor: (id) => call('DELETE', visitor(id)),
   };
 }

@@ -259,6 +259,18 @@ describe('AgentConnection', () => {
     expect([...connection.state.inbox.unread]).toEqual(['b']);
   });
 
+  it('drops erased conversations from the inbox, the search results and the middle', async () => {
+    const connection = await opened('a');
+    server.responders.set('inbox:search', () => ok({ conversations: [conv('a'), conv('b')] }));
+    await connection.search('parcel', {});
+    await until(() => connection.state.search?.results?.length === 2, 'search');
+    server.emit('conversations:erased', { visitorId: 'v-1', conversationIds: ['a', 'gone-already'] });
+    await until(() => !connection.state.inbox.byId.has('a'), 'erased');
+    expect([...connection.state.inbox.byId.keys()]).toEqual(['b']);
+    expect(connection.state.search?.results?.map((c) => c.id)).toEqual(['b']);
+    expect([connection.state.openId, connection.state.transcript]).toEqual([null, null]);
+  });
+
   it('shows a send as pending, settles it with the acked message, and keeps a failure for retry', async () => {
     const connection = await opened('a');
     server.responders.set('message:send', (p) =>

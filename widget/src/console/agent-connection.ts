@@ -13,7 +13,7 @@ import {
   type AgentProfile,
   type TypingChangedEvent,
 } from '@support-chat/shared';
-import { applyPatch, conversationUpdated, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, messagePatch, pagedSectionsOf, type SectionKey } from './inbox-state.js';
+import { applyPatch, conversationUpdated, inboxErased, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, messagePatch, pagedSectionsOf, type SectionKey } from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
@@ -351,6 +351,19 @@ export class AgentConnection {
     s.on('typing:changed', (e) => this.onTyping(e));
     s.on('presence:changed', (p) => this.set({ team: presenceChanged(this._state.team, p) }));
     s.on('canned:changed', () => void this.refreshCanned());
+    s.on('conversations:erased', ({ conversationIds }) => this.erased(conversationIds));
+  }
+
+  /** An admin erased a visitor: their conversations leave the inbox, the search and the middle. */
+  private erased(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    const openId = this._state.openId;
+    if (openId && gone.has(openId)) this.open(null);
+    const search = this._state.search;
+    this.set({
+      inbox: inboxErased(this._state.inbox, ids),
+      ...(search?.results ? { search: { ...search, results: search.results.filter((c) => !gone.has(c.id)) } } : {}),
+    });
   }
 
   /** After (re)connecting: everything may have moved on, and the open transcript missed messages. */

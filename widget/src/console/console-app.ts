@@ -10,7 +10,7 @@ import type { SupportConsoleShortcuts } from './shortcuts-dialog.js';
 import { base, tokens } from './theme.styles.js';
 import { consoleAppStyles } from './console-app.styles.js';
 
-const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'canned', 'routing']);
+const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'canned', 'routing', 'audit']);
 
 /** `#reports`, `#agents`…; anything else (including `#c=<id>`) is the inbox. */
 function pageFromHash(hash: string, agent: AgentProfile | null): ConsolePage {
@@ -152,11 +152,14 @@ export class SupportConsole extends LitElement {
         return html`<support-console-admin-canned .api=${this.adminApi}></support-console-admin-canned>`;
       case 'routing':
         return html`<support-console-admin-routing .api=${this.adminApi}></support-console-admin-routing>`;
+      case 'audit':
+        return html`<support-console-admin-audit .api=${this.adminApi}></support-console-admin-audit>`;
       case 'inbox':
         return html`<support-console-workspace
           .agent=${agent}
           .view=${view}
           .connection=${this.connection}
+          .adminApi=${this.adminApi}
           .now=${this.now}
         ></support-console-workspace>`;
     }

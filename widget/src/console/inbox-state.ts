@@ -165,6 +165,18 @@ function unseenReply(c: AgentConversation, me: string): boolean {
   return sectionOf(c, me) === 'mine' && c.lastMessage?.author === 'visitor' && (c.agentReadSeq ?? c.lastSeq) < c.lastSeq;
 }
 
+/** Conversations that no longer exist (an admin erased their visitor's data): gone from every tab. */
+export function inboxErased(state: InboxState, ids: readonly string[]): InboxState {
+  if (!ids.some((id) => state.byId.has(id))) return state;
+  const byId = new Map(state.byId);
+  const unread = new Set(state.unread);
+  for (const id of ids) {
+    byId.delete(id);
+    unread.delete(id);
+  }
+  return { ...state, byId, unread };
+}
+
 export function markSeen(state: InboxState, id: string): InboxState {
   return state.unread.has(id) ? { ...state, unread: withoutId(state.unread, id) } : state;
 }

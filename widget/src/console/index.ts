@@ -4,6 +4,7 @@
  */
 import { SupportConsole } from './console-app.js';
 import { SupportConsoleAdminAgents } from './admin-agents.js';
+import { SupportConsoleAdminAudit } from './admin-audit.js';
 import { SupportConsoleAdminCanned } from './admin-canned.js';
 import { SupportConsoleAdminRouting } from './admin-routing.js';
 import { SupportConsoleComposer } from './composer.js';
@@ -23,6 +24,7 @@ import { SupportConsoleWorkspace } from './workspace.js';
 export {
   SupportConsole,
   SupportConsoleAdminAgents,
+  SupportConsoleAdminAudit,
   SupportConsoleAdminCanned,
   SupportConsoleAdminRouting,
   SupportConsoleComposer,
@@ -57,6 +59,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-admin-agents', SupportConsoleAdminAgents],
   ['support-console-admin-canned', SupportConsoleAdminCanned],
   ['support-console-admin-routing', SupportConsoleAdminRouting],
+  ['support-console-admin-audit', SupportConsoleAdminAudit],
   ['support-console-shortcuts', SupportConsoleShortcuts],
   ['support-console', SupportConsole],
 ];

@@ -3,6 +3,7 @@ import type { AgentProfile } from '@support-chat/shared';
 import type { ConnectionStatus } from './agent-connection.js';
 import type { NotificationState } from './alerts.js';
 import { fire, type ConsolePage } from './events.js';
+import { privacyStrings } from './privacy-strings.js';
 import { base } from './theme.styles.js';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
@@ -25,6 +26,8 @@ const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }>
   { page: 'agents', label: 'Agents', admin: true },
   { page: 'canned', label: 'Canned replies', admin: true },
   { page: 'routing', label: 'Routing', admin: true },
+  // Worded when rendered, in the console's language (privacy-strings.ts).
+  { page: 'audit', label: '', admin: true },
 ];
 
 /**
@@ -188,7 +191,7 @@ export class SupportConsoleTopbar extends LitElement {
                   e.preventDefault();
                   fire(this, 'support-console-navigate', { page: p.page });
                 }}
-                >${p.label}</a
+                >${p.label || privacyStrings().nav}</a
               >
             </li>`,
           )}

@@ -64,4 +64,35 @@ export const visitorContextStyles = css`
   .none {
     color: var(--support-console-muted);
   }
+  .data-actions {
+    display: grid;
+    gap: 8px;
+    justify-items: start;
+  }
+  .help {
+    font-size: 12px;
+    color: var(--support-console-muted);
+    margin: 0;
+  }
+  a.btn {
+    text-decoration: none;
+  }
+  .confirm {
+    border: 1px solid var(--support-console-danger);
+    border-radius: 8px;
+    padding: 10px;
+    display: grid;
+    gap: 8px;
+  }
+  .confirm p {
+    margin: 0;
+  }
+  .danger {
+    color: var(--support-console-danger);
+  }
+  .btn.danger-fill {
+    background: var(--support-console-danger);
+    border-color: var(--support-console-danger);
+    color: #fff;
+  }
 `;

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { LIMITS, type AgentProfile } from '@support-chat/shared';
 import type { AgentConnection } from './agent-connection.js';
+import type { AdminApi } from './admin-api.js';
 import { openConversation, type ConsoleState } from './console-state.js';
 import { fire, type Detail } from './events.js';
 import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
@@ -28,6 +29,7 @@ export class SupportConsoleWorkspace extends LitElement {
     agent: { attribute: false },
     view: { attribute: false },
     connection: { attribute: false },
+    adminApi: { attribute: false },
     now: { type: Number },
     tab: { state: true },
     busy: { state: true },
@@ -36,6 +38,8 @@ export class SupportConsoleWorkspace extends LitElement {
   declare agent: AgentProfile;
   declare view: ConsoleState;
   declare connection: AgentConnection;
+  /** Admins' visitor-data actions in the visitor panel (export, erase). */
+  declare adminApi: AdminApi | undefined;
   declare now: number;
   declare tab: SectionKey;
   declare busy: boolean;
@@ -131,7 +135,12 @@ export class SupportConsoleWorkspace extends LitElement {
           : this.renderPlaceholder(sections.queued.length + sections.offline.length)}
       </main>
       <aside aria-label="Visitor details">
-        <support-console-visitor .conversation=${open} .now=${this.now}></support-console-visitor>
+        <support-console-visitor
+          .conversation=${open}
+          .now=${this.now}
+          .admin=${agent.role === 'admin'}
+          .api=${this.adminApi}
+        ></support-console-visitor>
       </aside>
     `;
   }

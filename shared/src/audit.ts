@@ -1,0 +1,102 @@
+/**
+ * The audit log (issue 11): who did what to which conversation, agent, visitor or setting. The
+ * actions are a closed set, named `subject.past_tense`; the console words them, the server
+ * records them (`server/src/audit/audit-log.ts`).
+ */
+import type { Locale } from './locale.js';
+import type { ChatMessage, ConversationRating, ConversationStatus, HandoffReason, VisitorContext } from './model.js';
+
+export const AUDIT_ACTIONS = [
+  'agent.logged_in',
+  'agent.logged_out',
+  'conversation.claimed',
+  'conversation.transferred',
+  'conversation.handed_back',
+  'conversation.reopened',
+  'conversation.closed',
+  'agent.created',
+  'agent.updated',
+  'agent.deactivated',
+  'agent.reactivated',
+  'settings.routing_changed',
+  'canned_reply.created',
+  'canned_reply.updated',
+  'canned_reply.deleted',
+  'knowledge.reindexed',
+  'visitor.exported',
+  'visitor.erased',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_TARGET_TYPES = ['conversation', 'agent', 'visitor', 'setting', 'canned_reply', 'knowledge'] as const;
+
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/** What an action was done to: a conversation id, an agent id, a visitor id, a setting's name… */
+export interface AuditTarget {
+  type: AuditTargetType;
+  id: string;
+}
+
+/** Who did it, as they were named then (a renamed or deleted agent's old entries keep the old name). */
+export interface AuditActor {
+  id: string;
+  name: string;
+}
+
+/** A small JSON object of facts about the action (never visitor content or passwords). */
+export type AuditDetail = Record<string, string | number | boolean | null | string[]>;
+
+export interface AuditEntry {
+  id: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  actor: AuditActor;
+  action: AuditAction;
+  target: AuditTarget;
+  detail: AuditDetail;
+}
+
+/** `GET /api/admin/audit`: newest first; `next` is the cursor of the following page, absent at the end. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  next?: string;
+}
+
+export function isAuditAction(value: unknown): value is AuditAction {
+  return typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
+
+/** One conversation of a visitor's data export, with every message (internal notes included). */
+export interface VisitorExportConversation {
+  id: string;
+  status: ConversationStatus;
+  locale: Locale;
+  context: VisitorContext;
+  createdAt: number;
+  updatedAt: number;
+  queuedAt: number | null;
+  closedAt: number | null;
+  assignedAgentId: string | null;
+  handoffReason: HandoffReason | null;
+  leftMessage: { email: string; name?: string } | null;
+  rating: ConversationRating | null;
+  messages: ChatMessage[];
+}
+
+/** `GET /api/admin/visitors/:visitorId/export`: everything the store keeps about one visitor. */
+export interface VisitorExport {
+  format: 'support-chat.visitor-export.v1';
+  visitorId: string;
+  exportedAt: number;
+  firstSeenAt: number | null;
+  conversations: VisitorExportConversation[];
+}
+
+/** `DELETE /api/admin/visitors/:visitorId` answers what it removed. */
+export interface VisitorErasure {
+  visitorId: string;
+  conversations: number;
+  messages: number;
+}
