@@ -25,6 +25,15 @@ export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
  */
 export type MessageKind = 'text' | 'note' | 'event';
 
+/**
+ * Whether a message is someone speaking in the conversation (the visitor, an agent or the AI):
+ * what an inbox row previews. System lines and internal notes move the row but are not shown
+ * (issue 13: every row read "System: Ann joined the c…" instead of the visitor's words).
+ */
+export function isChatMessage(message: { author: MessageAuthor; kind: MessageKind }): boolean {
+  return message.kind === 'text' && message.author !== 'system';
+}
+
 /** Why the AI answered the way it did; kept with the message for the team (and reports). */
 export interface AnswerProvenance {
   responder: 'offline' | 'openai';

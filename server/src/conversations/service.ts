@@ -461,18 +461,12 @@ export class ConversationService {
     };
   }
 
-  /** `known`: what the caller already holds (the queue place, the message at `lastSeq`), not read again. */
-  async toAgentView(
-    conversation: ConversationRecord,
-    known: { queuePosition?: number; lastMessage?: ChatMessage } = {},
-  ): Promise<AgentConversation> {
-    const [last] = known.lastMessage
-      ? [known.lastMessage]
-      : await this.store.listMessages(conversation.id, {
-          afterSeq: Math.max(0, conversation.lastSeq - 1),
-          includeNotes: true,
-          limit: 1,
-        });
+  /**
+   * `known`: what the caller already holds (the queue place), not read again. The row previews
+   * the last chat message (`isChatMessage`), not a system line or a note that came after it.
+   */
+  async toAgentView(conversation: ConversationRecord, known: { queuePosition?: number } = {}): Promise<AgentConversation> {
+    const last = conversation.lastSeq > 0 ? await this.store.lastChatMessage(conversation.id) : null;
     return {
       id: conversation.id,
       visitorId: conversation.visitorId,

@@ -75,6 +75,26 @@ describe('InboxPatches', () => {
     expect(sent[0]!.patches[0]).toMatchObject({ lastSeq: 3, agentReadSeq: 3, lastMessage: { text: 'where is my order' } });
   });
 
+  it('previews only chat messages: a system line or a note after the visitor moves the row but keeps their words', () => {
+    start();
+    const mine = conversationFixture({ id: 'm', status: 'assigned', assignedAgentId: 'anna' });
+    patches.add({ ...mine, lastSeq: 1 }, message(mine, 1, 'where is my parcel?'));
+    patches.add({ ...mine, lastSeq: 2 }, { ...message(mine, 2, 'Anna joined the conversation'), author: 'system', kind: 'event' });
+    patches.add({ ...mine, lastSeq: 3 }, { ...message(mine, 3, 'checked the warehouse'), author: 'agent', kind: 'note' });
+    patches.flush();
+    for (const { patches: list } of sent) {
+      expect(list).toEqual([expect.objectContaining({ id: 'm', lastSeq: 3, lastMessage: expect.objectContaining({ author: 'visitor', text: 'where is my parcel?' }) })]);
+    }
+    sent.length = 0;
+    // A later system line alone carries no preview: the console keeps the one it shows.
+    patches.add({ ...mine, lastSeq: 4 }, { ...message(mine, 4, 'Anna closed the conversation'), author: 'system', kind: 'event' });
+    patches.flush();
+    expect(sent.length).toBeGreaterThan(0);
+    for (const { patches: list } of sent) expect(list[0]).not.toHaveProperty('lastMessage');
+    // Its agent's watching sockets have the message itself; only a read receipt goes to them too.
+    expect(sent.map((s) => s.to)).toContain('anna (not watching)');
+  });
+
   it('sends read receipts in an assigned conversation to all its agent\'s sockets, watchers too (they show "Seen")', () => {
     start();
     const mine = conversationFixture({ id: 'm', status: 'assigned', assignedAgentId: 'anna' });

@@ -1,4 +1,4 @@
-import type { AgentConversationPatch, ChatMessage } from '@support-chat/shared';
+import { isChatMessage, type AgentConversationPatch, type ChatMessage } from '@support-chat/shared';
 import type { ConversationRecord } from '../store/types.js';
 
 /** Where coalesced patches go: every agent, or the sockets of one agent. */
@@ -121,7 +121,8 @@ function toPatch(conversation: ConversationRecord, message: ChatMessage | undefi
     visitorReadSeq: conversation.visitorReadSeq ?? 0,
     agentReadSeq: conversation.agentReadSeq ?? 0,
   };
-  if (message) {
+  // A system line or a note moves the row (seq, time) but the preview stays on what was said.
+  if (message && isChatMessage(message)) {
     patch.lastMessage = { author: message.author, kind: message.kind, text: message.text.slice(0, 200), createdAt: message.createdAt };
   }
   return patch;

@@ -371,6 +371,15 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.body);
   }
 
+  async lastChatMessage(conversationId: string): Promise<ChatMessage | null> {
+    const row = await this.one<{ body: ChatMessage }>(
+      `SELECT body FROM messages WHERE conversation_id = $1 AND kind = 'text' AND author <> 'system'
+       ORDER BY seq DESC LIMIT 1`,
+      [conversationId],
+    );
+    return row?.body ?? null;
+  }
+
   async setMessageFeedback(
     messageId: string,
     visitorId: string,

@@ -420,6 +420,17 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as ChatMessage);
   }
 
+  async lastChatMessage(conversationId: string): Promise<ChatMessage | null> {
+    // Walks the (conversation_id, seq) index back from the newest: past a few system lines at most.
+    const row = this
+      .statement(
+        `SELECT body FROM messages WHERE conversation_id = ? AND kind = 'text' AND author != 'system'
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(conversationId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as ChatMessage) : null;
+  }
+
   async setMessageFeedback(messageId: string, visitorId: string, feedback: NonNullable<ChatMessage['feedback']>): Promise<ChatMessage | null> {
     return this.write('setMessageFeedback', messageId, visitorId, feedback);
   }

@@ -133,6 +133,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(all.map((m) => m.seq)).toEqual([2, 3]);
     });
 
+    it("finds a conversation's last chat message: the visitor's, an agent's or the AI's words, never a system line or a note", async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.createConversation(conversationFixture({ id: 'b' }));
+      expect(await store.lastChatMessage('a')).toBeNull();
+      await store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'where is my parcel?' }, 1);
+      await store.appendMessage('a', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 2);
+      await store.appendMessage('a', { senderId: 'system', author: 'system', kind: 'event', text: 'Ann joined', event: { type: 'assigned', agentName: 'Ann' } }, 3);
+      await store.appendMessage('a', { senderId: 'agent-1', author: 'agent', kind: 'note', text: 'checked the warehouse' }, 4);
+      expect(await store.lastChatMessage('a')).toMatchObject({ seq: 1, author: 'visitor', text: 'where is my parcel?' });
+      await store.appendMessage('a', { senderId: 'agent-1', author: 'agent', kind: 'text', text: 'on its way' }, 5);
+      await store.appendMessage('b', { senderId: 'ai', author: 'ai', kind: 'text', text: 'other conversation' }, 6);
+      expect(await store.lastChatMessage('a')).toMatchObject({ seq: 5, author: 'agent', text: 'on its way' });
+      expect(await store.lastChatMessage('missing')).toBeNull();
+    });
+
     it('transitions status only from the expected statuses (compare-and-set)', async () => {
       await store.createConversation(conversationFixture({ id: 'a', status: 'queued', queuedAt: 5 }));
       const [first, second] = await Promise.all([

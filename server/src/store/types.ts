@@ -166,6 +166,11 @@ export interface Store {
     options: { afterSeq?: number; limit?: number; includeNotes?: boolean },
   ): Promise<ChatMessage[]>;
   /**
+   * The newest message of the conversation that `isChatMessage` (the visitor's, an agent's or the
+   * AI's words; no system line, no note): the inbox row's preview. Null when there is none.
+   */
+  lastChatMessage(conversationId: string): Promise<ChatMessage | null>;
+  /**
    * The visitor's thumbs up / down on an AI answer in one of their conversations: sets the stored
    * message's `feedback` and returns it; null when no AI message with that id belongs to them.
    */

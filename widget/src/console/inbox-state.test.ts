@@ -10,8 +10,10 @@ import {
   inboxPatched,
   inboxSections,
   markSeen,
+  messagePatch,
+  sectionWithWork,
 } from './inbox-state.js';
-import { conv } from './test-fixtures.js';
+import { conv, msg } from './test-fixtures.js';
 
 const ME = 'agent-me';
 
@@ -232,5 +234,36 @@ describe('inboxPatched', () => {
     );
     expect(inbox.byId.has('unknown')).toBe(false);
     expect(inbox.byId.get('b')).toMatchObject({ lastSeq: 9, updatedAt: 900, visitorReadSeq: 7, lastMessage: { text: 'new' } });
+  });
+});
+
+describe('the row preview', () => {
+  it('follows what the visitor, an agent or the AI said; a system line or a note moves the row but keeps it', () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('m', { status: 'assigned', assignedAgentId: ME })], 'm');
+    const apply = (m: ReturnType<typeof msg>) => (inbox = inboxPatched(inbox, [messagePatch(m)], 'm'));
+    apply(msg('m', 1, { text: 'where is my parcel?' }));
+    apply(msg('m', 2, { author: 'system', kind: 'event', text: 'Ann joined the conversation' }));
+    apply(msg('m', 3, { author: 'agent', kind: 'note', text: 'checked the warehouse' }));
+    expect(inbox.byId.get('m')).toMatchObject({ lastSeq: 3, lastMessage: { author: 'visitor', text: 'where is my parcel?' } });
+    apply(msg('m', 4, { author: 'agent', text: 'on its way' }));
+    expect(inbox.byId.get('m')?.lastMessage).toMatchObject({ author: 'agent', text: 'on its way' });
+  });
+});
+
+describe('sectionWithWork', () => {
+  const sections = (conversations: ReturnType<typeof conv>[]) => inboxSections(inboxLoaded(emptyInbox(ME), conversations, null));
+
+  it('opens on Mine when it holds conversations, else on the queue, else where anything is going on', () => {
+    const mine = conv('m', { status: 'assigned', assignedAgentId: ME });
+    const queued = conv('q', { status: 'queued' });
+    const offline = conv('o', { status: 'queued', leftMessage: { email: 'v@x.io' } });
+    const bot = conv('b', { status: 'bot' });
+    const team = conv('t', { status: 'assigned', assignedAgentId: 'someone-else' });
+    expect(sectionWithWork(sections([queued, mine, bot]))).toBe('mine');
+    expect(sectionWithWork(sections([queued, offline, bot]))).toBe('queued');
+    expect(sectionWithWork(sections([offline, bot]))).toBe('offline');
+    expect(sectionWithWork(sections([bot, team]))).toBe('bot');
+    expect(sectionWithWork(sections([team]))).toBe('team');
+    expect(sectionWithWork(sections([conv('c', { status: 'closed' })]))).toBe('queued');
   });
 });

@@ -4,7 +4,7 @@
  * The server sends every queued conversation and pages of the rest (issue 9); `more` holds the
  * cursor of each paged section that has more, asked for when the agent scrolls or opens its tab.
  */
-import type { AgentConversation, AgentConversationPatch, ChatMessage, InboxListing, InboxPageSection } from '@support-chat/shared';
+import { isChatMessage, type AgentConversation, type AgentConversationPatch, type ChatMessage, type InboxListing, type InboxPageSection } from '@support-chat/shared';
 
 export interface InboxState {
   readonly loaded: boolean;
@@ -123,15 +123,13 @@ export function inboxPatched(
 
 /**
  * What a message changes in its inbox row. The server sends no row patch to a socket watching
- * the conversation (it has the message itself), so the console applies this one.
+ * the conversation (it has the message itself), so the console applies this one, with the
+ * server's rule: a system line or a note moves the row but does not become its preview.
  */
 export function messagePatch(m: ChatMessage): AgentConversationPatch {
-  return {
-    id: m.conversationId,
-    lastSeq: m.seq,
-    updatedAt: m.createdAt,
-    lastMessage: { author: m.author, kind: m.kind, text: m.text.slice(0, 200), createdAt: m.createdAt },
-  };
+  const patch: AgentConversationPatch = { id: m.conversationId, lastSeq: m.seq, updatedAt: m.createdAt };
+  if (isChatMessage(m)) patch.lastMessage = { author: m.author, kind: m.kind, text: m.text.slice(0, 200), createdAt: m.createdAt };
+  return patch;
 }
 
 /** A row with a patch applied (also used for search results). */
@@ -235,6 +233,18 @@ export function inboxSections(state: InboxState): InboxSections {
   sections.team.sort(byActivity);
   sections.closed.sort((a, b) => (b.closedAt ?? b.updatedAt) - (a.closedAt ?? a.updatedAt));
   return sections;
+}
+
+/** Where work is, first to last: the console opens on the first of these that holds any. */
+const WORK_ORDER: readonly SectionKey[] = ['mine', 'queued', 'offline', 'bot', 'team'];
+
+/**
+ * The tab to open on when the agent has not picked one (issue 13: automatic assignment gave the
+ * waiting visitors to the agent signing in, and the console opened on an empty queue): Mine when
+ * it holds conversations, else the queue, else whatever is going on; the queue when nothing is.
+ */
+export function sectionWithWork(sections: InboxSections): SectionKey {
+  return WORK_ORDER.find((key) => sections[key].length > 0) ?? 'queued';
 }
 
 /**
