@@ -158,4 +158,21 @@ export const composerStyles = css`
   .over {
     color: var(--support-console-danger);
   }
+  .mode,
+  .btn.ai,
+  .preview-toggle {
+    white-space: nowrap;
+  }
+  /* A phone: the mode buttons, Preview and AI draft still on one line. */
+  @media (max-width: 720px) {
+    :host {
+      padding: 6px 10px 8px;
+    }
+    .mode {
+      padding: 4px 8px;
+    }
+    .preview-toggle {
+      margin-right: 4px;
+    }
+  }
 `;

@@ -165,8 +165,7 @@ export class SupportConsoleComposer extends LitElement {
           placeholder=${blocked ? '' : note ? 'Internal note — only agents see this' : 'Write a reply… Markdown works; type / for canned replies'}
           aria-describedby="hint"
           aria-autocomplete="list"
-          aria-expanded=${menu ? 'true' : 'false'}
-          aria-controls="canned"
+          aria-controls=${menu ? 'canned' : nothing}
           aria-activedescendant=${menu ? `canned-${this.pick}` : nothing}
           ?disabled=${!!blocked}
           .value=${live(this.text)}

@@ -10,7 +10,9 @@ export const consoleAppStyles = css`
   .shell {
     height: 100%;
     display: grid;
-    grid-template-rows: auto auto 1fr;
+    grid-template-rows: auto 1fr;
+    /* Never wider than the window, whatever a page's content would like (a phone is 360 px). */
+    grid-template-columns: minmax(0, 1fr);
   }
   .notice {
     display: flex;
@@ -31,7 +33,7 @@ export const consoleAppStyles = css`
     border: 0;
   }
   .body {
-    grid-row: 3;
+    grid-row: 2;
     min-height: 0;
     overflow: auto;
   }

@@ -115,29 +115,33 @@ export class SupportConsole extends LitElement {
       ></support-console-login>`;
     }
     const { agent, view } = this;
+    // Landmarks hold everything (axe's "region"): the bar and its alerts are the banner, a page
+    // is the main region; the inbox brings its own (nav, main, aside).
     return html`<div class="shell" @support-console-help=${this.showHelp}>
-      <support-console-topbar
-        .agent=${agent}
-        .page=${this.page}
-        .status=${view.status}
-        .presence=${view.presence}
-        .notifications=${this.notifications}
-        .muted=${this.muted}
-        @support-console-sound=${(e: Detail<'support-console-sound'>) => {
-          this.alerts.setMuted(e.detail.muted);
-          this.muted = e.detail.muted;
-        }}
-        @support-console-navigate=${(e: Detail<'support-console-navigate'>) => this.navigate(e.detail.page)}
-        @support-console-presence=${(e: Detail<'support-console-presence'>) => void this.connection?.setPresence(e.detail.status)}
-        @support-console-notifications=${this.onEnableNotifications}
-        @support-console-reconnect=${() => this.connection?.start()}
-        @support-console-logout=${this.onLogout}
-      ></support-console-topbar>
-      <div class="notice" role="alert">${view.notice
-        ? html`<p>${view.notice}</p>
-            <button class="btn" type="button" @click=${() => this.connection?.dismissNotice()}>Dismiss</button>`
-        : nothing}</div>
-      <div class="body">${this.renderPage(agent, view)}</div>
+      <header>
+        <support-console-topbar
+          .agent=${agent}
+          .page=${this.page}
+          .status=${view.status}
+          .presence=${view.presence}
+          .notifications=${this.notifications}
+          .muted=${this.muted}
+          @support-console-sound=${(e: Detail<'support-console-sound'>) => {
+            this.alerts.setMuted(e.detail.muted);
+            this.muted = e.detail.muted;
+          }}
+          @support-console-navigate=${(e: Detail<'support-console-navigate'>) => this.navigate(e.detail.page)}
+          @support-console-presence=${(e: Detail<'support-console-presence'>) => void this.connection?.setPresence(e.detail.status)}
+          @support-console-notifications=${this.onEnableNotifications}
+          @support-console-reconnect=${() => this.connection?.start()}
+          @support-console-logout=${this.onLogout}
+        ></support-console-topbar>
+        <div class="notice" role="alert">${view.notice
+          ? html`<p>${view.notice}</p>
+              <button class="btn" type="button" @click=${() => this.connection?.dismissNotice()}>Dismiss</button>`
+          : nothing}</div>
+      </header>
+      <div class="body">${this.page === 'inbox' ? this.renderPage(agent, view) : html`<main>${this.renderPage(agent, view)}</main>`}</div>
       <support-console-shortcuts></support-console-shortcuts>
     </div>`;
   }

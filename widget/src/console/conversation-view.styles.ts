@@ -32,7 +32,8 @@ export const conversationViewStyles = css`
     font-size: 12.5px;
     color: var(--support-console-muted);
     display: flex;
-    gap: 8px;
+    flex-wrap: wrap;
+    gap: 0 8px;
     align-items: center;
   }
   .actions {
@@ -70,5 +71,45 @@ export const factsStyles = css`
   .actions {
     flex-wrap: wrap;
     justify-content: flex-end;
+  }
+`;
+
+/**
+ * Narrower screens (the breakpoints of workspace.styles.ts): below 1100 px the visitor panel is
+ * behind "Visitor details"; below 720 px the conversation is a screen of its own, with a way back
+ * to the list, and the actions go on their own row.
+ */
+export const narrowStyles = css`
+  .back,
+  .visitor-toggle {
+    display: none;
+  }
+  .back {
+    font-size: 18px;
+    line-height: 1;
+    padding: 4px 10px;
+    min-height: 36px;
+  }
+  @media (max-width: 1100px) {
+    .visitor-toggle {
+      display: inline-flex;
+    }
+  }
+  @media (max-width: 720px) {
+    header {
+      flex-wrap: wrap;
+      gap: 8px;
+      padding: 8px 10px;
+    }
+    .back {
+      display: inline-flex;
+    }
+    .actions {
+      flex-basis: 100%;
+      justify-content: flex-start;
+    }
+    .facts {
+      padding: 6px 10px;
+    }
   }
 `;

@@ -10,7 +10,7 @@ import { seenMarkerSeq, type TranscriptState } from './transcript-state.js';
 import type { SupportConsoleComposer } from './composer.js';
 import type { SupportConsoleTransferMenu } from './transfer-menu.js';
 import { base } from './theme.styles.js';
-import { conversationViewStyles, factsStyles } from './conversation-view.styles.js';
+import { conversationViewStyles, factsStyles, narrowStyles } from './conversation-view.styles.js';
 
 /**
  * One conversation: who and where it stands, why it came to people, the visitor's rating, the
@@ -21,9 +21,11 @@ import { conversationViewStyles, factsStyles } from './conversation-view.styles.
  * @fires support-console-reopen
  * @fires support-console-handback
  * @fires support-console-transfer - `{ agentId }` (from the transfer menu).
+ * @fires support-console-back - narrow screens: back to the inbox list.
+ * @fires support-console-visitor-panel - narrower screens: show the visitor panel.
  */
 export class SupportConsoleConversation extends LitElement {
-  static override styles = [base, conversationViewStyles, factsStyles];
+  static override styles = [base, conversationViewStyles, factsStyles, narrowStyles];
   static override properties = {
     conversation: { attribute: false },
     transcript: { attribute: false },
@@ -63,6 +65,11 @@ export class SupportConsoleConversation extends LitElement {
     return this.renderRoot.querySelector<SupportConsoleComposer>('support-console-composer');
   }
 
+  /** Back from the visitor panel on a narrow screen: the keyboard returns to the button that opened it. */
+  focusVisitorToggle(): void {
+    this.renderRoot.querySelector<HTMLButtonElement>('.visitor-toggle')?.focus();
+  }
+
   showTransfer(): void {
     this.renderRoot.querySelector<SupportConsoleTransferMenu>('support-console-transfer-menu')?.show();
   }
@@ -74,6 +81,9 @@ export class SupportConsoleConversation extends LitElement {
     const note = canNote(status);
     return html`
       <header>
+        <button class="btn back" type="button" aria-label="Back to the inbox" title="Back to the inbox" @click=${() => fire(this, 'support-console-back', null)}>
+          <span aria-hidden="true">←</span>
+        </button>
         <div class="title">
           <h2 id="conversation-title">${visitorLabel(c)}</h2>
           <div class="sub">
@@ -81,6 +91,9 @@ export class SupportConsoleConversation extends LitElement {
             <span>${this.describe(c)}</span>
           </div>
         </div>
+        <button class="btn visitor-toggle" type="button" @click=${() => fire(this, 'support-console-visitor-panel', null)}>
+          Visitor details
+        </button>
         <div class="actions" role="group" aria-label="Conversation actions">${this.renderActions(c)}</div>
       </header>
       ${this.renderFacts(c)}

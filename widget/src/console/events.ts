@@ -33,6 +33,10 @@ export interface ConsoleEventDetails {
   'support-console-draft-taken': null;
   'support-console-retry': { clientId: string };
   'support-console-discard': { clientId: string };
+  /** On a narrow screen: from the conversation back to the inbox list. */
+  'support-console-back': null;
+  /** On a narrower screen: show the visitor panel in the conversation's place. */
+  'support-console-visitor-panel': null;
 }
 
 export type ConsoleEventName = keyof ConsoleEventDetails;

@@ -84,6 +84,11 @@ export class SupportConsoleInbox extends LitElement {
     this.endObserver.observe(end);
   }
 
+  /** Back from the conversation on a phone: the keyboard lands on the row that was open. */
+  focusSelected(): void {
+    this.renderRoot.querySelector<HTMLButtonElement>('.row[aria-current="true"]')?.focus();
+  }
+
   private askMore(): void {
     fire(this, 'support-console-more', { tab: this.tab });
   }

@@ -141,11 +141,36 @@ export class SupportConsoleTopbar extends LitElement {
         color: var(--support-console-muted);
       }
       @media (max-width: 1180px) {
+        /* Out of sight, not out of the page: it is the page's one h1. */
         h1 {
-          display: none;
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0, 0, 0, 0);
+          white-space: nowrap;
         }
         /* The presence select is right beside it: only a connection problem needs the room. */
         .conn.online {
+          display: none;
+        }
+      }
+      /* A phone: the controls on the first line, the pages on a line of their own that scrolls sideways. */
+      @media (max-width: 720px) {
+        :host {
+          gap: 6px 8px;
+          padding: 6px 10px;
+        }
+        nav {
+          order: 1;
+          flex-basis: 100%;
+          min-width: 0;
+          overflow-x: auto;
+        }
+        nav ul {
+          width: max-content;
+        }
+        .me {
           display: none;
         }
       }

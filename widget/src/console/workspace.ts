@@ -4,22 +4,33 @@ import type { AgentConnection } from './agent-connection.js';
 import type { AdminApi } from './admin-api.js';
 import { openConversation, type ConsoleState } from './console-state.js';
 import { fire, type Detail } from './events.js';
-import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, type SectionKey } from './inbox-state.js';
+import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, sectionWithWork, type SectionKey } from './inbox-state.js';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { transferTargets } from './team-state.js';
 import type { SupportConsoleConversation } from './conversation-view.js';
 import type { SupportConsoleSearch } from './inbox-search.js';
+import type { SupportConsoleInbox } from './inbox-list.js';
 import { base } from './theme.styles.js';
 import { workspaceStyles } from './workspace.styles.js';
 
 /** `#c=<id>` keeps the open conversation across a reload. */
 const HASH = /^#c=([\w-]{1,64})$/;
 
+/** `#mine`, `#queued`…: the tab the agent picked, kept across a reload. */
+function tabFromHash(hash: string): SectionKey | null {
+  const key = hash.slice(1);
+  return (SECTION_KEYS as readonly string[]).includes(key) ? (key as SectionKey) : null;
+}
+
+/** What a narrow screen shows (issue 13: usable from 360 px); wide screens show all three. */
+type Screen = 'list' | 'conversation' | 'visitor';
+
 /**
  * The inbox page: search, the inbox tabs and the team on the left, the open conversation in the
  * middle, the visitor on the right. Turns the components' events and the keyboard shortcuts into
- * calls on the `AgentConnection`.
+ * calls on the `AgentConnection`. Narrower, the visitor is behind a button; on a phone the list
+ * and the conversation are two screens (`screen`, reflected for the styles).
  *
  * @fires support-console-help - "?" was pressed.
  */
@@ -33,6 +44,7 @@ export class SupportConsoleWorkspace extends LitElement {
     now: { type: Number },
     tab: { state: true },
     busy: { state: true },
+    screen: { type: String, reflect: true },
   };
 
   declare agent: AgentProfile;
@@ -43,12 +55,21 @@ export class SupportConsoleWorkspace extends LitElement {
   declare now: number;
   declare tab: SectionKey;
   declare busy: boolean;
+  declare screen: Screen;
   private reopen: string | null = HASH.exec(location.hash)?.[1] ?? null;
+  /**
+   * The agent picked a tab (a click, a shortcut, the address) or a conversation. Until then the
+   * inbox shows where the work is, and follows it as the first assignments land.
+   */
+  private chosen: boolean;
 
   constructor() {
     super();
-    this.tab = 'queued';
+    const picked = tabFromHash(location.hash);
+    this.chosen = picked !== null || this.reopen !== null;
+    this.tab = picked ?? 'queued';
     this.busy = false;
+    this.screen = 'list';
     this.now = Date.now();
   }
 
@@ -74,8 +95,12 @@ export class SupportConsoleWorkspace extends LitElement {
     // Opened from elsewhere (a notification, a reload, the page switch): show its tab.
     const opened = openConversation(view);
     const switched = changed.has('view') && changed.get('view')?.openId !== view.openId;
+    if (opened && (switched || !this.hasUpdated)) this.screen = 'conversation';
+    if (!opened) this.screen = 'list';
     if (opened && !view.search && (switched || !this.hasUpdated)) {
       this.tab = sectionOf(opened, this.agent.id);
+    } else if (!this.chosen && view.inbox.loaded && !view.search) {
+      this.tab = sectionWithWork(inboxSections(view.inbox));
     }
   }
 
@@ -83,58 +108,66 @@ export class SupportConsoleWorkspace extends LitElement {
     const { agent, view } = this;
     const sections = inboxSections(view.inbox);
     const open = openConversation(view);
+    // The list and the conversation are the page's main content; the visitor panel is beside it.
     return html`
-      <nav aria-label="Inbox">
-        <support-console-search
-          .active=${view.search !== null}
-          @support-console-search=${(e: Detail<'support-console-search'>) => {
-            const { query, ...range } = e.detail;
-            void this.connection.search(query, range);
-          }}
-          @support-console-search-clear=${() => this.connection.clearSearch()}
-        ></support-console-search>
-        <support-console-inbox
-          .sections=${sections}
-          .tab=${this.tab}
-          .selectedId=${view.openId}
-          .unread=${view.inbox.unread}
-          .search=${view.search}
-          .now=${this.now}
-          .more=${hasMore(view.inbox, this.tab)}
-          @support-console-tab=${(e: Detail<'support-console-tab'>) => this.showTab(e.detail.tab)}
-          @support-console-more=${(e: Detail<'support-console-more'>) => void this.connection.loadMore(e.detail.tab)}
-          @support-console-select=${(e: Detail<'support-console-select'>) => this.select(e.detail.conversationId)}
-        ></support-console-inbox>
-        <support-console-team .team=${view.team} .me=${agent.id}></support-console-team>
-      </nav>
-      <main aria-label="Conversation">
-        ${open
-          ? html`<support-console-conversation
-              .conversation=${open}
-              .transcript=${view.transcript}
-              .agent=${agent}
-              .status=${view.status}
-              .now=${this.now}
-              .busy=${this.busy}
-              .targets=${transferTargets(view.team, open.assignedAgentId ?? agent.id)}
-              .canned=${view.canned}
-              .draft=${view.draft}
-              @support-console-claim=${this.onClaim}
-              @support-console-close=${() => this.act(() => this.connection.close())}
-              @support-console-reopen=${() => this.act(() => this.connection.reopen())}
-              @support-console-handback=${() => this.act(() => this.connection.handback())}
-              @support-console-transfer=${(e: Detail<'support-console-transfer'>) =>
-                this.act(() => this.connection.transfer(e.detail.agentId))}
-              @support-console-send=${(e: Detail<'support-console-send'>) => this.connection.send(e.detail.text, e.detail.kind)}
-              @support-console-typing=${(e: Detail<'support-console-typing'>) => this.connection.typing(e.detail.typing)}
-              @support-console-draft=${() => void this.connection.suggestDraft()}
-              @support-console-draft-taken=${() => this.connection.clearDraft()}
-              @support-console-retry=${(e: Detail<'support-console-retry'>) => this.connection.retry(e.detail.clientId)}
-              @support-console-discard=${(e: Detail<'support-console-discard'>) => this.connection.discard(e.detail.clientId)}
-            ></support-console-conversation>`
-          : this.renderPlaceholder(sections.queued.length + sections.offline.length)}
+      <main>
+        <nav aria-label="Inbox">
+          <support-console-search
+            .active=${view.search !== null}
+            @support-console-search=${(e: Detail<'support-console-search'>) => {
+              const { query, ...range } = e.detail;
+              void this.connection.search(query, range);
+            }}
+            @support-console-search-clear=${() => this.connection.clearSearch()}
+          ></support-console-search>
+          <support-console-inbox
+            .sections=${sections}
+            .tab=${this.tab}
+            .selectedId=${view.openId}
+            .unread=${view.inbox.unread}
+            .search=${view.search}
+            .now=${this.now}
+            .more=${hasMore(view.inbox, this.tab)}
+            @support-console-tab=${(e: Detail<'support-console-tab'>) => this.showTab(e.detail.tab)}
+            @support-console-more=${(e: Detail<'support-console-more'>) => void this.connection.loadMore(e.detail.tab)}
+            @support-console-select=${(e: Detail<'support-console-select'>) => this.select(e.detail.conversationId)}
+          ></support-console-inbox>
+          <support-console-team .team=${view.team} .me=${agent.id}></support-console-team>
+        </nav>
+        <div class="conversation">
+          ${open
+            ? html`<support-console-conversation
+                .conversation=${open}
+                .transcript=${view.transcript}
+                .agent=${agent}
+                .status=${view.status}
+                .now=${this.now}
+                .busy=${this.busy}
+                .targets=${transferTargets(view.team, open.assignedAgentId ?? agent.id)}
+                .canned=${view.canned}
+                .draft=${view.draft}
+                @support-console-claim=${this.onClaim}
+                @support-console-close=${() => this.act(() => this.connection.close())}
+                @support-console-reopen=${() => this.act(() => this.connection.reopen())}
+                @support-console-handback=${() => this.act(() => this.connection.handback())}
+                @support-console-transfer=${(e: Detail<'support-console-transfer'>) =>
+                  this.act(() => this.connection.transfer(e.detail.agentId))}
+                @support-console-send=${(e: Detail<'support-console-send'>) => this.connection.send(e.detail.text, e.detail.kind)}
+                @support-console-typing=${(e: Detail<'support-console-typing'>) => this.connection.typing(e.detail.typing)}
+                @support-console-draft=${() => void this.connection.suggestDraft()}
+                @support-console-draft-taken=${() => this.connection.clearDraft()}
+                @support-console-retry=${(e: Detail<'support-console-retry'>) => this.connection.retry(e.detail.clientId)}
+                @support-console-discard=${(e: Detail<'support-console-discard'>) => this.connection.discard(e.detail.clientId)}
+                @support-console-back=${() => void this.showScreen('list')}
+                @support-console-visitor-panel=${() => void this.showScreen('visitor')}
+              ></support-console-conversation>`
+            : this.renderPlaceholder(sections.queued.length + sections.offline.length, sections.mine.length)}
+        </div>
       </main>
       <aside aria-label="Visitor details">
+        <button class="btn back-to-conversation" type="button" @click=${() => void this.showScreen('conversation')}>
+          <span aria-hidden="true">←</span> Back to the conversation
+        </button>
         <support-console-visitor
           .conversation=${open}
           .now=${this.now}
@@ -145,19 +178,31 @@ export class SupportConsoleWorkspace extends LitElement {
     `;
   }
 
-  private renderPlaceholder(waiting: number) {
+  private renderPlaceholder(waiting: number, mine: number) {
     const loaded = this.view.inbox.loaded;
+    const yours = mine === 0 ? '' : ` ${mine} ${mine === 1 ? 'conversation is' : 'conversations are'} yours.`;
     return html`<div class="placeholder">
       <strong>${loaded ? 'No conversation open' : 'Loading the inbox…'}</strong>
       ${loaded
-        ? html`<span>${waiting === 0 ? 'Nobody is waiting.' : `${waiting} ${waiting === 1 ? 'visitor is' : 'visitors are'} waiting.`}
+        ? html`<span>${waiting === 0 ? 'Nobody is waiting.' : `${waiting} ${waiting === 1 ? 'visitor is' : 'visitors are'} waiting.`}${yours}
             Pick a conversation from the inbox, or press <kbd>j</kbd>.</span>`
         : nothing}
     </div>`;
   }
 
+  /** Switches the narrow screen and puts the keyboard where the agent will want it. */
+  private async showScreen(screen: Screen): Promise<void> {
+    this.screen = screen;
+    await this.updateComplete;
+    if (screen === 'list') this.renderRoot.querySelector<SupportConsoleInbox>('support-console-inbox')?.focusSelected();
+    else if (screen === 'visitor') this.renderRoot.querySelector<HTMLButtonElement>('.back-to-conversation')?.focus();
+    else this.conversationView?.focusVisitorToggle();
+  }
+
   private showTab(tab: SectionKey): void {
     this.tab = tab;
+    this.chosen = true;
+    history.replaceState(null, '', `#${tab}`);
     if (this.view.search) this.connection.clearSearch();
     // A tab holding less than a page (its first page went to other tabs, or its conversations
     // moved on) fills itself when opened.
@@ -165,6 +210,7 @@ export class SupportConsoleWorkspace extends LitElement {
   }
 
   private select(conversationId: string): void {
+    this.chosen = true;
     const known = this.view.search?.results?.find((c) => c.id === conversationId);
     this.connection.open(conversationId, known);
     history.replaceState(null, '', `#c=${conversationId}`);
@@ -213,15 +259,20 @@ export class SupportConsoleWorkspace extends LitElement {
         return true;
       case 'reply':
       case 'note':
-        this.conversationView?.composer?.write(action === 'reply' ? 'text' : 'note');
-        return !!open;
+        if (!open) return false;
+        // On a phone the composer may be on the other screen: bring it first.
+        this.screen = 'conversation';
+        void this.updateComplete.then(() => this.conversationView?.composer?.write(action === 'reply' ? 'text' : 'note'));
+        return true;
       case 'draft':
         if (!open || !canReply(open, agent, view.status).allowed) return false;
         void this.connection.suggestDraft();
         return true;
       case 'transfer':
-        this.conversationView?.showTransfer();
-        return !!open;
+        if (!open) return false;
+        this.screen = 'conversation';
+        void this.updateComplete.then(() => this.conversationView?.showTransfer());
+        return true;
       case 'search':
         this.renderRoot.querySelector<SupportConsoleSearch>('support-console-search')?.focus();
         return true;
