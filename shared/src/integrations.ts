@@ -80,6 +80,8 @@ export interface WebhookPayload {
     reason?: HandoffReason;
     /** `conversation.assigned`: who has it now. */
     agent?: { id: string | null; name: string };
+    /** `ping`: the hook it tests. */
+    webhook?: { id: string };
   };
 }
 
