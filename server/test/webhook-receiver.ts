@@ -16,6 +16,8 @@ export interface Receiver {
   received: ReceivedHook[];
   /** What to answer next: a status, or `hang` (never answer). The last one repeats. */
   answer(...statuses: (number | 'hang')[]): void;
+  /** Answers each request with what `decide` says (instead of the planned statuses). */
+  answerWith(decide: ((hook: ReceivedHook, received: ReceivedHook[]) => number) | null): void;
   /** Resolves once `predicate` holds for what was received. */
   waitFor(predicate: (received: ReceivedHook[]) => boolean, timeoutMs?: number): Promise<ReceivedHook[]>;
   close(): Promise<void>;
@@ -24,14 +26,16 @@ export interface Receiver {
 export async function startReceiver(port = 0): Promise<Receiver> {
   const received: ReceivedHook[] = [];
   let plan: (number | 'hang')[] = [200];
+  let decide: ((hook: ReceivedHook, received: ReceivedHook[]) => number) | null = null;
   const waiters = new Set<() => void>();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (raw += chunk));
     req.on('end', () => {
-      received.push({ at: Date.now(), headers: req.headers, raw, payload: JSON.parse(raw) as WebhookPayload });
-      const status = plan.length > 1 ? plan.shift()! : plan[0]!;
+      const hook = { at: Date.now(), headers: req.headers, raw, payload: JSON.parse(raw) as WebhookPayload };
+      received.push(hook);
+      const status = decide ? decide(hook, received) : plan.length > 1 ? plan.shift()! : plan[0]!;
       for (const wake of waiters) wake();
       if (status === 'hang') return;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
@@ -45,6 +49,10 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     received,
     answer: (...statuses) => {
       plan = statuses;
+      decide = null;
+    },
+    answerWith: (fn) => {
+      decide = fn;
     },
     waitFor: (predicate, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
