@@ -14,6 +14,12 @@ import type { Config } from './config.js';
 import { DomainEventBus } from './conversations/events.js';
 import { ConversationService, systemClock, type Clock } from './conversations/service.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { apiV1Routes } from './http/api-v1-routes.js';
+import { integrationRoutes } from './http/integration-routes.js';
+import { ApiTokens } from './integrations/api-tokens.js';
+import { WebhookDispatcher } from './integrations/webhook-dispatcher.js';
+import { sendWebhook } from './integrations/webhook-sender.js';
+import { Webhooks } from './integrations/webhooks.js';
 import { authRoutes } from './http/auth-routes.js';
 import { clientAddressOf } from './http/client-address.js';
 import { helpPages } from './http/help-pages.js';
@@ -46,7 +52,7 @@ import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
   config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
-    Partial<Pick<Config, 'identitySecret' | 'limits'>>;
+    Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks'>>;
   store: Store;
   responder: Responder;
   logger: Logger;
@@ -69,6 +75,8 @@ export interface ServerDeps {
    * used; what it returns is called when the server closes.
    */
   attachAdapter?: (io: Server) => Promise<(() => Promise<void>) | void>;
+  /** How often each process looks for due webhook deliveries (default 1 s; tests make it quick). */
+  webhookPollMs?: number;
   /** How unanswered questions are looked for (tests make it quick). */
   sweeper?: UnansweredSweeperOptions;
   /**
@@ -81,6 +89,8 @@ export interface ServerDeps {
 
 export interface SupportChatServer {
   httpServer: http.Server;
+  /** The Express app (its routes: the OpenAPI test reads them). */
+  app: express.Express;
   io: Server;
   conversations: ConversationService;
   router: ConversationRouter;
@@ -153,6 +163,22 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const tokens = new VisitorTokens(secret);
   const users = new UserVerifier(config.identitySecret, secret);
   const devices = new KnownDevices(secret);
+  // Integrations (issue 13): events become queued deliveries (a store write the chat path does
+  // not wait for); the dispatcher sends them, one process per delivery (its lease).
+  const hookConfig = { allowInternal: false, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, ...config.webhooks };
+  const dispatcher = new WebhookDispatcher(
+    {
+      store,
+      leases: coordination.leases,
+      clock,
+      logger,
+      send: (hook, delivery) => sendWebhook(hook, delivery, { timeoutMs: hookConfig.timeoutMs, allowInternal: hookConfig.allowInternal, now: () => clock.now() }),
+    },
+    { ...hookConfig, pollMs: deps.webhookPollMs },
+  );
+  const webhooks = new Webhooks({ store, clock, logger, allowInternal: hookConfig.allowInternal, queued: () => dispatcher.kick() });
+  const stopWebhookEvents = webhooks.listen(bus);
+  const apiTokens = new ApiTokens({ store, clock, logger });
 
   const app = express();
   app.disable('x-powered-by');
@@ -221,6 +247,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     recheckMs: deps.sessions?.recheckMs,
   });
 
+  // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
+  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
   const settingsChanged = () => {
@@ -232,6 +260,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard, audit }),
   );
   app.use(privacyRoutes({ sessions, audit, visitorData }));
+  app.use(integrationRoutes({ sessions, audit, webhooks, tokens: apiTokens, store }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
   app.use(staticRoutes(config));
@@ -244,9 +273,11 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
   sweeper.start();
+  dispatcher.start();
 
   return {
     httpServer,
+    app,
     io,
     conversations,
     router,
@@ -262,6 +293,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       }),
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
+      stopWebhookEvents();
+      await dispatcher.stop();
       sessionGuard.dispose();
       if (drainMs > 0) await router.drain(drainMs);
       router.dispose();

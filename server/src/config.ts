@@ -86,6 +86,13 @@ const envSchema = z.object({
   LIMIT_LOGIN_FAILURES_PER_ACCOUNT: limit(DEFAULT_LIMITS.loginFailuresPerAccount),
   LIMIT_LOGIN_FAILURES_PER_ADDRESS: limit(DEFAULT_LIMITS.loginFailuresPerAddress),
   LIMIT_LOGIN_FAILURES_PER_DEVICE: limit(DEFAULT_LIMITS.loginFailuresPerDevice),
+  LIMIT_API_REQUESTS_PER_TOKEN_PER_MINUTE: limit(DEFAULT_LIMITS.apiRequestsPerTokenPerMinute),
+  /** Webhooks to loopback, private and link-local addresses (issue 13): off, so a hook cannot reach inside. */
+  WEBHOOK_ALLOW_INTERNAL: flag('false'),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** The wait after a delivery's first failure; each next one is 3× longer (at most 12 h). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export interface Config {
@@ -108,6 +115,8 @@ export interface Config {
   trustProxy: false | number | string[];
   /** What one address, visitor, account or device may do before it is told to wait. */
   limits: FloodLimits;
+  /** Webhook deliveries (issue 13): where they may go, how long one waits, how they are retried. */
+  webhooks: { allowInternal: boolean; maxAttempts: number; retryBaseMs: number; timeoutMs: number };
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
   scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
 }
@@ -182,6 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       loginFailuresPerAccount: e.LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerAddress: e.LIMIT_LOGIN_FAILURES_PER_ADDRESS,
       loginFailuresPerDevice: e.LIMIT_LOGIN_FAILURES_PER_DEVICE,
+      apiRequestsPerTokenPerMinute: e.LIMIT_API_REQUESTS_PER_TOKEN_PER_MINUTE,
+    }),
+    webhooks: Object.freeze({
+      allowInternal: e.WEBHOOK_ALLOW_INTERNAL,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     }),
     scaleOut: e.DATABASE_URL && e.REDIS_URL ? { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisPrefix: e.REDIS_PREFIX } : undefined,
   });

@@ -22,6 +22,8 @@ export const DEFAULT_LIMITS = {
   loginFailuresPerAddress: 30,
   /** Failed logins per known device (its signed cookie) per 15 minutes. */
   loginFailuresPerDevice: 10,
+  /** REST API requests per API token per minute, across processes (issue 13). */
+  apiRequestsPerTokenPerMinute: 600,
 } as const;
 
 export type FloodLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -19,6 +19,7 @@ import { createOfflineResponder } from '../src/ai/offline-responder.js';
 import type { Responder, Summarizer } from '../src/ai/types.js';
 import { createAgent } from '../src/auth/agents.js';
 import type { Clock } from '../src/conversations/service.js';
+import type { Config } from '../src/config.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
 import type { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
@@ -81,6 +82,10 @@ export async function startTestServer(
     sessions?: { ttlMs?: number; recheckMs?: number };
     /** Mounts the admin knowledge API (re-index) over this knowledge base. */
     knowledge?: KnowledgeBase;
+    /** Webhook deliveries (WEBHOOK_* variables): tests allow loopback and retry quickly. */
+    webhooks?: Partial<Config['webhooks']>;
+    /** How often due webhook deliveries are looked for. */
+    webhookPollMs?: number;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -95,7 +100,9 @@ export async function startTestServer(
       trustProxy: options.trustProxy ?? false,
       identitySecret: options.identitySecret,
       limits: { ...DEFAULT_LIMITS, ...options.floodLimits },
+      webhooks: { allowInternal: true, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, ...options.webhooks },
     },
+    webhookPollMs: options.webhookPollMs,
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),
     helpArticles: () => entries,

@@ -25,11 +25,16 @@ export const AUDIT_ACTIONS = [
   'knowledge.reindexed',
   'visitor.exported',
   'visitor.erased',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'api_token.created',
+  'api_token.revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ['conversation', 'agent', 'visitor', 'setting', 'canned_reply', 'knowledge'] as const;
+export const AUDIT_TARGET_TYPES = ['conversation', 'agent', 'visitor', 'setting', 'canned_reply', 'knowledge', 'webhook', 'api_token'] as const;
 
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -231,6 +231,17 @@ export const HTTP_ROUTES = {
   adminAudit: '/api/admin/audit',
   /** Admin: GET `/api/admin/visitors/:visitorId/export` (`VisitorExport`); DELETE `/api/admin/visitors/:visitorId` erases. */
   adminVisitors: '/api/admin/visitors',
+  /**
+   * Admin (issue 13): GET list, POST create (answers the secret once); PATCH / DELETE
+   * `/api/admin/webhooks/:id`; POST `.../:id/test` queues a `ping`; GET `.../:id/deliveries`.
+   */
+  adminWebhooks: '/api/admin/webhooks',
+  /** Admin: POST `/api/admin/webhook-deliveries/:id/retry` sends a delivery now. */
+  adminWebhookDeliveries: '/api/admin/webhook-deliveries',
+  /** Admin: GET list, POST create (answers the token once); DELETE `/api/admin/api-tokens/:id` revokes. */
+  adminApiTokens: '/api/admin/api-tokens',
+  /** The REST API for integrations (Bearer tokens); its OpenAPI document is `/api/v1/openapi.json`. */
+  apiV1: '/api/v1',
 } as const;
 
 /** The agent session cookie (httpOnly); the agent socket is authenticated by it. */

@@ -5,6 +5,7 @@
 export * from './audit.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './integrations.js';
 export * from './limits.js';
 export * from './model.js';
 export * from './locale.js';

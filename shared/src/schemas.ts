@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { isTimeZone } from './locale.js';
 import { AUDIT_ACTIONS } from './audit.js';
+import { API_TOKEN_SCOPES, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENTS } from './integrations.js';
 import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
 const trimmedText = (max: number) =>
@@ -230,6 +231,86 @@ export const auditQuerySchema = z
 
 /** A visitor id as the server issues them (a UUID) or as older stores hold them: bounded, no separators. */
 export const visitorIdSchema = z.string().regex(/^[\w-]{1,64}$/, 'is not a visitor id');
+
+// ---- Integrations (issue 13) ----
+
+const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }));
+
+const webhookEventsSchema = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'choose at least one event').max(WEBHOOK_EVENTS.length)
+  .transform((events) => [...new Set(events)]);
+
+export const webhookCreateSchema = z
+  .object({
+    url: webhookUrlSchema,
+    events: webhookEventsSchema,
+    description: z.string().trim().max(200).default(''),
+  })
+  .strict();
+
+export const webhookUpdateSchema = z
+  .object({
+    url: webhookUrlSchema.optional(),
+    events: webhookEventsSchema.optional(),
+    description: z.string().trim().max(200).optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+
+export const webhookDeliveriesQuerySchema = z
+  .object({
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const apiTokenCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(LIMITS.nameChars),
+    scope: z.enum(API_TOKEN_SCOPES),
+  })
+  .strict();
+
+/** `GET /api/v1/conversations`: newest `updatedAt` first, paged by the `next` cursor it answers. */
+export const apiConversationsQuerySchema = z
+  .object({
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: z.string().max(200).regex(/^\d{1,16}:[\w-]{1,64}$/, 'is not a cursor this server gave').optional(),
+  })
+  .strict();
+
+/** `GET /api/v1/conversations/:id/messages`: after `afterSeq`, oldest first. */
+export const apiMessagesQuerySchema = z
+  .object({
+    afterSeq: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(LIMITS.historyPage).default(100),
+  })
+  .strict();
+
+/** `POST /api/v1/conversations/:id/messages`: an integration's message, shown to the visitor as an agent's. */
+export const apiPostMessageSchema = z
+  .object({
+    text: trimmedText(LIMITS.messageChars),
+    /** The idempotency key: the same one again returns the stored message. */
+    clientId: clientIdSchema.optional(),
+    /** Shown as the sender; the token's name by default. */
+    authorName: z.string().trim().min(1).max(LIMITS.nameChars).optional(),
+  })
+  .strict();
+
+/** `GET /api/v1/knowledge`: with `q`, the best matches; without, every entry, paged by `offset`. */
+export const apiKnowledgeQuerySchema = z
+  .object({
+    q: z.string().trim().min(1).max(500).optional(),
+    lang: z.enum(['en', 'zh']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 
 export type VisitorResumePayload = z.input<typeof visitorResumeSchema>;
 export type VisitorSendPayload = z.input<typeof visitorSendSchema>;

@@ -15,6 +15,10 @@ export interface DomainEvents {
    */
   messageCreated: (message: ChatMessage, conversation: ConversationRecord, origin?: string) => void;
   conversationChanged: (conversation: ConversationRecord) => void;
+  /** A conversation was created (also announced as `conversationChanged`): webhooks hear it. */
+  conversationCreated: (conversation: ConversationRecord) => void;
+  /** The visitor rated their closed conversation (also announced as `conversationChanged`). */
+  conversationRated: (conversation: ConversationRecord) => void;
   /** A stored message changed (the visitor rated an AI answer). */
   messageUpdated: (message: ChatMessage) => void;
   aiToken: (event: AiStreamEvent & { delta: string }) => void;
@@ -41,6 +45,8 @@ export class DomainEventBus {
   private readonly listeners: Listeners = {
     messageCreated: new Set(),
     conversationChanged: new Set(),
+    conversationCreated: new Set(),
+    conversationRated: new Set(),
     messageUpdated: new Set(),
     aiToken: new Set(),
     aiStreamAborted: new Set(),

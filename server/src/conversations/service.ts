@@ -101,7 +101,10 @@ export class ConversationService {
       queuedAt: null,
       closedAt: null,
     });
-    if (created) this.bus.emit('conversationChanged', conversation);
+    if (created) {
+      this.bus.emit('conversationCreated', conversation);
+      this.bus.emit('conversationChanged', conversation);
+    }
     return conversation;
   }
 
@@ -160,6 +163,28 @@ export class ConversationService {
       clientId,
     }, origin);
     return message;
+  }
+
+  /**
+   * A message from an integration (the REST API, issue 13) in any open conversation, shown to the
+   * visitor as an agent's under `authorName`; the conversation's state does not change. The same
+   * `clientId` from the same integration again returns the stored message.
+   */
+  async postIntegrationMessage(
+    integration: { id: string; name: string },
+    { conversationId, clientId, text }: { conversationId: string; clientId: string; text: string },
+  ): Promise<{ message: ChatMessage; created: boolean }> {
+    const conversation = await this.getConversation(conversationId);
+    if (conversation.status === 'closed') throw new ChatError('invalid_state', 'This conversation is closed.');
+    const { message, created } = await this.append(conversation, {
+      senderId: `integration:${integration.id}`,
+      author: 'agent',
+      authorName: integration.name,
+      kind: 'text',
+      text,
+      clientId,
+    });
+    return { message, created };
   }
 
   /** An internal note (hand-off summaries, agent notes): agents see it, visitors never do. */
@@ -338,6 +363,7 @@ export class ConversationService {
     if (comment) rating.comment = comment;
     const updated = await this.store.transitionConversation(conversationId, ['closed'], { rating });
     if (!updated) throw new ChatError('invalid_state', 'A conversation can be rated once it is closed.');
+    this.bus.emit('conversationRated', updated);
     this.bus.emit('conversationChanged', updated);
     return updated;
   }

@@ -21,6 +21,8 @@ export interface RateLimits {
   newVisitor(address: string): Promise<void>;
   /** A conversation about to be created, per address and per visitor. */
   newConversation(visitorId: string, address: string): Promise<void>;
+  /** A REST API request, per API token (issue 13). */
+  apiRequest(tokenId: string): Promise<void>;
   /** Failed logins per account, per address and per known device (auth/login-limits.ts). */
   login: LoginLimits;
   /** Sockets one address may hold open on one process (a count, not a rate: connection-guard.ts). */
@@ -55,6 +57,7 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
   const newVisitors = limiter('new-visitors', limits.newVisitorsPerAddressPerHour, 3600);
   const addressConversations = limiter('address-conversations', limits.conversationsPerAddressPerHour, 3600);
   const visitorConversations = limiter('visitor-conversations', limits.conversationsPerVisitorPerHour, 3600);
+  const apiRequests = limiter('api-requests', limits.apiRequestsPerTokenPerMinute, 60);
   return {
     socketEvent: (id) => consume(events, id, 'Too many requests.'),
     agentEvent: (id) => consume(agentEvents, id, 'Too many requests from this agent.'),
@@ -65,6 +68,7 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
       await consume(addressConversations, address, 'Too many new conversations from your network.');
       await consume(visitorConversations, visitorId, 'You have started too many conversations.');
     },
+    apiRequest: (tokenId) => consume(apiRequests, tokenId, 'Too many requests with this API token.'),
     login: createLoginLimits(limiter, limits),
     openSocketsPerAddress: limits.openSocketsPerAddress,
   };

@@ -144,6 +144,57 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_action ON audit_log (action, at DESC, id DESC);
     `),
   },
+  {
+    version: 5,
+    name: 'integrations',
+    // Webhooks, their delivery queue (once per hook and event; due ones by a partial index, taken
+    // by one process under a lease) and API tokens, kept as their hash (issue 13).
+    up: sql(`
+      CREATE TABLE webhooks (
+        id text PRIMARY KEY,
+        ord bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        url text NOT NULL,
+        events jsonb NOT NULL,
+        description text NOT NULL,
+        secret text NOT NULL,
+        active boolean NOT NULL,
+        created_at bigint NOT NULL,
+        created_by text NOT NULL
+      );
+      CREATE TABLE webhook_deliveries (
+        id text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+        ord bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        webhook_id text NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+        event_id text NOT NULL,
+        event_type text NOT NULL,
+        body text NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint,
+        last_attempt_at bigint,
+        last_status_code integer,
+        last_error text,
+        created_at bigint NOT NULL,
+        delivered_at bigint,
+        UNIQUE (webhook_id, event_id)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, created_at DESC, ord DESC);
+      CREATE TABLE api_tokens (
+        id text PRIMARY KEY,
+        ord bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        name text NOT NULL,
+        scope text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        created_at bigint NOT NULL,
+        created_by_id text NOT NULL,
+        created_by_name text NOT NULL,
+        last_used_at bigint,
+        revoked_at bigint
+      );
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,7 @@ import { PostgresStore } from './postgres-store.js';
 import { SCHEMA_VERSION } from './postgres-schema.js';
 import { ChatError } from '../errors.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
+import { describeIntegrationsContract } from './integrations-contract.js';
 import type { MessageDraft } from './types.js';
 
 const unreachable = await postgresUnreachable();
@@ -35,6 +36,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
   });
 
   describeStoreContract('PostgresStore', () => open());
+  describeIntegrationsContract('PostgresStore', () => open());
 
   it('migrates once when three stores start at once on a fresh schema', async () => {
     const schema = schemas.schema();

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { migrate } from './postgres-schema.js';
+import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
+
+/** A webhook row as pg reads it: `events` parsed from JSONB, `active` a boolean. */
+type PgWebhookRow = Omit<WebhookRow, 'events' | 'active'> & { events: string[]; active: boolean };
+
+function pgWebhook(row: PgWebhookRow): WebhookRecord {
+  return toWebhook({ ...row, events: JSON.stringify(row.events), active: row.active ? 1 : 0 });
+}
 import type {
   AgentRecord,
   AppendResult,
@@ -680,6 +689,118 @@ export class PostgresStore implements Store {
       if (audit && (erased.visitor || erased.conversations > 0)) await this.insertAudit(client, audit);
       return erased;
     });
+  }
+
+  // ---- Integrations (issue 13) ----
+
+  async createWebhook(hook: WebhookRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO webhooks (id, url, events, description, secret, active, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [hook.id, hook.url, json(hook.events), hook.description, hook.secret, hook.active, hook.createdAt, hook.createdBy],
+    );
+  }
+
+  async listWebhooks(): Promise<WebhookRecord[]> {
+    const { rows } = await this.pool.query<PgWebhookRow>('SELECT * FROM webhooks ORDER BY created_at, ord');
+    return rows.map(pgWebhook);
+  }
+
+  async getWebhook(id: string): Promise<WebhookRecord | null> {
+    const { rows } = await this.pool.query<PgWebhookRow>('SELECT * FROM webhooks WHERE id = $1', [id]);
+    return rows[0] ? pgWebhook(rows[0]) : null;
+  }
+
+  async updateWebhook(id: string, patch: WebhookPatch): Promise<WebhookRecord | null> {
+    const { rows } = await this.pool.query<PgWebhookRow>(
+      `UPDATE webhooks SET url = coalesce($1, url), events = coalesce($2::jsonb, events), description = coalesce($3, description),
+         active = coalesce($4, active) WHERE id = $5 RETURNING *`,
+      [patch.url ?? null, patch.events ? json(patch.events) : null, patch.description ?? null, patch.active ?? null, id],
+    );
+    return rows[0] ? pgWebhook(rows[0]) : null;
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('DELETE FROM webhooks WHERE id = $1', [id]);
+    return rowCount === 1;
+  }
+
+  async enqueueWebhookEvent(event: WebhookEventRecord, { webhookId }: { webhookId?: string } = {}): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
+       SELECT id, $1, $2, $3, 'pending', 0, $4, $4
+       FROM webhooks
+       WHERE CASE WHEN $5::text IS NULL THEN active AND events ? $2 ELSE id = $5::text END
+       ORDER BY created_at, ord
+       ON CONFLICT (webhook_id, event_id) DO NOTHING`,
+      [event.id, event.type, event.body, event.at, webhookId ?? null],
+    );
+    return rowCount ?? 0;
+  }
+
+  async dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toDelivery);
+  }
+
+  async getWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null> {
+    const { rows } = await this.pool.query<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE id = $1', [id]);
+    return rows[0] ? toDelivery(rows[0]) : null;
+  }
+
+  async listWebhookDeliveries({ webhookId, status, limit }: { webhookId: string; status?: WebhookDeliveryStatus; limit: number }): Promise<WebhookDelivery[]> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE webhook_id = $1 AND ($2::text IS NULL OR status = $2::text) ORDER BY created_at DESC, ord DESC LIMIT $3`,
+      [webhookId, status ?? null, limit],
+    );
+    return rows.map((row) => withoutBody(toDelivery(row)));
+  }
+
+  async recordWebhookAttempt(id: string, attempts: number, attempt: WebhookAttempt): Promise<WebhookDelivery | null> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2, last_attempt_at = $3,
+         last_status_code = $4, last_error = $5, delivered_at = CASE WHEN $1 = 'delivered' THEN $3 ELSE delivered_at END
+       WHERE id = $6 AND status = 'pending' AND attempts = $7 RETURNING *`,
+      [attempt.status, attempt.nextAttemptAt, attempt.at, attempt.statusCode, attempt.error, id, attempts],
+    );
+    return rows[0] ? withoutBody(toDelivery(rows[0])) : null;
+  }
+
+  async retryWebhookDelivery(id: string, now: number): Promise<WebhookDelivery | null> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1 WHERE id = $2 RETURNING *`,
+      [now, id],
+    );
+    return rows[0] ? withoutBody(toDelivery(rows[0])) : null;
+  }
+
+  async createApiToken(token: ApiTokenRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO api_tokens (id, name, scope, token_hash, prefix, created_at, created_by_id, created_by_name, last_used_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [token.id, token.name, token.scope, token.tokenHash, token.prefix, token.createdAt, token.createdBy.id, token.createdBy.name, token.lastUsedAt, token.revokedAt],
+    );
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    const { rows } = await this.pool.query<ApiTokenRow>('SELECT * FROM api_tokens ORDER BY created_at DESC, ord DESC');
+    return rows.map((row) => publicToken(toApiToken(row)));
+  }
+
+  async findApiToken(tokenHash: string): Promise<ApiTokenRecord | null> {
+    const { rows } = await this.pool.query<ApiTokenRow>('SELECT * FROM api_tokens WHERE token_hash = $1', [tokenHash]);
+    return rows[0] ? toApiToken(rows[0]) : null;
+  }
+
+  async touchApiToken(id: string, at: number, resolutionMs: number): Promise<void> {
+    await this.pool.query('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)', [at, id, at - resolutionMs]);
+  }
+
+  async revokeApiToken(id: string, at: number): Promise<ApiToken | null> {
+    const { rows } = await this.pool.query<ApiTokenRow>('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2 RETURNING *', [at, id]);
+    return rows[0] ? publicToken(toApiToken(rows[0])) : null;
   }
 
   async checkWritable(): Promise<void> {

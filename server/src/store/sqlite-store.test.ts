@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatError } from '../errors.js';
 import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
+import { describeIntegrationsContract } from './integrations-contract.js';
 
 describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
 // On a file, every write also waits for the group-committed WAL sync (wal-sync.ts), and search
@@ -13,6 +14,11 @@ describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
 describeStoreContract('SqliteStore on a file', async () => SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'loop' }));
 // The same writes on the writer thread (sqlite-write-worker.ts), its own connection, results posted back.
 describeStoreContract('SqliteStore on a file, writer thread', async () =>
+  SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'thread' }),
+);
+
+describeIntegrationsContract('SqliteStore', async () => SqliteStore.open(':memory:'));
+describeIntegrationsContract('SqliteStore on a file, writer thread', async () =>
   SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'thread' }),
 );
 

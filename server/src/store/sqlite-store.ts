@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import type {
   AgentRecord,
   AppendResult,
@@ -28,6 +28,18 @@ import { WalSync } from './wal-sync.js';
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
+import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import {
+  INTEGRATIONS_MIGRATION,
+  publicToken,
+  toApiToken,
+  toDelivery,
+  toWebhook,
+  withoutBody,
+  type ApiTokenRow,
+  type DeliveryRow,
+  type WebhookRow,
+} from './integration-rows.js';
 
 /**
  * Where `SqliteStore.open` runs the writes of a file store: the writer thread, which costs the
@@ -224,6 +236,9 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX audit_by_actor ON audit_log (actor_id, at, id);
    CREATE INDEX audit_by_action ON audit_log (action, at, id);
    ALTER TABLE search_queue ADD COLUMN erased_floor INTEGER;`,
+  // Integrations (issue 13): webhooks, their delivery queue (each delivery once per hook and
+  // event; the due ones found by a partial index) and API tokens (only their hash).
+  INTEGRATIONS_MIGRATION,
 ];
 
 /**
@@ -582,6 +597,83 @@ export class SqliteStore implements Store {
 
   async checkWritable(): Promise<void> {
     await this.write('checkWritable', Date.now());
+  }
+
+  // ---- Integrations (issue 13) ----
+
+  async createWebhook(webhook: WebhookRecord): Promise<void> {
+    await this.write('createWebhook', webhook);
+  }
+
+  async listWebhooks(): Promise<WebhookRecord[]> {
+    return (this.statement('SELECT * FROM webhooks ORDER BY created_at, rowid').all() as WebhookRow[]).map(toWebhook);
+  }
+
+  async getWebhook(id: string): Promise<WebhookRecord | null> {
+    const row = this.statement('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow | undefined;
+    return row ? toWebhook(row) : null;
+  }
+
+  async updateWebhook(id: string, patch: WebhookPatch): Promise<WebhookRecord | null> {
+    return this.write('updateWebhook', id, patch);
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    return this.write('deleteWebhook', id);
+  }
+
+  async enqueueWebhookEvent(event: WebhookEventRecord, options: { webhookId?: string } = {}): Promise<number> {
+    return this.write('enqueueWebhookEvent', event, options.webhookId ?? null);
+  }
+
+  async dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+    const rows = this
+      .statement(`SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`)
+      .all(now, limit) as DeliveryRow[];
+    return rows.map(toDelivery);
+  }
+
+  async getWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null> {
+    const row = this.statement('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    return row ? toDelivery(row) : null;
+  }
+
+  async listWebhookDeliveries({ webhookId, status, limit }: { webhookId: string; status?: WebhookDeliveryStatus; limit: number }) {
+    const rows = this
+      .statement(
+        `SELECT * FROM webhook_deliveries WHERE webhook_id = ? AND (? IS NULL OR status = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(webhookId, status ?? null, status ?? null, limit) as DeliveryRow[];
+    return rows.map((row) => withoutBody(toDelivery(row)));
+  }
+
+  async recordWebhookAttempt(id: string, attempts: number, attempt: WebhookAttempt): Promise<WebhookDelivery | null> {
+    return this.write('recordWebhookAttempt', id, attempts, attempt);
+  }
+
+  async retryWebhookDelivery(id: string, now: number): Promise<WebhookDelivery | null> {
+    return this.write('retryWebhookDelivery', id, now);
+  }
+
+  async createApiToken(token: ApiTokenRecord): Promise<void> {
+    await this.write('createApiToken', token);
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    return (this.statement('SELECT * FROM api_tokens ORDER BY created_at DESC, rowid DESC').all() as ApiTokenRow[]).map((row) => publicToken(toApiToken(row)));
+  }
+
+  async findApiToken(tokenHash: string): Promise<ApiTokenRecord | null> {
+    const row = this.statement('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash) as ApiTokenRow | undefined;
+    return row ? toApiToken(row) : null;
+  }
+
+  async touchApiToken(id: string, at: number, resolutionMs: number): Promise<void> {
+    await this.write('touchApiToken', id, at, resolutionMs);
+  }
+
+  async revokeApiToken(id: string, at: number): Promise<ApiToken | null> {
+    return this.write('revokeApiToken', id, at);
   }
 
   /** Drains the writes asked for (each still resolves once durable), then closes both threads. */

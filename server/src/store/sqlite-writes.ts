@@ -7,11 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { toConversation, type ConversationRow } from './sqlite-rows.js';
+import type { ApiTokenRecord, WebhookAttempt, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
 export const ROUTING_SETTINGS_KEY = 'routing';
 
@@ -302,6 +304,91 @@ export class SqliteWrites {
     const visitor = this.statement('DELETE FROM visitors WHERE id = ?').run(visitorId).changes === 1;
     if (audit && (visitor || conversations > 0)) this.appendAudit(audit);
     return { conversations, messages, visitor };
+  }
+
+  // ---- Integrations (issue 13) ----
+
+  createWebhook(hook: WebhookRecord): void {
+    this
+      .statement(
+        `INSERT INTO webhooks (id, url, events, description, secret, active, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(hook.id, hook.url, JSON.stringify(hook.events), hook.description, hook.secret, hook.active ? 1 : 0, hook.createdAt, hook.createdBy);
+  }
+
+  updateWebhook(id: string, patch: WebhookPatch): WebhookRecord | null {
+    const row = this
+      .statement(
+        `UPDATE webhooks SET url = coalesce(?, url), events = coalesce(?, events), description = coalesce(?, description),
+           active = coalesce(?, active) WHERE id = ? RETURNING *`,
+      )
+      .get(
+        patch.url ?? null,
+        patch.events ? JSON.stringify(patch.events) : null,
+        patch.description ?? null,
+        patch.active === undefined ? null : patch.active ? 1 : 0,
+        id,
+      ) as WebhookRow | undefined;
+    return row ? toWebhook(row) : null;
+  }
+
+  deleteWebhook(id: string): boolean {
+    this.statement('DELETE FROM webhook_deliveries WHERE webhook_id = ?').run(id);
+    return this.statement('DELETE FROM webhooks WHERE id = ?').run(id).changes === 1;
+  }
+
+  /** One row per listening hook, in one statement; the (hook, event) key keeps a repeat out. */
+  enqueueWebhookEvent(event: WebhookEventRecord, webhookId: string | null): number {
+    return this
+      .statement(
+        `INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at)
+         SELECT lower(hex(randomblob(16))), id, ?, ?, ?, 'pending', 0, ?, ?
+         FROM webhooks
+         WHERE CASE WHEN ? IS NULL
+                 THEN active = 1 AND EXISTS (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?)
+                 ELSE id = ? END
+         ORDER BY created_at, rowid
+         ON CONFLICT (webhook_id, event_id) DO NOTHING`,
+      )
+      .run(event.id, event.type, event.body, event.at, event.at, webhookId, event.type, webhookId).changes;
+  }
+
+  recordWebhookAttempt(id: string, attempts: number, attempt: WebhookAttempt): WebhookDelivery | null {
+    const row = this
+      .statement(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?, last_attempt_at = ?,
+           last_status_code = ?, last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+         WHERE id = ? AND status = 'pending' AND attempts = ? RETURNING *`,
+      )
+      .get(attempt.status, attempt.nextAttemptAt, attempt.at, attempt.statusCode, attempt.error, attempt.status, attempt.at, id, attempts) as
+      | DeliveryRow
+      | undefined;
+    return row ? withoutBody(toDelivery(row)) : null;
+  }
+
+  retryWebhookDelivery(id: string, now: number): WebhookDelivery | null {
+    const row = this
+      .statement(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ? RETURNING *`)
+      .get(now, id) as DeliveryRow | undefined;
+    return row ? withoutBody(toDelivery(row)) : null;
+  }
+
+  createApiToken(token: ApiTokenRecord): void {
+    this
+      .statement(
+        `INSERT INTO api_tokens (id, name, scope, token_hash, prefix, created_at, created_by_id, created_by_name, last_used_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(token.id, token.name, token.scope, token.tokenHash, token.prefix, token.createdAt, token.createdBy.id, token.createdBy.name, token.lastUsedAt, token.revokedAt);
+  }
+
+  touchApiToken(id: string, at: number, resolutionMs: number): void {
+    this.statement('UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)').run(at, id, at - resolutionMs);
+  }
+
+  revokeApiToken(id: string, at: number): ApiToken | null {
+    const row = this.statement('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *').get(at, id) as ApiTokenRow | undefined;
+    return row ? publicToken(toApiToken(row)) : null;
   }
 
   checkWritable(now: number): void {

@@ -13,6 +13,7 @@ import type {
   RoutingSettings,
   VisitorContext,
 } from '@support-chat/shared';
+import type { IntegrationStore } from './integration-types.js';
 
 export interface VisitorRecord {
   id: string;
@@ -121,7 +122,7 @@ export const DEFAULT_ROUTING_SETTINGS: Readonly<RoutingSettings> = Object.freeze
  * - A write that resolved is durable (survives a process kill and a power loss): nothing is acked
  *   before that.
  */
-export interface Store {
+export interface Store extends IntegrationStore {
   createVisitor(visitor: VisitorRecord): Promise<void>;
   getVisitor(id: string): Promise<VisitorRecord | null>;
 

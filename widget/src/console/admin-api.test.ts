@@ -63,6 +63,13 @@ describe('admin API client', () => {
     await a.audit({});
     await a.audit({ cursor: '5:e-1', actor: 'ag 1', action: 'visitor.erased' });
     await a.eraseVisitor('v/1');
+    await a.createWebhook({ url: 'https://crm.example/hook', events: ['message.created'], description: '' });
+    await a.updateWebhook('h/1', { active: false });
+    await a.testWebhook('h/1');
+    await a.webhookDeliveries('h/1');
+    await a.retryDelivery('d/1');
+    await a.createApiToken({ name: 'CRM', scope: 'read' });
+    await a.revokeApiToken('t/1');
     expect(created).toEqual({ ok: true, data: { echo: { email: 'b@x.io', password: 'long-enough', name: 'Ben', role: 'agent', capacity: 3 } } });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       'GET /api/admin/agents',
@@ -77,6 +84,13 @@ describe('admin API client', () => {
       'GET /api/admin/audit',
       'GET /api/admin/audit?cursor=5%3Ae-1&actor=ag+1&action=visitor.erased',
       'DELETE /api/admin/visitors/v%2F1',
+      'POST /api/admin/webhooks',
+      'PATCH /api/admin/webhooks/h%2F1',
+      'POST /api/admin/webhooks/h%2F1/test',
+      'GET /api/admin/webhooks/h%2F1/deliveries',
+      'POST /api/admin/webhook-deliveries/d%2F1/retry',
+      'POST /api/admin/api-tokens',
+      'DELETE /api/admin/api-tokens/t%2F1',
     ]);
     expect(a.visitorExportUrl('v/1')).toBe('/api/admin/visitors/v%2F1/export');
     expect(seen[2]!.body).toEqual({ capacity: 4 });

@@ -4,6 +4,13 @@ import {
   type AckResult,
   type AgentProfile,
   type AgentRole,
+  type ApiToken,
+  type ApiTokenCreated,
+  type ApiTokenScope,
+  type Webhook,
+  type WebhookCreated,
+  type WebhookDelivery,
+  type WebhookEventType,
   type AuditAction,
   type AuditPage,
   type CannedReply,
@@ -53,6 +60,19 @@ export interface AdminApi {
   /** Where the browser downloads one visitor's data (a JSON attachment; the session cookie goes with it). */
   visitorExportUrl(visitorId: string): string;
   eraseVisitor(visitorId: string): Promise<AckResult<{ erased: VisitorErasure }>>;
+  // Integrations (issue 13)
+  listWebhooks(): Promise<AckResult<{ webhooks: Webhook[] }>>;
+  /** Answers the signing secret, this once. */
+  createWebhook(body: { url: string; events: WebhookEventType[]; description: string }): Promise<AckResult<WebhookCreated>>;
+  updateWebhook(id: string, patch: Partial<Pick<Webhook, 'url' | 'events' | 'description' | 'active'>>): Promise<AckResult<{ webhook: Webhook }>>;
+  deleteWebhook(id: string): Promise<AckResult<unknown>>;
+  testWebhook(id: string): Promise<AckResult<{ delivery: WebhookDelivery }>>;
+  webhookDeliveries(id: string): Promise<AckResult<{ deliveries: WebhookDelivery[] }>>;
+  retryDelivery(id: string): Promise<AckResult<{ delivery: WebhookDelivery }>>;
+  listApiTokens(): Promise<AckResult<{ tokens: ApiToken[] }>>;
+  /** Answers the token itself, this once. */
+  createApiToken(body: { name: string; scope: ApiTokenScope }): Promise<AckResult<ApiTokenCreated>>;
+  revokeApiToken(id: string): Promise<AckResult<{ token: ApiToken }>>;
 }
 
 export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
@@ -60,7 +80,18 @@ export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
   const agent = (id: string) => `${HTTP_ROUTES.adminAgents}/${encodeURIComponent(id)}`;
   const canned = (id: string) => `${HTTP_ROUTES.adminCannedReplies}/${encodeURIComponent(id)}`;
   const visitor = (id: string) => `${HTTP_ROUTES.adminVisitors}/${encodeURIComponent(id)}`;
+  const hook = (id: string) => `${HTTP_ROUTES.adminWebhooks}/${encodeURIComponent(id)}`;
   return {
+    listWebhooks: () => call('GET', HTTP_ROUTES.adminWebhooks),
+    createWebhook: (body) => call('POST', HTTP_ROUTES.adminWebhooks, body),
+    updateWebhook: (id, patch) => call('PATCH', hook(id), patch),
+    deleteWebhook: (id) => call('DELETE', hook(id)),
+    testWebhook: (id) => call('POST', `${hook(id)}/test`),
+    webhookDeliveries: (id) => call('GET', `${hook(id)}/deliveries`),
+    retryDelivery: (id) => call('POST', `${HTTP_ROUTES.adminWebhookDeliveries}/${encodeURIComponent(id)}/retry`),
+    listApiTokens: () => call('GET', HTTP_ROUTES.adminApiTokens),
+    createApiToken: (body) => call('POST', HTTP_ROUTES.adminApiTokens, body),
+    revokeApiToken: (id) => call('DELETE', `${HTTP_ROUTES.adminApiTokens}/${encodeURIComponent(id)}`),
     listAgents: () => call('GET', HTTP_ROUTES.adminAgents),
     createAgent: (body) => call('POST', HTTP_ROUTES.adminAgents, body),
     updateAgent: (id, patch) => call('PATCH', agent(id), patch),

@@ -10,7 +10,7 @@ import type { SupportConsoleShortcuts } from './shortcuts-dialog.js';
 import { base, tokens } from './theme.styles.js';
 import { consoleAppStyles } from './console-app.styles.js';
 
-const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'canned', 'routing', 'audit']);
+const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'canned', 'routing', 'audit', 'integrations']);
 
 /** `#reports`, `#agents`…; anything else (including `#c=<id>`) is the inbox. */
 function pageFromHash(hash: string, agent: AgentProfile | null): ConsolePage {
@@ -158,6 +158,8 @@ export class SupportConsole extends LitElement {
         return html`<support-console-admin-routing .api=${this.adminApi}></support-console-admin-routing>`;
       case 'audit':
         return html`<support-console-admin-audit .api=${this.adminApi}></support-console-admin-audit>`;
+      case 'integrations':
+        return html`<support-console-admin-integrations .api=${this.adminApi}></support-console-admin-integrations>`;
       case 'inbox':
         return html`<support-console-workspace
           .agent=${agent}

@@ -46,6 +46,11 @@ const en = {
     'knowledge.reindexed': 'Re-indexed the knowledge base',
     'visitor.exported': 'Exported visitor data',
     'visitor.erased': 'Erased visitor data',
+    'webhook.created': 'Added a webhook',
+    'webhook.updated': 'Changed a webhook',
+    'webhook.deleted': 'Deleted a webhook',
+    'api_token.created': 'Created an API token',
+    'api_token.revoked': 'Revoked an API token',
   } satisfies Record<AuditAction, string>,
   targets: {
     conversation: 'Conversation',
@@ -54,6 +59,8 @@ const en = {
     setting: 'Setting',
     canned_reply: 'Canned reply',
     knowledge: 'Knowledge base',
+    webhook: 'Webhook',
+    api_token: 'API token',
   } satisfies Record<AuditTargetType, string>,
 };
 
@@ -101,6 +108,11 @@ const zhCN: PrivacyStrings = {
     'knowledge.reindexed': '重建知识库索引',
     'visitor.exported': '导出访客数据',
     'visitor.erased': '删除访客数据',
+    'webhook.created': '添加 Webhook',
+    'webhook.updated': '修改 Webhook',
+    'webhook.deleted': '删除 Webhook',
+    'api_token.created': '创建 API 令牌',
+    'api_token.revoked': '吊销 API 令牌',
   },
   targets: {
     conversation: '会话',
@@ -109,6 +121,8 @@ const zhCN: PrivacyStrings = {
     setting: '设置',
     canned_reply: '快捷回复',
     knowledge: '知识库',
+    webhook: 'Webhook',
+    api_token: 'API 令牌',
   },
 };
 

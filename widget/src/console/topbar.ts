@@ -28,6 +28,7 @@ const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }>
   { page: 'routing', label: 'Routing', admin: true },
   // Worded when rendered, in the console's language (privacy-strings.ts).
   { page: 'audit', label: '', admin: true },
+  { page: 'integrations', label: 'Integrations', admin: true },
 ];
 
 /**

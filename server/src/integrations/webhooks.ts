@@ -1,0 +1,128 @@
+/**
+ * Webhooks (issue 13): what admins register, and the domain events they hear. An event is queued
+ * in the store (one write, on SQLite's writer thread) by the process that produced it, from a bus
+ * listener that the chat path does not wait for; the dispatcher sends it (webhook-dispatcher.ts).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { WebhookCreated, WebhookDelivery, WebhookEventType, WebhookPayload, Webhook } from '@support-chat/shared';
+import type { Clock } from '../conversations/service.js';
+import type { DomainEventBus } from '../conversations/events.js';
+import { ChatError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { WebhookPatch, WebhookRecord } from '../store/integration-types.js';
+import type { AgentRecord, Store } from '../store/types.js';
+import { toApiConversation, toApiMessage } from './api-views.js';
+import { checkWebhookUrl } from './webhook-target.js';
+
+/** Another process's new hook is heard within this long (this process's at once). */
+const SUBSCRIPTIONS_CACHE_MS = 1000;
+
+export function publicWebhook({ secret: _secret, createdBy: _by, ...hook }: WebhookRecord): Webhook {
+  return hook;
+}
+
+export class Webhooks {
+  private subscriptions: { at: number; types: Promise<ReadonlySet<string>> } | null = null;
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      logger: Logger;
+      allowInternal: boolean;
+      /** Queued deliveries are waiting: the dispatcher looks now. */
+      queued: () => void;
+    },
+  ) {}
+
+  async create(admin: AgentRecord, input: { url: string; events: WebhookEventType[]; description: string }): Promise<WebhookCreated> {
+    const url = checkWebhookUrl(input.url, this.deps).toString();
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const hook: WebhookRecord = { id: randomUUID(), url, events: input.events, description: input.description, secret, active: true, createdAt: this.deps.clock.now(), createdBy: admin.id };
+    await this.deps.store.createWebhook(hook);
+    this.subscriptions = null;
+    return { webhook: publicWebhook(hook), secret };
+  }
+
+  async list(): Promise<Webhook[]> {
+    return (await this.deps.store.listWebhooks()).map(publicWebhook);
+  }
+
+  async update(id: string, patch: WebhookPatch): Promise<Webhook> {
+    const checked = patch.url === undefined ? patch : { ...patch, url: checkWebhookUrl(patch.url, this.deps).toString() };
+    const hook = await this.deps.store.updateWebhook(id, checked);
+    if (!hook) throw new ChatError('not_found', 'No such webhook.');
+    this.subscriptions = null;
+    return publicWebhook(hook);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.deps.store.deleteWebhook(id))) throw new ChatError('not_found', 'No such webhook.');
+    this.subscriptions = null;
+  }
+
+  /** Queues a `ping` for this hook alone (the console's "send test event"). */
+  async test(id: string): Promise<WebhookDelivery> {
+    const hook = await this.deps.store.getWebhook(id);
+    if (!hook) throw new ChatError('not_found', 'No such webhook.');
+    const eventId = randomUUID();
+    await this.enqueue('ping', { webhook: { id: hook.id } }, { eventId, webhookId: id });
+    const [delivery] = await this.deps.store.listWebhookDeliveries({ webhookId: id, limit: 1 });
+    return delivery!;
+  }
+
+  async deliveries(webhookId: string, query: { status?: WebhookDelivery['status']; limit: number }): Promise<WebhookDelivery[]> {
+    if (!(await this.deps.store.getWebhook(webhookId))) throw new ChatError('not_found', 'No such webhook.');
+    return this.deps.store.listWebhookDeliveries({ webhookId, ...query });
+  }
+
+  async retryNow(deliveryId: string): Promise<WebhookDelivery> {
+    const delivery = await this.deps.store.retryWebhookDelivery(deliveryId, this.deps.clock.now());
+    if (!delivery) throw new ChatError('not_found', 'No such delivery.');
+    this.deps.queued();
+    return delivery;
+  }
+
+  /** Turns domain events into queued deliveries; returns the unsubscribe. */
+  listen(bus: DomainEventBus): () => void {
+    const queue = (type: WebhookEventType, data: WebhookPayload['data']) => {
+      void this.enqueueIfHeard(type, data).catch((error: unknown) => this.deps.logger.error({ err: error, type }, 'queueing a webhook event failed'));
+    };
+    const off = [
+      bus.on('conversationCreated', (conversation) => queue('conversation.created', { conversation: toApiConversation(conversation) })),
+      bus.on('messageCreated', (message, conversation) => {
+        const api = toApiMessage(message);
+        if (!api) return;
+        const data = { conversation: toApiConversation(conversation) };
+        if (message.kind === 'text') queue('message.created', { ...data, message: api });
+        else if (message.event?.type === 'assigned') queue('conversation.assigned', { ...data, agent: { id: conversation.assignedAgentId, name: message.event.agentName } });
+        else if (message.event?.type === 'closed') queue('conversation.closed', data);
+      }),
+      bus.on('handedOff', ({ conversation, reason }) => queue('conversation.handed_off', { conversation: toApiConversation(conversation), reason })),
+      bus.on('conversationRated', (conversation) => queue('conversation.rated', { conversation: toApiConversation(conversation) })),
+    ];
+    return () => off.forEach((unsubscribe) => unsubscribe());
+  }
+
+  /**
+   * Skips the write when no active hook listens to `type` (the usual case on a site without
+   * hooks: no write per message), as known within a second.
+   */
+  private async enqueueIfHeard(type: WebhookEventType, data: WebhookPayload['data']): Promise<void> {
+    const now = Date.now();
+    if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_CACHE_MS) {
+      const types = this.deps.store.listWebhooks().then((hooks) => new Set(hooks.filter((h) => h.active).flatMap((h) => h.events)));
+      this.subscriptions = { at: now, types };
+      types.catch(() => (this.subscriptions = null));
+    }
+    if (!(await this.subscriptions.types).has(type)) return;
+    await this.enqueue(type, data, { eventId: randomUUID() });
+  }
+
+  private async enqueue(type: WebhookPayload['type'], data: WebhookPayload['data'], { eventId, webhookId }: { eventId: string; webhookId?: string }): Promise<void> {
+    const at = this.deps.clock.now();
+    const payload: WebhookPayload = { id: eventId, type, createdAt: at, data };
+    const queued = await this.deps.store.enqueueWebhookEvent({ id: eventId, type, at, body: JSON.stringify(payload) }, webhookId ? { webhookId } : {});
+    if (queued > 0) this.deps.queued();
+  }
+}

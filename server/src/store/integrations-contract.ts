@@ -1,0 +1,132 @@
+/**
+ * What every Store keeps for integrations (issue 13): webhooks, their delivery queue and API
+ * tokens. Both store test files run it beside the Store contract.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookEventType } from '@support-chat/shared';
+import type { ApiTokenRecord, WebhookEventRecord, WebhookRecord } from './integration-types.js';
+import type { Store } from './types.js';
+
+function hook(id: string, events: WebhookEventType[], overrides: Partial<WebhookRecord> = {}): WebhookRecord {
+  return { id, url: `https://hooks.example/${id}`, events, description: '', secret: `whsec-${id}`, active: true, createdAt: 100, createdBy: 'admin-1', ...overrides };
+}
+
+function event(id: string, type: WebhookEventRecord['type'], at = 1000): WebhookEventRecord {
+  return { id, type, at, body: JSON.stringify({ id, type, createdAt: at, data: { text: '你好 "quoted"' } }) };
+}
+
+function token(id: string, overrides: Partial<ApiTokenRecord> = {}): ApiTokenRecord {
+  return {
+    id,
+    name: `CRM ${id}`,
+    scope: 'read',
+    prefix: `sct_${id}`,
+    tokenHash: `hash-${id}`,
+    createdAt: 100,
+    createdBy: { id: 'admin-1', name: 'Boss' },
+    lastUsedAt: null,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function describeIntegrationsContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`${name} (integrations contract)`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('keeps webhooks: create, list oldest first, update, delete with their deliveries', async () => {
+      await store.createWebhook(hook('h1', ['message.created'], { createdAt: 100 }));
+      await store.createWebhook(hook('h2', ['conversation.closed', 'conversation.rated'], { createdAt: 200, description: 'CRM 客户' }));
+      expect((await store.listWebhooks()).map((h) => h.id)).toEqual(['h1', 'h2']);
+      expect(await store.getWebhook('h2')).toEqual(hook('h2', ['conversation.closed', 'conversation.rated'], { createdAt: 200, description: 'CRM 客户' }));
+      expect(await store.updateWebhook('h1', { active: false, events: ['conversation.created'] })).toMatchObject({ id: 'h1', active: false, events: ['conversation.created'], url: 'https://hooks.example/h1' });
+      expect(await store.updateWebhook('h1', { url: 'https://other.example/x' })).toMatchObject({ active: false, url: 'https://other.example/x' });
+      expect(await store.updateWebhook('nope', { active: true })).toBeNull();
+      await store.enqueueWebhookEvent(event('e1', 'ping'), { webhookId: 'h2' });
+      expect(await store.deleteWebhook('h2')).toBe(true);
+      expect(await store.deleteWebhook('h2')).toBe(false);
+      expect(await store.listWebhookDeliveries({ webhookId: 'h2', limit: 10 })).toEqual([]);
+      expect(await store.dueWebhookDeliveries(10_000, 10)).toEqual([]);
+      expect((await store.listWebhooks()).map((h) => h.id)).toEqual(['h1']);
+    });
+
+    it('queues an event once for each active hook that listens to it, and a ping for one hook', async () => {
+      await store.createWebhook(hook('a', ['message.created', 'conversation.closed']));
+      await store.createWebhook(hook('b', ['conversation.closed']));
+      await store.createWebhook(hook('paused', ['conversation.closed'], { active: false }));
+      expect(await store.enqueueWebhookEvent(event('e1', 'conversation.closed', 1000))).toBe(2);
+      expect(await store.enqueueWebhookEvent(event('e1', 'conversation.closed', 1000))).toBe(0);
+      expect(await store.enqueueWebhookEvent(event('e2', 'message.created', 1001))).toBe(1);
+      expect(await store.enqueueWebhookEvent(event('e3', 'conversation.rated', 1002))).toBe(0);
+      expect(await store.enqueueWebhookEvent(event('p1', 'ping', 1003), { webhookId: 'paused' })).toBe(1);
+      expect(await store.enqueueWebhookEvent(event('p2', 'ping', 1003), { webhookId: 'unknown' })).toBe(0);
+
+      const due = await store.dueWebhookDeliveries(1001, 10);
+      expect(due.map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'e1'], ['a', 'e2'], ['b', 'e1']]);
+      const first = due.find((d) => d.webhookId === 'b')!;
+      expect(first).toMatchObject({ eventType: 'conversation.closed', status: 'pending', attempts: 0, nextAttemptAt: 1000, createdAt: 1000, lastStatusCode: null, lastError: null, deliveredAt: null });
+      expect(first.body).toBe(event('e1', 'conversation.closed').body);
+      expect(await store.getWebhookDelivery(first.id)).toEqual(first);
+      expect(await store.dueWebhookDeliveries(999, 10)).toEqual([]);
+      expect(await store.dueWebhookDeliveries(5000, 1)).toHaveLength(1);
+      expect((await store.listWebhookDeliveries({ webhookId: 'a', limit: 10 })).map((d) => d.eventId)).toEqual(['e2', 'e1']);
+      expect((await store.listWebhookDeliveries({ webhookId: 'paused', limit: 10 }))[0]).not.toHaveProperty('body');
+    });
+
+    it('records attempts by compare-and-set: retry, give up, deliver, and retry now', async () => {
+      await store.createWebhook(hook('a', ['message.created']));
+      await store.enqueueWebhookEvent(event('e1', 'message.created', 1000));
+      const [delivery] = await store.dueWebhookDeliveries(1000, 10);
+      const id = delivery!.id;
+      const retry = { at: 1100, status: 'pending' as const, nextAttemptAt: 2000, statusCode: 500, error: 'HTTP 500' };
+      expect(await store.recordWebhookAttempt(id, 0, retry)).toMatchObject({ attempts: 1, status: 'pending', nextAttemptAt: 2000, lastAttemptAt: 1100, lastStatusCode: 500, lastError: 'HTTP 500' });
+      // A second process that sent it too finds it moved on.
+      expect(await store.recordWebhookAttempt(id, 0, retry)).toBeNull();
+      expect(await store.dueWebhookDeliveries(1999, 10)).toEqual([]);
+      expect(await store.recordWebhookAttempt(id, 1, { at: 2100, status: 'failed', nextAttemptAt: null, statusCode: null, error: 'connect ECONNREFUSED' })).toMatchObject({
+        attempts: 2,
+        status: 'failed',
+        nextAttemptAt: null,
+        lastStatusCode: null,
+        lastError: 'connect ECONNREFUSED',
+      });
+      expect(await store.dueWebhookDeliveries(10_000, 10)).toEqual([]);
+      expect(await store.recordWebhookAttempt(id, 2, retry)).toBeNull();
+      expect(await store.retryWebhookDelivery(id, 3000)).toMatchObject({ status: 'pending', nextAttemptAt: 3000, attempts: 2 });
+      expect((await store.dueWebhookDeliveries(3000, 10)).map((d) => d.id)).toEqual([id]);
+      expect(await store.recordWebhookAttempt(id, 2, { at: 3100, status: 'delivered', nextAttemptAt: null, statusCode: 204, error: null })).toMatchObject({
+        status: 'delivered',
+        attempts: 3,
+        deliveredAt: 3100,
+        lastStatusCode: 204,
+        lastError: null,
+      });
+      expect(await store.retryWebhookDelivery('nope', 1)).toBeNull();
+    });
+
+    it('keeps API tokens by hash: newest first, last use once per resolution, revoked once', async () => {
+      await store.createApiToken(token('t1', { createdAt: 100 }));
+      await store.createApiToken(token('t2', { createdAt: 200, scope: 'write', name: '订单系统' }));
+      const listed = await store.listApiTokens();
+      expect(listed.map((t) => t.id)).toEqual(['t2', 't1']);
+      expect(listed[0]).toEqual({ id: 't2', name: '订单系统', scope: 'write', prefix: 'sct_t2', createdAt: 200, createdBy: { id: 'admin-1', name: 'Boss' }, lastUsedAt: null, revokedAt: null });
+      expect(await store.findApiToken('hash-t1')).toEqual(token('t1', { createdAt: 100 }));
+      expect(await store.findApiToken('hash-none')).toBeNull();
+      await store.touchApiToken('t1', 10_000, 60_000);
+      await store.touchApiToken('t1', 30_000, 60_000);
+      expect((await store.findApiToken('hash-t1'))?.lastUsedAt).toBe(10_000);
+      await store.touchApiToken('t1', 70_000, 60_000);
+      expect((await store.findApiToken('hash-t1'))?.lastUsedAt).toBe(70_000);
+      expect(await store.revokeApiToken('t1', 80_000)).toMatchObject({ id: 't1', revokedAt: 80_000 });
+      expect(await store.revokeApiToken('t1', 90_000)).toMatchObject({ revokedAt: 80_000 });
+      expect(await store.revokeApiToken('none', 1)).toBeNull();
+      expect((await store.findApiToken('hash-t1'))?.revokedAt).toBe(80_000);
+    });
+  });
+}

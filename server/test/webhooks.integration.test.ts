@@ -1,0 +1,199 @@
+/**
+ * Webhooks end to end (issue 13): an admin registers a hook, chat events reach a receiver on
+ * 127.0.0.1 signed, failures are retried with backoff up to the bound, the console lists each
+ * delivery, and internal targets are refused unless allowed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookCreated, WebhookDelivery, Webhook } from '@support-chat/shared';
+import { verifyWebhookSignature } from '../src/integrations/webhook-signature.js';
+import { connected, data, startTestServer, type TestServer } from './harness.js';
+import { eventually, startReceiver, type Receiver } from './webhook-receiver.js';
+
+async function call<T>(t: TestServer, cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: { ok: boolean; data: T; error?: { code: string; message: string } } }> {
+  const response = await fetch(`${t.url}${path}`, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as never };
+}
+
+describe('webhooks', () => {
+  let t: TestServer;
+  let admin: string;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    t = await startTestServer({ webhooks: { allowInternal: true, maxAttempts: 3, retryBaseMs: 100, timeoutMs: 400 }, webhookPollMs: 50 });
+    admin = await t.loginAgent('Boss', 'admin');
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await t.close();
+  });
+
+  const createHook = async (events: string[], url = receiver.url) => {
+    const { status, json } = await call<WebhookCreated>(t, admin, 'POST', '/api/admin/webhooks', { url, events, description: 'CRM' });
+    expect(status, JSON.stringify(json)).toBe(201);
+    return json.data;
+  };
+  const deliveries = async (hookId: string) => (await call<{ deliveries: WebhookDelivery[] }>(t, admin, 'GET', `/api/admin/webhooks/${hookId}/deliveries`)).json.data.deliveries;
+  const chat = async (text: string) => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const { conversation } = data(await visitor.emitWithAck('message:send', { clientId: `c-${Math.random().toString(36).slice(2)}`, text }));
+    return { visitor, conversationId: conversation.id };
+  };
+
+  it('signs each event with the hook’s secret, shown once, and lists it delivered', async () => {
+    receiver.answer(200);
+    const { webhook, secret } = await createHook(['conversation.created', 'message.created']);
+    expect(secret).toMatch(/^whsec_/);
+    const listed = (await call<{ webhooks: Webhook[] }>(t, admin, 'GET', '/api/admin/webhooks')).json.data.webhooks;
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(listed.find((h) => h.id === webhook.id)).toMatchObject({ url: receiver.url, events: ['conversation.created', 'message.created'], active: true });
+
+    const before = receiver.received.length;
+    const { conversationId } = await chat('How do I return an item?');
+    // conversation.created, the visitor's message, the AI's answer.
+    const got = (await receiver.waitFor((r) => r.length >= before + 3)).slice(before);
+    const types = got.map((r) => r.payload.type);
+    expect(types).toContain('conversation.created');
+    expect(types.filter((type) => type === 'message.created')).toHaveLength(2);
+    for (const hook of got) {
+      const header = hook.headers['x-support-chat-signature'] as string;
+      expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifyWebhookSignature(secret, hook.raw, header)).toBe(true);
+      expect(verifyWebhookSignature('whsec_wrong', hook.raw, header)).toBe(false);
+      expect(verifyWebhookSignature(secret, hook.raw.replace('}', ' }'), header)).toBe(false);
+      // A replay after 5 minutes is refused by the receiver's check.
+      expect(verifyWebhookSignature(secret, hook.raw, header, Math.floor(Date.now() / 1000) + 301)).toBe(false);
+      expect(hook.headers['x-support-chat-event']).toBe(hook.payload.type);
+      expect(hook.payload.data.conversation?.id).toBe(conversationId);
+    }
+    const visitorMessage = got.find((r) => r.payload.data.message?.author === 'visitor')!;
+    expect(visitorMessage.payload.data.message).toMatchObject({ text: 'How do I return an item?', kind: 'text', seq: 1 });
+    const listedDeliveries = await eventually(() => deliveries(webhook.id), (list) => list.length === 3 && list.every((d) => d.status === 'delivered'));
+    expect(listedDeliveries[0]).toMatchObject({ attempts: 1, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
+  });
+
+  it('retries after 500s with growing waits, then delivers the same event', async () => {
+    const { webhook } = await createHook(['conversation.closed']);
+    receiver.answer(500, 500, 200);
+    const before = receiver.received.length;
+    const { conversationId } = await chat('bye');
+    const agent = await t.loginAgent('Ann', 'agent');
+    const socket = t.agent(agent);
+    await connected(socket);
+    data(await socket.emitWithAck('conversation:claim', { conversationId }));
+    data(await socket.emitWithAck('conversation:close', { conversationId }));
+    const got = (await receiver.waitFor((r) => r.slice(before).filter((h) => h.payload.type === 'conversation.closed').length >= 3)).slice(before).filter((h) => h.payload.type === 'conversation.closed');
+    expect(new Set(got.map((h) => h.payload.id)).size).toBe(1);
+    const gaps = [got[1]!.at - got[0]!.at, got[2]!.at - got[1]!.at];
+    expect(gaps[0]).toBeGreaterThanOrEqual(100);
+    expect(gaps[1]).toBeGreaterThanOrEqual(300);
+    const [delivery] = await eventually(() => deliveries(webhook.id), (list) => list[0]?.status === 'delivered');
+    expect(delivery).toMatchObject({ eventType: 'conversation.closed', attempts: 3, lastStatusCode: 200, status: 'delivered' });
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
+  });
+
+  it('gives up after the bound (non-2xx, timeout, refused connection), and "retry now" sends it again', async () => {
+    receiver.answer(503);
+    const { webhook } = await createHook(['message.created']);
+    await chat('anyone there?');
+    const failed = await eventually(() => deliveries(webhook.id), (list) => list.length >= 1 && list.every((d) => d.status === 'failed'), 15_000);
+    expect(failed[0]).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: null });
+
+    receiver.answer(200);
+    const first = failed.at(-1)!;
+    const retried = await call<{ delivery: WebhookDelivery }>(t, admin, 'POST', `/api/admin/webhook-deliveries/${first.id}/retry`);
+    expect(retried.json.data.delivery).toMatchObject({ status: 'pending' });
+    await eventually(() => deliveries(webhook.id), (list) => list.find((d) => d.id === first.id)?.status === 'delivered');
+
+    // A receiver that never answers: the attempt times out.
+    receiver.answer('hang');
+    const ping = await call<{ delivery: WebhookDelivery }>(t, admin, 'POST', `/api/admin/webhooks/${webhook.id}/test`);
+    expect(ping.status).toBe(201);
+    const timedOut = await eventually(() => deliveries(webhook.id), (list) => list.find((d) => d.id === ping.json.data.delivery.id)!.attempts >= 1);
+    expect(timedOut.find((d) => d.id === ping.json.data.delivery.id)).toMatchObject({ lastError: 'timeout after 400 ms', lastStatusCode: null });
+    receiver.answer(200);
+
+    // Nobody listening on the port: connection refused.
+    const closed = await startReceiver();
+    await closed.close();
+    const refused = await createHook(['message.created'], closed.url);
+    const ping2 = await call<{ delivery: WebhookDelivery }>(t, admin, 'POST', `/api/admin/webhooks/${refused.webhook.id}/test`);
+    const gone = await eventually(() => deliveries(refused.webhook.id), (list) => list.find((d) => d.id === ping2.json.data.delivery.id)!.status === 'failed', 15_000);
+    expect(gone.find((d) => d.id === ping2.json.data.delivery.id)!.lastError).toContain('ECONNREFUSED');
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${refused.webhook.id}`);
+  });
+
+  it('sends a test event to a paused hook, and a paused hook gets no chat events', async () => {
+    receiver.answer(200);
+    const { webhook } = await createHook(['message.created']);
+    const paused = await call<{ webhook: Webhook }>(t, admin, 'PATCH', `/api/admin/webhooks/${webhook.id}`, { active: false });
+    expect(paused.json.data.webhook.active).toBe(false);
+    await chat('not for the paused hook');
+    const ping = await call<{ delivery: WebhookDelivery }>(t, admin, 'POST', `/api/admin/webhooks/${webhook.id}/test`);
+    const got = await receiver.waitFor((r) => r.some((h) => h.payload.id === ping.json.data.delivery.eventId));
+    expect(got.find((h) => h.payload.id === ping.json.data.delivery.eventId)!.payload).toMatchObject({ type: 'ping', data: { webhook: { id: webhook.id } } });
+    expect((await deliveries(webhook.id)).map((d) => d.eventType)).toEqual(['ping']);
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
+  });
+
+  it('is for admins only, and refuses bad input with clear codes', async () => {
+    const agent = await t.loginAgent('Bob', 'agent');
+    expect((await call(t, agent, 'GET', '/api/admin/webhooks')).status).toBe(403);
+    const bad = await call(t, admin, 'POST', '/api/admin/webhooks', { url: 'ftp://example.com/x', events: ['message.created'] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error?.code).toBe('invalid_payload');
+    expect((await call(t, admin, 'POST', '/api/admin/webhooks', { url: 'https://example.com', events: [] })).json.error?.message).toContain('choose at least one event');
+    expect((await call(t, admin, 'POST', '/api/admin/webhooks', { url: 'https://example.com', events: ['order.paid'] })).status).toBe(400);
+    expect((await call(t, admin, 'POST', '/api/admin/webhook-deliveries/nope/retry')).status).toBe(404);
+    expect((await call(t, admin, 'PATCH', '/api/admin/webhooks/nope', { active: true })).status).toBe(404);
+  });
+});
+
+describe('webhook targets without WEBHOOK_ALLOW_INTERNAL', () => {
+  let t: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestServer({ webhooks: { allowInternal: false } });
+    admin = await t.loginAgent('Boss', 'admin');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses loopback, private, link-local and single-label targets, and takes public ones', async () => {
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'http://localhost/hook',
+      'http://app.localhost/hook',
+      'http://10.1.2.3/hook',
+      'http://192.168.0.10/hook',
+      'http://172.20.0.5/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/hook',
+      'http://[fd00::1]/hook',
+      'http://[::ffff:127.0.0.1]/hook',
+      'http://0.0.0.0/hook',
+      'http://redis:6379/',
+      'http://db.internal/hook',
+      'https://user:pass@example.com/hook',
+    ]) {
+      const { status, json } = await call(t, admin, 'POST', '/api/admin/webhooks', { url, events: ['message.created'] });
+      expect(status, url).toBe(400);
+      expect(json.error?.code, url).toBe('invalid_payload');
+    }
+    const refused = await call(t, admin, 'POST', '/api/admin/webhooks', { url: 'http://127.0.0.1/x', events: ['message.created'] });
+    expect(refused.json.error?.message).toContain('WEBHOOK_ALLOW_INTERNAL');
+    const ok = await call<WebhookCreated>(t, admin, 'POST', '/api/admin/webhooks', { url: 'https://hooks.example.com/support', events: ['message.created'] });
+    expect(ok.status).toBe(201);
+    const moved = await call(t, admin, 'PATCH', `/api/admin/webhooks/${ok.json.data.webhook.id}`, { url: 'http://127.0.0.1/x' });
+    expect(moved.status).toBe(400);
+  });
+});
