@@ -74,16 +74,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the launcher fir
 
   const chunks = (scripts: Script[]) => scripts.filter((s) => s.path !== '/widget/support-chat.js');
 
-  it('downloads only the launcher before any interaction, then the panel opens within 150 ms of the first click', async () => {
-    const { page, scripts } = await visit({ idle: false });
-    await page.waitForTimeout(500);
-    expect(scripts.map((s) => s.path)).toEqual(['/widget/support-chat.js']);
-    const [launcher] = scripts;
-    console.log(`before any interaction: ${launcher!.path} ${launcher!.encoded} bytes (${launcher!.encoding}) in Chromium`);
-    expect(launcher!.encoding).toBe('br');
-    expect(launcher!.encoded).toBeLessThanOrEqual(LAUNCHER_BUDGET_BROTLI);
-
-    // From the press of the button to the first frame with the panel on screen.
+  /** From the press of the launcher to the first frame with the panel on screen, in ms. */
+  async function clickToPanel(page: Page): Promise<number> {
     await page.evaluate(() => {
       const w = window as unknown as { pressed?: number; shown?: number };
       addEventListener('pointerdown', () => (w.pressed ??= performance.now()), true);
@@ -96,24 +88,45 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the launcher fir
     });
     await page.getByRole('button', { name: 'Open chat' }).click();
     await expect.poll(() => page.evaluate(() => (window as unknown as { shown?: number }).shown)).toBeGreaterThan(0);
-    const ms = await page.evaluate(() => {
+    return page.evaluate(() => {
       const w = window as unknown as { pressed: number; shown: number };
       return w.shown - w.pressed;
     });
+  }
+
+  it('downloads only the launcher before any interaction, then the panel opens within 150 ms of the first click', async () => {
+    const { page, scripts } = await visit({ idle: false });
+    await page.waitForTimeout(500);
+    expect(scripts.map((s) => s.path)).toEqual(['/widget/support-chat.js']);
+    const [launcher] = scripts;
+    console.log(`before any interaction: ${launcher!.path} ${launcher!.encoded} bytes (${launcher!.encoding}) in Chromium`);
+    expect(launcher!.encoding).toBe('br');
+    expect(launcher!.encoded).toBeLessThanOrEqual(LAUNCHER_BUDGET_BROTLI);
+
+    // The worst case: nothing fetched ahead (never idle, no hover before the press). Three fresh
+    // visitors, held on the median: one sample on a shared, busy machine says little.
+    const times = [await clickToPanel(page)];
     const [chunk] = chunks(scripts);
-    console.log(`first click to panel on screen, nothing fetched ahead: ${ms.toFixed(0)} ms; then ${chunk?.path} ${chunk?.encoded} bytes (${chunk?.encoding})`);
-    expect(ms).toBeLessThan(CLICK_TO_PANEL_MS);
     // The rest is one file whose name carries its content's hash, kept by browsers for a year.
     expect(chunks(scripts)).toHaveLength(1);
     expect(chunk!.path).toMatch(/^\/widget\/support-chat-panel-[A-Z0-9]{8}\.js$/);
     expect(chunk!.cache).toContain('immutable');
     expect(chunk!.encoding).toBe('br');
-    console.log(`total: ${launcher!.encoded + chunk!.encoded} bytes`);
+    console.log(`then: ${chunk!.path} ${chunk!.encoded} bytes (${chunk!.encoding}); total ${launcher!.encoded + chunk!.encoded} bytes`);
 
     // The same button, now "Minimize chat"; focus went to the composer as before the split.
     expect(await page.getByRole('button', { name: /Open chat|Minimize chat/ }).count()).toBe(1);
     await expect.poll(() => page.evaluate(() => document.querySelector('support-chat')!.shadowRoot!.activeElement?.id)).toBe('input');
     await page.context().close();
+
+    for (let i = 0; i < 2; i++) {
+      const again = await visit({ idle: false });
+      times.push(await clickToPanel(again.page));
+      await again.page.context().close();
+    }
+    const median = [...times].sort((a, b) => a - b)[1]!;
+    console.log(`first click to panel on screen, nothing fetched ahead: ${times.map((t) => t.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)})`);
+    expect(median).toBeLessThan(CLICK_TO_PANEL_MS);
   });
 
   it('fetches the rest when the visitor points at the launcher, or when the page goes idle', async () => {
