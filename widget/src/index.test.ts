@@ -1,5 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { define, SupportChat } from './index.js';
+
+// Node has no DOM: the element only needs a base class and a registry that refuses a second
+// definition, as browsers' does.
+class Registry {
+  private readonly _defined = new Map<string, CustomElementConstructor>();
+  get(tag: string) {
+    return this._defined.get(tag);
+  }
+  define(tag: string, element: CustomElementConstructor) {
+    if (this._defined.has(tag)) throw new DOMException(`"${tag}" has already been defined`, 'NotSupportedError');
+    this._defined.set(tag, element);
+  }
+}
+Object.assign(globalThis, { HTMLElement: class {}, customElements: new Registry() });
+const { define, SupportChat } = await import('./index.js');
 
 describe('define', () => {
   afterEach(() => vi.restoreAllMocks());

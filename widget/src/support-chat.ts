@@ -1,10 +1,8 @@
-import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
-import { LIMITS, type ChatMessage, type Locale, type VisitorContext, type VisitorConversation } from '@support-chat/shared';
-import { hasStoredSession, VisitorConnection } from './internal/connection.js';
-import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from './internal/i18n.js';
-import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from './internal/message-view.js';
-import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
-import { styles } from './support-chat.styles.js';
+import { LIMITS, type ChatMessage, type VisitorConversation } from '@support-chat/shared';
+import type { ChatPanel, PanelInit } from './chat-panel.js';
+import { format, LAUNCHER_STRINGS, pickLanguage } from './internal/launcher-i18n.js';
+import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
+import { launcherStyles } from './support-chat.styles.js';
 
 export interface SupportChatMessageDetail {
   message: ChatMessage;
@@ -35,21 +33,25 @@ declare global {
   }
 }
 
-/** localStorage, or this page's memory where the browser refuses it (sandboxed frames, policies). */
-function pageStorage(): Storage {
-  try {
-    return window.localStorage;
-  } catch {
-    const m = new Map<string, string>();
-    return {
-      getItem: (k: string) => m.get(k) ?? null,
-      setItem: (k: string, v: string) => void m.set(k, v),
-      removeItem: (k: string) => void m.delete(k),
-    } as Storage;
-  }
-}
 
-const clip = (value: string | undefined, max: number) => value?.slice(0, max) || undefined;
+/**
+ * The chat, fetched when wanted. The script-tag build points this import at the chat's own
+ * content-hashed file beside this one (resolved from this script's URL, so it works from the chat
+ * server on any site); a bundler splits it off by itself.
+ */
+const loadPanel = () => import('./chat-panel.js');
+
+/** How long an idle moment may be waited for after the page loaded before the chat is fetched anyway. */
+export const IDLE_TIMEOUT_MS = 5000;
+
+const BUBBLE = 'M4 5h16v11H9l-5 4z';
+const CROSS = 'M6 6l12 12M18 6L6 18';
+
+function whenIdle(run: () => void): void {
+  const go = () => (window.requestIdleCallback ?? setTimeout)(run, { timeout: IDLE_TIMEOUT_MS } as never);
+  if (document.readyState === 'complete') go();
+  else addEventListener('load', go, { once: true });
+}
 
 /**
  * `<support-chat>`: a customer-support chat. A launcher button opens a panel where the visitor
@@ -57,6 +59,11 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  * for a person — or, while nobody can chat, leave a message and an email address. A closed
  * conversation can be rated 1–5. Nothing is stored and no connection is opened until the visitor
  * first opens it.
+ *
+ * This element is only the launcher (plain DOM, no Lit): the chat itself (chat-panel.ts, with Lit
+ * and the socket) is loaded when the visitor points at or focuses the launcher, opens it, when
+ * the page has gone idle after loading, at once for a returning visitor (a stored session) or
+ * `open`, and when a method needs it. Methods called before it arrives wait for it, in order.
  *
  * @attr server - Origin (and optional path) of the support-chat server; empty means this page's.
  * @attr lang - Language override (`en`, `zh-CN`); else the page's `<html lang>`, else the browser's.
@@ -111,47 +118,77 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  *   included (the open panel fills a phone's screen). Default `20px`.
  * @cssproperty --support-chat-z-index - Stacking order. Default `2147483000`.
  */
-export class SupportChat extends LitElement {
-  static override styles = [messageStyles, styles];
-  static override properties = {
-    server: { type: String },
-    position: { type: String, reflect: true },
-    opened: { type: Boolean, attribute: 'open', reflect: true },
-    launcher: { type: String, reflect: true },
-    _left: { state: true },
-  };
-  // `lang` is a native property: observe the attribute without redefining it.
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
+export class SupportChat extends HTMLElement {
+  static get observedAttributes(): string[] {
+    return ['server', 'position', 'open', 'launcher', 'lang'];
   }
 
-  declare server: string;
-  declare position: 'bottom-right' | 'bottom-left';
-  declare opened: boolean;
-  /** `'hidden'` hides the launcher button (attribute `launcher="hidden"`). */
-  declare launcher: 'hidden' | undefined;
-  /** Characters the visitor may still type. */
-  declare private _left: number;
-
-  private _conn: VisitorConnection | null = null;
+  /** The chat, once loaded. */
+  private _panel: ChatPanel | null = null;
+  private _loading: Promise<ChatPanel> | null = null;
+  /** Calls that need the chat, waiting for it in order. */
+  private _waiting: ((panel: ChatPanel) => void)[] = [];
   private _user: string | undefined;
-  private _visitorAttributes: Record<string, string> = {};
-  private _stick = true;
-  /** Where the newest long message shown from its start begins (scrollTop), so it is done once. */
-  private _anchor = -1;
-  private _forms = new VisitorForms(this, () => this._connection());
-  private _visibility = () => this.requestUpdate();
+  private _attributes: Record<string, string> = {};
+  private _startedOpen: boolean | undefined;
+  /** `opened` as the last update drew it. */
+  private _drawnOpen = false;
+  private _queued = false;
+  private _done: Promise<boolean> = Promise.resolve(true);
+  private readonly _button: HTMLButtonElement;
 
   constructor() {
     super();
-    this.server = '';
-    this.position = 'bottom-right';
-    this.opened = false;
-    this._left = LIMITS.messageChars;
+    const root = this.attachShadow({ mode: 'open' });
+    const button =
+      '<button part="launcher" class="launcher"><svg viewBox="0 0 24 24" aria-hidden="true"><path/></svg><span class="badge" aria-hidden="true"></span></button>';
+    // Constructed stylesheets: a site's strict `style-src` allows them (inline <style> it would not).
+    if (root.adoptedStyleSheets) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(launcherStyles);
+      root.adoptedStyleSheets = [sheet];
+      root.innerHTML = button;
+    } else root.innerHTML = `<style>${launcherStyles}</style>${button}`;
+    const launcher = (this._button = root.querySelector('button')!);
+    launcher.onclick = () => this.toggle();
+    // Interest: fetch the chat now, so that it is there by the click.
+    launcher.onpointerenter = launcher.onfocus = () => void this._load();
     // On the host, so Escape works from the launcher as well as from inside the panel.
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.opened && !e.isComposing) this.close();
     });
+  }
+
+  get server(): string {
+    return this.getAttribute('server') ?? '';
+  }
+  set server(value: string) {
+    this.setAttribute('server', value);
+  }
+
+  /** `bottom-right` (default) or `bottom-left`. */
+  get position(): 'bottom-right' | 'bottom-left' {
+    return this.getAttribute('position') === 'bottom-left' ? 'bottom-left' : 'bottom-right';
+  }
+  set position(value: 'bottom-right' | 'bottom-left') {
+    this.setAttribute('position', value);
+  }
+
+  /** The panel is open (attribute `open`). */
+  get opened(): boolean {
+    return this.hasAttribute('open');
+  }
+  set opened(value: boolean) {
+    this.toggleAttribute('open', !!value);
+  }
+
+  /** `'hidden'` hides the launcher button (attribute `launcher="hidden"`). */
+  get launcher(): 'hidden' | undefined {
+    return this.getAttribute('launcher') === 'hidden' ? 'hidden' : undefined;
+  }
+  set launcher(value: 'hidden' | undefined) {
+    if (value) this.setAttribute('launcher', value);
+    else this.removeAttribute('launcher');
   }
 
   /** Opens the panel (and, the first time, the connection). */
@@ -169,7 +206,7 @@ export class SupportChat extends LitElement {
 
   /** Replies of the current conversation the visitor has not seen yet. */
   get unreadCount(): number {
-    return this._conn?.unread ?? 0;
+    return this._panel?.unread ?? 0;
   }
 
   /** Shows the chat in another language (`en`, `zh-CN`); empty goes back to the page's. */
@@ -182,17 +219,12 @@ export class SupportChat extends LitElement {
    * The site's signed-in user, vouched for by your server: a JWT (HS256) it signs with the
    * support-chat server's IDENTITY_SECRET, with the user's id as `sub` and `name`, `email` or any
    * other claim (`plan`…) as verified attributes. They then find their conversations on every
-   * device. Empty: back to an anonymous visitor.
+   * device. Empty: back to an anonymous visitor. (Kept for the chat until it is loaded: a page
+   * that calls this on every load does not fetch the chat for it.)
    */
   setUser(token: string): void {
-    if (token === (this._user ?? '')) return;
-    this._user = token || undefined;
-    const wasOnline = !!this._conn;
-    this._conn?.stop();
-    this._conn = null;
-    this._seen = null;
-    if (wasOnline || this.opened) this._connection().start();
-    this.requestUpdate();
+    if (this._panel) this._panel.setUser(token);
+    else this._user = token || undefined;
   }
 
   /**
@@ -202,11 +234,9 @@ export class SupportChat extends LitElement {
   shutdown(): void {
     this.opened = false;
     this._user = undefined;
-    this._conn?.forget();
-    this._conn = null;
-    this._visitorAttributes = {};
-    this._seen = null;
-    this.requestUpdate();
+    this._attributes = {};
+    if (this._panel || this._loading) this._withPanel((panel) => panel.shutdown());
+    else forgetSession(pageStorage(), this._serverUrl());
   }
 
   /** Hides the launcher while the page needs the corner; `open()` still opens the panel. */
@@ -220,305 +250,114 @@ export class SupportChat extends LitElement {
 
   /** Attributes describing the visitor (plan, user id…), shown to agents; sent at the next resume. */
   identify(attributes: Record<string, string>): void {
-    Object.assign(this._visitorAttributes, attributes);
-    this._conn?.identify(attributes);
+    Object.assign(this._attributes, attributes);
+    this._panel?.identify(attributes);
   }
 
-  /** Sends a message as the visitor and opens the panel. */
+  /**
+   * Sends a message as the visitor and opens the panel. False when the text is blank or too long.
+   * Before the chat has arrived the message waits for it (and its connection), in order.
+   */
   send(text: string): boolean {
     this.open();
-    return this._connection().send(text);
+    if (this._panel) return this._panel.send(text);
+    const trimmed = text.trim();
+    if (!trimmed || trimmed.length > LIMITS.messageChars) return false;
+    this._withPanel((panel) => panel.send(text));
+    return true;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('visibilitychange', this._visibility);
-    // A returning visitor reconnects at once so replies arrive; a new one stays private.
-    if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
+  /** Draws the launcher (and the panel, once loaded) after the current task, once for many changes. */
+  requestUpdate(): void {
+    if (this._queued) return;
+    this._queued = true;
+    this._done = Promise.resolve().then(() => {
+      this._queued = false;
+      this._update();
+      return true;
+    });
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this._visibility);
-    this._conn?.stop();
+  /** Resolves once the last requested update is drawn. */
+  get updateComplete(): Promise<boolean> {
+    return this._done;
   }
 
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
+  connectedCallback(): void {
+    // Properties a framework set before this element was defined sit on the instance: apply them.
+    for (const name of ['server', 'position', 'opened', 'launcher'] as const) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete (this as Partial<this>)[name];
+        (this as Record<typeof name, unknown>)[name] = value;
+      }
+    }
+    this._startedOpen ??= this.opened;
+    this.requestUpdate();
+    if (this._panel) this._panel.connected();
+    else if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) void this._load();
+    else whenIdle(() => this.isConnected && void this._load());
   }
 
-  private get _language() {
-    return pickLanguage(this.getAttribute('lang'), document.documentElement.lang, navigator.language);
+  disconnectedCallback(): void {
+    this._panel?.disconnected();
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value) return;
+    if (name === 'open' && value !== null) void this._load();
+    this.requestUpdate();
   }
 
   private _serverUrl(): string {
     return new URL(this.server || location.origin, location.href).href;
   }
 
-  private _connection(): VisitorConnection {
-    if (!this._conn) {
-      const conn = new VisitorConnection({
-        server: this._serverUrl(),
-        storage: pageStorage(),
-        context: () => this._context(),
-        user: this._user,
-      });
-      conn.identify(this._visitorAttributes);
-      conn.onChange = (added) => {
+  /** Fetches the chat once and hands this element over to it; a failed fetch is tried again next time. */
+  private _load(): Promise<ChatPanel> {
+    return (this._loading ??= loadPanel().then(
+      ({ attachPanel }) => {
+        const init: PanelInit = { user: this._user, attributes: this._attributes, startedOpen: !!this._startedOpen };
+        const panel = (this._panel = attachPanel(this, init));
+        if (this.isConnected) panel.connected();
+        this._waiting.splice(0).forEach((call) => call(panel));
+        // Drawn before the browser paints again: the panel appears with no frame in between.
         this.requestUpdate();
-        for (const message of added) this._emit('support-chat-message', { message });
-        this._announce(conn);
-      };
-      this._conn = conn;
-    }
-    return this._conn;
+        return panel;
+      },
+      (err: unknown) => {
+        this._loading = null;
+        console.warn('support-chat: could not load the chat', err);
+        throw err;
+      },
+    ));
   }
 
-  private _context(): VisitorContext {
-    return {
-      pageUrl: clip(location.href, LIMITS.contextUrlChars),
-      pageTitle: clip(document.title, LIMITS.contextTitleChars),
-      referrer: clip(document.referrer, LIMITS.contextUrlChars),
-      language: clip(this._language.tag, 35),
-      timeZone: clip(Intl.DateTimeFormat().resolvedOptions().timeZone, 64),
-      userAgent: clip(navigator.userAgent, 512),
-    };
+  private _withPanel(call: (panel: ChatPanel) => void): void {
+    if (this._panel) return call(this._panel);
+    this._waiting.push(call);
+    this._load().catch(() => {
+      // Said above; the calls wait for the next attempt (a click, hover or method call).
+    });
   }
 
-  /** False when a listener vetoed a cancelable event. */
-  private _emit(type: string, detail: unknown = null, cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  private _update(): void {
+    const { opened, _button: button } = this;
+    const panel = this._panel;
+    // Closing with focus inside: give it back to the launcher rather than losing it.
+    const refocus = this._drawnOpen && !opened && this.matches(':focus-within');
+    this._drawnOpen = opened;
+    const s = LAUNCHER_STRINGS[pickLanguage(this.getAttribute('lang'), document.documentElement.lang, navigator.language).locale];
+    const unread = opened ? 0 : (panel?.unread ?? 0);
+    button.setAttribute('aria-expanded', String(opened));
+    button.setAttribute('aria-label', opened ? s.hideChat : unread ? `${s.openChat} (${format(s.unread, { n: unread })})` : s.openChat);
+    if (panel?.live) button.setAttribute('aria-controls', 'panel');
+    else button.removeAttribute('aria-controls');
+    button.querySelector('path')!.setAttribute('d', opened ? CROSS : BUBBLE);
+    const badge = button.querySelector('span')!;
+    badge.hidden = !unread;
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    panel?.update();
+    if (refocus) button.focus();
   }
-
-  /** What the last `_announce` saw: events fire for changes since, never for what a load finds. */
-  private _seen: { id?: string | undefined; status?: string; agent?: string | undefined; rated: boolean; unread: number } | null = null;
-
-  /** Turns the connection's changes into the lifecycle events a page listens to. */
-  private _announce(c: VisitorConnection): void {
-    const conv = c.conversation;
-    const now = { id: conv?.id, status: conv?.status, agent: conv?.agentName, rated: !!conv?.rating, unread: c.unread };
-    const was = this._seen;
-    if (c.status !== 'online') return;
-    this._seen = now;
-    if (!was) return void this._emit('support-chat-ready', { visitorId: c.visitorId });
-    if (now.unread !== was.unread) this._emit('support-chat-unread', { count: now.unread });
-    if (!conv) return;
-    const detail = { conversation: conv };
-    if (now.id !== was.id) return void this._emit('support-chat-conversation-started', detail);
-    if (now.status !== was.status) {
-      const event = { queued: 'handoff', assigned: 'agent-joined', closed: 'closed' }[now.status as string];
-      if (event) this._emit(`support-chat-${event}`, detail);
-    } else if (now.status === 'assigned' && now.agent !== was.agent) this._emit('support-chat-agent-joined', detail);
-    if (now.rated && !was.rated) this._emit('support-chat-rated', detail);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') && changed.get('server') !== undefined && this._conn) {
-      this._conn.stop();
-      this._conn = null;
-      if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
-    }
-    if (changed.has('opened')) {
-      if (this.opened) this._connection().start();
-      // Closing with focus inside: give it back to the launcher rather than losing it.
-      else if (this.matches(':focus-within')) this.updateComplete.then(() => this._launcher?.focus());
-    }
-    const log = this.renderRoot.querySelector('.log');
-    this._stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    const log = this.renderRoot.querySelector<HTMLElement>('.log');
-    const was = changed.get('opened');
-    if (changed.has('opened') && (was ?? false) !== this.opened) {
-      this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
-      // The first field (the composer, or the leave-a-message form standing in for it). Not when
-      // the page itself starts with `open`: that would steal focus on load.
-      if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
-      this._stick = true;
-    }
-    if (log && this._stick) this._scroll(log);
-    // Seen means on screen: not while the page is in a background tab.
-    if (this.opened && !document.hidden) this._conn?.markRead();
-  }
-
-  /**
-   * To the end, unless the newest message from the other side is taller than the log: then to
-   * its start, once, and no further while it grows, so a long answer is read from its first step.
-   */
-  private _scroll(log: HTMLElement): void {
-    const m = [...log.querySelectorAll<HTMLElement>('.msg')].pop();
-    const end = log.scrollHeight - log.clientHeight;
-    const top = m?.matches('.mine') === false ? m.offsetTop - log.offsetTop - 8 : end;
-    if (top >= end) log.scrollTop = end;
-    else if (Math.abs(top - this._anchor) > 2) log.scrollTop = this._anchor = top;
-  }
-
-  private get _launcher(): HTMLButtonElement | null {
-    return this.renderRoot.querySelector('.launcher');
-  }
-
-  /** The composer's text field: not the first textarea, which can be a form's above it. */
-  private get _composer(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('#input');
-  }
-
-  override render() {
-    const { locale } = this._language;
-    const s = stringsFor(locale);
-    const unread = this.opened ? 0 : (this._conn?.unread ?? 0);
-    const label = this.opened ? s.hideChat : unread ? `${s.openChat} (${format(s.unread, { n: unread })})` : s.openChat;
-    return html`<button
-        part="launcher"
-        class="launcher"
-        aria-expanded=${this.opened ? 'true' : 'false'}
-        aria-controls=${this._conn ? 'panel' : nothing}
-        aria-label=${label}
-        @click=${() => (this.opened = !this.opened)}
-      >
-        <svg viewBox="0 0 24 24" aria-hidden="true">
-          ${this.opened ? svg`<path d="M6 6l12 12M18 6L6 18" />` : svg`<path d="M4 5h16v11H9l-5 4z" />`}
-        </svg>
-        ${unread ? html`<span class="badge" aria-hidden="true">${unread > 9 ? '9+' : unread}</span>` : nothing}
-      </button>
-      ${this._conn ? this._renderPanel(locale) : nothing}`;
-  }
-
-  private _renderPanel(locale: Locale) {
-    const c = this._conn!;
-    const s = stringsFor(locale);
-    const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
-    const messages = c.messages.filter((m) => m.kind !== 'note');
-    const last = messages[messages.length - 1];
-    // Quick replies stay with their question ("Is it one of these?") until the visitor writes
-    // again, even when a hand-off line follows them.
-    const asked = messages.findLastIndex((m) => m.author === 'visitor');
-    const status = c.conversation?.status;
-    const notice = c.status === 'connecting' ? s.connecting : c.status === 'reconnecting' ? s.reconnecting : '';
-    const { leaving } = this._forms;
-    const offline = c.availability?.acceptingChats === false;
-    const left = status === 'queued' && c.leftIn === c.conversation!.id;
-    // A person can be asked for while the AI answers; while nobody can chat, a message left
-    // instead (VisitorForms offers it in place of a queue nobody is coming to).
-    const ask = !leaving && (!status || status === 'bot');
-    return html`<div
-      id="panel"
-      part="panel"
-      class="panel"
-      role="dialog"
-      aria-labelledby="title"
-      lang=${locale}
-      ?hidden=${!this.opened}
-      @keydown=${this._keepFocus}
-    >
-      <div part="header" class="head">
-        <h2 id="title">${s.title}</h2>
-        ${ask
-          ? html`<button type="button" class="human" @click=${offline ? this._forms.open : this._handoff}>
-              ${offline ? s.leave : s.human}
-            </button>`
-          : nothing}
-        <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
-        </button>
-      </div>
-      <div class="notice" role="status">${notice}</div>
-      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title">
-        ${messages.map((m, i) =>
-          renderMessage(m, view, {
-            showName: m.author !== 'visitor' && m.author !== messages[i - 1]?.author,
-            showSuggestions: i > asked && !c.outbox.length,
-            onRate: m.author === 'ai' && m.kind === 'text' ? (helpful) => c.rateAnswer(m, helpful) : undefined,
-          }),
-        )}
-        ${c.outbox.map((item) =>
-          renderMessage({ author: 'visitor', kind: 'text', text: item.text }, view, {
-            state: item.error ? 'failed' : 'sending',
-            // Not stored yet, sent again by itself: say so rather than "try again".
-            error: item.error && (item.error === 'store_unavailable' ? s.errStoreRetry : errorText(s, item.error, item.retryAt)),
-            onRetry: () => c.retry(item.clientId),
-          }),
-        )}
-        ${c.streams.map((st) =>
-          renderMessage({ author: 'ai', kind: 'text', text: st.text }, view, {
-            state: 'streaming',
-            showName: last?.author !== 'ai',
-          }),
-        )}
-        ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
-        ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
-      </div>
-      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering ? '' : statusText(s, c.conversation)}</div>
-      <div class="alert" role="alert">${this._alertText(c, s)}</div>
-      ${this._forms.render(s, locale)}
-      <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>
-        <label for="input" class="sr">${s.inputLabel}</label>
-        <textarea
-          id="input"
-          rows="1"
-          maxlength=${LIMITS.messageChars}
-          placeholder=${s.placeholder}
-          @keydown=${this._keydown}
-          @input=${this._input}
-          @blur=${() => c.setTyping(false)}
-        ></textarea>
-        <button type="submit" aria-label=${s.send}>
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2-7z" /></svg>
-        </button>
-        ${this._left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this._left })}</div>` : nothing}
-      </form>
-    </div>`;
-  }
-
-  /** A refused send already says why next to the message; other failures are said here. */
-  private _alertText(c: VisitorConnection, s: Strings): string {
-    return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError, c.retryAt) : '';
-  }
-
-  /** Full screen on a phone, the page behind is out of sight: Tab goes round the panel. */
-  private _keepFocus = (e: KeyboardEvent) => {
-    const all = [...this.renderRoot.querySelectorAll<HTMLElement>('.panel :is(a,button,input,textarea)')].filter((el) => el.offsetWidth);
-    const ends = [all[0], all.at(-1)];
-    if (e.key === 'Tab' && matchMedia('(max-width:480px)').matches && (this.renderRoot as ShadowRoot).activeElement === ends[+!e.shiftKey]) {
-      e.preventDefault();
-      ends[+e.shiftKey]?.focus();
-    }
-  };
-
-  private _handoff = async () => {
-    if (!this._emit('support-chat-handoff-request', null, true)) return;
-    await this._conn?.requestHandoff();
-    // The button goes away once a person is asked for: keep focus in the dialog.
-    await this.updateComplete;
-    this._composer?.focus();
-  };
-
-  private _keydown = (e: KeyboardEvent) => {
-    // Enter sends, Shift+Enter breaks the line; Enter that ends an IME composition (Chinese
-    // input) only confirms the characters.
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-      e.preventDefault();
-      this._submit();
-    }
-  };
-
-  private _input = (e: Event) => {
-    const ta = e.target as HTMLTextAreaElement;
-    this._left = LIMITS.messageChars - ta.value.length;
-    this._conn?.setTyping(ta.value.trim() !== '');
-    ta.style.height = 'auto';
-    ta.style.height = `${ta.scrollHeight}px`;
-  };
-
-  private _submit = (e?: Event) => {
-    e?.preventDefault();
-    const ta = this._composer;
-    if (ta && this._connection().send(ta.value)) {
-      ta.value = '';
-      ta.style.height = 'auto';
-      this._left = LIMITS.messageChars;
-      this._stick = true;
-    }
-  };
 }

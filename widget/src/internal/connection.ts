@@ -21,6 +21,7 @@ import {
   type VisitorServerEvents,
 } from '@support-chat/shared';
 import { MessageStore } from './message-store.js';
+import { load, save, storageKeys } from './session-storage.js';
 
 /** `refused`: the server will not serve this page (its site is not allowed); nothing is retried. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'refused';
@@ -84,35 +85,8 @@ export function newClientId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Keys are namespaced per server origin, so two deployments on one site never mix. */
-export function storageKeys(server: string) {
-  const prefix = `support-chat:${new URL(server).origin}:`;
-  return { token: prefix + 'token', outbox: prefix + 'outbox', read: prefix + 'read' };
-}
-
-// Storage can throw (disabled cookies, sandboxed frames, quota): the chat then works for this
-// page only, which is the best that can be done.
-function load(storage: Storage, key: string): string | null {
-  try {
-    return storage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-function save(storage: Storage, key: string, value: string | null): void {
-  try {
-    if (value === null) storage.removeItem(key);
-    else storage.setItem(key, value);
-  } catch (err) {
-    console.warn('support-chat: could not write to storage', err);
-  }
-}
-
-/** True when an earlier visit left a session behind: such a visitor reconnects on page load. */
-export function hasStoredSession(storage: Storage, server: string): boolean {
-  const keys = storageKeys(server);
-  return !!(load(storage, keys.token) || load(storage, keys.outbox));
-}
+// Storage keys, reads and writes live in session-storage.ts, which the launcher shares.
+export { hasStoredSession, storageKeys } from './session-storage.js';
 
 function loadOutbox(raw: string | null): OutboxItem[] {
   try {

@@ -4,20 +4,20 @@
  * visitor reads them in their own language whatever the agent's.
  */
 import {
-  resolveLocale,
   type ConversationStatus,
   type ErrorCode,
   type Locale,
   type SystemEvent,
   type VisitorConversation,
 } from '@support-chat/shared';
+import { format, LAUNCHER_STRINGS } from './launcher-i18n.js';
+
+export { format, pickLanguage } from './launcher-i18n.js';
 
 const en = {
+  ...LAUNCHER_STRINGS.en,
   title: 'Chat with us',
-  openChat: 'Open chat',
   closeChat: 'Close chat',
-  hideChat: 'Minimize chat',
-  unread: '{n} unread',
   human: 'Talk to a person',
   inputLabel: 'Your message',
   placeholder: 'Ask a question…',
@@ -83,11 +83,9 @@ const en = {
 export type Strings = typeof en;
 
 const zhCN: Strings = {
+  ...LAUNCHER_STRINGS['zh-CN'],
   title: '在线客服',
-  openChat: '打开聊天',
   closeChat: '关闭聊天',
-  hideChat: '收起聊天',
-  unread: '{n} 条未读',
   human: '转人工',
   inputLabel: '输入消息',
   placeholder: '请输入您的问题…',
@@ -152,22 +150,8 @@ const zhCN: Strings = {
 
 const TABLES: Record<Locale, Strings> = { en, 'zh-CN': zhCN };
 
-/**
- * The first language tag that is set wins: the element's `lang` attribute, then the page's
- * `<html lang>`, then the browser's. Returns the tag too, for the visitor context.
- */
-export function pickLanguage(...tags: (string | null | undefined)[]): { locale: Locale; tag: string } {
-  const tag = tags.find((t) => t && t.trim())?.trim() ?? 'en';
-  return { locale: resolveLocale(tag), tag };
-}
-
 export function stringsFor(locale: Locale): Strings {
   return TABLES[locale];
-}
-
-/** Fills `{name}` placeholders; a missing value leaves the placeholder empty. */
-export function format(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ''));
 }
 
 export function eventText(s: Strings, event: SystemEvent): string {

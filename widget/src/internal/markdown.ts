@@ -7,7 +7,7 @@
  * text node) and whose only attribute binding is an `href` that passed `safeHref`. No innerHTML,
  * no unsafeHTML, no Markdown library (the widget is size-budgeted).
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 
 export type Inline =
   | { t: 'text'; v: string }

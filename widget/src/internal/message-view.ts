@@ -3,7 +3,8 @@
  * render through here (include `messageStyles` in the host's `static styles`). Which side is
  * "mine" is an option, notes render as notes, and every handler is optional.
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css } from '@lit/reactive-element/css-tag.js';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { ChatMessage, MessageAuthor } from '@support-chat/shared';
 import { eventText, type Strings } from './i18n.js';
 import { renderMarkdown, safeHref } from './markdown.js';

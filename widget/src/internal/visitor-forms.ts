@@ -1,9 +1,9 @@
 /**
- * The two forms a visitor fills in besides the composer, as a controller of `<support-chat>`:
+ * The two forms a visitor fills in besides the composer, as a controller of the chat panel:
  * leaving a message while nobody can chat, and rating a closed conversation 1–5. It keeps their
  * state, renders them and moves focus; the connection does the talking.
  */
-import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import { LIMITS, type Locale, type VisitorConversation } from '@support-chat/shared';
 import type { VisitorConnection } from './connection.js';
 import { format, when, type Strings } from './i18n.js';
@@ -23,7 +23,8 @@ export function nextOpen(c: VisitorConnection, s: Strings, locale: Locale): stri
   return at ? format(s.nextOpen, { time: when(locale, at) }) : '';
 }
 
-type Host = ReactiveControllerHost & { renderRoot: ParentNode };
+/** The chat panel it renders in (what it uses of a Lit host). */
+type Host = { requestUpdate(): void; readonly updateComplete: Promise<boolean>; renderRoot: ParentNode };
 
 export class VisitorForms {
   /** The leave-a-message form is open (the composer hides meanwhile). */

@@ -1,0 +1,397 @@
+/**
+ * The chat behind `<support-chat>`'s launcher: the connection, the panel and everything a visitor
+ * does in it. The element (support-chat.ts) loads this module when it is wanted — hover or focus
+ * of the launcher, the first open, an idle moment after the page loaded, a stored session, or a
+ * call from the page — and hands itself over with `attachPanel`: from then on every update of the
+ * element renders the panel here, into the element's shadow root beside its launcher button
+ * (the same button throughout: no flash, focus stays where it was). The script-tag build ships
+ * it as its own content-hashed file.
+ */
+import { html, nothing, render } from 'lit/html.js';
+import { supportsAdoptingStyleSheets, type CSSResult } from '@lit/reactive-element/css-tag.js';
+import { LIMITS, type Locale, type VisitorContext } from '@support-chat/shared';
+import { VisitorConnection } from './internal/connection.js';
+import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from './internal/i18n.js';
+import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from './internal/message-view.js';
+import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
+import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
+import { styles } from './chat-panel.styles.js';
+import type { SupportChat } from './support-chat.js';
+
+/** What the element knew before the chat arrived. */
+export interface PanelInit {
+  /** `setUser()`'s token, if it was called. */
+  user: string | undefined;
+  /** `identify()`'s attributes so far. */
+  attributes: Record<string, string>;
+  /** The element had `open` when it was first connected: the panel must not take focus then. */
+  startedOpen: boolean;
+}
+
+const clip = (value: string | undefined, max: number) => value?.slice(0, max) || undefined;
+
+/** Takes over `host`'s rendering: its shadow root gets the panel's styles, then the panel. */
+export function attachPanel(host: SupportChat, init: PanelInit): ChatPanel {
+  const root = host.shadowRoot!;
+  const sheets: CSSResult[] = [messageStyles, styles];
+  if (supportsAdoptingStyleSheets) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets.map((s) => s.styleSheet!)];
+  else
+    for (const s of sheets) {
+      const style = document.createElement('style');
+      style.textContent = s.cssText;
+      root.append(style);
+    }
+  return new ChatPanel(host, init);
+}
+
+/**
+ * The chat of one element. The element calls `update()` at each of its updates (after drawing
+ * its launcher), `connected()` / `disconnected()` as it enters and leaves the page, and forwards
+ * the methods that need the connection.
+ */
+export class ChatPanel {
+  private _conn: VisitorConnection | null = null;
+  private _user: string | undefined;
+  private _visitorAttributes: Record<string, string>;
+  /** `opened` as the last update saw it; undefined before the first when the page started open. */
+  private _wasOpen: boolean | undefined;
+  /** `server` as the last update saw it. */
+  private _server: string | undefined;
+  /** Characters the visitor may still type. */
+  private _left: number = LIMITS.messageChars;
+  private _stick = true;
+  /** Where the newest long message shown from its start begins (scrollTop), so it is done once. */
+  private _anchor = -1;
+  private _forms = new VisitorForms(this, () => this._connection());
+  private _visibility = () => this.requestUpdate();
+
+  constructor(
+    private readonly _host: SupportChat,
+    init: PanelInit,
+  ) {
+    this._user = init.user;
+    this._visitorAttributes = { ...init.attributes };
+    this._wasOpen = init.startedOpen ? undefined : false;
+  }
+
+  // What VisitorForms and the rendering below use of their host.
+  get renderRoot(): ShadowRoot {
+    return this._host.shadowRoot!;
+  }
+  get updateComplete(): Promise<boolean> {
+    return this._host.updateComplete;
+  }
+  requestUpdate(): void {
+    this._host.requestUpdate();
+  }
+  private get opened(): boolean {
+    return this._host.opened;
+  }
+  private close(): void {
+    this._host.close();
+  }
+
+  /** Replies of the current conversation the visitor has not seen yet. */
+  get unread(): number {
+    return this._conn?.unread ?? 0;
+  }
+
+  /** A connection (and so a panel) exists. */
+  get live(): boolean {
+    return !!this._conn;
+  }
+
+  connected(): void {
+    document.addEventListener('visibilitychange', this._visibility);
+    // A returning visitor reconnects at once so replies arrive; a new one stays private.
+    if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
+  }
+
+  disconnected(): void {
+    document.removeEventListener('visibilitychange', this._visibility);
+    this._conn?.stop();
+  }
+
+  send(text: string): boolean {
+    return this._connection().send(text);
+  }
+
+  identify(attributes: Record<string, string>): void {
+    Object.assign(this._visitorAttributes, attributes);
+    this._conn?.identify(attributes);
+  }
+
+  setUser(token: string): void {
+    if (token === (this._user ?? '')) return;
+    this._user = token || undefined;
+    const wasOnline = !!this._conn;
+    this._conn?.stop();
+    this._conn = null;
+    this._seen = null;
+    if (wasOnline || this.opened) this._connection().start();
+    this.requestUpdate();
+  }
+
+  /** The element already closed the panel. */
+  shutdown(): void {
+    this._user = undefined;
+    this._conn?.forget();
+    // Never connected on this page: what an earlier one stored goes too.
+    if (!this._conn) forgetSession(pageStorage(), this._serverUrl());
+    this._conn = null;
+    this._visitorAttributes = {};
+    this._seen = null;
+    this.requestUpdate();
+  }
+
+  /** One update of the element: what Lit's willUpdate, render and updated did. */
+  update(): void {
+    const h = this._host;
+    if (this._server !== undefined && h.server !== this._server && this._conn) {
+      this._conn.stop();
+      this._conn = null;
+      if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
+    }
+    this._server = h.server;
+    const was = this._wasOpen;
+    this._wasOpen = this.opened;
+    if (this.opened && was !== true) this._connection().start();
+    const log = this.renderRoot.querySelector('.log');
+    this._stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+
+    render(this._conn ? this._renderPanel(this._language.locale) : nothing, this.renderRoot, { host: this });
+
+    if ((was ?? false) !== this.opened) {
+      this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
+      // The first field (the composer, or the leave-a-message form standing in for it). Not when
+      // the page itself starts with `open`: that would steal focus on load.
+      if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
+      this._stick = true;
+    }
+    const shown = this.renderRoot.querySelector<HTMLElement>('.log');
+    if (shown && this._stick) this._scroll(shown);
+    // Seen means on screen: not while the page is in a background tab.
+    if (this.opened && !document.hidden) this._conn?.markRead();
+  }
+
+  private get _language() {
+    return pickLanguage(this._host.getAttribute('lang'), document.documentElement.lang, navigator.language);
+  }
+
+  private _serverUrl(): string {
+    return new URL(this._host.server || location.origin, location.href).href;
+  }
+
+  private _connection(): VisitorConnection {
+    if (!this._conn) {
+      const conn = new VisitorConnection({
+        server: this._serverUrl(),
+        storage: pageStorage(),
+        context: () => this._context(),
+        user: this._user,
+      });
+      conn.identify(this._visitorAttributes);
+      conn.onChange = (added) => {
+        this.requestUpdate();
+        for (const message of added) this._emit('support-chat-message', { message });
+        this._announce(conn);
+      };
+      this._conn = conn;
+    }
+    return this._conn;
+  }
+
+  private _context(): VisitorContext {
+    return {
+      pageUrl: clip(location.href, LIMITS.contextUrlChars),
+      pageTitle: clip(document.title, LIMITS.contextTitleChars),
+      referrer: clip(document.referrer, LIMITS.contextUrlChars),
+      language: clip(this._language.tag, 35),
+      timeZone: clip(Intl.DateTimeFormat().resolvedOptions().timeZone, 64),
+      userAgent: clip(navigator.userAgent, 512),
+    };
+  }
+
+  /** False when a listener vetoed a cancelable event. */
+  private _emit(type: string, detail: unknown = null, cancelable = false): boolean {
+    return this._host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  /** What the last `_announce` saw: events fire for changes since, never for what a load finds. */
+  private _seen: { id?: string | undefined; status?: string; agent?: string | undefined; rated: boolean; unread: number } | null = null;
+
+  /** Turns the connection's changes into the lifecycle events a page listens to. */
+  private _announce(c: VisitorConnection): void {
+    const conv = c.conversation;
+    const now = { id: conv?.id, status: conv?.status, agent: conv?.agentName, rated: !!conv?.rating, unread: c.unread };
+    const was = this._seen;
+    if (c.status !== 'online') return;
+    this._seen = now;
+    if (!was) return void this._emit('support-chat-ready', { visitorId: c.visitorId });
+    if (now.unread !== was.unread) this._emit('support-chat-unread', { count: now.unread });
+    if (!conv) return;
+    const detail = { conversation: conv };
+    if (now.id !== was.id) return void this._emit('support-chat-conversation-started', detail);
+    if (now.status !== was.status) {
+      const event = { queued: 'handoff', assigned: 'agent-joined', closed: 'closed' }[now.status as string];
+      if (event) this._emit(`support-chat-${event}`, detail);
+    } else if (now.status === 'assigned' && now.agent !== was.agent) this._emit('support-chat-agent-joined', detail);
+    if (now.rated && !was.rated) this._emit('support-chat-rated', detail);
+  }
+
+  /**
+   * To the end, unless the newest message from the other side is taller than the log: then to
+   * its start, once, and no further while it grows, so a long answer is read from its first step.
+   */
+  private _scroll(log: HTMLElement): void {
+    const m = [...log.querySelectorAll<HTMLElement>('.msg')].pop();
+    const end = log.scrollHeight - log.clientHeight;
+    const top = m?.matches('.mine') === false ? m.offsetTop - log.offsetTop - 8 : end;
+    if (top >= end) log.scrollTop = end;
+    else if (Math.abs(top - this._anchor) > 2) log.scrollTop = this._anchor = top;
+  }
+
+  /** The composer's text field: not the first textarea, which can be a form's above it. */
+  private get _composer(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('#input');
+  }
+
+  private _renderPanel(locale: Locale) {
+    const c = this._conn!;
+    const s = stringsFor(locale);
+    const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
+    const messages = c.messages.filter((m) => m.kind !== 'note');
+    const last = messages[messages.length - 1];
+    // Quick replies stay with their question ("Is it one of these?") until the visitor writes
+    // again, even when a hand-off line follows them.
+    const asked = messages.findLastIndex((m) => m.author === 'visitor');
+    const status = c.conversation?.status;
+    const notice = c.status === 'connecting' ? s.connecting : c.status === 'reconnecting' ? s.reconnecting : '';
+    const { leaving } = this._forms;
+    const offline = c.availability?.acceptingChats === false;
+    const left = status === 'queued' && c.leftIn === c.conversation!.id;
+    // A person can be asked for while the AI answers; while nobody can chat, a message left
+    // instead (VisitorForms offers it in place of a queue nobody is coming to).
+    const ask = !leaving && (!status || status === 'bot');
+    return html`<div
+      id="panel"
+      part="panel"
+      class="panel"
+      role="dialog"
+      aria-labelledby="title"
+      lang=${locale}
+      ?hidden=${!this.opened}
+      @keydown=${this._keepFocus}
+    >
+      <div part="header" class="head">
+        <h2 id="title">${s.title}</h2>
+        ${ask
+          ? html`<button type="button" class="human" @click=${offline ? this._forms.open : this._handoff}>
+              ${offline ? s.leave : s.human}
+            </button>`
+          : nothing}
+        <button type="button" class="close" aria-label=${s.closeChat} @click=${() => this.close()}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
+        </button>
+      </div>
+      <div class="notice" role="status">${notice}</div>
+      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title">
+        ${messages.map((m, i) =>
+          renderMessage(m, view, {
+            showName: m.author !== 'visitor' && m.author !== messages[i - 1]?.author,
+            showSuggestions: i > asked && !c.outbox.length,
+            onRate: m.author === 'ai' && m.kind === 'text' ? (helpful) => c.rateAnswer(m, helpful) : undefined,
+          }),
+        )}
+        ${c.outbox.map((item) =>
+          renderMessage({ author: 'visitor', kind: 'text', text: item.text }, view, {
+            state: item.error ? 'failed' : 'sending',
+            // Not stored yet, sent again by itself: say so rather than "try again".
+            error: item.error && (item.error === 'store_unavailable' ? s.errStoreRetry : errorText(s, item.error, item.retryAt)),
+            onRetry: () => c.retry(item.clientId),
+          }),
+        )}
+        ${c.streams.map((st) =>
+          renderMessage({ author: 'ai', kind: 'text', text: st.text }, view, {
+            state: 'streaming',
+            showName: last?.author !== 'ai',
+          }),
+        )}
+        ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
+        ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
+      </div>
+      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering ? '' : statusText(s, c.conversation)}</div>
+      <div class="alert" role="alert">${this._alertText(c, s)}</div>
+      ${this._forms.render(s, locale)}
+      <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>
+        <label for="input" class="sr">${s.inputLabel}</label>
+        <textarea
+          id="input"
+          rows="1"
+          maxlength=${LIMITS.messageChars}
+          placeholder=${s.placeholder}
+          @keydown=${this._keydown}
+          @input=${this._input}
+          @blur=${() => c.setTyping(false)}
+        ></textarea>
+        <button type="submit" aria-label=${s.send}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2-7z" /></svg>
+        </button>
+        ${this._left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this._left })}</div>` : nothing}
+      </form>
+    </div>`;
+  }
+
+  /** A refused send already says why next to the message; other failures are said here. */
+  private _alertText(c: VisitorConnection, s: Strings): string {
+    return c.lastError && !c.outbox.some((i) => i.error) ? errorText(s, c.lastError, c.retryAt) : '';
+  }
+
+  /** Full screen on a phone, the page behind is out of sight: Tab goes round the panel. */
+  private _keepFocus = (e: KeyboardEvent) => {
+    const all = [...this.renderRoot.querySelectorAll<HTMLElement>('.panel :is(a,button,input,textarea)')].filter((el) => el.offsetWidth);
+    const ends = [all[0], all.at(-1)];
+    if (e.key === 'Tab' && matchMedia('(max-width:480px)').matches && (this.renderRoot as ShadowRoot).activeElement === ends[+!e.shiftKey]) {
+      e.preventDefault();
+      ends[+e.shiftKey]?.focus();
+    }
+  };
+
+  private _handoff = async () => {
+    if (!this._emit('support-chat-handoff-request', null, true)) return;
+    await this._conn?.requestHandoff();
+    // The button goes away once a person is asked for: keep focus in the dialog.
+    await this.updateComplete;
+    this._composer?.focus();
+  };
+
+  private _keydown = (e: KeyboardEvent) => {
+    // Enter sends, Shift+Enter breaks the line; Enter that ends an IME composition (Chinese
+    // input) only confirms the characters.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      this._submit();
+    }
+  };
+
+  private _input = (e: Event) => {
+    const ta = e.target as HTMLTextAreaElement;
+    this._left = LIMITS.messageChars - ta.value.length;
+    this.requestUpdate();
+    this._conn?.setTyping(ta.value.trim() !== '');
+    ta.style.height = 'auto';
+    ta.style.height = `${ta.scrollHeight}px`;
+  };
+
+  private _submit = (e?: Event) => {
+    e?.preventDefault();
+    const ta = this._composer;
+    if (ta && this._connection().send(ta.value)) {
+      ta.value = '';
+      ta.style.height = 'auto';
+      this._left = LIMITS.messageChars;
+      this._stick = true;
+      this.requestUpdate();
+    }
+  };
+}
