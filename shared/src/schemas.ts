@@ -185,6 +185,22 @@ export const routingSettingsSchema = z
   })
   .strict();
 
+const welcomeTextSchema = z
+  .object({
+    greeting: z
+      .string()
+      .max(LIMITS.welcomeGreetingChars, `must be at most ${LIMITS.welcomeGreetingChars} characters`)
+      .transform((s) => s.trim()),
+    starters: z
+      .array(trimmedText(LIMITS.welcomeStarterChars))
+      .max(LIMITS.welcomeStarters, `must be at most ${LIMITS.welcomeStarters} starter questions`)
+      .refine((qs) => new Set(qs.map((q) => q.toLowerCase())).size === qs.length, 'must not repeat a starter question'),
+  })
+  .strict();
+
+/** The first impression (issue 12): a greeting and starter questions in each language. */
+export const welcomeSettingsSchema = z.object({ en: welcomeTextSchema, 'zh-CN': welcomeTextSchema }).strict();
+
 export const agentCreateSchema = z
   .object({
     email: z.string().trim().toLowerCase().pipe(z.email().max(LIMITS.emailChars)),
@@ -252,6 +268,7 @@ export type AgentReadPayload = z.input<typeof agentReadSchema>;
 export type AgentPresencePayload = z.input<typeof agentPresenceSchema>;
 export type AgentSearchPayload = z.input<typeof agentSearchSchema>;
 export type RoutingSettingsPayload = z.input<typeof routingSettingsSchema>;
+export type WelcomeSettingsPayload = z.input<typeof welcomeSettingsSchema>;
 export type AgentCreatePayload = z.input<typeof agentCreateSchema>;
 export type AgentUpdatePayload = z.input<typeof agentUpdateSchema>;
 export type CannedReplyPayload = z.input<typeof cannedReplySchema>;
