@@ -101,6 +101,9 @@ describe('the welcome', () => {
     );
     expect(await refused({ ...acme, en: { greeting: 'Hi', starters: ['Shipping?', '   '] } })).toBe('en.starters.1: must not be empty');
     expect(await refused({ ...acme, en: { greeting: 'Hi', starters: ['Shipping?', 'shipping? '] } })).toBe('en.starters: must not repeat a starter question');
+    expect(await refused({ en: { greeting: '', starters: ['Shipping?'] }, 'zh-CN': { greeting: ' ', starters: [] } })).toBe(
+      'starter questions are shown under a greeting: write one in either language',
+    );
     expect(await refused({ en: acme.en })).toMatch(/^zh-CN: /);
     expect(await refused({ ...acme, fr: acme.en })).toMatch(/fr/);
     expect(await resumed()).toEqual(acme);

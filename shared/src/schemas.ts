@@ -198,8 +198,17 @@ const welcomeTextSchema = z
   })
   .strict();
 
-/** The first impression (issue 12): a greeting and starter questions in each language. */
-export const welcomeSettingsSchema = z.object({ en: welcomeTextSchema, 'zh-CN': welcomeTextSchema }).strict();
+/**
+ * The first impression (issue 12): a greeting and starter questions in each language. The widget
+ * shows starter questions under the greeting (either language's, when its own is empty).
+ */
+export const welcomeSettingsSchema = z
+  .object({ en: welcomeTextSchema, 'zh-CN': welcomeTextSchema })
+  .strict()
+  .refine(
+    ({ en, 'zh-CN': zh }) => !!(en.greeting || zh.greeting) || !(en.starters.length || zh.starters.length),
+    'starter questions are shown under a greeting: write one in either language',
+  );
 
 export const agentCreateSchema = z
   .object({
