@@ -10,7 +10,7 @@ export const WELCOME_SETTING = 'welcome';
 export const DEFAULT_WELCOME: Readonly<WelcomeSettings> = Object.freeze({
   en: {
     greeting: 'Hi! Ask me anything about orders, shipping or returns.',
-    starters: ['How long does shipping take?', 'How do I return an item?', 'Can I change or cancel my order?'],
+    starters: ['How long does shipping take?', 'How long do I have to return something?', 'Can I change or cancel my order?'],
   },
   'zh-CN': {
     greeting: '你好！关于订单、配送或退货的问题，都可以问我。',

@@ -7,6 +7,7 @@ import { SupportConsoleAdminAgents } from './admin-agents.js';
 import { SupportConsoleAdminAudit } from './admin-audit.js';
 import { SupportConsoleAdminCanned } from './admin-canned.js';
 import { SupportConsoleAdminRouting } from './admin-routing.js';
+import { SupportConsoleAdminWelcome } from './admin-welcome.js';
 import { SupportConsoleComposer } from './composer.js';
 import { SupportConsoleConversation } from './conversation-view.js';
 import { SupportConsoleInbox } from './inbox-list.js';
@@ -27,6 +28,7 @@ export {
   SupportConsoleAdminAudit,
   SupportConsoleAdminCanned,
   SupportConsoleAdminRouting,
+  SupportConsoleAdminWelcome,
   SupportConsoleComposer,
   SupportConsoleConversation,
   SupportConsoleInbox,
@@ -59,6 +61,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-admin-agents', SupportConsoleAdminAgents],
   ['support-console-admin-canned', SupportConsoleAdminCanned],
   ['support-console-admin-routing', SupportConsoleAdminRouting],
+  ['support-console-admin-welcome', SupportConsoleAdminWelcome],
   ['support-console-admin-audit', SupportConsoleAdminAudit],
   ['support-console-shortcuts', SupportConsoleShortcuts],
   ['support-console', SupportConsole],
