@@ -55,8 +55,9 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
  * `<support-chat>`: a customer-support chat. A launcher button opens a panel where the visitor
  * talks to the AI assistant (answers stream in, with their sources, and can be rated) and can ask
  * for a person — or, while nobody can chat, leave a message and an email address. A closed
- * conversation can be rated 1–5. Nothing is stored and no connection is opened until the visitor
- * first opens it.
+ * conversation can be rated 1–5. The panel opens on the assistant's greeting and starter questions
+ * an admin set (the greeting stays atop the conversation, the questions until it has messages).
+ * Nothing is stored and no connection is opened until the visitor first opens it.
  *
  * @attr server - Origin (and optional path) of the support-chat server; empty means this page's.
  * @attr lang - Language override (`en`, `zh-CN`); else the page's `<html lang>`, else the browser's.
