@@ -39,6 +39,7 @@ import { connectFanout } from './realtime/fanout.js';
 import { pinSessionOrigin, refuseForeignOrigins } from './realtime/origin-check.js';
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import { SessionGuard } from './realtime/session-guard.js';
+import { Welcome } from './settings/welcome.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
@@ -158,6 +159,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
   const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
   const audit = new AuditLog(store, clock, logger);
+  const welcome = new Welcome({ store, logger });
   const visitorData = new VisitorData({ store, audit, bus, clock });
   const secret = await resolveSecret(store, config.secret);
   const tokens = new VisitorTokens(secret);
@@ -257,7 +259,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   };
   const agentDeactivated = (agentId: string) => routing.agentDeactivated(agentId);
   app.use(
-    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard, audit }),
+    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard, audit, welcome }),
   );
   app.use(privacyRoutes({ sessions, audit, visitorData }));
   app.use(integrationRoutes({ sessions, audit, webhooks, tokens: apiTokens, store }));
@@ -267,7 +269,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
-  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, logger });
+  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });

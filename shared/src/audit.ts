@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'agent.deactivated',
   'agent.reactivated',
   'settings.routing_changed',
+  'settings.welcome_changed',
   'canned_reply.created',
   'canned_reply.updated',
   'canned_reply.deleted',

@@ -18,6 +18,7 @@ import type {
   MessageAuthor,
   Source,
   VisitorConversation,
+  WelcomeSettings,
 } from './model.js';
 import type {
   AgentConversationRefPayload,
@@ -63,6 +64,8 @@ export interface VisitorSession {
   messages: ChatMessage[];
   /** Whether a person can be reached now (else offer to leave a message). */
   availability: Availability;
+  /** The greeting and starter questions to show on the first open, each language complete. */
+  welcome: WelcomeSettings;
 }
 
 export interface AiTokenEvent {
@@ -223,6 +226,8 @@ export const HTTP_ROUTES = {
   adminCannedReplies: '/api/admin/canned-replies',
   /** Admin: GET / PUT `RoutingSettings`. */
   adminRouting: '/api/admin/settings/routing',
+  /** Admin: GET / PUT `WelcomeSettings` (the widget's greeting and starter questions). */
+  adminWelcome: '/api/admin/settings/welcome',
   /** Admin: GET `ReportSummary` for `?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Area/City`. */
   adminReports: '/api/admin/reports',
   /** Admin: GET the knowledge gaps; POST `.../reindex` reloads the knowledge base. */

@@ -30,6 +30,10 @@ export const LIMITS = {
    * so a runaway console cannot flood the server.
    */
   agentEventsPer10s: 1000,
+  /** The welcome (issue 12), per language: the greeting's characters, the starter questions and theirs. */
+  welcomeGreetingChars: 500,
+  welcomeStarters: 4,
+  welcomeStarterChars: 120,
   /** Agent display name and login fields. */
   nameChars: 80,
   emailChars: 254,

@@ -242,6 +242,20 @@ export interface RoutingSettings {
   businessHours: BusinessHours | null;
 }
 
+/** What the widget shows on its first open, in one language (issue 12). Plain text, never Markdown. */
+export interface WelcomeText {
+  /** Shown as the assistant's first bubble, atop the conversation; not stored as a message. Empty: none. */
+  greeting: string;
+  /** Questions the visitor can tap to send, shown until the conversation has messages (0–4). */
+  starters: string[];
+}
+
+/**
+ * The admin's greeting and starter questions, per language. Visitors receive it with each
+ * language's empty parts filled from the other language, so the widget just picks its own.
+ */
+export type WelcomeSettings = Record<'en' | 'zh-CN', WelcomeText>;
+
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /** A weekly schedule in one IANA time zone; each day lists [start, end) ranges as "HH:MM". */

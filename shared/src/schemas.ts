@@ -186,6 +186,31 @@ export const routingSettingsSchema = z
   })
   .strict();
 
+const welcomeTextSchema = z
+  .object({
+    greeting: z
+      .string()
+      .max(LIMITS.welcomeGreetingChars, `must be at most ${LIMITS.welcomeGreetingChars} characters`)
+      .transform((s) => s.trim()),
+    starters: z
+      .array(trimmedText(LIMITS.welcomeStarterChars))
+      .max(LIMITS.welcomeStarters, `must be at most ${LIMITS.welcomeStarters} starter questions`)
+      .refine((qs) => new Set(qs.map((q) => q.toLowerCase())).size === qs.length, 'must not repeat a starter question'),
+  })
+  .strict();
+
+/**
+ * The first impression (issue 12): a greeting and starter questions in each language. The widget
+ * shows starter questions under the greeting (either language's, when its own is empty).
+ */
+export const welcomeSettingsSchema = z
+  .object({ en: welcomeTextSchema, 'zh-CN': welcomeTextSchema })
+  .strict()
+  .refine(
+    ({ en, 'zh-CN': zh }) => !!(en.greeting || zh.greeting) || !(en.starters.length || zh.starters.length),
+    'starter questions are shown under a greeting: write one in either language',
+  );
+
 export const agentCreateSchema = z
   .object({
     email: z.string().trim().toLowerCase().pipe(z.email().max(LIMITS.emailChars)),
@@ -333,6 +358,7 @@ export type AgentReadPayload = z.input<typeof agentReadSchema>;
 export type AgentPresencePayload = z.input<typeof agentPresenceSchema>;
 export type AgentSearchPayload = z.input<typeof agentSearchSchema>;
 export type RoutingSettingsPayload = z.input<typeof routingSettingsSchema>;
+export type WelcomeSettingsPayload = z.input<typeof welcomeSettingsSchema>;
 export type AgentCreatePayload = z.input<typeof agentCreateSchema>;
 export type AgentUpdatePayload = z.input<typeof agentUpdateSchema>;
 export type CannedReplyPayload = z.input<typeof cannedReplySchema>;

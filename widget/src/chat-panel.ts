@@ -273,6 +273,8 @@ export class ChatPanel {
     // A person can be asked for while the AI answers; while nobody can chat, a message left
     // instead (VisitorForms offers it in place of a queue nobody is coming to).
     const ask = !leaving && (!status || status === 'bot');
+    // The admin's greeting atop the conversation (not a message), its questions until there are some.
+    const w = c.welcome?.[locale];
     return html`<div
       id="panel"
       part="panel"
@@ -296,6 +298,13 @@ export class ChatPanel {
       </div>
       <div class="notice" role="status">${notice}</div>
       <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title">
+        ${w?.greeting
+          ? renderMessage({ author: 'ai', kind: 'text', text: w.greeting, suggestions: w.starters }, view, {
+              showName: true,
+              showSuggestions: !messages.length && !c.outbox.length,
+              plain: true,
+            })
+          : nothing}
         ${messages.map((m, i) =>
           renderMessage(m, view, {
             showName: m.author !== 'visitor' && m.author !== messages[i - 1]?.author,

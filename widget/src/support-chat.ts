@@ -57,8 +57,9 @@ function whenIdle(run: () => void): void {
  * `<support-chat>`: a customer-support chat. A launcher button opens a panel where the visitor
  * talks to the AI assistant (answers stream in, with their sources, and can be rated) and can ask
  * for a person — or, while nobody can chat, leave a message and an email address. A closed
- * conversation can be rated 1–5. Nothing is stored and no connection is opened until the visitor
- * first opens it.
+ * conversation can be rated 1–5. The panel opens on the assistant's greeting and starter questions
+ * an admin set (the greeting stays atop the conversation, the questions until it has messages).
+ * Nothing is stored and no connection is opened until the visitor first opens it.
  *
  * This element is only the launcher (plain DOM, no Lit): the chat itself (chat-panel.ts, with Lit
  * and the socket) is loaded when the visitor points at or focuses the launcher, opens it, when

@@ -20,6 +20,7 @@ import { buildReport, rangeBounds } from '../reports/report.js';
 import { dayKey, isDay } from '../time/zoned.js';
 import type { Presence } from '../coordination/types.js';
 import type { TeamRouting } from '../routing/team-routing.js';
+import type { Welcome } from '../settings/welcome.js';
 import type { AgentRecord, Store } from '../store/types.js';
 import { setSessionCookie } from './auth-routes.js';
 import { requireAdmin, requireAgent } from './require-agent.js';
@@ -64,6 +65,7 @@ export function adminRoutes({
   clock,
   guard,
   audit,
+  welcome,
 }: {
   store: Store;
   sessions: AgentSessions;
@@ -73,6 +75,7 @@ export function adminRoutes({
   clock: Clock;
   guard: Pick<SessionGuard, 'endAgent'>;
   audit: AuditLog;
+  welcome: Pick<Welcome, 'get' | 'save'>;
 }): Router {
   const router = Router();
   const admin = requireAdmin(sessions);
@@ -175,6 +178,18 @@ export function adminRoutes({
       changed,
       ...Object.fromEntries(Object.entries(scalars).filter(([key]) => changed.includes(key))),
     });
+    sendData(res, { settings });
+  });
+
+  router.get(HTTP_ROUTES.adminWelcome, admin, async (_req, res) => {
+    sendData(res, { settings: await welcome.get() });
+  });
+
+  router.put(HTTP_ROUTES.adminWelcome, admin, async (req, res) => {
+    const before = await welcome.get();
+    const settings = await welcome.save(req.body ?? {});
+    const changed = (['en', 'zh-CN'] as const).filter((locale) => JSON.stringify(before[locale]) !== JSON.stringify(settings[locale]));
+    await audit.record(actor(res), 'settings.welcome_changed', { type: 'setting', id: 'welcome' }, { changed });
     sendData(res, { settings });
   });
 

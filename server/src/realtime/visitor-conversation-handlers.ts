@@ -14,7 +14,7 @@ import type { VisitorNamespaceDeps } from './visitor-namespace.js';
 /** The visitor's core moves: resume, send, ask for a person, type. */
 export function registerVisitorConversationHandlers(
   socket: VisitorSocket,
-  { conversations, router, agents, routing, limits }: VisitorNamespaceDeps,
+  { conversations, router, agents, routing, welcome, limits }: VisitorNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
@@ -31,14 +31,19 @@ export function registerVisitorConversationHandlers(
           verified: socket.data.verified,
         };
       }
-      const resumed = await conversations.resumeVisitor(visitorId, { afterSeq, conversationId, context: socket.data.context });
+      const [resumed, availability, greeting] = await Promise.all([
+        conversations.resumeVisitor(visitorId, { afterSeq, conversationId, context: socket.data.context }),
+        routing.availability(),
+        welcome.forVisitors(),
+      ]);
       socket.data.conversationId = resumed.conversation?.id;
       return {
         token: socket.data.token,
         visitorId,
         conversation: resumed.conversation ? await conversations.toVisitorView(resumed.conversation) : null,
         messages: resumed.messages.map(forVisitor),
-        availability: await routing.availability(),
+        availability,
+        welcome: greeting,
       };
     }),
   );

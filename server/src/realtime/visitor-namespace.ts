@@ -8,6 +8,7 @@ import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
+import type { Welcome } from '../settings/welcome.js';
 import { registerVisitorConversationHandlers } from './visitor-conversation-handlers.js';
 import { registerVisitorFeedbackHandlers } from './visitor-feedback-handlers.js';
 import { registerVisitorRoutingHandlers } from './visitor-routing-handlers.js';
@@ -25,6 +26,8 @@ export interface VisitorNamespaceDeps {
   limits: RateLimits;
   agents: AgentNamespace;
   routing: TeamRouting;
+  /** The greeting and starter questions sent with every resume (issue 12). */
+  welcome: Pick<Welcome, 'forVisitors'>;
   logger: Logger;
 }
 

@@ -457,6 +457,10 @@ export class PostgresStore implements Store {
     return (await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]))?.value ?? null;
   }
 
+  async saveSetting(key: string, value: string): Promise<void> {
+    await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
     const inserted = await this.one<{ value: string }>(
       'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value',

@@ -494,6 +494,10 @@ export class SqliteStore implements Store {
     return this.write('setSettingIfAbsent', key, value);
   }
 
+  async saveSetting(key: string, value: string): Promise<void> {
+    await this.write('saveSetting', key, value);
+  }
+
   async listAgents(): Promise<AgentRecord[]> {
     return (this.statement('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[]).map(toAgent);
   }

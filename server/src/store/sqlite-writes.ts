@@ -256,6 +256,10 @@ export class SqliteWrites {
     this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
+  saveSetting(key: string, value: string): void {
+    this.statement('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
   setSettingIfAbsent(key: string, value: string): string {
     this.statement('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
     return this.settingValue(key)!;

@@ -389,6 +389,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.setSettingIfAbsent('secret', 'second')).toBe('first');
     });
 
+    it('saves a setting over what was stored, leaving the other keys alone', async () => {
+      expect(await store.getSetting('welcome')).toBeNull();
+      await store.saveSetting('welcome', '{"greeting":"你好"}');
+      expect(await store.getSetting('welcome')).toBe('{"greeting":"你好"}');
+      await store.saveSetting('welcome', '{"greeting":"Hi"}');
+      expect(await store.getSetting('welcome')).toBe('{"greeting":"Hi"}');
+      await store.setSettingIfAbsent('secret', 'kept');
+      await store.saveSetting('welcome', '');
+      expect(await store.getSetting('welcome')).toBe('');
+      expect(await store.getSetting('secret')).toBe('kept');
+    });
+
     const agentFixture = (id: string, role: 'admin' | 'agent' = 'agent') =>
       ({ id, email: `${id}@example.com`, name: id.toUpperCase(), role, passwordHash: `hash-of-${id}`, createdAt: 1, capacity: 3 }) as const;
     const session = (tokenHash: string, agentId: string) => ({ tokenHash, agentId, createdAt: 1, expiresAt: 10_000 });

@@ -196,6 +196,8 @@ export interface Store extends IntegrationStore {
   getSetting(key: string): Promise<string | null>;
   /** Stores `value` unless the key exists; returns what is stored (so racing processes agree). */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
+  /** Stores `value` under `key`, replacing what was there (an admin's saved setting, e.g. the welcome). */
+  saveSetting(key: string, value: string): Promise<void>;
 
   // ---- The team and the console's workspace (admin API, search, reports) ----
 

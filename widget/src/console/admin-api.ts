@@ -19,6 +19,7 @@ import {
   type ReportSummary,
   type RoutingSettings,
   type VisitorErasure,
+  type WelcomeSettings,
 } from '@support-chat/shared';
 import { createCall, type FetchLike } from './http.js';
 
@@ -53,6 +54,9 @@ export interface AdminApi {
   deleteCanned(id: string): Promise<AckResult<unknown>>;
   routing(): Promise<AckResult<{ settings: RoutingSettings }>>;
   saveRouting(settings: RoutingSettings): Promise<AckResult<{ settings: RoutingSettings }>>;
+  /** The widget's greeting and starter questions (issue 12). */
+  welcome(): Promise<AckResult<{ settings: WelcomeSettings }>>;
+  saveWelcome(settings: WelcomeSettings): Promise<AckResult<{ settings: WelcomeSettings }>>;
   report(range: { from: string; to: string; tz: string }): Promise<AckResult<{ report: ReportSummary }>>;
   knowledgeGaps(): Promise<AckResult<{ gaps: KnowledgeGap[] }>>;
   /** A page of the audit log, newest first; `cursor` is the previous page's `next`. */
@@ -103,6 +107,8 @@ export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
     deleteCanned: (id) => call('DELETE', canned(id)),
     routing: () => call('GET', HTTP_ROUTES.adminRouting),
     saveRouting: (settings) => call('PUT', HTTP_ROUTES.adminRouting, settings),
+    welcome: () => call('GET', HTTP_ROUTES.adminWelcome),
+    saveWelcome: (settings) => call('PUT', HTTP_ROUTES.adminWelcome, settings),
     report: ({ from, to, tz }) =>
       call('GET', `${HTTP_ROUTES.adminReports}?${new URLSearchParams({ from, to, tz }).toString()}`),
     knowledgeGaps: () => call('GET', `${HTTP_ROUTES.adminKnowledge}/gaps`),

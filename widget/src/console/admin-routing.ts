@@ -20,7 +20,8 @@ import { pageStyles } from './page.styles.js';
 /**
  * Admin: who gets which conversation. Automatic or manual assignment, default capacity, the grace
  * period after a disconnect, the words and visitor attributes that go straight to a person, and
- * business hours (a weekly schedule in one time zone).
+ * business hours (a weekly schedule in one time zone). Below them, the first impression
+ * (`<support-console-admin-welcome>`, saved on its own).
  */
 export class SupportConsoleAdminRouting extends LitElement {
   static override styles = [
@@ -126,6 +127,7 @@ export class SupportConsoleAdminRouting extends LitElement {
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
       ${f ? this.renderForm(f) : this.error ? nothing : html`<p class="muted">Loading…</p>`}
+      <support-console-admin-welcome .api=${this.api}></support-console-admin-welcome>
     </div>`;
   }
 

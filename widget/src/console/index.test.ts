@@ -7,7 +7,7 @@ describe('defineConsole', () => {
   it('registers every console element on import, and can be called again', () => {
     expect(customElements.get('support-console')).toBe(SupportConsole);
     expect(customElements.get('support-console-workspace')).toBe(SupportConsoleWorkspace);
-    for (const tag of ['topbar', 'search', 'inbox', 'team', 'conversation', 'composer', 'transfer-menu', 'reports', 'admin-agents', 'admin-canned', 'admin-routing', 'shortcuts']) {
+    for (const tag of ['topbar', 'search', 'inbox', 'team', 'conversation', 'composer', 'transfer-menu', 'reports', 'admin-agents', 'admin-canned', 'admin-routing', 'admin-welcome', 'shortcuts']) {
       expect(customElements.get(`support-console-${tag}`), tag).toBeDefined();
     }
     expect(() => defineConsole()).not.toThrow();

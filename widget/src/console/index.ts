@@ -8,6 +8,7 @@ import { SupportConsoleAdminAudit } from './admin-audit.js';
 import { SupportConsoleAdminIntegrations } from './admin-integrations.js';
 import { SupportConsoleAdminCanned } from './admin-canned.js';
 import { SupportConsoleAdminRouting } from './admin-routing.js';
+import { SupportConsoleAdminWelcome } from './admin-welcome.js';
 import { SupportConsoleComposer } from './composer.js';
 import { SupportConsoleConversation } from './conversation-view.js';
 import { SupportConsoleInbox } from './inbox-list.js';
@@ -29,6 +30,7 @@ export {
   SupportConsoleAdminIntegrations,
   SupportConsoleAdminCanned,
   SupportConsoleAdminRouting,
+  SupportConsoleAdminWelcome,
   SupportConsoleComposer,
   SupportConsoleConversation,
   SupportConsoleInbox,
@@ -61,6 +63,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-admin-agents', SupportConsoleAdminAgents],
   ['support-console-admin-canned', SupportConsoleAdminCanned],
   ['support-console-admin-routing', SupportConsoleAdminRouting],
+  ['support-console-admin-welcome', SupportConsoleAdminWelcome],
   ['support-console-admin-audit', SupportConsoleAdminAudit],
   ['support-console-admin-integrations', SupportConsoleAdminIntegrations],
   ['support-console-shortcuts', SupportConsoleShortcuts],

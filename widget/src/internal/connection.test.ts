@@ -10,6 +10,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type {
   Availability,
+  WelcomeSettings,
   ChatMessage,
   ErrorCode,
   VisitorClientEvents,
@@ -81,6 +82,7 @@ class FakeServer {
   /** Every /visitor handshake refuses with this connect_error data (as the origin check does). */
   refuseHandshake: { code: ErrorCode; message: string } | null = null;
   availability: Availability = { agentsOnline: 1, withinHours: true, acceptingChats: true };
+  welcome: WelcomeSettings = { en: { greeting: 'Hi!', starters: ['Shipping?'] }, 'zh-CN': { greeting: '你好！', starters: ['运费？'] } };
   /** Every `conversation:read` seq, in order. */
   reads: number[] = [];
   /** Every offline:leave payload, in order (retries included). */
@@ -151,6 +153,7 @@ class FakeServer {
           conversation: this.messages.length ? { ...this.conversation } : null,
           messages: this.messages.filter((m) => m.conversationId === id && m.seq > after),
           availability: this.availability,
+          welcome: this.welcome,
         },
       });
     });
@@ -591,6 +594,17 @@ describe('VisitorConnection', () => {
     await until(() => conn.availability?.acceptingChats === true, 'agents back');
     expect(conn.availability).toEqual({ agentsOnline: 2, withinHours: true, acceptingChats: true });
     expect(renders).toBeGreaterThan(before);
+  });
+
+  it('keeps the welcome of the latest resume (issue 12)', async () => {
+    const conn = connect();
+    expect(conn.welcome).toBeNull();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    expect(conn.welcome).toEqual(server.welcome);
+    server.welcome = { en: { greeting: 'Welcome back', starters: [] }, 'zh-CN': { greeting: '欢迎回来', starters: [] } };
+    server.dropAll();
+    await until(() => conn.welcome?.en.greeting === 'Welcome back', 'the new welcome');
   });
 
   it('leaves a message while nobody can chat, and a lost ack resends the same message once', async () => {

@@ -19,6 +19,7 @@ import {
   type VisitorContext,
   type VisitorConversation,
   type VisitorServerEvents,
+  type WelcomeSettings,
 } from '@support-chat/shared';
 import { MessageStore } from './message-store.js';
 import { load, save, storageKeys } from './session-storage.js';
@@ -146,6 +147,8 @@ export class VisitorConnection {
   retryAt: number | null = null;
   /** Whether a person can be reached now; null until the server said. */
   availability: Availability | null = null;
+  /** The admin's greeting and starter questions (issue 12), from the latest resume. */
+  welcome: WelcomeSettings | null = null;
   /** The conversation the visitor left a message in (for the confirmation), on this page. */
   leftIn: string | null = null;
   /** Called after every change; `added` lists messages that are new to this page, not history. */
@@ -425,8 +428,9 @@ export class VisitorConnection {
       return;
     }
     this._resumeFailures = 0;
-    const { token, visitorId, conversation, messages, availability } = res.data;
+    const { token, visitorId, conversation, messages, availability, welcome } = res.data;
     this.availability = availability ?? null;
+    this.welcome = welcome;
     this._token = token;
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;

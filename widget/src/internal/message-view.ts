@@ -33,6 +33,8 @@ export interface MessageState {
   showName?: boolean;
   /** Thumbs up / down under the message (an AI answer the visitor may rate) when given. */
   onRate?: (helpful: boolean) => void;
+  /** The text as written, never Markdown (the admin's greeting). */
+  plain?: boolean;
 }
 
 /** A thumb up (turned over by CSS for "not helpful"). */
@@ -50,7 +52,7 @@ export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageS
   }
   const name = authorName(m, s);
   const cls = `msg ${m.author} ${m.kind}${m.author === o.self ? ' mine' : ''}${x.state ? ' ' + x.state : ''}`;
-  const markdown = m.author !== 'visitor';
+  const markdown = m.author !== 'visitor' && !x.plain;
   return html`<div class=${cls} part="message message-${m.author}">
     ${x.showName ? html`<div class="name" aria-hidden="true">${m.kind === 'note' ? s.note : name}</div>` : nothing}
     <div class="bubble">

@@ -1,0 +1,66 @@
+import type { WelcomeSettings, WelcomeText } from '@support-chat/shared';
+import { welcomeSettingsSchema } from '@support-chat/shared/schemas';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+
+/** The key of the admin's welcome in the store's settings. */
+export const WELCOME_SETTING = 'welcome';
+
+/** The demo shop's welcome (its knowledge base answers these questions), until an admin saves one. */
+export const DEFAULT_WELCOME: Readonly<WelcomeSettings> = Object.freeze({
+  en: {
+    greeting: 'Hi! Ask me anything about orders, shipping or returns.',
+    starters: ['How long does shipping take?', 'How long do I have to return something?', 'Can I change or cancel my order?'],
+  },
+  'zh-CN': {
+    greeting: '你好！关于订单、配送或退货的问题，都可以问我。',
+    starters: ['下单后多久发货？多久能收到？', '怎么退货？', '下单后还能修改或取消吗？'],
+  },
+});
+
+/**
+ * The greeting and starter questions the widget shows on its first open (issue 12), kept as JSON
+ * in the store's settings. Read at every visitor resume, like the routing settings, so every
+ * process serves what was saved last.
+ */
+export class Welcome {
+  constructor(private readonly deps: { store: Pick<Store, 'getSetting' | 'saveSetting'>; logger: Logger }) {}
+
+  /** What the admin saved, or the defaults. */
+  async get(): Promise<WelcomeSettings> {
+    const stored = await this.deps.store.getSetting(WELCOME_SETTING);
+    if (stored === null) return structuredClone(DEFAULT_WELCOME);
+    const parsed = welcomeSettingsSchema.safeParse(safeJson(stored));
+    if (parsed.success) return parsed.data;
+    // Only this module writes the key, through the schema; a value it cannot read (a hand edit,
+    // a later version's shape) must not take visitors' chats down.
+    this.deps.logger.warn({ issues: parsed.error.issues }, 'the stored welcome is not valid: using the defaults');
+    return structuredClone(DEFAULT_WELCOME);
+  }
+
+  /** Validates (trims, bounds by `LIMITS`) and stores; returns what was stored. Throws a `ZodError`. */
+  async save(input: unknown): Promise<WelcomeSettings> {
+    const settings = welcomeSettingsSchema.parse(input);
+    await this.deps.store.saveSetting(WELCOME_SETTING, JSON.stringify(settings));
+    return settings;
+  }
+
+  /** What visitors get: each language's empty greeting or starters filled from the other's. */
+  async forVisitors(): Promise<WelcomeSettings> {
+    const { en, 'zh-CN': zh } = await this.get();
+    return { en: filled(en, zh), 'zh-CN': filled(zh, en) };
+  }
+}
+
+function filled(own: WelcomeText, other: WelcomeText): WelcomeText {
+  return { greeting: own.greeting || other.greeting, starters: own.starters.length ? own.starters : other.starters };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: the caller reports it as not valid.
+    return null;
+  }
+}
