@@ -99,6 +99,13 @@ export const visitorLeaveMessageSchema = z
   })
   .strict();
 
+export const visitorTranscriptSchema = z
+  .object({
+    conversationId: conversationIdSchema,
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(LIMITS.emailChars)).optional(),
+  })
+  .strict();
+
 // ---- /agent namespace ----
 
 export const agentInboxSchema = z.object({}).strict();
@@ -246,6 +253,7 @@ export type VisitorReadPayload = z.input<typeof visitorReadSchema>;
 export type VisitorRateAnswerPayload = z.input<typeof visitorRateAnswerSchema>;
 export type VisitorRateConversationPayload = z.input<typeof visitorRateConversationSchema>;
 export type VisitorLeaveMessagePayload = z.input<typeof visitorLeaveMessageSchema>;
+export type VisitorTranscriptPayload = z.input<typeof visitorTranscriptSchema>;
 export type AgentNotePayload = z.input<typeof agentNoteSchema>;
 export type AgentTransferPayload = z.input<typeof agentTransferSchema>;
 export type AgentReadPayload = z.input<typeof agentReadSchema>;

@@ -2,15 +2,20 @@ import {
   visitorLeaveMessageSchema,
   visitorRateConversationSchema,
   visitorReadSchema,
+  visitorTranscriptSchema,
 } from '@support-chat/shared/schemas';
+import { ChatError } from '../errors.js';
 import { command, type HandlerContext } from './handler.js';
 import type { VisitorSocket } from './types.js';
 import type { VisitorNamespaceDeps } from './visitor-namespace.js';
 
-/** The visitor's side of hand-off (issue 4): read receipts, rating a closed conversation, leaving a message. */
+/**
+ * The visitor's side of hand-off (issue 4): read receipts, rating a closed conversation, leaving a
+ * message (which the team hears of by email), asking for the transcript by email (issue 13).
+ */
 export function registerVisitorRoutingHandlers(
   socket: VisitorSocket,
-  { conversations, limits }: VisitorNamespaceDeps,
+  { conversations, limits, emails }: VisitorNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
@@ -45,7 +50,18 @@ export function registerVisitorRoutingHandlers(
         admit: () => limits.newConversation(visitorId, socket.data.address),
       });
       socket.data.conversationId = conversation.id;
+      await emails?.messageLeft(conversation, message);
       return { message, conversation: await conversations.toVisitorView(conversation) };
+    }),
+  );
+
+  socket.on(
+    'conversation:transcript',
+    command(context, visitorTranscriptSchema, async ({ conversationId, email }) => {
+      if (!emails) throw new ChatError('unavailable', 'This server does not send email.');
+      await limits.visitorMessage(visitorId);
+      await emails.requestTranscript(visitorId, conversationId, email);
+      return null;
     }),
   );
 }
