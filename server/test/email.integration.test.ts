@@ -217,7 +217,8 @@ describe('the transcript by email', () => {
     expect(await ask()).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     expect(await ask('not-an-address')).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     expect(await visitor.emitWithAck('conversation:transcript', { conversationId: 'someone-else' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    data(await ask('Zhang@Example.com'));
+    // The widget's way: the address with the rating.
+    data(await visitor.emitWithAck('conversation:rate', { conversationId: conversation.id, score: 5, email: 'Zhang@Example.com' }));
     data(await ask('other@example.com'));
 
     const [mail] = await smtp.waitFor(1);

@@ -106,7 +106,7 @@ export interface VisitorClientEvents {
   'conversation:read': (payload: VisitorReadPayload, ack?: Ack<null>) => void;
   /** Thumbs up / down on an AI answer. */
   'message:rate': (payload: VisitorRateAnswerPayload, ack: Ack<{ message: ChatMessage }>) => void;
-  /** 1–5 (and a comment) after the conversation was closed. */
+  /** 1–5 (and a comment) after the conversation was closed; with `email`, the transcript goes there too (issue 13). */
   'conversation:rate': (
     payload: VisitorRateConversationPayload,
     ack: Ack<{ conversation: VisitorConversation }>,

@@ -87,6 +87,8 @@ export const visitorRateConversationSchema = z
     conversationId: conversationIdSchema,
     score: z.number().int().min(1).max(5),
     comment: z.string().max(LIMITS.messageChars).transform((s) => s.trim()).optional(),
+    /** Also email the transcript there (issue 13): the widget's offer in its rating card. */
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(LIMITS.emailChars)).optional(),
   })
   .strict();
 

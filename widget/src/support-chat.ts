@@ -135,6 +135,7 @@ export class SupportChat extends LitElement {
 
   private _conn: VisitorConnection | null = null;
   private _user: string | undefined;
+  private _resume: string | undefined;
   private _visitorAttributes: Record<string, string> = {};
   private _stick = true;
   /** Where the newest long message shown from its start begins (scrollTop), so it is done once. */
@@ -233,6 +234,15 @@ export class SupportChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this._visibility);
+    // An emailed link (#sc-resume=…): continue that conversation, and take the token out of the
+    // address bar so it is not bookmarked or shared.
+    const resume = location.hash.split('sc-resume=')[1];
+    if (resume) {
+      this._resume = resume;
+      // '' is this page without its fragment.
+      history.replaceState(null, '', '');
+      this.opened = true;
+    }
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
     if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
   }
@@ -263,6 +273,7 @@ export class SupportChat extends LitElement {
         storage: pageStorage(),
         context: () => this._context(),
         user: this._user,
+        resume: this._resume,
       });
       conn.identify(this._visitorAttributes);
       conn.onChange = (added) => {

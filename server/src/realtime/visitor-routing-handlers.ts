@@ -19,6 +19,11 @@ export function registerVisitorRoutingHandlers(
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
+  const requestTranscript = async (conversationId: string, email: string | undefined) => {
+    if (!emails) throw new ChatError('unavailable', 'This server does not send email.');
+    await limits.visitorMessage(visitorId);
+    await emails.requestTranscript(visitorId, conversationId, email);
+  };
 
   socket.on(
     'conversation:read',
@@ -30,9 +35,11 @@ export function registerVisitorRoutingHandlers(
 
   socket.on(
     'conversation:rate',
-    command(context, visitorRateConversationSchema, async (payload) => ({
-      conversation: await conversations.toVisitorView(await conversations.rate(visitorId, payload)),
-    })),
+    command(context, visitorRateConversationSchema, async ({ email, ...rating }) => {
+      const rated = await conversations.rate(visitorId, rating);
+      if (email) await requestTranscript(rated.id, email);
+      return { conversation: await conversations.toVisitorView(rated) };
+    }),
   );
 
   socket.on(
@@ -58,9 +65,7 @@ export function registerVisitorRoutingHandlers(
   socket.on(
     'conversation:transcript',
     command(context, visitorTranscriptSchema, async ({ conversationId, email }) => {
-      if (!emails) throw new ChatError('unavailable', 'This server does not send email.');
-      await limits.visitorMessage(visitorId);
-      await emails.requestTranscript(visitorId, conversationId, email);
+      await requestTranscript(conversationId, email);
       return null;
     }),
   );
