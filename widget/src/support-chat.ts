@@ -239,8 +239,7 @@ export class SupportChat extends LitElement {
     const resume = location.hash.split('sc-resume=')[1];
     if (resume) {
       this._resume = resume;
-      // '' is this page without its fragment.
-      history.replaceState(null, '', '');
+      history.replaceState(null, '', location.pathname + location.search);
       this.opened = true;
     }
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
