@@ -49,6 +49,11 @@ import { WaitEstimator } from './routing/wait-estimate.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
 import type { Store } from './store/types.js';
 import { createMemoryCoordination } from './coordination/memory.js';
+import { shareTimers } from './coordination/shared-timers.js';
+import { ConversationEmails, type EmailSettings } from './email/conversation-emails.js';
+import { EmailOutbox, type EmailOutboxOptions } from './email/email-outbox.js';
+import type { Mailer } from './email/mailer.js';
+import { rooms } from './realtime/rooms.js';
 import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
@@ -86,6 +91,11 @@ export interface ServerDeps {
    * change or deactivation).
    */
   sessions?: { ttlMs?: number; recheckMs?: number };
+  /**
+   * Email (issue 13): the transport (SMTP, chosen by `main.ts`; the caller closes it), who hears
+   * of left messages, when away visitors get replies, where links go; `outbox` tunes retries.
+   */
+  email?: EmailSettings & { mailer: Mailer; outbox?: EmailOutboxOptions };
 }
 
 export interface SupportChatServer {
@@ -139,6 +149,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const ownCoordination = deps.coordination ? null : createMemoryCoordination();
   const coordination = deps.coordination ?? ownCoordination!;
   const { presence } = coordination;
+  // Routing's grace and email's reply timers share the one port (its start takes one handler).
+  const timers = shareTimers(coordination.timers);
   const waits = new WaitEstimator(store, presence, clock, bus);
   const conversations = new ConversationService(store, bus, clock, { waits });
   // Read for every visitor message: kept for a second (another process's change shows within it),
@@ -150,7 +162,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     store,
     conversations,
     presence,
-    timers: coordination.timers,
+    timers,
     leases: coordination.leases,
     bus,
     clock,
@@ -269,7 +281,27 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
 
-  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger });
+  let emails: ConversationEmails | undefined;
+  let outbox: EmailOutbox | undefined;
+  if (deps.email) {
+    const { mailer, outbox: outboxOptions, ...settings } = deps.email;
+    outbox = new EmailOutbox({ store, leases: coordination.leases, mailer, render: (email) => emails!.render(email), clock, logger }, outboxOptions);
+    emails = new ConversationEmails({
+      store,
+      bus,
+      timers,
+      outbox,
+      tokens,
+      // Through the adapter: a socket of the visitor on any process counts.
+      visitorConnected: async (visitorId) => (await visitors.in(rooms.visitor(visitorId)).fetchSockets()).length > 0,
+      clock,
+      logger,
+      settings,
+    });
+    emails.start();
+    outbox.start();
+  }
+  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
@@ -298,6 +330,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       stopWebhookEvents();
       await dispatcher.stop();
       sessionGuard.dispose();
+      emails?.dispose();
+      await outbox?.stop();
       if (drainMs > 0) await router.drain(drainMs);
       router.dispose();
       routing.dispose();

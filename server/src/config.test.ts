@@ -63,3 +63,30 @@ describe('loadConfig: ALLOWED_ORIGINS', () => {
     expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://shop.example.com/chat' })).toThrow(/no path/);
   });
 });
+
+describe('loadConfig: email (issue 13)', () => {
+  const base = { PUBLIC_URL: 'https://chat.example.com', MAIL_FROM: 'Support <support@example.com>' };
+
+  it('is off without an SMTP server, and takes a URL or the parts', () => {
+    expect(loadConfig({}).email).toBeUndefined();
+    expect(loadConfig({ ...base, SMTP_URL: 'smtps://u:p@smtp.example.com', MAIL_TEAM: 'a@example.com, b@example.com' }).email).toEqual({
+      smtp: { url: 'smtps://u:p@smtp.example.com', secure: false },
+      from: 'Support <support@example.com>',
+      team: ['a@example.com', 'b@example.com'],
+      awayMs: 600_000,
+      linkUrl: 'https://chat.example.com',
+      linkTtlMs: 72 * 3_600_000,
+    });
+    const parts = loadConfig({ ...base, SMTP_HOST: 'smtp.example.com', SMTP_PORT: '465', SMTP_USER: 'u', SMTP_PASS: 'p', SMTP_SECURE: 'true', MAIL_AWAY_MINUTES: '2', MAIL_LINK_URL: 'https://shop.example.com/help' }).email;
+    expect(parts).toMatchObject({ smtp: { host: 'smtp.example.com', port: 465, user: 'u', pass: 'p', secure: true }, team: [], awayMs: 120_000, linkUrl: 'https://shop.example.com/help' });
+  });
+
+  it('says what is missing or wrong', () => {
+    expect(() => loadConfig({ SMTP_URL: 'smtp://smtp.example.com', PUBLIC_URL: 'https://chat.example.com' })).toThrow(/needs MAIL_FROM/);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://smtp.example.com', MAIL_FROM: 'a@example.com' })).toThrow(/needs PUBLIC_URL/);
+    expect(() => loadConfig({ ...base, SMTP_URL: 'http://smtp.example.com' })).toThrow(/SMTP_URL must be an smtp/);
+    expect(() => loadConfig({ ...base, SMTP_URL: 'smtp://a', SMTP_HOST: 'b' })).toThrow(/not both/);
+    expect(() => loadConfig({ ...base, SMTP_URL: 'smtp://a', MAIL_TEAM: 'team@example.com,oops' })).toThrow(/MAIL_TEAM must list email addresses.*not: oops/);
+    expect(() => loadConfig({ MAIL_TEAM: 'team@example.com' })).toThrow(/no SMTP server/);
+  });
+});

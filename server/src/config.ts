@@ -77,6 +77,23 @@ const envSchema = z.object({
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
   /** Every Redis key and channel starts with it, so several sites can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default('support-chat:'),
+  /** Email (issue 13): the SMTP server, as one URL or as its parts. */
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL').optional()),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: optionalString,
+  SMTP_PASS: optionalString,
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  SMTP_SECURE: flag('false'),
+  MAIL_FROM: optionalString,
+  /** Comma-separated addresses that hear of messages left while nobody could chat. */
+  MAIL_TEAM: z.string().default(''),
+  /** A visitor away this long with an unread reply from the team gets it by email. */
+  MAIL_AWAY_MINUTES: z.coerce.number().min(0).max(10_080).default(10),
+  /** The page with the widget that emailed links open (default PUBLIC_URL, the demo page). */
+  MAIL_LINK_URL: optionalString.pipe(z.url('MAIL_LINK_URL must be a URL').optional()),
+  /** How long an emailed link resumes the conversation. */
+  MAIL_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
   /** Floods and password guessing (issue 11): see limits.ts and the README. */
   LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE: limit(DEFAULT_LIMITS.connectionsPerAddressPerMinute),
   LIMIT_OPEN_SOCKETS_PER_ADDRESS: limit(DEFAULT_LIMITS.openSocketsPerAddress),
@@ -117,8 +134,29 @@ export interface Config {
   limits: FloodLimits;
   /** Webhook deliveries (issue 13): where they may go, how long one waits, how they are retried. */
   webhooks: { allowInternal: boolean; maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+  /** Email (issue 13): set when SMTP_URL or SMTP_HOST is. */
+  email?: EmailConfig;
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
   scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
+}
+
+export interface SmtpConfig {
+  /** `smtp://user:pass@host:port` or `smtps://…` (SMTP_URL), or the parts. */
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  pass?: string;
+  secure: boolean;
+}
+
+export interface EmailConfig {
+  smtp: SmtpConfig;
+  from: string;
+  team: string[];
+  awayMs: number;
+  linkUrl: string;
+  linkTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         'or unset REDIS_URL to run one process on SQLite in DATA_DIR.',
     );
   }
+  const email = emailConfig(e);
   const origins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const notOrigins = origins.filter((o) => o !== '*' && !normalizeOrigin(o));
   if (notOrigins.length) {
@@ -199,6 +238,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     }),
+    email,
     scaleOut: e.DATABASE_URL && e.REDIS_URL ? { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisPrefix: e.REDIS_PREFIX } : undefined,
   });
+}
+
+const address = z.email();
+
+/** Email is on when an SMTP server is named; then MAIL_FROM and a URL for links are needed too. */
+function emailConfig(e: z.infer<typeof envSchema>): EmailConfig | undefined {
+  const team = e.MAIL_TEAM.split(',').map((s) => s.trim()).filter(Boolean);
+  const badTeam = team.filter((a) => !address.safeParse(a).success);
+  if (badTeam.length) throw new ConfigError(`Invalid configuration: MAIL_TEAM must list email addresses separated by commas; not: ${badTeam.join(', ')}`);
+  if (!e.SMTP_URL && !e.SMTP_HOST) {
+    if (e.MAIL_FROM || team.length) {
+      throw new ConfigError('Invalid configuration: MAIL_FROM or MAIL_TEAM is set but no SMTP server: set SMTP_URL (e.g. smtp://user:pass@smtp.example.com:587) or SMTP_HOST');
+    }
+    return undefined;
+  }
+  if (e.SMTP_URL && e.SMTP_HOST) throw new ConfigError('Invalid configuration: set SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASS), not both');
+  if (!e.MAIL_FROM) throw new ConfigError('Invalid configuration: email needs MAIL_FROM, the sender address (e.g. "Support <support@example.com>")');
+  const linkUrl = e.MAIL_LINK_URL ?? e.PUBLIC_URL;
+  if (!linkUrl || !e.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration: email needs PUBLIC_URL (the server\'s address, for the console link in the team\'s emails); emailed links to visitors open MAIL_LINK_URL, the page with the widget (default PUBLIC_URL)',
+    );
+  }
+  return {
+    smtp: e.SMTP_URL
+      ? { url: e.SMTP_URL, secure: e.SMTP_SECURE }
+      : { host: e.SMTP_HOST, port: e.SMTP_PORT, user: e.SMTP_USER, pass: e.SMTP_PASS, secure: e.SMTP_SECURE },
+    from: e.MAIL_FROM,
+    team,
+    awayMs: Math.round(e.MAIL_AWAY_MINUTES * 60_000),
+    linkUrl,
+    linkTtlMs: Math.round(e.MAIL_LINK_TTL_HOURS * 3_600_000),
+  };
 }

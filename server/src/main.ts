@@ -9,6 +9,7 @@ import { createServer, type ServerDeps } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { widgetIsBuilt } from './http/static-routes.js';
+import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger } from './logger.js';
 import { chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { redactUrl } from './coordination/redis/client.js';
@@ -93,6 +94,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const stopWatching = config.knowledgeWatch ? knowledge.watch() : () => undefined;
   const responder = chooseResponder(config, knowledge, logger);
   const summarizer = chooseSummarizer(config);
+  const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : null;
 
   const server = await createServer({
     config,
@@ -105,6 +107,17 @@ async function serve(config: Readonly<Config>): Promise<void> {
     coordination: site.coordination,
     limits: site.limits,
     attachAdapter: site.attachAdapter,
+    email:
+      config.email && mailer
+        ? {
+            mailer,
+            team: config.email.team,
+            awayMs: config.email.awayMs,
+            linkUrl: config.email.linkUrl,
+            linkTtlMs: config.email.linkTtlMs,
+            publicUrl: config.publicUrl!,
+          }
+        : undefined,
   });
   // Before listening: a SIGTERM that arrives as soon as the banner is out must find its handler
   // (a signal with no listener yet ends the process at once, the lock file left behind).
@@ -116,6 +129,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     try {
       stopWatching();
       await server.close({ drainMs: SHUTDOWN_DRAIN_MS });
+      await mailer?.close();
     } catch (error) {
       logger.error({ err: error }, 'stopping the server failed');
       code = 1;
@@ -141,6 +155,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     `  mode          ${site.mode}`,
     `  knowledge     ${knowledge.size} entries from ${config.knowledgeDir}${config.knowledgeWatch ? ' (re-indexed on change)' : ''}`,
     `  AI            ${config.openai ? `${config.openai.model} at ${config.openai.baseURL ?? 'api.openai.com'} (offline fallback)` : 'offline responder (set OPENAI_API_KEY to use a model)'}`,
+    `  email         ${config.email ? `from ${config.email.from} via ${config.email.smtp.url ? redactUrl(config.email.smtp.url) : config.email.smtp.host}; team: ${config.email.team.join(', ') || 'nobody (set MAIL_TEAM)'}` : 'off (set SMTP_URL, MAIL_FROM and MAIL_TEAM to send it)'}`,
     ...(config.openai?.embeddingModel ? [`  embeddings    ${config.openai.embeddingModel}, fused with BM25 (${knowledge.snapshot.embedded} embedded now)`] : []),
   ];
   if (admin.kind === 'demo') {

@@ -14,7 +14,7 @@ import type {
   VisitorServerEvents,
 } from '@support-chat/shared';
 import { SESSION_COOKIE } from '@support-chat/shared';
-import { createServer, type SupportChatServer } from '../src/app.js';
+import { createServer, type ServerDeps, type SupportChatServer } from '../src/app.js';
 import { createOfflineResponder } from '../src/ai/offline-responder.js';
 import type { Responder, Summarizer } from '../src/ai/types.js';
 import { createAgent } from '../src/auth/agents.js';
@@ -86,6 +86,10 @@ export async function startTestServer(
     webhooks?: Partial<Config['webhooks']>;
     /** How often due webhook deliveries are looked for. */
     webhookPollMs?: number;
+    /** Email: the transport and its settings (issue 13). */
+    email?: ServerDeps['email'];
+    /** Presence, leases and timers (default: in memory, one process). */
+    coordination?: ServerDeps['coordination'];
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -112,6 +116,8 @@ export async function startTestServer(
     summarizer: options.summarizer,
     sessions: options.sessions,
     knowledge: options.knowledge,
+    email: options.email,
+    coordination: options.coordination,
   });
   const { port } = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -34,6 +34,7 @@ import type {
   AgentTransferPayload,
   VisitorHandoffPayload,
   VisitorLeaveMessagePayload,
+  VisitorTranscriptPayload,
   VisitorRateAnswerPayload,
   VisitorRateConversationPayload,
   VisitorReadPayload,
@@ -51,6 +52,12 @@ export interface VisitorHandshakeAuth {
    * every device, and the token's claims are shown to agents as verified.
    */
   user?: string;
+  /**
+   * The resume token of an emailed link (`#sc-resume=…`, issue 13): the visitor is then the one the
+   * link was sent to, on this device too. Short-lived; ignored when invalid or expired, and when
+   * `user` is given.
+   */
+  resume?: string;
 }
 
 /** Reply to `conversation:resume`: who the visitor is and what they missed. */
@@ -102,7 +109,7 @@ export interface VisitorClientEvents {
   'conversation:read': (payload: VisitorReadPayload, ack?: Ack<null>) => void;
   /** Thumbs up / down on an AI answer. */
   'message:rate': (payload: VisitorRateAnswerPayload, ack: Ack<{ message: ChatMessage }>) => void;
-  /** 1–5 (and a comment) after the conversation was closed. */
+  /** 1–5 (and a comment) after the conversation was closed; with `email`, the transcript goes there too (issue 13). */
   'conversation:rate': (
     payload: VisitorRateConversationPayload,
     ack: Ack<{ conversation: VisitorConversation }>,
@@ -112,6 +119,12 @@ export interface VisitorClientEvents {
     payload: VisitorLeaveMessagePayload,
     ack: Ack<{ conversation: VisitorConversation; message: ChatMessage }>,
   ) => void;
+  /**
+   * A closed conversation: email its transcript to `email`, or to the address the visitor gave
+   * before (a left message, their verified email). Once per conversation; `unavailable` when the
+   * server sends no email.
+   */
+  'conversation:transcript': (payload: VisitorTranscriptPayload, ack: Ack<null>) => void;
 }
 
 export interface VisitorServerEvents {

@@ -88,6 +88,8 @@ export const visitorRateConversationSchema = z
     conversationId: conversationIdSchema,
     score: z.number().int().min(1).max(5),
     comment: z.string().max(LIMITS.messageChars).transform((s) => s.trim()).optional(),
+    /** Also email the transcript there (issue 13): the widget's offer in its rating card. */
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(LIMITS.emailChars)).optional(),
   })
   .strict();
 
@@ -97,6 +99,13 @@ export const visitorLeaveMessageSchema = z
     email: z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(LIMITS.emailChars)),
     name: z.string().max(LIMITS.nameChars).transform((s) => s.trim()).optional(),
     text: trimmedText(LIMITS.messageChars),
+  })
+  .strict();
+
+export const visitorTranscriptSchema = z
+  .object({
+    conversationId: conversationIdSchema,
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(LIMITS.emailChars)).optional(),
   })
   .strict();
 
@@ -352,6 +361,7 @@ export type VisitorReadPayload = z.input<typeof visitorReadSchema>;
 export type VisitorRateAnswerPayload = z.input<typeof visitorRateAnswerSchema>;
 export type VisitorRateConversationPayload = z.input<typeof visitorRateConversationSchema>;
 export type VisitorLeaveMessagePayload = z.input<typeof visitorLeaveMessageSchema>;
+export type VisitorTranscriptPayload = z.input<typeof visitorTranscriptSchema>;
 export type AgentNotePayload = z.input<typeof agentNoteSchema>;
 export type AgentTransferPayload = z.input<typeof agentTransferSchema>;
 export type AgentReadPayload = z.input<typeof agentReadSchema>;

@@ -22,6 +22,8 @@ import type { SupportChat } from './support-chat.js';
 export interface PanelInit {
   /** `setUser()`'s token, if it was called. */
   user: string | undefined;
+  /** An emailed link's resume token, taken from the page's address. */
+  resume: string | undefined;
   /** `identify()`'s attributes so far. */
   attributes: Record<string, string>;
   /** The element had `open` when it was first connected: the panel must not take focus then. */
@@ -52,6 +54,7 @@ export function attachPanel(host: SupportChat, init: PanelInit): ChatPanel {
 export class ChatPanel {
   private _conn: VisitorConnection | null = null;
   private _user: string | undefined;
+  private readonly _resume: string | undefined;
   private _visitorAttributes: Record<string, string>;
   /** `opened` as the last update saw it; undefined before the first when the page started open. */
   private _wasOpen: boolean | undefined;
@@ -70,6 +73,7 @@ export class ChatPanel {
     init: PanelInit,
   ) {
     this._user = init.user;
+    this._resume = init.resume;
     this._visitorAttributes = { ...init.attributes };
     this._wasOpen = init.startedOpen ? undefined : false;
   }
@@ -189,6 +193,7 @@ export class ChatPanel {
         storage: pageStorage(),
         context: () => this._context(),
         user: this._user,
+        resume: this._resume,
       });
       conn.identify(this._visitorAttributes);
       conn.onChange = (added) => {

@@ -130,6 +130,7 @@ export class SupportChat extends HTMLElement {
   /** Calls that need the chat, waiting for it in order. */
   private _waiting: ((panel: ChatPanel) => void)[] = [];
   private _user: string | undefined;
+  private _resume: string | undefined;
   private _attributes: Record<string, string> = {};
   private _startedOpen: boolean | undefined;
   /** `opened` as the last update drew it. */
@@ -293,6 +294,14 @@ export class SupportChat extends HTMLElement {
         (this as Record<typeof name, unknown>)[name] = value;
       }
     }
+    // An emailed link (#sc-resume=…): continue that conversation, and take the token out of the
+    // address bar so it is not bookmarked or shared (issue 13).
+    const resume = location.hash.split('sc-resume=')[1];
+    if (resume) {
+      this._resume = resume;
+      history.replaceState(null, '', location.pathname + location.search);
+      this.opened = true;
+    }
     this._startedOpen ??= this.opened;
     this.requestUpdate();
     if (this._panel) this._panel.connected();
@@ -318,7 +327,7 @@ export class SupportChat extends HTMLElement {
   private _load(): Promise<ChatPanel> {
     return (this._loading ??= loadPanel().then(
       ({ attachPanel }) => {
-        const init: PanelInit = { user: this._user, attributes: this._attributes, startedOpen: !!this._startedOpen };
+        const init: PanelInit = { user: this._user, resume: this._resume, attributes: this._attributes, startedOpen: !!this._startedOpen };
         const panel = (this._panel = attachPanel(this, init));
         if (this.isConnected) panel.connected();
         this._waiting.splice(0).forEach((call) => call(panel));

@@ -43,6 +43,29 @@ describe('visitor tokens, parsed strictly', () => {
   });
 });
 
+describe('resume tokens (emailed links, issue 13)', () => {
+  const tokens = new VisitorTokens('s'.repeat(40));
+  const now = 1_800_000_000_000;
+
+  it('name the visitor until they expire, and only for this server', () => {
+    const token = tokens.issueResume('visitor-abc', now + 3_600_000);
+    expect(tokens.verifyResume(token, now)).toBe('visitor-abc');
+    expect(tokens.verifyResume(token, now + 3_600_000)).toBeNull();
+    expect(new VisitorTokens('t'.repeat(40)).verifyResume(token, now)).toBeNull();
+  });
+
+  it('are no visitor tokens, and visitor tokens are none of them; tampering breaks them', () => {
+    const token = tokens.issueResume('visitor-abc', now + 3_600_000);
+    expect(tokens.verify(token)).toBeNull();
+    expect(tokens.verifyResume(tokens.issue('visitor-abc'), now)).toBeNull();
+    const [, id, expiry, sig] = token.split('.');
+    const later = (parseInt(expiry!, 36) + 86_400).toString(36);
+    expect(tokens.verifyResume(`r1.${id}.${later}.${sig}`, now)).toBeNull();
+    expect(tokens.verifyResume(`r1.visitor-abd.${expiry}.${sig}`, now)).toBeNull();
+    expect(tokens.verifyResume(`${token}x`, now)).toBeNull();
+  });
+});
+
 describe('agents and sessions', () => {
   it('authenticates, creates sessions that expire, and creates a demo admin once', async () => {
     const store = SqliteStore.open(':memory:');

@@ -25,7 +25,36 @@ export class VisitorTokens {
     return expected.length === actual.length && timingSafeEqual(expected, actual) ? visitorId : null;
   }
 
+  /**
+   * A link's resume token (issue 13): the visitor id and an expiry, signed for that purpose alone
+   * (`resume:`), so it never passes as a visitor token, nor a visitor token as one. It is what an
+   * emailed link carries so the widget, on any device, continues the visitor's conversation; it
+   * expires, where the token a browser keeps does not.
+   */
+  issueResume(visitorId: string, expiresAt: number): string {
+    const expiry = Math.floor(expiresAt / 1000).toString(36);
+    return `r1.${visitorId}.${expiry}.${this.signResume(visitorId, expiry)}`;
+  }
+
+  /** The visitor id, or null when the token is malformed, not ours, or expired at `now`. */
+  verifyResume(token: string, now: number): string | null {
+    const parts = /^r1\.([A-Za-z0-9_-]{8,64})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!parts) return null;
+    const [, visitorId, expiry, signature] = parts as unknown as [string, string, string, string];
+    if (!equal(this.signResume(visitorId, expiry), signature)) return null;
+    return parseInt(expiry, 36) * 1000 > now ? visitorId : null;
+  }
+
   private sign(visitorId: string): string {
     return createHmac('sha256', this.secret).update(`visitor:${visitorId}`).digest('base64url');
   }
+
+  private signResume(visitorId: string, expiry: string): string {
+    return createHmac('sha256', this.secret).update(`resume:${visitorId}:${expiry}`).digest('base64url');
+  }
+}
+
+function equal(expected: string, actual: string): boolean {
+  const [a, b] = [Buffer.from(expected), Buffer.from(actual)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }

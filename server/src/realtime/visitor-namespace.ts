@@ -5,6 +5,7 @@ import type { UserVerifier } from '../auth/verified-user.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { ChatError } from '../errors.js';
 import type { ConversationService } from '../conversations/service.js';
+import type { ConversationEmails } from '../email/conversation-emails.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
@@ -29,6 +30,8 @@ export interface VisitorNamespaceDeps {
   /** The greeting and starter questions sent with every resume (issue 12). */
   welcome: Pick<Welcome, 'forVisitors'>;
   logger: Logger;
+  /** When the server sends email (issue 13). */
+  emails?: ConversationEmails;
 }
 
 /**
@@ -54,6 +57,14 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
         (error: unknown) => next(handshakeRefusal(error)),
       );
       return;
+    }
+    // An emailed link (issue 13): the visitor it was sent to, while it is valid; otherwise the
+    // browser's own token as usual.
+    const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
+    if (resumed) {
+      socket.data.visitorId = resumed;
+      socket.data.token = tokens.issue(resumed);
+      return next();
     }
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     if (known) {
@@ -81,6 +92,12 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     registerVisitorFeedbackHandlers(socket, deps, context);
     registerVisitorRoutingHandlers(socket, deps, context);
     refuseUnknownEvents(socket, context);
+    if (deps.emails) {
+      const { emails } = deps;
+      socket.on('disconnect', () => {
+        emails.visitorLeft(visitorId).catch((error: unknown) => logger.warn({ err: error, visitorId }, 'could not plan the reply email'));
+      });
+    }
   });
 }
 

@@ -195,6 +195,30 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `),
   },
+  {
+    version: 6,
+    name: 'email outbox',
+    // Every process looks for due emails (issue 13); a conversation's emails are found for the
+    // reply emails' high-water mark and for erasure.
+    up: sql(`
+      CREATE TABLE email_outbox (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        conversation_id text NOT NULL,
+        recipient text,
+        from_seq integer NOT NULL,
+        through_seq integer NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL,
+        next_attempt_at bigint NOT NULL,
+        created_at bigint NOT NULL,
+        sent_at bigint,
+        last_error text
+      );
+      CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX email_outbox_by_conversation ON email_outbox (conversation_id, kind);
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,7 @@ import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
 import { toAgent, type AgentRow } from './agent-row.js';
+import { toEmail, type EmailRow } from './sqlite-rows.js';
 import { migrate } from './postgres-schema.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
@@ -24,6 +25,9 @@ import type {
   ConversationFilter,
   ConversationRecord,
   ConversationSearch,
+  EmailKind,
+  EmailPatch,
+  EmailRecord,
   MessageDraft,
   ReportRange,
   SessionRecord,
@@ -687,6 +691,7 @@ export class PostgresStore implements Store {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [visitorId]);
       const messages = await client.query('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
+      await client.query('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
       const visitor = await client.query('DELETE FROM visitors WHERE id = $1', [visitorId]);
       const erased = { conversations: conversations.rowCount ?? 0, messages: messages.rowCount ?? 0, visitor: visitor.rowCount === 1 };
@@ -805,6 +810,71 @@ export class PostgresStore implements Store {
   async revokeApiToken(id: string, at: number): Promise<ApiToken | null> {
     const { rows } = await this.pool.query<ApiTokenRow>('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2 RETURNING *', [at, id]);
     return rows[0] ? publicToken(toApiToken(rows[0])) : null;
+  }
+
+  async enqueueEmail(email: EmailRecord): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO email_outbox (id, kind, conversation_id, recipient, from_seq, through_seq, status, attempts, next_attempt_at, created_at, sent_at, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+      [
+        email.id,
+        email.kind,
+        email.conversationId,
+        email.to,
+        email.fromSeq,
+        email.throughSeq,
+        email.status,
+        email.attempts,
+        email.nextAttemptAt,
+        email.createdAt,
+        email.sentAt,
+        email.lastError,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  async getEmail(id: string): Promise<EmailRecord | null> {
+    const { rows } = await this.pool.query<EmailRow>('SELECT * FROM email_outbox WHERE id = $1', [id]);
+    return rows[0] ? toEmail(rows[0]) : null;
+  }
+
+  async dueEmails(now: number, limit: number): Promise<EmailRecord[]> {
+    const { rows } = await this.pool.query<EmailRow>(
+      "SELECT * FROM email_outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+      [now, limit],
+    );
+    return rows.map(toEmail);
+  }
+
+  /** One statement: the `WHERE` on status and attempts is the compare-and-set across processes. */
+  async updateEmail(id: string, expectAttempts: number, patch: EmailPatch): Promise<EmailRecord | null> {
+    const { rows } = await this.pool.query<EmailRow>(
+      `UPDATE email_outbox SET
+         status = coalesce($3, status), attempts = coalesce($4, attempts), next_attempt_at = coalesce($5, next_attempt_at),
+         sent_at = CASE WHEN $6::boolean THEN $7 ELSE sent_at END, last_error = CASE WHEN $8::boolean THEN $9 ELSE last_error END
+       WHERE id = $1 AND status = 'pending' AND attempts = $2 RETURNING *`,
+      [
+        id,
+        expectAttempts,
+        patch.status ?? null,
+        patch.attempts ?? null,
+        patch.nextAttemptAt ?? null,
+        'sentAt' in patch,
+        patch.sentAt ?? null,
+        'lastError' in patch,
+        patch.lastError ?? null,
+      ],
+    );
+    return rows[0] ? toEmail(rows[0]) : null;
+  }
+
+  async emailedThroughSeq(conversationId: string, kinds: readonly EmailKind[]): Promise<number> {
+    const { rows } = await this.pool.query<{ seq: number }>(
+      'SELECT coalesce(max(through_seq), 0)::integer AS seq FROM email_outbox WHERE conversation_id = $1 AND kind = ANY($2)',
+      [conversationId, kinds],
+    );
+    return rows[0]?.seq ?? 0;
   }
 
   async checkWritable(): Promise<void> {

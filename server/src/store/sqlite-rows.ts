@@ -3,7 +3,7 @@
  * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
 import type { ConversationStatus, VisitorContext } from '@support-chat/shared';
-import type { ConversationRecord } from './types.js';
+import type { ConversationRecord, EmailKind, EmailRecord } from './types.js';
 
 export interface ConversationRow {
   id: string;
@@ -49,3 +49,36 @@ export function toConversation(row: ConversationRow): ConversationRecord {
   };
 }
 
+
+export interface EmailRow {
+  id: string;
+  kind: EmailKind;
+  conversation_id: string;
+  recipient: string | null;
+  from_seq: number;
+  through_seq: number;
+  status: EmailRecord['status'];
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+/** Also the PostgreSQL store's mapping (its bigint columns parse to numbers there too). */
+export function toEmail(row: EmailRow): EmailRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    conversationId: row.conversation_id,
+    to: row.recipient,
+    fromSeq: Number(row.from_seq),
+    throughSeq: Number(row.through_seq),
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: Number(row.next_attempt_at),
+    createdAt: Number(row.created_at),
+    sentAt: row.sent_at === null ? null : Number(row.sent_at),
+    lastError: row.last_error,
+  };
+}

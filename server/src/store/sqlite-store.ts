@@ -10,6 +10,9 @@ import type {
   ConversationFilter,
   ConversationSearch,
   ConversationRecord,
+  EmailKind,
+  EmailPatch,
+  EmailRecord,
   MessageDraft,
   ReportRange,
   SessionRecord,
@@ -18,7 +21,7 @@ import type {
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, type ConversationRow } from './sqlite-rows.js';
+import { toConversation, toEmail, type ConversationRow, type EmailRow } from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';
@@ -239,6 +242,24 @@ export const MIGRATIONS: string[] = [
   // Integrations (issue 13): webhooks, their delivery queue (each delivery once per hook and
   // event; the due ones found by a partial index) and API tokens (only their hash).
   INTEGRATIONS_MIGRATION,
+  // The email outbox (issue 13): each process looks for due emails by (status, next_attempt_at);
+  // a conversation's emails are found for the reply emails' high-water mark and for erasure.
+  `CREATE TABLE email_outbox (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     recipient TEXT,
+     from_seq INTEGER NOT NULL,
+     through_seq INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     sent_at INTEGER,
+     last_error TEXT
+   );
+   CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'pending';
+   CREATE INDEX email_outbox_by_conversation ON email_outbox (conversation_id, kind);`,
 ];
 
 /**
@@ -597,6 +618,34 @@ export class SqliteStore implements Store {
 
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }> {
     return this.write('eraseVisitor', visitorId, audit);
+  }
+
+  async enqueueEmail(email: EmailRecord): Promise<boolean> {
+    return this.write('enqueueEmail', email);
+  }
+
+  async getEmail(id: string): Promise<EmailRecord | null> {
+    const row = this.statement('SELECT * FROM email_outbox WHERE id = ?').get(id) as EmailRow | undefined;
+    return row ? toEmail(row) : null;
+  }
+
+  async dueEmails(now: number, limit: number): Promise<EmailRecord[]> {
+    const rows = this
+      .statement("SELECT * FROM email_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
+      .all(now, limit) as EmailRow[];
+    return rows.map(toEmail);
+  }
+
+  async updateEmail(id: string, expectAttempts: number, patch: EmailPatch): Promise<EmailRecord | null> {
+    return this.write('updateEmail', id, expectAttempts, patch);
+  }
+
+  async emailedThroughSeq(conversationId: string, kinds: readonly EmailKind[]): Promise<number> {
+    if (kinds.length === 0) return 0;
+    const row = this
+      .statement(`SELECT coalesce(max(through_seq), 0) AS seq FROM email_outbox WHERE conversation_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`)
+      .get(conversationId, ...kinds) as { seq: number };
+    return row.seq;
   }
 
   async checkWritable(): Promise<void> {

@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
-import type { AgentRecord, AppendResult, ConversationRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
+import type { AgentRecord, AppendResult, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, type ConversationRow } from './sqlite-rows.js';
+import { toConversation, toEmail, type ConversationRow, type EmailRow } from './sqlite-rows.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
@@ -301,6 +301,7 @@ export class SqliteWrites {
       .statement('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)')
       .run(visitorId).changes;
     const floor = (this.statement('SELECT coalesce(max(rowid), 0) AS floor FROM messages').get() as { floor: number }).floor;
+    this.statement('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)').run(visitorId);
     this
       .statement('INSERT INTO search_queue (conversation_id, erased_floor) SELECT id, ? FROM conversations WHERE visitor_id = ? ORDER BY rowid')
       .run(floor, visitorId);
@@ -393,6 +394,42 @@ export class SqliteWrites {
   revokeApiToken(id: string, at: number): ApiToken | null {
     const row = this.statement('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *').get(at, id) as ApiTokenRow | undefined;
     return row ? publicToken(toApiToken(row)) : null;
+  }
+
+  enqueueEmail(email: EmailRecord): boolean {
+    return (
+      this
+        .statement(
+          `INSERT INTO email_outbox (id, kind, conversation_id, recipient, from_seq, through_seq, status, attempts, next_attempt_at, created_at, sent_at, last_error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        )
+        .run(
+          email.id,
+          email.kind,
+          email.conversationId,
+          email.to,
+          email.fromSeq,
+          email.throughSeq,
+          email.status,
+          email.attempts,
+          email.nextAttemptAt,
+          email.createdAt,
+          email.sentAt,
+          email.lastError,
+        ).changes === 1
+    );
+  }
+
+  updateEmail(id: string, expectAttempts: number, patch: EmailPatch): EmailRecord | null {
+    const current = this.statement("SELECT * FROM email_outbox WHERE id = ? AND status = 'pending' AND attempts = ?").get(id, expectAttempts) as
+      | EmailRow
+      | undefined;
+    if (!current) return null;
+    const next = { ...toEmail(current), ...patch };
+    this
+      .statement('UPDATE email_outbox SET status = ?, attempts = ?, next_attempt_at = ?, sent_at = ?, last_error = ? WHERE id = ?')
+      .run(next.status, next.attempts, next.nextAttemptAt, next.sentAt, next.lastError, id);
+    return next;
   }
 
   checkWritable(now: number): void {

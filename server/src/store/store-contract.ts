@@ -5,7 +5,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import type { AuditEntry } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
-import type { ConversationRecord, Store } from './types.js';
+import type { ConversationRecord, EmailRecord, Store } from './types.js';
 
 function auditFixture(overrides: Partial<AuditEntry> & Pick<AuditEntry, 'id' | 'at'>): AuditEntry {
   return {
@@ -30,6 +30,23 @@ export function conversationFixture(overrides: Partial<ConversationRecord> = {})
     updatedAt: 1000,
     queuedAt: null,
     closedAt: null,
+    ...overrides,
+  };
+}
+
+function emailFixture(overrides: Partial<EmailRecord> & Pick<EmailRecord, 'id'>): EmailRecord {
+  return {
+    kind: 'agent_reply',
+    conversationId: 'a',
+    to: null,
+    fromSeq: 0,
+    throughSeq: 1,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: 1000,
+    createdAt: 1000,
+    sentAt: null,
+    lastError: null,
     ...overrides,
   };
 }
@@ -509,6 +526,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listVisitorConversations('visitor-1')).map((c) => c.id)).toEqual(['old', 'new']);
       expect((await store.listVisitorConversations('visitor-2')).map((c) => c.id)).toEqual(['other']);
 
+      expect(await store.enqueueEmail(emailFixture({ id: 'transcript:old', conversationId: 'old', kind: 'transcript', to: 'ada@private.example' }))).toBe(true);
       const audit = auditFixture({ id: 'erasure', at: 80, action: 'visitor.erased', target: { type: 'visitor', id: 'visitor-1' }, detail: { conversations: 2 } });
       expect(await store.eraseVisitor('visitor-1', audit)).toEqual({ conversations: 2, messages: 4, visitor: true });
 
@@ -518,6 +536,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.findLatestConversation('visitor-1')).toBeNull();
       expect(await store.listVisitorConversations('visitor-1')).toEqual([]);
       expect(await store.listMessages('old', { includeNotes: true })).toEqual([]);
+      expect(await store.getEmail('transcript:old')).toBeNull();
       expect(await store.listConversations({})).toHaveLength(1);
       for (const text of ['card number', '4111', '张三', 'ada@private', 'shop.example/private', 'Secret/1.0', 'visitor-1', 'call me back', '张']) {
         expect(await ids(text), text).toEqual([]);
@@ -545,6 +564,38 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       // The visitor may come back as a new visitor with the same id.
       const again = await store.openConversation(conversationFixture({ id: 'back', context: {} }));
       expect(again).toMatchObject({ created: true, conversation: { id: 'back', context: {} } });
+    });
+
+    it('queues each email once, hands out the due ones in order, and records an outcome once (issue 13)', async () => {
+      expect(await store.enqueueEmail(emailFixture({ id: 'reply:a:3', throughSeq: 3, nextAttemptAt: 2000 }))).toBe(true);
+      expect(await store.enqueueEmail(emailFixture({ id: 'reply:a:3', throughSeq: 99 }))).toBe(false);
+      await store.enqueueEmail(emailFixture({ id: 'offline:m1', kind: 'offline_message', throughSeq: 1, nextAttemptAt: 1500 }));
+      await store.enqueueEmail(emailFixture({ id: 'transcript:b', kind: 'transcript', conversationId: 'b', to: '张@example.com', throughSeq: 7, nextAttemptAt: 5000 }));
+      expect(await store.getEmail('reply:a:3')).toEqual(emailFixture({ id: 'reply:a:3', throughSeq: 3, nextAttemptAt: 2000 }));
+      expect(await store.getEmail('nope')).toBeNull();
+      expect((await store.dueEmails(2000, 10)).map((e) => e.id)).toEqual(['offline:m1', 'reply:a:3']);
+      expect((await store.dueEmails(2000, 1)).map((e) => e.id)).toEqual(['offline:m1']);
+      expect((await store.dueEmails(1000, 10)).map((e) => e.id)).toEqual([]);
+
+      // A failed attempt: retried later. Two senders recording the same attempt: one wins.
+      const retry = { attempts: 1, nextAttemptAt: 9000, lastError: '451 try later' };
+      expect(await store.updateEmail('offline:m1', 0, retry)).toMatchObject({ id: 'offline:m1', status: 'pending', ...retry });
+      expect(await store.updateEmail('offline:m1', 0, { attempts: 1, nextAttemptAt: 1 })).toBeNull();
+      expect((await store.dueEmails(5000, 10)).map((e) => e.id)).toEqual(['reply:a:3', 'transcript:b']);
+      const sent = await store.updateEmail('offline:m1', 1, { status: 'sent', attempts: 2, sentAt: 9100, lastError: null });
+      expect(sent).toMatchObject({ status: 'sent', attempts: 2, sentAt: 9100, lastError: null, nextAttemptAt: 9000 });
+      expect(await store.getEmail('offline:m1')).toEqual(sent);
+      // Sent is final: no more outcomes, never due again.
+      expect(await store.updateEmail('offline:m1', 2, { status: 'failed' })).toBeNull();
+      expect((await store.dueEmails(99_999, 10)).map((e) => e.id)).toEqual(['reply:a:3', 'transcript:b']);
+      expect(await store.updateEmail('transcript:b', 0, { status: 'failed', attempts: 1, lastError: '550 no such user' })).toMatchObject({ status: 'failed' });
+      expect((await store.dueEmails(99_999, 10)).map((e) => e.id)).toEqual(['reply:a:3']);
+
+      await store.enqueueEmail(emailFixture({ id: 'reply:a:9', fromSeq: 3, throughSeq: 9 }));
+      expect(await store.emailedThroughSeq('a', ['agent_reply'])).toBe(9);
+      expect(await store.emailedThroughSeq('a', ['transcript'])).toBe(0);
+      expect(await store.emailedThroughSeq('b', ['agent_reply', 'transcript'])).toBe(7);
+      expect(await store.emailedThroughSeq('zzz', ['agent_reply'])).toBe(0);
     });
   });
 }

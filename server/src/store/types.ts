@@ -264,6 +264,24 @@ export interface Store extends IntegrationStore {
    */
   eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }>;
 
+  // ---- The email outbox (issue 13) ----
+
+  /**
+   * Queues an email unless one with the same id exists (ids are dedupe keys, such as
+   * `offline:<messageId>`): true when it was queued now. Durable once it resolves.
+   */
+  enqueueEmail(email: EmailRecord): Promise<boolean>;
+  getEmail(id: string): Promise<EmailRecord | null>;
+  /** Pending emails whose `nextAttemptAt` has come, oldest due first. */
+  dueEmails(now: number, limit: number): Promise<EmailRecord[]>;
+  /**
+   * Applies `patch` only while the email is pending with `attempts` as given (a compare-and-set:
+   * of two senders racing, one records the outcome). Returns the updated record or null.
+   */
+  updateEmail(id: string, expectAttempts: number, patch: EmailPatch): Promise<EmailRecord | null>;
+  /** The highest `throughSeq` of the conversation's emails of these kinds (0: none). */
+  emailedThroughSeq(conversationId: string, kinds: readonly EmailKind[]): Promise<number>;
+
   /**
    * Whether the store can write now (`/readyz`): a tiny durable write, so a full disk or a lost
    * database shows here before a visitor's message fails.
@@ -272,6 +290,34 @@ export interface Store extends IntegrationStore {
 
   close(): Promise<void>;
 }
+
+/**
+ * What an email is about; its text is written when it is sent, from the conversation as it is
+ * then (an erased conversation sends nothing).
+ * - `offline_message`: the team hears of a message left while nobody could chat.
+ * - `agent_reply`: the visitor gets the team's replies they have not read (`fromSeq` < seq ≤ `throughSeq`).
+ * - `transcript`: the visitor asked for the conversation by email.
+ */
+export type EmailKind = 'offline_message' | 'agent_reply' | 'transcript';
+
+export interface EmailRecord {
+  /** The dedupe key: the same email is queued once, whoever asks and however often. */
+  id: string;
+  kind: EmailKind;
+  conversationId: string;
+  /** The address the visitor gave for this email (a transcript); else it is found when sending. */
+  to: string | null;
+  fromSeq: number;
+  throughSeq: number;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  createdAt: number;
+  sentAt: number | null;
+  lastError: string | null;
+}
+
+export type EmailPatch = Partial<Pick<EmailRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'lastError'>>;
 
 export interface AuditQuery {
   actorId?: string;

@@ -166,6 +166,7 @@ export const VISITOR_TEMPLATES = {
   'message:rate': (r, t) => ({ messageId: anId(r, t.messageIds), helpful: r.bool() }),
   'conversation:rate': (r, t) => ({ conversationId: anId(r, t.conversationIds), score: 1 + r.int(5), comment: r.pick(['', 'ok', ...UNICODE]) }),
   'offline:leave': (r) => ({ clientId: clientId(r), email: r.pick(['a@b.example', 'x@y.z']), name: r.pick(UNICODE), text: 'call me' }),
+  'conversation:transcript': (r, t) => ({ conversationId: anId(r, t.conversationIds), ...(r.bool() ? { email: r.pick(['a@b.example', ...UNICODE]) } : {}) }),
 } satisfies Record<keyof VisitorClientEvents, Template>;
 
 export const AGENT_TEMPLATES = {

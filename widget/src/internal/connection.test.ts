@@ -565,7 +565,7 @@ describe('VisitorConnection', () => {
     conn.start();
     await until(() => conn.conversation?.status === 'closed', 'closed conversation');
     expect(conn.conversation?.rating).toBeUndefined();
-    expect(await conn.rateConversation(4, '  quick and kind  ')).toBe(true);
+    expect(await conn._rateConversation(4, '  quick and kind  ')).toBe(true);
     expect(conn.conversation?.rating).toMatchObject({ score: 4, comment: 'quick and kind' });
     expect(conn.lastError).toBeNull();
   });
@@ -574,7 +574,7 @@ describe('VisitorConnection', () => {
     const conn = connect();
     conn.send('hello');
     await until(() => conn.outbox.length === 0, 'sent');
-    expect(await conn.rateConversation(5)).toBe(false);
+    expect(await conn._rateConversation(5)).toBe(false);
     expect(conn.lastError).toBe('invalid_state');
     expect(conn.conversation?.rating).toBeUndefined();
   });
@@ -614,11 +614,11 @@ describe('VisitorConnection', () => {
     await until(() => conn.status === 'online', 'online');
     server.loseAcks = 1;
     const left = { email: 'ann@example.com', name: 'Ann', text: 'Where is my order #123?' };
-    expect(await conn.leaveMessage(left)).toBe(false);
+    expect(await conn._leaveMessage(left)).toBe(false);
     expect(conn.lastError).toBe('unavailable');
     await until(() => conn.status === 'online', 'reconnected');
 
-    expect(await conn.leaveMessage(left)).toBe(true);
+    expect(await conn._leaveMessage(left)).toBe(true);
     expect(server.leaves.map((l) => l.clientId)).toEqual([server.leaves[0]!.clientId, server.leaves[0]!.clientId]);
     expect(server.leaves[1]).toMatchObject(left);
     expect(server.sentTexts()).toEqual(['Where is my order #123?']);
@@ -628,7 +628,7 @@ describe('VisitorConnection', () => {
     expect(conn.lastError).toBeNull();
 
     // The next message left is a new one.
-    await conn.leaveMessage({ email: 'ann@example.com', text: 'Also: gift wrap?' });
+    await conn._leaveMessage({ email: 'ann@example.com', text: 'Also: gift wrap?' });
     expect(server.leaves[2]!.clientId).not.toBe(server.leaves[0]!.clientId);
   });
 });

@@ -64,6 +64,8 @@ export interface ConnectionOptions {
   ackTimeoutMs?: number;
   /** The site's signed user (a JWT its server made with IDENTITY_SECRET), sent with every handshake. */
   user?: string;
+  /** An emailed link's resume token (`#sc-resume=…`): this device becomes the visitor it was sent to. */
+  resume?: string;
   /** Passed to `io()` (tests shorten the reconnection delays). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** Backoff of resends the server could not store: doubles from `firstMs` up to `maxMs`. */
@@ -206,7 +208,7 @@ export class VisitorConnection {
     const url = new URL(this._opts.server);
     const socket: VisitorSocket = io(url.origin + NAMESPACES.visitor, {
       path: url.pathname.replace(/\/$/, '') + '/socket.io',
-      auth: (cb) => cb({ ...(this._token && { token: this._token }), ...(this._opts.user && { user: this._opts.user }) }),
+      auth: (cb) => cb({ token: this._token ?? undefined, user: this._opts.user, resume: this._opts.resume }),
       // WebSocket first; when it fails, HTTP long-polling, which corporate proxies let through.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
@@ -350,18 +352,19 @@ export class VisitorConnection {
   }
 
   /** The visitor's 1–5 rating (and comment) of their closed conversation. */
-  async rateConversation(score: number, comment?: string): Promise<boolean> {
+  async _rateConversation(score: number, comment?: string, email?: string): Promise<boolean> {
     const res = await this._request('conversation:rate', {
       conversationId: this.conversation?.id ?? '',
       score,
       comment: comment?.trim() || undefined,
+      email: email || undefined,
     });
     if (res.ok) this._setConversation(res.data.conversation);
     return this._settle(res);
   }
 
   /** Nobody available: a message and an email address for the team, who reply later. */
-  async leaveMessage(left: { email: string; name?: string; text: string }): Promise<boolean> {
+  async _leaveMessage(left: { email: string; name?: string; text: string }): Promise<boolean> {
     const res = await this._request('offline:leave', { clientId: this._leaveId, ...left });
     if (res.ok) {
       this._leaveId = newClientId();

@@ -87,7 +87,7 @@ export class VisitorForms {
     const [email, text] = [field('email'), field('text')];
     this._invalid = invalidField(email, text);
     if (!this._invalid) {
-      if (await c.leaveMessage({ email, name: field('name') || undefined, text })) {
+      if (await c._leaveMessage({ email, name: field('name') || undefined, text })) {
         const composer = this._composer();
         if (composer?.value.trim() === text) composer.value = '';
         return this._close();
@@ -103,8 +103,9 @@ export class VisitorForms {
     e.preventDefault();
     const c = this._conn();
     const id = c.conversation?.id;
-    const comment = (e.target as HTMLFormElement).elements.namedItem('comment') as HTMLTextAreaElement;
-    if (await c.rateConversation(this._score, comment.value)) {
+    const field = (name: string) => ((e.target as HTMLFormElement).elements.namedItem(name) as HTMLInputElement).value.trim();
+    // With an address, the transcript goes to it by email (issue 13).
+    if (await c._rateConversation(this._score, field('comment'), field('mail'))) {
       // The form goes with the focus in it: the thank-you takes it (and is read out).
       await this._set(() => ([this._rated, this._score] = [id, 0]));
       this._focus('[part=rating]');
@@ -132,6 +133,7 @@ export class VisitorForms {
       </fieldset>
       ${this._score
         ? html`<textarea name="comment" rows="2" maxlength=${LIMITS.messageChars} aria-label=${s.comment} placeholder=${s.comment}></textarea>
+            <input name="mail" type="email" autocomplete="email" aria-label=${s.transcript} placeholder=${s.transcript} />
             <button type="submit">${s.submit}</button>`
         : nothing}
     </form>`;
