@@ -88,6 +88,9 @@ async function login(url: string, email: string): Promise<string> {
   return cookie;
 }
 
+/** The last disconnect reason of each socket the fuzz opened. */
+const lastDisconnect = new WeakMap<Socket, string>();
+
 type AnySocket = Socket & { emit: (event: string, ...args: unknown[]) => Socket };
 
 /** Emits one hostile event and judges what comes back; resolves once it is settled. */
@@ -112,7 +115,7 @@ async function fire(socket: AnySocket, emit: HostileEmit, tally: Tally, worker: 
   if (process.env.ATTACK_TRACE) console.log(`${took}ms ${worker}#${index} ${emit.event} [${emit.ack}] ${emit.mutation}`);
   if (result.error) {
     if (emit.oversize !== false && (await dropped)) tally.oversizeDropped++;
-    else fail(`no ack (${result.error.message})`);
+    else fail(`no ack (${result.error.message}; ${lastDisconnect.get(socket) ?? 'still connected'})`);
     return;
   }
   if (emit.oversize === true) {
@@ -230,6 +233,9 @@ describe(`hostile socket events on the built server (seed ${SEED})`, () => {
     const random = seeded(SEED);
     const connect = (make: () => Socket) => async () => {
       const socket = make();
+      // Why a socket went away, for the failure report.
+      socket.on('disconnect', (reason, description) => void (lastDisconnect.set(socket, `${reason}${description ? ` ${JSON.stringify(description)}` : ''}`)));
+      socket.on('session:ended' as never, (event: unknown) => void lastDisconnect.set(socket, `session:ended ${JSON.stringify(event)}`));
       await connected(socket);
       return socket as AnySocket;
     };
