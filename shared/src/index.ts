@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './limits.js';
 export * from './model.js';
 export * from './locale.js';
+export * from './knowledge.js';

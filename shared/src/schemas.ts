@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { isTimeZone } from './locale.js';
 import { AUDIT_ACTIONS } from './audit.js';
+import { KNOWLEDGE_LIMITS } from './knowledge.js';
 import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
 const trimmedText = (max: number) =>
@@ -255,3 +256,27 @@ export type RoutingSettingsPayload = z.input<typeof routingSettingsSchema>;
 export type AgentCreatePayload = z.input<typeof agentCreateSchema>;
 export type AgentUpdatePayload = z.input<typeof agentUpdateSchema>;
 export type CannedReplyPayload = z.input<typeof cannedReplySchema>;
+
+/** An admin's knowledge entry (issue 14): `POST /api/admin/knowledge/entries`, `PUT …/:id`. */
+export const knowledgeEntryInputSchema = z.object({
+  question: trimmedText(KNOWLEDGE_LIMITS.questionChars),
+  phrasings: z
+    .array(z.string().max(KNOWLEDGE_LIMITS.questionChars, `must be at most ${KNOWLEDGE_LIMITS.questionChars} characters`))
+    .max(KNOWLEDGE_LIMITS.phrasings, `at most ${KNOWLEDGE_LIMITS.phrasings} phrasings`)
+    .default([])
+    .transform((list) => [...new Set(list.map((p) => p.trim()).filter(Boolean))]),
+  answer: trimmedText(KNOWLEDGE_LIMITS.answerChars),
+  lang: z.enum(['en', 'zh']),
+  tags: z
+    .array(z.string().max(KNOWLEDGE_LIMITS.tagChars))
+    .max(KNOWLEDGE_LIMITS.tags)
+    .default([])
+    .transform((list) => [...new Set(list.map((t) => t.trim()).filter(Boolean))]),
+  url: z
+    .string()
+    .max(KNOWLEDGE_LIMITS.urlChars)
+    .transform((s) => s.trim() || undefined)
+    .pipe(z.string().regex(/^(https?:\/\/|\/)/, 'must start with http://, https:// or /').optional())
+    .optional(),
+  revision: z.number().int().nonnegative().optional(),
+});

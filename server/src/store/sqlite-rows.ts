@@ -2,7 +2,7 @@
  * How conversation and agent rows read back as records: shared by the store, its writer thread
  * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
-import type { ConversationStatus, VisitorContext } from '@support-chat/shared';
+import type { ConsoleKnowledgeEntry, ConversationStatus, VisitorContext } from '@support-chat/shared';
 import type { ConversationRecord } from './types.js';
 
 export interface ConversationRow {
@@ -49,3 +49,33 @@ export function toConversation(row: ConversationRow): ConversationRecord {
   };
 }
 
+
+export interface KnowledgeEntryRow {
+  id: string;
+  question: string;
+  phrasings: string;
+  answer: string;
+  lang: ConsoleKnowledgeEntry['lang'];
+  tags: string;
+  url: string | null;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+  revision: number;
+}
+
+export function toKnowledgeEntry(row: KnowledgeEntryRow): ConsoleKnowledgeEntry {
+  return {
+    id: row.id,
+    question: row.question,
+    phrasings: JSON.parse(row.phrasings) as string[],
+    answer: row.answer,
+    lang: row.lang,
+    tags: JSON.parse(row.tags) as string[],
+    ...(row.url ? { url: row.url } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    revision: row.revision,
+  };
+}
