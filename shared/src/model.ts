@@ -231,6 +231,8 @@ export interface RoutingSettings {
   /** Visitor attributes (from identify()) that route straight to a person, e.g. plan=vip. */
   handoffAttributes: { key: string; value: string }[];
   businessHours: BusinessHours | null;
+  /** Agents, not only admins, may browse and edit the knowledge in the console (issue 14). */
+  agentsManageKnowledge?: boolean;
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';

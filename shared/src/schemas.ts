@@ -183,6 +183,7 @@ export const routingSettingsSchema = z
     handoffKeywords: z.array(z.string().trim().min(1).max(100)).max(100),
     handoffAttributes: z.array(z.object({ key: z.string().min(1).max(64), value: z.string().max(500) }).strict()).max(50),
     businessHours: businessHoursSchema.nullable(),
+    agentsManageKnowledge: z.boolean().optional(),
   })
   .strict();
 
@@ -258,14 +259,21 @@ export type AgentUpdatePayload = z.input<typeof agentUpdateSchema>;
 export type CannedReplyPayload = z.input<typeof cannedReplySchema>;
 
 /** An admin's knowledge entry (issue 14): `POST /api/admin/knowledge/entries`, `PUT …/:id`. */
+const oneLine = (s: string) => !/[\r\n]/.test(s);
 export const knowledgeEntryInputSchema = z.object({
-  question: trimmedText(KNOWLEDGE_LIMITS.questionChars),
+  question: trimmedText(KNOWLEDGE_LIMITS.questionChars).refine(oneLine, 'must be one line'),
   phrasings: z
-    .array(z.string().max(KNOWLEDGE_LIMITS.questionChars, `must be at most ${KNOWLEDGE_LIMITS.questionChars} characters`))
+    .array(
+      z
+        .string()
+        .max(KNOWLEDGE_LIMITS.questionChars, `must be at most ${KNOWLEDGE_LIMITS.questionChars} characters`)
+        .refine(oneLine, 'must be one line'),
+    )
     .max(KNOWLEDGE_LIMITS.phrasings, `at most ${KNOWLEDGE_LIMITS.phrasings} phrasings`)
     .default([])
     .transform((list) => [...new Set(list.map((p) => p.trim()).filter(Boolean))]),
-  answer: trimmedText(KNOWLEDGE_LIMITS.answerChars),
+  // `#` and `##` headings would split the entry in a Markdown export; `###` and below are fine.
+  answer: trimmedText(KNOWLEDGE_LIMITS.answerChars).refine((s) => !/^\s{0,3}#{1,2}\s/m.test(s), 'use ### for headings inside an answer'),
   lang: z.enum(['en', 'zh']),
   tags: z
     .array(z.string().max(KNOWLEDGE_LIMITS.tagChars))
@@ -280,3 +288,4 @@ export const knowledgeEntryInputSchema = z.object({
     .optional(),
   revision: z.number().int().nonnegative().optional(),
 });
+export type KnowledgeEntryPayload = z.input<typeof knowledgeEntryInputSchema>;
