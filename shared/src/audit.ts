@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   'canned_reply.updated',
   'canned_reply.deleted',
   'knowledge.reindexed',
+  'knowledge.entry_created',
+  'knowledge.entry_updated',
+  'knowledge.entry_deleted',
   'visitor.exported',
   'visitor.erased',
 ] as const;
