@@ -6,6 +6,7 @@ import { SupportConsole } from './console-app.js';
 import { SupportConsoleAdminAgents } from './admin-agents.js';
 import { SupportConsoleAdminAudit } from './admin-audit.js';
 import { SupportConsoleAdminCanned } from './admin-canned.js';
+import { SupportConsoleAdminKnowledge } from './admin-knowledge.js';
 import { SupportConsoleAdminRouting } from './admin-routing.js';
 import { SupportConsoleComposer } from './composer.js';
 import { SupportConsoleConversation } from './conversation-view.js';
@@ -25,6 +26,7 @@ export {
   SupportConsole,
   SupportConsoleAdminAgents,
   SupportConsoleAdminAudit,
+  SupportConsoleAdminKnowledge,
   SupportConsoleAdminCanned,
   SupportConsoleAdminRouting,
   SupportConsoleComposer,
@@ -60,6 +62,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-admin-canned', SupportConsoleAdminCanned],
   ['support-console-admin-routing', SupportConsoleAdminRouting],
   ['support-console-admin-audit', SupportConsoleAdminAudit],
+  ['support-console-admin-knowledge', SupportConsoleAdminKnowledge],
   ['support-console-shortcuts', SupportConsoleShortcuts],
   ['support-console', SupportConsole],
 ];
