@@ -50,6 +50,9 @@ export class SupportConsoleAdminKnowledge extends LitElement {
     details > summary {
       cursor: pointer;
     }
+    a.btn {
+      text-decoration: none;
+    }
   `];
   static override properties = {
     api: { attribute: false },
@@ -131,7 +134,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
         ${this.entries.length === 0
           ? html`<p class="muted">No entries${this.query ? ' match' : ''}.</p>`
           : html`<table>
-              <thead><tr><th scope="col">Question</th><th scope="col">Source</th><th scope="col" class="num">Answers</th><th scope="col" class="num">👍 / 👎</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <thead><tr><th scope="col">Question</th><th scope="col">Source</th><th scope="col" class="num">Answers</th><th scope="col" class="num">Thumbs up / down</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
               <tbody>${this.entries.map((e) => (this.editing === e.id ? html`<tr><td colspan="5">${this.renderForm(e)}</td></tr>` : this.renderRow(e)))}</tbody>
             </table>`}
       </section>
@@ -154,7 +157,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
             ? html`<p class="muted">Loading…</p>`
             : asked.length === 0
               ? html`<p class="muted">None yet.</p>`
-              : html`<ul>${asked.map((q) => html`<li>${q.question} <span class="muted">${new Date(q.answeredAt).toLocaleDateString() + ' ' + clockTime(q.answeredAt)}${q.feedback === 'helpful' ? ' 👍' : q.feedback === 'not_helpful' ? ' 👎' : ''}</span></li>`)}</ul>`}
+              : html`<ul>${asked.map((q) => html`<li>${q.question} <span class="muted">${new Date(q.answeredAt).toLocaleDateString() + ' ' + clockTime(q.answeredAt)}${q.feedback === 'helpful' ? ', thumbs up' : q.feedback === 'not_helpful' ? ', thumbs down' : ''}</span></li>`)}</ul>`}
         </details>
       </td>
       <td class="source">${source}</td>
