@@ -115,6 +115,17 @@ describe('knowledge in the console', () => {
     expect((await api('/access', agent, { method: 'PUT', body: { agentsManageKnowledge: true } })).status).toBe(403);
     expect((await api('/access', admin, { method: 'PUT', body: { agentsManageKnowledge: true } })).status).toBe(200);
     expect((await list(agent)).length).toBe(knowledge.size);
+    // Saving the routing page, which knows nothing of this switch, leaves it on.
+    const routing = await fetch(`${t.url}/api/admin/settings/routing`, { headers: { cookie: admin } });
+    const { settings } = ((await routing.json()) as { data: { settings: Record<string, unknown> } }).data;
+    const { agentsManageKnowledge: _, ...routingPage } = settings;
+    const saved = await fetch(`${t.url}/api/admin/settings/routing`, {
+      method: 'PUT',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...routingPage, assignment: 'manual' }),
+    });
+    expect(saved.status).toBe(200);
+    expect((await api('/entries', agent)).status).toBe(200);
     const mine = (await consoleEntries(agent))[0]!;
     expect((await api(`/entries/${encodeURIComponent(mine.id)}`, agent, { method: 'DELETE' })).status).toBe(200);
     expect(await consoleEntries()).toEqual([]);
