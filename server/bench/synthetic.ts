@@ -57,3 +57,27 @@ export function generateQueries(entries: readonly KnowledgeEntry[], count: numbe
     return { text: `hi, ${words.join(' ')} please`, lang: 'en' as const };
   });
 }
+
+/**
+ * `count` alternate phrasings per entry (issue 14), as a shop owner writes them: the entry's
+ * question reworded in the words its customers use, here some of its words dropped and a few taken
+ * from its own answer added.
+ */
+export function withPhrasings(entries: readonly KnowledgeEntry[], count: number, seed = 44): KnowledgeEntry[] {
+  const random = seeded(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  return entries.map((entry) => {
+    const phrasings = Array.from({ length: count }, () => {
+      if (entry.lang === 'zh') {
+        const kept = Array.from(entry.title.replace(/(吗|怎么办)？$/, '')).filter(() => random() < 0.6).join('');
+        const body = Array.from(entry.body);
+        const start = Math.floor(random() * Math.max(1, body.length - 4));
+        return `${kept}${body.slice(start, start + 4).join('')}${random() < 0.5 ? '吗？' : '呢？'}`;
+      }
+      const kept = entry.title.replace(/\?$/, '').split(' ').slice(1).filter(() => random() < 0.6);
+      const body = entry.body.replace(/\.$/, '').split(' ');
+      return `${pick(EN_STOP)} ${[...kept, pick(body), pick(body)].join(' ')}?`;
+    });
+    return { ...entry, phrasings };
+  });
+}

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
-import { NAMESPACES } from '@support-chat/shared';
+import { HTTP_ROUTES, NAMESPACES } from '@support-chat/shared';
 import type { Responder, Summarizer } from './ai/types.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AgentSessions } from './auth/sessions.js';
@@ -24,6 +24,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { clientAddressOf } from './http/client-address.js';
 import { helpPages } from './http/help-pages.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
+import { knowledgeConsoleRoutes } from './http/knowledge-console-routes.js';
 import { privacyRoutes } from './http/privacy-routes.js';
 import { VisitorData } from './privacy/visitor-data.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
@@ -198,7 +199,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
-  app.use(express.json({ limit: '16kb' }));
+  const json = express.json({ limit: '16kb' });
+  // Knowledge entries carry long answers: their routes parse bodies themselves (knowledge-console-routes.ts).
+  app.use((req, res, next) => (req.path.startsWith(`${HTTP_ROUTES.adminKnowledge}/entries`) ? next() : json(req, res, next)));
   /** The store can write, and (with several processes) Redis answers. */
   const services = async (): Promise<Record<string, 'ok' | 'down'>> => {
     const [store, shared] = await Promise.all([
@@ -277,6 +280,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(integrationRoutes({ sessions, audit, webhooks, tokens: apiTokens, store }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
+  if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));

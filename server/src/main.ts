@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger } from './logger.js';
+import { followConsoleEntries } from './knowledge/console-entries.js';
 import { chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { redactUrl } from './coordination/redis/client.js';
 import { createRedisCoordination, newNodeId } from './coordination/redis/index.js';
@@ -90,8 +91,18 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const { store } = site;
   const admin = await ensureFirstAdmin(store, config.admin);
 
-  const knowledge = await openKnowledgeBase(config, logger);
-  const stopWatching = config.knowledgeWatch ? knowledge.watch() : () => undefined;
+  const knowledge = await openKnowledgeBase(config, logger, { store });
+  const stopWatchingFiles = config.knowledgeWatch ? knowledge.watch() : () => undefined;
+  // Entries saved in the console by another process (issue 14): the store's version, polled.
+  const stopFollowing = followConsoleEntries({
+    store,
+    knowledge,
+    onError: (error) => logger.warn({ err: error }, 'reading the knowledge version failed'),
+  });
+  const stopWatching = () => {
+    stopWatchingFiles();
+    stopFollowing();
+  };
   const responder = chooseResponder(config, knowledge, logger);
   const summarizer = chooseSummarizer(config);
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : null;

@@ -6,9 +6,11 @@ import { createOpenAIResponder } from './ai/openai-responder.js';
 import { createOpenAISummarizer } from './ai/openai-summarizer.js';
 import type { Responder, Summarizer } from './ai/types.js';
 import { openEmbeddingCache, type Embedder } from './knowledge/embeddings.js';
+import { loadConsoleEntries } from './knowledge/console-entries.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Retriever } from './knowledge/types.js';
 import type { Logger } from './logger.js';
+import type { Store } from './store/types.js';
 
 /**
  * The AI the server runs: the OpenAI-compatible endpoint when configured (falling back to the
@@ -49,7 +51,7 @@ export function chooseEmbedder(config: Pick<Config, 'openai'>): Embedder | undef
 export async function openKnowledgeBase(
   config: Pick<Config, 'openai' | 'knowledgeDir' | 'dataDir'>,
   logger: Logger,
-  { embedder = chooseEmbedder(config) }: { embedder?: Embedder } = {},
+  { embedder = chooseEmbedder(config), store }: { embedder?: Embedder; store?: Pick<Store, 'listKnowledgeEntries'> } = {},
 ): Promise<KnowledgeBase> {
   const cache = embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined;
   let queryErrorLogged = 0;
@@ -57,6 +59,8 @@ export async function openKnowledgeBase(
     dir: config.knowledgeDir,
     embedder,
     cache,
+    // Entries written in the console (issue 14) are indexed with the folder's.
+    consoleEntries: store ? () => loadConsoleEntries(store) : undefined,
     onQueryError: (error) => {
       // Once a minute at most: a down endpoint would otherwise log every question.
       if (Date.now() - queryErrorLogged < 60_000) return;

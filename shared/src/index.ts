@@ -9,3 +9,4 @@ export * from './integrations.js';
 export * from './limits.js';
 export * from './model.js';
 export * from './locale.js';
+export * from './knowledge.js';

@@ -240,6 +240,8 @@ export interface RoutingSettings {
   /** Visitor attributes (from identify()) that route straight to a person, e.g. plan=vip. */
   handoffAttributes: { key: string; value: string }[];
   businessHours: BusinessHours | null;
+  /** Agents, not only admins, may browse and edit the knowledge in the console (issue 14). */
+  agentsManageKnowledge?: boolean;
 }
 
 /** What the widget shows on its first open, in one language (issue 12). Plain text, never Markdown. */

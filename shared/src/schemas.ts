@@ -9,6 +9,7 @@ import { LIMITS } from './limits.js';
 import { isTimeZone } from './locale.js';
 import { AUDIT_ACTIONS } from './audit.js';
 import { API_TOKEN_SCOPES, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENTS } from './integrations.js';
+import { KNOWLEDGE_LIMITS } from './knowledge.js';
 import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
 const trimmedText = (max: number) =>
@@ -192,6 +193,7 @@ export const routingSettingsSchema = z
     handoffKeywords: z.array(z.string().trim().min(1).max(100)).max(100),
     handoffAttributes: z.array(z.object({ key: z.string().min(1).max(64), value: z.string().max(500) }).strict()).max(50),
     businessHours: businessHoursSchema.nullable(),
+    agentsManageKnowledge: z.boolean().optional(),
   })
   .strict();
 
@@ -372,3 +374,35 @@ export type WelcomeSettingsPayload = z.input<typeof welcomeSettingsSchema>;
 export type AgentCreatePayload = z.input<typeof agentCreateSchema>;
 export type AgentUpdatePayload = z.input<typeof agentUpdateSchema>;
 export type CannedReplyPayload = z.input<typeof cannedReplySchema>;
+
+/** An admin's knowledge entry (issue 14): `POST /api/admin/knowledge/entries`, `PUT …/:id`. */
+const oneLine = (s: string) => !/[\r\n]/.test(s);
+export const knowledgeEntryInputSchema = z.object({
+  question: trimmedText(KNOWLEDGE_LIMITS.questionChars).refine(oneLine, 'must be one line'),
+  phrasings: z
+    .array(
+      z
+        .string()
+        .max(KNOWLEDGE_LIMITS.questionChars, `must be at most ${KNOWLEDGE_LIMITS.questionChars} characters`)
+        .refine(oneLine, 'must be one line'),
+    )
+    .max(KNOWLEDGE_LIMITS.phrasings, `at most ${KNOWLEDGE_LIMITS.phrasings} phrasings`)
+    .default([])
+    .transform((list) => [...new Set(list.map((p) => p.trim()).filter(Boolean))]),
+  // `#` and `##` headings would split the entry in a Markdown export; `###` and below are fine.
+  answer: trimmedText(KNOWLEDGE_LIMITS.answerChars).refine((s) => !/^\s{0,3}#{1,2}\s/m.test(s), 'use ### for headings inside an answer'),
+  lang: z.enum(['en', 'zh']),
+  tags: z
+    .array(z.string().max(KNOWLEDGE_LIMITS.tagChars))
+    .max(KNOWLEDGE_LIMITS.tags)
+    .default([])
+    .transform((list) => [...new Set(list.map((t) => t.trim()).filter(Boolean))]),
+  url: z
+    .string()
+    .max(KNOWLEDGE_LIMITS.urlChars)
+    .transform((s) => s.trim() || undefined)
+    .pipe(z.string().regex(/^(https?:\/\/|\/)/, 'must start with http://, https:// or /').optional())
+    .optional(),
+  revision: z.number().int().nonnegative().optional(),
+});
+export type KnowledgeEntryPayload = z.input<typeof knowledgeEntryInputSchema>;

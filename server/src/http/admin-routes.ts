@@ -168,8 +168,12 @@ export function adminRoutes({
   });
 
   router.put(HTTP_ROUTES.adminRouting, admin, async (req, res) => {
-    const settings = routingSettingsSchema.parse(req.body ?? {});
+    const parsed = routingSettingsSchema.parse(req.body ?? {});
     const before = await store.getRoutingSettings();
+    // The knowledge access switch is set on the Knowledge page (issue 14): a routing form that
+    // does not send it keeps it.
+    const keep = parsed.agentsManageKnowledge ?? before.agentsManageKnowledge;
+    const settings = keep === undefined ? parsed : { ...parsed, agentsManageKnowledge: keep };
     await store.saveRoutingSettings(settings);
     routing.settingsChanged();
     const changed = changedSettings(before, settings);

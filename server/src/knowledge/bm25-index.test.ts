@@ -231,3 +231,49 @@ describe('createKnowledgeIndexAsync', () => {
     }
   });
 });
+
+describe('alternate phrasings (issue 14)', () => {
+  const withPhrasings = (id: string, title: string, body: string, phrasings: string[]): KnowledgeEntry => ({
+    ...entry(id, title, body),
+    phrasings,
+  });
+  const entries = [
+    withPhrasings('returns', 'How do I return an item?', 'Start a return from your orders page within 30 days.', [
+      'My kettle arrived broken, what can I do?',
+      'Can I send something back?',
+    ]),
+    entry('countries', 'Which countries do you ship to?', 'We deliver to the United States, Canada and Europe.'),
+    entry('kettle', 'How do I descale the kettle?', 'Fill it with water and vinegar, boil, rinse.'),
+    entry('broken', 'What if my parcel is lost?', 'Tell us and we send a new one or refund you.'),
+  ];
+  const index = createKnowledgeIndex(entries);
+
+  it('retrieves the entry by a phrasing that shares no word with its question', () => {
+    const [hit] = index.search('my kettle arrived broken, what can i do');
+    expect(hit?.entry.id).toBe('returns');
+    // The phrasing is a question field: a near-exact match is as sure as matching the title.
+    expect(hit?.confidence).toBeGreaterThan(0.6);
+    expect(index.search('can i send something back')[0]?.entry.id).toBe('returns');
+  });
+
+  it('is the same entry once, however many of its phrasings match', () => {
+    const hits = index.search('send back broken kettle arrived', { limit: 10 });
+    expect(hits.filter((h) => h.entry.id === 'returns')).toHaveLength(1);
+  });
+
+  it('leaves the scores of entries without phrasings as they were', () => {
+    const plain = createKnowledgeIndex(entries.map(({ phrasings: _, ...rest }) => rest));
+    const query = 'which countries do you deliver to';
+    const a = index.search(query, { limit: 10 }).find((h) => h.entry.id === 'countries');
+    const b = plain.search(query, { limit: 10 }).find((h) => h.entry.id === 'countries');
+    expect(a?.entry.id).toBe('countries');
+    expect(a!.score).toBeGreaterThan(0);
+    // Only the IDFs move (the phrasings add words to one entry); the rank holds.
+    expect(index.search(query)[0]?.entry.id).toBe(plain.search(query)[0]?.entry.id);
+  });
+
+  it('builds in slices with the same ranking', async () => {
+    const sliced = await createKnowledgeIndexAsync(entries, {}, { sliceMs: 0 });
+    expect(sliced.search('can i send something back')).toEqual(index.search('can i send something back'));
+  });
+});

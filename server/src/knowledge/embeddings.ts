@@ -20,9 +20,14 @@ const MAX_EMBED_CHARS = 4_000;
 /** Texts per embeddings request. */
 export const EMBED_BATCH = 64;
 
-/** What is embedded for an entry: its question and context first, then the answer. */
+/**
+ * What is embedded for an entry: its questions (the title, then its alternate phrasings) and
+ * context first, then the answer. An entry without phrasings embeds the same text as before
+ * they existed, so its cached vector stays valid.
+ */
 export function embeddingText(entry: KnowledgeEntry): string {
-  return `${entry.title}\n${entry.document}\n\n${entry.body}`.slice(0, MAX_EMBED_CHARS);
+  const questions = [entry.title, ...(entry.phrasings ?? [])].join('\n');
+  return `${questions}\n${entry.document}\n\n${entry.body}`.slice(0, MAX_EMBED_CHARS);
 }
 
 export function contentHash(text: string): string {

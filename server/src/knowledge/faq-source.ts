@@ -1,6 +1,7 @@
 /**
  * FAQ files: question/answer rows as JSON (an array of objects), JSON Lines or CSV with a header
- * row. Fields: `question`, `answer`, and optionally `id`, `url`, `tags`, `lang`; others are
+ * row. Fields: `question`, `answer`, and optionally `id`, `url`, `tags`, `lang`, `phrasings` (other
+ * ways visitors ask: a JSON list, or one cell with `|` between them, since questions hold commas); others are
  * ignored. A bad row becomes a warning naming its file and line and the rest of the file still
  * loads: one typo in a spreadsheet export must not take the whole help center offline.
  */
@@ -41,6 +42,10 @@ const faqRowSchema = z.object({
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((tags) => splitTags(tags ?? [])),
+  phrasings: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((list) => (typeof list === 'string' ? list.split(/[|\n]/) : (list ?? [])).map((p) => p.trim()).filter(Boolean)),
   lang: optionalText.pipe(
     z
       .string()
@@ -80,9 +85,10 @@ export function parseFaqFile(text: string, path: string, format: FaqFormat): Par
     return false;
   });
   const document = path.split('/').pop() ?? path;
-  const entries = keep.map(({ row }) => ({
+  const entries = keep.map(({ row }): KnowledgeEntry => ({
     id: `${path}#${row.id ?? slugger.slug(row.question)}`,
     title: row.question,
+    ...(row.phrasings.length > 0 ? { phrasings: row.phrasings } : {}),
     body: row.answer,
     lang: row.lang ?? detectLang(`${row.question}\n${row.answer}`),
     url: row.url,

@@ -37,19 +37,22 @@ export interface BuildOptions {
   /** Told when embedding a visitor's query fails (the search falls back to lexical). */
   onQueryError?: (error: unknown) => void;
   signal?: AbortSignal;
+  /** Entries kept outside the folder (written in the console, issue 14), indexed with the files. */
+  consoleEntries?: () => Promise<KnowledgeEntry[]>;
 }
 
 /** Loads a knowledge folder and indexes it (and embeds it, when an embedder is given). */
 export async function buildKnowledge(dir: string, options: BuildOptions = {}): Promise<KnowledgeSnapshot> {
   const started = performance.now();
   const { entries, warnings, synonyms } = await loadKnowledgeDir(dir);
+  if (options.consoleEntries) entries.push(...(await options.consoleEntries()));
   return indexKnowledge(entries, warnings, { ...options, synonyms: [...(options.synonyms ?? []), ...synonyms] }, started);
 }
 
 export async function indexKnowledge(
   entries: KnowledgeEntry[],
   warnings: string[],
-  { synonyms = [], embedder, cache, onProgress, onQueryError, signal }: BuildOptions = {},
+  { synonyms = [], embedder, cache, onProgress, onQueryError, signal }: Omit<BuildOptions, 'consoleEntries'> = {},
   started = performance.now(),
 ): Promise<KnowledgeSnapshot> {
   const thesaurus = createThesaurus(synonyms);

@@ -158,3 +158,58 @@ describe('slugs', () => {
     expect(slugger.claim('faq')).toBe(false);
   });
 });
+
+describe('alternate phrasings and per-entry fields (issue 14)', () => {
+  it('reads "Also asked:" lines under a heading as phrasings, not answer text', () => {
+    const md = [
+      '---',
+      'title: Shipping',
+      'lang: en',
+      'url: /help/shipping',
+      'tags: shipping',
+      '---',
+      '## Which countries do you ship to?',
+      'Also asked: Can you deliver to my country?',
+      'also asked:   Do you send parcels abroad?  ',
+      '',
+      'We deliver to more than 40 countries.',
+      'Also asked: this line is part of the answer.',
+      '## 多久能到？',
+      '其他问法：几天能收到？',
+      'Lang: zh',
+      'Tags: 物流, 快递',
+      'URL: /help/zh-shipping',
+      '',
+      '三到五天。',
+    ].join('\n');
+    const { entries, warnings } = parseMarkdown(md, 'en/shipping.md');
+    expect(warnings).toEqual([]);
+    expect(entries[0]).toMatchObject({
+      title: 'Which countries do you ship to?',
+      phrasings: ['Can you deliver to my country?', 'Do you send parcels abroad?'],
+      body: 'We deliver to more than 40 countries.\nAlso asked: this line is part of the answer.',
+      lang: 'en',
+      url: '/help/shipping',
+      tags: ['shipping'],
+    });
+    expect(entries[1]).toMatchObject({
+      title: '多久能到？',
+      phrasings: ['几天能收到？'],
+      body: '三到五天。',
+      lang: 'zh',
+      url: '/help/zh-shipping',
+      tags: ['物流', '快递'],
+    });
+  });
+
+  it('leaves entries without phrasings without the field', () => {
+    const { entries } = parseMarkdown('## Q?\nA.', 'a.md');
+    expect(entries[0]).not.toHaveProperty('phrasings');
+  });
+
+  it('warns about a bad per-entry lang', () => {
+    const { entries, warnings } = parseMarkdown('---\nlang: en\n---\n## Q?\nLang: fr\nA.', 'a.md');
+    expect(entries[0]?.lang).toBe('en');
+    expect(warnings).toEqual(['a.md:5: lang "fr" is not "en" or "zh"; the file\'s is used']);
+  });
+});

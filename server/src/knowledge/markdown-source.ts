@@ -13,6 +13,9 @@
  *     # Returns and exchanges
  *     Intro paragraph.
  *     ## How do I return an item?   ← one entry per `##` section: heading = title, text = body
+ *     Also asked: Can I send something back?   ← optional lines first: alternate phrasings
+ *     Tags: returns                 ← and the entry's own tags, url, lang (over the file's)
+ *
  *     …
  *
  * The intro becomes an entry of its own only when the article has no `##` sections: in a
@@ -128,12 +131,50 @@ export function parseMarkdown(text: string, relativePath: string): ParsedFile {
     else warn(1, 'no content');
   }
   for (const section of sections) {
-    const body = section.lines.join('\n').trim();
+    const { fields, bodyLines } = readEntryFields(section, base, warn);
+    const body = bodyLines.join('\n').trim();
     if (!section.heading) warn(section.line, 'empty heading, section skipped');
     else if (!body) warn(section.line, `section "${section.heading}" has no text, skipped`);
-    else entries.push({ ...base, id: `${relativePath}#${slugger.slug(section.heading)}`, title: section.heading, body });
+    else entries.push({ ...fields, id: `${relativePath}#${slugger.slug(section.heading)}`, title: section.heading, body });
   }
   return { entries, warnings };
+}
+
+/**
+ * Lines right under a `##` heading (blank lines between them allowed) that describe the entry
+ * rather than answer it: `Also asked:` (one alternate phrasing per line; `其他问法：` in Chinese),
+ * and `Tags:`, `URL:`, `Lang:`, which override the file's front matter for this entry. The first
+ * other line starts the answer; the same words further down are answer text.
+ */
+const ENTRY_FIELD = /^\s*(also asked|其他问法|tags|url|lang)\s*[:：]\s*(.*?)\s*$/i;
+
+type EntryFields = Omit<KnowledgeEntry, 'id' | 'title' | 'body'>;
+
+function readEntryFields(
+  section: Section,
+  base: EntryFields,
+  warn: (line: number, message: string) => void,
+): { fields: EntryFields; bodyLines: string[] } {
+  const fields: EntryFields = { ...base };
+  const phrasings: string[] = [];
+  let i = 0;
+  for (; i < section.lines.length; i++) {
+    const line = section.lines[i]!;
+    if (!line.trim()) continue;
+    const match = ENTRY_FIELD.exec(line);
+    if (!match) break;
+    const key = match[1]!.toLowerCase();
+    const value = match[2]!;
+    if (key === 'also asked' || key === '其他问法') {
+      if (value) phrasings.push(value);
+    } else if (key === 'tags') fields.tags = splitTags(value);
+    else if (key === 'url') fields.url = value || undefined;
+    else if (/^zh\b/i.test(value)) fields.lang = 'zh';
+    else if (/^en\b/i.test(value)) fields.lang = 'en';
+    else warn(section.line + i + 1, `lang "${value}" is not "en" or "zh"; the file's is used`);
+  }
+  if (phrasings.length > 0) fields.phrasings = phrasings;
+  return { fields, bodyLines: section.lines.slice(i) };
 }
 
 interface FrontMatter {

@@ -9,6 +9,11 @@ export interface KnowledgeEntry {
   id: string;
   /** The question (FAQ) or section heading (article). */
   title: string;
+  /**
+   * Other ways visitors ask the same question (issue 14). Retrieval treats each as another
+   * question of the entry: matching one counts like matching the title.
+   */
+  phrasings?: string[];
   /** The answer, Markdown. */
   body: string;
   lang: KnowledgeLang;

@@ -219,6 +219,36 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX email_outbox_by_conversation ON email_outbox (conversation_id, kind);
     `),
   },
+  {
+    version: 7,
+    name: 'knowledge entries written in the console',
+    // Issue 14. `knowledge_version` (one row) is raised by every save and delete in the same
+    // transaction, so each process polls one row; the row lock also orders concurrent saves.
+    // Answers from knowledge are read by time for the usage counts, through their own index.
+    up: sql(`
+      CREATE TABLE knowledge_entries (
+        id text PRIMARY KEY,
+        question text NOT NULL,
+        phrasings jsonb NOT NULL,
+        answer text NOT NULL,
+        lang text NOT NULL,
+        tags jsonb NOT NULL,
+        url text,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        updated_by text NOT NULL,
+        revision integer NOT NULL
+      );
+      CREATE INDEX knowledge_entries_by_created ON knowledge_entries (created_at, id);
+      CREATE TABLE knowledge_version (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        version bigint NOT NULL
+      );
+      INSERT INTO knowledge_version (version) VALUES (0);
+      CREATE INDEX messages_answered ON messages (created_at)
+        WHERE author = 'ai' AND kind = 'text' AND (body -> 'provenance' ->> 'answered') = 'true';
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
@@ -28,6 +28,7 @@ import type {
   EmailKind,
   EmailPatch,
   EmailRecord,
+  KnowledgeEntryWrite,
   MessageDraft,
   ReportRange,
   SessionRecord,
@@ -555,6 +556,86 @@ export class PostgresStore implements Store {
     return ((await this.pool.query('DELETE FROM canned_replies WHERE id = $1', [id])).rowCount ?? 0) === 1;
   }
 
+  async listKnowledgeEntries(): Promise<ConsoleKnowledgeEntry[]> {
+    const { rows } = await this.pool.query<PgKnowledgeEntryRow>('SELECT * FROM knowledge_entries ORDER BY created_at, id');
+    return rows.map(toKnowledgeEntry);
+  }
+
+  async saveKnowledgeEntry(entry: KnowledgeEntryWrite, { expectRevision }: { expectRevision?: number } = {}): Promise<ConsoleKnowledgeEntry> {
+    return inTransaction(this.pool, async (client) => {
+      // The version row first: concurrent saves queue on its lock, so the revision check holds.
+      await client.query('UPDATE knowledge_version SET version = version + 1');
+      if (expectRevision !== undefined) {
+        const { rows } = await client.query<{ revision: number }>('SELECT revision FROM knowledge_entries WHERE id = $1', [entry.id]);
+        if (!rows[0]) throw new ChatError('not_found', 'This knowledge entry was deleted.');
+        if (rows[0].revision !== expectRevision) {
+          throw new ChatError('conflict', 'Someone saved this knowledge entry since you opened it; reload it and edit again.');
+        }
+      }
+      const { rows } = await client.query<PgKnowledgeEntryRow>(
+        `INSERT INTO knowledge_entries (id, question, phrasings, answer, lang, tags, url, created_at, updated_at, updated_by, revision)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, 1)
+         ON CONFLICT (id) DO UPDATE SET question = excluded.question, phrasings = excluded.phrasings, answer = excluded.answer,
+           lang = excluded.lang, tags = excluded.tags, url = excluded.url, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by, revision = knowledge_entries.revision + 1
+         RETURNING *`,
+        [entry.id, entry.question, JSON.stringify(entry.phrasings), entry.answer, entry.lang, JSON.stringify(entry.tags), entry.url ?? null, entry.updatedAt, entry.updatedBy],
+      );
+      return toKnowledgeEntry(rows[0]!);
+    });
+  }
+
+  async deleteKnowledgeEntry(id: string): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const deleted = ((await client.query('DELETE FROM knowledge_entries WHERE id = $1', [id])).rowCount ?? 0) === 1;
+      if (deleted) await client.query('UPDATE knowledge_version SET version = version + 1');
+      return deleted;
+    });
+  }
+
+  async knowledgeVersion(): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number }>('SELECT version FROM knowledge_version');
+    return rows[0]?.version ?? 0;
+  }
+
+  async knowledgeUsage(from: number, to: number): Promise<KnowledgeUsage[]> {
+    const { rows } = await this.pool.query<{ entry_id: string; answers: number; helpful: number; not_helpful: number; last_used_at: number }>(
+      `SELECT s ->> 'id' AS entry_id, count(*) AS answers,
+              count(*) FILTER (WHERE m.body ->> 'feedback' = 'helpful') AS helpful,
+              count(*) FILTER (WHERE m.body ->> 'feedback' = 'not_helpful') AS not_helpful,
+              max(m.created_at) AS last_used_at
+       FROM messages m, jsonb_array_elements(coalesce(m.body -> 'sources', '[]'::jsonb)) s
+       WHERE m.author = 'ai' AND m.kind = 'text' AND (m.body -> 'provenance' ->> 'answered') = 'true'
+         AND m.created_at >= $1 AND m.created_at < $2
+       GROUP BY 1`,
+      [from, to],
+    );
+    return rows.map((r) => ({ entryId: r.entry_id, answers: r.answers, helpful: r.helpful, notHelpful: r.not_helpful, lastUsedAt: r.last_used_at }));
+  }
+
+  async knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]> {
+    const { rows } = await this.pool.query<{ question: string | null; created_at: number; conversation_id: string; feedback: KnowledgeQuestion['feedback'] | null }>(
+      `SELECT
+         (SELECT v.body ->> 'text' FROM messages v WHERE v.conversation_id = m.conversation_id
+            AND v.seq < m.seq AND v.author = 'visitor' ORDER BY v.seq DESC LIMIT 1) AS question,
+         m.created_at, m.conversation_id, m.body ->> 'feedback' AS feedback
+       FROM messages m
+       WHERE m.author = 'ai' AND m.kind = 'text' AND (m.body -> 'provenance' ->> 'answered') = 'true' AND m.created_at >= $1
+         AND coalesce(m.body -> 'sources', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('id', $2::text))
+       ORDER BY m.created_at DESC
+       LIMIT $3`,
+      [from, entryId, limit],
+    );
+    return rows
+      .filter((r) => r.question !== null)
+      .map((r) => ({
+        question: r.question!,
+        answeredAt: r.created_at,
+        conversationId: r.conversation_id,
+        ...(r.feedback ? { feedback: r.feedback } : {}),
+      }));
+  }
+
   async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
     const where: string[] = [];
     const values: unknown[] = [];
@@ -889,4 +970,34 @@ export class PostgresStore implements Store {
     this.closed ??= this.pool.end();
     await this.closed;
   }
+}
+
+interface PgKnowledgeEntryRow {
+  id: string;
+  question: string;
+  phrasings: string[];
+  answer: string;
+  lang: ConsoleKnowledgeEntry['lang'];
+  tags: string[];
+  url: string | null;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+  revision: number;
+}
+
+function toKnowledgeEntry(row: PgKnowledgeEntryRow): ConsoleKnowledgeEntry {
+  return {
+    id: row.id,
+    question: row.question,
+    phrasings: row.phrasings,
+    answer: row.answer,
+    lang: row.lang,
+    tags: row.tags,
+    ...(row.url ? { url: row.url } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    revision: row.revision,
+  };
 }

@@ -33,6 +33,8 @@ export function createReadThread(options: ReadWorkerData): ReadQueries & { flush
     reportFacts: call('reportFacts'),
     answerFeedbackCounts: call('answerFeedbackCounts'),
     knowledgeGaps: call('knowledgeGaps'),
+    knowledgeUsage: call('knowledgeUsage'),
+    knowledgeQuestions: call('knowledgeQuestions'),
     report: call('report'),
     flushSearch: call('flushSearch'),
     async close() {

@@ -9,7 +9,7 @@
  * `sqlite-reads.test.ts` checks the plans of the SQL that actually runs.
  */
 import type Database from 'better-sqlite3';
-import type { ConversationRating, ConversationStatus, KnowledgeGap, ReportSummary } from '@support-chat/shared';
+import type { ConversationRating, ConversationStatus, KnowledgeGap, KnowledgeQuestion, KnowledgeUsage, ReportSummary } from '@support-chat/shared';
 import { REPORT_GAPS, rangeBounds, summarizeReport, type ReportFact } from '../reports/report.js';
 import { ftsPhrase, searchPlan } from './search-grams.js';
 import { toConversation, type ConversationRow } from './sqlite-rows.js';
@@ -125,6 +125,52 @@ export class SqliteReads {
     }));
   }
 
+  /** AI answers from knowledge in [from, to), per cited entry (issue 14), through `messages_answered`. */
+  knowledgeUsage(from: number, to: number): KnowledgeUsage[] {
+    const rows = this
+      .statement(
+        `SELECT json_extract(s.value, '$.id') AS entry_id, COUNT(*) AS answers,
+                SUM(m.feedback = 'helpful') AS helpful, SUM(m.feedback = 'not_helpful') AS not_helpful,
+                MAX(m.created_at) AS last_used_at
+         FROM messages m, json_each(m.body, '$.sources') s
+         WHERE m.kind = 'text' AND m.author = 'ai' AND m.answered = 1 AND m.created_at >= ? AND m.created_at < ?
+         GROUP BY entry_id`,
+      )
+      .all(from, to) as { entry_id: string; answers: number; helpful: number; not_helpful: number; last_used_at: number }[];
+    return rows.map((r) => ({
+      entryId: r.entry_id,
+      answers: r.answers,
+      helpful: r.helpful ?? 0,
+      notHelpful: r.not_helpful ?? 0,
+      lastUsedAt: r.last_used_at,
+    }));
+  }
+
+  /** The visitor messages the AI answered from `entryId` since `from`, newest first. */
+  knowledgeQuestions(entryId: string, from: number, limit: number): KnowledgeQuestion[] {
+    const rows = this
+      .statement(
+        `SELECT
+           (SELECT v.text FROM messages v WHERE v.conversation_id = m.conversation_id
+              AND v.seq < m.seq AND v.author = 'visitor' ORDER BY v.seq DESC LIMIT 1) AS question,
+           m.created_at, m.conversation_id, m.feedback
+         FROM messages m
+         WHERE m.kind = 'text' AND m.author = 'ai' AND m.answered = 1 AND m.created_at >= ?
+           AND EXISTS (SELECT 1 FROM json_each(m.body, '$.sources') s WHERE json_extract(s.value, '$.id') = ?)
+         ORDER BY m.created_at DESC
+         LIMIT ?`,
+      )
+      .all(from, entryId, limit) as { question: string | null; created_at: number; conversation_id: string; feedback: KnowledgeQuestion['feedback'] | null }[];
+    return rows
+      .filter((r) => r.question !== null)
+      .map((r) => ({
+        question: r.question!,
+        answeredAt: r.created_at,
+        conversationId: r.conversation_id,
+        ...(r.feedback ? { feedback: r.feedback } : {}),
+      }));
+  }
+
   /**
    * `reportFromFacts`, synchronously, in one read transaction (one consistent snapshot). Reads
    * only the columns the figures use (one covering index), as arrays: building 10k whole records
@@ -155,7 +201,7 @@ export class SqliteReads {
 
 /** The reads as the store calls them: in process, or on the reader thread. */
 export type ReadQueries = {
-  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'report']: (
+  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'knowledgeUsage' | 'knowledgeQuestions' | 'report']: (
     ...args: Parameters<SqliteReads[K]>
   ) => Promise<ReturnType<SqliteReads[K]>>;
 };

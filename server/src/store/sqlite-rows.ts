@@ -2,7 +2,7 @@
  * How conversation and agent rows read back as records: shared by the store, its writer thread
  * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
-import type { ConversationStatus, VisitorContext } from '@support-chat/shared';
+import type { ConversationStatus, VisitorContext, ConsoleKnowledgeEntry } from '@support-chat/shared';
 import type { ConversationRecord, EmailKind, EmailRecord } from './types.js';
 
 export interface ConversationRow {
@@ -80,5 +80,35 @@ export function toEmail(row: EmailRow): EmailRecord {
     createdAt: Number(row.created_at),
     sentAt: row.sent_at === null ? null : Number(row.sent_at),
     lastError: row.last_error,
+  };
+}
+
+export interface KnowledgeEntryRow {
+  id: string;
+  question: string;
+  phrasings: string;
+  answer: string;
+  lang: ConsoleKnowledgeEntry['lang'];
+  tags: string;
+  url: string | null;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+  revision: number;
+}
+
+export function toKnowledgeEntry(row: KnowledgeEntryRow): ConsoleKnowledgeEntry {
+  return {
+    id: row.id,
+    question: row.question,
+    phrasings: JSON.parse(row.phrasings) as string[],
+    answer: row.answer,
+    lang: row.lang,
+    tags: JSON.parse(row.tags) as string[],
+    ...(row.url ? { url: row.url } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    revision: row.revision,
   };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage } from '@support-chat/shared';
 import type {
   AgentRecord,
   AppendResult,
@@ -13,6 +13,7 @@ import type {
   EmailKind,
   EmailPatch,
   EmailRecord,
+  KnowledgeEntryWrite,
   MessageDraft,
   ReportRange,
   SessionRecord,
@@ -21,7 +22,7 @@ import type {
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, toEmail, type ConversationRow, type EmailRow } from './sqlite-rows.js';
+import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow } from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';
@@ -260,6 +261,25 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'pending';
    CREATE INDEX email_outbox_by_conversation ON email_outbox (conversation_id, kind);`,
+  // Knowledge written in the console (issue 14). `knowledge_version` (in settings) is raised by
+  // every save and delete in the same transaction; processes poll it. Answers from knowledge are
+  // read by time for the usage counts, through their own partial index.
+  `CREATE TABLE knowledge_entries (
+     id TEXT PRIMARY KEY,
+     question TEXT NOT NULL,
+     phrasings TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     tags TEXT NOT NULL,
+     url TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     revision INTEGER NOT NULL
+   );
+   CREATE INDEX knowledge_entries_by_created ON knowledge_entries (created_at, id);
+   CREATE INDEX messages_answered ON messages (created_at)
+     WHERE kind = 'text' AND author = 'ai' AND answered = 1;`,
 ];
 
 /**
@@ -553,6 +573,30 @@ export class SqliteStore implements Store {
     return this.write('deleteCannedReply', id);
   }
 
+  async listKnowledgeEntries(): Promise<ConsoleKnowledgeEntry[]> {
+    return (this.statement('SELECT * FROM knowledge_entries ORDER BY created_at, id').all() as KnowledgeEntryRow[]).map(toKnowledgeEntry);
+  }
+
+  async saveKnowledgeEntry(entry: KnowledgeEntryWrite, options: { expectRevision?: number } = {}): Promise<ConsoleKnowledgeEntry> {
+    return this.write('saveKnowledgeEntry', entry, options.expectRevision);
+  }
+
+  async deleteKnowledgeEntry(id: string): Promise<boolean> {
+    return this.write('deleteKnowledgeEntry', id);
+  }
+
+  async knowledgeVersion(): Promise<number> {
+    return Number(this.statement("SELECT value FROM settings WHERE key = 'knowledge_version'").pluck().get() ?? 0);
+  }
+
+  async knowledgeUsage(from: number, to: number): Promise<KnowledgeUsage[]> {
+    return this.reads.knowledgeUsage(from, to);
+  }
+
+  async knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]> {
+    return this.reads.knowledgeQuestions(entryId, from, limit);
+  }
+
   /**
    * Answered from the search index, which takes in what waits (one batch, up to 2,000 rows of
    * each kind) before it answers: every write acknowledged before the call is found, except while
@@ -789,6 +833,8 @@ function inProcessReads(db: Database.Database): ReadQueries & { flushSearch(): P
     reportFacts: async (from, to) => reads.reportFacts(from, to),
     answerFeedbackCounts: async (from, to) => reads.answerFeedbackCounts(from, to),
     knowledgeGaps: async (from, to, limit) => reads.knowledgeGaps(from, to, limit),
+    knowledgeUsage: async (from, to) => reads.knowledgeUsage(from, to),
+    knowledgeQuestions: async (entryId, from, limit) => reads.knowledgeQuestions(entryId, from, limit),
     report: async (range, now) => reads.report(range, now),
     flushSearch: async () => indexer.catchUp(),
   };

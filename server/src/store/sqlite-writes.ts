@@ -7,13 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
-import type { AgentRecord, AppendResult, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord } from './types.js';
+import type { AgentRecord, AppendResult, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord, KnowledgeEntryWrite } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, toEmail, type ConversationRow, type EmailRow } from './sqlite-rows.js';
+import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow } from './sqlite-rows.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
+
 
 export const ROUTING_SETTINGS_KEY = 'routing';
 
@@ -280,6 +281,52 @@ export class SqliteWrites {
     return this.statement('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
   }
 
+  /** Inserts or updates a console knowledge entry and raises `knowledge_version`, in one transaction (issue 14). */
+  saveKnowledgeEntry(entry: KnowledgeEntryWrite, expectRevision?: number): ConsoleKnowledgeEntry {
+    const stored = this.statement('SELECT revision FROM knowledge_entries WHERE id = ?').pluck().get(entry.id) as number | undefined;
+    if (expectRevision !== undefined) {
+      if (stored === undefined) throw new ChatError('not_found', 'This knowledge entry was deleted.');
+      if (stored !== expectRevision) throw new ChatError('conflict', 'Someone saved this knowledge entry since you opened it; reload it and edit again.');
+    }
+    const row = this
+      .statement(
+        `INSERT INTO knowledge_entries (id, question, phrasings, answer, lang, tags, url, created_at, updated_at, updated_by, revision)
+         VALUES (@id, @question, @phrasings, @answer, @lang, @tags, @url, @at, @at, @by, 1)
+         ON CONFLICT (id) DO UPDATE SET question = excluded.question, phrasings = excluded.phrasings, answer = excluded.answer,
+           lang = excluded.lang, tags = excluded.tags, url = excluded.url, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by, revision = knowledge_entries.revision + 1
+         RETURNING *`,
+      )
+      .get({
+        id: entry.id,
+        question: entry.question,
+        phrasings: JSON.stringify(entry.phrasings),
+        answer: entry.answer,
+        lang: entry.lang,
+        tags: JSON.stringify(entry.tags),
+        url: entry.url ?? null,
+        at: entry.updatedAt,
+        by: entry.updatedBy,
+      }) as KnowledgeEntryRow;
+    this.bumpKnowledgeVersion();
+    return toKnowledgeEntry(row);
+  }
+
+  deleteKnowledgeEntry(id: string): boolean {
+    const deleted = this.statement('DELETE FROM knowledge_entries WHERE id = ?').run(id).changes === 1;
+    if (deleted) this.bumpKnowledgeVersion();
+    return deleted;
+  }
+
+  private bumpKnowledgeVersion(): void {
+    this
+      .statement(
+        `INSERT INTO settings (key, value) VALUES ('knowledge_version', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
+      )
+      .run();
+  }
+
   appendAudit(entry: AuditEntry): void {
     this
       .statement(
@@ -438,7 +485,10 @@ export class SqliteWrites {
 }
 
 /** The writes a command may name: every method above except the reads and the statement cache. */
-export type WriteOp = Exclude<keyof SqliteWrites, 'statement' | 'conversationById' | 'latestConversationOf' | 'agentById' | 'settingValue'>;
+export type WriteOp = Exclude<
+  keyof SqliteWrites,
+  'statement' | 'conversationById' | 'latestConversationOf' | 'agentById' | 'settingValue' | 'bumpKnowledgeVersion'
+>;
 
 /** One write as the main thread posts it to the writer thread. */
 export interface WriteCommand<Op extends WriteOp = WriteOp> {

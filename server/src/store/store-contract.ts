@@ -215,6 +215,73 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.updateAgent('nobody', { capacity: 2 })).toBeNull();
     });
 
+    it('stores console knowledge entries with revisions, and a version every change raises (issue 14)', async () => {
+      const v0 = await store.knowledgeVersion();
+      const write = {
+        id: 'k1',
+        question: 'Do you ship to Canada?',
+        phrasings: ['Can I order from Toronto?', '你们发货到加拿大吗？'],
+        answer: 'Yes, in **5–8** business days.',
+        lang: 'en' as const,
+        tags: ['shipping'],
+        url: '/help/shipping',
+        updatedAt: 100,
+        updatedBy: 'Ann',
+      };
+      const created = await store.saveKnowledgeEntry(write);
+      expect(created).toEqual({ ...write, createdAt: 100, revision: 1 });
+      const v1 = await store.knowledgeVersion();
+      expect(v1).toBeGreaterThan(v0);
+      await store.saveKnowledgeEntry({ id: 'k2', question: '多久能到？', phrasings: [], answer: '三到五天。', lang: 'zh', tags: [], updatedAt: 101, updatedBy: 'Bo' });
+      expect((await store.listKnowledgeEntries()).map((e) => e.id)).toEqual(['k1', 'k2']);
+      expect((await store.listKnowledgeEntries())[1]).not.toHaveProperty('url');
+
+      const edited = await store.saveKnowledgeEntry({ ...write, answer: 'Yes.', url: undefined, updatedAt: 200, updatedBy: 'Bo' }, { expectRevision: 1 });
+      expect(edited).toMatchObject({ answer: 'Yes.', createdAt: 100, updatedAt: 200, updatedBy: 'Bo', revision: 2 });
+      expect(edited).not.toHaveProperty('url');
+      expect(await store.knowledgeVersion()).toBeGreaterThan(v1);
+      // An editor who started from revision 1 does not overwrite revision 2.
+      await expect(store.saveKnowledgeEntry({ ...write, answer: 'stale' }, { expectRevision: 1 })).rejects.toMatchObject({ code: 'conflict' });
+      await expect(store.saveKnowledgeEntry({ ...write, id: 'gone' }, { expectRevision: 1 })).rejects.toMatchObject({ code: 'not_found' });
+      expect((await store.listKnowledgeEntries())[0]).toMatchObject({ answer: 'Yes.', revision: 2, phrasings: write.phrasings });
+
+      const v2 = await store.knowledgeVersion();
+      expect(await store.deleteKnowledgeEntry('k2')).toBe(true);
+      expect(await store.deleteKnowledgeEntry('k2')).toBe(false);
+      expect(await store.knowledgeVersion()).toBeGreaterThan(v2);
+      expect((await store.listKnowledgeEntries()).map((e) => e.id)).toEqual(['k1']);
+    });
+
+    it('counts the AI answers citing each knowledge entry, their thumbs, and the questions they answered (issue 14)', async () => {
+      const answered = { responder: 'offline' as const, passageIds: ['a.md#x'], scores: [1], answered: true, latencyMs: 1 };
+      const source = (id: string) => ({ id, title: id });
+      await store.openConversation(conversationFixture({ id: 'u1' }));
+      await store.appendMessage('u1', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Do you ship to Canada?' }, 10);
+      await store.appendMessage('u1', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Yes', provenance: answered, sources: [source('console#k1')], feedback: 'helpful' }, 11);
+      await store.appendMessage('u1', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'And to Alaska?' }, 20);
+      await store.appendMessage('u1', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Yes', provenance: answered, sources: [source('console#k1'), source('a.md#x')], feedback: 'not_helpful' }, 21);
+      await store.appendMessage('u1', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Return?' }, 30);
+      await store.appendMessage('u1', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Returns…', provenance: answered, sources: [source('a.md#x')] }, 31);
+      // Not answers from knowledge: an unanswered reply (its suggestion is no source) and an agent's.
+      await store.appendMessage('u1', { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: { ...answered, answered: false }, sources: [] }, 40);
+      await store.appendMessage('u1', { senderId: 'agent-1', author: 'agent', kind: 'text', text: 'see console#k1', sources: [source('console#k1')] }, 41);
+
+      const usage = await store.knowledgeUsage(0, 1000);
+      expect(usage.sort((a, b) => a.entryId.localeCompare(b.entryId))).toEqual([
+        { entryId: 'a.md#x', answers: 2, helpful: 0, notHelpful: 1, lastUsedAt: 31 },
+        { entryId: 'console#k1', answers: 2, helpful: 1, notHelpful: 1, lastUsedAt: 21 },
+      ]);
+      expect(await store.knowledgeUsage(15, 1000)).toHaveLength(2);
+      expect(await store.knowledgeUsage(25, 1000)).toEqual([{ entryId: 'a.md#x', answers: 1, helpful: 0, notHelpful: 0, lastUsedAt: 31 }]);
+      expect(await store.knowledgeQuestions('console#k1', 0, 10)).toEqual([
+        { question: 'And to Alaska?', answeredAt: 21, conversationId: 'u1', feedback: 'not_helpful' },
+        { question: 'Do you ship to Canada?', answeredAt: 11, conversationId: 'u1', feedback: 'helpful' },
+      ]);
+      expect(await store.knowledgeQuestions('console#k1', 0, 1)).toHaveLength(1);
+      expect(await store.knowledgeQuestions('console#k1', 15, 10)).toHaveLength(1);
+      expect(await store.knowledgeQuestions('nothing', 0, 10)).toEqual([]);
+    });
+
     it('keeps canned replies unique by shortcut', async () => {
       await store.saveCannedReply({ id: 'r1', shortcut: 'refund-time', text: 'Refunds take 5 days.', updatedAt: 1 });
       await store.saveCannedReply({ id: 'r2', shortcut: 'hello', text: 'Hi!', updatedAt: 1 });

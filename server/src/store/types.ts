@@ -5,7 +5,10 @@ import type {
   CannedReply,
   ChatMessage,
   ConversationRating,
+  ConsoleKnowledgeEntry,
   KnowledgeGap,
+  KnowledgeQuestion,
+  KnowledgeUsage,
   ConversationStatus,
   ReportSummary,
   HandoffReason,
@@ -282,6 +285,28 @@ export interface Store extends IntegrationStore {
   /** The highest `throughSeq` of the conversation's emails of these kinds (0: none). */
   emailedThroughSeq(conversationId: string, kinds: readonly EmailKind[]): Promise<number>;
 
+  // ---- Knowledge written in the console (issue 14) ----
+
+  /** Every console entry, oldest first. */
+  listKnowledgeEntries(): Promise<ConsoleKnowledgeEntry[]>;
+  /**
+   * Inserts (revision 1, `createdAt` = `updatedAt`) or updates by id (revision + 1) and returns
+   * the stored entry. With `expectRevision`, atomically: `not_found` when the entry is gone,
+   * `conflict` when someone saved it since that revision.
+   */
+  saveKnowledgeEntry(entry: KnowledgeEntryWrite, options?: { expectRevision?: number }): Promise<ConsoleKnowledgeEntry>;
+  /** True when it existed. */
+  deleteKnowledgeEntry(id: string): Promise<boolean>;
+  /**
+   * A number every save and delete of a console entry raises, in the same transaction: each
+   * process polls it (one row) to know when to re-index.
+   */
+  knowledgeVersion(): Promise<number>;
+  /** Per knowledge entry id: AI answers created in [from, to) that cited it, and their thumbs. */
+  knowledgeUsage(from: number, to: number): Promise<KnowledgeUsage[]>;
+  /** The visitor questions answered from `entryId` since `from`, newest first. */
+  knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]>;
+
   /**
    * Whether the store can write now (`/readyz`): a tiny durable write, so a full disk or a lost
    * database shows here before a visitor's message fails.
@@ -318,6 +343,9 @@ export interface EmailRecord {
 }
 
 export type EmailPatch = Partial<Pick<EmailRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'sentAt' | 'lastError'>>;
+
+/** A console entry as saved: the store keeps the revision and the creation time. */
+export type KnowledgeEntryWrite = Omit<ConsoleKnowledgeEntry, 'revision' | 'createdAt'>;
 
 export interface AuditQuery {
   actorId?: string;

@@ -15,6 +15,7 @@ const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'can
 /** `#reports`, `#agents`…; anything else (including `#c=<id>`) is the inbox. */
 function pageFromHash(hash: string, agent: AgentProfile | null): ConsolePage {
   const page = hash.slice(1) as ConsolePage;
+  if (page === 'knowledge' && agent) return page;
   return ADMIN_PAGES.has(page) && agent?.role === 'admin' ? page : 'inbox';
 }
 
@@ -160,6 +161,8 @@ export class SupportConsole extends LitElement {
         return html`<support-console-admin-audit .api=${this.adminApi}></support-console-admin-audit>`;
       case 'integrations':
         return html`<support-console-admin-integrations .api=${this.adminApi}></support-console-admin-integrations>`;
+      case 'knowledge':
+        return html`<support-console-admin-knowledge .agent=${agent}></support-console-admin-knowledge>`;
       case 'inbox':
         return html`<support-console-workspace
           .agent=${agent}

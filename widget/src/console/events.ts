@@ -5,7 +5,7 @@
 import type { SectionKey } from './inbox-state.js';
 
 /** The console's pages; `#c=<id>` opens a conversation in the inbox. */
-export type ConsolePage = 'inbox' | 'reports' | 'agents' | 'canned' | 'routing' | 'audit' | 'integrations';
+export type ConsolePage = 'inbox' | 'reports' | 'agents' | 'canned' | 'routing' | 'audit' | 'integrations' | 'knowledge';
 
 export interface ConsoleEventDetails {
   'support-console-login-request': { email: string; password: string };

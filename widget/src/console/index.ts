@@ -7,6 +7,7 @@ import { SupportConsoleAdminAgents } from './admin-agents.js';
 import { SupportConsoleAdminAudit } from './admin-audit.js';
 import { SupportConsoleAdminIntegrations } from './admin-integrations.js';
 import { SupportConsoleAdminCanned } from './admin-canned.js';
+import { SupportConsoleAdminKnowledge } from './admin-knowledge.js';
 import { SupportConsoleAdminRouting } from './admin-routing.js';
 import { SupportConsoleAdminWelcome } from './admin-welcome.js';
 import { SupportConsoleComposer } from './composer.js';
@@ -28,6 +29,7 @@ export {
   SupportConsoleAdminAgents,
   SupportConsoleAdminAudit,
   SupportConsoleAdminIntegrations,
+  SupportConsoleAdminKnowledge,
   SupportConsoleAdminCanned,
   SupportConsoleAdminRouting,
   SupportConsoleAdminWelcome,
@@ -66,6 +68,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-admin-welcome', SupportConsoleAdminWelcome],
   ['support-console-admin-audit', SupportConsoleAdminAudit],
   ['support-console-admin-integrations', SupportConsoleAdminIntegrations],
+  ['support-console-admin-knowledge', SupportConsoleAdminKnowledge],
   ['support-console-shortcuts', SupportConsoleShortcuts],
   ['support-console', SupportConsole],
 ];

@@ -25,6 +25,8 @@ const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }>
   { page: 'reports', label: 'Reports', admin: true },
   { page: 'agents', label: 'Agents', admin: true },
   { page: 'canned', label: 'Canned replies', admin: true },
+  // Agents too: the page says so when an admin has not allowed them (issue 14).
+  { page: 'knowledge', label: 'Knowledge', admin: false },
   { page: 'routing', label: 'Routing', admin: true },
   // Worded when rendered, in the console's language (privacy-strings.ts).
   { page: 'audit', label: '', admin: true },
