@@ -1,30 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
 // Four projects: the fast unit + integration suite (`npm test`), the real-browser end-to-end
-// suite, which also runs in `npm test` but needs Chromium (see .ci/run), chaos (`npm run test:chaos`)
-// and attack (`npm run test:attack`: hostile socket events and XSS payloads on the built server).
+// suite, which also runs in `npm test` but needs Chromium (see .ci/run), chaos (`npm run test:chaos`:
+// several built server processes on PostgreSQL and Redis, killed and restarted) and attack
+// (`npm run test:attack`: hostile socket events and XSS payloads on the built server).
+
+/** Suites that run several built server processes at once: slow, so beside `npm test`, in chaos. */
+const MULTI_PROCESS = [
+  'server/test/chaos.integration.test.ts',
+  'server/test/multi-node.integration.test.ts',
+  'server/test/sessions-multi-node.integration.test.ts',
+  'server/test/webhooks-processes.integration.test.ts',
+  'examples/multi-node/**/*.test.ts',
+];
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          // examples/multi-node: the nginx example's test (three built server processes behind nginx).
-          include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts', 'examples/multi-node/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', 'server/test/chaos.integration.test.ts', '**/*.attack.test.ts'],
+          include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...MULTI_PROCESS, '**/*.attack.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },
       },
       {
-        // Kills and restarts nodes and Redis for over a minute: `npm run test:chaos`, run by CI
-        // beside `npm test` rather than inside it.
+        // Kills and restarts nodes and Redis for over a minute, and the other suites of several
+        // processes (examples/multi-node: three built servers behind nginx): `npm run test:chaos`,
+        // run by CI beside `npm test` rather than inside it, one file at a time.
         test: {
           name: 'chaos',
-          include: ['server/test/chaos.integration.test.ts'],
+          include: MULTI_PROCESS,
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
       {

@@ -1,7 +1,8 @@
 /** Debian's Chromium driven by playwright-core: no browser download, the flags this sandbox needs. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { REPO_ROOT } from '../../server/test/server-process.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,4 +35,23 @@ export function launchChromium(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return path.join(SCREENSHOT_DIR, `${name}.png`);
+}
+
+export interface ConsoleAccount {
+  email: string;
+  password: string;
+}
+
+/** Fills and sends the console's sign-in form, on a page that shows it. */
+export async function submitConsoleLogin(page: Page, who: ConsoleAccount): Promise<void> {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the console (at `hash`, if given) and signs in; resolves once the inbox shows. */
+export async function signInToConsole(page: Page, url: string, who: ConsoleAccount, hash = ''): Promise<void> {
+  await page.goto(`${url}/console${hash}`);
+  await submitConsoleLogin(page, who);
+  await expect.poll(() => page.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), { timeout: 10_000 }).toBe(true);
 }

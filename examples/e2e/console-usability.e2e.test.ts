@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+import { chromiumMissing, launchChromium, screenshotPath, signInToConsole } from './browser.js';
 
 const missing = chromiumMissing();
 const ADMIN = { email: 'lead@example.com', password: 'lead-password-123' };
@@ -34,12 +34,9 @@ async function axe(page: Page): Promise<string[]> {
   return result.violations.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
-async function signIn(page: Page, url: string, hash = ''): Promise<void> {
-  await page.goto(`${url}/console${hash}`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);
+/** Signs the admin in, at `hash` if given. */
+function signIn(page: Page, url: string, hash = ''): Promise<void> {
+  return signInToConsole(page, url, ADMIN, hash);
 }
 
 async function selectedTab(page: Page): Promise<string> {

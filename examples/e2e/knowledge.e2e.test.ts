@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+import { chromiumMissing, launchChromium, screenshotPath, signInToConsole } from './browser.js';
 
 const missing = chromiumMissing();
 const ADMIN = { email: 'lead@example.com', password: 'lead-password-123' };
@@ -40,10 +40,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('knowledge in the
   });
 
   it('an admin adds an entry with a phrasing, and a visitor asking in those words gets the answer', async () => {
-    await lead.goto(`${server.url}/console`);
-    await lead.getByLabel('Email').fill(ADMIN.email);
-    await lead.getByLabel('Password').fill(ADMIN.password);
-    await lead.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(lead, server.url, ADMIN);
     await lead.getByRole('link', { name: 'Knowledge' }).click();
     const rows = lead.getByRole('row');
     await expect.poll(() => rows.count(), POLL).toBeGreaterThan(50);

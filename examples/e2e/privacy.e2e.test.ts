@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { VisitorExport } from '@support-chat/shared';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+import { chromiumMissing, launchChromium, screenshotPath, signInToConsole } from './browser.js';
 
 const missing = chromiumMissing();
 const ADMIN = { email: 'lead@example.com', password: 'lead-password-123' };
@@ -61,11 +61,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the audit log an
   });
 
   it('exports and erases one visitor from the visitor panel, and shows it all in the audit log', async () => {
-    await lead.goto(`${server.url}/console`);
-    await lead.getByLabel('Email').fill(ADMIN.email);
-    await lead.getByLabel('Password').fill(ADMIN.password);
-    await lead.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => lead.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);
+    await signInToConsole(lead, server.url, ADMIN);
 
     const ada = await openVisitor(browser, server.url);
     const bo = await openVisitor(browser, server.url);

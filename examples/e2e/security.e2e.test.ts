@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium, submitConsoleLogin } from './browser.js';
 
 const missing = chromiumMissing();
 const ADMIN = { email: 'csp-admin@example.com', password: 'csp-password-123' };
@@ -191,9 +191,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('origins and CSP 
   it('the console, signed in, with a conversation open and the admin pages, breaks no rule of its CSP', async () => {
     const page = await newPage();
     await page.goto(`${server.url}/console`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitConsoleLogin(page, ADMIN);
     await expect.poll(() => page.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);
     // The demo's visitor asked for a person: queued, or already assigned to the admin.
     await expect.poll(() => page.getByRole('tab', { name: /^[1-9]\d* (Queued|Mine)/ }).count(), POLL).toBe(1);

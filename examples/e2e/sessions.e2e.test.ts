@@ -9,24 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+import { chromiumMissing, launchChromium, screenshotPath, signInToConsole, submitConsoleLogin } from './browser.js';
 
 const missing = chromiumMissing();
 const ADMIN = { email: 'lead@example.com', password: 'lead-password-123' };
 const DORA = { email: 'dora@example.com', password: 'dora-password-456', name: 'Dora' };
 const POLL = { timeout: 8000 };
-
-async function signIn(page: Page, url: string, who: { email: string; password: string }): Promise<void> {
-  await page.goto(`${url}/console`);
-  await submitLogin(page, who);
-  await expect.poll(() => page.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);
-}
-
-async function submitLogin(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe.skipIf(missing !== null && process.env.CI !== 'true')('ending an agentâ€™s sessions from the console, in a real browser', () => {
   let server: ServerProcess;
@@ -56,7 +44,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('ending an agentâ
   });
 
   it('signs the agent out with the reason when an admin resets their password', async () => {
-    await signIn(lead, server.url, ADMIN);
+    await signInToConsole(lead, server.url, ADMIN);
     await lead.getByRole('link', { name: 'Agents' }).click();
     const add = lead.getByRole('region', { name: 'Add an agent' });
     await add.getByLabel('Name').fill(DORA.name);
@@ -66,7 +54,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('ending an agentâ
     const row = lead.getByRole('row', { name: new RegExp(DORA.email) });
     await expect.poll(() => row.isVisible(), POLL).toBe(true);
 
-    await signIn(dora, server.url, DORA);
+    await signInToConsole(dora, server.url, DORA);
     await row.getByRole('button', { name: 'Reset password' }).click();
     await row.getByLabel(`New password for ${DORA.name}`).fill('dora-new-password-789');
     await row.getByRole('button', { name: 'Set' }).click();
@@ -76,7 +64,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('ending an agentâ
   });
 
   it('signs the agent out when deactivated, refuses their sign-in, and lets them back once reactivated', async () => {
-    await signIn(dora, server.url, DORA);
+    await signInToConsole(dora, server.url, DORA);
     const row = lead.getByRole('row', { name: new RegExp(DORA.email) });
     await row.getByRole('button', { name: `Deactivate ${DORA.name}` }).click();
     await expect.poll(() => lead.getByText(`Deactivated ${DORA.name}.`).isVisible(), POLL).toBe(true);
@@ -85,12 +73,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('ending an agentâ
     await dora.screenshot({ path: screenshotPath('sessions-01-signed-out') });
     await lead.screenshot({ path: screenshotPath('sessions-02-agents-deactivated') });
 
-    await submitLogin(dora, DORA);
+    await submitConsoleLogin(dora, DORA);
     await expect.poll(() => dora.getByRole('alert').textContent(), POLL).toMatch(/deactivated/);
 
     await row.getByRole('button', { name: 'Reactivate' }).click();
     await expect.poll(() => lead.getByText(`Reactivated ${DORA.name}`).isVisible(), POLL).toBe(true);
-    await submitLogin(dora, DORA);
+    await submitConsoleLogin(dora, DORA);
     await expect.poll(() => dora.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
+import { chromiumMissing, launchChromium, screenshotPath, submitConsoleLogin } from './browser.js';
 
 const missing = chromiumMissing();
 const ADMIN = { email: 'welcome-e2e@example.com', password: 'e2e-password-123' };
@@ -107,9 +107,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the first impres
 
   it('shows what an admin saves in the console as plain text, in both languages', async () => {
     const admin = await visit(`${server.url}/console`, 'en-US');
-    await admin.getByLabel('Email').fill(ADMIN.email);
-    await admin.getByLabel('Password').fill(ADMIN.password);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await submitConsoleLogin(admin, ADMIN);
     await admin.getByRole('link', { name: 'Routing' }).click();
     const greeting = admin.getByLabel('Greeting, English');
     await expect.poll(() => greeting.inputValue(), POLL).toBe(LANGUAGES.en.greeting);

@@ -20,7 +20,7 @@ import { LIMITS, SESSION_COOKIE } from '@support-chat/shared';
 import { createAgent } from '../../server/src/auth/agents.js';
 import { SqliteStore } from '../../server/src/store/sqlite-store.js';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium, submitConsoleLogin } from './browser.js';
 import { HOSTILE_SOURCE_URLS, XSS_PAYLOADS } from './xss-corpus.js';
 
 const missing = chromiumMissing();
@@ -313,9 +313,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('XSS payloads thr
     const agentPage = await consoleContext.newPage();
     agentPage.setDefaultTimeout(10_000);
     await agentPage.goto(`${server.url}/console`);
-    await agentPage.getByLabel('Email').fill(ADMIN.email);
-    await agentPage.getByLabel('Password').fill(PASSWORD);
-    await agentPage.getByRole('button', { name: 'Sign in' }).click();
+    await submitConsoleLogin(agentPage, { email: ADMIN.email, password: PASSWORD });
     await expect.poll(() => agentPage.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), { timeout: 10_000 }).toBe(true);
     for (const [i, view] of consoleViews.entries()) {
       await agentPage.goto(`${server.url}/console?view=${i}#c=${view.id}`);
