@@ -191,6 +191,14 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
     expect(await log.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeGreaterThan(100);
     expect(answerBox!.y).toBeGreaterThanOrEqual(logBox!.y);
     expect(answerBox!.y + answerBox!.height).toBeLessThanOrEqual(logBox!.y + logBox!.height);
+
+    // Writing again brings the log to its end: the visitor sees what they sent and what follows.
+    fake.reply({ text: 'Short answer.', chunkSize: 16, delayMs: 10 });
+    await ask(page, 'And a question after it');
+    await expect.poll(() => log.getByText('Short answer.').count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => log.evaluate((el) => el.scrollHeight - el.clientHeight - el.scrollTop), { timeout: 5000 })
+      .toBeLessThan(48);
   });
 
   it('uses 16 px text in the phone layout, so iOS Safari does not zoom on focus', async () => {

@@ -63,6 +63,8 @@ export class ChatPanel {
   /** Characters the visitor may still type. */
   private _left: number = LIMITS.messageChars;
   private _stick = true;
+  /** The visitor wrote (or tapped a suggestion): the next update scrolls to the end. */
+  private _toEnd = false;
   /** Where the newest long message shown from its start begins (scrollTop), so it is done once. */
   private _anchor = -1;
   private _forms = new VisitorForms(this, () => this._connection());
@@ -161,7 +163,9 @@ export class ChatPanel {
     this._wasOpen = this.opened;
     if (this.opened && was !== true) this._connection().start();
     const log = this.renderRoot.querySelector('.log');
-    this._stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    // At the end already, or the visitor just wrote: follow what comes next.
+    this._stick = this._toEnd || !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    this._toEnd = false;
 
     render(this._conn ? this._renderPanel(this._language.locale) : nothing, this.renderRoot, { host: this });
 
@@ -264,7 +268,7 @@ export class ChatPanel {
   private _renderPanel(locale: Locale) {
     const c = this._conn!;
     const s = stringsFor(locale);
-    const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => c.send(q) };
+    const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => ((this._toEnd = true), c.send(q)) };
     const messages = c.messages.filter((m) => m.kind !== 'note');
     const last = messages[messages.length - 1];
     // Quick replies stay with their question ("Is it one of these?") until the visitor writes
@@ -404,7 +408,7 @@ export class ChatPanel {
       ta.value = '';
       ta.style.height = 'auto';
       this._left = LIMITS.messageChars;
-      this._stick = true;
+      this._toEnd = true;
       this.requestUpdate();
     }
   };
