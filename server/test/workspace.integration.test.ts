@@ -166,6 +166,11 @@ describe('the agent workspace over sockets', () => {
       expect(found.conversations.map((c) => c.id)).toEqual([conversation.id]);
     }
     expect(data(await anna.emitWithAck('inbox:search', { query: 'nothing like this' })).conversations).toEqual([]);
+    // Found by the fuzz (issue 11): a NUL ended SQLite's full-text query ("unterminated string").
+    for (const query of ['refund was issued\u0000', 'مرحبا بالعالم\u0000', '\u0000refund']) {
+      const found = data(await anna.emitWithAck('inbox:search', { query, from: 0, to: Date.now() + 60_000 }));
+      expect(found.conversations.map((c) => c.id)).toEqual(query.includes('refund') ? [conversation.id] : []);
+    }
     const bad = await anna.emitWithAck('inbox:search', { query: 'x', limit: 10_000 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
 

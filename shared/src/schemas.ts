@@ -12,11 +12,14 @@ import { API_TOKEN_SCOPES, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENTS } from './i
 import { KNOWLEDGE_LIMITS } from './knowledge.js';
 import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
+/** NUL characters mean nothing in chat text, and PostgreSQL cannot store them in `text`: dropped. */
+const withoutNul = (s: string) => s.replace(/\0/g, '');
+
 const trimmedText = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .transform((s) => s.trim())
+    .transform((s) => withoutNul(s).trim())
     .pipe(z.string().min(1, 'must not be empty'));
 
 export const clientIdSchema = z
@@ -161,7 +164,7 @@ export const agentPresenceSchema = z.object({ status: z.enum(['online', 'away'])
 
 export const agentSearchSchema = z
   .object({
-    query: z.string().max(200).transform((s) => s.trim()).optional(),
+    query: z.string().max(200).transform((s) => withoutNul(s).trim()).optional(),
     status: z.enum(CONVERSATION_STATUSES).optional(),
     /** Inclusive range on `createdAt` (ms). */
     from: z.number().int().min(0).optional(),

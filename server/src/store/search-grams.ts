@@ -39,7 +39,10 @@ export function searchPlan(text: string): 'trigram' | 'grams' | 'scan' {
   return SHORT_CJK_QUERY.test(text) ? 'grams' : 'scan';
 }
 
-/** An FTS5 phrase: the text taken literally (double quotes doubled). */
+/**
+ * An FTS5 phrase: the text taken literally (double quotes doubled). A NUL would end the query
+ * string inside SQLite ("unterminated string"), so it goes (no stored text holds one).
+ */
 export function ftsPhrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+  return `"${text.replace(/\0/g, '').replace(/"/g, '""')}"`;
 }
