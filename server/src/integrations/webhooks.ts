@@ -85,21 +85,24 @@ export class Webhooks {
 
   /** Turns domain events into queued deliveries; returns the unsubscribe. */
   listen(bus: DomainEventBus): () => void {
-    const queue = (type: WebhookEventType, data: WebhookPayload['data']) => {
+    // The payload is built only when a hook listens: most sites have none, and this runs per message.
+    const queue = (type: WebhookEventType, data: () => WebhookPayload['data']) => {
       void this.enqueueIfHeard(type, data).catch((error: unknown) => this.deps.logger.error({ err: error, type }, 'queueing a webhook event failed'));
     };
     const off = [
-      bus.on('conversationCreated', (conversation) => queue('conversation.created', { conversation: toApiConversation(conversation) })),
+      bus.on('conversationCreated', (conversation) => queue('conversation.created', () => ({ conversation: toApiConversation(conversation) }))),
       bus.on('messageCreated', (message, conversation) => {
-        const api = toApiMessage(message);
-        if (!api) return;
-        const data = { conversation: toApiConversation(conversation) };
-        if (message.kind === 'text') queue('message.created', { ...data, message: api });
-        else if (message.event?.type === 'assigned') queue('conversation.assigned', { ...data, agent: { id: conversation.assignedAgentId, name: message.event.agentName } });
-        else if (message.event?.type === 'closed') queue('conversation.closed', data);
+        const data = () => ({ conversation: toApiConversation(conversation) });
+        const event = message.event;
+        if (message.kind === 'text') {
+          const api = toApiMessage(message);
+          if (api) queue('message.created', () => ({ ...data(), message: api }));
+        } else if (event?.type === 'assigned') {
+          queue('conversation.assigned', () => ({ ...data(), agent: { id: conversation.assignedAgentId, name: event.agentName } }));
+        } else if (event?.type === 'closed') queue('conversation.closed', data);
       }),
-      bus.on('handedOff', ({ conversation, reason }) => queue('conversation.handed_off', { conversation: toApiConversation(conversation), reason })),
-      bus.on('conversationRated', (conversation) => queue('conversation.rated', { conversation: toApiConversation(conversation) })),
+      bus.on('handedOff', ({ conversation, reason }) => queue('conversation.handed_off', () => ({ conversation: toApiConversation(conversation), reason }))),
+      bus.on('conversationRated', (conversation) => queue('conversation.rated', () => ({ conversation: toApiConversation(conversation) }))),
     ];
     return () => off.forEach((unsubscribe) => unsubscribe());
   }
@@ -108,7 +111,7 @@ export class Webhooks {
    * Skips the write when no active hook listens to `type` (the usual case on a site without
    * hooks: no write per message), as known within a second.
    */
-  private async enqueueIfHeard(type: WebhookEventType, data: WebhookPayload['data']): Promise<void> {
+  private async enqueueIfHeard(type: WebhookEventType, data: () => WebhookPayload['data']): Promise<void> {
     const now = Date.now();
     if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_CACHE_MS) {
       const types = this.deps.store.listWebhooks().then((hooks) => new Set(hooks.filter((h) => h.active).flatMap((h) => h.events)));
@@ -116,7 +119,7 @@ export class Webhooks {
       types.catch(() => (this.subscriptions = null));
     }
     if (!(await this.subscriptions.types).has(type)) return;
-    await this.enqueue(type, data, { eventId: randomUUID() });
+    await this.enqueue(type, data(), { eventId: randomUUID() });
   }
 
   private async enqueue(type: WebhookPayload['type'], data: WebhookPayload['data'], { eventId, webhookId }: { eventId: string; webhookId?: string }): Promise<void> {
