@@ -1,7 +1,11 @@
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
-import type { ConversationRouter } from './router.js';
+import type { ChatMessage } from '@support-chat/shared';
+import { answerClientId, type ConversationRouter } from './router.js';
+
+/** Messages read back from a conversation's end to find its unanswered questions. */
+const TAIL = 20;
 
 export interface UnansweredSweeperOptions {
   /** How often to look (ms). */
@@ -18,9 +22,10 @@ export interface UnansweredSweeperOptions {
  * Answers questions whose answer was never stored: the process answering them was killed or
  * shut down mid-answer (issue 10: "a streamed answer cut by SIGTERM or kill -9 is never produced,
  * even when the visitor re-sends"). It looks at conversations still with the AI whose last
- * message is a visitor's question older than `staleAfterMs` and hands each to the router, whose
- * lease skips those another process is still answering and whose answer key stores one answer per
- * question, whoever writes it. Runs in every process; in one process it covers a restart.
+ * messages are quiet for `staleAfterMs` and hands every question there without an answer to the
+ * router, in the order asked (a visitor who asked twice before the crash gets both answers). The
+ * router's lease skips those another process is still answering and its answer key stores one
+ * answer per question, whoever writes it. Runs in every process; in one process it covers a restart.
  */
 export class UnansweredSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -70,10 +75,31 @@ export class UnansweredSweeper {
     const answering: Promise<void>[] = [];
     for (const conversation of quiet) {
       if (conversation.updatedAt < now - this.maxAgeMs) break;
-      const [last] = await store.listMessages(conversation.id, { afterSeq: conversation.lastSeq - 1, includeNotes: true, limit: 1 });
-      if (last?.author !== 'visitor' || last.kind !== 'text') continue;
-      answering.push(router.handleVisitorMessage(conversation, last));
+      const tail = await store.listMessages(conversation.id, { afterSeq: Math.max(0, conversation.lastSeq - TAIL), includeNotes: true, limit: TAIL });
+      // The router chains a conversation's questions: handed over in order, answered in order.
+      for (const question of unansweredQuestions(tail)) answering.push(router.handleVisitorMessage(conversation, question));
     }
     await Promise.all(answering);
   }
+}
+
+/**
+ * The visitor's questions at the end of `tail` that have no AI answer yet. Looking back stops at
+ * the first message that is neither a visitor's text nor the AI's: an agent's reply or an event
+ * (a hand-off, a return to the AI) means the questions before it were someone else's to answer.
+ */
+export function unansweredQuestions(tail: readonly ChatMessage[]): ChatMessage[] {
+  const answered = new Set<string>();
+  const questions: ChatMessage[] = [];
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const m = tail[i]!;
+    if (m.kind === 'note') continue;
+    if (m.author === 'ai') {
+      if (m.clientId) answered.add(m.clientId);
+      continue;
+    }
+    if (m.author !== 'visitor' || m.kind !== 'text') break;
+    if (!answered.has(answerClientId(m.id))) questions.push(m);
+  }
+  return questions.reverse();
 }
