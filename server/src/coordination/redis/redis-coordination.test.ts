@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from '../../../test/redis.js';
 import type { Coordination } from '../types.js';
 import { connectRedis, type RedisClient } from './client.js';
+import { RedisTimers } from './timers.js';
 import { createRedisCoordination, RedisPresence } from './index.js';
 
 const unreachable = await redisUnreachable();
@@ -198,6 +199,56 @@ describe.skipIf(skipWithoutRedis('Redis coordination', unreachable))('Redis coor
       await sleep(150);
       const firedKeys = fired.map((entry) => entry.slice(2));
       expect(firedKeys.sort()).toEqual([...keys, 'grace:kept'].sort());
+    });
+
+    it('fires a timer again on another node when the node that claimed it died before its handler finished', async () => {
+      const prefix = prefixes.prefix();
+      const client = await connectRedis(TEST_REDIS_URL, { name: 'dying-node' });
+      const dying = new RedisTimers(client, prefix, { pollMs: 20, claimTimeoutMs: 300 });
+      let claimed = false;
+      // The handler never finishes: the node is killed mid-handler.
+      dying.start(() => {
+        claimed = true;
+        return new Promise<void>(() => {});
+      });
+      await dying.set('grace:anna', 0);
+      await until(() => claimed);
+      await dying.close();
+      client.destroy();
+      const b = await open(prefix, 'node-b');
+      const fired: string[] = [];
+      b.timers.start(async (key) => void fired.push(key));
+      await until(() => fired.length === 1, 3000);
+      await sleep(400);
+      expect(fired).toEqual(['grace:anna']);
+    });
+
+    it('fires once when the handler finishes, and keeps a timer set again while its handler ran', async () => {
+      const prefix = prefixes.prefix();
+      const client = await connectRedis(TEST_REDIS_URL, { name: 'node-a' });
+      const a = new RedisTimers(client, prefix, { pollMs: 20, claimTimeoutMs: 200 });
+      const fired: string[] = [];
+      let release: () => void = () => {};
+      a.start(async (key) => {
+        fired.push(key);
+        if (key === 'grace:again' && fired.length === 1) {
+          await a.set('grace:again', 500);
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+      });
+      try {
+        await a.set('grace:again', 0);
+        await until(() => fired.length === 1);
+        release();
+        await a.set('mail:once', 0);
+        await until(() => fired.length === 3, 3000);
+        await sleep(600);
+        // The claim timeout passed several times: neither fired again, and the re-set one fired once.
+        expect(fired.sort()).toEqual(['grace:again', 'grace:again', 'mail:once']);
+      } finally {
+        await a.close();
+        await client.close();
+      }
     });
 
     it('fires a timer set by a node that closed meanwhile', async () => {
