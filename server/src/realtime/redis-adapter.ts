@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 import { connectRedis } from '../coordination/redis/client.js';
 import type { RedisClient } from '../coordination/redis/client.js';
 import type { Logger } from '../logger.js';
+import { closeSpread } from './spread-closes.js';
 
 export type RedisAdapterMode = 'sharded' | 'classic';
 
@@ -65,8 +66,12 @@ export async function attachRedisAdapter(
  * by themselves (a "transport close", unlike a server-side disconnect, which the console would
  * not retry), join their rooms again, and resume by seq, which is the one path that fills gaps
  * (SCALE-OUT.md, "Redis down"). Found by the chaos test: readers connected through a Redis restart
- * never received what other nodes sent during it.
+ * never received what other nodes sent during it. The closes are spread (`closeSpread`, 500 a
+ * second per node) so a big site's clients do not all reconnect in the same second.
  */
+/** Connections a node closes per second after an outage: the reconnects it takes on at once. */
+const RECONNECTS_PER_SECOND = 500;
+
 function resumeAfterOutage(io: Server, clients: RedisClient[], logger?: Logger): void {
   let lost = false;
   for (const client of clients) {
@@ -77,8 +82,11 @@ function resumeAfterOutage(io: Server, clients: RedisClient[], logger?: Logger):
       if (!lost || !clients.every((c) => c.isReady)) return;
       lost = false;
       const sockets = [...io._nsps.values()].flatMap((namespace) => [...namespace.sockets.values()]);
-      logger?.warn({ sockets: sockets.length }, 'Redis is back: closing connections so clients resume what they missed');
-      for (const socket of sockets) socket.conn.close();
+      logger?.warn({ sockets: sockets.length, perSecond: RECONNECTS_PER_SECOND }, 'Redis is back: closing connections, a batch at a time, so clients resume what they missed');
+      closeSpread(
+        sockets.map((socket) => socket.conn),
+        { perSecond: RECONNECTS_PER_SECOND },
+      );
     });
   }
 }
