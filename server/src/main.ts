@@ -70,7 +70,7 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
       store,
       coordination,
       limits,
-      attachAdapter: (io) => attachRedisAdapter(io, { url, prefix, logger }),
+      attachAdapter: (io) => attachRedisAdapter(io, { url, prefix, logger, nodeId }),
       mode: `many processes, this one is node ${nodeId}: PostgreSQL at ${redactUrl(databaseUrl)}, Redis at ${redactUrl(url)} (keys ${prefix}*)`,
       close: async () => {
         for (const part of opened) await part.close();

@@ -5,15 +5,16 @@ import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from '../../test/redis.js';
+import { connectRedis } from '../coordination/redis/client.js';
 import { attachRedisAdapter, type RedisAdapterMode } from './redis-adapter.js';
 
 const unreachable = await redisUnreachable();
 const prefixes = testPrefixes();
 
-async function node(prefix: string, mode: RedisAdapterMode) {
+async function node(prefix: string, mode: RedisAdapterMode, nodeId?: string) {
   const httpServer = http.createServer();
   const io = new Server(httpServer, { transports: ['websocket'] });
-  const detach = await attachRedisAdapter(io, { url: TEST_REDIS_URL, prefix, mode });
+  const detach = await attachRedisAdapter(io, { url: TEST_REDIS_URL, prefix, mode, ...(nodeId ? { nodeId, resyncDelayMs: 100 } : {}) });
   io.on('connection', (socket) => void socket.join(String(socket.handshake.query.room)));
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   return {
@@ -47,6 +48,29 @@ describe.skipIf(skipWithoutRedis('Redis adapter', unreachable))('Redis adapter',
       clearInterval(retry);
     } finally {
       client.close();
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('closes the other nodes\' connections, so their clients resume, when a node lost only its publishing connection', async () => {
+    const prefix = prefixes.prefix();
+    const nodeA = `a-${prefix.replace(/[^a-z0-9]/gi, '')}`;
+    const [a, b] = [await node(prefix, 'sharded', nodeA), await node(prefix, 'sharded', `b-${nodeA}`)];
+    const client = connect(b.url, { transports: ['websocket'], query: { room: 'visitor:v1' }, reconnection: false });
+    const admin = await connectRedis(TEST_REDIS_URL, { name: 'test-admin' });
+    try {
+      await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      const closed = new Promise<string>((resolve) => client.once('disconnect', resolve));
+      // What A broadcast while its publisher was away never reached B: B's clients must resume.
+      const list = String(await admin.sendCommand(['CLIENT', 'LIST']));
+      const publisher = list.split('\n').find((line) => line.includes(`name=${nodeA}:adapter-pub`));
+      expect(publisher, 'A\'s publishing connection is named').toBeTruthy();
+      await admin.sendCommand(['CLIENT', 'KILL', 'ID', publisher!.match(/id=(\d+)/)![1]!]);
+      expect(await closed).toBe('transport close');
+    } finally {
+      client.close();
+      await admin.close();
       await a.close();
       await b.close();
     }

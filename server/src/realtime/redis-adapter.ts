@@ -28,11 +28,28 @@ export type RedisAdapterMode = 'sharded' | 'classic';
  */
 export async function attachRedisAdapter(
   io: Server,
-  { url, prefix, mode = 'sharded', logger }: { url: string; prefix: string; mode?: RedisAdapterMode; logger?: Logger },
+  {
+    url,
+    prefix,
+    mode = 'sharded',
+    logger,
+    nodeId,
+    resyncDelayMs = 2000,
+  }: {
+    url: string;
+    prefix: string;
+    mode?: RedisAdapterMode;
+    logger?: Logger;
+    /** Names this node's Redis connections (`<nodeId>:adapter-pub`), for operators and tests. */
+    nodeId?: string;
+    /** How long a node gathers outage notices before it closes its connections once for all of them. */
+    resyncDelayMs?: number;
+  },
 ): Promise<() => Promise<void>> {
   const offlineQueue = mode === 'classic';
-  const pub = await connectRedis(url, { name: 'adapter-pub', logger, offlineQueue });
-  const sub = await connectRedis(url, { name: 'adapter-sub', logger, offlineQueue }).catch(async (error: unknown) => {
+  const named = (role: string) => (nodeId ? `${nodeId}:${role}` : role);
+  const pub = await connectRedis(url, { name: named('adapter-pub'), logger, offlineQueue });
+  const sub = await connectRedis(url, { name: named('adapter-sub'), logger, offlineQueue }).catch(async (error: unknown) => {
     await pub.close();
     throw error;
   });
@@ -47,17 +64,24 @@ export async function attachRedisAdapter(
       return result;
     };
   }
-  resumeAfterOutage(io, [pub, sub], logger);
   const key = `${prefix}socket.io`;
   io.adapter(
     mode === 'sharded'
       ? createShardedAdapter(pub, sub, { channelPrefix: key, subscriptionMode: 'dynamic' })
       : createAdapter(pub, sub, { key }),
   );
+  const stopResuming = resumeAfterOutage(io, { pub, sub }, { logger, resyncDelayMs });
   return async () => {
+    stopResuming();
     await Promise.all([pub, sub].map((client) => (client.isOpen ? client.close() : undefined)));
   };
 }
+
+/** The notice a node sends the others (`serverSideEmit`) when its publisher is back after an outage. */
+const BROADCASTS_LOST = 'support-chat:broadcasts-lost';
+
+/** Connections a node closes per second after an outage: the reconnects it takes on at once. */
+const RECONNECTS_PER_SECOND = 500;
 
 /**
  * Broadcasts between nodes are lost while Redis is away (published into nothing, or not received),
@@ -66,27 +90,54 @@ export async function attachRedisAdapter(
  * by themselves (a "transport close", unlike a server-side disconnect, which the console would
  * not retry), join their rooms again, and resume by seq, which is the one path that fills gaps
  * (SCALE-OUT.md, "Redis down"). Found by the chaos test: readers connected through a Redis restart
- * never received what other nodes sent during it. The closes are spread (`closeSpread`, 500 a
- * second per node) so a big site's clients do not all reconnect in the same second.
+ * never received what other nodes sent during it.
+ * A node whose publisher alone was away lost what it sent, which the OTHER nodes' clients missed:
+ * it tells them (`BROADCASTS_LOST`), and they close theirs too. Notices are gathered for
+ * `resyncDelayMs` (after a Redis restart every node sends one) and answered by one pass, over the
+ * connections opened before the last notice; the pass closes 500 a second (`closeSpread`) so a big
+ * site's clients do not all reconnect in the same second.
  */
-/** Connections a node closes per second after an outage: the reconnects it takes on at once. */
-const RECONNECTS_PER_SECOND = 500;
-
-function resumeAfterOutage(io: Server, clients: RedisClient[], logger?: Logger): void {
-  let lost = false;
-  for (const client of clients) {
-    client.on('error', () => {
-      lost = true;
-    });
-    client.on('ready', () => {
-      if (!lost || !clients.every((c) => c.isReady)) return;
-      lost = false;
-      const sockets = [...io._nsps.values()].flatMap((namespace) => [...namespace.sockets.values()]);
-      logger?.warn({ sockets: sockets.length, perSecond: RECONNECTS_PER_SECOND }, 'Redis is back: closing connections, a batch at a time, so clients resume what they missed');
-      closeSpread(
+function resumeAfterOutage(
+  io: Server,
+  { pub, sub }: { pub: RedisClient; sub: RedisClient },
+  { logger, resyncDelayMs }: { logger?: Logger | undefined; resyncDelayMs: number },
+): () => void {
+  const lost = { pub: false, sub: false };
+  let pending: NodeJS.Timeout | undefined;
+  let cutoff = 0;
+  let stopClosing: (() => void) | undefined;
+  const resync = (why: string) => {
+    cutoff = Date.now();
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      const sockets = [...io._nsps.values()]
+        .flatMap((namespace) => [...namespace.sockets.values()])
+        .filter((socket) => socket.handshake.issued <= cutoff);
+      logger?.warn({ sockets: sockets.length, perSecond: RECONNECTS_PER_SECOND, why }, 'closing connections, a batch at a time, so clients resume what they missed');
+      stopClosing?.();
+      stopClosing = closeSpread(
         sockets.map((socket) => socket.conn),
         { perSecond: RECONNECTS_PER_SECOND },
       );
-    });
-  }
+    }, resyncDelayMs);
+    pending.unref();
+  };
+  const onError = (which: keyof typeof lost) => () => {
+    lost[which] = true;
+  };
+  const onReady = () => {
+    if (!(lost.pub || lost.sub) || !pub.isReady || !sub.isReady) return;
+    if (lost.pub) io.serverSideEmit(BROADCASTS_LOST);
+    lost.pub = lost.sub = false;
+    resync('Redis is back');
+  };
+  pub.on('error', onError('pub'));
+  sub.on('error', onError('sub'));
+  pub.on('ready', onReady);
+  sub.on('ready', onReady);
+  io.on(BROADCASTS_LOST, () => resync('another node lost its broadcasts to Redis'));
+  return () => {
+    clearTimeout(pending);
+    stopClosing?.();
+  };
 }

@@ -19,6 +19,8 @@ export async function connectRedis(
   let down = false;
   const client: RedisClient = createClient({
     url,
+    // CLIENT LIST shows which connection is which (spaces are not allowed in a client name).
+    name: name.replace(/\s+/g, '-'),
     disableOfflineQueue: !offlineQueue,
     socket: {
       connectTimeout: 3000,
