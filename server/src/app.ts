@@ -17,6 +17,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { apiV1Routes } from './http/api-v1-routes.js';
 import { integrationRoutes } from './http/integration-routes.js';
 import { ApiTokens } from './integrations/api-tokens.js';
+import { WebhookHistory } from './integrations/webhook-history.js';
 import { WebhookDispatcher } from './integrations/webhook-dispatcher.js';
 import { sendWebhook } from './integrations/webhook-sender.js';
 import { Webhooks } from './integrations/webhooks.js';
@@ -180,7 +181,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const devices = new KnownDevices(secret);
   // Integrations (issue 13): events become queued deliveries (a store write the chat path does
   // not wait for); the dispatcher sends them, one process per delivery (its lease).
-  const hookConfig = { allowInternal: false, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, ...config.webhooks };
+  const hookConfig = { allowInternal: false, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, keepDays: 30, ...config.webhooks };
   const dispatcher = new WebhookDispatcher(
     {
       store,
@@ -191,6 +192,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     },
     { ...hookConfig, pollMs: deps.webhookPollMs },
   );
+  const webhookHistory = new WebhookHistory({ store, leases: coordination.leases, clock, logger }, { keepDays: hookConfig.keepDays });
   const webhooks = new Webhooks({ store, clock, logger, allowInternal: hookConfig.allowInternal, queued: () => dispatcher.kick() });
   const stopWebhookEvents = webhooks.listen(bus);
   const apiTokens = new ApiTokens({ store, clock, logger });
@@ -312,6 +314,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   await routing.start();
   sweeper.start();
   dispatcher.start();
+  webhookHistory.start();
 
   return {
     httpServer,
@@ -333,6 +336,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       sweeper.stop();
       stopWebhookEvents();
       await dispatcher.stop();
+      await webhookHistory.stop();
       sessionGuard.dispose();
       emails?.dispose();
       await outbox?.stop();

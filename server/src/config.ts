@@ -110,6 +110,8 @@ const envSchema = z.object({
   /** The wait after a delivery's first failure; each next one is 3× longer (at most 12 h). */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Delivered and failed webhook deliveries are kept this long in the log, then deleted. */
+  WEBHOOK_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export interface Config {
@@ -133,7 +135,7 @@ export interface Config {
   /** What one address, visitor, account or device may do before it is told to wait. */
   limits: FloodLimits;
   /** Webhook deliveries (issue 13): where they may go, how long one waits, how they are retried. */
-  webhooks: { allowInternal: boolean; maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+  webhooks: { allowInternal: boolean; maxAttempts: number; retryBaseMs: number; timeoutMs: number; keepDays: number };
   /** Email (issue 13): set when SMTP_URL or SMTP_HOST is. */
   email?: EmailConfig;
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
@@ -237,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      keepDays: e.WEBHOOK_KEEP_DAYS,
     }),
     email,
     scaleOut: e.DATABASE_URL && e.REDIS_URL ? { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisPrefix: e.REDIS_PREFIX } : undefined,

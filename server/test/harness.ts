@@ -104,7 +104,7 @@ export async function startTestServer(
       trustProxy: options.trustProxy ?? false,
       identitySecret: options.identitySecret,
       limits: { ...DEFAULT_LIMITS, ...options.floodLimits },
-      webhooks: { allowInternal: true, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, ...options.webhooks },
+      webhooks: { allowInternal: true, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, keepDays: 30, ...options.webhooks },
     },
     webhookPollMs: options.webhookPollMs,
     store,

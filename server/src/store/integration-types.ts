@@ -68,6 +68,8 @@ export interface IntegrationStore {
   recordWebhookAttempt(id: string, attempts: number, attempt: WebhookAttempt): Promise<WebhookDelivery | null>;
   /** Makes a delivery pending and due at `now` (an admin's "retry now"); null when there is none. */
   retryWebhookDelivery(id: string, now: number): Promise<WebhookDelivery | null>;
+  /** Deletes up to `limit` delivered or failed deliveries created before `createdBefore`, oldest first; returns how many. */
+  pruneWebhookDeliveries(createdBefore: number, limit: number): Promise<number>;
 
   createApiToken(token: ApiTokenRecord): Promise<void>;
   /** Newest first, revoked ones included. */

@@ -110,6 +110,24 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       expect(await store.retryWebhookDelivery('nope', 1)).toBeNull();
     });
 
+    it('prunes finished deliveries created before a time, a batch at a time, and never a pending one', async () => {
+      await store.createWebhook(hook('a', ['message.created']));
+      for (const [id, at] of [['old-ok', 1000], ['old-failed', 1001], ['old-pending', 1002], ['old-ok-2', 1003], ['new-ok', 5000]] as const) {
+        await store.enqueueWebhookEvent(event(id, 'message.created', at));
+      }
+      const byEvent = new Map((await store.dueWebhookDeliveries(10_000, 10)).map((d) => [d.eventId, d]));
+      const finish = (eventId: string, status: 'delivered' | 'failed') =>
+        store.recordWebhookAttempt(byEvent.get(eventId)!.id, 0, { at: 6000, status, nextAttemptAt: null, statusCode: status === 'delivered' ? 200 : 500, error: null });
+      await finish('old-ok', 'delivered');
+      await finish('old-failed', 'failed');
+      await finish('old-ok-2', 'delivered');
+      await finish('new-ok', 'delivered');
+      expect(await store.pruneWebhookDeliveries(5000, 2)).toBe(2);
+      expect(await store.pruneWebhookDeliveries(5000, 2)).toBe(1);
+      expect(await store.pruneWebhookDeliveries(5000, 2)).toBe(0);
+      expect((await store.listWebhookDeliveries({ webhookId: 'a', limit: 10 })).map((d) => d.eventId)).toEqual(['new-ok', 'old-pending']);
+    });
+
     it('keeps API tokens by hash: newest first, last use once per resolution, revoked once', async () => {
       await store.createApiToken(token('t1', { createdAt: 100 }));
       await store.createApiToken(token('t2', { createdAt: 200, scope: 'write', name: '订单系统' }));

@@ -249,6 +249,14 @@ const MIGRATIONS: readonly Migration[] = [
         WHERE author = 'ai' AND kind = 'text' AND (body -> 'provenance' ->> 'answered') = 'true';
     `),
   },
+  {
+    version: 8,
+    name: 'finished webhook deliveries by age',
+    // Finished deliveries are pruned by age (every message queues one per hook that listens).
+    up: sql(`
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

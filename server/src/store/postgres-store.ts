@@ -866,6 +866,15 @@ export class PostgresStore implements Store {
     return rows[0] ? withoutBody(toDelivery(rows[0])) : null;
   }
 
+  async pruneWebhookDeliveries(createdBefore: number, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)`,
+      [createdBefore, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async createApiToken(token: ApiTokenRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO api_tokens (id, name, scope, token_hash, prefix, created_at, created_by_id, created_by_name, last_used_at, revoked_at)

@@ -280,6 +280,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX knowledge_entries_by_created ON knowledge_entries (created_at, id);
    CREATE INDEX messages_answered ON messages (created_at)
      WHERE kind = 'text' AND author = 'ai' AND answered = 1;`,
+  // Finished webhook deliveries are pruned by age (every message queues one per hook that listens).
+  `CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';`,
 ];
 
 /**
@@ -750,6 +752,10 @@ export class SqliteStore implements Store {
 
   async retryWebhookDelivery(id: string, now: number): Promise<WebhookDelivery | null> {
     return this.write('retryWebhookDelivery', id, now);
+  }
+
+  async pruneWebhookDeliveries(createdBefore: number, limit: number): Promise<number> {
+    return this.write('pruneWebhookDeliveries', createdBefore, limit);
   }
 
   async createApiToken(token: ApiTokenRecord): Promise<void> {

@@ -425,6 +425,13 @@ export class SqliteWrites {
     return row ? withoutBody(toDelivery(row)) : null;
   }
 
+  pruneWebhookDeliveries(createdBefore: number, limit: number): number {
+    return this.statement(
+      `DELETE FROM webhook_deliveries WHERE rowid IN (
+         SELECT rowid FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ? ORDER BY created_at LIMIT ?)`,
+    ).run(createdBefore, limit).changes;
+  }
+
   createApiToken(token: ApiTokenRecord): void {
     this
       .statement(
