@@ -25,6 +25,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
   /** Every WebSocket the page opened, and which of them are still open. */
   let sockets: { url: string; closed: boolean }[];
   let pageErrors: string[];
+  let warnings: string[];
   let shell: { url: string; close(): void };
 
   const open = () => sockets.filter((s) => !s.closed && s.url.includes('/socket.io/'));
@@ -49,9 +50,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     page = await (await browser.newContext()).newPage();
     sockets = [];
     pageErrors = [];
+    warnings = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
+      if (m.type() === 'warning') warnings.push(m.text());
     });
     page.on('websocket', (ws: WebSocket) => {
       const entry = { url: ws.url(), closed: false };
@@ -140,6 +143,22 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     await expect.poll(() => open().length).toBe(2);
     await page.evaluate(() => document.querySelectorAll('support-chat').forEach((e) => e.remove()));
     await expect.poll(() => open().length).toBe(0);
+    expect(pageErrors).toEqual([]);
+    // Two servers are two chats: nothing to warn about.
+    expect(warnings.filter((w) => w.includes('same server'))).toEqual([]);
+  });
+
+  it('warns once, naming the server, when several elements on a page point at the same server', async () => {
+    await mount({ server: server.url });
+    await mount({ server: server.url });
+    await mount({ server: `${server.url}/` });
+    await page.evaluate(() => document.querySelectorAll('support-chat').forEach((e) => e.remove()));
+    await mount({ server: server.url });
+    await mount({ server: server.url });
+    await page.waitForTimeout(100);
+    const same = warnings.filter((w) => w.includes('same server'));
+    expect(same).toHaveLength(1);
+    expect(same[0]).toContain(`<support-chat> elements on this page use the same server (${server.url}/)`);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { LIMITS, type ChatMessage, type VisitorConversation } from '@support-chat/shared';
 import type { ChatPanel, PanelInit } from './chat-panel.js';
 import { format, LAUNCHER_STRINGS, pickLanguage } from './internal/launcher-i18n.js';
+import { elementConnected, elementDisconnected } from './internal/same-server-warning.js';
 import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
 import { launcherStyles } from './support-chat.styles.js';
 
@@ -66,6 +67,7 @@ function whenIdle(run: () => void): void {
  * the page has gone idle after loading, at once for a returning visitor (a stored session) or
  * `open`, and when a method needs it. Methods called before it arrives wait for it, in order.
  *
+ * @tag support-chat
  * @attr server - Origin (and optional path) of the support-chat server; empty means this page's.
  * @attr lang - Language override (`en`, `zh-CN`); else the page's `<html lang>`, else the browser's.
  * @attr position - `bottom-right` (default) or `bottom-left`.
@@ -303,6 +305,7 @@ export class SupportChat extends HTMLElement {
       this.opened = true;
     }
     this._startedOpen ??= this.opened;
+    elementConnected(this, this._serverUrl());
     this.requestUpdate();
     if (this._panel) this._panel.connected();
     else if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) void this._load();
@@ -310,12 +313,14 @@ export class SupportChat extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    elementDisconnected(this);
     this._panel?.disconnected();
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'open' && value !== null) void this._load();
+    if (name === 'server' && this.isConnected) elementConnected(this, this._serverUrl());
     this.requestUpdate();
   }
 
