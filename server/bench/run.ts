@@ -16,6 +16,7 @@ import { createPlainBm25 } from '../src/knowledge/eval/baseline.js';
 import { percentile } from '../src/knowledge/eval/evaluate.js';
 import type { KnowledgeEntry, Retriever, SyncRetriever } from '../src/knowledge/types.js';
 import { createFakeOpenAI } from '../test/fake-openai.js';
+import { embedBench } from './embed.js';
 import { readsBench } from './reads.js';
 import { relayBench } from './relay.js';
 import { storeBench } from './store.js';
@@ -236,6 +237,10 @@ if (which === 'relay') {
   await relayBench(rest);
   process.exit(0);
 }
+if (which === 'embed') {
+  await embedBench(rest);
+  process.exit(0);
+}
 const { values } = parseArgs({
   args: rest,
   options: {
@@ -249,6 +254,6 @@ else if (which === 'reindex') await reindexBench(Number(values.entries));
 else if (which === 'reads') await readsBench();
 else if (which === 'store') await storeBench();
 else {
-  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads|store [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts)\n');
+  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads|store [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts) | embed [--rounds N] (Lighthouse, see bench/embed.ts)\n');
   process.exit(2);
 }
