@@ -249,6 +249,12 @@ const MIGRATIONS: readonly Migration[] = [
         WHERE author = 'ai' AND kind = 'text' AND (body -> 'provenance' ->> 'answered') = 'true';
     `),
   },
+  {
+    version: 8,
+    name: "each agent's console language",
+    // Null: the console follows the browser's language until the agent picks one.
+    up: sql(`ALTER TABLE agents ADD COLUMN locale text`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

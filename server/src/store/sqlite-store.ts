@@ -280,6 +280,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX knowledge_entries_by_created ON knowledge_entries (created_at, id);
    CREATE INDEX messages_answered ON messages (created_at)
      WHERE kind = 'text' AND author = 'ai' AND answered = 1;`,
+  // Each agent's console language; null: the console follows the browser's until the agent picks one.
+  `ALTER TABLE agents ADD COLUMN locale TEXT;`,
 ];
 
 /**
