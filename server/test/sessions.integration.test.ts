@@ -221,3 +221,32 @@ describe('deactivating an agent', () => {
     expect((await api(t, admin, 'POST', `/api/admin/agents/${cleo.id}/deactivate`)).status).toBe(200);
   });
 });
+
+describe("an agent's console language", () => {
+  let t: TestServer;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('is kept with the account: another sign-in (another device) gets it; anything but a known language is refused', async () => {
+    t = await startTestServer();
+    const cookie = await t.loginAgent('Mei');
+    const mei = await me(t, cookie);
+    expect(mei).not.toHaveProperty('locale');
+    const saved = await api(t, cookie, 'PUT', '/api/auth/me/preferences', { locale: 'zh-CN' });
+    expect(saved.status).toBe(200);
+    expect(saved.body.data.agent).toMatchObject({ id: mei.id, locale: 'zh-CN' });
+
+    const elsewhere = await api(t, null, 'POST', '/api/auth/login', { email: mei.email, password: 'password-123' });
+    expect(elsewhere.body.data.agent.locale).toBe('zh-CN');
+    expect((await me(t, elsewhere.cookie!)) as object).toMatchObject({ locale: 'zh-CN' });
+
+    for (const body of [{ locale: 'fr' }, { locale: 'zh-CN', extra: 1 }, {}]) {
+      const refused = await api(t, cookie, 'PUT', '/api/auth/me/preferences', body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error?.code).toBe('invalid_payload');
+    }
+    expect((await api(t, null, 'PUT', '/api/auth/me/preferences', { locale: 'en' })).status).toBe(401);
+    expect((await me(t, cookie)) as object).toMatchObject({ locale: 'zh-CN' });
+  });
+});

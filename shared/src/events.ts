@@ -229,6 +229,8 @@ export const HTTP_ROUTES = {
   login: '/api/auth/login',
   logout: '/api/auth/logout',
   me: '/api/auth/me',
+  /** PUT `{ locale }` (`agentPreferencesSchema`): the signed-in agent's own console language; answers `{ agent }`. */
+  mePreferences: '/api/auth/me/preferences',
   health: '/healthz',
   /**
    * Admin: GET list, POST create; PATCH `/api/admin/agents/:id` (a new password ends the agent's

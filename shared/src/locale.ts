@@ -1,5 +1,6 @@
 /** The languages the product speaks. Anything starting with `zh` is Chinese; the rest English. */
-export type Locale = 'en' | 'zh-CN';
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
 
 export function resolveLocale(tag: string | undefined | null): Locale {
   return tag && /^zh\b/i.test(tag.trim()) ? 'zh-CN' : 'en';

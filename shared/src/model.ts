@@ -3,6 +3,8 @@
  * timestamps are milliseconds since the epoch.
  */
 
+import type { Locale } from './locale.js';
+
 /** `bot`: the AI is answering; `queued`: waiting for a person; `assigned`: a person has it. */
 export const CONVERSATION_STATUSES = ['bot', 'queued', 'assigned', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -196,6 +198,8 @@ export interface AgentProfile {
   capacity: number;
   /** When an admin deactivated the account (it cannot sign in or be given conversations); absent while active. */
   deactivatedAt?: number;
+  /** The console's language this agent picked (kept with the account, so every device agrees); absent: the browser's. */
+  locale?: Locale;
 }
 
 export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { isTimeZone } from './locale.js';
+import { isTimeZone, LOCALES } from './locale.js';
 import { AUDIT_ACTIONS } from './audit.js';
 import { API_TOKEN_SCOPES, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENTS } from './integrations.js';
 import { KNOWLEDGE_LIMITS } from './knowledge.js';
@@ -250,6 +250,9 @@ export const cannedReplySchema = z
     text: trimmedText(LIMITS.messageChars),
   })
   .strict();
+
+/** `PUT /api/auth/me/preferences`: what an agent chooses for themselves (the console's language). */
+export const agentPreferencesSchema = z.object({ locale: z.enum(LOCALES) }).strict();
 
 export const loginSchema = z
   .object({

@@ -18,6 +18,7 @@ export function sessionTokenFrom(cookieHeader: string | undefined): string | und
 export function toProfile(agent: AgentRecord): AgentProfile {
   const profile: AgentProfile = { id: agent.id, email: agent.email, name: agent.name, role: agent.role, capacity: agent.capacity };
   if (agent.deactivatedAt) profile.deactivatedAt = agent.deactivatedAt;
+  if (agent.locale) profile.locale = agent.locale;
   return profile;
 }
 

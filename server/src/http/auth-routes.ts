@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { serialize as serializeCookie } from 'cookie';
 import { HTTP_ROUTES, SESSION_COOKIE } from '@support-chat/shared';
-import { loginSchema } from '@support-chat/shared/schemas';
+import { agentPreferencesSchema, loginSchema } from '@support-chat/shared/schemas';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authenticate } from '../auth/agents.js';
 import type { KnownDevices } from '../auth/known-devices.js';
@@ -80,6 +80,16 @@ export function authRoutes({
     const agent = await sessions.resolve(sessionTokenFrom(req.headers.cookie));
     if (!agent) throw new ChatError('unauthorized', 'Not logged in.');
     sendData(res, { agent: toProfile(agent) });
+  });
+
+  // The agent's own choices, kept with the account so that every device they sign in on agrees.
+  router.put(HTTP_ROUTES.mePreferences, async (req, res) => {
+    const agent = await sessions.resolve(sessionTokenFrom(req.headers.cookie));
+    if (!agent) throw new ChatError('unauthorized', 'Not logged in.');
+    const { locale } = agentPreferencesSchema.parse(req.body ?? {});
+    const updated = await store.updateAgent(agent.id, { locale });
+    if (!updated) throw new ChatError('unauthorized', 'Not logged in.');
+    sendData(res, { agent: toProfile(updated) });
   });
 
   return router;

@@ -1,3 +1,4 @@
+import { LOCALES, type Locale } from '@support-chat/shared';
 import type { AgentRecord } from './types.js';
 
 /** The `agents` table's row, the same in both stores' schemas. */
@@ -10,6 +11,8 @@ export interface AgentRow {
   created_at: number;
   capacity: number;
   deactivated_at: number | null;
+  /** Added by a later migration (sqlite 14, postgres 8); null: the browser's language. */
+  locale: string | null;
 }
 
 export function toAgent(row: AgentRow): AgentRecord {
@@ -22,5 +25,6 @@ export function toAgent(row: AgentRow): AgentRecord {
     createdAt: row.created_at,
     capacity: row.capacity,
     deactivatedAt: row.deactivated_at ?? null,
+    locale: (LOCALES as readonly string[]).includes(row.locale ?? '') ? (row.locale as Locale) : null,
   };
 }

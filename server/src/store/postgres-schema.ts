@@ -257,6 +257,12 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';
     `),
   },
+  {
+    version: 9,
+    name: "each agent's console language",
+    // Null: the console follows the browser's language until the agent picks one.
+    up: sql(`ALTER TABLE agents ADD COLUMN locale text`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -483,10 +483,10 @@ export class PostgresStore implements Store {
 
   async updateAgent(
     id: string,
-    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash' | 'locale'>>,
     { endSessions = false }: { endSessions?: boolean } = {},
   ): Promise<AgentRecord | null> {
-    const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
+    const columns: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash', locale: 'locale' };
     const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && key in columns);
     const sets = entries.map(([key], i) => `${columns[key]} = $${i + 2}`).join(', ');
     const update = (client: pg.ClientBase | pg.Pool) =>

@@ -282,6 +282,8 @@ export const MIGRATIONS: string[] = [
      WHERE kind = 'text' AND author = 'ai' AND answered = 1;`,
   // Finished webhook deliveries are pruned by age (every message queues one per hook that listens).
   `CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';`,
+  // Each agent's console language; null: the console follows the browser's until the agent picks one.
+  `ALTER TABLE agents ADD COLUMN locale TEXT;`,
 ];
 
 /**

@@ -33,10 +33,10 @@ const CONVERSATION_COLUMNS: Record<string, keyof ConversationRow> = {
   assignedAt: 'assigned_at',
 };
 
-const AGENT_COLUMNS: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash' };
+const AGENT_COLUMNS: Record<string, string> = { name: 'name', role: 'role', capacity: 'capacity', passwordHash: 'password_hash', locale: 'locale' };
 
 export type ConversationPatch = Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>;
-export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>;
+export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash' | 'locale'>>;
 
 /** How a ConversationRecord field is stored in its column (JSON for objects, 0/1 for booleans). */
 function toColumnValue(value: unknown): unknown {

@@ -215,6 +215,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.updateAgent('nobody', { capacity: 2 })).toBeNull();
     });
 
+    it("keeps each agent's console language, none until they pick one", async () => {
+      await store.createAgent({ id: 'a1', email: 'a1@x.io', name: 'A', role: 'agent', passwordHash: 'h', createdAt: 1, capacity: 5 });
+      expect((await store.getAgent('a1'))?.locale).toBeNull();
+      expect(await store.updateAgent('a1', { locale: 'zh-CN' })).toMatchObject({ id: 'a1', locale: 'zh-CN', capacity: 5 });
+      expect((await store.findAgentByEmail('a1@x.io'))?.locale).toBe('zh-CN');
+      await store.updateAgent('a1', { capacity: 3 });
+      expect((await store.listAgents())[0]).toMatchObject({ locale: 'zh-CN', capacity: 3 });
+      expect((await store.updateAgent('a1', { locale: 'en' }))?.locale).toBe('en');
+    });
+
     it('stores console knowledge entries with revisions, and a version every change raises (issue 14)', async () => {
       const v0 = await store.knowledgeVersion();
       const write = {

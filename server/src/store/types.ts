@@ -78,6 +78,8 @@ export interface AgentRecord {
   capacity: number;
   /** When an admin deactivated the account; null (or absent) while it is active. */
   deactivatedAt?: number | null;
+  /** The console's language the agent picked; null (or absent): the browser's. */
+  locale?: Locale | null;
 }
 
 export interface SessionRecord {
@@ -211,7 +213,7 @@ export interface Store extends IntegrationStore {
    */
   updateAgent(
     id: string,
-    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash'>>,
+    patch: Partial<Pick<AgentRecord, 'name' | 'role' | 'capacity' | 'passwordHash' | 'locale'>>,
     options?: { endSessions?: boolean },
   ): Promise<AgentRecord | null>;
   /**

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type AgentRole, type PresenceStatus } from '@support-chat/shared';
 import type { AdminApi, TeamMember } from './admin-api.js';
-import { PRESENCE_LABELS } from './format.js';
+import { presenceLabel } from './format.js';
 import type { TeamState } from './team-state.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
@@ -136,7 +136,7 @@ export class SupportConsoleAdminAgents extends LitElement {
       <td>${a.email}</td>
       <td>${a.deactivatedAt
         ? html`<span class="presence deactivated">Deactivated</span>`
-        : html`<span class="presence ${this.statusOf(a)}">${PRESENCE_LABELS[this.statusOf(a)]}</span>`}</td>
+        : html`<span class="presence ${this.statusOf(a)}">${presenceLabel(this.statusOf(a))}</span>`}</td>
       <td>
         <select aria-label="Role of ${a.name}" .value=${edit.role} ?disabled=${a.id === this.me}
           @change=${(e: Event) => set({ role: (e.target as HTMLSelectElement).value as AgentRole })}>

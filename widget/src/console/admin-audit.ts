@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '@support-chat/shared';
 import type { AdminApi, TeamMember } from './admin-api.js';
-import { consoleLocale, fill, privacyStrings } from './privacy-strings.js';
+import { LocaleController, date, errorText, fill, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
@@ -53,8 +53,10 @@ export class SupportConsoleAdminAudit extends LitElement {
   declare action: AuditAction | '';
   declare busy: boolean;
   declare error: string;
-  private readonly locale = consoleLocale();
-  private readonly s = privacyStrings(this.locale);
+  private readonly i18n = new LocaleController(this);
+  private get s() {
+    return t().privacy;
+  }
   /** Answers to an older filter are dropped. */
   private run = 0;
 
@@ -121,7 +123,7 @@ export class SupportConsoleAdminAudit extends LitElement {
   private renderEntry(e: AuditEntry) {
     const { s } = this;
     return html`<tr>
-      <td class="when"><time datetime=${new Date(e.at).toISOString()}>${new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(e.at)}</time></td>
+      <td class="when"><time datetime=${new Date(e.at).toISOString()}>${date(e.at, { dateStyle: 'medium', timeStyle: 'medium' })}</time></td>
       <td>${e.actor.name}</td>
       <td>${s.actions[e.action] ?? e.action}</td>
       <td>${s.targets[e.target.type] ?? e.target.type} ${this.targetName(e)}</td>
@@ -154,7 +156,7 @@ export class SupportConsoleAdminAudit extends LitElement {
     if (run !== this.run) return;
     this.busy = false;
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     this.error = '';

@@ -185,7 +185,7 @@ describe('AgentConnection', () => {
       socket.disconnect();
     }
     await until(() => connection.state.status === 'unauthorized', 'unauthorized');
-    expect(connection.state.signedOut).toBe('an admin deactivated your account.');
+    expect(connection.state.signedOut).toEqual({ reason: 'deactivated', message: 'an admin deactivated your account.' });
     await settle();
     expect(connection.state.status).toBe('unauthorized');
     expect(server.io.of('/agent').sockets.size).toBe(0);

@@ -11,8 +11,11 @@ import {
   type AgentClientEvents,
   type AgentConversation,
   type AgentProfile,
+  type ErrorBody,
   type TypingChangedEvent,
 } from '@support-chat/shared';
+import { errorText, fill, t as words } from './i18n/locale.js';
+import type { Catalog } from './i18n/catalog.js';
 import { applyPatch, conversationUpdated, inboxErased, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, messagePatch, pagedSectionsOf, type SectionKey } from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '../internal/connection.js';
@@ -43,6 +46,8 @@ type ConversationCommand =
   | 'conversation:close'
   | 'conversation:reopen'
   | 'conversation:handback';
+
+type NoticeKey = Exclude<keyof Catalog['shell']['notices'], 'keepUnder' | 'resending'>;
 
 export class AgentConnection {
   readonly agent: AgentProfile;
@@ -123,7 +128,7 @@ export class AgentConnection {
 
   async refreshInbox(): Promise<void> {
     const result = await this.command('inbox:list', {});
-    if (!result.ok) return this.fail('Could not load the inbox', result.error.message);
+    if (!result.ok) return this.fail('loadInbox', result.error);
     this.set({ inbox: inboxLoaded(this._state.inbox, result.data.conversations, this._state.openId, result.data.more) });
   }
 
@@ -136,7 +141,7 @@ export class AgentConnection {
         this.pagesAsked.add(cursor);
         const result = await this.command('inbox:list', { section, cursor });
         this.pagesAsked.delete(cursor);
-        if (!result.ok) return this.fail('Could not load more conversations', result.error.message);
+        if (!result.ok) return this.fail('loadMore', result.error);
         // A full re-list meanwhile (a reconnect) replaced the cursors: this page is stale.
         if (this._state.inbox.more[section] !== cursor) return;
         this.set({ inbox: inboxPageLoaded(this._state.inbox, section, result.data.conversations, result.data.more) });
@@ -173,19 +178,19 @@ export class AgentConnection {
   }
 
   claim(): Promise<boolean> {
-    return this.conversationCommand('conversation:claim', 'Could not claim the conversation');
+    return this.conversationCommand('conversation:claim', 'claim');
   }
 
   close(): Promise<boolean> {
-    return this.conversationCommand('conversation:close', 'Could not close the conversation');
+    return this.conversationCommand('conversation:close', 'close');
   }
 
   reopen(): Promise<boolean> {
-    return this.conversationCommand('conversation:reopen', 'Could not reopen the conversation');
+    return this.conversationCommand('conversation:reopen', 'reopen');
   }
 
   handback(): Promise<boolean> {
-    return this.conversationCommand('conversation:handback', 'Could not hand the conversation back to the AI');
+    return this.conversationCommand('conversation:handback', 'handback');
   }
 
   async transfer(agentId: string): Promise<boolean> {
@@ -193,7 +198,7 @@ export class AgentConnection {
     if (!conversationId) return false;
     return this.applyConversation(
       await this.command('conversation:transfer', { conversationId, agentId }),
-      'Could not transfer the conversation',
+      'transfer',
     );
   }
 
@@ -203,7 +208,7 @@ export class AgentConnection {
     const trimmed = text.trim();
     if (!transcript || !trimmed) return false;
     if (trimmed.length > LIMITS.messageChars) {
-      this.fail('Message too long', `Keep it under ${LIMITS.messageChars} characters.`);
+      this.fail('tooLong', fill(words().shell.notices.keepUnder, { n: LIMITS.messageChars }));
       return false;
     }
     if (kind === 'text') this.throttle?.set(false);
@@ -242,7 +247,7 @@ export class AgentConnection {
     this.set({
       draft: result.ok
         ? { conversationId, status: 'ready', text: result.data.text, sources: result.data.sources }
-        : { conversationId, status: 'failed', text: '', sources: [], error: result.error.message },
+        : { conversationId, status: 'failed', text: '', sources: [], error: errorText(result.error) },
     });
   }
 
@@ -257,7 +262,7 @@ export class AgentConnection {
     const result = await this.command('presence:set', { status });
     if (!result.ok) {
       this.set({ presence: before });
-      this.fail('Could not change your status', result.error.message);
+      this.fail('presence', result.error);
       return false;
     }
     this.set({ team: presenceChanged(this._state.team, result.data.presence) });
@@ -273,7 +278,7 @@ export class AgentConnection {
     if (run !== this.searchRun) return;
     if (!result.ok) {
       this.set({ search: { query, ...range, busy: false, results: [] } });
-      return this.fail('Search failed', result.error.message);
+      return this.fail('search', result.error);
     }
     this.set({ search: { query, ...range, busy: false, results: result.data.conversations } });
   }
@@ -316,7 +321,7 @@ export class AgentConnection {
     // The server is about to disconnect this socket for good: no reconnect would be let in.
     s.on('session:ended', (e) => {
       s.disconnect();
-      this.set({ status: 'unauthorized', signedOut: e.message });
+      this.set({ status: 'unauthorized', signedOut: e });
     });
     s.on('conversation:updated', (c) => {
       const search = this._state.search;
@@ -395,7 +400,7 @@ export class AgentConnection {
   private async watch(conversationId: string, afterSeq: number): Promise<void> {
     const result = await this.command('conversation:watch', { conversationId, afterSeq });
     if (this._state.openId !== conversationId) return;
-    if (!result.ok) return this.fail('Could not open the conversation', result.error.message);
+    if (!result.ok) return this.fail('open', result.error);
     this.set({ inbox: conversationUpdated(this._state.inbox, result.data.conversation, conversationId) });
     this.patchTranscript(conversationId, (s) => t.markLoaded(t.mergeMessages(s, result.data.messages)));
     this.markRead();
@@ -408,7 +413,7 @@ export class AgentConnection {
     this.patchTranscript(conversationId, (s) =>
       result.ok
         ? t.mergeMessages(s, [result.data.message])
-        : t.failPending(s, pending.clientId, stored ? `${result.error.message} It will be sent again by itself.` : result.error.message),
+        : t.failPending(s, pending.clientId, stored ? fill(words().shell.notices.resending, { reason: errorText(result.error) }) : errorText(result.error)),
     );
     if (stored) this.resendLater(conversationId, pending.clientId);
     if (result.ok) {
@@ -435,15 +440,15 @@ export class AgentConnection {
     this.resendTimers.add(timer);
   }
 
-  private async conversationCommand(event: ConversationCommand, failure: string): Promise<boolean> {
+  private async conversationCommand(event: ConversationCommand, failure: NoticeKey): Promise<boolean> {
     const conversationId = this._state.openId;
     if (!conversationId) return false;
     return this.applyConversation(await this.command(event, { conversationId }), failure);
   }
 
-  private applyConversation(result: AckResult<{ conversation: AgentConversation }>, failure: string): boolean {
+  private applyConversation(result: AckResult<{ conversation: AgentConversation }>, failure: NoticeKey): boolean {
     if (!result.ok) {
-      this.fail(failure, result.error.message);
+      this.fail(failure, result.error);
       return false;
     }
     this.set({ inbox: conversationUpdated(this._state.inbox, result.data.conversation, this._state.openId) });
@@ -478,8 +483,9 @@ export class AgentConnection {
     if (next !== current) this.set({ transcript: next });
   }
 
-  private fail(what: string, why: string): void {
-    this.set({ notice: `${what}: ${why}` });
+  /** Worded now, in the console's language (a notice shown before a switch keeps its words until dismissed). */
+  private fail(what: NoticeKey, why: ErrorBody | string): void {
+    this.set({ notice: `${words().shell.notices[what]}: ${typeof why === 'string' ? why : errorText(why)}` });
   }
 
   private set(patch: Partial<ConsoleState>): void {

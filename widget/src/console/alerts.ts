@@ -7,6 +7,7 @@
 import type { AgentConversation } from '@support-chat/shared';
 import { sectionOf } from './inbox-state.js';
 import { lastMessagePreview, visitorLabel } from './format.js';
+import { fill, t } from './i18n/locale.js';
 
 export type NotificationState = NotificationPermission | 'unsupported';
 
@@ -14,15 +15,16 @@ export type NotificationState = NotificationPermission | 'unsupported';
 export function arrivalText(c: AgentConversation, me: string): { title: string; body: string } {
   const who = visitorLabel(c);
   const preview = lastMessagePreview(c, 120);
+  const s = t().shell.notify;
   switch (sectionOf(c, me)) {
     case 'offline':
-      return { title: `Offline message from ${who}`, body: preview };
+      return { title: fill(s.offline, { who }), body: preview };
     case 'mine':
       return c.lastMessage?.author === 'visitor' && c.lastMessage.createdAt > (c.queuedAt ?? 0)
-        ? { title: `${who} wrote`, body: preview }
-        : { title: `${who} is now yours`, body: preview };
+        ? { title: fill(s.wrote, { who }), body: preview }
+        : { title: fill(s.yours, { who }), body: preview };
     default:
-      return { title: `${who} is waiting for a person`, body: preview };
+      return { title: fill(s.waiting, { who }), body: preview };
   }
 }
 

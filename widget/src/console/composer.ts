@@ -5,6 +5,7 @@ import { renderMarkdown, safeHref } from '../internal/markdown.js';
 import type { DraftState } from './agent-connection.js';
 import { cycle, insertCanned, matchCanned, slashQueryAt, type SlashQuery } from './canned.js';
 import { fire } from './events.js';
+import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { composerStyles } from './composer.styles.js';
 
@@ -56,6 +57,7 @@ export class SupportConsoleComposer extends LitElement {
   declare preview: boolean;
   private readonly drafts = new Map<string, { text: string; sources: readonly Source[] }>();
   private caret: number | null = null;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -135,34 +137,35 @@ export class SupportConsoleComposer extends LitElement {
     const matches = this.suggestions;
     const menu = matches.length > 0;
     const drafting = this.draft?.status === 'loading';
+    const s = t().transcript;
     return html`
-      <div class="modes" role="group" aria-label="Write">
-        <button type="button" class="mode" aria-pressed=${note ? 'false' : 'true'} @click=${() => this.write('text')}>Reply</button>
+      <div class="modes" role="group" aria-label=${s.write}>
+        <button type="button" class="mode" aria-pressed=${note ? 'false' : 'true'} @click=${() => this.write('text')}>${s.reply}</button>
         <button type="button" class="mode note" aria-pressed=${note ? 'true' : 'false'} @click=${() => this.write('note')}>
-          Internal note
+          ${s.note}
         </button>
         <span class="spacer"></span>
-        <label class="preview-toggle"><input type="checkbox" .checked=${this.preview} @change=${() => (this.preview = !this.preview)} /> Preview</label>
+        <label class="preview-toggle"><input type="checkbox" .checked=${this.preview} @change=${() => (this.preview = !this.preview)} /> ${s.preview}</label>
         <button
           type="button"
           class="btn ai"
           ?disabled=${drafting || !!this.replyBlocked}
-          title=${this.replyBlocked || 'Ask the AI to draft a reply from the knowledge base (d)'}
+          title=${this.replyBlocked || s.draftHint}
           @click=${() => fire(this, 'support-console-draft', null)}
         >
-          ${drafting ? 'Drafting…' : '✦ AI draft'}
+          ${drafting ? s.drafting : s.aiDraft}
         </button>
       </div>
       ${this.preview && this.text.trim()
-        ? html`<div class="preview ${note ? 'note' : ''}" aria-label="Preview" role="region">${renderMarkdown(this.text)}</div>`
+        ? html`<div class="preview ${note ? 'note' : ''}" aria-label=${s.preview} role="region">${renderMarkdown(this.text)}</div>`
         : nothing}
       <form class=${note ? 'note' : ''} @submit=${this.onSubmit}>
-        <label class="sr-only" for="reply">${note ? 'Internal note (only agents see it)' : 'Reply to the visitor'}</label>
+        <label class="sr-only" for="reply">${note ? s.noteLabel : s.replyLabel}</label>
         <textarea
           id="reply"
           rows="2"
           maxlength=${LIMITS.messageChars}
-          placeholder=${blocked ? '' : note ? 'Internal note — only agents see this' : 'Write a reply… Markdown works; type / for canned replies'}
+          placeholder=${blocked ? '' : note ? s.notePlaceholder : s.replyPlaceholder}
           aria-describedby="hint"
           aria-autocomplete="list"
           aria-controls=${menu ? 'canned' : nothing}
@@ -174,7 +177,7 @@ export class SupportConsoleComposer extends LitElement {
           @click=${this.onCaret}
           @blur=${() => (this.slash = null)}
         ></textarea>
-        <button class="btn primary" type="submit" ?disabled=${!!blocked || !this.text.trim()}>${note ? 'Add note' : 'Send'}</button>
+        <button class="btn primary" type="submit" ?disabled=${!!blocked || !this.text.trim()}>${note ? s.addNote : s.send}</button>
         ${menu ? this.renderMenu(matches) : nothing}
         <div class="hint" id="hint">${this.renderHint(blocked, left)}</div>
       </form>
@@ -182,7 +185,7 @@ export class SupportConsoleComposer extends LitElement {
   }
 
   private renderMenu(matches: readonly CannedReply[]) {
-    return html`<ul id="canned" role="listbox" aria-label="Canned replies">
+    return html`<ul id="canned" role="listbox" aria-label=${t().transcript.cannedLabel}>
       ${matches.map(
         (r, i) => html`<li
           id="canned-${i}"
@@ -201,18 +204,19 @@ export class SupportConsoleComposer extends LitElement {
 
   private renderHint(blocked: string, left: number) {
     const draft = this.draft;
+    const s = t().transcript;
     return html`
       ${blocked
         ? html`<span class="reason">${blocked}</span>`
         : draft?.status === 'failed'
-          ? html`<span class="reason">No AI draft: ${draft.error}</span>`
+          ? html`<span class="reason">${fill(s.noDraft, { reason: draft.error ?? '' })}</span>`
           : this.sources.length
-            ? html`<span class="draft-sources">AI draft based on: ${this.sources.map((s, i) => {
+            ? html`<span class="draft-sources">${s.draftBasedOn} ${this.sources.map((s, i) => {
                 const href = s.url ? safeHref(s.url) : null;
                 return html`${i ? ', ' : ''}${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${s.title}</a>` : s.title}`;
-              })}. Check it before sending.</span>`
-            : html`<span>${this.mode === 'note' ? 'Visible to agents only, never sent to the visitor.' : 'Enter to send · Shift+Enter new line'}</span>`}
-      ${left < 500 ? html`<span class=${left <= 0 ? 'over' : ''}>${left} characters left</span>` : nothing}
+              })}${s.checkDraft}</span>`
+            : html`<span>${this.mode === 'note' ? s.noteOnly : s.enterToSend}</span>`}
+      ${left < 500 ? html`<span class=${left <= 0 ? 'over' : ''}>${plural(s.charsLeft, left)}</span>` : nothing}
     `;
   }
 

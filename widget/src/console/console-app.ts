@@ -1,10 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
-import type { AgentProfile } from '@support-chat/shared';
+import type { AgentProfile, Locale } from '@support-chat/shared';
 import { AgentConnection, type ConsoleState } from './agent-connection.js';
 import { createAdminApi, type AdminApi } from './admin-api.js';
 import { Alerts, arrivalText, type NotificationState } from './alerts.js';
 import { createAuthApi, type AuthApi } from './auth-api.js';
 import type { ConsolePage, Detail } from './events.js';
+import { LocaleController, browserLocale, consoleLocale, errorText, fill, onLocaleChange, setConsoleLocale, t } from './i18n/locale.js';
 import { arrivals, type InboxState } from './inbox-state.js';
 import type { SupportConsoleShortcuts } from './shortcuts-dialog.js';
 import { base, tokens } from './theme.styles.js';
@@ -42,6 +43,7 @@ export class SupportConsole extends LitElement {
     now: { state: true },
     notifications: { state: true },
     muted: { state: true },
+    ownNotice: { state: true },
   };
 
   declare phase: 'loading' | 'login' | 'ready';
@@ -54,6 +56,10 @@ export class SupportConsole extends LitElement {
   declare now: number;
   declare notifications: NotificationState;
   declare muted: boolean;
+  /** A failure of the console's own (saving the language), shown where the connection's are. */
+  declare ownNotice: string;
+  private readonly i18n = new LocaleController(this);
+  private offLocale: (() => void) | null = null;
 
   /** Replaceable for tests and embedders with their own transport. */
   api: AuthApi = createAuthApi();
@@ -75,11 +81,14 @@ export class SupportConsole extends LitElement {
     this.now = Date.now();
     this.notifications = this.alerts.notificationState;
     this.muted = this.alerts.muted;
+    this.ownNotice = '';
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.baseTitle = document.title || 'Support console';
+    this.baseTitle = document.title || t().shell.productName;
+    this.showLanguage(consoleLocale());
+    this.offLocale = onLocaleChange((locale) => this.showLanguage(locale));
     this.clock = setInterval(() => (this.now = Date.now()), 15_000);
     window.addEventListener('popstate', this.onPopState);
     window.addEventListener('pointerdown', this.unlockAudio, true);
@@ -96,7 +105,14 @@ export class SupportConsole extends LitElement {
     window.removeEventListener('keydown', this.unlockAudio, true);
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.stopConnection();
+    this.offLocale?.();
     document.title = this.baseTitle;
+  }
+
+  /** Screen readers and fonts follow the language (the console page's own `<html lang>` too). */
+  private showLanguage(locale: Locale): void {
+    this.lang = locale;
+    if (document.querySelector('body > support-console') === this) document.documentElement.lang = locale;
   }
 
   override updated(): void {
@@ -106,7 +122,7 @@ export class SupportConsole extends LitElement {
   }
 
   override render() {
-    if (this.phase === 'loading') return html`<div class="loading" role="status">Loading…</div>`;
+    if (this.phase === 'loading') return html`<div class="loading" role="status">${t().shell.loading}</div>`;
     if (this.phase === 'login' || !this.agent || !this.view) {
       return html`<support-console-login
         .busy=${this.loginBusy}
@@ -136,10 +152,14 @@ export class SupportConsole extends LitElement {
           @support-console-notifications=${this.onEnableNotifications}
           @support-console-reconnect=${() => this.connection?.start()}
           @support-console-logout=${this.onLogout}
+          @support-console-locale=${(e: Detail<'support-console-locale'>) => void this.chooseLanguage(e.detail.locale)}
         ></support-console-topbar>
-        <div class="notice" role="alert">${view.notice
-          ? html`<p>${view.notice}</p>
-              <button class="btn" type="button" @click=${() => this.connection?.dismissNotice()}>Dismiss</button>`
+        <div class="notice" role="alert">${view.notice || this.ownNotice
+          ? html`<p>${view.notice || this.ownNotice}</p>
+              <button class="btn" type="button" @click=${() => {
+                this.ownNotice = '';
+                this.connection?.dismissNotice();
+              }}>${t().shell.dismiss}</button>`
           : nothing}</div>
       </header>
       <div class="body">${this.page === 'inbox' ? this.renderPage(agent, view) : html`<main>${this.renderPage(agent, view)}</main>`}</div>
@@ -217,16 +237,33 @@ export class SupportConsole extends LitElement {
     const me = await this.api.me();
     if (me.ok) return this.startSession(me.data.agent);
     this.phase = 'login';
-    if (me.error.code !== 'unauthorized') this.loginError = me.error.message;
+    if (me.error.code !== 'unauthorized') this.loginError = errorText(me.error);
+  }
+
+  /**
+   * Switches at once (every component re-renders), then keeps the choice with the account, so the
+   * agent's other devices and next sign-in agree. A failed save leaves the switch, and says so.
+   */
+  private async chooseLanguage(locale: Locale): Promise<void> {
+    setConsoleLocale(locale);
+    const result = await this.api.savePreferences({ locale });
+    if (result.ok) {
+      this.agent = result.data.agent;
+      this.ownNotice = '';
+    } else this.ownNotice = `${t().shell.languageSaveFailed}: ${errorText(result.error)}`;
   }
 
   private startSession(agent: AgentProfile): void {
     this.stopConnection();
+    setConsoleLocale(agent.locale ?? browserLocale());
     const connection = new AgentConnection({ agent });
     let previous = connection.state;
     connection.subscribe((state) => {
       if (state.status === 'unauthorized') {
-        this.endSession(state.signedOut ? `You were signed out: ${state.signedOut}` : 'Your session has ended. Please sign in again.');
+        const s = t().shell;
+        // Worded from the reason's code outside English (the server's sentence is English).
+        const why = state.signedOut && (consoleLocale() === 'en' ? state.signedOut.message : s.endReasons[state.signedOut.reason]);
+        this.endSession(why ? fill(s.signedOutBecause, { reason: why }) : s.sessionEnded);
         return;
       }
       // The server only drops us for good when told to (a sign-out elsewhere ends the session's
@@ -249,7 +286,7 @@ export class SupportConsole extends LitElement {
   private async checkSession(connection: AgentConnection): Promise<void> {
     const me = await this.api.me();
     if (this.connection !== connection) return;
-    if (!me.ok && me.error.code === 'unauthorized') this.endSession('You were signed out. Please sign in again.');
+    if (!me.ok && me.error.code === 'unauthorized') this.endSession(t().shell.signedOut);
   }
 
   /** Back to the sign-in form; `notice` says why when the agent did not ask for it. */
@@ -274,11 +311,11 @@ export class SupportConsole extends LitElement {
     const result = await this.api.login(event.detail.email, event.detail.password);
     this.loginBusy = false;
     if (result.ok) this.startSession(result.data.agent);
-    else this.loginError = result.error.message;
+    else this.loginError = errorText(result.error);
   };
 
   private onLogout = async (): Promise<void> => {
     const result = await this.api.logout();
-    this.endSession(result.ok ? '' : `Signing out may not have finished: ${result.error.message}`);
+    this.endSession(result.ok ? '' : fill(t().shell.logoutUnsure, { reason: errorText(result.error) }));
   };
 }

@@ -3,7 +3,7 @@
  * open conversation, the team, the canned replies, my presence, an AI draft, a search, and the
  * last failure to show. `AgentConnection` produces it; components render it.
  */
-import type { AgentConversation, CannedReply, Source } from '@support-chat/shared';
+import type { AgentConversation, CannedReply, SessionEndedEvent, Source } from '@support-chat/shared';
 import { emptyInbox, type InboxState } from './inbox-state.js';
 import { emptyTeam, type TeamState } from './team-state.js';
 import type { TranscriptState } from './transcript-state.js';
@@ -43,7 +43,7 @@ export interface ConsoleState {
   /** The last thing that failed, for the alert region; cleared by `dismissNotice()`. */
   readonly notice: string | null;
   /** Why the server ended this session (a password change, a deactivation, expiry), with status `unauthorized`. */
-  readonly signedOut: string | null;
+  readonly signedOut: SessionEndedEvent | null;
 }
 
 /** The conversation open in the middle, as the inbox knows it (the watch's answer puts it there). */

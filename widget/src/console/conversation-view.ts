@@ -2,7 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import type { AgentConversation, AgentProfile, CannedReply } from '@support-chat/shared';
 import type { ConnectionStatus, DraftState } from './agent-connection.js';
 import { fire } from './events.js';
-import { STATUS_LABELS, ago, duration, handoffReasonText, relativeTime, stars, visitorLabel } from './format.js';
+import { ago, duration, handoffReasonText, relativeTime, stars, statusLabel, visitorLabel } from './format.js';
+import { LocaleController, fill, t } from './i18n/locale.js';
 import { queuedSince } from './inbox-state.js';
 import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, isMine, type Gate } from './permissions.js';
 import type { TransferTarget } from './team-state.js';
@@ -48,6 +49,7 @@ export class SupportConsoleConversation extends LitElement {
   declare targets: readonly TransferTarget[];
   declare canned: readonly CannedReply[];
   declare draft: DraftState | null;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -79,22 +81,23 @@ export class SupportConsoleConversation extends LitElement {
     const { agent, status } = this;
     const reply = canReply(c, agent, status);
     const note = canNote(status);
+    const s = t().conversation;
     return html`
       <header>
-        <button class="btn back" type="button" aria-label="Back to the inbox" title="Back to the inbox" @click=${() => fire(this, 'support-console-back', null)}>
+        <button class="btn back" type="button" aria-label=${s.backToInbox} title=${s.backToInbox} @click=${() => fire(this, 'support-console-back', null)}>
           <span aria-hidden="true">←</span>
         </button>
         <div class="title">
           <h2 id="conversation-title">${visitorLabel(c)}</h2>
           <div class="sub">
-            <span class="badge ${c.status}">${STATUS_LABELS[c.status]}</span>
+            <span class="badge ${c.status}">${statusLabel(c.status)}</span>
             <span>${this.describe(c)}</span>
           </div>
         </div>
         <button class="btn visitor-toggle" type="button" @click=${() => fire(this, 'support-console-visitor-panel', null)}>
-          Visitor details
+          ${s.visitorDetails}
         </button>
-        <div class="actions" role="group" aria-label="Conversation actions">${this.renderActions(c)}</div>
+        <div class="actions" role="group" aria-label=${s.actionsLabel}>${this.renderActions(c)}</div>
       </header>
       ${this.renderFacts(c)}
       <support-console-transcript
@@ -120,6 +123,7 @@ export class SupportConsoleConversation extends LitElement {
     const handback = canHandback(c, agent, status);
     const close = canClose(c, agent, status);
     const reopen = canReopen(c, status);
+    const s = t().conversation;
     const button = (label: string, gate: Gate, event: 'support-console-claim' | 'support-console-close' | 'support-console-reopen' | 'support-console-handback', hint: string, primary = false) =>
       html`<button
         class="btn ${primary ? 'primary' : ''}"
@@ -131,7 +135,7 @@ export class SupportConsoleConversation extends LitElement {
         ${label}
       </button>`;
     return html`
-      ${claim.allowed ? button(c.status === 'bot' ? 'Take over' : 'Claim', claim, 'support-console-claim', 'Take this conversation (c)', true) : nothing}
+      ${claim.allowed ? button(c.status === 'bot' ? s.takeOver : s.claim, claim, 'support-console-claim', s.claimHint, true) : nothing}
       ${c.status === 'queued' || c.status === 'assigned'
         ? html`<support-console-transfer-menu
             .targets=${this.targets}
@@ -139,41 +143,43 @@ export class SupportConsoleConversation extends LitElement {
             .reason=${transfer.reason}
           ></support-console-transfer-menu>`
         : nothing}
-      ${c.status === 'assigned' ? button('Hand back to AI', handback, 'support-console-handback', 'Let the AI answer again') : nothing}
-      ${c.status !== 'closed' ? button('Close', close, 'support-console-close', 'Close this conversation (e)') : nothing}
-      ${c.status === 'closed' ? button('Reopen', reopen, 'support-console-reopen', 'Reopen and take this conversation', true) : nothing}
+      ${c.status === 'assigned' ? button(s.handBack, handback, 'support-console-handback', s.handBackHint) : nothing}
+      ${c.status !== 'closed' ? button(s.close, close, 'support-console-close', s.closeHint) : nothing}
+      ${c.status === 'closed' ? button(s.reopen, reopen, 'support-console-reopen', s.reopenHint, true) : nothing}
     `;
   }
 
   /** Why it came to people, a message left offline, the visitor's rating: only what is known. */
   private renderFacts(c: AgentConversation) {
     const facts = [];
-    if (c.handoffReason) facts.push(html`<li class="reason"><strong>Hand-off:</strong> ${handoffReasonText(c.handoffReason)}</li>`);
+    const s = t().conversation;
+    if (c.handoffReason) facts.push(html`<li class="reason"><strong>${s.handoff}</strong> ${handoffReasonText(c.handoffReason)}</li>`);
     if (c.leftMessage) {
       const who = c.leftMessage.name ? `${c.leftMessage.name} <${c.leftMessage.email}>` : c.leftMessage.email;
-      facts.push(html`<li class="left"><strong>Left a message</strong> · reply by email to
+      facts.push(html`<li class="left"><strong>${s.leftMessage}</strong> · ${s.replyByEmail}
         <a href="mailto:${c.leftMessage.email}">${who}</a></li>`);
     }
     if (c.rating) {
       facts.push(html`<li class="rating">
-        <strong>Rating:</strong> <span class="stars" aria-hidden="true">${stars(c.rating.score)}</span>
-        <span>${c.rating.score} / 5</span>${c.rating.comment ? html` · “${c.rating.comment}”` : nothing}
+        <strong>${s.rating}</strong> <span class="stars" aria-hidden="true">${stars(c.rating.score)}</span>
+        <span>${fill(s.outOfFive, { n: c.rating.score })}</span>${c.rating.comment ? html` · “${c.rating.comment}”` : nothing}
         <span class="muted">${relativeTime(c.rating.ratedAt, this.now)}</span>
       </li>`);
     }
-    return facts.length ? html`<ul class="facts" aria-label="About this conversation">${facts}</ul>` : nothing;
+    return facts.length ? html`<ul class="facts" aria-label=${s.aboutLabel}>${facts}</ul>` : nothing;
   }
 
   private describe(c: AgentConversation): string {
+    const s = t().conversation;
     switch (c.status) {
       case 'queued':
-        return `Waiting ${duration(this.now - queuedSince(c))}${c.queuePosition ? ` · #${c.queuePosition} in queue` : ''}`;
+        return fill(s.waitingFor, { time: duration(this.now - queuedSince(c)) }) + (c.queuePosition ? fill(s.inQueue, { n: c.queuePosition }) : '');
       case 'bot':
-        return 'The AI is answering. Take over at any moment.';
+        return s.aiAnswering;
       case 'assigned':
-        return c.assignedAgentId === this.agent.id ? 'Assigned to you' : `Assigned to ${c.assignedAgentName ?? 'a colleague'}`;
+        return c.assignedAgentId === this.agent.id ? s.assignedToYou : fill(s.assignedTo, { name: c.assignedAgentName ?? s.aColleague });
       case 'closed':
-        return c.closedAt ? `Closed ${ago(c.closedAt, this.now)}` : 'Closed';
+        return c.closedAt ? fill(s.closedAgo, { when: ago(c.closedAt, this.now) }) : s.closed;
     }
   }
 }

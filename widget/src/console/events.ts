@@ -2,6 +2,7 @@
  * The console's DOM events: typed, `support-console-*`, bubbling and composed so they cross the
  * shadow roots up to the element that acts on them. Properties go down, these go up.
  */
+import type { Locale } from '@support-chat/shared';
 import type { SectionKey } from './inbox-state.js';
 
 /** The console's pages; `#c=<id>` opens a conversation in the inbox. */
@@ -15,6 +16,7 @@ export interface ConsoleEventDetails {
   'support-console-presence': { status: 'online' | 'away' };
   'support-console-notifications': null;
   'support-console-sound': { muted: boolean };
+  'support-console-locale': { locale: Locale };
   'support-console-help': null;
   'support-console-tab': { tab: SectionKey };
   /** The agent reached the end of a tab's list and the server has more. */

@@ -1,6 +1,6 @@
 /**
- * Pure formatting for the agent console: labels, times, provenance. No DOM, no Lit, so it is
- * unit-tested in node.
+ * Pure formatting for the agent console: labels, times, provenance, in the console's language
+ * (i18n/locale.ts). No DOM, no Lit, so it is unit-tested in node.
  */
 import type {
   AgentConversation,
@@ -11,6 +11,7 @@ import type {
   PresenceStatus,
   SystemEvent,
 } from '@support-chat/shared';
+import { date, fill, num, plural, t, clock } from './i18n/locale.js';
 
 /**
  * The signed-in user's name or email (verified), else what the page passed with identify(), else
@@ -20,7 +21,7 @@ export function visitorLabel(conversation: Pick<AgentConversation, 'visitorId' |
   const { verified, attributes = {} } = conversation.context;
   const named = verified?.name || verified?.email || attributes['name']?.trim() || attributes['email']?.trim();
   if (named) return named;
-  return `Visitor ${conversation.visitorId.slice(-6)}`;
+  return fill(t().labels.visitor, { id: conversation.visitorId.slice(-6) });
 }
 
 const MINUTE = 60_000;
@@ -30,57 +31,57 @@ const DAY = 24 * HOUR;
 /** "just now", "5 min", "3 h", "2 d", then a date. Future times (clock skew) read as "just now". */
 export function relativeTime(at: number, now: number): string {
   const ago = now - at;
-  if (ago < MINUTE) return 'just now';
-  if (ago < HOUR) return `${Math.floor(ago / MINUTE)} min`;
-  if (ago < DAY) return `${Math.floor(ago / HOUR)} h`;
-  if (ago < 7 * DAY) return `${Math.floor(ago / DAY)} d`;
-  return new Date(at).toISOString().slice(0, 10);
+  const s = t().labels;
+  if (ago < MINUTE) return s.justNow;
+  if (ago < HOUR) return fill(s.minutes, { n: Math.floor(ago / MINUTE) });
+  if (ago < DAY) return fill(s.hours, { n: Math.floor(ago / HOUR) });
+  if (ago < 7 * DAY) return fill(s.days, { n: Math.floor(ago / DAY) });
+  return date(at);
 }
 
 /** `relativeTime` in a sentence: "5 min ago", but "just now". */
 export function ago(at: number, now: number): string {
   const when = relativeTime(at, now);
-  return when === 'just now' ? when : `${when} ago`;
+  return now - at < MINUTE ? when : fill(t().labels.ago, { when });
 }
 
 /** A wait as "45 s", "4 min", "1 h 05 min". */
 export function duration(ms: number): string {
   const safe = Math.max(0, ms);
-  if (safe < MINUTE) return `${Math.floor(safe / 1000)} s`;
-  if (safe < HOUR) return `${Math.floor(safe / MINUTE)} min`;
+  const s = t().labels;
+  if (safe < MINUTE) return fill(s.seconds, { n: Math.floor(safe / 1000) });
+  if (safe < HOUR) return fill(s.minutes, { n: Math.floor(safe / MINUTE) });
   const hours = Math.floor(safe / HOUR);
   const minutes = Math.floor((safe % HOUR) / MINUTE);
-  return `${hours} h ${String(minutes).padStart(2, '0')} min`;
+  return fill(s.hoursMinutes, { h: hours, min: num(minutes, { minimumIntegerDigits: 2 }) });
 }
 
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return clock(at);
 }
 
-export const STATUS_LABELS: Record<ConversationStatus, string> = {
-  bot: 'AI',
-  queued: 'Queued',
-  assigned: 'Assigned',
-  closed: 'Closed',
-};
+/** "Queued", "排队中": read when rendered, so a language switch shows at once. */
+export function statusLabel(status: ConversationStatus): string {
+  return t().labels.status[status];
+}
 
-export const PRESENCE_LABELS: Record<PresenceStatus, string> = { online: 'Online', away: 'Away', offline: 'Offline' };
+export function presenceLabel(status: PresenceStatus): string {
+  return t().labels.presence[status];
+}
 
-const AUTHOR_LABELS: Record<MessageAuthor, string> = {
-  visitor: 'Visitor',
-  ai: 'AI',
-  agent: 'Agent',
-  system: 'System',
-};
+function authorLabel(author: MessageAuthor): string {
+  return t().labels.author[author];
+}
 
 /** One line for the inbox row: who spoke last and what they said, whitespace collapsed. */
 export function lastMessagePreview(conversation: AgentConversation, maxChars = 90): string {
   const last = conversation.lastMessage;
-  if (!last) return 'No messages yet';
+  if (!last) return t().labels.noMessages;
   const source = last.author === 'visitor' ? last.text : stripMarkdown(last.text);
   const text = source.replace(/\s+/g, ' ').trim();
   const clipped = text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
-  const who = last.kind === 'note' ? 'Note: ' : last.author === 'visitor' ? '' : `${AUTHOR_LABELS[last.author]}: `;
+  const s = t().labels;
+  const who = last.kind === 'note' ? s.notePrefix : last.author === 'visitor' ? '' : fill(s.authorPrefix, { author: authorLabel(last.author) });
   return `${who}${clipped}`;
 }
 
@@ -96,17 +97,18 @@ function stripMarkdown(text: string): string {
 }
 
 export function systemEventText(event: SystemEvent): string {
+  const s = t().labels;
   switch (event.type) {
     case 'queued':
-      return 'Waiting for an agent';
+      return s.evQueued;
     case 'assigned':
-      return `${event.agentName} joined`;
+      return fill(s.evAssigned, { name: event.agentName });
     case 'transferred':
-      return `Transferred to ${event.agentName}`;
+      return fill(s.evTransferred, { name: event.agentName });
     case 'returned_to_ai':
-      return 'Returned to the AI';
+      return s.evReturned;
     case 'closed':
-      return `Closed by ${AUTHOR_LABELS[event.by].toLowerCase()}`;
+      return s.closedBy[event.by];
   }
 }
 
@@ -115,15 +117,16 @@ export function provenanceSummary(message: Pick<ChatMessage, 'provenance' | 'sou
   const p = message.provenance;
   if (!p) return '';
   const count = message.sources?.length ?? p.passageIds.length;
+  const s = t().labels;
   const parts = [
     p.model ? `${p.responder} ${p.model}` : p.responder,
-    `${count} ${count === 1 ? 'source' : 'sources'}`,
-    `${Math.round(p.latencyMs)} ms`,
+    plural(s.sources, count),
+    fill(s.ms, { n: Math.round(p.latencyMs) }),
   ];
   if (p.promptTokens !== undefined || p.completionTokens !== undefined) {
-    parts.push(`${(p.promptTokens ?? 0) + (p.completionTokens ?? 0)} tokens`);
+    parts.push(fill(s.tokens, { n: (p.promptTokens ?? 0) + (p.completionTokens ?? 0) }));
   }
-  return p.answered ? parts.join(' · ') : ['AI could not answer', ...parts].join(' · ');
+  return p.answered ? parts.join(' · ') : [s.couldNotAnswer, ...parts].join(' · ');
 }
 
 /** "Chrome 120 on macOS" from a user agent; good enough for a side panel, raw UA shown too. */
@@ -146,8 +149,8 @@ export function describeBrowser(userAgent: string | undefined): string | undefin
   const browser = browsers.find(([, re]) => re.test(userAgent));
   const system = systems.find(([, re]) => re.test(userAgent))?.[0];
   const name = browser ? `${browser[0]} ${browser[1].exec(userAgent)?.[1] ?? ''}`.trim() : undefined;
-  if (name && system) return `${name} on ${system}`;
-  return name ?? system ?? 'Unknown browser';
+  if (name && system) return fill(t().labels.browserOn, { browser: name, system });
+  return name ?? system ?? t().labels.unknownBrowser;
 }
 
 /**
@@ -169,16 +172,8 @@ export function dayRangeMs(from: string, to: string): { from?: number; to?: numb
   return range;
 }
 
-const HANDOFF_REASONS: Record<HandoffReason, string> = {
-  visitor_request: 'The visitor asked for a person',
-  ai_unanswered: 'The AI could not answer',
-  rule: 'A routing rule sent it to people',
-  agent_takeover: 'An agent took over from the AI',
-  offline_message: 'Left as a message while nobody was available',
-};
-
 export function handoffReasonText(reason: HandoffReason): string {
-  return HANDOFF_REASONS[reason];
+  return t().labels.handoff[reason];
 }
 
 /** "★★★★☆" for a 1–5 score. */

@@ -4,27 +4,10 @@ import type { AgentConversation } from '@support-chat/shared';
 import type { SearchState } from './agent-connection.js';
 import { fire } from './events.js';
 import { SECTION_KEYS, queuedSince, type InboxSections, type SectionKey } from './inbox-state.js';
-import { STATUS_LABELS, duration, lastMessagePreview, relativeTime, visitorLabel } from './format.js';
+import { duration, lastMessagePreview, relativeTime, statusLabel, visitorLabel } from './format.js';
+import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { inboxListStyles } from './inbox-list.styles.js';
-
-const TAB_LABELS: Record<SectionKey, string> = {
-  queued: 'Queued',
-  mine: 'Mine',
-  bot: 'AI-handled',
-  offline: 'Offline',
-  team: 'Team',
-  closed: 'Closed',
-};
-
-const EMPTY: Record<SectionKey, string> = {
-  queued: 'Nobody is waiting. Nice.',
-  mine: 'No conversations assigned to you.',
-  bot: 'The AI is not talking to anyone right now.',
-  offline: 'No messages left while the team was away.',
-  team: 'No colleague has an open conversation.',
-  closed: 'No recently closed conversations.',
-};
 
 /**
  * The inbox: one tab per section with a live count and the selected tab's conversations, or,
@@ -55,6 +38,7 @@ export class SupportConsoleInbox extends LitElement {
   /** The server has more of the selected tab than `sections` holds. */
   declare more: boolean;
   private endObserver: IntersectionObserver | null = null;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -95,7 +79,7 @@ export class SupportConsoleInbox extends LitElement {
 
   override render() {
     return html`
-      <div role="tablist" aria-label="Inbox sections" @keydown=${this.onTabKey}>
+      <div role="tablist" aria-label=${t().inbox.sectionsLabel} @keydown=${this.onTabKey}>
         ${SECTION_KEYS.map((key) => this.renderTab(key))}
       </div>
       ${this.search ? this.renderResults(this.search) : this.renderPanel()}
@@ -106,19 +90,18 @@ export class SupportConsoleInbox extends LitElement {
     const rows = this.sections[this.tab];
     return html`<div role="tabpanel" id="panel" aria-labelledby=${`tab-${this.tab}`} tabindex="-1">
       ${rows.length === 0 && !this.more
-        ? html`<p class="empty">${EMPTY[this.tab]}</p>`
+        ? html`<p class="empty">${t().inbox.empty[this.tab]}</p>`
         : html`<ul>${repeat(rows, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`}
-      ${this.more ? html`<button class="more" @click=${this.askMore}>Show more</button>` : nothing}
+      ${this.more ? html`<button class="more" @click=${this.askMore}>${t().inbox.showMore}</button>` : nothing}
     </div>`;
   }
 
   private renderResults(search: SearchState) {
     const results = search.results ?? [];
-    const what = search.query ? `“${search.query}”` : 'those dates';
-    const summary = search.busy && !search.results
-      ? 'Searching…'
-      : `${results.length} ${results.length === 1 ? 'conversation' : 'conversations'} for ${what}`;
-    return html`<section class="results" aria-label="Search results" aria-busy=${search.busy ? 'true' : 'false'}>
+    const s = t().inbox;
+    const what = search.query ? fill(s.quoted, { query: search.query }) : s.thoseDates;
+    const summary = search.busy && !search.results ? s.searching : plural(s.results, results.length, { what });
+    return html`<section class="results" aria-label=${s.resultsLabel} aria-busy=${search.busy ? 'true' : 'false'}>
       <p class="summary" role="status">${summary}</p>
       ${results.length
         ? html`<ul>${repeat(results, (c) => c.id, (c) => html`<li>${this.renderRow(c)}</li>`)}</ul>`
@@ -131,6 +114,7 @@ export class SupportConsoleInbox extends LitElement {
     const count = `${this.sections[key].length}${key === this.tab && this.more ? '+' : ''}`;
     const alert = (key === 'queued' || key === 'offline') && this.sections[key].length > 0;
     const unread = this.sections[key].filter((c) => this.unread.has(c.id)).length;
+    const s = t().inbox;
     return html`<button
       role="tab"
       id=${`tab-${key}`}
@@ -140,8 +124,8 @@ export class SupportConsoleInbox extends LitElement {
       @click=${() => fire(this, 'support-console-tab', { tab: key })}
     >
       <span class="count ${alert ? 'alert' : ''}">${count}</span>
-      <span class="tab-label">${TAB_LABELS[key]}</span>${key === 'bot' ? html`<span class="tab-short" aria-hidden="true">AI</span>` : nothing}
-      ${unread ? html`<span class="tab-unread" title="${unread} new"><span class="sr-only">, ${unread} new</span></span>` : nothing}
+      <span class="tab-label">${s.tabs[key]}</span>${key === 'bot' ? html`<span class="tab-short" aria-hidden="true">${s.botShort}</span>` : nothing}
+      ${unread ? html`<span class="tab-unread" title=${fill(s.newCount, { n: unread })}><span class="sr-only">${fill(s.newSr, { n: unread })}</span></span>` : nothing}
     </button>`;
   }
 
@@ -149,18 +133,18 @@ export class SupportConsoleInbox extends LitElement {
     const unread = this.unread.has(c.id);
     const waiting = c.status === 'queued';
     const since = waiting ? queuedSince(c) : (c.lastMessage?.createdAt ?? c.updatedAt);
-    const detail =
-      c.status === 'assigned' && c.assignedAgentName ? `${STATUS_LABELS.assigned} to ${c.assignedAgentName}` : STATUS_LABELS[c.status];
-    const badge = c.leftMessage && c.status !== 'closed' ? 'Message' : waiting && c.queuePosition ? `#${c.queuePosition}` : STATUS_LABELS[c.status];
+    const s = t().inbox;
+    const detail = c.status === 'assigned' && c.assignedAgentName ? fill(s.assignedTo, { name: c.assignedAgentName }) : statusLabel(c.status);
+    const badge = c.leftMessage && c.status !== 'closed' ? s.messageBadge : waiting && c.queuePosition ? `#${c.queuePosition}` : statusLabel(c.status);
     return html`<button
       class="row"
       aria-current=${c.id === this.selectedId ? 'true' : 'false'}
       @click=${() => fire(this, 'support-console-select', { conversationId: c.id })}
     >
       ${unread ? html`<span class="unread-dot" aria-hidden="true"></span>` : nothing}
-      <span class="who">${visitorLabel(c)}${unread ? html`<span class="sr-only"> (new)</span>` : nothing}</span>
+      <span class="who">${visitorLabel(c)}${unread ? html`<span class="sr-only">${s.newRow}</span>` : nothing}</span>
       <span class="when ${waiting ? 'waiting' : ''}">
-        ${waiting ? html`<span class="sr-only">waiting </span>${duration(this.now - since)}` : relativeTime(since, this.now)}
+        ${waiting ? html`<span class="sr-only">${s.waitingSr}</span>${duration(this.now - since)}` : relativeTime(since, this.now)}
       </span>
       <span class="preview">${lastMessagePreview(c)}</span>
       <span class="badge ${c.leftMessage && c.status !== 'closed' ? 'offline' : c.status}" title=${detail}>${badge}</span>

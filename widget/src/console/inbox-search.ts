@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { fire } from './events.js';
 import { dayRangeMs } from './format.js';
+import { LocaleController, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 
 /**
@@ -52,6 +53,7 @@ export class SupportConsoleSearch extends LitElement {
 
   /** A search is showing: offer Clear. */
   declare active: boolean;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -63,16 +65,17 @@ export class SupportConsoleSearch extends LitElement {
   }
 
   override render() {
+    const s = t().inbox;
     return html`<form role="search" @submit=${this.onSubmit} @keydown=${this.onKey}>
-      <input type="search" name="q" aria-label="Search conversations" placeholder="Search visitor, text… ( / )" maxlength="200" />
+      <input type="search" name="q" aria-label=${s.searchLabel} placeholder=${s.searchPlaceholder} maxlength="200" />
       <button class="btn" type="${this.active ? 'button' : 'submit'}" @click=${this.active ? this.clear : undefined}>
-        ${this.active ? 'Clear' : 'Search'}
+        ${this.active ? s.clear : s.search}
       </button>
       <div class="dates">
-        <label for="from">Started</label>
-        <input id="from" name="from" type="date" aria-label="Started on or after" />
+        <label for="from">${s.started}</label>
+        <input id="from" name="from" type="date" aria-label=${s.startedFrom} />
         <span aria-hidden="true">–</span>
-        <input name="to" type="date" aria-label="Started on or before" />
+        <input name="to" type="date" aria-label=${s.startedTo} />
       </div>
     </form>`;
   }

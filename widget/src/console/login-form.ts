@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { LIMITS } from '@support-chat/shared';
 import { fire } from './events.js';
+import { LocaleController, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { loginFormStyles } from './login-form.styles.js';
 
@@ -23,6 +24,7 @@ export class SupportConsoleLogin extends LitElement {
   declare error: string;
   /** Something to know that is not a mistake, such as "You were signed out". */
   declare notice: string;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -46,14 +48,15 @@ export class SupportConsoleLogin extends LitElement {
 
   override render() {
     const invalid = this.error ? 'true' : 'false';
+    const s = t().shell;
     return html`
       <main aria-labelledby="title">
-        <h1 id="title">Support console</h1>
-        <p class="lead">Sign in to answer your visitors.</p>
+        <h1 id="title">${s.productName}</h1>
+        <p class="lead">${s.signInLead}</p>
         <form @submit=${this.onSubmit} novalidate>
           <fieldset ?disabled=${this.busy}>
             <label>
-              Email
+              ${s.email}
               <input
                 id="email"
                 name="email"
@@ -66,7 +69,7 @@ export class SupportConsoleLogin extends LitElement {
               />
             </label>
             <label>
-              Password
+              ${s.password}
               <input
                 id="password"
                 name="password"
@@ -80,7 +83,7 @@ export class SupportConsoleLogin extends LitElement {
             </label>
             ${this.error ? html`<p id="error" class="error" role="alert">${this.error}</p>` : nothing}
             ${this.notice && !this.error ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
-            <button class="btn primary" type="submit">${this.busy ? 'Signing in…' : 'Sign in'}</button>
+            <button class="btn primary" type="submit">${this.busy ? s.signingIn : s.signIn}</button>
           </fieldset>
         </form>
       </main>
@@ -94,7 +97,7 @@ export class SupportConsoleLogin extends LitElement {
     const email = String(data.get('email') ?? '').trim();
     const password = String(data.get('password') ?? '');
     if (!email || !password) {
-      this.error = 'Enter your email and password.';
+      this.error = t().shell.enterCredentials;
       return;
     }
     fire(this, 'support-console-login-request', { email, password });

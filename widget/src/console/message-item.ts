@@ -9,17 +9,23 @@ import { stringsFor, type Strings } from '../internal/i18n.js';
 import { authorName, renderMessage, type MessageViewOptions } from '../internal/message-view.js';
 import type { LiveStream, PendingMessage } from './transcript-state.js';
 import { clockTime, provenanceSummary, systemEventText } from './format.js';
+import { consoleLocale, fill, t } from './i18n/locale.js';
 
-/** The widget's words, seen from the agent's side: "You" is the visitor there, not here. */
-const strings: Strings = { ...stringsFor('en'), you: 'Visitor', assistant: 'AI', agent: 'Agent' };
-
-/** Agent replies sit on the right, next to the AI's: the company's side of the conversation. */
-const view: MessageViewOptions = { strings, self: 'agent' };
+/**
+ * The widget's words in the console's language, seen from the agent's side: "You" is the visitor
+ * there, not here. Agent replies sit on the right, next to the AI's: the company's side.
+ */
+function viewOptions(): MessageViewOptions {
+  const s = t().transcript;
+  const strings: Strings = { ...stringsFor(consoleLocale()), you: s.visitor, assistant: s.ai, agent: s.agent };
+  return { strings, self: 'agent' };
+}
 
 /** The label above an internal note: it must never be mistaken for something the visitor saw. */
 function noteLabel(authorName: string | undefined, author: ChatMessage['author']): string {
-  const by = authorName ?? (author === 'agent' ? 'Agent' : author === 'ai' ? 'AI hand-off summary' : 'System');
-  return `Internal note · ${by}`;
+  const s = t().transcript;
+  const by = authorName ?? (author === 'agent' ? s.agent : author === 'ai' ? s.handoffSummary : s.system);
+  return fill(s.internalNote, { by });
 }
 
 /** `seen`: the visitor has read up to here (read receipts). */
@@ -31,30 +37,32 @@ export function renderItem(m: ChatMessage, seen = false): TemplateResult {
     </li>`;
   }
   const unanswered = m.provenance?.answered === false;
-  const label = m.kind === 'note' ? noteLabel(m.authorName, m.author) : authorName(m, strings);
+  const view = viewOptions();
+  const s = t().transcript;
+  const label = m.kind === 'note' ? noteLabel(m.authorName, m.author) : authorName(m, view.strings);
   return html`<li class="item ${m.author} ${m.kind} ${unanswered ? 'unanswered' : ''}">
     <div class="meta-row">
       <span aria-hidden="true">${label}</span>
       <time datetime=${new Date(m.createdAt).toISOString()}>${clockTime(m.createdAt)}</time>
-      ${unanswered ? html`<span class="flag">AI could not answer</span>` : nothing}
-      ${m.kind === 'note' ? html`<span class="only-agents">Only agents see this</span>` : nothing}
+      ${unanswered ? html`<span class="flag">${s.couldNotAnswer}</span>` : nothing}
+      ${m.kind === 'note' ? html`<span class="only-agents">${s.onlyAgents}</span>` : nothing}
     </div>
     ${renderMessage(m, view)}
     ${m.provenance
       ? html`<div class="provenance" title=${provenanceTitle(m)}>${provenanceSummary(m)}</div>`
       : nothing}
     ${m.author === 'ai' && m.suggestions?.length
-      ? html`<div class="offered">Offered: ${m.suggestions.join(' · ')}</div>`
+      ? html`<div class="offered">${fill(s.offered, { list: m.suggestions.join(' · ') })}</div>`
       : nothing}
-    ${m.feedback ? html`<div class="feedback ${m.feedback}">Visitor: ${m.feedback === 'helpful' ? '👍 helpful' : '👎 not helpful'}</div>` : nothing}
-    ${seen ? html`<div class="seen">Seen</div>` : nothing}
+    ${m.feedback ? html`<div class="feedback ${m.feedback}">${m.feedback === 'helpful' ? s.feedbackHelpful : s.feedbackNotHelpful}</div>` : nothing}
+    ${seen ? html`<div class="seen">${s.seen}</div>` : nothing}
   </li>`;
 }
 
 export function renderStream(stream: LiveStream): TemplateResult {
   return html`<li class="item ai streaming">
-    <div class="meta-row"><span>AI</span><span class="live">answering…</span></div>
-    ${renderMessage({ author: 'ai', kind: 'text', text: stream.text }, view, { state: 'streaming' })}
+    <div class="meta-row"><span>${t().transcript.ai}</span><span class="live">${t().transcript.answering}</span></div>
+    ${renderMessage({ author: 'ai', kind: 'text', text: stream.text }, viewOptions(), { state: 'streaming' })}
   </li>`;
 }
 
@@ -69,13 +77,13 @@ export function renderPending(
   return html`<li class="item agent pending ${note ? 'note' : ''}">
     <div class="meta-row">
       <span aria-hidden="true">${note ? noteLabel(agent.name, 'agent') : agent.name}</span>
-      ${note ? html`<span class="only-agents">Only agents see this</span>` : nothing}
+      ${note ? html`<span class="only-agents">${t().transcript.onlyAgents}</span>` : nothing}
     </div>
-    ${renderMessage({ author: 'agent', kind: p.kind, text: p.text, authorName: agent.name }, view, {
+    ${renderMessage({ author: 'agent', kind: p.kind, text: p.text, authorName: agent.name }, viewOptions(), {
       state: failed ? 'failed' : 'sending',
       ...(failed ? { error: p.error, onRetry } : {}),
     })}
-    ${failed ? html`<button class="link" type="button" @click=${onDiscard}>Discard</button>` : nothing}
+    ${failed ? html`<button class="link" type="button" @click=${onDiscard}>${t().transcript.discard}</button>` : nothing}
   </li>`;
 }
 
@@ -83,5 +91,5 @@ function provenanceTitle(m: ChatMessage): string {
   const p = m.provenance;
   if (!p) return '';
   const scores = p.passageIds.map((id, i) => `${id}: ${(p.scores[i] ?? 0).toFixed(3)}`);
-  return scores.length ? `Passages and scores\n${scores.join('\n')}` : 'No passages matched';
+  return scores.length ? `${t().transcript.passages}\n${scores.join('\n')}` : t().transcript.noPassages;
 }

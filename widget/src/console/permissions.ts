@@ -4,6 +4,10 @@
  */
 import type { AgentConversation, AgentProfile } from '@support-chat/shared';
 import type { ConnectionStatus } from './agent-connection.js';
+import { fill, t } from './i18n/locale.js';
+
+/** Read when a gate is asked (at render), so the reasons follow the console's language. */
+const s = () => t().conversation;
 
 export interface Gate {
   allowed: boolean;
@@ -24,22 +28,22 @@ export function canReply(
   agent: AgentProfile,
   status: ConnectionStatus,
 ): Gate {
-  if (conversation.status === 'closed') return no('This conversation is closed.');
-  if (status === 'offline') return no('You are offline. Use Reconnect at the top to go back online.');
-  if (status !== 'online') return no('Reconnecting… You can reply once the console is back online.');
+  if (conversation.status === 'closed') return no(s().isClosed);
+  if (status === 'offline') return no(s().offlineReconnect);
+  if (status !== 'online') return no(s().reconnectingReply);
   if (isMine(conversation, agent)) return yes;
   if (conversation.status === 'assigned') {
-    return no(`${conversation.assignedAgentName ?? 'Another agent'} is handling this conversation.`);
+    return no(fill(s().handledBy, { name: conversation.assignedAgentName ?? s().anotherAgent }));
   }
-  if (conversation.status === 'bot') return no('The AI is answering. Claim the conversation to reply.');
-  return no('Claim this conversation to reply.');
+  if (conversation.status === 'bot') return no(s().aiAnsweringClaim);
+  return no(s().claimToReply);
 }
 
 export function canClaim(conversation: AgentConversation, status: ConnectionStatus): Gate {
   if (conversation.status !== 'queued' && conversation.status !== 'bot') {
-    return no('Only queued or AI-handled conversations can be claimed.');
+    return no(s().onlyClaimable);
   }
-  return status === 'online' ? yes : no('You are offline.');
+  return status === 'online' ? yes : no(s().youAreOffline);
 }
 
 export function canClose(
@@ -47,35 +51,35 @@ export function canClose(
   agent: AgentProfile,
   status: ConnectionStatus,
 ): Gate {
-  if (conversation.status === 'closed') return no('Already closed.');
+  if (conversation.status === 'closed') return no(s().alreadyClosed);
   if (conversation.status === 'assigned' && !isMine(conversation, agent) && agent.role !== 'admin') {
-    return no(`Assigned to ${conversation.assignedAgentName ?? 'another agent'}.`);
+    return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
   }
-  return status === 'online' ? yes : no('You are offline.');
+  return status === 'online' ? yes : no(s().youAreOffline);
 }
 
 /** Mine (or, for an admin, anyone's) while a person has it; a queued one can be given to someone. */
 export function canTransfer(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus): Gate {
-  if (conversation.status === 'closed' || conversation.status === 'bot') return no('Only queued or assigned conversations can be transferred.');
+  if (conversation.status === 'closed' || conversation.status === 'bot') return no(s().onlyTransferable);
   if (conversation.status === 'assigned' && !isMine(conversation, agent) && agent.role !== 'admin') {
-    return no(`Assigned to ${conversation.assignedAgentName ?? 'another agent'}.`);
+    return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
   }
-  return status === 'online' ? yes : no('You are offline.');
+  return status === 'online' ? yes : no(s().youAreOffline);
 }
 
 export function canHandback(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus): Gate {
-  if (conversation.status !== 'assigned') return no('Only a conversation a person is handling can go back to the AI.');
-  if (!isMine(conversation, agent) && agent.role !== 'admin') return no(`Assigned to ${conversation.assignedAgentName ?? 'another agent'}.`);
-  return status === 'online' ? yes : no('You are offline.');
+  if (conversation.status !== 'assigned') return no(s().onlyHandback);
+  if (!isMine(conversation, agent) && agent.role !== 'admin') return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
+  return status === 'online' ? yes : no(s().youAreOffline);
 }
 
 export function canReopen(conversation: AgentConversation, status: ConnectionStatus): Gate {
-  if (conversation.status !== 'closed') return no('Only closed conversations can be reopened.');
-  return status === 'online' ? yes : no('You are offline.');
+  if (conversation.status !== 'closed') return no(s().onlyReopen);
+  return status === 'online' ? yes : no(s().youAreOffline);
 }
 
 /** Notes are for the team: on any conversation, whoever has it. */
 export function canNote(status: ConnectionStatus): Gate {
-  if (status === 'offline') return no('You are offline. Use Reconnect at the top to go back online.');
-  return status === 'online' ? yes : no('Reconnecting… You can write once the console is back online.');
+  if (status === 'offline') return no(s().offlineReconnect);
+  return status === 'online' ? yes : no(s().reconnectingWrite);
 }

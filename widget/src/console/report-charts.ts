@@ -3,6 +3,7 @@
  * what it shows, and each with its numbers as a table (a toggle on the page shows them).
  */
 import { html, nothing, svg } from 'lit';
+import { fill, num, t } from './i18n/locale.js';
 import { dayLabel, labelEvery, stackedBars, type DayRow, type Share } from './report-model.js';
 
 const W = 900;
@@ -10,9 +11,9 @@ const H = 230;
 const PAD = { left: 34, bottom: 24, top: 8, right: 6 };
 
 const SERIES = [
-  { kind: 'aiResolved', label: 'Resolved by the AI' },
-  { kind: 'handedOff', label: 'Handed to a person' },
-  { kind: 'other', label: 'Other (open, or closed otherwise)' },
+  { kind: 'aiResolved', label: 'seriesAi' },
+  { kind: 'handedOff', label: 'seriesHandedOff' },
+  { kind: 'other', label: 'seriesOther' },
 ] as const;
 
 /** Conversations per day, stacked: resolved by the AI, handed off, the rest. */
@@ -22,17 +23,18 @@ export function dailyBars(rows: readonly DayRow[], showTable: boolean) {
   const chart = stackedBars(rows, plotW, plotH);
   const every = labelEvery(rows.length, 10);
   const total = rows.reduce((n, r) => n + r.total, 0);
-  const label = `Conversations per day, ${rows.length} days, ${total} in all: resolved by the AI, handed to a person, other.`;
+  const s = t().reports;
+  const label = fill(s.chartLabel, { days: rows.length, total });
   return html`
     <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${label} class="chart">
       <g transform="translate(${PAD.left},${PAD.top})">
         ${chart.ticks.map(
-          (t) => svg`<line class="grid" x1="0" x2=${plotW} y1=${t.y} y2=${t.y}></line>
-            <text class="tick" x="-6" y=${t.y + 4} text-anchor="end">${t.value}</text>`,
+          (tick) => svg`<line class="grid" x1="0" x2=${plotW} y1=${tick.y} y2=${tick.y}></line>
+            <text class="tick" x="-6" y=${tick.y + 4} text-anchor="end">${num(tick.value)}</text>`,
         )}
         ${chart.bars.map(
           (b, i) => svg`<g>
-            <title>${dayLabel(b.day, true)}: ${b.total} conversations</title>
+            <title>${fill(s.dayTotal, { day: dayLabel(b.day, true), n: b.total })}</title>
             ${b.segments.map((s) => svg`<rect class="seg ${s.kind}" x=${b.x} y=${s.y} width=${b.width} height=${Math.max(0, s.height)} rx="2"></rect>`)}
             ${i % every === 0 || i === rows.length - 1
               ? svg`<text class="tick" x=${b.x + b.width / 2} y=${plotH + 16} text-anchor="middle">${dayLabel(b.day)}</text>`
@@ -42,12 +44,12 @@ export function dailyBars(rows: readonly DayRow[], showTable: boolean) {
       </g>
     </svg>
     <ul class="legend">
-      ${SERIES.map((s) => html`<li><span class="swatch ${s.kind}"></span>${s.label}</li>`)}
+      ${SERIES.map((series) => html`<li><span class="swatch ${series.kind}"></span>${s[series.label]}</li>`)}
     </ul>
     ${showTable
       ? html`<table class="data">
-          <caption class="sr-only">Conversations per day</caption>
-          <thead><tr><th scope="col">Day</th><th scope="col">Total</th><th scope="col">AI resolved</th><th scope="col">Handed off</th></tr></thead>
+          <caption class="sr-only">${s.perDay}</caption>
+          <thead><tr><th scope="col">${s.day}</th><th scope="col">${s.total}</th><th scope="col">${s.aiResolved}</th><th scope="col">${s.handedOff}</th></tr></thead>
           <tbody>
             ${rows.map(
               (r) => html`<tr><th scope="row">${dayLabel(r.day, true)}</th><td>${r.total}</td><td>${r.aiResolved}</td><td>${r.handedOff}</td></tr>`,
@@ -74,7 +76,7 @@ export function shareBars(title: string, rows: readonly Share[], showTable: bool
     ${showTable
       ? html`<table class="data">
           <caption class="sr-only">${title}</caption>
-          <thead><tr><th scope="col">${title}</th><th scope="col">Count</th><th scope="col">Share</th></tr></thead>
+          <thead><tr><th scope="col">${title}</th><th scope="col">${t().reports.count}</th><th scope="col">${t().reports.share}</th></tr></thead>
           <tbody>
             ${rows.map((r) => html`<tr><th scope="row">${r.label}</th><td>${r.value}</td><td>${Math.round(r.share * 100)}%</td></tr>`)}
           </tbody>

@@ -3,6 +3,7 @@
  * and geometry the hand-made SVG charts draw. Pure, unit-tested.
  */
 import type { ReportSummary } from '@support-chat/shared';
+import { consoleLocale, fill, num, t } from './i18n/locale.js';
 
 export type DayRow = ReportSummary['conversationsPerDay'][number];
 
@@ -92,22 +93,24 @@ export function stackedBars(rows: readonly DayRow[], width: number, height: numb
 }
 
 export function percent(rate: number | null): string {
-  return rate === null ? '—' : `${Math.round(rate * 100)}%`;
+  return rate === null ? '—' : num(rate, { style: 'percent', maximumFractionDigits: 0 });
 }
 
 /** "45 s", "3 min 20 s", "2 h 05 min"; "—" without samples. */
 export function seconds(value: number | null): string {
   if (value === null) return '—';
   const s = Math.round(value);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  const w = t().labels;
+  if (s < 60) return fill(w.seconds, { n: s });
+  if (s < 3600) return s % 60 ? fill(w.minutesSeconds, { min: Math.floor(s / 60), s: s % 60 }) : fill(w.minutes, { n: s / 60 });
+  return fill(w.hoursMinutes, { h: Math.floor(s / 3600), min: num(Math.floor((s % 3600) / 60), { minimumIntegerDigits: 2 }) });
 }
 
 /** "24 Nov" for an axis label; `weekday` adds "Tue". */
 export function dayLabel(day: string, weekday = false): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('en-GB', {
+  // English as the team reads it ("24 Nov"); Chinese as "11月24日".
+  return new Intl.DateTimeFormat(consoleLocale() === 'en' ? 'en-GB' : consoleLocale(), {
     timeZone: 'UTC',
     day: 'numeric',
     month: 'short',

@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { ReportSummary } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
 import { relativeTime } from './format.js';
+import { LocaleController, errorText, fill, num, plural, t } from './i18n/locale.js';
 import { dailyBars, ring, shareBars } from './report-charts.js';
 import { csatRows, fillDays, lastDays, percent, seconds, shares } from './report-model.js';
 import { base } from './theme.styles.js';
@@ -33,6 +34,7 @@ export class SupportConsoleReports extends LitElement {
   declare loading: boolean;
   declare tables: boolean;
   private range = { from: '', to: '' };
+  private readonly i18n = new LocaleController(this);
   private readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
   constructor() {
@@ -57,15 +59,16 @@ export class SupportConsoleReports extends LitElement {
     if (result.ok) {
       this.report = result.data.report;
       this.error = '';
-    } else this.error = result.error.message;
+    } else this.error = errorText(result.error);
   }
 
   override render() {
     const r = this.report;
+    const s = t().reports;
     return html`<div class="page reports" aria-busy=${this.loading ? 'true' : 'false'}>
       <header class="page-head">
-        <h2>Reports</h2>
-        <div class="range" role="group" aria-label="Date range">
+        <h2>${s.title}</h2>
+        <div class="range" role="group" aria-label=${s.range}>
           ${RANGES.map(
             (d) => html`<button
               type="button"
@@ -76,74 +79,75 @@ export class SupportConsoleReports extends LitElement {
                 void this.load();
               }}
             >
-              Last ${d} days
+              ${fill(s.lastDays, { n: d })}
             </button>`,
           )}
         </div>
-        <label class="toggle"><input type="checkbox" .checked=${this.tables} @change=${() => (this.tables = !this.tables)} /> Show data tables</label>
+        <label class="toggle"><input type="checkbox" .checked=${this.tables} @change=${() => (this.tables = !this.tables)} /> ${s.showTables}</label>
         <span class="muted">${this.timeZone}</span>
       </header>
-      ${this.error ? html`<p class="error" role="alert">Could not load the report: ${this.error}</p>` : nothing}
-      ${r ? this.renderReport(r) : this.loading ? html`<p class="muted">Loading…</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${fill(s.loadFailed, { reason: this.error })}</p>` : nothing}
+      ${r ? this.renderReport(r) : this.loading ? html`<p class="muted">${s.loading}</p>` : nothing}
     </div>`;
   }
 
   private renderReport(r: ReportSummary) {
-    const t = r.totals;
     const ratings = r.answerRatings;
+    const s = t().reports;
+    const totals = r.totals;
     return html`
-      <section class="cards" aria-label="Summary">
-        <div class="card"><span class="big">${t.conversations}</span><span>conversations</span><small>${t.closed} closed</small></div>
+      <section class="cards" aria-label=${s.summary}>
+        <div class="card"><span class="big">${num(totals.conversations)}</span><span>${s.conversations}</span><small>${fill(s.closed, { n: totals.closed })}</small></div>
         <div class="card with-ring">
-          ${ring(t.aiResolutionRate, `AI-resolved share ${percent(t.aiResolutionRate)}`)}
-          <div><span class="big">${percent(t.aiResolutionRate)}</span><span>resolved by the AI</span><small>${t.aiResolved} of ${t.closed} closed</small></div>
+          ${ring(totals.aiResolutionRate, fill(s.aiShare, { percent: percent(totals.aiResolutionRate) }))}
+          <div><span class="big">${percent(totals.aiResolutionRate)}</span><span>${s.resolvedByAi}</span><small>${fill(s.ofClosed, { n: totals.aiResolved, closed: totals.closed })}</small></div>
         </div>
-        <div class="card"><span class="big">${percent(t.handoffRate)}</span><span>handed to a person</span><small>${t.handedOff} conversations</small></div>
+        <div class="card"><span class="big">${percent(totals.handoffRate)}</span><span>${s.handedToPerson}</span><small>${plural(s.nConversations, totals.handedOff)}</small></div>
         <div class="card">
-          <span class="big">${seconds(r.firstResponseSeconds.median)}</span><span>first response, median</span>
-          <small>p90 ${seconds(r.firstResponseSeconds.p90)} · ${r.firstResponseSeconds.samples} answered</small>
+          <span class="big">${seconds(r.firstResponseSeconds.median)}</span><span>${s.firstResponse}</span>
+          <small>${fill(s.p90, { time: seconds(r.firstResponseSeconds.p90), n: r.firstResponseSeconds.samples })}</small>
         </div>
         <div class="card">
-          <span class="big">${r.csat.average === null ? '—' : r.csat.average.toFixed(1)}<small> / 5</small></span><span>CSAT average</span>
-          <small>${r.csat.responses} ${r.csat.responses === 1 ? 'rating' : 'ratings'}</small>
+          <span class="big">${r.csat.average === null ? '—' : num(r.csat.average, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}<small> / 5</small></span><span>${s.csatAverage}</span>
+          <small>${plural(s.ratings, r.csat.responses)}</small>
         </div>
       </section>
       <section class="panel wide" aria-labelledby="per-day-h">
-        <h3 id="per-day-h">Conversations per day</h3>
+        <h3 id="per-day-h">${s.perDay}</h3>
         ${dailyBars(fillDays(r.conversationsPerDay, this.range.from, this.range.to), this.tables)}
       </section>
       <div class="panels">
         <section class="panel" aria-labelledby="csat-h">
-          <h3 id="csat-h">Visitor ratings (CSAT)</h3>
+          <h3 id="csat-h">${s.csat}</h3>
           ${r.csat.responses
-            ? shareBars('Ratings', csatRows(r.csat.distribution), this.tables, (row) => (Number(row.label[0]) >= 4 ? 'good' : Number(row.label[0]) <= 2 ? 'bad' : ''))
-            : html`<p class="muted">No ratings in this period.</p>`}
+            ? shareBars(s.ratingsTitle, csatRows(r.csat.distribution), this.tables, (row) => (Number(row.label[0]) >= 4 ? 'good' : Number(row.label[0]) <= 2 ? 'bad' : ''))
+            : html`<p class="muted">${s.noRatings}</p>`}
         </section>
         <section class="panel" aria-labelledby="answers-h">
-          <h3 id="answers-h">AI answers rated by visitors</h3>
+          <h3 id="answers-h">${s.answers}</h3>
           ${ratings.helpful + ratings.notHelpful
-            ? shareBars('Answer ratings', shares([['Helpful', ratings.helpful], ['Not helpful', ratings.notHelpful]]), this.tables, (row) =>
-                row.label === 'Helpful' ? 'good' : 'bad',
+            ? shareBars(s.answerRatings, shares([[s.helpful, ratings.helpful], [s.notHelpful, ratings.notHelpful]]), this.tables, (row) =>
+                row.label === s.helpful ? 'good' : 'bad',
               )
-            : html`<p class="muted">No answer was rated in this period.</p>`}
+            : html`<p class="muted">${s.noAnswerRatings}</p>`}
         </section>
       </div>
       <section class="panel wide" aria-labelledby="gaps-h">
-        <h3 id="gaps-h">Knowledge gaps <small class="muted">questions the AI could not answer</small></h3>
+        <h3 id="gaps-h">${s.gaps} <small class="muted">${s.gapsHint}</small></h3>
         ${r.knowledgeGaps.length
           ? html`<table class="gaps">
-              <thead><tr><th scope="col">Question</th><th scope="col" class="num">Asked</th><th scope="col" class="num">Last asked</th></tr></thead>
+              <thead><tr><th scope="col">${s.question}</th><th scope="col" class="num">${s.asked}</th><th scope="col" class="num">${s.lastAsked}</th></tr></thead>
               <tbody>
                 ${r.knowledgeGaps.map(
                   (g) => html`<tr>
-                    <td><a href="#c=${g.conversationId}" title="Open the latest conversation">${g.question}</a></td>
-                    <td class="num">${g.count}×</td>
+                    <td><a href="#c=${g.conversationId}" title=${s.openLatest}>${g.question}</a></td>
+                    <td class="num">${fill(s.times, { n: g.count })}</td>
                     <td class="num">${relativeTime(g.lastAskedAt, Date.now())}</td>
                   </tr>`,
                 )}
               </tbody>
             </table>`
-          : html`<p class="muted">None: the AI found an answer to every question.</p>`}
+          : html`<p class="muted">${s.noGaps}</p>`}
       </section>
     `;
   }

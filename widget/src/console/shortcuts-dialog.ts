@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { LocaleController, t } from './i18n/locale.js';
 import { SHORTCUTS } from './shortcuts.js';
 import { base } from './theme.styles.js';
 
@@ -55,20 +56,23 @@ export class SupportConsoleShortcuts extends LitElement {
     `,
   ];
 
+  private readonly i18n = new LocaleController(this);
+
   show(): void {
     this.renderRoot.querySelector('dialog')?.showModal();
   }
 
   override render() {
+    const s = t().shortcuts;
     return html`<dialog aria-labelledby="shortcuts-h">
-      <form method="dialog"><button class="btn close" aria-label="Close">Close</button></form>
-      <h2 id="shortcuts-h">Keyboard shortcuts</h2>
+      <form method="dialog"><button class="btn close">${s.close}</button></form>
+      <h2 id="shortcuts-h">${s.title}</h2>
       <table>
         <tbody>
-          ${SHORTCUTS.map((s) => html`<tr><th scope="row"><kbd>${s.keys}</kbd></th><td>${s.label}</td></tr>`)}
+          ${SHORTCUTS.map((shortcut) => html`<tr><th scope="row"><kbd>${shortcut.keys}</kbd></th><td>${t().shortcuts[shortcut.label]}</td></tr>`)}
         </tbody>
       </table>
-      <p>Shortcuts do nothing while you type in a field. In the reply box: Enter sends, Shift+Enter starts a new line, “/” lists canned replies.</p>
+      <p>${s.footer}</p>
     </dialog>`;
   }
 }

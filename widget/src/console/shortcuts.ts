@@ -3,6 +3,8 @@
  * agent types in a field (or with Ctrl/Alt/Meta held, which belong to the browser).
  */
 
+import type { Catalog } from './i18n/catalog.js';
+
 export type ShortcutAction =
   | 'next'
   | 'previous'
@@ -19,22 +21,23 @@ export type ShortcutAction =
 export interface Shortcut {
   keys: string;
   action: ShortcutAction;
-  label: string;
+  /** Its words in the catalog (`shortcuts` module): the keys stay the same in every language. */
+  label: keyof Catalog['shortcuts'];
 }
 
 /** Also the list the "?" dialog shows, in this order. */
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: 'j', action: 'next', label: 'Next conversation' },
-  { keys: 'k', action: 'previous', label: 'Previous conversation' },
-  { keys: 'c', action: 'claim', label: 'Claim (take over from the AI or the queue)' },
-  { keys: 'r', action: 'reply', label: 'Write a reply' },
-  { keys: 'n', action: 'note', label: 'Write an internal note' },
-  { keys: 'd', action: 'draft', label: 'Ask the AI for a draft reply' },
-  { keys: 't', action: 'transfer', label: 'Transfer to a teammate' },
-  { keys: 'e', action: 'close', label: 'Close the conversation' },
-  { keys: '/', action: 'search', label: 'Search conversations' },
-  { keys: '1 … 6', action: 'tab-1', label: 'Switch inbox tab' },
-  { keys: '?', action: 'help', label: 'Show these shortcuts' },
+  { keys: 'j', action: 'next', label: 'next' },
+  { keys: 'k', action: 'previous', label: 'previous' },
+  { keys: 'c', action: 'claim', label: 'claim' },
+  { keys: 'r', action: 'reply', label: 'reply' },
+  { keys: 'n', action: 'note', label: 'note' },
+  { keys: 'd', action: 'draft', label: 'draft' },
+  { keys: 't', action: 'transfer', label: 'transfer' },
+  { keys: 'e', action: 'close', label: 'closeConversation' },
+  { keys: '/', action: 'search', label: 'search' },
+  { keys: '1 … 6', action: 'tab-1', label: 'tab' },
+  { keys: '?', action: 'help', label: 'help' },
 ];
 
 const BY_KEY: Record<string, ShortcutAction> = {

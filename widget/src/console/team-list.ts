@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { PRESENCE_LABELS } from './format.js';
+import { presenceLabel } from './format.js';
+import { LocaleController, fill, t } from './i18n/locale.js';
 import { loadLabel, teamList, type TeamState } from './team-state.js';
 import { base } from './theme.styles.js';
 
@@ -79,18 +80,20 @@ export class SupportConsoleTeam extends LitElement {
 
   declare team: TeamState;
   declare me: string;
+  private readonly i18n = new LocaleController(this);
 
   override render() {
     const list = teamList(this.team);
     const online = list.filter((a) => a.status === 'online').length;
+    const s = t().inbox;
     return html`<details open>
-      <summary>Team <small>${this.team.loaded ? `${online} of ${list.length} online` : 'loading…'}</small></summary>
-      <ul aria-label="Team">
+      <summary>${s.team} <small>${this.team.loaded ? fill(s.teamOnline, { online, total: list.length }) : s.teamLoading}</small></summary>
+      <ul aria-label=${s.team}>
         ${list.map(
           (a) => html`<li class="${a.status} ${a.agentId === this.me ? 'me' : ''}">
             <span class="dot ${a.status}" aria-hidden="true"></span>
-            <span class="name">${a.name}${a.agentId === this.me ? ' (you)' : nothing}<span class="sr-only">, ${PRESENCE_LABELS[a.status]}</span></span>
-            <span class="load ${a.openConversations >= a.capacity ? 'full' : ''}" title="Open conversations / capacity"
+            <span class="name">${a.name}${a.agentId === this.me ? s.you : nothing}<span class="sr-only">, ${presenceLabel(a.status)}</span></span>
+            <span class="load ${a.openConversations >= a.capacity ? 'full' : ''}" title=${s.load}
               >${loadLabel(a)}</span
             >
           </li>`,

@@ -1,18 +1,13 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
-import type { AgentProfile } from '@support-chat/shared';
+import { LOCALES, type AgentProfile, type Locale } from '@support-chat/shared';
 import type { ConnectionStatus } from './agent-connection.js';
 import type { NotificationState } from './alerts.js';
 import { fire, type ConsolePage } from './events.js';
-import { privacyStrings } from './privacy-strings.js';
+import { LocaleController, consoleLocale, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 
-const STATUS_TEXT: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  online: 'Connected',
-  reconnecting: 'Reconnecting…',
-  offline: 'Disconnected',
-  unauthorized: 'Signed out',
-};
+/** Each language named in itself: an agent who cannot read the current one still finds theirs. */
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 
 const icon = (body: ReturnType<typeof svg>) =>
   html`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
@@ -20,17 +15,16 @@ const BELL = icon(svg`<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"></path
 const SPEAKER_ON = icon(svg`<path d="M11 5 6 9H2v6h4l5 4V5z"></path><path d="M15.5 8.5a5 5 0 0 1 0 7"></path><path d="M19 5a10 10 0 0 1 0 14"></path>`);
 const SPEAKER_OFF = icon(svg`<path d="M11 5 6 9H2v6h4l5 4V5z"></path><path d="m22 9-6 6"></path><path d="m16 9 6 6"></path>`);
 
-const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }> = [
-  { page: 'inbox', label: 'Inbox', admin: false },
-  { page: 'reports', label: 'Reports', admin: true },
-  { page: 'agents', label: 'Agents', admin: true },
-  { page: 'canned', label: 'Canned replies', admin: true },
+const PAGES: ReadonlyArray<{ page: ConsolePage; admin: boolean }> = [
+  { page: 'inbox', admin: false },
+  { page: 'reports', admin: true },
+  { page: 'agents', admin: true },
+  { page: 'canned', admin: true },
   // Agents too: the page says so when an admin has not allowed them (issue 14).
-  { page: 'knowledge', label: 'Knowledge', admin: false },
-  { page: 'routing', label: 'Routing', admin: true },
-  // Worded when rendered, in the console's language (privacy-strings.ts).
-  { page: 'audit', label: '', admin: true },
-  { page: 'integrations', label: 'Integrations', admin: true },
+  { page: 'knowledge', admin: false },
+  { page: 'routing', admin: true },
+  { page: 'audit', admin: true },
+  { page: 'integrations', admin: true },
 ];
 
 /**
@@ -43,6 +37,7 @@ const PAGES: ReadonlyArray<{ page: ConsolePage; label: string; admin: boolean }>
  * @fires support-console-reconnect - after the connection gave up.
  * @fires support-console-sound - `{ muted }` to turn the new-conversation sound off or on.
  * @fires support-console-help - show the keyboard shortcuts.
+ * @fires support-console-locale - `{ locale }` when the agent picks a language.
  * @fires support-console-logout
  */
 export class SupportConsoleTopbar extends LitElement {
@@ -194,6 +189,7 @@ export class SupportConsoleTopbar extends LitElement {
   declare presence: 'online' | 'away';
   declare notifications: NotificationState;
   declare muted: boolean;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -206,9 +202,10 @@ export class SupportConsoleTopbar extends LitElement {
 
   override render() {
     const pages = PAGES.filter((p) => !p.admin || this.agent.role === 'admin');
+    const s = t().shell;
     return html`
-      <h1>Support console</h1>
-      <nav aria-label="Pages">
+      <h1>${s.productName}</h1>
+      <nav aria-label=${s.pagesLabel}>
         <ul>
           ${pages.map(
             (p) => html`<li>
@@ -219,35 +216,44 @@ export class SupportConsoleTopbar extends LitElement {
                   e.preventDefault();
                   fire(this, 'support-console-navigate', { page: p.page });
                 }}
-                >${p.label || privacyStrings().nav}</a
+                >${s.pages[p.page]}</a
               >
             </li>`,
           )}
         </ul>
       </nav>
       <span class="spacer"></span>
-      <span class="conn ${this.status}" role="status"><span class="dot"></span>${STATUS_TEXT[this.status]}</span>
+      <span class="conn ${this.status}" role="status"><span class="dot"></span>${s.connection[this.status]}</span>
       ${this.status === 'offline'
-        ? html`<button class="btn" type="button" @click=${() => fire(this, 'support-console-reconnect', null)}>Reconnect</button>`
+        ? html`<button class="btn" type="button" @click=${() => fire(this, 'support-console-reconnect', null)}>${s.reconnect}</button>`
         : nothing}
       <label class="presence">
         <span class="dot ${this.presence}" aria-hidden="true"></span>
-        <span class="sr-only">My status</span>
+        <span class="sr-only">${s.myStatus}</span>
         <select
           .value=${this.presence}
           @change=${(e: Event) =>
             fire(this, 'support-console-presence', { status: (e.target as HTMLSelectElement).value as 'online' | 'away' })}
         >
-          <option value="online">Online</option>
-          <option value="away">Away</option>
+          <option value="online" ?selected=${this.presence === 'online'}>${t().labels.presence.online}</option>
+          <option value="away" ?selected=${this.presence === 'away'}>${t().labels.presence.away}</option>
+        </select>
+      </label>
+      <label class="presence">
+        <span class="sr-only">${s.language}</span>
+        <select
+          lang=${consoleLocale()}
+          @change=${(e: Event) => fire(this, 'support-console-locale', { locale: (e.target as HTMLSelectElement).value as Locale })}
+        >
+          ${LOCALES.map((l) => html`<option value=${l} lang=${l} ?selected=${l === consoleLocale()}>${LANGUAGE_NAMES[l]}</option>`)}
         </select>
       </label>
       ${this.notifications === 'default'
         ? html`<button
             class="btn icon"
             type="button"
-            aria-label="Enable desktop notifications"
-            title="Enable desktop notifications for new conversations"
+            aria-label=${s.enableNotifications}
+            title=${s.enableNotificationsHint}
             @click=${() => fire(this, 'support-console-notifications', null)}
           >
             ${BELL}
@@ -256,18 +262,18 @@ export class SupportConsoleTopbar extends LitElement {
       <button
         class="btn icon"
         type="button"
-        aria-label="Sound for new conversations"
+        aria-label=${s.sound}
         aria-pressed=${this.muted ? 'false' : 'true'}
-        title=${this.muted ? 'Sound is off for new conversations' : 'Sound is on for new conversations'}
+        title=${this.muted ? s.soundOff : s.soundOn}
         @click=${() => fire(this, 'support-console-sound', { muted: !this.muted })}
       >
         ${this.muted ? SPEAKER_OFF : SPEAKER_ON}
       </button>
-      <button class="btn icon" type="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" @click=${() => fire(this, 'support-console-help', null)}>
+      <button class="btn icon" type="button" title=${s.shortcutsHint} aria-label=${s.shortcuts} @click=${() => fire(this, 'support-console-help', null)}>
         ?
       </button>
-      <span class="me">${this.agent.name}<span class="role">${this.agent.role}</span></span>
-      <button class="btn" type="button" @click=${() => fire(this, 'support-console-logout', null)}>Log out</button>
+      <span class="me">${this.agent.name}<span class="role">${s.roles[this.agent.role]}</span></span>
+      <button class="btn" type="button" @click=${() => fire(this, 'support-console-logout', null)}>${s.logout}</button>
     `;
   }
 }

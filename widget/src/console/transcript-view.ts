@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { AgentProfile } from '@support-chat/shared';
 import { messageStyles, renderTyping } from '../internal/message-view.js';
 import { fire } from './events.js';
+import { LocaleController, fill, t as words } from './i18n/locale.js';
 import { renderItem, renderPending, renderStream } from './message-item.js';
 import type { TranscriptState, TypingPerson } from './transcript-state.js';
 import { base } from './theme.styles.js';
@@ -32,6 +33,7 @@ export class SupportConsoleTranscript extends LitElement {
   /** The log also changes size without an update (the composer appears, fonts load). */
   private resizeObserver: ResizeObserver | null = null;
   private observedLog: Element | null = null;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -83,10 +85,11 @@ export class SupportConsoleTranscript extends LitElement {
     const t = this.transcript;
     if (!t) return nothing;
     const empty = t.loaded && t.messages.length + t.streams.length + t.pending.length === 0;
+    const s = words().transcript;
     return html`
-      <div class="log" role="log" aria-label="Transcript" tabindex="0" @scroll=${this.onScroll}>
-        ${t.loaded ? nothing : html`<p class="loading">Loading conversation…</p>`}
-        ${empty ? html`<p class="empty">No messages yet.</p>` : nothing}
+      <div class="log" role="log" aria-label=${s.label} tabindex="0" @scroll=${this.onScroll}>
+        ${t.loaded ? nothing : html`<p class="loading">${s.loading}</p>`}
+        ${empty ? html`<p class="empty">${s.empty}</p>` : nothing}
         <ol>
           ${repeat(t.messages, (m) => m.id, (m) => renderItem(m, m.seq === this.seenSeq))}
           ${repeat(t.streams, (s) => s.streamId, (s) => renderStream(s))}
@@ -108,8 +111,9 @@ export class SupportConsoleTranscript extends LitElement {
   }
 
   private renderTypingLine(people: readonly TypingPerson[]) {
-    const names = people.map((p) => (p.author === 'visitor' ? 'The visitor' : (p.name ?? 'A colleague')));
-    const label = `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
+    const s = words().transcript;
+    const names = people.map((p) => (p.author === 'visitor' ? s.theVisitor : (p.name ?? s.aColleague)));
+    const label = fill(names.length > 1 ? s.typing.other : s.typing.one, { names: names.join(s.and) });
     return html`${renderTyping(label)}<span class="who-types" aria-hidden="true">${label}</span>`;
   }
 }

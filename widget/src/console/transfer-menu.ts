@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { fire } from './events.js';
+import { LocaleController, t } from './i18n/locale.js';
 import { loadLabel, type TransferTarget } from './team-state.js';
 import { base } from './theme.styles.js';
 
@@ -79,6 +80,7 @@ export class SupportConsoleTransferMenu extends LitElement {
   declare disabled: boolean;
   declare reason: string;
   declare open: boolean;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -97,6 +99,7 @@ export class SupportConsoleTransferMenu extends LitElement {
 
   override render() {
     // Keys and focus are watched around the button too: with nobody to pick, it keeps the focus.
+    const s = t().conversation;
     return html`<div @keydown=${this.onKey} @focusout=${this.onFocusOut}>
       <button
         class="btn"
@@ -104,24 +107,24 @@ export class SupportConsoleTransferMenu extends LitElement {
         aria-haspopup="menu"
         aria-expanded=${this.open ? 'true' : 'false'}
         ?disabled=${this.disabled}
-        title=${this.disabled ? this.reason : 'Transfer to a teammate (t)'}
+        title=${this.disabled ? this.reason : s.transferHint}
         @click=${() => (this.open ? this.hide(true) : this.show())}
       >
-        Transfer
+        ${s.transfer}
       </button>
       ${this.open
-        ? html`<div role="menu" aria-label="Transfer to">
-            <p class="title" role="none">Transfer to an online teammate</p>
+        ? html`<div role="menu" aria-label=${s.transferTo}>
+            <p class="title" role="none">${s.transferTitle}</p>
             ${this.targets.length === 0
-              ? html`<p class="none" role="none">No teammate is online.</p>`
+              ? html`<p class="none" role="none">${s.nobodyOnline}</p>`
               : this.targets.map(
-                  (t) => html`<button
+                  (target) => html`<button
                     role="menuitem"
-                    class=${t.full ? 'full' : ''}
+                    class=${target.full ? 'full' : ''}
                     type="button"
-                    @click=${() => this.pick(t.agentId)}
+                    @click=${() => this.pick(target.agentId)}
                   >
-                    <span>${t.name}</span><span class="load">${loadLabel(t)}${t.full ? ' · full' : nothing}</span>
+                    <span>${target.name}</span><span class="load">${loadLabel(target)}${target.full ? s.full : nothing}</span>
                   </button>`,
                 )}
           </div>`

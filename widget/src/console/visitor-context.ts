@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { AgentConversation } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
-import { fill, privacyStrings } from './privacy-strings.js';
+import { LocaleController, clock, errorText, fill, t } from './i18n/locale.js';
 import { safeHref } from '../internal/markdown.js';
-import { STATUS_LABELS, ago, describeBrowser, visitorLabel } from './format.js';
+import { ago, describeBrowser, statusLabel, visitorLabel } from './format.js';
 import { base } from './theme.styles.js';
 import { visitorContextStyles } from './visitor-context.styles.js';
 
@@ -36,7 +36,10 @@ export class SupportConsoleVisitor extends LitElement {
   /** What the last erasure did (the conversation is gone from the inbox by then). */
   declare outcome: string;
   declare error: string;
-  private readonly s = privacyStrings();
+  private readonly i18n = new LocaleController(this);
+  private get s() {
+    return t().privacy;
+  }
 
   constructor() {
     super();
@@ -52,44 +55,45 @@ export class SupportConsoleVisitor extends LitElement {
 
   override render() {
     const c = this.conversation;
+    const v = t().visitor;
     const status = html`${this.outcome ? html`<p role="status" class="help">${this.outcome}</p>` : nothing}`;
-    if (!c) return html`<p class="none">Open a conversation to see who you are talking to.</p>${status}`;
+    if (!c) return html`<p class="none">${v.none}</p>${status}`;
     const ctx = c.context;
     const attributes = Object.entries(ctx.attributes ?? {});
     const verified = ctx.verified;
     return html`
-      <h2 id="visitor-h">Visitor</h2>
+      <h2 id="visitor-h">${v.title}</h2>
       <dl aria-labelledby="visitor-h">
-        ${row('Name', visitorLabel(c))}
-        ${row('Visitor id', html`<code>${c.visitorId}</code>`)}
-        ${row('Page', ctx.pageUrl ? link(ctx.pageUrl, ctx.pageTitle || ctx.pageUrl) : undefined)}
-        ${ctx.pageTitle && ctx.pageUrl ? nothing : row('Page title', ctx.pageTitle)}
-        ${row('Came from', ctx.referrer ? link(ctx.referrer, ctx.referrer) : undefined)}
-        ${row('Language', ctx.language)}
-        ${row('Time zone', ctx.timeZone ? html`${ctx.timeZone}${localTime(ctx.timeZone, this.now)}` : undefined)}
+        ${row(v.name, visitorLabel(c))}
+        ${row(v.visitorId, html`<code>${c.visitorId}</code>`)}
+        ${row(v.page, ctx.pageUrl ? link(ctx.pageUrl, ctx.pageTitle || ctx.pageUrl) : undefined)}
+        ${ctx.pageTitle && ctx.pageUrl ? nothing : row(v.pageTitle, ctx.pageTitle)}
+        ${row(v.cameFrom, ctx.referrer ? link(ctx.referrer, ctx.referrer) : undefined)}
+        ${row(v.language, ctx.language)}
+        ${row(v.timeZone, ctx.timeZone ? html`${ctx.timeZone}${localTime(ctx.timeZone, this.now)}` : undefined)}
         ${row(
-          'Browser',
+          v.browser,
           ctx.userAgent ? html`${describeBrowser(ctx.userAgent)}<span class="raw">${ctx.userAgent}</span>` : undefined,
         )}
       </dl>
       ${verified
-        ? html`<h2 id="verified-h">Signed-in user <span class="badge verified">verified</span></h2>
+        ? html`<h2 id="verified-h">${v.signedIn} <span class="badge verified">${v.verified}</span></h2>
             <dl aria-labelledby="verified-h">
-              ${row('User id', html`<code>${verified.userId}</code>`)} ${row('Name', verified.name)} ${row('Email', verified.email)}
+              ${row(v.userId, html`<code>${verified.userId}</code>`)} ${row(v.name, verified.name)} ${row(v.email, verified.email)}
               ${Object.entries(verified.attributes).map(([k, v]) => row(k, v))}
             </dl>`
         : nothing}
       ${attributes.length
-        ? html`<h2 id="attributes-h">Attributes <span class="badge unverified">unverified</span></h2>
-            <p class="hint">Sent by the page with identify(): anyone can change these.</p>
+        ? html`<h2 id="attributes-h">${v.attributes} <span class="badge unverified">${v.unverified}</span></h2>
+            <p class="hint">${v.attributesHint}</p>
             <dl aria-labelledby="attributes-h">${attributes.map(([k, v]) => row(k, v))}</dl>`
         : nothing}
-      <h2 id="conversation-h">Conversation</h2>
+      <h2 id="conversation-h">${v.conversation}</h2>
       <dl aria-labelledby="conversation-h">
-        ${row('Status', c.status === 'assigned' && c.assignedAgentName ? `Assigned to ${c.assignedAgentName}` : STATUS_LABELS[c.status])}
-        ${row('Place in queue', c.status === 'queued' && c.queuePosition ? `#${c.queuePosition}` : undefined)}
-        ${row('Started', ago(c.createdAt, this.now))}
-        ${row('Messages', String(c.lastSeq))}
+        ${row(v.status, c.status === 'assigned' && c.assignedAgentName ? fill(t().inbox.assignedTo, { name: c.assignedAgentName }) : statusLabel(c.status))}
+        ${row(v.placeInQueue, c.status === 'queued' && c.queuePosition ? `#${c.queuePosition}` : undefined)}
+        ${row(v.started, ago(c.createdAt, this.now))}
+        ${row(v.messages, String(c.lastSeq))}
       </dl>
       ${this.admin && this.api ? this.renderVisitorData(c.visitorId, this.api) : nothing}
       ${status}
@@ -128,7 +132,7 @@ export class SupportConsoleVisitor extends LitElement {
     this.erasing = false;
     this.confirming = null;
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     const { conversations, messages } = result.data.erased;
@@ -149,8 +153,7 @@ function link(url: string, text: string) {
 /** " (14:05 there)": an agent answering at night should know it is morning for the visitor. */
 function localTime(timeZone: string, now: number): string {
   try {
-    const time = new Intl.DateTimeFormat(undefined, { timeZone, hour: '2-digit', minute: '2-digit' }).format(now);
-    return ` (${time} there)`;
+    return fill(t().visitor.localTime, { time: clock(now, timeZone) });
   } catch {
     // An unknown zone name from the visitor's browser: show the name alone.
     return '';

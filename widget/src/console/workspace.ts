@@ -5,6 +5,7 @@ import type { AdminApi } from './admin-api.js';
 import { openConversation, type ConsoleState } from './console-state.js';
 import { fire, type Detail } from './events.js';
 import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, sectionWithWork, type SectionKey } from './inbox-state.js';
+import { LocaleController, plural, t } from './i18n/locale.js';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { transferTargets } from './team-state.js';
@@ -62,6 +63,7 @@ export class SupportConsoleWorkspace extends LitElement {
    * inbox shows where the work is, and follows it as the first assignments land.
    */
   private chosen: boolean;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -111,7 +113,7 @@ export class SupportConsoleWorkspace extends LitElement {
     // The list and the conversation are the page's main content; the visitor panel is beside it.
     return html`
       <main>
-        <nav aria-label="Inbox">
+        <nav aria-label=${t().inbox.navLabel}>
           <support-console-search
             .active=${view.search !== null}
             @support-console-search=${(e: Detail<'support-console-search'>) => {
@@ -164,9 +166,9 @@ export class SupportConsoleWorkspace extends LitElement {
             : this.renderPlaceholder(sections.queued.length + sections.offline.length, sections.mine.length)}
         </div>
       </main>
-      <aside aria-label="Visitor details">
+      <aside aria-label=${t().conversation.visitorDetails}>
         <button class="btn back-to-conversation" type="button" @click=${() => void this.showScreen('conversation')}>
-          <span aria-hidden="true">←</span> Back to the conversation
+          <span aria-hidden="true">←</span> ${t().conversation.backToConversation}
         </button>
         <support-console-visitor
           .conversation=${open}
@@ -180,12 +182,13 @@ export class SupportConsoleWorkspace extends LitElement {
 
   private renderPlaceholder(waiting: number, mine: number) {
     const loaded = this.view.inbox.loaded;
-    const yours = mine === 0 ? '' : ` ${mine} ${mine === 1 ? 'conversation is' : 'conversations are'} yours.`;
+    const s = t().conversation;
+    const yours = mine === 0 ? '' : plural(s.yours, mine);
     return html`<div class="placeholder">
-      <strong>${loaded ? 'No conversation open' : 'Loading the inbox…'}</strong>
+      <strong>${loaded ? s.noneOpen : s.loadingInbox}</strong>
       ${loaded
-        ? html`<span>${waiting === 0 ? 'Nobody is waiting.' : `${waiting} ${waiting === 1 ? 'visitor is' : 'visitors are'} waiting.`}${yours}
-            Pick a conversation from the inbox, or press <kbd>j</kbd>.</span>`
+        ? html`<span>${waiting === 0 ? s.nobodyWaiting : plural(s.waiting, waiting)}${yours}
+            ${s.pickHint} <kbd>j</kbd>.</span>`
         : nothing}
     </div>`;
   }
