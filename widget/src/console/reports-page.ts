@@ -145,6 +145,13 @@ export class SupportConsoleReports extends LitElement {
             </table>`
           : html`<p class="muted">None: the AI found an answer to every question.</p>`}
       </section>
+      <support-console-knowledge-report
+        .api=${this.api}
+        from=${this.range.from}
+        to=${this.range.to}
+        tz=${this.timeZone}
+        ?tables=${this.tables}
+      ></support-console-knowledge-report>
     `;
   }
 }
