@@ -24,6 +24,7 @@ import { Webhooks } from './integrations/webhooks.js';
 import { authRoutes } from './http/auth-routes.js';
 import { clientAddressOf } from './http/client-address.js';
 import { helpPages } from './http/help-pages.js';
+import { knowledgeReportRoutes } from './http/knowledge-report-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { knowledgeConsoleRoutes } from './http/knowledge-console-routes.js';
 import { privacyRoutes } from './http/privacy-routes.js';
@@ -282,6 +283,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(integrationRoutes({ sessions, audit, webhooks, tokens: apiTokens, store }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
+  if (deps.knowledge) app.use(knowledgeReportRoutes({ store, knowledge: deps.knowledge, sessions, clock }));
   if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));

@@ -90,3 +90,12 @@ describe('loadConfig: email (issue 13)', () => {
     expect(() => loadConfig({ MAIL_TEAM: 'team@example.com' })).toThrow(/no SMTP server/);
   });
 });
+
+describe('loadConfig: the offline answer thresholds', () => {
+  it('defaults to the responder\'s, takes each language\'s from its variable, and refuses what is not 0–1', () => {
+    expect(loadConfig({}).answerThresholds).toEqual({ en: 0.4, zh: 0.55 });
+    expect(loadConfig({ OFFLINE_ANSWER_MIN_CONFIDENCE: '0.3', OFFLINE_ANSWER_MIN_CONFIDENCE_ZH: '0.6' }).answerThresholds).toEqual({ en: 0.3, zh: 0.6 });
+    expect(() => loadConfig({ OFFLINE_ANSWER_MIN_CONFIDENCE: '1.5' })).toThrow(/OFFLINE_ANSWER_MIN_CONFIDENCE/);
+    expect(() => loadConfig({ OFFLINE_ANSWER_MIN_CONFIDENCE_ZH: 'high' })).toThrow(/OFFLINE_ANSWER_MIN_CONFIDENCE_ZH/);
+  });
+});

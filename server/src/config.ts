@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { LIMITS } from '@support-chat/shared';
 import { z } from 'zod';
+import { DEFAULT_ANSWER_THRESHOLDS, type AnswerThresholds } from './ai/offline-responder.js';
 import { describeZodError } from './errors.js';
 import { DEFAULT_LIMITS, type FloodLimits } from './limits.js';
 import { normalizeOrigin } from './http/origins.js';
@@ -49,6 +50,13 @@ const envSchema = z.object({
   OPENAI_EMBEDDING_MODEL: optionalString,
   /** Re-index when a file in KNOWLEDGE_DIR changes. */
   KNOWLEDGE_WATCH: flag('true'),
+  /**
+   * The retriever confidence (0–1) from which the offline responder answers with an entry instead
+   * of "not found" plus suggestions; English and other entries, and Chinese ones. Lower answers more
+   * questions and more of them wrongly: `npm run eval` prints the trade-off (README, "Tuning").
+   */
+  OFFLINE_ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(DEFAULT_ANSWER_THRESHOLDS.en),
+  OFFLINE_ANSWER_MIN_CONFIDENCE_ZH: z.coerce.number().min(0).max(1).default(DEFAULT_ANSWER_THRESHOLDS.zh),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * `false`, the number of proxies in front (hops), or their addresses / subnets / Express's names
@@ -128,6 +136,8 @@ export interface Config {
   identitySecret?: string;
   admin?: { email: string; password: string };
   knowledgeWatch: boolean;
+  /** OFFLINE_ANSWER_MIN_CONFIDENCE(_ZH): when the offline responder answers rather than suggests. */
+  answerThresholds: AnswerThresholds;
   openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; embeddingModel?: string };
   logLevel: string;
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses. */
@@ -221,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         }
       : undefined,
     knowledgeWatch: e.KNOWLEDGE_WATCH,
+    answerThresholds: Object.freeze({ en: e.OFFLINE_ANSWER_MIN_CONFIDENCE, zh: e.OFFLINE_ANSWER_MIN_CONFIDENCE_ZH }),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     limits: Object.freeze({

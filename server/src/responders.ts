@@ -16,8 +16,8 @@ import type { Store } from './store/types.js';
  * The AI the server runs: the OpenAI-compatible endpoint when configured (falling back to the
  * offline answer when it fails), else the offline responder alone.
  */
-export function chooseResponder(config: Pick<Config, 'openai'>, retriever: Retriever, logger: Logger): Responder {
-  const offline = createOfflineResponder({ retriever });
+export function chooseResponder(config: Pick<Config, 'openai'> & Partial<Pick<Config, 'answerThresholds'>>, retriever: Retriever, logger: Logger): Responder {
+  const offline = createOfflineResponder({ retriever, thresholds: config.answerThresholds });
   if (!config.openai) return offline;
   const openai = createOpenAIResponder({
     apiKey: config.openai.apiKey,

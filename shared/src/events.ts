@@ -245,6 +245,8 @@ export const HTTP_ROUTES = {
   adminWelcome: '/api/admin/settings/welcome',
   /** Admin: GET `ReportSummary` for `?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Area/City`. */
   adminReports: '/api/admin/reports',
+  /** Admin: GET `KnowledgeReport` (how the AI used each knowledge entry), same query as `adminReports`. */
+  adminKnowledgeReport: '/api/admin/reports/knowledge',
   /** Admin: GET the knowledge gaps; POST `.../reindex` reloads the knowledge base. */
   adminKnowledge: '/api/admin/knowledge',
   /** Admin: GET `AuditPage` for `?cursor=…&actor=<agent id>&action=<AuditAction>&limit=…`. */

@@ -86,6 +86,14 @@ describe('offline responder', () => {
     expect((await strict.answer(ask('How do I make a warranty claim?'))).provenance.answered).toBe(false);
   });
 
+  it('holds the threshold of the answering entry\'s language (OFFLINE_ANSWER_MIN_CONFIDENCE and _ZH)', async () => {
+    const question = 'How do I make a warranty claim?';
+    const strictEnglish = createOfflineResponder({ retriever, thresholds: { en: 0.99, zh: 0 } });
+    expect((await strictEnglish.answer(ask(question))).provenance.answered).toBe(false);
+    const strictChinese = createOfflineResponder({ retriever, thresholds: { en: 0, zh: 0.99 } });
+    expect((await strictChinese.answer(ask(question))).provenance.answered).toBe(true);
+  });
+
   it('stops when the request is aborted', async () => {
     const before = new AbortController();
     before.abort();

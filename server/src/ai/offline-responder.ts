@@ -32,15 +32,29 @@ export const ANSWER_MIN_CONFIDENCE = 0.4;
 export const ANSWER_MIN_CONFIDENCE_ZH = 0.55;
 
 /** Hits fetched per question: the answer candidate plus enough for suggestions in either language. */
-const CANDIDATES = 6;
+export const OFFLINE_CANDIDATES = 6;
+
+/**
+ * The answer thresholds per language of the entry that would answer. Operators set them with
+ * OFFLINE_ANSWER_MIN_CONFIDENCE and OFFLINE_ANSWER_MIN_CONFIDENCE_ZH (config.ts); `npm run eval`
+ * prints what each value costs in answer rate and precision.
+ */
+export interface AnswerThresholds {
+  en: number;
+  zh: number;
+}
+
+export const DEFAULT_ANSWER_THRESHOLDS: Readonly<AnswerThresholds> = { en: ANSWER_MIN_CONFIDENCE, zh: ANSWER_MIN_CONFIDENCE_ZH };
 
 export interface OfflineResponderOptions {
   retriever: Retriever;
-  /** Defaults to ANSWER_MIN_CONFIDENCE, or ANSWER_MIN_CONFIDENCE_ZH for a Chinese entry. */
+  /** One threshold for every language (tests); overrides `thresholds`. */
   minConfidence?: number;
+  /** Defaults to DEFAULT_ANSWER_THRESHOLDS. */
+  thresholds?: AnswerThresholds;
 }
 
-export function createOfflineResponder({ retriever, minConfidence }: OfflineResponderOptions): Responder {
+export function createOfflineResponder({ retriever, minConfidence, thresholds = DEFAULT_ANSWER_THRESHOLDS }: OfflineResponderOptions): Responder {
   return {
     name: 'offline',
     usesHistory: false,
@@ -48,13 +62,13 @@ export function createOfflineResponder({ retriever, minConfidence }: OfflineResp
       const started = performance.now();
       throwIfAborted(request.signal);
       const hits = await retriever.search(request.question, {
-        limit: CANDIDATES,
+        limit: OFFLINE_CANDIDATES,
         lang: knowledgeLang(request.locale),
         signal: request.signal,
       });
       throwIfAborted(request.signal);
       const top = hits[0];
-      const threshold = minConfidence ?? (top?.entry.lang === 'zh' ? ANSWER_MIN_CONFIDENCE_ZH : ANSWER_MIN_CONFIDENCE);
+      const threshold = minConfidence ?? thresholds[top?.entry.lang ?? 'en'];
       if (!top || (top.confidence ?? 0) < threshold) {
         return notFoundAnswer(request.locale, hits, { responder: 'offline', latencyMs: performance.now() - started });
       }

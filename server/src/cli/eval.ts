@@ -2,6 +2,10 @@
 /**
  * `npm run eval -- --kb FILE --queries FILE [--synonyms FILE] [--json]`: retrieval quality on a labelled set (the
  * format of ../shared/eval/*\/README.md), ours beside the plain BM25 baseline in the same run.
+ * `npm run eval -- --knowledge DIR --queries FILE`: the same against a knowledge folder loaded exactly as
+ * the server loads it (files, synonyms.txt, phrasings), gold named `FILE#HEADING` (knowledge/eval/gold.ts).
+ * Both print the offline responder's answer rate and precision at every threshold, and the threshold
+ * answering the most questions at ≥ 90% precision (--min-precision to change it).
  * With OPENAI_EMBEDDING_MODEL set, "ours" is the hybrid retriever the server would run.
  */
 import { readFile } from 'node:fs/promises';
@@ -9,14 +13,21 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
 import { openEmbeddingCache } from '../knowledge/embeddings.js';
-import { evaluate, parseEvalKb, parseEvalQueries, type EvalReport } from '../knowledge/eval/evaluate.js';
-import { indexKnowledge } from '../knowledge/knowledge-base.js';
+import { evaluate, parseEvalKb, parseEvalQueries, type EvalQuery, type EvalReport } from '../knowledge/eval/evaluate.js';
+import { createGoldResolver } from '../knowledge/eval/gold.js';
+import type { Sweep } from '../knowledge/eval/sweep.js';
+import { buildKnowledge, indexKnowledge, type KnowledgeSnapshot } from '../knowledge/knowledge-base.js';
 import { parseSynonyms } from '../knowledge/synonyms.js';
 import { chooseEmbedder } from '../responders.js';
 import type { CliIO } from './kb.js';
 import { createProgress } from './progress.js';
 
-const USAGE = 'Usage: npm run eval -- --kb kb.jsonl --queries queries.jsonl [--synonyms synonyms.txt] [--json]';
+const USAGE = [
+  'Usage: npm run eval -- --kb kb.jsonl --queries queries.jsonl [--synonyms synonyms.txt] [--min-precision 0.9] [--json]',
+  '       npm run eval -- --knowledge DIR --queries queries.jsonl [--min-precision 0.9] [--json]',
+  '  --knowledge: a knowledge folder as the server loads it; gold names entries "FILE#HEADING", e.g. "en/returns.md#How do I return an item?"',
+  '  The offline responder is measured at OFFLINE_ANSWER_MIN_CONFIDENCE(_ZH) from the environment, and swept over 0–1.',
+].join('\n');
 
 export async function runEval(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -25,30 +36,87 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
       kb: { type: 'string' },
       queries: { type: 'string' },
       synonyms: { type: 'string' },
+      knowledge: { type: 'string' },
+      'min-precision': { type: 'string', default: '0.9' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
-  if (!values.kb || !values.queries) {
+  const minPrecision = Number(values['min-precision']);
+  if (values.help || !values.queries || Boolean(values.kb) === Boolean(values.knowledge) || (values.knowledge && values.synonyms) || !(minPrecision > 0 && minPrecision <= 1)) {
     io.stderr.write(`${USAGE}\n`);
-    return 2;
+    return values.help ? 0 : 2;
   }
-  const entries = parseEvalKb(await readFile(values.kb, 'utf8'), values.kb);
-  const queries = parseEvalQueries(await readFile(values.queries, 'utf8'), values.queries);
-  const synonyms = values.synonyms ? parseSynonyms(await readFile(values.synonyms, 'utf8'), values.synonyms) : undefined;
-  for (const warning of synonyms?.warnings ?? []) io.stderr.write(`warning: ${warning}\n`);
   const config = loadConfig(io.env);
   const embedder = chooseEmbedder(config);
+  const cache = embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined;
   const bar = createProgress(io.stderr, 'embedding', { minTotal: 1 });
-  const snapshot = await indexKnowledge(entries, [], {
-    synonyms: synonyms?.groups,
-    embedder,
-    cache: embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined,
-    onProgress: (d, t) => bar.update(d, t),
+  const onProgress = (d: number, t: number) => bar.update(d, t);
+  let snapshot: KnowledgeSnapshot;
+  let queries: EvalQuery[] = parseEvalQueries(await readFile(values.queries, 'utf8'), values.queries);
+  if (values.knowledge) {
+    // The server's own loader and index build (knowledge-base.ts), so files, synonyms.txt and
+    // phrasings count exactly as they do for visitors.
+    snapshot = await buildKnowledge(values.knowledge, { embedder, cache, onProgress });
+    bar.done();
+    for (const warning of snapshot.warnings) io.stderr.write(`warning: ${warning}\n`);
+    const gold = createGoldResolver(snapshot.entries);
+    queries = queries.map((q, i) => {
+      try {
+        return { ...q, gold: q.gold.flatMap((name) => gold.resolve(name)) };
+      } catch (error) {
+        throw new Error(`${values.queries}:${i + 1}: ${(error as Error).message}`);
+      }
+    });
+  } else {
+    const entries = parseEvalKb(await readFile(values.kb!, 'utf8'), values.kb);
+    const synonyms = values.synonyms ? parseSynonyms(await readFile(values.synonyms, 'utf8'), values.synonyms) : undefined;
+    for (const warning of synonyms?.warnings ?? []) io.stderr.write(`warning: ${warning}\n`);
+    snapshot = await indexKnowledge(entries, [], { synonyms: synonyms?.groups, embedder, cache, onProgress });
+    bar.done();
+  }
+  const report = await evaluate({
+    entries: snapshot.entries,
+    queries,
+    retriever: snapshot.retriever,
+    thresholds: config.answerThresholds,
+    minPrecision,
   });
-  bar.done();
-  const report = await evaluate({ entries, queries, retriever: snapshot.retriever });
-  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(report, embedder ? `BM25F + ${embedder.model}` : 'BM25F'));
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify(report)}\n`
+      : formatReport(report, embedder ? `BM25F + ${embedder.model}` : 'BM25F') + formatSweeps(report.sweep, config.answerThresholds),
+  );
   return 0;
+}
+
+const SETTING = { en: 'OFFLINE_ANSWER_MIN_CONFIDENCE', zh: 'OFFLINE_ANSWER_MIN_CONFIDENCE_ZH' } as const;
+
+/** The precision / answer-rate curve every 0.05, the configured threshold and the best one marked. */
+export function formatSweeps(sweeps: EvalReport['sweep'], configured: { en: number; zh: number }): string {
+  const out: string[] = [];
+  for (const lang of ['en', 'zh'] as const) {
+    const sweep: Sweep | undefined = sweeps[lang];
+    if (!sweep) continue;
+    const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+    out.push(`offline responder, ${lang} answers (${SETTING[lang]}), ${sweep.n} queries:`, `${'threshold'.padStart(10)}${'answered'.padStart(10)}${'precision'.padStart(11)}`);
+    const marks = (t: number) =>
+      [Math.abs(t - configured[lang]) < 1e-9 ? 'current' : '', sweep.best && Math.abs(t - sweep.best.threshold) < 1e-9 ? `best at ≥${pct(sweep.minPrecision)}` : '']
+        .filter(Boolean)
+        .join(', ');
+    for (const point of sweep.curve) {
+      const step = Math.round(point.threshold * 100);
+      if (step % 5 !== 0 && !marks(point.threshold)) continue;
+      out.push(`${point.threshold.toFixed(2).padStart(10)}${pct(point.answerRate).padStart(10)}${pct(point.precision).padStart(11)}  ${marks(point.threshold)}`.trimEnd());
+    }
+    out.push(
+      sweep.best
+        ? `→ ${SETTING[lang]}=${sweep.best.threshold.toFixed(2)} answers ${pct(sweep.best.answerRate)} at ${pct(sweep.best.precision)} precision`
+        : `→ no threshold reaches ${pct(sweep.minPrecision)} precision`,
+      '',
+    );
+  }
+  return out.join('\n');
 }
 
 export function formatReport(report: EvalReport, name: string): string {

@@ -39,7 +39,7 @@ const reportQuerySchema = z.object({
 });
 
 /** The last 30 days up to today in `timeZone`, unless the query says otherwise. */
-function reportRange(query: unknown, now: number) {
+export function reportRange(query: unknown, now: number) {
   const { from, to, tz } = reportQuerySchema.parse(query);
   const toDay = to ?? dayKey(now, tz);
   const fromDay = from ?? dayKey(now - 29 * DAY_MS, tz);

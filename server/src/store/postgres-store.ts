@@ -34,6 +34,7 @@ import type {
   SessionRecord,
   Store,
   VisitorRecord,
+  KnowledgeAnswerOutcomes,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 
@@ -611,6 +612,54 @@ export class PostgresStore implements Store {
       [from, to],
     );
     return rows.map((r) => ({ entryId: r.entry_id, answers: r.answers, helpful: r.helpful, notHelpful: r.not_helpful, lastUsedAt: r.last_used_at }));
+  }
+
+  /**
+   * The knowledge report's answers (issue 14), through `messages_answered`; a later hand-off is
+   * looked up in the answer's conversation through `messages_handoffs`.
+   */
+  async knowledgeAnswerOutcomes(from: number, to: number): Promise<KnowledgeAnswerOutcomes> {
+    const { rows } = await this.pool.query<{ entry_id: string | null; answers: number; accepted: number; not_helpful: number }>(
+      `WITH a AS MATERIALIZED (
+         SELECT m.body, (m.body ->> 'feedback') IS NOT DISTINCT FROM 'not_helpful' AS down,
+           ((m.body ->> 'feedback') IS DISTINCT FROM 'not_helpful' AND NOT EXISTS (
+              SELECT 1 FROM messages h WHERE h.conversation_id = m.conversation_id AND h.created_at >= m.created_at
+                AND h.seq > m.seq AND h.kind = 'event' AND (h.body -> 'event' ->> 'type') = 'queued')) AS accepted
+         FROM messages m
+         WHERE m.author = 'ai' AND m.kind = 'text' AND (m.body -> 'provenance' ->> 'answered') = 'true'
+           AND m.created_at >= $1 AND m.created_at < $2
+       )
+       SELECT NULL AS entry_id, count(*)::int AS answers, count(*) FILTER (WHERE accepted)::int AS accepted, count(*) FILTER (WHERE down)::int AS not_helpful FROM a
+       UNION ALL
+       SELECT s ->> 'id', count(*)::int, count(*) FILTER (WHERE a.accepted)::int, count(*) FILTER (WHERE a.down)::int
+       FROM a, jsonb_array_elements(coalesce(a.body -> 'sources', '[]'::jsonb)) s
+       GROUP BY 1`,
+      [from, to],
+    );
+    const total = rows.find((r) => r.entry_id === null);
+    return {
+      answers: total?.answers ?? 0,
+      accepted: total?.accepted ?? 0,
+      perEntry: rows
+        .filter((r) => r.entry_id !== null)
+        .map((r) => ({ entryId: r.entry_id!, answers: r.answers, accepted: r.accepted, notHelpful: r.not_helpful })),
+    };
+  }
+
+  async knowledgeGapCounts(edges: readonly number[]): Promise<number[]> {
+    if (edges.length < 2) return [];
+    // One range read of `messages_unanswered`; width_bucket puts each gap in its interval (1-based).
+    const { rows } = await this.pool.query<{ bucket: number; n: number }>(
+      `SELECT width_bucket(created_at, $1::bigint[]) AS bucket, count(*)::int AS n
+       FROM messages
+       WHERE author = 'ai' AND kind = 'text' AND (body -> 'provenance' ->> 'answered') = 'false'
+         AND created_at >= $2 AND created_at < $3
+       GROUP BY 1`,
+      [edges, edges[0], edges.at(-1)],
+    );
+    const counts = edges.slice(1).map(() => 0);
+    for (const row of rows) if (row.bucket >= 1 && row.bucket <= counts.length) counts[row.bucket - 1] = row.n;
+    return counts;
   }
 
   async knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]> {

@@ -35,6 +35,8 @@ export function createReadThread(options: ReadWorkerData): ReadQueries & { flush
     knowledgeGaps: call('knowledgeGaps'),
     knowledgeUsage: call('knowledgeUsage'),
     knowledgeQuestions: call('knowledgeQuestions'),
+    knowledgeAnswerOutcomes: call('knowledgeAnswerOutcomes'),
+    knowledgeGapCounts: call('knowledgeGapCounts'),
     report: call('report'),
     flushSearch: call('flushSearch'),
     async close() {

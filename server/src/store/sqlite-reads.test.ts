@@ -51,6 +51,8 @@ describe('SqliteStore reads', () => {
     }
     await store.report({ fromDay: '1970-01-01', toDay: '1970-01-31', timeZone: 'Asia/Shanghai' }, 1000);
     await store.knowledgeGaps(0, 1000, 100);
+    await store.knowledgeAnswerOutcomes(0, 1000);
+    await store.knowledgeGapCounts([0, 500, 1000]);
     const service = new ConversationService(store, new DomainEventBus(), { now: () => 1000 });
     const inbox = await service.listInbox('ag', { limit: 1 });
     expect(Object.keys(inbox.more).sort()).toEqual(['bot', 'closed', 'mine', 'team']);
@@ -66,7 +68,7 @@ describe('SqliteStore reads', () => {
     db.exec(searchSchema('search'));
     const scans = queries.flatMap((sql) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
-        .filter((row) => /^SCAN (messages|m|a|v)\b/.test(row.detail))
+        .filter((row) => /^SCAN (messages|m|a|v|h)\b/.test(row.detail))
         .map((row) => `${row.detail}  ←  ${sql.replace(/\s+/g, ' ').slice(0, 120)}`),
     );
     db.close();

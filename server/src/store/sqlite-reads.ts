@@ -13,7 +13,7 @@ import type { ConversationRating, ConversationStatus, KnowledgeGap, KnowledgeQue
 import { REPORT_GAPS, rangeBounds, summarizeReport, type ReportFact } from '../reports/report.js';
 import { ftsPhrase, searchPlan } from './search-grams.js';
 import { toConversation, type ConversationRow } from './sqlite-rows.js';
-import type { ConversationFacts, ConversationRecord, ConversationSearch, ReportRange } from './types.js';
+import type { ConversationFacts, ConversationRecord, ConversationSearch, KnowledgeAnswerOutcomes, ReportRange } from './types.js';
 
 export class SqliteReads {
   private readonly statements = new Map<string, Database.Statement>();
@@ -146,6 +146,48 @@ export class SqliteReads {
     }));
   }
 
+  /**
+   * The knowledge report's answers (issue 14): AI answers from knowledge through `messages_answered`;
+   * a later hand-off is looked up in the answer's own conversation, from its seq on (the
+   * `(conversation_id, seq)` key), never by scanning messages.
+   */
+  knowledgeAnswerOutcomes(from: number, to: number): KnowledgeAnswerOutcomes {
+    const answers = `WITH outcome AS MATERIALIZED (
+         SELECT m.body, m.feedback = 'not_helpful' AS down,
+           (coalesce(m.feedback, '') <> 'not_helpful' AND NOT EXISTS (
+              SELECT 1 FROM messages h WHERE h.conversation_id = m.conversation_id AND h.seq > m.seq
+                AND h.kind = 'event' AND h.event_type = 'queued')) AS accepted
+         FROM messages m
+         WHERE m.kind = 'text' AND m.author = 'ai' AND m.answered = 1 AND m.created_at >= ? AND m.created_at < ?
+       )`;
+    return this.db.transaction(() => {
+      const total = this.statement(`${answers} SELECT COUNT(*) AS answers, SUM(accepted) AS accepted FROM outcome`).get(from, to) as {
+        answers: number;
+        accepted: number | null;
+      };
+      const rows = this
+        .statement(
+          `${answers} SELECT json_extract(s.value, '$.id') AS entry_id, COUNT(*) AS answers, SUM(o.accepted) AS accepted,
+             SUM(o.down) AS not_helpful
+           FROM outcome o, json_each(o.body, '$.sources') s GROUP BY entry_id`,
+        )
+        .all(from, to) as { entry_id: string; answers: number; accepted: number | null; not_helpful: number | null }[];
+      return {
+        answers: total.answers,
+        accepted: total.accepted ?? 0,
+        perEntry: rows.map((r) => ({ entryId: r.entry_id, answers: r.answers, accepted: r.accepted ?? 0, notHelpful: r.not_helpful ?? 0 })),
+      };
+    })();
+  }
+
+  /** Gaps per interval, each one range count on `messages_unanswered`. */
+  knowledgeGapCounts(edges: readonly number[]): number[] {
+    const count = this.statement(
+      `SELECT COUNT(*) AS n FROM messages WHERE kind = 'text' AND author = 'ai' AND answered = 0 AND created_at >= ? AND created_at < ?`,
+    );
+    return this.db.transaction(() => edges.slice(1).map((end, i) => (count.get(edges[i], end) as { n: number }).n))();
+  }
+
   /** The visitor messages the AI answered from `entryId` since `from`, newest first. */
   knowledgeQuestions(entryId: string, from: number, limit: number): KnowledgeQuestion[] {
     const rows = this
@@ -201,7 +243,7 @@ export class SqliteReads {
 
 /** The reads as the store calls them: in process, or on the reader thread. */
 export type ReadQueries = {
-  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'knowledgeUsage' | 'knowledgeQuestions' | 'report']: (
+  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'knowledgeUsage' | 'knowledgeQuestions' | 'knowledgeAnswerOutcomes' | 'knowledgeGapCounts' | 'report']: (
     ...args: Parameters<SqliteReads[K]>
   ) => Promise<ReturnType<SqliteReads[K]>>;
 };

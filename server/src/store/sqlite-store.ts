@@ -19,6 +19,7 @@ import type {
   SessionRecord,
   Store,
   VisitorRecord,
+  KnowledgeAnswerOutcomes,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
@@ -597,6 +598,14 @@ export class SqliteStore implements Store {
     return this.reads.knowledgeUsage(from, to);
   }
 
+  async knowledgeAnswerOutcomes(from: number, to: number): Promise<KnowledgeAnswerOutcomes> {
+    return this.reads.knowledgeAnswerOutcomes(from, to);
+  }
+
+  async knowledgeGapCounts(edges: readonly number[]): Promise<number[]> {
+    return this.reads.knowledgeGapCounts(edges);
+  }
+
   async knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]> {
     return this.reads.knowledgeQuestions(entryId, from, limit);
   }
@@ -843,6 +852,8 @@ function inProcessReads(db: Database.Database): ReadQueries & { flushSearch(): P
     knowledgeGaps: async (from, to, limit) => reads.knowledgeGaps(from, to, limit),
     knowledgeUsage: async (from, to) => reads.knowledgeUsage(from, to),
     knowledgeQuestions: async (entryId, from, limit) => reads.knowledgeQuestions(entryId, from, limit),
+    knowledgeAnswerOutcomes: async (from, to) => reads.knowledgeAnswerOutcomes(from, to),
+    knowledgeGapCounts: async (edges) => reads.knowledgeGapCounts(edges),
     report: async (range, now) => reads.report(range, now),
     flushSearch: async () => indexer.catchUp(),
   };

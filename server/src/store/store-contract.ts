@@ -292,6 +292,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.knowledgeQuestions('nothing', 0, 10)).toEqual([]);
     });
 
+    it('counts the knowledge report: answers accepted (no thumbs down, no later hand-off) per entry, and gaps per interval (issue 14)', async () => {
+      const answered = { responder: 'offline' as const, passageIds: [], scores: [1], answered: true, latencyMs: 1 };
+      const unanswered = { ...answered, answered: false };
+      const source = (id: string) => ({ id, title: id });
+      const ai = (sources: string[], extra: { feedback?: 'helpful' | 'not_helpful' } = {}) =>
+        ({ senderId: 'ai', author: 'ai' as const, kind: 'text' as const, text: 'A', provenance: answered, sources: sources.map(source), ...extra });
+      await store.createConversation(conversationFixture({ id: 'k1' }));
+      await store.appendMessage('k1', ai(['a.md#x']), 10); // accepted
+      await store.appendMessage('k1', ai(['a.md#x', 'b.md#y'], { feedback: 'helpful' }), 11); // accepted, for both
+      await store.appendMessage('k1', ai(['b.md#y'], { feedback: 'not_helpful' }), 12); // thumbs down
+      await store.createConversation(conversationFixture({ id: 'k2' }));
+      await store.appendMessage('k2', ai(['a.md#x']), 20); // handed off afterwards: not accepted
+      await store.appendMessage('k2', { senderId: 'ai', author: 'ai', kind: 'text', text: '?', provenance: unanswered, sources: [] }, 21);
+      await store.appendMessage('k2', { senderId: 'system', author: 'system', kind: 'event', text: 'q', event: { type: 'queued' } }, 22);
+      await store.createConversation(conversationFixture({ id: 'k3' }));
+      await store.appendMessage('k3', { senderId: 'system', author: 'system', kind: 'event', text: 'q', event: { type: 'queued' } }, 30);
+      await store.appendMessage('k3', ai(['b.md#y']), 31); // a hand-off before it does not count
+      await store.appendMessage('k3', { senderId: 'ai', author: 'ai', kind: 'text', text: '?', provenance: unanswered, sources: [] }, 32);
+      await store.appendMessage('k3', { senderId: 'ai', author: 'ai', kind: 'text', text: '?', provenance: unanswered, sources: [] }, 45);
+
+      const outcomes = await store.knowledgeAnswerOutcomes(0, 100);
+      expect({ answers: outcomes.answers, accepted: outcomes.accepted }).toEqual({ answers: 5, accepted: 3 });
+      expect(outcomes.perEntry.sort((a, b) => a.entryId.localeCompare(b.entryId))).toEqual([
+        { entryId: 'a.md#x', answers: 3, accepted: 2, notHelpful: 0 },
+        { entryId: 'b.md#y', answers: 3, accepted: 2, notHelpful: 1 },
+      ]);
+      expect((await store.knowledgeAnswerOutcomes(13, 31)).perEntry).toEqual([{ entryId: 'a.md#x', answers: 1, accepted: 0, notHelpful: 0 }]);
+      expect(await store.knowledgeAnswerOutcomes(100, 200)).toEqual({ answers: 0, accepted: 0, perEntry: [] });
+
+      expect(await store.knowledgeGapCounts([0, 30, 40, 50])).toEqual([1, 1, 1]);
+      expect(await store.knowledgeGapCounts([21, 22, 45])).toEqual([1, 1]);
+      expect(await store.knowledgeGapCounts([0])).toEqual([]);
+    });
+
     it('keeps canned replies unique by shortcut', async () => {
       await store.saveCannedReply({ id: 'r1', shortcut: 'refund-time', text: 'Refunds take 5 days.', updatedAt: 1 });
       await store.saveCannedReply({ id: 'r2', shortcut: 'hello', text: 'Hi!', updatedAt: 1 });

@@ -306,6 +306,14 @@ export interface Store extends IntegrationStore {
   knowledgeVersion(): Promise<number>;
   /** Per knowledge entry id: AI answers created in [from, to) that cited it, and their thumbs. */
   knowledgeUsage(from: number, to: number): Promise<KnowledgeUsage[]>;
+  /**
+   * AI answers from knowledge created in [from, to): in all and per cited entry, with how many the
+   * visitor accepted (no thumbs down, no hand-off to a person later in the conversation) and the
+   * thumbs down (issue 14, the knowledge report).
+   */
+  knowledgeAnswerOutcomes(from: number, to: number): Promise<KnowledgeAnswerOutcomes>;
+  /** Unanswered AI replies (knowledge gaps) in each [edges[i], edges[i + 1]): `edges.length - 1` counts. */
+  knowledgeGapCounts(edges: readonly number[]): Promise<number[]>;
   /** The visitor questions answered from `entryId` since `from`, newest first. */
   knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]>;
 
@@ -367,6 +375,12 @@ export interface ConversationSearch {
 }
 
 /** Days in the team's time zone, both ends included. */
+export interface KnowledgeAnswerOutcomes {
+  answers: number;
+  accepted: number;
+  perEntry: { entryId: string; answers: number; accepted: number; notHelpful: number }[];
+}
+
 export interface ReportRange {
   /** First day, `YYYY-MM-DD`, inclusive. */
   fromDay: string;

@@ -15,6 +15,7 @@ import {
   type AuditPage,
   type CannedReply,
   type KnowledgeGap,
+  type KnowledgeReport,
   type PresenceStatus,
   type ReportSummary,
   type RoutingSettings,
@@ -59,6 +60,8 @@ export interface AdminApi {
   saveWelcome(settings: WelcomeSettings): Promise<AckResult<{ settings: WelcomeSettings }>>;
   report(range: { from: string; to: string; tz: string }): Promise<AckResult<{ report: ReportSummary }>>;
   knowledgeGaps(): Promise<AckResult<{ gaps: KnowledgeGap[] }>>;
+  /** How the AI used each knowledge entry over the range (issue 14). */
+  knowledgeReport(range: { from: string; to: string; tz: string }): Promise<AckResult<{ report: KnowledgeReport }>>;
   /** A page of the audit log, newest first; `cursor` is the previous page's `next`. */
   audit(query: { cursor?: string; actor?: string; action?: AuditAction }): Promise<AckResult<AuditPage>>;
   /** Where the browser downloads one visitor's data (a JSON attachment; the session cookie goes with it). */
@@ -112,6 +115,8 @@ export function createAdminApi(fetchImpl?: FetchLike): AdminApi {
     report: ({ from, to, tz }) =>
       call('GET', `${HTTP_ROUTES.adminReports}?${new URLSearchParams({ from, to, tz }).toString()}`),
     knowledgeGaps: () => call('GET', `${HTTP_ROUTES.adminKnowledge}/gaps`),
+    knowledgeReport: ({ from, to, tz }) =>
+      call('GET', `${HTTP_ROUTES.adminKnowledgeReport}?${new URLSearchParams({ from, to, tz }).toString()}`),
     audit: (query) => {
       const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => !!entry[1]));
       return call('GET', `${HTTP_ROUTES.adminAudit}${params.size ? `?${params.toString()}` : ''}`);

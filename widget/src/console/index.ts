@@ -15,6 +15,7 @@ import { SupportConsoleConversation } from './conversation-view.js';
 import { SupportConsoleInbox } from './inbox-list.js';
 import { SupportConsoleSearch } from './inbox-search.js';
 import { SupportConsoleLogin } from './login-form.js';
+import { SupportConsoleKnowledgeReport } from './knowledge-report.js';
 import { SupportConsoleReports } from './reports-page.js';
 import { SupportConsoleShortcuts } from './shortcuts-dialog.js';
 import { SupportConsoleTeam } from './team-list.js';
@@ -37,6 +38,7 @@ export {
   SupportConsoleConversation,
   SupportConsoleInbox,
   SupportConsoleLogin,
+  SupportConsoleKnowledgeReport,
   SupportConsoleReports,
   SupportConsoleSearch,
   SupportConsoleShortcuts,
@@ -62,6 +64,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-visitor', SupportConsoleVisitor],
   ['support-console-workspace', SupportConsoleWorkspace],
   ['support-console-reports', SupportConsoleReports],
+  ['support-console-knowledge-report', SupportConsoleKnowledgeReport],
   ['support-console-admin-agents', SupportConsoleAdminAgents],
   ['support-console-admin-canned', SupportConsoleAdminCanned],
   ['support-console-admin-routing', SupportConsoleAdminRouting],

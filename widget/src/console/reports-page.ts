@@ -149,6 +149,13 @@ export class SupportConsoleReports extends LitElement {
             </table>`
           : html`<p class="muted">${s.noGaps}</p>`}
       </section>
+      <support-console-knowledge-report
+        .api=${this.api}
+        from=${this.range.from}
+        to=${this.range.to}
+        tz=${this.timeZone}
+        ?tables=${this.tables}
+      ></support-console-knowledge-report>
     `;
   }
 }

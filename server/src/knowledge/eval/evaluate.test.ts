@@ -63,6 +63,21 @@ describe('evaluate', () => {
     // A tiny knowledge base makes any match look certain: 'shipping to Mars' is answered wrongly.
     expect(report.offline).toEqual({ coverage: 1, precision: 0.75 });
     expect(report.p99_ms).toBeGreaterThanOrEqual(report.p50_ms);
-    expect(Object.keys(report)).toEqual(['n', 'recall@1', 'recall@3', 'recall@5', 'mrr@10', 'p50_ms', 'p99_ms', 'offline', 'baseline']);
+    expect(Object.keys(report)).toEqual(['n', 'recall@1', 'recall@3', 'recall@5', 'mrr@10', 'p50_ms', 'p99_ms', 'offline', 'sweep', 'baseline']);
+  });
+
+  it('sweeps the threshold per language of the answering entry, agreeing with the responder at its settings', async () => {
+    const retriever = createKnowledgeIndex(entries);
+    const thresholds = { en: 0.4, zh: 0.55 };
+    const report = await evaluate({ entries, queries: parsed, retriever, thresholds });
+    expect(report.sweep.en?.n).toBe(3);
+    expect(report.sweep.zh?.n).toBe(1);
+    const at = (lang: 'en' | 'zh') => report.sweep[lang]!.curve[Math.round(thresholds[lang] * 100)]!;
+    expect((at('en').answered + at('zh').answered) / 4).toBe(report.offline.coverage);
+    const right = at('en').right + at('zh').right;
+    expect(right / (at('en').answered + at('zh').answered)).toBeCloseTo(report.offline.precision!, 3);
+    // A strict setting answers less: the responder really is run at the thresholds given.
+    const strict = await evaluate({ entries, queries: parsed, retriever, thresholds: { en: 1, zh: 1 } });
+    expect(strict.offline.coverage).toBeLessThan(report.offline.coverage);
   });
 });

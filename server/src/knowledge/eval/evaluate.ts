@@ -6,9 +6,10 @@
  * entry), beside the plain BM25 baseline measured in the same run.
  */
 import { z } from 'zod';
-import { createOfflineResponder } from '../../ai/offline-responder.js';
+import { createOfflineResponder, DEFAULT_ANSWER_THRESHOLDS, OFFLINE_CANDIDATES, type AnswerThresholds } from '../../ai/offline-responder.js';
 import type { KnowledgeEntry, KnowledgeLang, Retriever } from '../types.js';
 import { createPlainBm25 } from './baseline.js';
+import { sweepThreshold, type ScoredAnswer, type Sweep } from './sweep.js';
 
 const kbLineSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -104,7 +105,13 @@ export interface RetrieverReport extends RankMetrics {
 
 export interface EvalReport extends RetrieverReport {
   n: number;
+  /** The offline responder at the thresholds given (the server's settings). */
   offline: { coverage: number; precision: number | null };
+  /**
+   * Its answer rate and precision at every threshold, per language of the entry that would answer
+   * (each language has its own setting); a question with no hit at all counts in its own language.
+   */
+  sweep: Partial<Record<KnowledgeLang, Sweep>>;
   baseline: RetrieverReport;
 }
 
@@ -130,15 +137,30 @@ export async function evaluate({
   entries,
   queries,
   retriever,
+  thresholds = DEFAULT_ANSWER_THRESHOLDS,
+  minPrecision = 0.9,
 }: {
   entries: readonly KnowledgeEntry[];
   queries: readonly EvalQuery[];
   retriever: Retriever;
+  thresholds?: AnswerThresholds;
+  /** The precision the sweep's best threshold must keep. */
+  minPrecision?: number;
 }): Promise<EvalReport> {
   const ours = await measure(retriever, queries);
   const baseline = await measure(createPlainBm25(entries), queries);
 
-  const offline = createOfflineResponder({ retriever });
+  // The responder's own decision input: its search (same options), its top hit's confidence.
+  const scored: Record<KnowledgeLang, ScoredAnswer[]> = { en: [], zh: [] };
+  for (const q of queries) {
+    const [top] = await retriever.search(q.query, { limit: OFFLINE_CANDIDATES, lang: q.lang });
+    // No hit: never answered, at any threshold. A hit without a confidence counts as 0, as there.
+    scored[top?.entry.lang ?? q.lang ?? 'en'].push({ confidence: top ? (top.confidence ?? 0) : -1, right: q.gold.includes(top?.entry.id ?? '') });
+  }
+  const sweep: EvalReport['sweep'] = {};
+  for (const lang of ['en', 'zh'] as const) if (scored[lang].length > 0) sweep[lang] = sweepThreshold(scored[lang], { minPrecision });
+
+  const offline = createOfflineResponder({ retriever, thresholds });
   let answered = 0;
   let right = 0;
   for (const q of queries) {
@@ -156,6 +178,7 @@ export async function evaluate({
     n: queries.length,
     ...ours,
     offline: { coverage: round(queries.length ? answered / queries.length : 0), precision: answered ? round(right / answered) : null },
+    sweep,
     baseline,
   };
 }
