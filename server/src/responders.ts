@@ -8,6 +8,7 @@ import type { Responder, Summarizer } from './ai/types.js';
 import { openEmbeddingCache, type Embedder } from './knowledge/embeddings.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { storeKnowledgeSources } from './knowledge/learning/learn-phrasing.js';
+import { createOpenAIProposalWriter, type ProposalWriter } from './knowledge/learning/proposal-writer.js';
 import type { Retriever } from './knowledge/types.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/types.js';
@@ -36,6 +37,19 @@ export function chooseSummarizer(config: Pick<Config, 'openai'>): Summarizer | u
   if (!config.openai) return undefined;
   const { apiKey, baseURL, model, timeoutMs } = config.openai;
   return createOpenAISummarizer({ apiKey, baseURL, model, timeoutMs: Math.min(timeoutMs, 15_000) });
+}
+
+/** Writes knowledge proposals' entries with the model, when one is configured (a plain extract otherwise). */
+export function chooseProposalWriter(config: Pick<Config, 'openai'>, logger: Logger): ProposalWriter | undefined {
+  if (!config.openai) return undefined;
+  const { apiKey, baseURL, model, timeoutMs } = config.openai;
+  return createOpenAIProposalWriter({
+    apiKey,
+    baseURL,
+    model,
+    timeoutMs: Math.min(timeoutMs, 15_000),
+    onError: (error) => logger.warn({ err: error }, 'the model could not write a knowledge proposal; used a plain extract'),
+  });
 }
 
 export function chooseEmbedder(config: Pick<Config, 'openai'>): Embedder | undefined {
