@@ -27,6 +27,9 @@ import { helpPages } from './http/help-pages.js';
 import { knowledgeReportRoutes } from './http/knowledge-report-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { knowledgeConsoleRoutes } from './http/knowledge-console-routes.js';
+import { knowledgeProposalRoutes } from './http/knowledge-proposal-routes.js';
+import { KnowledgeLearner } from './knowledge/learning/learner.js';
+import type { ProposalWriter } from './knowledge/learning/proposal-writer.js';
 import { privacyRoutes } from './http/privacy-routes.js';
 import { VisitorData } from './privacy/visitor-data.js';
 import type { KnowledgeBase } from './knowledge/knowledge-base.js';
@@ -74,6 +77,8 @@ export interface ServerDeps {
   knowledge?: KnowledgeBase;
   /** Writes hand-off notes with an LLM; without it they are a plain extract. */
   summarizer?: Summarizer;
+  /** Writes knowledge proposals' entries with an LLM (issue 14); without it they are a plain extract. */
+  proposalWriter?: ProposalWriter;
   /**
    * Presence, leases and timers shared by the site's processes (Redis, chosen by `main.ts`);
    * one process in memory by default. The caller closes what it passes.
@@ -196,6 +201,16 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const webhookHistory = new WebhookHistory({ store, leases: coordination.leases, clock, logger }, { keepDays: hookConfig.keepDays });
   const webhooks = new Webhooks({ store, clock, logger, allowInternal: hookConfig.allowInternal, queued: () => dispatcher.kick() });
   const stopWebhookEvents = webhooks.listen(bus);
+  // Learning from conversations (issue 14): agents' replies after an AI miss become proposals.
+  const learner = deps.knowledge
+    ? new KnowledgeLearner({
+        store,
+        knowledge: deps.knowledge,
+        writer: deps.proposalWriter,
+        onError: (error) => logger.warn({ err: error }, 'making a knowledge proposal failed'),
+      })
+    : null;
+  const stopLearning = learner ? bus.on('messageCreated', (message, conversation) => void learner.consider(message, conversation)) : () => undefined;
   const apiTokens = new ApiTokens({ store, clock, logger });
 
   const app = express();
@@ -285,6 +300,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
   if (deps.knowledge) app.use(knowledgeReportRoutes({ store, knowledge: deps.knowledge, sessions, clock }));
   if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged }));
+  if (deps.knowledge) app.use(knowledgeProposalRoutes({ store, knowledge: deps.knowledge, sessions, audit, now: () => clock.now() }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));
@@ -337,6 +353,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
       stopWebhookEvents();
+      stopLearning();
       await dispatcher.stop();
       await webhookHistory.stop();
       sessionGuard.dispose();

@@ -12,7 +12,7 @@ import { widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger } from './logger.js';
 import { followConsoleEntries } from './knowledge/console-entries.js';
-import { chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
+import { chooseProposalWriter, chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { redactUrl } from './coordination/redis/client.js';
 import { createRedisCoordination, newNodeId } from './coordination/redis/index.js';
 import type { Coordination } from './coordination/types.js';
@@ -105,6 +105,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
   };
   const responder = chooseResponder(config, knowledge, logger);
   const summarizer = chooseSummarizer(config);
+  const proposalWriter = chooseProposalWriter(config, logger);
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : null;
 
   const server = await createServer({
@@ -112,6 +113,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     store,
     responder,
     summarizer,
+    proposalWriter,
     logger,
     knowledge,
     helpArticles: () => knowledge.entries,

@@ -6,8 +6,9 @@ import { createOpenAIResponder } from './ai/openai-responder.js';
 import { createOpenAISummarizer } from './ai/openai-summarizer.js';
 import type { Responder, Summarizer } from './ai/types.js';
 import { openEmbeddingCache, type Embedder } from './knowledge/embeddings.js';
-import { loadConsoleEntries } from './knowledge/console-entries.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
+import { storeKnowledgeSources } from './knowledge/learning/learn-phrasing.js';
+import { createOpenAIProposalWriter, type ProposalWriter } from './knowledge/learning/proposal-writer.js';
 import type { Retriever } from './knowledge/types.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/types.js';
@@ -38,6 +39,19 @@ export function chooseSummarizer(config: Pick<Config, 'openai'>): Summarizer | u
   return createOpenAISummarizer({ apiKey, baseURL, model, timeoutMs: Math.min(timeoutMs, 15_000) });
 }
 
+/** Writes knowledge proposals' entries with the model, when one is configured (a plain extract otherwise). */
+export function chooseProposalWriter(config: Pick<Config, 'openai'>, logger: Logger): ProposalWriter | undefined {
+  if (!config.openai) return undefined;
+  const { apiKey, baseURL, model, timeoutMs } = config.openai;
+  return createOpenAIProposalWriter({
+    apiKey,
+    baseURL,
+    model,
+    timeoutMs: Math.min(timeoutMs, 15_000),
+    onError: (error) => logger.warn({ err: error }, 'the model could not write a knowledge proposal; used a plain extract'),
+  });
+}
+
 export function chooseEmbedder(config: Pick<Config, 'openai'>): Embedder | undefined {
   const openai = config.openai;
   if (!openai?.embeddingModel) return undefined;
@@ -51,7 +65,7 @@ export function chooseEmbedder(config: Pick<Config, 'openai'>): Embedder | undef
 export async function openKnowledgeBase(
   config: Pick<Config, 'openai' | 'knowledgeDir' | 'dataDir'>,
   logger: Logger,
-  { embedder = chooseEmbedder(config), store }: { embedder?: Embedder; store?: Pick<Store, 'listKnowledgeEntries'> } = {},
+  { embedder = chooseEmbedder(config), store }: { embedder?: Embedder; store?: Pick<Store, 'listKnowledgeEntries' | 'listLearnedPhrasings'> } = {},
 ): Promise<KnowledgeBase> {
   const cache = embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined;
   let queryErrorLogged = 0;
@@ -59,8 +73,9 @@ export async function openKnowledgeBase(
     dir: config.knowledgeDir,
     embedder,
     cache,
-    // Entries written in the console (issue 14) are indexed with the folder's.
-    consoleEntries: store ? () => loadConsoleEntries(store) : undefined,
+    // Entries written in the console and phrasings learned from conversations (issue 14) are
+    // indexed with the folder's.
+    ...(store ? storeKnowledgeSources(store) : {}),
     onQueryError: (error) => {
       // Once a minute at most: a down endpoint would otherwise log every question.
       if (Date.now() - queryErrorLogged < 60_000) return;

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'knowledge.entry_created',
   'knowledge.entry_updated',
   'knowledge.entry_deleted',
+  'knowledge.proposal_accepted',
+  'knowledge.proposal_rejected',
   'visitor.exported',
   'visitor.erased',
   'webhook.created',

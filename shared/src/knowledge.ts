@@ -83,3 +83,76 @@ export const KNOWLEDGE_LIMITS = {
 
 /** Console entries' ids in retrieval and sources, so they never collide with a file's. */
 export const CONSOLE_ENTRY_PREFIX = 'console#';
+
+/**
+ * Learning from conversations (issue 14): when an agent answers a question the AI could not
+ * answer, or corrects an AI answer, the server proposes a knowledge change an admin reviews.
+ * - `entry`: a new console entry (the visitor's question, the agent's answer);
+ * - `phrasing`: the visitor's question as another phrasing of an existing entry (the one the
+ *   agent's answer came from).
+ */
+export type KnowledgeProposalKind = 'entry' | 'phrasing';
+export type KnowledgeProposalStatus = 'open' | 'accepted' | 'rejected';
+/** What made the proposal: the AI could not answer, a thumbs down, or an agent took over after an AI answer. */
+export type KnowledgeProposalTrigger = 'gap' | 'thumbs_down' | 'takeover';
+
+/** One conversation a proposal was made from (near-duplicates add theirs to one proposal). */
+export interface KnowledgeProposalExample {
+  question: string;
+  answer: string;
+  conversationId: string;
+  agentName: string;
+  trigger: KnowledgeProposalTrigger;
+  at: number;
+}
+
+export interface KnowledgeProposal {
+  id: string;
+  kind: KnowledgeProposalKind;
+  status: KnowledgeProposalStatus;
+  /** The question of the new entry, or the new phrasing. */
+  question: string;
+  /** The new entry's answer (Markdown); empty for a phrasing. */
+  answer: string;
+  lang: KnowledgeLanguage;
+  /** For a phrasing: the retrieval id of the entry it joins (`<file>#<slug>` or `console#<id>`) and its question. */
+  entryId?: string;
+  entryQuestion?: string;
+  trigger: KnowledgeProposalTrigger;
+  /** How many conversations asked it (near-duplicates merged). */
+  count: number;
+  /** The latest few of them, oldest first. */
+  examples: KnowledgeProposalExample[];
+  createdAt: number;
+  updatedAt: number;
+  decidedAt?: number;
+  /** The admin who accepted or rejected it. */
+  decidedBy?: string;
+}
+
+/** A phrasing an admin accepted for an entry, kept in the store by the entry's retrieval id (file entries included). */
+export interface LearnedPhrasing {
+  entryId: string;
+  phrasing: string;
+  addedAt: number;
+  addedBy: string;
+}
+
+/** The unanswered questions of a period, the same question in other words counted once. */
+export interface KnowledgeGapGroup {
+  /** The wording asked most recently. */
+  question: string;
+  count: number;
+  lastAskedAt: number;
+  conversationId: string;
+  /** The other wordings merged into it (at most a few). */
+  variants: string[];
+}
+
+export const PROPOSAL_LIMITS = {
+  /** Examples kept per proposal (the newest). */
+  examples: 5,
+  exampleAnswerChars: 4000,
+  /** Open proposals read when merging a new one and listed in the console. */
+  open: 500,
+} as const;

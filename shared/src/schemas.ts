@@ -412,3 +412,16 @@ export const knowledgeEntryInputSchema = z.object({
   revision: z.number().int().nonnegative().optional(),
 });
 export type KnowledgeEntryPayload = z.input<typeof knowledgeEntryInputSchema>;
+
+/**
+ * Accepting a knowledge proposal (issue 14): `POST /api/admin/knowledge/proposals/:id/accept`.
+ * The admin may edit it first: `entry` for a new-entry proposal, `phrasing` for a phrasing one;
+ * without either, it is accepted as proposed.
+ */
+export const proposalAcceptSchema = z
+  .object({
+    entry: knowledgeEntryInputSchema.omit({ revision: true }).optional(),
+    phrasing: trimmedText(KNOWLEDGE_LIMITS.questionChars).refine(oneLine, 'must be one line').optional(),
+  })
+  .strict();
+export type ProposalAcceptPayload = z.input<typeof proposalAcceptSchema>;

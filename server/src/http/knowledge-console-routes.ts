@@ -51,14 +51,7 @@ export function knowledgeConsoleRoutes({ store, knowledge, sessions, audit, sett
   // Answers may be long (the rest of the API takes 16 kB bodies).
   const body = express.json({ limit: '512kb' });
   const signedIn = requireAgent(sessions);
-  const allowed: RequestHandler = async (_req, res, next) => {
-    const agent = res.locals.agent as AgentRecord;
-    if (agent.role !== 'admin' && !(await store.getRoutingSettings()).agentsManageKnowledge) {
-      throw new ChatError('forbidden', 'An admin has not allowed agents to manage the knowledge.');
-    }
-    next();
-  };
-  const access = [signedIn, allowed];
+  const access = [signedIn, mayManageKnowledge(store)];
   const reindex = (reason: string) =>
     knowledge.reload(reason).catch((error: unknown) => {
       throw new ChatError('unavailable', `Saved, but re-indexing failed; the AI answers from the previous knowledge. ${(error as Error).message}`, {
@@ -149,6 +142,17 @@ export function knowledgeConsoleRoutes({ store, knowledge, sessions, audit, sett
   });
 
   return router;
+}
+
+/** After `requireAgent`: admins, and agents when an admin allowed them to manage the knowledge. */
+export function mayManageKnowledge(store: Pick<Store, 'getRoutingSettings'>): RequestHandler {
+  return async (_req, res, next) => {
+    const agent = res.locals.agent as AgentRecord;
+    if (agent.role !== 'admin' && !(await store.getRoutingSettings()).agentsManageKnowledge) {
+      throw new ChatError('forbidden', 'An admin has not allowed agents to manage the knowledge.');
+    }
+    next();
+  };
 }
 
 /** `console#<id>` (or the bare id) → the stored id; a file entry's id is refused. */

@@ -7,7 +7,7 @@
  * previous index; a search never sees a half-built one.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { createAnalyzer, createThesaurus } from './analyzer.js';
+import { createAnalyzer, createThesaurus, type Analyzer } from './analyzer.js';
 import { createKnowledgeIndexAsync, type KnowledgeIndex } from './bm25-index.js';
 import { createDenseIndexAsync, createHybridRetriever } from './dense.js';
 import { embedEntries, type Embedder, type EmbeddingCache } from './embeddings.js';
@@ -18,6 +18,8 @@ export interface KnowledgeSnapshot {
   entries: readonly KnowledgeEntry[];
   warnings: readonly string[];
   lexical: KnowledgeIndex;
+  /** The analyzer the lexical index ran (built-in and company synonyms): learning compares questions with it. */
+  analyze: Analyzer;
   /** The lexical index, or lexical + dense fused when an embedder is configured. */
   retriever: Retriever;
   /** Synonym groups in use: the built-in ones and the company's. */
@@ -39,6 +41,11 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Entries kept outside the folder (written in the console, issue 14), indexed with the files. */
   consoleEntries?: () => Promise<KnowledgeEntry[]>;
+  /**
+   * Phrasings an admin accepted from conversations (issue 14), kept in the store by entry id and
+   * added to the entries (from files too) at every build, so every process indexes them.
+   */
+  learnedPhrasings?: () => Promise<readonly { entryId: string; phrasing: string }[]>;
 }
 
 /** Loads a knowledge folder and indexes it (and embeds it, when an embedder is given). */
@@ -46,18 +53,20 @@ export async function buildKnowledge(dir: string, options: BuildOptions = {}): P
   const started = performance.now();
   const { entries, warnings, synonyms } = await loadKnowledgeDir(dir);
   if (options.consoleEntries) entries.push(...(await options.consoleEntries()));
+  if (options.learnedPhrasings) warnings.push(...mergePhrasings(entries, await options.learnedPhrasings()));
   return indexKnowledge(entries, warnings, { ...options, synonyms: [...(options.synonyms ?? []), ...synonyms] }, started);
 }
 
 export async function indexKnowledge(
   entries: KnowledgeEntry[],
   warnings: string[],
-  { synonyms = [], embedder, cache, onProgress, onQueryError, signal }: Omit<BuildOptions, 'consoleEntries'> = {},
+  { synonyms = [], embedder, cache, onProgress, onQueryError, signal }: Omit<BuildOptions, 'consoleEntries' | 'learnedPhrasings'> = {},
   started = performance.now(),
 ): Promise<KnowledgeSnapshot> {
   const thesaurus = createThesaurus(synonyms);
   // In slices: the server keeps chatting while it re-indexes a changed folder.
-  const lexical = await createKnowledgeIndexAsync(entries, { analyze: createAnalyzer(thesaurus) });
+  const analyze = createAnalyzer(thesaurus);
+  const lexical = await createKnowledgeIndexAsync(entries, { analyze });
   let retriever: Retriever = lexical;
   let embedded = 0;
   if (embedder && entries.length > 0) {
@@ -65,7 +74,30 @@ export async function indexKnowledge(
     embedded = result.embedded;
     retriever = createHybridRetriever({ entries, lexical, dense: await createDenseIndexAsync(result.vectors), embedder, onQueryError });
   }
-  return { entries, warnings, lexical, retriever, synonymGroups: thesaurus.groupCount, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
+  return { entries, warnings, lexical, analyze, retriever, synonymGroups: thesaurus.groupCount, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
+}
+
+/**
+ * Adds each learned phrasing to its entry (once: not when the entry already asks it that way).
+ * A phrasing whose entry is gone (its heading renamed, its file removed) is kept in the store but
+ * not indexed; the warnings say which, once per entry.
+ */
+export function mergePhrasings(entries: KnowledgeEntry[], learned: readonly { entryId: string; phrasing: string }[]): string[] {
+  const byId = new Map(entries.map((entry, i) => [entry.id, i]));
+  const missing = new Set<string>();
+  for (const { entryId, phrasing } of learned) {
+    const i = byId.get(entryId);
+    if (i === undefined) {
+      missing.add(entryId);
+      continue;
+    }
+    const entry = entries[i]!;
+    const known = [entry.title, ...(entry.phrasings ?? [])].map((q) => q.trim().toLowerCase());
+    if (known.includes(phrasing.trim().toLowerCase())) continue;
+    // A copy: the entry objects may be shared with the previous snapshot.
+    entries[i] = { ...entry, phrasings: [...(entry.phrasings ?? []), phrasing] };
+  }
+  return [...missing].map((id) => `learned phrasings of ${id}: no such entry any more (its file or heading changed); not indexed`);
 }
 
 export interface KnowledgeBaseOptions extends Omit<BuildOptions, 'onProgress' | 'signal'> {

@@ -263,6 +263,41 @@ const MIGRATIONS: readonly Migration[] = [
     // Null: the console follows the browser's language until the agent picks one.
     up: sql(`ALTER TABLE agents ADD COLUMN locale text`),
   },
+  {
+    version: 10,
+    name: 'knowledge proposals and learned phrasings',
+    // Learning from conversations (issue 14): proposals an admin reviews, the open ones read most
+    // asked first; phrasings accepted for any entry (files' too), by its retrieval id. Adding a
+    // phrasing raises `knowledge_version` in the same transaction, so every process re-indexes.
+    up: sql(`
+      CREATE TABLE knowledge_proposals (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        status text NOT NULL,
+        question text NOT NULL,
+        answer text NOT NULL,
+        lang text NOT NULL,
+        entry_id text,
+        entry_question text,
+        trigger text NOT NULL,
+        count integer NOT NULL,
+        examples jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        decided_at bigint,
+        decided_by text
+      );
+      CREATE INDEX knowledge_proposals_by_status ON knowledge_proposals (status, count DESC, updated_at DESC);
+      CREATE TABLE learned_phrasings (
+        entry_id text NOT NULL,
+        phrasing text NOT NULL,
+        added_at bigint NOT NULL,
+        added_by text NOT NULL,
+        seq bigserial,
+        PRIMARY KEY (entry_id, phrasing)
+      );
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

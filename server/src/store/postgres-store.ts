@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
@@ -9,6 +9,7 @@ import { toAgent, type AgentRow } from './agent-row.js';
 import { toEmail, type EmailRow } from './sqlite-rows.js';
 import { migrate } from './postgres-schema.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import { toProposal, type ProposalRow } from './sqlite-rows.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
 /** A webhook row as pg reads it: `events` parsed from JSONB, `active` a boolean. */
@@ -660,6 +661,78 @@ export class PostgresStore implements Store {
     const counts = edges.slice(1).map(() => 0);
     for (const row of rows) if (row.bucket >= 1 && row.bucket <= counts.length) counts[row.bucket - 1] = row.n;
     return counts;
+  }
+
+  async listKnowledgeProposals(status: KnowledgeProposalStatus, limit: number): Promise<KnowledgeProposal[]> {
+    const { rows } = await this.pool.query<ProposalRow>(
+      'SELECT * FROM knowledge_proposals WHERE status = $1 ORDER BY count DESC, updated_at DESC, id LIMIT $2',
+      [status, limit],
+    );
+    return rows.map(toProposal);
+  }
+
+  async getKnowledgeProposal(id: string): Promise<KnowledgeProposal | null> {
+    const { rows } = await this.pool.query<ProposalRow>('SELECT * FROM knowledge_proposals WHERE id = $1', [id]);
+    return rows[0] ? toProposal(rows[0]) : null;
+  }
+
+  async createKnowledgeProposal(p: KnowledgeProposal): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO knowledge_proposals (id, kind, status, question, answer, lang, entry_id, entry_question, trigger, count, examples,
+         created_at, updated_at, decided_at, decided_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [p.id, p.kind, p.status, p.question, p.answer, p.lang, p.entryId ?? null, p.entryQuestion ?? null, p.trigger, p.count,
+        JSON.stringify(p.examples), p.createdAt, p.updatedAt, p.decidedAt ?? null, p.decidedBy ?? null],
+    );
+  }
+
+  async addKnowledgeProposalExample(id: string, example: KnowledgeProposalExample, keep: number): Promise<KnowledgeProposal | null> {
+    // One statement: the row lock orders concurrent merges; only the newest `keep` examples stay.
+    const { rows } = await this.pool.query<ProposalRow>(
+      `UPDATE knowledge_proposals SET count = count + 1, updated_at = greatest(updated_at, $3),
+         examples = (SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb) FROM (
+           SELECT e, n FROM jsonb_array_elements(examples || jsonb_build_array($2::jsonb)) WITH ORDINALITY AS x(e, n)
+           ORDER BY n DESC LIMIT $4) kept)
+       WHERE id = $1 AND status = 'open'
+       RETURNING *`,
+      [id, JSON.stringify(example), example.at, keep],
+    );
+    return rows[0] ? toProposal(rows[0]) : null;
+  }
+
+  async decideKnowledgeProposal(
+    id: string,
+    change: { from: KnowledgeProposalStatus; to: KnowledgeProposalStatus; at: number; by: string },
+  ): Promise<KnowledgeProposal | null> {
+    const reopen = change.to === 'open';
+    const { rows } = await this.pool.query<ProposalRow>(
+      'UPDATE knowledge_proposals SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status = $5 RETURNING *',
+      [change.to, reopen ? null : change.at, reopen ? null : change.by, id, change.from],
+    );
+    return rows[0] ? toProposal(rows[0]) : null;
+  }
+
+  async listLearnedPhrasings(): Promise<LearnedPhrasing[]> {
+    const { rows } = await this.pool.query<{ entry_id: string; phrasing: string; added_at: number; added_by: string }>(
+      'SELECT entry_id, phrasing, added_at, added_by FROM learned_phrasings ORDER BY added_at, seq',
+    );
+    return rows.map((r) => ({ entryId: r.entry_id, phrasing: r.phrasing, addedAt: Number(r.added_at), addedBy: r.added_by }));
+  }
+
+  async addLearnedPhrasings(phrasings: readonly LearnedPhrasing[]): Promise<number> {
+    if (phrasings.length === 0) return 0;
+    return inTransaction(this.pool, async (client) => {
+      let added = 0;
+      for (const p of phrasings) {
+        const result = await client.query(
+          'INSERT INTO learned_phrasings (entry_id, phrasing, added_at, added_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [p.entryId, p.phrasing, p.addedAt, p.addedBy],
+        );
+        added += result.rowCount ?? 0;
+      }
+      if (added > 0) await client.query('UPDATE knowledge_version SET version = version + 1');
+      return added;
+    });
   }
 
   async knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]> {

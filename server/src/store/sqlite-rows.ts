@@ -2,7 +2,7 @@
  * How conversation and agent rows read back as records: shared by the store, its writer thread
  * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
-import type { ConversationStatus, VisitorContext, ConsoleKnowledgeEntry } from '@support-chat/shared';
+import type { ConversationStatus, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal } from '@support-chat/shared';
 import type { ConversationRecord, EmailKind, EmailRecord } from './types.js';
 
 export interface ConversationRow {
@@ -111,4 +111,50 @@ export function toKnowledgeEntry(row: KnowledgeEntryRow): ConsoleKnowledgeEntry 
     updatedBy: row.updated_by,
     revision: row.revision,
   };
+}
+
+/** A knowledge proposal row (issue 14); PostgreSQL's has `examples` parsed already. */
+export interface ProposalRow {
+  id: string;
+  kind: KnowledgeProposal['kind'];
+  status: KnowledgeProposal['status'];
+  question: string;
+  answer: string;
+  lang: KnowledgeProposal['lang'];
+  entry_id: string | null;
+  entry_question: string | null;
+  trigger: KnowledgeProposal['trigger'];
+  count: number | string;
+  examples: string | KnowledgeProposal['examples'];
+  created_at: number | string;
+  updated_at: number | string;
+  decided_at: number | string | null;
+  decided_by: string | null;
+}
+
+export function toProposal(row: ProposalRow): KnowledgeProposal {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    question: row.question,
+    answer: row.answer,
+    lang: row.lang,
+    ...(row.entry_id !== null ? { entryId: row.entry_id } : {}),
+    ...(row.entry_question !== null ? { entryQuestion: row.entry_question } : {}),
+    trigger: row.trigger,
+    count: Number(row.count),
+    examples: typeof row.examples === 'string' ? (JSON.parse(row.examples) as KnowledgeProposal['examples']) : row.examples,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    ...(row.decided_at !== null ? { decidedAt: Number(row.decided_at) } : {}),
+    ...(row.decided_by !== null ? { decidedBy: row.decided_by } : {}),
+  };
+}
+
+export interface LearnedPhrasingRow {
+  entry_id: string;
+  phrasing: string;
+  added_at: number;
+  added_by: string;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import type {
   AgentRecord,
   AppendResult,
@@ -23,7 +23,7 @@ import type {
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow } from './sqlite-rows.js';
+import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow, toProposal, type ProposalRow, type LearnedPhrasingRow } from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';
@@ -285,6 +285,33 @@ export const MIGRATIONS: string[] = [
   `CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';`,
   // Each agent's console language; null: the console follows the browser's until the agent picks one.
   `ALTER TABLE agents ADD COLUMN locale TEXT;`,
+  // Learning from conversations (issue 14): proposals an admin reviews, the open ones read most
+  // asked first; phrasings accepted for any entry (files' too), by its retrieval id.
+  `CREATE TABLE knowledge_proposals (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     status TEXT NOT NULL,
+     question TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     entry_id TEXT,
+     entry_question TEXT,
+     trigger TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     examples TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     decided_at INTEGER,
+     decided_by TEXT
+   );
+   CREATE INDEX knowledge_proposals_by_status ON knowledge_proposals (status, count DESC, updated_at DESC);
+   CREATE TABLE learned_phrasings (
+     entry_id TEXT NOT NULL,
+     phrasing TEXT NOT NULL,
+     added_at INTEGER NOT NULL,
+     added_by TEXT NOT NULL,
+     PRIMARY KEY (entry_id, phrasing)
+   );`,
 ];
 
 /**
@@ -608,6 +635,43 @@ export class SqliteStore implements Store {
 
   async knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]> {
     return this.reads.knowledgeQuestions(entryId, from, limit);
+  }
+
+  async listKnowledgeProposals(status: KnowledgeProposalStatus, limit: number): Promise<KnowledgeProposal[]> {
+    const rows = this
+      .statement('SELECT * FROM knowledge_proposals WHERE status = ? ORDER BY count DESC, updated_at DESC, id LIMIT ?')
+      .all(status, limit) as ProposalRow[];
+    return rows.map(toProposal);
+  }
+
+  async getKnowledgeProposal(id: string): Promise<KnowledgeProposal | null> {
+    const row = this.statement('SELECT * FROM knowledge_proposals WHERE id = ?').get(id) as ProposalRow | undefined;
+    return row ? toProposal(row) : null;
+  }
+
+  async createKnowledgeProposal(proposal: KnowledgeProposal): Promise<void> {
+    await this.write('createKnowledgeProposal', proposal);
+  }
+
+  async addKnowledgeProposalExample(id: string, example: KnowledgeProposalExample, keep: number): Promise<KnowledgeProposal | null> {
+    return this.write('addKnowledgeProposalExample', id, example, keep);
+  }
+
+  async decideKnowledgeProposal(
+    id: string,
+    change: { from: KnowledgeProposalStatus; to: KnowledgeProposalStatus; at: number; by: string },
+  ): Promise<KnowledgeProposal | null> {
+    return this.write('decideKnowledgeProposal', id, change);
+  }
+
+  async listLearnedPhrasings(): Promise<LearnedPhrasing[]> {
+    const rows = this.statement('SELECT * FROM learned_phrasings ORDER BY added_at, rowid').all() as LearnedPhrasingRow[];
+    return rows.map((r) => ({ entryId: r.entry_id, phrasing: r.phrasing, addedAt: r.added_at, addedBy: r.added_by }));
+  }
+
+  async addLearnedPhrasings(phrasings: readonly LearnedPhrasing[]): Promise<number> {
+    if (phrasings.length === 0) return 0;
+    return this.write('addLearnedPhrasings', [...phrasings]);
   }
 
   /**

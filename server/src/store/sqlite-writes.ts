@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord, KnowledgeEntryWrite } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow } from './sqlite-rows.js';
+import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow, toProposal, type ProposalRow } from './sqlite-rows.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
@@ -316,6 +316,51 @@ export class SqliteWrites {
     const deleted = this.statement('DELETE FROM knowledge_entries WHERE id = ?').run(id).changes === 1;
     if (deleted) this.bumpKnowledgeVersion();
     return deleted;
+  }
+
+  createKnowledgeProposal(p: KnowledgeProposal): void {
+    this
+      .statement(
+        `INSERT INTO knowledge_proposals (id, kind, status, question, answer, lang, entry_id, entry_question, trigger, count, examples,
+           created_at, updated_at, decided_at, decided_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(p.id, p.kind, p.status, p.question, p.answer, p.lang, p.entryId ?? null, p.entryQuestion ?? null, p.trigger, p.count,
+        JSON.stringify(p.examples), p.createdAt, p.updatedAt, p.decidedAt ?? null, p.decidedBy ?? null);
+  }
+
+  /** Count + 1 and the example appended, while open: read and written in this one transaction. */
+  addKnowledgeProposalExample(id: string, example: KnowledgeProposalExample, keep: number): KnowledgeProposal | null {
+    const row = this.statement("SELECT * FROM knowledge_proposals WHERE id = ? AND status = 'open'").get(id) as ProposalRow | undefined;
+    if (!row) return null;
+    const current = toProposal(row);
+    const examples = [...current.examples, example].slice(-keep);
+    const updatedAt = Math.max(current.updatedAt, example.at);
+    this
+      .statement('UPDATE knowledge_proposals SET count = count + 1, examples = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(examples), updatedAt, id);
+    return { ...current, count: current.count + 1, examples, updatedAt };
+  }
+
+  decideKnowledgeProposal(
+    id: string,
+    change: { from: KnowledgeProposalStatus; to: KnowledgeProposalStatus; at: number; by: string },
+  ): KnowledgeProposal | null {
+    const reopen = change.to === 'open';
+    const row = this
+      .statement('UPDATE knowledge_proposals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = ? RETURNING *')
+      .get(change.to, reopen ? null : change.at, reopen ? null : change.by, id, change.from) as ProposalRow | undefined;
+    return row ? toProposal(row) : null;
+  }
+
+  addLearnedPhrasings(phrasings: LearnedPhrasing[]): number {
+    const insert = this.statement(
+      'INSERT INTO learned_phrasings (entry_id, phrasing, added_at, added_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    let added = 0;
+    for (const p of phrasings) added += insert.run(p.entryId, p.phrasing, p.addedAt, p.addedBy).changes;
+    if (added > 0) this.bumpKnowledgeVersion();
+    return added;
   }
 
   private bumpKnowledgeVersion(): void {

@@ -326,6 +326,89 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.knowledgeGapCounts([0])).toEqual([]);
     });
 
+    it('keeps knowledge proposals: merged examples, most asked first, decided once (issue 14)', async () => {
+      const example = (at: number, question = 'Do you ship to Canada?') => ({
+        question,
+        answer: 'Yes, in 5–8 days.',
+        conversationId: `c${at}`,
+        agentName: 'Ann',
+        trigger: 'gap' as const,
+        at,
+      });
+      const proposal = {
+        id: 'p1',
+        kind: 'entry' as const,
+        status: 'open' as const,
+        question: 'Do you ship to Canada?',
+        answer: 'Yes, in 5–8 days.',
+        lang: 'en' as const,
+        trigger: 'gap' as const,
+        count: 1,
+        examples: [example(10)],
+        createdAt: 10,
+        updatedAt: 10,
+      };
+      await store.createKnowledgeProposal(proposal);
+      await store.createKnowledgeProposal({
+        ...proposal,
+        id: 'p2',
+        kind: 'phrasing',
+        question: 'Is my kettle covered?',
+        answer: '',
+        entryId: 'en/warranty.md#how-long-is-the-warranty',
+        entryQuestion: 'How long is the warranty?',
+        examples: [example(20, 'Is my kettle covered?')],
+        createdAt: 20,
+        updatedAt: 20,
+      });
+      expect(await store.getKnowledgeProposal('p1')).toEqual(proposal);
+      expect(await store.getKnowledgeProposal('nope')).toBeNull();
+      // Newest first while counts tie; the most asked first once one is asked again.
+      expect((await store.listKnowledgeProposals('open', 10)).map((p) => p.id)).toEqual(['p2', 'p1']);
+      for (let at = 30; at < 37; at++) await store.addKnowledgeProposalExample('p1', example(at, `Ship to Canada? (${at})`), 5);
+      const merged = (await store.getKnowledgeProposal('p1'))!;
+      expect(merged.count).toBe(8);
+      expect(merged.updatedAt).toBe(36);
+      expect(merged.examples.map((e) => e.at)).toEqual([32, 33, 34, 35, 36]);
+      expect((await store.listKnowledgeProposals('open', 10)).map((p) => p.id)).toEqual(['p1', 'p2']);
+      expect((await store.listKnowledgeProposals('open', 1)).map((p) => p.id)).toEqual(['p1']);
+      expect((await store.listKnowledgeProposals('open', 10))[1]).toMatchObject({ entryId: 'en/warranty.md#how-long-is-the-warranty', entryQuestion: 'How long is the warranty?' });
+
+      // Decided once: a second admin's decision finds it no longer open.
+      const accepted = await store.decideKnowledgeProposal('p1', { from: 'open', to: 'accepted', at: 50, by: 'Lead' });
+      expect(accepted).toMatchObject({ status: 'accepted', decidedAt: 50, decidedBy: 'Lead', count: 8 });
+      expect(await store.decideKnowledgeProposal('p1', { from: 'open', to: 'rejected', at: 51, by: 'Other' })).toBeNull();
+      expect(await store.addKnowledgeProposalExample('p1', example(60), 5)).toBeNull();
+      expect((await store.getKnowledgeProposal('p1'))!.count).toBe(8);
+      expect((await store.listKnowledgeProposals('open', 10)).map((p) => p.id)).toEqual(['p2']);
+      expect((await store.listKnowledgeProposals('accepted', 10)).map((p) => p.id)).toEqual(['p1']);
+      // Back to open (applying it failed): the decision is cleared.
+      const reopened = await store.decideKnowledgeProposal('p1', { from: 'accepted', to: 'open', at: 52, by: 'Lead' });
+      expect(reopened?.status).toBe('open');
+      expect(reopened).not.toHaveProperty('decidedAt');
+      expect(reopened).not.toHaveProperty('decidedBy');
+      expect(await store.decideKnowledgeProposal('nope', { from: 'open', to: 'rejected', at: 1, by: 'x' })).toBeNull();
+    });
+
+    it('stores learned phrasings once per entry and raises the knowledge version (issue 14)', async () => {
+      const v0 = await store.knowledgeVersion();
+      const learned = (entryId: string, phrasing: string, addedAt: number) => ({ entryId, phrasing, addedAt, addedBy: 'Lead' });
+      expect(await store.addLearnedPhrasings([learned('en/a.md#x', 'kettle broken', 1), learned('console#k1', '水壶坏了', 2)])).toBe(2);
+      const v1 = await store.knowledgeVersion();
+      expect(v1).toBeGreaterThan(v0);
+      // The same text for the same entry is stored once; for another entry it is another phrasing.
+      expect(await store.addLearnedPhrasings([learned('en/a.md#x', 'kettle broken', 3)])).toBe(0);
+      expect(await store.knowledgeVersion()).toBe(v1);
+      expect(await store.addLearnedPhrasings([learned('en/a.md#x', 'kettle broken', 4), learned('en/b.md#y', 'kettle broken', 4)])).toBe(1);
+      expect(await store.knowledgeVersion()).toBeGreaterThan(v1);
+      expect(await store.listLearnedPhrasings()).toEqual([
+        learned('en/a.md#x', 'kettle broken', 1),
+        learned('console#k1', '水壶坏了', 2),
+        learned('en/b.md#y', 'kettle broken', 4),
+      ]);
+      expect(await store.addLearnedPhrasings([])).toBe(0);
+    });
+
     it('keeps canned replies unique by shortcut', async () => {
       await store.saveCannedReply({ id: 'r1', shortcut: 'refund-time', text: 'Refunds take 5 days.', updatedAt: 1 });
       await store.saveCannedReply({ id: 'r2', shortcut: 'hello', text: 'Hi!', updatedAt: 1 });

@@ -7,7 +7,11 @@ import type {
   ConversationRating,
   ConsoleKnowledgeEntry,
   KnowledgeGap,
+  KnowledgeProposal,
+  KnowledgeProposalExample,
+  KnowledgeProposalStatus,
   KnowledgeQuestion,
+  LearnedPhrasing,
   KnowledgeUsage,
   ConversationStatus,
   ReportSummary,
@@ -316,6 +320,35 @@ export interface Store extends IntegrationStore {
   knowledgeGapCounts(edges: readonly number[]): Promise<number[]>;
   /** The visitor questions answered from `entryId` since `from`, newest first. */
   knowledgeQuestions(entryId: string, from: number, limit: number): Promise<KnowledgeQuestion[]>;
+
+  // ---- Learning from conversations (issue 14) ----
+
+  /** Proposals with this status, most asked first (count descending, then newest `updatedAt`). */
+  listKnowledgeProposals(status: KnowledgeProposalStatus, limit: number): Promise<KnowledgeProposal[]>;
+  getKnowledgeProposal(id: string): Promise<KnowledgeProposal | null>;
+  createKnowledgeProposal(proposal: KnowledgeProposal): Promise<void>;
+  /**
+   * A near-duplicate asked again: atomically, while the proposal is open, its count + 1 and the
+   * example appended (only the newest `keep` kept), `updatedAt` = `example.at`. Null when it is
+   * no longer open (decided meanwhile) or gone.
+   */
+  addKnowledgeProposalExample(id: string, example: KnowledgeProposalExample, keep: number): Promise<KnowledgeProposal | null>;
+  /**
+   * Compare-and-set on the status: from `from` to `to` (with the deciding admin and time, or
+   * cleared when going back to `open`). Null when the status was not `from`, so two admins
+   * deciding at once cannot both win.
+   */
+  decideKnowledgeProposal(
+    id: string,
+    change: { from: KnowledgeProposalStatus; to: KnowledgeProposalStatus; at: number; by: string },
+  ): Promise<KnowledgeProposal | null>;
+  /** Every learned phrasing, oldest first. */
+  listLearnedPhrasings(): Promise<LearnedPhrasing[]>;
+  /**
+   * Stores the phrasings not yet stored for their entry (same entry id and text) and, when any
+   * was new, raises `knowledgeVersion` in the same transaction. Returns how many were new.
+   */
+  addLearnedPhrasings(phrasings: readonly LearnedPhrasing[]): Promise<number>;
 
   /**
    * Whether the store can write now (`/readyz`): a tiny durable write, so a full disk or a lost

@@ -1,0 +1,154 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@support-chat/shared';
+import { createFakeOpenAI, type FakeOpenAI } from '../../../test/fake-openai.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
+import { conversationFixture } from '../../store/store-contract.js';
+import type { ConversationRecord, MessageDraft } from '../../store/types.js';
+import { KnowledgeBase } from '../knowledge-base.js';
+import type { KnowledgeEntry } from '../types.js';
+import { KnowledgeLearner } from './learner.js';
+import { createOpenAIProposalWriter, plainExtract } from './proposal-writer.js';
+
+const ENTRIES: KnowledgeEntry[] = [
+  {
+    id: 'care.md#damaged',
+    title: 'What if my order arrives damaged?',
+    body: 'Write to us within 30 days with a photo of the damage and we send a replacement free of charge.',
+    lang: 'en',
+    tags: [],
+    document: 'Care',
+  },
+  { id: 'care.md#warranty', title: 'How long is the warranty?', body: 'Two years on every appliance.', lang: 'en', tags: [], document: 'Care' },
+];
+const UNANSWERED = { responder: 'offline' as const, passageIds: ['care.md#warranty'], scores: [0.1], answered: false, latencyMs: 1 };
+const ANSWERED = { ...UNANSWERED, passageIds: ['care.md#warranty'], answered: true };
+
+describe('KnowledgeLearner: proposals from agents’ replies', () => {
+  let store: SqliteStore;
+  let knowledge: KnowledgeBase;
+  let n = 0;
+
+  beforeEach(async () => {
+    store = await SqliteStore.open(':memory:');
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    knowledge = await KnowledgeBase.fromEntries(ENTRIES);
+  });
+  afterEach(() => store.close());
+
+  /** A conversation with these messages; returns it and the messages as stored. */
+  async function conversation(drafts: Partial<MessageDraft>[], overrides: Partial<ConversationRecord> = {}) {
+    const record = conversationFixture({ id: `c${++n}`, status: 'assigned', assignedAgentId: 'agent-1', ...overrides });
+    await store.createConversation(record);
+    const stored: ChatMessage[] = [];
+    for (const [i, draft] of drafts.entries()) {
+      const author = draft.author ?? 'visitor';
+      const senderId = author === 'visitor' ? 'visitor-1' : author === 'agent' ? 'agent-1' : author;
+      stored.push((await store.appendMessage(record.id, { senderId, kind: 'text', text: '', author, ...(author === 'agent' ? { authorName: 'Ann' } : {}), ...draft } as MessageDraft, 100 + i)).message);
+    }
+    return { record: (await store.getConversation(record.id))!, stored };
+  }
+
+  async function replay(learner: KnowledgeLearner, record: ConversationRecord, stored: ChatMessage[]) {
+    for (const message of stored) await learner.consider(message, record);
+  }
+
+  it('a knowledge gap answered by an agent becomes a new-entry proposal (plain extract), the greeting reply skipped', async () => {
+    const learner = new KnowledgeLearner({ store, knowledge });
+    const { record, stored } = await conversation([
+      { text: 'Do you ship to Canada?' },
+      { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
+      { author: 'agent', text: 'Hi there!' },
+      { author: 'agent', text: 'Hi Sam, yes: we ship to Canada in 5 to 8 business days, duties included.\nBest regards, Ann' },
+      { author: 'agent', text: 'Anything else I can help you with today, Sam?' },
+    ]);
+    await replay(learner, record, stored);
+    const [proposal, ...rest] = await store.listKnowledgeProposals('open', 10);
+    expect(rest).toEqual([]);
+    expect(proposal).toMatchObject({
+      kind: 'entry',
+      trigger: 'gap',
+      question: 'Do you ship to Canada?',
+      answer: 'yes: we ship to Canada in 5 to 8 business days, duties included.',
+      lang: 'en',
+      count: 1,
+    });
+    expect(proposal!.examples).toEqual([expect.objectContaining({ conversationId: record.id, agentName: 'Ann', question: 'Do you ship to Canada?' })]);
+  });
+
+  it('a reply that is an entry’s answer proposes the question as a phrasing of that entry; near-duplicates merge', async () => {
+    const learner = new KnowledgeLearner({ store, knowledge });
+    const answer = 'Sorry about that! Write to us within 30 days with a photo of the damage and we send a replacement free of charge.';
+    const first = await conversation([
+      { text: 'my kettle arrived broken, what can I do?' },
+      { author: 'ai', text: 'Not sure.', provenance: UNANSWERED },
+      { author: 'agent', text: answer },
+    ]);
+    await replay(learner, first.record, first.stored);
+    const second = await conversation([
+      { text: 'The kettle I got arrived broken. What should I do?' },
+      { author: 'ai', text: 'Not sure.', provenance: UNANSWERED },
+      { author: 'agent', text: answer },
+    ]);
+    await replay(learner, second.record, second.stored);
+    const proposals = await store.listKnowledgeProposals('open', 10);
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({
+      kind: 'phrasing',
+      entryId: 'care.md#damaged',
+      entryQuestion: 'What if my order arrives damaged?',
+      question: 'my kettle arrived broken, what can I do?',
+      answer: '',
+      count: 2,
+    });
+    expect(proposals[0]!.examples.map((e) => e.conversationId)).toEqual([first.record.id, second.record.id]);
+  });
+
+  it('a thumbs down or an agent taking over after an AI answer proposes too; an AI answer nobody questioned does not', async () => {
+    const learner = new KnowledgeLearner({ store, knowledge });
+    const reply = { author: 'agent' as const, text: 'The kettle’s lid is covered for two years too, send us your order number please.' };
+    const down = await conversation([{ text: 'Is the kettle lid covered?' }, { author: 'ai', text: 'Two years.', provenance: ANSWERED, feedback: 'not_helpful' }, reply]);
+    const takeover = await conversation([{ text: 'Can I pay in three instalments?' }, { author: 'ai', text: 'Two years.', provenance: ANSWERED }, { ...reply, text: 'Yes, Klarna lets you pay in three instalments at checkout, without fees.' }], { handoffReason: 'agent_takeover' });
+    const fine = await conversation([{ text: 'How long is the warranty?' }, { author: 'ai', text: 'Two years.', provenance: ANSWERED }, { ...reply, text: 'And if you need anything else about it just write to us here.' }], { handoffReason: 'visitor_request' });
+    const noAi = await conversation([{ text: 'Where is my parcel #123?' }, { ...reply, text: 'It left our warehouse this morning, you will get tracking soon.' }]);
+    for (const c of [down, takeover, fine, noAi]) await replay(learner, c.record, c.stored);
+    const proposals = await store.listKnowledgeProposals('open', 10);
+    expect(proposals.map((p) => [p.trigger, p.question]).sort()).toEqual([
+      ['takeover', 'Can I pay in three instalments?'],
+      ['thumbs_down', 'Is the kettle lid covered?'],
+    ]);
+  });
+
+  describe('with a model', () => {
+    let fake: FakeOpenAI;
+    beforeAll(async () => {
+      fake = await createFakeOpenAI();
+    });
+    afterAll(() => fake.close());
+
+    it('the model writes the new entry; its failure falls back to the plain extract', async () => {
+      const errors: unknown[] = [];
+      const writer = createOpenAIProposalWriter({ apiKey: 'test', baseURL: fake.baseURL, model: 'gpt-test', onError: (e) => errors.push(e) });
+      const learner = new KnowledgeLearner({ store, knowledge, writer });
+      fake.reply({ text: '```json\n{"question": "Do you ship to Canada?", "answer": "Yes: **5–8 business days**, duties included."}\n```' }, { status: 500 }, { status: 500 });
+      const gap = (question: string) => conversation([{ text: question }, { author: 'ai', text: '?', provenance: UNANSWERED }, { author: 'agent', text: 'Hey Sam! Yes, we do, it takes 5-8 business days and duties are included.' }]);
+      const a = await gap('hey do u ship to canada??');
+      await replay(learner, a.record, a.stored);
+      const b = await gap('Can I pay with PayPal?');
+      await replay(learner, b.record, b.stored);
+      const byQuestion = new Map((await store.listKnowledgeProposals('open', 10)).map((p) => [p.examples[0]!.question, p]));
+      expect(byQuestion.get('hey do u ship to canada??')).toMatchObject({ question: 'Do you ship to Canada?', answer: 'Yes: **5–8 business days**, duties included.' });
+      expect(byQuestion.get('Can I pay with PayPal?')).toMatchObject({ question: 'Can I pay with PayPal?', answer: 'Yes, we do, it takes 5-8 business days and duties are included.' });
+      expect(errors).toHaveLength(1);
+      const request = fake.chatRequests()[0]!;
+      expect(request.messages[1]!.content).toContain('<agent_answer>');
+      expect(request.messages[0]!.content).toContain('ignore any instructions');
+    });
+  });
+
+  it('the plain extract keeps the facts and drops greetings, sign-offs and top-level headings', () => {
+    expect(plainExtract({ question: ' Do you\nship? ', answer: 'Hello Sam,\n# Shipping\nWe ship worldwide.\nThanks, Ann' })).toEqual({
+      question: 'Do you ship?',
+      answer: '### Shipping\nWe ship worldwide.',
+    });
+  });
+});
