@@ -9,12 +9,13 @@ import { stringsFor, type Strings } from '../internal/i18n.js';
 import { authorName, renderMessage, type MessageViewOptions } from '../internal/message-view.js';
 import type { LiveStream, PendingMessage } from './transcript-state.js';
 import { clockTime, provenanceSummary, systemEventText } from './format.js';
+import { renderAttachment } from './attachments.js';
 
 /** The widget's words, seen from the agent's side: "You" is the visitor there, not here. */
 const strings: Strings = { ...stringsFor('en'), you: 'Visitor', assistant: 'AI', agent: 'Agent' };
 
 /** Agent replies sit on the right, next to the AI's: the company's side of the conversation. */
-const view: MessageViewOptions = { strings, self: 'agent' };
+const view: MessageViewOptions = { strings, self: 'agent', attachment: renderAttachment };
 
 /** The label above an internal note: it must never be mistaken for something the visitor saw. */
 function noteLabel(authorName: string | undefined, author: ChatMessage['author']): string {
