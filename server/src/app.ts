@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
-import { HTTP_ROUTES, NAMESPACES } from '@support-chat/shared';
+import { ATTACHMENT_TYPES, HTTP_ROUTES, NAMESPACES } from '@support-chat/shared';
+import { Attachments } from './attachments/attachments.js';
+import { FileAttachmentStorage } from './attachments/file-storage.js';
+import type { AttachmentStorage } from './attachments/storage.js';
+import { agentAttachmentRoutes, visitorAttachmentRoutes } from './http/attachment-routes.js';
 import type { Responder, Summarizer } from './ai/types.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AgentSessions } from './auth/sessions.js';
@@ -64,7 +68,7 @@ import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
   config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
-    Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks'>>;
+    Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks'>> & { attachments?: Partial<Config['attachments']> };
   store: Store;
   responder: Responder;
   logger: Logger;
@@ -89,6 +93,8 @@ export interface ServerDeps {
    * used; what it returns is called when the server closes.
    */
   attachAdapter?: (io: Server) => Promise<(() => Promise<void>) | void>;
+  /** Where attachments' bytes go (default: files under `config.attachments.dir`). */
+  attachmentStorage?: AttachmentStorage;
   /** How often each process looks for due webhook deliveries (default 1 s; tests make it quick). */
   webhookPollMs?: number;
   /** How unanswered questions are looked for (tests make it quick). */
@@ -127,6 +133,9 @@ export interface SupportChatServer {
 }
 
 const SETTINGS_CACHE_MS = 1000;
+
+/** Attachments when the config names nothing (tests, embedding): the environment's defaults, files in ./data/attachments. */
+const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 10 * 1024 * 1024, perConversation: 50, types: ATTACHMENT_TYPES };
 
 /** `load()`'s result, read again once `ms` have passed or after `forget()`. */
 function cachedFor<T>(ms: number, load: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
@@ -180,7 +189,16 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
   const audit = new AuditLog(store, clock, logger);
   const welcome = new Welcome({ store, logger });
-  const visitorData = new VisitorData({ store, audit, bus, clock });
+  const attachmentSettings = { ...DEFAULT_ATTACHMENTS, ...config.attachments };
+  const attachments = new Attachments({
+    store,
+    storage: deps.attachmentStorage ?? new FileAttachmentStorage(attachmentSettings.dir),
+    conversations,
+    clock,
+    logger,
+    settings: attachmentSettings,
+  });
+  const visitorData = new VisitorData({ store, audit, bus, clock, attachments });
   const secret = await resolveSecret(store, config.secret);
   const tokens = new VisitorTokens(secret);
   const users = new UserVerifier(config.identitySecret, secret);
@@ -250,6 +268,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     res.status(503).json({ ok: false, error: { code, message: `Not ready: ${missing.join(', ')} down.` }, data: { services: checked } });
   });
 
+  const origins = createOriginPolicy(config);
   const httpServer = http.createServer(app);
   const guard = new ConnectionGuard(limits, clientAddressOf(app), logger);
   const io = new Server(httpServer, {
@@ -266,7 +285,6 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   guard.attach(io);
   const detachAdapter = (await deps.attachAdapter?.(io)) ?? null;
   const visitors = io.of(NAMESPACES.visitor) as unknown as VisitorNamespace;
-  const origins = createOriginPolicy(config);
   pinSessionOrigin(io, origins);
   refuseForeignOrigins(visitors, origins);
   const agents = io.of(NAMESPACES.agent) as unknown as AgentNamespace;
@@ -284,6 +302,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
 
   // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
   app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge }));
+  app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
   const settingsChanged = () => {
@@ -295,6 +314,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard, audit, welcome }),
   );
   app.use(privacyRoutes({ sessions, audit, visitorData }));
+  app.use(agentAttachmentRoutes({ attachments, sessions, limits }));
   app.use(integrationRoutes({ sessions, audit, webhooks, tokens: apiTokens, store }));
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));

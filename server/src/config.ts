@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LIMITS } from '@support-chat/shared';
+import { ATTACHMENT_TYPES, LIMITS, type AttachmentType } from '@support-chat/shared';
 import { z } from 'zod';
 import { DEFAULT_ANSWER_THRESHOLDS, type AnswerThresholds } from './ai/offline-responder.js';
 import { describeZodError } from './errors.js';
@@ -112,6 +112,16 @@ const envSchema = z.object({
   LIMIT_LOGIN_FAILURES_PER_ADDRESS: limit(DEFAULT_LIMITS.loginFailuresPerAddress),
   LIMIT_LOGIN_FAILURES_PER_DEVICE: limit(DEFAULT_LIMITS.loginFailuresPerDevice),
   LIMIT_API_REQUESTS_PER_TOKEN_PER_MINUTE: limit(DEFAULT_LIMITS.apiRequestsPerTokenPerMinute),
+  LIMIT_UPLOADS_PER_VISITOR_PER_HOUR: limit(DEFAULT_LIMITS.uploadsPerVisitorPerHour),
+  LIMIT_UPLOADS_PER_ADDRESS_PER_HOUR: limit(DEFAULT_LIMITS.uploadsPerAddressPerHour),
+  /** Attachments (issue 13): the largest file, in bytes (default 10 MB). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Most files in one conversation. */
+  ATTACHMENTS_PER_CONVERSATION: z.coerce.number().int().min(0).max(10_000).default(50),
+  /** Comma-separated types accepted, each from the built-in list (default: all of it). */
+  ATTACHMENT_TYPES: optionalString,
+  /** Where the files are kept (default DATA_DIR/attachments); with several processes, a directory they all share. */
+  ATTACHMENTS_DIR: optionalString,
   /** Webhooks to loopback, private and link-local addresses (issue 13): off, so a hook cannot reach inside. */
   WEBHOOK_ALLOW_INTERNAL: flag('false'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -148,6 +158,8 @@ export interface Config {
   webhooks: { allowInternal: boolean; maxAttempts: number; retryBaseMs: number; timeoutMs: number; keepDays: number };
   /** Email (issue 13): set when SMTP_URL or SMTP_HOST is. */
   email?: EmailConfig;
+  /** Files in conversations (issue 13): where they are kept, how large, how many, which types. */
+  attachments: { dir: string; maxBytes: number; perConversation: number; types: readonly AttachmentType[] };
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
   scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
 }
@@ -244,6 +256,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       loginFailuresPerAddress: e.LIMIT_LOGIN_FAILURES_PER_ADDRESS,
       loginFailuresPerDevice: e.LIMIT_LOGIN_FAILURES_PER_DEVICE,
       apiRequestsPerTokenPerMinute: e.LIMIT_API_REQUESTS_PER_TOKEN_PER_MINUTE,
+      uploadsPerVisitorPerHour: e.LIMIT_UPLOADS_PER_VISITOR_PER_HOUR,
+      uploadsPerAddressPerHour: e.LIMIT_UPLOADS_PER_ADDRESS_PER_HOUR,
+    }),
+    attachments: Object.freeze({
+      dir: path.resolve(e.ATTACHMENTS_DIR ?? path.join(e.DATA_DIR, 'attachments')),
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      perConversation: e.ATTACHMENTS_PER_CONVERSATION,
+      types: attachmentTypes(e.ATTACHMENT_TYPES),
     }),
     webhooks: Object.freeze({
       allowInternal: e.WEBHOOK_ALLOW_INTERNAL,
@@ -255,6 +275,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     email,
     scaleOut: e.DATABASE_URL && e.REDIS_URL ? { databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisPrefix: e.REDIS_PREFIX } : undefined,
   });
+}
+
+/** ATTACHMENT_TYPES: a subset of the built-in allow-list, never wider. */
+function attachmentTypes(raw: string | undefined): readonly AttachmentType[] {
+  if (!raw) return ATTACHMENT_TYPES;
+  const listed = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = listed.filter((t) => !(ATTACHMENT_TYPES as readonly string[]).includes(t));
+  if (unknown.length) {
+    throw new ConfigError(`Invalid configuration: ATTACHMENT_TYPES may list only ${ATTACHMENT_TYPES.join(', ')}; not: ${unknown.join(', ')}`);
+  }
+  return ATTACHMENT_TYPES.filter((t) => listed.includes(t));
 }
 
 const address = z.email();

@@ -69,6 +69,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   too_large: 413,
+  unsupported_type: 415,
+  too_many: 409,
   unavailable: 503,
   store_unavailable: 503,
   internal: 500,

@@ -24,6 +24,10 @@ export const DEFAULT_LIMITS = {
   loginFailuresPerDevice: 10,
   /** REST API requests per API token per minute, across processes (issue 13). */
   apiRequestsPerTokenPerMinute: 600,
+  /** Files a visitor may send per hour (issue 13): a photo or two per question, never a dump. */
+  uploadsPerVisitorPerHour: 30,
+  /** Files sent per address per hour, across visitors (one address stands for everyone behind it). */
+  uploadsPerAddressPerHour: 200,
 } as const;
 
 export type FloodLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -2,6 +2,8 @@
  * A real server on a random port with real Socket.IO clients, for integration tests. Uses the
  * real offline responder over the demo knowledge base unless a test passes its own responder.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -90,6 +92,8 @@ export async function startTestServer(
     email?: ServerDeps['email'];
     /** Presence, leases and timers (default: in memory, one process). */
     coordination?: ServerDeps['coordination'];
+    /** Attachments (ATTACHMENT_* variables); files go to a fresh temporary directory unless `dir` is given. */
+    attachments?: Partial<Config['attachments']>;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -105,6 +109,7 @@ export async function startTestServer(
       identitySecret: options.identitySecret,
       limits: { ...DEFAULT_LIMITS, ...options.floodLimits },
       webhooks: { allowInternal: true, maxAttempts: 8, retryBaseMs: 60_000, timeoutMs: 10_000, keepDays: 30, ...options.webhooks },
+      attachments: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-')), ...options.attachments },
     },
     webhookPollMs: options.webhookPollMs,
     store,

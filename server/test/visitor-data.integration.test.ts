@@ -113,7 +113,7 @@ describe.each(stores)('one visitor’s data on %s', (_name, open, skip) => {
     const dropped = nextEvent<{ visitorId: string; conversationIds: string[] }>(ann, 'conversations:erased');
     const erased = await api(t, boss, 'DELETE', `/api/admin/visitors/${ada.visitorId}`);
     expect(erased.status).toBe(200);
-    expect(erased.body.data.erased).toEqual({ visitorId: ada.visitorId, conversations: 2, messages: first!.messages.length + second!.messages.length });
+    expect(erased.body.data.erased).toEqual({ visitorId: ada.visitorId, conversations: 2, messages: first!.messages.length + second!.messages.length, attachments: 0 });
     expect(await adaGone).toBe('io server disconnect');
     expect(await dropped).toEqual({ visitorId: ada.visitorId, conversationIds: [ada.conversationId, left.conversation.id] });
 

@@ -94,6 +94,18 @@ export interface VisitorExportConversation {
   leftMessage: { email: string; name?: string } | null;
   rating: ConversationRating | null;
   messages: ChatMessage[];
+  /** The files of the conversation (issue 13), as stored; the bytes are not in the export. */
+  attachments: VisitorExportAttachment[];
+}
+
+export interface VisitorExportAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  createdAt: number;
+  /** The visitor's id, or the id of the agent who sent it. */
+  uploadedBy: string;
 }
 
 /** `GET /api/admin/visitors/:visitorId/export`: everything the store keeps about one visitor. */
@@ -110,4 +122,6 @@ export interface VisitorErasure {
   visitorId: string;
   conversations: number;
   messages: number;
+  /** Files deleted with them (issue 13). */
+  attachments: number;
 }

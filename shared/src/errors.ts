@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'conflict',
   'rate_limited',
   'too_large',
+  /** A file whose bytes are not of a type the site accepts (issue 13: checked on content, not name). */
+  'unsupported_type',
+  /** A bound on how many of something may exist was reached (files in one conversation). */
+  'too_many',
   'unavailable',
   // The server cannot store anything now (its disk is full, its database unreachable or read-only):
   // nothing was saved, and the same request may succeed shortly. Clients keep it and retry with backoff.

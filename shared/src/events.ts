@@ -264,7 +264,24 @@ export const HTTP_ROUTES = {
   adminApiTokens: '/api/admin/api-tokens',
   /** The REST API for integrations (Bearer tokens); its OpenAPI document is `/api/v1/openapi.json`. */
   apiV1: '/api/v1',
+  /**
+   * Attachments (issue 13), agents with their session: POST `?conversationId=…` with the file as
+   * the raw body (its name in `X-File-Name`, URI-encoded; `X-Client-Id` makes a retry harmless)
+   * answers `AttachmentUpload`; GET `/api/attachments/:id` sends the file.
+   */
+  attachments: '/api/attachments',
+  /**
+   * The same for the visitor, with `Authorization: Bearer <visitor token>` (the widget is on
+   * another site, so no cookie): POST sends to their open conversation (or opens one), GET
+   * `/api/visitor/attachments/:id` serves only files of their own conversations.
+   */
+  visitorAttachments: '/api/visitor/attachments',
 } as const;
+
+/** What an attachment upload answers: the message that carries the file, stored after the file. */
+export interface AttachmentUpload {
+  message: ChatMessage;
+}
 
 /** The agent session cookie (httpOnly); the agent socket is authenticated by it. */
 export const SESSION_COOKIE = 'sc_session';

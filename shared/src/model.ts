@@ -90,6 +90,47 @@ export interface ChatMessage {
   streamId?: string;
   /** The visitor's thumbs up / down on an AI answer. */
   feedback?: AnswerFeedback;
+  /** A file sent with the message (issue 13); `text` then holds its name, for previews and older clients. */
+  attachment?: Attachment;
+}
+
+/**
+ * A file in a conversation (issue 13): what clients need to show it. The bytes are fetched from
+ * `HTTP_ROUTES.visitorAttachments/:id` (the visitor, with their token) or
+ * `HTTP_ROUTES.attachments/:id` (agents, with their session).
+ */
+export interface Attachment {
+  id: string;
+  /** The sender's file name, cleaned of paths and control characters (attachments/file-name.ts). */
+  name: string;
+  /** What the server found the bytes to be, never what the client said: one of `ATTACHMENT_TYPES`. */
+  contentType: AttachmentType;
+  size: number;
+}
+
+/**
+ * The file types a conversation accepts (issue 13's defaults): images browsers show, PDF, plain
+ * text and the common office documents. Checked on the bytes (server/src/attachments/sniff.ts).
+ * No SVG (it can carry script), no HTML, no executables or archives.
+ */
+export const ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** Shown inline (a thumbnail, then the picture); everything else is a download. */
+export function isInlineImage(type: string): boolean {
+  return type === 'image/png' || type === 'image/jpeg' || type === 'image/gif' || type === 'image/webp';
 }
 
 export type AnswerFeedback = 'helpful' | 'not_helpful';

@@ -425,3 +425,15 @@ export const proposalAcceptSchema = z
   })
   .strict();
 export type ProposalAcceptPayload = z.input<typeof proposalAcceptSchema>;
+// ---- Attachments (issue 13) ----
+
+/** The headers of an upload: the client id makes a retry harmless; the name is only shown, never trusted. */
+export const attachmentUploadSchema = z.object({
+  clientId: clientIdSchema,
+  /** `X-File-Name`, URI-encoded by the client (HTTP headers are Latin-1). */
+  name: z.string().max(1000).optional(),
+});
+
+export const attachmentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'is not an attachment id');
+
+export const attachmentQuerySchema = z.object({ conversationId: z.string().min(1).max(64) });

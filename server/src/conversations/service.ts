@@ -11,7 +11,7 @@ import type {
   VisitorContext,
   VisitorConversation,
 } from '@support-chat/shared';
-import { INBOX_PAGE_SECTIONS, LIMITS, type InboxListing, type InboxPageSection } from '@support-chat/shared';
+import { INBOX_PAGE_SECTIONS, LIMITS, type Attachment, type InboxListing, type InboxPageSection } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, ConversationSearch, MessageDraft, Store } from '../store/types.js';
 import type { DomainEventBus } from './events.js';
@@ -142,10 +142,25 @@ export class ConversationService {
   /** `origin`: the sending connection, which has the message in its ack (see `messageCreated`). */
   async postAgentMessage(
     agent: Actor,
-    { conversationId, clientId, text }: { conversationId: string; clientId: string; text: string },
+    { conversationId, clientId, text, attachment }: { conversationId: string; clientId: string; text: string; attachment?: Attachment },
     origin?: string,
   ): Promise<ChatMessage> {
     const conversation = await this.getConversation(conversationId);
+    this.assertCanReply(conversation, agent);
+    const { message } = await this.append(conversation, {
+      senderId: agent.id,
+      author: 'agent',
+      authorName: agent.name,
+      kind: 'text',
+      text,
+      clientId,
+      ...(attachment ? { attachment } : {}),
+    }, origin);
+    return message;
+  }
+
+  /** Only the agent handling an open conversation writes in it (replies and files alike). */
+  assertCanReply(conversation: ConversationRecord, agent: Actor): void {
     if (conversation.status !== 'assigned' || conversation.assignedAgentId !== agent.id) {
       throw new ChatError(
         'invalid_state',
@@ -154,15 +169,6 @@ export class ConversationService {
           : 'Claim the conversation before replying to it.',
       );
     }
-    const { message } = await this.append(conversation, {
-      senderId: agent.id,
-      author: 'agent',
-      authorName: agent.name,
-      kind: 'text',
-      text,
-      clientId,
-    }, origin);
-    return message;
   }
 
   /**

@@ -2,11 +2,13 @@
  * One visitor's data, for an admin answering a GDPR request (issue 11): export it whole, or
  * erase it. What the store keeps of a visitor is their record and their conversations: every
  * message (notes included), ratings of answers and of the conversation, a message left offline,
- * and the visitor context (pages, browser, attributes); attachments do not exist. Both are
- * recorded in the audit log with counts only, never the content.
+ * and the visitor context (pages, browser, attributes), and the files sent either way (issue 13:
+ * listed in the export, deleted with the rest). Both are recorded in the audit log with counts
+ * only, never the content.
  */
 import type { AuditActor, VisitorErasure, VisitorExport, VisitorExportConversation } from '@support-chat/shared';
 import { LIMITS } from '@support-chat/shared';
+import type { Attachments } from '../attachments/attachments.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { DomainEventBus } from '../conversations/events.js';
 import type { Clock } from '../conversations/service.js';
@@ -15,7 +17,7 @@ import type { ConversationRecord, Store } from '../store/types.js';
 
 export class VisitorData {
   constructor(
-    private readonly deps: { store: Store; audit: AuditLog; bus: DomainEventBus; clock: Clock },
+    private readonly deps: { store: Store; audit: AuditLog; bus: DomainEventBus; clock: Clock; attachments: Attachments },
   ) {}
 
   async export(actor: AuditActor, visitorId: string): Promise<VisitorExport> {
@@ -44,12 +46,22 @@ export class VisitorData {
     const conversationIds = (await store.listVisitorConversations(visitorId)).map((c) => c.id);
     const entry = audit.entry(actor, 'visitor.erased', { type: 'visitor', id: visitorId }, { conversations: conversationIds.length });
     const erased = await store.eraseVisitor(visitorId, entry);
+    // The rows are gone (nothing can serve the files any more): now the bytes.
+    const attachments = await this.deps.attachments.removeFiles(erased.attachments);
     if (!erased.visitor && erased.conversations === 0) throw unknownVisitor(visitorId);
     bus.emit('visitorErased', { visitorId, conversationIds });
-    return { visitorId, conversations: erased.conversations, messages: erased.messages };
+    return { visitorId, conversations: erased.conversations, messages: erased.messages, attachments };
   }
 
   private async exportConversation(c: ConversationRecord): Promise<VisitorExportConversation> {
+    const attachments = (await this.deps.store.listAttachments(c.id)).map(({ id, name, contentType, size, createdAt, uploadedBy }) => ({
+      id,
+      name,
+      contentType,
+      size,
+      createdAt,
+      uploadedBy,
+    }));
     const messages = [];
     for (let afterSeq = 0; ; ) {
       const page = await this.deps.store.listMessages(c.id, { afterSeq, limit: LIMITS.historyPage, includeNotes: true });
@@ -71,6 +83,7 @@ export class VisitorData {
       leftMessage: c.leftMessage ?? null,
       rating: c.rating ?? null,
       messages,
+      attachments,
     };
   }
 }

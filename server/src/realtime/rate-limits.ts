@@ -23,6 +23,8 @@ export interface RateLimits {
   newConversation(visitorId: string, address: string): Promise<void>;
   /** A REST API request, per API token (issue 13). */
   apiRequest(tokenId: string): Promise<void>;
+  /** A file a visitor sends, per address and per visitor (issue 13). */
+  visitorUpload(visitorId: string, address: string): Promise<void>;
   /** Failed logins per account, per address and per known device (auth/login-limits.ts). */
   login: LoginLimits;
   /** Sockets one address may hold open on one process (a count, not a rate: connection-guard.ts). */
@@ -58,6 +60,8 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
   const addressConversations = limiter('address-conversations', limits.conversationsPerAddressPerHour, 3600);
   const visitorConversations = limiter('visitor-conversations', limits.conversationsPerVisitorPerHour, 3600);
   const apiRequests = limiter('api-requests', limits.apiRequestsPerTokenPerMinute, 60);
+  const addressUploads = limiter('address-uploads', limits.uploadsPerAddressPerHour, 3600);
+  const visitorUploads = limiter('visitor-uploads', limits.uploadsPerVisitorPerHour, 3600);
   return {
     socketEvent: (id) => consume(events, id, 'Too many requests.'),
     agentEvent: (id) => consume(agentEvents, id, 'Too many requests from this agent.'),
@@ -69,6 +73,10 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
       await consume(visitorConversations, visitorId, 'You have started too many conversations.');
     },
     apiRequest: (tokenId) => consume(apiRequests, tokenId, 'Too many requests with this API token.'),
+    visitorUpload: async (visitorId, address) => {
+      await consume(addressUploads, address, 'Too many files from your network.');
+      await consume(visitorUploads, visitorId, 'You have sent too many files.');
+    },
     login: createLoginLimits(limiter, limits),
     openSocketsPerAddress: limits.openSocketsPerAddress,
   };

@@ -127,6 +127,12 @@ export class ConversationRouter {
     if (conversation.status !== 'bot') return;
     // Answered already: by another process before its lease lapsed, or before a restart.
     if (await this.conversations.hasAiAnswer(conversationId, answerClientId(message.id), message.seq)) return;
+    // The AI reads words, not files (issue 13): it says so by handing the conversation to a
+    // person, whose console shows the file, with the reason in the hand-off note.
+    if (message.attachment) {
+      await this.conversations.requestHuman(conversationId, 'ai_unanswered', `The visitor sent a file (${message.attachment.contentType}) the assistant cannot read.`);
+      return;
+    }
     if (wantsHuman(message.text)) {
       await this.conversations.requestHuman(conversationId, 'visitor_request');
       return;

@@ -298,6 +298,25 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `),
   },
+  {
+    version: 11,
+    name: 'attachments',
+    // Issue 13: each file's metadata (its bytes are in the attachment storage under storage_key),
+    // read by id, counted and listed per conversation, deleted with the visitor's conversations.
+    up: sql(`
+      CREATE TABLE attachments (
+        id text PRIMARY KEY,
+        conversation_id text NOT NULL,
+        storage_key text NOT NULL,
+        name text NOT NULL,
+        content_type text NOT NULL,
+        size bigint NOT NULL,
+        uploaded_by text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX attachments_by_conversation ON attachments (conversation_id, created_at);
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

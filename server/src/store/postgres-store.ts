@@ -6,7 +6,7 @@ import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toEmail, type EmailRow } from './sqlite-rows.js';
+import { toAttachment, toEmail, type AttachmentRow, type EmailRow } from './sqlite-rows.js';
 import { migrate } from './postgres-schema.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { toProposal, type ProposalRow } from './sqlite-rows.js';
@@ -36,6 +36,8 @@ import type {
   Store,
   VisitorRecord,
   KnowledgeAnswerOutcomes,
+  AttachmentRecord,
+  VisitorErased,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 
@@ -890,17 +892,50 @@ export class PostgresStore implements Store {
    * a conversation: an erasure and a first message racing run one after the other, never both
    * halfway. Search reads the tables themselves, so nothing else keeps the erased text.
    */
-  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }> {
+  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [visitorId]);
+      const files = await client.query<{ storage_key: string }>(
+        'DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1) RETURNING storage_key',
+        [visitorId],
+      );
       const messages = await client.query('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       await client.query('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
       const visitor = await client.query('DELETE FROM visitors WHERE id = $1', [visitorId]);
-      const erased = { conversations: conversations.rowCount ?? 0, messages: messages.rowCount ?? 0, visitor: visitor.rowCount === 1 };
+      const erased = {
+        conversations: conversations.rowCount ?? 0,
+        messages: messages.rowCount ?? 0,
+        visitor: visitor.rowCount === 1,
+        attachments: files.rows.map((row) => row.storage_key),
+      };
       if (audit && (erased.visitor || erased.conversations > 0)) await this.insertAudit(client, audit);
       return erased;
     });
+  }
+
+  // ---- Attachments (issue 13) ----
+
+  async createAttachment(a: AttachmentRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt],
+    );
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | null> {
+    const { rows } = await this.pool.query<AttachmentRow>('SELECT * FROM attachments WHERE id = $1', [id]);
+    return rows[0] ? toAttachment(rows[0]) : null;
+  }
+
+  async listAttachments(conversationId: string): Promise<AttachmentRecord[]> {
+    const { rows } = await this.pool.query<AttachmentRow>('SELECT * FROM attachments WHERE conversation_id = $1 ORDER BY created_at, id', [conversationId]);
+    return rows.map(toAttachment);
+  }
+
+  async countAttachments(conversationId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM attachments WHERE conversation_id = $1', [conversationId]);
+    return Number(rows[0]?.n ?? 0);
   }
 
   // ---- Integrations (issue 13) ----

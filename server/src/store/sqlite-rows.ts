@@ -3,7 +3,7 @@
  * (`sqlite-writes.ts`) and its reader thread (`sqlite-reads.ts`), which must not load the whole store.
  */
 import type { ConversationStatus, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal } from '@support-chat/shared';
-import type { ConversationRecord, EmailKind, EmailRecord } from './types.js';
+import type { AttachmentRecord, ConversationRecord, EmailKind, EmailRecord } from './types.js';
 
 export interface ConversationRow {
   id: string;
@@ -157,4 +157,28 @@ export interface LearnedPhrasingRow {
   phrasing: string;
   added_at: number;
   added_by: string;
+}
+export interface AttachmentRow {
+  id: string;
+  conversation_id: string;
+  storage_key: string;
+  name: string;
+  content_type: AttachmentRecord['contentType'];
+  size: number | string;
+  uploaded_by: string;
+  created_at: number | string;
+}
+
+/** Also the PostgreSQL store's mapping (bigint columns arrive as strings there). */
+export function toAttachment(row: AttachmentRow): AttachmentRecord {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    storageKey: row.storage_key,
+    name: row.name,
+    contentType: row.content_type,
+    size: Number(row.size),
+    uploadedBy: row.uploaded_by,
+    createdAt: Number(row.created_at),
+  };
 }

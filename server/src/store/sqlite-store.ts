@@ -20,10 +20,24 @@ import type {
   Store,
   VisitorRecord,
   KnowledgeAnswerOutcomes,
+  AttachmentRecord,
+  VisitorErased,
 } from './types.js';
 import { DEFAULT_ROUTING_SETTINGS } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
-import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow, toProposal, type ProposalRow, type LearnedPhrasingRow } from './sqlite-rows.js';
+import {
+  toAttachment,
+  type AttachmentRow,
+  toConversation,
+  toEmail,
+  type ConversationRow,
+  type EmailRow,
+  toKnowledgeEntry,
+  type KnowledgeEntryRow,
+  toProposal,
+  type ProposalRow,
+  type LearnedPhrasingRow,
+} from './sqlite-rows.js';
 import { createReadThread } from './read-thread.js';
 import { cjkGrams } from './search-grams.js';
 import { SearchIndexer, searchSchema } from './search-index.js';
@@ -312,6 +326,20 @@ export const MIGRATIONS: string[] = [
      added_by TEXT NOT NULL,
      PRIMARY KEY (entry_id, phrasing)
    );`,
+  // Attachments (issue 13): the metadata of each file; its bytes are in the attachment storage
+  // under storage_key. Read by id, counted and listed per conversation (the bound, the export),
+  // deleted with the visitor's conversations.
+  `CREATE TABLE attachments (
+     id TEXT PRIMARY KEY,
+     conversation_id TEXT NOT NULL,
+     storage_key TEXT NOT NULL,
+     name TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     uploaded_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX attachments_by_conversation ON attachments (conversation_id, created_at);`,
 ];
 
 /**
@@ -737,8 +765,26 @@ export class SqliteStore implements Store {
     return rows.map(toConversation);
   }
 
-  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }> {
+  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased> {
     return this.write('eraseVisitor', visitorId, audit);
+  }
+
+  async createAttachment(attachment: AttachmentRecord): Promise<void> {
+    return this.write('createAttachment', attachment);
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | null> {
+    const row = this.statement('SELECT * FROM attachments WHERE id = ?').get(id) as AttachmentRow | undefined;
+    return row ? toAttachment(row) : null;
+  }
+
+  async listAttachments(conversationId: string): Promise<AttachmentRecord[]> {
+    const rows = this.statement('SELECT * FROM attachments WHERE conversation_id = ? ORDER BY created_at, id').all(conversationId) as AttachmentRow[];
+    return rows.map(toAttachment);
+  }
+
+  async countAttachments(conversationId: string): Promise<number> {
+    return Number(this.statement('SELECT count(*) FROM attachments WHERE conversation_id = ?').pluck().get(conversationId));
   }
 
   async enqueueEmail(email: EmailRecord): Promise<boolean> {

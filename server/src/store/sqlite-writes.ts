@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
-import type { AgentRecord, AppendResult, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord, KnowledgeEntryWrite } from './types.js';
+import type { AgentRecord, AppendResult, AttachmentRecord, VisitorErased, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord, KnowledgeEntryWrite } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow, toProposal, type ProposalRow } from './sqlite-rows.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
@@ -388,7 +388,11 @@ export class SqliteWrites {
    * ones, which the indexer, following messages by rowid, would skip: it moves its mark back to
    * the floor (search-index.ts).
    */
-  eraseVisitor(visitorId: string, audit?: AuditEntry): { conversations: number; messages: number; visitor: boolean } {
+  eraseVisitor(visitorId: string, audit?: AuditEntry): VisitorErased {
+    const attachments = this
+      .statement('DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?) RETURNING storage_key')
+      .pluck()
+      .all(visitorId) as string[];
     const messages = this
       .statement('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)')
       .run(visitorId).changes;
@@ -400,7 +404,15 @@ export class SqliteWrites {
     const conversations = this.statement('DELETE FROM conversations WHERE visitor_id = ?').run(visitorId).changes;
     const visitor = this.statement('DELETE FROM visitors WHERE id = ?').run(visitorId).changes === 1;
     if (audit && (visitor || conversations > 0)) this.appendAudit(audit);
-    return { conversations, messages, visitor };
+    return { conversations, messages, visitor, attachments };
+  }
+
+  createAttachment(a: AttachmentRecord): void {
+    this
+      .statement(
+        `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt);
   }
 
   // ---- Integrations (issue 13) ----

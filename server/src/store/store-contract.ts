@@ -5,7 +5,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import type { AuditEntry } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
-import type { ConversationRecord, EmailRecord, Store } from './types.js';
+import type { AttachmentRecord, ConversationRecord, EmailRecord, Store } from './types.js';
 
 function auditFixture(overrides: Partial<AuditEntry> & Pick<AuditEntry, 'id' | 'at'>): AuditEntry {
   return {
@@ -30,6 +30,18 @@ export function conversationFixture(overrides: Partial<ConversationRecord> = {})
     updatedAt: 1000,
     queuedAt: null,
     closedAt: null,
+    ...overrides,
+  };
+}
+
+function attachmentFixture(overrides: Partial<AttachmentRecord> & Pick<AttachmentRecord, 'id' | 'conversationId'>): AttachmentRecord {
+  return {
+    storageKey: `key-${overrides.id}`,
+    name: 'kettle.jpg',
+    contentType: 'image/jpeg',
+    size: 1234,
+    uploadedBy: 'visitor-1',
+    createdAt: 1500,
     ...overrides,
   };
 }
@@ -721,8 +733,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listVisitorConversations('visitor-2')).map((c) => c.id)).toEqual(['other']);
 
       expect(await store.enqueueEmail(emailFixture({ id: 'transcript:old', conversationId: 'old', kind: 'transcript', to: 'ada@private.example' }))).toBe(true);
+      await store.createAttachment(attachmentFixture({ id: 'f-old', conversationId: 'old', storageKey: 'key-old' }));
+      await store.createAttachment(attachmentFixture({ id: 'f-other', conversationId: 'other', storageKey: 'key-other' }));
       const audit = auditFixture({ id: 'erasure', at: 80, action: 'visitor.erased', target: { type: 'visitor', id: 'visitor-1' }, detail: { conversations: 2 } });
-      expect(await store.eraseVisitor('visitor-1', audit)).toEqual({ conversations: 2, messages: 4, visitor: true });
+      expect(await store.eraseVisitor('visitor-1', audit)).toEqual({ conversations: 2, messages: 4, visitor: true, attachments: ['key-old'] });
+      expect(await store.getAttachment('f-old')).toBeNull();
+      expect(await store.getAttachment('f-other')).toMatchObject({ storageKey: 'key-other' });
 
       expect(await store.getVisitor('visitor-1')).toBeNull();
       expect(await store.getConversation('old')).toBeNull();
@@ -751,13 +767,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await ids('Bea')).toEqual(['other']);
 
       // A visitor the store never knew: nothing to erase. One erased already: nothing left.
-      const nothing = { conversations: 0, messages: 0, visitor: false };
+      const nothing = { conversations: 0, messages: 0, visitor: false, attachments: [] };
       expect(await store.eraseVisitor('visitor-unknown', auditFixture({ id: 'no-1', at: 90, action: 'visitor.erased' }))).toEqual(nothing);
       expect(await store.eraseVisitor('visitor-1', auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }))).toEqual(nothing);
       expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['erasure']);
       // The visitor may come back as a new visitor with the same id.
       const again = await store.openConversation(conversationFixture({ id: 'back', context: {} }));
       expect(again).toMatchObject({ created: true, conversation: { id: 'back', context: {} } });
+    });
+
+    it('records attachments, reads them by id, lists and counts them per conversation (issue 13)', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.createConversation(conversationFixture({ id: 'b' }));
+      const photo = attachmentFixture({ id: 'f1', conversationId: 'a', createdAt: 2000, size: 10_485_760 });
+      const label = attachmentFixture({ id: 'f2', conversationId: 'a', name: '退货标签.pdf', contentType: 'application/pdf', uploadedBy: 'agent-1', createdAt: 2001 });
+      await store.createAttachment(label);
+      await store.createAttachment(photo);
+      await store.createAttachment(attachmentFixture({ id: 'f3', conversationId: 'b' }));
+      expect(await store.getAttachment('f1')).toEqual(photo);
+      expect(await store.getAttachment('f2')).toEqual(label);
+      expect(await store.getAttachment('nope')).toBeNull();
+      expect(await store.listAttachments('a')).toEqual([photo, label]);
+      expect(await store.countAttachments('a')).toBe(2);
+      expect(await store.countAttachments('c')).toBe(0);
     });
 
     it('queues each email once, hands out the due ones in order, and records an outcome once (issue 13)', async () => {

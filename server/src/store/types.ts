@@ -1,5 +1,6 @@
 import type {
   AgentRole,
+  AttachmentType,
   AuditAction,
   AuditEntry,
   CannedReply,
@@ -271,7 +272,16 @@ export interface Store extends IntegrationStore {
    * derives from them (the SQLite search index, report columns) forgets them too: nothing erased
    * can be found by `searchConversations` afterwards. Returns what it removed (zeros: nothing known).
    */
-  eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<{ conversations: number; messages: number; visitor: boolean }>;
+  eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased>;
+
+  // ---- Attachments (issue 13) ----
+
+  /** Records a file already durable in the attachment storage. */
+  createAttachment(attachment: AttachmentRecord): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** The conversation's files, oldest first. */
+  listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
+  countAttachments(conversationId: string): Promise<number>;
 
   // ---- The email outbox (issue 13) ----
 
@@ -357,6 +367,27 @@ export interface Store extends IntegrationStore {
   checkWritable(): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/** What `eraseVisitor` removed; `attachments`: the storage keys of the files, to delete once the rows are gone. */
+export interface VisitorErased {
+  conversations: number;
+  messages: number;
+  visitor: boolean;
+  attachments: string[];
+}
+
+/** One stored file (issue 13): its metadata here, its bytes in the attachment storage under `storageKey`. */
+export interface AttachmentRecord {
+  id: string;
+  conversationId: string;
+  storageKey: string;
+  name: string;
+  contentType: AttachmentType;
+  size: number;
+  /** The visitor's id or the agent's. */
+  uploadedBy: string;
+  createdAt: number;
 }
 
 /**

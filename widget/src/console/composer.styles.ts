@@ -160,8 +160,44 @@ export const composerStyles = css`
   }
   .mode,
   .btn.ai,
+  .btn.attach,
   .preview-toggle {
     white-space: nowrap;
+  }
+  .btn.attach {
+    font-size: 13px;
+    padding: 4px 10px;
+    margin-right: 8px;
+  }
+  .upload:empty {
+    display: none;
+  }
+  .upload,
+  .upload-error {
+    font-size: 12.5px;
+    margin: 4px 0;
+  }
+  .upload-error {
+    color: var(--support-console-danger);
+  }
+  .upload-error .link {
+    font: inherit;
+    background: none;
+    border: 0;
+    padding: 0 4px;
+    color: inherit;
+    text-decoration: underline;
+    cursor: pointer;
+  }
+  /* A phone: the paper clip alone. */
+  @media (max-width: 720px) {
+    .btn.attach {
+      font-size: 0;
+      margin-right: 4px;
+    }
+    .btn.attach::first-letter {
+      font-size: 14px;
+    }
   }
   /* A phone: the mode buttons, Preview and AI draft still on one line. */
   @media (max-width: 720px) {

@@ -8,6 +8,7 @@ import { fire } from './events.js';
 import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { composerStyles } from './composer.styles.js';
+import { ATTACHMENT_STRINGS, sendAttachment, uploadErrorText, uploadingText } from './attachments.js';
 
 type Mode = 'text' | 'note';
 
@@ -37,6 +38,8 @@ export class SupportConsoleComposer extends LitElement {
     pick: { state: true },
     sources: { state: true },
     preview: { state: true },
+    uploading: { state: true },
+    uploadError: { state: true },
   };
 
   declare conversationId: string;
@@ -55,6 +58,10 @@ export class SupportConsoleComposer extends LitElement {
   declare sources: readonly Source[];
   /** Show the reply as the visitor will see it (Markdown rendered). */
   declare preview: boolean;
+  /** A file on its way (issue 13): its name and how much has gone. */
+  declare uploading: { name: string; fraction: number } | null;
+  /** Why the last file was refused. */
+  declare uploadError: string;
   private readonly drafts = new Map<string, { text: string; sources: readonly Source[] }>();
   private caret: number | null = null;
   private readonly i18n = new LocaleController(this);
@@ -73,6 +80,8 @@ export class SupportConsoleComposer extends LitElement {
     this.pick = 0;
     this.sources = [];
     this.preview = false;
+    this.uploading = null;
+    this.uploadError = '';
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -145,6 +154,17 @@ export class SupportConsoleComposer extends LitElement {
           ${s.note}
         </button>
         <span class="spacer"></span>
+        <input id="file" class="sr-only" type="file" tabindex="-1" aria-hidden="true" @change=${this.onFilePicked} />
+        <button
+          type="button"
+          class="btn attach"
+          ?disabled=${!!this.replyBlocked || !!this.uploading}
+          title=${this.replyBlocked || ATTACHMENT_STRINGS.attachHint}
+          aria-label=${ATTACHMENT_STRINGS.attach}
+          @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#file')?.click()}
+        >
+          📎 ${ATTACHMENT_STRINGS.attach}
+        </button>
         <label class="preview-toggle"><input type="checkbox" .checked=${this.preview} @change=${() => (this.preview = !this.preview)} /> ${s.preview}</label>
         <button
           type="button"
@@ -159,7 +179,14 @@ export class SupportConsoleComposer extends LitElement {
       ${this.preview && this.text.trim()
         ? html`<div class="preview ${note ? 'note' : ''}" aria-label=${s.preview} role="region">${renderMarkdown(this.text)}</div>`
         : nothing}
-      <form class=${note ? 'note' : ''} @submit=${this.onSubmit}>
+      <div class="upload" role="status">${this.uploading ? uploadingText(this.uploading.name, this.uploading.fraction) : nothing}</div>
+      ${this.uploadError
+        ? html`<div class="upload-error" role="alert">
+            ${this.uploadError}
+            <button type="button" class="link" @click=${() => (this.uploadError = '')}>${ATTACHMENT_STRINGS.dismiss}</button>
+          </div>`
+        : nothing}
+      <form class=${note ? 'note' : ''} @submit=${this.onSubmit} @dragover=${this.onDragOver} @drop=${this.onDrop}>
         <label class="sr-only" for="reply">${note ? s.noteLabel : s.replyLabel}</label>
         <textarea
           id="reply"
@@ -175,6 +202,7 @@ export class SupportConsoleComposer extends LitElement {
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
           @click=${this.onCaret}
+          @paste=${this.onPaste}
           @blur=${() => (this.slash = null)}
         ></textarea>
         <button class="btn primary" type="submit" ?disabled=${!!blocked || !this.text.trim()}>${note ? s.addNote : s.send}</button>
@@ -182,6 +210,41 @@ export class SupportConsoleComposer extends LitElement {
         <div class="hint" id="hint">${this.renderHint(blocked, left)}</div>
       </form>
     `;
+  }
+
+  private onFilePicked = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void this.sendFile(file);
+  };
+
+  private onPaste = (e: ClipboardEvent) => {
+    const file = e.clipboardData?.files[0];
+    if (!file || this.replyBlocked) return;
+    e.preventDefault();
+    void this.sendFile(file);
+  };
+
+  private onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer?.types.includes('Files') && !this.replyBlocked) e.preventDefault();
+  };
+
+  private onDrop = (e: DragEvent) => {
+    const file = e.dataTransfer?.files[0];
+    if (!file || this.replyBlocked) return;
+    e.preventDefault();
+    void this.sendFile(file);
+  };
+
+  /** Sends a file to the visitor; the message comes back over the socket like any reply. */
+  private async sendFile(file: File): Promise<void> {
+    if (this.uploading || this.replyBlocked) return;
+    this.uploadError = '';
+    this.uploading = { name: file.name, fraction: 0 };
+    const result = await sendAttachment(this.conversationId, file, (fraction) => (this.uploading = { name: file.name, fraction }));
+    this.uploading = null;
+    if (!result.ok) this.uploadError = uploadErrorText(result.error.code, result.error.message);
   }
 
   private renderMenu(matches: readonly CannedReply[]) {

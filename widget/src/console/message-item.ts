@@ -9,6 +9,7 @@ import { stringsFor, type Strings } from '../internal/i18n.js';
 import { authorName, renderMessage, type MessageViewOptions } from '../internal/message-view.js';
 import type { LiveStream, PendingMessage } from './transcript-state.js';
 import { clockTime, provenanceSummary, systemEventText } from './format.js';
+import { renderAttachment } from './attachments.js';
 import { consoleLocale, fill, t } from './i18n/locale.js';
 
 /**
@@ -18,7 +19,7 @@ import { consoleLocale, fill, t } from './i18n/locale.js';
 function viewOptions(): MessageViewOptions {
   const s = t().transcript;
   const strings: Strings = { ...stringsFor(consoleLocale()), you: s.visitor, assistant: s.ai, agent: s.agent };
-  return { strings, self: 'agent' };
+  return { strings, self: 'agent', attachment: renderAttachment };
 }
 
 /** The label above an internal note: it must never be mistaken for something the visitor saw. */

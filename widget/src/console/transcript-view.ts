@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AgentProfile } from '@support-chat/shared';
 import { messageStyles, renderTyping } from '../internal/message-view.js';
+import { attachmentStyles } from './attachments.js';
 import { fire } from './events.js';
 import { LocaleController, fill, t as words } from './i18n/locale.js';
 import { renderItem, renderPending, renderStream } from './message-item.js';
@@ -17,7 +18,7 @@ import { transcriptStyles } from './transcript-view.styles.js';
  * @fires support-console-discard - `{ clientId }` to drop a failed reply.
  */
 export class SupportConsoleTranscript extends LitElement {
-  static override styles = [base, messageStyles, transcriptStyles];
+  static override styles = [base, messageStyles, transcriptStyles, attachmentStyles];
   static override properties = {
     transcript: { attribute: false },
     agent: { attribute: false },

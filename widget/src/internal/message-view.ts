@@ -11,7 +11,7 @@ import { renderMarkdown, safeHref } from './markdown.js';
 
 export type MessageLike = Pick<
   ChatMessage,
-  'author' | 'kind' | 'text' | 'authorName' | 'sources' | 'suggestions' | 'event' | 'feedback'
+  'author' | 'kind' | 'text' | 'authorName' | 'sources' | 'suggestions' | 'event' | 'feedback' | 'attachment'
 >;
 
 export interface MessageViewOptions {
@@ -20,6 +20,8 @@ export interface MessageViewOptions {
   self: MessageAuthor;
   /** Quick replies render as buttons only when this is given (and `showSuggestions`). */
   onSuggestion?: (text: string) => void;
+  /** How a file shows in place of the text (each side fetches it its own way); the name as text without it. */
+  attachment?: (a: NonNullable<ChatMessage['attachment']>) => TemplateResult;
 }
 
 export interface MessageState {
@@ -56,7 +58,9 @@ export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageS
   return html`<div class=${cls} part="message message-${m.author}">
     ${x.showName ? html`<div class="name" aria-hidden="true">${m.kind === 'note' ? s.note : name}</div>` : nothing}
     <div class="bubble">
-      <span class="sr">${m.kind === 'note' ? s.note : name}: </span>${markdown
+      <span class="sr">${m.kind === 'note' ? s.note : name}: </span>${m.attachment && o.attachment
+        ? o.attachment(m.attachment)
+        : markdown
         ? renderMarkdown(m.text)
         : html`<p class="plain">${m.text}</p>`}
     </div>
