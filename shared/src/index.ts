@@ -10,3 +10,4 @@ export * from './limits.js';
 export * from './model.js';
 export * from './locale.js';
 export * from './knowledge.js';
+export * from './labels.js';
