@@ -44,6 +44,8 @@ import { Welcome } from './settings/welcome.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
+import { listenForLabelRules } from './routing/label-rules.js';
+import { ConversationLabels } from './conversations/labels.js';
 import { TeamRouting } from './routing/team-routing.js';
 import { UnansweredSweeper, type UnansweredSweeperOptions } from './routing/unanswered-sweeper.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
@@ -172,6 +174,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
   const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
   const audit = new AuditLog(store, clock, logger);
+  const labels = new ConversationLabels({ store, bus, audit });
+  const stopLabelRules = listenForLabelRules({ bus, settings: routingSettings.get, labels, logger });
   const welcome = new Welcome({ store, logger });
   const visitorData = new VisitorData({ store, audit, bus, clock });
   const secret = await resolveSecret(store, config.secret);
@@ -265,7 +269,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
 
   // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
-  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge }));
+  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge, labels }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
   const settingsChanged = () => {
@@ -306,7 +310,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     outbox.start();
   }
   attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit, labels });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
@@ -332,6 +336,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
       stopWebhookEvents();
+      stopLabelRules();
       await dispatcher.stop();
       sessionGuard.dispose();
       emails?.dispose();
