@@ -7,6 +7,7 @@ import { SECTION_KEYS, queuedSince, type InboxSections, type SectionKey } from '
 import { STATUS_LABELS, duration, lastMessagePreview, relativeTime, visitorLabel } from './format.js';
 import { base } from './theme.styles.js';
 import { inboxListStyles } from './inbox-list.styles.js';
+import { LABEL_TEXT, labelChip, labelChipStyles } from './conversation-labels.js';
 
 const TAB_LABELS: Record<SectionKey, string> = {
   queued: 'Queued',
@@ -35,7 +36,7 @@ const EMPTY: Record<SectionKey, string> = {
  * @fires support-console-select - `{ conversationId }` when the agent opens a conversation.
  */
 export class SupportConsoleInbox extends LitElement {
-  static override styles = [base, inboxListStyles];
+  static override styles = [base, inboxListStyles, labelChipStyles];
   static override properties = {
     sections: { attribute: false },
     tab: { type: String },
@@ -114,7 +115,7 @@ export class SupportConsoleInbox extends LitElement {
 
   private renderResults(search: SearchState) {
     const results = search.results ?? [];
-    const what = search.query ? `“${search.query}”` : 'those dates';
+    const what = search.query ? `“${search.query}”` : search.label ? LABEL_TEXT.filteredBy(search.label) : 'those dates';
     const summary = search.busy && !search.results
       ? 'Searching…'
       : `${results.length} ${results.length === 1 ? 'conversation' : 'conversations'} for ${what}`;
@@ -164,6 +165,7 @@ export class SupportConsoleInbox extends LitElement {
       </span>
       <span class="preview">${lastMessagePreview(c)}</span>
       <span class="badge ${c.leftMessage && c.status !== 'closed' ? 'offline' : c.status}" title=${detail}>${badge}</span>
+      ${c.labels?.length ? html`<span class="labels">${c.labels.map((l) => labelChip(l))}</span>` : nothing}
     </button>`;
   }
 
