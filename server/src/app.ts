@@ -53,6 +53,8 @@ import { Welcome } from './settings/welcome.js';
 import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
+import { listenForLabelRules } from './routing/label-rules.js';
+import { ConversationLabels } from './conversations/labels.js';
 import { TeamRouting } from './routing/team-routing.js';
 import { UnansweredSweeper, type UnansweredSweeperOptions } from './routing/unanswered-sweeper.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
@@ -188,6 +190,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
   const sessions = new AgentSessions(store, () => clock.now(), { ttlMs: deps.sessions?.ttlMs });
   const audit = new AuditLog(store, clock, logger);
+  const labels = new ConversationLabels({ store, bus, audit });
+  const stopLabelRules = listenForLabelRules({ bus, settings: routingSettings.get, labels, logger });
   const welcome = new Welcome({ store, logger });
   const attachmentSettings = { ...DEFAULT_ATTACHMENTS, ...config.attachments };
   const attachments = new Attachments({
@@ -301,7 +305,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
 
   // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
-  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge }));
+  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge, labels }));
   app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
@@ -346,7 +350,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     outbox.start();
   }
   attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails });
-  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit });
+  attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit, labels });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
   await routing.start();
@@ -374,6 +378,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       sweeper.stop();
       stopWebhookEvents();
       stopLearning();
+      stopLabelRules();
       await dispatcher.stop();
       await webhookHistory.stop();
       sessionGuard.dispose();

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'conversation.handed_back',
   'conversation.reopened',
   'conversation.closed',
+  'conversation.labelled',
   'agent.created',
   'agent.updated',
   'agent.deactivated',

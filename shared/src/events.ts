@@ -7,6 +7,7 @@
  * `Socket<VisitorServerEvents, VisitorClientEvents>` (the same maps, reversed).
  */
 import type { Ack } from './errors.js';
+import type { ConversationHistoryItem, LabelCount } from './labels.js';
 import type {
   AgentConversation,
   AgentConversationPatch,
@@ -32,6 +33,8 @@ import type {
   AgentReadPayload,
   AgentSearchPayload,
   AgentTransferPayload,
+  AgentLabelPayload,
+  AgentVisitorHistoryPayload,
   VisitorHandoffPayload,
   VisitorLeaveMessagePayload,
   VisitorTranscriptPayload,
@@ -195,6 +198,26 @@ export interface AgentClientEvents {
   'presence:set': (payload: AgentPresencePayload, ack: Ack<{ presence: AgentPresence }>) => void;
   'team:list': (payload: AgentInboxPayload, ack: Ack<{ agents: AgentPresence[] }>) => void;
   'canned:list': (payload: AgentInboxPayload, ack: Ack<{ replies: CannedReply[] }>) => void;
+  /**
+   * Adds and removes labels (issue 13); answers the conversation as it is now. Every agent's
+   * inbox hears the change as `conversation:updated`. `invalid_payload` past the labels' bounds.
+   */
+  'conversation:label': (payload: AgentLabelPayload, ack: Ack<{ conversation: AgentConversation }>) => void;
+  /** The labels in use, most used first: the console's suggestions and inbox filter. */
+  'labels:list': (payload: AgentInboxPayload, ack: Ack<{ labels: LabelCount[] }>) => void;
+  /**
+   * The open conversation's visitor's other conversations (and, when the visitor is a verified
+   * user, that user's on any device), newest first; `next` pages on.
+   */
+  'conversation:history': (
+    payload: AgentVisitorHistoryPayload,
+    ack: Ack<{ conversations: ConversationHistoryItem[]; next?: string }>,
+  ) => void;
+  /** One conversation's transcript to read (no live events, unlike `conversation:watch`). */
+  'conversation:transcript': (
+    payload: AgentConversationRefPayload,
+    ack: Ack<{ conversation: AgentConversation; messages: ChatMessage[] }>,
+  ) => void;
 }
 
 export interface AgentServerEvents {

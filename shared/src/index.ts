@@ -11,3 +11,4 @@ export * from './model.js';
 export * from './locale.js';
 export * from './knowledge.js';
 export * from './knowledge-report.js';
+export * from './labels.js';

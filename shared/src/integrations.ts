@@ -124,6 +124,8 @@ export interface ApiConversation {
   closedAt: number | null;
   handoffReason: HandoffReason | null;
   rating: ConversationRating | null;
+  /** Normalised, sorted (issue 13). */
+  labels: string[];
 }
 
 /** A message the visitor can see (notes and the AI's provenance stay inside the team). */

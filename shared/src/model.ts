@@ -220,6 +220,8 @@ export interface AgentConversation {
   rating?: ConversationRating;
   /** True when a person took part (for AI-resolution figures). */
   humanInvolved?: boolean;
+  /** Normalised labels (`labels.ts`), sorted. */
+  labels: string[];
 }
 
 /**
@@ -287,7 +289,17 @@ export interface RoutingSettings {
   businessHours: BusinessHours | null;
   /** Agents, not only admins, may browse and edit the knowledge in the console (issue 14). */
   agentsManageKnowledge?: boolean;
+  /** Rules whose action adds a label to the conversation (issue 13); absent: none. */
+  labelRules?: LabelRule[];
 }
+
+/**
+ * When a visitor message mentions `keyword` (matched as the hand-off keywords are), or the
+ * signed user's attribute `key` is `value`, the conversation gets `label`.
+ */
+export type LabelRule =
+  | { keyword: string; label: string }
+  | { attribute: { key: string; value: string }; label: string };
 
 /** What the widget shows on its first open, in one language (issue 12). Plain text, never Markdown. */
 export interface WelcomeText {
@@ -331,6 +343,18 @@ export interface ReportSummary {
   csat: { average: number | null; responses: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
   answerRatings: { helpful: number; notHelpful: number };
   knowledgeGaps: KnowledgeGap[];
+  /** Figures per label of the conversations created in the range, most used first (issue 13). */
+  labels: LabelFigures[];
+}
+
+/** One label's share of a report's conversations. */
+export interface LabelFigures {
+  label: string;
+  conversations: number;
+  handedOff: number;
+  aiResolved: number;
+  /** Average CSAT of its rated conversations (null: none rated). */
+  csatAverage: number | null;
 }
 
 /** What `inbox:list` answers. */

@@ -10,6 +10,7 @@ import { isTimeZone, LOCALES } from './locale.js';
 import { AUDIT_ACTIONS } from './audit.js';
 import { API_TOKEN_SCOPES, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENTS } from './integrations.js';
 import { KNOWLEDGE_LIMITS } from './knowledge.js';
+import { LABEL_LIMITS, labelProblem, normaliseLabel } from './labels.js';
 import { CONVERSATION_STATUSES, INBOX_PAGE_SECTIONS } from './model.js';
 
 /** NUL characters mean nothing in chat text, and PostgreSQL cannot store them in `text`: dropped. */
@@ -51,6 +52,24 @@ export const visitorContextSchema = z
       .optional(),
   })
   .strict();
+
+/** One label, normalised (`labels.ts`): "Billing " and "ＢＩＬＬＩＮＧ" both become `billing`. */
+export const labelSchema = z
+  .string()
+  .max(LABEL_LIMITS.chars * 4, `must be at most ${LABEL_LIMITS.chars} characters`)
+  .transform((s) => normaliseLabel(withoutNul(s)))
+  .superRefine((label, ctx) => {
+    const problem = labelProblem(label);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const labelList = z.array(labelSchema).max(LABEL_LIMITS.perChange, `at most ${LABEL_LIMITS.perChange} labels at once`).default([]);
+
+/** Labels to add and remove in one change (REST API); at least one of them. */
+export const labelChangeSchema = z
+  .object({ add: labelList, remove: labelList })
+  .strict()
+  .refine((c) => c.add.length + c.remove.length > 0, 'add or remove at least one label');
 
 // ---- /visitor namespace ----
 
@@ -160,6 +179,25 @@ export const agentReadSchema = z
   .object({ conversationId: conversationIdSchema, seq: z.number().int().min(0) })
   .strict();
 
+/** `conversation:label`: add and remove labels of one conversation. */
+export const agentLabelSchema = z
+  .object({
+    conversationId: conversationIdSchema,
+    add: labelList,
+    remove: labelList,
+  })
+  .strict()
+  .refine((c) => c.add.length + c.remove.length > 0, 'add or remove at least one label');
+
+/** `conversation:history`: the visitor's (or verified user's) other conversations, newest first. */
+export const agentVisitorHistorySchema = z
+  .object({
+    conversationId: conversationIdSchema,
+    cursor: z.string().max(120).regex(/^\d{1,16}:[\w-]{1,64}$/, 'is not a cursor this server gave').optional(),
+    limit: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+
 export const agentPresenceSchema = z.object({ status: z.enum(['online', 'away']) }).strict();
 
 export const agentSearchSchema = z
@@ -169,6 +207,8 @@ export const agentSearchSchema = z
     /** Inclusive range on `createdAt` (ms). */
     from: z.number().int().min(0).optional(),
     to: z.number().int().min(0).optional(),
+    /** Only conversations carrying this label (issue 13). */
+    label: labelSchema.optional(),
     limit: z.number().int().min(1).max(200).default(50),
   })
   .strict();
@@ -197,6 +237,15 @@ export const routingSettingsSchema = z
     handoffAttributes: z.array(z.object({ key: z.string().min(1).max(64), value: z.string().max(500) }).strict()).max(50),
     businessHours: businessHoursSchema.nullable(),
     agentsManageKnowledge: z.boolean().optional(),
+    labelRules: z
+      .array(
+        z.union([
+          z.object({ keyword: z.string().trim().min(1).max(100), label: labelSchema }).strict(),
+          z.object({ attribute: z.object({ key: z.string().min(1).max(64), value: z.string().max(500) }).strict(), label: labelSchema }).strict(),
+        ]),
+      )
+      .max(100)
+      .optional(),
   })
   .strict();
 
@@ -320,6 +369,7 @@ export const apiTokenCreateSchema = z
 export const apiConversationsQuerySchema = z
   .object({
     status: z.enum(CONVERSATION_STATUSES).optional(),
+    label: labelSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().max(200).regex(/^\d{1,16}:[\w-]{1,64}$/, 'is not a cursor this server gave').optional(),
   })
@@ -375,6 +425,8 @@ export type AgentTransferPayload = z.input<typeof agentTransferSchema>;
 export type AgentReadPayload = z.input<typeof agentReadSchema>;
 export type AgentPresencePayload = z.input<typeof agentPresenceSchema>;
 export type AgentSearchPayload = z.input<typeof agentSearchSchema>;
+export type AgentLabelPayload = z.input<typeof agentLabelSchema>;
+export type AgentVisitorHistoryPayload = z.input<typeof agentVisitorHistorySchema>;
 export type RoutingSettingsPayload = z.input<typeof routingSettingsSchema>;
 export type WelcomeSettingsPayload = z.input<typeof welcomeSettingsSchema>;
 export type AgentCreatePayload = z.input<typeof agentCreateSchema>;

@@ -31,6 +31,8 @@ export interface DomainEvents {
   availabilityChanged: (availability: Availability) => void;
   /** A teammate's status or load changed. */
   presenceChanged: (presence: AgentPresence) => void;
+  /** A conversation's labels changed (issue 13): agents only, the visitor never sees labels. */
+  labelsChanged: (conversation: ConversationRecord) => void;
   /** An admin erased a visitor's data (GDPR): these conversations no longer exist. */
   visitorErased: (event: { visitorId: string; conversationIds: string[] }) => void;
 }
@@ -55,6 +57,7 @@ export class DomainEventBus {
     availabilityChanged: new Set(),
     presenceChanged: new Set(),
     visitorErased: new Set(),
+    labelsChanged: new Set(),
   };
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}

@@ -523,6 +523,7 @@ export class ConversationService {
       agentReadSeq: conversation.agentReadSeq ?? 0,
       rating: conversation.rating ?? undefined,
       humanInvolved: conversation.humanInvolved ?? false,
+      labels: conversation.labels ?? [],
     };
   }
 

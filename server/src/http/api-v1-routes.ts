@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import { HTTP_ROUTES, LIMITS, type ApiMessage, type ApiTokenScope } from '@support-chat/shared';
-import { apiConversationsQuerySchema, apiKnowledgeQuerySchema, apiMessagesQuerySchema, apiPostMessageSchema, conversationIdSchema } from '@support-chat/shared/schemas';
+import { apiConversationsQuerySchema, apiKnowledgeQuerySchema, apiMessagesQuerySchema, apiPostMessageSchema, conversationIdSchema, labelChangeSchema } from '@support-chat/shared/schemas';
+import type { ConversationLabels } from '../conversations/labels.js';
 import type { Presence } from '../coordination/types.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
@@ -34,6 +35,7 @@ export function apiV1Routes({
   conversations,
   presence,
   knowledge,
+  labels,
 }: {
   tokens: ApiTokens;
   limits: RateLimits;
@@ -41,6 +43,7 @@ export function apiV1Routes({
   conversations: ConversationService;
   presence: Presence;
   knowledge?: KnowledgeBase;
+  labels: ConversationLabels;
 }): Router {
   const router = Router();
 
@@ -68,9 +71,9 @@ export function apiV1Routes({
   });
 
   router.get(`${V1}/conversations`, read, async (req, res) => {
-    const { status, limit, cursor } = apiConversationsQuerySchema.parse(req.query);
+    const { status, label, limit, cursor } = apiConversationsQuerySchema.parse(req.query);
     const before = cursor ? { updatedAt: Number(cursor.slice(0, cursor.indexOf(':'))), id: cursor.slice(cursor.indexOf(':') + 1) } : undefined;
-    const rows = await store.listConversations({ statuses: status ? [status] : undefined, limit: limit + 1, before });
+    const rows = await store.listConversations({ statuses: status ? [status] : undefined, limit: limit + 1, before, ...(label ? { label } : {}) });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     sendData(res, { conversations: page.map(toApiConversation), ...(rows.length > limit && last ? { next: `${last.updatedAt}:${last.id}` } : {}) });
@@ -96,6 +99,13 @@ export function apiV1Routes({
       { conversationId: conversationIdSchema.parse(req.params.id), clientId: clientId ?? randomUUID(), text },
     );
     sendData(res, { message: toApiMessage(message) }, created ? 201 : 200);
+  });
+
+  router.post(`${V1}/conversations/:id/labels`, write, async (req, res) => {
+    const change = labelChangeSchema.parse(req.body ?? {});
+    const record = res.locals.token as ApiTokenRecord;
+    const conversation = await labels.change({ id: record.id, name: record.name }, conversationIdSchema.parse(req.params.id), change, 'api');
+    sendData(res, { conversation: toApiConversation(conversation) });
   });
 
   router.get(`${V1}/agents`, read, async (_req, res) => {

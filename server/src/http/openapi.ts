@@ -3,7 +3,7 @@
  * the routes (api-v1-routes.ts); `api-v1.integration.test.ts` checks that every `/api/v1` route
  * Express has is here and every path here is a route.
  */
-import { API_TOKEN_SCOPES, CONVERSATION_STATUSES, LIMITS, WEBHOOK_EVENTS } from '@support-chat/shared';
+import { API_TOKEN_SCOPES, CONVERSATION_STATUSES, LABEL_LIMITS, LIMITS, WEBHOOK_EVENTS } from '@support-chat/shared';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -65,7 +65,16 @@ export const OPENAPI_DOCUMENT = {
         rating: {
           oneOf: [{ type: 'null' }, object({ score: { type: 'integer', minimum: 1, maximum: 5 }, comment: { type: 'string' }, ratedAt: { type: 'integer' } }, ['score', 'ratedAt'])],
         },
+        labels: { type: 'array', maxItems: LABEL_LIMITS.perConversation, items: ref('Label'), description: 'Sorted.' },
       }),
+      Label: {
+        type: 'string',
+        maxLength: LABEL_LIMITS.chars,
+        pattern: '^[\\p{L}\\p{N}_-]+$',
+        description:
+          'Lowercase letters of any script, digits, "-" and "_". Sent labels are normalised first: full-width letters become ASCII, ' +
+          'case is folded, spaces become "-" ("Billing Issue" is `billing-issue`).',
+      },
       Message: object(
         {
           id: { type: 'string' },
@@ -111,6 +120,7 @@ export const OPENAPI_DOCUMENT = {
         summary: 'List conversations, most recently updated first',
         parameters: [
           { name: 'status', in: 'query', schema: { enum: [...CONVERSATION_STATUSES] } },
+          { name: 'label', in: 'query', description: 'Only conversations carrying this label (normalised as labels are).', schema: { type: 'string' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
           { name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
         ],
@@ -168,6 +178,34 @@ export const OPENAPI_DOCUMENT = {
           '403': failure('`forbidden`: a read token.'),
           '404': failure('`not_found`'),
           '409': failure('`invalid_state`: the conversation is closed.'),
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/conversations/{id}/labels': {
+      post: {
+        summary: 'Add and remove labels (write scope)',
+        description:
+          'Removals apply first, then additions; a label it has already, or lacks, changes nothing. Agents see the change live; it is audit-logged as the token.',
+        parameters: [conversationId],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: object(
+                {
+                  add: { type: 'array', maxItems: LABEL_LIMITS.perChange, items: { type: 'string' } },
+                  remove: { type: 'array', maxItems: LABEL_LIMITS.perChange, items: { type: 'string' } },
+                },
+                [],
+              ),
+            },
+          },
+        },
+        responses: {
+          '200': ok('The conversation as it is now', object({ conversation: ref('Conversation') })),
+          '403': failure('`forbidden`: a read token.'),
+          '404': failure('`not_found`'),
           ...errors,
         },
       },

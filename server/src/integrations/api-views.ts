@@ -17,6 +17,7 @@ export function toApiConversation(c: ConversationRecord): ApiConversation {
     closedAt: c.closedAt,
     handoffReason: c.handoffReason ?? null,
     rating: c.rating ?? null,
+    labels: c.labels ?? [],
   };
 }
 

@@ -7,6 +7,8 @@ import type { Store } from '../store/types.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import { registerConversationHandlers } from './agent-conversation-handlers.js';
+import { registerLabelHandlers } from './agent-label-handlers.js';
+import type { ConversationLabels } from '../conversations/labels.js';
 import { registerRoutingHandlers } from './agent-routing-handlers.js';
 import { registerWorkspaceHandlers } from './agent-workspace-handlers.js';
 import { refuseUnknownEvents } from './handler.js';
@@ -29,6 +31,8 @@ export interface AgentNamespaceDeps {
   guard: SessionGuard;
   /** Claims, transfers, hand-backs, reopens and closes are recorded (issue 11). */
   audit: AuditLog;
+  /** Labels and the visitor's history (issue 13). */
+  labels: ConversationLabels;
 }
 
 /** `/agent`: the console's socket, authenticated by the same httpOnly session cookie as the HTTP API. */
@@ -65,6 +69,7 @@ export function attachAgentNamespace(namespace: AgentNamespace, deps: AgentNames
     registerConversationHandlers(socket, deps, context);
     registerWorkspaceHandlers(socket, deps, context);
     registerRoutingHandlers(socket, deps, context);
+    registerLabelHandlers(socket, deps, context);
     refuseUnknownEvents(socket, context);
   });
 }

@@ -16,8 +16,8 @@ export function registerWorkspaceHandlers(
 
   socket.on(
     'inbox:search',
-    command(context, agentSearchSchema, async ({ query, status, from, to, limit }) => {
-      const found = await conversations.search({ text: query, status, from, to, limit });
+    command(context, agentSearchSchema, async ({ query, status, from, to, label, limit }) => {
+      const found = await conversations.search({ text: query, status, from, to, limit, ...(label ? { label } : {}) });
       return { conversations: await Promise.all(found.map((c) => conversations.toAgentView(c))) };
     }),
   );

@@ -89,6 +89,13 @@ export function connectFanout({
       })().catch(report);
     }),
     bus.on('readStateChanged', (conversation) => patches.add(conversation)),
+    // Labels are the team's: every agent's inbox (through the adapter, on every node), no visitor.
+    bus.on('labelsChanged', (conversation) => {
+      void conversations
+        .toAgentView(conversation)
+        .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
+        .catch(report);
+    }),
     bus.on('availabilityChanged', (availability) => {
       visitors.emit('availability:changed', availability);
       // Agents online changed: so did every estimated wait.

@@ -1,4 +1,4 @@
-import type { KnowledgeGap, ReportSummary } from '@support-chat/shared';
+import type { KnowledgeGap, LabelFigures, ReportSummary } from '@support-chat/shared';
 import type { ConversationFacts, ReportRange, Store } from '../store/types.js';
 import { nextDay, startOfDay } from '../time/zoned.js';
 
@@ -29,6 +29,7 @@ const ratio = (part: number, whole: number): number | null => (whole === 0 ? nul
 export interface ReportFact {
   conversation: Pick<ConversationFacts['conversation'], 'createdAt' | 'status' | 'updatedAt' | 'humanInvolved'> & {
     rating?: { score: 1 | 2 | 3 | 4 | 5 } | null;
+    labels?: readonly string[];
   };
   handedOffAt: number | null;
   firstAgentReplyAt: number | null;
@@ -106,6 +107,7 @@ export function summarizeReport(
   let closed = 0;
   let resolvedByAi = 0;
   let handedOff = 0;
+  const perLabel = new Map<string, LabelFigures & { ratingSum: number; ratings: number }>();
 
   for (const f of facts) {
     const at = f.conversation.createdAt;
@@ -127,6 +129,17 @@ export function summarizeReport(
       distribution[String(score) as keyof typeof distribution]++;
       ratingSum += score;
       ratings++;
+    }
+    for (const label of f.conversation.labels ?? []) {
+      let figures = perLabel.get(label);
+      if (!figures) perLabel.set(label, (figures = { label, conversations: 0, handedOff: 0, aiResolved: 0, csatAverage: null, ratingSum: 0, ratings: 0 }));
+      figures.conversations++;
+      if (f.handedOffAt !== null) figures.handedOff++;
+      if (resolved) figures.aiResolved++;
+      if (score) {
+        figures.ratingSum += score;
+        figures.ratings++;
+      }
     }
   }
   responseSeconds.sort((a, b) => a - b);
@@ -152,5 +165,12 @@ export function summarizeReport(
     csat: { average: ratings ? ratingSum / ratings : null, responses: ratings, distribution },
     answerRatings,
     knowledgeGaps,
+    labels: [...perLabel.values()]
+      .sort((a, b) => b.conversations - a.conversations || (a.label < b.label ? -1 : 1))
+      .slice(0, REPORT_LABELS)
+      .map(({ ratingSum, ratings: rated, ...figures }) => ({ ...figures, csatAverage: rated ? ratingSum / rated : null })),
   };
 }
+
+/** How many labels a report lists (the most used). */
+export const REPORT_LABELS = 50;

@@ -30,6 +30,7 @@ export function matchHandoffRule(
   return null;
 }
 
-function normalise(text: string): string {
+/** How rules compare text: width-insensitive ("ＲＥＦＵＮＤ" is "refund"), case-insensitive, trimmed. */
+export function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase().trim();
 }

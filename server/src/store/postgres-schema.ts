@@ -317,6 +317,25 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX attachments_by_conversation ON attachments (conversation_id, created_at);
     `),
   },
+  {
+    version: 12,
+    name: 'conversation labels and the verified user index',
+    // Issue 13. Labels are an array on the row (read with it) and one row per label and
+    // conversation in `conversation_labels` (written in the same transaction), so filtering by a
+    // label reads that label's rows only; erasing a conversation cascades to them. A verified
+    // user's conversations on every device are found by a partial expression index.
+    up: sql(`
+      ALTER TABLE conversations ADD COLUMN labels text[] NOT NULL DEFAULT '{}';
+      CREATE TABLE conversation_labels (
+        label text NOT NULL,
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        PRIMARY KEY (label, conversation_id)
+      );
+      CREATE INDEX conversation_labels_by_conversation ON conversation_labels (conversation_id);
+      CREATE INDEX conversations_by_verified_user ON conversations ((context -> 'verified' ->> 'userId'), created_at DESC)
+        WHERE (context -> 'verified' ->> 'userId') IS NOT NULL;
+    `),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION } from './postgres-schema.js';
 import { ChatError } from '../errors.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 import { describeIntegrationsContract } from './integrations-contract.js';
+import { describeLabelsContract } from './labels-contract.js';
 import type { MessageDraft } from './types.js';
 
 const unreachable = await postgresUnreachable();
@@ -37,6 +38,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
 
   describeStoreContract('PostgresStore', () => open());
   describeIntegrationsContract('PostgresStore', () => open());
+  describeLabelsContract('PostgresStore', () => open());
 
   it('migrates once when three stores start at once on a fresh schema', async () => {
     const schema = schemas.schema();

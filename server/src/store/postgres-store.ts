@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
+import { applyLabelChange } from './label-change.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
@@ -24,8 +25,11 @@ import type {
   AuditQuery,
   ConversationFacts,
   ConversationFilter,
+  ConversationHistoryQuery,
   ConversationRecord,
   ConversationSearch,
+  LabelChange,
+  LabelChangeResult,
   EmailKind,
   EmailPatch,
   EmailRecord,
@@ -62,6 +66,7 @@ interface ConversationRow {
   rating: ConversationRecord['rating'];
   human_involved: boolean;
   assigned_at: number | null;
+  labels: string[];
 }
 
 interface AuditRow {
@@ -125,16 +130,19 @@ function toConversation(row: ConversationRow): ConversationRecord {
     rating: row.rating ?? null,
     humanInvolved: row.human_involved,
     assignedAt: row.assigned_at,
+    labels: row.labels ?? [],
   };
 }
 
 /** `text` matched literally inside ILIKE: `%`, `_` and the escape character itself are escaped. */
 const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const CONVERSATION_INSERT = `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
+/** One statement: the row and its label index rows (none, mostly) land together. */
+const CONVERSATION_INSERT = `WITH c AS (INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
     last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
-    visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`;
+    visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at, labels)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id, labels)
+  INSERT INTO conversation_labels (label, conversation_id) SELECT unnest(c.labels), c.id FROM c`;
 
 function conversationValues(c: ConversationRecord): unknown[] {
   return [
@@ -156,6 +164,7 @@ function conversationValues(c: ConversationRecord): unknown[] {
     json(c.rating),
     c.humanInvolved ?? false,
     c.assignedAt ?? null,
+    [...(c.labels ?? [])],
   ];
 }
 
@@ -272,6 +281,10 @@ export class PostgresStore implements Store {
       values.push(filter.before.updatedAt, filter.before.id);
       where.push(`(updated_at, id) < ($${values.length - 1}, $${values.length})`);
     }
+    if (filter.label !== undefined) {
+      values.push(filter.label);
+      where.push(`id IN (SELECT conversation_id FROM conversation_labels WHERE label = $${values.length})`);
+    }
     values.push(filter.limit ?? 200);
     // Ties broken by id, as the Store contract says: the inbox's keyset cursor pages on it.
     const order = filter.order === 'queue' ? 'queued_at ASC, ord ASC' : 'updated_at DESC, id DESC';
@@ -316,6 +329,60 @@ export class PostgresStore implements Store {
       [id],
     );
     return row ? row.position : null;
+  }
+
+  /** The row is locked while the change is worked out, so concurrent changes queue and all land. */
+  async changeConversationLabels(id: string, change: LabelChange): Promise<LabelChangeResult | null> {
+    return inTransaction(this.pool, async (client) => {
+      const current = await this.conversation('SELECT * FROM conversations WHERE id = $1 FOR UPDATE', [id], client);
+      if (!current) return null;
+      const { labels, added, removed } = applyLabelChange(current.labels ?? [], change);
+      if (added.length === 0 && removed.length === 0) return { conversation: current, added, removed };
+      const conversation = await this.conversation('UPDATE conversations SET labels = $2 WHERE id = $1 RETURNING *', [id, labels], client);
+      if (removed.length) await client.query('DELETE FROM conversation_labels WHERE conversation_id = $1 AND label = ANY($2)', [id, removed]);
+      if (added.length) {
+        await client.query('INSERT INTO conversation_labels (label, conversation_id) SELECT unnest($2::text[]), $1', [id, added]);
+      }
+      return { conversation: conversation!, added, removed };
+    });
+  }
+
+  async labelCounts(limit: number): Promise<LabelCount[]> {
+    const { rows } = await this.pool.query<{ label: string; n: number }>(
+      'SELECT label, count(*)::integer AS n FROM conversation_labels GROUP BY label ORDER BY n DESC, label LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => ({ label: r.label, conversations: r.n }));
+  }
+
+  async listConversationHistory({ visitorId, userId, excludeId, before, limit }: ConversationHistoryQuery): Promise<ConversationRecord[]> {
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    // The expression is the partial index's (postgres-schema.ts migration 8), so each side of
+    // the OR has its index.
+    const where = [
+      userId
+        ? `(visitor_id = ${param(visitorId)} OR (context -> 'verified' ->> 'userId') = ${param(userId)})`
+        : `visitor_id = ${param(visitorId)}`,
+    ];
+    if (excludeId) where.push(`id <> ${param(excludeId)}`);
+    if (before) where.push(`(created_at, id) < (${param(before.createdAt)}, ${param(before.id)})`);
+    const { rows } = await this.pool.query<ConversationRow>(
+      `SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
+      values,
+    );
+    return rows.map(toConversation);
+  }
+
+  async firstVisitorMessage(conversationId: string): Promise<ChatMessage | null> {
+    const row = await this.one<{ body: ChatMessage }>(
+      `SELECT body FROM messages WHERE conversation_id = $1 AND kind = 'text' AND author = 'visitor' ORDER BY seq ASC LIMIT 1`,
+      [conversationId],
+    );
+    return row?.body ?? null;
   }
 
   async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
@@ -760,7 +827,7 @@ export class PostgresStore implements Store {
       }));
   }
 
-  async searchConversations({ text, status, from, to, limit }: ConversationSearch): Promise<ConversationRecord[]> {
+  async searchConversations({ text, status, from, to, label, limit }: ConversationSearch): Promise<ConversationRecord[]> {
     const where: string[] = [];
     const values: unknown[] = [];
     const param = (value: unknown) => {
@@ -770,6 +837,7 @@ export class PostgresStore implements Store {
     if (status) where.push(`c.status = ${param(status)}`);
     if (from !== undefined) where.push(`c.created_at >= ${param(from)}`);
     if (to !== undefined) where.push(`c.created_at <= ${param(to)}`);
+    if (label !== undefined) where.push(`c.id IN (SELECT conversation_id FROM conversation_labels WHERE label = ${param(label)})`);
     let hits = '';
     if (text) {
       // A visitor id, anything in the context (page, attributes such as name or email), or any

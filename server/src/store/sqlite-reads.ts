@@ -29,7 +29,7 @@ export class SqliteReads {
     return statement;
   }
 
-  searchConversations({ text, status, from, to, limit }: ConversationSearch): ConversationRecord[] {
+  searchConversations({ text, status, from, to, label, limit }: ConversationSearch): ConversationRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (text) {
@@ -54,6 +54,10 @@ export class SqliteReads {
     if (status) {
       where.push('c.status = ?');
       params.push(status);
+    }
+    if (label !== undefined) {
+      where.push('c.id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?)');
+      params.push(label);
     }
     if (from !== undefined) {
       where.push('c.created_at >= ?');
@@ -228,13 +232,21 @@ export class SqliteReads {
   private slimFacts(from: number, to: number): ReportFact[] {
     const rows = this
       .statement(
-        `SELECT created_at, status, updated_at, human_involved, json_extract(rating, '$.score'), handed_off_at, first_agent_reply_at
+        `SELECT created_at, status, updated_at, human_involved, json_extract(rating, '$.score'), handed_off_at, first_agent_reply_at, labels
          FROM conversations WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
       )
       .raw()
-      .all(from, to) as [number, ConversationStatus, number, number, ConversationRating['score'] | null, number | null, number | null][];
-    return rows.map(([createdAt, status, updatedAt, human, score, handedOffAt, firstAgentReplyAt]) => ({
-      conversation: { createdAt, status, updatedAt, humanInvolved: human === 1, rating: score ? { score } : null },
+      .all(from, to) as [number, ConversationStatus, number, number, ConversationRating['score'] | null, number | null, number | null, string][];
+    return rows.map(([createdAt, status, updatedAt, human, score, handedOffAt, firstAgentReplyAt, labels]) => ({
+      conversation: {
+        createdAt,
+        status,
+        updatedAt,
+        humanInvolved: human === 1,
+        rating: score ? { score } : null,
+        // Most conversations have none: no JSON to parse for them.
+        labels: labels === '[]' ? [] : (JSON.parse(labels) as string[]),
+      },
       handedOffAt,
       firstAgentReplyAt,
     }));

@@ -24,6 +24,8 @@ export interface ConversationRow {
   rating: string | null;
   human_involved: number;
   assigned_at: number | null;
+  /** A sorted JSON array (migration 14); absent in rows read before it. */
+  labels?: string;
 }
 
 export function toConversation(row: ConversationRow): ConversationRecord {
@@ -46,6 +48,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     rating: row.rating ? (JSON.parse(row.rating) as ConversationRecord['rating']) : null,
     humanInvolved: row.human_involved === 1,
     assignedAt: row.assigned_at ?? null,
+    labels: row.labels ? (JSON.parse(row.labels) as string[]) : [],
   };
 }
 

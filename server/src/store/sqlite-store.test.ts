@@ -7,6 +7,7 @@ import { ChatError } from '../errors.js';
 import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 import { describeIntegrationsContract } from './integrations-contract.js';
+import { describeLabelsContract } from './labels-contract.js';
 
 describeStoreContract('SqliteStore', async () => SqliteStore.open(':memory:'));
 // On a file, every write also waits for the group-committed WAL sync (wal-sync.ts), and search
@@ -19,6 +20,12 @@ describeStoreContract('SqliteStore on a file, writer thread', async () =>
 
 describeIntegrationsContract('SqliteStore', async () => SqliteStore.open(':memory:'));
 describeIntegrationsContract('SqliteStore on a file, writer thread', async () =>
+  SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'thread' }),
+);
+
+describeLabelsContract('SqliteStore', async () => SqliteStore.open(':memory:'));
+// The label writes run on the writer thread, the report on the reader thread.
+describeLabelsContract('SqliteStore on a file, writer thread', async () =>
   SqliteStore.open(fs.mkdtempSync(path.join(os.tmpdir(), 'sc-contract-')), { writer: 'thread' }),
 );
 

@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
+import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import type {
   AgentRecord,
   AppendResult,
   AuditQuery,
   ConversationFacts,
   ConversationFilter,
+  ConversationHistoryQuery,
   ConversationSearch,
   ConversationRecord,
+  LabelChange,
+  LabelChangeResult,
   EmailKind,
   EmailPatch,
   EmailRecord,
@@ -340,6 +343,31 @@ export const MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX attachments_by_conversation ON attachments (conversation_id, created_at);`,
+  // Labels and the visitor's history (issue 13). A conversation's labels are a sorted JSON array
+  // on its row (read with it, no join); triggers keep `conversation_labels`, one row per label and
+  // conversation, so filtering by a label reads that label's rows only. The verified user id is a
+  // virtual column of the context with a partial index: a signed-in user's conversations on every
+  // device are found without reading anyone else's.
+  `ALTER TABLE conversations ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+   CREATE TABLE conversation_labels (
+     label TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     PRIMARY KEY (label, conversation_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX conversation_labels_by_conversation ON conversation_labels (conversation_id);
+   CREATE TRIGGER conversations_labels_insert AFTER INSERT ON conversations WHEN new.labels != '[]' BEGIN
+     INSERT OR IGNORE INTO conversation_labels (label, conversation_id) SELECT value, new.id FROM json_each(new.labels);
+   END;
+   CREATE TRIGGER conversations_labels_update AFTER UPDATE OF labels ON conversations
+   WHEN new.labels IS NOT old.labels BEGIN
+     DELETE FROM conversation_labels WHERE conversation_id = new.id;
+     INSERT OR IGNORE INTO conversation_labels (label, conversation_id) SELECT value, new.id FROM json_each(new.labels);
+   END;
+   CREATE TRIGGER conversations_labels_delete AFTER DELETE ON conversations BEGIN
+     DELETE FROM conversation_labels WHERE conversation_id = old.id;
+   END;
+   ALTER TABLE conversations ADD COLUMN verified_user_id TEXT GENERATED ALWAYS AS (json_extract(context, '$.verified.userId')) VIRTUAL;
+   CREATE INDEX conversations_by_verified_user ON conversations (verified_user_id, created_at) WHERE verified_user_id IS NOT NULL;`,
 ];
 
 /**
@@ -478,6 +506,10 @@ export class SqliteStore implements Store {
       where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
       params.push(filter.before.updatedAt, filter.before.updatedAt, filter.before.id);
     }
+    if (filter.label !== undefined) {
+      where.push('id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?)');
+      params.push(filter.label);
+    }
     const order = filter.order === 'queue' ? 'queued_at ASC, rowid ASC' : 'updated_at DESC, id DESC';
     const sql = `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order} LIMIT ?`;
@@ -495,6 +527,42 @@ export class SqliteStore implements Store {
 
   async markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null> {
     return this.write('markConversationRead', id, reader, seq);
+  }
+
+  async changeConversationLabels(id: string, change: LabelChange): Promise<LabelChangeResult | null> {
+    return this.write('changeConversationLabels', id, change);
+  }
+
+  async labelCounts(limit: number): Promise<LabelCount[]> {
+    const rows = this
+      .statement('SELECT label, COUNT(*) AS n FROM conversation_labels GROUP BY label ORDER BY n DESC, label LIMIT ?')
+      .all(limit) as { label: string; n: number }[];
+    return rows.map((r) => ({ label: r.label, conversations: r.n }));
+  }
+
+  async listConversationHistory({ visitorId, userId, excludeId, before, limit }: ConversationHistoryQuery): Promise<ConversationRecord[]> {
+    // Each side of the OR is served by its own index (by visitor; by verified user, partial).
+    const where = [userId ? '(visitor_id = ? OR verified_user_id = ?)' : 'visitor_id = ?'];
+    const params: unknown[] = userId ? [visitorId, userId] : [visitorId];
+    if (excludeId) {
+      where.push('id != ?');
+      params.push(excludeId);
+    }
+    if (before) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(before.createdAt, before.createdAt, before.id);
+    }
+    const rows = this
+      .statement(`SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...params, limit) as ConversationRow[];
+    return rows.map(toConversation);
+  }
+
+  async firstVisitorMessage(conversationId: string): Promise<ChatMessage | null> {
+    const row = this
+      .statement(`SELECT body FROM messages WHERE conversation_id = ? AND kind = 'text' AND author = 'visitor' ORDER BY seq ASC LIMIT 1`)
+      .get(conversationId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as ChatMessage) : null;
   }
 
   async getRoutingSettings(): Promise<RoutingSettings> {

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
+import { applyLabelChange } from './label-change.js';
+import type { LabelChange, LabelChangeResult } from './types.js';
 import type { AgentRecord, AppendResult, AttachmentRecord, VisitorErased, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord, KnowledgeEntryWrite } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow, toProposal, type ProposalRow } from './sqlite-rows.js';
@@ -91,8 +93,8 @@ export class SqliteWrites {
       .statement(
         `INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
            last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message,
-           visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at, labels)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         c.id,
@@ -113,6 +115,7 @@ export class SqliteWrites {
         toColumnValue(c.rating),
         c.humanInvolved ? 1 : 0,
         c.assignedAt ?? null,
+        JSON.stringify(c.labels ?? []),
       );
   }
 
@@ -149,6 +152,16 @@ export class SqliteWrites {
 
   updateConversationContext(id: string, context: VisitorContext): void {
     this.statement('UPDATE conversations SET context = ? WHERE id = ?').run(JSON.stringify(context), id);
+  }
+
+  /** `Store.changeConversationLabels`: read, changed and written in one transaction (the group commit's). */
+  changeConversationLabels(id: string, change: LabelChange): LabelChangeResult | null {
+    const current = this.conversationById(id);
+    if (!current) return null;
+    const { labels, added, removed } = applyLabelChange(current.labels ?? [], change);
+    if (added.length === 0 && removed.length === 0) return { conversation: current, added, removed };
+    const row = this.statement('UPDATE conversations SET labels = ? WHERE id = ? RETURNING *').get(JSON.stringify(labels), id) as ConversationRow;
+    return { conversation: toConversation(row), added, removed };
   }
 
   markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): ConversationRecord | null {

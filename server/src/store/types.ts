@@ -14,6 +14,7 @@ import type {
   KnowledgeQuestion,
   LearnedPhrasing,
   KnowledgeUsage,
+  LabelCount,
   ConversationStatus,
   ReportSummary,
   HandoffReason,
@@ -54,6 +55,33 @@ export interface ConversationRecord {
   humanInvolved?: boolean;
   /** When a person last took it from the queue (time-to-claim = assignedAt - queuedAt). */
   assignedAt?: number | null;
+  /** Normalised labels, sorted (issue 13); absent on a record written without any. */
+  labels?: string[];
+}
+
+/** Labels to add and remove (already normalised by the schemas). */
+export interface LabelChange {
+  add: readonly string[];
+  remove: readonly string[];
+}
+
+export interface LabelChangeResult {
+  conversation: ConversationRecord;
+  /** What actually changed (adding a label it has, or removing one it lacks, changes nothing). */
+  added: string[];
+  removed: string[];
+}
+
+/** The visitor's other conversations (issue 13), newest `createdAt` first, then `id` descending. */
+export interface ConversationHistoryQuery {
+  visitorId: string;
+  /** The verified user id: their conversations under other visitor ids (devices) too. */
+  userId?: string;
+  /** Left out (the conversation being looked at). */
+  excludeId?: string;
+  /** Keyset paging: only conversations after this one in that order. */
+  before?: { createdAt: number; id: string };
+  limit: number;
 }
 
 /** A message before the store gives it an id and a seq. `senderId` + `clientId` is the dedupe key. */
@@ -106,6 +134,8 @@ export interface ConversationFilter {
    * (`updatedAt` lower, or equal with a lower `id`). The inbox pages with it (issue 9).
    */
   before?: { updatedAt: number; id: string };
+  /** Only conversations carrying this (normalised) label, found through the label index. */
+  label?: string;
 }
 
 /** Routing before an admin changed anything: automatic, 5 each, a minute's grace, no rules, always open. */
@@ -165,6 +195,19 @@ export interface Store extends IntegrationStore {
    * Returns the record when it changed, else null.
    */
   markConversationRead(id: string, reader: 'visitor' | 'agent', seq: number): Promise<ConversationRecord | null>;
+
+  /**
+   * Atomically applies `change` to the conversation's labels (`label-change.ts`): concurrent
+   * changes all land. Leaves `updatedAt` alone (a label is not activity). Null when there is no
+   * such conversation; `invalid_payload` when it would carry more than the bound.
+   */
+  changeConversationLabels(id: string, change: LabelChange): Promise<LabelChangeResult | null>;
+  /** The labels in use and how many conversations carry each, most used first. */
+  labelCounts(limit: number): Promise<LabelCount[]>;
+  /** See `ConversationHistoryQuery`; served by the visitor and verified-user indexes. */
+  listConversationHistory(query: ConversationHistoryQuery): Promise<ConversationRecord[]>;
+  /** The visitor's first chat message of the conversation (its first question), or null. */
+  firstVisitorMessage(conversationId: string): Promise<ChatMessage | null>;
 
   /** The admin's routing settings, with defaults for anything never saved. */
   getRoutingSettings(): Promise<RoutingSettings>;
@@ -435,6 +478,8 @@ export interface ConversationSearch {
   /** Inclusive bounds on `createdAt`. */
   from?: number;
   to?: number;
+  /** Only conversations carrying this (normalised) label. */
+  label?: string;
   limit: number;
 }
 

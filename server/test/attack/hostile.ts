@@ -187,6 +187,14 @@ export const AGENT_TEMPLATES = {
   'presence:set': (r) => ({ status: r.pick(['online', 'away']) }),
   'team:list': () => ({}),
   'canned:list': () => ({}),
+  'conversation:label': (r, t) => ({
+    conversationId: anId(r, t.conversationIds),
+    add: r.bool() ? [r.pick([...STRINGS, ...UNICODE])] : [],
+    remove: r.bool() ? [r.pick([...STRINGS, ...UNICODE])] : [],
+  }),
+  'labels:list': () => ({}),
+  'conversation:history': (r, t) => ({ conversationId: anId(r, t.conversationIds), ...(r.bool() ? { cursor: r.pick(['', '1:abc', long('9', 200)]) } : {}) }),
+  'conversation:transcript': (r, t) => ({ conversationId: anId(r, t.conversationIds) }),
 } satisfies Record<keyof AgentClientEvents, Template>;
 
 /** Event names no handler has: typos, prototype names, the other namespace's commands. */

@@ -12,6 +12,7 @@ import {
   type AgentConversation,
   type AgentProfile,
   type ErrorBody,
+  type LabelCount,
   type TypingChangedEvent,
 } from '@support-chat/shared';
 import { errorText, fill, t as words } from './i18n/locale.js';
@@ -21,6 +22,7 @@ import { initialState, openConversation, type ConsoleState } from './console-sta
 import { TypingThrottle, newClientId } from '../internal/connection.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
 import { presenceChanged, teamLoaded } from './team-state.js';
+import { labelFilterUpdated } from './label-filter.js';
 import * as t from './transcript-state.js';
 
 export type { AgentSocket } from './agent-socket.js';
@@ -270,7 +272,7 @@ export class AgentConnection {
   }
 
   /** Searches by visitor, text and date; a newer search wins over one still running. */
-  async search(query: string, range: { from?: number; to?: number } = {}): Promise<void> {
+  async search(query: string, range: { from?: number; to?: number; label?: string } = {}): Promise<void> {
     const run = ++this.searchRun;
     const payload: CommandPayload<'inbox:search'> = { query, ...range };
     this.set({ search: { query, ...range, busy: true, results: this._state.search?.results ?? null } });
@@ -281,6 +283,39 @@ export class AgentConnection {
       return this.fail('search', result.error);
     }
     this.set({ search: { query, ...range, busy: false, results: result.data.conversations } });
+  }
+
+  /** Adds and removes labels of the open conversation; false when it failed (the notice says why). */
+  async label(change: { add: string[]; remove: string[] }): Promise<boolean> {
+    const id = this._state.openId;
+    if (!id) return false;
+    const result = await this.command('conversation:label', { conversationId: id, ...change });
+    if (!result.ok) {
+      this.fail('label', result.error.message);
+      return false;
+    }
+    this.conversationChanged(result.data.conversation);
+    return true;
+  }
+
+  /** The labels in use, most used first (suggestions, the inbox filter). */
+  async labelsInUse(): Promise<LabelCount[]> {
+    const result = await this.command('labels:list', {});
+    return result.ok ? result.data.labels : [];
+  }
+
+  /** A page of the visitor's other conversations; null when it failed (the notice says why). */
+  async visitorHistory(conversationId: string, cursor?: string): Promise<AckData<'conversation:history'> | null> {
+    const result = await this.command('conversation:history', { conversationId, ...(cursor ? { cursor } : {}) });
+    if (!result.ok) this.fail('history', result.error.message);
+    return result.ok ? result.data : null;
+  }
+
+  /** One conversation's transcript, to read (nothing streams from it). */
+  async readTranscript(conversationId: string): Promise<AckData<'conversation:transcript'> | null> {
+    const result = await this.command('conversation:transcript', { conversationId });
+    if (!result.ok) this.fail('open', result.error.message);
+    return result.ok ? result.data : null;
   }
 
   clearSearch(): void {
@@ -323,14 +358,7 @@ export class AgentConnection {
       s.disconnect();
       this.set({ status: 'unauthorized', signedOut: e });
     });
-    s.on('conversation:updated', (c) => {
-      const search = this._state.search;
-      const results = search?.results?.map((r) => (r.id === c.id ? c : r));
-      this.set({
-        inbox: conversationUpdated(this._state.inbox, c, this._state.openId),
-        ...(search && results ? { search: { ...search, results } } : {}),
-      });
-    });
+    s.on('conversation:updated', (c) => this.conversationChanged(c));
     s.on('inbox:patched', (patches) => {
       const search = this._state.search;
       const byId = new Map(patches.map((p) => [p.id, p]));
@@ -474,6 +502,15 @@ export class AgentConnection {
 
   private command<E extends keyof AgentClientEvents>(event: E, payload: CommandPayload<E>): Promise<AckResult<AckData<E>>> {
     return sendCommand(this.socket, this.ackTimeoutMs, event, payload);
+  }
+
+  private conversationChanged(c: AgentConversation): void {
+    const search = this._state.search;
+    const results = search?.results ? labelFilterUpdated(search, search.results.map((r) => (r.id === c.id ? c : r)), c) : undefined;
+    this.set({
+      inbox: conversationUpdated(this._state.inbox, c, this._state.openId),
+      ...(search && results ? { search: { ...search, results } } : {}),
+    });
   }
 
   private patchTranscript(conversationId: string, update: (s: t.TranscriptState) => t.TranscriptState): void {

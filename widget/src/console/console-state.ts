@@ -24,6 +24,8 @@ export interface SearchState {
   query: string;
   from?: number;
   to?: number;
+  /** Filtered by this label (issue 13); kept live as labels change. */
+  label?: string;
   busy: boolean;
   /** Null until the first answer. */
   results: readonly AgentConversation[] | null;

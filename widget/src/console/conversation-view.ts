@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { AgentConversation, AgentProfile, CannedReply } from '@support-chat/shared';
+import type { AgentConversation, AgentProfile, CannedReply, LabelCount } from '@support-chat/shared';
 import type { ConnectionStatus, DraftState } from './agent-connection.js';
 import { fire } from './events.js';
 import { ago, duration, handoffReasonText, relativeTime, stars, statusLabel, visitorLabel } from './format.js';
@@ -37,6 +37,7 @@ export class SupportConsoleConversation extends LitElement {
     targets: { attribute: false },
     canned: { attribute: false },
     draft: { attribute: false },
+    labelSuggestions: { attribute: false },
   };
 
   declare conversation: AgentConversation;
@@ -50,6 +51,9 @@ export class SupportConsoleConversation extends LitElement {
   declare canned: readonly CannedReply[];
   declare draft: DraftState | null;
   private readonly i18n = new LocaleController(this);
+  declare labelSuggestions: readonly LabelCount[];
+  /** Adds and removes labels of this conversation (issue 13); set by the workspace. */
+  onLabel: (change: { add: string[]; remove: string[] }) => Promise<boolean> = async () => false;
 
   constructor() {
     super();
@@ -60,6 +64,7 @@ export class SupportConsoleConversation extends LitElement {
     this.targets = [];
     this.canned = [];
     this.draft = null;
+    this.labelSuggestions = [];
   }
 
   /** The keyboard shortcuts act through these. */
@@ -100,6 +105,12 @@ export class SupportConsoleConversation extends LitElement {
         <div class="actions" role="group" aria-label=${s.actionsLabel}>${this.renderActions(c)}</div>
       </header>
       ${this.renderFacts(c)}
+      <support-console-labels
+        .labels=${c.labels ?? []}
+        .suggestions=${this.labelSuggestions}
+        .disabled=${status !== 'online'}
+        .onChange=${this.onLabel}
+      ></support-console-labels>
       <support-console-transcript
         .transcript=${this.transcript}
         .agent=${agent}

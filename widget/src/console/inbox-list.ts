@@ -8,6 +8,7 @@ import { duration, lastMessagePreview, relativeTime, statusLabel, visitorLabel }
 import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { inboxListStyles } from './inbox-list.styles.js';
+import { LABEL_TEXT, labelChip, labelChipStyles } from './conversation-labels.js';
 
 /**
  * The inbox: one tab per section with a live count and the selected tab's conversations, or,
@@ -18,7 +19,7 @@ import { inboxListStyles } from './inbox-list.styles.js';
  * @fires support-console-select - `{ conversationId }` when the agent opens a conversation.
  */
 export class SupportConsoleInbox extends LitElement {
-  static override styles = [base, inboxListStyles];
+  static override styles = [base, inboxListStyles, labelChipStyles];
   static override properties = {
     sections: { attribute: false },
     tab: { type: String },
@@ -99,7 +100,7 @@ export class SupportConsoleInbox extends LitElement {
   private renderResults(search: SearchState) {
     const results = search.results ?? [];
     const s = t().inbox;
-    const what = search.query ? fill(s.quoted, { query: search.query }) : s.thoseDates;
+    const what = search.query ? fill(s.quoted, { query: search.query }) : search.label ? LABEL_TEXT.filteredBy(search.label) : s.thoseDates;
     const summary = search.busy && !search.results ? s.searching : plural(s.results, results.length, { what });
     return html`<section class="results" aria-label=${s.resultsLabel} aria-busy=${search.busy ? 'true' : 'false'}>
       <p class="summary" role="status">${summary}</p>
@@ -148,6 +149,7 @@ export class SupportConsoleInbox extends LitElement {
       </span>
       <span class="preview">${lastMessagePreview(c)}</span>
       <span class="badge ${c.leftMessage && c.status !== 'closed' ? 'offline' : c.status}" title=${detail}>${badge}</span>
+      ${c.labels?.length ? html`<span class="labels">${c.labels.map((l) => labelChip(l))}</span>` : nothing}
     </button>`;
   }
 

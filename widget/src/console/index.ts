@@ -24,6 +24,8 @@ import { SupportConsoleTranscript } from './transcript-view.js';
 import { SupportConsoleTransferMenu } from './transfer-menu.js';
 import { SupportConsoleVisitor } from './visitor-context.js';
 import { SupportConsoleWorkspace } from './workspace.js';
+import { SupportConsoleLabelFilter, SupportConsoleLabels } from './conversation-labels.js';
+import { SupportConsoleHistory } from './visitor-history.js';
 
 export {
   SupportConsole,
@@ -63,6 +65,9 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-conversation', SupportConsoleConversation],
   ['support-console-visitor', SupportConsoleVisitor],
   ['support-console-workspace', SupportConsoleWorkspace],
+  ['support-console-labels', SupportConsoleLabels],
+  ['support-console-label-filter', SupportConsoleLabelFilter],
+  ['support-console-history', SupportConsoleHistory],
   ['support-console-reports', SupportConsoleReports],
   ['support-console-knowledge-report', SupportConsoleKnowledgeReport],
   ['support-console-admin-agents', SupportConsoleAdminAgents],

@@ -10,6 +10,7 @@ export function conv(id: string, patch: Partial<AgentConversation> = {}): AgentC
     context: {},
     createdAt: 1_000,
     updatedAt: 1_000,
+    labels: [],
     ...patch,
   };
 }

@@ -14,6 +14,7 @@ import type { SupportConsoleSearch } from './inbox-search.js';
 import type { SupportConsoleInbox } from './inbox-list.js';
 import { base } from './theme.styles.js';
 import { workspaceStyles } from './workspace.styles.js';
+import type { LabelCount } from '@support-chat/shared';
 
 /** `#c=<id>` keeps the open conversation across a reload. */
 const HASH = /^#c=([\w-]{1,64})$/;
@@ -46,6 +47,7 @@ export class SupportConsoleWorkspace extends LitElement {
     tab: { state: true },
     busy: { state: true },
     screen: { type: String, reflect: true },
+    labelsInUse: { state: true },
   };
 
   declare agent: AgentProfile;
@@ -57,6 +59,8 @@ export class SupportConsoleWorkspace extends LitElement {
   declare tab: SectionKey;
   declare busy: boolean;
   declare screen: Screen;
+  /** The labels in use (issue 13): the filter's options and the label field's suggestions. */
+  declare labelsInUse: readonly LabelCount[];
   private reopen: string | null = HASH.exec(location.hash)?.[1] ?? null;
   /**
    * The agent picked a tab (a click, a shortcut, the address) or a conversation. Until then the
@@ -73,7 +77,14 @@ export class SupportConsoleWorkspace extends LitElement {
     this.busy = false;
     this.screen = 'list';
     this.now = Date.now();
+    this.labelsInUse = [];
   }
+
+  private async refreshLabels(): Promise<void> {
+    this.labelsInUse = await this.connection.labelsInUse();
+  }
+
+  private labelsAsked = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,6 +98,10 @@ export class SupportConsoleWorkspace extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     const { view } = this;
+    if (!this.labelsAsked && view.status === 'online') {
+      this.labelsAsked = true;
+      void this.refreshLabels();
+    }
     // `#c=<id>` from a reload or a link (a knowledge gap in the reports): open it, listed or not
     // (an old closed one is not); the watch answer brings it into the inbox.
     if (this.reopen && view.inbox.loaded) {
@@ -122,6 +137,11 @@ export class SupportConsoleWorkspace extends LitElement {
             }}
             @support-console-search-clear=${() => this.connection.clearSearch()}
           ></support-console-search>
+          <support-console-label-filter
+            .labels=${this.labelsInUse}
+            .value=${view.search?.label ?? ''}
+            .onPick=${(label: string) => (label ? void this.connection.search('', { label }) : this.connection.clearSearch())}
+          ></support-console-label-filter>
           <support-console-inbox
             .sections=${sections}
             .tab=${this.tab}
@@ -148,6 +168,12 @@ export class SupportConsoleWorkspace extends LitElement {
                 .targets=${transferTargets(view.team, open.assignedAgentId ?? agent.id)}
                 .canned=${view.canned}
                 .draft=${view.draft}
+                .labelSuggestions=${this.labelsInUse}
+                .onLabel=${async (change: { add: string[]; remove: string[] }) => {
+                  const done = await this.connection.label(change);
+                  if (done) void this.refreshLabels();
+                  return done;
+                }}
                 @support-console-claim=${this.onClaim}
                 @support-console-close=${() => this.act(() => this.connection.close())}
                 @support-console-reopen=${() => this.act(() => this.connection.reopen())}
@@ -176,6 +202,14 @@ export class SupportConsoleWorkspace extends LitElement {
           .admin=${agent.role === 'admin'}
           .api=${this.adminApi}
         ></support-console-visitor>
+        ${open
+          ? html`<support-console-history
+              .conversationId=${open.id}
+              .now=${this.now}
+              .load=${(id: string, cursor?: string) => this.connection.visitorHistory(id, cursor)}
+              .read=${(id: string) => this.connection.readTranscript(id)}
+            ></support-console-history>`
+          : nothing}
       </aside>
     `;
   }
