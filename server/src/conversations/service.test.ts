@@ -45,6 +45,30 @@ describe('ConversationService', () => {
     expect(created.map((m) => m.text)).toEqual(['hello']);
   });
 
+  it('asks the flood limits only before opening a conversation, never for a send into the open one', async () => {
+    let admitted = 0;
+    let refuse = false;
+    const admit = async () => {
+      if (refuse) throw new ChatError('rate_limited', 'You have started too many conversations.');
+      admitted++;
+    };
+    const send = (clientId: string) => service.postVisitorMessage('visitor-aaaa', { clientId, text: clientId, locale: 'en', admit });
+    const first = await send('client-0001');
+    await send('client-0002');
+    expect(admitted).toBe(1);
+    refuse = true;
+    // Past the limit, the visitor keeps writing in the conversation they have.
+    expect((await send('client-0003')).message.seq).toBe(3);
+    await service.close(first.conversation.id, 'agent');
+    await expect(send('client-0004')).rejects.toMatchObject({ code: 'rate_limited' });
+    refuse = false;
+    const next = await send('client-0005');
+    expect(admitted).toBe(2);
+    expect(next.conversation.id).not.toBe(first.conversation.id);
+    expect(next.message.seq).toBe(1);
+    expect(created.map((m) => m.text)).toEqual(['client-0001', 'client-0002', 'client-0003', 'The conversation was closed by the agent.', 'client-0005']);
+  });
+
   it('queues, assigns and closes with a system line for each step', async () => {
     const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
     await service.requestHuman(conversation.id);

@@ -80,11 +80,19 @@ export class ConversationService {
     { locale, context, admit }: { locale: Locale; context?: VisitorContext; admit?: () => Promise<void> },
   ): Promise<ConversationRecord> {
     if (admit) {
-      // The read the store's find-or-create would make first anyway: no extra cost per message.
+      // The read the store's find-or-create would make first anyway: no extra cost.
       const latest = await this.store.findLatestConversation(visitorId);
       if (latest && isOpen(latest.status)) return latest;
-      await admit();
     }
+    return this.createConversationFor(visitorId, { locale, context, admit });
+  }
+
+  /** Admits (when asked) and opens the visitor's conversation: one they opened meanwhile is returned. */
+  private async createConversationFor(
+    visitorId: string,
+    { locale, context, admit }: { locale: Locale; context?: VisitorContext | undefined; admit?: (() => Promise<void>) | undefined },
+  ): Promise<ConversationRecord> {
+    if (admit) await admit();
     const now = this.clock.now();
     // Visitors are persisted with their first conversation, not on connect: opening the widget
     // alone writes nothing. The store makes find-or-create atomic (two first messages racing).
@@ -119,7 +127,10 @@ export class ConversationService {
    * twice. Returns the conversation as the append left it (the store reads it in the same step).
    */
   async append(conversation: Pick<ConversationRecord, 'id'>, draft: MessageDraft, origin?: string): Promise<AppendResult> {
-    const result = await this.store.appendMessage(conversation.id, draft, this.clock.now());
+    return this.announce(await this.store.appendMessage(conversation.id, draft, this.clock.now()), origin);
+  }
+
+  private announce(result: AppendResult, origin: string | undefined): AppendResult {
     if (result.created) this.bus.emit('messageCreated', result.message, result.conversation, origin);
     return result;
   }
@@ -135,8 +146,12 @@ export class ConversationService {
       admit,
     }: { clientId: string; text: string; locale: Locale; context?: VisitorContext; origin?: string; admit?: () => Promise<void> },
   ): Promise<{ message: ChatMessage; conversation: ConversationRecord; created: boolean }> {
-    const open = await this.openConversationFor(visitorId, { locale, context, admit });
-    return this.append(open, { senderId: visitorId, author: 'visitor', kind: 'text', text, clientId }, origin);
+    const draft: MessageDraft = { senderId: visitorId, author: 'visitor', kind: 'text', text, clientId };
+    // Most sends go to the open conversation: one trip to the store, no read before it (issue 9).
+    const appended = await this.store.appendToOpenConversation(visitorId, draft, this.clock.now());
+    if (appended) return this.announce(appended, origin);
+    const open = await this.createConversationFor(visitorId, { locale, context, admit });
+    return this.append(open, draft, origin);
   }
 
   /** `origin`: the sending connection, which has the message in its ack (see `messageCreated`). */

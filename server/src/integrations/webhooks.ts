@@ -22,7 +22,8 @@ export function publicWebhook({ secret: _secret, createdBy: _by, ...hook }: Webh
 }
 
 export class Webhooks {
-  private subscriptions: { at: number; types: Promise<ReadonlySet<string>> } | null = null;
+  /** The event types active hooks listen to, as read at `at`; `known` once the read resolved. */
+  private subscriptions: { at: number; types: Promise<ReadonlySet<string>>; known?: ReadonlySet<string> } | null = null;
 
   constructor(
     private readonly deps: {
@@ -87,6 +88,9 @@ export class Webhooks {
   listen(bus: DomainEventBus): () => void {
     // The payload is built only when a hook listens: most sites have none, and this runs per message.
     const queue = (type: WebhookEventType, data: () => WebhookPayload['data']) => {
+      // Nobody listens (as known within the cache's second): no promise, nothing built (issue 9).
+      const cached = this.subscriptions;
+      if (cached?.known && Date.now() - cached.at <= SUBSCRIPTIONS_CACHE_MS && !cached.known.has(type)) return;
       void this.enqueueIfHeard(type, data).catch((error: unknown) => this.deps.logger.error({ err: error, type }, 'queueing a webhook event failed'));
     };
     const off = [
@@ -95,8 +99,8 @@ export class Webhooks {
         const data = () => ({ conversation: toApiConversation(conversation) });
         const event = message.event;
         if (message.kind === 'text') {
-          const api = toApiMessage(message);
-          if (api) queue('message.created', () => ({ ...data(), message: api }));
+          // A text message always has its API view (only notes have none).
+          queue('message.created', () => ({ ...data(), message: toApiMessage(message)! }));
         } else if (event?.type === 'assigned') {
           queue('conversation.assigned', () => ({ ...data(), agent: { id: conversation.assignedAgentId, name: event.agentName } }));
         } else if (event?.type === 'closed') queue('conversation.closed', data);
@@ -115,8 +119,14 @@ export class Webhooks {
     const now = Date.now();
     if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_CACHE_MS) {
       const types = this.deps.store.listWebhooks().then((hooks) => new Set(hooks.filter((h) => h.active).flatMap((h) => h.events)));
-      this.subscriptions = { at: now, types };
-      types.catch(() => (this.subscriptions = null));
+      const subscriptions: NonNullable<Webhooks['subscriptions']> = { at: now, types };
+      this.subscriptions = subscriptions;
+      types.then(
+        (known) => (subscriptions.known = known),
+        () => {
+          if (this.subscriptions === subscriptions) this.subscriptions = null;
+        },
+      );
     }
     if (!(await this.subscriptions.types).has(type)) return;
     await this.enqueue(type, data(), { eventId: randomUUID() });

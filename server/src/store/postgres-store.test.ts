@@ -129,6 +129,29 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
+  it("appends a visitor's sends from two stores racing a close: each lands gap-free before it or finds none after (issue 9)", async () => {
+    const nodes = await openNodes(2);
+    try {
+      await nodes[0]!.openConversation(conversationFixture({ id: 'open' }));
+      const sends = Array.from({ length: 100 }, (_, i) => nodes[i % 2]!.appendToOpenConversation('visitor-1', say(`m${i}`, `client-${i}`), 1000 + i));
+      const closed = nodes[1]!.transitionConversation('open', ['bot'], { status: 'closed', closedAt: 1050 });
+      const [results] = await Promise.all([Promise.all(sends), closed]);
+      const landed = results.filter((r) => r !== null);
+      const seqs = landed.map((r) => r.message.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: landed.length }, (_, i) => i + 1));
+      expect((await nodes[0]!.listMessages('open', { limit: 1000 })).map((m) => m.seq)).toEqual(seqs);
+      expect((await nodes[0]!.getConversation('open'))).toMatchObject({ status: 'closed', lastSeq: landed.length });
+      // A resend of a stored message, racing itself, is stored once.
+      await nodes[0]!.openConversation(conversationFixture({ id: 'next' }));
+      const resends = await Promise.all(Array.from({ length: 6 }, (_, i) => nodes[i % 2]!.appendToOpenConversation('visitor-1', say('once', 'client-same'), 2000)));
+      expect(resends.filter((r) => r?.created)).toHaveLength(1);
+      expect(new Set(resends.map((r) => r?.message.id)).size).toBe(1);
+      expect(resends[0]!.message).toMatchObject({ conversationId: 'next', seq: 1 });
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
   it('lets exactly one of two agents on different stores claim a queued conversation, every time', async () => {
     const nodes = await openNodes(2);
     try {

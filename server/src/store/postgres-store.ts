@@ -444,6 +444,40 @@ export class PostgresStore implements Store {
     }
   }
 
+  async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    const { senderId, ...fields } = draft;
+    const clientId = draft.clientId ?? null;
+    const id = randomUUID();
+    // One statement: the visitor's latest conversation, bumped only while it is open (a close
+    // committed meanwhile is seen by the UPDATE's re-check), and the message with its seq.
+    const latest = 'SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, ord DESC LIMIT 1';
+    try {
+      const bumped = await this.one<ConversationRow>(
+        `WITH latest AS (${latest}), bumped AS (
+           UPDATE conversations c SET last_seq = c.last_seq + 1, updated_at = $2
+           FROM latest WHERE c.id = latest.id AND c.status <> 'closed' RETURNING c.*
+         ), inserted AS (
+           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('conversationId', id, 'seq', last_seq) FROM bumped
+         )
+         SELECT * FROM bumped`,
+        [visitorId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, createdAt: now })],
+      );
+      if (!bumped) return null;
+      const message: ChatMessage = { ...fields, id, conversationId: bumped.id, seq: bumped.last_seq, createdAt: now };
+      return { message, conversation: toConversation(bumped), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
+      const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
+        `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.conversation_id = (${latest}) AND m.sender_id = $2 AND m.client_id = $3`,
+        [visitorId, senderId, clientId],
+      );
+      if (!row) throw error;
+      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+    }
+  }
+
   async listMessages(
     conversationId: string,
     { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },

@@ -591,6 +591,10 @@ export class SqliteStore implements Store {
     return this.write('appendMessage', conversationId, draft, now);
   }
 
+  async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    return this.write('appendToOpenConversation', visitorId, draft, now);
+  }
+
   async listMessages(
     conversationId: string,
     { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },

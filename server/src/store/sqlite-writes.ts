@@ -203,6 +203,19 @@ export class SqliteWrites {
     return { message, conversation: toConversation(bumped), created: true };
   }
 
+  /**
+   * `appendMessage` into the visitor's latest conversation while it is open, else null: the
+   * visitor's send in one trip to the writer (its read of the open conversation used to run on
+   * the event loop before every send). Only the latest counts, as in `openConversation`.
+   */
+  appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): AppendResult | null {
+    const latest = this
+      .statement('SELECT id, status FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .get(visitorId) as { id: string; status: ConversationStatus } | undefined;
+    if (!latest || latest.status === 'closed') return null;
+    return this.appendMessage(latest.id, draft, now);
+  }
+
   setMessageFeedback(messageId: string, visitorId: string, feedback: NonNullable<ChatMessage['feedback']>): ChatMessage | null {
     const row = this
       .statement(

@@ -150,6 +150,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
 
+    it("appends to the visitor's latest conversation while it is open, in one step, and says when there is none (issue 9)", async () => {
+      const say = (text: string, clientId: string) => ({ senderId: 'visitor-2', author: 'visitor' as const, kind: 'text' as const, text, clientId });
+      expect(await store.appendToOpenConversation('visitor-2', say('hi', 'client-0001'), 2000)).toBeNull();
+      await store.openConversation(conversationFixture({ id: 'open', visitorId: 'visitor-2', createdAt: 1500 }));
+      const first = await store.appendToOpenConversation('visitor-2', say('hi', 'client-0001'), 2000);
+      expect(first).toMatchObject({
+        created: true,
+        message: { conversationId: 'open', seq: 1, author: 'visitor', kind: 'text', text: 'hi', clientId: 'client-0001', createdAt: 2000 },
+        conversation: { id: 'open', visitorId: 'visitor-2', status: 'bot', lastSeq: 1, updatedAt: 2000 },
+      });
+      expect(await store.listMessages('open', {})).toEqual([first!.message]);
+      // A retried send returns the stored copy; racing sends get consecutive seqs.
+      const retried = await store.appendToOpenConversation('visitor-2', say('changed', 'client-0001'), 3000);
+      expect(retried).toMatchObject({ created: false, message: first!.message, conversation: { lastSeq: 1 } });
+      const racing = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store.appendToOpenConversation('visitor-2', say(`m${i}`, `client-race-${i}`), 4000 + i)),
+      );
+      expect(racing.map((r) => r!.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+      expect((await store.getConversation('open'))?.lastSeq).toBe(31);
+      // Only the latest counts: once it is closed there is none, though an older one is still open.
+      await store.createConversation(conversationFixture({ id: 'older', visitorId: 'visitor-2', createdAt: 1000 }));
+      await store.transitionConversation('open', ['bot'], { status: 'closed', closedAt: 5000 });
+      expect(await store.appendToOpenConversation('visitor-2', say('hello?', 'client-0002'), 6000)).toBeNull();
+      expect((await store.getConversation('older'))?.lastSeq).toBe(0);
+      expect((await store.getConversation('open'))?.lastSeq).toBe(31);
+    });
+
     it('lists messages after a seq, hiding notes unless asked', async () => {
       await store.createConversation(conversationFixture({ id: 'a' }));
       await store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'q' }, 1);

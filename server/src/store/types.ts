@@ -214,6 +214,13 @@ export interface Store extends IntegrationStore {
   saveRoutingSettings(settings: RoutingSettings): Promise<void>;
 
   appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult>;
+  /**
+   * A visitor's message in one step (issue 9: every visitor message used to read the open
+   * conversation, then append): `appendMessage` into the visitor's latest conversation if it is
+   * open (dedupe and seq as there), or null, writing nothing, when they have none open (the
+   * caller then admits and opens one).
+   */
+  appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null>;
   /** Messages with `seq > afterSeq`, oldest first. Notes only when `includeNotes`. */
   listMessages(
     conversationId: string,
