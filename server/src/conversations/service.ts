@@ -160,9 +160,7 @@ export class ConversationService {
     { conversationId, clientId, text, attachment }: { conversationId: string; clientId: string; text: string; attachment?: Attachment },
     origin?: string,
   ): Promise<ChatMessage> {
-    const conversation = await this.getConversation(conversationId);
-    this.assertCanReply(conversation, agent);
-    const { message } = await this.append(conversation, {
+    const draft: MessageDraft = {
       senderId: agent.id,
       author: 'agent',
       authorName: agent.name,
@@ -170,8 +168,16 @@ export class ConversationService {
       text,
       clientId,
       ...(attachment ? { attachment } : {}),
-    }, origin);
-    return message;
+    };
+    // The check and the append in one trip to the store (issue 9); the conversation is read only
+    // to say why a reply was refused.
+    const appended = await this.store.appendIfAssignedTo(conversationId, agent.id, draft, this.clock.now());
+    if (appended) return this.announce(appended, origin).message;
+    this.assertCanReply(await this.getConversation(conversationId), agent);
+    // Assigned to this agent by now (a claim committed after the first check): once more, checked.
+    const retried = await this.store.appendIfAssignedTo(conversationId, agent.id, draft, this.clock.now());
+    if (!retried) throw new ChatError('invalid_state', 'The conversation changed meanwhile: open it again.');
+    return this.announce(retried, origin).message;
   }
 
   /** Only the agent handling an open conversation writes in it (replies and files alike). */

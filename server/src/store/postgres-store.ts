@@ -478,6 +478,39 @@ export class PostgresStore implements Store {
     }
   }
 
+  async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    const { senderId, ...fields } = draft;
+    const clientId = draft.clientId ?? null;
+    const id = randomUUID();
+    try {
+      // One statement: bumped only while assigned to this agent (the UPDATE re-checks the row a
+      // close or a transfer committed meanwhile), and the message with its seq.
+      const bumped = await this.one<ConversationRow>(
+        `WITH bumped AS (
+           UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2
+           WHERE id = $1 AND status = 'assigned' AND assigned_agent_id = $9 RETURNING *
+         ), inserted AS (
+           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('seq', last_seq) FROM bumped
+         )
+         SELECT * FROM bumped`,
+        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, conversationId, createdAt: now }), agentId],
+      );
+      if (!bumped) return null;
+      const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
+      return { message, conversation: toConversation(bumped), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
+      const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
+        `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
+        [conversationId, senderId, clientId],
+      );
+      if (!row) throw error;
+      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+    }
+  }
+
   async listMessages(
     conversationId: string,
     { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },

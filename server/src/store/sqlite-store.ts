@@ -595,6 +595,10 @@ export class SqliteStore implements Store {
     return this.write('appendToOpenConversation', visitorId, draft, now);
   }
 
+  async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    return this.write('appendIfAssignedTo', conversationId, agentId, draft, now);
+  }
+
   async listMessages(
     conversationId: string,
     { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },

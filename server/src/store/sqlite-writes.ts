@@ -216,6 +216,14 @@ export class SqliteWrites {
     return this.appendMessage(latest.id, draft, now);
   }
 
+  appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): AppendResult | null {
+    const current = this.statement('SELECT status, assigned_agent_id FROM conversations WHERE id = ?').get(conversationId) as
+      | { status: ConversationStatus; assigned_agent_id: string | null }
+      | undefined;
+    if (current?.status !== 'assigned' || current.assigned_agent_id !== agentId) return null;
+    return this.appendMessage(conversationId, draft, now);
+  }
+
   setMessageFeedback(messageId: string, visitorId: string, feedback: NonNullable<ChatMessage['feedback']>): ChatMessage | null {
     const row = this
       .statement(

@@ -177,6 +177,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.getConversation('open'))?.lastSeq).toBe(31);
     });
 
+    it("appends an agent's reply in one step only while the conversation is assigned to them (issue 9)", async () => {
+      const reply = (text: string, clientId: string, senderId = 'agent-1') => ({ senderId, author: 'agent' as const, kind: 'text' as const, text, clientId });
+      expect(await store.appendIfAssignedTo('nope', 'agent-1', reply('hi', 'client-0001'), 2000)).toBeNull();
+      await store.createConversation(conversationFixture({ id: 'mine', status: 'assigned', assignedAgentId: 'agent-1' }));
+      expect(await store.appendIfAssignedTo('mine', 'agent-2', reply('hi', 'client-0001', 'agent-2'), 2000)).toBeNull();
+      const first = await store.appendIfAssignedTo('mine', 'agent-1', reply('hi', 'client-0001'), 2000);
+      expect(first).toMatchObject({
+        created: true,
+        message: { conversationId: 'mine', seq: 1, author: 'agent', text: 'hi', clientId: 'client-0001', createdAt: 2000 },
+        conversation: { id: 'mine', status: 'assigned', assignedAgentId: 'agent-1', lastSeq: 1, updatedAt: 2000 },
+      });
+      expect(await store.appendIfAssignedTo('mine', 'agent-1', reply('changed', 'client-0001'), 3000)).toMatchObject({ created: false, message: first!.message });
+      const racing = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.appendIfAssignedTo('mine', 'agent-1', reply(`m${i}`, `client-race-${i}`), 4000 + i)),
+      );
+      expect(racing.map((r) => r!.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+      await store.transitionConversation('mine', ['assigned'], { status: 'closed', closedAt: 5000 });
+      expect(await store.appendIfAssignedTo('mine', 'agent-1', reply('still there?', 'client-0002'), 6000)).toBeNull();
+      expect((await store.getConversation('mine'))?.lastSeq).toBe(21);
+    });
+
     it('lists messages after a seq, hiding notes unless asked', async () => {
       await store.createConversation(conversationFixture({ id: 'a' }));
       await store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'q' }, 1);

@@ -221,6 +221,11 @@ export interface Store extends IntegrationStore {
    * caller then admits and opens one).
    */
   appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null>;
+  /**
+   * Appends `draft` to the conversation while it is assigned to `agentId` (an agent's reply: the
+   * check and the append in one step, no read before it); null when it is not, or not there.
+   */
+  appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null>;
   /** Messages with `seq > afterSeq`, oldest first. Notes only when `includeNotes`. */
   listMessages(
     conversationId: string,
