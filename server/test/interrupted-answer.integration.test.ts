@@ -65,8 +65,11 @@ describe('an answer interrupted by the server stopping', () => {
     const back = await visitor(second, token);
     const answered = nextEvent<ChatMessage>(back, 'message:created', (m) => m.author === 'ai', 20_000);
     const resumed = data(await back.emitWithAck('conversation:resume', { afterSeq: 0 }));
-    expect(aiAnswers(resumed.messages)).toEqual([]);
-    expect((await answered).text).toBe(ANSWER);
+    // The restarted server's first sweep may already have answered it (its start took longer
+    // than the sweeper's 5 s on a busy machine); else the answer arrives live.
+    const [early] = aiAnswers(resumed.messages);
+    if (early) answered.catch(() => {});
+    expect((early ?? (await answered)).text).toBe(ANSWER);
     const after = data(await back.emitWithAck('conversation:resume', { afterSeq: 0 })).messages;
     expect(after.map((m) => [m.author, m.text])).toEqual([
       ['visitor', QUESTION],

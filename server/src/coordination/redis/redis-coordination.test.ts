@@ -97,7 +97,9 @@ describe.skipIf(skipWithoutRedis('Redis coordination', unreachable))('Redis coor
         a.kill();
         const killedAt = Date.now();
         await until(() => b.heardOf('bob'));
-        expect(Date.now() - killedAt).toBeGreaterThanOrEqual(300); // not before the TTL (400 ms) ran out
+        // Not before the TTL (400 ms) ran out from the last heartbeat, which may have come up to one
+        // heartbeat (100 ms) plus a busy machine's timer delay before the kill.
+        expect(Date.now() - killedAt).toBeGreaterThanOrEqual(200);
         expect(b.heardOf('anna')).toBe(true);
         // Anna is still connected through node B; Bob is gone, and so are node A's fields.
         expect(await b.presence.connected()).toEqual(new Map([['anna', { status: 'online', connectedSince: 150 }]]));
