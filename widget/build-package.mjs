@@ -34,7 +34,7 @@ const fail = (message) => {
 function emitDeclarations() {
   const out = mkdtempSync(join(tmpdir(), 'sc-types-'));
   try {
-    const program = ts.createProgram([join(root, 'src/index.ts'), join(root, 'src/react.ts')], {
+    const program = ts.createProgram(['index', 'react', 'vue'].map((f) => join(root, `src/${f}.ts`)), {
       declaration: true,
       emitDeclarationOnly: true,
       outDir: out,
@@ -71,8 +71,8 @@ function emitDeclarations() {
       writeFileSync(to, rewritten);
       for (const [, spec] of rewritten.matchAll(/(?:from |import\()'([^']+)'/g)) {
         if (!spec.startsWith('.')) {
-          // The JSX augmentation is for React apps, which have React's types.
-          if (spec === 'react' && to === join(types, 'react.d.ts')) continue;
+          // The framework augmentations are for apps of that framework, which have its types.
+          if ((spec === 'react' || spec === 'vue') && to === join(types, `${spec}.d.ts`)) continue;
           fail(`${relative(dist, to)} imports ${spec}: a package the consumer does not have`);
           continue;
         }
@@ -90,8 +90,8 @@ function emitDeclarations() {
     writeFileSync(protocolIndex, "// The support-chat protocol's data model, as the element's events and methods carry it.\nexport * from './model.js';\n");
     copy(join(out, 'shared/src/model.d.ts'), join(types, 'protocol/model.d.ts'));
     copy(join(out, 'widget/src/index.d.ts'), join(types, 'index.d.ts'));
-    copy(join(out, 'widget/src/react.d.ts'), join(types, 'react.d.ts'));
-    const check = ts.createProgram([join(types, 'index.d.ts'), join(types, 'react.d.ts')], {
+    for (const framework of ['react', 'vue']) copy(join(out, `widget/src/${framework}.d.ts`), join(types, `${framework}.d.ts`));
+    const check = ts.createProgram(['index', 'react', 'vue'].map((f) => join(types, `${f}.d.ts`)), {
       noEmit: true,
       strict: true,
       exactOptionalPropertyTypes: true,
@@ -147,9 +147,9 @@ async function buildNpm() {
     plugins: [minifyLiterals({ html: true })],
     logLevel: 'warning',
   });
-  // `@support-chat/widget/react` is types only (the JSX augmentation); an import of it at run time
-  // (`import '@support-chat/widget/react'`) finds this empty module rather than failing the build.
-  writeFileSync(join(out, 'react.js'), '// Types only: see dist/types/react.d.ts.\nexport {};\n');
+  // `@support-chat/widget/react` and `/vue` are types only (the frameworks' template typings); an
+  // import of one at run time finds an empty module rather than failing the app's build.
+  for (const framework of ['react', 'vue']) writeFileSync(join(out, `${framework}.js`), `// Types only: see dist/types/${framework}.d.ts.\nexport {};\n`);
   const inputs = Object.keys(result.metafile.inputs);
   const inlined = inputs.filter((p) => p.includes('node_modules/'));
   if (inlined.length) fail(`dist/npm inlines ${inlined.join(', ')}: an import of a package that is not in dependencies`);

@@ -166,6 +166,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the npm package,
     expect(files).toContain('dist/support-chat.js');
     expect(files).toContain('dist/types/index.d.ts');
     expect(files).toContain('dist/types/react.d.ts');
+    expect(files).toContain('dist/types/vue.d.ts');
     expect(files).toContain('dist/custom-elements.json');
     expect(files.filter((f) => /^dist\/support-chat-panel-[A-Z0-9]{8}\.js$/.test(f))).toHaveLength(1);
     // No source, tests, console or precompressed copies.
