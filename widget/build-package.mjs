@@ -1,12 +1,15 @@
-// What `@support-chat/widget` ships beside the bundles build.mjs writes: its TypeScript
-// declarations (dist/types/) and its custom-elements.json, both generated from the source, so
-// that they cannot drift from it. Run after build.mjs (`npm run build -w widget` runs both).
+// What `@support-chat/widget` ships beside the CDN bundles build.mjs writes: the npm build
+// (dist/npm/, bare imports), its TypeScript declarations (dist/types/) and its
+// custom-elements.json, all generated from the source, so that they cannot drift from it. Run
+// after build.mjs (`npm run build -w widget` runs both).
 import { create as analyzeElements, ts as cemTs } from '@custom-elements-manifest/analyzer';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import ts from 'typescript';
+import { minifyLiterals } from './build-literals.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const repo = join(root, '..');
@@ -31,7 +34,7 @@ const fail = (message) => {
 function emitDeclarations() {
   const out = mkdtempSync(join(tmpdir(), 'sc-types-'));
   try {
-    const program = ts.createProgram([join(root, 'src/index.ts')], {
+    const program = ts.createProgram(['index', 'react', 'vue'].map((f) => join(root, `src/${f}.ts`)), {
       declaration: true,
       emitDeclarationOnly: true,
       outDir: out,
@@ -68,6 +71,8 @@ function emitDeclarations() {
       writeFileSync(to, rewritten);
       for (const [, spec] of rewritten.matchAll(/(?:from |import\()'([^']+)'/g)) {
         if (!spec.startsWith('.')) {
+          // The framework augmentations are for apps of that framework, which have its types.
+          if ((spec === 'react' || spec === 'vue') && to === join(types, `${spec}.d.ts`)) continue;
           fail(`${relative(dist, to)} imports ${spec}: a package the consumer does not have`);
           continue;
         }
@@ -85,7 +90,8 @@ function emitDeclarations() {
     writeFileSync(protocolIndex, "// The support-chat protocol's data model, as the element's events and methods carry it.\nexport * from './model.js';\n");
     copy(join(out, 'shared/src/model.d.ts'), join(types, 'protocol/model.d.ts'));
     copy(join(out, 'widget/src/index.d.ts'), join(types, 'index.d.ts'));
-    const check = ts.createProgram([join(types, 'index.d.ts')], {
+    for (const framework of ['react', 'vue']) copy(join(out, `widget/src/${framework}.d.ts`), join(types, `${framework}.d.ts`));
+    const check = ts.createProgram(['index', 'react', 'vue'].map((f) => join(types, `${f}.d.ts`)), {
       noEmit: true,
       strict: true,
       exactOptionalPropertyTypes: true,
@@ -94,6 +100,7 @@ function emitDeclarations() {
       lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
+      jsx: ts.JsxEmit.ReactJSX,
     });
     const problems = ts.getPreEmitDiagnostics(check);
     if (problems.length) {
@@ -104,6 +111,54 @@ function emitDeclarations() {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * The npm build (dist/npm/), beside the CDN build as Shoelace ships both: the same element, but
+ * the packages it runs on (`lit`, `@lit/reactive-element`, `socket.io-client`: the package's
+ * `dependencies`) stay bare imports, so an app that uses them too bundles them once, at the
+ * version npm dedupes to. The protocol's constants the widget needs (limits, locales, event
+ * names: a few hundred bytes, no dependency) are bundled in: the workspace @support-chat/shared
+ * is private and holds the server's side of the protocol (zod schemas, audit, integrations…)
+ * too; published, it would be a second package to version in lockstep with nothing to dedupe
+ * (no other package on npm imports it), and its types already ship under dist/types/protocol/.
+ * Not minified (the app's bundler does it), but the templates' whitespace is squeezed as in the
+ * CDN build. The chat stays a dynamic import, which the app's bundler splits off the first load.
+ */
+async function buildNpm() {
+  const out = join(dist, 'npm');
+  rmSync(out, { recursive: true, force: true });
+  const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { 'support-chat': 'src/support-chat.entry.ts' },
+    outdir: out,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    external: Object.keys(dependencies).flatMap((name) => [name, `${name}/*`]),
+    sourcemap: 'linked',
+    metafile: true,
+    charset: 'utf8',
+    plugins: [minifyLiterals({ html: true })],
+    logLevel: 'warning',
+  });
+  // `@support-chat/widget/react` and `/vue` are types only (the frameworks' template typings); an
+  // import of one at run time finds an empty module rather than failing the app's build.
+  for (const framework of ['react', 'vue']) writeFileSync(join(out, `${framework}.js`), `// Types only: see dist/types/${framework}.d.ts.\nexport {};\n`);
+  const inputs = Object.keys(result.metafile.inputs);
+  const inlined = inputs.filter((p) => p.includes('node_modules/'));
+  if (inlined.length) fail(`dist/npm inlines ${inlined.join(', ')}: an import of a package that is not in dependencies`);
+  const serverOnly = inputs.filter((p) => /shared\/src\/schemas\.ts$/.test(p));
+  if (serverOnly.length) fail(`dist/npm bundles server-only code: ${serverOnly.join(', ')}`);
+  const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+  const bare = [...new Set(outputs.flatMap(([, o]) => o.imports.filter((i) => i.external).map((i) => i.path)))].sort();
+  const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
+  console.log(`✓ dist/npm: ${outputs.length} files, ${(bytes / 1024).toFixed(1)} KB unminified; bare imports ${bare.join(', ')}`);
 }
 
 /**
@@ -141,7 +196,8 @@ async function writeManifest() {
   ]) {
     if (!element[name]?.length) fail(`custom-elements.json lists no ${what}: did the JSDoc header lose its tags?`);
   }
-  module.path = 'dist/support-chat.js';
+  // The module bundlers import (the npm build); the CDN build defines the same element.
+  module.path = 'dist/npm/support-chat.js';
   module.declarations = [element];
   module.exports = [
     { kind: 'js', name: 'SupportChat', declaration: { name: 'SupportChat', module: module.path } },
@@ -156,6 +212,7 @@ async function writeManifest() {
 
 if (!existsSync(join(dist, 'support-chat.js'))) fail('dist/support-chat.js is missing: run build.mjs first');
 else {
+  await buildNpm();
   emitDeclarations();
   await writeManifest();
   const size = readdirSync(types, { recursive: true }).reduce((n, f) => n + (statSync(join(types, f)).isFile() ? 1 : 0), 0);

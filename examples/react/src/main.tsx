@@ -1,6 +1,8 @@
 import '@support-chat/widget';
 import type { SupportChat } from '@support-chat/widget';
-import { useEffect, useRef, useState } from 'react';
+// Types <support-chat> in TSX: its props, its ref and its events as on<event-name> props.
+import type {} from '@support-chat/widget/react';
+import { useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
 // Your support-chat server's URL (?server= lets the tests point the app elsewhere).
@@ -9,21 +11,14 @@ const SERVER = new URLSearchParams(location.search).get('server') ?? 'http://loc
 function App() {
   const chat = useRef<SupportChat>(null);
   const [unread, setUnread] = useState(0);
-  useEffect(() => {
-    const el = chat.current;
-    if (!el) return;
-    // Typed: e is CustomEvent<{ count: number }>.
-    const onUnread = (e: HTMLElementEventMap['support-chat-unread']) => setUnread(e.detail.count);
-    el.addEventListener('support-chat-unread', onUnread);
-    return () => el.removeEventListener('support-chat-unread', onUnread);
-  }, []);
   return (
     <main>
       <h1>A React app</h1>
       <button type="button" onClick={() => chat.current?.open()}>
         Ask us{unread ? ` (${unread} new)` : ''}
       </button>
-      <support-chat ref={chat} server={SERVER} position="bottom-right" />
+      {/* React 19 sets server and position as properties and listens to support-chat-unread (e: CustomEvent<{ count: number }>). */}
+      <support-chat ref={chat} server={SERVER} position="bottom-right" onsupport-chat-unread={(e) => setUnread(e.detail.count)} />
     </main>
   );
 }
