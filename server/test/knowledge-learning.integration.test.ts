@@ -2,7 +2,8 @@
  * Learning from conversations (issue 14), through the whole server on both stores: visitors ask
  * what the demo knowledge cannot answer, an agent answers them over a real socket, the server
  * proposes knowledge changes (near-duplicates merged), an admin accepts (as is, edited),
- * rejects, and the next visitor asking in other words gets the AI's answer. Audit-logged.
+ * rejects, and the next visitor asking in other words gets the AI's answer. Audit-logged. Erasing
+ * a visitor (GDPR) takes their questions out of the proposals.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,8 +76,8 @@ describe.each(stores)('learning from conversations on %s', (_name, open, skip) =
     return stored(t, message);
   }
 
-  /** A visitor asks what the AI cannot answer, asks for a person, and Ann answers. */
-  async function agentAnswers(question: string, reply: string): Promise<void> {
+  /** A visitor asks what the AI cannot answer, asks for a person, and Ann answers; the conversation's id. */
+  async function agentAnswers(question: string, reply: string): Promise<string> {
     const visitor = t.visitor();
     await connected(visitor);
     const unanswered = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
@@ -89,6 +90,7 @@ describe.each(stores)('learning from conversations on %s', (_name, open, skip) =
     data(await ann.emitWithAck('message:send', { conversationId: conversation.id, clientId: `a-${Math.random().toString(36).slice(2, 10)}`, text: 'Hi!' }));
     data(await ann.emitWithAck('message:send', { conversationId: conversation.id, clientId: `a-${Math.random().toString(36).slice(2, 10)}`, text: reply }));
     visitor.disconnect();
+    return conversation.id;
   }
 
   it('agents’ replies become proposals; accepted (as is, edited, a phrasing of a file entry) the AI answers the next visitor; rejected ones go', async () => {
@@ -150,5 +152,29 @@ describe.each(stores)('learning from conversations on %s', (_name, open, skip) =
     ]);
     expect(audit.find((e) => e.action === 'knowledge.proposal_accepted')?.actor.name).toBe('Lead');
 
+  });
+  it('erasing a visitor takes their questions out of the proposals; one only they asked goes', async () => {
+    const students = 'Yes! Students get 10% off everything with a valid student email, applied at checkout.';
+    const first = await agentAnswers('Do you offer student discounts?', students);
+    await agentAnswers('is there a discount for students?', students);
+    const dog = await agentAnswers('Can I bring my dog into the store?', 'Hello, yes, dogs on a lead are welcome in our Portland showroom.');
+    await expect.poll(async () => (await proposals()).length, { timeout: 5000 }).toBe(2);
+    // Each question is another visitor's; Ada asked the student question first, so it is in her words.
+    expect((await proposals()).find((p) => p.answer.includes('10% off'))).toMatchObject({ question: 'Do you offer student discounts?', count: 2 });
+    const ada = (await t.store.getConversation(first))!.visitorId;
+    expect((await t.store.getConversation(dog))!.visitorId).not.toBe(ada);
+    const erased = await api(`/api/admin/visitors/${encodeURIComponent(ada)}`, admin, { method: 'DELETE' });
+    expect(erased.status).toBe(200);
+
+    const left = await proposals();
+    expect(left).toHaveLength(2);
+    const student = left.find((p) => p.answer.includes('10% off'))!;
+    expect(student).toMatchObject({ question: 'is there a discount for students?', count: 1 });
+    expect(student.examples.map((e) => e.conversationId)).not.toContain(first);
+    expect(JSON.stringify(left)).not.toContain('Do you offer student discounts?');
+    // The other visitor's, erased: their only proposal goes.
+    const dogVisitor = (await t.store.getConversation(dog))!.visitorId;
+    expect((await api(`/api/admin/visitors/${encodeURIComponent(dogVisitor)}`, admin, { method: 'DELETE' })).status).toBe(200);
+    expect((await proposals()).map((p) => p.question)).toEqual(['is there a discount for students?']);
   });
 });

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { applyLabelChange } from './label-change.js';
+import { forgetConversations } from './proposal-erasure.js';
 import { ChatError } from '../errors.js';
 import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions } from './postgres-pool.js';
 import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
@@ -1036,6 +1037,7 @@ export class PostgresStore implements Store {
       );
       const messages = await client.query('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       await client.query('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
+      await forgetInProposals(client, visitorId);
       const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
       const visitor = await client.query('DELETE FROM visitors WHERE id = $1', [visitorId]);
       const erased = {
@@ -1301,4 +1303,33 @@ function toKnowledgeEntry(row: PgKnowledgeEntryRow): ConsoleKnowledgeEntry {
     updatedBy: row.updated_by,
     revision: row.revision,
   };
+}
+
+/**
+ * The visitor's questions leave knowledge proposals' examples (`proposal-erasure.ts`), in the
+ * erasure's transaction; the rows are locked, so a merge of a new example waits for it.
+ */
+async function forgetInProposals(client: pg.PoolClient, visitorId: string): Promise<void> {
+  const ids = await client.query<{ id: string }>('SELECT id FROM conversations WHERE visitor_id = $1', [visitorId]);
+  const erased = new Set(ids.rows.map((r) => r.id));
+  if (erased.size === 0) return;
+  const { rows } = await client.query<ProposalRow>(
+    `SELECT * FROM knowledge_proposals
+     WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(examples) AS e WHERE e ->> 'conversationId' = ANY($1))
+     FOR UPDATE`,
+    [[...erased]],
+  );
+  for (const row of rows) {
+    const kept = forgetConversations(toProposal(row), erased);
+    if (kept === null) await client.query('DELETE FROM knowledge_proposals WHERE id = $1', [row.id]);
+    else if (kept) {
+      await client.query('UPDATE knowledge_proposals SET question = $1, answer = $2, count = $3, examples = $4 WHERE id = $5', [
+        kept.question,
+        kept.answer,
+        kept.count,
+        JSON.stringify(kept.examples),
+        row.id,
+      ]);
+    }
+  }
 }

@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import { applyLabelChange } from './label-change.js';
+import { forgetConversations } from './proposal-erasure.js';
 import type { LabelChange, LabelChangeResult } from './types.js';
 import type { AgentRecord, AppendResult, AttachmentRecord, VisitorErased, ConversationRecord, EmailPatch, EmailRecord, MessageDraft, SessionRecord, VisitorRecord, KnowledgeEntryWrite } from './types.js';
 import { toAgent, type AgentRow } from './agent-row.js';
@@ -432,6 +433,7 @@ export class SqliteWrites {
       .run(visitorId).changes;
     const floor = (this.statement('SELECT coalesce(max(rowid), 0) AS floor FROM messages').get() as { floor: number }).floor;
     this.statement('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)').run(visitorId);
+    this.forgetInProposals(visitorId);
     this
       .statement('INSERT INTO search_queue (conversation_id, erased_floor) SELECT id, ? FROM conversations WHERE visitor_id = ? ORDER BY rowid')
       .run(floor, visitorId);
@@ -439,6 +441,28 @@ export class SqliteWrites {
     const visitor = this.statement('DELETE FROM visitors WHERE id = ?').run(visitorId).changes === 1;
     if (audit && (visitor || conversations > 0)) this.appendAudit(audit);
     return { conversations, messages, visitor, attachments };
+  }
+
+  /** The visitor's questions leave knowledge proposals' examples (`proposal-erasure.ts`). */
+  private forgetInProposals(visitorId: string): void {
+    const erased = new Set(this.statement('SELECT id FROM conversations WHERE visitor_id = ?').pluck().all(visitorId) as string[]);
+    if (erased.size === 0) return;
+    const rows = this
+      .statement(
+        `SELECT * FROM knowledge_proposals WHERE EXISTS (
+           SELECT 1 FROM json_each(knowledge_proposals.examples) AS e
+           WHERE json_extract(e.value, '$.conversationId') IN (SELECT id FROM conversations WHERE visitor_id = ?))`,
+      )
+      .all(visitorId) as ProposalRow[];
+    for (const row of rows) {
+      const kept = forgetConversations(toProposal(row), erased);
+      if (kept === null) this.statement('DELETE FROM knowledge_proposals WHERE id = ?').run(row.id);
+      else if (kept) {
+        this
+          .statement('UPDATE knowledge_proposals SET question = ?, answer = ?, count = ?, examples = ? WHERE id = ?')
+          .run(kept.question, kept.answer, kept.count, JSON.stringify(kept.examples), row.id);
+      }
+    }
   }
 
   createAttachment(a: AttachmentRecord): void {

@@ -450,6 +450,47 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.decideKnowledgeProposal('nope', { from: 'open', to: 'rejected', at: 1, by: 'x' })).toBeNull();
     });
 
+    it('erasing a visitor drops their questions from knowledge proposals; a proposal left with none goes (issue 14)', async () => {
+      await store.createVisitor({ id: 'visitor-2', createdAt: 1000 });
+      await store.createConversation(conversationFixture({ id: 'mine' }));
+      await store.createConversation(conversationFixture({ id: 'theirs', visitorId: 'visitor-2' }));
+      const example = (conversationId: string, question: string, at: number) => ({
+        question,
+        answer: `Hello! ${question} Yes, in 5–8 days.`,
+        conversationId,
+        agentName: 'Ann',
+        trigger: 'gap' as const,
+        at,
+      });
+      const base = { kind: 'entry' as const, status: 'open' as const, lang: 'en' as const, trigger: 'gap' as const, createdAt: 10, updatedAt: 20 };
+      // Made from visitor-1's question, then asked again by visitor-2: it stays, in visitor-2's words.
+      await store.createKnowledgeProposal({
+        ...base,
+        id: 'shared',
+        question: 'Ship to Canada, I am Ada from Toronto?',
+        answer: 'Yes, in 5–8 days.',
+        count: 3,
+        examples: [example('mine', 'Ship to Canada, I am Ada from Toronto?', 10), example('theirs', 'Do you ship to Canada?', 20)],
+      });
+      // Only visitor-1 asked it: gone, whatever its status.
+      await store.createKnowledgeProposal({ ...base, id: 'only-mine', question: 'My order 4411 is late', answer: 'Sorry!', count: 1, examples: [example('mine', 'My order 4411 is late', 11)] });
+      await store.createKnowledgeProposal({ ...base, id: 'decided-mine', status: 'accepted', decidedAt: 30, decidedBy: 'Lead', question: 'Gift wrap?', answer: 'Yes.', count: 1, examples: [example('mine', 'Gift wrap?', 12)] });
+      // Another visitor's: untouched.
+      const other = { ...base, id: 'other', kind: 'phrasing' as const, question: 'Is my kettle covered?', answer: '', entryId: 'en/warranty.md#w', entryQuestion: 'Warranty?', count: 1, examples: [example('theirs', 'Is my kettle covered?', 13)] };
+      await store.createKnowledgeProposal(other);
+
+      await store.eraseVisitor('visitor-1');
+
+      expect(await store.getKnowledgeProposal('only-mine')).toBeNull();
+      expect(await store.getKnowledgeProposal('decided-mine')).toBeNull();
+      expect(await store.getKnowledgeProposal('other')).toEqual(other);
+      const shared = (await store.getKnowledgeProposal('shared'))!;
+      expect(shared.examples).toEqual([example('theirs', 'Do you ship to Canada?', 20)]);
+      // Its headline was the erased visitor's words: it now reads as the remaining example.
+      expect(shared).toMatchObject({ question: 'Do you ship to Canada?', answer: 'Hello! Do you ship to Canada? Yes, in 5–8 days.', count: 2, status: 'open' });
+      expect(JSON.stringify(await store.listKnowledgeProposals('open', 10))).not.toMatch(/Ada|4411|mine/);
+    });
+
     it('stores learned phrasings once per entry and raises the knowledge version (issue 14)', async () => {
       const v0 = await store.knowledgeVersion();
       const learned = (entryId: string, phrasing: string, addedAt: number) => ({ entryId, phrasing, addedAt, addedBy: 'Lead' });

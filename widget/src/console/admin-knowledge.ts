@@ -21,7 +21,9 @@ const LANGS: ReadonlyArray<[KnowledgeEntryInput['lang'], string]> = [
  * The Knowledge page (issue 14): every entry the AI answers from, searchable, with where it came
  * from (a file, read-only here, or the console), how often the AI answered with it and the
  * visitors' thumbs; an entry's recent questions; adding and editing console entries with their
- * alternate phrasings; the Markdown export. Admins always; agents when an admin allows it.
+ * alternate phrasings; the Markdown export; what the AI could not answer this week and the
+ * proposals learned from agents' replies (`knowledge-learning.ts`). Admins always; agents when an
+ * admin allows it.
  */
 export class SupportConsoleAdminKnowledge extends LitElement {
   static override styles = [base, pageStyles, css`
@@ -125,6 +127,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
       ${this.editing === 'new' ? html`<section class="panel" aria-label="New entry">${this.renderForm(null)}</section>` : nothing}
+      <support-console-knowledge-learning @knowledge-changed=${() => void this.load()}></support-console-knowledge-learning>
       <form class="toolbar" role="search" @submit=${this.onSearch}>
         <label class="sr-only" for="knowledge-search">Search the knowledge</label>
         <input id="knowledge-search" type="search" name="q" placeholder="Search questions, phrasings, answers, tags" .value=${this.query} />

@@ -15,6 +15,7 @@ import { SupportConsoleConversation } from './conversation-view.js';
 import { SupportConsoleInbox } from './inbox-list.js';
 import { SupportConsoleSearch } from './inbox-search.js';
 import { SupportConsoleLogin } from './login-form.js';
+import { SupportConsoleKnowledgeLearning } from './knowledge-learning.js';
 import { SupportConsoleKnowledgeReport } from './knowledge-report.js';
 import { SupportConsoleReports } from './reports-page.js';
 import { SupportConsoleShortcuts } from './shortcuts-dialog.js';
@@ -40,6 +41,7 @@ export {
   SupportConsoleConversation,
   SupportConsoleInbox,
   SupportConsoleLogin,
+  SupportConsoleKnowledgeLearning,
   SupportConsoleKnowledgeReport,
   SupportConsoleReports,
   SupportConsoleSearch,
@@ -76,6 +78,7 @@ const ELEMENTS: ReadonlyArray<[string, CustomElementConstructor]> = [
   ['support-console-admin-welcome', SupportConsoleAdminWelcome],
   ['support-console-admin-audit', SupportConsoleAdminAudit],
   ['support-console-admin-integrations', SupportConsoleAdminIntegrations],
+  ['support-console-knowledge-learning', SupportConsoleKnowledgeLearning],
   ['support-console-admin-knowledge', SupportConsoleAdminKnowledge],
   ['support-console-shortcuts', SupportConsoleShortcuts],
   ['support-console', SupportConsole],

@@ -4,7 +4,9 @@ import {
   type AckResult,
   type ConsoleKnowledgeEntry,
   type KnowledgeEntryInput,
+  type KnowledgeGapGroup,
   type KnowledgeListItem,
+  type KnowledgeProposal,
   type KnowledgeQuestion,
 } from '@support-chat/shared';
 import { createCall, type FetchLike } from './http.js';
@@ -26,6 +28,26 @@ export interface KnowledgeApi {
   setAgentAccess(allowed: boolean): Promise<AckResult<{ agentsManageKnowledge: boolean }>>;
   /** Where the browser downloads the console's entries as Markdown. */
   exportUrl: string;
+  /** Learning from conversations: the open proposals, most asked first. */
+  proposals(): Promise<AckResult<{ proposals: KnowledgeProposal[] }>>;
+  /** Accepts as proposed, or as edited (`entry` for a new entry, `phrasing` for a phrasing). */
+  accept(id: string, edit?: ProposalEdit): Promise<AckResult<{ proposal: KnowledgeProposal; entryId: string }>>;
+  reject(id: string): Promise<AckResult<{ proposal: KnowledgeProposal }>>;
+  /** What the AI could not answer in the last `days`, rewordings counted once, most asked first. */
+  gapGroups(days: number): Promise<AckResult<KnowledgeGapGroups>>;
+}
+
+/** An admin's edit before accepting (the server's `proposalAcceptSchema`). */
+export interface ProposalEdit {
+  entry?: Omit<KnowledgeEntryInput, 'revision'>;
+  phrasing?: string;
+}
+
+export interface KnowledgeGapGroups {
+  from: number;
+  to: number;
+  days: number;
+  gaps: KnowledgeGapGroup[];
 }
 
 export function createKnowledgeApi(fetchImpl?: FetchLike): KnowledgeApi {
@@ -40,5 +62,9 @@ export function createKnowledgeApi(fetchImpl?: FetchLike): KnowledgeApi {
     remove: (id) => call('DELETE', entry(id)),
     setAgentAccess: (allowed) => call('PUT', `${base}/access`, { agentsManageKnowledge: allowed }),
     exportUrl: `${base}/export`,
+    proposals: () => call('GET', `${base}/proposals`),
+    accept: (id, edit = {}) => call('POST', `${base}/proposals/${encodeURIComponent(id)}/accept`, edit),
+    reject: (id) => call('POST', `${base}/proposals/${encodeURIComponent(id)}/reject`),
+    gapGroups: (days) => call('GET', `${base}/gap-groups?days=${days}`),
   };
 }

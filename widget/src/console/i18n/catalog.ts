@@ -18,13 +18,14 @@ import { conversation } from './strings/conversation.js';
 import { errors } from './strings/errors.js';
 import { inbox } from './strings/inbox.js';
 import { labels } from './strings/labels.js';
+import { learning } from './strings/learning.js';
 import { privacy } from './strings/privacy.js';
 import { reports } from './strings/reports.js';
 import { shell } from './strings/shell.js';
 import { transcript } from './strings/transcript.js';
 import { shortcuts, visitor } from './strings/visitor.js';
 
-export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, errors };
+export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, learning, errors };
 
 /** The console's words in one language. */
 export type Catalog = { readonly [M in keyof typeof CATALOG]: (typeof CATALOG)[M]['en'] };
