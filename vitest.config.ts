@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: the fast unit + integration suite (`npm test`), the real-browser end-to-end
+// Five projects: the fast unit + integration suite (`npm test`), the real-browser end-to-end
 // suite, which also runs in `npm test` but needs Chromium (see .ci/run), chaos (`npm run test:chaos`:
-// several built server processes on PostgreSQL and Redis, killed and restarted) and attack
-// (`npm run test:attack`: hostile socket events and XSS payloads on the built server).
+// several built server processes on PostgreSQL and Redis, killed and restarted), attack
+// (`npm run test:attack`: hostile socket events and XSS payloads on the built server) and
+// packaging (`npm run test:packaging`: the npm package packed, installed offline, type-checked and
+// bundled into apps, and the framework examples, each in Chromium: a minute or two of npm and tsc).
+
+/** Browser suites about the package a developer installs: slow (npm, tsc), so beside `npm test`. */
+const PACKAGING = ['examples/e2e/npm-package.e2e.test.ts', 'examples/e2e/framework-examples.e2e.test.ts'];
 
 /** Suites that run several built server processes at once: slow, so beside `npm test`, in chaos. */
 const MULTI_PROCESS = [
@@ -55,10 +60,20 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['examples/e2e/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.attack.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.attack.test.ts', ...PACKAGING],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'packaging',
+          include: PACKAGING,
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },
