@@ -154,6 +154,7 @@ class FakeServer {
           messages: this.messages.filter((m) => m.conversationId === id && m.seq > after),
           availability: this.availability,
           welcome: this.welcome,
+          attachments: { maxBytes: 10 * 1024 * 1024, types: ['image/png', 'application/pdf'] },
         },
       });
     });
