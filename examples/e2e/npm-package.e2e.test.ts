@@ -137,8 +137,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the npm package,
   it('bundled by esbuild, it opens in Chromium and the chat answers', async () => {
     const out = path.join(app, 'public');
     await build({ entryPoints: [path.join(app, 'app.ts')], bundle: true, splitting: true, format: 'esm', outdir: out, absWorkingDir: app, logLevel: 'error' });
-    // The panel stays its own file, loaded when wanted.
-    expect(fs.readdirSync(out).filter((f) => f.endsWith('.js')).length).toBe(2);
+    // The panel stays its own file, loaded when wanted, and so does the attachments code (issue 13).
+    const scripts = fs.readdirSync(out).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBe(3);
+    expect(scripts.filter((f) => fs.readFileSync(path.join(out, f), 'utf8').includes('file-thumb'))).toHaveLength(1);
     fs.writeFileSync(
       path.join(out, 'index.html'),
       `<!doctype html><html lang="en"><head><title>Fresh app</title><script>SUPPORT_CHAT_SERVER = ${JSON.stringify(server.url)}</script>` +
