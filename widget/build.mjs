@@ -20,6 +20,12 @@ const dist = join(root, 'dist');
  */
 const LAUNCHER_BUDGET_BROTLI = 8 * 1024;
 const WIDGET_TOTAL_BUDGET_BROTLI = 27 * 1024;
+/**
+ * Attachments (issue 13) did not fit in the chat's file: their code is a third file
+ * (`support-chat-files-<hash>.js`) the chat loads only when the visitor attaches a file or a
+ * message with one is shown, held to its own budget, outside the two above.
+ */
+const FILES_BUDGET_BROTLI = 6 * 1024;
 
 /**
  * engine.io-client bundles a WebTransport transport we never use (`transports` is websocket and
@@ -93,10 +99,10 @@ async function quotedNamesIn(entry, plugins, pattern) {
  * server's, on a customer's page), so no code is shared between the two files and nothing but
  * the launcher loads before it is wanted.
  */
-const lazyPanel = (file) => ({
-  name: 'lazy-panel',
+const lazyChunk = (specifier, file) => ({
+  name: 'lazy-chunk',
   setup(b) {
-    b.onResolve({ filter: /^\.\/chat-panel\.js$/ }, () => ({ path: `./${file}`, external: true }));
+    b.onResolve({ filter: new RegExp(`^${specifier.replace(/[.\/]/g, '\\$&')}$`) }, () => ({ path: `./${file}`, external: true }));
   },
 });
 
@@ -107,13 +113,24 @@ const lazyPanel = (file) => ({
 const MANGLE = /^_[a-zA-Z]/;
 
 const entries = [
-  // Built first: the launcher's build needs its file name.
+  // Built first: the chat's build needs its file name. It takes Lit from the chat (no package code).
+  {
+    name: 'support-chat-files',
+    entry: 'src/internal/visitor-files.ts',
+    budget: FILES_BUDGET_BROTLI,
+    hashed: true,
+    plain: true,
+    plugins: () => [minifyLiterals({ html: true })],
+    mangleProps: MANGLE,
+  },
+  // Then the chat: the launcher's build needs its file name.
   {
     name: 'support-chat-panel',
     entry: 'src/chat-panel.ts',
     budget: Infinity,
     hashed: true,
-    plugins: () => [minifyLiterals({ html: true }), slimSocketIo],
+    lazy: { './internal/visitor-files.js': 'support-chat-files' },
+    plugins: () => [minifyLiterals({ html: true }), slimSocketIo, lazyChunk('./internal/visitor-files.js', meta['support-chat-files'].file)],
     mangleProps: MANGLE,
   },
   {
@@ -122,7 +139,8 @@ const entries = [
     budget: LAUNCHER_BUDGET_BROTLI,
     // Plain DOM: no package code, no static import (a second request before any interaction).
     launcher: 'support-chat-panel',
-    plugins: () => [minifyLiterals({ html: true }), lazyPanel(meta['support-chat-panel'].file)],
+    lazy: { './chat-panel.js': 'support-chat-panel' },
+    plugins: () => [minifyLiterals({ html: true }), lazyChunk('./chat-panel.js', meta['support-chat-panel'].file)],
     mangleProps: MANGLE,
   },
   // Only the server's own console page loads it, by the name in meta.json: a content-hashed
@@ -162,7 +180,7 @@ function removeStaleOutputs(name) {
   for (const file of readdirSync(dist)) if (earlier.test(file)) rmSync(join(dist, file));
 }
 
-for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, ...options } of entries) {
+for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, lazy, plain, ...options } of entries) {
   removeStaleOutputs(name);
   const plugins = makePlugins();
   if (options.mangleProps) {
@@ -208,14 +226,27 @@ for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, ...opt
     failed = true;
   }
   const [output, { inputs: outputInputs, imports }] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint);
-  if (launcher) {
+  // Each lazy file is imported only dynamically, by its built name, and never bundled in.
+  const dynamic = imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
+  for (const chunk of Object.values(lazy ?? {})) {
+    if (!dynamic.includes(`./${meta[chunk].file}`) || imports.some((i) => i.path === `./${meta[chunk].file}` && i.kind !== 'dynamic-import')) {
+      console.error(`✗ ${name}.js must import ./${meta[chunk].file} lazily; it imports ${imports.map((i) => `${i.path} (${i.kind})`).join(', ')}`);
+      failed = true;
+    }
+  }
+  const bundledLazy = Object.keys(lazy ?? {}).filter((spec) => inputs.some((p) => p.endsWith(spec.replace(/^\.\//, 'src/').replace(/\.js$/, '.ts'))));
+  if (bundledLazy.length) {
+    console.error(`✗ ${name}.js bundles what it should load lazily: ${bundledLazy.join(', ')}`);
+    failed = true;
+  }
+  if (launcher || plain) {
+    // The launcher is plain DOM; the files module takes Lit from the chat: no package code in either.
     const packages = inputs.filter((p) => p.includes('node_modules/'));
     const statics = imports.filter((i) => i.kind !== 'dynamic-import');
-    const lazy = imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
-    if (packages.length || statics.length || lazy.join() !== `./${meta[launcher].file}`) {
+    if (packages.length || statics.length || dynamic.length !== Object.keys(lazy ?? {}).length) {
       console.error(
-        `✗ ${name}.js must be plain DOM importing nothing but ./${meta[launcher].file}, lazily; ` +
-          `it bundles ${packages.join(', ') || 'no package'} and imports ${imports.map((i) => `${i.path} (${i.kind})`).join(', ')}`,
+        `✗ ${name}.js must bundle no package and import nothing but its lazy files; ` +
+          `it bundles ${packages.join(', ') || 'no package'} and imports ${imports.map((i) => `${i.path} (${i.kind})`).join(', ') || 'nothing'}`,
       );
       failed = true;
     }

@@ -169,6 +169,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the npm package,
     expect(files).toContain('dist/types/vue.d.ts');
     expect(files).toContain('dist/custom-elements.json');
     expect(files.filter((f) => /^dist\/support-chat-panel-[A-Z0-9]{8}\.js$/.test(f))).toHaveLength(1);
+    // Attachments' own file, which the chat loads when a file is attached or shown (issue 13).
+    expect(files.filter((f) => /^dist\/support-chat-files-[A-Z0-9]{8}\.js$/.test(f))).toHaveLength(1);
     // No source, tests, console or precompressed copies.
     expect(files.filter((f) => /^src\/|\.test\.|support-console|\.br$|\.gz$|meta\.json/.test(f))).toEqual([]);
 

@@ -48,7 +48,7 @@ const NO_WEBSOCKETS = `
 /** A strict CSP of a customer's site, with the widget's server allowed as README.md says. */
 function hostPolicy(server: string): string {
   const socket = server.replace(/^http/, 'ws');
-  return `default-src 'self'; script-src 'self' ${server}; connect-src 'self' ${server} ${socket}; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'`;
+  return `default-src 'self'; script-src 'self' ${server}; connect-src 'self' ${server} ${socket}; style-src 'self'; img-src 'self' ${server}; object-src 'none'; base-uri 'self'`;
 }
 
 /** A shop on another origin that embeds the widget of `server()`, as a customer's site does. */

@@ -306,7 +306,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
 
   // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
   app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge, labels }));
-  app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router }));
+  app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router, clock }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
   const settingsChanged = () => {
@@ -349,7 +349,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     emails.start();
     outbox.start();
   }
-  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails });
+  // What the widget may offer (null: files are off); every upload is checked regardless.
+  const attachmentPolicy = attachmentSettings.perConversation > 0 ? { maxBytes: attachmentSettings.maxBytes, types: [...attachmentSettings.types] } : null;
+  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails, attachmentPolicy });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit, labels });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });

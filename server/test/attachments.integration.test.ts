@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { AttachmentUpload, ChatMessage, VisitorExport } from '@support-chat/shared';
+import type { AttachmentLinks, AttachmentUpload, ChatMessage, VisitorExport } from '@support-chat/shared';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
@@ -217,6 +217,59 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     expect((await upload(visitorUrl(), { token: ada.token }, PDF, 'a.pdf')).status).toBe(201);
     expect((await upload(visitorUrl(), { token: ada.token }, png(), 'b.png')).status).toBe(201);
     expect(await upload(visitorUrl(), { token: ada.token }, png(), 'c.png')).toMatchObject({ status: 409, body: { error: { code: 'too_many' } } });
+  });
+
+  it('signs short links for the widget’s <img> and download links: one file, one visitor, until they expire', async ({ skip: skipTest }) => {
+    if (skip) skipTest();
+    let skew = 0;
+    await start({ clock: { now: () => Date.now() + skew }, attachments: { maxBytes: 4096, types: ['image/png', 'application/pdf'] } });
+    const ada = await visitor();
+    const bea = await visitor();
+    // The resume tells the widget what it may send, so it can say so before uploading.
+    const session = data(await ada.socket.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(session.attachments).toEqual({ maxBytes: 4096, types: ['image/png', 'application/pdf'] });
+
+    const photo = (await upload(visitorUrl(), { token: ada.token }, png(), 'kettle.png')).body.data.message.attachment;
+    const pdf = (await upload(visitorUrl(), { token: ada.token }, PDF, 'receipt.pdf')).body.data.message.attachment;
+    const sign = (token: string | undefined, ids: unknown, origin = 'https://shop.example') =>
+      fetch(`${visitorUrl()}/links`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ ids }),
+      });
+    expect((await sign(undefined, [photo.id])).status).toBe(401);
+    expect((await sign(ada.token, [])).status).toBe(400);
+    expect((await sign(ada.token, ['../../etc/passwd'])).status).toBe(400);
+    const signed = await sign(ada.token, [photo.id, pdf.id]);
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    const { links } = ((await signed.json()) as { data: unknown }).data as { links: { id: string; url: string; expiresAt: number }[] };
+    expect(links.map((l) => l.id)).toEqual([photo.id, pdf.id]);
+    const [photoLink, pdfLink] = links as [(typeof links)[0], (typeof links)[0]];
+    expect(photoLink.url).toMatch(new RegExp(`^/api/visitor/attachments/${photo.id}\\?link=f1\\.`));
+    expect(photoLink.expiresAt - Date.now()).toBeGreaterThan(5 * 60_000);
+    expect(photoLink.expiresAt - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+
+    // An <img> sends no token and no Origin: the link alone opens the picture, to any page (CORP).
+    const shown = await download(`${t.url}${photoLink.url}`, {});
+    expect(shown.status).toBe(200);
+    expect(shown.bytes.equals(png())).toBe(true);
+    expect(shown.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(shown.headers.get('x-content-type-options')).toBe('nosniff');
+    const got = await download(`${t.url}${pdfLink.url}`, {});
+    expect(got.headers.get('content-disposition')).toBe(`attachment; filename="receipt.pdf"; filename*=UTF-8''receipt.pdf`);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+
+    // The link opens its own file only; another visitor's signature opens nothing of Ada's.
+    const token = new URL(photoLink.url, t.url).searchParams.get('link')!;
+    expect((await download(`${visitorUrl()}/${pdf.id}?link=${token}`, {})).status).toBe(401);
+    const beaLinks = ((await (await sign(bea.token, [photo.id])).json()) as { data: AttachmentLinks }).data.links;
+    expect((await download(`${t.url}${beaLinks[0]!.url}`, {})).status).toBe(404);
+    expect((await download(`${t.url}${photoLink.url}x`, {})).status).toBe(401);
+
+    // Expired: refused.
+    skew = 20 * 60_000;
+    expect((await download(`${t.url}${photoLink.url}`, {})).status).toBe(401);
   });
 
   it('limits a stranger’s uploads per visitor', async ({ skip: skipTest }) => {

@@ -12,6 +12,7 @@ import type {
   AgentConversation,
   AgentConversationPatch,
   AgentPresence,
+  AttachmentType,
   Availability,
   CannedReply,
   ChatMessage,
@@ -76,6 +77,19 @@ export interface VisitorSession {
   availability: Availability;
   /** The greeting and starter questions to show on the first open, each language complete. */
   welcome: WelcomeSettings;
+  /**
+   * What the visitor may attach (issue 13), so the widget offers only those types and says "too
+   * large" before uploading; null when the server takes no files (ATTACHMENTS_PER_CONVERSATION=0).
+   * The server checks every upload regardless.
+   */
+  attachments: AttachmentPolicy | null;
+}
+
+export interface AttachmentPolicy {
+  /** ATTACHMENT_MAX_BYTES. */
+  maxBytes: number;
+  /** ATTACHMENT_TYPES: what a file's bytes must turn out to be. */
+  types: AttachmentType[];
 }
 
 export interface AiTokenEvent {
@@ -296,7 +310,9 @@ export const HTTP_ROUTES = {
   /**
    * The same for the visitor, with `Authorization: Bearer <visitor token>` (the widget is on
    * another site, so no cookie): POST sends to their open conversation (or opens one), GET
-   * `/api/visitor/attachments/:id` serves only files of their own conversations.
+   * `/api/visitor/attachments/:id` serves only files of their own conversations. An `<img>` or a
+   * download link cannot send the token: POST `/api/visitor/attachments/links` with `{ ids }`
+   * answers `AttachmentLinks`, URLs whose `?link=` opens one file for this visitor, briefly.
    */
   visitorAttachments: '/api/visitor/attachments',
 } as const;
@@ -304,6 +320,11 @@ export const HTTP_ROUTES = {
 /** What an attachment upload answers: the message that carries the file, stored after the file. */
 export interface AttachmentUpload {
   message: ChatMessage;
+}
+
+/** Signed links to the visitor's files, in the order asked for (paths on the chat server). */
+export interface AttachmentLinks {
+  links: { id: string; url: string; expiresAt: number }[];
 }
 
 /** The agent session cookie (httpOnly); the agent socket is authenticated by it. */

@@ -488,4 +488,7 @@ export const attachmentUploadSchema = z.object({
 
 export const attachmentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'is not an attachment id');
 
+/** The files the widget wants `<img>`/download links for: what one transcript page shows at most. */
+export const attachmentLinksSchema = z.object({ ids: z.array(attachmentIdSchema).min(1).max(100) }).strict();
+
 export const attachmentQuerySchema = z.object({ conversationId: z.string().min(1).max(64) });

@@ -199,6 +199,10 @@ export const styles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
+  .composer .attach {
+    background: none;
+    color: var(--support-chat-muted, #6b7280);
+  }
   .count {
     flex-basis: 100%;
     font-size: 0.8em;

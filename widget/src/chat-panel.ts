@@ -17,6 +17,7 @@ import { forgetSession, hasStoredSession, pageStorage } from './internal/session
 import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
 import { styles } from './chat-panel.styles.js';
 import type { SupportChat } from './support-chat.js';
+import type { VisitorFiles } from './internal/visitor-files.js';
 
 /** What the element knew before the chat arrived. */
 export interface PanelInit {
@@ -69,6 +70,9 @@ export class ChatPanel {
   private _anchor = -1;
   private _forms = new VisitorForms(this, () => this._connection());
   private _visibility = () => this.requestUpdate();
+  /** Attachments (issue 13): their own file, loaded when first needed. */
+  private _files: VisitorFiles | undefined;
+  private _filesLoading: Promise<VisitorFiles | void> | undefined;
 
   constructor(
     private readonly _host: SupportChat,
@@ -186,11 +190,11 @@ export class ChatPanel {
     return pickLanguage(this._host.getAttribute('lang'), document.documentElement.lang, navigator.language);
   }
 
-  private _serverUrl(): string {
+  _serverUrl(): string {
     return new URL(this._host.server || location.origin, location.href).href;
   }
 
-  private _connection(): VisitorConnection {
+  _connection(): VisitorConnection {
     if (!this._conn) {
       const conn = new VisitorConnection({
         server: this._serverUrl(),
@@ -268,7 +272,13 @@ export class ChatPanel {
   private _renderPanel(locale: Locale) {
     const c = this._conn!;
     const s = stringsFor(locale);
-    const view: MessageViewOptions = { strings: s, self: 'visitor', onSuggestion: (q) => ((this._toEnd = true), c.send(q)) };
+    const view: MessageViewOptions = {
+      strings: s,
+      self: 'visitor',
+      onSuggestion: (q) => ((this._toEnd = true), c.send(q)),
+      // A file's name until the file module is here to show it.
+      attachment: (a) => this._files?.view(a, locale) ?? (this._loadFiles(), html`${a.name}`),
+    };
     const messages = c.messages.filter((m) => m.kind !== 'note');
     const last = messages[messages.length - 1];
     // Quick replies stay with their question ("Is it one of these?") until the visitor writes
@@ -293,6 +303,9 @@ export class ChatPanel {
       lang=${locale}
       ?hidden=${!this.opened}
       @keydown=${this._keepFocus}
+      @paste=${(e: ClipboardEvent) => this._attach(e, e.clipboardData)}
+      @dragover=${(e: DragEvent) => c.attachments && e.dataTransfer?.types.includes('Files') && e.preventDefault()}
+      @drop=${(e: DragEvent) => this._attach(e, e.dataTransfer)}
     >
       <div part="header" class="head">
         <h2 id="title">${s.title}</h2>
@@ -340,8 +353,25 @@ export class ChatPanel {
       </div>
       <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering ? '' : statusText(s, c.conversation)}</div>
       <div class="alert" role="alert">${this._alertText(c, s)}</div>
-      ${this._forms.render(s, locale)}
+      ${this._forms.render(s, locale)} ${this._files?.status(locale) ?? nothing}
       <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>
+        ${c.attachments
+          ? html`<button type="button" class="attach" aria-label=${s.attach} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#file')!.click()}>
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M20 11l-8 8a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8" /></svg>
+              </button>
+              <input
+                type="file"
+                id="file"
+                hidden
+                multiple
+                accept=${c.attachments.types.join()}
+                @change=${(e: Event) => {
+                  const input = e.target as HTMLInputElement;
+                  this._attach(e, input);
+                  input.value = '';
+                }}
+              />`
+          : nothing}
         <label for="input" class="sr">${s.inputLabel}</label>
         <textarea
           id="input"
@@ -358,6 +388,26 @@ export class ChatPanel {
         ${this._left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this._left })}</div>` : nothing}
       </form>
     </div>`;
+  }
+
+  /** Files picked, pasted or dropped: sent by the file module (loaded now if need be), when the server takes files. */
+  private _attach(e: Event, from: { files: FileList | null } | null): void {
+    const files = [...(from?.files ?? [])];
+    if (!files.length || !this._conn?.attachments) return;
+    e.preventDefault();
+    this._toEnd = true;
+    void this._loadFiles().then((f) => f?.send(files));
+  }
+
+  private _loadFiles(): Promise<VisitorFiles | void> {
+    return (this._filesLoading ??= import('./internal/visitor-files.js').then(
+      (m) => {
+        this.requestUpdate();
+        return (this._files = new m.VisitorFiles(this, html, nothing));
+      },
+      // Not loaded (offline): the next file or render tries again.
+      () => void (this._filesLoading = undefined),
+    ));
   }
 
   /** A refused send already says why next to the message; other failures are said here. */

@@ -66,6 +66,33 @@ describe('resume tokens (emailed links, issue 13)', () => {
   });
 });
 
+describe('file links (a visitor’s attachment in an <img>, issue 13)', () => {
+  const tokens = new VisitorTokens('s'.repeat(40));
+  const now = 1_800_000_000_000;
+  const file = 'A'.repeat(32);
+
+  it('open one file for one visitor until they expire, and only on this server', () => {
+    const link = tokens.issueFileLink('visitor-abc', file, now + 600_000);
+    expect(tokens.verifyFileLink(link, file, now)).toBe('visitor-abc');
+    expect(tokens.verifyFileLink(link, file, now + 600_000)).toBeNull();
+    expect(tokens.verifyFileLink(link, 'B'.repeat(32), now)).toBeNull();
+    expect(new VisitorTokens('t'.repeat(40)).verifyFileLink(link, file, now)).toBeNull();
+  });
+
+  it('are neither visitor nor resume tokens, nor they file links; tampering breaks them', () => {
+    const link = tokens.issueFileLink('visitor-abc', file, now + 600_000);
+    expect(tokens.verify(link)).toBeNull();
+    expect(tokens.verifyResume(link, now)).toBeNull();
+    expect(tokens.verifyFileLink(tokens.issue('visitor-abc'), file, now)).toBeNull();
+    expect(tokens.verifyFileLink(tokens.issueResume('visitor-abc', now + 600_000), file, now)).toBeNull();
+    const [, id, expiry, sig] = link.split('.');
+    const later = (parseInt(expiry!, 36) + 86_400).toString(36);
+    expect(tokens.verifyFileLink(`f1.${id}.${later}.${sig}`, file, now)).toBeNull();
+    expect(tokens.verifyFileLink(`f1.visitor-abd.${expiry}.${sig}`, file, now)).toBeNull();
+    expect(tokens.verifyFileLink(`${link}x`, file, now)).toBeNull();
+  });
+});
+
 describe('agents and sessions', () => {
   it('authenticates, creates sessions that expire, and creates a demo admin once', async () => {
     const store = SqliteStore.open(':memory:');

@@ -45,12 +45,36 @@ export class VisitorTokens {
     return parseInt(expiry, 36) * 1000 > now ? visitorId : null;
   }
 
+  /**
+   * A file link (issue 13): lets an `<img>` or a download link, which cannot send the visitor's
+   * token, fetch one attachment for one visitor until `expiresAt`. Signed for that purpose and
+   * that file alone (`file:<id>:`), so it opens nothing else and never passes as another token;
+   * the visitor id stays in it because the route still checks the file is theirs.
+   */
+  issueFileLink(visitorId: string, attachmentId: string, expiresAt: number): string {
+    const expiry = Math.floor(expiresAt / 1000).toString(36);
+    return `f1.${visitorId}.${expiry}.${this.signFileLink(visitorId, attachmentId, expiry)}`;
+  }
+
+  /** The visitor id, or null when the link is malformed, for another file, not ours, or expired at `now`. */
+  verifyFileLink(token: string, attachmentId: string, now: number): string | null {
+    const parts = /^f1\.([A-Za-z0-9_-]{8,64})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!parts) return null;
+    const [, visitorId, expiry, signature] = parts as unknown as [string, string, string, string];
+    if (!equal(this.signFileLink(visitorId, attachmentId, expiry), signature)) return null;
+    return parseInt(expiry, 36) * 1000 > now ? visitorId : null;
+  }
+
   private sign(visitorId: string): string {
     return createHmac('sha256', this.secret).update(`visitor:${visitorId}`).digest('base64url');
   }
 
   private signResume(visitorId: string, expiry: string): string {
     return createHmac('sha256', this.secret).update(`resume:${visitorId}:${expiry}`).digest('base64url');
+  }
+
+  private signFileLink(visitorId: string, attachmentId: string, expiry: string): string {
+    return createHmac('sha256', this.secret).update(`file:${attachmentId}:${visitorId}:${expiry}`).digest('base64url');
   }
 }
 

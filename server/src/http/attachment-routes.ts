@@ -11,16 +11,21 @@
  *
  * Files are sent with `X-Content-Type-Options: nosniff`, the type found on upload, a CSP that
  * runs nothing (`sandbox`), inline only for pictures and as a download for anything else.
+ *
+ * The widget's `<img>` and download links cannot carry the token (a header), and a blob: URL is
+ * blocked by any host page whose CSP does not list `blob:`. So the widget asks for signed links
+ * (`POST …/links`): `?link=` opens one file for one visitor for FILE_LINK_TTL_MS, never anything
+ * else, and the visitor's token never lands in a URL (logs, history, Referer).
  */
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { HTTP_ROUTES, isInlineImage, resolveLocale, type AttachmentUpload } from '@support-chat/shared';
-import { attachmentIdSchema, attachmentQuerySchema, attachmentUploadSchema } from '@support-chat/shared/schemas';
+import { HTTP_ROUTES, isInlineImage, resolveLocale, type AttachmentLinks, type AttachmentUpload } from '@support-chat/shared';
+import { attachmentIdSchema, attachmentLinksSchema, attachmentQuerySchema, attachmentUploadSchema } from '@support-chat/shared/schemas';
 import type { Attachments, ServedAttachment, Upload } from '../attachments/attachments.js';
 import { contentDisposition } from '../attachments/file-name.js';
 import type { AgentSessions } from '../auth/sessions.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
-import { forVisitor } from '../conversations/service.js';
+import { forVisitor, type Clock } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import type { RateLimits } from '../realtime/rate-limits.js';
 import type { ConversationRouter } from '../routing/router.js';
@@ -33,14 +38,18 @@ import { sendData } from './respond.js';
 /** Nothing in a served file runs, loads or frames anything. */
 const FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'";
 
+/** How long a signed file link opens its file: long enough to show and click, short if it leaks. */
+export const FILE_LINK_TTL_MS = 10 * 60_000;
+
 export function visitorAttachmentRoutes(deps: {
   attachments: Attachments;
   tokens: VisitorTokens;
   limits: RateLimits;
   origins: OriginPolicy;
   router: ConversationRouter;
+  clock: Clock;
 }): Router {
-  const { attachments, tokens, limits, origins, router: conversationRouter } = deps;
+  const { attachments, tokens, limits, origins, router: conversationRouter, clock } = deps;
   const router = Router();
   const base = HTTP_ROUTES.visitorAttachments;
 
@@ -62,12 +71,19 @@ export function visitorAttachmentRoutes(deps: {
     res.status(204).end();
   });
 
-  const visitor: RequestHandler = (req, res, next) => {
+  const bearer = (req: Request): string => {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     const visitorId = match ? tokens.verify(match[1]!) : null;
-    if (!visitorId) return next(new ChatError('unauthorized', 'Open the chat first: this needs the visitor token it holds.'));
-    res.locals.visitorId = visitorId;
-    next();
+    if (!visitorId) throw new ChatError('unauthorized', 'Open the chat first: this needs the visitor token it holds.');
+    return visitorId;
+  };
+  const visitor: RequestHandler = (req, res, next) => {
+    try {
+      res.locals.visitorId = bearer(req);
+      next();
+    } catch (error) {
+      next(error);
+    }
   };
 
   router.post(base, visitor, async (req, res) => {
@@ -84,9 +100,27 @@ export function visitorAttachmentRoutes(deps: {
     sendData<AttachmentUpload>(res, { message: forVisitor(message) }, created ? 201 : 200);
   });
 
-  router.get(`${base}/:id`, visitor, async (req, res) => {
-    const file = await attachments.forVisitor(res.locals.visitorId as string, attachmentIdSchema.parse(req.params.id));
-    await sendFile(res, file);
+  // Signing needs no look-up: the link names the visitor, and the download checks the file is theirs.
+  router.post(`${base}/links`, visitor, (req, res) => {
+    const visitorId = res.locals.visitorId as string;
+    const { ids } = attachmentLinksSchema.parse(req.body);
+    const expiresAt = clock.now() + FILE_LINK_TTL_MS;
+    const links = ids.map((id) => ({
+      id,
+      url: `${base}/${encodeURIComponent(id)}?link=${tokens.issueFileLink(visitorId, id, expiresAt)}`,
+      expiresAt,
+    }));
+    sendData<AttachmentLinks>(res, { links });
+  });
+
+  router.get(`${base}/:id`, async (req, res) => {
+    const id = attachmentIdSchema.parse(req.params.id);
+    const link = typeof req.query.link === 'string' ? req.query.link : undefined;
+    const visitorId = link === undefined ? bearer(req) : tokens.verifyFileLink(link, id, clock.now());
+    if (!visitorId) throw new ChatError('unauthorized', 'This link has expired or is not valid: open the chat again.');
+    // A link is for an <img> on the customer's site, which helmet's same-origin CORP would block.
+    if (link !== undefined) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    await sendFile(res, await attachments.forVisitor(visitorId, id));
   });
 
   return router;

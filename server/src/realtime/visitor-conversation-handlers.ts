@@ -14,7 +14,7 @@ import type { VisitorNamespaceDeps } from './visitor-namespace.js';
 /** The visitor's core moves: resume, send, ask for a person, type. */
 export function registerVisitorConversationHandlers(
   socket: VisitorSocket,
-  { conversations, router, agents, routing, welcome, limits }: VisitorNamespaceDeps,
+  { conversations, router, agents, routing, welcome, limits, attachmentPolicy }: VisitorNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
@@ -44,6 +44,7 @@ export function registerVisitorConversationHandlers(
         messages: resumed.messages.map(forVisitor),
         availability,
         welcome: greeting,
+        attachments: attachmentPolicy,
       };
     }),
   );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { VisitorHandshakeAuth } from '@support-chat/shared';
+import type { AttachmentPolicy, VisitorHandshakeAuth } from '@support-chat/shared';
 import { resolveLocale } from '@support-chat/shared';
 import type { UserVerifier } from '../auth/verified-user.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
@@ -32,6 +32,8 @@ export interface VisitorNamespaceDeps {
   logger: Logger;
   /** When the server sends email (issue 13). */
   emails?: ConversationEmails;
+  /** What visitors may attach, told at resume (issue 13); null when files are off. */
+  attachmentPolicy: AttachmentPolicy | null;
 }
 
 /**

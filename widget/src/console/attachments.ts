@@ -6,6 +6,7 @@
  */
 import { css, html, type TemplateResult } from 'lit';
 import { HTTP_ROUTES, isInlineImage, type AckResult, type Attachment, type AttachmentUpload, type ErrorCode } from '@support-chat/shared';
+import { fileSize } from '../internal/file-size.js';
 import { uploadFile } from '../internal/upload.js';
 
 export const ATTACHMENT_STRINGS = {
@@ -13,7 +14,7 @@ export const ATTACHMENT_STRINGS = {
   attachHint: 'Pictures, PDF, text or office documents. You can also paste or drop a file here.',
   uploading: 'Sending {name}… {percent}%',
   open: 'Open {name} ({size})',
-  download: 'Download {name} ({size})',
+  download: 'Download',
   tooLarge: 'This file is too large to send.',
   notAllowed: 'This type of file cannot be sent: send a picture, a PDF, a text file or an office document.',
   tooMany: 'This conversation has as many files as it can hold.',
@@ -24,9 +25,7 @@ export const ATTACHMENT_STRINGS = {
 
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
-export function fileSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
+export { fileSize };
 
 export function attachmentUrl(a: Pick<Attachment, 'id'>): string {
   return `${HTTP_ROUTES.attachments}/${encodeURIComponent(a.id)}`;
@@ -41,8 +40,10 @@ export function renderAttachment(a: Attachment): TemplateResult {
       <img src=${attachmentUrl(a)} alt=${a.name} loading="lazy" />
     </a>`;
   }
-  return html`<a class="file-chip" href=${attachmentUrl(a)} download=${a.name} aria-label=${fill(s.download, { name: a.name, size })}>
-    <span aria-hidden="true">📄</span><span class="file-name">${a.name}</span><span class="file-size">${size}</span>
+  // Named by what it shows (an aria-label that differs from the visible text fails WCAG 2.5.3).
+  return html`<a class="file-chip" href=${attachmentUrl(a)} download=${a.name}>
+    <span aria-hidden="true">📄</span><span class="sr-only">${s.download} </span><span class="file-name">${a.name}</span>
+    <span class="file-size">${size}</span>
   </a>`;
 }
 

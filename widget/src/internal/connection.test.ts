@@ -154,6 +154,7 @@ class FakeServer {
           messages: this.messages.filter((m) => m.conversationId === id && m.seq > after),
           availability: this.availability,
           welcome: this.welcome,
+          attachments: { maxBytes: 10 * 1024 * 1024, types: ['image/png', 'application/pdf'] },
         },
       });
     });
@@ -577,6 +578,34 @@ describe('VisitorConnection', () => {
     expect(await conn._rateConversation(5)).toBe(false);
     expect(conn.lastError).toBe('invalid_state');
     expect(conn.conversation?.rating).toBeUndefined();
+  });
+
+  it('keeps what the visitor may attach and the token an upload needs, and shows an uploaded file once (issue 13)', async () => {
+    const conn = connect();
+    expect(conn.attachments).toBeNull();
+    expect(conn._visitorToken).toBeNull();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    expect(conn.attachments).toEqual({ maxBytes: 10 * 1024 * 1024, types: ['image/png', 'application/pdf'] });
+    expect(conn._visitorToken).toBe('tok-1');
+    const added: ChatMessage[] = [];
+    conn.onChange = (a) => added.push(...a);
+    const file: ChatMessage = {
+      id: 'm-file',
+      conversationId: 'c1',
+      seq: 1,
+      author: 'visitor',
+      kind: 'text',
+      text: 'kettle.png',
+      clientId: 'f-1',
+      createdAt: 1,
+      attachment: { id: 'a'.repeat(32), name: 'kettle.png', contentType: 'image/png', size: 2048 },
+    };
+    // The upload's answer, then the broadcast of the same message: one message.
+    conn._received(file);
+    conn._received({ ...file });
+    expect(conn.messages.map((m) => m.attachment?.name)).toEqual(['kettle.png']);
+    expect(added.map((m) => m.id)).toEqual(['m-file']);
   });
 
   it('follows availability: from the resume, then as the server announces changes', async () => {

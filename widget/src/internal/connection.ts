@@ -12,6 +12,7 @@ import {
   LIMITS,
   NAMESPACES,
   type AckResult,
+  type AttachmentPolicy,
   type Availability,
   type ChatMessage,
   type ErrorCode,
@@ -151,6 +152,8 @@ export class VisitorConnection {
   availability: Availability | null = null;
   /** The admin's greeting and starter questions (issue 12), from the latest resume. */
   welcome: WelcomeSettings | null = null;
+  /** What the visitor may attach (issue 13), from the latest resume; null: no files. */
+  attachments: AttachmentPolicy | null = null;
   /** The conversation the visitor left a message in (for the confirmation), on this page. */
   leftIn: string | null = null;
   /** Called after every change; `added` lists messages that are new to this page, not history. */
@@ -375,6 +378,16 @@ export class VisitorConnection {
     return this._settle(res);
   }
 
+  /** The visitor token, for the HTTP requests of attachments (the file module); null before the first resume. */
+  get _visitorToken(): string | null {
+    return this._token;
+  }
+
+  /** A message that arrived another way (an upload's answer): shown once, whatever the socket also says. */
+  _received(message: ChatMessage): void {
+    this._receive([message], true);
+  }
+
   setTyping(typing: boolean): void {
     this._typing.set(typing);
   }
@@ -431,9 +444,10 @@ export class VisitorConnection {
       return;
     }
     this._resumeFailures = 0;
-    const { token, visitorId, conversation, messages, availability, welcome } = res.data;
+    const { token, visitorId, conversation, messages, availability, welcome, attachments } = res.data;
     this.availability = availability ?? null;
     this.welcome = welcome;
+    this.attachments = attachments ?? null;
     this._token = token;
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;
