@@ -18,6 +18,8 @@ import { canned } from './strings/canned.js';
 import { conversation } from './strings/conversation.js';
 import { errors } from './strings/errors.js';
 import { inbox } from './strings/inbox.js';
+import { integrations } from './strings/integrations.js';
+import { knowledge } from './strings/knowledge.js';
 import { labels } from './strings/labels.js';
 import { privacy } from './strings/privacy.js';
 import { reports } from './strings/reports.js';
@@ -27,7 +29,7 @@ import { team } from './strings/team.js';
 import { transcript } from './strings/transcript.js';
 import { shortcuts, visitor } from './strings/visitor.js';
 
-export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, errors, team, canned, routing };
+export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, errors, team, canned, routing, knowledge, integrations };
 
 /** The console's words in one language. */
 export type Catalog = { readonly [M in keyof typeof CATALOG]: (typeof CATALOG)[M]['en'] };
