@@ -2,30 +2,15 @@
  * Files in the console (issue 13): how an attachment shows in the transcript (a picture as a
  * thumbnail that opens full size, anything else as a named chip that downloads) and how the
  * agent sends one. Same origin, so the session cookie goes with `<img>` and links by itself.
- * Every word of it is in `ATTACHMENT_STRINGS`, for the console's catalog.
+ * Its words are the catalog's `attachments` module (i18n/strings/attachments.ts).
  */
 import { css, html, type TemplateResult } from 'lit';
 import { HTTP_ROUTES, isInlineImage, type AckResult, type Attachment, type AttachmentUpload, type ErrorCode } from '@support-chat/shared';
 import { uploadFile } from '../internal/upload.js';
-
-export const ATTACHMENT_STRINGS = {
-  attach: 'Attach a file',
-  attachHint: 'Pictures, PDF, text or office documents. You can also paste or drop a file here.',
-  uploading: 'Sending {name}… {percent}%',
-  open: 'Open {name} ({size})',
-  download: 'Download {name} ({size})',
-  tooLarge: 'This file is too large to send.',
-  notAllowed: 'This type of file cannot be sent: send a picture, a PDF, a text file or an office document.',
-  tooMany: 'This conversation has as many files as it can hold.',
-  rateLimited: 'Too many files right now. Try again in a moment.',
-  failed: 'The file was not sent: {reason}',
-  dismiss: 'Dismiss',
-};
-
-const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
+import { errorText, fill, num, t } from './i18n/locale.js';
 
 export function fileSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return bytes >= 1024 * 1024 ? `${num(bytes / 1024 / 1024, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB` : `${num(Math.max(1, Math.round(bytes / 1024)))} KB`;
 }
 
 export function attachmentUrl(a: Pick<Attachment, 'id'>): string {
@@ -34,7 +19,7 @@ export function attachmentUrl(a: Pick<Attachment, 'id'>): string {
 
 /** In the transcript, in place of the message's text. */
 export function renderAttachment(a: Attachment): TemplateResult {
-  const s = ATTACHMENT_STRINGS;
+  const s = t().attachments;
   const size = fileSize(a.size);
   if (isInlineImage(a.contentType)) {
     return html`<a class="file-thumb" href=${attachmentUrl(a)} target="_blank" rel="noopener" aria-label=${fill(s.open, { name: a.name, size })}>
@@ -48,16 +33,16 @@ export function renderAttachment(a: Attachment): TemplateResult {
 
 /** What the agent reads when a file was refused. */
 export function uploadErrorText(code: ErrorCode, message: string): string {
-  const s = ATTACHMENT_STRINGS;
+  const s = t().attachments;
   if (code === 'too_large') return s.tooLarge;
   if (code === 'unsupported_type') return s.notAllowed;
   if (code === 'too_many') return s.tooMany;
   if (code === 'rate_limited') return s.rateLimited;
-  return fill(s.failed, { reason: message });
+  return fill(s.failed, { reason: errorText({ code, message }) });
 }
 
 export function uploadingText(name: string, fraction: number): string {
-  return fill(ATTACHMENT_STRINGS.uploading, { name, percent: Math.round(fraction * 100) });
+  return fill(t().attachments.uploading, { name, percent: Math.round(fraction * 100) });
 }
 
 /** Sends `file` into the conversation; the message arrives over the socket like any other. */
