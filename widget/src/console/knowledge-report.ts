@@ -114,7 +114,7 @@ export class SupportConsoleKnowledgeReport extends LitElement {
           <h3 id="kr-unused-h">${T.neverUsed}</h3>
           ${r.neverUsed.count
             ? html`<ul class="plain">
-                ${r.neverUsed.entries.slice(0, shown).map((e) => html`<li title=${e.entryId}>${e.title}</li>`)}
+                ${r.neverUsed.entries.slice(0, shown).map((e) => html`<li class="entry-title" title=${e.entryId}>${e.title}</li>`)}
               </ul>
               ${r.neverUsed.count > Math.min(shown, r.neverUsed.entries.length)
                 ? html`<p class="muted">${fill(T.neverUsedMore, { n: r.neverUsed.count - Math.min(shown, r.neverUsed.entries.length) })}</p>`
@@ -148,7 +148,7 @@ export class SupportConsoleKnowledgeReport extends LitElement {
       <tbody>
         ${rows.map(
           (e) => html`<tr>
-            <td title=${e.entryId}>${e.title ?? e.entryId}</td>
+            <td class="entry-title" title=${e.entryId}>${e.title ?? e.entryId}</td>
             <td class="num">${num(e.answers)}</td>
             <td class="num">${num(e.accepted)}</td>
             <td class="num">${num(e.notHelpful)}</td>
