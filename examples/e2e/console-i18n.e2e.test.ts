@@ -1,7 +1,8 @@
 /**
  * The console speaks Chinese (issue 13): an agent picks 简体中文 in the top bar, every view switches
  * at once without a reload, the choice is kept with the account (a reload and another device
- * sign in in Chinese), and axe-core finds nothing in zh-CN. Screenshots land in test-results/e2e/
+ * sign in in Chinese), an admin page (routing, with a label rule) has no English left, and axe-core
+ * finds nothing in zh-CN. Screenshots land in test-results/e2e/
  * (console-i18n-*): look at them.
  */
 import fs from 'node:fs';
@@ -21,18 +22,19 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
 /**
  * Words that stay as they are in a Chinese console: names of things (the agent's own name, the
  * other language's name in the picker, the AI), keys, formats and standards (JSON, GDPR, CSAT),
- * the reports' time zone name, and the AI's technical id.
+ * the reports' time zone name, the AI's technical id, and file formats (PDF, Office).
  */
-const KEPT = new Set(['Admin', 'English', 'AI', 'Markdown', 'Enter', 'Shift', 'CSAT', 'P90', 'offline', 'token', 'identify', 'ID', 'GDPR', 'JSON', 'UTC']);
+const KEPT = new Set(['Admin', 'English', 'AI', 'Markdown', 'Enter', 'Shift', 'CSAT', 'P90', 'offline', 'token', 'identify', 'ID', 'GDPR', 'JSON', 'UTC', 'PDF', 'Office']);
 
 /**
  * The console's own words on screen (text, labels, titles, placeholders), through shadow roots,
  * leaving out what people wrote and what pages reported (message bubbles, sources, the visitor
- * panel's values, codes), and returns the Latin words among them that are not in `KEPT`.
+ * panel's values, codes, knowledge entries' titles), and returns the Latin words among them
+ * that are not in `KEPT`.
  */
 function englishLeft(page: Page): Promise<string[]> {
   return page.evaluate((kept) => {
-    const skip = '.bubble, .sources, .suggestions, .offered, .provenance, dd, code, kbd, option, time, .me, .who, .preview, h2#conversation-title, style, script';
+    const skip = '.bubble, .sources, .suggestions, .offered, .provenance, dd, code, kbd, option, time, .me, .who, .preview, h2#conversation-title, .entry-title, style, script';
     const words: string[] = [];
     const take = (text: string | null) => {
       for (const w of (text ?? '').match(/[A-Za-z]{2,}/g) ?? []) if (!kept.includes(w)) words.push(w);
@@ -113,9 +115,22 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console in C
     expect(await axe(desk)).toEqual([]);
     await desk.screenshot({ path: screenshotPath('console-i18n-02-reports-zh') });
 
+    // An admin page in Chinese: the routing page, with a label rule added and saved.
+    await desk.getByRole('link', { name: '分配规则' }).click();
+    await desk.getByRole('button', { name: '添加标签规则' }).click();
+    await desk.getByRole('textbox', { name: '规则 1 的关键词' }).fill('退款');
+    await desk.getByRole('button', { name: '保存分配规则' }).click();
+    await expect.poll(() => desk.getByText('请填写标签。').isVisible(), POLL).toBe(true);
+    await desk.getByRole('textbox', { name: '规则 1 的标签' }).fill('售后');
+    await desk.getByRole('button', { name: '保存分配规则' }).click();
+    await expect.poll(() => desk.getByText('分配规则已保存。').isVisible(), POLL).toBe(true);
+    expect(await englishLeft(desk)).toEqual([]);
+    expect(await axe(desk)).toEqual([]);
+    await desk.screenshot({ path: screenshotPath('console-i18n-03-routing-zh'), fullPage: true });
+
     // Kept with the account: a reload, and a sign-in from another (English) browser.
     await desk.reload();
-    await expect.poll(() => desk.getByRole('heading', { name: '每日会话量' }).isVisible(), POLL).toBe(true);
+    await expect.poll(() => desk.getByRole('textbox', { name: '规则 1 的标签' }).inputValue(), POLL).toBe('售后');
     const other = await (await browser.newContext({ locale: 'en-US' })).newPage();
     await other.goto(`${server.url}/console`);
     await submitConsoleLogin(other, ADMIN);
@@ -123,6 +138,6 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console in C
 
     // And back to English at once.
     await desk.getByRole('combobox', { name: '语言' }).selectOption('en');
-    await expect.poll(() => desk.getByRole('heading', { name: 'Conversations per day' }).isVisible(), POLL).toBe(true);
+    await expect.poll(() => desk.getByRole('button', { name: 'Save routing' }).isVisible(), POLL).toBe(true);
   });
 });

@@ -89,12 +89,15 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('labels and the v
 
     // The visitor's earlier conversation, with its first question; opened read-only.
     const history = desk.locator('support-console-history');
-    await expect.poll(() => history.locator('.item').allTextContents(), POLL).toEqual([expect.stringContaining('My kettle leaks')]);
+    await expect.poll(() => history.locator('.entry').allTextContents(), POLL).toEqual([expect.stringContaining('My kettle leaks')]);
     await desk.screenshot({ path: screenshotPath('labels-01-labelled-filtered-history') });
     expect(await axe(desk)).toEqual([]);
-    await history.locator('.item').first().click();
+    await history.locator('.entry').first().click();
     const dialog = desk.getByRole('dialog');
     await expect.poll(() => dialog.textContent(), POLL).toContain('My kettle leaks, I want to talk to a person');
+    // Rendered as the open transcript is: who in words ("Visitor", not the raw author), the events as lines.
+    expect(await dialog.locator('.item.visitor .meta-row span').first().textContent()).toBe('Visitor');
+    expect(await dialog.locator('.item.event').count()).toBeGreaterThan(0);
     await desk.screenshot({ path: screenshotPath('labels-02-history-transcript') });
     expect(await axe(desk)).toEqual([]);
     await desk.keyboard.press('Escape');

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type AgentRole, type PresenceStatus } from '@support-chat/shared';
 import type { AdminApi, TeamMember } from './admin-api.js';
 import { presenceLabel } from './format.js';
+import { LocaleController, errorText, fill, plural, t } from './i18n/locale.js';
 import type { TeamState } from './team-state.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
@@ -67,6 +68,7 @@ export class SupportConsoleAdminAgents extends LitElement {
   declare message: string;
   declare error: string;
   declare busy: boolean;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -87,37 +89,39 @@ export class SupportConsoleAdminAgents extends LitElement {
   private async load(): Promise<void> {
     const result = await this.api.listAgents();
     if (result.ok) this.agents = result.data.agents;
-    else this.error = result.error.message;
+    else this.error = errorText(result.error);
   }
 
   override render() {
+    const s = t().team;
+    const roles = t().shell.roles;
     return html`<div class="page">
-      <header class="page-head"><h2>Agents</h2><span class="muted">${this.agents.length} ${this.agents.length === 1 ? 'account' : 'accounts'}</span></header>
-      <p class="lead">Capacity is how many conversations routing gives an agent at once. A new password or a deactivation signs the agent out everywhere; a deactivated agent's conversations go back to the queue, first in line.</p>
+      <header class="page-head"><h2>${s.title}</h2><span class="muted">${plural(s.accounts, this.agents.length)}</span></header>
+      <p class="lead">${s.intro}</p>
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
       <section class="panel" aria-labelledby="list-h">
-        <h3 id="list-h" class="sr-only">Team</h3>
+        <h3 id="list-h" class="sr-only">${s.teamHeading}</h3>
         <table>
           <thead>
-            <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Status</th><th scope="col">Role</th><th scope="col">Capacity</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+            <tr><th scope="col">${s.name}</th><th scope="col">${s.email}</th><th scope="col">${s.status}</th><th scope="col">${s.role}</th><th scope="col">${s.capacity}</th><th scope="col"><span class="sr-only">${s.actions}</span></th></tr>
           </thead>
           <tbody>${this.agents.map((a) => this.renderRow(a))}</tbody>
         </table>
       </section>
       <section class="panel" aria-labelledby="add-h">
-        <h3 id="add-h">Add an agent</h3>
+        <h3 id="add-h">${s.addHeading}</h3>
         <form class="form-grid" @submit=${this.onCreate}>
-          <label>Name<input name="name" required maxlength=${LIMITS.nameChars} autocomplete="off" /></label>
-          <label>Email<input name="email" type="email" required maxlength=${LIMITS.emailChars} autocomplete="off" /></label>
+          <label>${s.name}<input name="name" required maxlength=${LIMITS.nameChars} autocomplete="off" /></label>
+          <label>${s.email}<input name="email" type="email" required maxlength=${LIMITS.emailChars} autocomplete="off" /></label>
           <div class="field">
-            <label for="new-password">Password</label>
+            <label for="new-password">${s.password}</label>
             <input id="new-password" name="password" type="password" required minlength=${LIMITS.passwordMinChars} autocomplete="new-password" aria-describedby="new-password-help" />
-            <span class="field-help" id="new-password-help">At least ${LIMITS.passwordMinChars} characters.</span>
+            <span class="field-help" id="new-password-help">${fill(s.passwordHelp, { n: LIMITS.passwordMinChars })}</span>
           </div>
-          <label>Role<select name="role"><option value="agent">Agent</option><option value="admin">Admin</option></select></label>
-          <label>Capacity<input name="capacity" type="number" min="1" max="100" placeholder="default" /></label>
-          <div class="form-actions"><button class="btn primary" type="submit" ?disabled=${this.busy}>Add agent</button></div>
+          <label>${s.role}<select name="role"><option value="agent">${roles.agent}</option><option value="admin">${roles.admin}</option></select></label>
+          <label>${s.capacity}<input name="capacity" type="number" min="1" max="100" placeholder=${s.capacityDefault} /></label>
+          <div class="form-actions"><button class="btn primary" type="submit" ?disabled=${this.busy}>${s.add}</button></div>
         </form>
       </section>
     </div>`;
@@ -131,33 +135,35 @@ export class SupportConsoleAdminAgents extends LitElement {
     const edit = this.edits.get(a.id) ?? { role: a.role, capacity: String(a.capacity) };
     const changed = edit.role !== a.role || edit.capacity !== String(a.capacity);
     const set = (patch: Partial<RowEdit>) => (this.edits = new Map(this.edits).set(a.id, { ...edit, ...patch }));
+    const s = t().team;
+    const roles = t().shell.roles;
     return html`<tr class=${a.deactivatedAt ? 'deactivated' : ''}>
-      <th scope="row">${a.name}${a.id === this.me ? html` <span class="muted">(you)</span>` : nothing}</th>
+      <th scope="row">${a.name}${a.id === this.me ? html` <span class="muted">${s.you}</span>` : nothing}</th>
       <td>${a.email}</td>
       <td>${a.deactivatedAt
-        ? html`<span class="presence deactivated">Deactivated</span>`
+        ? html`<span class="presence deactivated">${s.deactivated}</span>`
         : html`<span class="presence ${this.statusOf(a)}">${presenceLabel(this.statusOf(a))}</span>`}</td>
       <td>
-        <select aria-label="Role of ${a.name}" .value=${edit.role} ?disabled=${a.id === this.me}
+        <select aria-label=${fill(s.roleOf, { name: a.name })} .value=${edit.role} ?disabled=${a.id === this.me}
           @change=${(e: Event) => set({ role: (e.target as HTMLSelectElement).value as AgentRole })}>
-          <option value="agent">Agent</option><option value="admin">Admin</option>
+          <option value="agent" ?selected=${edit.role === 'agent'}>${roles.agent}</option><option value="admin" ?selected=${edit.role === 'admin'}>${roles.admin}</option>
         </select>
       </td>
-      <td><input aria-label="Capacity of ${a.name}" type="number" min="1" max="100" style="width:5em" .value=${edit.capacity}
+      <td><input aria-label=${fill(s.capacityOf, { name: a.name })} type="number" min="1" max="100" style="width:5em" .value=${edit.capacity}
         @input=${(e: Event) => set({ capacity: (e.target as HTMLInputElement).value })} /></td>
       <td>
         <div class="row-actions">
-          ${changed ? html`<button class="btn primary" type="button" @click=${() => this.save(a, edit)}>Save</button>` : nothing}
+          ${changed ? html`<button class="btn primary" type="button" @click=${() => this.save(a, edit)}>${s.save}</button>` : nothing}
           ${this.resetting === a.id
             ? html`<form class="row-actions" @submit=${(e: SubmitEvent) => this.resetPassword(e, a)}>
-                <input name="password" type="password" aria-label="New password for ${a.name}" required minlength=${LIMITS.passwordMinChars} autocomplete="new-password" />
-                <button class="btn" type="submit">Set</button>
-                <button class="btn" type="button" @click=${() => (this.resetting = null)}>Cancel</button>
+                <input name="password" type="password" aria-label=${fill(s.newPasswordFor, { name: a.name })} required minlength=${LIMITS.passwordMinChars} autocomplete="new-password" />
+                <button class="btn" type="submit">${s.set}</button>
+                <button class="btn" type="button" @click=${() => (this.resetting = null)}>${s.cancel}</button>
               </form>`
-            : html`<button class="btn" type="button" @click=${() => (this.resetting = a.id)}>Reset password</button>`}
+            : html`<button class="btn" type="button" @click=${() => (this.resetting = a.id)}>${s.resetPassword}</button>`}
           ${a.deactivatedAt
-            ? html`<button class="btn" type="button" @click=${() => this.reactivate(a)}>Reactivate</button>`
-            : html`<button class="btn" type="button" aria-label="Deactivate ${a.name}" @click=${() => this.deactivate(a)}>Deactivate</button>`}
+            ? html`<button class="btn" type="button" @click=${() => this.reactivate(a)}>${s.reactivate}</button>`
+            : html`<button class="btn" type="button" aria-label=${fill(s.deactivateName, { name: a.name })} @click=${() => this.deactivate(a)}>${s.deactivate}</button>`}
         </div>
       </td>
     </tr>`;
@@ -166,11 +172,11 @@ export class SupportConsoleAdminAgents extends LitElement {
   private async save(a: TeamMember, edit: RowEdit): Promise<void> {
     const capacity = Number(edit.capacity);
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 100) {
-      this.error = `Capacity of ${a.name}: a whole number from 1 to 100.`;
+      this.error = fill(t().team.capacityInvalid, { name: a.name });
       return;
     }
     const result = await this.api.updateAgent(a.id, { role: edit.role, capacity });
-    this.report(result.ok ? `Saved ${a.name}.` : '', result.ok ? '' : result.error.message);
+    this.report(result.ok ? fill(t().team.saved, { name: a.name }) : '', result.ok ? '' : errorText(result.error));
     if (!result.ok) return;
     this.agents = this.agents.map((x) => (x.id === a.id ? { ...x, ...result.data.agent } : x));
     const edits = new Map(this.edits);
@@ -182,25 +188,27 @@ export class SupportConsoleAdminAgents extends LitElement {
     event.preventDefault();
     const password = String(new FormData(event.currentTarget as HTMLFormElement).get('password') ?? '');
     const result = await this.api.updateAgent(a.id, { password });
-    const done = a.id === this.me ? 'Your new password is set; your other sessions were signed out.' : `New password set for ${a.name}; they were signed out everywhere.`;
-    this.report(result.ok ? done : '', result.ok ? '' : result.error.message);
+    const s = t().team;
+    const done = a.id === this.me ? s.ownPasswordSet : fill(s.passwordSet, { name: a.name });
+    this.report(result.ok ? done : '', result.ok ? '' : errorText(result.error));
     if (result.ok) this.resetting = null;
   }
 
   private async deactivate(a: TeamMember): Promise<void> {
-    if (!confirm(`Deactivate ${a.name}? They are signed out at once and cannot sign in until reactivated; their open conversations go back to the queue, first in line.`)) return;
+    const s = t().team;
+    if (!confirm(fill(s.deactivateConfirm, { name: a.name }))) return;
     const result = await this.api.deactivateAgent(a.id);
-    if (!result.ok) return this.report('', result.error.message);
+    if (!result.ok) return this.report('', errorText(result.error));
     const { agent, requeued } = result.data;
     this.replace(agent);
-    this.report(`Deactivated ${a.name}${requeued > 0 ? `; ${requeued} ${requeued === 1 ? 'conversation' : 'conversations'} back in the queue` : ''}.`, '');
+    this.report(requeued > 0 ? plural(s.deactivatedRequeued, requeued, { name: a.name }) : fill(s.deactivatedDone, { name: a.name }), '');
   }
 
   private async reactivate(a: TeamMember): Promise<void> {
     const result = await this.api.reactivateAgent(a.id);
-    if (!result.ok) return this.report('', result.error.message);
+    if (!result.ok) return this.report('', errorText(result.error));
     this.replace(result.data.agent);
-    this.report(`Reactivated ${a.name}: they can sign in again.`, '');
+    this.report(fill(t().team.reactivated, { name: a.name }), '');
   }
 
   /** The server's copy of an agent (a profile has no `deactivatedAt` while active, so it is replaced, not merged). */
@@ -222,7 +230,7 @@ export class SupportConsoleAdminAgents extends LitElement {
       ...(capacity ? { capacity: Number(capacity) } : {}),
     });
     this.busy = false;
-    this.report(result.ok ? `Added ${result.data.agent.name}.` : '', result.ok ? '' : result.error.message);
+    this.report(result.ok ? fill(t().team.added, { name: result.data.agent.name }) : '', result.ok ? '' : errorText(result.error));
     if (!result.ok) return;
     form.reset();
     this.agents = [...this.agents, result.data.agent];

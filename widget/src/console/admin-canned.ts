@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type CannedReply } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
+import { LocaleController, errorText, fill, plural, t } from './i18n/locale.js';
 import { renderMarkdown } from '../internal/markdown.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
@@ -29,6 +30,7 @@ export class SupportConsoleAdminCanned extends LitElement {
   declare editing: string | null;
   declare message: string;
   declare error: string;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -42,27 +44,28 @@ export class SupportConsoleAdminCanned extends LitElement {
     super.connectedCallback();
     void this.api.listCanned().then((result) => {
       if (result.ok) this.replies = sorted(result.data.replies);
-      else this.error = result.error.message;
+      else this.error = errorText(result.error);
     });
   }
 
   override render() {
+    const s = t().canned;
     return html`<div class="page">
       <header class="page-head">
-        <h2>Canned replies</h2>
-        <span class="muted">${this.replies.length} ${this.replies.length === 1 ? 'reply' : 'replies'}</span>
+        <h2>${s.title}</h2>
+        <span class="muted">${plural(s.count, this.replies.length)}</span>
         <span style="flex:1"></span>
-        ${this.editing === 'new' ? nothing : html`<button class="btn primary" type="button" @click=${() => (this.editing = 'new')}>Add a reply</button>`}
+        ${this.editing === 'new' ? nothing : html`<button class="btn primary" type="button" @click=${() => (this.editing = 'new')}>${s.add}</button>`}
       </header>
-      <p class="lead">Agents type “/” and the shortcut in the reply box to insert one.</p>
+      <p class="lead">${s.intro}</p>
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      ${this.editing === 'new' ? html`<section class="panel" aria-label="New reply">${this.renderForm(null)}</section>` : nothing}
+      ${this.editing === 'new' ? html`<section class="panel" aria-label=${s.newReply}>${this.renderForm(null)}</section>` : nothing}
       <section class="panel">
         ${this.replies.length === 0
-          ? html`<p class="muted">No canned replies yet.</p>`
+          ? html`<p class="muted">${s.empty}</p>`
           : html`<table>
-              <thead><tr><th scope="col">Shortcut</th><th scope="col">Text</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <thead><tr><th scope="col">${s.shortcut}</th><th scope="col">${s.text}</th><th scope="col"><span class="sr-only">${s.actions}</span></th></tr></thead>
               <tbody>
                 ${this.replies.map((r) =>
                   this.editing === r.id
@@ -72,8 +75,8 @@ export class SupportConsoleAdminCanned extends LitElement {
                         <td class="preview">${renderMarkdown(r.text)}</td>
                         <td>
                           <div class="row-actions">
-                            <button class="btn" type="button" @click=${() => (this.editing = r.id)}>Edit<span class="sr-only"> /${r.shortcut}</span></button>
-                            <button class="btn" type="button" @click=${() => this.deleteReply(r)}>Delete<span class="sr-only"> /${r.shortcut}</span></button>
+                            <button class="btn" type="button" @click=${() => (this.editing = r.id)}>${s.edit}<span class="sr-only"> /${r.shortcut}</span></button>
+                            <button class="btn" type="button" @click=${() => this.deleteReply(r)}>${s.delete}<span class="sr-only"> /${r.shortcut}</span></button>
                           </div>
                         </td>
                       </tr>`,
@@ -85,21 +88,22 @@ export class SupportConsoleAdminCanned extends LitElement {
   }
 
   private renderForm(reply: CannedReply | null) {
+    const s = t().canned;
     return html`<form @submit=${(e: SubmitEvent) => this.save(e, reply)} style="display:grid;gap:10px">
       <div class="field">
-        <label for="shortcut">Shortcut</label>
+        <label for="shortcut">${s.shortcut}</label>
         <input id="shortcut" name="shortcut" required pattern="[a-z0-9][a-z0-9\\-]{0,39}" maxlength="40" .value=${reply?.shortcut ?? ''}
           autocomplete="off" aria-describedby="shortcut-help" />
-        <span class="field-help" id="shortcut-help">Lowercase letters, digits and “-”, e.g. refund-time.</span>
+        <span class="field-help" id="shortcut-help">${s.shortcutHelp} <code>refund-time</code></span>
       </div>
       <div class="field">
-        <label for="text">Text</label>
+        <label for="text">${s.text}</label>
         <textarea id="text" name="text" required rows="4" maxlength=${LIMITS.messageChars} .value=${reply?.text ?? ''} aria-describedby="text-help"></textarea>
-        <span class="field-help" id="text-help">Markdown works: **bold**, [link](https://…).</span>
+        <span class="field-help" id="text-help">${s.textHelp}</span>
       </div>
       <div class="form-actions">
-        <button class="btn primary" type="submit">${reply ? 'Save' : 'Add'}</button>
-        <button class="btn" type="button" @click=${() => (this.editing = null)}>Cancel</button>
+        <button class="btn primary" type="submit">${reply ? s.save : s.addButton}</button>
+        <button class="btn" type="button" @click=${() => (this.editing = null)}>${s.cancel}</button>
       </div>
     </form>`;
   }
@@ -110,26 +114,26 @@ export class SupportConsoleAdminCanned extends LitElement {
     const body = { shortcut: String(data.get('shortcut') ?? '').trim().toLowerCase(), text: String(data.get('text') ?? '').trim() };
     const result = reply ? await this.api.updateCanned(reply.id, body) : await this.api.createCanned(body);
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     const saved = result.data.reply;
     this.replies = sorted([...this.replies.filter((r) => r.id !== saved.id), saved]);
     this.editing = null;
     this.error = '';
-    this.message = `Saved /${saved.shortcut}.`;
+    this.message = fill(t().canned.saved, { shortcut: saved.shortcut });
   }
 
   private async deleteReply(reply: CannedReply): Promise<void> {
-    if (!confirm(`Delete the canned reply /${reply.shortcut}?`)) return;
+    if (!confirm(fill(t().canned.deleteConfirm, { shortcut: reply.shortcut }))) return;
     const result = await this.api.deleteCanned(reply.id);
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     this.replies = this.replies.filter((r) => r.id !== reply.id);
     this.error = '';
-    this.message = `Deleted /${reply.shortcut}.`;
+    this.message = fill(t().canned.deleted, { shortcut: reply.shortcut });
   }
 }
 

@@ -8,14 +8,13 @@ import {
 } from '@support-chat/shared';
 import { renderMarkdown } from '../internal/markdown.js';
 import { clockTime } from './format.js';
+import { LocaleController, date, errorText, fill, t } from './i18n/locale.js';
 import { createKnowledgeApi, type KnowledgeApi } from './knowledge-api.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
-const LANGS: ReadonlyArray<[KnowledgeEntryInput['lang'], string]> = [
-  ['en', 'English'],
-  ['zh', 'Chinese (zh-CN)'],
-];
+/** The entry languages the knowledge base has (named in the console's language when shown). */
+const LANGS: ReadonlyArray<KnowledgeEntryInput['lang']> = ['en', 'zh'];
 
 /**
  * The Knowledge page (issue 14): every entry the AI answers from, searchable, with where it came
@@ -80,6 +79,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   declare questions: Map<string, KnowledgeQuestion[]>;
   declare message: string;
   declare error: string;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -102,7 +102,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   private async load(): Promise<void> {
     const result = await this.api.list(this.query);
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     this.entries = result.data.entries;
@@ -112,32 +112,33 @@ export class SupportConsoleAdminKnowledge extends LitElement {
 
   override render() {
     const fromConsole = this.entries.filter((e) => e.source.type === 'console').length;
+    const s = t().knowledge;
     return html`<div class="page">
       <header class="page-head">
-        <h2>Knowledge</h2>
-        <span class="muted">${this.entries.length} entries, ${fromConsole} from the console</span>
+        <h2>${s.title}</h2>
+        <span class="muted">${fill(s.counts, { n: this.entries.length, console: fromConsole })}</span>
         <span style="flex:1"></span>
-        <a class="btn" href=${this.api.exportUrl} download="console-entries.md">Export console entries</a>
-        ${this.editing === 'new' ? nothing : html`<button class="btn primary" type="button" @click=${() => (this.editing = 'new')}>Add an entry</button>`}
+        <a class="btn" href=${this.api.exportUrl} download="console-entries.md">${s.export}</a>
+        ${this.editing === 'new' ? nothing : html`<button class="btn primary" type="button" @click=${() => (this.editing = 'new')}>${s.add}</button>`}
       </header>
-      <p class="lead">What the AI answers from. Entries from files are read-only here; counts cover the last ${this.usageDays} days.</p>
+      <p class="lead">${fill(s.intro, { days: this.usageDays })}</p>
       ${this.agent?.role === 'admin'
-        ? html`<label class="toolbar"><input type="checkbox" .checked=${this.agentsAllowed} @change=${this.onAccess} /> Agents may manage the knowledge too</label>`
+        ? html`<label class="toolbar"><input type="checkbox" .checked=${this.agentsAllowed} @change=${this.onAccess} /> ${s.agentsMay}</label>`
         : nothing}
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      ${this.editing === 'new' ? html`<section class="panel" aria-label="New entry">${this.renderForm(null)}</section>` : nothing}
+      ${this.editing === 'new' ? html`<section class="panel" aria-label=${s.newEntry}>${this.renderForm(null)}</section>` : nothing}
       <support-console-knowledge-learning @knowledge-changed=${() => void this.load()}></support-console-knowledge-learning>
       <form class="toolbar" role="search" @submit=${this.onSearch}>
-        <label class="sr-only" for="knowledge-search">Search the knowledge</label>
-        <input id="knowledge-search" type="search" name="q" placeholder="Search questions, phrasings, answers, tags" .value=${this.query} />
-        <button class="btn" type="submit">Search</button>
+        <label class="sr-only" for="knowledge-search">${s.searchLabel}</label>
+        <input id="knowledge-search" type="search" name="q" placeholder=${s.searchPlaceholder} .value=${this.query} />
+        <button class="btn" type="submit">${s.search}</button>
       </form>
       <section class="panel">
         ${this.entries.length === 0
-          ? html`<p class="muted">No entries${this.query ? ' match' : ''}.</p>`
+          ? html`<p class="muted">${this.query ? s.noMatch : s.empty}</p>`
           : html`<table>
-              <thead><tr><th scope="col">Question</th><th scope="col">Source</th><th scope="col" class="num">Answers</th><th scope="col" class="num">Thumbs up / down</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <thead><tr><th scope="col">${s.question}</th><th scope="col">${s.source}</th><th scope="col" class="num">${s.answers}</th><th scope="col" class="num">${s.thumbs}</th><th scope="col"><span class="sr-only">${s.actions}</span></th></tr></thead>
               <tbody>${this.entries.map((e) => (this.editing === e.id ? html`<tr><td colspan="5">${this.renderForm(e)}</td></tr>` : this.renderRow(e)))}</tbody>
             </table>`}
       </section>
@@ -145,22 +146,23 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   }
 
   private renderRow(entry: KnowledgeListItem) {
-    const source = entry.source.type === 'file' ? html`<code>${entry.source.path}</code>` : html`Console (${entry.source.entry.updatedBy})`;
+    const s = t().knowledge;
+    const source = entry.source.type === 'file' ? html`<code>${entry.source.path}</code>` : fill(s.fromConsole, { name: entry.source.entry.updatedBy });
     const asked = this.questions.get(entry.id);
     return html`<tr data-entry=${entry.id}>
       <td>
         <details @toggle=${(e: Event) => (e.currentTarget as HTMLDetailsElement).open && this.loadQuestions(entry.id)}>
           <summary><strong>${entry.question}</strong> <span class="chip">${entry.lang === 'zh' ? 'zh-CN' : 'en'}</span></summary>
-          ${entry.phrasings.length ? html`<ul class="phrasings" aria-label="Also asked">${entry.phrasings.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
+          ${entry.phrasings.length ? html`<ul class="phrasings" aria-label=${s.alsoAsked}>${entry.phrasings.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
           <div class="answer">${renderMarkdown(entry.answer)}</div>
-          ${entry.tags.length ? html`<p class="muted">Tags: ${entry.tags.join(', ')}</p>` : nothing}
-          ${entry.url ? html`<p class="muted">URL: ${entry.url}</p>` : nothing}
-          <h3 class="muted">Questions it answered</h3>
+          ${entry.tags.length ? html`<p class="muted">${fill(s.tags, { tags: entry.tags.join(s.tagSeparator) })}</p>` : nothing}
+          ${entry.url ? html`<p class="muted">${fill(s.url, { url: entry.url })}</p>` : nothing}
+          <h3 class="muted">${s.answered}</h3>
           ${asked === undefined
-            ? html`<p class="muted">Loading…</p>`
+            ? html`<p class="muted">${s.loading}</p>`
             : asked.length === 0
-              ? html`<p class="muted">None yet.</p>`
-              : html`<ul>${asked.map((q) => html`<li>${q.question} <span class="muted">${new Date(q.answeredAt).toLocaleDateString() + ' ' + clockTime(q.answeredAt)}${q.feedback === 'helpful' ? ', thumbs up' : q.feedback === 'not_helpful' ? ', thumbs down' : ''}</span></li>`)}</ul>`}
+              ? html`<p class="muted">${s.noneYet}</p>`
+              : html`<ul>${asked.map((q) => html`<li>${q.question} <span class="muted">${date(q.answeredAt) + ' ' + clockTime(q.answeredAt)}${q.feedback === 'helpful' ? s.thumbsUp : q.feedback === 'not_helpful' ? s.thumbsDown : ''}</span></li>`)}</ul>`}
         </details>
       </td>
       <td class="source">${source}</td>
@@ -169,48 +171,49 @@ export class SupportConsoleAdminKnowledge extends LitElement {
       <td>
         ${entry.source.type === 'console'
           ? html`<div class="row-actions">
-              <button class="btn" type="button" @click=${() => (this.editing = entry.id)}>Edit<span class="sr-only"> ${entry.question}</span></button>
-              <button class="btn" type="button" @click=${() => this.deleteEntry(entry)}>Delete<span class="sr-only"> ${entry.question}</span></button>
+              <button class="btn" type="button" @click=${() => (this.editing = entry.id)}>${s.edit}<span class="sr-only"> ${entry.question}</span></button>
+              <button class="btn" type="button" @click=${() => this.deleteEntry(entry)}>${s.delete}<span class="sr-only"> ${entry.question}</span></button>
             </div>`
-          : html`<span class="muted">Read-only</span>`}
+          : html`<span class="muted">${s.readOnly}</span>`}
       </td>
     </tr>`;
   }
 
   private renderForm(entry: KnowledgeListItem | null) {
-    return html`<form @submit=${(e: SubmitEvent) => this.save(e, entry)} style="display:grid;gap:10px" aria-label=${entry ? 'Edit entry' : 'New entry'}>
+    const s = t().knowledge;
+    return html`<form @submit=${(e: SubmitEvent) => this.save(e, entry)} style="display:grid;gap:10px" aria-label=${entry ? s.editEntry : s.newEntry}>
       <div class="field">
-        <label for="question">Question</label>
+        <label for="question">${s.question}</label>
         <input id="question" name="question" required maxlength=${KNOWLEDGE_LIMITS.questionChars} .value=${entry?.question ?? ''} autocomplete="off" />
       </div>
       <div class="field">
-        <label for="phrasings">Alternate phrasings</label>
+        <label for="phrasings">${s.phrasings}</label>
         <textarea id="phrasings" name="phrasings" rows="3" .value=${entry?.phrasings.join('\n') ?? ''} aria-describedby="phrasings-help"></textarea>
-        <span class="field-help" id="phrasings-help">One per line: the ways visitors actually ask it.</span>
+        <span class="field-help" id="phrasings-help">${s.phrasingsHelp}</span>
       </div>
       <div class="field">
-        <label for="answer">Answer</label>
+        <label for="answer">${s.answer}</label>
         <textarea id="answer" name="answer" required rows="6" maxlength=${KNOWLEDGE_LIMITS.answerChars} .value=${entry?.answer ?? ''} aria-describedby="answer-help"></textarea>
-        <span class="field-help" id="answer-help">Markdown: **bold**, lists, [links](https://…), ### headings.</span>
+        <span class="field-help" id="answer-help">${s.answerHelp}</span>
       </div>
       <div class="form-grid">
         <div class="field">
-          <label for="lang">Language</label>
-          <select id="lang" name="lang">${LANGS.map(([value, label]) => html`<option value=${value} ?selected=${(entry?.lang ?? 'en') === value}>${label}</option>`)}</select>
+          <label for="lang">${s.language}</label>
+          <select id="lang" name="lang">${LANGS.map((value) => html`<option value=${value} ?selected=${(entry?.lang ?? 'en') === value}>${s.languages[value]}</option>`)}</select>
         </div>
         <div class="field">
-          <label for="tags">Tags</label>
+          <label for="tags">${s.tagsLabel}</label>
           <input id="tags" name="tags" .value=${entry?.tags.join(', ') ?? ''} aria-describedby="tags-help" />
-          <span class="field-help" id="tags-help">Separated by commas.</span>
+          <span class="field-help" id="tags-help">${s.tagsHelp}</span>
         </div>
         <div class="field">
-          <label for="url">URL</label>
-          <input id="url" name="url" .value=${entry?.url ?? ''} placeholder="/help/… or https://…" />
+          <label for="url">${s.urlLabel}</label>
+          <input id="url" name="url" .value=${entry?.url ?? ''} placeholder=${s.urlPlaceholder} />
         </div>
       </div>
       <div class="form-actions">
-        <button class="btn primary" type="submit">${entry ? 'Save' : 'Add'}</button>
-        <button class="btn" type="button" @click=${() => (this.editing = null)}>Cancel</button>
+        <button class="btn primary" type="submit">${entry ? s.save : s.addButton}</button>
+        <button class="btn" type="button" @click=${() => (this.editing = null)}>${s.cancel}</button>
       </div>
     </form>`;
   }
@@ -225,17 +228,17 @@ export class SupportConsoleAdminKnowledge extends LitElement {
     const allowed = (event.currentTarget as HTMLInputElement).checked;
     const result = await this.api.setAgentAccess(allowed);
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     this.agentsAllowed = result.data.agentsManageKnowledge;
-    this.message = allowed ? 'Agents may now manage the knowledge.' : 'Only admins manage the knowledge now.';
+    this.message = allowed ? t().knowledge.agentsAllowed : t().knowledge.adminsOnly;
   };
 
   private async loadQuestions(id: string): Promise<void> {
     const result = await this.api.questions(id);
     this.questions = new Map(this.questions).set(id, result.ok ? result.data : []);
-    if (!result.ok) this.error = result.error.message;
+    if (!result.ok) this.error = errorText(result.error);
   }
 
   private async save(event: SubmitEvent, entry: KnowledgeListItem | null): Promise<void> {
@@ -255,24 +258,24 @@ export class SupportConsoleAdminKnowledge extends LitElement {
         ? await this.api.update(entry.id, { ...input, revision: entry.source.entry.revision })
         : await this.api.create(input);
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     this.editing = null;
     this.error = '';
-    this.message = `Saved “${result.data.question}”. The AI answers with it now.`;
+    this.message = fill(t().knowledge.saved, { question: result.data.question });
     await this.load();
   }
 
   private async deleteEntry(entry: KnowledgeListItem): Promise<void> {
-    if (!confirm(`Delete the entry “${entry.question}”?`)) return;
+    if (!confirm(fill(t().knowledge.deleteConfirm, { question: entry.question }))) return;
     const result = await this.api.remove(entry.id);
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = errorText(result.error);
       return;
     }
     this.error = '';
-    this.message = `Deleted “${entry.question}”.`;
+    this.message = fill(t().knowledge.deleted, { question: entry.question });
     await this.load();
   }
 }

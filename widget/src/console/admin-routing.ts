@@ -1,11 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { Weekday } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
+import { LABEL_LIMITS } from '@support-chat/shared';
+import { LocaleController, errorText, fill, t } from './i18n/locale.js';
+import { LABEL_RULE_LIMITS, blankRule, type LabelRuleRow } from './label-rules-form.js';
 import {
   DEFAULT_HOURS,
   MAX_RANGES_PER_DAY,
   WEEKDAYS,
-  WEEKDAY_NAMES,
   fromForm,
   runsPastMidnight,
   timeZones,
@@ -19,8 +21,8 @@ import { pageStyles } from './page.styles.js';
 
 /**
  * Admin: who gets which conversation. Automatic or manual assignment, default capacity, the grace
- * period after a disconnect, the words and visitor attributes that go straight to a person, and
- * business hours (a weekly schedule in one time zone). Below them, the first impression
+ * period after a disconnect, the words and visitor attributes that go straight to a person, the
+ * rules that label conversations (issue 13), and business hours (a weekly schedule in one time zone). Below them, the first impression
  * (`<support-console-admin-welcome>`, saved on its own).
  */
 export class SupportConsoleAdminRouting extends LitElement {
@@ -83,6 +85,35 @@ export class SupportConsoleAdminRouting extends LitElement {
       textarea {
         min-height: 90px;
       }
+      .rules {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 8px;
+      }
+      .rule {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 6px 8px;
+      }
+      .rule input {
+        width: 10em;
+        min-width: 0;
+      }
+      .rule .field-error {
+        flex-basis: 100%;
+      }
+      /* At phone width each part of a rule gets its own line. */
+      @media (max-width: 520px) {
+        .rule > * {
+          flex: 1 1 100%;
+        }
+        .rule input {
+          width: 100%;
+        }
+      }
     `,
   ];
   static override properties = {
@@ -101,6 +132,7 @@ export class SupportConsoleAdminRouting extends LitElement {
   declare error: string;
   declare saving: boolean;
   private readonly localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -115,18 +147,19 @@ export class SupportConsoleAdminRouting extends LitElement {
     super.connectedCallback();
     void this.api.routing().then((result) => {
       if (result.ok) this.form = toForm(result.data.settings, this.localZone);
-      else this.error = result.error.message;
+      else this.error = errorText(result.error);
     });
   }
 
   override render() {
     const f = this.form;
+    const s = t().routing;
     return html`<div class="page">
-      <header class="page-head"><h2>Routing</h2></header>
-      <p class="lead">The AI answers first. These settings decide when a person takes over, and which person.</p>
+      <header class="page-head"><h2>${s.title}</h2></header>
+      <p class="lead">${s.intro}</p>
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      ${f ? this.renderForm(f) : this.error ? nothing : html`<p class="muted">Loading…</p>`}
+      ${f ? this.renderForm(f) : this.error ? nothing : html`<p class="muted">${s.loading}</p>`}
       <support-console-admin-welcome .api=${this.api}></support-console-admin-welcome>
     </div>`;
   }
@@ -159,16 +192,14 @@ export class SupportConsoleAdminRouting extends LitElement {
     const last = ranges[ranges.length - 1];
     const next = last && last.end < '23:00' ? { start: last.end, end: last.end < '17:00' ? '17:00' : '23:59' } : { ...DEFAULT_HOURS };
     this.setDay(day, { ranges: [...ranges, next] });
-    const n = ranges.length + 1;
-    void this.updateComplete.then(() =>
-      this.renderRoot.querySelector<HTMLInputElement>(`input[aria-label="${WEEKDAY_NAMES[day]} from, hours ${n}"]`)?.focus(),
-    );
+    const n = ranges.length;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`input[data-from="${day}-${n}"]`)?.focus());
   }
 
   private removeRange(day: Weekday, index: number): void {
     const ranges = this.form?.days[day].ranges ?? [];
     this.setDay(day, { ranges: ranges.filter((_, i) => i !== index) });
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>(`button[aria-label="Add hours on ${WEEKDAY_NAMES[day]}"]`)?.focus());
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>(`button[data-add="${day}"]`)?.focus());
   }
 
   private field(name: keyof RoutingFormErrors) {
@@ -184,80 +215,153 @@ export class SupportConsoleAdminRouting extends LitElement {
   private renderForm(f: RoutingForm) {
     const value = (e: Event) => (e.target as HTMLInputElement).value;
     const invalid = (name: keyof RoutingFormErrors) => (this.errors[name] ? 'true' : 'false');
+    const s = t().routing;
     return html`<form @submit=${this.onSave} novalidate>
       <section class="panel">
         <fieldset>
-          <legend>Assignment</legend>
-          <div class="radios" role="radiogroup" aria-label="Assignment">
+          <legend>${s.assignment}</legend>
+          <div class="radios" role="radiogroup" aria-label=${s.assignment}>
             <label><input type="radio" name="assignment" .checked=${f.assignment === 'auto'} @change=${() => this.set({ assignment: 'auto' })} />
-              Automatic: the least busy online agent</label>
+              ${s.auto}</label>
             <label><input type="radio" name="assignment" .checked=${f.assignment === 'manual'} @change=${() => this.set({ assignment: 'manual' })} />
-              Manual: agents claim from the queue</label>
+              ${s.manual}</label>
           </div>
           <div class="form-grid two">
             <div class="field">
-              <label for="capacity">Default capacity</label>
+              <label for="capacity">${s.capacity}</label>
               <input id="capacity" type="number" min="1" max="100" .value=${f.defaultCapacity} aria-invalid=${invalid('defaultCapacity')}
                 aria-describedby=${this.describedBy('defaultCapacity', 'capacity-help')} @input=${(e: Event) => this.set({ defaultCapacity: value(e) })} />
-              <span class="field-help" id="capacity-help">Open conversations per agent, unless set on the agent.</span>${this.field('defaultCapacity')}
+              <span class="field-help" id="capacity-help">${s.capacityHelp}</span>${this.field('defaultCapacity')}
             </div>
             <div class="field">
-              <label for="grace">Grace period after a disconnect (seconds)</label>
+              <label for="grace">${s.grace}</label>
               <input id="grace" type="number" min="0" max="3600" .value=${f.graceSeconds} aria-invalid=${invalid('graceSeconds')}
                 aria-describedby=${this.describedBy('graceSeconds', 'grace-help')} @input=${(e: Event) => this.set({ graceSeconds: value(e) })} />
-              <span class="field-help" id="grace-help">Then the agent's conversations go back to the queue, first in line.</span>${this.field('graceSeconds')}
+              <span class="field-help" id="grace-help">${s.graceHelp}</span>${this.field('graceSeconds')}
             </div>
           </div>
         </fieldset>
       </section>
       <section class="panel">
         <fieldset>
-          <legend>Straight to a person</legend>
+          <legend>${s.straight}</legend>
           <div class="form-grid two">
             <div class="field">
-              <label for="keywords">Hand-off keywords</label>
+              <label for="keywords">${s.keywords}</label>
               <textarea id="keywords" .value=${f.keywords} aria-describedby="keywords-help" @input=${(e: Event) => this.set({ keywords: value(e) })}></textarea>
-              <span class="field-help" id="keywords-help">One per line, e.g. refund, complaint, 投诉. Asking for a person always works.</span>
+              <span class="field-help" id="keywords-help">${s.keywordsHelp}</span>
             </div>
             <div class="field">
-              <label for="attributes">Visitor attributes</label>
+              <label for="attributes">${s.attributes}</label>
               <textarea id="attributes" .value=${f.attributes} aria-invalid=${invalid('attributes')} aria-describedby=${this.describedBy('attributes', 'attributes-help')}
                 @input=${(e: Event) => this.set({ attributes: value(e) })}></textarea>
-              <span class="field-help" id="attributes-help">key=value per line, e.g. plan=vip. Only the site's signed-in users' attributes count (identity verification), never what a page sends unsigned.</span>${this.field('attributes')}
+              <span class="field-help" id="attributes-help">${s.attributesHelp}</span>${this.field('attributes')}
             </div>
           </div>
         </fieldset>
       </section>
+      <section class="panel">${this.renderLabelRules(f.labelRules)}</section>
       <section class="panel">${this.renderHours(f)}</section>
       <div class="form-actions">
-        <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save routing'}</button>
-        ${Object.keys(this.errors).length ? html`<span class="field-error">Fix the marked fields.</span>` : nothing}
+        <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? s.saving : s.save}</button>
+        ${Object.keys(this.errors).length ? html`<span class="field-error">${s.fixMarked}</span>` : nothing}
       </div>
     </form>`;
   }
 
-  private renderHours(f: RoutingForm) {
+  private setRules(rows: LabelRuleRow[]): void {
+    this.set({ labelRules: rows });
+    // Rule errors are by position: any change of the list makes them stale.
+    this.clearErrors(Object.keys(this.errors).filter((field) => field.startsWith('rule')));
+  }
+
+  /** A row per rule: when (a keyword, or a signed user's attribute) → which label; Remove; Add below. */
+  private renderLabelRules(rows: LabelRuleRow[]) {
+    const s = t().routing.labelRules;
+    const value = (e: Event) => (e.target as HTMLInputElement).value;
+    const update = (index: number, patch: Partial<LabelRuleRow>) => this.setRules(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
     return html`<fieldset>
-      <legend>Business hours</legend>
+      <legend>${s.legend}</legend>
+      <p class="field-help" id="rules-help">${s.help}</p>
+      ${rows.length === 0
+        ? html`<p class="muted">${s.empty}</p>`
+        : html`<ol class="rules">
+            ${rows.map((row, index) => {
+              const n = index + 1;
+              const error = this.errors[`rule${index}`];
+              const describedBy = error ? `rule${index}-error` : nothing;
+              const invalid = (field: string) => (error && this.ruleField(row) === field ? 'true' : 'false');
+              return html`<li class="rule">
+                <select aria-label=${fill(s.whenOf, { n })} .value=${row.when}
+                  @change=${(e: Event) => update(index, { when: (e.target as HTMLSelectElement).value === 'attribute' ? 'attribute' : 'keyword' })}>
+                  <option value="keyword" ?selected=${row.when === 'keyword'}>${s.keyword}</option>
+                  <option value="attribute" ?selected=${row.when === 'attribute'}>${s.attribute}</option>
+                </select>
+                ${row.when === 'keyword'
+                  ? html`<input aria-label=${fill(s.keywordOf, { n })} data-rule=${index} .value=${row.keyword} maxlength=${LABEL_RULE_LIMITS.keywordChars}
+                      aria-invalid=${invalid('keyword')} aria-describedby=${describedBy} @input=${(e: Event) => update(index, { keyword: value(e) })} />`
+                  : html`<input aria-label=${fill(s.keyOf, { n })} data-rule=${index} placeholder=${s.keyPlaceholder} .value=${row.key}
+                        maxlength=${LABEL_RULE_LIMITS.keyChars} aria-invalid=${invalid('key')} aria-describedby=${describedBy}
+                        @input=${(e: Event) => update(index, { key: value(e) })} />
+                      <span>${s.equals}</span>
+                      <input aria-label=${fill(s.valueOf, { n })} placeholder=${s.valuePlaceholder} .value=${row.value} maxlength=${LABEL_RULE_LIMITS.valueChars}
+                        aria-invalid=${invalid('value')} aria-describedby=${describedBy} @input=${(e: Event) => update(index, { value: value(e) })} />`}
+                <span>${s.then}</span>
+                <input aria-label=${fill(s.labelOf, { n })} .value=${row.label} maxlength=${LABEL_LIMITS.chars * 2}
+                  aria-invalid=${invalid('label')} aria-describedby=${describedBy} @input=${(e: Event) => update(index, { label: value(e) })} />
+                <button class="btn" type="button" aria-label=${fill(s.removeOf, { n })} @click=${() => this.removeRule(rows, index)}>${s.remove}</button>
+                ${error ? html`<span class="field-error" id="rule${index}-error">${error}</span>` : nothing}
+              </li>`;
+            })}
+          </ol>`}
+      ${rows.length < LABEL_RULE_LIMITS.rules
+        ? html`<div><button class="btn" type="button" data-add-rule @click=${() => this.addRule(rows)}>${s.add}</button></div>`
+        : nothing}
+    </fieldset>`;
+  }
+
+  /** Which input of a rule its error is about (the same order of checks as `fromRuleRows`). */
+  private ruleField(row: LabelRuleRow): string {
+    if (row.when === 'keyword' ? !row.keyword.trim() || row.keyword.trim().length > LABEL_RULE_LIMITS.keywordChars : !row.key.trim() || row.key.trim().length > LABEL_RULE_LIMITS.keyChars) {
+      return row.when === 'keyword' ? 'keyword' : 'key';
+    }
+    if (row.when === 'attribute' && row.value.trim().length > LABEL_RULE_LIMITS.valueChars) return 'value';
+    return 'label';
+  }
+
+  private addRule(rows: LabelRuleRow[]): void {
+    this.setRules([...rows, blankRule()]);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>(`input[data-rule="${rows.length}"]`)?.focus());
+  }
+
+  private removeRule(rows: LabelRuleRow[], index: number): void {
+    this.setRules(rows.filter((_, i) => i !== index));
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button[data-add-rule]')?.focus());
+  }
+
+  private renderHours(f: RoutingForm) {
+    const s = t().routing;
+    return html`<fieldset>
+      <legend>${s.hours}</legend>
       <label class="check"><input type="checkbox" .checked=${f.hoursEnabled} @change=${() => this.set({ hoursEnabled: !f.hoursEnabled })} />
-        Only offer a person during business hours (outside them, visitors can leave a message)</label>
+        ${s.hoursOnly}</label>
       ${f.hoursEnabled
         ? html`<div class="field" style="max-width:320px">
-              <label for="tz">Time zone</label>
+              <label for="tz">${s.timeZone}</label>
               <select id="tz" .value=${f.timeZone} aria-invalid=${this.errors.timeZone ? 'true' : 'false'} aria-describedby=${this.describedBy('timeZone')}
                 @change=${(e: Event) => this.set({ timeZone: (e.target as HTMLSelectElement).value })}>
                 ${timeZones(f.timeZone).map((tz) => html`<option value=${tz} ?selected=${tz === f.timeZone}>${tz.replaceAll('_', ' ')}</option>`)}
               </select>${this.field('timeZone')}
             </div>
             <table class="hours">
-              <thead><tr><th scope="col">Day</th><th scope="col">Open</th><th scope="col">Hours</th><th scope="col"></th></tr></thead>
+              <thead><tr><th scope="col">${s.day}</th><th scope="col">${s.open}</th><th scope="col">${s.hoursColumn}</th><th scope="col"></th></tr></thead>
               <tbody>
                 ${WEEKDAYS.map((day) => {
                   const d = f.days[day];
-                  const name = WEEKDAY_NAMES[day];
+                  const name = s.weekdays[day];
                   return html`<tr>
                     <th scope="row">${name}</th>
-                    <td class="open"><input type="checkbox" aria-label="Open on ${name}" .checked=${d.open}
+                    <td class="open"><input type="checkbox" aria-label=${fill(s.openOn, { day: name })} .checked=${d.open}
                       @change=${() => this.setDay(day, { open: !d.open })} /></td>
                     <td>${d.ranges.map((range, i) => this.renderRange(day, range, i, d.open, d.ranges.length))}</td>
                     <td>${this.field(day)}</td>
@@ -271,22 +375,23 @@ export class SupportConsoleAdminRouting extends LitElement {
 
   /** One range: from, until, a Remove button while the day has more than one, and Add after the last. */
   private renderRange(day: Weekday, range: HoursForm, index: number, open: boolean, count: number) {
-    const name = WEEKDAY_NAMES[day];
+    const s = t().routing;
+    const name = s.weekdays[day];
     // The first range keeps the plain names ("Monday from"); further ones say which they are.
-    const which = index === 0 ? '' : `, hours ${index + 1}`;
+    const which = (label: string) => (index === 0 ? label : fill(s.nth, { label, n: index + 1 }));
     const time = (e: Event) => (e.target as HTMLInputElement).value;
     return html`<div class="range">
-      <input type="time" aria-label="${name} from${which}" aria-describedby=${this.describedBy(day)} .value=${range.start} ?disabled=${!open}
+      <input type="time" data-from="${day}-${index}" aria-label=${which(fill(s.from, { day: name }))} aria-describedby=${this.describedBy(day)} .value=${range.start} ?disabled=${!open}
         @input=${(e: Event) => this.setRange(day, index, { start: time(e) })} />
       <span aria-hidden="true">–</span>
-      <input type="time" aria-label="${name} until${which}" aria-describedby=${this.describedBy(day)} .value=${range.end} ?disabled=${!open}
+      <input type="time" aria-label=${which(fill(s.until, { day: name }))} aria-describedby=${this.describedBy(day)} .value=${range.end} ?disabled=${!open}
         @input=${(e: Event) => this.setRange(day, index, { end: time(e) })} />
-      ${runsPastMidnight(range) ? html`<span class="muted">next day</span>` : nothing}
+      ${runsPastMidnight(range) ? html`<span class="muted">${s.nextDay}</span>` : nothing}
       ${count > 1 && open
-        ? html`<button class="btn" type="button" aria-label="Remove ${name} hours ${index + 1}" @click=${() => this.removeRange(day, index)}>Remove</button>`
+        ? html`<button class="btn" type="button" aria-label=${fill(s.removeHours, { day: name, n: index + 1 })} @click=${() => this.removeRange(day, index)}>${s.remove}</button>`
         : nothing}
       ${open && index === count - 1 && count < MAX_RANGES_PER_DAY
-        ? html`<button class="btn" type="button" aria-label="Add hours on ${name}" @click=${() => this.addRange(day)}>Add hours</button>`
+        ? html`<button class="btn" type="button" data-add=${day} aria-label=${fill(s.addHoursOn, { day: name })} @click=${() => this.addRange(day)}>${s.addHours}</button>`
         : nothing}
     </div>`;
   }
@@ -306,7 +411,7 @@ export class SupportConsoleAdminRouting extends LitElement {
     if (result.ok) {
       this.form = toForm(result.data.settings, this.localZone);
       this.error = '';
-      this.message = 'Routing saved.';
-    } else this.error = result.error.message;
+      this.message = t().routing.saved;
+    } else this.error = errorText(result.error);
   };
 }

@@ -1,15 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type WelcomeSettings, type WelcomeText } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
+import { LocaleController, consoleLocale, errorText, fill, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
-const LANGUAGES = [
-  { locale: 'en', name: 'English' },
-  { locale: 'zh-CN', name: 'Chinese (zh-CN)' },
-] as const;
+/** The widget's languages, each with its own greeting and starters. */
+const LANGUAGES = ['en', 'zh-CN'] as const;
 
-type Language = (typeof LANGUAGES)[number]['locale'];
+type Language = (typeof LANGUAGES)[number];
 
 /** The settings with every starter field present (blank ones are left out on save). */
 function toForm(settings: WelcomeSettings): WelcomeSettings {
@@ -65,6 +64,7 @@ export class SupportConsoleAdminWelcome extends LitElement {
   declare message: string;
   declare error: string;
   declare saving: boolean;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -78,20 +78,18 @@ export class SupportConsoleAdminWelcome extends LitElement {
     super.connectedCallback();
     void this.api.welcome().then((result) => {
       if (result.ok) this.form = toForm(result.data.settings);
-      else this.error = result.error.message;
+      else this.error = errorText(result.error);
     });
   }
 
   override render() {
+    const s = t().routing.welcome;
     return html`<section class="panel" aria-labelledby="welcome-title">
-      <h3 id="welcome-title">First impression</h3>
-      <p class="muted">
-        What the chat shows when a visitor first opens it: a greeting from the assistant, and questions they can tap to send. Plain
-        text. A language left empty shows the other one's.
-      </p>
+      <h3 id="welcome-title">${s.title}</h3>
+      <p class="muted">${s.intro}</p>
       <p role="status" class="ok">${this.message}</p>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      ${this.form ? this.renderForm(this.form) : this.error ? nothing : html`<p class="muted">Loading…</p>`}
+      ${this.form ? this.renderForm(this.form) : this.error ? nothing : html`<p class="muted">${s.loading}</p>`}
     </section>`;
   }
 
@@ -102,28 +100,32 @@ export class SupportConsoleAdminWelcome extends LitElement {
 
   private renderForm(f: WelcomeSettings) {
     const value = (e: Event) => (e.target as HTMLInputElement).value;
+    const s = t().routing.welcome;
+    // The fields hold the visitor's language; their labels are in the console's.
+    const ui = consoleLocale();
     return html`<form @submit=${this.onSave} novalidate>
       <div class="form-grid two">
-        ${LANGUAGES.map(
-          ({ locale, name }) => html`<fieldset lang=${locale}>
-            <legend lang="en">${name}</legend>
+        ${LANGUAGES.map((locale) => {
+          const name = s.languages[locale];
+          return html`<fieldset lang=${locale}>
+            <legend lang=${ui}>${name}</legend>
             <div class="field">
-              <label for="greeting-${locale}" lang="en">Greeting, ${name}</label>
+              <label for="greeting-${locale}" lang=${ui}>${fill(s.greeting, { language: name })}</label>
               <textarea id="greeting-${locale}" maxlength=${LIMITS.welcomeGreetingChars} .value=${f[locale].greeting}
                 @input=${(e: Event) => this.set(locale, { greeting: value(e) })}></textarea>
             </div>
             ${f[locale].starters.map(
               (q, index) => html`<div class="field">
-                <label for="starter-${locale}-${index}" lang="en">Starter question ${index + 1}, ${name}</label>
+                <label for="starter-${locale}-${index}" lang=${ui}>${fill(s.starter, { n: index + 1, language: name })}</label>
                 <input id="starter-${locale}-${index}" maxlength=${LIMITS.welcomeStarterChars} .value=${q}
                   @input=${(e: Event) => this.set(locale, { starters: f[locale].starters.map((old, i) => (i === index ? value(e) : old)) })} />
               </div>`,
             )}
-          </fieldset>`,
-        )}
+          </fieldset>`;
+        })}
       </div>
       <div class="form-actions">
-        <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save first impression'}</button>
+        <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? s.saving : s.save}</button>
       </div>
     </form>`;
   }
@@ -137,7 +139,7 @@ export class SupportConsoleAdminWelcome extends LitElement {
     if (result.ok) {
       this.form = toForm(result.data.settings);
       this.error = '';
-      this.message = 'First impression saved.';
-    } else this.error = result.error.message;
+      this.message = t().routing.welcome.saved;
+    } else this.error = errorText(result.error);
   };
 }

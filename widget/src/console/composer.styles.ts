@@ -169,6 +169,9 @@ export const composerStyles = css`
     padding: 4px 10px;
     margin-right: 8px;
   }
+  .btn.attach .icon {
+    vertical-align: -3px;
+  }
   .upload:empty {
     display: none;
   }
@@ -194,9 +197,6 @@ export const composerStyles = css`
     .btn.attach {
       font-size: 0;
       margin-right: 4px;
-    }
-    .btn.attach::first-letter {
-      font-size: 14px;
     }
   }
   /* A phone: the mode buttons, Preview and AI draft still on one line. */

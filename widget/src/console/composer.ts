@@ -8,7 +8,7 @@ import { fire } from './events.js';
 import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { composerStyles } from './composer.styles.js';
-import { ATTACHMENT_STRINGS, sendAttachment, uploadErrorText, uploadingText } from './attachments.js';
+import { paperclipIcon, sendAttachment, uploadErrorText, uploadingText } from './attachments.js';
 
 type Mode = 'text' | 'note';
 
@@ -159,11 +159,11 @@ export class SupportConsoleComposer extends LitElement {
           type="button"
           class="btn attach"
           ?disabled=${!!this.replyBlocked || !!this.uploading}
-          title=${this.replyBlocked || ATTACHMENT_STRINGS.attachHint}
-          aria-label=${ATTACHMENT_STRINGS.attach}
+          title=${this.replyBlocked || t().attachments.attachHint}
+          aria-label=${t().attachments.attach}
           @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#file')?.click()}
         >
-          📎 ${ATTACHMENT_STRINGS.attach}
+          ${paperclipIcon} ${t().attachments.attach}
         </button>
         <label class="preview-toggle"><input type="checkbox" .checked=${this.preview} @change=${() => (this.preview = !this.preview)} /> ${s.preview}</label>
         <button
@@ -183,7 +183,7 @@ export class SupportConsoleComposer extends LitElement {
       ${this.uploadError
         ? html`<div class="upload-error" role="alert">
             ${this.uploadError}
-            <button type="button" class="link" @click=${() => (this.uploadError = '')}>${ATTACHMENT_STRINGS.dismiss}</button>
+            <button type="button" class="link" @click=${() => (this.uploadError = '')}>${t().attachments.dismiss}</button>
           </div>`
         : nothing}
       <form class=${note ? 'note' : ''} @submit=${this.onSubmit} @dragover=${this.onDragOver} @drop=${this.onDrop}>

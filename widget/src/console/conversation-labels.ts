@@ -1,31 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { LABEL_LIMITS, labelHue, labelProblem, normaliseLabel, type LabelCount } from '@support-chat/shared';
+import { LABEL_LIMITS, labelHue, normaliseLabel, type LabelCount } from '@support-chat/shared';
+import { LocaleController, fill, t } from './i18n/locale.js';
+import { labelIssue, labelIssueText } from './label-rules-form.js';
 import { base } from './theme.styles.js';
-
-/**
- * Every string of the labels and history UI, in one place for the console's catalog
- * (issue 13: the console speaks Chinese; these move into it with the rest).
- */
-export const LABEL_TEXT = {
-  labels: 'Labels',
-  none: 'No labels yet.',
-  add: 'Add',
-  addLabel: 'Add a label',
-  placeholder: 'Add a label…',
-  remove: (label: string) => `Remove label ${label}`,
-  full: `At most ${LABEL_LIMITS.perConversation} labels.`,
-  filter: 'Filter by label',
-  allLabels: 'All labels',
-  filteredBy: (label: string) => `label “${label}”`,
-  history: 'Earlier conversations',
-  historyEmpty: 'No earlier conversations.',
-  historyMore: 'Show more',
-  historyLoading: 'Loading…',
-  otherDevice: 'Same signed-in user, another device',
-  noQuestion: '(no message)',
-  close: 'Close',
-  readOnly: 'Read-only transcript',
-} as const;
 
 /** Each label keeps one colour (its hue from its name), dark enough on its tint for AA contrast. */
 export function labelChip(label: string, extra: unknown = nothing) {
@@ -132,6 +109,7 @@ export class SupportConsoleLabels extends LitElement {
   declare error: string;
   /** Set by the workspace: sends the change; resolves false when it failed (the notice says why). */
   onChange: (change: { add: string[]; remove: string[] }) => Promise<boolean> = async () => false;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -143,26 +121,27 @@ export class SupportConsoleLabels extends LitElement {
 
   override render() {
     const offered = this.suggestions.filter((s) => !this.labels.includes(s.label));
+    const s = t().tagging;
     return html`<section aria-labelledby="labels-heading" class="row">
-      <h3 id="labels-heading">${LABEL_TEXT.labels}</h3>
+      <h3 id="labels-heading">${s.labels}</h3>
       ${this.labels.length
         ? html`<ul>
             ${this.labels.map(
               (label) => html`<li>
                 ${labelChip(
                   label,
-                  html`<button type="button" aria-label=${LABEL_TEXT.remove(label)} title=${LABEL_TEXT.remove(label)} ?disabled=${this.disabled}
+                  html`<button type="button" aria-label=${fill(s.remove, { label })} title=${fill(s.remove, { label })} ?disabled=${this.disabled}
                     @click=${() => void this.change({ add: [], remove: [label] })}>×</button>`,
                 )}
               </li>`,
             )}
           </ul>`
-        : html`<span class="muted">${LABEL_TEXT.none}</span>`}
+        : html`<span class="muted">${s.none}</span>`}
       <form @submit=${this.onSubmit}>
-        <input name="label" aria-label=${LABEL_TEXT.addLabel} placeholder=${LABEL_TEXT.placeholder} list="label-suggestions"
+        <input name="label" aria-label=${s.addLabel} placeholder=${s.placeholder} list="label-suggestions"
           maxlength=${LABEL_LIMITS.chars * 2} autocomplete="off" ?disabled=${this.disabled} />
         <datalist id="label-suggestions">${offered.map((s) => html`<option value=${s.label}></option>`)}</datalist>
-        <button class="btn" type="submit" ?disabled=${this.disabled}>${LABEL_TEXT.add}</button>
+        <button class="btn" type="submit" ?disabled=${this.disabled}>${s.add}</button>
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     </section>`;
@@ -174,13 +153,13 @@ export class SupportConsoleLabels extends LitElement {
     const input = form.querySelector('input')!;
     const label = normaliseLabel(input.value);
     if (!label) return;
-    const problem = labelProblem(label);
-    if (problem) {
-      this.error = `“${input.value.trim()}” ${problem}.`;
+    const issue = labelIssue(label);
+    if (issue) {
+      this.error = fill(t().tagging.invalid, { text: input.value.trim(), problem: labelIssueText(issue) });
       return;
     }
     if (!this.labels.includes(label) && this.labels.length >= LABEL_LIMITS.perConversation) {
-      this.error = LABEL_TEXT.full;
+      this.error = fill(t().tagging.full, { n: LABEL_LIMITS.perConversation });
       return;
     }
     if (await this.change({ add: [label], remove: [] })) {
@@ -231,6 +210,7 @@ export class SupportConsoleLabelFilter extends LitElement {
   /** The label filtered by, or '' for none. */
   declare value: string;
   onPick: (label: string) => void = () => {};
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -241,9 +221,9 @@ export class SupportConsoleLabelFilter extends LitElement {
   override render() {
     const known = this.value && !this.labels.some((l) => l.label === this.value) ? [{ label: this.value, conversations: 0 }, ...this.labels] : this.labels;
     return html`<label>
-      ${LABEL_TEXT.filter}
+      ${t().tagging.filter}
       <select @change=${(e: Event) => this.onPick((e.target as HTMLSelectElement).value)} .value=${this.value}>
-        <option value="" ?selected=${!this.value}>${LABEL_TEXT.allLabels}</option>
+        <option value="" ?selected=${!this.value}>${t().tagging.allLabels}</option>
         ${known.map((l) => html`<option value=${l.label} ?selected=${l.label === this.value}>${l.label}${l.conversations ? ` (${l.conversations})` : ''}</option>`)}
       </select>
     </label>`;

@@ -8,7 +8,7 @@ import { duration, lastMessagePreview, relativeTime, statusLabel, visitorLabel }
 import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { inboxListStyles } from './inbox-list.styles.js';
-import { LABEL_TEXT, labelChip, labelChipStyles } from './conversation-labels.js';
+import { labelChip, labelChipStyles } from './conversation-labels.js';
 
 /**
  * The inbox: one tab per section with a live count and the selected tab's conversations, or,
@@ -100,7 +100,7 @@ export class SupportConsoleInbox extends LitElement {
   private renderResults(search: SearchState) {
     const results = search.results ?? [];
     const s = t().inbox;
-    const what = search.query ? fill(s.quoted, { query: search.query }) : search.label ? LABEL_TEXT.filteredBy(search.label) : s.thoseDates;
+    const what = search.query ? fill(s.quoted, { query: search.query }) : search.label ? fill(t().tagging.filteredBy, { label: search.label }) : s.thoseDates;
     const summary = search.busy && !search.results ? s.searching : plural(s.results, results.length, { what });
     return html`<section class="results" aria-label=${s.resultsLabel} aria-busy=${search.busy ? 'true' : 'false'}>
       <p class="summary" role="status">${summary}</p>

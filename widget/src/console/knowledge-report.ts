@@ -1,39 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { KnowledgeEntryOutcome, KnowledgeReport } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
+import { LocaleController, errorText, fill, num, t } from './i18n/locale.js';
 import { ring } from './report-charts.js';
 import { percent } from './report-model.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 import { reportStyles } from './reports-page.styles.js';
-
-/** Every string this view shows, in one place (the console's strings are moving into a catalog). */
-export const KNOWLEDGE_REPORT_TEXT = {
-  heading: 'Knowledge',
-  headingNote: 'how the AI used each entry',
-  loadFailed: 'Could not load the knowledge report:',
-  answers: 'AI answers from knowledge',
-  acceptedShare: (share: string) => `Accepted share ${share}`,
-  accepted: 'accepted by the visitor',
-  acceptedNote: (accepted: number, answers: number) => `${accepted} of ${answers}: no thumbs down, no hand-off after`,
-  neverUsedCount: 'entries never used',
-  perEntry: 'Answers per entry',
-  entry: 'Entry',
-  answersColumn: 'Answers',
-  acceptedColumn: 'Accepted',
-  thumbsDownColumn: 'Thumbs down',
-  noAnswers: 'The AI answered nothing from the knowledge in this period.',
-  mostThumbsDown: 'Most thumbs down',
-  noThumbsDown: 'No answer was thumbed down in this period.',
-  neverUsed: 'Never used',
-  neverUsedMore: (more: number) => `and ${more} more`,
-  allUsed: 'Every entry answered at least one question.',
-  gapsByWeek: 'Knowledge gaps by week',
-  weekOf: 'Week of',
-  gapsColumn: 'Unanswered',
-} as const;
-
-const T = KNOWLEDGE_REPORT_TEXT;
 
 /** Rows shown per list; the report holds more (KNOWLEDGE_REPORT_LIMITS) for the data tables. */
 const SHOWN = 10;
@@ -86,6 +59,7 @@ export class SupportConsoleKnowledgeReport extends LitElement {
   declare tables: boolean;
   declare report: KnowledgeReport | null;
   declare error: string;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -108,23 +82,24 @@ export class SupportConsoleKnowledgeReport extends LitElement {
     if (result.ok) {
       this.report = result.data.report;
       this.error = '';
-    } else this.error = result.error.message;
+    } else this.error = errorText(result.error);
   }
 
   override render() {
-    if (this.error) return html`<p class="error" role="alert">${T.loadFailed} ${this.error}</p>`;
+    const T = t().knowledgeReport;
+    if (this.error) return html`<p class="error" role="alert">${fill(T.loadFailed, { reason: this.error })}</p>`;
     const r = this.report;
     if (!r) return nothing;
     const shown = this.tables ? Infinity : SHOWN;
     return html`
       <h3 class="section-title">${T.heading} <small class="muted">${T.headingNote}</small></h3>
       <section class="cards" aria-label=${T.heading}>
-        <div class="card"><span class="big">${r.answers}</span><span>${T.answers}</span></div>
+        <div class="card"><span class="big">${num(r.answers)}</span><span>${T.answers}</span></div>
         <div class="card with-ring">
-          ${ring(r.acceptedShare, T.acceptedShare(percent(r.acceptedShare)))}
-          <div><span class="big">${percent(r.acceptedShare)}</span><span>${T.accepted}</span><small>${T.acceptedNote(r.accepted, r.answers)}</small></div>
+          ${ring(r.acceptedShare, fill(T.acceptedShare, { share: percent(r.acceptedShare) }))}
+          <div><span class="big">${percent(r.acceptedShare)}</span><span>${T.accepted}</span><small>${fill(T.acceptedNote, { accepted: r.accepted, answers: r.answers })}</small></div>
         </div>
-        <div class="card"><span class="big">${r.neverUsed.count}</span><span>${T.neverUsedCount}</span></div>
+        <div class="card"><span class="big">${num(r.neverUsed.count)}</span><span>${T.neverUsedCount}</span></div>
       </section>
       <div class="panels">
         <section class="panel" aria-labelledby="kr-entries-h">
@@ -139,10 +114,10 @@ export class SupportConsoleKnowledgeReport extends LitElement {
           <h3 id="kr-unused-h">${T.neverUsed}</h3>
           ${r.neverUsed.count
             ? html`<ul class="plain">
-                ${r.neverUsed.entries.slice(0, shown).map((e) => html`<li title=${e.entryId}>${e.title}</li>`)}
+                ${r.neverUsed.entries.slice(0, shown).map((e) => html`<li class="entry-title" title=${e.entryId}>${e.title}</li>`)}
               </ul>
               ${r.neverUsed.count > Math.min(shown, r.neverUsed.entries.length)
-                ? html`<p class="muted">${T.neverUsedMore(r.neverUsed.count - Math.min(shown, r.neverUsed.entries.length))}</p>`
+                ? html`<p class="muted">${fill(T.neverUsedMore, { n: r.neverUsed.count - Math.min(shown, r.neverUsed.entries.length) })}</p>`
                 : nothing}`
             : html`<p class="muted">${T.allUsed}</p>`}
         </section>
@@ -151,7 +126,7 @@ export class SupportConsoleKnowledgeReport extends LitElement {
           <table class="gaps">
             <thead><tr><th scope="col">${T.weekOf}</th><th scope="col" class="num">${T.gapsColumn}</th></tr></thead>
             <tbody>
-              ${r.gapsByWeek.map((w) => html`<tr><td>${w.weekStart}</td><td class="num">${w.count}</td></tr>`)}
+              ${r.gapsByWeek.map((w) => html`<tr><td>${w.weekStart}</td><td class="num">${num(w.count)}</td></tr>`)}
             </tbody>
           </table>
         </section>
@@ -160,6 +135,7 @@ export class SupportConsoleKnowledgeReport extends LitElement {
   }
 
   private entryTable(rows: readonly KnowledgeEntryOutcome[]) {
+    const T = t().knowledgeReport;
     return html`<div class="table-wrap"><table class="gaps">
       <thead>
         <tr>
@@ -172,10 +148,10 @@ export class SupportConsoleKnowledgeReport extends LitElement {
       <tbody>
         ${rows.map(
           (e) => html`<tr>
-            <td title=${e.entryId}>${e.title ?? e.entryId}</td>
-            <td class="num">${e.answers}</td>
-            <td class="num">${e.accepted}</td>
-            <td class="num">${e.notHelpful}</td>
+            <td class="entry-title" title=${e.entryId}>${e.title ?? e.entryId}</td>
+            <td class="num">${num(e.answers)}</td>
+            <td class="num">${num(e.accepted)}</td>
+            <td class="num">${num(e.notHelpful)}</td>
           </tr>`,
         )}
       </tbody>

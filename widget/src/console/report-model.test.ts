@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   civilDate,
+  countWithShare,
   csatRows,
   dayLabel,
   fillDays,
@@ -93,5 +94,13 @@ describe('labels', () => {
       ['2 ★', 0, 0],
       ['1 ★', 0, 0],
     ]);
+  });
+});
+
+describe('label figures', () => {
+  it('shows a count with its share of the label’s conversations', () => {
+    expect(countWithShare(3, 5)).toBe('3 (60%)');
+    expect(countWithShare(0, 0)).toBe('0');
+    expect(countWithShare(1234, 1234)).toBe('1,234 (100%)');
   });
 });

@@ -139,3 +139,8 @@ export function shares(entries: readonly (readonly [string, number])[]): Share[]
 export function csatRows(distribution: ReportSummary['csat']['distribution']): Share[] {
   return shares((['5', '4', '3', '2', '1'] as const).map((k) => [`${k} ★`, distribution[k] ?? 0] as const));
 }
+
+/** A label's figure in the reports table: "3 (60%)" of its `of` conversations; just "0" without any. */
+export function countWithShare(n: number, of: number): string {
+  return of > 0 ? `${num(n)} (${percent(n / of)})` : num(n);
+}

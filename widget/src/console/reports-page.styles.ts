@@ -168,4 +168,8 @@ export const reportStyles = css`
       grid-template-columns: 1fr;
     }
   }
+  /* The per-label table has five columns: on a phone it scrolls sideways, the page does not. */
+  .table-wrap {
+    overflow-x: auto;
+  }
 `;

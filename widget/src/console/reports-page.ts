@@ -4,7 +4,8 @@ import type { AdminApi } from './admin-api.js';
 import { relativeTime } from './format.js';
 import { LocaleController, errorText, fill, num, plural, t } from './i18n/locale.js';
 import { dailyBars, ring, shareBars } from './report-charts.js';
-import { csatRows, fillDays, lastDays, percent, seconds, shares } from './report-model.js';
+import { labelChip, labelChipStyles } from './conversation-labels.js';
+import { countWithShare, csatRows, fillDays, lastDays, percent, seconds, shares } from './report-model.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 import { reportStyles } from './reports-page.styles.js';
@@ -13,11 +14,11 @@ const RANGES = [7, 30] as const;
 
 /**
  * Reports for admins: how many conversations, how many the AI resolved, how fast people answer,
- * what visitors thought, and what the knowledge base is missing. Charts with a label and a data
- * table toggle.
+ * what visitors thought, what the knowledge base is missing, and the same figures per conversation
+ * label (issue 13). Charts with a label and a data table toggle.
  */
 export class SupportConsoleReports extends LitElement {
-  static override styles = [base, pageStyles, reportStyles];
+  static override styles = [base, pageStyles, reportStyles, labelChipStyles];
   static override properties = {
     api: { attribute: false },
     days: { state: true },
@@ -91,6 +92,38 @@ export class SupportConsoleReports extends LitElement {
     </div>`;
   }
 
+  /** Conversations, hand-offs, AI-resolved and the average rating of each label, most used first. */
+  private renderLabels(labels: ReportSummary['labels']) {
+    const s = t().reports;
+    return html`<section class="panel wide" aria-labelledby="labels-h">
+      <h3 id="labels-h">${s.labels} <small class="muted">${s.labelsHint}</small></h3>
+      ${labels.length
+        ? html`<div class="table-wrap"><table class="gaps">
+            <thead>
+              <tr>
+                <th scope="col">${s.label}</th>
+                <th scope="col" class="num">${s.labelConversations}</th>
+                <th scope="col" class="num">${s.labelHandedOff}</th>
+                <th scope="col" class="num">${s.labelAiResolved}</th>
+                <th scope="col" class="num">${s.labelRating}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${labels.map(
+                (l) => html`<tr>
+                  <th scope="row">${labelChip(l.label)}</th>
+                  <td class="num">${num(l.conversations)}</td>
+                  <td class="num">${countWithShare(l.handedOff, l.conversations)}</td>
+                  <td class="num">${countWithShare(l.aiResolved, l.conversations)}</td>
+                  <td class="num">${l.csatAverage === null ? '—' : `${num(l.csatAverage, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} / 5`}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table></div>`
+        : html`<p class="muted">${s.noLabels}</p>`}
+    </section>`;
+  }
+
   private renderReport(r: ReportSummary) {
     const ratings = r.answerRatings;
     const s = t().reports;
@@ -149,6 +182,7 @@ export class SupportConsoleReports extends LitElement {
             </table>`
           : html`<p class="muted">${s.noGaps}</p>`}
       </section>
+      ${this.renderLabels(r.labels ?? [])}
       <support-console-knowledge-report
         .api=${this.api}
         from=${this.range.from}

@@ -9,6 +9,7 @@ const settings: RoutingSettings = {
   handoffKeywords: ['refund', 'complaint'],
   handoffAttributes: [{ key: 'plan', value: 'vip' }],
   businessHours: { timeZone: 'Europe/Berlin', days: { mon: [['09:00', '17:00']], sat: [['10:00', '12:00'], ['13:00', '14:00']] } },
+  labelRules: [],
 };
 
 describe('routing form', () => {

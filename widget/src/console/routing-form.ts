@@ -1,19 +1,13 @@
 /**
  * The routing settings form as plain data: `RoutingSettings` ↔ what the inputs hold (strings),
- * and the checks that let the form say what is wrong before the server does.
+ * and the checks that let the form say what is wrong before the server does, in the console's
+ * language (read when checked, so a switch of language words the next check anew).
  */
 import { isTimeZone, type BusinessHours, type RoutingSettings, type Weekday } from '@support-chat/shared';
+import { fill, t } from './i18n/locale.js';
+import { fromRuleRows, toRuleRows, type LabelRuleRow } from './label-rules-form.js';
 
 export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-export const WEEKDAY_NAMES: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
 
 export interface HoursForm {
   start: string;
@@ -40,9 +34,12 @@ export interface RoutingForm {
   hoursEnabled: boolean;
   timeZone: string;
   days: Record<Weekday, DayForm>;
+  /** The label rules (issue 13), a row each. */
+  labelRules: LabelRuleRow[];
 }
 
-export type RoutingFormErrors = Partial<Record<'defaultCapacity' | 'graceSeconds' | 'attributes' | 'timeZone' | Weekday, string>>;
+/** A field's problem; `rule3` is the fourth label rule's. */
+export type RoutingFormErrors = Partial<Record<'defaultCapacity' | 'graceSeconds' | 'attributes' | 'timeZone' | Weekday | `rule${number}`, string>>;
 
 /** The hours a day gets when it is first opened, or another range added. */
 export const DEFAULT_HOURS: HoursForm = { start: '09:00', end: '17:00' };
@@ -66,6 +63,7 @@ export function toForm(settings: RoutingSettings, fallbackTimeZone: string): Rou
     hoursEnabled: hours !== null,
     timeZone: hours?.timeZone ?? fallbackTimeZone,
     days,
+    labelRules: toRuleRows(settings.labelRules),
   };
 }
 
@@ -79,23 +77,24 @@ function integer(text: string, min: number, max: number): number | null {
 
 export function fromForm(form: RoutingForm): { ok: true; settings: RoutingSettings } | { ok: false; errors: RoutingFormErrors } {
   const errors: RoutingFormErrors = {};
+  const e = t().routing.errors;
   const capacity = integer(form.defaultCapacity, 1, 100);
-  if (capacity === null) errors.defaultCapacity = 'A whole number from 1 to 100.';
+  if (capacity === null) errors.defaultCapacity = e.capacity;
   const grace = integer(form.graceSeconds, 0, 3600);
-  if (grace === null) errors.graceSeconds = 'Seconds, from 0 to 3600.';
+  if (grace === null) errors.graceSeconds = e.grace;
   const attributes: RoutingSettings['handoffAttributes'] = [];
   for (const line of lines(form.attributes)) {
     const at = line.indexOf('=');
     const key = line.slice(0, at).trim();
     if (at < 1 || !key) {
-      errors.attributes = `"${line}" is not key=value.`;
+      errors.attributes = fill(e.attribute, { line });
       break;
     }
     attributes.push({ key, value: line.slice(at + 1).trim() });
   }
   let businessHours: BusinessHours | null = null;
   if (form.hoursEnabled) {
-    if (!isTimeZone(form.timeZone)) errors.timeZone = 'Pick a time zone from the list.';
+    if (!isTimeZone(form.timeZone)) errors.timeZone = e.timeZone;
     const days: BusinessHours['days'] = {};
     for (const day of WEEKDAYS) {
       const d = form.days[day];
@@ -106,7 +105,9 @@ export function fromForm(form: RoutingForm): { ok: true; settings: RoutingSettin
     }
     businessHours = { timeZone: form.timeZone, days };
   }
-  if (Object.keys(errors).length) return { ok: false, errors };
+  const rules = fromRuleRows(form.labelRules);
+  if (!rules.ok) for (const problem of rules.errors) errors[`rule${problem.index}`] = problem.message;
+  if (Object.keys(errors).length || !rules.ok) return { ok: false, errors };
   return {
     ok: true,
     settings: {
@@ -116,19 +117,21 @@ export function fromForm(form: RoutingForm): { ok: true; settings: RoutingSettin
       handoffKeywords: [...new Set(lines(form.keywords))],
       handoffAttributes: attributes,
       businessHours,
+      labelRules: rules.rules,
     },
   };
 }
 
 /** A day's ranges, sorted, or what is wrong with them. */
 function checkDay(ranges: readonly HoursForm[]): [string, string][] | string {
-  if (ranges.length === 0) return 'Add the hours, or close the day.';
-  if (ranges.length > MAX_RANGES_PER_DAY) return `At most ${MAX_RANGES_PER_DAY} ranges a day.`;
-  if (ranges.some((r) => !HHMM.test(r.start) || !HHMM.test(r.end))) return 'Times as HH:MM.';
-  if (ranges.some((r) => r.start === r.end)) return 'The end must differ from the start.';
+  const e = t().routing.errors;
+  if (ranges.length === 0) return e.noHours;
+  if (ranges.length > MAX_RANGES_PER_DAY) return fill(e.tooManyRanges, { n: MAX_RANGES_PER_DAY });
+  if (ranges.some((r) => !HHMM.test(r.start) || !HHMM.test(r.end))) return e.timeFormat;
+  if (ranges.some((r) => r.start === r.end)) return e.sameStartEnd;
   const sorted = [...ranges].sort((a, b) => a.start.localeCompare(b.start));
   for (let i = 1; i < sorted.length; i++) {
-    if (minutesOf(sorted[i]!.start) < endMinutes(sorted[i - 1]!)) return 'These hours overlap.';
+    if (minutesOf(sorted[i]!.start) < endMinutes(sorted[i - 1]!)) return e.overlap;
   }
   return sorted.map((r) => [r.start, r.end]);
 }

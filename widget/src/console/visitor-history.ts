@@ -1,8 +1,13 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { AgentConversation, ChatMessage, ConversationHistoryItem } from '@support-chat/shared';
-import { LABEL_TEXT, labelChip, labelChipStyles } from './conversation-labels.js';
+import { messageStyles } from '../internal/message-view.js';
+import { attachmentStyles } from './attachments.js';
+import { labelChip, labelChipStyles } from './conversation-labels.js';
 import { statusLabel, relativeTime } from './format.js';
+import { LocaleController, date, fill, t } from './i18n/locale.js';
+import { renderItem } from './message-item.js';
 import { base } from './theme.styles.js';
+import { transcriptStyles } from './transcript-view.styles.js';
 
 export interface HistoryPage {
   conversations: ConversationHistoryItem[];
@@ -12,15 +17,21 @@ export interface HistoryPage {
 /**
  * The visitor's earlier conversations (and a verified user's from other devices), newest first,
  * paged: status, date, first question and labels. Opening one shows its transcript read-only in
- * a modal dialog (Escape or Close returns the keyboard to the row).
+ * a modal dialog (Escape or Close returns the keyboard to the row), rendered as the open
+ * conversation's is (`renderItem`: who in the agent's language, Markdown, files, notes marked).
  */
 export class SupportConsoleHistory extends LitElement {
   static override styles = [
     base,
     labelChipStyles,
+    messageStyles,
+    // The open transcript's look for the dialog's messages; its :host rules are overridden below.
+    transcriptStyles,
+    attachmentStyles,
     css`
       :host {
         display: block;
+        min-height: auto;
         padding: 10px 14px;
         border-top: 1px solid var(--support-console-border);
       }
@@ -35,7 +46,7 @@ export class SupportConsoleHistory extends LitElement {
         display: grid;
         gap: 6px;
       }
-      .item {
+      .entry {
         display: grid;
         gap: 3px;
         width: 100%;
@@ -85,27 +96,9 @@ export class SupportConsoleHistory extends LitElement {
         margin: 0;
         font-size: 14px;
       }
-      ol {
-        list-style: none;
-        margin: 0;
-        padding: 10px 14px;
-        display: grid;
-        gap: 8px;
-        overflow: auto;
+      dialog .log {
         max-height: 62vh;
-      }
-      .line {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      .who {
-        font-weight: 600;
-        font-size: 12px;
-      }
-      .note {
-        background: var(--support-console-note, #fff8e1);
-        border-radius: 6px;
-        padding: 4px 6px;
+        padding: 10px 14px;
       }
     `,
   ];
@@ -127,6 +120,7 @@ export class SupportConsoleHistory extends LitElement {
   /** Set by the workspace: one conversation's transcript, or null when it failed. */
   read: (conversationId: string) => Promise<{ conversation: AgentConversation; messages: ChatMessage[] } | null> = async () => null;
   private opener: HTMLElement | null = null;
+  private readonly i18n = new LocaleController(this);
 
   constructor() {
     super();
@@ -155,51 +149,50 @@ export class SupportConsoleHistory extends LitElement {
 
   override render() {
     const items = this.page?.conversations ?? [];
+    const s = t().tagging;
     return html`<section aria-labelledby="history-heading" aria-busy=${this.busy ? 'true' : 'false'}>
-      <h2 id="history-heading">${LABEL_TEXT.history}</h2>
+      <h2 id="history-heading">${s.history}</h2>
       ${this.page === null
-        ? html`<p class="muted">${LABEL_TEXT.historyLoading}</p>`
+        ? html`<p class="muted">${s.historyLoading}</p>`
         : items.length === 0
-          ? html`<p class="muted">${LABEL_TEXT.historyEmpty}</p>`
+          ? html`<p class="muted">${s.historyEmpty}</p>`
           : html`<ul>${items.map((item) => html`<li>${this.renderItem(item)}</li>`)}</ul>`}
       ${this.page?.next
-        ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${() => void this.fetchPage(this.page?.next)}>${LABEL_TEXT.historyMore}</button>`
+        ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${() => void this.fetchPage(this.page?.next)}>${s.historyMore}</button>`
         : nothing}
       ${this.renderDialog()}
     </section>`;
   }
 
   private renderItem(item: ConversationHistoryItem) {
-    const date = new Date(item.createdAt);
-    return html`<button class="item" type="button" @click=${(e: Event) => void this.open(item.id, e.currentTarget as HTMLElement)}>
+    const s = t().tagging;
+    return html`<button class="entry" type="button" @click=${(e: Event) => void this.open(item.id, e.currentTarget as HTMLElement)}>
       <span class="meta">
         <span class="badge ${item.status}">${statusLabel(item.status)}</span>
-        <time datetime=${date.toISOString()} title=${date.toLocaleString()}>${relativeTime(item.createdAt, this.now)}</time>
-        ${item.match === 'user' ? html`<span>${LABEL_TEXT.otherDevice}</span>` : nothing}
+        <time datetime=${new Date(item.createdAt).toISOString()} title=${date(item.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}
+          >${relativeTime(item.createdAt, this.now)}</time
+        >
+        ${item.match === 'user' ? html`<span>${s.otherDevice}</span>` : nothing}
       </span>
-      <span class="question">${item.firstQuestion ?? LABEL_TEXT.noQuestion}</span>
+      <span class="question">${item.firstQuestion ?? s.noQuestion}</span>
       ${item.labels.length ? html`<span class="labels">${item.labels.map((l) => labelChip(l))}</span>` : nothing}
     </button>`;
   }
 
   private renderDialog() {
     const reading = this.reading;
+    const s = t().tagging;
     return html`<dialog aria-labelledby="reading-title" @close=${this.onDialogClose}>
       ${reading
         ? html`<header>
-              <h3 id="reading-title">${LABEL_TEXT.readOnly} · ${new Date(reading.conversation.createdAt).toLocaleString()}</h3>
-              <button class="btn" type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>${LABEL_TEXT.close}</button>
+              <h3 id="reading-title">${fill(s.readOnlyTitle, { when: date(reading.conversation.createdAt, { dateStyle: 'medium', timeStyle: 'short' }) })}</h3>
+              <button class="btn" type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>${s.close}</button>
             </header>
-            <ol>
-              ${reading.messages
-                .filter((m) => m.kind !== 'event')
-                .map(
-                  (m) => html`<li class=${m.kind === 'note' ? 'note' : ''}>
-                    <div class="who">${m.authorName ?? m.author}</div>
-                    <div class="line">${m.text}</div>
-                  </li>`,
-                )}
-            </ol>`
+            <div class="log" role="log" aria-label=${s.readOnly} tabindex="0">
+              <ol>
+                ${reading.messages.map((m) => renderItem(m))}
+              </ol>
+            </div>`
         : nothing}
     </dialog>`;
   }

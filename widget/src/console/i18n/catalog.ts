@@ -14,18 +14,26 @@
  * `i18n/catalog.test.ts` then checks the new module too (same keys, no empty strings, the same
  * placeholders in both languages).
  */
+import { attachments } from './strings/attachments.js';
+import { canned } from './strings/canned.js';
 import { conversation } from './strings/conversation.js';
 import { errors } from './strings/errors.js';
 import { inbox } from './strings/inbox.js';
+import { integrations } from './strings/integrations.js';
+import { knowledge } from './strings/knowledge.js';
+import { knowledgeReport } from './strings/knowledge-report.js';
 import { labels } from './strings/labels.js';
 import { learning } from './strings/learning.js';
 import { privacy } from './strings/privacy.js';
 import { reports } from './strings/reports.js';
+import { routing } from './strings/routing.js';
 import { shell } from './strings/shell.js';
+import { tagging } from './strings/tagging.js';
+import { team } from './strings/team.js';
 import { transcript } from './strings/transcript.js';
 import { shortcuts, visitor } from './strings/visitor.js';
 
-export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, learning, errors };
+export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, learning, errors, team, canned, routing, knowledge, integrations, knowledgeReport, tagging, attachments };
 
 /** The console's words in one language. */
 export type Catalog = { readonly [M in keyof typeof CATALOG]: (typeof CATALOG)[M]['en'] };
