@@ -5,7 +5,7 @@ import { ConversationService } from '../conversations/service.js';
 import { createLogger } from '../logger.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConversationRecord } from '../store/types.js';
-import { HandoffNotes } from './handoff-note.js';
+import { HandoffNotes, plainExtract } from './handoff-note.js';
 
 const logger = createLogger('silent');
 
@@ -77,5 +77,29 @@ describe('hand-off notes', () => {
     expect((await new HandoffNotes(service, logger, broken).write(conversation, 'rule', 'keyword')).text).toContain(
       'a routing rule matched (keyword)',
     );
+  });
+});
+
+describe('the plain extract', () => {
+  const at = { conversationId: 'c', createdAt: 1 };
+  it('quotes what was said as plain text: a cut never leaves Markdown half open, and a visitor cannot format the note', () => {
+    const extract = plainExtract([
+      { ...at, id: 'q', seq: 1, author: 'visitor', kind: 'text', text: 'Is [this](https://evil.example) **urgent**? # yes' },
+      {
+        ...at,
+        id: 'a',
+        seq: 2,
+        author: 'ai',
+        kind: 'text',
+        text: `1. Sign in and go to **My account → Orders**. ${'Then choose the order and click **Return items**. '.repeat(4)}`,
+        provenance: { responder: 'offline', passageIds: [], scores: [1], answered: true, latencyMs: 1 },
+      },
+    ]);
+    expect(extract).toContain('“Is this urgent? # yes”');
+    expect(extract).not.toContain('](');
+    const aiLine = extract.split('\n').find((line) => line.startsWith('- “1.'))!;
+    expect(aiLine).toContain('My account → Orders');
+    expect(aiLine).not.toContain('*');
+    expect(aiLine).toMatch(/…”$/);
   });
 });

@@ -94,7 +94,17 @@ function sourcesLine(messages: readonly ChatMessage[]): string {
   return titles.length ? `\n\n**Sources the AI used:** ${titles.join(', ')}` : '';
 }
 
+/**
+ * One line of what was said, as plain text inside the note's Markdown: links become their text and
+ * emphasis goes (a cut could leave `**` open), and what is left of Markdown's inline syntax is
+ * escaped, so neither a visitor nor a cut formats the note. Block syntax cannot start after `“`.
+ */
 function quote(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return `“${flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat}”`;
+  const flat = text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|~~|`)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const cut = flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
+  return `“${cut.replace(/[\\*_`[\]~<]/g, '\\$&')}”`;
 }

@@ -138,7 +138,9 @@ export class SupportConsoleTopbar extends LitElement {
       .icon[aria-pressed='false'] {
         color: var(--support-console-muted);
       }
-      @media (max-width: 1180px) {
+      /* Below 1440 px the title and "Connected" give their room to the language picker and the
+         pages, so a 1280 px laptop keeps one line. */
+      @media (max-width: 1440px) {
         /* Out of sight, not out of the page: it is the page's one h1. */
         h1 {
           position: absolute;

@@ -31,15 +31,18 @@ export const workspaceStyles = css`
     min-height: 0;
     min-width: 0;
   }
+  /* The visitor's details and their earlier conversations scroll as one column. */
   aside {
     border-left: 1px solid var(--support-console-border);
     min-height: 0;
     min-width: 0;
     display: flex;
     flex-direction: column;
+    overflow-y: auto;
+    background: var(--support-console-surface);
   }
   support-console-visitor {
-    flex: 1;
+    flex: none;
   }
   .placeholder {
     height: 100%;
