@@ -168,7 +168,12 @@ export function formatSweeps(sweeps: EvalReport['sweep'], configured: { en: numb
     const sweep: Sweep | undefined = sweeps[lang];
     if (!sweep) continue;
     const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
-    out.push(`offline responder, ${lang} answers (${SETTING[lang]}), ${sweep.n} queries:`, `${'threshold'.padStart(10)}${'answered'.padStart(10)}${'precision'.padStart(11)}`);
+    // Unanswerable questions: how many of them each threshold rightly declines.
+    const declined = (point: Sweep['curve'][number]) => (sweep.unanswerable ? `${point.declined}/${sweep.unanswerable}`.padStart(10) : '');
+    out.push(
+      `offline responder, ${lang} answers (${SETTING[lang]}), ${sweep.n} queries${sweep.unanswerable ? `, ${sweep.unanswerable} the knowledge cannot answer` : ''}:`,
+      `${'threshold'.padStart(10)}${'answered'.padStart(10)}${'precision'.padStart(11)}${sweep.unanswerable ? 'declined'.padStart(10) : ''}`,
+    );
     const marks = (t: number) =>
       [Math.abs(t - configured[lang]) < 1e-9 ? 'current' : '', sweep.best && Math.abs(t - sweep.best.threshold) < 1e-9 ? `best at ≥${pct(sweep.minPrecision)}` : '']
         .filter(Boolean)
@@ -176,7 +181,7 @@ export function formatSweeps(sweeps: EvalReport['sweep'], configured: { en: numb
     for (const point of sweep.curve) {
       const step = Math.round(point.threshold * 100);
       if (step % 5 !== 0 && !marks(point.threshold)) continue;
-      out.push(`${point.threshold.toFixed(2).padStart(10)}${pct(point.answerRate).padStart(10)}${pct(point.precision).padStart(11)}  ${marks(point.threshold)}`.trimEnd());
+      out.push(`${point.threshold.toFixed(2).padStart(10)}${pct(point.answerRate).padStart(10)}${pct(point.precision).padStart(11)}${declined(point)}  ${marks(point.threshold)}`.trimEnd());
     }
     out.push(
       sweep.best

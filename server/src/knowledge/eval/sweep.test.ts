@@ -45,7 +45,8 @@ describe('the answer threshold sweep', () => {
       { confidence: 0.2, right: false, unanswerable: true },
       { confidence: 0.8, right: true },
     ];
-    const { curve } = sweepThreshold(unanswerable);
+    const { curve, unanswerable: count } = sweepThreshold(unanswerable);
+    expect(count).toBe(2);
     expect(curve[0]).toMatchObject({ answered: 3, right: 1, precision: 0.333, declined: 0 });
     expect(curve[50]).toMatchObject({ answered: 2, right: 1, precision: 0.5, declined: 1 });
     expect(curve[95]).toMatchObject({ answered: 0, declined: 2 });

@@ -28,6 +28,8 @@ export interface SweepPoint {
 
 export interface Sweep {
   n: number;
+  /** Of the n, questions the knowledge cannot answer. */
+  unanswerable: number;
   /** Thresholds 0, 0.01, …, 1 (answer when confidence ≥ threshold). */
   curve: SweepPoint[];
   /** The lowest threshold giving the most answers at ≥ `minPrecision`; null when none reaches it. */
@@ -66,5 +68,5 @@ export function sweepThreshold(answers: readonly ScoredAnswer[], { minPrecision 
     if (point.answered === 0 || point.right / point.answered < minPrecision) continue;
     if (!best || point.answered > best.answered) best = point;
   }
-  return { n, curve, best, minPrecision };
+  return { n, unanswerable: answers.filter((a) => a.unanswerable).length, curve, best, minPrecision };
 }
