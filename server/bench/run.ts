@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench -- retrieval [--entries N] [--queries N] [--phrasings N]`: search latency on a generated
+ * `npm run bench -- retrieval [--entries N] [--queries N] [--phrasings N] [--lexical-only]`: search latency on a generated
  * knowledge base (deterministic: the same seed gives the same entries and queries), ours beside
  * the plain BM25 baseline in the same process and run. Absolute times depend on the machine;
  * the ratio to the baseline is the number to compare across runs. Never part of `npm test`.
@@ -272,6 +272,6 @@ else if (which === 'reindex') await reindexBench(Number(values.entries));
 else if (which === 'reads') await readsBench();
 else if (which === 'store') await storeBench();
 else {
-  process.stderr.write('Usage: npm run bench -- retrieval|reindex|reads|store [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts) | embed [--rounds N] (Lighthouse, see bench/embed.ts)\n');
+  process.stderr.write('Usage: npm run bench -- retrieval [--phrasings N] [--lexical-only] | retrieval|reindex|reads|store [--entries N] [--queries N] | relay [--json] [--seed] (see bench/relay.ts) | embed [--rounds N] (Lighthouse, see bench/embed.ts)\n');
   process.exit(2);
 }
