@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../knowledge/eval/evaluate.js';
+import type { LearningReport } from '../knowledge/eval/learn.js';
 import { runEval } from './eval.js';
 
 const fixture = path.resolve(import.meta.dirname, '../../test/fixtures/eval-knowledge');
@@ -73,3 +74,68 @@ describe('npm run eval -- --knowledge DIR', () => {
     expect(t.err()).toMatch(/--knowledge DIR --queries/);
   });
 });
+
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+
+describe('npm run eval -- --learn FILE', () => {
+  it('learning a phrasing moves a question that shares no word with its entry from a miss to a hit', async () => {
+    const learned = path.join(tmp, 'learned.jsonl');
+    const scored = path.join(tmp, 'scored.jsonl');
+    await writeFile(learned, jsonl([{ id: 'l1', query: 'my wombat still has not turned up', gold: ['en/faq.csv#How long does delivery take?'] }]));
+    await writeFile(
+      scored,
+      jsonl([
+        { id: 's1', query: 'wombat not turned up yet', gold: ['en/faq.csv#How long does delivery take?'] },
+        { id: 's2', query: 'can i send something back', gold: ['en/returns.md#How do I return an item?'] },
+      ]),
+    );
+    const t = io({ DATA_DIR: tmp });
+    expect(await runEval(['--knowledge', knowledge, '--queries', scored, '--learn', learned, '--json'], t.io)).toBe(0);
+    const report = JSON.parse(t.out()) as LearningReport;
+    expect(report.learned).toEqual({ questions: 1, phrasings: 1 });
+    expect(report.before['recall@1']).toBe(0.5);
+    expect(report.after['recall@1']).toBe(1);
+    expect(report.after.baseline['recall@1']).toBe(0.5); // plain BM25 does not read phrasings
+    // The folder itself is untouched: learning went to the (in-memory) store.
+    const plain = io({ DATA_DIR: tmp });
+    await runEval(['--knowledge', knowledge, '--queries', scored, '--json'], plain.io);
+    expect((JSON.parse(plain.out()) as EvalReport)['recall@1']).toBe(0.5);
+
+    const text = io({ DATA_DIR: tmp });
+    expect(await runEval(['--knowledge', knowledge, '--queries', scored, '--learn', learned], text.io)).toBe(0);
+    expect(text.out()).toMatch(/ours, after learning +1\.000/);
+    expect(text.out()).toMatch(/gain from learning +\+50\.0pt/);
+  });
+
+  it('refuses to score a question it learned', async () => {
+    await expect(runEval(['--knowledge', knowledge, '--queries', queries, '--learn', queries], io({ DATA_DIR: tmp }).io)).rejects.toThrow(/both learned and scored/);
+  });
+
+  it('--learn-split learns one half of a labelled set by id and scores the other', async () => {
+    const kb = path.join(tmp, 'kb.jsonl');
+    const set = path.join(tmp, 'set.jsonl');
+    await writeFile(
+      kb,
+      jsonl([
+        { id: 'k1', lang: 'en', question: 'How long does delivery take?', answer: 'Three to five days.' },
+        { id: 'k2', lang: 'en', question: 'How do I return an item?', answer: 'From your orders page.' },
+      ]),
+    );
+    const rows = Array.from({ length: 40 }, (_, i) => ({ id: `q${i}`, query: `wombat ${i % 2 ? 'absent' : 'missing'} variant ${i}`, gold: ['k1'] }));
+    await writeFile(set, jsonl(rows));
+    const t = io({ DATA_DIR: tmp });
+    expect(await runEval(['--kb', kb, '--queries', set, '--learn-split', '--json'], t.io)).toBe(0);
+    const report = JSON.parse(t.out()) as LearningReport;
+    expect(report.learned.questions + report.after.n).toBe(40);
+    expect(report.learned.questions).toBeGreaterThan(10);
+    expect(report.after.n).toBeGreaterThan(10);
+    expect(report.before['recall@1']).toBe(0);
+    expect(report.after['recall@1']).toBe(1);
+    // Deterministic: the same halves in a second run.
+    const again = io({ DATA_DIR: tmp });
+    await runEval(['--kb', kb, '--queries', set, '--learn-split', '--json'], again.io);
+    expect((JSON.parse(again.out()) as LearningReport).learned).toEqual(report.learned);
+    expect(await runEval(['--kb', kb, '--queries', set, '--learn-split', '--learn', set], io({ DATA_DIR: tmp }).io)).toBe(2);
+  });
+});
+

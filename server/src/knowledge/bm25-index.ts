@@ -204,33 +204,67 @@ function* buildIndex(
     if (questions.length % 256 === 0) yield;
   }
   const n = entries.length;
+  // Each entry's language as a small number, so the visitor-language boost below compares two
+  // integers in a typed array instead of reading a string from every touched entry object (that
+  // read was most of a search's time on queries touching thousands of entries).
+  const langCodes = new Map<string, number>();
+  const langOf = new Uint8Array(n);
+  entries.forEach((entry, doc) => {
+    let code = langCodes.get(entry.lang);
+    if (code === undefined) langCodes.set(entry.lang, (code = langCodes.size));
+    langOf[doc] = code;
+  });
   // Reused across searches: search is synchronous, so no two calls can share them at once.
   const scores = new Float64Array(n);
-  const touched: number[] = [];
+  const touched = new Uint32Array(n);
+  let poolDocs = new Uint32Array(RERANK_POOL + 1);
+  let poolScores = new Float64Array(RERANK_POOL + 1);
 
   function search(query: string, { limit = DEFAULT_LIMIT, lang }: SearchOptions = {}): RetrievalHit[] {
     const queryTerms = countTerms(analyze(query));
+    let touchedCount = 0;
     for (const [term, count] of queryTerms) {
       const list = postings.get(term);
       if (!list) continue;
       const queryWeight = count * list.termWeight * list.idf;
       // A zero-weight term must not touch entries: `touched` relies on a touched score being > 0.
       if (queryWeight === 0) continue;
-      for (let i = 0; i < list.docs.length; i++) {
-        const doc = list.docs[i]!;
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += queryWeight * list.weights[i]!;
+      const { docs, weights } = list;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        if (scores[doc] === 0) touched[touchedCount++] = doc;
+        scores[doc]! += queryWeight * weights[i]!;
       }
     }
     // The visitor's language is boosted, not filtered: many help centers have some entries in one
     // language only (a spec sheet in English), and a Chinese visitor asking about one should still
     // find it. Questions in a language mostly match entries in that language anyway; the boost
     // decides near-ties, e.g. a product name that appears in both the English and Chinese article.
-    const pool = selectTop(touched, Math.max(limit + 1, RERANK_POOL), (doc) =>
-      lang && entries[doc]!.lang === lang ? scores[doc]! * langBoost : scores[doc]!,
-    );
-    for (const doc of touched) scores[doc] = 0;
-    touched.length = 0;
+    const boosted = lang === undefined ? -1 : (langCodes.get(lang) ?? -1);
+    const poolSize = Math.max(limit + 1, RERANK_POOL);
+    if (poolDocs.length < poolSize) {
+      poolDocs = new Uint32Array(poolSize);
+      poolScores = new Float64Array(poolSize);
+    }
+    // The best `poolSize` touched entries, best first, by insertion into a short sorted list (no
+    // sort of every candidate); among equal scores the first touched stays first.
+    let pooled = 0;
+    for (let t = 0; t < touchedCount; t++) {
+      const doc = touched[t]!;
+      const score = langOf[doc] === boosted ? scores[doc]! * langBoost : scores[doc]!;
+      scores[doc] = 0;
+      if (pooled === poolSize && score <= poolScores[poolSize - 1]!) continue;
+      let i = pooled === poolSize ? poolSize - 1 : pooled++;
+      while (i > 0 && poolScores[i - 1]! < score) {
+        poolScores[i] = poolScores[i - 1]!;
+        poolDocs[i] = poolDocs[i - 1]!;
+        i--;
+      }
+      poolScores[i] = score;
+      poolDocs[i] = doc;
+    }
+    const pool: { doc: number; score: number }[] = [];
+    for (let i = 0; i < pooled; i++) pool.push({ doc: poolDocs[i]!, score: poolScores[i]! });
     // Of an entry's questions, the one that covers the query best.
     for (const hit of pool) {
       let uncovered = 1;
@@ -368,21 +402,4 @@ function sumCounts(counts: Map<string, number>): number {
   let total = 0;
   for (const count of counts.values()) total += count;
   return total;
-}
-
-/** The `limit` best docs, best first, without sorting every candidate (queries with common terms touch many). */
-function selectTop(docs: number[], limit: number, scoreOf: (doc: number) => number): { doc: number; score: number }[] {
-  const top: { doc: number; score: number }[] = [];
-  if (limit <= 0) return top;
-  for (const doc of docs) {
-    const score = scoreOf(doc);
-    if (top.length === limit && score <= top[limit - 1]!.score) continue;
-    let i = top.length === limit ? limit - 1 : top.length;
-    while (i > 0 && top[i - 1]!.score < score) {
-      top[i] = top[i - 1]!;
-      i--;
-    }
-    top[i] = { doc, score };
-  }
-  return top;
 }

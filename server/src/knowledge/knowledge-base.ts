@@ -52,9 +52,25 @@ export interface BuildOptions {
 export async function buildKnowledge(dir: string, options: BuildOptions = {}): Promise<KnowledgeSnapshot> {
   const started = performance.now();
   const { entries, warnings, synonyms } = await loadKnowledgeDir(dir);
-  if (options.consoleEntries) entries.push(...(await options.consoleEntries()));
-  if (options.learnedPhrasings) warnings.push(...mergePhrasings(entries, await options.learnedPhrasings()));
-  return indexKnowledge(entries, warnings, { ...options, synonyms: [...(options.synonyms ?? []), ...synonyms] }, started);
+  return buildFromEntries(entries, warnings, { ...options, synonyms: [...(options.synonyms ?? []), ...synonyms] }, started);
+}
+
+/**
+ * Indexes entries given in memory (a labelled set's knowledge base, for the eval) together with
+ * the store's console entries and learned phrasings, exactly as `buildKnowledge` does a folder's.
+ */
+export async function buildFromEntries(
+  entries: readonly KnowledgeEntry[],
+  warnings: readonly string[],
+  options: BuildOptions = {},
+  started = performance.now(),
+): Promise<KnowledgeSnapshot> {
+  // Copies: mergePhrasings replaces entries, and the caller's list is read again at every build.
+  const all = [...entries];
+  const notes = [...warnings];
+  if (options.consoleEntries) all.push(...(await options.consoleEntries()));
+  if (options.learnedPhrasings) notes.push(...mergePhrasings(all, await options.learnedPhrasings()));
+  return indexKnowledge(all, notes, options, started);
 }
 
 export async function indexKnowledge(
@@ -117,6 +133,8 @@ export class KnowledgeBase implements Retriever {
   private constructor(
     private current: KnowledgeSnapshot,
     private readonly options: KnowledgeBaseOptions,
+    /** The fixed entries of `fromEntries` without a folder: what every rebuild starts from. */
+    private readonly fixed: readonly KnowledgeEntry[] | null = null,
   ) {}
 
   /** Loads the folder once; call `watch()` to follow changes. */
@@ -124,9 +142,14 @@ export class KnowledgeBase implements Retriever {
     return new KnowledgeBase(await buildKnowledge(options.dir, options), options);
   }
 
-  /** A fixed set of entries (tests, embedding hosts): `reload` reads `dir` if one was given. */
+  /**
+   * A fixed set of entries (tests, embedding hosts, the eval's labelled sets): `reload` reads `dir`
+   * if one was given, else re-indexes these entries with the store's console entries and learned
+   * phrasings (when `consoleEntries` / `learnedPhrasings` are given), as a folder's would be.
+   */
   static async fromEntries(entries: KnowledgeEntry[], options: Partial<KnowledgeBaseOptions> = {}): Promise<KnowledgeBase> {
-    return new KnowledgeBase(await indexKnowledge(entries, [], options), { dir: '', ...options });
+    const fixed = options.dir ? null : [...entries];
+    return new KnowledgeBase(await buildFromEntries(entries, [], options), { dir: '', ...options }, fixed);
   }
 
   get snapshot(): KnowledgeSnapshot {
@@ -168,7 +191,7 @@ export class KnowledgeBase implements Retriever {
   private build(reason: string): Promise<KnowledgeSnapshot> {
     const run = (async () => {
       try {
-        const next = await buildKnowledge(this.options.dir, this.options);
+        const next = this.fixed ? await buildFromEntries(this.fixed, [], this.options) : await buildKnowledge(this.options.dir, this.options);
         this.current = next;
         this.options.onReload?.(next, reason);
         return next;

@@ -61,9 +61,9 @@ describe('evaluate', () => {
     expect(report['recall@5']).toBe(0.75);
     expect(report.baseline['recall@1']).toBe(0.5); // no stemming: 'returning items' matches nothing
     // A tiny knowledge base makes any match look certain: 'shipping to Mars' is answered wrongly.
-    expect(report.offline).toEqual({ coverage: 1, precision: 0.75 });
+    expect(report.offline).toEqual({ coverage: 1, precision: 0.75, declined: null });
     expect(report.p99_ms).toBeGreaterThanOrEqual(report.p50_ms);
-    expect(Object.keys(report)).toEqual(['n', 'recall@1', 'recall@3', 'recall@5', 'mrr@10', 'p50_ms', 'p99_ms', 'offline', 'sweep', 'baseline']);
+    expect(Object.keys(report)).toEqual(['n', 'unanswerable', 'recall@1', 'recall@3', 'recall@5', 'mrr@10', 'p50_ms', 'p99_ms', 'offline', 'sweep', 'baseline']);
   });
 
   it('sweeps the threshold per language of the answering entry, agreeing with the responder at its settings', async () => {
@@ -79,5 +79,30 @@ describe('evaluate', () => {
     // A strict setting answers less: the responder really is run at the thresholds given.
     const strict = await evaluate({ entries, queries: parsed, retriever, thresholds: { en: 1, zh: 1 } });
     expect(strict.offline.coverage).toBeLessThan(report.offline.coverage);
+  });
+
+  it('takes questions the knowledge cannot answer ("gold": []): recall ignores them, any answer to one is wrong', async () => {
+    const withUnanswerable = parseEvalQueries(
+      [...queries, { query: 'how long does shipping to the moon take', gold: [] }, { query: 'zzz qqq', gold: [] }].map((r) => JSON.stringify(r)).join('\n'),
+    );
+    expect(withUnanswerable.at(-1)!.gold).toEqual([]);
+    const retriever = createKnowledgeIndex(entries);
+    const report = await evaluate({ entries, queries: withUnanswerable, retriever });
+    const plain = await evaluate({ entries, queries: parsed, retriever });
+    expect(report.n).toBe(6);
+    expect(report.unanswerable).toBe(2);
+    // Recall is over the 4 answerable questions, as before.
+    expect(report['recall@1']).toBe(plain['recall@1']);
+    expect(report.baseline['recall@1']).toBe(plain.baseline['recall@1']);
+    // The moon question shares "how long does shipping take" with k2: answered, and wrong; the
+    // other matches nothing: declined, which is right.
+    const at0 = report.sweep.en!.curve[0]!;
+    const plainAt0 = plain.sweep.en!.curve[0]!;
+    expect(at0.answered).toBe(plainAt0.answered + 1);
+    expect(at0.right).toBe(plainAt0.right);
+    expect(at0.declined).toBe(1);
+    expect(report.offline.declined).toBe(0.5);
+    expect(report.offline.precision!).toBeLessThan(plain.offline.precision!);
+    expect(plain.offline.declined).toBeNull();
   });
 });

@@ -25,12 +25,18 @@ const queryLineSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String).optional(),
   lang: z.string().optional(),
   query: z.string(),
-  gold: z.array(z.union([z.string(), z.number()]).transform(String)).min(1),
+  // Empty: a question the knowledge cannot answer (see EvalQuery.gold).
+  gold: z.array(z.union([z.string(), z.number()]).transform(String)),
 });
 
 export interface EvalQuery {
   id?: string;
   query: string;
+  /**
+   * The entries that answer it (any one counts). Empty: the knowledge cannot answer it, so it is
+   * left out of recall, any answer to it counts as wrong in precision and declining it counts as
+   * right; without some of these, precision only measures questions that have an answer.
+   */
   gold: string[];
   lang?: KnowledgeLang;
 }
@@ -70,9 +76,12 @@ export interface RankMetrics {
   'mrr@10': number;
 }
 
-/** `ranked[i]`: the ids returned for query i, best first. A query counts as found at its best-ranked gold id. */
+/**
+ * `ranked[i]`: the ids returned for query i, best first. A query counts as found at its best-ranked
+ * gold id; a query without gold (unanswerable) is left out.
+ */
 export function rankMetrics(ranked: readonly (readonly string[])[], gold: readonly (readonly string[])[]): RankMetrics {
-  const n = ranked.length;
+  const n = gold.filter((g) => g.length > 0).length;
   let r1 = 0;
   let r3 = 0;
   let r5 = 0;
@@ -105,8 +114,13 @@ export interface RetrieverReport extends RankMetrics {
 
 export interface EvalReport extends RetrieverReport {
   n: number;
-  /** The offline responder at the thresholds given (the server's settings). */
-  offline: { coverage: number; precision: number | null };
+  /** Of the n, questions the knowledge cannot answer (`"gold": []`); recall is over the others. */
+  unanswerable: number;
+  /**
+   * The offline responder at the thresholds given (the server's settings): answered / n, right /
+   * answered, and unanswerable questions declined / unanswerable (null when there are none).
+   */
+  offline: { coverage: number; precision: number | null; declined: number | null };
   /**
    * Its answer rate and precision at every threshold, per language of the entry that would answer
    * (each language has its own setting); a question with no hit at all counts in its own language.
@@ -155,7 +169,11 @@ export async function evaluate({
   for (const q of queries) {
     const [top] = await retriever.search(q.query, { limit: OFFLINE_CANDIDATES, lang: q.lang });
     // No hit: never answered, at any threshold. A hit without a confidence counts as 0, as there.
-    scored[top?.entry.lang ?? q.lang ?? 'en'].push({ confidence: top ? (top.confidence ?? 0) : -1, right: q.gold.includes(top?.entry.id ?? '') });
+    scored[top?.entry.lang ?? q.lang ?? 'en'].push({
+      confidence: top ? (top.confidence ?? 0) : -1,
+      right: q.gold.includes(top?.entry.id ?? ''),
+      unanswerable: q.gold.length === 0,
+    });
   }
   const sweep: EvalReport['sweep'] = {};
   for (const lang of ['en', 'zh'] as const) if (scored[lang].length > 0) sweep[lang] = sweepThreshold(scored[lang], { minPrecision });
@@ -163,6 +181,7 @@ export async function evaluate({
   const offline = createOfflineResponder({ retriever, thresholds });
   let answered = 0;
   let right = 0;
+  let declined = 0;
   for (const q of queries) {
     const answer = await offline.answer({
       conversationId: 'eval',
@@ -170,14 +189,23 @@ export async function evaluate({
       history: [],
       locale: q.lang === 'zh' ? 'zh-CN' : 'en',
     });
-    if (!answer.provenance.answered) continue;
+    if (!answer.provenance.answered) {
+      if (q.gold.length === 0) declined++;
+      continue;
+    }
     answered++;
     if (q.gold.includes(answer.sources[0]?.id ?? '')) right++;
   }
+  const unanswerable = queries.filter((q) => q.gold.length === 0).length;
   return {
     n: queries.length,
+    unanswerable,
     ...ours,
-    offline: { coverage: round(queries.length ? answered / queries.length : 0), precision: answered ? round(right / answered) : null },
+    offline: {
+      coverage: round(queries.length ? answered / queries.length : 0),
+      precision: answered ? round(right / answered) : null,
+      declined: unanswerable ? round(declined / unanswerable) : null,
+    },
     sweep,
     baseline,
   };

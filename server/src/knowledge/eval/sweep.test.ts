@@ -38,4 +38,17 @@ describe('the answer threshold sweep', () => {
     expect(sweepThreshold(many).best).toBeNull();
     expect(sweepThreshold([]).best).toBeNull();
   });
+
+  it('counts a question the knowledge cannot answer as right only when it is not answered', () => {
+    const unanswerable = [
+      { confidence: 0.9, right: false, unanswerable: true },
+      { confidence: 0.2, right: false, unanswerable: true },
+      { confidence: 0.8, right: true },
+    ];
+    const { curve, unanswerable: count } = sweepThreshold(unanswerable);
+    expect(count).toBe(2);
+    expect(curve[0]).toMatchObject({ answered: 3, right: 1, precision: 0.333, declined: 0 });
+    expect(curve[50]).toMatchObject({ answered: 2, right: 1, precision: 0.5, declined: 1 });
+    expect(curve[95]).toMatchObject({ answered: 0, declined: 2 });
+  });
 });

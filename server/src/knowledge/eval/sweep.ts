@@ -10,6 +10,8 @@
 export interface ScoredAnswer {
   confidence: number;
   right: boolean;
+  /** A question the knowledge cannot answer (`"gold": []`): any answer is wrong, declining is right. */
+  unanswerable?: boolean;
 }
 
 export interface SweepPoint {
@@ -20,10 +22,14 @@ export interface SweepPoint {
   precision: number | null;
   answered: number;
   right: number;
+  /** Unanswerable questions not answered: the right outcome for them. */
+  declined: number;
 }
 
 export interface Sweep {
   n: number;
+  /** Of the n, questions the knowledge cannot answer. */
+  unanswerable: number;
   /** Thresholds 0, 0.01, …, 1 (answer when confidence ≥ threshold). */
   curve: SweepPoint[];
   /** The lowest threshold giving the most answers at ≥ `minPrecision`; null when none reaches it. */
@@ -43,14 +49,18 @@ export function sweepThreshold(answers: readonly ScoredAnswer[], { minPrecision 
     const threshold = step / SWEEP_STEPS;
     let answered = 0;
     let right = 0;
+    let declined = 0;
     for (const a of answers) {
       // The same comparison as the responder's (`confidence < threshold` is "not found"), with a
       // hair of tolerance so 0.29999… counts at 0.3, as the printed confidence would suggest.
-      if (a.confidence + 1e-9 < threshold) continue;
+      if (a.confidence + 1e-9 < threshold) {
+        if (a.unanswerable) declined++;
+        continue;
+      }
       answered++;
-      if (a.right) right++;
+      if (a.right && !a.unanswerable) right++;
     }
-    curve.push({ threshold, answerRate: n ? round(answered / n) : 0, precision: answered ? round(right / answered) : null, answered, right });
+    curve.push({ threshold, answerRate: n ? round(answered / n) : 0, precision: answered ? round(right / answered) : null, answered, right, declined });
   }
   let best: SweepPoint | null = null;
   for (const point of curve) {
@@ -58,5 +68,5 @@ export function sweepThreshold(answers: readonly ScoredAnswer[], { minPrecision 
     if (point.answered === 0 || point.right / point.answered < minPrecision) continue;
     if (!best || point.answered > best.answered) best = point;
   }
-  return { n, curve, best, minPrecision };
+  return { n, unanswerable: answers.filter((a) => a.unanswerable).length, curve, best, minPrecision };
 }
