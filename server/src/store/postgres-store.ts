@@ -434,15 +434,23 @@ export class PostgresStore implements Store {
       const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
       return { message, conversation: toConversation(bumped), created: true };
     } catch (error) {
-      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
-      const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
-        `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
-        [conversationId, senderId, clientId],
-      );
-      if (!row) throw error;
-      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+      return this.storedRetry(error, '$1', [conversationId, senderId, clientId]);
     }
+  }
+
+  /**
+   * A retried send (the dedupe key hit): the message stored the first time and its conversation as
+   * it is now. `conversation` is the SQL that names the conversation from `$1`. Other errors rethrown.
+   */
+  private async storedRetry(error: unknown, conversation: string, params: [string, string, string | null]): Promise<AppendResult> {
+    if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
+    const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
+      `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.conversation_id = ${conversation} AND m.sender_id = $2 AND m.client_id = $3`,
+      params,
+    );
+    if (!row) throw error;
+    return { message: row.body, conversation: toConversation(row.conversation), created: false };
   }
 
   async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
@@ -468,14 +476,7 @@ export class PostgresStore implements Store {
       const message: ChatMessage = { ...fields, id, conversationId: bumped.id, seq: bumped.last_seq, createdAt: now };
       return { message, conversation: toConversation(bumped), created: true };
     } catch (error) {
-      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
-      const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
-        `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.conversation_id = (${latest}) AND m.sender_id = $2 AND m.client_id = $3`,
-        [visitorId, senderId, clientId],
-      );
-      if (!row) throw error;
-      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+      return this.storedRetry(error, `(${latest})`, [visitorId, senderId, clientId]);
     }
   }
 
@@ -501,14 +502,7 @@ export class PostgresStore implements Store {
       const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
       return { message, conversation: toConversation(bumped), created: true };
     } catch (error) {
-      if (!isUniqueViolation(error, 'messages_dedupe')) throw error;
-      const row = await this.one<{ body: ChatMessage; conversation: ConversationRow }>(
-        `SELECT m.body, to_jsonb(c) AS conversation FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
-        [conversationId, senderId, clientId],
-      );
-      if (!row) throw error;
-      return { message: row.body, conversation: toConversation(row.conversation), created: false };
+      return this.storedRetry(error, '$1', [conversationId, senderId, clientId]);
     }
   }
 
