@@ -20,6 +20,10 @@ const MULTI_PROCESS = [
 ];
 export default defineConfig({
   test: {
+    // Two files at once even on a 2-core machine (vitest's default there is one): the unit files
+    // then run beside the browser files, which go one at a time, instead of after them. `npm test`
+    // went from about 9.5 to N minutes of vitest this way on the CI machine.
+    maxWorkers: 2,
     projects: [
       {
         test: {
