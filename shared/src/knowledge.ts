@@ -7,9 +7,8 @@
 /** `zh` is Simplified Chinese (zh-CN). */
 export type KnowledgeLanguage = 'en' | 'zh';
 
-/** An entry written in the console, as stored. */
-export interface ConsoleKnowledgeEntry {
-  id: string;
+/** What every entry has, wherever it comes from and whoever edits it. */
+export interface KnowledgeEntryFields {
   question: string;
   /** Other ways visitors ask it. */
   phrasings: string[];
@@ -18,6 +17,11 @@ export interface ConsoleKnowledgeEntry {
   lang: KnowledgeLanguage;
   tags: string[];
   url?: string;
+}
+
+/** An entry written in the console, as stored. */
+export interface ConsoleKnowledgeEntry extends KnowledgeEntryFields {
+  id: string;
   createdAt: number;
   updatedAt: number;
   /** Name of the agent who last saved it. */
@@ -27,13 +31,7 @@ export interface ConsoleKnowledgeEntry {
 }
 
 /** The fields an admin edits. */
-export interface KnowledgeEntryInput {
-  question: string;
-  phrasings: string[];
-  answer: string;
-  lang: KnowledgeLanguage;
-  tags: string[];
-  url?: string;
+export interface KnowledgeEntryInput extends KnowledgeEntryFields {
   /** When editing: the revision the editor started from. */
   revision?: number;
 }
@@ -56,15 +54,9 @@ export interface KnowledgeQuestion {
 }
 
 /** One row of the console's knowledge list. */
-export interface KnowledgeListItem {
+export interface KnowledgeListItem extends KnowledgeEntryFields {
   /** The retrieval id: `<file>#<slug>` for files, `console#<id>` for console entries. */
   id: string;
-  question: string;
-  phrasings: string[];
-  answer: string;
-  lang: KnowledgeLanguage;
-  tags: string[];
-  url?: string;
   /** Where it came from: a file (path and heading; read-only) or the console (editable). */
   source: { type: 'file'; path: string; heading: string } | { type: 'console'; entry: ConsoleKnowledgeEntry };
   usage: KnowledgeUsage;

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { WebhookAttempt, WebhookDeliveryRecord, WebhookRecord } from '../store/integration-types.js';
 import type { Store } from '../store/types.js';
 import type { SendResult } from './webhook-sender.js';
+import { definedOnly } from '../defined-only.js';
 
 export interface WebhookRetryPolicy {
   /** Attempts in all, the first included (default 8). */
@@ -142,6 +143,3 @@ export class WebhookDispatcher {
   }
 }
 
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}

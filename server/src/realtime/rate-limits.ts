@@ -3,6 +3,7 @@ import { LIMITS } from '@support-chat/shared';
 import { createLoginLimits, type LoginLimits } from '../auth/login-limits.js';
 import { RateLimited } from '../errors.js';
 import { DEFAULT_LIMITS, type FloodLimits } from '../limits.js';
+import { definedOnly } from '../defined-only.js';
 
 /**
  * What a stranger can send, bounded (rate-limiter-flexible: the same limiter API in memory now
@@ -82,10 +83,6 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
   };
 }
 
-/** The options that are set: `{ x: undefined }` keeps the default (config passes every key). */
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
 
 export function createMemoryRateLimits(options: RateLimitOptions = {}): RateLimits {
   return createRateLimits((_name, points, duration) => new RateLimiterMemory({ points, duration }), options);
