@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { newMessageId } from './message-ids.js';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { applyLabelChange } from './label-change.js';
@@ -418,7 +418,7 @@ export class PostgresStore implements Store {
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const id = randomUUID();
+    const id = newMessageId();
     try {
       const bumped = await this.one<ConversationRow>(
         `WITH bumped AS (
@@ -456,7 +456,7 @@ export class PostgresStore implements Store {
   async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const id = randomUUID();
+    const id = newMessageId();
     // One statement: the visitor's latest conversation, bumped only while it is open (a close
     // committed meanwhile is seen by the UPDATE's re-check), and the message with its seq.
     const latest = 'SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, ord DESC LIMIT 1';
@@ -483,7 +483,7 @@ export class PostgresStore implements Store {
   async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const id = randomUUID();
+    const id = newMessageId();
     try {
       // One statement: bumped only while assigned to this agent (the UPDATE re-checks the row a
       // close or a transfer committed meanwhile), and the message with its seq.

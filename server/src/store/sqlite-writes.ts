@@ -5,7 +5,7 @@
  * main thread posts it; so the two writers cannot drift apart. The few reads a write needs (the
  * open conversation, a conversation by id) are here too, and the store's own reads use them.
  */
-import { randomUUID } from 'node:crypto';
+import { newMessageId } from './message-ids.js';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
@@ -194,7 +194,7 @@ export class SqliteWrites {
       .get(now, conversationId) as ConversationRow | undefined;
     if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
     const { senderId, ...fields } = draft;
-    const message: ChatMessage = { ...fields, id: randomUUID(), conversationId, seq: bumped.last_seq, createdAt: now };
+    const message: ChatMessage = { ...fields, id: newMessageId(), conversationId, seq: bumped.last_seq, createdAt: now };
     this
       .statement(
         `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, created_at, body)
