@@ -3,7 +3,8 @@
  * reads (`SqliteReads`), one at a time, so reports and search never stall the event loop that
  * relays chats (issue 9). It also keeps the search index (search-index.ts): every
  * `intervalMs` it moves what was written since into the index file, which its read connection
- * has attached as `search`. Started by `read-thread.ts`; bundled as `dist/sqlite-read-worker.js`.
+ * has attached as `search`. And once a second it checkpoints the store's WAL (checkpoints.ts), so
+ * the writer's commits never wait for that copy. Started by `read-thread.ts`; bundled as `dist/sqlite-read-worker.js`.
  *
  * A search first indexes what is waiting (one batch), so it finds every write acknowledged
  * before it was asked; only while more than a batch waits (a rebuild) does it answer from the
@@ -13,6 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { startCheckpoints } from './checkpoints.js';
 import { isCorruption, openSearchFile } from './search-index.js';
 import { SqliteReads, type ReadMethod } from './sqlite-reads.js';
 
@@ -62,6 +64,11 @@ function indexStep(): boolean {
   }
 }
 
+// The WAL's checkpoints run here, not in the writer's commits (checkpoints.ts).
+const checkpoints = startCheckpoints(file, (error) =>
+  process.emitWarning(`Checkpointing the store's WAL failed (retried every second): ${error instanceof Error ? error.message : String(error)}`),
+);
+
 let timer: NodeJS.Timeout | undefined;
 const tick = () => {
   // A long backlog (a rebuild) goes on at once, a batch at a time, with requests answered between.
@@ -73,6 +80,7 @@ parentPort!.on('message', (request: ReadRequest) => {
   if ('close' in request) {
     // Closed, not terminated: a thread stopped inside a batch would keep the index's write lock.
     clearTimeout(timer);
+    checkpoints.stop();
     search.index.close();
     db.close();
     process.exit(0);

@@ -46,6 +46,30 @@ describe('SqliteStore on disk', () => {
   });
 });
 
+describe('SqliteStore checkpoints', () => {
+  it("copies the WAL into the database on the reader thread, not in the writer's commits", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-checkpoint-'));
+    const file = path.join(dir, 'support-chat.sqlite');
+    const store = SqliteStore.open(dir, { writer: 'thread' });
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createConversation(conversationFixture({ id: 'a' }));
+    const sizeBefore = fs.statSync(file).size;
+    // ~300 pages of WAL: far below the writer's own threshold (WRITER_CHECKPOINT_PAGES), so only
+    // the reader thread's timer can have copied them into the database file.
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${round}-${i} ${'x'.repeat(400)}` }, 10 + i),
+        ),
+      );
+    }
+    expect(fs.statSync(file).size).toBe(sizeBefore);
+    await expect.poll(() => fs.statSync(file).size, { timeout: 5_000, interval: 100 }).toBeGreaterThan(sizeBefore + 200 * 1024);
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('SqliteStore migrations', () => {
   it('rescopes message dedupe to the conversation in a database written before', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-migrate-'));
