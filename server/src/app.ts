@@ -354,7 +354,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails, attachmentPolicy });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit, labels });
   sessionGuard.start();
-  const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger });
+  const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger, crossProcess: deps.attachAdapter !== undefined });
   await routing.start();
   sweeper.start();
   dispatcher.start();

@@ -3,6 +3,7 @@ import { forVisitor, type ConversationService } from '../conversations/service.j
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import { InboxPatches, type InboxPatchOptions } from './inbox-patches.js';
+import { localAudience } from './local-audience.js';
 import { rooms } from './rooms.js';
 import type { AgentNamespace, VisitorNamespace } from './types.js';
 
@@ -23,6 +24,7 @@ export function connectFanout({
   agents,
   logger,
   inbox = {},
+  crossProcess = false,
 }: {
   bus: DomainEventBus;
   conversations: ConversationService;
@@ -31,14 +33,20 @@ export function connectFanout({
   agents: AgentNamespace;
   logger: Logger;
   inbox?: InboxPatchOptions;
+  /** An adapter joins processes (Redis): a room's members may be elsewhere (local-audience.ts). */
+  crossProcess?: boolean;
 }): () => void {
+  const anyVisitor = localAudience(visitors, crossProcess);
+  const anyAgent = localAudience(agents, crossProcess);
   const report = (error: unknown) => logger.error({ err: error }, 'fan-out failed');
   const patches = new InboxPatches(
     {
       toEveryone: (list) => agents.to(rooms.agents).emit('inbox:patched', list),
       toAgent: (agentId, list) => agents.to(rooms.agent(agentId)).emit('inbox:patched', list),
-      toAgentUnlessWatching: (agentId, patch) =>
-        agents.to(rooms.agent(agentId)).except(rooms.watching(patch.id)).emit('inbox:patched', [patch]),
+      toAgentUnlessWatching: (agentId, patch) => {
+        if (!anyAgent(rooms.agent(agentId), { room: rooms.watching(patch.id) })) return;
+        agents.to(rooms.agent(agentId)).except(rooms.watching(patch.id)).emit('inbox:patched', [patch]);
+      },
     },
     inbox,
   );
@@ -66,13 +74,17 @@ export function connectFanout({
 
   const offs = [
     bus.on('messageCreated', (message, conversation, origin) => {
-      if (message.kind !== 'note') {
+      const visitorRoom = rooms.visitor(conversation.visitorId);
+      if (message.kind !== 'note' && anyVisitor(visitorRoom, { socket: origin })) {
         // The sender's own socket has it in its ack; its other tabs hear it here.
-        const visitorRoom = visitors.to(rooms.visitor(conversation.visitorId));
-        (origin ? visitorRoom.except(origin) : visitorRoom).emit('message:created', forVisitor(message));
+        const tabs = visitors.to(visitorRoom);
+        (origin ? tabs.except(origin) : tabs).emit('message:created', forVisitor(message));
       }
-      const watchers = agents.to(rooms.watching(conversation.id));
-      (origin ? watchers.except(origin) : watchers).emit('message:created', message);
+      const watching = rooms.watching(conversation.id);
+      if (anyAgent(watching, { socket: origin })) {
+        const watchers = agents.to(watching);
+        (origin ? watchers.except(origin) : watchers).emit('message:created', message);
+      }
       patches.add(conversation, message);
     }),
     bus.on('messageUpdated', (message) => {

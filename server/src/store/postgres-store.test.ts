@@ -34,7 +34,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
   });
   afterAll(async () => {
     if (!unreachable) await schemas.dropAll();
-  });
+  }, 60_000);
 
   describeStoreContract('PostgresStore', () => open());
   describeIntegrationsContract('PostgresStore', () => open());
