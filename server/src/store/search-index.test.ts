@@ -15,8 +15,8 @@ function chatWithIndex(): { db: Database.Database; indexer: SearchIndexer; ids: 
   const indexer = new SearchIndexer(db, db, 'search');
   indexer.begin();
   db.prepare('INSERT INTO visitors (id, created_at) VALUES (?, 1)').run('visitor-1');
-  const match = db.prepare('SELECT DISTINCT conversation_id FROM search.search_text WHERE search_text MATCH ? ORDER BY 1').pluck();
-  return { db, indexer, ids: (text) => match.all(`"${text}"`) as string[] };
+  const match = db.prepare('SELECT DISTINCT conversation_id FROM search.search_text WHERE text LIKE ? ORDER BY 1').pluck();
+  return { db, indexer, ids: (text) => match.all(`%${text}%`) as string[] };
 }
 
 describe('SearchIndexer', () => {

@@ -36,10 +36,10 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { cjkGrams } from './search-grams.js';
+import { cjkGrams, foldCase } from './search-grams.js';
 
 /** Any change to the index's tables is a new version: derived data is rebuilt, never migrated. */
-export const SEARCH_SCHEMA_VERSION = 1;
+export const SEARCH_SCHEMA_VERSION = 2;
 
 /** Rows read per batch (messages, and queued conversations): one transaction of the index. */
 export const SEARCH_BATCH = 2_000;
@@ -52,7 +52,8 @@ export const SEARCH_BATCH = 2_000;
 export function searchSchema(schema: string): string {
   return `
     CREATE TABLE ${schema}.search_state (key TEXT PRIMARY KEY, value);
-    CREATE VIRTUAL TABLE ${schema}.search_text USING fts5 (conversation_id UNINDEXED, text, tokenize = 'trigram case_sensitive 0');
+    CREATE VIRTUAL TABLE ${schema}.search_text USING fts5 (conversation_id UNINDEXED, text,
+      tokenize = 'trigram case_sensitive 0', detail = 'none');
     CREATE VIRTUAL TABLE ${schema}.search_grams USING fts5 (conversation_id UNINDEXED, grams,
       tokenize = 'unicode61 remove_diacritics 0', detail = 'none');
     CREATE TABLE ${schema}.search_docs (conversation_id TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID;
@@ -193,7 +194,7 @@ export class SearchIndexer {
     const messages = this.read.messages.all((this.state('messages_rowid') as number | null) ?? 0, limit) as [number, string, string, string | null][];
     for (const [, , conversationId, text] of messages) {
       if (text === null) continue;
-      const doc = this.write.text.run(conversationId, text).lastInsertRowid;
+      const doc = this.write.text.run(conversationId, foldCase(text)).lastInsertRowid;
       const grams = cjkGrams(text);
       if (grams) this.write.grams.run(doc, conversationId, grams);
     }
@@ -226,7 +227,7 @@ export class SearchIndexer {
 
   /** The conversation's one row: its visitor id and context as they are now (as migration 6 indexed them). */
   private indexConversation(id: string, visitorId: string, context: string): void {
-    const text = `${visitorId}\n${context}`;
+    const text = foldCase(`${visitorId}\n${context}`);
     let doc = this.read.doc.get(id) as number | bigint | undefined;
     if (doc === undefined) {
       doc = this.write.text.run(id, text).lastInsertRowid;

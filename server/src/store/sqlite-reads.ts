@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { ConversationRating, ConversationStatus, KnowledgeGap, KnowledgeQuestion, KnowledgeUsage, ReportSummary } from '@support-chat/shared';
 import { REPORT_GAPS, rangeBounds, summarizeReport, type ReportFact } from '../reports/report.js';
-import { ftsPhrase, searchPlan } from './search-grams.js';
+import { containsPattern, ftsPhrase, searchPlan } from './search-grams.js';
 import { toConversation, type ConversationRow } from './sqlite-rows.js';
 import type { ConversationFacts, ConversationRecord, ConversationSearch, KnowledgeAnswerOutcomes, ReportRange } from './types.js';
 
@@ -36,8 +36,9 @@ export class SqliteReads {
       // Visitor id and context are one row per conversation in the same tables as message text.
       switch (searchPlan(text)) {
         case 'trigram':
-          where.push('c.id IN (SELECT conversation_id FROM search.search_text WHERE search_text MATCH ?)');
-          params.push(ftsPhrase(text));
+          // Answered by FTS5 from the trigrams (search-grams.ts, `foldCase`).
+          where.push('c.id IN (SELECT conversation_id FROM search.search_text WHERE text LIKE ?)');
+          params.push(containsPattern(text, { escape: false }));
           break;
         case 'grams':
           where.push('c.id IN (SELECT conversation_id FROM search.search_grams WHERE search_grams MATCH ?)');
@@ -46,8 +47,8 @@ export class SqliteReads {
         case 'scan':
           // No index serves one or two Latin characters or symbols: a LIKE over the indexed text
           // (not the JSON bodies), escaped so `%` and `_` are literal. Runs on the reader thread.
-          where.push(`c.id IN (SELECT conversation_id FROM search.search_text WHERE lower(text) LIKE ? ESCAPE '\\')`);
-          params.push(`%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+          where.push(`c.id IN (SELECT conversation_id FROM search.search_text WHERE text LIKE ? ESCAPE '\\')`);
+          params.push(containsPattern(text, { escape: true }));
           break;
       }
     }

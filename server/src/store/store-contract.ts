@@ -534,6 +534,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.searchConversations({ from: 15, limit: 10 })).map((c) => c.id)).toEqual(['ben']);
     });
 
+    it('finds a substring regardless of case in any script, and only where its characters are together', async () => {
+      await store.createConversation(conversationFixture({ id: 'de', createdAt: 10, updatedAt: 10 }));
+      await store.appendMessage('de', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Großer Ärger mit der LIEFERUNG' }, 11);
+      await store.createConversation(conversationFixture({ id: 'split', createdAt: 20, updatedAt: 20 }));
+      // Every trigram of "abcd" (abc, bcd) is here, but not "abcd".
+      await store.appendMessage('split', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'abcXbcd' }, 21);
+      const ids = async (text: string) => (await store.searchConversations({ text, limit: 10 })).map((c) => c.id);
+      expect(await ids('ärger')).toEqual(['de']);
+      expect(await ids('ÄRGER MIT')).toEqual(['de']);
+      expect(await ids('lieferung')).toEqual(['de']);
+      expect(await ids('abcd')).toEqual([]);
+      expect(await ids('bcXb')).toEqual(['split']);
+    });
+
     it('derives report facts, answer ratings and knowledge gaps from messages', async () => {
       await store.createConversation(conversationFixture({ id: 'ai-only', createdAt: 100 }));
       await store.appendMessage('ai-only', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Do you sell gift cards?' }, 101);
