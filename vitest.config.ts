@@ -47,7 +47,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts'],
+          include: ['shared/src/**/*.test.ts', 'server/**/*.test.ts', 'widget/src/**/*.test.ts', 'console/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', ...MULTI_PROCESS, ...PROCESS_FAULTS, '**/*.attack.test.ts'],
           environment: 'node',
           testTimeout: 20_000,

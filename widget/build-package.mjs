@@ -9,7 +9,7 @@ import { dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import ts from 'typescript';
-import { minifyLiterals } from './build-literals.mjs';
+import { minifyLiterals } from '@support-chat/shared/build/literals.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const repo = join(root, '..');
@@ -118,9 +118,10 @@ function emitDeclarations() {
  * the packages it runs on (`lit`, `@lit/reactive-element`, `socket.io-client`: the package's
  * `dependencies`) stay bare imports, so an app that uses them too bundles them once, at the
  * version npm dedupes to. The protocol's constants the widget needs (limits, locales, event
- * names: a few hundred bytes, no dependency) are bundled in: the workspace @support-chat/shared
- * is private and holds the server's side of the protocol (zod schemas, audit, integrations…)
- * too; published, it would be a second package to version in lockstep with nothing to dedupe
+ * names: a few hundred bytes, no dependency) and the browser code it shares with the console
+ * (shared/src/browser/: the message view, Markdown, its words) are bundled in: the workspace
+ * @support-chat/shared is private and holds the server's side of the protocol (zod schemas,
+ * audit, integrations…) too; published, it would be a second package to version in lockstep with nothing to dedupe
  * (no other package on npm imports it), and its types already ship under dist/types/protocol/.
  * Not minified (the app's bundler does it), but the templates' whitespace is squeezed as in the
  * CDN build. The chat stays a dynamic import, which the app's bundler splits off the first load.

@@ -1,11 +1,12 @@
-// Bundles the widget (and the agent console, once it exists) for the browser, prints gzipped
-// sizes and holds the widget to its budget: `node build.mjs` (or `npm run build -w widget`).
+// Bundles the visitor widget for the browser (the launcher, the chat and the attachments code, each
+// its own file), prints their sizes and holds them to their budgets: `node build.mjs` (or
+// `npm run build -w widget`). The agent console is its own workspace (console/build.mjs).
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { minifyLiterals } from './build-literals.mjs';
+import { bytesByPackage, kb, printSizes, removeStaleOutputs, serverOnlyInputs, writeCompressed } from '@support-chat/shared/build/assets.mjs';
+import { minifyLiterals } from '@support-chat/shared/build/literals.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -26,20 +27,6 @@ const WIDGET_TOTAL_BUDGET_BROTLI = 27 * 1024;
  * message with one is shown, held to its own budget, outside the two above.
  */
 const FILES_BUDGET_BROTLI = 6 * 1024;
-
-/**
- * engine.io-client bundles a WebTransport transport we never use (`transports` is websocket and
- * polling, and upgrades are filtered to those): leave it out (~1 KB).
- */
-const noWebTransport = {
-  name: 'no-webtransport',
-  setup(b) {
-    b.onResolve({ filter: /\/webtransport\.js$/ }, (args) =>
-      args.importer.includes('engine.io-client') ? { path: 'webtransport', namespace: 'stub' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export const WT = undefined;' }));
-  },
-};
 
 /**
  * The visitor widget's Socket.IO client without what it never uses (~3 KB gzip): the JSON-only
@@ -143,45 +130,18 @@ const entries = [
     plugins: () => [minifyLiterals({ html: true }), lazyChunk('./chat-panel.js', meta['support-chat-panel'].file)],
     mangleProps: MANGLE,
   },
-  // Only the server's own console page loads it, by the name in meta.json: a content-hashed
-  // name lets browsers keep it for a year and still get a new build at once.
-  {
-    name: 'support-console',
-    entry: 'src/console/index.ts',
-    budget: Infinity,
-    hashed: true,
-    plugins: () => [minifyLiterals({ html: false }), noWebTransport],
-  },
-].filter((e) => existsSync(join(root, e.entry)));
+];
 
 mkdirSync(dist, { recursive: true });
+// Builds before the console had its own workspace wrote it here: the widget's dist (which the
+// server serves to any site) holds the widget only.
+removeStaleOutputs(dist, 'support-console');
 const meta = {};
 let failed = false;
 const widgetMangleCache = {};
 
-/**
- * Every browser asset is also written brotli- and gzip-compressed at their highest levels, once
- * here rather than on each request; the server sends whichever the browser accepts.
- */
-function writeCompressed(file) {
-  const data = readFileSync(file);
-  const br = brotliCompressSync(data, {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
-  });
-  const gz = gzipSync(data, { level: 9 });
-  writeFileSync(`${file}.br`, br);
-  writeFileSync(`${file}.gz`, gz);
-  return { br: br.length, gzip: gz.length };
-}
-
-/** Every file of this bundle from earlier builds (hashed or not), so dist holds only what this build serves. */
-function removeStaleOutputs(name) {
-  const earlier = new RegExp(`^${name}(-[A-Z0-9]{8})?\\.`);
-  for (const file of readdirSync(dist)) if (earlier.test(file)) rmSync(join(dist, file));
-}
-
 for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, lazy, plain, ...options } of entries) {
-  removeStaleOutputs(name);
+  removeStaleOutputs(dist, name);
   const plugins = makePlugins();
   if (options.mangleProps) {
     options.mangleCache = widgetMangleCache;
@@ -214,8 +174,7 @@ for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, lazy, 
   });
   if (result.mangleCache) Object.assign(widgetMangleCache, result.mangleCache);
   const inputs = Object.keys(result.metafile.inputs);
-  // zod (and the schemas module that imports it) is for the server: it must never ship here.
-  const leaked = inputs.filter((p) => /node_modules\/zod\/|shared\/src\/schemas\.ts$/.test(p));
+  const leaked = serverOnlyInputs(inputs);
   if (leaked.length) {
     console.error(`✗ ${name}.js bundles server-only code: ${leaked.join(', ')}`);
     failed = true;
@@ -255,22 +214,10 @@ for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, lazy, 
   const file = basename(outfile);
   const code = readFileSync(outfile);
   const { br, gzip } = writeCompressed(outfile);
-  const byPackage = {};
-  for (const [path, { bytesInOutput }] of Object.entries(outputInputs)) {
-    const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('shared/') ? '@support-chat/shared' : 'support-chat');
-    byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
-  }
+  const byPackage = bytesByPackage(outputInputs);
   meta[name] = { file, bytes: code.length, gzip, br, budget: Number.isFinite(budget) ? budget : null, byPackage, metafile: result.metafile };
-  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const over = br > budget;
-  console.log(
-    `${over ? '✗' : '✓'} dist/${file}  ${kb(code.length)} minified, ${kb(gzip)} gzip, ${kb(br)} brotli` +
-      (Number.isFinite(budget) ? ` (budget ${kb(budget)} brotli)` : ''),
-  );
-  for (const [pkg, bytes] of Object.entries(byPackage).sort((a, b) => b[1] - a[1])) {
-    console.log(`    ${pkg.padEnd(28)} ${kb(bytes)} minified`);
-  }
-  if (over) {
+  printSizes(file, { bytes: code.length, gzip, br, budget, byPackage });
+  if (br > budget) {
     console.error(`✗ ${name}.js is ${kb(br - budget)} over its brotli budget`);
     failed = true;
   }

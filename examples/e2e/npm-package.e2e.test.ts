@@ -173,6 +173,21 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the npm package,
     expect(files.filter((f) => /^dist\/support-chat-files-[A-Z0-9]{8}\.js$/.test(f))).toHaveLength(1);
     // No source, tests, console or precompressed copies.
     expect(files.filter((f) => /^src\/|\.test\.|support-console|\.br$|\.gz$|meta\.json/.test(f))).toEqual([]);
+    // The visitor widget only: the agent console (its own workspace, served by the server alone) is
+    // neither shipped as a file nor bundled into one.
+    const unpacked = path.join(work, 'unpacked');
+    fs.mkdirSync(unpacked);
+    execFileSync('tar', ['-xzf', packed!.tarball, '-C', unpacked]);
+    const consoleTraces = files.flatMap((f) => {
+      const text = fs.readFileSync(path.join(unpacked, 'package', f), 'utf8');
+      const sources = f.endsWith('.map') ? (JSON.parse(text) as { sources: string[] }).sources : [];
+      return [
+        ...(/(^|\/)console\//.test(f) ? [f] : []),
+        ...(text.includes('support-console') ? [`${f} names <support-console>`] : []),
+        ...sources.filter((s) => /(^|\/)console\//.test(s)).map((s) => `${f} maps ${s}`),
+      ];
+    });
+    expect(consoleTraces).toEqual([]);
 
     // Everything the npm build imports bare is a declared dependency, and nothing else is: the
     // protocol it needs is inside it (the workspace @support-chat/shared is private).

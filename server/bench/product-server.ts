@@ -86,6 +86,7 @@ const server = await createServer({
   config: {
     allowedOrigins: '*',
     widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
+    consoleDistDir: path.join(REPO_ROOT, 'console', 'dist'),
     demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
     trustProxy: false,
   },

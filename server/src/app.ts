@@ -69,7 +69,7 @@ import { rooms } from './realtime/rooms.js';
 import type { Coordination } from './coordination/types.js';
 
 export interface ServerDeps {
-  config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
+  config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'consoleDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
     Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks'>> & { attachments?: Partial<Config['attachments']> };
   store: Store;
   responder: Responder;

@@ -32,6 +32,8 @@ const envSchema = z.object({
   KNOWLEDGE_DIR: z.string().default(path.join(repoRoot, 'examples', 'knowledge')),
   DEMO_DIR: z.string().default(path.join(repoRoot, 'examples', 'demo')),
   WIDGET_DIST_DIR: z.string().default(path.join(repoRoot, 'widget', 'dist')),
+  /** The agent console's build (its own workspace, console/): served at /console only. */
+  CONSOLE_DIST_DIR: z.string().default(path.join(repoRoot, 'console', 'dist')),
   PUBLIC_URL: optionalString,
   /** Comma-separated origins whose pages may use the widget; `*` (default) allows any site. */
   ALLOWED_ORIGINS: z.string().default('*'),
@@ -139,6 +141,7 @@ export interface Config {
   knowledgeDir: string;
   demoDir: string;
   widgetDistDir: string;
+  consoleDistDir: string;
   publicUrl?: string;
   allowedOrigins: '*' | string[];
   secret?: string;
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     demoDir: path.resolve(e.DEMO_DIR),
     widgetDistDir: path.resolve(e.WIDGET_DIST_DIR),
+    consoleDistDir: path.resolve(e.CONSOLE_DIST_DIR),
     publicUrl: e.PUBLIC_URL,
     allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins.map((o) => normalizeOrigin(o)!),
     secret: e.SECRET,

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { createServer, type ServerDeps } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { widgetIsBuilt } from './http/static-routes.js';
+import { consoleIsBuilt, widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger } from './logger.js';
 import { followConsoleEntries } from './knowledge/console-entries.js';
@@ -179,6 +179,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     lines.push('  console login an existing agent account (add one: npm run agent -- --email … --password …)');
   }
   if (!widgetIsBuilt(config.widgetDistDir)) lines.push('  !! the widget is not built: run npm run build');
+  if (!consoleIsBuilt(config.consoleDistDir)) lines.push('  !! the console is not built: run npm run build');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
 }

@@ -103,6 +103,7 @@ export async function startTestServer(
     config: {
       allowedOrigins: options.allowedOrigins ?? '*',
       widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'),
+      consoleDistDir: path.join(REPO_ROOT, 'console', 'dist'),
       demoDir: path.join(REPO_ROOT, 'examples', 'demo'),
       secret: TEST_SECRET,
       trustProxy: options.trustProxy ?? false,

@@ -27,7 +27,7 @@ describe('POST /api/admin/knowledge/reindex', () => {
     knowledge = await KnowledgeBase.open({ dir });
     store = SqliteStore.open(':memory:');
     server = await createServer({
-      config: { allowedOrigins: '*', widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'), demoDir: path.join(REPO_ROOT, 'examples', 'demo'), secret: 'x'.repeat(40), trustProxy: false },
+      config: { allowedOrigins: '*', widgetDistDir: path.join(REPO_ROOT, 'widget', 'dist'), consoleDistDir: path.join(REPO_ROOT, 'console', 'dist'), demoDir: path.join(REPO_ROOT, 'examples', 'demo'), secret: 'x'.repeat(40), trustProxy: false },
       store,
       responder: createOfflineResponder({ retriever: knowledge }),
       logger: createLogger('silent'),

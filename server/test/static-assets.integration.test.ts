@@ -1,7 +1,7 @@
 /**
  * The browser files as the built server sends them: precompressed (brotli, else gzip, else
  * plain), the stable widget entry cached briefly and revalidated by ETag, the console's
- * content-hashed bundle cached for a year.
+ * content-hashed bundle (built into console/dist, served under /console/) cached for a year.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, requireBuiltServer, startServerProcess, type ServerProcess } from './server-process.js';
 
 const DIST = path.join(REPO_ROOT, 'widget', 'dist');
+const CONSOLE_DIST = path.join(REPO_ROOT, 'console', 'dist');
 
 /** A raw GET (fetch would decompress and hide the encoding). */
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
@@ -74,20 +75,28 @@ describe('browser assets on the wire', () => {
     expect(again.body.length).toBe(0);
   });
 
-  it('serves the console from a content-hashed file cached for a year', async () => {
+  it('serves the console from its own build, a content-hashed file cached for a year', async () => {
     const page = await get(`${server.url}/console`);
     expect(page.headers['cache-control']).toBe('no-cache');
-    const script = /src="\/widget\/(support-console-[A-Z0-9]{8}\.js)"/.exec(page.body.toString())?.[1];
+    const script = /src="\/console\/(support-console-[A-Z0-9]{8}\.js)"/.exec(page.body.toString())?.[1];
     expect(script).toBeTruthy();
-    const bundle = await get(`${server.url}/widget/${script}`, { 'accept-encoding': 'gzip, br' });
+    const bundle = await get(`${server.url}/console/${script}`, { 'accept-encoding': 'gzip, br' });
     expect(bundle.status).toBe(200);
     expect(bundle.headers['content-encoding']).toBe('br');
     expect(bundle.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expect(brotliDecompressSync(bundle.body).equals(fs.readFileSync(path.join(DIST, script!)))).toBe(true);
+    expect(brotliDecompressSync(bundle.body).equals(fs.readFileSync(path.join(CONSOLE_DIST, script!)))).toBe(true);
+    const gz = await get(`${server.url}/console/${script}`, { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    // Only the server's own page loads it: not from the widget's directory, which any site may read.
+    expect(bundle.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await get(`${server.url}/widget/${script}`)).status).toBe(404);
+    expect(fs.readdirSync(DIST).filter((f) => f.startsWith('support-console'))).toEqual([]);
   });
 
   it('answers 404 for a file that is not there, compressed copies included', async () => {
     expect((await get(`${server.url}/widget/nope.js`, { 'accept-encoding': 'br' })).status).toBe(404);
     expect((await get(`${server.url}/widget/../package.json`)).status).toBe(404);
+    expect((await get(`${server.url}/console/nope.js`, { 'accept-encoding': 'br' })).status).toBe(404);
+    expect((await get(`${server.url}/console/meta.json/../../package.json`)).status).toBe(404);
   });
 });

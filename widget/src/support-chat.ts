@@ -1,6 +1,6 @@
 import { LIMITS, type ChatMessage, type VisitorConversation } from '@support-chat/shared';
 import type { ChatPanel, PanelInit } from './chat-panel.js';
-import { format, LAUNCHER_STRINGS, pickLanguage } from './internal/launcher-i18n.js';
+import { format, LAUNCHER_STRINGS, pickLanguage } from '@support-chat/shared/browser/launcher-i18n.js';
 import { elementConnected, elementDisconnected } from './internal/same-server-warning.js';
 import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
 import { launcherStyles } from './support-chat.styles.js';

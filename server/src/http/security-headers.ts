@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 /**
  * The headers of every page and API response (issue 11: the demo and help pages had no CSP and
  * could be framed; nothing sent HSTS). One policy for the demo, the help pages and the console,
- * which run only the bundles in /widget/ and talk only to this server.
+ * which run only this server's own bundles (/widget/, /console/) and talk only to this server.
  *
  * - `script-src 'self'`, no inline scripts or handlers: nothing on our pages needs one.
  * - `style-src 'unsafe-inline'`: the console's and help pages' `<style>` blocks, style attributes

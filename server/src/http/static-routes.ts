@@ -11,7 +11,7 @@ const consoleHtml = (script: string) => `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>support-chat console</title>
 <style>html,body{margin:0;height:100%;font-family:system-ui,sans-serif;background:#f4f5f7}support-console{display:block;height:100%}</style>
-<script type="module" src="/widget/${script}"></script>
+<script type="module" src="/console/${script}"></script>
 </head>
 <body><support-console></support-console></body>
 </html>`;
@@ -28,23 +28,43 @@ function cacheFor(res: ServerResponse, file: string): void {
   );
 }
 
-/** The console bundle's file name this build wrote (content-hashed), from the widget build's meta.json. */
-function consoleScript(widgetDistDir: string): string {
+const CONSOLE_BUNDLE = 'support-console';
+
+/** The console bundle's file name its build wrote (content-hashed), from the console build's meta.json. */
+function consoleScript(consoleDistDir: string): string {
   try {
-    const meta = JSON.parse(fs.readFileSync(path.join(widgetDistDir, 'meta.json'), 'utf8')) as Record<string, { file?: string }>;
-    return meta['support-console']?.file ?? 'support-console.js';
+    const meta = JSON.parse(fs.readFileSync(path.join(consoleDistDir, 'meta.json'), 'utf8')) as Record<string, { file?: string }>;
+    return meta[CONSOLE_BUNDLE]?.file ?? `${CONSOLE_BUNDLE}.js`;
   } catch {
-    return 'support-console.js';
+    return `${CONSOLE_BUNDLE}.js`;
   }
 }
 
+/** The compressed copies the build wrote, the one the browser accepts; hashed files kept a year. */
+const precompressed = (dir: string) =>
+  expressStaticGzip(dir, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index: false,
+    serveStatic: { setHeaders: cacheFor },
+  });
+
 /**
  * The browser-facing files: the widget bundle (any site may load it: CORS open), the console
- * shell, and the demo shop at `/`. Bundles go out precompressed (the build writes brotli and gzip
+ * shell and its bundle (the console workspace's build, for this server's own page only: no CORS),
+ * and the demo shop at `/`. Bundles go out precompressed (the build writes brotli and gzip
  * copies; express-static-gzip picks the one the browser accepts); the stable entry is cached
  * briefly and revalidated by ETag, hashed files for a year.
  */
-export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string; demoDir: string }): Router {
+export function staticRoutes({
+  widgetDistDir,
+  consoleDistDir,
+  demoDir,
+}: {
+  widgetDistDir: string;
+  consoleDistDir: string;
+  demoDir: string;
+}): Router {
   const router = Router();
 
   router.use(
@@ -54,20 +74,16 @@ export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
       next();
     },
-    expressStaticGzip(widgetDistDir, {
-      enableBrotli: true,
-      orderPreference: ['br', 'gzip'],
-      index: false,
-      serveStatic: { setHeaders: cacheFor },
-    }),
+    precompressed(widgetDistDir),
   );
 
   // Its CSP and anti-framing headers are every page's (security-headers.ts).
-  const html = consoleHtml(consoleScript(widgetDistDir));
+  const html = consoleHtml(consoleScript(consoleDistDir));
   router.get(['/console', '/console/'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(html);
   });
+  router.use('/console', precompressed(consoleDistDir));
 
   if (fs.existsSync(demoDir)) {
     router.use('/', express.static(demoDir, { extensions: ['html'] }));
@@ -77,4 +93,8 @@ export function staticRoutes({ widgetDistDir, demoDir }: { widgetDistDir: string
 
 export function widgetIsBuilt(widgetDistDir: string): boolean {
   return fs.existsSync(path.join(widgetDistDir, 'support-chat.js'));
+}
+
+export function consoleIsBuilt(consoleDistDir: string): boolean {
+  return fs.existsSync(path.join(consoleDistDir, 'meta.json'));
 }

@@ -20,10 +20,8 @@ import type {
 import { Fetch, NodeWebSocket } from 'engine.io-client';
 import {
   hasStoredSession,
-  newClientId,
   READ_THROTTLE_MS,
   storageKeys,
-  TypingThrottle,
   VisitorConnection,
 } from './connection.js';
 import * as jsonParser from './slim-socket/json-parser.js';
@@ -766,47 +764,9 @@ describe('transports', () => {
   });
 });
 
-describe('storage and ids', () => {
+describe('storage', () => {
   it('namespaces keys per server origin', () => {
     expect(storageKeys('https://chat.example.com/support/').token).toBe('support-chat:https://chat.example.com:token');
     expect(storageKeys('https://a.test').outbox).not.toBe(storageKeys('https://b.test').outbox);
-  });
-
-  it('makes client ids the server accepts', () => {
-    const ids = new Set(Array.from({ length: 100 }, newClientId));
-    expect(ids.size).toBe(100);
-    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
-  });
-});
-
-describe('TypingThrottle', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('sends true at most every 2 s while typing and false after 3 s idle', () => {
-    const sent: boolean[] = [];
-    const t = new TypingThrottle((typing) => sent.push(typing));
-    t.set(true);
-    vi.advanceTimersByTime(500);
-    t.set(true);
-    vi.advanceTimersByTime(500);
-    t.set(true);
-    expect(sent).toEqual([true]);
-    vi.advanceTimersByTime(1100);
-    t.set(true);
-    expect(sent).toEqual([true, true]);
-    vi.advanceTimersByTime(3000);
-    expect(sent).toEqual([true, true, false]);
-  });
-
-  it('sends false once on stop, and nothing when not typing', () => {
-    const sent: boolean[] = [];
-    const t = new TypingThrottle((typing) => sent.push(typing));
-    t.set(false);
-    t.set(true);
-    t.set(false);
-    t.set(false);
-    vi.advanceTimersByTime(5000);
-    expect(sent).toEqual([true, false]);
   });
 });

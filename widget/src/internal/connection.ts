@@ -22,6 +22,7 @@ import {
   type VisitorServerEvents,
   type WelcomeSettings,
 } from '@support-chat/shared';
+import { newClientId, TypingThrottle } from '@support-chat/shared/browser/typing.js';
 import { MessageStore } from './message-store.js';
 import { load, save, storageKeys } from './session-storage.js';
 
@@ -84,11 +85,6 @@ export const READ_THROTTLE_MS = 1000;
 /** Codes after which a message stays in the outbox (and storage) and is sent again by itself. */
 const RETRIED: readonly ErrorCode[] = ['unavailable', 'store_unavailable'];
 
-/** 32 hex characters; `getRandomValues` also works on plain-http pages, unlike `randomUUID`. */
-export function newClientId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 // Storage keys, reads and writes live in session-storage.ts, which the launcher shares.
 export { hasStoredSession, storageKeys } from './session-storage.js';
 
@@ -100,35 +96,6 @@ function loadOutbox(raw: string | null): OutboxItem[] {
       : [];
   } catch {
     return [];
-  }
-}
-
-/** Sends `typing: true` at most every `everyMs` while typing, `false` on stop or after `idleMs`. */
-export class TypingThrottle {
-  private _on = false;
-  private _sentAt = 0;
-  private _idle: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly _emit: (typing: boolean) => void,
-    private readonly _everyMs = 2000,
-    private readonly _idleMs = 3000,
-  ) {}
-
-  set(typing: boolean): void {
-    clearTimeout(this._idle);
-    if (typing) {
-      const now = Date.now();
-      if (!this._on || now - this._sentAt >= this._everyMs) {
-        this._on = true;
-        this._sentAt = now;
-        this._emit(true);
-      }
-      this._idle = setTimeout(() => this.set(false), this._idleMs);
-    } else if (this._on) {
-      this._on = false;
-      this._emit(false);
-    }
   }
 }
 

@@ -25,9 +25,9 @@ import {
 } from '@support-chat/shared';
 import type { VisitorConnection } from './connection.js';
 import { FILE_STRINGS } from './files-i18n.js';
-import { fileSize } from './file-size.js';
-import { format } from './launcher-i18n.js';
-import { uploadFile } from './upload.js';
+import { fileSize } from '@support-chat/shared/browser/file-size.js';
+import { format } from '@support-chat/shared/browser/launcher-i18n.js';
+import { uploadFile } from '@support-chat/shared/browser/upload.js';
 
 /** What the module uses of the panel. */
 export interface FilesHost {

@@ -6,7 +6,7 @@
 import { html, nothing } from 'lit/html.js';
 import { LIMITS, type Locale, type VisitorConversation } from '@support-chat/shared';
 import type { VisitorConnection } from './connection.js';
-import { format, when, type Strings } from './i18n.js';
+import { format, when, type Strings } from '@support-chat/shared/browser/i18n.js';
 
 /** Close to the server's check (zod's `email()`), so that what passes here is accepted there. */
 export const EMAIL = /^[\w'+.-]+@([a-z\d][a-z\d-]*\.)+[a-z]{2,}$/i;

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { KNOWLEDGE_LIMITS, type ErrorBody, type KnowledgeEntryInput, type KnowledgeGapGroup, type KnowledgeProposal } from '@support-chat/shared';
-import { renderMarkdown } from '../internal/markdown.js';
+import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
 import { ago } from './format.js';
 import { errorText, fill, LocaleController, plural, t } from './i18n/locale.js';
 import { createKnowledgeApi, type KnowledgeApi, type ProposalEdit } from './knowledge-api.js';

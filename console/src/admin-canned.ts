@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { LIMITS, type CannedReply } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
 import { LocaleController, errorText, fill, plural, t } from './i18n/locale.js';
-import { renderMarkdown } from '../internal/markdown.js';
+import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 

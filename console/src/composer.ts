@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { LIMITS, type CannedReply, type Source } from '@support-chat/shared';
-import { renderMarkdown, safeHref } from '../internal/markdown.js';
+import { renderMarkdown, safeHref } from '@support-chat/shared/browser/markdown.js';
 import type { DraftState } from './agent-connection.js';
 import { cycle, insertCanned, matchCanned, slashQueryAt, type SlashQuery } from './canned.js';
 import { fire } from './events.js';

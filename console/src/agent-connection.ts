@@ -19,7 +19,7 @@ import { errorText, fill, t as words } from './i18n/locale.js';
 import type { Catalog } from './i18n/catalog.js';
 import { applyPatch, conversationUpdated, inboxErased, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, messagePatch, pagedSectionsOf, type SectionKey } from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
-import { TypingThrottle, newClientId } from '../internal/connection.js';
+import { TypingThrottle, newClientId } from '@support-chat/shared/browser/typing.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
 import { presenceChanged, teamLoaded } from './team-state.js';
 import { labelFilterUpdated } from './label-filter.js';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { AgentConversation, ChatMessage, ConversationHistoryItem } from '@support-chat/shared';
-import { messageStyles } from '../internal/message-view.js';
+import { messageStyles } from '@support-chat/shared/browser/message-view.js';
 import { attachmentStyles } from './attachments.js';
 import { labelChip, labelChipStyles } from './conversation-labels.js';
 import { statusLabel, relativeTime } from './format.js';

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AgentProfile } from '@support-chat/shared';
-import { messageStyles, renderTyping } from '../internal/message-view.js';
+import { messageStyles, renderTyping } from '@support-chat/shared/browser/message-view.js';
 import { attachmentStyles } from './attachments.js';
 import { fire } from './events.js';
 import { LocaleController, fill, t as words } from './i18n/locale.js';

@@ -5,8 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AgentProfile, ChatMessage } from '@support-chat/shared';
-import { stringsFor, type Strings } from '../internal/i18n.js';
-import { authorName, renderMessage, type MessageViewOptions } from '../internal/message-view.js';
+import { stringsFor, type Strings } from '@support-chat/shared/browser/i18n.js';
+import { authorName, renderMessage, type MessageViewOptions } from '@support-chat/shared/browser/message-view.js';
 import type { LiveStream, PendingMessage } from './transcript-state.js';
 import { clockTime, provenanceSummary, systemEventText } from './format.js';
 import { renderAttachment } from './attachments.js';

@@ -6,7 +6,7 @@ import {
   type KnowledgeListItem,
   type KnowledgeQuestion,
 } from '@support-chat/shared';
-import { renderMarkdown } from '../internal/markdown.js';
+import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
 import { clockTime } from './format.js';
 import { LocaleController, date, errorText, fill, t } from './i18n/locale.js';
 import { createKnowledgeApi, type KnowledgeApi } from './knowledge-api.js';

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { AgentConversation } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
 import { LocaleController, clock, errorText, fill, t } from './i18n/locale.js';
-import { safeHref } from '../internal/markdown.js';
+import { safeHref } from '@support-chat/shared/browser/markdown.js';
 import { ago, describeBrowser, statusLabel, visitorLabel } from './format.js';
 import { base } from './theme.styles.js';
 import { visitorContextStyles } from './visitor-context.styles.js';

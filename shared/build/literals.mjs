@@ -1,5 +1,6 @@
-// esbuild plugin shared by the CDN build (build.mjs) and the npm build (build-package.mjs): the
-// whitespace of Lit's css`` and html`` literals, which no minifier touches, squeezed out of our source.
+// esbuild plugin shared by the widget's builds (widget/build.mjs for the CDN, build-package.mjs for
+// npm) and the console's (console/build.mjs): the whitespace of Lit's css`` and html`` literals,
+// which no minifier touches, squeezed out of our source.
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 

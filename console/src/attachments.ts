@@ -6,8 +6,8 @@
  */
 import { css, html, svg, type TemplateResult } from 'lit';
 import { HTTP_ROUTES, isInlineImage, type AckResult, type Attachment, type AttachmentUpload, type ErrorCode } from '@support-chat/shared';
-import { fileSize } from '../internal/file-size.js';
-import { uploadFile } from '../internal/upload.js';
+import { fileSize } from '@support-chat/shared/browser/file-size.js';
+import { uploadFile } from '@support-chat/shared/browser/upload.js';
 import { errorText, fill, t } from './i18n/locale.js';
 
 export { fileSize };

@@ -1,0 +1,54 @@
+// What the widget's and the console's browser builds (widget/build.mjs, console/build.mjs) both do
+// with a bundle once esbuild wrote it: compress it for the server, drop earlier builds' files, and
+// report and police what went into it.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+
+/**
+ * Every browser asset is also written brotli- and gzip-compressed at their highest levels, once
+ * here rather than on each request; the server sends whichever the browser accepts.
+ */
+export function writeCompressed(file) {
+  const data = readFileSync(file);
+  const br = brotliCompressSync(data, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
+  });
+  const gz = gzipSync(data, { level: 9 });
+  writeFileSync(`${file}.br`, br);
+  writeFileSync(`${file}.gz`, gz);
+  return { br: br.length, gzip: gz.length };
+}
+
+/** Every file of this bundle from earlier builds (hashed or not), so dist holds only what this build serves. */
+export function removeStaleOutputs(dist, name) {
+  const earlier = new RegExp(`^${name}(-[A-Z0-9]{8})?\\.`);
+  for (const file of readdirSync(dist)) if (earlier.test(file)) rmSync(join(dist, file));
+}
+
+/** zod (and the schemas module that imports it) is for the server: it must never ship to a browser. */
+export const serverOnlyInputs = (inputs) => inputs.filter((p) => /node_modules\/zod\/|shared\/src\/schemas\.ts$/.test(p));
+
+/** Minified bytes of an output by where they came from: each npm package, the shared workspace, ours. */
+export function bytesByPackage(outputInputs) {
+  const byPackage = {};
+  for (const [path, { bytesInOutput }] of Object.entries(outputInputs)) {
+    const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('shared/') ? '@support-chat/shared' : 'support-chat');
+    byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
+  }
+  return byPackage;
+}
+
+export const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** The size lines every build prints: the file's three sizes, then its minified bytes by package. */
+export function printSizes(file, { bytes, gzip, br, budget, byPackage }) {
+  const over = br > budget;
+  console.log(
+    `${over ? '✗' : '✓'} dist/${file}  ${kb(bytes)} minified, ${kb(gzip)} gzip, ${kb(br)} brotli` +
+      (Number.isFinite(budget) ? ` (budget ${kb(budget)} brotli)` : ''),
+  );
+  for (const [pkg, n] of Object.entries(byPackage).sort((a, b) => b[1] - a[1])) {
+    console.log(`    ${pkg.padEnd(28)} ${kb(n)} minified`);
+  }
+}
