@@ -6,7 +6,7 @@ import { conversationFixture } from '../../store/store-contract.js';
 import type { ConversationRecord, MessageDraft } from '../../store/types.js';
 import { KnowledgeBase } from '../knowledge-base.js';
 import type { KnowledgeEntry } from '../types.js';
-import { KnowledgeLearner } from './learner.js';
+import { KnowledgeLearner, type LearnerStore } from './learner.js';
 import { createOpenAIProposalWriter, plainExtract } from './proposal-writer.js';
 
 const ENTRIES: KnowledgeEntry[] = [
@@ -73,6 +73,35 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       count: 1,
     });
     expect(proposal!.examples).toEqual([expect.objectContaining({ conversationId: record.id, agentName: 'Ann', question: 'Do you ship to Canada?' })]);
+  });
+
+  it('reads back only the first substantial reply of an assignment: the AI is silent while a person has the conversation', async () => {
+    let reads = 0;
+    const counted: LearnerStore = {
+      listMessages: (...args) => (reads++, store.listMessages(...args)),
+      listKnowledgeProposals: (...args) => store.listKnowledgeProposals(...args),
+      createKnowledgeProposal: (...args) => store.createKnowledgeProposal(...args),
+      addKnowledgeProposalExample: (...args) => store.addKnowledgeProposalExample(...args),
+    };
+    const learner = new KnowledgeLearner({ store: counted, knowledge });
+    const { record, stored } = await conversation(
+      [
+        { text: 'Do you ship to Canada?' },
+        { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
+        { author: 'agent', text: 'ok' },
+        { author: 'agent', text: 'Hi Sam, yes: we ship to Canada in 5 to 8 business days, duties included.' },
+        { author: 'agent', text: 'And the tracking link comes by email the day your parcel leaves us.' },
+        { author: 'agent', text: 'Anything else I can help you with today, Sam?' },
+      ],
+      { assignedAt: 50 },
+    );
+    await replay(learner, record, stored);
+    expect(reads).toBe(1);
+    expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
+    // Transferred: a new assignment, whose first substantial reply is read back (and is no case).
+    await learner.consider(stored.at(-1)!, { ...record, assignedAt: 60 });
+    expect(reads).toBe(2);
+    expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
   });
 
   it('a reply that is an entry’s answer proposes the question as a phrasing of that entry; near-duplicates merge', async () => {

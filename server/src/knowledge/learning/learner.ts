@@ -14,7 +14,7 @@ import { KNOWLEDGE_LIMITS, PROPOSAL_LIMITS, type ChatMessage, type KnowledgeProp
 import type { ConversationRecord, Store } from '../../store/types.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import type { KnowledgeEntry } from '../types.js';
-import { findLearningCase, type LearningCase } from './learning-case.js';
+import { findLearningCase, isSubstantial, type LearningCase } from './learning-case.js';
 import { extractWriter, type ProposalWriter } from './proposal-writer.js';
 import { NEAR_DUPLICATE, similarityFor } from './similarity.js';
 
@@ -34,14 +34,34 @@ export interface KnowledgeLearnerOptions {
   onProposal?: (proposal: KnowledgeProposal, merged: boolean) => void;
 }
 
+/** How many assignments `KnowledgeLearner` remembers as past their first substantial reply. */
+const SETTLED_ASSIGNMENTS = 10_000;
+
 export class KnowledgeLearner {
   private queue: Promise<void> = Promise.resolve();
+
+  /**
+   * Assignments (conversation + when it was assigned) whose first substantial agent reply was
+   * looked at. Only that reply can be a case: the AI does not speak while a person has the
+   * conversation, so every later reply of the same assignment follows an agent's answer.
+   * Remembering them spares a read of the last 40 messages on the event loop per agent reply
+   * (issue 9). Per process: a reply whose first came through another process is read, and found
+   * to be no case.
+   */
+  private readonly settled = new Set<string>();
 
   constructor(private readonly options: KnowledgeLearnerOptions) {}
 
   /** Looks at a stored message; agents' replies may make or grow a proposal. Never throws. */
   consider(message: ChatMessage, conversation: ConversationRecord): Promise<void> {
-    if (message.author !== 'agent' || message.kind !== 'text') return Promise.resolve();
+    if (message.author !== 'agent' || message.kind !== 'text' || !isSubstantial(message.text)) return Promise.resolve();
+    // Only while a person has it: an integration may post into a conversation the AI answers.
+    if (conversation.status === 'assigned') {
+      const assignment = `${conversation.id}@${conversation.assignedAt ?? ''}`;
+      if (this.settled.has(assignment)) return Promise.resolve();
+      this.settled.add(assignment);
+      if (this.settled.size > SETTLED_ASSIGNMENTS) this.settled.delete(this.settled.values().next().value!);
+    }
     this.queue = this.queue
       .then(() => this.learn(message, conversation))
       .catch((error: unknown) => this.options.onError?.(error));
