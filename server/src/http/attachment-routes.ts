@@ -96,7 +96,7 @@ export function visitorAttachmentRoutes(deps: {
         admit: () => limits.newConversation(visitorId, addressKey(req.ip)),
       })
       .catch((error: unknown) => refuse(req, res, error));
-    if (created) void conversationRouter.handleVisitorMessage(conversation, message);
+    if (created) void conversationRouter.handleVisitorMessage(conversation, message, { justStored: true });
     sendData<AttachmentUpload>(res, { message: forVisitor(message) }, created ? 201 : 200);
   });
 

@@ -62,7 +62,7 @@ export function registerVisitorConversationHandlers(
         admit,
       });
       socket.data.conversationId = conversation.id;
-      if (created) void router.handleVisitorMessage(conversation, message);
+      if (created) void router.handleVisitorMessage(conversation, message, { justStored: true });
       return { message, conversation: await conversations.toVisitorView(conversation) };
     }),
   );

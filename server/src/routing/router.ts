@@ -64,17 +64,25 @@ export class ConversationRouter {
     });
   }
 
-  /** Called after a visitor message was stored. Returns when the answer (if any) is stored. */
-  handleVisitorMessage(conversation: ConversationRecord, message: ChatMessage): Promise<void> {
+  /**
+   * Called after a visitor message was stored. Returns when the answer (if any) is stored.
+   * `justStored`: this process stored it a moment ago and `conversation` is what that append
+   * returned (the socket and upload paths), so neither is read back before answering when no
+   * other question of the conversation is ahead of it (issue 9: two reads on the event loop per
+   * answer). The sweeper's questions are read back, as another process may be answering them.
+   */
+  handleVisitorMessage(conversation: ConversationRecord, message: ChatMessage, { justStored = false }: { justStored?: boolean } = {}): Promise<void> {
     // Shutting down: the question stays unanswered in the store, and the sweeper of another
     // process (or of this one after its restart) answers it.
     if (this.stopping) return Promise.resolve();
     // With a person (or queued for one), the AI stays silent: nothing to take a lease for. The
     // record is the one the append returned, so it is current.
     if (conversation.status !== 'bot' && !this.chains.has(conversation.id)) return Promise.resolve();
-    const previous = this.chains.get(conversation.id) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.route(conversation.id, message))
+    const previous = this.chains.get(conversation.id);
+    // Behind another question, the conversation may have changed by its turn: read it then.
+    const current = justStored && !previous ? conversation : null;
+    const next = (previous ?? Promise.resolve())
+      .then(() => this.route(conversation.id, message, current))
       .catch((error: unknown) => this.logger.error({ err: error, conversationId: conversation.id }, 'routing failed'))
       .finally(() => {
         if (this.chains.get(conversation.id) === next) this.chains.delete(conversation.id);
@@ -109,24 +117,27 @@ export class ConversationRouter {
     await this.idle();
   }
 
-  private async route(conversationId: string, message: ChatMessage): Promise<void> {
+  private async route(conversationId: string, message: ChatMessage, current: ConversationRecord | null): Promise<void> {
     const lease = await this.leases.acquire(`answer:${message.id}`, ANSWER_LEASE_MS);
     if (!lease) return; // another process is answering it
     const renew = setInterval(() => void lease.renew(ANSWER_LEASE_MS).catch(() => false), ANSWER_LEASE_MS / 3);
     renew.unref();
     try {
-      await this.routeHeld(conversationId, message);
+      await this.routeHeld(conversationId, message, current);
     } finally {
       clearInterval(renew);
       await lease.release().catch(() => undefined);
     }
   }
 
-  private async routeHeld(conversationId: string, message: ChatMessage): Promise<void> {
-    const conversation = await this.conversations.getConversation(conversationId);
+  /** `current`: the conversation as just stored with `message`, nothing answered yet (see `handleVisitorMessage`). */
+  private async routeHeld(conversationId: string, message: ChatMessage, current: ConversationRecord | null): Promise<void> {
+    const conversation = current ?? (await this.conversations.getConversation(conversationId));
     if (conversation.status !== 'bot') return;
-    // Answered already: by another process before its lease lapsed, or before a restart.
-    if (await this.conversations.hasAiAnswer(conversationId, answerClientId(message.id), message.seq)) return;
+    // Answered already: by another process before its lease lapsed, or before a restart. (A
+    // question stored a moment ago has no answer yet; should one race in, the store keeps one
+    // answer per question.)
+    if (!current && (await this.conversations.hasAiAnswer(conversationId, answerClientId(message.id), message.seq))) return;
     // The AI reads words, not files (issue 13): it says so by handing the conversation to a
     // person, whose console shows the file, with the reason in the hand-off note.
     if (message.attachment) {
