@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bytesByPackage, printSizes, removeStaleOutputs, serverOnlyInputs, writeCompressed } from '@support-chat/shared/build/assets.mjs';
+import { BROWSER_BUNDLE, bytesByPackage, printSizes, removeStaleOutputs, serverOnlyInputs, writeCompressed } from '@support-chat/shared/build/assets.mjs';
 import { minifyLiterals } from '@support-chat/shared/build/literals.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -35,17 +35,7 @@ const result = await build({
   entryPoints: { [NAME]: 'src/index.ts' },
   outdir: dist,
   entryNames: '[name]-[hash]',
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2020',
-  minify: true,
-  treeShaking: true,
-  sourcemap: 'linked',
-  legalComments: 'linked',
-  metafile: true,
-  // Module scripts are always decoded as UTF-8: no need to escape the Chinese strings.
-  charset: 'utf8',
+  ...BROWSER_BUNDLE,
   // Only the css`` literals: the console's html`` keeps its whitespace.
   plugins: [minifyLiterals({ html: false }), noWebTransport],
   define: { 'process.env.NODE_ENV': '"production"' },

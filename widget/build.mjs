@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bytesByPackage, kb, printSizes, removeStaleOutputs, serverOnlyInputs, writeCompressed } from '@support-chat/shared/build/assets.mjs';
+import { BROWSER_BUNDLE, bytesByPackage, kb, printSizes, removeStaleOutputs, serverOnlyInputs, writeCompressed } from '@support-chat/shared/build/assets.mjs';
 import { minifyLiterals } from '@support-chat/shared/build/literals.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -156,17 +156,7 @@ for (const { name, entry, budget, plugins: makePlugins, hashed, launcher, lazy, 
     entryPoints: { [name]: entry },
     outdir: dist,
     entryNames: hashed ? '[name]-[hash]' : '[name]',
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    treeShaking: true,
-    sourcemap: 'linked',
-    legalComments: 'linked',
-    metafile: true,
-    // Module scripts are always decoded as UTF-8: no need to escape the Chinese strings.
-    charset: 'utf8',
+    ...BROWSER_BUNDLE,
     plugins,
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
