@@ -47,6 +47,7 @@ import { SearchIndexer, searchSchema } from './search-index.js';
 import { SqliteReads, type ReadQueries } from './sqlite-reads.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
+import { WRITER_CHECKPOINT_PAGES } from './checkpoints.js';
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
@@ -368,6 +369,12 @@ export const MIGRATIONS: string[] = [
    END;
    ALTER TABLE conversations ADD COLUMN verified_user_id TEXT GENERATED ALWAYS AS (json_extract(context, '$.verified.userId')) VIRTUAL;
    CREATE INDEX conversations_by_verified_user ON conversations (verified_user_id, created_at) WHERE verified_user_id IS NOT NULL;`,
+  // Every message moves its conversation's `updated_at`, and each index holding that column had
+  // one more page rewritten by every commit (issue 9). The report's index held it to cover the
+  // report's read, which since labels reads the table anyway: the range of `created_at` is what
+  // it needs (PostgreSQL's `conversations_by_created`).
+  `DROP INDEX conversations_report;
+   CREATE INDEX conversations_by_created ON conversations (created_at);`,
 ];
 
 /**
@@ -457,6 +464,9 @@ export class SqliteStore implements Store {
     // NORMAL commits without an fsync; WalSync makes each write durable before it resolves, off
     // the event loop and shared by every write in flight. SQLite still syncs around checkpoints.
     db.pragma('synchronous = NORMAL');
+    // The reader thread checkpoints (checkpoints.ts); this connection too only past the backstop
+    // (it writes when the writer runs in process, and for migrations).
+    if (!db.memory) db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
