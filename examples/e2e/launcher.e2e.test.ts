@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readmeSnippet } from '../../server/bench/embed.js';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
 import { chromiumMissing, launchChromium } from './browser.js';
 
@@ -204,12 +205,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the launcher fir
   });
 });
 
-/** A shop on its own origin embedding the widget as README.md says: one script, one tag. */
+/** A shop on its own origin embedding the widget with README.md's snippet: one script, one tag. */
 async function serveHost(serverUrl: string): Promise<{ url: string; close(): void }> {
   const html =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>` +
-    `<script type="module" src="${serverUrl}/widget/support-chat.js"></script></head>` +
-    `<body><h1>Shop</h1><support-chat server="${serverUrl}"></support-chat></body></html>`;
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>` +
+    `<body><h1>Shop</h1>${readmeSnippet(serverUrl)}</body></html>`;
   // The same shop, its content hidden until 1.5 s after loading (a slow hero image, a consent wall).
   const latePaint = html
     .replace('<body>', '<body style="visibility:hidden">')
