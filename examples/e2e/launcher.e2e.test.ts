@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readmeSnippet } from '../../server/bench/embed.js';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
 import { chromiumMissing, launchChromium } from './browser.js';
 
@@ -144,6 +145,24 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the launcher fir
     await idle.page.context().close();
   });
 
+  it('fetches nothing ahead before the page has shown its first content, even once loaded and idle', async () => {
+    // Lighthouse counts a script that arrived before the first contentful paint of the load it
+    // observes into First Contentful Paint, and in its runs `load` and an idle moment can come
+    // before that paint (issue 12). Here the page shows its content 1.5 s after loading.
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${host.url}late-paint`, { waitUntil: 'load' });
+    const timing = () =>
+      page.evaluate(() => ({
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+        chunk: performance.getEntriesByType('resource').find((e) => e.name.includes('/support-chat-panel-'))?.startTime,
+      }));
+    await expect.poll(timing, { timeout: 8000 }).toEqual({ fcp: expect.any(Number), chunk: expect.any(Number) });
+    const { fcp, chunk } = await timing();
+    expect(chunk).toBeGreaterThan(fcp!);
+    await context.close();
+  });
+
   it('loads the chat at once for a returning visitor, who reconnects on page load', async () => {
     const first = await visit({ idle: false });
     await first.page.getByRole('button', { name: 'Open chat' }).click();
@@ -186,13 +205,18 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the launcher fir
   });
 });
 
-/** A shop on its own origin embedding the widget as README.md says: one script, one tag. */
+/** A shop on its own origin embedding the widget with README.md's snippet: one script, one tag. */
 async function serveHost(serverUrl: string): Promise<{ url: string; close(): void }> {
   const html =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>` +
-    `<script type="module" src="${serverUrl}/widget/support-chat.js"></script></head>` +
-    `<body><h1>Shop</h1><support-chat server="${serverUrl}"></support-chat></body></html>`;
-  const shell = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>` +
+    `<body><h1>Shop</h1>${readmeSnippet(serverUrl)}</body></html>`;
+  // The same shop, its content hidden until 1.5 s after loading (a slow hero image, a consent wall).
+  const latePaint = html
+    .replace('<body>', '<body style="visibility:hidden">')
+    .replace('</body>', `<script>addEventListener('load', () => setTimeout(() => (document.body.style.visibility = 'visible'), 1500));</script></body>`);
+  const shell = http.createServer((req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(req.url === '/late-paint' ? latePaint : html),
+  );
   await new Promise<void>((resolve) => shell.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(shell.address() as AddressInfo).port}/`, close: () => shell.close() };
 }

@@ -3,8 +3,14 @@
  * sees (issue 12). Lighthouse's default mobile run (simulated throttling, as PageSpeed Insights
  * runs it) of the demo shop's page without the widget, beside the same page with the README's
  * snippet, served from another origin than the chat server, as on a real site. Rounds alternate
- * the pages, so a noisy neighbour slows both alike; medians are compared. Chromium from
- * /usr/bin/chromium (CHROMIUM_PATH to change). Loopback only; never part of `npm test`.
+ * the pages, so a noisy neighbour slows both alike; medians and 80th percentiles are compared.
+ *
+ * Lighthouse's FCP is a simulation over a graph of what the observed load needed before its first
+ * contentful paint: a busy machine moves both pages' figures (a task that ran slowly is simulated
+ * slowly), but the widget can only cost FCP by being in that graph. So each run's graph is also
+ * looked into (Lighthouse's own Lantern FCP computation, from the run's trace): any request to
+ * the chat server in it is the widget delaying the first paint, whatever the timings say.
+ * Chromium from /usr/bin/chromium (CHROMIUM_PATH to change). Loopback only; never part of `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -86,10 +92,43 @@ async function chatServer(): Promise<{ url: string; stop: () => void }> {
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** The value at `fraction` of the way through the sorted values (nearest rank). */
+const quantile = (values: number[], fraction: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * fraction) - 1)]!;
+
+/**
+ * The URLs of the requests in Lighthouse's optimistic and pessimistic FCP graphs of this run (its
+ * FCP is their simulated times, averaged): what Lighthouse decided the first paint waited for.
+ */
+async function requestsInFcpGraph(artifacts: import('lighthouse').Artifacts): Promise<string[]> {
+  // Lighthouse's internal module (no export map): the computation its FCP audit runs.
+  const { LanternFirstContentfulPaint } = await import('lighthouse/core/computed/metrics/lantern-first-contentful-paint.js');
+  const metric = await LanternFirstContentfulPaint.request(
+    {
+      trace: artifacts.Trace,
+      devtoolsLog: artifacts.DevtoolsLog,
+      gatherContext: artifacts.GatherContext,
+      settings: artifacts.settings,
+      simulator: null,
+      URL: artifacts.URL,
+      SourceMaps: artifacts.SourceMaps,
+    },
+    { computedCache: new Map() } as never,
+  );
+  const urls = new Set<string>();
+  for (const graph of [metric.optimisticGraph, metric.pessimisticGraph]) {
+    graph.traverse((node) => {
+      if (node.type === 'network') urls.add(node.request.url);
+    });
+  }
+  return [...urls];
+}
+
+type Figures = { fcp: number[]; lcp: number[]; tbt: number[]; score: number[]; counted: number };
+/** How far FCP may move for the goal of issue 12. */
+const GOAL_MS = 50;
 
 export async function embedBench(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { rounds: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ args, options: { rounds: { type: 'string', default: '7' } } });
   const rounds = Math.max(1, Number(values.rounds));
   // Loaded here: Lighthouse is a dev dependency of the bench alone.
   const { default: lighthouse } = await import('lighthouse');
@@ -97,9 +136,9 @@ export async function embedBench(args: string[]): Promise<void> {
   const chat = await chatServer();
   const site = await hostSite(hostPages(readmeSnippet(chat.url)));
   const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_FLAGS });
-  const figures: Record<'without' | 'with', { fcp: number[]; lcp: number[]; tbt: number[]; score: number[] }> = {
-    without: { fcp: [], lcp: [], tbt: [], score: [] },
-    with: { fcp: [], lcp: [], tbt: [], score: [] },
+  const figures: Record<'without' | 'with', Figures> = {
+    without: { fcp: [], lcp: [], tbt: [], score: [], counted: 0 },
+    with: { fcp: [], lcp: [], tbt: [], score: [], counted: 0 },
   };
   try {
     for (let round = 0; round < rounds; round++) {
@@ -107,11 +146,18 @@ export async function embedBench(args: string[]): Promise<void> {
         const result = await lighthouse(`${site.url}/${page}.html`, { port: chrome.port, onlyCategories: ['performance'], output: 'json', logLevel: 'error' });
         if (!result) throw new Error('Lighthouse returned nothing');
         const audits = result.lhr.audits;
-        figures[page].fcp.push(audits['first-contentful-paint']!.numericValue ?? NaN);
-        figures[page].lcp.push(audits['largest-contentful-paint']!.numericValue ?? NaN);
-        figures[page].tbt.push(audits['total-blocking-time']!.numericValue ?? NaN);
-        figures[page].score.push(Math.round((result.lhr.categories.performance?.score ?? 0) * 100));
-        process.stderr.write(`embed: round ${round + 1}/${rounds} ${page}: FCP ${Math.round(figures[page].fcp.at(-1)!)} ms\n`);
+        const into = figures[page];
+        into.fcp.push(audits['first-contentful-paint']!.numericValue ?? NaN);
+        into.lcp.push(audits['largest-contentful-paint']!.numericValue ?? NaN);
+        into.tbt.push(audits['total-blocking-time']!.numericValue ?? NaN);
+        into.score.push(Math.round((result.lhr.categories.performance?.score ?? 0) * 100));
+        const widget = (await requestsInFcpGraph(result.artifacts)).filter((url) => url.startsWith(chat.url));
+        if (widget.length) into.counted++;
+        process.stderr.write(
+          `embed: round ${round + 1}/${rounds} ${page}: FCP ${Math.round(into.fcp.at(-1)!)} ms` +
+            (widget.length ? `, counting ${widget.map((url) => new URL(url).pathname).join(', ')}` : '') +
+            '\n',
+        );
       }
     }
   } finally {
@@ -119,24 +165,36 @@ export async function embedBench(args: string[]): Promise<void> {
     site.close();
     chat.stop();
   }
-  const row = (name: string, key: 'fcp' | 'lcp' | 'tbt' | 'score', unit: string) => {
-    const [a, b] = [median(figures.without[key]), median(figures.with[key])];
-    return `| ${name} | ${Math.round(a)}${unit} | ${Math.round(b)}${unit} | ${b - a >= 0 ? '+' : ''}${Math.round(b - a)}${unit} |`;
+  const ms = (n: number) => `${Math.round(n)} ms`;
+  const signed = (n: number, unit = ' ms') => `${n >= 0 ? '+' : ''}${Math.round(n)}${unit}`;
+  const row = (name: string, values: (f: Figures) => number, unit = ' ms') => {
+    const [a, b] = [values(figures.without), values(figures.with)];
+    return `| ${name} | ${Math.round(a)}${unit} | ${Math.round(b)}${unit} | ${signed(b - a, unit)} |`;
   };
-  const fcpDelta = median(figures.with.fcp) - median(figures.without.fcp);
+  const fcpAt = (fraction: number) => quantile(figures.with.fcp, fraction) - quantile(figures.without.fcp, fraction);
+  const [medianDelta, p80Delta] = [fcpAt(0.5), fcpAt(0.8)];
+  const worstDelta = Math.max(...figures.with.fcp) - quantile(figures.without.fcp, 0.5);
+  const met = medianDelta <= GOAL_MS && p80Delta <= GOAL_MS && figures.with.counted === 0;
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   process.stdout.write(
     [
-      `embed bench: Lighthouse ${rounds} rounds per page (mobile, simulated throttling), medians; load ${load}`,
+      `embed bench: Lighthouse, ${rounds} rounds per page (mobile, simulated throttling); load ${load}`,
       '',
       '| figure | page without the widget | with the README snippet | difference |',
       '|---|---|---|---|',
-      row('First Contentful Paint', 'fcp', ' ms'),
-      row('Largest Contentful Paint', 'lcp', ' ms'),
-      row('Total Blocking Time', 'tbt', ' ms'),
-      row('Performance score', 'score', ''),
+      row('First Contentful Paint, median', (f) => quantile(f.fcp, 0.5)),
+      row('First Contentful Paint, 80th percentile', (f) => quantile(f.fcp, 0.8)),
+      row('First Contentful Paint, worst round', (f) => Math.max(...f.fcp)),
+      row('Largest Contentful Paint, median', (f) => quantile(f.lcp, 0.5)),
+      row('Total Blocking Time, median', (f) => quantile(f.tbt, 0.5)),
+      row('Performance score, median', (f) => quantile(f.score, 0.5), ''),
       '',
-      `Goal of issue 12: FCP within 50 ms of the page without it: ${Math.abs(fcpDelta) <= 50 ? 'met' : 'NOT met'} (${Math.round(fcpDelta)} ms)`,
+      `Rounds whose FCP Lighthouse computed with a request to the chat server: ${figures.with.counted} of ${rounds}.`,
+      `FCP of the page without the widget: ${ms(Math.min(...figures.without.fcp))} to ${ms(Math.max(...figures.without.fcp))} (this machine's noise).`,
+      `Worst round with the widget against the median without: ${signed(worstDelta)}.`,
+      '',
+      `Goal of issue 12, FCP within ${GOAL_MS} ms of the page without it (median and 80th percentile, ` +
+        `and the widget in no round's FCP): ${met ? 'met' : 'NOT met'} (${signed(medianDelta)} median, ${signed(p80Delta)} p80)`,
       '',
     ].join('\n'),
   );
