@@ -42,7 +42,10 @@ export function connectFanout({
   const patches = new InboxPatches(
     {
       toEveryone: (list) => agents.to(rooms.agents).emit('inbox:patched', list),
-      toTeamFollowers: (list) => agents.to(rooms.teamRows).emit('inbox:patched', list),
+      // Often nobody shows the team's rows: then the batch is not even encoded.
+      toTeamFollowers: (list) => {
+        if (anyAgent(rooms.teamRows)) agents.to(rooms.teamRows).emit('inbox:patched', list);
+      },
       toAgent: (agentId, list) => agents.to(rooms.agent(agentId)).emit('inbox:patched', list),
       toAgentUnlessWatching: (agentId, patch) => {
         if (!anyAgent(rooms.agent(agentId), { room: rooms.watching(patch.id) })) return;
