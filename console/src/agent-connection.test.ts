@@ -430,6 +430,79 @@ describe('AgentConnection', () => {
     expect(connection.state.search).toBeNull();
   });
 
+  it("follows the team while a tab shows others' conversations, lists what it shows once, and stops on Mine", async () => {
+    const fresh = { author: 'visitor' as const, kind: 'text' as const, text: 'said while nobody followed', createdAt: 9_000 };
+    server.responders.set('inbox:follow', () => ok(null));
+    server.responders.set('inbox:list', (p) =>
+      p['section'] === 'bot'
+        ? ok({ conversations: [conv('b', { lastSeq: 4, updatedAt: 9_000, lastMessage: fresh })], more: { bot: 'bot-2' } })
+        : p['section']
+          ? ok({ conversations: [], more: {} })
+          : ok({ conversations: [conv('a', { status: 'queued' }), conv('b')], more: {} }),
+    );
+    const connection = await online();
+    const followed = () => server.payloadsOf('inbox:follow');
+    const listed = () => server.payloadsOf('inbox:list').slice(1);
+    connection.showInbox('mine');
+    connection.showInbox('queued');
+    await settle();
+    expect(followed()).toEqual([]);
+
+    connection.showInbox('bot');
+    await until(() => connection.state.inbox.byId.get('b')?.lastSeq === 4, 'AI-handled refreshed');
+    expect(connection.state.inbox.byId.get('b')?.lastMessage).toEqual(fresh);
+    // Only the first page again: the cursor of the pages further on is the one the console had.
+    expect(connection.state.inbox.more).toEqual({});
+    // Offline shows the AI's conversations too: already fresh. Closed is listed once.
+    connection.showInbox('offline');
+    connection.showInbox('closed');
+    connection.showInbox('bot');
+    await until(() => listed().length === 2, 'Closed listed');
+    await settle();
+    expect(followed()).toEqual([{ team: true }]);
+    expect(listed()).toEqual([{ section: 'bot' }, { section: 'closed' }]);
+    // Server frames arrive in order: the follow is answered before the list is read.
+    expect(server.received.filter((r) => r.event !== 'conversation:read').map((r) => r.event).slice(-3)).toEqual(['inbox:follow', 'inbox:list', 'inbox:list']);
+
+    connection.showInbox('mine');
+    await until(() => followed().length === 2, 'unfollowed');
+    expect(followed()[1]).toEqual({ team: false });
+    // Rows went stale meanwhile: back on a team tab, they are listed again.
+    connection.showInbox('bot');
+    await until(() => listed().length === 3, 'AI-handled listed again');
+    expect(followed()).toEqual([{ team: true }, { team: false }, { team: true }]);
+    // Another page of the app (reports): nothing of the inbox is shown.
+    connection.showInbox(null);
+    await until(() => followed().length === 4, 'unfollowed on leaving the inbox');
+    expect(followed()[3]).toEqual({ team: false });
+  });
+
+  it('follows while a search shows results, and asks again after a reconnect (the server forgets it)', async () => {
+    server.responders.set('inbox:follow', () => ok(null));
+    server.responders.set('inbox:search', () => ok({ conversations: [conv('old', { status: 'closed' })] }));
+    const connection = await online();
+    connection.showInbox('mine');
+    await connection.search('refund');
+    expect(server.payloadsOf('inbox:follow')).toEqual([{ team: true }]);
+    expect(server.received.map((r) => r.event).filter((e) => e === 'inbox:follow' || e === 'inbox:search')).toEqual(['inbox:follow', 'inbox:search']);
+    connection.clearSearch();
+    await until(() => server.payloadsOf('inbox:follow').length === 2, 'unfollowed');
+    expect(server.payloadsOf('inbox:follow')[1]).toEqual({ team: false });
+
+    connection.showInbox('team');
+    await until(() => server.payloadsOf('inbox:list').length === 2, 'Team listed');
+    const before = server.received.length;
+    server.dropAll();
+    await until(() => server.payloadsOf('inbox:list').length === 3, 're-listed');
+    const again = server.received.slice(before).map((r) => r.event);
+    expect(again.filter((e) => e.startsWith('inbox:'))).toEqual(['inbox:follow', 'inbox:list']);
+    expect(server.payloadsOf('inbox:follow').at(-1)).toEqual({ team: true });
+    // The full list after the reconnect was read while following: no tab needs listing again.
+    connection.showInbox('closed');
+    await settle();
+    expect(server.payloadsOf('inbox:list')).toHaveLength(3);
+  });
+
   it('tells the server what the agent has read, once per seq, only while the console is visible', async () => {
     visible = false;
     const connection = await opened('a');

@@ -12,12 +12,26 @@ import {
   type AgentConversation,
   type AgentProfile,
   type ErrorBody,
+  type InboxPageSection,
   type LabelCount,
   type TypingChangedEvent,
 } from '@support-chat/shared';
 import { errorText, fill, t as words } from './i18n/locale.js';
 import type { Catalog } from './i18n/catalog.js';
-import { applyPatch, conversationUpdated, inboxErased, inboxLoaded, inboxPageLoaded, inboxPatched, markSeen, messagePatch, pagedSectionsOf, type SectionKey } from './inbox-state.js';
+import {
+  applyPatch,
+  conversationUpdated,
+  inboxErased,
+  inboxLoaded,
+  inboxPageLoaded,
+  inboxPatched,
+  inboxSectionRefreshed,
+  markSeen,
+  messagePatch,
+  pagedSectionsOf,
+  teamSectionsOf,
+  type SectionKey,
+} from './inbox-state.js';
 import { initialState, openConversation, type ConsoleState } from './console-state.js';
 import { TypingThrottle, newClientId } from '@support-chat/shared/browser/typing.js';
 import { createAgentSocket, sendCommand, type AckData, type AgentSocket, type CommandPayload } from './agent-socket.js';
@@ -72,6 +86,19 @@ export class AgentConnection {
   /** Sends in a row the server could not store, and the resends waiting for their turn. */
   private storeFailures = 0;
   private readonly resendTimers = new Set<ReturnType<typeof setTimeout>>();
+  /** The inbox tab on screen; null while another page (reports, settings) is. */
+  private showing: SectionKey | null = null;
+  /**
+   * Whether this console wants the team's rows (`inbox:follow`). The server keeps it per socket:
+   * it is said again on every connect.
+   */
+  private followingTeam = false;
+  /** Counts changes of `followingTeam`: a list answered after one is not known fresh. */
+  private followChanges = 0;
+  /** The last `inbox:follow` sent: a list waits for it, so the server reads it after the join. */
+  private followAnswered: Promise<unknown> = Promise.resolve();
+  /** Sections listed while following and patched since: up to date without asking again. */
+  private readonly freshSections = new Set<InboxPageSection>();
 
   constructor({
     agent,
@@ -128,10 +155,27 @@ export class AgentConnection {
     if (this._state.notice) this.set({ notice: null });
   }
 
-  async refreshInbox(): Promise<void> {
+  /** Lists the whole inbox again; false when it failed (the notice says why). */
+  async refreshInbox(): Promise<boolean> {
     const result = await this.command('inbox:list', {});
-    if (!result.ok) return this.fail('loadInbox', result.error);
+    if (!result.ok) {
+      this.fail('loadInbox', result.error);
+      return false;
+    }
     this.set({ inbox: inboxLoaded(this._state.inbox, result.data.conversations, this._state.openId, result.data.more) });
+    return true;
+  }
+
+  /**
+   * What the inbox shows: a tab, or null while another page is open. The server sends the rows
+   * of conversations that are neither this agent's nor queued only to consoles that follow the
+   * team (issue 9: every agent parsed every busy conversation's row each second): the console
+   * follows while a tab or a search shows such rows, and lists what it shows again when it
+   * starts, as those rows did not move while it did not follow.
+   */
+  showInbox(tab: SectionKey | null): void {
+    this.showing = tab;
+    this.followTeam();
   }
 
   /** The next page of what `tab` lists, when the server has more (the agent scrolled or opened it). */
@@ -276,6 +320,9 @@ export class AgentConnection {
     const run = ++this.searchRun;
     const payload: CommandPayload<'inbox:search'> = { query, ...range };
     this.set({ search: { query, ...range, busy: true, results: this._state.search?.results ?? null } });
+    // Results may be anyone's: followed, so that they stay live (from after the search reads them).
+    this.followTeam();
+    await this.followAnswered;
     const result = await this.command('inbox:search', payload);
     if (run !== this.searchRun) return;
     if (!result.ok) {
@@ -321,6 +368,7 @@ export class AgentConnection {
   clearSearch(): void {
     this.searchRun++;
     if (this._state.search) this.set({ search: null });
+    this.followTeam();
   }
 
   /** Tells the server (and so the visitor) that the agent has seen the open conversation. */
@@ -341,6 +389,8 @@ export class AgentConnection {
       void this.resync();
     });
     s.on('disconnect', () => {
+      // Patches sent meanwhile are lost: the full list on reconnecting brings the rows back.
+      this.freshSections.clear();
       this.set({ status: s.active ? 'reconnecting' : 'offline' });
       const open = this._state.transcript;
       if (open) this.patchTranscript(open.conversationId, t.dropStreams);
@@ -405,11 +455,62 @@ export class AgentConnection {
     // The server forgets a choice of "away" when it restarts: say it again.
     if (this._state.presence === 'away') void this.command('presence:set', { status: 'away' });
     await Promise.all([
-      this.refreshInbox(),
+      this.relist(),
       this.refreshTeam(),
       this.refreshCanned(),
       transcript ? this.watch(transcript.conversationId, t.resumeSeq(transcript)) : undefined,
     ]);
+  }
+
+  /** The whole inbox after a connect, following the team first if the console shows its rows (a new socket is in no room). */
+  private async relist(): Promise<void> {
+    if (this.followingTeam) this.sendFollow();
+    await this.followAnswered;
+    const changes = this.followChanges;
+    const following = this.followingTeam;
+    if (!(await this.refreshInbox()) || !following || changes !== this.followChanges) return;
+    for (const section of ['team', 'bot', 'closed'] as const) this.freshSections.add(section);
+  }
+
+  /** Follows the team or stops, as what is shown asks; lists the shown tab's stale sections. */
+  private followTeam(): void {
+    const shown = this.showing;
+    const wanted = shown !== null && (this._state.search !== null || teamSectionsOf(shown).length > 0);
+    if (wanted !== this.followingTeam) {
+      this.followingTeam = wanted;
+      this.followChanges++;
+      // Not following, no section stays fresh; starting to follow, none is yet.
+      this.freshSections.clear();
+      if (this.socket.connected) this.sendFollow();
+    }
+    // A search shows what it just read; the tab under it is listed when it shows again.
+    if (wanted && shown && !this._state.search && this.socket.connected) void this.refreshStale(teamSectionsOf(shown));
+  }
+
+  private sendFollow(): void {
+    const team = this.followingTeam;
+    this.followAnswered = this.command('inbox:follow', { team }).then((result) => {
+      if (!result.ok) console.warn('[support-console] inbox:follow failed', result.error);
+    });
+  }
+
+  private async refreshStale(sections: readonly InboxPageSection[]): Promise<void> {
+    const stale = sections.filter((section) => !this.freshSections.has(section));
+    if (stale.length === 0) return;
+    // Marked before the answer: showing the tab again meanwhile asks nothing more.
+    for (const section of stale) this.freshSections.add(section);
+    const changes = this.followChanges;
+    await this.followAnswered;
+    await Promise.all(
+      stale.map(async (section) => {
+        const result = await this.command('inbox:list', { section });
+        if (!result.ok) {
+          if (changes === this.followChanges) this.freshSections.delete(section);
+          return this.fail('loadInbox', result.error);
+        }
+        this.set({ inbox: inboxSectionRefreshed(this._state.inbox, section, result.data.conversations) });
+      }),
+    );
   }
 
   /** Team and canned replies are helpers: a failure is logged, not put in front of the agent. */

@@ -8,10 +8,12 @@ import {
   inboxLoaded,
   inboxPageLoaded,
   inboxPatched,
+  inboxSectionRefreshed,
   inboxSections,
   markSeen,
   messagePatch,
   sectionWithWork,
+  teamSectionsOf,
 } from './inbox-state.js';
 import { conv, msg } from './test-fixtures.js';
 
@@ -265,5 +267,36 @@ describe('sectionWithWork', () => {
     expect(sectionWithWork(sections([bot, team]))).toBe('bot');
     expect(sectionWithWork(sections([team]))).toBe('team');
     expect(sectionWithWork(sections([conv('c', { status: 'closed' })]))).toBe('queued');
+  });
+});
+
+describe('following the team', () => {
+  it('follows for every tab that shows conversations neither mine nor queued, with the sections that hold them', () => {
+    expect(teamSectionsOf('mine')).toEqual([]);
+    expect(teamSectionsOf('queued')).toEqual([]);
+    expect(teamSectionsOf('team')).toEqual(['team']);
+    expect(teamSectionsOf('bot')).toEqual(['bot']);
+    // A message left in a conversation the AI still has is listed under Offline.
+    expect(teamSectionsOf('offline')).toEqual(['bot']);
+    expect(teamSectionsOf('closed')).toEqual(['closed']);
+  });
+
+  it("refreshes a section's first page over stale rows, keeping newer ones and the cursor of the pages further on", () => {
+    const colleague = { status: 'assigned' as const, assignedAgentId: 'someone-else' };
+    let inbox = inboxLoaded(
+      emptyInbox(ME),
+      [conv('t1', { ...colleague, lastSeq: 2, updatedAt: 20, lastMessage: { author: 'visitor', kind: 'text', text: 'old', createdAt: 20 } }), conv('t2', { ...colleague, updatedAt: 90 })],
+      null,
+      { team: 'page-3', closed: 'c-2' },
+    );
+    inbox = inboxSectionRefreshed(inbox, 'team', [
+      conv('t1', { ...colleague, lastSeq: 5, updatedAt: 50, lastMessage: { author: 'agent', kind: 'text', text: 'fresh', createdAt: 50 } }),
+      conv('t2', { ...colleague, updatedAt: 10 }),
+      conv('t3', { ...colleague, updatedAt: 5 }),
+    ]);
+    expect(inbox.byId.get('t1')).toMatchObject({ lastSeq: 5, lastMessage: { text: 'fresh' } });
+    expect(inbox.byId.get('t2')?.updatedAt).toBe(90);
+    expect(inboxSections(inbox).team.map((c) => c.id)).toEqual(['t2', 't1', 't3']);
+    expect(inbox.more).toEqual({ team: 'page-3', closed: 'c-2' });
   });
 });

@@ -75,6 +75,36 @@ export function inboxPageLoaded(
   return { ...state, byId, unread, more: more[section] ? { ...others, [section]: more[section] } : others };
 }
 
+/**
+ * A section's first page listed again, because its rows may have moved on while the console did
+ * not follow the team (`inbox:follow`): newer versions replace what is held, as with any page. The
+ * cursor stays the console's: the pages held beyond the first are older, and a row that changed
+ * came first.
+ */
+export function inboxSectionRefreshed(state: InboxState, section: InboxPageSection, conversations: readonly AgentConversation[]): InboxState {
+  return inboxPageLoaded(state, section, conversations, state.more);
+}
+
+/**
+ * The server sections of what a tab shows that is neither the agent's own nor queued: the server
+ * sends those rows only to consoles that follow the team (issue 9), so a tab with any is followed
+ * while open, and these are listed again when following starts. Offline also lists the AI's
+ * conversations in which a visitor left a message.
+ */
+export function teamSectionsOf(tab: SectionKey): InboxPageSection[] {
+  switch (tab) {
+    case 'team':
+    case 'bot':
+    case 'closed':
+      return [tab];
+    case 'offline':
+      return ['bot'];
+    case 'mine':
+    case 'queued':
+      return [];
+  }
+}
+
 /** The server sections that fill a tab: Queued (and Offline, which are queued) are never paged. */
 export function pagedSectionsOf(tab: SectionKey): InboxPageSection[] {
   return tab === 'mine' || tab === 'bot' || tab === 'team' || tab === 'closed' ? [tab] : [];

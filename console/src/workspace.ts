@@ -89,11 +89,19 @@ export class SupportConsoleWorkspace extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onShortcut);
+    if (this.hasUpdated) this.connection?.showInbox(this.tab);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onShortcut);
+    // Another page (reports, settings): the team's rows are not on screen.
+    this.connection?.showInbox(null);
+  }
+
+  /** The connection follows the team's rows while the tab shows them (issue 9). */
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('tab') || changed.has('connection')) this.connection?.showInbox(this.tab);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -240,6 +248,8 @@ export class SupportConsoleWorkspace extends LitElement {
     this.tab = tab;
     this.chosen = true;
     history.replaceState(null, '', `#${tab}`);
+    // Before the search goes: leaving results for a team tab must not stop following in between.
+    this.connection.showInbox(tab);
     if (this.view.search) this.connection.clearSearch();
     // A tab holding less than a page (its first page went to other tabs, or its conversations
     // moved on) fills itself when opened.

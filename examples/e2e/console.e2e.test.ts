@@ -289,6 +289,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
   });
 
   it('the second agent answers with a canned reply and a note the visitor never sees, then closes', async () => {
+    // Lena turns to the queue: her console no longer follows the team's rows, nor watches Ada's.
+    await lead.getByRole('tab', { name: /Queued/ }).click();
+    await lead.getByRole('tabpanel').getByRole('button', { name: /broken kettle/ }).click();
+    await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
     await sam.getByRole('tab', { name: /Mine/ }).click();
     await sam.getByRole('tabpanel').getByRole('button').first().click();
     const log = sam.getByRole('log', { name: 'Transcript' });
@@ -325,6 +329,13 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => log.getByText('Only agents see this').first().isVisible(), POLL).toBe(true);
     await ada.waitForTimeout(300);
     expect(await ada.getByRole('log').textContent()).not.toContain('Kettle order');
+
+    // Lena opens the Team tab: Ada's row shows Sam's latest reply, written while her console
+    // showed only the queue (it lists the team's rows once when it starts following them).
+    await lead.getByRole('tab', { name: /Team/ }).click();
+    await expect
+      .poll(() => lead.getByRole('tabpanel').locator('.preview').allTextContents(), POLL)
+      .toEqual([expect.stringContaining('prepaid return label')]);
 
     // The visitor has the chat open: the agent sees "Seen" under the reply.
     const answer = log.getByRole('listitem').filter({ hasText: 'prepaid return label' });

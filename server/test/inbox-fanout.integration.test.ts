@@ -21,6 +21,8 @@ describe('inbox updates while a visitor and an agent chat', () => {
     const anna = t.agent(await t.loginAgent('Anna'));
     const ben = t.agent(await t.loginAgent('Ben'));
     await Promise.all([connected(anna), connected(ben)]);
+    // Ben has the team's tab open: he follows its rows.
+    data(await ben.emitWithAck('inbox:follow', { team: true }));
     const visitor = t.visitor();
     await connected(visitor);
     const first = data(await visitor.emitWithAck('message:send', { clientId: 'first-0000', text: 'hello' }));
@@ -85,5 +87,117 @@ describe('inbox updates while a visitor and an agent chat', () => {
     expect(seenByTab).toEqual(['from Anna']);
     expect(seenByOtherTab).toEqual(['from the visitor', 'from Anna']);
     expect(seenByAnna).toEqual(['from the visitor']);
+  });
+});
+
+/**
+ * The long tick's rows of the whole team go only to consoles that show them (`inbox:follow`):
+ * 200 agents × 200 busy conversations made every agent parse ~70 KB a second of rows most never
+ * looked at (issue 9).
+ */
+describe('team rows for the agents who follow them', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer({ routing: { assignment: 'manual' }, limits: createMemoryRateLimits({ visitorMessagesPerMinute: 1000, socketEventsPer10s: 1000 }) });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /** What one console hears from now on: every inbox patch and every whole update, in order. */
+  const hears = (agent: AgentClient) => {
+    const heard = { patches: [] as AgentConversationPatch[], updated: [] as { id: string; status: string }[] };
+    agent.on('inbox:patched', (patches) => heard.patches.push(...patches));
+    agent.on('conversation:updated', (c) => heard.updated.push({ id: c.id, status: c.status }));
+    return heard;
+  };
+  const signedIn = async (name: string) => {
+    const agent = t.agent(await t.loginAgent(name));
+    await connected(agent);
+    return agent;
+  };
+  /** A visitor whose conversation `agent` has claimed. */
+  const claimedBy = async (agent: AgentClient, clientId: string) => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const { conversationId } = data(await visitor.emitWithAck('message:send', { clientId, text: 'hello' })).message;
+    await t.server.router.idle();
+    data(await agent.emitWithAck('conversation:claim', { conversationId }));
+    return { visitor, conversationId };
+  };
+  const say = async (visitor: ReturnType<TestServer['visitor']>, clientId: string, text: string) =>
+    data(await visitor.emitWithAck('message:send', { clientId, text })).message.seq;
+  const row = (conversationId: string, lastSeq: number) => (patches: AgentConversationPatch[]) =>
+    patches.some((p) => p.id === conversationId && p.lastSeq === lastSeq);
+  /**
+   * Frames on one socket arrive in the order they were sent: once `agent` hears this status
+   * change, which the server sends after the long tick, a row sent on that tick would be here.
+   */
+  const closedAndHeard = async (closer: AgentClient, agent: AgentClient, conversationId: string) => {
+    const heard = nextEvent(agent, 'conversation:updated', (c: { id: string; status: string }) => c.id === conversationId && c.status === 'closed');
+    data(await closer.emitWithAck('conversation:close', { conversationId }));
+    await heard;
+  };
+
+  it("sends an agent who does not follow no rows of others' conversations, but its own, the queue's and status changes", async () => {
+    const [anna, ben, carl] = await Promise.all([signedIn('Anna'), signedIn('Ben'), signedIn('Carl')]);
+    const annas = await claimedBy(anna, 'anna-0000');
+    const carls = await claimedBy(carl, 'carl-0000');
+    const waiting = t.visitor();
+    await connected(waiting);
+    const queued = data(await waiting.emitWithAck('handoff:request', {})).conversation.id;
+    data(await ben.emitWithAck('inbox:follow', { team: true }));
+    const atBen = hears(ben);
+    const atCarl = hears(carl);
+
+    const annasSeq = await say(annas.visitor, 'anna-0001', 'for Anna');
+    const queuedSeq = await say(waiting, 'wait-0001', 'still waiting');
+    const carlsSeq = await say(carls.visitor, 'carl-0001', 'for Carl');
+    // Ben, who follows, hears Anna's conversation on the long tick...
+    await nextEvent(ben, 'inbox:patched', row(annas.conversationId, annasSeq));
+    // ...Carl hears his own and the queue's on the short one.
+    await Promise.all(
+      atCarl.patches.some((p) => p.id === carls.conversationId && p.lastSeq === carlsSeq)
+        ? []
+        : [nextEvent(carl, 'inbox:patched', row(carls.conversationId, carlsSeq))],
+    );
+    await closedAndHeard(anna, carl, annas.conversationId);
+
+    expect(atCarl.patches.filter((p) => p.id === annas.conversationId)).toEqual([]);
+    expect(atCarl.patches.find((p) => p.id === queued && p.lastSeq === queuedSeq)).toMatchObject({ lastMessage: { text: 'still waiting' } });
+    expect(atCarl.patches.find((p) => p.id === carls.conversationId && p.lastSeq === carlsSeq)).toMatchObject({ lastMessage: { text: 'for Carl' } });
+    expect(atCarl.updated).toContainEqual({ id: annas.conversationId, status: 'closed' });
+    expect(atBen.patches.find((p) => p.id === annas.conversationId && p.lastSeq === annasSeq)).toMatchObject({ lastMessage: { text: 'for Anna' } });
+    expect(atBen.patches.some((p) => p.id === carls.conversationId && p.lastSeq === carlsSeq)).toBe(true);
+  });
+
+  it('stops sending team rows to an agent who unfollows', async () => {
+    const [anna, ben, dana] = await Promise.all([signedIn('Anna'), signedIn('Ben'), signedIn('Dana')]);
+    const annas = await claimedBy(anna, 'anna-0000');
+    data(await ben.emitWithAck('inbox:follow', { team: true }));
+    data(await dana.emitWithAck('inbox:follow', { team: true }));
+    const first = await say(annas.visitor, 'anna-0001', 'one');
+    await nextEvent(ben, 'inbox:patched', row(annas.conversationId, first));
+
+    expect(await ben.emitWithAck('inbox:follow', { team: 'no' } as never)).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    data(await ben.emitWithAck('inbox:follow', { team: false }));
+    const atBen = hears(ben);
+    const second = await say(annas.visitor, 'anna-0002', 'two');
+    // Dana still follows: once she has the row, the tick that carried it is over.
+    await nextEvent(dana, 'inbox:patched', row(annas.conversationId, second));
+    await closedAndHeard(anna, ben, annas.conversationId);
+    expect(atBen.patches.filter((p) => p.id === annas.conversationId)).toEqual([]);
+  });
+
+  it("tells a colleague watching a conversation how far its visitor read, without following the team", async () => {
+    const [anna, carl] = await Promise.all([signedIn('Anna'), signedIn('Carl')]);
+    const annas = await claimedBy(anna, 'anna-0000');
+    data(await carl.emitWithAck('conversation:watch', { conversationId: annas.conversationId }));
+    const { lastSeq } = (await t.store.getConversation(annas.conversationId))!;
+    const seen = nextEvent<AgentConversationPatch[]>(carl, 'inbox:patched', (patches) =>
+      patches.some((p) => p.id === annas.conversationId && p.visitorReadSeq === lastSeq),
+    );
+    data(await annas.visitor.emitWithAck('conversation:read', { seq: lastSeq }));
+    await seen;
   });
 });

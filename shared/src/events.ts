@@ -26,6 +26,7 @@ import type {
   AgentConversationRefPayload,
   AgentHistoryPayload,
   AgentInboxListPayload,
+  AgentInboxFollowPayload,
   AgentInboxPayload,
   AgentSendPayload,
   AgentTypingPayload,
@@ -169,6 +170,13 @@ export interface SessionEndedEvent {
 export interface AgentClientEvents {
   /** Every queued conversation and pages of the rest (`InboxListing`); `{ section, cursor }` for more. */
   'inbox:list': (payload: AgentInboxListPayload, ack: Ack<InboxListing>) => void;
+  /**
+   * `{ team: true }` while the console shows conversations that are neither the agent's nor
+   * queued (Team, AI-handled, Offline, Closed, search results): only then does this socket get
+   * their rows in `inbox:patched`. Per socket, and forgotten with it: send it again after a
+   * reconnect, and list what is shown again when starting to follow (its rows may be stale).
+   */
+  'inbox:follow': (payload: AgentInboxFollowPayload, ack: Ack<null>) => void;
   /** Opens a conversation: returns its transcript and streams its events until `unwatch`. */
   'conversation:watch': (
     payload: AgentHistoryPayload,
@@ -240,8 +248,10 @@ export interface AgentServerEvents {
   /**
    * New messages and read receipts, coalesced: at most one frame per short tick, each conversation
    * once with its latest state. Queued conversations reach every agent and assigned ones their
-   * agent within a tick; everyone else's rows (the team's, the AI's, closed) are batched per
-   * second, so the frames an agent gets do not grow with every message of every colleague.
+   * agent within a tick, and read receipts reach the sockets watching the conversation; everyone
+   * else's rows (the team's, the AI's, closed) are batched per second, and only for sockets that
+   * follow the team (`inbox:follow`), so the frames an agent gets do not grow with every message
+   * of every colleague.
    */
   'inbox:patched': (patches: AgentConversationPatch[]) => void;
   /** New messages (notes included) in conversations this socket watches. */

@@ -146,6 +146,13 @@ export const agentInboxListSchema = z
   .strict()
   .refine((p) => p.cursor === undefined || p.section !== undefined, 'a cursor needs its section');
 
+/**
+ * `inbox:follow`: whether this socket wants the rows of conversations that are neither its
+ * agent's nor queued (the team's, the AI's, closed ones), batched per second. A console follows
+ * while it shows them; a socket starts out not following.
+ */
+export const agentInboxFollowSchema = z.object({ team: z.boolean() }).strict();
+
 export const agentConversationRefSchema = z
   .object({ conversationId: conversationIdSchema })
   .strict();
@@ -410,6 +417,7 @@ export type VisitorHandoffPayload = z.input<typeof visitorHandoffSchema>;
 export type VisitorTypingPayload = z.input<typeof visitorTypingSchema>;
 export type AgentInboxPayload = z.input<typeof agentInboxSchema>;
 export type AgentInboxListPayload = z.input<typeof agentInboxListSchema>;
+export type AgentInboxFollowPayload = z.input<typeof agentInboxFollowSchema>;
 export type AgentConversationRefPayload = z.input<typeof agentConversationRefSchema>;
 export type AgentHistoryPayload = z.input<typeof agentHistorySchema>;
 export type AgentSendPayload = z.input<typeof agentSendSchema>;

@@ -1,6 +1,7 @@
 import {
   agentConversationRefSchema,
   agentHistorySchema,
+  agentInboxFollowSchema,
   agentInboxListSchema,
   agentSendSchema,
   agentTypingSchema,
@@ -10,7 +11,7 @@ import { command, type HandlerContext } from './handler.js';
 import { rooms } from './rooms.js';
 import type { AgentSocket } from './types.js';
 
-/** The agent's core moves on conversations: list, open (watch), claim, reply, type, close. */
+/** The agent's core moves on conversations: list, follow, open (watch), claim, reply, type, close. */
 export function registerConversationHandlers(
   socket: AgentSocket,
   { conversations, routing, visitors, audit }: AgentNamespaceDeps,
@@ -21,6 +22,16 @@ export function registerConversationHandlers(
   socket.on(
     'inbox:list',
     command(context, agentInboxListSchema, (page) => conversations.listInbox(agent.id, page)),
+  );
+
+  // Joined per socket: a console showing only its agent's own conversations and the queue does
+  // not parse the rest of the team's rows every second (issue 9).
+  socket.on(
+    'inbox:follow',
+    command(context, agentInboxFollowSchema, async ({ team }) => {
+      await (team ? socket.join(rooms.teamRows) : socket.leave(rooms.teamRows));
+      return null;
+    }),
   );
 
   socket.on(

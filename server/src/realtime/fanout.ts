@@ -14,7 +14,7 @@ const QUEUE_RESEND_MS = 50;
  * Turns domain events into socket events: visitors hear about their own conversation (never
  * internal notes), agents watching a conversation hear everything in it, and inboxes hear about
  * changes: status changes at once and whole, new messages and read receipts as coalesced patches
- * (inbox-patches.ts).
+ * (inbox-patches.ts), the team's rows only to the consoles that follow them (`inbox:follow`).
  */
 export function connectFanout({
   bus,
@@ -42,10 +42,23 @@ export function connectFanout({
   const patches = new InboxPatches(
     {
       toEveryone: (list) => agents.to(rooms.agents).emit('inbox:patched', list),
+      // Often nobody shows the team's rows: then the batch is not even encoded.
+      toTeamFollowers: (list) => {
+        if (anyAgent(rooms.teamRows)) agents.to(rooms.teamRows).emit('inbox:patched', list);
+      },
       toAgent: (agentId, list) => agents.to(rooms.agent(agentId)).emit('inbox:patched', list),
       toAgentUnlessWatching: (agentId, patch) => {
         if (!anyAgent(rooms.agent(agentId), { room: rooms.watching(patch.id) })) return;
         agents.to(rooms.agent(agentId)).except(rooms.watching(patch.id)).emit('inbox:patched', [patch]);
+      },
+      toWatchers: (patch, exceptAgentId) => {
+        const watching = rooms.watching(patch.id);
+        if (!exceptAgentId) {
+          if (anyAgent(watching)) agents.to(watching).emit('inbox:patched', [patch]);
+          return;
+        }
+        if (!anyAgent(watching, { room: rooms.agent(exceptAgentId) })) return;
+        agents.to(watching).except(rooms.agent(exceptAgentId)).emit('inbox:patched', [patch]);
       },
     },
     inbox,

@@ -19,8 +19,11 @@ describe('InboxPatches', () => {
     (patches = new InboxPatches(
       {
         toEveryone: (list) => sent.push({ to: 'everyone', patches: list }),
+        toTeamFollowers: (list) => sent.push({ to: 'followers', patches: list }),
         toAgent: (agentId, list) => sent.push({ to: agentId, patches: list }),
         toAgentUnlessWatching: (agentId, patch) => sent.push({ to: `${agentId} (not watching)`, patches: [patch] }),
+        toWatchers: (patch, exceptAgentId) =>
+          sent.push({ to: `watchers of ${patch.id}${exceptAgentId ? ` but ${exceptAgentId}` : ''}`, patches: [patch] }),
       },
       // Ticks longer than the test: it flushes by hand, so only coalescing is under test.
       { fastMs: 60_000, slowMs: 60_000 },
@@ -33,8 +36,10 @@ describe('InboxPatches', () => {
     patches.add({ ...c, lastSeq: 100, updatedAt: 1100, visitorReadSeq: 100 });
     patches.flush();
     expect(sent).toEqual([
+      // Whoever has it open has the messages, but not how far the visitor read.
+      { to: 'watchers of a', patches: [{ id: 'a', lastSeq: 100, updatedAt: 1100, visitorReadSeq: 100, agentReadSeq: 0 }] },
       {
-        to: 'everyone',
+        to: 'followers',
         patches: [
           {
             id: 'a',
@@ -49,7 +54,7 @@ describe('InboxPatches', () => {
     ]);
   });
 
-  it('sends a queued row to everyone and an assigned row to its agent on the short tick; the rest wait for the long one', () => {
+  it('sends a queued row to everyone and an assigned row to its agent on the short tick; the rest wait for the long one, for followers', () => {
     start();
     const queued = conversationFixture({ id: 'q', status: 'queued' });
     const mine = conversationFixture({ id: 'm', status: 'assigned', assignedAgentId: 'anna' });
@@ -63,7 +68,7 @@ describe('InboxPatches', () => {
     ]);
     sent.length = 0;
     patches.flush();
-    expect(sent.map((s) => [s.to, s.patches.map((p) => p.id)])).toEqual([['everyone', ['q', 'm', 'b']]]);
+    expect(sent.map((s) => [s.to, s.patches.map((p) => p.id)])).toEqual([['followers', ['q', 'm', 'b']]]);
   });
 
   it('keeps the message an earlier change brought when a later read receipt comes without one', () => {
@@ -72,7 +77,7 @@ describe('InboxPatches', () => {
     patches.add({ ...c, lastSeq: 3 }, message(c, 3, 'where is my order'));
     patches.add({ ...c, lastSeq: 3, agentReadSeq: 3 });
     patches.flush();
-    expect(sent[0]!.patches[0]).toMatchObject({ lastSeq: 3, agentReadSeq: 3, lastMessage: { text: 'where is my order' } });
+    expect(sent.find((s) => s.to === 'followers')!.patches[0]).toMatchObject({ lastSeq: 3, agentReadSeq: 3, lastMessage: { text: 'where is my order' } });
   });
 
   it('previews only chat messages: a system line or a note after the visitor moves the row but keeps their words', () => {
@@ -101,6 +106,18 @@ describe('InboxPatches', () => {
     patches.add({ ...mine, lastSeq: 4 }, message(mine, 4));
     patches.add({ ...mine, lastSeq: 4, visitorReadSeq: 4 });
     patches.flushUrgent();
-    expect(sent).toEqual([{ to: 'anna', patches: [expect.objectContaining({ id: 'm', lastSeq: 4, visitorReadSeq: 4, lastMessage: expect.objectContaining({ text: 'm4' }) })] }]);
+    expect(sent).toEqual([
+      { to: 'anna', patches: [expect.objectContaining({ id: 'm', lastSeq: 4, visitorReadSeq: 4, lastMessage: expect.objectContaining({ text: 'm4' }) })] },
+      // A colleague who has it open shows "Seen" too; Anna's sockets had it above.
+      { to: 'watchers of m but anna', patches: [expect.objectContaining({ id: 'm', lastSeq: 4, visitorReadSeq: 4 })] },
+    ]);
+  });
+
+  it('sends a queued row\'s read receipts to everyone, not again to its watchers', () => {
+    start();
+    const queued = conversationFixture({ id: 'q', status: 'queued' });
+    patches.add({ ...queued, lastSeq: 2, visitorReadSeq: 2 });
+    patches.flushUrgent();
+    expect(sent.map((s) => s.to)).toEqual(['everyone']);
   });
 });

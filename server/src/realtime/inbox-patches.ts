@@ -1,15 +1,27 @@
 import { isChatMessage, type AgentConversationPatch, type ChatMessage } from '@support-chat/shared';
 import type { ConversationRecord } from '../store/types.js';
 
-/** Where coalesced patches go: every agent, or the sockets of one agent. */
+/** Where coalesced patches go: every agent, the team's followers, one agent's sockets, a conversation's watchers. */
 export interface InboxPatchSink {
+  /** Every agent socket: queued conversations, which someone should pick up soon. */
   toEveryone(patches: AgentConversationPatch[]): void;
+  /**
+   * Sockets that follow the team (`inbox:follow`): they show conversations that are neither their
+   * agent's nor queued (Team, AI-handled, Offline, Closed, search results).
+   */
+  toTeamFollowers(patches: AgentConversationPatch[]): void;
   toAgent(agentId: string, patches: AgentConversationPatch[]): void;
   /**
    * To one agent's sockets that are not watching the conversation: those have every message of
    * it as `message:created` already, and the console updates the row from that.
    */
   toAgentUnlessWatching(agentId: string, patch: AgentConversationPatch): void;
+  /**
+   * Read receipts to the sockets watching the conversation (its "Seen" marker), but for
+   * `exceptAgentId`'s, which `toAgent` reaches: a socket that does not follow the team hears of
+   * no other change of a colleague's or the AI's conversation it has open but its messages.
+   */
+  toWatchers(patch: AgentConversationPatch, exceptAgentId?: string): void;
 }
 
 /** A patch waiting for its agent, and whether read receipts moved (watchers need those too). */
@@ -18,10 +30,16 @@ interface AgentPatch {
   reads: boolean;
 }
 
+/** Read receipts waiting for a conversation's watchers, and the assigned agent `toAgent` reaches. */
+interface WatcherPatch {
+  patch: AgentConversationPatch;
+  assignedAgentId?: string;
+}
+
 export interface InboxPatchOptions {
   /** The short tick: queued conversations to everyone, assigned ones to their agent (ms). */
   fastMs?: number;
-  /** The long tick: every row, for the rest of the team (ms). */
+  /** The long tick: every row, for the sockets that follow the team (ms). */
   slowMs?: number;
 }
 
@@ -30,13 +48,17 @@ export interface InboxPatchOptions {
  * conversation made the frames grow with agents × messages (issue 9: 200 agents meant 200 inbox
  * frames per visitor message). Here changes wait for a tick and each conversation is sent once
  * with its latest state. Who needs a row soon gets it on the short tick: everyone for a queued
- * visitor (someone should pick it up), the assigned agent for their own conversations. Everyone
- * else's view of the team's, the AI's and closed conversations is refreshed on the long tick.
+ * visitor (someone should pick it up), the assigned agent for their own conversations, the
+ * watchers of a conversation for its read receipts. The long tick refreshes the rows of the
+ * team's, the AI's and closed conversations, and only for the consoles that show them
+ * (`toTeamFollowers`): sent to every agent, 200 busy conversations were ~70 KB a second for each
+ * of 200 agents, most of them looking at their own conversations.
  */
 export class InboxPatches {
   private readonly urgentForAll = new Map<string, AgentConversationPatch>();
   private readonly urgentForAgent = new Map<string, Map<string, AgentPatch>>();
-  private readonly forAll = new Map<string, AgentConversationPatch>();
+  private readonly readsForWatchers = new Map<string, WatcherPatch>();
+  private readonly forFollowers = new Map<string, AgentConversationPatch>();
   private readonly fastMs: number;
   private readonly slowMs: number;
   private fastTimer: NodeJS.Timeout | undefined;
@@ -63,7 +85,17 @@ export class InboxPatches {
       mine.set(patch.id, { patch: waiting ? merged(waiting.patch, patch) : patch, reads: (waiting?.reads ?? false) || !lastMessage });
       this.scheduleFast();
     }
-    merge(this.forAll, patch);
+    // Read receipts move no row's place or preview, but the "Seen" marker of whoever has the
+    // conversation open: everyone has a queued one's already, and the assigned agent through toAgent.
+    if (!lastMessage && conversation.status !== 'queued') {
+      const waiting = this.readsForWatchers.get(patch.id);
+      this.readsForWatchers.set(patch.id, {
+        patch: waiting ? merged(waiting.patch, patch) : patch,
+        assignedAgentId: conversation.status === 'assigned' ? (conversation.assignedAgentId ?? undefined) : undefined,
+      });
+      this.scheduleFast();
+    }
+    merge(this.forFollowers, patch);
     this.slowTimer ??= setTimeout(() => this.flushSlow(), this.slowMs).unref();
   }
 
@@ -78,7 +110,8 @@ export class InboxPatches {
     clearTimeout(this.slowTimer);
     this.urgentForAll.clear();
     this.urgentForAgent.clear();
-    this.forAll.clear();
+    this.readsForWatchers.clear();
+    this.forFollowers.clear();
   }
 
   private scheduleFast(): void {
@@ -102,14 +135,16 @@ export class InboxPatches {
       if (withReads.length > 0) this.sink.toAgent(agentId, withReads);
     }
     this.urgentForAgent.clear();
+    for (const { patch, assignedAgentId } of this.readsForWatchers.values()) this.sink.toWatchers(patch, assignedAgentId);
+    this.readsForWatchers.clear();
   }
 
   private flushSlow(): void {
     clearTimeout(this.slowTimer);
     this.slowTimer = undefined;
-    if (this.forAll.size === 0) return;
-    this.sink.toEveryone([...this.forAll.values()]);
-    this.forAll.clear();
+    if (this.forFollowers.size === 0) return;
+    this.sink.toTeamFollowers([...this.forFollowers.values()]);
+    this.forFollowers.clear();
   }
 }
 

@@ -171,6 +171,7 @@ export const VISITOR_TEMPLATES = {
 
 export const AGENT_TEMPLATES = {
   'inbox:list': (r) => (r.bool() ? { section: r.pick(['mine', 'team', 'closed', 'bot']), cursor: r.pick(['', 'abc', long('z', 300)]) } : {}),
+  'inbox:follow': (r) => ({ team: r.bool() }),
   'conversation:watch': (r, t) => ({ conversationId: anId(r, t.conversationIds), afterSeq: r.int(5) }),
   'conversation:unwatch': (r, t) => ({ conversationId: anId(r, t.conversationIds) }),
   'conversation:claim': (r, t) => ({ conversationId: anId(r, t.conversationIds) }),
