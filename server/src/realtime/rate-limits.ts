@@ -50,10 +50,14 @@ export interface RateLimitOptions extends Partial<FloodLimits> {
 /** Makes one limiter: `name` tells the limits apart where they share a store. */
 export type LimiterFactory = (name: string, points: number, durationSeconds: number) => RateLimiterAbstract;
 
-/** The same limits over any rate-limiter-flexible store (memory here, Redis in redis-rate-limits.ts). */
-export function createRateLimits(limiter: LimiterFactory, options: RateLimitOptions = {}): RateLimits {
+/**
+ * The same limits over any rate-limiter-flexible store (memory here, Redis in redis-rate-limits.ts).
+ * `perConnection` makes the limits keyed by a socket: a socket is one connection to one process,
+ * so no other process ever counts it, and they need no shared store (nor a trip to one per event).
+ */
+export function createRateLimits(limiter: LimiterFactory, options: RateLimitOptions = {}, perConnection: LimiterFactory = limiter): RateLimits {
   const limits: FloodLimits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
-  const events = limiter('events', options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, 10);
+  const events = perConnection('events', options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, 10);
   const agentEvents = limiter('agent-events', options.agentEventsPer10s ?? LIMITS.agentEventsPer10s, 10);
   const messages = limiter('messages', options.visitorMessagesPerMinute ?? LIMITS.visitorMessagesPerMinute, 60);
   const connections = limiter('connections', limits.connectionsPerAddressPerMinute, 60);

@@ -1,6 +1,7 @@
 /** Rate limits shared through the machine's real Redis: two instances stand for two processes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from '../../test/redis.js';
+import { createClient } from 'redis';
 import { createRedisRateLimits } from './redis-rate-limits.js';
 
 const unreachable = await redisUnreachable();
@@ -38,11 +39,27 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
       await a.visitorMessage('v1');
       await expect(b.visitorMessage('v1')).rejects.toMatchObject({ code: 'rate_limited' });
       await a.visitorMessage('v2'); // per visitor
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("counts a socket's events on the node that holds the socket, with no trip to Redis (issue 10)", async () => {
+    const prefix = prefixes.prefix();
+    const [a, b] = [await open(prefix), await open(prefix)];
+    const redis = createClient({ url: TEST_REDIS_URL });
+    await redis.connect();
+    try {
       await a.socketEvent('s1');
-      await b.socketEvent('s1');
+      await a.socketEvent('s1');
       await expect(a.socketEvent('s1')).rejects.toMatchObject({ code: 'rate_limited', message: /Too many requests\. Try again in \d+ s\./ });
+      await a.socketEvent('s2'); // per socket
+      // A socket is one connection to one node: no other node ever counts it.
+      expect(await redis.keys(`${prefix}*events*`)).toEqual([]);
 
     } finally {
+      await redis.close();
       await a.close();
       await b.close();
     }

@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limits.js';
 
 /**
- * The limits shared by every node (`RateLimiterRedis`), so a second node does not double them.
+ * The limits shared by every node (`RateLimiterRedis`), so a second node does not double them;
+ * those of one socket stay in memory (the socket is on this node only).
  * Each keeps an in-memory `insuranceLimiter` with the same points: while Redis is away, each node
  * limits on its own (looser by the number of nodes) instead of refusing everyone.
  * `rejectIfRedisNotReady` sends a call to the insurance at once when the client is not connected,
@@ -28,6 +29,8 @@ export async function createRedisRateLimits(
         insuranceLimiter: new RateLimiterMemory({ points, duration }),
       }),
     limits,
+    // A socket's events: counted where the socket is (one Redis round trip less per visitor event).
+    (_name, points, duration) => new RateLimiterMemory({ points, duration }),
   );
   return {
     ...rateLimits,

@@ -152,6 +152,54 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
+  it('sends appends that wait together in a few statements (group commit), each settled as if alone (issue 10)', async () => {
+    const store = await open();
+    try {
+      const visitors = Array.from({ length: 40 }, (_, i) => `v${i}`);
+      for (const visitorId of visitors) await store.openConversation(conversationFixture({ id: `c-${visitorId}`, visitorId, status: 'assigned', assignedAgentId: 'agent-1' }));
+      await store.appendToOpenConversation('v0', { ...say('first'), senderId: 'v0', clientId: 'resent' }, 1000);
+      const before = store.appendStatements;
+      const [visitorSends, agentReplies] = await Promise.all([
+        // A resend (v0's 'resent') among them, and a visitor with no conversation.
+        Promise.all([...visitors, 'nobody'].map((visitorId) => store.appendToOpenConversation(visitorId, { ...say(`from ${visitorId}`), senderId: visitorId, clientId: visitorId === 'v0' ? 'resent' : `m-${visitorId}` }, 2000))),
+        // Replies by the assigned agent, and one by an agent it is not assigned to.
+        Promise.all(visitors.map((visitorId, i) => store.appendIfAssignedTo(`c-${visitorId}`, i === 1 ? 'agent-2' : 'agent-1', { senderId: 'agent-1', author: 'agent', kind: 'text', text: `to ${visitorId}`, clientId: `r-${visitorId}` }, 2000))),
+      ]);
+      expect(store.appendStatements - before).toBeLessThan(20);
+      expect(visitorSends.at(-1)).toBeNull();
+      expect(visitorSends[0]).toMatchObject({ created: false, message: { text: 'first', seq: 1 } });
+      expect(agentReplies[1]).toBeNull();
+      for (const [i, visitorId] of visitors.entries()) {
+        const stored = await store.listMessages(`c-${visitorId}`, {});
+        const landed = [visitorSends[i]!, agentReplies[i]].filter((r) => r?.created).map((r) => r!.message);
+        expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: stored.length }, (_, k) => k + 1));
+        for (const message of landed) expect(stored).toContainEqual(message);
+        expect((await store.getConversation(`c-${visitorId}`))?.lastSeq).toBe(stored.length);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never deadlocks when two stores batch appends to the same conversations in opposite orders', async () => {
+    const nodes = await openNodes(2);
+    try {
+      const ids = Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+      await nodes[0]!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      for (const id of ids) await nodes[0]!.createConversation(conversationFixture({ id }));
+      const rounds = Array.from({ length: 5 }, (_, round) =>
+        nodes.flatMap((node, n) => (n ? [...ids].reverse() : ids).map((id) => node.appendMessage(id, say(`r${round} n${n}`), 1000 + round))),
+      );
+      const started = performance.now();
+      await Promise.all(rounds.flat());
+      // PostgreSQL breaks a deadlock after deadlock_timeout (1 s): none means no wait that long.
+      expect(performance.now() - started).toBeLessThan(1000);
+      for (const id of ids) expect((await nodes[1]!.listMessages(id, {})).map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    } finally {
+      await closeAll(nodes);
+    }
+  });
+
   it('lets exactly one of two agents on different stores claim a queued conversation, every time', async () => {
     const nodes = await openNodes(2);
     try {

@@ -10,6 +10,8 @@ import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { toAttachment, toEmail, type AttachmentRow, type EmailRow } from './sqlite-rows.js';
 import { migrate } from './postgres-schema.js';
+import { APPEND_BATCH, CONVERSATION_FIELDS, type BatchedAppend } from './postgres-appends.js';
+import { KeyedBatches, type Settled } from './keyed-batches.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { toProposal, type ProposalRow } from './sqlite-rows.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
@@ -171,6 +173,13 @@ function conversationValues(c: ConversationRecord): unknown[] {
 
 export type PostgresStoreOptions = PostgresPoolOptions;
 
+/** An append waiting for its batch; `alone` appends it by itself (when its batch failed). */
+interface PendingAppend {
+  draft: MessageDraft;
+  input: Omit<BatchedAppend, 'n' | 'body'> & { body: string };
+  alone: () => Promise<AppendResult | null>;
+}
+
 /**
  * The store for many processes: PostgreSQL through a `pg` pool. Everything the contract makes
  * atomic is one SQL statement or one transaction, so it holds across processes, not only across
@@ -182,6 +191,7 @@ export type PostgresStoreOptions = PostgresPoolOptions;
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private closed?: Promise<void>;
+  private readonly appends: ReturnType<PostgresStore['appendLanes']>;
 
   /** `trigram`: search is served by pg_trgm GIN indexes; `scan`: pg_trgm was unavailable, search scans. */
   readonly textSearch: 'trigram' | 'scan';
@@ -189,6 +199,12 @@ export class PostgresStore implements Store {
   private constructor(pool: pg.Pool, textSearch: 'trigram' | 'scan') {
     this.pool = pool;
     this.textSearch = textSearch;
+    this.appends = this.appendLanes(pool.options.max);
+  }
+
+  /** Statements that carried appends so far (tests, benches: under load, far fewer than appends). */
+  get appendStatements(): number {
+    return this.appends.byConversation.batches + this.appends.byVisitor.batches;
   }
 
   /** Connects (`postgres://user@host:5432/db`), migrates the schema, and returns a ready store. */
@@ -204,8 +220,9 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async one<Row extends pg.QueryResultRow>(text: string, values: unknown[] = [], client: pg.ClientBase | pg.Pool = this.pool): Promise<Row | undefined> {
-    return (await client.query<Row>(text, values)).rows[0];
+  /** `statement`: SQL text, or a named prepared statement's `{ name, text }` (hot paths: parsed and planned once per connection). */
+  private async one<Row extends pg.QueryResultRow>(statement: string | { name: string; text: string }, values: unknown[] = [], client: pg.ClientBase | pg.Pool = this.pool): Promise<Row | undefined> {
+    return (await client.query<Row>(typeof statement === 'string' ? { text: statement, values } : { ...statement, values })).rows[0];
   }
 
   private async conversation(text: string, values: unknown[], client: pg.ClientBase | pg.Pool = this.pool): Promise<ConversationRecord | null> {
@@ -408,29 +425,112 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * One statement, so one round trip and its own transaction: bump the conversation's `last_seq`
-   * (its row lock orders concurrent appends, from every process) and insert the message with that
-   * seq. A resend (same conversation, sender and client id) violates the dedupe constraint, which
-   * undoes the whole statement, bump included, so seqs stay gap-free; the stored message is
-   * returned instead. (ON CONFLICT DO NOTHING would keep the bump and need an explicit
-   * transaction to undo it: BEGIN, UPDATE, INSERT, ROLLBACK/COMMIT, four round trips per message.)
+   * Appends go out in batches (group commit, postgres-appends.ts): those asked for while earlier
+   * ones are in flight share one statement. A third of the pool per kind of target, so the rest
+   * of the store's reads and writes still find connections.
    */
+  private appendLanes(max: number) {
+    const lane = (key: (item: PendingAppend) => string) =>
+      new KeyedBatches<PendingAppend, AppendResult | null>({
+        key,
+        run: (items) => this.appendBatch(items),
+        maxInFlight: Math.max(1, Math.floor(max / 3)),
+        maxBatch: 64,
+      });
+    return {
+      byConversation: lane((item) => item.input.conversation_id!),
+      byVisitor: lane((item) => item.input.visitor_id!),
+    };
+  }
+
+  private async appendBatch(items: PendingAppend[]): Promise<Settled<AppendResult | null>[]> {
+    let rows: (ConversationRow & { n: number })[];
+    try {
+      const input = `[${items.map(({ input: { body, ...fields } }, n) => `${JSON.stringify({ n, ...fields }).slice(0, -1)},"body":${body}}`).join(',')}]`;
+      ({ rows } = await this.pool.query<ConversationRow & { n: number }>({ ...APPEND_BATCH, values: [input] }));
+    } catch {
+      // A resend among them (the dedupe constraint) undid the whole batch, as any error would:
+      // one by one, each meets its own fate (its stored copy, or its own error).
+      return Promise.all(
+        items.map((item) =>
+          item.alone().then(
+            (value): Settled<AppendResult | null> => ({ ok: true, value }),
+            (error: unknown): Settled<AppendResult | null> => ({ ok: false, error }),
+          ),
+        ),
+      );
+    }
+    const landed = new Map(rows.map((row) => [row.n, row]));
+    return items.map((item, n): Settled<AppendResult | null> => {
+      const row = landed.get(n);
+      if (!row) return { ok: true, value: null };
+      const { senderId: _sender, ...fields } = item.draft;
+      const message: ChatMessage = { ...fields, id: item.input.message_id, conversationId: row.id, seq: row.last_seq, createdAt: item.input.created_at };
+      return { ok: true, value: { message, conversation: toConversation(row), created: true } };
+    });
+  }
+
+  /** What every append sends: the message body checked for NUL here, so that error is its own. */
+  private pending(draft: MessageDraft, now: number, target: Pick<BatchedAppend, 'conversation_id' | 'visitor_id' | 'agent_id'>, alone: (id: string, body: string) => Promise<AppendResult | null>): PendingAppend {
+    const { senderId, ...fields } = draft;
+    const id = newMessageId();
+    const body = json({ ...fields, id, createdAt: now })!;
+    return {
+      draft,
+      input: { ...target, message_id: id, sender_id: senderId, client_id: draft.clientId ?? null, author: fields.author, kind: fields.kind, created_at: now, body },
+      alone: () => alone(id, body),
+    };
+  }
+
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
+    const appended = await this.appends.byConversation.add(
+      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: null }, (id, body) => this.appendAlone(conversationId, null, draft, now, id, body)),
+    );
+    if (!appended) throw new Error(`appendMessage: no conversation ${conversationId}`);
+    return appended;
+  }
+
+  async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    return this.appends.byVisitor.add(
+      this.pending(draft, now, { conversation_id: null, visitor_id: visitorId, agent_id: null }, (id, body) => this.appendToOpenAlone(visitorId, draft, now, id, body)),
+    );
+  }
+
+  async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    return this.appends.byConversation.add(
+      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: agentId }, (id, body) => this.appendAlone(conversationId, agentId, draft, now, id, body)),
+    );
+  }
+
+  /**
+   * One append in one statement, so one round trip and its own transaction: bump the
+   * conversation's `last_seq` (its row lock orders concurrent appends, from every process), only
+   * while it is assigned to `agentId` when one is given (the UPDATE re-checks the row a close or a
+   * transfer committed meanwhile), and insert the message with that seq. A resend (same
+   * conversation, sender and client id) violates the dedupe constraint, which undoes the whole
+   * statement, bump included, so seqs stay gap-free; the stored message is returned instead.
+   * (ON CONFLICT DO NOTHING would keep the bump and need an explicit transaction to undo it: BEGIN,
+   * UPDATE, INSERT, ROLLBACK/COMMIT, four round trips per message.) The path of a batch that failed.
+   */
+  private async appendAlone(conversationId: string, agentId: string | null, draft: MessageDraft, now: number, id: string, body: string): Promise<AppendResult | null> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const id = newMessageId();
     try {
       const bumped = await this.one<ConversationRow>(
-        `WITH bumped AS (
-           UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING *
-         ), inserted AS (
-           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
-           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('seq', last_seq) FROM bumped
-         )
-         SELECT * FROM bumped`,
-        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, conversationId, createdAt: now })],
+        {
+          name: 'support_chat_append_v1',
+          text: `WITH bumped AS (
+             UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2
+             WHERE id = $1 AND ($9::text IS NULL OR (status = 'assigned' AND assigned_agent_id = $9)) RETURNING ${CONVERSATION_FIELDS}
+           ), inserted AS (
+             INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+             SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('conversationId', id, 'seq', last_seq) FROM bumped
+           )
+           SELECT * FROM bumped`,
+        },
+        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, body, agentId],
       );
-      if (!bumped) throw new Error(`appendMessage: no conversation ${conversationId}`);
+      if (!bumped) return null;
       const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
       return { message, conversation: toConversation(bumped), created: true };
     } catch (error) {
@@ -453,56 +553,33 @@ export class PostgresStore implements Store {
     return { message: row.body, conversation: toConversation(row.conversation), created: false };
   }
 
-  async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+  /** One visitor's append alone (see `appendAlone`): to their latest conversation, while it is open. */
+  private async appendToOpenAlone(visitorId: string, draft: MessageDraft, now: number, id: string, body: string): Promise<AppendResult | null> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
-    const id = newMessageId();
     // One statement: the visitor's latest conversation, bumped only while it is open (a close
     // committed meanwhile is seen by the UPDATE's re-check), and the message with its seq.
     const latest = 'SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, ord DESC LIMIT 1';
     try {
       const bumped = await this.one<ConversationRow>(
-        `WITH latest AS (${latest}), bumped AS (
-           UPDATE conversations c SET last_seq = c.last_seq + 1, updated_at = $2
-           FROM latest WHERE c.id = latest.id AND c.status <> 'closed' RETURNING c.*
-         ), inserted AS (
-           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
-           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('conversationId', id, 'seq', last_seq) FROM bumped
-         )
-         SELECT * FROM bumped`,
-        [visitorId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, createdAt: now })],
+        {
+          name: 'support_chat_append_to_open_v1',
+          text: `WITH latest AS (${latest}), bumped AS (
+             UPDATE conversations c SET last_seq = c.last_seq + 1, updated_at = $2
+             FROM latest WHERE c.id = latest.id AND c.status <> 'closed' RETURNING ${CONVERSATION_FIELDS.split(', ').map((column) => `c.${column}`).join(', ')}
+           ), inserted AS (
+             INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+             SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('conversationId', id, 'seq', last_seq) FROM bumped
+           )
+           SELECT * FROM bumped`,
+        },
+        [visitorId, now, id, senderId, clientId, fields.author, fields.kind, body],
       );
       if (!bumped) return null;
       const message: ChatMessage = { ...fields, id, conversationId: bumped.id, seq: bumped.last_seq, createdAt: now };
       return { message, conversation: toConversation(bumped), created: true };
     } catch (error) {
       return this.storedRetry(error, `(${latest})`, [visitorId, senderId, clientId]);
-    }
-  }
-
-  async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
-    const { senderId, ...fields } = draft;
-    const clientId = draft.clientId ?? null;
-    const id = newMessageId();
-    try {
-      // One statement: bumped only while assigned to this agent (the UPDATE re-checks the row a
-      // close or a transfer committed meanwhile), and the message with its seq.
-      const bumped = await this.one<ConversationRow>(
-        `WITH bumped AS (
-           UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2
-           WHERE id = $1 AND status = 'assigned' AND assigned_agent_id = $9 RETURNING *
-         ), inserted AS (
-           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
-           SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('seq', last_seq) FROM bumped
-         )
-         SELECT * FROM bumped`,
-        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, json({ ...fields, id, conversationId, createdAt: now }), agentId],
-      );
-      if (!bumped) return null;
-      const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };
-      return { message, conversation: toConversation(bumped), created: true };
-    } catch (error) {
-      return this.storedRetry(error, '$1', [conversationId, senderId, clientId]);
     }
   }
 
@@ -1264,7 +1341,7 @@ export class PostgresStore implements Store {
 
   /** Ends the pool (waits for checked-out connections to be released). Safe to call twice. */
   async close(): Promise<void> {
-    this.closed ??= this.pool.end();
+    this.closed ??= Promise.all([this.appends.byConversation.drained(), this.appends.byVisitor.drained()]).then(() => this.pool.end());
     await this.closed;
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * The message appends of the PostgreSQL store, many per statement (group commit, issue 10).
+ *
+ * Each append is a conversation's `last_seq` bump and a message row with that seq, as in the
+ * one-append statements of postgres-store.ts; here up to `maxBatch` of them, each in another
+ * conversation, share one statement: one round trip, one parse (a named prepared statement), one
+ * commit, where the two-process relay spent a round trip and a WAL flush per message. The
+ * conversations are locked in id order before any is bumped, so two batches (of two processes)
+ * never wait for each other in a cycle.
+ */
+
+/**
+ * The conversation's columns, named rather than `*`: a prepared statement whose result columns
+ * changed (a migration by another process added one) would fail with "cached plan must not
+ * change result type".
+ */
+export const CONVERSATION_FIELDS =
+  'id, visitor_id, status, assigned_agent_id, locale, context, last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message, visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at, labels';
+
+const prefixed = (alias: string) => CONVERSATION_FIELDS.split(', ').map((column) => `${alias}.${column}`).join(', ');
+
+/** One append of a batch, as the statement's JSON input has it. */
+export interface BatchedAppend {
+  /** Its place in the batch: the statement's rows say which append they are. */
+  n: number;
+  /** Either the conversation, or the visitor whose latest conversation it goes to while that is open. */
+  conversation_id: string | null;
+  visitor_id: string | null;
+  /** Appended only while the conversation is assigned to this agent. */
+  agent_id: string | null;
+  message_id: string;
+  sender_id: string;
+  client_id: string | null;
+  author: string;
+  kind: string;
+  created_at: number;
+  /** The message as stored, without `conversationId` and `seq` (the statement adds them). */
+  body: unknown;
+}
+
+/**
+ * `$1`: a JSON array of `BatchedAppend`. Returns one row per append that landed: `n` and its
+ * conversation as the bump left it. A resend (the dedupe constraint) fails the whole statement,
+ * which undoes every bump: the caller then appends that batch one by one.
+ */
+export const APPEND_BATCH = {
+  name: 'support_chat_append_batch_v1',
+  text: `WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(n int, conversation_id text, visitor_id text, agent_id text,
+        message_id text, sender_id text, client_id text, author text, kind text, created_at bigint, body jsonb)
+    ), target AS (
+      SELECT i.n, coalesce(i.conversation_id, (SELECT c.id FROM conversations c WHERE c.visitor_id = i.visitor_id
+        ORDER BY c.created_at DESC, c.ord DESC LIMIT 1)) AS id
+      FROM input i
+    ), locked AS (
+      SELECT c.id FROM conversations c JOIN target t ON t.id = c.id ORDER BY c.id FOR UPDATE OF c
+    ), bumped AS (
+      UPDATE conversations c SET last_seq = c.last_seq + 1, updated_at = i.created_at
+      FROM locked l JOIN target t ON t.id = l.id JOIN input i ON i.n = t.n
+      WHERE c.id = l.id
+        AND (i.visitor_id IS NULL OR c.status <> 'closed')
+        AND (i.agent_id IS NULL OR (c.status = 'assigned' AND c.assigned_agent_id = i.agent_id))
+      RETURNING i.n, ${prefixed('c')}
+    ), inserted AS (
+      INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
+      SELECT i.message_id, b.id, b.last_seq, i.sender_id, i.client_id, i.author, i.kind, i.created_at,
+        i.body || jsonb_build_object('conversationId', b.id, 'seq', b.last_seq)
+      FROM bumped b JOIN input i ON i.n = b.n
+    )
+    SELECT * FROM bumped`,
+};
