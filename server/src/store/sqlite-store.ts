@@ -439,16 +439,16 @@ export class SqliteStore implements Store {
    * Opens (creating if needed) `<dataDir>/support-chat.sqlite`, or an in-memory database for
    * `':memory:'`. On a file, the search index (`support-chat-search.sqlite` beside it) takes in
    * new writes every `searchIntervalMs`; a search also takes in what waits before it answers.
-   * Once a second rather than ten times: FTS5 indexes a batch of 2,000 rows at about half the
-   * CPU per row of a batch of 200 (fewer segments written and merged; trigram rows of ~200
-   * characters: 32 against 59 µs measured), and that CPU is taken from the chats on a busy
-   * 2-core machine. A search pays for what waits: at 2,000 msg/s, at most ~60 ms.
+   * Ten times a second: a search pays for what waits (a second's worth at 4,000 msg/s took
+   * ~150 ms to index before answering, and its burst of CPU showed in the chats' p99), and
+   * without positions in the trigram table a batch of 200 costs little more per row than one
+   * of 2,000 (20 against 14 µs for ~200 characters; with positions it was 59 against 32).
    */
   static open(
     dataDir: string | ':memory:',
     {
       verbose,
-      searchIntervalMs = 1_000,
+      searchIntervalMs = 100,
       writer = DEFAULT_WRITER,
     }: { verbose?: (sql: unknown) => void; searchIntervalMs?: number; writer?: 'thread' | 'loop' } = {},
   ): SqliteStore {
