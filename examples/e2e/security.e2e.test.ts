@@ -59,7 +59,7 @@ async function hostSite(server: () => string): Promise<{ url: string; close: () 
     // What README.md tells a site with its own CSP to allow, and nothing more.
     res.setHeader('content-security-policy', hostPolicy(server()));
     res.end(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Another shop</title>
-<script type="module" fetchpriority="low" src="${server()}/widget/support-chat.js"></script></head>
+<script type="module" async fetchpriority="low" src="${server()}/widget/support-chat.js"></script></head>
 <body><h1>Another shop</h1><support-chat server="${server()}"></support-chat></body></html>`);
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
