@@ -130,6 +130,12 @@ export class ConversationService {
     return this.announce(await this.store.appendMessage(conversation.id, draft, this.clock.now()), origin);
   }
 
+  /** The AI's answer, stored and announced only while the AI has the conversation; else null. */
+  async appendAiAnswer(conversationId: string, draft: MessageDraft): Promise<AppendResult | null> {
+    const appended = await this.store.appendWhileStatus(conversationId, 'bot', draft, this.clock.now());
+    return appended ? this.announce(appended, undefined) : null;
+  }
+
   private announce(result: AppendResult, origin: string | undefined): AppendResult {
     if (result.created) this.bus.emit('messageCreated', result.message, result.conversation, origin);
     return result;

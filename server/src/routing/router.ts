@@ -243,13 +243,13 @@ export class ConversationRouter {
       if (this.running.get(conversation.id) === controller) this.running.delete(conversation.id);
     }
 
-    // A person may have joined while the AI was thinking: then the AI stays silent.
-    const current = await this.conversations.getConversation(conversation.id);
-    if (controller.signal.aborted || current.status !== 'bot') {
+    if (controller.signal.aborted) {
       if (streamed) this.bus.emit('aiStreamAborted', stream);
       return null;
     }
-    const { created } = await this.conversations.append(current, {
+    // Stored only while the AI still has the conversation (checked in the same step as the
+    // append): a person may have joined while it was thinking, and then the AI stays silent.
+    const stored = await this.conversations.appendAiAnswer(conversation.id, {
       senderId: 'ai',
       author: 'ai',
       kind: 'text',
@@ -260,10 +260,13 @@ export class ConversationRouter {
       streamId: stream.streamId,
       clientId: answerClientId(question.id),
     });
-    // Another process stored its answer to this question first (its lease had lapsed): ours
-    // is not stored, so the stream shown for it is withdrawn.
-    if (!created && streamed) this.bus.emit('aiStreamAborted', stream);
-    return created ? answer : null;
+    // A person joined, or another process stored its answer to this question first (its lease
+    // had lapsed): ours is not stored, so the stream shown for it is withdrawn.
+    if (!stored?.created) {
+      if (streamed) this.bus.emit('aiStreamAborted', stream);
+      return null;
+    }
+    return answer;
   }
 }
 

@@ -28,6 +28,8 @@ export interface BatchedAppend {
   visitor_id: string | null;
   /** Appended only while the conversation is assigned to this agent. */
   agent_id: string | null;
+  /** Appended only while the conversation has this status. */
+  status: string | null;
   message_id: string;
   sender_id: string;
   client_id: string | null;
@@ -44,9 +46,9 @@ export interface BatchedAppend {
  * which undoes every bump: the caller then appends that batch one by one.
  */
 export const APPEND_BATCH = {
-  name: 'support_chat_append_batch_v1',
+  name: 'support_chat_append_batch_v2',
   text: `WITH input AS (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(n int, conversation_id text, visitor_id text, agent_id text,
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(n int, conversation_id text, visitor_id text, agent_id text, status text,
         message_id text, sender_id text, client_id text, author text, kind text, created_at bigint, body jsonb)
     ), target AS (
       SELECT i.n, coalesce(i.conversation_id, (SELECT c.id FROM conversations c WHERE c.visitor_id = i.visitor_id
@@ -60,6 +62,7 @@ export const APPEND_BATCH = {
       WHERE c.id = l.id
         AND (i.visitor_id IS NULL OR c.status <> 'closed')
         AND (i.agent_id IS NULL OR (c.status = 'assigned' AND c.assigned_agent_id = i.agent_id))
+        AND (i.status IS NULL OR c.status = i.status)
       RETURNING i.n, ${prefixed('c')}
     ), inserted AS (
       INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)

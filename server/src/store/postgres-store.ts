@@ -471,7 +471,7 @@ export class PostgresStore implements Store {
   }
 
   /** What every append sends: the message body checked for NUL here, so that error is its own. */
-  private pending(draft: MessageDraft, now: number, target: Pick<BatchedAppend, 'conversation_id' | 'visitor_id' | 'agent_id'>, alone: (id: string, body: string) => Promise<AppendResult | null>): PendingAppend {
+  private pending(draft: MessageDraft, now: number, target: Pick<BatchedAppend, 'conversation_id' | 'visitor_id' | 'agent_id' | 'status'>, alone: (id: string, body: string) => Promise<AppendResult | null>): PendingAppend {
     const { senderId, ...fields } = draft;
     const id = newMessageId();
     const body = json({ ...fields, id, createdAt: now })!;
@@ -484,7 +484,7 @@ export class PostgresStore implements Store {
 
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
     const appended = await this.appends.byConversation.add(
-      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: null }, (id, body) => this.appendAlone(conversationId, null, draft, now, id, body)),
+      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: null, status: null }, (id, body) => this.appendAlone(conversationId, {}, draft, now, id, body)),
     );
     if (!appended) throw new Error(`appendMessage: no conversation ${conversationId}`);
     return appended;
@@ -492,13 +492,19 @@ export class PostgresStore implements Store {
 
   async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     return this.appends.byVisitor.add(
-      this.pending(draft, now, { conversation_id: null, visitor_id: visitorId, agent_id: null }, (id, body) => this.appendToOpenAlone(visitorId, draft, now, id, body)),
+      this.pending(draft, now, { conversation_id: null, visitor_id: visitorId, agent_id: null, status: null }, (id, body) => this.appendToOpenAlone(visitorId, draft, now, id, body)),
     );
   }
 
   async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     return this.appends.byConversation.add(
-      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: agentId }, (id, body) => this.appendAlone(conversationId, agentId, draft, now, id, body)),
+      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: agentId, status: null }, (id, body) => this.appendAlone(conversationId, { agentId }, draft, now, id, body)),
+    );
+  }
+
+  async appendWhileStatus(conversationId: string, status: ConversationStatus, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    return this.appends.byConversation.add(
+      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: null, status }, (id, body) => this.appendAlone(conversationId, { status }, draft, now, id, body)),
     );
   }
 
@@ -512,23 +518,31 @@ export class PostgresStore implements Store {
    * (ON CONFLICT DO NOTHING would keep the bump and need an explicit transaction to undo it: BEGIN,
    * UPDATE, INSERT, ROLLBACK/COMMIT, four round trips per message.) The path of a batch that failed.
    */
-  private async appendAlone(conversationId: string, agentId: string | null, draft: MessageDraft, now: number, id: string, body: string): Promise<AppendResult | null> {
+  private async appendAlone(
+    conversationId: string,
+    { agentId = null, status = null }: { agentId?: string | null; status?: ConversationStatus | null },
+    draft: MessageDraft,
+    now: number,
+    id: string,
+    body: string,
+  ): Promise<AppendResult | null> {
     const { senderId, ...fields } = draft;
     const clientId = draft.clientId ?? null;
     try {
       const bumped = await this.one<ConversationRow>(
         {
-          name: 'support_chat_append_v1',
+          name: 'support_chat_append_v2',
           text: `WITH bumped AS (
              UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2
-             WHERE id = $1 AND ($9::text IS NULL OR (status = 'assigned' AND assigned_agent_id = $9)) RETURNING ${CONVERSATION_FIELDS}
+             WHERE id = $1 AND ($9::text IS NULL OR (status = 'assigned' AND assigned_agent_id = $9))
+               AND ($10::text IS NULL OR status = $10) RETURNING ${CONVERSATION_FIELDS}
            ), inserted AS (
              INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)
              SELECT $3, id, last_seq, $4, $5, $6, $7, $2, $8::jsonb || jsonb_build_object('conversationId', id, 'seq', last_seq) FROM bumped
            )
            SELECT * FROM bumped`,
         },
-        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, body, agentId],
+        [conversationId, now, id, senderId, clientId, fields.author, fields.kind, body, agentId, status],
       );
       if (!bumped) return null;
       const message: ChatMessage = { ...fields, id, conversationId, seq: bumped.last_seq, createdAt: now };

@@ -613,6 +613,10 @@ export class SqliteStore implements Store {
     return this.write('appendIfAssignedTo', conversationId, agentId, draft, now);
   }
 
+  async appendWhileStatus(conversationId: string, status: ConversationStatus, draft: MessageDraft, now: number): Promise<AppendResult | null> {
+    return this.write('appendWhileStatus', conversationId, status, draft, now);
+  }
+
   async listMessages(
     conversationId: string,
     { afterSeq = 0, limit = 500, includeNotes = false }: { afterSeq?: number; limit?: number; includeNotes?: boolean },

@@ -218,6 +218,12 @@ export class SqliteWrites {
     return this.appendMessage(latest.id, draft, now);
   }
 
+  appendWhileStatus(conversationId: string, status: ConversationStatus, draft: MessageDraft, now: number): AppendResult | null {
+    const current = this.statement('SELECT status FROM conversations WHERE id = ?').pluck().get(conversationId) as ConversationStatus | undefined;
+    if (current !== status) return null;
+    return this.appendMessage(conversationId, draft, now);
+  }
+
   appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): AppendResult | null {
     const current = this.statement('SELECT status, assigned_agent_id FROM conversations WHERE id = ?').get(conversationId) as
       | { status: ConversationStatus; assigned_agent_id: string | null }

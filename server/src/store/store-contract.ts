@@ -198,6 +198,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.getConversation('mine'))?.lastSeq).toBe(21);
     });
 
+    it("appends the AI's answer only while the AI has the conversation, in one step", async () => {
+      const answer = (text: string, clientId: string) => ({ senderId: 'ai', author: 'ai' as const, kind: 'text' as const, text, clientId });
+      expect(await store.appendWhileStatus('nope', 'bot', answer('hi', 'answer-0'), 1000)).toBeNull();
+      await store.createConversation(conversationFixture({ id: 'ai', status: 'bot' }));
+      const first = await store.appendWhileStatus('ai', 'bot', answer('Returns take 14 days.', 'answer-1'), 2000);
+      expect(first).toMatchObject({ created: true, message: { conversationId: 'ai', seq: 1, author: 'ai' }, conversation: { id: 'ai', status: 'bot', lastSeq: 1 } });
+      // The same answer again (another process answered the same question): the stored one.
+      expect(await store.appendWhileStatus('ai', 'bot', answer('other words', 'answer-1'), 2500)).toMatchObject({ created: false, message: first!.message });
+      const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => store.appendWhileStatus('ai', 'bot', answer(`a${i}`, `answer-race-${i}`), 3000 + i)));
+      expect(racing.map((r) => r!.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
+      // A person took it: the AI's answer is not stored, nothing moves.
+      await store.transitionConversation('ai', ['bot'], { status: 'queued', queuedAt: 4000 });
+      expect(await store.appendWhileStatus('ai', 'bot', answer('too late', 'answer-2'), 5000)).toBeNull();
+      expect((await store.getConversation('ai'))?.lastSeq).toBe(11);
+    });
+
     it('lists messages after a seq, hiding notes unless asked', async () => {
       await store.createConversation(conversationFixture({ id: 'a' }));
       await store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'q' }, 1);

@@ -226,6 +226,12 @@ export interface Store extends IntegrationStore {
    * check and the append in one step, no read before it); null when it is not, or not there.
    */
   appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null>;
+  /**
+   * Appends `draft` while the conversation's status is `status` (the AI's answer, only while the
+   * AI has the conversation: the check and the append in one step, so a person who joined
+   * meanwhile is never answered over); null when it is not, or not there. Dedupe as `appendMessage`.
+   */
+  appendWhileStatus(conversationId: string, status: ConversationStatus, draft: MessageDraft, now: number): Promise<AppendResult | null>;
   /** Messages with `seq > afterSeq`, oldest first. Notes only when `includeNotes`. */
   listMessages(
     conversationId: string,
