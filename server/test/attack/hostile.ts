@@ -290,23 +290,33 @@ export function hostileEmit(r: Random, templates: Record<string, Template>, targ
 }
 
 /**
- * Whether Socket.IO's frames for these arguments exceed the server's limit: the JSON text is one
- * WebSocket message and each binary attachment another. Within a few bytes of the limit (the
- * packet header) it is too close to call.
+ * socket.io-parser's decoder refuses a packet with more binary attachments than this (its
+ * `maxAttachments` default), and the server then closes the connection, as for a frame too big.
  */
-function oversize(event: string, args: unknown[]): boolean | 'borderline' {
+const MAX_ATTACHMENTS = 10;
+
+/**
+ * Whether the server must drop the connection for these arguments: Socket.IO's frames exceed the
+ * server's limit (the JSON text is one WebSocket message and each binary attachment another), or
+ * they carry more binary attachments than the parser takes. Within a few
+ * bytes of the size limit (the packet header) it is too close to call.
+ */
+export function oversize(event: string, args: unknown[]): boolean | 'borderline' {
   let largestBinary = 0;
-  const text = JSON.stringify([event, ...args], (_key, value: unknown) => {
-    if (value instanceof Uint8Array) {
-      largestBinary = Math.max(largestBinary, value.byteLength);
-      return { _placeholder: true, num: 0 };
-    }
-    if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer') {
-      largestBinary = Math.max(largestBinary, ((value as { data?: unknown[] }).data ?? []).length);
+  let attachments = 0;
+  const text = JSON.stringify([event, ...args], function (this: Record<string, unknown>, key: string, value: unknown) {
+    // The value before its toJSON (a Buffer's is `{ type: 'Buffer', data }`): only a real binary is
+    // an attachment. A hostile plain object shaped `{ type: 'Buffer', data: [...] }` is sent as
+    // JSON text, and was once taken for one, so a 85 KB frame was judged under the limit.
+    const original = this[key];
+    if (original instanceof Uint8Array) {
+      largestBinary = Math.max(largestBinary, original.byteLength);
+      attachments++;
       return { _placeholder: true, num: 0 };
     }
     return value;
   });
+  if (attachments > MAX_ATTACHMENTS) return true;
   const largest = Math.max(Buffer.byteLength(text ?? ''), largestBinary + 1);
   if (Math.abs(largest - MAX_FRAME_BYTES) < 64) return 'borderline';
   return largest > MAX_FRAME_BYTES;
