@@ -268,11 +268,14 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
     ] as const) {
       const page = await visit(server.url + path);
       await page.getByRole('button', { name: open }).click();
-      const names = await page.evaluate(() => {
-        const root = document.querySelector('support-chat')!.shadowRoot!;
-        return [root.querySelector('[part=launcher]'), root.querySelector('.close')].map((b) => b?.getAttribute('aria-label'));
-      });
-      expect(names).toEqual(expected);
+      // The panel (and its header button) comes with the chat's file, which a click right after
+      // the page's first paint may still be waiting for.
+      const names = () =>
+        page.evaluate(() => {
+          const root = document.querySelector('support-chat')!.shadowRoot!;
+          return [root.querySelector('[part=launcher]'), root.querySelector('.close')].map((b) => b?.getAttribute('aria-label'));
+        });
+      await expect.poll(names, { timeout: 5_000 }).toEqual(expected);
       for (const name of expected) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
     }
   });
