@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { newMessageId } from './message-ids.js';
+import { likeLiteral } from './like-pattern.js';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
 import { applyLabelChange } from './label-change.js';
@@ -137,8 +138,8 @@ function toConversation(row: ConversationRow): ConversationRecord {
   };
 }
 
-/** `text` matched literally inside ILIKE: `%`, `_` and the escape character itself are escaped. */
-const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `text` matched literally anywhere inside ILIKE. */
+const containsPattern = (text: string) => `%${likeLiteral(text)}%`;
 
 /** One statement: the row and its label index rows (none, mostly) land together. */
 const CONVERSATION_INSERT = `WITH c AS (INSERT INTO conversations (id, visitor_id, status, assigned_agent_id, locale, context,
@@ -471,7 +472,8 @@ export class PostgresStore implements Store {
   }
 
   /** What every append sends: the message body checked for NUL here, so that error is its own. */
-  private pending(draft: MessageDraft, now: number, target: Pick<BatchedAppend, 'conversation_id' | 'visitor_id' | 'agent_id' | 'status'>, alone: (id: string, body: string) => Promise<AppendResult | null>): PendingAppend {
+  private pending(draft: MessageDraft, now: number, only: Partial<Pick<BatchedAppend, 'conversation_id' | 'visitor_id' | 'agent_id' | 'status'>>, alone: (id: string, body: string) => Promise<AppendResult | null>): PendingAppend {
+    const target = { conversation_id: null, visitor_id: null, agent_id: null, status: null, ...only };
     const { senderId, ...fields } = draft;
     const id = newMessageId();
     const body = json({ ...fields, id, createdAt: now })!;
@@ -484,7 +486,7 @@ export class PostgresStore implements Store {
 
   async appendMessage(conversationId: string, draft: MessageDraft, now: number): Promise<AppendResult> {
     const appended = await this.appends.byConversation.add(
-      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: null, status: null }, (id, body) => this.appendAlone(conversationId, {}, draft, now, id, body)),
+      this.pending(draft, now, { conversation_id: conversationId }, (id, body) => this.appendAlone(conversationId, {}, draft, now, id, body)),
     );
     if (!appended) throw new Error(`appendMessage: no conversation ${conversationId}`);
     return appended;
@@ -492,19 +494,19 @@ export class PostgresStore implements Store {
 
   async appendToOpenConversation(visitorId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     return this.appends.byVisitor.add(
-      this.pending(draft, now, { conversation_id: null, visitor_id: visitorId, agent_id: null, status: null }, (id, body) => this.appendToOpenAlone(visitorId, draft, now, id, body)),
+      this.pending(draft, now, { visitor_id: visitorId }, (id, body) => this.appendToOpenAlone(visitorId, draft, now, id, body)),
     );
   }
 
   async appendIfAssignedTo(conversationId: string, agentId: string, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     return this.appends.byConversation.add(
-      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: agentId, status: null }, (id, body) => this.appendAlone(conversationId, { agentId }, draft, now, id, body)),
+      this.pending(draft, now, { conversation_id: conversationId, agent_id: agentId }, (id, body) => this.appendAlone(conversationId, { agentId }, draft, now, id, body)),
     );
   }
 
   async appendWhileStatus(conversationId: string, status: ConversationStatus, draft: MessageDraft, now: number): Promise<AppendResult | null> {
     return this.appends.byConversation.add(
-      this.pending(draft, now, { conversation_id: conversationId, visitor_id: null, agent_id: null, status }, (id, body) => this.appendAlone(conversationId, { status }, draft, now, id, body)),
+      this.pending(draft, now, { conversation_id: conversationId, status }, (id, body) => this.appendAlone(conversationId, { status }, draft, now, id, body)),
     );
   }
 

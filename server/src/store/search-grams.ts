@@ -1,3 +1,5 @@
+import { likeLiteral } from './like-pattern.js';
+
 /**
  * The search index's answer to one- and two-character queries in Chinese (and Japanese, Korean).
  *
@@ -48,7 +50,7 @@ export function foldCase(text: string): string {
 export function containsPattern(text: string, { escape }: { escape: boolean }): string {
   // A NUL would end the pattern inside SQLite; no stored text holds one.
   const folded = foldCase(text.replace(/\0/g, ''));
-  return `%${escape ? folded.replace(/[\\%_]/g, (c) => `\\${c}`) : folded}%`;
+  return `%${escape ? likeLiteral(folded) : folded}%`;
 }
 
 /** How a search text is served: FTS5 trigrams, the CJK grams table, or a scan (off the event loop). */
