@@ -645,6 +645,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(report.totals).toMatchObject({ conversations: 2, handedOff: 1 });
     });
 
+    it('computes every figure of a varied report as reportFromFacts defines it', async () => {
+      // Days in Asia/Shanghai (UTC+8): 1970-01-01 starts at -8 h, 01-02 at +16 h.
+      const H = 3_600_000;
+      const now = 100 * H;
+      const add = async (id: string, createdAt: number, o: Partial<ConversationRecord>, labels: string[] = [], handoff?: { at: number; reply?: number }) => {
+        await store.createConversation(conversationFixture({ id, createdAt, updatedAt: createdAt, ...o }));
+        if (handoff) {
+          await store.appendMessage(id, { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, handoff.at);
+          if (handoff.reply !== undefined) await store.appendMessage(id, { senderId: 'a1', author: 'agent', kind: 'text', text: 'Hi' }, handoff.reply);
+        }
+        if (labels.length) await store.changeConversationLabels(id, { add: labels, remove: [] });
+      };
+      await add('idle-bot', 1 * H, {}, ['billing']); // finished by idleness, resolved by the AI
+      await add('fresh-bot', 99 * H, { updatedAt: 99.9 * H }, ['billing', 'vip']); // neither
+      await add('closed-ai', 2 * H, { status: 'closed', closedAt: 3 * H, rating: { score: 5, ratedAt: 3 * H } }, ['vip']);
+      await add('closed-human', 20 * H, { status: 'closed', closedAt: 30 * H, humanInvolved: true, rating: { score: 2, ratedAt: 30 * H } }, ['billing'], { at: 21 * H, reply: 21.5 * H });
+      await add('queued', 40 * H, { status: 'queued', queuedAt: 41 * H }, [], { at: 41 * H });
+      await add('assigned', 41 * H, { status: 'assigned', humanInvolved: true, rating: { score: 3, ratedAt: 45 * H } }, ['vip'], { at: 42 * H, reply: 42.25 * H });
+      await add('reply-before-queue', 50 * H, { status: 'closed', closedAt: 60 * H }, [], { at: 52 * H, reply: 51 * H });
+      await add('before-range', -20 * H, { status: 'closed', closedAt: -19 * H, rating: { score: 1, ratedAt: -19 * H } }, ['billing']);
+      await add('after-range', 200 * H, { status: 'closed', closedAt: 201 * H }, ['vip']);
+      const range = { fromDay: '1970-01-01', toDay: '1970-01-05', timeZone: 'Asia/Shanghai' };
+      const report = await store.report(range, now);
+      expect(report).toEqual(await reportFromFacts(store, range, now));
+      expect(report.totals).toEqual({ conversations: 7, closed: 4, aiResolved: 2, handedOff: 4, aiResolutionRate: 0.5, handoffRate: 4 / 7 });
+      expect(report.conversationsPerDay.map((d) => d.total)).toEqual([2, 1, 3, 0, 1]);
+      expect(report.firstResponseSeconds).toEqual({ median: 1350, p90: 1710, samples: 2 });
+      expect(report.csat).toEqual({ average: 10 / 3, responses: 3, distribution: { '1': 0, '2': 1, '3': 1, '4': 0, '5': 1 } });
+      expect(report.labels).toEqual([
+        { label: 'billing', conversations: 3, handedOff: 1, aiResolved: 1, csatAverage: 2 },
+        { label: 'vip', conversations: 3, handedOff: 1, aiResolved: 1, csatAverage: 4 },
+      ]);
+    });
+
     it('keeps the hand-off fields of a conversation, and patches them with a status move', async () => {
       await store.createConversation(conversationFixture({ id: 'a' }));
       expect(await store.getConversation('a')).toMatchObject({
