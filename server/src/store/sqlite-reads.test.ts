@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DomainEventBus } from '../conversations/events.js';
 import { ConversationService } from '../conversations/service.js';
 import { searchSchema } from './search-index.js';
+import { sqliteLowerTrim } from './sqlite-reads.js';
 import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture } from './store-contract.js';
 import type { Store } from './types.js';
@@ -116,5 +117,38 @@ describe('SqliteStore reads', () => {
     expect((await store.searchConversations({ text: 'just written', limit: 10 })).map((c) => c.id)).toEqual(['c0']);
     await store.close();
     await memory.close();
+  });
+
+  it("groups knowledge gaps by SQLite's own lower(trim()): ASCII letters, spaces only", () => {
+    const db = new Database(':memory:');
+    const cases = ['  Do you sell GIFT cards? ', '\tTabs\t', 'ÄRGER mit Lieferung', 'İstanbul', 'ΣΊΣΥΦΟΣ', '发票 Invoice ', ' \u00a0nbsp\u00a0 ', 'ǅ'];
+    for (const text of cases) {
+      expect(sqliteLowerTrim(text), JSON.stringify(text)).toBe(db.prepare('SELECT lower(trim(?))').pluck().get(text));
+    }
+    db.close();
+  });
+
+  it('pairs each unanswered reply with its question once, and still counts replies written since and forgets erased ones', async () => {
+    const store = SqliteStore.open(':memory:');
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await store.createVisitor({ id: 'visitor-2', createdAt: 1 });
+    const ask = async (conversationId: string, visitorId: string, question: string, at: number) => {
+      await store.appendMessage(conversationId, { senderId: visitorId, author: 'visitor', kind: 'text', text: question }, at);
+      await store.appendMessage(conversationId, { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: unanswered }, at + 1);
+    };
+    await store.createConversation(conversationFixture({ id: 'a', visitorId: 'visitor-1', createdAt: 10 }));
+    await store.createConversation(conversationFixture({ id: 'b', visitorId: 'visitor-2', createdAt: 10 }));
+    await ask('a', 'visitor-1', 'Gift cards?', 11);
+    const gaps = () => store.knowledgeGaps(0, 1000, 10);
+    expect(await gaps()).toEqual([{ question: 'Gift cards?', count: 1, lastAskedAt: 12, conversationId: 'a' }]);
+    await ask('b', 'visitor-2', ' gift CARDS?', 21);
+    await ask('b', 'visitor-2', 'Invoice', 31);
+    expect(await gaps()).toEqual([
+      { question: ' gift CARDS?', count: 2, lastAskedAt: 22, conversationId: 'b' },
+      { question: 'Invoice', count: 1, lastAskedAt: 32, conversationId: 'b' },
+    ]);
+    await store.eraseVisitor('visitor-2');
+    expect(await gaps()).toEqual([{ question: 'Gift cards?', count: 1, lastAskedAt: 12, conversationId: 'a' }]);
+    await store.close();
   });
 });

@@ -17,6 +17,9 @@ import type { ConversationFacts, ConversationRecord, ConversationSearch, Knowled
 
 export class SqliteReads {
   private readonly statements = new Map<string, Database.Statement>();
+  /** The question of each unanswered AI reply (`knowledgeGaps`) of the last range read, and of the one before. */
+  private questions = new Map<string, string | null>();
+  private olderQuestions = new Map<string, string | null>();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -96,38 +99,49 @@ export class SqliteReads {
     return { helpful: row.helpful ?? 0, notHelpful: row.not_helpful ?? 0 };
   }
 
+  /**
+   * Each AI reply that could not answer, paired with the visitor message it replied to, grouped by
+   * the question's text (SQLite's `lower(trim())`), with its most recent asking.
+   *
+   * Finding a reply's question is a lookup in its conversation, and was most of the time (2 µs
+   * idle, several times that beside busy chats, for each of thousands of replies). The pairing
+   * never changes (messages are never edited, only erased with their conversation), so on the
+   * reader thread, which lives on, each is looked up once: `questions` keeps the pairs of the last
+   * two ranges read (a report's and the knowledge page's), so erased text leaves with them.
+   */
   knowledgeGaps(from: number, to: number, limit: number): KnowledgeGap[] {
-    // Each AI reply that could not answer, paired with the visitor message it replied to.
-    const rows = this
+    const replies = this
       .statement(
-        // MATERIALIZED: otherwise SQLite copies the question's subquery into the WHERE, GROUP BY and
-        // SELECT and runs it three times a row (3× the time). With a single MAX(), SQLite takes the
-        // bare columns (question, conversation_id) from the row holding the maximum: the most
-        // recent asking of each question.
-        `WITH q AS MATERIALIZED (
-           SELECT
-             (SELECT v.text FROM messages v WHERE v.conversation_id = a.conversation_id
-                AND v.seq < a.seq AND v.author = 'visitor' ORDER BY v.seq DESC LIMIT 1) AS question,
-             a.conversation_id,
-             a.created_at AS asked_at
-           FROM messages a
-           WHERE a.kind = 'text' AND a.author = 'ai' AND a.answered = 0
-             AND a.created_at >= ? AND a.created_at < ?
-         )
-         SELECT q.question, COUNT(*) AS count, MAX(q.asked_at) AS last_asked_at, q.conversation_id
-         FROM q
-         WHERE q.question IS NOT NULL
-         GROUP BY lower(trim(q.question))
-         ORDER BY count DESC, last_asked_at DESC
-         LIMIT ?`,
+        `SELECT conversation_id, seq, created_at FROM messages
+         WHERE kind = 'text' AND author = 'ai' AND answered = 0 AND created_at >= ? AND created_at < ?
+         ORDER BY created_at`,
       )
-      .all(from, to, limit) as { question: string; count: number; last_asked_at: number; conversation_id: string }[];
-    return rows.map((r) => ({
-      question: r.question,
-      count: r.count,
-      lastAskedAt: r.last_asked_at,
-      conversationId: r.conversation_id,
-    }));
+      .raw()
+      .all(from, to) as [string, number, number][];
+    const lookup = this
+      .statement(
+        `SELECT text FROM messages WHERE conversation_id = ? AND seq < ? AND author = 'visitor' ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck();
+    const read = new Map<string, string | null>();
+    const groups = new Map<string, KnowledgeGap>();
+    for (const [conversationId, seq, askedAt] of replies) {
+      const key = `${conversationId}\u0000${seq}`;
+      let question = this.questions.get(key) ?? this.olderQuestions.get(key);
+      if (question === undefined) question = (lookup.get(conversationId, seq) as string | undefined) ?? null;
+      read.set(key, question);
+      if (question === null) continue;
+      const group = groups.get(sqliteLowerTrim(question));
+      if (!group) groups.set(sqliteLowerTrim(question), { question, count: 1, lastAskedAt: askedAt, conversationId });
+      else {
+        group.count++;
+        // In created_at order: a later reply is the most recent asking (the first of equals stays).
+        if (askedAt > group.lastAskedAt) Object.assign(group, { question, lastAskedAt: askedAt, conversationId });
+      }
+    }
+    this.olderQuestions = this.questions;
+    this.questions = read;
+    return [...groups.values()].sort((a, b) => b.count - a.count || b.lastAskedAt - a.lastAskedAt).slice(0, limit);
   }
 
   /** AI answers from knowledge in [from, to), per cited entry (issue 14), through `messages_answered`. */
@@ -252,6 +266,11 @@ export class SqliteReads {
       firstAgentReplyAt,
     }));
   }
+}
+
+/** SQLite's `lower(trim(text))`: ASCII letters only, spaces only (its build here has no ICU). */
+export function sqliteLowerTrim(text: string): string {
+  return text.replace(/^ +| +$/g, '').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
 /** The reads as the store calls them: in process, or on the reader thread. */
