@@ -105,6 +105,24 @@ describe('conversationUpdated', () => {
     expect(inbox.byId.get('a')).toMatchObject({ visitorReadSeq: 5, agentReadSeq: 4 });
   });
 
+  it("applies the server's later version though its updatedAt lags the console's own message patch (it moves a second at a time)", () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('a', { status: 'assigned', assignedAgentId: ME, lastSeq: 4, updatedAt: 1_000 })], null);
+    // Watching: the console moved the row itself, to the message's exact time.
+    inbox = inboxPatched(inbox, [messagePatch(msg('a', 5, { createdAt: 1_600 }))], 'a');
+    // The server's next version (closed, a seq later) still says 1,000: under a second since its last move.
+    inbox = conversationUpdated(inbox, conv('a', { status: 'closed', lastSeq: 6, updatedAt: 1_000 }), null);
+    expect(inbox.byId.get('a')).toMatchObject({ status: 'closed', lastSeq: 6 });
+    // And a version older by seq stays out, whatever its time.
+    expect(conversationUpdated(inbox, conv('a', { status: 'assigned', lastSeq: 5, updatedAt: 1_700 }), null)).toBe(inbox);
+  });
+
+  it("applies the server's version of the seq the console's own message patch brought (a claim's event line, then the claim)", () => {
+    let inbox = inboxLoaded(emptyInbox(ME), [conv('a', { status: 'queued', lastSeq: 4, updatedAt: 1_000 })], null);
+    inbox = inboxPatched(inbox, [messagePatch(msg('a', 5, { author: 'system', kind: 'event', createdAt: 1_601 }))], 'a');
+    inbox = conversationUpdated(inbox, conv('a', { status: 'assigned', assignedAgentId: ME, lastSeq: 5, updatedAt: 1_600 }), 'a');
+    expect(inbox.byId.get('a')).toMatchObject({ status: 'assigned', lastSeq: 5, updatedAt: 1_600 });
+  });
+
   it('returns new objects so a renderer sees the change', () => {
     const before = inboxLoaded(emptyInbox(ME), [conv('a')], null);
     const after = conversationUpdated(before, conv('a', { updatedAt: 2_000 }), null);

@@ -157,7 +157,11 @@ export function inboxPatched(
  * server's rule: a system line or a note moves the row but does not become its preview.
  */
 export function messagePatch(m: ChatMessage): AgentConversationPatch {
-  const patch: AgentConversationPatch = { id: m.conversationId, lastSeq: m.seq, updatedAt: m.createdAt };
+  // No time of its own (0: `applyPatch` keeps the larger): the server's `updatedAt` moves only a
+  // second at a time (server/src/store/activity-step.ts), so the message's exact time here would
+  // make the server's next version of this same seq look older than the row. The row sorts by the
+  // message's own time (`lastActivity`).
+  const patch: AgentConversationPatch = { id: m.conversationId, lastSeq: m.seq, updatedAt: 0 };
   if (isChatMessage(m)) patch.lastMessage = { author: m.author, kind: m.kind, text: m.text.slice(0, 200), createdAt: m.createdAt };
   return patch;
 }
@@ -169,7 +173,7 @@ export function applyPatch(conversation: AgentConversation, patch: AgentConversa
     return keepReads({ ...conversation, ...pickReads(patch) }, conversation);
   }
   const { lastMessage, ...rest } = patch;
-  return { ...conversation, ...rest, ...(lastMessage ? { lastMessage } : {}) };
+  return { ...conversation, ...rest, updatedAt: Math.max(conversation.updatedAt, rest.updatedAt), ...(lastMessage ? { lastMessage } : {}) };
 }
 
 function pickReads(patch: AgentConversationPatch): Partial<AgentConversation> {
@@ -226,8 +230,12 @@ function keepReads(previous: AgentConversation, next: AgentConversation): AgentC
   return { ...next, ...(visitorReadSeq ? { visitorReadSeq } : {}), ...(agentReadSeq ? { agentReadSeq } : {}) };
 }
 
+/**
+ * Which of two versions of a row is later: `lastSeq` first (every message moves it), then
+ * `updatedAt`, which a message moves only a second at a time (server/src/store/activity-step.ts).
+ */
 function isNewer(a: AgentConversation, b: AgentConversation): boolean {
-  return a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.lastSeq > b.lastSeq);
+  return a.lastSeq > b.lastSeq || (a.lastSeq === b.lastSeq && a.updatedAt > b.updatedAt);
 }
 
 function withoutId(set: ReadonlySet<string>, id: string): Set<string> {

@@ -119,6 +119,7 @@ export interface ApiConversation {
   context: VisitorContext;
   lastSeq: number;
   createdAt: number;
+  /** Last activity, to the second: a message moves it only once it is a second newer. */
   updatedAt: number;
   queuedAt: number | null;
   closedAt: number | null;

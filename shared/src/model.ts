@@ -207,6 +207,11 @@ export interface AgentConversation {
   lastMessage?: { author: MessageAuthor; kind: MessageKind; text: string; createdAt: number };
   context: VisitorContext;
   createdAt: number;
+  /**
+   * Last activity, to the second: a message moves it only once it is a second newer (the newest
+   * message's own time is `lastMessage.createdAt`). Of two versions, the one with the higher
+   * `lastSeq` is later; `updatedAt` breaks a tie.
+   */
   updatedAt: number;
   queuedAt?: number;
   closedAt?: number;

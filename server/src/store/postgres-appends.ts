@@ -14,6 +14,8 @@
  * changed (a migration by another process added one) would fail with "cached plan must not
  * change result type".
  */
+import { ACTIVITY_STEP_MS } from './activity-step.js';
+
 export const CONVERSATION_FIELDS =
   'id, visitor_id, status, assigned_agent_id, locale, context, last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message, visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at, labels';
 
@@ -46,7 +48,7 @@ export interface BatchedAppend {
  * which undoes every bump: the caller then appends that batch one by one.
  */
 export const APPEND_BATCH = {
-  name: 'support_chat_append_batch_v2',
+  name: 'support_chat_append_batch_v3',
   text: `WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(n int, conversation_id text, visitor_id text, agent_id text, status text,
         message_id text, sender_id text, client_id text, author text, kind text, created_at bigint, body jsonb)
@@ -57,7 +59,8 @@ export const APPEND_BATCH = {
     ), locked AS (
       SELECT c.id FROM conversations c JOIN target t ON t.id = c.id ORDER BY c.id FOR UPDATE OF c
     ), bumped AS (
-      UPDATE conversations c SET last_seq = c.last_seq + 1, updated_at = i.created_at
+      UPDATE conversations c SET last_seq = c.last_seq + 1,
+        updated_at = CASE WHEN i.created_at - c.updated_at >= ${ACTIVITY_STEP_MS} THEN i.created_at ELSE c.updated_at END
       FROM locked l JOIN target t ON t.id = l.id JOIN input i ON i.n = t.n
       WHERE c.id = l.id
         AND (i.visitor_id IS NULL OR c.status <> 'closed')

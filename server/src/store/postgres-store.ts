@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ACTIVITY_STEP_MS } from './activity-step.js';
 import { newMessageId } from './message-ids.js';
 import { likeLiteral } from './like-pattern.js';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
@@ -533,9 +534,10 @@ export class PostgresStore implements Store {
     try {
       const bumped = await this.one<ConversationRow>(
         {
-          name: 'support_chat_append_v2',
+          name: 'support_chat_append_v3',
           text: `WITH bumped AS (
-             UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2
+             UPDATE conversations SET last_seq = last_seq + 1,
+               updated_at = CASE WHEN $2 - updated_at >= ${ACTIVITY_STEP_MS} THEN $2 ELSE updated_at END
              WHERE id = $1 AND ($9::text IS NULL OR (status = 'assigned' AND assigned_agent_id = $9))
                AND ($10::text IS NULL OR status = $10) RETURNING ${CONVERSATION_FIELDS}
            ), inserted AS (
@@ -579,9 +581,10 @@ export class PostgresStore implements Store {
     try {
       const bumped = await this.one<ConversationRow>(
         {
-          name: 'support_chat_append_to_open_v1',
+          name: 'support_chat_append_to_open_v2',
           text: `WITH latest AS (${latest}), bumped AS (
-             UPDATE conversations c SET last_seq = c.last_seq + 1, updated_at = $2
+             UPDATE conversations c SET last_seq = c.last_seq + 1,
+               updated_at = CASE WHEN $2 - c.updated_at >= ${ACTIVITY_STEP_MS} THEN $2 ELSE c.updated_at END
              FROM latest WHERE c.id = latest.id AND c.status <> 'closed' RETURNING ${CONVERSATION_FIELDS.split(', ').map((column) => `c.${column}`).join(', ')}
            ), inserted AS (
              INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, author, kind, created_at, body)

@@ -5,6 +5,7 @@
  * main thread posts it; so the two writers cannot drift apart. The few reads a write needs (the
  * open conversation, a conversation by id) are here too, and the store's own reads use them.
  */
+import { ACTIVITY_STEP_MS } from './activity-step.js';
 import { newMessageId } from './message-ids.js';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
@@ -191,7 +192,12 @@ export class SqliteWrites {
     }
     // An UPDATE, then the row read by its key: 6 µs less than `RETURNING *` (which materializes
     // the whole row through a temporary table) on the writer's busiest statement.
-    const { changes } = this.statement('UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?').run(now, conversationId);
+    // `updated_at` moves only a second at a time (activity-step.ts); the second statement leaves
+    // it, and so the inbox's indexes, alone.
+    const moved = this
+      .statement(`UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? AND ? - updated_at >= ${ACTIVITY_STEP_MS}`)
+      .run(now, conversationId, now).changes;
+    const changes = moved || this.statement('UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?').run(conversationId).changes;
     if (changes === 0) throw new Error(`appendMessage: no conversation ${conversationId}`);
     const bumped = this.conversationById(conversationId)!;
     const { senderId, ...fields } = draft;

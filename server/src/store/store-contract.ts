@@ -634,6 +634,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(next.map((c) => c.id)).toEqual(['b', 'd']);
     });
 
+    it("moves a conversation's updatedAt with a message only once it is a second newer, whichever append writes it", async () => {
+      await store.createConversation(conversationFixture({ id: 'a', status: 'assigned', assignedAgentId: 'a1', createdAt: 1000, updatedAt: 1000 }));
+      const visitor = { senderId: 'visitor-1', author: 'visitor' as const, kind: 'text' as const, text: 'hi' };
+      const agent = { senderId: 'a1', author: 'agent' as const, kind: 'text' as const, text: 'hello' };
+      const moves: [number, number][] = [];
+      const seen = (r: { conversation: ConversationRecord } | null) => moves.push([r!.conversation.lastSeq, r!.conversation.updatedAt]);
+      seen(await store.appendMessage('a', visitor, 1500));
+      seen(await store.appendToOpenConversation('visitor-1', visitor, 1999));
+      seen(await store.appendIfAssignedTo('a', 'a1', agent, 2000));
+      seen(await store.appendWhileStatus('a', 'assigned', agent, 2500));
+      seen(await store.appendMessage('a', visitor, 3100));
+      expect(moves).toEqual([[1, 1000], [2, 1000], [3, 2000], [4, 2000], [5, 3100]]);
+      expect(await store.getConversation('a')).toMatchObject({ lastSeq: 5, updatedAt: 3100 });
+      // Messages keep their own exact times.
+      expect((await store.listMessages('a', {})).map((m) => m.createdAt)).toEqual([1500, 1999, 2000, 2500, 3100]);
+    });
+
     it('computes the report as reportFromFacts defines it', async () => {
       await store.createConversation(conversationFixture({ id: 'h', status: 'closed', createdAt: 100, closedAt: 300, rating: { score: 4, ratedAt: 310 } }));
       await store.appendMessage('h', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 110);
