@@ -87,6 +87,13 @@ describe('browser assets on the wire', () => {
     expect(brotliDecompressSync(bundle.body).equals(fs.readFileSync(path.join(CONSOLE_DIST, script!)))).toBe(true);
     const gz = await get(`${server.url}/console/${script}`, { 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
+    // The source map is named by a header (the build writes no comment into the file), and served.
+    for (const response of [bundle, gz]) expect(response.headers['sourcemap']).toBe(`${script}.map`);
+    expect(brotliDecompressSync(bundle.body).toString()).not.toContain('sourceMappingURL');
+    const map = await get(`${server.url}/console/${script}.map`);
+    expect(map.status).toBe(200);
+    expect((JSON.parse(map.body.toString()) as { sources: string[] }).sources.length).toBeGreaterThan(0);
+    expect((await get(`${server.url}/console/${script}.LEGAL.txt`)).status).toBe(200);
     // Only the server's own page loads it: not from the widget's directory, which any site may read.
     expect(bundle.headers['access-control-allow-origin']).toBeUndefined();
     expect((await get(`${server.url}/widget/${script}`)).status).toBe(404);

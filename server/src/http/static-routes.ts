@@ -21,11 +21,15 @@ const HASHED_NAME = /-[A-Z0-9]{8}\.js(\.map|\.LEGAL\.txt)?(\.br|\.gz)?$/;
 /** How long a browser may use the stable entry (`support-chat.js`) before asking again (with its ETag). */
 const ENTRY_MAX_AGE_S = 300;
 
+/** A bundle, as written or compressed: its source map is beside it (the build writes no comment naming it). */
+const BUNDLE = /\.js(\.br|\.gz)?$/;
+
 function cacheFor(res: ServerResponse, file: string): void {
   res.setHeader(
     'Cache-Control',
     HASHED_NAME.test(file) ? 'public, max-age=31536000, immutable' : `public, max-age=${ENTRY_MAX_AGE_S}`,
   );
+  if (BUNDLE.test(file)) res.setHeader('SourceMap', `${path.basename(file).replace(BUNDLE, '.js')}.map`);
 }
 
 const CONSOLE_BUNDLE = 'support-console';
