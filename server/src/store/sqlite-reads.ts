@@ -127,12 +127,17 @@ export class SqliteReads {
     const groups = new Map<string, KnowledgeGap>();
     for (const [conversationId, seq, askedAt] of replies) {
       const key = `${conversationId}\u0000${seq}`;
-      let question = this.questions.get(key) ?? this.olderQuestions.get(key);
-      if (question === undefined) question = (lookup.get(conversationId, seq) as string | undefined) ?? null;
+      // `has`, not `??`: a reply with no question before it is remembered as null, not looked up again.
+      const question = this.questions.has(key)
+        ? (this.questions.get(key) as string | null)
+        : this.olderQuestions.has(key)
+          ? (this.olderQuestions.get(key) as string | null)
+          : ((lookup.get(conversationId, seq) as string | undefined) ?? null);
       read.set(key, question);
       if (question === null) continue;
-      const group = groups.get(sqliteLowerTrim(question));
-      if (!group) groups.set(sqliteLowerTrim(question), { question, count: 1, lastAskedAt: askedAt, conversationId });
+      const normal = sqliteLowerTrim(question);
+      const group = groups.get(normal);
+      if (!group) groups.set(normal, { question, count: 1, lastAskedAt: askedAt, conversationId });
       else {
         group.count++;
         // In created_at order: a later reply is the most recent asking (the first of equals stays).
