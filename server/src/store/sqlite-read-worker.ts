@@ -14,7 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { startCheckpoints } from './checkpoints.js';
+import { CheckpointHandoff, startCheckpoints, type CheckpointOptions } from './checkpoints.js';
 import { isCorruption, openSearchFile } from './search-index.js';
 import { SqliteReads, type ReadMethod } from './sqlite-reads.js';
 
@@ -30,9 +30,13 @@ export interface ReadWorkerData {
   file: string;
   searchFile: string;
   intervalMs: number;
+  /** Shared with the writer thread, told after each checkpoint (checkpoints.ts). */
+  checkpointHandoff?: SharedArrayBuffer;
+  /** Tests: checkpoint sooner and at a smaller WAL than production's once a second past 1,000 pages. */
+  checkpoints?: CheckpointOptions;
 }
 
-const { file, searchFile, intervalMs } = workerData as ReadWorkerData;
+const { file, searchFile, intervalMs, checkpointHandoff, checkpoints: checkpointOptions } = workerData as ReadWorkerData;
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 // Reports and search walk many pages at random (the knowledge gaps look up each unanswered
@@ -73,8 +77,10 @@ function indexStep(): boolean {
 }
 
 // The WAL's checkpoints run here, not in the writer's commits (checkpoints.ts).
-const checkpoints = startCheckpoints(file, (error) =>
-  process.emitWarning(`Checkpointing the store's WAL failed (retried every second): ${error instanceof Error ? error.message : String(error)}`),
+const checkpoints = startCheckpoints(
+  file,
+  (error) => process.emitWarning(`Checkpointing the store's WAL failed (retried every second): ${error instanceof Error ? error.message : String(error)}`),
+  { ...checkpointOptions, ...(checkpointHandoff ? { handoff: new CheckpointHandoff(checkpointHandoff) } : {}) },
 );
 
 let timer: NodeJS.Timeout | undefined;

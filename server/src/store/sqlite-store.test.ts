@@ -68,6 +68,40 @@ describe('SqliteStore checkpoints', () => {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('starts the WAL over under a steady stream of writes: the writer finishes each checkpoint of the reader', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-checkpoint-'));
+    const wal = path.join(dir, 'support-chat.sqlite-wal');
+    // The WAL header's checkpoint sequence number, which SQLite raises each time the WAL starts over.
+    const restarts = () => {
+      const header = Buffer.alloc(16);
+      const fd = fs.openSync(wal, 'r');
+      fs.readSync(fd, header, 0, 16, 0);
+      fs.closeSync(fd);
+      return header.readUInt32BE(12);
+    };
+    // A checkpoint every 20 ms once the WAL holds 50 pages: production's timing, scaled down.
+    const store = SqliteStore.open(dir, { writer: 'thread', checkpoints: { intervalMs: 20, minWalPages: 50 } });
+    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    for (const id of ids) await store.createConversation(conversationFixture({ id }));
+    const before = restarts();
+    // Never a moment without a write in flight: the reader's checkpoint always ends with frames
+    // appended meanwhile, so by itself it never leaves the WAL fully copied, and only a fully
+    // copied WAL starts over (until the writer's own threshold, 80 MB).
+    let n = 0;
+    const stream = async (id: string) => {
+      for (const end = performance.now() + 1_500; performance.now() < end; ) {
+        n++;
+        await store.appendMessage(id, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${n} ${'x'.repeat(1000)}` }, n);
+      }
+    };
+    await Promise.all(ids.map(stream));
+    const after = restarts();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(after - before).toBeGreaterThanOrEqual(10);
+  }, 60_000);
 });
 
 describe('SqliteStore migrations', () => {

@@ -47,7 +47,7 @@ import { SearchIndexer, searchSchema } from './search-index.js';
 import { SqliteReads, type ReadQueries } from './sqlite-reads.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
-import { WRITER_CHECKPOINT_PAGES } from './checkpoints.js';
+import { WRITER_CHECKPOINT_PAGES, type CheckpointOptions } from './checkpoints.js';
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
@@ -398,19 +398,27 @@ export class SqliteStore implements Store {
   /** Every write goes through it: one transaction and one sync per turn of the event loop. */
   private readonly writer: StoreWriter;
 
-  private constructor(db: Database.Database, writer: 'thread' | 'loop', searchIntervalMs: number) {
+  private constructor(db: Database.Database, writer: 'thread' | 'loop', searchIntervalMs: number, checkpoints: CheckpointOptions | undefined) {
     this.db = db;
     this.sql = new SqliteWrites(db);
+    // The reader checkpoints and tells the writer thread, which finishes each one (checkpoints.ts).
+    const checkpointHandoff = new SharedArrayBuffer(4);
     if (db.memory || writer === 'loop') {
       this.wal = db.memory ? null : WalSync.open(db.name);
       this.writer = inProcessWriter(this.sql, new GroupCommit(db, this.wal));
     } else {
       this.wal = null;
-      this.writer = createWriteThread({ file: db.name });
+      this.writer = createWriteThread({ file: db.name, checkpointHandoff });
     }
     this.reads = db.memory
       ? inProcessReads(db)
-      : createReadThread({ file: db.name, searchFile: path.join(path.dirname(db.name), 'support-chat-search.sqlite'), intervalMs: searchIntervalMs });
+      : createReadThread({
+          file: db.name,
+          searchFile: path.join(path.dirname(db.name), 'support-chat-search.sqlite'),
+          intervalMs: searchIntervalMs,
+          ...(writer === 'thread' ? { checkpointHandoff } : {}),
+          ...(checkpoints ? { checkpoints } : {}),
+        });
   }
 
   /** Runs one write of `SqliteWrites` in the next group commit; resolves with its result once it is on disk. */
@@ -450,7 +458,14 @@ export class SqliteStore implements Store {
       verbose,
       searchIntervalMs = 100,
       writer = DEFAULT_WRITER,
-    }: { verbose?: (sql: unknown) => void; searchIntervalMs?: number; writer?: 'thread' | 'loop' } = {},
+      checkpoints,
+    }: {
+      verbose?: (sql: unknown) => void;
+      searchIntervalMs?: number;
+      writer?: 'thread' | 'loop';
+      /** Tests: the reader thread checkpoints sooner and at a smaller WAL (checkpoints.ts). */
+      checkpoints?: CheckpointOptions;
+    } = {},
   ): SqliteStore {
     let file = ':memory:';
     if (dataDir !== ':memory:') {
@@ -471,7 +486,7 @@ export class SqliteStore implements Store {
     db.pragma('busy_timeout = 5000');
     migrate(db);
     // Reading the schema version opened the WAL file, which stays while the connection is open.
-    return withStoreErrors(new SqliteStore(db, writer, searchIntervalMs), isSqliteUnavailable);
+    return withStoreErrors(new SqliteStore(db, writer, searchIntervalMs, checkpoints), isSqliteUnavailable);
   }
 
   async createVisitor(visitor: VisitorRecord): Promise<void> {

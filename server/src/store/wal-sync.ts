@@ -19,16 +19,32 @@ export class WalSync {
   /** How many fsyncs ran (for the bench and tests: far fewer than writes under load). */
   syncCount = 0;
 
-  private constructor(private readonly fd: number) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly blocking: boolean,
+  ) {}
 
-  /** Opens the `-wal` file that SQLite keeps beside `databaseFile` while a connection is open in WAL mode. */
-  static open(databaseFile: string): WalSync {
-    return new WalSync(fs.openSync(`${databaseFile}-wal`, 'r+'));
+  /**
+   * Opens the `-wal` file that SQLite keeps beside `databaseFile` while a connection is open in WAL mode.
+   * `blocking`: sync on the calling thread (the store's writer thread, which has nothing else to
+   * do meanwhile), not in libuv's pool (the event loop, which must not wait on the disk).
+   */
+  static open(databaseFile: string, { blocking = false }: { blocking?: boolean } = {}): WalSync {
+    return new WalSync(fs.openSync(`${databaseFile}-wal`, 'r+'), blocking);
   }
 
   /** Resolves once everything committed before the call is on disk. */
   flush(): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
+    if (this.blocking) {
+      try {
+        this.syncCount++;
+        fs.fdatasyncSync(this.fd);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       if (!this.syncing) this.sync();
