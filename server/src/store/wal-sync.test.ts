@@ -40,6 +40,22 @@ describe('WalSync', () => {
     db.close();
   });
 
+  it('blocking (the writer thread): each flush has synced before it returns, and none once closed', async () => {
+    const { db, file } = walDatabase();
+    const wal = WalSync.open(file, { blocking: true });
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const flushes = Array.from({ length: 3 }, (_, i) => {
+      insert.run(`a${i}`);
+      const flushed = wal.flush();
+      expect(wal.syncCount).toBe(i + 1); // synced already, before anyone awaited
+      return flushed;
+    });
+    await Promise.all(flushes);
+    await wal.close();
+    await expect(wal.flush()).rejects.toThrow(/closed/);
+    db.close();
+  });
+
   it('refuses to flush once closed, rather than acknowledging a write it did not sync', async () => {
     const { db, file } = walDatabase();
     const wal = WalSync.open(file);
