@@ -1,7 +1,7 @@
 /**
  * The main thread's side of the writer thread (sqlite-write-worker.ts): each write is posted as a
  * small command (`{ op: 'appendMessage', args }`), the commands of one turn of the event loop in
- * one message, and resolves when the worker answers, which it does only once the write's commit
+ * one message (up to `POST_AT_MOST`), and resolves when the worker answers, which it does only once the write's commit
  * is on disk. Reads stay on the main thread's connection: WAL readers see every committed write,
  * so a caller that awaited its write reads it back.
  *
