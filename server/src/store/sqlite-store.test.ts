@@ -128,17 +128,31 @@ describe('SqliteStore migrations', () => {
 });
 
 describe.each(['loop', 'thread'] as const)('SqliteStore group commit, writer on the %s', (writer) => {
-  it('commits the writes of one turn together, each durable, a failing one alone', async () => {
+  /** A store on a new directory with conversation `a` of visitor-1, and how to say `text` in it. */
+  async function storeWithConversation(): Promise<{ dir: string; store: SqliteStore; say: (text: string, at: number) => ReturnType<SqliteStore['appendMessage']> }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-group-'));
     const store = SqliteStore.open(dir, { writer });
     await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
     await store.createConversation(conversationFixture({ id: 'a' }));
+    const say = (text: string, at: number) => store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text, clientId: `c-${text}` }, at);
+    return { dir, store, say };
+  }
+
+  /** The texts of conversation `a` as the store on `dir` reads them after a reopen, then removes `dir`. */
+  async function textsAfterReopen(dir: string): Promise<string[]> {
+    const reopened = SqliteStore.open(dir, { writer });
+    const texts = (await reopened.listMessages('a', { limit: 500 })).map((m) => m.text);
+    await reopened.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    return texts;
+  }
+
+  it('commits the writes of one turn together, each durable, a failing one alone', async () => {
+    const { dir, store, say } = await storeWithConversation();
     const before = store.commitCount;
     // 31 writes: within one part of the writer thread's (write-thread.ts, POST_AT_MOST).
     const results = await Promise.allSettled([
-      ...Array.from({ length: 30 }, (_, i) =>
-        store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${i}`, clientId: `c-${i}` }, 10 + i),
-      ),
+      ...Array.from({ length: 30 }, (_, i) => say(`m${i}`, 10 + i)),
       store.appendMessage('missing', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'lost' }, 99),
     ]);
     expect(store.commitCount - before).toBe(1);
@@ -146,28 +160,15 @@ describe.each(['loop', 'thread'] as const)('SqliteStore group commit, writer on 
     expect(results.at(-1)).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('no conversation missing') } });
     await store.close();
     // Reopened from disk: all thirty, in the order they were asked for.
-    const reopened = SqliteStore.open(dir, { writer });
-    expect((await reopened.listMessages('a', {})).map((m) => m.text)).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
-    await reopened.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(await textsAfterReopen(dir)).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
   });
 
   it('a turn of more writes than one part: every one durable and stored in the order asked', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-group-'));
-    const store = SqliteStore.open(dir, { writer });
-    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
-    await store.createConversation(conversationFixture({ id: 'a' }));
-    const sent = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        store.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${i}`, clientId: `c-${i}` }, 10 + i),
-      ),
-    );
+    const { dir, store, say } = await storeWithConversation();
+    const sent = await Promise.all(Array.from({ length: 200 }, (_, i) => say(`m${i}`, 10 + i)));
     expect(sent.map((r) => r.message.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     await store.close();
-    const reopened = SqliteStore.open(dir, { writer });
-    expect((await reopened.listMessages('a', { limit: 500 })).map((m) => m.text)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
-    await reopened.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(await textsAfterReopen(dir)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
   });
 
   it('rejects with the error the write threw, of the same class and code', async () => {
