@@ -80,6 +80,9 @@ describe.each(stores)('one visitor’s data on %s', (_name, open, skip) => {
     data(await ada.socket.emitWithAck('conversation:rate', { conversationId: ada.conversationId, score: 2, comment: 'Took ages' }));
     const left = data(await ada.socket.emitWithAck('offline:leave', { clientId: 'ada-left-01', email: 'ada@private.example', name: 'Ada', text: 'Call me on 555-0100' }));
     await t.server.router.idle();
+    // The left message's hand-off note is written after the ack, by the team routing: the export
+    // below must see it (it raced the export once, with the writer's faster commits).
+    await t.server.routing.idle();
 
     // The export: an attachment, every conversation and message of Ada's, none of Bea's.
     const exported = await fetch(`${t.url}/api/admin/visitors/${ada.visitorId}/export`, { headers: { cookie: boss } });
