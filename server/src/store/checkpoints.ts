@@ -54,7 +54,8 @@ export interface CheckpointOptions {
 export class CheckpointHandoff {
   private readonly cell: Int32Array;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+  /** A new cell (`buffer` goes to both threads in their `workerData`), or the one of `buffer`. */
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
     this.cell = new Int32Array(buffer);
   }
 

@@ -127,12 +127,11 @@ export class SqliteReads {
     const groups = new Map<string, KnowledgeGap>();
     for (const [conversationId, seq, askedAt] of replies) {
       const key = `${conversationId}\u0000${seq}`;
-      // `has`, not `??`: a reply with no question before it is remembered as null, not looked up again.
-      const question = this.questions.has(key)
-        ? (this.questions.get(key) as string | null)
-        : this.olderQuestions.has(key)
-          ? (this.olderQuestions.get(key) as string | null)
-          : ((lookup.get(conversationId, seq) as string | undefined) ?? null);
+      // `undefined` is "not remembered"; a reply with no question before it is remembered as null,
+      // and not looked up again (one map lookup each, not `has` and then `get`).
+      let question = this.questions.get(key);
+      if (question === undefined) question = this.olderQuestions.get(key);
+      if (question === undefined) question = (lookup.get(conversationId, seq) as string | undefined) ?? null;
       read.set(key, question);
       if (question === null) continue;
       const normal = sqliteLowerTrim(question);

@@ -47,7 +47,7 @@ import { SearchIndexer, searchSchema } from './search-index.js';
 import { SqliteReads, type ReadQueries } from './sqlite-reads.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
-import { WRITER_CHECKPOINT_PAGES, type CheckpointOptions } from './checkpoints.js';
+import { CheckpointHandoff, WRITER_CHECKPOINT_PAGES, type CheckpointOptions } from './checkpoints.js';
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
@@ -401,9 +401,9 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database, writer: 'thread' | 'loop', searchIntervalMs: number, checkpoints: CheckpointOptions | undefined) {
     this.db = db;
     this.sql = new SqliteWrites(db);
-    // The reader checkpoints and tells the writer thread, which finishes each one (checkpoints.ts).
-    const checkpointHandoff = new SharedArrayBuffer(4);
-    if (db.memory || writer === 'loop') {
+    // With a writer thread, the reader tells it of each checkpoint, and it finishes them (checkpoints.ts).
+    const checkpointHandoff = db.memory || writer === 'loop' ? undefined : new CheckpointHandoff().buffer;
+    if (!checkpointHandoff) {
       this.wal = db.memory ? null : WalSync.open(db.name);
       this.writer = inProcessWriter(this.sql, new GroupCommit(db, this.wal));
     } else {
@@ -416,7 +416,7 @@ export class SqliteStore implements Store {
           file: db.name,
           searchFile: path.join(path.dirname(db.name), 'support-chat-search.sqlite'),
           intervalMs: searchIntervalMs,
-          ...(writer === 'thread' ? { checkpointHandoff } : {}),
+          ...(checkpointHandoff ? { checkpointHandoff } : {}),
           ...(checkpoints ? { checkpoints } : {}),
         });
   }
