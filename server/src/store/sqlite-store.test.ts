@@ -171,6 +171,23 @@ describe.each(['loop', 'thread'] as const)('SqliteStore group commit, writer on 
     expect(await textsAfterReopen(dir)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
   });
 
+  it('stores a retried send once: within one turn, and after a restart (the client id filter is read back from the rows)', async () => {
+    const { dir, store, say } = await storeWithConversation();
+    // 250 sends, then each one again in the same turn: the repeats find the first in the commit.
+    const first = await Promise.all([...Array.from({ length: 250 }, (_, i) => say(`m${i}`, 10 + i)), say('m7', 500)]);
+    expect(first.at(-1)).toMatchObject({ created: false, message: first[7]!.message });
+    await store.close();
+    const reopened = SqliteStore.open(dir, { writer });
+    const retried = await reopened.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'm3', clientId: 'c-m3' }, 600);
+    expect(retried).toMatchObject({ created: false, message: first[3]!.message });
+    // Another sender's same client id, and a new one, are new messages.
+    const otherSender = await reopened.appendMessage('a', { senderId: 'agent-1', author: 'agent', kind: 'text', text: 'm3', clientId: 'c-m3' }, 700);
+    const fresh = await reopened.appendMessage('a', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'new', clientId: 'c-new' }, 800);
+    expect([otherSender.created, otherSender.message.seq, fresh.created, fresh.message.seq]).toEqual([true, 251, true, 252]);
+    await reopened.close();
+    expect(await textsAfterReopen(dir)).toEqual([...Array.from({ length: 250 }, (_, i) => `m${i}`), 'm3', 'new']);
+  });
+
   it('rejects with the error the write threw, of the same class and code', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-errors-'));
     const store = SqliteStore.open(dir, { writer });

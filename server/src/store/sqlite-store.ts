@@ -375,6 +375,10 @@ export const MIGRATIONS: string[] = [
   // it needs (PostgreSQL's `conversations_by_created`).
   `DROP INDEX conversations_report;
    CREATE INDEX conversations_by_created ON conversations (created_at);`,
+  // A message's client id is checked by the writer's filter of each conversation's stored ids
+  // (client-id-filter.ts), then against the conversation's rows: the unique index wrote one
+  // random page per message to the WAL, half of each commit's frames under load (issue 9).
+  `DROP INDEX messages_dedupe;`,
 ];
 
 /**

@@ -6,6 +6,7 @@
  * open conversation, a conversation by id) are here too, and the store's own reads use them.
  */
 import { ACTIVITY_STEP_MS } from './activity-step.js';
+import { ClientIdFilter } from './client-id-filter.js';
 import { newMessageId } from './message-ids.js';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
@@ -52,6 +53,14 @@ function toColumnValue(value: unknown): unknown {
 export class SqliteWrites {
   /** Statements compiled once per SQL text: better-sqlite3 compiles again on every `prepare`. */
   private readonly statements = new Map<string, Database.Statement>();
+
+  /** Which client ids each conversation stored: most sends need no dedupe read (client-id-filter.ts). */
+  private readonly clientIds = new ClientIdFilter((conversationId) =>
+    this
+      .statement('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND client_id IS NOT NULL')
+      .raw()
+      .all(conversationId) as [string, string][],
+  );
 
   constructor(private readonly db: Database.Database) {}
 
@@ -181,7 +190,7 @@ export class SqliteWrites {
   }
 
   appendMessage(conversationId: string, draft: MessageDraft, now: number): AppendResult {
-    if (draft.clientId) {
+    if (draft.clientId && this.clientIds.mayHave(conversationId, draft.senderId, draft.clientId)) {
       const existing = this
         .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
         .get(conversationId, draft.senderId, draft.clientId) as { body: string } | undefined;
@@ -208,6 +217,7 @@ export class SqliteWrites {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(message.id, conversationId, message.seq, senderId, draft.clientId ?? null, message.kind, now, JSON.stringify(message));
+    if (draft.clientId) this.clientIds.add(conversationId, senderId, draft.clientId);
     return { message, conversation: bumped, created: true };
   }
 
