@@ -8,16 +8,8 @@
  * conversations are locked in id order before any is bumped, so two batches (of two processes)
  * never wait for each other in a cycle.
  */
-
-/**
- * The conversation's columns, named rather than `*`: a prepared statement whose result columns
- * changed (a migration by another process added one) would fail with "cached plan must not
- * change result type".
- */
 import { ACTIVITY_STEP_MS } from './activity-step.js';
-
-export const CONVERSATION_FIELDS =
-  'id, visitor_id, status, assigned_agent_id, locale, context, last_seq, created_at, updated_at, queued_at, closed_at, handoff_reason, left_message, visitor_read_seq, agent_read_seq, rating, human_involved, assigned_at, labels';
+import { CONVERSATION_FIELDS } from './conversation-fields.js';
 
 const prefixed = (alias: string) => CONVERSATION_FIELDS.split(', ').map((column) => `${alias}.${column}`).join(', ');
 

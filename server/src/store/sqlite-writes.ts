@@ -7,6 +7,7 @@
  */
 import { ACTIVITY_STEP_MS } from './activity-step.js';
 import { ClientIdFilter } from './client-id-filter.js';
+import { CONVERSATION_FIELDS } from './conversation-fields.js';
 import { newMessageId } from './message-ids.js';
 import type Database from 'better-sqlite3';
 import type { ApiToken, WebhookDelivery, AuditEntry, CannedReply, ChatMessage, ConversationStatus, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing } from '@support-chat/shared';
@@ -74,13 +75,13 @@ export class SqliteWrites {
   }
 
   conversationById(id: string): ConversationRecord | null {
-    const row = this.statement('SELECT * FROM conversations WHERE id = ?').get(id) as ConversationRow | undefined;
+    const row = this.statement(`SELECT ${CONVERSATION_FIELDS} FROM conversations WHERE id = ?`).get(id) as ConversationRow | undefined;
     return row ? toConversation(row) : null;
   }
 
   latestConversationOf(visitorId: string): ConversationRecord | null {
     const row = this
-      .statement('SELECT * FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .statement(`SELECT ${CONVERSATION_FIELDS} FROM conversations WHERE visitor_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`)
       .get(visitorId) as ConversationRow | undefined;
     return row ? toConversation(row) : null;
   }
