@@ -581,6 +581,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         ['ai-only', null, null, false],
         ['human', 210, 250, true],
       ]);
+      // Later replies and hand-offs leave the first ones; one stamped earlier (a clock behind) moves them.
+      await store.appendMessage('human', { senderId: 'a1', author: 'agent', kind: 'text', text: 'Here is how' }, 300);
+      await store.appendMessage('human', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 310);
+      const later = await store.reportFacts(150, 1000);
+      expect(later.map((f) => [f.handedOffAt, f.firstAgentReplyAt])).toEqual([[210, 250]]);
+      await store.appendMessage('human', { senderId: 'a2', author: 'agent', kind: 'text', text: 'Hello' }, 240);
+      await store.appendMessage('human', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 205);
+      const earlier = await store.reportFacts(150, 1000);
+      expect(earlier.map((f) => [f.handedOffAt, f.firstAgentReplyAt])).toEqual([[205, 240]]);
       expect(await store.reportFacts(150, 1000)).toHaveLength(1);
       expect(await store.answerFeedbackCounts(0, 1000)).toEqual({ helpful: 0, notHelpful: 1 });
       const gaps = await store.knowledgeGaps(0, 1000, 10);
