@@ -1,5 +1,6 @@
 /**
- * The columns a conversation record is read from, in both stores, named rather than `*`:
+ * The columns a conversation record is read from on the write paths (PostgreSQL's statements,
+ * the SQLite writer's reads of one conversation), named rather than `*`:
  * - PostgreSQL: a prepared statement whose result columns changed (a migration by another
  *   process added one) fails with "cached plan must not change result type";
  * - SQLite: `*` also computes the virtual generated columns (`verified_user_id`, a json_extract
