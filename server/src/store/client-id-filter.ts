@@ -45,9 +45,13 @@ export class ClientIdFilter {
     return this.hashesOf(conversationId).has(hashOf(senderId, clientId));
   }
 
-  /** After a message with this client id was inserted (in the transaction about to commit). */
+  /**
+   * After a message with this client id was inserted (in the transaction about to commit). The
+   * append asked `mayHave` just before, which loaded the conversation and made it the most recent:
+   * no second move in the recency order.
+   */
   add(conversationId: string, senderId: string, clientId: string): void {
-    this.hashesOf(conversationId).add(hashOf(senderId, clientId));
+    (this.conversations.get(conversationId) ?? this.hashesOf(conversationId)).add(hashOf(senderId, clientId));
   }
 
   /** How many conversations are held (tests). */
