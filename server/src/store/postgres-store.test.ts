@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnreachable, skipWithoutPostgres, testSchemas, TEST_DATABASE_URL } from '../../test/postgres.js';
 import { PostgresStore } from './postgres-store.js';
-import { SCHEMA_VERSION } from './postgres-schema.js';
+import { migrate, SCHEMA_VERSION } from './postgres-schema.js';
 import { ChatError } from '../errors.js';
 import { conversationFixture, describeStoreContract } from './store-contract.js';
 import { describeIntegrationsContract } from './integrations-contract.js';
@@ -292,6 +292,81 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       await store.appendMessage('zh', say('我的退款还没有到账'), 2);
       expect((await store.searchConversations({ text: '还没有到账', limit: 5 })).map((c) => c.id)).toEqual(['zh']);
       expect((await store.searchConversations({ text: '退款', limit: 5 })).map((c) => c.id)).toEqual(['zh']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  /**
+   * Issue 10: message text is indexed off the append's transaction (migration 13). Search must not
+   * care where a message is: still pending, indexed, or erased meanwhile.
+   */
+  it('finds a message while it waits for the search indexer and after, and never once it is erased', async () => {
+    const schema = schemas.schema();
+    // Indexed only when the test says so: each step knows where every message is.
+    const held = { schema, max: 4, searchIndexIntervalMs: 3_600_000 };
+    const [store, other] = await Promise.all([PostgresStore.open(TEST_DATABASE_URL, held), PostgresStore.open(TEST_DATABASE_URL, held)]);
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    const count = async (table: string) => Number((await client.query(`SELECT count(*) AS n FROM "${schema}".${table}`)).rows[0].n);
+    try {
+      await store!.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store!.createConversation(conversationFixture({ id: 'a' }));
+      await store!.createVisitor({ id: 'visitor-2', createdAt: 1 });
+      await store!.createConversation(conversationFixture({ id: 'b', visitorId: 'visitor-2' }));
+      await Promise.all(Array.from({ length: 60 }, (_, i) => store!.appendMessage(i % 2 ? 'a' : 'b', say(`parcel ${i} 包裹`), 2 + i)));
+      await store!.appendMessage('a', { senderId: 'system', author: 'system', kind: 'event', event: { type: 'queued' } } as MessageDraft, 100);
+      const found = async (text: string) => (await other!.searchConversations({ text, limit: 5 })).map((c) => c.id).sort();
+      expect(await found('parcel 7 ')).toEqual(['a']);
+      expect(await found('包裹')).toEqual(['a', 'b']);
+      expect(await count('search_pending')).toBe(60);
+
+      // Both stores' indexers at once: every text indexed once, nothing left pending, the event (no text) never queued.
+      await Promise.all([store!.indexPendingSearch(), other!.indexPendingSearch(), store!.indexPendingSearch()]);
+      expect(await count('search_pending')).toBe(0);
+      expect(await count('message_search')).toBe(60);
+      expect(await found('parcel 7 ')).toEqual(['a']);
+      expect(await found('parcel 8 ')).toEqual(['b']);
+
+      // Erased while indexed, and while pending: gone from search either way, and from its table.
+      await store!.appendMessage('b', say('parcel 99 pending'), 200);
+      await store!.eraseVisitor('visitor-2');
+      expect(await found('parcel 8 ')).toEqual([]);
+      expect(await found('parcel 99')).toEqual([]);
+      expect(await found('包裹')).toEqual(['a']);
+      await store!.indexPendingSearch();
+      expect(await count('message_search')).toBe(30);
+      expect(await count('search_pending')).toBe(0);
+    } finally {
+      await client.end();
+      await closeAll([store!, other!]);
+    }
+  });
+
+  it('indexes the messages of a database written before the search table (migration 13)', async () => {
+    const schema = schemas.schema();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL search_path = "${schema}"`);
+      await migrate(client, schema, 12);
+      await client.query(`
+        INSERT INTO visitors (id, created_at) VALUES ('visitor-1', 1);
+        INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at, last_seq)
+          VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, 2);
+        INSERT INTO messages (id, conversation_id, seq, sender_id, author, kind, created_at, body) VALUES
+          ('m1', 'old', 1, 'visitor-1', 'visitor', 'text', 2, '{"text": "where is my order"}'),
+          ('m2', 'old', 2, 'system', 'system', 'event', 3, '{"event": {"type": "queued"}}');
+      `);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    const store = await open(schema);
+    try {
+      expect((await store.searchConversations({ text: 'my order', limit: 5 })).map((c) => c.id)).toEqual(['old']);
+      expect(await store.indexPendingSearch()).toBe(0);
     } finally {
       await store.close();
     }

@@ -13,6 +13,7 @@ import { toAgent, type AgentRow } from './agent-row.js';
 import { toAttachment, toEmail, type AttachmentRow, type EmailRow } from './sqlite-rows.js';
 import { migrate } from './postgres-schema.js';
 import { APPEND_BATCH, type BatchedAppend } from './postgres-appends.js';
+import { PostgresSearchIndexer } from './postgres-search-indexer.js';
 import { CONVERSATION_FIELDS } from './conversation-fields.js';
 import { KeyedBatches, type Settled } from './keyed-batches.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
@@ -174,7 +175,10 @@ function conversationValues(c: ConversationRecord): unknown[] {
   ];
 }
 
-export type PostgresStoreOptions = PostgresPoolOptions;
+export type PostgresStoreOptions = PostgresPoolOptions & {
+  /** How often pending messages are indexed for search (default 250 ms; tests hold them pending). */
+  searchIndexIntervalMs?: number;
+};
 
 /** An append waiting for its batch; `alone` appends it by itself (when its batch failed). */
 interface PendingAppend {
@@ -195,14 +199,21 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private closed?: Promise<void>;
   private readonly appends: ReturnType<PostgresStore['appendLanes']>;
+  private readonly searchIndexer: PostgresSearchIndexer;
 
   /** `trigram`: search is served by pg_trgm GIN indexes; `scan`: pg_trgm was unavailable, search scans. */
   readonly textSearch: 'trigram' | 'scan';
 
-  private constructor(pool: pg.Pool, textSearch: 'trigram' | 'scan') {
+  private constructor(pool: pg.Pool, textSearch: 'trigram' | 'scan', { onError, searchIndexIntervalMs }: PostgresStoreOptions) {
     this.pool = pool;
     this.textSearch = textSearch;
     this.appends = this.appendLanes(pool.options.max);
+    this.searchIndexer = new PostgresSearchIndexer(pool, { onError, intervalMs: searchIndexIntervalMs });
+  }
+
+  /** Indexes every message waiting for search now (the indexer does it on its own every 250 ms). */
+  indexPendingSearch(): Promise<number> {
+    return this.searchIndexer.drain();
   }
 
   /** Statements that carried appends so far (tests, benches: under load, far fewer than appends). */
@@ -215,8 +226,10 @@ export class PostgresStore implements Store {
     const pool = createPool(url, options);
     try {
       await inTransaction(pool, (client) => migrate(client, options.schema));
-      const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'messages_text_trgm' AND schemaname = current_schema()`);
-      return withStoreErrors(new PostgresStore(pool, rowCount ? 'trigram' : 'scan'), isPostgresUnavailable);
+      const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'message_search_trgm' AND schemaname = current_schema()`);
+      const store = new PostgresStore(pool, rowCount ? 'trigram' : 'scan', options);
+      store.searchIndexer.start();
+      return withStoreErrors(store, isPostgresUnavailable);
     } catch (error) {
       await pool.end();
       throw error;
@@ -1003,8 +1016,12 @@ export class PostgresStore implements Store {
       // message text, notes included. A UNION rather than OR + EXISTS, so each branch can use its
       // trigram index (expressions identical to the indexed ones).
       const pattern = param(containsPattern(text));
+      // Message text is in `message_search`, or still waiting for the indexer (those of the last
+      // quarter second or so), read by primary key as in postgres-search-indexer.ts.
       hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern}
-                    UNION SELECT conversation_id FROM messages WHERE (body ->> 'text') ILIKE ${pattern}) hit ON hit.id = c.id`;
+                    UNION SELECT conversation_id FROM message_search WHERE text ILIKE ${pattern}
+                    UNION SELECT conversation_id FROM messages WHERE id = ANY (ARRAY (SELECT message_id FROM search_pending))
+                      AND (body ->> 'text') ILIKE ${pattern}) hit ON hit.id = c.id`;
     }
     const { rows } = await this.pool.query<ConversationRow>(
       `SELECT c.* FROM conversations c ${hits} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -1361,7 +1378,9 @@ export class PostgresStore implements Store {
 
   /** Ends the pool (waits for checked-out connections to be released). Safe to call twice. */
   async close(): Promise<void> {
-    this.closed ??= Promise.all([this.appends.byConversation.drained(), this.appends.byVisitor.drained()]).then(() => this.pool.end());
+    this.closed ??= Promise.all([this.appends.byConversation.drained(), this.appends.byVisitor.drained(), this.searchIndexer.stop()]).then(() =>
+      this.pool.end(),
+    );
     await this.closed;
   }
 }
