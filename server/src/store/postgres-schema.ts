@@ -383,12 +383,14 @@ async function addTrigramIndexes(client: pg.ClientBase): Promise<void> {
  * ms without the index).
  *
  * An append now adds its message's id to `search_pending` (a statement trigger with a transition
- * table: one INSERT per statement, whatever the batch size, for every path that inserts messages).
+ * table: one INSERT per statement, whatever the batch size, for every path that inserts messages),
+ * when its body has a text string (the column is NOT NULL: a null there would stop every batch).
  * The indexer moves pending ids into `message_search` (one transaction: DELETE … RETURNING, then
  * INSERT), taking them with SKIP LOCKED so indexers of several processes never take the same.
  * Search reads both, so it stays exact while ids wait. Erasure cascades from `messages` to
  * `message_search`; an indexer that meets a message erased meanwhile fails its batch on the
- * foreign key and takes the ids again next time, when the join no longer finds the message.
+ * foreign key and takes the ids again next time, when the join no longer finds the message (an
+ * erasure deletes its pending ids first, so it never deadlocks with an indexer).
  * Message text is never updated after insert (only feedback is, in the body), so inserts are all
  * the indexer needs to follow.
  */
@@ -400,9 +402,11 @@ async function moveMessageSearch(client: pg.ClientBase): Promise<void> {
       text text NOT NULL
     );
     CREATE TABLE search_pending (message_id text PRIMARY KEY);
-    CREATE FUNCTION queue_for_search() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- Its own search_path (the store's schema, current while migrating): an insert from a
+    -- session with another search_path (psql, an import) queues into this schema's table too.
+    CREATE FUNCTION queue_for_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
     BEGIN
-      INSERT INTO search_pending (message_id) SELECT id FROM added WHERE body ? 'text';
+      INSERT INTO search_pending (message_id) SELECT id FROM added WHERE jsonb_typeof(body -> 'text') = 'string';
       RETURN NULL;
     END $$;
     -- Created before the copy below: it waits for appends in flight, and every append that
@@ -410,11 +414,13 @@ async function moveMessageSearch(client: pg.ClientBase): Promise<void> {
     CREATE TRIGGER messages_queue_for_search AFTER INSERT ON messages
       REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION queue_for_search();
     INSERT INTO message_search (message_id, conversation_id, text)
-      SELECT id, conversation_id, body ->> 'text' FROM messages WHERE body ? 'text';
-    DROP INDEX IF EXISTS messages_text_trgm;
+      SELECT id, conversation_id, body ->> 'text' FROM messages WHERE jsonb_typeof(body -> 'text') = 'string';
   `);
   const schema = await trigramSchema(client);
   if (schema) await client.query(`CREATE INDEX message_search_trgm ON message_search USING gin (text ${schema}.gin_trgm_ops)`);
+  // Last: dropping the index locks out reads of messages until the migration commits, so only
+  // for this moment (the trigger above blocks writes from its creation, reads go on meanwhile).
+  await client.query('DROP INDEX IF EXISTS messages_text_trgm');
 }
 
 /** The extension's schema, already quoted where needed (`regnamespace` output). */

@@ -24,7 +24,8 @@ const INDEX_PENDING = {
       RETURNING message_id
     ), indexed AS (
       INSERT INTO message_search (message_id, conversation_id, text)
-      SELECT m.id, m.conversation_id, m.body ->> 'text' FROM messages m WHERE m.id = ANY (ARRAY (SELECT message_id FROM taken))
+      SELECT m.id, m.conversation_id, m.body ->> 'text' FROM messages m
+      WHERE m.id = ANY (ARRAY (SELECT message_id FROM taken)) AND jsonb_typeof(m.body -> 'text') = 'string'
       ON CONFLICT (message_id) DO NOTHING
     )
     SELECT count(*)::int AS taken FROM taken`,

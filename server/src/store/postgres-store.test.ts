@@ -331,12 +331,14 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       // Erased while indexed, and while pending: gone from search either way, and from its table.
       await store!.appendMessage('b', say('parcel 99 pending'), 200);
       await store!.eraseVisitor('visitor-2');
+      // The rows themselves (a search would not show them anyway: their conversation is gone).
+      expect(await count('message_search')).toBe(30);
+      expect(await count('search_pending')).toBe(0);
       expect(await found('parcel 8 ')).toEqual([]);
       expect(await found('parcel 99')).toEqual([]);
       expect(await found('包裹')).toEqual(['a']);
       await store!.indexPendingSearch();
       expect(await count('message_search')).toBe(30);
-      expect(await count('search_pending')).toBe(0);
     } finally {
       await client.end();
       await closeAll([store!, other!]);
@@ -354,20 +356,69 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       await client.query(`
         INSERT INTO visitors (id, created_at) VALUES ('visitor-1', 1);
         INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at, last_seq)
-          VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, 2);
+          VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, 3);
         INSERT INTO messages (id, conversation_id, seq, sender_id, author, kind, created_at, body) VALUES
           ('m1', 'old', 1, 'visitor-1', 'visitor', 'text', 2, '{"text": "where is my order"}'),
-          ('m2', 'old', 2, 'system', 'system', 'event', 3, '{"event": {"type": "queued"}}');
+          ('m2', 'old', 2, 'system', 'system', 'event', 3, '{"event": {"type": "queued"}}'),
+          ('m3', 'old', 3, 'system', 'system', 'event', 4, '{"text": null}');
       `);
       await client.query('COMMIT');
     } finally {
       await client.end();
     }
-    const store = await open(schema);
+    // Its indexer held: whatever is in the search table, the migration put there.
+    const store = await PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
+    const check = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await check.connect();
     try {
+      const indexed = await check.query(`SELECT message_id, text FROM "${schema}".message_search`);
+      expect(indexed.rows).toEqual([{ message_id: 'm1', text: 'where is my order' }]);
+      expect((await check.query(`SELECT * FROM "${schema}".search_pending`)).rowCount).toBe(0);
       expect((await store.searchConversations({ text: 'my order', limit: 5 })).map((c) => c.id)).toEqual(['old']);
-      expect(await store.indexPendingSearch()).toBe(0);
+      // Inserted from a session in another schema (psql, an import): queued in the store's own
+      // table all the same, except a text that is not a string (never written by the product).
+      await check.query(`INSERT INTO "${schema}".messages (id, conversation_id, seq, sender_id, author, kind, created_at, body)
+        VALUES ('m4', 'old', 4, 'system', 'system', 'event', 5, '{"text": null}'),
+               ('m5', 'old', 5, 'visitor-1', 'visitor', 'text', 6, '{"text": "typed in psql"}')`);
+      expect((await check.query(`SELECT message_id FROM "${schema}".search_pending`)).rows).toEqual([{ message_id: 'm5' }]);
     } finally {
+      await check.end();
+      await store.close();
+    }
+  });
+
+  it('never indexes the text of a message whose erasure commits while the indexer reads it', async () => {
+    const schema = schemas.schema();
+    const store = await PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
+    const eraser = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await eraser.connect();
+    try {
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.appendMessage('a', say('secret address 12 Elm St'), 2);
+      await store.appendMessage('a', say('and my phone'), 3);
+      // Deleted, not yet committed, with the ids still pending (what the foreign key alone must stop).
+      await eraser.query('BEGIN');
+      await eraser.query(`DELETE FROM "${schema}".messages WHERE conversation_id = 'a'`);
+      let settled = false;
+      const indexing = store.indexPendingSearch().then(
+        () => 'indexed',
+        (error: Error) => error.message,
+      );
+      void indexing.finally(() => (settled = true));
+      // The indexer's foreign-key check waits for the deleting transaction before it commits.
+      const waiting = async () =>
+        (await eraser.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%search_pending%'`)).rowCount! > 0;
+      while (!settled && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20));
+      await eraser.query('COMMIT');
+      expect(await indexing).toMatch(/foreign key/);
+      expect((await eraser.query(`SELECT * FROM "${schema}".message_search`)).rowCount).toBe(0);
+      // The next turn finds the messages gone and lets their ids go.
+      await store.indexPendingSearch();
+      expect((await eraser.query(`SELECT * FROM "${schema}".search_pending`)).rowCount).toBe(0);
+      expect((await eraser.query(`SELECT * FROM "${schema}".message_search`)).rowCount).toBe(0);
+    } finally {
+      await eraser.end();
       await store.close();
     }
   });

@@ -1143,6 +1143,15 @@ export class PostgresStore implements Store {
         'DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1) RETURNING storage_key',
         [visitorId],
       );
+      // Their ids waiting for the search indexer first: an indexer holding some of them is waited
+      // for here, before any message is locked, and the rest are gone before one can take them.
+      // In the other order, an indexer's foreign-key locks on the messages (in id order) and the
+      // erasure's deletes (in its scan order) could wait for each other: a deadlock.
+      await client.query(
+        `DELETE FROM search_pending WHERE message_id IN
+           (SELECT id FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1))`,
+        [visitorId],
+      );
       const messages = await client.query('DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       await client.query('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       await forgetInProposals(client, visitorId);
