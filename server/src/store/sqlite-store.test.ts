@@ -89,10 +89,15 @@ describe('SqliteStore checkpoints', () => {
     // Never a moment without a write in flight: the reader's checkpoint always ends with frames
     // appended meanwhile, so by itself it never leaves the WAL fully copied, and only a fully
     // copied WAL starts over (until the writer's own threshold, 80 MB).
+    // Bounded by work, not time: until ten restarts, or 12,000 appends (the writer's own threshold
+    // first starts the WAL over at ~13,000 here, so only finished checkpoints reach ten by then;
+    // with them, ten come within ~3,000). A time bound failed on a busy machine (nine in 1.5 s).
     let n = 0;
+    let restarted = false;
     const stream = async (id: string) => {
-      for (const end = performance.now() + 1_500; performance.now() < end; ) {
+      while (n < 12_000 && !restarted) {
         n++;
+        if (n % 100 === 0) restarted = restarts() - before >= 10;
         await store.appendMessage(id, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: `m${n} ${'x'.repeat(1000)}` }, n);
       }
     };
