@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DomainEventBus } from '../conversations/events.js';
 import { ConversationService } from '../conversations/service.js';
 import { searchSchema } from './search-index.js';
-import { sqliteLowerTrim } from './sqlite-reads.js';
+import { mostAsked, sqliteLowerTrim } from './sqlite-reads.js';
 import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 import { conversationFixture } from './store-contract.js';
 import type { Store } from './types.js';
@@ -72,9 +72,14 @@ describe('SqliteStore reads', () => {
         .filter((row) => /^SCAN (messages|m|a|v|h)\b/.test(row.detail))
         .map((row) => `${row.detail}  ←  ${sql.replace(/\s+/g, ' ').slice(0, 120)}`),
     );
+    // The report's facts come from one index, with no lookup of each conversation in the table.
+    const facts = queries.filter((sql) => sql.includes("json_extract(rating, '$.score')"));
+    expect(facts).toHaveLength(1);
+    const factsPlan = (db.prepare(`EXPLAIN QUERY PLAN ${facts[0]}`).all() as { detail: string }[]).map((row) => row.detail);
     db.close();
     await store.close();
     expect(scans).toEqual([]);
+    expect(factsPlan).toEqual([expect.stringMatching(/^SEARCH conversations USING COVERING INDEX conversations_report_facts /)]);
   });
 
   it('indexes the messages and conversations a database held before the search and report columns existed', async () => {
@@ -150,5 +155,17 @@ describe('SqliteStore reads', () => {
     await store.eraseVisitor('visitor-2');
     expect(await gaps()).toEqual([{ question: 'Gift cards?', count: 1, lastAskedAt: 12, conversationId: 'a' }]);
     await store.close();
+  });
+
+  it('keeps the gaps asked most, then most recently, as a stable sort would, for any limit', () => {
+    // Few distinct counts and times, so ties (kept in the order they came) are common.
+    let state = 7;
+    const random = (n: number) => (state = (state * 48271) % 2147483647) % n;
+    for (let round = 0; round < 200; round++) {
+      const gaps = Array.from({ length: random(60) }, (_, i) => ({ question: `q${i}`, count: 1 + random(4), lastAskedAt: random(5), conversationId: `c${i}` }));
+      const limit = random(25);
+      const sorted = [...gaps].sort((a, b) => b.count - a.count || b.lastAskedAt - a.lastAskedAt).slice(0, limit);
+      expect(mostAsked(gaps, limit)).toEqual(sorted);
+    }
   });
 });

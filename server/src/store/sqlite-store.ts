@@ -392,6 +392,14 @@ export const MIGRATIONS: string[] = [
        THEN handed_off_at IS NULL OR handed_off_at > new.created_at
        ELSE first_agent_reply_at IS NULL OR first_agent_reply_at > new.created_at END;
    END;`,
+  // The report's facts from the index alone: looking each conversation up in the table was half
+  // of a report (10,000 conversations: 17 ms through `conversations_by_created`, 8 ms covered).
+  // It holds `updated_at` again: since `updated_at` moves at most once a second per conversation
+  // (activity-step.ts), the index is rewritten that often, not with every message. Rating and
+  // labels are stored as they are (JSON text): the read takes the score out as before.
+  `DROP INDEX conversations_by_created;
+   CREATE INDEX conversations_report_facts ON conversations
+     (created_at, status, updated_at, human_involved, rating, handed_off_at, first_agent_reply_at, labels);`,
 ];
 
 /**
