@@ -387,6 +387,57 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
+  it('misses no message that older processes append while the search table migration runs (a rolling upgrade)', async () => {
+    const schema = schemas.schema();
+    const clients = Array.from({ length: 3 }, () => new pg.Client({ connectionString: TEST_DATABASE_URL }));
+    const [setup, before, after] = clients as [pg.Client, pg.Client, pg.Client];
+    await Promise.all(clients.map((client) => client.connect()));
+    const insert = (client: pg.Client, id: string, seq: number, text: string) =>
+      client.query(`INSERT INTO "${schema}".messages (id, conversation_id, seq, sender_id, author, kind, created_at, body)
+        VALUES ($1, 'old', $2, 'visitor-1', 'visitor', 'text', $3, jsonb_build_object('text', $4::text))`, [id, seq, seq, text]);
+    const lockWaiters = async () =>
+      (await setup.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]
+        .n as number;
+    let store: PostgresStore | undefined;
+    try {
+      await setup.query('BEGIN');
+      await setup.query(`SET LOCAL search_path = "${schema}"`);
+      await migrate(setup, schema, 12);
+      await setup.query(`
+        INSERT INTO visitors (id, created_at) VALUES ('visitor-1', 1);
+        INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at, last_seq)
+          VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, 2);`);
+      await setup.query('COMMIT');
+      // An old process's append in flight when the new version starts: not yet committed.
+      await before.query('BEGIN');
+      await insert(before, 'm1', 1, 'parcel in flight');
+      // The new version migrates (its indexer held: what is in the search table, the migration
+      // or the trigger put there), and waits on the lock of the append in flight.
+      const opening = PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
+      while ((await lockWaiters()) < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Another old process appends meanwhile: it queues behind the migration.
+      const appending = insert(after, 'm2', 2, 'parcel after');
+      while ((await lockWaiters()) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      await before.query('COMMIT');
+      store = await opening;
+      await appending;
+      // The first was copied by the migration, the second queued by its trigger: both found.
+      expect((await setup.query(`SELECT message_id FROM "${schema}".message_search`)).rows).toEqual([{ message_id: 'm1' }]);
+      expect((await setup.query(`SELECT message_id FROM "${schema}".search_pending`)).rows).toEqual([{ message_id: 'm2' }]);
+      for (const text of ['in flight', 'parcel after']) {
+        expect((await store.searchConversations({ text, limit: 5 })).map((c) => c.id)).toEqual(['old']);
+      }
+      await store.indexPendingSearch();
+      expect((await setup.query(`SELECT message_id FROM "${schema}".message_search ORDER BY message_id`)).rows).toEqual([
+        { message_id: 'm1' },
+        { message_id: 'm2' },
+      ]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+      await store?.close();
+    }
+  });
+
   it('never indexes the text of a message whose erasure commits while the indexer reads it', async () => {
     const schema = schemas.schema();
     const store = await PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
