@@ -395,9 +395,15 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     const insert = (client: pg.Client, id: string, seq: number, text: string) =>
       client.query(`INSERT INTO "${schema}".messages (id, conversation_id, seq, sender_id, author, kind, created_at, body)
         VALUES ($1, 'old', $2, 'visitor-1', 'visitor', 'text', $3, jsonb_build_object('text', $4::text))`, [id, seq, seq, text]);
-    const lockWaiters = async () =>
-      (await setup.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]
-        .n as number;
+    // Waits seen through the lock manager, by backend: other test files' sessions wait on locks too.
+    const pidOf = async (client: pg.Client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const until = async (condition: () => Promise<boolean>) => {
+      while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const blocks = async (pid: number) =>
+      (await setup.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [pid])).rows[0]!.n > 0;
+    const blocked = async (pid: number) =>
+      (await setup.query<{ n: number }>('SELECT cardinality(pg_blocking_pids($1))::int AS n', [pid])).rows[0]!.n > 0;
     let store: PostgresStore | undefined;
     try {
       await setup.query('BEGIN');
@@ -414,10 +420,12 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       // The new version migrates (its indexer held: what is in the search table, the migration
       // or the trigger put there), and waits on the lock of the append in flight.
       const opening = PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
-      while ((await lockWaiters()) < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      const inFlight = await pidOf(before);
+      await until(() => blocks(inFlight));
       // Another old process appends meanwhile: it queues behind the migration.
+      const afterPid = await pidOf(after);
       const appending = insert(after, 'm2', 2, 'parcel after');
-      while ((await lockWaiters()) < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => blocked(afterPid));
       await before.query('COMMIT');
       store = await opening;
       await appending;
@@ -458,8 +466,13 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       );
       void indexing.finally(() => (settled = true));
       // The indexer's foreign-key check waits for the deleting transaction before it commits.
-      const waiting = async () =>
-        (await eraser.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%search_pending%'`)).rowCount! > 0;
+      // The eraser is inside its transaction, where pg_stat_activity is a snapshot taken at its
+      // first read: cleared before each look, or a look before the indexer waited is seen forever
+      // (the test then hung until its timeout, now and then).
+      const waiting = async () => {
+        await eraser.query('SELECT pg_stat_clear_snapshot()');
+        return (await eraser.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%search_pending%'`)).rowCount! > 0;
+      };
       while (!settled && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20));
       await eraser.query('COMMIT');
       expect(await indexing).toMatch(/foreign key/);
