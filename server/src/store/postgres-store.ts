@@ -176,7 +176,7 @@ function conversationValues(c: ConversationRecord): unknown[] {
 }
 
 export type PostgresStoreOptions = PostgresPoolOptions & {
-  /** How often pending messages are indexed for search (default 250 ms; tests hold them pending). */
+  /** How often pending messages are indexed for search (default 1 s; tests hold them pending). */
   searchIndexIntervalMs?: number;
 };
 
@@ -211,7 +211,7 @@ export class PostgresStore implements Store {
     this.searchIndexer = new PostgresSearchIndexer(pool, { onError, intervalMs: searchIndexIntervalMs });
   }
 
-  /** Indexes every message waiting for search now (the indexer does it on its own every 250 ms). */
+  /** Indexes every message waiting for search now (the indexer does it on its own every second). */
   indexPendingSearch(): Promise<number> {
     return this.searchIndexer.drain();
   }
