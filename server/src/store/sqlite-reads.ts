@@ -132,8 +132,10 @@ export class SqliteReads {
       let asked = this.questions.get(key);
       if (asked === undefined) asked = this.olderQuestions.get(key);
       if (asked === undefined) {
-        const text = lookup.get(conversationId, seq) as string | undefined;
-        asked = text === undefined ? null : { text, normal: sqliteLowerTrim(text) };
+        // No visitor message before it (undefined), or one without text (null: never written by
+        // the product, but an imported row must not fail the report).
+        const text = lookup.get(conversationId, seq) as string | null | undefined;
+        asked = typeof text === 'string' ? { text, normal: sqliteLowerTrim(text) } : null;
       }
       read.set(key, asked);
       if (asked === null) continue;
@@ -147,7 +149,7 @@ export class SqliteReads {
     }
     this.olderQuestions = this.questions;
     this.questions = read;
-    return mostAsked(groups.values(), limit);
+    return [...groups.values()].sort((a, b) => b.count - a.count || b.lastAskedAt - a.lastAskedAt).slice(0, limit);
   }
 
   /** AI answers from knowledge in [from, to), per cited entry (issue 14), through `messages_answered`. */
@@ -278,26 +280,6 @@ export class SqliteReads {
 interface Asked {
   text: string;
   normal: string;
-}
-
-const byMostAsked = (a: KnowledgeGap, b: KnowledgeGap): number => b.count - a.count || b.lastAskedAt - a.lastAskedAt;
-
-/**
- * The `limit` gaps asked most (then most recently), in that order: the few kept sorted as the
- * rest stream past, most rejected by one comparison with the last kept, where sorting thousands
- * of one-off questions to keep twenty was a millisecond of every report.
- */
-export function mostAsked(gaps: Iterable<KnowledgeGap>, limit: number): KnowledgeGap[] {
-  const kept: KnowledgeGap[] = [];
-  if (limit <= 0) return kept;
-  for (const gap of gaps) {
-    if (kept.length === limit && byMostAsked(gap, kept[limit - 1]!) >= 0) continue;
-    let at = kept.length;
-    while (at > 0 && byMostAsked(gap, kept[at - 1]!) < 0) at--;
-    kept.splice(at, 0, gap);
-    if (kept.length > limit) kept.pop();
-  }
-  return kept;
 }
 
 /** SQLite's `lower(trim(text))`: ASCII letters only, spaces only (its build here has no ICU). */
