@@ -157,6 +157,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the launcher fir
   it('fetches the rest when the visitor points at the launcher, or when the page goes idle', async () => {
     const hovered = await visit({ idle: false });
     await hovered.page.waitForTimeout(200);
+    await hovered.settled();
     expect(chunks(hovered.scripts)).toEqual([]);
     await hovered.page.getByRole('button', { name: 'Open chat' }).hover();
     await expect.poll(() => chunks(hovered.scripts).length).toBe(1);

@@ -404,7 +404,8 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       (await setup.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [pid])).rows[0]!.n > 0;
     const blocked = async (pid: number) =>
       (await setup.query<{ n: number }>('SELECT cardinality(pg_blocking_pids($1))::int AS n', [pid])).rows[0]!.n > 0;
-    let store: PostgresStore | undefined;
+    let opening: Promise<PostgresStore> | undefined;
+    let appending: Promise<unknown> | undefined;
     try {
       await setup.query('BEGIN');
       await setup.query(`SET LOCAL search_path = "${schema}"`);
@@ -419,15 +420,15 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       await insert(before, 'm1', 1, 'parcel in flight');
       // The new version migrates (its indexer held: what is in the search table, the migration
       // or the trigger put there), and waits on the lock of the append in flight.
-      const opening = PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
+      opening = PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
       const inFlight = await pidOf(before);
       await until(() => blocks(inFlight));
       // Another old process appends meanwhile: it queues behind the migration.
       const afterPid = await pidOf(after);
-      const appending = insert(after, 'm2', 2, 'parcel after');
+      appending = insert(after, 'm2', 2, 'parcel after');
       await until(() => blocked(afterPid));
       await before.query('COMMIT');
-      store = await opening;
+      const store = await opening;
       await appending;
       // The first was copied by the migration, the second queued by its trigger: both found.
       expect((await setup.query(`SELECT message_id FROM "${schema}".message_search`)).rows).toEqual([{ message_id: 'm1' }]);
@@ -441,8 +442,10 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         { message_id: 'm2' },
       ]);
     } finally {
+      // On a failure the migration or the old append may still wait: ending the clients ends them.
       await Promise.all(clients.map((client) => client.end()));
-      await store?.close();
+      const [opened] = await Promise.allSettled([opening, appending]);
+      if (opened.status === 'fulfilled') await opened.value?.close();
     }
   });
 
@@ -465,13 +468,14 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         (error: Error) => error.message,
       );
       void indexing.finally(() => (settled = true));
-      // The indexer's foreign-key check waits for the deleting transaction before it commits.
+      // The indexer's foreign-key check waits for the deleting transaction before it commits:
+      // a session blocked by the eraser (not any lock wait: other test files' sessions wait too).
       // The eraser is inside its transaction, where pg_stat_activity is a snapshot taken at its
       // first read: cleared before each look, or a look before the indexer waited is seen forever
       // (the test then hung until its timeout, now and then).
       const waiting = async () => {
         await eraser.query('SELECT pg_stat_clear_snapshot()');
-        return (await eraser.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%search_pending%'`)).rowCount! > 0;
+        return (await eraser.query('SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')).rowCount! > 0;
       };
       while (!settled && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20));
       await eraser.query('COMMIT');
