@@ -85,7 +85,7 @@ export class PostgresSearchIndexer {
     await this.running;
   }
 
-  /** At most one warning a minute: a database away for an hour is one story, not 14,400. */
+  /** At most one warning a minute: a database away for an hour is one story, not 3,600. */
   private warn(error: Error): void {
     const now = Date.now();
     if (now - this.lastWarning < 60_000) return;

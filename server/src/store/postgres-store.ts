@@ -1017,7 +1017,7 @@ export class PostgresStore implements Store {
       // trigram index (expressions identical to the indexed ones).
       const pattern = param(containsPattern(text));
       // Message text is in `message_search`, or still waiting for the indexer (those of the last
-      // quarter second or so), read by primary key as in postgres-search-indexer.ts.
+      // second or so), read by primary key as in postgres-search-indexer.ts.
       hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern}
                     UNION SELECT conversation_id FROM message_search WHERE text ILIKE ${pattern}
                     UNION SELECT conversation_id FROM messages WHERE id = ANY (ARRAY (SELECT message_id FROM search_pending))
