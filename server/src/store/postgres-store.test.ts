@@ -28,6 +28,22 @@ async function closeAll(stores: PostgresStore[]): Promise<void> {
   await Promise.all(stores.map((store) => store.close()));
 }
 
+/**
+ * `schema` as support-chat left it before the search table (migration 12), with a visitor and an
+ * open conversation 'old' whose seq is at `lastSeq`, plus `moreSql`, committed.
+ */
+async function atSchema12(client: pg.Client, schema: string, lastSeq: number, moreSql = ''): Promise<void> {
+  await client.query('BEGIN');
+  await client.query(`SET LOCAL search_path = "${schema}"`);
+  await migrate(client, schema, 12);
+  await client.query(`
+    INSERT INTO visitors (id, created_at) VALUES ('visitor-1', 1);
+    INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at, last_seq)
+      VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, ${lastSeq});
+    ${moreSql}`);
+  await client.query('COMMIT');
+}
+
 describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStore', () => {
   beforeAll(() => {
     if (unreachable) throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable (${unreachable})`);
@@ -350,19 +366,11 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL search_path = "${schema}"`);
-      await migrate(client, schema, 12);
-      await client.query(`
-        INSERT INTO visitors (id, created_at) VALUES ('visitor-1', 1);
-        INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at, last_seq)
-          VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, 3);
+      await atSchema12(client, schema, 3, `
         INSERT INTO messages (id, conversation_id, seq, sender_id, author, kind, created_at, body) VALUES
           ('m1', 'old', 1, 'visitor-1', 'visitor', 'text', 2, '{"text": "where is my order"}'),
           ('m2', 'old', 2, 'system', 'system', 'event', 3, '{"event": {"type": "queued"}}'),
-          ('m3', 'old', 3, 'system', 'system', 'event', 4, '{"text": null}');
-      `);
-      await client.query('COMMIT');
+          ('m3', 'old', 3, 'system', 'system', 'event', 4, '{"text": null}');`);
     } finally {
       await client.end();
     }
@@ -407,14 +415,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     let opening: Promise<PostgresStore> | undefined;
     let appending: Promise<unknown> | undefined;
     try {
-      await setup.query('BEGIN');
-      await setup.query(`SET LOCAL search_path = "${schema}"`);
-      await migrate(setup, schema, 12);
-      await setup.query(`
-        INSERT INTO visitors (id, created_at) VALUES ('visitor-1', 1);
-        INSERT INTO conversations (id, visitor_id, status, locale, context, created_at, updated_at, last_seq)
-          VALUES ('old', 'visitor-1', 'bot', 'en', '{}', 1, 1, 2);`);
-      await setup.query('COMMIT');
+      await atSchema12(setup, schema, 2);
       // An old process's append in flight when the new version starts: not yet committed.
       await before.query('BEGIN');
       await insert(before, 'm1', 1, 'parcel in flight');
