@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnreachable, skipWithoutPostgres, testSchemas, TEST_DATABASE_URL } from '../../test/postgres.js';
+import { eventually } from '../../test/webhook-receiver.js';
 import { PostgresStore } from './postgres-store.js';
 import { migrate, SCHEMA_VERSION } from './postgres-schema.js';
 import { ChatError } from '../errors.js';
@@ -405,9 +406,6 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         VALUES ($1, 'old', $2, 'visitor-1', 'visitor', 'text', $3, jsonb_build_object('text', $4::text))`, [id, seq, seq, text]);
     // Waits seen through the lock manager, by backend: other test files' sessions wait on locks too.
     const pidOf = async (client: pg.Client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const until = async (condition: () => Promise<boolean>) => {
-      while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-    };
     const blocks = async (pid: number) =>
       (await setup.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [pid])).rows[0]!.n > 0;
     const blocked = async (pid: number) =>
@@ -423,11 +421,11 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       // or the trigger put there), and waits on the lock of the append in flight.
       opening = PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });
       const inFlight = await pidOf(before);
-      await until(() => blocks(inFlight));
+      await eventually(() => blocks(inFlight), Boolean);
       // Another old process appends meanwhile: it queues behind the migration.
       const afterPid = await pidOf(after);
       appending = insert(after, 'm2', 2, 'parcel after');
-      await until(() => blocked(afterPid));
+      await eventually(() => blocked(afterPid), Boolean);
       await before.query('COMMIT');
       const store = await opening;
       await appending;
@@ -478,7 +476,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         await eraser.query('SELECT pg_stat_clear_snapshot()');
         return (await eraser.query('SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')).rowCount! > 0;
       };
-      while (!settled && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20));
+      await eventually(async () => settled || (await waiting()), Boolean);
       await eraser.query('COMMIT');
       expect(await indexing).toMatch(/foreign key/);
       expect((await eraser.query(`SELECT * FROM "${schema}".message_search`)).rowCount).toBe(0);
