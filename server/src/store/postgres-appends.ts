@@ -7,6 +7,12 @@
  * commit, where the two-process relay spent a round trip and a WAL flush per message. The
  * conversations are locked in id order before any is bumped, so two batches (of two processes)
  * never wait for each other in a cycle.
+ *
+ * The conversations are found by key, `id = ANY (ARRAY (…))`, never by joining `conversations` to
+ * the batch: the planner guesses a set-returning function gives 100 rows, so a join hashed the
+ * batch and read every conversation, twice, on each statement, until the table was large enough
+ * (~20,000 rows here) to tip it. Measured with 10,000 conversations at 2,000 appends a second:
+ * 615 against 194 µs of PostgreSQL CPU per append, and a p50 of 7.5 against 1.0 ms.
  */
 import { ACTIVITY_STEP_MS } from './activity-step.js';
 import { CONVERSATION_FIELDS } from './conversation-fields.js';
@@ -40,7 +46,7 @@ export interface BatchedAppend {
  * which undoes every bump: the caller then appends that batch one by one.
  */
 export const APPEND_BATCH = {
-  name: 'support_chat_append_batch_v3',
+  name: 'support_chat_append_batch_v4',
   text: `WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(n int, conversation_id text, visitor_id text, agent_id text, status text,
         message_id text, sender_id text, client_id text, author text, kind text, created_at bigint, body jsonb)
@@ -49,12 +55,12 @@ export const APPEND_BATCH = {
         ORDER BY c.created_at DESC, c.ord DESC LIMIT 1)) AS id
       FROM input i
     ), locked AS (
-      SELECT c.id FROM conversations c JOIN target t ON t.id = c.id ORDER BY c.id FOR UPDATE OF c
+      SELECT c.id FROM conversations c WHERE c.id = ANY (ARRAY (SELECT id FROM target)) ORDER BY c.id FOR UPDATE OF c
     ), bumped AS (
       UPDATE conversations c SET last_seq = c.last_seq + 1,
         updated_at = CASE WHEN i.created_at - c.updated_at >= ${ACTIVITY_STEP_MS} THEN i.created_at ELSE c.updated_at END
-      FROM locked l JOIN target t ON t.id = l.id JOIN input i ON i.n = t.n
-      WHERE c.id = l.id
+      FROM target t JOIN input i ON i.n = t.n
+      WHERE c.id = t.id AND c.id = ANY (ARRAY (SELECT id FROM locked))
         AND (i.visitor_id IS NULL OR c.status <> 'closed')
         AND (i.agent_id IS NULL OR (c.status = 'assigned' AND c.assigned_agent_id = i.agent_id))
         AND (i.status IS NULL OR c.status = i.status)
