@@ -220,13 +220,19 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         { n: 1, conversation_id: null, visitor_id: 'v2', agent_id: null, status: null },
       ].map((target) => ({ ...target, message_id: `m${target.n}`, sender_id: 'v', client_id: null, author: 'visitor', kind: 'text', created_at: 2, body: { text: 'hi' } }));
       const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE append_batch('${JSON.stringify(input)}')`);
-      const scans: string[] = [];
-      const walk = (node: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
-        if (node['Node Type'] === 'Seq Scan') scans.push(node['Relation Name'] ?? '?');
-        for (const child of node.Plans ?? []) walk(child as typeof node);
+      // Every read of a table must be bounded by a key: no sequential scan, and no index or
+      // bitmap scan without a condition (a merge join over the whole primary key reads it all too).
+      type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Cond'?: string; 'Recheck Cond'?: string; Plans?: PlanNode[] };
+      const unbounded: string[] = [];
+      const walk = (node: PlanNode) => {
+        const type = node['Node Type'];
+        if (type === 'Seq Scan' || (/^Index (Only )?Scan$/.test(type) && !node['Index Cond']) || (type === 'Bitmap Heap Scan' && !node['Recheck Cond'])) {
+          unbounded.push(`${type} on ${node['Relation Name'] ?? '?'}`);
+        }
+        for (const child of node.Plans ?? []) walk(child);
       };
       walk(rows[0]['QUERY PLAN'][0].Plan);
-      expect(scans).toEqual([]);
+      expect(unbounded).toEqual([]);
     } finally {
       await client.end();
       await store.close();
