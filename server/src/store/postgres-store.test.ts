@@ -489,6 +489,37 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
     }
   });
 
+  it("erases a visitor while a batch holds one of their conversations, without a deadlock (locks in id order)", async () => {
+    const schema = schemas.schema();
+    const store = await open(schema);
+    const batch = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await batch.connect();
+    try {
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      // c2 first on disk and the newer: an erasure that deletes in scan order meets it before c1.
+      await store.createConversation(conversationFixture({ id: 'c2', createdAt: 2 }));
+      await store.createConversation(conversationFixture({ id: 'c1', createdAt: 1, status: 'closed' }));
+      // An append batch locks its conversations in id order (postgres-appends.ts): c1 now, c2 next.
+      await batch.query('BEGIN');
+      await batch.query(`SELECT 1 FROM "${schema}".conversations WHERE id = 'c1' FOR UPDATE`);
+      let settled = false;
+      const erasing = store.eraseVisitor('visitor-1').then((erased) => erased, (error: Error) => error).finally(() => (settled = true));
+      const blocked = async () => {
+        await batch.query('SELECT pg_stat_clear_snapshot()');
+        return (await batch.query('SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')).rowCount! > 0;
+      };
+      await eventually(async () => settled || (await blocked()), Boolean);
+      // Had the erasure taken c2 while it waits for c1, this would wait for it: a deadlock, and
+      // PostgreSQL would end one of the two a second later.
+      await batch.query(`SELECT 1 FROM "${schema}".conversations WHERE id = 'c2' FOR UPDATE`);
+      await batch.query('COMMIT');
+      expect(await erasing).toMatchObject({ conversations: 2, visitor: true });
+    } finally {
+      await batch.end();
+      await store.close();
+    }
+  });
+
   it('never indexes the text of a message whose erasure commits while the indexer reads it', async () => {
     const schema = schemas.schema();
     const store = await PostgresStore.open(TEST_DATABASE_URL, { schema, max: 2, searchIndexIntervalMs: 3_600_000 });

@@ -1139,6 +1139,10 @@ export class PostgresStore implements Store {
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [visitorId]);
+      // Their conversations next, in id order, as appends lock them (postgres-appends.ts): the
+      // delete below takes them in its scan order, and while it held one and waited for another,
+      // an append batch holding the second and asking for the first was a deadlock (a test).
+      await client.query('SELECT 1 FROM conversations WHERE visitor_id = $1 ORDER BY id FOR UPDATE', [visitorId]);
       const files = await client.query<{ storage_key: string }>(
         'DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1) RETURNING storage_key',
         [visitorId],
