@@ -31,6 +31,17 @@ async function closeAll(stores: PostgresStore[]): Promise<void> {
 }
 
 /**
+ * Whether a session waits for a lock `client` holds (not any lock wait: other test files' sessions
+ * wait too). `client` may be inside a transaction, where pg_stat_activity is a snapshot taken at
+ * its first read: cleared before each look, or a look before the other session waited is seen
+ * forever (a test hung until its timeout, now and then).
+ */
+async function blocksAnother(client: pg.Client): Promise<boolean> {
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  return (await client.query('SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')).rowCount! > 0;
+}
+
+/**
  * `schema` as support-chat left it before the search table (migration 12), with a visitor and an
  * open conversation 'old' whose seq is at `lastSeq`, plus `moreSql`, committed.
  */
@@ -504,11 +515,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       await batch.query(`SELECT 1 FROM "${schema}".conversations WHERE id = 'c1' FOR UPDATE`);
       let settled = false;
       const erasing = store.eraseVisitor('visitor-1').then((erased) => erased, (error: Error) => error).finally(() => (settled = true));
-      const blocked = async () => {
-        await batch.query('SELECT pg_stat_clear_snapshot()');
-        return (await batch.query('SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')).rowCount! > 0;
-      };
-      await eventually(async () => settled || (await blocked()), Boolean);
+      await eventually(async () => settled || (await blocksAnother(batch)), Boolean);
       // Had the erasure taken c2 while it waits for c1, this would wait for it: a deadlock, and
       // PostgreSQL would end one of the two a second later.
       await batch.query(`SELECT 1 FROM "${schema}".conversations WHERE id = 'c2' FOR UPDATE`);
@@ -539,16 +546,8 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
         (error: Error) => error.message,
       );
       void indexing.finally(() => (settled = true));
-      // The indexer's foreign-key check waits for the deleting transaction before it commits:
-      // a session blocked by the eraser (not any lock wait: other test files' sessions wait too).
-      // The eraser is inside its transaction, where pg_stat_activity is a snapshot taken at its
-      // first read: cleared before each look, or a look before the indexer waited is seen forever
-      // (the test then hung until its timeout, now and then).
-      const waiting = async () => {
-        await eraser.query('SELECT pg_stat_clear_snapshot()');
-        return (await eraser.query('SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')).rowCount! > 0;
-      };
-      await eventually(async () => settled || (await waiting()), Boolean);
+      // The indexer's foreign-key check waits for the deleting transaction before it commits.
+      await eventually(async () => settled || (await blocksAnother(eraser)), Boolean);
       await eraser.query('COMMIT');
       expect(await indexing).toMatch(/foreign key/);
       expect((await eraser.query(`SELECT * FROM "${schema}".message_search`)).rowCount).toBe(0);
