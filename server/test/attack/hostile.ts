@@ -304,18 +304,28 @@ const MAX_ATTACHMENTS = 10;
 export function oversize(event: string, args: unknown[]): boolean | 'borderline' {
   let largestBinary = 0;
   let attachments = 0;
-  const text = JSON.stringify([event, ...args], function (this: Record<string, unknown>, key: string, value: unknown) {
-    // The value before its toJSON (a Buffer's is `{ type: 'Buffer', data }`): only a real binary is
-    // an attachment. A hostile plain object shaped `{ type: 'Buffer', data: [...] }` is sent as
-    // JSON text, and was once taken for one, so a 85 KB frame was judged under the limit.
-    const original = this[key];
-    if (original instanceof Uint8Array) {
-      largestBinary = Math.max(largestBinary, original.byteLength);
-      attachments++;
-      return { _placeholder: true, num: 0 };
-    }
-    return value;
-  });
+  const encode = (dropProto: boolean) =>
+    JSON.stringify([event, ...args], function (this: Record<string, unknown>, key: string, value: unknown) {
+      // A packet with a binary is copied key by key before it is written (socket.io-parser's
+      // deconstructPacket), and `copy['__proto__'] = …` sets the copy's prototype: an own
+      // `__proto__` field is not sent, though the binaries under it still are. A 70 KB field
+      // beside a binary was once judged over the limit, and the frame was 36 bytes.
+      if (dropProto && key === '__proto__') return undefined;
+      // The value before its toJSON (a Buffer's is `{ type: 'Buffer', data }`): only a real binary is
+      // an attachment. A hostile plain object shaped `{ type: 'Buffer', data: [...] }` is sent as
+      // JSON text, and was once taken for one, so a 85 KB frame was judged under the limit.
+      const original = this[key];
+      if (original instanceof Uint8Array) {
+        if (!dropProto) {
+          largestBinary = Math.max(largestBinary, original.byteLength);
+          attachments++;
+        }
+        return { _placeholder: true, num: 0 };
+      }
+      return value;
+    });
+  let text = encode(false);
+  if (attachments > 0) text = encode(true);
   if (attachments > MAX_ATTACHMENTS) return true;
   const largest = Math.max(Buffer.byteLength(text ?? ''), largestBinary + 1);
   if (Math.abs(largest - MAX_FRAME_BYTES) < 64) return 'borderline';
