@@ -1,4 +1,4 @@
-import type { KnowledgeGap, LabelFigures, ReportSummary } from '@support-chat/shared';
+import type { KnowledgeGap, ReportSummary } from '@support-chat/shared';
 import type { ConversationFacts, ReportRange, Store } from '../store/types.js';
 import { nextDay, startOfDay } from '../time/zoned.js';
 
@@ -83,7 +83,130 @@ function dayIndex(starts: readonly number[], at: number): number {
   return low;
 }
 
-/** The report from already-read facts: pure, so a worker thread can run it beside its queries. */
+type CsatDistribution = Record<'1' | '2' | '3' | '4' | '5', number>;
+
+/** One label's running figures (its CSAT kept as a sum until the end). */
+export interface LabelTally {
+  conversations: number;
+  handedOff: number;
+  aiResolved: number;
+  ratingSum: number;
+  ratings: number;
+}
+
+/**
+ * The report's figures as counts, before ratios and quantiles: filled one conversation at a time
+ * (`summarizeReport`, the definition) or from a store's aggregates (SQLite groups the rows in SQL,
+ * so a report over 10,000 conversations reads a few hundred rows instead of 10,000). Both must give
+ * the same summary; the store contract checks it.
+ */
+export class ReportTally {
+  private readonly days: { day: string; total: number; aiResolved: number; handedOff: number }[] = [];
+  /** Each day's first instant, for `dayIndex`. */
+  private readonly starts: number[] = [];
+  private readonly bounds: { from: number; to: number };
+  private readonly responseSeconds: number[] = [];
+  private readonly distribution: CsatDistribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
+  private readonly perLabel = new Map<string, LabelTally>();
+  private conversations = 0;
+  private closed = 0;
+  private resolvedByAi = 0;
+  private handedOff = 0;
+  private ratingSum = 0;
+  private ratings = 0;
+
+  constructor(private readonly range: ReportRange) {
+    this.bounds = rangeBounds(range);
+    // Day starts computed once per day: asking Intl for each of 10,000 conversations' day was most
+    // of a report's time.
+    for (let day = range.fromDay; day <= range.toDay; day = nextDay(day)) {
+      this.days.push({ day, total: 0, aiResolved: 0, handedOff: 0 });
+      this.starts.push(startOfDay(day, range.timeZone));
+    }
+  }
+
+  /**
+   * The width (ms) of time slots that never straddle two of the range's days: every day starts a
+   * whole number of slots after the range does. A day in most zones (86,400,000 ms); an hour or
+   * 15 minutes across a daylight-saving change; never less than 1 ms, so always exact.
+   */
+  slotMs(): number {
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    let slot = this.bounds.to - this.bounds.from;
+    for (const start of this.starts) slot = gcd(slot, start - this.bounds.from);
+    return slot;
+  }
+
+  /** Conversations that started at `at` (or in the slot starting there): finished ones count in `closed`. */
+  addConversations(at: number, counts: { total: number; finished: number; aiResolved: number; handedOff: number }): void {
+    this.conversations += counts.total;
+    this.closed += counts.finished;
+    this.resolvedByAi += counts.aiResolved;
+    this.handedOff += counts.handedOff;
+    if (at < this.bounds.from || at >= this.bounds.to) return;
+    const bucket = this.days[dayIndex(this.starts, at)]!;
+    bucket.total += counts.total;
+    bucket.aiResolved += counts.aiResolved;
+    bucket.handedOff += counts.handedOff;
+  }
+
+  /** A first agent reply, `seconds` after the hand-off. */
+  addResponse(seconds: number): void {
+    this.responseSeconds.push(seconds);
+  }
+
+  /** `count` conversations rated `score` (1–5). */
+  addRatings(score: number, count: number): void {
+    this.distribution[String(score) as keyof CsatDistribution] += count;
+    this.ratingSum += score * count;
+    this.ratings += count;
+  }
+
+  addLabel(label: string, figures: LabelTally): void {
+    const tally = this.perLabel.get(label);
+    if (!tally) {
+      this.perLabel.set(label, { ...figures });
+      return;
+    }
+    tally.conversations += figures.conversations;
+    tally.handedOff += figures.handedOff;
+    tally.aiResolved += figures.aiResolved;
+    tally.ratingSum += figures.ratingSum;
+    tally.ratings += figures.ratings;
+  }
+
+  summary(answerRatings: { helpful: number; notHelpful: number }, knowledgeGaps: KnowledgeGap[]): ReportSummary {
+    const responseSeconds = [...this.responseSeconds].sort((a, b) => a - b);
+    return {
+      from: this.bounds.from,
+      to: this.bounds.to,
+      timeZone: this.range.timeZone,
+      conversationsPerDay: this.days.map((day) => ({ ...day })),
+      totals: {
+        conversations: this.conversations,
+        closed: this.closed,
+        aiResolved: this.resolvedByAi,
+        handedOff: this.handedOff,
+        aiResolutionRate: ratio(this.resolvedByAi, this.closed),
+        handoffRate: ratio(this.handedOff, this.conversations),
+      },
+      firstResponseSeconds: {
+        median: quantile(responseSeconds, 0.5),
+        p90: quantile(responseSeconds, 0.9),
+        samples: responseSeconds.length,
+      },
+      csat: { average: this.ratings ? this.ratingSum / this.ratings : null, responses: this.ratings, distribution: { ...this.distribution } },
+      answerRatings,
+      knowledgeGaps,
+      labels: [...this.perLabel]
+        .sort(([labelA, a], [labelB, b]) => b.conversations - a.conversations || (labelA < labelB ? -1 : 1))
+        .slice(0, REPORT_LABELS)
+        .map(([label, { ratingSum, ratings, ...figures }]) => ({ label, ...figures, csatAverage: ratings ? ratingSum / ratings : null })),
+    };
+  }
+}
+
+/** The report from already-read facts, one conversation at a time: the definition of every figure. */
 export function summarizeReport(
   range: ReportRange,
   now: number,
@@ -91,85 +214,22 @@ export function summarizeReport(
   answerRatings: { helpful: number; notHelpful: number },
   knowledgeGaps: KnowledgeGap[],
 ): ReportSummary {
-  const { from, to } = rangeBounds(range);
-  // Day starts computed once per day: asking Intl for each of 10,000 conversations' day was most
-  // of a report's time.
-  const days: { day: string; total: number; aiResolved: number; handedOff: number }[] = [];
-  const starts: number[] = [];
-  for (let day = range.fromDay; day <= range.toDay; day = nextDay(day)) {
-    days.push({ day, total: 0, aiResolved: 0, handedOff: 0 });
-    starts.push(startOfDay(day, range.timeZone));
-  }
-  const responseSeconds: number[] = [];
-  const distribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
-  let ratingSum = 0;
-  let ratings = 0;
-  let closed = 0;
-  let resolvedByAi = 0;
-  let handedOff = 0;
-  const perLabel = new Map<string, LabelFigures & { ratingSum: number; ratings: number }>();
-
+  const tally = new ReportTally(range);
   for (const f of facts) {
-    const at = f.conversation.createdAt;
-    const bucket = at >= from && at < to ? days[dayIndex(starts, at)] : undefined;
-    const resolved = aiResolved(f, now);
-    if (finished(f, now)) closed++;
-    if (resolved) resolvedByAi++;
-    if (f.handedOffAt !== null) handedOff++;
-    if (bucket) {
-      bucket.total++;
-      if (resolved) bucket.aiResolved++;
-      if (f.handedOffAt !== null) bucket.handedOff++;
-    }
+    const resolved = aiResolved(f, now) ? 1 : 0;
+    const handedOff = f.handedOffAt !== null ? 1 : 0;
+    tally.addConversations(f.conversation.createdAt, { total: 1, finished: finished(f, now) ? 1 : 0, aiResolved: resolved, handedOff });
     if (f.handedOffAt !== null && f.firstAgentReplyAt !== null && f.firstAgentReplyAt >= f.handedOffAt) {
-      responseSeconds.push((f.firstAgentReplyAt - f.handedOffAt) / 1000);
+      tally.addResponse((f.firstAgentReplyAt - f.handedOffAt) / 1000);
     }
-    const score = f.conversation.rating?.score;
-    if (score) {
-      distribution[String(score) as keyof typeof distribution]++;
-      ratingSum += score;
-      ratings++;
-    }
+    // A score outside 1–5 (an imported row) is no rating.
+    const score = [1, 2, 3, 4, 5].includes(f.conversation.rating?.score as number) ? f.conversation.rating!.score : 0;
+    if (score) tally.addRatings(score, 1);
     for (const label of f.conversation.labels ?? []) {
-      let figures = perLabel.get(label);
-      if (!figures) perLabel.set(label, (figures = { label, conversations: 0, handedOff: 0, aiResolved: 0, csatAverage: null, ratingSum: 0, ratings: 0 }));
-      figures.conversations++;
-      if (f.handedOffAt !== null) figures.handedOff++;
-      if (resolved) figures.aiResolved++;
-      if (score) {
-        figures.ratingSum += score;
-        figures.ratings++;
-      }
+      tally.addLabel(label, { conversations: 1, handedOff, aiResolved: resolved, ratingSum: score, ratings: score ? 1 : 0 });
     }
   }
-  responseSeconds.sort((a, b) => a - b);
-
-  return {
-    from,
-    to,
-    timeZone: range.timeZone,
-    conversationsPerDay: days,
-    totals: {
-      conversations: facts.length,
-      closed,
-      aiResolved: resolvedByAi,
-      handedOff,
-      aiResolutionRate: ratio(resolvedByAi, closed),
-      handoffRate: ratio(handedOff, facts.length),
-    },
-    firstResponseSeconds: {
-      median: quantile(responseSeconds, 0.5),
-      p90: quantile(responseSeconds, 0.9),
-      samples: responseSeconds.length,
-    },
-    csat: { average: ratings ? ratingSum / ratings : null, responses: ratings, distribution },
-    answerRatings,
-    knowledgeGaps,
-    labels: [...perLabel.values()]
-      .sort((a, b) => b.conversations - a.conversations || (a.label < b.label ? -1 : 1))
-      .slice(0, REPORT_LABELS)
-      .map(({ ratingSum, ratings: rated, ...figures }) => ({ ...figures, csatAverage: rated ? ratingSum / rated : null })),
-  };
+  return tally.summary(answerRatings, knowledgeGaps);
 }
 
 /** How many labels a report lists (the most used). */

@@ -72,14 +72,16 @@ describe('SqliteStore reads', () => {
         .filter((row) => /^SCAN (messages|m|a|v|h)\b/.test(row.detail))
         .map((row) => `${row.detail}  ←  ${sql.replace(/\s+/g, ' ').slice(0, 120)}`),
     );
-    // The report's facts come from one index, with no lookup of each conversation in the table.
-    const facts = queries.filter((sql) => sql.includes("json_extract(rating, '$.score')"));
-    expect(facts).toHaveLength(1);
-    const factsPlan = (db.prepare(`EXPLAIN QUERY PLAN ${facts[0]}`).all() as { detail: string }[]).map((row) => row.detail);
+    // The report's two queries read one covering index, with no lookup of each conversation in the table.
+    const reportQueries = queries.filter((sql) => /FROM conversations\b[^]*WHERE created_at >= \S+ AND created_at < /.test(sql));
+    expect(reportQueries).toHaveLength(2);
+    const reportPlans = reportQueries.map((sql) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).filter((detail) => /conversations/.test(detail)),
+    );
     db.close();
     await store.close();
     expect(scans).toEqual([]);
-    expect(factsPlan).toEqual([expect.stringMatching(/^SEARCH conversations USING COVERING INDEX conversations_report_facts /)]);
+    expect(reportPlans).toEqual(reportQueries.map(() => ['SEARCH conversations USING COVERING INDEX conversations_report_facts (created_at>? AND created_at<?)']));
   });
 
   it('indexes the messages and conversations a database held before the search and report columns existed', async () => {
@@ -154,6 +156,29 @@ describe('SqliteStore reads', () => {
     ]);
     await store.eraseVisitor('visitor-2');
     expect(await gaps()).toEqual([{ question: 'Gift cards?', count: 1, lastAskedAt: 12, conversationId: 'a' }]);
+    await store.close();
+  });
+
+  it('reports the same gaps whatever order the replies come in: ties go to the first conversation, then the question', async () => {
+    const store = SqliteStore.open(':memory:');
+    // Created in reverse, so neither rowid nor insertion order is the answer.
+    for (const id of ['c', 'b', 'a']) {
+      await store.createVisitor({ id: `visitor-${id}`, createdAt: 1 });
+      await store.createConversation(conversationFixture({ id, visitorId: `visitor-${id}`, createdAt: 10 }));
+    }
+    const ask = async (conversationId: string, question: string, at: number) => {
+      await store.appendMessage(conversationId, { senderId: `visitor-${conversationId}`, author: 'visitor', kind: 'text', text: question }, at - 1);
+      await store.appendMessage(conversationId, { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: unanswered }, at);
+    };
+    await ask('c', 'Zebra?', 50);
+    await ask('c', 'REFUND', 50);
+    await ask('b', 'refund', 50);
+    await ask('a', 'Apple?', 50);
+    expect(await store.knowledgeGaps(0, 1000, 10)).toEqual([
+      { question: 'refund', count: 2, lastAskedAt: 50, conversationId: 'b' },
+      { question: 'Apple?', count: 1, lastAskedAt: 50, conversationId: 'a' },
+      { question: 'Zebra?', count: 1, lastAskedAt: 50, conversationId: 'c' },
+    ]);
     await store.close();
   });
 

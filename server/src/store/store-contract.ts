@@ -5,6 +5,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import type { AuditEntry } from '@support-chat/shared';
 import { reportFromFacts } from '../reports/report.js';
+import { startOfDay } from '../time/zoned.js';
 import type { AttachmentRecord, ConversationRecord, EmailRecord, Store } from './types.js';
 
 function auditFixture(overrides: Partial<AuditEntry> & Pick<AuditEntry, 'id' | 'at'>): AuditEntry {
@@ -703,6 +704,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         { label: 'billing', conversations: 3, handedOff: 1, aiResolved: 1, csatAverage: 2 },
         { label: 'vip', conversations: 3, handedOff: 1, aiResolved: 1, csatAverage: 4 },
       ]);
+    });
+
+    it('puts each conversation on its day across a daylight-saving change and an odd historical offset, as reportFromFacts does', async () => {
+      // New York's 1 November 2026 lasts 25 hours; Monrovia moved from −0:44:30 to UTC on
+      // 7 January 1972, so its days there do not start on a quarter hour.
+      const cases = [
+        { timeZone: 'America/New_York', fromDay: '2026-10-31', toDay: '2026-11-02', midnights: ['2026-10-31', '2026-11-01', '2026-11-02', '2026-11-03'] },
+        { timeZone: 'Africa/Monrovia', fromDay: '1972-01-05', toDay: '1972-01-08', midnights: ['1972-01-05', '1972-01-06', '1972-01-07', '1972-01-08', '1972-01-09'] },
+      ];
+      let n = 0;
+      for (const { timeZone, midnights } of cases) {
+        for (const day of midnights) {
+          const midnight = startOfDay(day, timeZone);
+          // Either side of each midnight, and mid-morning, when the clocks change.
+          for (const at of [midnight - 1, midnight, midnight + 1, midnight + 1.5 * 3_600_000]) {
+            await store.createConversation(conversationFixture({ id: `c${n++}`, createdAt: at, updatedAt: at, status: n % 2 ? 'closed' : 'bot', closedAt: n % 2 ? at : null }));
+          }
+        }
+      }
+      for (const { timeZone, fromDay, toDay, midnights } of cases) {
+        const range = { fromDay, toDay, timeZone };
+        const report = await store.report(range, Date.UTC(2030, 0, 1));
+        expect(report).toEqual(await reportFromFacts(store, range, Date.UTC(2030, 0, 1)));
+        // Each day holds its own midnight, the instant after, mid-morning and the instant before
+        // the next midnight; the instant before the first midnight is outside the range.
+        expect(report.conversationsPerDay.map((d) => d.total)).toEqual(midnights.slice(0, -1).map(() => 4));
+      }
     });
 
     it('keeps the hand-off fields of a conversation, and patches them with a status move', async () => {
