@@ -12,14 +12,16 @@ external.push('esbuild');
 await build({
   // main: the server; kb and eval: the knowledge CLIs (npm run kb / eval); bench: npm run bench,
   // which starts the servers of its relay run as child processes from the two bench-* entries;
-  // sqlite-read-worker: the store's reader thread and search indexer, sqlite-write-worker: its writer
-  // thread (when `SqliteStore.open` is asked for one), which the bundles start from beside themselves.
+  // sqlite-read-worker: the store's reader thread, sqlite-maintenance-worker: its search indexer and
+  // WAL checkpoints, sqlite-write-worker: its writer thread (when `SqliteStore.open` is asked for
+  // one), which the bundles start from beside themselves.
   entryPoints: {
     main: 'src/main.ts',
     kb: 'src/cli/kb.ts',
     eval: 'src/cli/eval.ts',
     bench: 'bench/run.ts',
     'sqlite-read-worker': 'src/store/sqlite-read-worker.ts',
+    'sqlite-maintenance-worker': 'src/store/sqlite-maintenance-worker.ts',
     'sqlite-write-worker': 'src/store/sqlite-write-worker.ts',
     'bench-product-server': 'bench/product-server.ts',
     'bench-raw-relay': 'bench/raw-relay.ts',
@@ -33,4 +35,4 @@ await build({
   external,
   logLevel: 'warning',
 });
-console.log('server: built dist/main.js, kb.js, eval.js, bench.js (+ bench-product-server.js, bench-raw-relay.js), sqlite-read-worker.js, sqlite-write-worker.js');
+console.log('server: built dist/main.js, kb.js, eval.js, bench.js (+ bench-product-server.js, bench-raw-relay.js), sqlite-read-worker.js, sqlite-maintenance-worker.js, sqlite-write-worker.js');

@@ -7,24 +7,24 @@ import Database from 'better-sqlite3';
  * SQLite checkpoints by default inside the commit that makes the WAL pass 1,000 pages, on the
  * connection that commits: the store's writer thread, while every write waiting for that commit
  * waits for the copy and the database file's fsync too. Measured (relay bench, 2,000 msg/s): 26
- * of the writer's ~90 µs per message, and commits of 10–38 ms each second. The reader thread
- * checkpoints instead, on a timer, with its own read-write connection, once the WAL has reached
+ * of the writer's ~90 µs per message, and commits of 10–38 ms each second. The maintenance thread
+ * (sqlite-maintenance-worker.ts) checkpoints instead, on a timer, with its own read-write connection, once the WAL has reached
  * SQLite's threshold: a PASSIVE checkpoint takes no lock a writer waits for, so commits go on meanwhile. Copying once a second also copies each
  * busy page (a conversation's row, an index's last page) once, not once per 1,000 pages.
  *
  * The WAL starts over from its beginning only when a write begins with every frame copied, and
- * under steady writes that never holds after the reader's checkpoint: frames were appended while
- * it copied. So the reader only did most of the work, the WAL grew to the writer's own threshold
+ * under steady writes that never holds after the maintenance thread's checkpoint: frames were appended while
+ * it copied. So that thread only did most of the work, the WAL grew to the writer's own threshold
  * (`WRITER_CHECKPOINT_PAGES`) and the writer checkpointed there, inside a commit: at 2,000 msg/s
  * one commit in ~3,500 took 25–40 ms (17 ms copying, the rest the database file's fsync), the
- * largest part of that rate's p99. Now the reader raises a flag (`CheckpointHandoff`, shared
+ * largest part of that rate's p99. Now it raises a flag (`CheckpointHandoff`, shared
  * memory) after each checkpoint, and the writer, after answering its next batch, copies what
  * came since (a few hundred frames, ~1–2 ms); its next write starts the WAL over.
  */
 export const CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
- * The writer's own threshold, 20× SQLite's: only reached if the reader thread stopped
+ * The writer's own threshold, 20× SQLite's: only reached if the maintenance thread stopped
  * checkpointing (it failed and was not restarted yet), so the WAL cannot grow without bound.
  */
 export const WRITER_CHECKPOINT_PAGES = 20_000;
@@ -33,14 +33,14 @@ export const WRITER_CHECKPOINT_PAGES = 20_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
- * SQLite's own threshold (`wal_autocheckpoint`'s default): below it the reader leaves the WAL
+ * SQLite's own threshold (`wal_autocheckpoint`'s default): below it the maintenance thread leaves the WAL
  * alone, as SQLite would. A quiet site's small WAL then grows at its end as before, so a full
  * disk is met at once and reported (store_unavailable), not hidden until the space a checkpoint
  * freed inside the WAL runs out.
  */
 const MIN_WAL_PAGES = 1_000;
 
-/** When the reader checkpoints; production keeps the defaults, tests make both smaller. */
+/** When the maintenance thread checkpoints; production keeps the defaults, tests make both smaller. */
 export interface CheckpointOptions {
   intervalMs?: number;
   /** The WAL's size (in pages) below which a checkpoint is skipped. */
@@ -48,7 +48,7 @@ export interface CheckpointOptions {
 }
 
 /**
- * The reader's word to the writer that a checkpoint just ran: one 32-bit cell of shared memory,
+ * The maintenance thread's word to the writer that a checkpoint just ran: one 32-bit cell of shared memory,
  * so neither thread waits on a message through the event loop for it.
  */
 export class CheckpointHandoff {
@@ -59,7 +59,7 @@ export class CheckpointHandoff {
     this.cell = new Int32Array(buffer);
   }
 
-  /** The reader: a checkpoint copied the WAL up to where it was a moment ago. */
+  /** The maintenance thread: a checkpoint copied the WAL up to where it was a moment ago. */
   checkpointed(): void {
     Atomics.store(this.cell, 0, 1);
   }
@@ -71,7 +71,7 @@ export class CheckpointHandoff {
 }
 
 /**
- * The writer's part: after the reader's checkpoint, copies the frames written since (PASSIVE:
+ * The writer's part: after the maintenance thread's checkpoint, copies the frames written since (PASSIVE:
  * waits for no reader), so the writer's next write can start the WAL over. Call it between
  * transactions, after the batch's results went out, so no write waits for it.
  */
@@ -80,17 +80,17 @@ export function finishCheckpoint(db: Database.Database, handoff: CheckpointHando
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
-    // The reader's next checkpoint hands over again; the writer's own threshold is the backstop.
+    // The next checkpoint hands over again; the writer's own threshold is the backstop.
     onError(error);
   }
 }
 
-/** What the reader leaves to the writer at most, in frames, unless `MAX_PASSES` ran out first. */
+/** What the maintenance thread leaves to the writer at most, in frames, unless `MAX_PASSES` ran out first. */
 const TAIL_FRAMES = 100;
 const MAX_PASSES = 4;
 
 /**
- * The reader's checkpoint, again while the WAL grew by more than `TAIL_FRAMES` during the last
+ * The maintenance thread's checkpoint, again while the WAL grew by more than `TAIL_FRAMES` during the last
  * pass: the writer copies what is left while its next batch waits, so the less the better. After
  * one pass (a second of writes, ~11,000 frames at 2,000 msg/s, 10–20 ms) the writer's part took
  * 13–18 ms; after a second, short pass, mostly 0.5–3 ms (relay bench, 2,000 msg/s: p99 13, 11 ms

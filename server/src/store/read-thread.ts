@@ -1,35 +1,59 @@
 /**
- * The main thread's side of the reader thread: each call is posted to the worker and answered by
- * its own connection. Measured on 10k conversations / 100k messages (`npm run bench -- reads`): a
- * report takes tens of ms of CPU wherever it runs; here it costs the event loop only the posting of
- * the request and the small answer, so a chat's p99 does not move while admins open reports.
+ * The main thread's side of the reader and maintenance threads: each read is posted to the reader
+ * and answered by its own connection. Measured on 10k conversations / 100k messages (`npm run
+ * bench -- reads`): a report takes tens of ms of CPU wherever it runs; here it costs the event loop
+ * only the posting of the request and the small answer, so a chat's p99 does not move while admins
+ * open reports. The maintenance thread keeps the search index and checkpoints the WAL; a search
+ * first has it index what waits (one batch), so it finds every write acknowledged before it.
  */
+import type { MaintenanceRequest, MaintenanceResponse, MaintenanceWorkerData } from './sqlite-maintenance-worker.js';
 import type { ReadQueries } from './sqlite-reads.js';
-import type { ReadRequest, ReadResponse, ReadWorkerData } from './sqlite-read-worker.js';
+import type { ReadRequest, ReadResponse } from './sqlite-read-worker.js';
 import { WorkerHost } from './worker-host.js';
 
-/** The reads, and the search index, kept by a worker thread over `file`, started at once. */
-export function createReadThread(options: ReadWorkerData): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
+type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
+
+const failure = (what: string, message: string, code?: string): Outcome => ({
+  ok: false,
+  error: Object.assign(new Error(`${what} failed: ${message}`), code ? { code } : {}),
+});
+
+/** The reads, and the search index, kept by two worker threads over `file`, started at once. */
+export function createReadThread(options: MaintenanceWorkerData): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
   let closing = false;
-  // Started at once, not at the first read: the thread also keeps the search index up to date.
-  const host: WorkerHost<ReadRequest, ReadResponse> = new WorkerHost('sqlite-read-worker', options, 'store reader thread', (response) =>
-    host.settle(
-      response.id,
-      response.ok
-        ? { ok: true, value: response.result }
-        : { ok: false, error: Object.assign(new Error(`store read failed: ${response.message}`), response.code ? { code: response.code } : {}) },
-    ),
+  // Started at once, not at the first read: the maintenance thread keeps the index up to date.
+  const maintenance: WorkerHost<MaintenanceRequest, MaintenanceResponse> = new WorkerHost(
+    'sqlite-maintenance-worker',
+    options,
+    'store maintenance thread',
+    (response) => maintenance.settle(response.id, response.ok ? { ok: true, value: undefined } : failure('search indexing', response.message, response.code)),
+  );
+  const reader: WorkerHost<ReadRequest, ReadResponse> = new WorkerHost(
+    'sqlite-read-worker',
+    { file: options.file, searchFile: options.searchFile },
+    'store reader thread',
+    (response) => reader.settle(response.id, response.ok ? { ok: true, value: response.result } : failure('store read', response.message, response.code)),
   );
 
-  const call = (method: Extract<ReadRequest, { method: unknown }>['method']) => async (...args: unknown[]) => {
+  const maintain = async (method: 'indexStep' | 'flushSearch'): Promise<void> => {
     if (closing) throw new Error('The store is closed.');
-    const { id, result } = host.expect();
-    await host.post({ id, method, args } satisfies ReadRequest, [id]);
+    const { id, result } = maintenance.expect<void>();
+    await maintenance.post({ id, method } satisfies MaintenanceRequest, [id]);
     return result;
   };
+  const call = (method: Extract<ReadRequest, { method: unknown }>['method']) => async (...args: unknown[]) => {
+    if (closing) throw new Error('The store is closed.');
+    const { id, result } = reader.expect();
+    await reader.post({ id, method, args } satisfies ReadRequest, [id]);
+    return result;
+  };
+  const search = call('searchConversations');
 
   return {
-    searchConversations: call('searchConversations'),
+    async searchConversations(...args: unknown[]) {
+      await maintain('indexStep');
+      return search(...args);
+    },
     reportFacts: call('reportFacts'),
     answerFeedbackCounts: call('answerFeedbackCounts'),
     knowledgeGaps: call('knowledgeGaps'),
@@ -38,11 +62,11 @@ export function createReadThread(options: ReadWorkerData): ReadQueries & { flush
     knowledgeAnswerOutcomes: call('knowledgeAnswerOutcomes'),
     knowledgeGapCounts: call('knowledgeGapCounts'),
     report: call('report'),
-    flushSearch: call('flushSearch'),
+    flushSearch: () => maintain('flushSearch'),
     async close() {
       closing = true;
-      // Asked to close its connections (see the worker), after the calls already posted.
-      await host.close({ close: true } satisfies ReadRequest);
+      // Asked to close their connections (see the workers), after the calls already posted.
+      await Promise.all([reader.close({ close: true } satisfies ReadRequest), maintenance.close({ close: true } satisfies MaintenanceRequest)]);
     },
   } as ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> };
 }

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cjkGrams } from './search-grams.js';
-import { SearchIndexer, searchSchema } from './search-index.js';
+import { SearchAttachment, SearchIndexer, searchSchema } from './search-index.js';
 import { MIGRATIONS } from './sqlite-store.js';
 import { SqliteWrites } from './sqlite-writes.js';
 
@@ -82,5 +85,31 @@ describe('SearchIndexer', () => {
     expect(db.prepare("SELECT count(*) FROM search.search_grams WHERE conversation_id = 'gone'").pluck().get()).toBe(0);
     expect(indexer.matchesChat()).toBe(true);
     db.close();
+  });
+});
+
+describe('SearchAttachment', () => {
+  it('attaches the index file again once it was replaced by a new one (a rebuild), not before', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-attach-'));
+    const file = path.join(dir, 'support-chat-search.sqlite');
+    const writeIndex = (word: string) => {
+      const index = new Database(file);
+      index.exec(`CREATE TABLE words (word TEXT); INSERT INTO words VALUES ('${word}')`);
+      index.close();
+    };
+    writeIndex('before');
+    const reader = new Database(':memory:');
+    const attachment = new SearchAttachment(reader, file);
+    const read = () => {
+      attachment.ensure();
+      return reader.prepare('SELECT word FROM search.words').pluck().get();
+    };
+    expect(read()).toBe('before');
+    expect(read()).toBe('before'); // the same file: still attached, not attached twice
+    fs.rmSync(file);
+    writeIndex('after');
+    expect(read()).toBe('after');
+    reader.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -270,7 +270,7 @@ export function openSearchFile(chat: Database.Database, file: string, { discard 
 function openOrCreate(chat: Database.Database, file: string): { index: Database.Database; indexer: SearchIndexer } {
   const index = new Database(file);
   try {
-    // WAL: the reader's connection (searches) reads while this one writes a batch.
+    // WAL: the reader thread's connection (searches) reads while this one writes a batch.
     index.pragma('journal_mode = WAL');
     // No fsync per batch: a batch lost to a power cut is read again from the marks it did not move.
     index.pragma('synchronous = NORMAL');
@@ -288,6 +288,30 @@ function openOrCreate(chat: Database.Database, file: string): { index: Database.
   } catch (error) {
     index.close();
     throw error;
+  }
+}
+
+/**
+ * The index file attached to a reading connection as `search`, attached again when the file is a
+ * new one: the maintenance thread deletes a damaged index and builds another at the same path, and
+ * an old attachment would go on reading the deleted file.
+ */
+export class SearchAttachment {
+  private inode: number | undefined;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+  ) {}
+
+  /** Before a search: one stat of the file, and an ATTACH when it is not the one attached. */
+  ensure(): void {
+    const inode = fs.statSync(this.file).ino;
+    if (inode === this.inode) return;
+    if (this.inode !== undefined) this.db.exec('DETACH DATABASE search');
+    this.inode = undefined;
+    this.db.prepare('ATTACH DATABASE ? AS search').run(this.file);
+    this.inode = inode;
   }
 }
 

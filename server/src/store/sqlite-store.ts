@@ -428,7 +428,7 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database, writer: 'thread' | 'loop', searchIntervalMs: number, checkpoints: CheckpointOptions | undefined) {
     this.db = db;
     this.sql = new SqliteWrites(db);
-    // With a writer thread, the reader tells it of each checkpoint, and it finishes them (checkpoints.ts).
+    // With a writer thread, the maintenance thread tells it of each checkpoint, and it finishes them (checkpoints.ts).
     const checkpointHandoff = db.memory || writer === 'loop' ? undefined : new CheckpointHandoff().buffer;
     if (!checkpointHandoff) {
       this.wal = db.memory ? null : WalSync.open(db.name);
@@ -460,7 +460,8 @@ export class SqliteStore implements Store {
 
   /**
    * Search and reports: on a worker thread with its own connection for a file (issue 9: they
-   * stalled every chat), which also keeps the search index in its own file; in process for
+   * stalled every chat), beside a maintenance thread that keeps the search index in its own file
+   * and checkpoints the WAL (read-thread.ts); in process for
    * `:memory:`, which no other connection can open, with the index in an attached in-memory
    * database brought up to date before each search.
    */
@@ -490,7 +491,7 @@ export class SqliteStore implements Store {
       verbose?: (sql: unknown) => void;
       searchIntervalMs?: number;
       writer?: 'thread' | 'loop';
-      /** Tests: the reader thread checkpoints sooner and at a smaller WAL (checkpoints.ts). */
+      /** Tests: the maintenance thread checkpoints sooner and at a smaller WAL (checkpoints.ts). */
       checkpoints?: CheckpointOptions;
     } = {},
   ): SqliteStore {
@@ -506,7 +507,7 @@ export class SqliteStore implements Store {
     // NORMAL commits without an fsync; WalSync makes each write durable before it resolves, off
     // the event loop and shared by every write in flight. SQLite still syncs around checkpoints.
     db.pragma('synchronous = NORMAL');
-    // The reader thread checkpoints (checkpoints.ts); this connection too only past the backstop
+    // The maintenance thread checkpoints (checkpoints.ts); this connection too only past the backstop
     // (it writes when the writer runs in process, and for migrations).
     if (!db.memory) db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');

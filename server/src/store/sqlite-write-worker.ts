@@ -16,7 +16,7 @@ import { CheckpointHandoff, finishCheckpoint, WRITER_CHECKPOINT_PAGES } from './
 
 export interface WriteWorkerData {
   file: string;
-  /** Shared with the reader thread, which raises it after each checkpoint (checkpoints.ts). */
+  /** Shared with the maintenance thread, which raises it after each checkpoint (checkpoints.ts). */
   checkpointHandoff?: SharedArrayBuffer;
 }
 
@@ -40,7 +40,7 @@ const db = new Database(file, { fileMustExist: true });
 // bench, visitor → agent closed loop, this 2-core machine under load): FULL 0.446× raw, WalSync
 // 0.718× and 0.353×; store bench: FULL 22 µs of the event loop per append, WalSync 18 µs.
 db.pragma('synchronous = NORMAL');
-// Checkpoints are the reader thread's (sqlite-read-worker.ts): run here, inside a commit, each
+// Checkpoints are the maintenance thread's (sqlite-maintenance-worker.ts): run here, inside a commit, each
 // copied the WAL's pages into the database and fsynced it while every write in flight waited
 // (26 of this thread's ~90 µs per message, and spikes of 10–38 ms at 2,000 msg/s). This thread
 // checkpoints only if that one stops doing it, when the WAL passes WRITER_CHECKPOINT_PAGES.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-export type StoreWorker = 'sqlite-read-worker' | 'sqlite-write-worker';
+export type StoreWorker = 'sqlite-read-worker' | 'sqlite-maintenance-worker' | 'sqlite-write-worker';
 
 const fromSource = new Map<StoreWorker, Promise<URL>>();
 

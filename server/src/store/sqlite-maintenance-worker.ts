@@ -1,0 +1,100 @@
+/**
+ * The store's maintenance thread: keeps the search index (search-index.ts) and checkpoints the
+ * WAL (checkpoints.ts), each on its own connection. Both used to run on the reader thread, between
+ * its reads: traced beside chats at 500 msg/s, a report then waited for an index batch (up to
+ * 160 ms, FTS5 merging segments) or a checkpoint (up to 140 ms) in a third of the admin's rounds.
+ * Here they take turns with each other, never with a read.
+ *
+ * Every `intervalMs` it moves what was written since into the index file (its own, beside the
+ * chat's); the reader thread attaches that file to search it. A search first asks this thread for
+ * one batch (`indexStep`), so it finds every write acknowledged before it was asked; only while
+ * more than a batch waits (a rebuild) does it answer from the index as far as it got. A damaged
+ * index file is deleted and built again here; the reader attaches the new file at its next search.
+ * Started by `read-thread.ts`; bundled as `dist/sqlite-maintenance-worker.js`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { CheckpointHandoff, startCheckpoints, type CheckpointOptions } from './checkpoints.js';
+import { lowerThreadPriority } from './thread-priority.js';
+import { isCorruption, openSearchFile } from './search-index.js';
+
+export type MaintenanceRequest = { id: number; method: 'indexStep' | 'flushSearch' } | { close: true };
+
+export type MaintenanceResponse = { id: number; ok: true } | { id: number; ok: false; message: string; code?: string };
+
+export interface MaintenanceWorkerData {
+  file: string;
+  searchFile: string;
+  intervalMs: number;
+  /** Shared with the writer thread, told after each checkpoint (checkpoints.ts). */
+  checkpointHandoff?: SharedArrayBuffer;
+  /** Tests: checkpoint sooner and at a smaller WAL than production's once a second past 1,000 pages. */
+  checkpoints?: CheckpointOptions;
+}
+
+const { file, searchFile, intervalMs, checkpointHandoff, checkpoints: checkpointOptions } = workerData as MaintenanceWorkerData;
+// Indexing and checkpoints can wait; the chats of the event loop and the writer thread cannot.
+lowerThreadPriority();
+
+// Read-only: the chat database is the indexer's source, never written from here.
+const chat = new Database(file, { readonly: true, fileMustExist: true });
+chat.pragma('busy_timeout = 5000');
+let search = openSearchFile(chat, searchFile);
+
+/** Whether the last batch failed: a lasting failure (a full disk) is reported once, not every tick. */
+let failing = false;
+
+/** One batch; true when more waits. A damaged index file is replaced and built again. */
+function indexStep(): boolean {
+  try {
+    const more = search.indexer.step();
+    failing = false;
+    return more;
+  } catch (error) {
+    if (!isCorruption(error)) {
+      if (!failing) process.emitWarning(`Search indexing failed (retried every ${intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+      failing = true;
+      return false;
+    }
+    process.emitWarning(`Rebuilding the damaged search index ${searchFile}: ${(error as Error).message}`);
+    search.index.close();
+    search = openSearchFile(chat, searchFile, { discard: true });
+    return true;
+  }
+}
+
+// The WAL's checkpoints run here, not in the writer's commits (checkpoints.ts).
+const checkpoints = startCheckpoints(
+  file,
+  (error) => process.emitWarning(`Checkpointing the store's WAL failed (retried every second): ${error instanceof Error ? error.message : String(error)}`),
+  { ...checkpointOptions, ...(checkpointHandoff ? { handoff: new CheckpointHandoff(checkpointHandoff) } : {}) },
+);
+
+let timer: NodeJS.Timeout | undefined;
+const tick = () => {
+  // A long backlog (a rebuild) goes on at once, a batch at a time, with requests answered between.
+  timer = setTimeout(tick, indexStep() ? 0 : intervalMs);
+};
+tick();
+
+parentPort!.on('message', (request: MaintenanceRequest) => {
+  if ('close' in request) {
+    // Closed, not terminated: a thread stopped inside a batch would keep the index's write lock.
+    clearTimeout(timer);
+    checkpoints.stop();
+    search.index.close();
+    chat.close();
+    process.exit(0);
+  }
+  const { id, method } = request;
+  let response: MaintenanceResponse;
+  try {
+    if (method === 'flushSearch') while (indexStep());
+    else indexStep();
+    response = { id, ok: true };
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    response = { id, ok: false, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+  }
+  parentPort!.postMessage(response);
+});
