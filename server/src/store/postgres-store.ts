@@ -3,7 +3,6 @@ import { ACTIVITY_STEP_MS } from './activity-step.js';
 import { newMessageId } from './message-ids.js';
 import { likeLiteral } from './like-pattern.js';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
-import { reportFromFacts } from '../reports/report.js';
 import { applyLabelChange } from './label-change.js';
 import { forgetConversations } from './proposal-erasure.js';
 import { ChatError } from '../errors.js';
@@ -14,6 +13,7 @@ import { toAttachment, toEmail, type AttachmentRow, type EmailRow } from './sqli
 import { migrate } from './postgres-schema.js';
 import { APPEND_BATCH, type BatchedAppend } from './postgres-appends.js';
 import { PostgresSearchIndexer } from './postgres-search-indexer.js';
+import { postgresReport } from './postgres-report.js';
 import { CONVERSATION_FIELDS } from './conversation-fields.js';
 import { KeyedBatches, type Settled } from './keyed-batches.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
@@ -1059,7 +1059,7 @@ export class PostgresStore implements Store {
   }
 
   async report(range: ReportRange, now: number): Promise<ReportSummary> {
-    return reportFromFacts(this, range, now);
+    return postgresReport(this.pool, range, now, this);
   }
 
   async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {
