@@ -25,7 +25,8 @@ export const CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
  * The writer's own threshold, 20× SQLite's: only reached if the maintenance thread stopped
- * checkpointing (it failed and was not restarted yet), so the WAL cannot grow without bound.
+ * checkpointing (it failed and has not started again yet: it does after a pause, `WorkerHost`),
+ * so the WAL cannot grow without bound.
  */
 export const WRITER_CHECKPOINT_PAGES = 20_000;
 

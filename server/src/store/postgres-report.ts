@@ -72,7 +72,8 @@ export async function postgresReport(
   const tally = new ReportTally(range);
   const slot = tally.slotMs();
   const [{ rows }, answerRatings, gaps] = await Promise.all([
-    pool.query<{ slots: SlotCounts[]; labels: LabelCounts[] }>({ ...REPORT_COUNTS, values: [from, to, slot, now - IDLE_FINISHED_MS] }),
+    // Whole ms ($4 is a bigint): `updated_at <= floor(x)` is `updated_at <= x` for whole-ms times.
+    pool.query<{ slots: SlotCounts[]; labels: LabelCounts[] }>({ ...REPORT_COUNTS, values: [from, to, slot, Math.floor(now - IDLE_FINISHED_MS)] }),
     reads.answerFeedbackCounts(from, to),
     reads.knowledgeGaps(from, to, REPORT_GAPS),
   ]);

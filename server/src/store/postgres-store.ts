@@ -1064,10 +1064,11 @@ export class PostgresStore implements Store {
 
   async knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]> {
     // Each AI answer that could not answer, paired with the visitor message before it; grouped
-    // by the question's normalised text, reported with its most recent asking.
+    // by the question's normalised text, reported with its most recent asking. Ties as SQLite
+    // breaks them (sqlite-reads.ts): the first conversation and seq, then the question.
     const { rows } = await this.pool.query<{ question: string; count: number; last_asked_at: number; conversation_id: string }>(
       `WITH asked AS (
-         SELECT q.question, a.conversation_id, a.created_at AS asked_at
+         SELECT q.question, a.conversation_id, a.seq, a.created_at AS asked_at
          FROM messages a
          CROSS JOIN LATERAL (
            SELECT v.body ->> 'text' AS question FROM messages v
@@ -1079,12 +1080,12 @@ export class PostgresStore implements Store {
        ), grouped AS (
          SELECT question, conversation_id, asked_at,
            count(*) OVER w AS count,
-           row_number() OVER (w ORDER BY asked_at DESC) AS latest
+           row_number() OVER (w ORDER BY asked_at DESC, conversation_id COLLATE "C", seq) AS latest
          FROM asked
          WINDOW w AS (PARTITION BY lower(trim(question)))
        )
        SELECT question, count, asked_at AS last_asked_at, conversation_id FROM grouped
-       WHERE latest = 1 ORDER BY count DESC, last_asked_at DESC LIMIT $3`,
+       WHERE latest = 1 ORDER BY count DESC, last_asked_at DESC, lower(trim(question)) COLLATE "C" LIMIT $3`,
       [from, to, limit],
     );
     return rows.map((r) => ({ question: r.question, count: r.count, lastAskedAt: r.last_asked_at, conversationId: r.conversation_id }));

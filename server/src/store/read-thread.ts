@@ -8,7 +8,8 @@
  */
 import type { MaintenanceRequest, MaintenanceResponse, MaintenanceWorkerData } from './sqlite-maintenance-worker.js';
 import type { ReadQueries } from './sqlite-reads.js';
-import type { ReadRequest, ReadResponse } from './sqlite-read-worker.js';
+import type { ReadRequest, ReadResponse, ReadWorkerData } from './sqlite-read-worker.js';
+import { SearchGeneration } from './search-index.js';
 import { WorkerHost } from './worker-host.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
@@ -19,18 +20,23 @@ const failure = (what: string, message: string, code?: string): Outcome => ({
 });
 
 /** The reads, and the search index, kept by two worker threads over `file`, started at once. */
-export function createReadThread(options: MaintenanceWorkerData): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
+export function createReadThread(
+  options: Omit<MaintenanceWorkerData, 'searchGeneration'>,
+): ReadQueries & { flushSearch(): Promise<void>; close(): Promise<void> } {
   let closing = false;
-  // Started at once, not at the first read: the maintenance thread keeps the index up to date.
+  const searchGeneration = new SearchGeneration().buffer;
+  // Started at once, not at the first read: the maintenance thread keeps the index up to date and
+  // checkpoints the WAL, calls or not, so it is started again by itself if it is lost.
   const maintenance: WorkerHost<MaintenanceRequest, MaintenanceResponse> = new WorkerHost(
     'sqlite-maintenance-worker',
-    options,
+    { ...options, searchGeneration } satisfies MaintenanceWorkerData,
     'store maintenance thread',
     (response) => maintenance.settle(response.id, response.ok ? { ok: true, value: undefined } : failure('search indexing', response.message, response.code)),
+    { restartWhenLost: true },
   );
   const reader: WorkerHost<ReadRequest, ReadResponse> = new WorkerHost(
     'sqlite-read-worker',
-    { file: options.file, searchFile: options.searchFile },
+    { file: options.file, searchFile: options.searchFile, searchGeneration } satisfies ReadWorkerData,
     'store reader thread',
     (response) => reader.settle(response.id, response.ok ? { ok: true, value: response.result } : failure('store read', response.message, response.code)),
   );
@@ -62,6 +68,7 @@ export function createReadThread(options: MaintenanceWorkerData): ReadQueries & 
     knowledgeAnswerOutcomes: call('knowledgeAnswerOutcomes'),
     knowledgeGapCounts: call('knowledgeGapCounts'),
     report: call('report'),
+    forgetQuestions: call('forgetQuestions'),
     flushSearch: () => maintain('flushSearch'),
     async close() {
       closing = true;

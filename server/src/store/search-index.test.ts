@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cjkGrams } from './search-grams.js';
-import { SearchAttachment, SearchIndexer, searchSchema } from './search-index.js';
+import { SearchAttachment, SearchGeneration, SearchIndexer, searchSchema } from './search-index.js';
 import { MIGRATIONS } from './sqlite-store.js';
 import { SqliteWrites } from './sqlite-writes.js';
 
@@ -89,7 +89,7 @@ describe('SearchIndexer', () => {
 });
 
 describe('SearchAttachment', () => {
-  it('attaches the index file again once it was replaced by a new one (a rebuild), not before', () => {
+  it('attaches the index file once it is ready, and again only when a new one is (a rebuild)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-attach-'));
     const file = path.join(dir, 'support-chat-search.sqlite');
     const writeIndex = (word: string) => {
@@ -97,17 +97,24 @@ describe('SearchAttachment', () => {
       index.exec(`CREATE TABLE words (word TEXT); INSERT INTO words VALUES ('${word}')`);
       index.close();
     };
-    writeIndex('before');
+    const generation = new SearchGeneration();
     const reader = new Database(':memory:');
-    const attachment = new SearchAttachment(reader, file);
+    // The reader thread's view: the counter shared with the maintenance thread.
+    const attachment = new SearchAttachment(reader, file, new SearchGeneration(generation.buffer));
     const read = () => {
       attachment.ensure();
       return reader.prepare('SELECT word FROM search.words').pluck().get();
     };
+    expect(read).toThrow(/not open yet/);
+    writeIndex('before');
+    generation.ready();
     expect(read()).toBe('before');
-    expect(read()).toBe('before'); // the same file: still attached, not attached twice
+    // A rebuild deletes the file and writes another: until it is ready, the attachment keeps
+    // reading the file it has (deleted, still open).
     fs.rmSync(file);
     writeIndex('after');
+    expect(read()).toBe('before');
+    generation.ready();
     expect(read()).toBe('after');
     reader.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -292,26 +292,55 @@ function openOrCreate(chat: Database.Database, file: string): { index: Database.
 }
 
 /**
- * The index file attached to a reading connection as `search`, attached again when the file is a
- * new one: the maintenance thread deletes a damaged index and builds another at the same path, and
- * an old attachment would go on reading the deleted file.
+ * Which index file is the current one: a counter in shared memory that the maintenance thread
+ * raises once a file is open and has its tables (at start, and after each rebuild), and the
+ * reader thread reads before each search. A rebuild deletes the damaged file and makes another at
+ * the same path; asked of the file system instead, a search in between could find no file, or an
+ * empty one.
+ */
+export class SearchGeneration {
+  private readonly cell: Int32Array;
+
+  /** A new counter (`buffer` goes to both threads in their `workerData`), or the one of `buffer`. */
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+    this.cell = new Int32Array(buffer);
+  }
+
+  /** The maintenance thread: a new index file is ready. */
+  ready(): void {
+    Atomics.add(this.cell, 0, 1);
+  }
+
+  /** 0 until the first file is ready. */
+  current(): number {
+    return Atomics.load(this.cell, 0);
+  }
+}
+
+/**
+ * The index file attached to a reading connection as `search`, attached again when a newer one
+ * is ready (`SearchGeneration`): an old attachment would go on reading the deleted file.
  */
 export class SearchAttachment {
-  private inode: number | undefined;
+  private attached = 0;
 
   constructor(
     private readonly db: Database.Database,
     private readonly file: string,
+    private readonly generation: SearchGeneration,
   ) {}
 
-  /** Before a search: one stat of the file, and an ATTACH when it is not the one attached. */
+  /** Before a search: attaches the current file unless it is the one attached. */
   ensure(): void {
-    const inode = fs.statSync(this.file).ino;
-    if (inode === this.inode) return;
-    if (this.inode !== undefined) this.db.exec('DETACH DATABASE search');
-    this.inode = undefined;
+    const current = this.generation.current();
+    if (current === this.attached) {
+      if (current === 0) throw new Error('The search index is not open yet (see the warnings of the store maintenance thread).');
+      return;
+    }
+    if (this.attached !== 0) this.db.exec('DETACH DATABASE search');
+    this.attached = 0;
     this.db.prepare('ATTACH DATABASE ? AS search').run(this.file);
-    this.inode = inode;
+    this.attached = current;
   }
 }
 

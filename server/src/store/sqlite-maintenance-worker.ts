@@ -16,7 +16,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { CheckpointHandoff, startCheckpoints, type CheckpointOptions } from './checkpoints.js';
 import { lowerThreadPriority } from './thread-priority.js';
-import { isCorruption, openSearchFile } from './search-index.js';
+import { isCorruption, openSearchFile, SearchGeneration } from './search-index.js';
 
 export type MaintenanceRequest = { id: number; method: 'indexStep' | 'flushSearch' } | { close: true };
 
@@ -26,26 +26,56 @@ export interface MaintenanceWorkerData {
   file: string;
   searchFile: string;
   intervalMs: number;
+  /** Raised here each time an index file is ready; read by the reader thread (`SearchAttachment`). */
+  searchGeneration: SharedArrayBuffer;
   /** Shared with the writer thread, told after each checkpoint (checkpoints.ts). */
   checkpointHandoff?: SharedArrayBuffer;
   /** Tests: checkpoint sooner and at a smaller WAL than production's once a second past 1,000 pages. */
   checkpoints?: CheckpointOptions;
 }
 
-const { file, searchFile, intervalMs, checkpointHandoff, checkpoints: checkpointOptions } = workerData as MaintenanceWorkerData;
+const { file, searchFile, intervalMs, searchGeneration, checkpointHandoff, checkpoints: checkpointOptions } = workerData as MaintenanceWorkerData;
 // Indexing and checkpoints can wait; the chats of the event loop and the writer thread cannot.
 lowerThreadPriority();
+
+// The WAL's checkpoints run here, not in the writer's commits (checkpoints.ts). Started first:
+// they must go on whatever becomes of the search index.
+const checkpoints = startCheckpoints(
+  file,
+  (error) => process.emitWarning(`Checkpointing the store's WAL failed (retried every second): ${error instanceof Error ? error.message : String(error)}`),
+  { ...checkpointOptions, ...(checkpointHandoff ? { handoff: new CheckpointHandoff(checkpointHandoff) } : {}) },
+);
 
 // Read-only: the chat database is the indexer's source, never written from here.
 const chat = new Database(file, { readonly: true, fileMustExist: true });
 chat.pragma('busy_timeout = 5000');
-let search = openSearchFile(chat, searchFile);
+const generation = new SearchGeneration(searchGeneration);
+
+/** The open index, or why it could not be opened (tried again at the next batch). */
+let search: ReturnType<typeof openSearchFile> | undefined;
+let unavailable: Error | undefined;
+
+/** Opens the index file (`discard`: a new one in place of a damaged one) and tells the reader. */
+function openIndex(options?: { discard: boolean }): void {
+  try {
+    search = openSearchFile(chat, searchFile, options);
+    unavailable = undefined;
+    generation.ready();
+  } catch (error) {
+    // A full disk, a directory made read-only: reported once, tried again every interval.
+    if (!unavailable) process.emitWarning(`The search index ${searchFile} cannot be opened (retried every ${intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
+    unavailable = error instanceof Error ? error : new Error(String(error));
+  }
+}
+openIndex();
 
 /** Whether the last batch failed: a lasting failure (a full disk) is reported once, not every tick. */
 let failing = false;
 
 /** One batch; true when more waits. A damaged index file is replaced and built again. */
 function indexStep(): boolean {
+  if (!search) openIndex();
+  if (!search) return false;
   try {
     const more = search.indexer.step();
     failing = false;
@@ -58,17 +88,11 @@ function indexStep(): boolean {
     }
     process.emitWarning(`Rebuilding the damaged search index ${searchFile}: ${(error as Error).message}`);
     search.index.close();
-    search = openSearchFile(chat, searchFile, { discard: true });
-    return true;
+    search = undefined;
+    openIndex({ discard: true });
+    return search !== undefined;
   }
 }
-
-// The WAL's checkpoints run here, not in the writer's commits (checkpoints.ts).
-const checkpoints = startCheckpoints(
-  file,
-  (error) => process.emitWarning(`Checkpointing the store's WAL failed (retried every second): ${error instanceof Error ? error.message : String(error)}`),
-  { ...checkpointOptions, ...(checkpointHandoff ? { handoff: new CheckpointHandoff(checkpointHandoff) } : {}) },
-);
 
 let timer: NodeJS.Timeout | undefined;
 const tick = () => {
@@ -82,7 +106,7 @@ parentPort!.on('message', (request: MaintenanceRequest) => {
     // Closed, not terminated: a thread stopped inside a batch would keep the index's write lock.
     clearTimeout(timer);
     checkpoints.stop();
-    search.index.close();
+    search?.index.close();
     chat.close();
     process.exit(0);
   }
@@ -91,6 +115,8 @@ parentPort!.on('message', (request: MaintenanceRequest) => {
   try {
     if (method === 'flushSearch') while (indexStep());
     else indexStep();
+    // A search would read an index that is not there, or no longer follows the chats.
+    if (unavailable) throw unavailable;
     response = { id, ok: true };
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;

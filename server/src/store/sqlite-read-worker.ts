@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { SearchAttachment } from './search-index.js';
+import { SearchAttachment, SearchGeneration } from './search-index.js';
 import { SqliteReads, type ReadMethod } from './sqlite-reads.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
@@ -23,9 +23,11 @@ export interface ReadWorkerData {
   file: string;
   /** The search index, kept by the maintenance thread: attached as `search` for searches. */
   searchFile: string;
+  /** Which index file is ready (`SearchGeneration`), raised by the maintenance thread. */
+  searchGeneration: SharedArrayBuffer;
 }
 
-const { file, searchFile } = workerData as ReadWorkerData;
+const { file, searchFile, searchGeneration } = workerData as ReadWorkerData;
 // Reports and search can wait; the chats of the event loop and the writer thread cannot.
 lowerThreadPriority();
 const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -37,8 +39,9 @@ db.pragma('busy_timeout = 5000');
 db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
 const reads = new SqliteReads(db);
 
-// The maintenance thread creates the file before it answers the batch each search asks for first.
-const search = new SearchAttachment(db, searchFile);
+// Attached at the first search, and again after a rebuild; each search first has the maintenance
+// thread index a batch, and it answers only once a file is open.
+const search = new SearchAttachment(db, searchFile, new SearchGeneration(searchGeneration));
 
 parentPort!.on('message', (request: ReadRequest) => {
   if ('close' in request) {

@@ -109,8 +109,9 @@ export class SqliteReads {
    * Finding a reply's question is a lookup in its conversation, and was most of the time (2 µs
    * idle, several times that beside busy chats, for each of thousands of replies). The pairing
    * never changes (messages are never edited, only erased with their conversation), so on the
-   * reader thread, which lives on, each is looked up once: `questions` keeps the pairs of the last
-   * two ranges read (a report's and the knowledge page's), so erased text leaves with them.
+   * reader thread, which lives on, each is looked up once: `questions` keeps the pairs looked up
+   * in the conversations of the last two ranges read (a report's and the knowledge page's), and an
+   * erasure forgets them all (`forgetQuestions`), so erased text does not stay in memory.
    */
   knowledgeGaps(from: number, to: number, limit: number): KnowledgeGap[] {
     // The replies as one row of three JSON arrays, not a row each: the aggregates of one SELECT
@@ -169,6 +170,12 @@ export class SqliteReads {
       .sort(([normalA, a], [normalB, b]) => b.count - a.count || b.lastAskedAt - a.lastAskedAt || (normalA < normalB ? -1 : 1))
       .slice(0, limit)
       .map(([, { question, count, lastAskedAt, conversationId }]) => ({ question, count, lastAskedAt, conversationId }));
+  }
+
+  /** Forgets every remembered question (after an erasure: they are looked up again as needed). */
+  forgetQuestions(): void {
+    this.questions = new Map();
+    this.olderQuestions = new Map();
   }
 
   /** AI answers from knowledge in [from, to), per cited entry (issue 14), through `messages_answered`. */
@@ -324,7 +331,7 @@ export function sqliteLowerTrim(text: string): string {
 
 /** The reads as the store calls them: in process, or on the reader thread. */
 export type ReadQueries = {
-  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'knowledgeUsage' | 'knowledgeQuestions' | 'knowledgeAnswerOutcomes' | 'knowledgeGapCounts' | 'report']: (
+  [K in 'searchConversations' | 'reportFacts' | 'answerFeedbackCounts' | 'knowledgeGaps' | 'knowledgeUsage' | 'knowledgeQuestions' | 'knowledgeAnswerOutcomes' | 'knowledgeGapCounts' | 'report' | 'forgetQuestions']: (
     ...args: Parameters<SqliteReads[K]>
   ) => Promise<ReturnType<SqliteReads[K]>>;
 };

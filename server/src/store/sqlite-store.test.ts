@@ -47,15 +47,15 @@ describe('SqliteStore on disk', () => {
 });
 
 describe('SqliteStore checkpoints', () => {
-  it("copies the WAL into the database on the reader thread, not in the writer's commits", async () => {
+  it("copies the WAL into the database on the maintenance thread, not in the writer's commits", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-checkpoint-'));
     const file = path.join(dir, 'support-chat.sqlite');
     const store = SqliteStore.open(dir, { writer: 'thread' });
     await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
     await store.createConversation(conversationFixture({ id: 'a' }));
     const sizeBefore = fs.statSync(file).size;
-    // Past SQLite's 1,000 pages (4 MB), where the reader starts checkpointing, and far below the
-    // writer's own threshold (WRITER_CHECKPOINT_PAGES): only the reader thread's timer can have
+    // Past SQLite's 1,000 pages (4 MB), where the maintenance thread starts checkpointing, and far below the
+    // writer's own threshold (WRITER_CHECKPOINT_PAGES): only the maintenance thread's timer can have
     // copied them into the database file.
     for (let round = 0; fs.statSync(`${file}-wal`).size < 4.5 * 1024 * 1024; round++) {
       await Promise.all(
@@ -69,7 +69,7 @@ describe('SqliteStore checkpoints', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts the WAL over under a steady stream of writes: the writer finishes each checkpoint of the reader', async () => {
+  it('starts the WAL over under a steady stream of writes: the writer finishes each checkpoint of the maintenance thread', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-checkpoint-'));
     const wal = path.join(dir, 'support-chat.sqlite-wal');
     // The WAL header's checkpoint sequence number, which SQLite raises each time the WAL starts over.
@@ -86,7 +86,7 @@ describe('SqliteStore checkpoints', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
     for (const id of ids) await store.createConversation(conversationFixture({ id }));
     const before = restarts();
-    // Never a moment without a write in flight: the reader's checkpoint always ends with frames
+    // Never a moment without a write in flight: the maintenance thread's checkpoint always ends with frames
     // appended meanwhile, so by itself it never leaves the WAL fully copied, and only a fully
     // copied WAL starts over (until the writer's own threshold, 80 MB).
     // Bounded by work, not time: until ten restarts, or 12,000 appends (the writer's own threshold

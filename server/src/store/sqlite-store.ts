@@ -903,7 +903,12 @@ export class SqliteStore implements Store {
   }
 
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased> {
-    return this.write('eraseVisitor', visitorId, audit);
+    const erased = await this.write('eraseVisitor', visitorId, audit);
+    // The reader remembers the questions of unanswered replies (knowledge gaps): the erased
+    // visitor's must not stay in its memory until two more reads push them out.
+    // A reader thread that was lost took its memory with it: nothing to forget, and the erasure stands.
+    if (erased.conversations > 0) await this.reads.forgetQuestions().catch(() => undefined);
+    return erased;
   }
 
   async createAttachment(attachment: AttachmentRecord): Promise<void> {
@@ -1102,6 +1107,7 @@ function inProcessReads(db: Database.Database): ReadQueries & { flushSearch(): P
     knowledgeAnswerOutcomes: async (from, to) => reads.knowledgeAnswerOutcomes(from, to),
     knowledgeGapCounts: async (edges) => reads.knowledgeGapCounts(edges),
     report: async (range, now) => reads.report(range, now),
+    forgetQuestions: async () => reads.forgetQuestions(),
     flushSearch: async () => indexer.catchUp(),
   };
 }

@@ -661,6 +661,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listMessages('a', {})).map((m) => m.createdAt)).toEqual([1500, 1999, 2000, 2500, 3100]);
     });
 
+    it('breaks knowledge gap ties the same way in every store: the first conversation and seq, then the question', async () => {
+      // Created in reverse, so neither rowid nor insertion order is the answer.
+      for (const id of ['c', 'b', 'a']) {
+        await store.createVisitor({ id: `visitor-${id}`, createdAt: 1 });
+        await store.createConversation(conversationFixture({ id, visitorId: `visitor-${id}`, createdAt: 10 }));
+      }
+      const ask = async (conversationId: string, question: string, at: number) => {
+        await store.appendMessage(conversationId, { senderId: `visitor-${conversationId}`, author: 'visitor', kind: 'text', text: question }, at - 1);
+        await store.appendMessage(conversationId, { senderId: 'ai', author: 'ai', kind: 'text', text: 'Not found', provenance: { responder: 'offline', passageIds: [], scores: [], answered: false, latencyMs: 1 } }, at);
+      };
+      await ask('c', 'Zebra?', 50);
+      await ask('c', 'REFUND', 50);
+      await ask('b', 'refund', 50);
+      await ask('a', 'Apple?', 50);
+      expect(await store.knowledgeGaps(0, 1000, 10)).toEqual([
+        { question: 'refund', count: 2, lastAskedAt: 50, conversationId: 'b' },
+        { question: 'Apple?', count: 1, lastAskedAt: 50, conversationId: 'a' },
+        { question: 'Zebra?', count: 1, lastAskedAt: 50, conversationId: 'c' },
+      ]);
+    });
+
     it('computes the report as reportFromFacts defines it', async () => {
       await store.createConversation(conversationFixture({ id: 'h', status: 'closed', createdAt: 100, closedAt: 300, rating: { score: 4, ratedAt: 310 } }));
       await store.appendMessage('h', { senderId: 'system', author: 'system', kind: 'event', text: 'queued', event: { type: 'queued' } }, 110);

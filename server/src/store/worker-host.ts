@@ -3,16 +3,23 @@ import { StoreThreadError } from './store-errors.js';
 import { workerUrl, type StoreWorker } from './worker-url.js';
 
 /**
- * The main thread's side of one of the store's worker threads (the reader, the writer): started
- * at once, started again by the next call after it is lost (the calls waiting on the lost one
- * fail), holding the process open only while calls wait, and closed by asking it to close its
- * connections (a thread stopped mid-transaction would leave a lock).
+ * The main thread's side of one of the store's worker threads (the reader, the maintenance
+ * thread, the writer): started at once, started again by the next call after it is lost (the
+ * calls waiting on the lost one fail), or by itself after a pause for a thread whose work runs
+ * without calls (`restartWhenLost`: the maintenance thread's checkpoints), holding the process
+ * open only while calls wait, and closed by asking it to close its connections (a thread stopped
+ * mid-transaction would leave a lock).
  */
 export class WorkerHost<Request, Response> {
   private worker: Worker | undefined;
   private starting: Promise<Worker> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private closed = false;
+  /** The pause before a lost thread is started again by itself: doubled each time, up to a minute. */
+  private restartDelayMs = RESTART_DELAY_MS;
+  private startedAt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly entry: StoreWorker,
@@ -21,6 +28,7 @@ export class WorkerHost<Request, Response> {
     private readonly what: string,
     /** Settles the calls a response answers (`settle`). */
     private readonly onResponse: (response: Response) => void,
+    private readonly options: { restartWhenLost?: boolean } = {},
   ) {
     this.start().catch((error: unknown) =>
       process.emitWarning(`The ${this.what} did not start: ${error instanceof Error ? error.message : String(error)}`),
@@ -59,6 +67,7 @@ export class WorkerHost<Request, Response> {
 
   /** Asks the thread to finish what was posted and close; resolves once it has exited. */
   async close(request: Request): Promise<void> {
+    this.closed = true;
     const w = this.worker ?? (this.starting ? await this.starting.catch(() => undefined) : undefined);
     this.worker = undefined;
     this.starting = undefined;
@@ -81,11 +90,34 @@ export class WorkerHost<Request, Response> {
         if (this.worker === undefined) this.starting = undefined;
         for (const { reject } of this.pending.values()) reject(error);
         this.pending.clear();
+        if (this.options.restartWhenLost && !this.closed && this.worker === undefined) this.restartLater(error);
       };
       w.on('error', (error) => lost(new StoreThreadError(`The ${this.what} failed: ${error.message}`, { cause: error })));
       w.on('exit', (code) => lost(new StoreThreadError(`The ${this.what} exited (${code})`)));
       this.worker = w;
+      this.startedAt = Date.now();
       return w;
     }));
   }
+
+  /** Starts a lost thread again after a pause (`error` and `exit` both report one loss: started once). */
+  private restartLater(error: Error): void {
+    if (this.restartTimer) return;
+    // A thread that ran a good while before it was lost starts again soon; one that keeps failing, less and less often.
+    if (Date.now() - this.startedAt > RESTART_DELAY_MAX_MS) this.restartDelayMs = RESTART_DELAY_MS;
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, RESTART_DELAY_MAX_MS);
+    process.emitWarning(`${error.message}; starting it again in ${Math.round(delay / 1000)} s`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.closed || this.worker || this.starting) return;
+      this.start().catch((startError: unknown) =>
+        process.emitWarning(`The ${this.what} did not start: ${startError instanceof Error ? startError.message : String(startError)}`),
+      );
+    }, delay);
+    this.restartTimer.unref();
+  }
 }
+
+const RESTART_DELAY_MS = 1_000;
+const RESTART_DELAY_MAX_MS = 60_000;
