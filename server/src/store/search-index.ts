@@ -249,6 +249,9 @@ export class SearchIndexer {
   }
 }
 
+/** The index file is whole but not usable here (another schema, failed checks, another chat database's marks): built again. */
+class UnusableIndex extends Error {}
+
 /**
  * Opens the index file beside the chat's, creating it when missing. A file that is not a
  * database, fails `quick_check`, has another schema version or marks that do not match the chat
@@ -260,6 +263,10 @@ export function openSearchFile(chat: Database.Database, file: string, { discard 
     try {
       return openOrCreate(chat, file);
     } catch (error) {
+      // Only a file that is itself bad is thrown away: a passing failure (no file handles left,
+      // a busy file) or one of the directory (full, read-only) is the caller's to report and
+      // retry, with the index kept.
+      if (!(error instanceof UnusableIndex || isCorruption(error))) throw error;
       process.emitWarning(`Rebuilding the search index ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -276,14 +283,14 @@ function openOrCreate(chat: Database.Database, file: string): { index: Database.
     index.pragma('synchronous = NORMAL');
     const version = index.pragma('user_version', { simple: true }) as number;
     if (version === 0) index.transaction(() => index.exec(searchSchema('main')))();
-    else if (version !== SEARCH_SCHEMA_VERSION) throw new Error(`schema ${version}, this version builds ${SEARCH_SCHEMA_VERSION}`);
+    else if (version !== SEARCH_SCHEMA_VERSION) throw new UnusableIndex(`schema ${version}, this version builds ${SEARCH_SCHEMA_VERSION}`);
     else {
       const check = index.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);
+      if (check !== 'ok') throw new UnusableIndex(`quick_check: ${String(check)}`);
     }
     const indexer = new SearchIndexer(chat, index, 'main');
     if (version === 0) indexer.begin();
-    else if (!indexer.matchesChat()) throw new Error('its marks do not match the chat database (restored from a backup, or vacuumed)');
+    else if (!indexer.matchesChat()) throw new UnusableIndex('its marks do not match the chat database (restored from a backup, or vacuumed)');
     return { index, indexer };
   } catch (error) {
     index.close();

@@ -55,16 +55,22 @@ const generation = new SearchGeneration(searchGeneration);
 let search: ReturnType<typeof openSearchFile> | undefined;
 let unavailable: Error | undefined;
 
-/** Opens the index file (`discard`: a new one in place of a damaged one) and tells the reader. */
-function openIndex(options?: { discard: boolean }): void {
+/** A damaged file waits to be replaced: an open that failed after it was found is tried again as a rebuild. */
+let discardPending = false;
+
+/** Opens the index file (a new one in place of a damaged one) and tells the reader. */
+function openIndex(): void {
   try {
-    search = openSearchFile(chat, searchFile, options);
+    search = openSearchFile(chat, searchFile, { discard: discardPending });
+    discardPending = false;
     unavailable = undefined;
     generation.ready();
   } catch (error) {
     // A full disk, a directory made read-only: reported once, tried again every interval.
-    if (!unavailable) process.emitWarning(`The search index ${searchFile} cannot be opened (retried every ${intervalMs} ms): ${error instanceof Error ? error.message : String(error)}`);
-    unavailable = error instanceof Error ? error : new Error(String(error));
+    const message = `The search index ${searchFile} cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+    if (!unavailable) process.emitWarning(`${message} (retried every ${intervalMs} ms)`);
+    const code = (error as { code?: unknown } | null)?.code;
+    unavailable = Object.assign(new Error(message), typeof code === 'string' ? { code } : {});
   }
 }
 openIndex();
@@ -89,7 +95,8 @@ function indexStep(): boolean {
     process.emitWarning(`Rebuilding the damaged search index ${searchFile}: ${(error as Error).message}`);
     search.index.close();
     search = undefined;
-    openIndex({ discard: true });
+    discardPending = true;
+    openIndex();
     return search !== undefined;
   }
 }

@@ -906,8 +906,10 @@ export class SqliteStore implements Store {
     const erased = await this.write('eraseVisitor', visitorId, audit);
     // The reader remembers the questions of unanswered replies (knowledge gaps): the erased
     // visitor's must not stay in its memory until two more reads push them out.
-    // A reader thread that was lost took its memory with it: nothing to forget, and the erasure stands.
-    if (erased.conversations > 0) await this.reads.forgetQuestions().catch(() => undefined);
+    // Not awaited: the reader answers in order, so any gaps read asked for after this one finds
+    // them forgotten, and the erasure need not wait behind a report. A reader thread that was lost
+    // took its memory with it: nothing to forget, and the erasure stands.
+    if (erased.conversations > 0) void this.reads.forgetQuestions().catch(() => undefined);
     return erased;
   }
 

@@ -68,6 +68,7 @@ export class WorkerHost<Request, Response> {
   /** Asks the thread to finish what was posted and close; resolves once it has exited. */
   async close(request: Request): Promise<void> {
     this.closed = true;
+    clearTimeout(this.restartTimer);
     const w = this.worker ?? (this.starting ? await this.starting.catch(() => undefined) : undefined);
     this.worker = undefined;
     this.starting = undefined;
@@ -79,32 +80,49 @@ export class WorkerHost<Request, Response> {
   }
 
   private start(): Promise<Worker> {
-    return (this.starting ??= workerUrl(this.entry).then((url) => {
-      const w = new Worker(url, { workerData: this.workerData });
-      w.unref(); // an idle thread never keeps the process alive
-      w.on('message', (response: Response) => this.onResponse(response));
-      const lost = (error: Error) => {
-        // What was in flight is unknown, as after a crash: it fails (a client retries it, and the
-        // store's dedupe keeps one copy); the next call starts afresh.
-        if (this.worker === w) this.worker = undefined;
-        if (this.worker === undefined) this.starting = undefined;
-        for (const { reject } of this.pending.values()) reject(error);
-        this.pending.clear();
-        if (this.options.restartWhenLost && !this.closed && this.worker === undefined) this.restartLater(error);
-      };
-      w.on('error', (error) => lost(new StoreThreadError(`The ${this.what} failed: ${error.message}`, { cause: error })));
-      w.on('exit', (code) => lost(new StoreThreadError(`The ${this.what} exited (${code})`)));
-      this.worker = w;
-      this.startedAt = Date.now();
-      return w;
-    }));
+    if (this.starting) return this.starting;
+    const starting: Promise<Worker> = workerUrl(this.entry)
+      .then((url) => {
+        const w = new Worker(url, { workerData: this.workerData });
+        w.unref(); // an idle thread never keeps the process alive
+        w.on('message', (response: Response) => this.onResponse(response));
+        // `error` and then `exit` report one loss: handled once, so calls already made to a
+        // thread started in between are not failed with the old one's.
+        let gone = false;
+        const lost = (error: Error) => {
+          if (gone) return;
+          gone = true;
+          // What was in flight is unknown, as after a crash: it fails (a client retries it, and the
+          // store's dedupe keeps one copy); the next call starts afresh.
+          if (this.worker === w) {
+            this.worker = undefined;
+            this.starting = undefined;
+          } else if (!this.closed) return; // a newer thread took over: the calls waiting are its own
+          for (const { reject } of this.pending.values()) reject(error);
+          this.pending.clear();
+          if (this.options.restartWhenLost && !this.closed) this.restartLater(error, Date.now() - this.startedAt);
+        };
+        w.on('error', (error) => lost(new StoreThreadError(`The ${this.what} failed: ${error.message}`, { cause: error })));
+        w.on('exit', (code) => lost(new StoreThreadError(`The ${this.what} exited (${code})`)));
+        this.worker = w;
+        this.startedAt = Date.now();
+        return w;
+      })
+      .catch((error: unknown) => {
+        // Not started (its code could not be found or loaded): the next call, or the restart, tries again.
+        if (this.starting === starting) this.starting = undefined;
+        if (this.options.restartWhenLost && !this.closed) this.restartLater(error instanceof Error ? error : new Error(String(error)), 0);
+        throw error;
+      });
+    this.starting = starting;
+    return starting;
   }
 
-  /** Starts a lost thread again after a pause (`error` and `exit` both report one loss: started once). */
-  private restartLater(error: Error): void {
+  /** Starts a lost (or unstarted) thread again after a pause; `ranMs`: how long it had run. */
+  private restartLater(error: Error, ranMs: number): void {
     if (this.restartTimer) return;
     // A thread that ran a good while before it was lost starts again soon; one that keeps failing, less and less often.
-    if (Date.now() - this.startedAt > RESTART_DELAY_MAX_MS) this.restartDelayMs = RESTART_DELAY_MS;
+    if (ranMs > RESTART_DELAY_MAX_MS) this.restartDelayMs = RESTART_DELAY_MS;
     const delay = this.restartDelayMs;
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, RESTART_DELAY_MAX_MS);
     process.emitWarning(`${error.message}; starting it again in ${Math.round(delay / 1000)} s`);
