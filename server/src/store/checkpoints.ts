@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { SharedCell } from './shared-cell.js';
 
 /**
  * Where the SQLite store's WAL is copied back into the database file (a checkpoint), and how often.
@@ -52,14 +53,7 @@ export interface CheckpointOptions {
  * The maintenance thread's word to the writer that a checkpoint just ran: one 32-bit cell of shared memory,
  * so neither thread waits on a message through the event loop for it.
  */
-export class CheckpointHandoff {
-  private readonly cell: Int32Array;
-
-  /** A new cell (`buffer` goes to both threads in their `workerData`), or the one of `buffer`. */
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
-    this.cell = new Int32Array(buffer);
-  }
-
+export class CheckpointHandoff extends SharedCell {
   /** The maintenance thread: a checkpoint copied the WAL up to where it was a moment ago. */
   checkpointed(): void {
     Atomics.store(this.cell, 0, 1);

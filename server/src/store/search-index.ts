@@ -36,6 +36,7 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { SharedCell } from './shared-cell.js';
 import { cjkGrams, foldCase } from './search-grams.js';
 
 /** Any change to the index's tables is a new version: derived data is rebuilt, never migrated. */
@@ -305,14 +306,7 @@ function openOrCreate(chat: Database.Database, file: string): { index: Database.
  * the same path; asked of the file system instead, a search in between could find no file, or an
  * empty one.
  */
-export class SearchGeneration {
-  private readonly cell: Int32Array;
-
-  /** A new counter (`buffer` goes to both threads in their `workerData`), or the one of `buffer`. */
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
-    this.cell = new Int32Array(buffer);
-  }
-
+export class SearchGeneration extends SharedCell {
   /** The maintenance thread: a new index file is ready. */
   ready(): void {
     Atomics.add(this.cell, 0, 1);
