@@ -106,12 +106,16 @@ describe('SearchAttachment', () => {
       return reader.prepare('SELECT word FROM search.words').pluck().get();
     };
     expect(read).toThrow(/not open yet/);
+    generation.opening();
     writeIndex('before');
+    expect(read).toThrow(/not open yet/); // made, not ready: its tables may not be there yet
     generation.ready();
     expect(read()).toBe('before');
     // A rebuild deletes the file and writes another: until it is ready, the attachment keeps
     // reading the file it has (deleted, still open).
+    generation.opening();
     fs.rmSync(file);
+    expect(read()).toBe('before');
     writeIndex('after');
     expect(read()).toBe('before');
     generation.ready();

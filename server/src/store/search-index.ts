@@ -300,19 +300,22 @@ function openOrCreate(chat: Database.Database, file: string): { index: Database.
 }
 
 /**
- * Which index file is the current one: a counter in shared memory that the maintenance thread
- * raises once a file is open and has its tables (at start, and after each rebuild), and the
- * reader thread reads before each search. A rebuild deletes the damaged file and makes another at
- * the same path; asked of the file system instead, a search in between could find no file, or an
- * empty one.
+ * Which index file is the current one, as a counter in shared memory: odd while the maintenance
+ * thread opens a file (and, for a rebuild, deletes the damaged one first), even once the file has
+ * its tables; 0 before the first. The reader thread reads it before each search. Asked of the file
+ * system instead, a search during a rebuild could find no file, or an empty one.
  */
 export class SearchGeneration extends SharedCell {
-  /** The maintenance thread: a new index file is ready. */
-  ready(): void {
-    Atomics.add(this.cell, 0, 1);
+  /** The maintenance thread: opening a file starts (odd). */
+  opening(): void {
+    if (this.current() % 2 === 0) Atomics.add(this.cell, 0, 1);
   }
 
-  /** 0 until the first file is ready. */
+  /** The maintenance thread: the file is ready (even). */
+  ready(): void {
+    if (this.current() % 2 === 1) Atomics.add(this.cell, 0, 1);
+  }
+
   current(): number {
     return Atomics.load(this.cell, 0);
   }
@@ -320,7 +323,8 @@ export class SearchGeneration extends SharedCell {
 
 /**
  * The index file attached to a reading connection as `search`, attached again when a newer one
- * is ready (`SearchGeneration`): an old attachment would go on reading the deleted file.
+ * is ready (`SearchGeneration`): an old attachment would go on reading the deleted file. While a
+ * file is being opened, the one attached (if any) is kept.
  */
 export class SearchAttachment {
   private attached = 0;
@@ -334,8 +338,8 @@ export class SearchAttachment {
   /** Before a search: attaches the current file unless it is the one attached. */
   ensure(): void {
     const current = this.generation.current();
-    if (current === this.attached) {
-      if (current === 0) throw new Error('The search index is not open yet (see the warnings of the store maintenance thread).');
+    if (current === this.attached || current % 2 === 1) {
+      if (this.attached === 0) throw new Error('The search index is not open yet (see the warnings of the store maintenance thread).');
       return;
     }
     if (this.attached !== 0) this.db.exec('DETACH DATABASE search');

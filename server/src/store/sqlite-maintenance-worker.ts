@@ -60,6 +60,8 @@ let discardPending = false;
 
 /** Opens the index file (a new one in place of a damaged one) and tells the reader. */
 function openIndex(): void {
+  // Odd until the file is ready: a search meanwhile keeps the file the reader has attached.
+  generation.opening();
   try {
     search = openSearchFile(chat, searchFile, { discard: discardPending });
     discardPending = false;

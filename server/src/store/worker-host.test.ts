@@ -31,7 +31,7 @@ describe('WorkerHost', () => {
     // Started again after the pause, by itself, with nothing posted: the new thread opens the
     // search index (and starts checkpointing) as it starts.
     const generation = new SearchGeneration(data.searchGeneration);
-    await expect.poll(() => generation.current(), { timeout: 10_000, interval: 100 }).toBe(1);
+    await expect.poll(() => generation.current(), { timeout: 10_000, interval: 100 }).toBe(2); // opened once: odd, then even
     const { id, result } = host.expect();
     await host.post({ id, method: 'indexStep' }, [id]);
     expect(await result).toBe('indexed');
@@ -59,7 +59,7 @@ describe('WorkerHost', () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // ~10 more tries, each failing
     fs.mkdirSync(indexDir);
     const generation = new SearchGeneration(data.searchGeneration);
-    await expect.poll(() => generation.current(), { timeout: 10_000, interval: 50 }).toBe(1);
+    await expect.poll(() => generation.current(), { timeout: 10_000, interval: 50 }).toBe(2); // odd through the failed tries, then even
     expect(await step()).toBe('indexed');
     // The same thread all along: it never stopped (its warnings are its own stderr's).
     expect(warnings.filter((w) => /starting it again/.test(w))).toEqual([]);
