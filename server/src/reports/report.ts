@@ -85,6 +85,14 @@ function dayIndex(starts: readonly number[], at: number): number {
 
 type CsatDistribution = Record<'1' | '2' | '3' | '4' | '5', number>;
 
+/** Conversations counted together: all of them, the finished, the AI-resolved, the handed off. */
+export interface ConversationCounts {
+  total: number;
+  finished: number;
+  aiResolved: number;
+  handedOff: number;
+}
+
 /** One label's running figures (its CSAT kept as a sum until the end). */
 export interface LabelTally {
   conversations: number;
@@ -104,7 +112,15 @@ export class ReportTally {
   private readonly days: { day: string; total: number; aiResolved: number; handedOff: number }[] = [];
   /** Each day's first instant, for `dayIndex`. */
   private readonly starts: number[] = [];
-  private readonly bounds: { from: number; to: number };
+  /** The range as instants (`rangeBounds`). */
+  readonly bounds: { from: number; to: number };
+  /**
+   * The width (ms) of time slots that never straddle two of the range's days: every day starts a
+   * whole number of slots after the range does. A day in most zones (86,400,000 ms); an hour or
+   * 15 minutes across a daylight-saving change; never less than 1 ms, so always exact. A store
+   * that sums conversations groups them by slot (`addSlot`).
+   */
+  readonly slotMs: number;
   private readonly responseSeconds: number[] = [];
   private readonly distribution: CsatDistribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
   private readonly perLabel = new Map<string, LabelTally>();
@@ -123,22 +139,22 @@ export class ReportTally {
       this.days.push({ day, total: 0, aiResolved: 0, handedOff: 0 });
       this.starts.push(startOfDay(day, range.timeZone));
     }
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    this.slotMs = this.starts.reduce((slot, start) => gcd(slot, start - this.bounds.from), this.bounds.to - this.bounds.from);
   }
 
   /**
-   * The width (ms) of time slots that never straddle two of the range's days: every day starts a
-   * whole number of slots after the range does. A day in most zones (86,400,000 ms); an hour or
-   * 15 minutes across a daylight-saving change; never less than 1 ms, so always exact.
+   * The conversations of slot `index` (`slotMs` wide, from the range's start), summed by a store:
+   * their counts, the first agent replies' waits (ms) and the scores of their ratings.
    */
-  slotMs(): number {
-    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-    let slot = this.bounds.to - this.bounds.from;
-    for (const start of this.starts) slot = gcd(slot, start - this.bounds.from);
-    return slot;
+  addSlot(index: number, counts: ConversationCounts, waitsMs: readonly number[], scores: readonly number[]): void {
+    this.addConversations(this.bounds.from + index * this.slotMs, counts);
+    for (const waitMs of waitsMs) this.addResponse(waitMs / 1000);
+    for (const score of scores) this.addRating(score);
   }
 
   /** Conversations that started at `at` (or in the slot starting there): finished ones count in `closed`. */
-  addConversations(at: number, counts: { total: number; finished: number; aiResolved: number; handedOff: number }): void {
+  addConversations(at: number, counts: ConversationCounts): void {
     this.conversations += counts.total;
     this.closed += counts.finished;
     this.resolvedByAi += counts.aiResolved;
@@ -155,11 +171,11 @@ export class ReportTally {
     this.responseSeconds.push(seconds);
   }
 
-  /** `count` conversations rated `score` (1–5). */
-  addRatings(score: number, count: number): void {
-    this.distribution[String(score) as keyof CsatDistribution] += count;
-    this.ratingSum += score * count;
-    this.ratings += count;
+  /** A conversation rated `score` (1–5). */
+  addRating(score: number): void {
+    this.distribution[String(score) as keyof CsatDistribution]++;
+    this.ratingSum += score;
+    this.ratings++;
   }
 
   addLabel(label: string, figures: LabelTally): void {
@@ -224,7 +240,7 @@ export function summarizeReport(
     }
     // A score outside 1–5 (an imported row) is no rating.
     const score = [1, 2, 3, 4, 5].includes(f.conversation.rating?.score as number) ? f.conversation.rating!.score : 0;
-    if (score) tally.addRatings(score, 1);
+    if (score) tally.addRating(score);
     for (const label of f.conversation.labels ?? []) {
       tally.addLabel(label, { conversations: 1, handedOff, aiResolved: resolved, ratingSum: score, ratings: score ? 1 : 0 });
     }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { KnowledgeGap, ReportSummary } from '@support-chat/shared';
-import { IDLE_FINISHED_MS, REPORT_GAPS, ReportTally, rangeBounds } from '../reports/report.js';
+import { IDLE_FINISHED_MS, REPORT_GAPS, ReportTally } from '../reports/report.js';
 import type { ReportRange } from './types.js';
 
 /**
@@ -68,20 +68,17 @@ export async function postgresReport(
     knowledgeGaps(from: number, to: number, limit: number): Promise<KnowledgeGap[]>;
   },
 ): Promise<ReportSummary> {
-  const { from, to } = rangeBounds(range);
   const tally = new ReportTally(range);
-  const slot = tally.slotMs();
+  const { from, to } = tally.bounds;
   const [{ rows }, answerRatings, gaps] = await Promise.all([
     // Whole ms ($4 is a bigint): `updated_at <= floor(x)` is `updated_at <= x` for whole-ms times.
-    pool.query<{ slots: SlotCounts[]; labels: LabelCounts[] }>({ ...REPORT_COUNTS, values: [from, to, slot, Math.floor(now - IDLE_FINISHED_MS)] }),
+    pool.query<{ slots: SlotCounts[]; labels: LabelCounts[] }>({ ...REPORT_COUNTS, values: [from, to, tally.slotMs, Math.floor(now - IDLE_FINISHED_MS)] }),
     reads.answerFeedbackCounts(from, to),
     reads.knowledgeGaps(from, to, REPORT_GAPS),
   ]);
   const { slots, labels } = rows[0]!;
   for (const counts of slots) {
-    tally.addConversations(from + counts.slot * slot, { total: counts.total, finished: counts.finished, aiResolved: counts.ai_resolved, handedOff: counts.handed_off });
-    for (const waitMs of counts.waits) tally.addResponse(waitMs / 1000);
-    for (const score of counts.scores) tally.addRatings(score, 1);
+    tally.addSlot(counts.slot, { total: counts.total, finished: counts.finished, aiResolved: counts.ai_resolved, handedOff: counts.handed_off }, counts.waits, counts.scores);
   }
   for (const counts of labels) {
     tally.addLabel(counts.label, {

@@ -17,10 +17,11 @@ import Database from 'better-sqlite3';
 import { CheckpointHandoff, startCheckpoints, type CheckpointOptions } from './checkpoints.js';
 import { lowerThreadPriority } from './thread-priority.js';
 import { isCorruption, openSearchFile, SearchGeneration } from './search-index.js';
+import { toThreadFailure, type ThreadFailure } from './thread-failure.js';
 
 export type MaintenanceRequest = { id: number; method: 'indexStep' | 'flushSearch' } | { close: true };
 
-export type MaintenanceResponse = { id: number; ok: true } | { id: number; ok: false; message: string; code?: string };
+export type MaintenanceResponse = { id: number; ok: true } | ({ id: number; ok: false } & ThreadFailure);
 
 export interface MaintenanceWorkerData {
   file: string;
@@ -128,8 +129,7 @@ parentPort!.on('message', (request: MaintenanceRequest) => {
     if (unavailable) throw unavailable;
     response = { id, ok: true };
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    response = { id, ok: false, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+    response = { id, ok: false, ...toThreadFailure(error) };
   }
   parentPort!.postMessage(response);
 });

@@ -10,11 +10,12 @@ import Database from 'better-sqlite3';
 import { SearchAttachment, SearchGeneration } from './search-index.js';
 import { SqliteReads, type ReadMethod } from './sqlite-reads.js';
 import { lowerThreadPriority } from './thread-priority.js';
+import { toThreadFailure, type ThreadFailure } from './thread-failure.js';
 
 export type ReadRequest = { id: number; method: ReadMethod; args: unknown[] } | { close: true };
 
 /** A failure keeps SQLite's code (`SQLITE_IOERR_READ`…): the main thread maps it (store-errors.ts). */
-export type ReadResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string; code?: string };
+export type ReadResponse = { id: number; ok: true; result: unknown } | ({ id: number; ok: false } & ThreadFailure);
 
 /** The most of the database file the reader maps (SQLite maps only what the file has). */
 const READER_MMAP_BYTES = 1024 * 1024 * 1024;
@@ -55,8 +56,7 @@ parentPort!.on('message', (request: ReadRequest) => {
     const run = reads[method] as (...a: unknown[]) => unknown;
     response = { id, ok: true, result: run.apply(reads, args) };
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    response = { id, ok: false, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+    response = { id, ok: false, ...toThreadFailure(error) };
   }
   parentPort!.postMessage(response);
 });

@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { KnowledgeGap, KnowledgeQuestion, KnowledgeUsage, ReportSummary } from '@support-chat/shared';
-import { IDLE_FINISHED_MS, REPORT_GAPS, ReportTally, rangeBounds } from '../reports/report.js';
+import { IDLE_FINISHED_MS, REPORT_GAPS, ReportTally } from '../reports/report.js';
 import { containsPattern, ftsPhrase, searchPlan } from './search-grams.js';
 import { toConversation, type ConversationRow } from './sqlite-rows.js';
 import type { ConversationFacts, ConversationRecord, ConversationSearch, KnowledgeAnswerOutcomes, ReportRange } from './types.js';
@@ -274,17 +274,13 @@ export class SqliteReads {
    * took ~8 ms of better-sqlite3's per-row work alone; their sums take ~3.
    */
   report(range: ReportRange, now: number): ReportSummary {
-    const { from, to } = rangeBounds(range);
     return this.db.transaction(() => {
       const tally = new ReportTally(range);
-      const slot = tally.slotMs();
-      const finishedBefore = now - IDLE_FINISHED_MS;
-      const params = { from, to, slot, finishedBefore };
+      const { from, to } = tally.bounds;
+      const params = { from, to, slot: tally.slotMs, finishedBefore: now - IDLE_FINISHED_MS };
       const slots = this.statement(REPORT_SLOTS_SQL).raw().all(params) as [number, number, number, number, number, string, string][];
-      for (const [index, total, finished, aiResolved, handedOff, responses, scores] of slots) {
-        tally.addConversations(from + index * slot, { total, finished, aiResolved, handedOff });
-        for (const waitMs of JSON.parse(responses) as number[]) tally.addResponse(waitMs / 1000);
-        for (const score of JSON.parse(scores) as number[]) tally.addRatings(score, 1);
+      for (const [index, total, finished, aiResolved, handedOff, waitsMs, scores] of slots) {
+        tally.addSlot(index, { total, finished, aiResolved, handedOff }, JSON.parse(waitsMs) as number[], JSON.parse(scores) as number[]);
       }
       const labels = this.statement(REPORT_LABELS_SQL).raw().all(params) as [string, number, number, number, number, number][];
       for (const [label, conversations, handedOff, aiResolved, ratingSum, ratings] of labels) {

@@ -13,6 +13,7 @@ import { GroupCommit } from './group-commit.js';
 import { SqliteWrites, type WriteCommand } from './sqlite-writes.js';
 import { WalSync } from './wal-sync.js';
 import { CheckpointHandoff, finishCheckpoint, WRITER_CHECKPOINT_PAGES } from './checkpoints.js';
+import { toThreadFailure, type ThreadFailure } from './thread-failure.js';
 
 export interface WriteWorkerData {
   file: string;
@@ -22,14 +23,7 @@ export interface WriteWorkerData {
 
 export type WriteRequest = { commands: (WriteCommand & { id: number })[] } | { close: true };
 
-/** An error as it crosses threads: ChatError and SqliteError keep their code. */
-export interface WriteFailure {
-  name: string;
-  message: string;
-  code?: string;
-}
-
-export type WriteResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WriteFailure };
+export type WriteResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ThreadFailure };
 
 export type WriteResponse = { results: WriteResult[]; commits: number } | { closed: true };
 
@@ -57,12 +51,6 @@ const wal = WalSync.open(file, { blocking: true });
 const handoff = checkpointHandoff ? new CheckpointHandoff(checkpointHandoff) : null;
 const group = new GroupCommit(db, wal);
 const writes = new SqliteWrites(db);
-
-function toFailure(error: unknown): WriteFailure {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const code = (error as { code?: unknown }).code;
-  return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
-}
 
 // A batch's writes settle together (one sync): their results go back as one message.
 let outbox: WriteResult[] = [];
@@ -102,7 +90,7 @@ parentPort!.on('message', (request: WriteRequest) => {
     const method = writes[op] as (...a: unknown[]) => unknown;
     group.run(() => method.apply(writes, args)).then(
       (value) => settled({ id, ok: true, value }),
-      (error: unknown) => settled({ id, ok: false, error: toFailure(error) }),
+      (error: unknown) => settled({ id, ok: false, error: toThreadFailure(error) }),
     );
   }
 });

@@ -26,7 +26,8 @@ import Database from 'better-sqlite3';
 import { ChatError } from '../errors.js';
 import type { ErrorCode } from '@support-chat/shared';
 import type { SqliteWrites, WriteCommand, WriteOp } from './sqlite-writes.js';
-import type { WriteFailure, WriteRequest, WriteResponse, WriteWorkerData } from './sqlite-write-worker.js';
+import type { WriteRequest, WriteResponse, WriteWorkerData } from './sqlite-write-worker.js';
+import type { ThreadFailure } from './thread-failure.js';
 import { WorkerHost } from './worker-host.js';
 
 /** How the store runs a write, in process or on the writer thread. */
@@ -39,7 +40,7 @@ export interface StoreWriter {
 }
 
 /** The error thrown in the worker, as the in-process writer would have thrown it. */
-function revive(failure: WriteFailure): Error {
+function revive(failure: ThreadFailure): Error {
   if (failure.name === 'ChatError' && failure.code) return new ChatError(failure.code as ErrorCode, failure.message);
   if (failure.name === 'SqliteError' && failure.code) return new Database.SqliteError(failure.message, failure.code);
   // A file system error (WalSync's fdatasync: ENOSPC, EIO) keeps its code, which says what failed.
