@@ -9,10 +9,16 @@
 import type { MaintenanceRequest, MaintenanceResponse, MaintenanceWorkerData } from './sqlite-maintenance-worker.js';
 import type { ReadQueries } from './sqlite-reads.js';
 import type { ReadRequest, ReadResponse, ReadWorkerData } from './sqlite-read-worker.js';
-import { SearchGeneration } from './search-index.js';
+import { isCorruption, SearchGeneration } from './search-index.js';
 import { WorkerHost } from './worker-host.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
+
+/**
+ * How often a damaged page met by a search has the index file checked again: when the damage is
+ * the chat database's, the index is sound and each check (reading the whole file) is in vain.
+ */
+const SEARCH_RECHECK_MS = 60_000;
 
 const failure = (what: string, message: string, code?: string): Outcome => ({
   ok: false,
@@ -41,7 +47,9 @@ export function createReadThread(
     (response) => reader.settle(response.id, response.ok ? { ok: true, value: response.result } : failure('store read', response.message, response.code)),
   );
 
-  const maintain = async (method: 'indexStep' | 'flushSearch'): Promise<void> => {
+  let lastRecheck = -Infinity;
+
+  const maintain = async (method: 'indexStep' | 'flushSearch' | 'recheckSearch'): Promise<void> => {
     if (closing) throw new Error('The store is closed.');
     const { id, result } = maintenance.expect<void>();
     await maintenance.post({ id, method } satisfies MaintenanceRequest, [id]);
@@ -58,7 +66,16 @@ export function createReadThread(
   return {
     async searchConversations(...args: unknown[]) {
       await maintain('indexStep');
-      return search(...args);
+      try {
+        return await search(...args);
+      } catch (error) {
+        // A damaged index file: rebuilt by the maintenance thread (sqlite-maintenance-worker.ts's
+        // `recheckSearch`), and the search answered from the new file, as far as it is built.
+        if (!isCorruption(error) || performance.now() - lastRecheck < SEARCH_RECHECK_MS) throw error;
+        lastRecheck = performance.now();
+        await maintain('recheckSearch');
+        return search(...args);
+      }
     },
     reportFacts: call('reportFacts'),
     answerFeedbackCounts: call('answerFeedbackCounts'),

@@ -19,7 +19,7 @@ import { lowerThreadPriority } from './thread-priority.js';
 import { isCorruption, openSearchFile, SearchGeneration } from './search-index.js';
 import { toThreadFailure, type ThreadFailure } from './thread-failure.js';
 
-export type MaintenanceRequest = { id: number; method: 'indexStep' | 'flushSearch' } | { close: true };
+export type MaintenanceRequest = { id: number; method: 'indexStep' | 'flushSearch' | 'recheckSearch' } | { close: true };
 
 export type MaintenanceResponse = { id: number; ok: true } | ({ id: number; ok: false } & ThreadFailure);
 
@@ -81,8 +81,11 @@ openIndex();
 /** Whether the last batch failed: a lasting failure (a full disk) is reported once, not every tick. */
 let failing = false;
 
-/** One batch; true when more waits. A damaged index file is replaced and built again. */
-function indexStep(): boolean {
+/**
+ * One batch; true when more waits. A damaged index file is replaced and built again, and its
+ * first batch indexed at once (`rebuilt`): the search that asked finds what it holds, not an empty file.
+ */
+function indexStep(rebuilt = false): boolean {
   if (!search) openIndex();
   if (!search) return false;
   try {
@@ -100,8 +103,23 @@ function indexStep(): boolean {
     search = undefined;
     discardPending = true;
     openIndex();
-    return search !== undefined;
+    // Once: a new file damaged at once (a failing disk) waits for the next tick.
+    return search !== undefined && !rebuilt && indexStep(true);
   }
+}
+
+/**
+ * A search met a damaged page of the index that this thread has not read since (an old segment:
+ * indexing only reads the newest), so nothing here would ever rebuild it and every search would
+ * fail until a restart. The file is opened afresh, its pages read from disk again by
+ * `quick_check`, which has it rebuilt when damaged (`openSearchFile`) and kept when not (the
+ * damage was the chat database's, which a rebuild of the index would not mend).
+ */
+function recheckSearch(): void {
+  search?.index.close();
+  search = undefined;
+  openIndex();
+  indexStep();
 }
 
 let timer: NodeJS.Timeout | undefined;
@@ -124,6 +142,7 @@ parentPort!.on('message', (request: MaintenanceRequest) => {
   let response: MaintenanceResponse;
   try {
     if (method === 'flushSearch') while (indexStep());
+    else if (method === 'recheckSearch') recheckSearch();
     else indexStep();
     // A search would read an index that is not there, or no longer follows the chats.
     if (unavailable) throw unavailable;
