@@ -25,6 +25,7 @@ import { TEST_DATABASE_URL, testSchemas } from '../test/postgres.js';
 import { TEST_REDIS_URL, testPrefixes } from '../test/redis.js';
 import {
   cpuMeter,
+  servicesMeter,
   createDataDir,
   quiesce,
   startProduct,
@@ -52,6 +53,7 @@ async function measured<T>(target: Target, run: () => Promise<T>, others: readon
   }
   const drops = droppedSockets();
   const server = cpuMeter(target);
+  const services = servicesMeter(target);
   const client = process.cpuUsage();
   const skipped = skippedAgentFrames();
   const started = performance.now();
@@ -63,6 +65,7 @@ async function measured<T>(target: Target, run: () => Promise<T>, others: readon
     ...result,
     server_cpu_ms: cpu_ms,
     server_cpu_pct: cpu_pct,
+    services_cpu_pct: services(),
     client_cpu_pct: Math.round(((user + system) / 1000 / wall) * 100),
     skipped_frames: skippedAgentFrames() - skipped,
     dropped_sockets: Object.fromEntries(

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times (100 on every common Linux; asked once). */
 const TICKS_PER_SECOND = (() => {
@@ -25,4 +25,21 @@ export function cpuMs(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time (ms) used so far by each running process whose command is `command` (`postgres`,
+ * `redis-server`), by pid: the machine's database and Redis, when they run here (none when elsewhere).
+ */
+export function cpuMsOfCommand(command: string): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) found.set(Number(entry), cpuMs(Number(entry)));
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return found;
 }

@@ -8,6 +8,8 @@ import { ratio } from './stats.js';
 export interface Cost {
   server_cpu_ms: number;
   server_cpu_pct: number;
+  /** The services it relays through (`--nodes`: PostgreSQL, Redis), % of a core each. */
+  services_cpu_pct: Record<string, number>;
   client_cpu_pct: number;
   /** Frames the client skipped unparsed (inbox updates to every agent, see client-parser.ts). */
   skipped_frames: number;
@@ -64,7 +66,8 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? 
 const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1 ? 2 : 3)}×`);
 const cpu = (c: Cost) => {
   const dropped = Object.entries(c.dropped_sockets).map(([key, count]) => `${count} ${key}`);
-  return `CPU ${c.server_cpu_pct}%${dropped.length ? `, **sockets dropped**: ${dropped.join(', ')}` : ''}`;
+  const services = Object.entries(c.services_cpu_pct).map(([label, pct]) => ` + ${label} ${pct}%`);
+  return `CPU ${c.server_cpu_pct}%${services.join('')}${dropped.length ? `, **sockets dropped**: ${dropped.join(', ')}` : ''}`;
 };
 const errors = (r: ChatRun) => {
   const list = Object.entries(r.errors).map(([code, count]) => `${count} ${code}`);

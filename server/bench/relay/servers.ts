@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage } from './child-ipc.js';
-import { cpuMs, rssKb } from './proc-stats.js';
+import { cpuMs, cpuMsOfCommand, rssKb } from './proc-stats.js';
 
 export interface ServerProcess {
   pid: number;
@@ -27,8 +27,13 @@ export interface Target {
   visitorUrl: string;
   agentUrl: string;
   processes: ServerProcess[];
+  /** The services it relays through (their CPU is its cost too), by process command. */
+  services: Partial<Record<ServiceName, string>>;
   stop(): Promise<void>;
 }
+
+/** The services a target may use, as their processes are named. */
+export type ServiceName = 'postgres' | 'redis-server';
 
 /** The child entries are bundled next to dist/bench.js (build.mjs). */
 function entry(name: string): string {
@@ -86,7 +91,7 @@ async function startChild(name: string, args: string[]): Promise<{ process: Serv
 export async function startRawRelay(): Promise<Target> {
   const { process: server, port } = await startChild('bench-raw-relay', []);
   const url = `http://127.0.0.1:${port}`;
-  return { name: 'raw', visitorUrl: url, agentUrl: url, processes: [server], stop: () => server.stop() };
+  return { name: 'raw', visitorUrl: url, agentUrl: url, processes: [server], services: {}, stop: () => server.stop() };
 }
 
 /** What `--nodes 2` runs on: one PostgreSQL schema and one Redis key prefix per run. */
@@ -98,13 +103,14 @@ export interface ScaleOut {
 }
 
 /** Two (or more) processes: visitors connect to the first, agents to the last. */
-function acrossNodes(name: Target['name'], started: { process: ServerProcess; port: number }[]): Target {
+function acrossNodes(name: Target['name'], started: { process: ServerProcess; port: number }[], services: Target['services']): Target {
   const url = (i: number) => `http://127.0.0.1:${started[i]!.port}`;
   return {
     name,
     visitorUrl: url(0),
     agentUrl: url(started.length - 1),
     processes: started.map((s) => s.process),
+    services,
     stop: async () => {
       await Promise.all(started.map((s) => s.process.stop()));
     },
@@ -115,7 +121,7 @@ function acrossNodes(name: Target['name'], started: { process: ServerProcess; po
 export async function startRawRelayNodes(nodes: number, { redisUrl, prefix }: ScaleOut): Promise<Target> {
   const started = [];
   for (let i = 0; i < nodes; i++) started.push(await startChild('bench-raw-relay', ['--redis-url', redisUrl, '--redis-prefix', `${prefix}raw:`]));
-  return acrossNodes('raw', started);
+  return acrossNodes('raw', started, { 'redis-server': 'Redis' });
 }
 
 /** The product on `nodes` processes sharing PostgreSQL and Redis, as main.ts runs them. */
@@ -134,7 +140,7 @@ export async function startProductNodes(nodes: number, { databaseUrl, schema, re
       ]),
     );
   }
-  return acrossNodes('product', started);
+  return acrossNodes('product', started, { postgres: 'PostgreSQL', 'redis-server': 'Redis' });
 }
 
 /** A fresh temporary data directory on the real disk (fsync is part of what is measured). */
@@ -147,7 +153,7 @@ export function createDataDir(): { dir: string; remove: () => void } {
 export async function startProduct({ dataDir, agents }: { dataDir: string; agents: number }): Promise<Target> {
   const { process: server, port } = await startChild('bench-product-server', ['--data-dir', dataDir, '--agents', String(agents)]);
   const url = `http://127.0.0.1:${port}`;
-  return { name: 'product', visitorUrl: url, agentUrl: url, processes: [server], stop: () => server.stop() };
+  return { name: 'product', visitorUrl: url, agentUrl: url, processes: [server], services: {}, stop: () => server.stop() };
 }
 
 /** Server CPU time and wall time of one measured phase, summed over the target's processes. */
@@ -157,6 +163,28 @@ export function cpuMeter(target: Target): () => { cpu_ms: number; cpu_pct: numbe
   return () => {
     const cpu = target.processes.reduce((sum, p, i) => sum + p.cpuMs() - before[i]!, 0);
     return { cpu_ms: Math.round(cpu), cpu_pct: Math.round((cpu / (performance.now() - started)) * 100) };
+  };
+}
+
+/**
+ * CPU of the services the target relays through, by label (`PostgreSQL`: % of a core), over one
+ * measured phase: every process of each service's command on this machine (a connection's
+ * backend that started meanwhile counts from zero, one that exited is lost). Empty when the target
+ * uses none; a service that runs on another machine shows 0.
+ */
+export function servicesMeter(target: Target): () => Record<string, number> {
+  const started = performance.now();
+  const services = Object.entries(target.services) as [ServiceName, string][];
+  const before = services.map(([command]) => cpuMsOfCommand(command));
+  return () => {
+    const wall = performance.now() - started;
+    return Object.fromEntries(
+      services.map(([command, label], i) => {
+        let used = 0;
+        for (const [pid, ms] of cpuMsOfCommand(command)) used += ms - (before[i]!.get(pid) ?? 0);
+        return [label, Math.round((used / wall) * 100)];
+      }),
+    );
   };
 }
 
