@@ -47,7 +47,9 @@ export function createReadThread(
     (response) => reader.settle(response.id, response.ok ? { ok: true, value: response.result } : failure('store read', response.message, response.code)),
   );
 
-  let lastRecheck = -Infinity;
+  /** The maintenance thread's recheck of a damaged index file, while it runs, and when the last one ended. */
+  let recheck: Promise<void> | undefined;
+  let recheckedAt = -Infinity;
 
   const maintain = async (method: 'indexStep' | 'flushSearch' | 'recheckSearch'): Promise<void> => {
     if (closing) throw new Error('The store is closed.');
@@ -66,14 +68,24 @@ export function createReadThread(
   return {
     async searchConversations(...args: unknown[]) {
       await maintain('indexStep');
+      const asked = performance.now();
       try {
         return await search(...args);
       } catch (error) {
-        // A damaged index file: rebuilt by the maintenance thread (sqlite-maintenance-worker.ts's
-        // `recheckSearch`), and the search answered from the new file, as far as it is built.
-        if (!isCorruption(error) || performance.now() - lastRecheck < SEARCH_RECHECK_MS) throw error;
-        lastRecheck = performance.now();
-        await maintain('recheckSearch');
+        // A damaged index file: checked and rebuilt by the maintenance thread (`recheckSearch` in
+        // sqlite-maintenance-worker.ts), and the search answered from the new file, as far as it
+        // is built. One recheck at a time: the searches that met the damage meanwhile, or before
+        // it ended, wait for it and try again; a search that meets damage again within a minute
+        // of the last recheck fails (the file was sound: the damage is the chat database's).
+        if (!isCorruption(error)) throw error;
+        if (!recheck && asked > recheckedAt) {
+          if (performance.now() - recheckedAt < SEARCH_RECHECK_MS) throw error;
+          recheck = maintain('recheckSearch').finally(() => {
+            recheck = undefined;
+            recheckedAt = performance.now();
+          });
+        }
+        await recheck;
         return search(...args);
       }
     },

@@ -99,27 +99,32 @@ function indexStep(rebuilt = false): boolean {
       return false;
     }
     process.emitWarning(`Rebuilding the damaged search index ${searchFile}: ${(error as Error).message}`);
-    search.index.close();
-    search = undefined;
-    discardPending = true;
-    openIndex();
-    // Once: a new file damaged at once (a failing disk) waits for the next tick.
+    reopen({ discard: true });
+    // Once: should the new file fail at once too (a failing disk), it is replaced again, but
+    // indexed only from the next tick on, not in a loop.
     return search !== undefined && !rebuilt && indexStep(true);
   }
 }
 
+/** Closes the index and opens its file again: a new one when `discard`, else checked (`openSearchFile`). */
+function reopen({ discard }: { discard: boolean }): void {
+  search?.index.close();
+  search = undefined;
+  // A rebuild still pending (its open failed) stays pending.
+  discardPending ||= discard;
+  openIndex();
+}
+
 /**
- * A search met a damaged page of the index that this thread has not read since (an old segment:
- * indexing only reads the newest), so nothing here would ever rebuild it and every search would
- * fail until a restart. The file is opened afresh, its pages read from disk again by
+ * A search met a damaged page of the index that this thread has not read since (an old segment,
+ * which indexing may never read again), so nothing here might ever rebuild it, and every search
+ * would fail until a restart. The file is opened afresh, its pages read from disk again by
  * `quick_check`, which has it rebuilt when damaged (`openSearchFile`) and kept when not (the
  * damage was the chat database's, which a rebuild of the index would not mend).
  */
 function recheckSearch(): void {
-  search?.index.close();
-  search = undefined;
-  openIndex();
-  indexStep();
+  reopen({ discard: false });
+  if (search) indexStep();
 }
 
 let timer: NodeJS.Timeout | undefined;

@@ -287,38 +287,46 @@ describe('SqliteStore search index damaged while open', () => {
   // The maintenance thread writes the index and the reader thread has it attached throughout.
   it.each([
     // Indexing the new message reads the damaged pages: the maintenance thread rebuilds the file.
-    { damage: 'every page past the header, then a message is written', fromPage: () => 1, write: true },
-    // Only old pages, which indexing never reads again: only a search meets them.
-    { damage: 'the second half of the pages, nothing written since', fromPage: (pages: number) => Math.floor(pages / 2), write: false },
-  ])('rebuilds an index file damaged in $damage, and the next search finds every message', async ({ fromPage, write }) => {
+    { damage: 'every page past the header, then a message is written', fromPage: () => 1, write: true, together: false },
+    // Only old pages, which indexing does not read again: only a search meets them.
+    { damage: 'the second half of the pages, nothing written since', fromPage: (pages: number) => Math.floor(pages / 2), write: false, together: false },
+    // The same, met by several searches at once: each waits for the one rebuild.
+    { damage: 'the second half of the pages, met by searches at once', fromPage: (pages: number) => Math.floor(pages / 2), write: false, together: true },
+  ])('rebuilds an index file damaged in $damage, and the next search finds every message', async ({ fromPage, write, together }) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-search-'));
     const searchFile = path.join(dir, 'support-chat-search.sqlite');
-    const store = SqliteStore.open(dir);
-    await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
-    await store.createConversation(conversationFixture({ id: 'a' }));
-    for (let i = 0; i < 200; i++) await store.appendMessage('a', text(`message number ${i} about parcel${i}`), 2 + i);
-    await store.flushSearch();
-    const ids = async (t: string) => (await store.searchConversations({ text: t, limit: 5 })).map((c) => c.id);
-    expect(await ids('parcel17')).toEqual(['a']);
+    // No indexing on a timer: only the searches below meet the damage.
+    const store = SqliteStore.open(dir, { searchIntervalMs: 60_000 });
+    try {
+      await store.createVisitor({ id: 'visitor-1', createdAt: 1 });
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      for (let i = 0; i < 200; i++) await store.appendMessage('a', text(`message number ${i} about parcel${i}`), 2 + i);
+      await store.flushSearch();
+      const ids = async (t: string) => (await store.searchConversations({ text: t, limit: 5 })).map((c) => c.id);
+      expect(await ids('parcel17')).toEqual(['a']);
 
-    // Every page into the file, none left in its WAL: else the damage would be read from nowhere.
-    const checkpointer = new Database(searchFile);
-    checkpointer.pragma('busy_timeout = 5000');
-    checkpointer.pragma('wal_checkpoint(TRUNCATE)');
-    checkpointer.close();
-    const pageSize = 4096;
-    const size = fs.statSync(searchFile).size;
-    const from = fromPage(size / pageSize) * pageSize;
-    const fd = fs.openSync(searchFile, 'r+');
-    fs.writeSync(fd, Buffer.alloc(size - from, 0x5a), 0, size - from, from);
-    fs.closeSync(fd);
-    if (write) await store.appendMessage('a', text('a new word: zeppelin'), 500);
+      // Every page into the file, none left in its WAL: else the damage would never be read.
+      const checkpointer = new Database(searchFile);
+      checkpointer.pragma('busy_timeout = 5000');
+      checkpointer.pragma('wal_checkpoint(TRUNCATE)');
+      checkpointer.close();
+      const pageSize = 4096;
+      const { size } = fs.statSync(searchFile);
+      const from = fromPage(size / pageSize) * pageSize;
+      const fd = fs.openSync(searchFile, 'r+');
+      fs.writeSync(fd, Buffer.alloc(size - from, 0x5a), 0, size - from, from);
+      fs.closeSync(fd);
+      if (write) await store.appendMessage('a', text('a new word: zeppelin'), 500);
 
-    const words = ['parcel17', 'parcel199', 'number 5', ...(write ? ['zeppelin'] : [])];
-    const found = [];
-    for (const word of words) found.push(await ids(word));
-    expect(found).toEqual(words.map(() => ['a']));
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+      const words = ['parcel17', 'parcel199', 'number 5', ...(write ? ['zeppelin'] : [])];
+      const found = together ? await Promise.all(words.map(ids)) : [];
+      if (!together) for (const word of words) found.push(await ids(word));
+      expect(found).toEqual(words.map(() => ['a']));
+      // A new file: the damage was met, and the index built again (not a damaged page is left).
+      expect(fs.readFileSync(searchFile).includes(Buffer.alloc(pageSize, 0x5a))).toBe(false);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
