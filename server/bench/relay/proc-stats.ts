@@ -29,14 +29,18 @@ export function cpuMs(pid: number): number {
 
 /**
  * CPU time (ms) used so far by each running process whose command is `command` (`postgres`,
- * `redis-server`), by pid: the machine's database and Redis, when they run here (none when elsewhere).
+ * `redis-server`), keyed by pid and start time (a pid may be reused): the machine's database and
+ * Redis, when they run here (none when elsewhere).
  */
-export function cpuMsOfCommand(command: string): Map<number, number> {
-  const found = new Map<number, number>();
+export function cpuMsOfCommand(command: string): Map<string, number> {
+  const found = new Map<string, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) found.set(Number(entry), cpuMs(Number(entry)));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== command) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      found.set(`${entry}:${startTime}`, cpuMs(Number(entry)));
     } catch {
       // Exited meanwhile.
     }

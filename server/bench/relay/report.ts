@@ -9,7 +9,7 @@ export interface Cost {
   server_cpu_ms: number;
   server_cpu_pct: number;
   /** The services it relays through (`--nodes`: PostgreSQL, Redis), % of a core each. */
-  services_cpu_pct: Record<string, number>;
+  services_cpu_pct: Record<string, number | null>;
   client_cpu_pct: number;
   /** Frames the client skipped unparsed (inbox updates to every agent, see client-parser.ts). */
   skipped_frames: number;
@@ -66,7 +66,8 @@ const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? 
 const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1 ? 2 : 3)}×`);
 const cpu = (c: Cost) => {
   const dropped = Object.entries(c.dropped_sockets).map(([key, count]) => `${count} ${key}`);
-  const services = Object.entries(c.services_cpu_pct).map(([label, pct]) => ` + ${label} ${pct}%`);
+  // A service with no process on this machine: its CPU is not known here.
+  const services = Object.entries(c.services_cpu_pct).map(([label, pct]) => ` + ${label} ${pct === null ? '—' : `${pct}%`}`);
   return `CPU ${c.server_cpu_pct}%${services.join('')}${dropped.length ? `, **sockets dropped**: ${dropped.join(', ')}` : ''}`;
 };
 const errors = (r: ChatRun) => {

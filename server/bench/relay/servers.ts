@@ -168,11 +168,11 @@ export function cpuMeter(target: Target): () => { cpu_ms: number; cpu_pct: numbe
 
 /**
  * CPU of the services the target relays through, by label (`PostgreSQL`: % of a core), over one
- * measured phase: every process of each service's command on this machine (a connection's
- * backend that started meanwhile counts from zero, one that exited is lost). Empty when the target
- * uses none; a service that runs on another machine shows 0.
+ * measured phase: every process of each service's command on this machine, whoever it serves (a
+ * connection's backend that started meanwhile counts from zero, one that exited is lost). Empty
+ * when the target uses none; null for a service with no process here (it runs elsewhere).
  */
-export function servicesMeter(target: Target): () => Record<string, number> {
+export function servicesMeter(target: Target): () => Record<string, number | null> {
   const started = performance.now();
   const services = Object.entries(target.services) as [ServiceName, string][];
   const before = services.map(([command]) => cpuMsOfCommand(command));
@@ -180,9 +180,10 @@ export function servicesMeter(target: Target): () => Record<string, number> {
     const wall = performance.now() - started;
     return Object.fromEntries(
       services.map(([command, label], i) => {
+        const now = cpuMsOfCommand(command);
         let used = 0;
-        for (const [pid, ms] of cpuMsOfCommand(command)) used += ms - (before[i]!.get(pid) ?? 0);
-        return [label, Math.round((used / wall) * 100)];
+        for (const [process, ms] of now) used += ms - (before[i]!.get(process) ?? 0);
+        return [label, now.size > 0 ? Math.round((used / wall) * 100) : null];
       }),
     );
   };
