@@ -63,6 +63,8 @@ export interface RelayResults {
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
+/** A change in ms with its sign: +2.15 ms, −0.01 ms. */
+const delta = (x: number) => `${x < 0 ? '−' : '+'}${ms(Math.abs(x))}`;
 const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1 ? 2 : 3)}×`);
 const cpu = (c: Cost) => {
   const dropped = Object.entries(c.dropped_sockets).map(([key, count]) => `${count} ${key}`);
@@ -123,12 +125,12 @@ export function table(results: RelayResults): string {
   const seed = results.seed;
   if (seed) {
     rows.push([`chat p99, seeded (${n(seed.conversations)} conv., ${n(seed.messages)} msg), alone`, closedCell(seed.chat_alone), '—', '—']);
-    rows.push(['… while an admin reads reports and searches every 1.5 s', closedCell(seed.chat_with_admin), '—', `p99 +${ms(seed.chat_with_admin.p99_ms - seed.chat_alone.p99_ms)}`]);
+    rows.push(['… while an admin reads reports and searches every 1.5 s', closedCell(seed.chat_with_admin), '—', `p99 ${delta(seed.chat_with_admin.p99_ms - seed.chat_alone.p99_ms)}`]);
     for (const [name, t] of Object.entries(seed.admin)) {
       rows.push([`  admin ${name} request (${t.samples}×)`, `p50 ${ms(t.p50_ms)}, max ${ms(t.max_ms)}`, '—', '—']);
     }
     rows.push([`chat, seeded, at a fixed ${n(seed.rate_alone.rate)} msg/s, alone`, rateCell(seed.rate_alone), '—', '—']);
-    rows.push(['… while an admin reads reports and searches every 1.5 s', rateCell(seed.rate_with_admin), '—', `p99 +${ms(seed.rate_with_admin.p99_ms - seed.rate_alone.p99_ms)}`]);
+    rows.push(['… while an admin reads reports and searches every 1.5 s', rateCell(seed.rate_with_admin), '—', `p99 ${delta(seed.rate_with_admin.p99_ms - seed.rate_alone.p99_ms)}`]);
     for (const [name, t] of Object.entries(seed.rate_admin)) {
       rows.push([`  admin ${name} request (${t.samples}×)`, `p50 ${ms(t.p50_ms)}, max ${ms(t.max_ms)}`, '—', '—']);
     }
@@ -189,7 +191,7 @@ export function goals(results: RelayResults): { goal: string; met: boolean }[] {
     });
     const added = busy.p99_ms - alone.p99_ms;
     list.push({
-      goal: `reports and search add ≤ 5 ms to a chat's p99 at ${n(alone.rate)} msg/s (+${ms(added)}; at a closed loop +${ms(closedBusy.p99_ms - closedAlone.p99_ms)})`,
+      goal: `reports and search add ≤ 5 ms to a chat's p99 at ${n(alone.rate)} msg/s (${delta(added)}; at a closed loop ${delta(closedBusy.p99_ms - closedAlone.p99_ms)})`,
       met: added <= 5,
     });
   }
