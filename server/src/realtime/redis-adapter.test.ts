@@ -57,8 +57,10 @@ describe.skipIf(skipWithoutRedis('Redis adapter', unreachable))('Redis adapter',
     const prefix = prefixes.prefix();
     const nodeA = `a-${prefix.replace(/[^a-z0-9]/gi, '')}`;
     const [a, b] = [await node(prefix, 'sharded', nodeA), await node(prefix, 'sharded', `b-${nodeA}`)];
-    const client = connect(b.url, { transports: ['websocket'], query: { room: 'visitor:v1' }, reconnection: false });
     const admin = await connectRedis(TEST_REDIS_URL, { name: 'test-admin' });
+    // Connected after the admin: while its connection was awaited, the client had connected
+    // already now and then, and a `connect` listener added after that waited forever (1 run in 5).
+    const client = connect(b.url, { transports: ['websocket'], query: { room: 'visitor:v1' }, reconnection: false });
     try {
       await new Promise<void>((resolve) => client.once('connect', () => resolve()));
       const closed = new Promise<string>((resolve) => client.once('disconnect', resolve));
