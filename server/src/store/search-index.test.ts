@@ -123,4 +123,44 @@ describe('SearchAttachment', () => {
     reader.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('does not keep a file that a rebuild replaced while it was being attached', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-attach-'));
+    const file = path.join(dir, 'support-chat-search.sqlite');
+    const writeIndex = (word: string) => {
+      const index = new Database(file);
+      index.exec(`CREATE TABLE words (word TEXT); INSERT INTO words VALUES ('${word}')`);
+      index.close();
+    };
+    const generation = new SearchGeneration();
+    generation.opening();
+    writeIndex('first');
+    generation.ready();
+    const reader = new Database(':memory:');
+    const attachment = new SearchAttachment(reader, file, new SearchGeneration(generation.buffer));
+    // The maintenance thread starts a rebuild between the generation read and the ATTACH: the
+    // file at the path is then the new one, half made (here, made without its table).
+    const prepare = reader.prepare.bind(reader);
+    let rebuildDuringAttach = true;
+    reader.prepare = ((sql: string) => {
+      if (rebuildDuringAttach && sql.startsWith('ATTACH')) {
+        rebuildDuringAttach = false;
+        generation.opening();
+        fs.rmSync(file);
+        new Database(file).close();
+      }
+      return prepare(sql);
+    }) as typeof reader.prepare;
+    const read = () => {
+      attachment.ensure();
+      return reader.prepare('SELECT word FROM search.words').pluck().get();
+    };
+    expect(read).toThrow(/being rebuilt/);
+    fs.rmSync(file);
+    writeIndex('rebuilt');
+    generation.ready();
+    expect(read()).toBe('rebuilt');
+    reader.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

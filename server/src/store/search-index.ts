@@ -327,7 +327,8 @@ export class SearchGeneration extends SharedCell {
  * file is being opened, the one attached (if any) is kept.
  */
 export class SearchAttachment {
-  private attached = 0;
+  /** The generation of the file attached as `search`; null while none is. */
+  private attached: number | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -337,15 +338,32 @@ export class SearchAttachment {
 
   /** Before a search: attaches the current file unless it is the one attached. */
   ensure(): void {
-    const current = this.generation.current();
-    if (current === this.attached || current % 2 === 1) {
-      if (this.attached === 0) throw new Error('The search index is not open yet (see the warnings of the store maintenance thread).');
-      return;
+    for (let tries = 0; tries < 3; tries++) {
+      const current = this.generation.current();
+      const ready = current > 0 && current % 2 === 0;
+      if (this.attached !== null && (!ready || current === this.attached)) return;
+      if (!ready) throw this.unavailable(current);
+      if (this.attached !== null) this.db.exec('DETACH DATABASE search');
+      this.attached = null;
+      this.db.prepare('ATTACH DATABASE ? AS search').run(this.file);
+      // A rebuild that began while the file was being attached may have put a half-made file at
+      // that path: it is kept only if the count did not move meanwhile.
+      if (this.generation.current() === current) {
+        this.attached = current;
+        return;
+      }
+      this.db.exec('DETACH DATABASE search');
     }
-    if (this.attached !== 0) this.db.exec('DETACH DATABASE search');
-    this.attached = 0;
-    this.db.prepare('ATTACH DATABASE ? AS search').run(this.file);
-    this.attached = current;
+    throw this.unavailable(this.generation.current());
+  }
+
+  private unavailable(generation: number): Error {
+    // 0 or 1: no file was ever ready; past that, a rebuild is under way.
+    return new Error(
+      generation <= 1
+        ? 'The search index is not open yet (see the warnings of the store maintenance thread).'
+        : 'The search index is being rebuilt: try again in a moment.',
+    );
   }
 }
 
