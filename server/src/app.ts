@@ -359,6 +359,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   sweeper.start();
   dispatcher.start();
   webhookHistory.start();
+  attachments.start();
 
   return {
     httpServer,
@@ -378,6 +379,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       }),
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
+      attachments.stop();
       stopWebhookEvents();
       stopLearning();
       stopLabelRules();

@@ -283,6 +283,22 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     expect(third.body.error.retryAfterMs).toBeGreaterThan(0);
   });
 
+  it('deletes at start what a process killed mid-upload left staged, and keeps what is being uploaded', async ({ skip: skipTest }) => {
+    if (skip) skipTest();
+    const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-'));
+    const staging = path.join(staged, '.staging');
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, 'left-by-a-killed-process'), PDF);
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(path.join(staging, 'left-by-a-killed-process'), twoHoursAgo, twoHoursAgo);
+    fs.writeFileSync(path.join(staging, 'another-process-receiving-it'), PDF);
+    await start({ attachments: { dir: staged } });
+    for (let waited = 0; fs.readdirSync(staging).length > 1 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(fs.readdirSync(staging)).toEqual(['another-process-receiving-it']);
+    const ada = await visitor();
+    expect((await upload(visitorUrl(), { token: ada.token }, PDF, 'after.pdf')).status).toBe(201);
+  });
+
   it('lists the files in the visitor’s export and deletes them with the visitor', async ({ skip: skipTest }) => {
     if (skip) skipTest();
     await start();

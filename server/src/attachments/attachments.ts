@@ -44,7 +44,16 @@ export interface ServedAttachment {
   size: number;
 }
 
+/**
+ * How long a staged upload may sit unwritten before it counts as abandoned. An upload writes its
+ * file chunk after chunk and Node's HTTP server ends a request after 5 minutes, so an hour
+ * leaves only files whose process was killed (or crashed) mid-upload.
+ */
+export const ABANDONED_UPLOAD_MS = 60 * 60 * 1000;
+
 export class Attachments {
+  private sweepTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly deps: {
       store: Store;
@@ -99,6 +108,29 @@ export class Attachments {
     const record = await this.deps.store.getAttachment(id);
     if (!record) throw notFound();
     return this.serve(record);
+  }
+
+  /**
+   * Sweeps the uploads that a killed process left staged, now and then every `ABANDONED_UPLOAD_MS`
+   * (with several processes, each sweeps the shared directory: deleting twice is harmless).
+   */
+  start(): void {
+    const sweep = () => {
+      this.deps.storage.sweepStaging(this.deps.clock.now() - ABANDONED_UPLOAD_MS).then(
+        (removed) => {
+          if (removed > 0) this.deps.logger.info({ removed }, 'attachments: deleted uploads abandoned mid-way');
+        },
+        (error: unknown) => this.deps.logger.error({ err: error }, 'attachments: sweeping abandoned uploads failed'),
+      );
+    };
+    sweep();
+    this.sweepTimer ??= setInterval(sweep, ABANDONED_UPLOAD_MS);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
   }
 
   /** Deletes erased conversations' files (their rows are gone already). A failure is logged: the rows no longer point at them. */

@@ -10,7 +10,7 @@
  * adapter can take this one's place behind the same interface.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ChatError } from '../errors.js';
@@ -73,6 +73,30 @@ export class FileAttachmentStorage implements AttachmentStorage {
 
   async remove(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async sweepStaging(before: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.staging);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0; // nothing was ever uploaded
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.staging, name);
+      try {
+        // Written to, chunk after chunk, while its upload goes on: an old one has no upload left.
+        if ((await stat(file)).mtimeMs >= before) continue;
+        await rm(file, { force: true });
+        removed++;
+      } catch (error) {
+        // Committed or discarded meanwhile (by this process, or by another sharing the directory).
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return removed;
   }
 
   private pathOf(key: string): string {

@@ -16,6 +16,11 @@ export interface AttachmentStorage {
   open(key: string): Promise<StoredFile | null>;
   /** Deletes the file; a key with no file is not an error (erasures may be repeated). */
   remove(key: string): Promise<void>;
+  /**
+   * Deletes staged uploads last written before `before` (ms since the epoch): a process killed
+   * mid-upload never commits nor discards its staged file. Resolves with how many it deleted.
+   */
+  sweepStaging(before: number): Promise<number>;
 }
 
 export interface StagedUpload {

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileAttachmentStorage } from './file-storage.js';
+
+async function* bytes(text: string): AsyncIterable<Uint8Array> {
+  yield Buffer.from(text);
+}
+
+describe('FileAttachmentStorage', () => {
+  it('sweeps the staged uploads left unwritten since before a time, and only those', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-'));
+    try {
+      const storage = new FileAttachmentStorage(dir);
+      // Nothing uploaded yet: no staging directory, nothing to sweep.
+      expect(await storage.sweepStaging(Date.now())).toBe(0);
+      // A process killed mid-upload: staged, never committed nor discarded.
+      await storage.stage(bytes('abandoned'), { maxBytes: 100 });
+      const staging = path.join(dir, '.staging');
+      const [abandoned] = fs.readdirSync(staging);
+      const anHourAgo = new Date(Date.now() - 60 * 60 * 1000);
+      fs.utimesSync(path.join(staging, abandoned!), anHourAgo, anHourAgo);
+      // An upload still being received, and one that goes on to be committed.
+      const current = await storage.stage(bytes('current'), { maxBytes: 100 });
+      const committed = await storage.stage(bytes('committed'), { maxBytes: 100 });
+      await committed.commit('committed-file-key-01');
+
+      expect(await storage.sweepStaging(Date.now() - 30 * 60 * 1000)).toBe(1);
+      expect(fs.readdirSync(staging)).toHaveLength(1);
+      expect((await storage.open('committed-file-key-01'))?.size).toBe('committed'.length);
+      // The one still in progress commits as if nothing happened.
+      await current.commit('current-file-key-0001');
+      expect((await storage.open('current-file-key-0001'))?.size).toBe('current'.length);
+      expect(fs.readdirSync(staging)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
