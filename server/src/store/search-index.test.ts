@@ -89,7 +89,11 @@ describe('SearchIndexer', () => {
 });
 
 describe('SearchAttachment', () => {
-  it('attaches the index file once it is ready, and again only when a new one is (a rebuild)', () => {
+  /**
+   * An index file, the counter the maintenance thread raises, and the reader thread's connection
+   * with its attachment (its own view of the shared counter); `read` searches as a search would.
+   */
+  function setUp() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-attach-'));
     const file = path.join(dir, 'support-chat-search.sqlite');
     const writeIndex = (word: string) => {
@@ -99,12 +103,20 @@ describe('SearchAttachment', () => {
     };
     const generation = new SearchGeneration();
     const reader = new Database(':memory:');
-    // The reader thread's view: the counter shared with the maintenance thread.
     const attachment = new SearchAttachment(reader, file, new SearchGeneration(generation.buffer));
     const read = () => {
       attachment.ensure();
       return reader.prepare('SELECT word FROM search.words').pluck().get();
     };
+    const tearDown = () => {
+      reader.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    return { file, writeIndex, generation, reader, read, tearDown };
+  }
+
+  it('attaches the index file once it is ready, and again only when a new one is (a rebuild)', () => {
+    const { file, writeIndex, generation, read, tearDown } = setUp();
     expect(read).toThrow(/not open yet/);
     generation.opening();
     writeIndex('before');
@@ -120,24 +132,14 @@ describe('SearchAttachment', () => {
     expect(read()).toBe('before');
     generation.ready();
     expect(read()).toBe('after');
-    reader.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    tearDown();
   });
 
   it('does not keep a file that a rebuild replaced while it was being attached', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-attach-'));
-    const file = path.join(dir, 'support-chat-search.sqlite');
-    const writeIndex = (word: string) => {
-      const index = new Database(file);
-      index.exec(`CREATE TABLE words (word TEXT); INSERT INTO words VALUES ('${word}')`);
-      index.close();
-    };
-    const generation = new SearchGeneration();
+    const { file, writeIndex, generation, reader, read, tearDown } = setUp();
     generation.opening();
     writeIndex('first');
     generation.ready();
-    const reader = new Database(':memory:');
-    const attachment = new SearchAttachment(reader, file, new SearchGeneration(generation.buffer));
     // The maintenance thread starts a rebuild between the generation read and the ATTACH: the
     // file at the path is then the new one, half made (here, made without its table).
     const prepare = reader.prepare.bind(reader);
@@ -151,16 +153,11 @@ describe('SearchAttachment', () => {
       }
       return prepare(sql);
     }) as typeof reader.prepare;
-    const read = () => {
-      attachment.ensure();
-      return reader.prepare('SELECT word FROM search.words').pluck().get();
-    };
     expect(read).toThrow(/being rebuilt/);
     fs.rmSync(file);
     writeIndex('rebuilt');
     generation.ready();
     expect(read()).toBe('rebuilt');
-    reader.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    tearDown();
   });
 });
