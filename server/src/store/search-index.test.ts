@@ -102,7 +102,11 @@ describe('SearchAttachment', () => {
       index.close();
     };
     const generation = new SearchGeneration();
-    const reader = new Database(':memory:');
+    // Read-only, as the reader thread's connection to the chat database: an ATTACH of a missing
+    // file fails instead of making an empty one.
+    const chatFile = path.join(dir, 'chat.sqlite');
+    new Database(chatFile).close();
+    const reader = new Database(chatFile, { readonly: true });
     const attachment = new SearchAttachment(reader, file, new SearchGeneration(generation.buffer));
     const read = () => {
       attachment.ensure();
@@ -135,13 +139,15 @@ describe('SearchAttachment', () => {
     tearDown();
   });
 
-  it('does not keep a file that a rebuild replaced while it was being attached', () => {
+  it.each([
+    { moment: 'put a half-made file in its place', remake: true },
+    { moment: 'deleted it and not yet made the new one', remake: false },
+  ])('lets go of a file when a rebuild began while it was being attached: the rebuild had $moment', ({ remake }) => {
     const { file, writeIndex, generation, reader, read, tearDown } = setUp();
     generation.opening();
     writeIndex('first');
     generation.ready();
-    // The maintenance thread starts a rebuild between the generation read and the ATTACH: the
-    // file at the path is then the new one, half made (here, made without its table).
+    // The maintenance thread starts a rebuild between the generation read and the ATTACH.
     const prepare = reader.prepare.bind(reader);
     let rebuildDuringAttach = true;
     reader.prepare = ((sql: string) => {
@@ -149,12 +155,12 @@ describe('SearchAttachment', () => {
         rebuildDuringAttach = false;
         generation.opening();
         fs.rmSync(file);
-        new Database(file).close();
+        if (remake) new Database(file).close(); // made, without its tables yet
       }
       return prepare(sql);
     }) as typeof reader.prepare;
-    expect(read).toThrow(/being rebuilt/);
-    fs.rmSync(file);
+    expect(read).toThrow(/being opened again/);
+    fs.rmSync(file, { force: true });
     writeIndex('rebuilt');
     generation.ready();
     expect(read()).toBe('rebuilt');

@@ -324,7 +324,8 @@ export class SearchGeneration extends SharedCell {
 /**
  * The index file attached to a reading connection as `search`, attached again when a newer one
  * is ready (`SearchGeneration`): an old attachment would go on reading the deleted file. While a
- * file is being opened, the one attached (if any) is kept.
+ * file is being opened, the one attached (if any) is kept; one attached while the count moved is
+ * let go, since the file at the path may then be half made (or, for an instant, not there).
  */
 export class SearchAttachment {
   /** The generation of the file attached as `search`; null while none is. */
@@ -345,24 +346,33 @@ export class SearchAttachment {
       if (!ready) throw this.unavailable(current);
       if (this.attached !== null) this.db.exec('DETACH DATABASE search');
       this.attached = null;
-      this.db.prepare('ATTACH DATABASE ? AS search').run(this.file);
+      try {
+        this.db.prepare('ATTACH DATABASE ? AS search').run(this.file);
+      } catch (error) {
+        // Deleted and not yet made again by a rebuild that began meanwhile: as below.
+        if (this.generation.current() === current) throw error;
+        continue;
+      }
       // A rebuild that began while the file was being attached may have put a half-made file at
       // that path: it is kept only if the count did not move meanwhile.
       if (this.generation.current() === current) {
         this.attached = current;
         return;
       }
+      this.attached = -1; // attached, but not a generation's file: let go at once
       this.db.exec('DETACH DATABASE search');
+      this.attached = null;
     }
     throw this.unavailable(this.generation.current());
   }
 
   private unavailable(generation: number): Error {
-    // 0 or 1: no file was ever ready; past that, a rebuild is under way.
+    // 0 or 1: no file was ever ready; past that, the file is being opened again (a rebuild, or
+    // a check after a search met damage) while none is attached here.
     return new Error(
       generation <= 1
         ? 'The search index is not open yet (see the warnings of the store maintenance thread).'
-        : 'The search index is being rebuilt: try again in a moment.',
+        : 'The search index is being opened again: try again in a moment.',
     );
   }
 }
