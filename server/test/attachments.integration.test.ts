@@ -297,6 +297,7 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     expect(fs.readdirSync(staging)).toEqual(['another-process-receiving-it']);
     const ada = await visitor();
     expect((await upload(visitorUrl(), { token: ada.token }, PDF, 'after.pdf')).status).toBe(201);
+    fs.rmSync(staged, { recursive: true, force: true });
   });
 
   it('lists the files in the visitor’s export and deletes them with the visitor', async ({ skip: skipTest }) => {

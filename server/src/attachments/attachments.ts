@@ -116,7 +116,8 @@ export class Attachments {
    */
   start(): void {
     const sweep = () => {
-      this.deps.storage.sweepStaging(this.deps.clock.now() - ABANDONED_UPLOAD_MS).then(
+      // Wall time, as the files' modification times are (not the injectable clock).
+      this.deps.storage.sweepStaging(Date.now() - ABANDONED_UPLOAD_MS).then(
         (removed) => {
           if (removed > 0) this.deps.logger.info({ removed }, 'attachments: deleted uploads abandoned mid-way');
         },

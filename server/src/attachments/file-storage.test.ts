@@ -21,7 +21,8 @@ describe('FileAttachmentStorage', () => {
       const [abandoned] = fs.readdirSync(staging);
       const anHourAgo = new Date(Date.now() - 60 * 60 * 1000);
       fs.utimesSync(path.join(staging, abandoned!), anHourAgo, anHourAgo);
-      // An upload still being received, and one that goes on to be committed.
+      // One received just now, not yet committed (its request still checking it), and one that
+      // goes on to be committed.
       const current = await storage.stage(bytes('current'), { maxBytes: 100 });
       const committed = await storage.stage(bytes('committed'), { maxBytes: 100 });
       await committed.commit('committed-file-key-01');
@@ -33,6 +34,26 @@ describe('FileAttachmentStorage', () => {
       await current.commit('current-file-key-0001');
       expect((await storage.open('current-file-key-0001'))?.size).toBe('current'.length);
       expect(fs.readdirSync(staging)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sweeps the abandoned uploads past an entry that is not a file (it used to stop there)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-'));
+    try {
+      const storage = new FileAttachmentStorage(dir);
+      const staging = path.join(dir, '.staging');
+      const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      // Not a file, and old: left alone (`rm` of a directory fails), listed first, the files after it swept.
+      fs.mkdirSync(path.join(staging, 'aaa-a-directory'), { recursive: true });
+      for (const name of ['bbb', 'ccc']) {
+        fs.writeFileSync(path.join(staging, name), 'x');
+        fs.utimesSync(path.join(staging, name), old, old);
+      }
+      fs.utimesSync(path.join(staging, 'aaa-a-directory'), old, old);
+      expect(await storage.sweepStaging(Date.now())).toBe(2);
+      expect(fs.readdirSync(staging)).toEqual(['aaa-a-directory']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@
  * adapter can take this one's place behind the same interface.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ChatError } from '../errors.js';
@@ -84,18 +84,23 @@ export class FileAttachmentStorage implements AttachmentStorage {
       throw error;
     }
     let removed = 0;
+    const failed: string[] = [];
     for (const name of names) {
       const file = path.join(this.staging, name);
       try {
+        const entry = await lstat(file);
         // Written to, chunk after chunk, while its upload goes on: an old one has no upload left.
-        if ((await stat(file)).mtimeMs >= before) continue;
+        // Only files: this process stages nothing else here.
+        if (!entry.isFile() || entry.mtimeMs >= before) continue;
         await rm(file, { force: true });
         removed++;
       } catch (error) {
-        // Committed or discarded meanwhile (by this process, or by another sharing the directory).
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // Gone since the listing (committed or discarded) is no failure; one file that cannot be
+        // deleted (busy, not permitted) must not keep the others from being swept.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') failed.push(`${name}: ${(error as Error).message}`);
       }
     }
+    if (failed.length > 0) throw new Error(`${removed} abandoned uploads deleted, ${failed.length} could not be: ${failed.slice(0, 3).join('; ')}`);
     return removed;
   }
 
