@@ -45,7 +45,8 @@ describe('FileAttachmentStorage', () => {
       const storage = new FileAttachmentStorage(dir);
       const staging = path.join(dir, '.staging');
       const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
-      // Not a file, and old: left alone (`rm` of a directory fails), listed first, the files after it swept.
+      // Not a file, and old: left alone wherever the listing puts it (`rm` of a directory fails,
+      // which used to end the sweep), and the files swept all the same.
       fs.mkdirSync(path.join(staging, 'aaa-a-directory'), { recursive: true });
       for (const name of ['bbb', 'ccc']) {
         fs.writeFileSync(path.join(staging, name), 'x');
