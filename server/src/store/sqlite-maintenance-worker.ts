@@ -70,10 +70,10 @@ function openIndex(): void {
     generation.ready();
   } catch (error) {
     // A full disk, a directory made read-only: reported once, tried again every interval.
-    const message = `The search index ${searchFile} cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+    const { message: why, code } = toThreadFailure(error);
+    const message = `The search index ${searchFile} cannot be opened: ${why}`;
     if (!unavailable) process.emitWarning(`${message} (retried every ${intervalMs} ms)`);
-    const code = (error as { code?: unknown } | null)?.code;
-    unavailable = Object.assign(new Error(message), typeof code === 'string' ? { code } : {});
+    unavailable = Object.assign(new Error(message), code ? { code } : {});
   }
 }
 openIndex();

@@ -30,9 +30,7 @@ export class WorkerHost<Request, Response> {
     private readonly onResponse: (response: Response) => void,
     private readonly options: { restartWhenLost?: boolean } = {},
   ) {
-    this.start().catch((error: unknown) =>
-      process.emitWarning(`The ${this.what} did not start: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    this.startOrWarn();
   }
 
   /** A new call: its id (to put in a request) and what it will settle to. */
@@ -118,6 +116,13 @@ export class WorkerHost<Request, Response> {
     return starting;
   }
 
+  /** Starts the thread with no call waiting for it: a failure is only worth a warning. */
+  private startOrWarn(): void {
+    this.start().catch((error: unknown) =>
+      process.emitWarning(`The ${this.what} did not start: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
   /** Starts a lost (or unstarted) thread again after a pause; `ranMs`: how long it had run. */
   private restartLater(error: Error, ranMs: number): void {
     if (this.restartTimer) return;
@@ -129,9 +134,7 @@ export class WorkerHost<Request, Response> {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.closed || this.worker || this.starting) return;
-      this.start().catch((startError: unknown) =>
-        process.emitWarning(`The ${this.what} did not start: ${startError instanceof Error ? startError.message : String(startError)}`),
-      );
+      this.startOrWarn();
     }, delay);
     this.restartTimer.unref();
   }
