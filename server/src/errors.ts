@@ -64,6 +64,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   origin_not_allowed: 403,
+  user_refused: 403,
   not_found: 404,
   invalid_state: 409,
   conflict: 409,

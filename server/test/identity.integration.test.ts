@@ -125,7 +125,7 @@ describe('user tokens that are refused, each with a reason the widget can show',
     ];
     for (const [user, reason] of cases) {
       const error = await refused(t.visitorAs(user as string));
-      expect(error.code).toMatch(/^(forbidden|invalid_payload)$/);
+      expect(error.code).toBe(typeof user === 'string' ? 'user_refused' : 'invalid_payload');
       expect(error.message).toContain(reason);
     }
   });
@@ -133,7 +133,43 @@ describe('user tokens that are refused, each with a reason the widget can show',
   it('are refused with a clear message when the server has no IDENTITY_SECRET', async () => {
     t = await startTestServer();
     const error = await refused(t.visitorAs(await sign({ sub: 'x' })));
-    expect(error).toMatchObject({ code: 'forbidden' });
+    expect(error).toMatchObject({ code: 'user_refused' });
     expect(error.message).toContain('IDENTITY_SECRET');
+  });
+});
+
+describe('a session a signed user opened', () => {
+  it('goes on after the user token expires, but a new session needs a valid one', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
+    const first = t.visitorAs(await sign({ sub: 'customer-9', name: 'Lin', plan: 'pro' }));
+    await connected(first);
+    const opened = data(await first.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    await say(first, 'Where is parcel 77?', 'expiry-0001');
+    first.disconnect();
+
+    // The tab stayed open past the token's expiry and its network dropped: it reconnects with
+    // the same (now expired) user token and the visitor token the server gave it.
+    const expired = await sign({ sub: 'customer-9', name: 'Lin', plan: 'pro' }, { expires: '-1m' });
+    const again = t.visitorAs(expired, opened.token);
+    await connected(again);
+    const resumed = data(await again.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(resumed.visitorId).toBe(opened.visitorId);
+    expect(resumed.messages.map((m) => m.text)).toContain('Where is parcel 77?');
+    await say(again, 'Still waiting', 'expiry-0002');
+    const agent = t.agent(await t.loginAgent('Anna'));
+    await connected(agent);
+    const watched = data(await agent.emitWithAck('conversation:watch', { conversationId: resumed.conversation!.id }));
+    expect(watched.conversation.context.verified).toMatchObject({ userId: 'customer-9', attributes: { plan: 'pro' } });
+
+    // Without a visitor token (another device), or with another visitor's, it is refused.
+    expect(await refused(t.visitorAs(expired))).toMatchObject({ code: 'user_refused', message: expect.stringContaining('expired') });
+    const stranger = t.visitor();
+    await connected(stranger);
+    const strangerToken = data(await stranger.emitWithAck('conversation:resume', { afterSeq: 0 })).token;
+    expect(await refused(t.visitorAs(expired, strangerToken))).toMatchObject({ code: 'user_refused' });
+    // Nor does it stand in for another user: their token is not this user's visitor's.
+    expect(await refused(t.visitorAs(await sign({ sub: 'customer-10' }, { expires: '-1m' }), opened.token))).toMatchObject({
+      code: 'user_refused',
+    });
   });
 });

@@ -5,6 +5,12 @@ export const ERROR_CODES = [
   'forbidden',
   /** The page embedding the widget is on a site outside ALLOWED_ORIGINS (socket connect_error). */
   'origin_not_allowed',
+  /**
+   * The site's signed user token was refused at the handshake (expired, altered, signed with
+   * another secret, or the server verifies none): retrying with it cannot help, only the page can
+   * send another one (`setUser`).
+   */
+  'user_refused',
   'not_found',
   'invalid_state',
   'conflict',

@@ -25,26 +25,29 @@ export class UserVerifier {
   }
 
   async verify(token: string): Promise<VerifiedUser> {
+    const { user, expired } = await this.check(token);
+    if (expired) throw new ChatError('user_refused', 'The signed user token has expired.');
+    return user;
+  }
+
+  /**
+   * As `verify`, but a token whose only fault is that it expired is returned too, marked so: its
+   * signature was checked, so what it says was true when the site signed it (the visitor
+   * namespace lets a session it opened go on, see there).
+   */
+  async check(token: string): Promise<{ user: VerifiedUser; expired: boolean }> {
     if (!this.key) {
-      throw new ChatError('forbidden', 'This server does not verify signed users: set IDENTITY_SECRET on it, or stop sending a user token.');
+      throw new ChatError('user_refused', 'This server does not verify signed users: set IDENTITY_SECRET on it, or stop sending a user token.');
     }
-    if (token.length > LIMITS.userTokenChars) throw new ChatError('forbidden', 'The signed user token is too long.');
-    let payload: Record<string, unknown>;
+    if (token.length > LIMITS.userTokenChars) throw new ChatError('user_refused', 'The signed user token is too long.');
     try {
-      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['sub'] }));
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['sub'] });
+      return { user: toUser(payload), expired: false };
     } catch (error) {
-      const expired = error instanceof joseErrors.JWTExpired;
-      throw new ChatError('forbidden', expired ? 'The signed user token has expired.' : 'The signed user token is not valid for this server.');
+      // jose checks the signature before the claims: an expired token's payload is the signed one.
+      if (error instanceof joseErrors.JWTExpired && error.payload.sub !== undefined) return { user: toUser(error.payload), expired: true };
+      throw new ChatError('user_refused', 'The signed user token is not valid for this server.');
     }
-    const userId = String(payload.sub).slice(0, LIMITS.attributeValueChars);
-    const attributes: Record<string, string> = {};
-    for (const [key, value] of Object.entries(payload)) {
-      if (RESERVED.has(key) || value === null || typeof value === 'object') continue;
-      if (Object.keys(attributes).length >= LIMITS.attributeCount) break;
-      attributes[key.slice(0, LIMITS.attributeKeyChars)] = String(value).slice(0, LIMITS.attributeValueChars);
-    }
-    const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, LIMITS.attributeValueChars) : undefined);
-    return { userId, name: text(payload.name), email: text(payload.email), attributes };
   }
 
   /**
@@ -54,4 +57,16 @@ export class UserVerifier {
   visitorIdFor(userId: string): string {
     return 'u_' + createHmac('sha256', this.serverSecret).update(`user:${userId}`).digest('base64url').slice(0, 30);
   }
+}
+
+function toUser(payload: Record<string, unknown>): VerifiedUser {
+  const userId = String(payload.sub).slice(0, LIMITS.attributeValueChars);
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (RESERVED.has(key) || value === null || typeof value === 'object') continue;
+    if (Object.keys(attributes).length >= LIMITS.attributeCount) break;
+    attributes[key.slice(0, LIMITS.attributeKeyChars)] = String(value).slice(0, LIMITS.attributeValueChars);
+  }
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, LIMITS.attributeValueChars) : undefined);
+  return { userId, name: text(payload.name), email: text(payload.email), attributes };
 }

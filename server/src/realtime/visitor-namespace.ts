@@ -49,11 +49,19 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     if (auth.user !== undefined) {
       // A signed user is that user on every device, whatever visitor token the browser holds.
       if (typeof auth.user !== 'string') return next(handshakeRefusal(new ChatError('invalid_payload', 'The user token must be a string.')));
-      users.verify(auth.user).then(
-        (user) => {
+      users.check(auth.user).then(
+        ({ user, expired }) => {
+          const visitorId = users.visitorIdFor(user.userId);
+          // A session the user token opened goes on after it expires (a reconnect after a dropped
+          // network or a restart, in a tab open for hours): the browser holds the visitor token
+          // issued to that user then, which opens that visitor's conversations by itself anyway.
+          // Only a new session (another device, a cleared browser) needs a token still valid.
+          if (expired && (typeof auth.token !== 'string' || tokens.verify(auth.token) !== visitorId)) {
+            return next(handshakeRefusal(new ChatError('user_refused', 'The signed user token has expired.')));
+          }
           socket.data.verified = user;
-          socket.data.visitorId = users.visitorIdFor(user.userId);
-          socket.data.token = tokens.issue(socket.data.visitorId);
+          socket.data.visitorId = visitorId;
+          socket.data.token = tokens.issue(visitorId);
           next();
         },
         (error: unknown) => next(handshakeRefusal(error)),

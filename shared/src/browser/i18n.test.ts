@@ -64,6 +64,8 @@ describe('strings', () => {
     expect(errorText(en, 'origin_not_allowed')).toBe(en.errOrigin);
     expect(errorText(stringsFor('zh-CN'), 'origin_not_allowed')).toBe(stringsFor('zh-CN').errOrigin);
     expect(en.errOrigin).not.toBe(en.errOther);
+    expect(errorText(en, 'user_refused')).toBe(en.errUser);
+    expect(errorText(stringsFor('zh-CN'), 'user_refused')).toBe(stringsFor('zh-CN').errUser);
   });
 
   it('fills placeholders', () => {

@@ -661,16 +661,20 @@ describe('VisitorConnection', () => {
 });
 
 describe('a refused handshake', () => {
-  it('says the site is not allowed, keeps what was written, and does not knock again', async () => {
-    server.refuseHandshake = { code: 'origin_not_allowed', message: 'The chat is not available on https://other.example' };
+  it.each([
+    ['the site is not allowed', 'origin_not_allowed', 'The chat is not available on https://other.example'],
+    ['the signed user is refused', 'user_refused', 'The signed user token has expired.'],
+  ] as const)('says %s, keeps what was written, and does not knock again', async (_, code, message) => {
+    server.refuseHandshake = { code, message };
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const conn = connect();
     conn.send('hello?');
     await until(() => conn.status === 'refused', 'refused');
-    expect(conn.lastError).toBe('origin_not_allowed');
+    expect(conn.lastError).toBe(code);
     expect(conn.outbox.map((i) => i.text)).toEqual(['hello?']);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('https://other.example'));
-    // The site will not become allowed by trying again (other refusals are retried after 5 s).
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(message));
+    // Neither becomes right by trying again (other refusals are retried after 5 s): only the
+    // page can change them (another token through setUser is another connection).
     await new Promise((r) => setTimeout(r, 300));
     expect(server.handshakes).toBe(1);
     warn.mockRestore();

@@ -26,7 +26,7 @@ import { newClientId, TypingThrottle } from '@support-chat/shared/browser/typing
 import { MessageStore } from './message-store.js';
 import { load, save, storageKeys } from './session-storage.js';
 
-/** `refused`: the server will not serve this page (its site is not allowed); nothing is retried. */
+/** `refused`: the server will not serve this page (its site is not allowed, its signed user refused); nothing is retried. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'refused';
 
 /** A visitor message the server has not acknowledged yet. */
@@ -206,12 +206,14 @@ export class VisitorConnection {
       if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
       const data = (err as Error & { data?: { code?: ErrorCode; retryAfterMs?: number } }).data;
-      if (data?.code === 'origin_not_allowed') {
-        // This site is not in the server's ALLOWED_ORIGINS: knocking again cannot help. The
-        // visitor reads that the chat is unavailable here; the site's owner reads why.
+      if (data?.code === 'origin_not_allowed' || data?.code === 'user_refused') {
+        // This site is not in the server's ALLOWED_ORIGINS, or its signed user token is refused
+        // (expired, from another secret): knocking again with it cannot help, only the page can
+        // (`setUser` with a new token starts another connection). The visitor reads that the chat
+        // is unavailable here; the site's owner reads why.
         console.warn(`support-chat: ${err.message}`);
         this.status = 'refused';
-        this.lastError = 'origin_not_allowed';
+        this.lastError = data.code;
         return this._changed();
       }
       if (this._token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
