@@ -258,18 +258,20 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   };
   const down = (checked: Record<string, 'ok' | 'down'>) => Object.keys(checked).filter((name) => checked[name] !== 'ok');
   // Liveness: the process answers, so 200 (restarting it would not free a disk), with the state of
-  // each service and `degraded` when one is down. Readiness: it can take chats now; a load
-  // balancer sends no one to a process whose store cannot write (issue 11).
+  // each service and `degraded` when one is down. Readiness: it can take chats now, which only the
+  // store decides; a load balancer sends no one to a process whose store cannot write (issue 11).
+  // Not Redis: every process shares it, so its outage would make them all unready at once and
+  // leave the balancer nowhere to send anyone, while each still stores, acknowledges and answers
+  // its own visitors (README, "Several processes": what waits for Redis).
   app.get('/healthz', async (_req, res) => {
     const checked = await services();
     res.json({ ok: true, data: { status: down(checked).length ? 'degraded' : 'ok', responder: responder.name, services: checked } });
   });
   app.get('/readyz', async (_req, res) => {
     const checked = await services();
-    const missing = down(checked);
-    if (missing.length === 0) return void res.json({ ok: true, data: { status: 'ready', services: checked } });
-    const code = checked.store === 'down' ? 'store_unavailable' : 'unavailable';
-    res.status(503).json({ ok: false, error: { code, message: `Not ready: ${missing.join(', ')} down.` }, data: { services: checked } });
+    if (checked.store === 'ok') return void res.json({ ok: true, data: { status: down(checked).length ? 'degraded' : 'ready', services: checked } });
+    const message = `Not ready: ${down(checked).join(', ')} down.`;
+    res.status(503).json({ ok: false, error: { code: 'store_unavailable', message }, data: { services: checked } });
   });
 
   const origins = createOriginPolicy(config);

@@ -11,14 +11,13 @@
  * answers them); then an agent claims the conversation, so the AI stays silent for the numbered
  * messages and "one answer" stays checkable.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { AckResult, ChatMessage } from '@support-chat/shared';
 import { Cluster, transcript } from './cluster.js';
 import { connected, data, type AgentClient, type VisitorClient } from './harness.js';
 import { postgresUnreachable, skipWithoutPostgres } from './postgres.js';
+import { OwnRedis } from './own-redis.js';
 import { requireBuiltServer, type ServerProcess } from './server-process.js';
 
 const unreachable = await postgresUnreachable();
@@ -61,50 +60,6 @@ const refusals = new Map<string, number>();
 const T0 = Date.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(Math.random() * items.length)];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A redis-server of the test's own: nothing saved, so a restart loses every key and subscription. */
-class OwnRedis {
-  private child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}:\n${output}`));
-      });
-    });
-  }
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-}
 
 /** The messages a reader holds, by conversation and seq: what it was acked, sent live, or resumed. */
 class Held {
@@ -378,7 +333,7 @@ describe.skipIf(skip)('chaos: nodes killed and restarted, Redis restarted, socke
 
   beforeAll(async () => {
     requireBuiltServer();
-    redis = new OwnRedis(await freePort());
+    redis = await OwnRedis.onFreePort();
     await redis.start();
     cluster = await Cluster.create({ redisUrl: redis.url, redisPrefix: 'chaos:', env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
   }, 30_000);

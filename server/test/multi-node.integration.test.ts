@@ -9,6 +9,7 @@ import type { AgentConversation, AgentPresence, ChatMessage, VisitorConversation
 import { Cluster, transcript } from './cluster.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 import { connected, data, nextEvent, type AgentClient, type VisitorClient } from './harness.js';
+import { OwnRedis } from './own-redis.js';
 import { postgresUnreachable, skipWithoutPostgres } from './postgres.js';
 import { redisUnreachable, skipWithoutRedis, TEST_REDIS_URL, testPrefixes } from './redis.js';
 import { requireBuiltServer, type ServerProcess } from './server-process.js';
@@ -251,4 +252,73 @@ describe.skipIf(skip)('an answer streaming on a node that is killed', () => {
     expect(answersAtWatcher.map((m) => m.id)).toEqual([answer.id]);
     expect(fake.chatRequests()).toHaveLength(2);
   }, 90_000);
+});
+
+describe.skipIf(skip)('while Redis is away', () => {
+  const prefixes = testPrefixes();
+  let redis: OwnRedis;
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    requireBuiltServer();
+    redis = await OwnRedis.onFreePort();
+    await redis.start();
+    cluster = await Cluster.create({ redisUrl: redis.url, redisPrefix: prefixes.prefix() });
+  });
+
+  afterAll(async () => {
+    // Up, for the cluster's clean-up of its keys, had the test stopped while Redis was away.
+    if (redis && !redis.running) await redis.start();
+    await cluster?.close();
+    await redis?.kill();
+  }, 30_000);
+
+  // The README's trade-off: with Redis down, messages are still stored and acknowledged; only what
+  // crosses processes (live events, presence elsewhere, timers, assignment) waits for it.
+  it('still lets a visitor resume, write and be answered by the AI on their node', async () => {
+    const [g, h] = await Promise.all([cluster.start(), cluster.start()]);
+    const onG = cluster.agentSocket(g, (await cluster.agent('Gus', g)).cookie);
+    const onH = cluster.agentSocket(h, (await cluster.agent('Hana', h)).cookie);
+    await Promise.all([connected(onG), connected(onH)]);
+    const earlier = cluster.visitorSocket(g);
+    await connected(earlier);
+    const before = data(await earlier.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(before.availability.agentsOnline).toBe(2);
+    const first = nextEvent<ChatMessage>(earlier, 'message:created', (m) => m.author === 'ai', 10_000);
+    data(await earlier.emitWithAck('message:send', { clientId: 'away-0001', text: QUESTION }));
+    await first;
+    earlier.disconnect();
+
+    await redis.kill();
+    // Still ready for the load balancer: Redis is every node's, no reason to pull this one.
+    const ready = await fetch(`${g.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ data: { status: 'degraded', services: { store: 'ok', redis: 'down' } } });
+
+    // A reload of that visitor: their history is there, and a person is on this node.
+    const reloaded = cluster.visitorSocket(g, before.token);
+    await connected(reloaded);
+    const resumed = data(await reloaded.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(resumed.messages.map((m) => m.text)).toContain(QUESTION);
+    expect(resumed.availability).toMatchObject({ agentsOnline: 1, acceptingChats: true });
+    // A new visitor asks: stored, acknowledged and answered once, by this node's AI.
+    const newcomer = cluster.visitorSocket(g);
+    await connected(newcomer);
+    data(await newcomer.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const answer = nextEvent<ChatMessage>(newcomer, 'message:created', (m) => m.author === 'ai', 10_000);
+    const sent = data(await newcomer.emitWithAck('message:send', { clientId: 'away-0002', text: QUESTION }));
+    expect((await answer).text.length).toBeGreaterThan(0);
+    const stored = await cluster.store.listMessages(sent.message.conversationId, { afterSeq: 0 });
+    expect(stored.filter((m) => m.author === 'ai')).toHaveLength(1);
+
+    // Redis is back (empty: it kept nothing): each node writes its agents back, and both count again.
+    await redis.start();
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { availability } = data(await newcomer.emitWithAck('conversation:resume', { afterSeq: 0 }));
+      if (availability.agentsOnline === 2) break;
+      if (Date.now() > deadline) throw new Error(`presence did not come back: ${availability.agentsOnline} agents online`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 60_000);
 });

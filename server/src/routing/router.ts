@@ -7,7 +7,7 @@ import type { ConversationService } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { MemoryLeases } from '../coordination/memory.js';
-import type { Leases } from '../coordination/types.js';
+import type { Lease, Leases } from '../coordination/types.js';
 import type { ConversationRecord } from '../store/types.js';
 import { wantsHuman } from './handoff-intent.js';
 import { matchHandoffRule } from './handoff-rules.js';
@@ -45,6 +45,7 @@ export class ConversationRouter {
   private readonly running = new Map<string, AbortController>();
   private readonly unsubscribe: () => void;
   private stopping = false;
+  private lastLeaseWarning = 0;
 
   constructor(
     private readonly conversations: ConversationService,
@@ -82,7 +83,7 @@ export class ConversationRouter {
     // Behind another question, the conversation may have changed by its turn: read it then.
     const current = justStored && !previous ? conversation : null;
     const next = (previous ?? Promise.resolve())
-      .then(() => this.route(conversation.id, message, current))
+      .then(() => this.route(conversation.id, message, current, justStored))
       .catch((error: unknown) => this.logger.error({ err: error, conversationId: conversation.id }, 'routing failed'))
       .finally(() => {
         if (this.chains.get(conversation.id) === next) this.chains.delete(conversation.id);
@@ -117,8 +118,21 @@ export class ConversationRouter {
     await this.idle();
   }
 
-  private async route(conversationId: string, message: ChatMessage, current: ConversationRecord | null): Promise<void> {
-    const lease = await this.leases.acquire(`answer:${message.id}`, ANSWER_LEASE_MS);
+  /** `asked`: this process stored the question a moment ago (not the sweeper's). */
+  private async route(conversationId: string, message: ChatMessage, current: ConversationRecord | null, asked: boolean): Promise<void> {
+    let lease: Lease | null;
+    try {
+      lease = await this.leases.acquire(`answer:${message.id}`, ANSWER_LEASE_MS);
+    } catch (error) {
+      // The leases are away (Redis, with several processes). A question asked on this process
+      // just now is answered here all the same, rather than when the outage ends: no other
+      // process takes it meanwhile (their sweepers need a lease too), and the store keeps one
+      // answer per question (`answerClientId`) should one race in once Redis is back. The
+      // sweeper's questions wait for the leases.
+      if (!asked) throw error;
+      this.warnLeasesAway(error);
+      return this.routeHeld(conversationId, message, current);
+    }
     if (!lease) return; // another process is answering it
     const renew = setInterval(() => void lease.renew(ANSWER_LEASE_MS).catch(() => false), ANSWER_LEASE_MS / 3);
     renew.unref();
@@ -128,6 +142,14 @@ export class ConversationRouter {
       clearInterval(renew);
       await lease.release().catch(() => undefined);
     }
+  }
+
+  /** At most one line a minute: an outage of an hour is one story, not one per question. */
+  private warnLeasesAway(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastLeaseWarning < 60_000) return;
+    this.lastLeaseWarning = now;
+    this.logger.warn({ err: error }, 'answer leases are unreachable: this process answers the questions asked on it without one');
   }
 
   /** `current`: the conversation as just stored with `message`, nothing answered yet (see `handleVisitorMessage`). */

@@ -151,6 +151,9 @@ export class RedisPresence implements Presence {
   private beat: NodeJS.Timeout | null = null;
   private beating = false;
   private closed = false;
+  /** Each connected agent's status at the last read of Redis (`localView`). */
+  private readonly lastStatuses = new Map<string, ChosenStatus>();
+  private lastOutageWarning = 0;
 
   private constructor(
     private readonly client: RedisClient,
@@ -203,10 +206,40 @@ export class RedisPresence implements Presence {
   }
 
   async connected(): Promise<ReadonlyMap<string, PresenceEntry>> {
-    const flat = (await CONNECTED.run(this.client, [], [this.options.prefix])) as string[];
+    let flat: string[];
+    try {
+      flat = (await CONNECTED.run(this.client, [], [this.options.prefix])) as string[];
+    } catch (error) {
+      // A failure while connected is not an outage: it is reported as it is.
+      if (this.client.isReady) throw error;
+      return this.localView(error);
+    }
     const entries = new Map<string, PresenceEntry>();
+    this.lastStatuses.clear();
     for (let i = 0; i + 2 < flat.length; i += 3) {
-      entries.set(flat[i]!, { status: flat[i + 1] as ChosenStatus, connectedSince: Number(flat[i + 2]) });
+      const status = flat[i + 1] as ChosenStatus;
+      entries.set(flat[i]!, { status, connectedSince: Number(flat[i + 2]) });
+      this.lastStatuses.set(flat[i]!, status);
+    }
+    return entries;
+  }
+
+  /**
+   * While Redis is away: the agents connected to this node, with the status they chose here or as
+   * Redis last said. A visitor on this node is still told whether a person can chat (their resume
+   * does not fail), the team list shows who this node knows of, and no agent of another node is
+   * guessed online; live events between nodes pause anyway until Redis is back.
+   */
+  private localView(error: unknown): Map<string, PresenceEntry> {
+    const now = Date.now();
+    if (now - this.lastOutageWarning >= 60_000) {
+      this.lastOutageWarning = now;
+      this.options.logger?.warn({ err: error }, 'presence: Redis is unreachable, so only the agents of this process count as connected');
+    }
+    const entries = new Map<string, PresenceEntry>();
+    for (const [agentId, mine] of this.local) {
+      const status = mine.status ?? this.lastStatuses.get(agentId) ?? 'online';
+      entries.set(agentId, { status, connectedSince: Math.min(...mine.sockets.values()) });
     }
     return entries;
   }

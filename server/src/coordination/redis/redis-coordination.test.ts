@@ -127,6 +127,28 @@ describe.skipIf(skipWithoutRedis('Redis coordination', unreachable))('Redis coor
       }
     });
 
+    it('answers from what the node holds while Redis is away, with the status Redis last had', async () => {
+      const prefix = prefixes.prefix();
+      const a = await presenceNode(prefix, 'node-a');
+      const b = await presenceNode(prefix, 'node-b');
+      try {
+        await a.presence.connect('anna', 's1', 100);
+        await a.presence.connect('anna', 's2', 50);
+        await b.presence.connect('bob', 's3', 200);
+        await b.presence.setStatus('anna', 'away');
+        expect([...(await a.presence.connected()).keys()].sort()).toEqual(['anna', 'bob']);
+        a.kill(); // node A's connections to Redis are gone, as in an outage
+        // Anna is on this node, as away as Redis last said; Bob's node cannot be asked.
+        expect(await a.presence.connected()).toEqual(new Map([['anna', { status: 'away', connectedSince: 50 }]]));
+        await a.presence.disconnect('anna', 's1').catch(() => undefined);
+        await a.presence.disconnect('anna', 's2').catch(() => undefined);
+        expect((await a.presence.connected()).size).toBe(0);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
     it('removes its own entries when closed', async () => {
       const prefix = prefixes.prefix();
       const a = await presenceNode(prefix, 'node-a');
