@@ -660,6 +660,30 @@ describe('VisitorConnection', () => {
   });
 });
 
+describe('conversation updates', () => {
+  it('keep the latest state of the conversation, whatever order they arrive in', async () => {
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    const shown: string[] = [];
+    conn.onChange = () => shown.push(`${conn.conversation?.status} ${conn.conversation?.lastSeq}`);
+    const updated = (c: VisitorConversation) => server.io.of('/visitor').emit('conversation:updated', c);
+    const base = { id: 'c1', createdAt: 1 };
+    updated({ ...base, status: 'queued', lastSeq: 3, queuePosition: 2 });
+    await until(() => conn.conversation?.queuePosition === 2, 'queued');
+    updated({ ...base, status: 'queued', lastSeq: 3, queuePosition: 1 }); // moved up: the same seq
+    await until(() => conn.conversation?.queuePosition === 1, 'moved up');
+    updated({ ...base, status: 'assigned', lastSeq: 4, agentName: 'Anna' });
+    // Another process's queue resend, read before Anna joined, arrives after.
+    updated({ ...base, status: 'queued', lastSeq: 3, queuePosition: 1 });
+    updated({ ...base, status: 'assigned', lastSeq: 5, agentName: 'Anna' });
+    await until(() => conn.conversation?.lastSeq === 5, 'latest');
+    expect(conn.conversation).toMatchObject({ status: 'assigned', agentName: 'Anna' });
+    // Never back in the queue once Anna had joined.
+    expect(shown.slice(shown.indexOf('assigned 4'))).not.toContain('queued 3');
+  });
+});
+
 describe('a refused handshake', () => {
   it.each([
     ['the site is not allowed', 'origin_not_allowed', 'The chat is not available on https://other.example'],

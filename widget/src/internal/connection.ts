@@ -510,6 +510,10 @@ export class VisitorConnection {
     const current = this.conversation;
     // A late update about an older conversation must not replace the current one.
     if (current && c.id !== current.id && c.createdAt < current.createdAt) return;
+    // Nor one of the same conversation read before its latest change: every status change is a
+    // message, so it has a lower `lastSeq` (a queue position sent by another process just before an
+    // agent joined would put the visitor back in the queue). Equal: a newer queue position.
+    if (current && c.id === current.id && c.lastSeq < current.lastSeq) return;
     this.conversation = c;
     if (c.status !== 'bot') this._thinking(false);
   }
