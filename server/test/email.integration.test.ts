@@ -206,6 +206,7 @@ describe('the transcript by email', () => {
     await start();
     const visitor = io(`${t.url}/visitor`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'accept-language': 'zh-CN,zh;q=0.9' } }) as VisitorClient;
     await connected(visitor);
+    expect(data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 })).emails).toBe(true);
     data(await visitor.emitWithAck('message:send', { clientId: 'zh-0000001', text: '我的订单什么时候发货？' }));
     const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
     const anna = await agentOn(conversation.id);
@@ -232,15 +233,29 @@ describe('the transcript by email', () => {
     expect(await quietFor(300)).toBe(0);
   });
 
-  it('is refused when the server sends no email', async () => {
+  it('is refused when the server sends no email, and a rating asking for it is refused whole', async () => {
     smtp = await startTestSmtp();
     t = await startTestServer();
     const visitor = t.visitor();
     await connected(visitor);
+    // The widget offers no transcript field then.
+    expect(data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 })).emails).toBe(false);
     expect(await visitor.emitWithAck('conversation:transcript', { conversationId: 'x', email: 'a@example.com' })).toMatchObject({
       ok: false,
       error: { code: 'unavailable' },
     });
+    data(await visitor.emitWithAck('message:send', { clientId: 'nomail-0001', text: 'Where is my parcel?' }));
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    const agent = t.agent(await t.loginAgent('Anna'));
+    await connected(agent);
+    data(await agent.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    data(await agent.emitWithAck('conversation:close', { conversationId: conversation.id }));
+    // Not stored and refused (the visitor would otherwise read "rated" and get no email, or an
+    // error for a rating that was kept): the same rating without the address is taken.
+    const rate = (email?: string) => visitor.emitWithAck('conversation:rate', { conversationId: conversation.id, score: 4, ...(email ? { email } : {}) });
+    expect(await rate('me@example.com')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect((await t.store.getConversation(conversation.id))?.rating ?? null).toBeNull();
+    expect(data(await rate()).conversation.rating).toMatchObject({ score: 4 });
   });
 });
 

@@ -84,6 +84,11 @@ export interface VisitorSession {
    * The server checks every upload regardless.
    */
   attachments: AttachmentPolicy | null;
+  /**
+   * Whether the server sends email (SMTP set): the rating form offers the transcript by email only
+   * then. Optional, so an older server's answer reads as "no".
+   */
+  emails?: boolean;
 }
 
 export interface AttachmentPolicy {

@@ -14,7 +14,7 @@ import type { VisitorNamespaceDeps } from './visitor-namespace.js';
 /** The visitor's core moves: resume, send, ask for a person, type. */
 export function registerVisitorConversationHandlers(
   socket: VisitorSocket,
-  { conversations, router, agents, routing, welcome, limits, attachmentPolicy }: VisitorNamespaceDeps,
+  { conversations, router, agents, routing, welcome, limits, attachmentPolicy, emails }: VisitorNamespaceDeps,
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
@@ -45,6 +45,7 @@ export function registerVisitorConversationHandlers(
         availability,
         welcome: greeting,
         attachments: attachmentPolicy,
+        emails: !!emails,
       };
     }),
   );

@@ -19,10 +19,11 @@ export function registerVisitorRoutingHandlers(
   context: HandlerContext,
 ): void {
   const { visitorId } = socket.data;
-  const requestTranscript = async (conversationId: string, email: string | undefined) => {
-    if (!emails) throw new ChatError('unavailable', 'This server does not send email.');
+  /** Before anything is stored: a rating with a transcript is refused whole or kept whole. */
+  const mayEmail = async () => {
+    if (!emails) throw new ChatError('unavailable', 'This server does not send email: no transcript can be sent.');
     await limits.visitorMessage(visitorId);
-    await emails.requestTranscript(visitorId, conversationId, email);
+    return emails;
   };
 
   socket.on(
@@ -36,8 +37,9 @@ export function registerVisitorRoutingHandlers(
   socket.on(
     'conversation:rate',
     command(context, visitorRateConversationSchema, async ({ email, ...rating }) => {
+      const mailer = email ? await mayEmail() : null;
       const rated = await conversations.rate(visitorId, rating);
-      if (email) await requestTranscript(rated.id, email);
+      await mailer?.requestTranscript(visitorId, rated.id, email);
       return { conversation: await conversations.toVisitorView(rated) };
     }),
   );
@@ -65,7 +67,7 @@ export function registerVisitorRoutingHandlers(
   socket.on(
     'conversation:transcript',
     command(context, visitorTranscriptSchema, async ({ conversationId, email }) => {
-      await requestTranscript(conversationId, email);
+      await (await mayEmail()).requestTranscript(visitorId, conversationId, email);
       return null;
     }),
   );

@@ -80,7 +80,7 @@ const en = {
   errStoreRetry: "The server can't save messages right now. We'll keep trying.",
   errOther: 'Something went wrong. Please try again.',
   errOrigin: "Sorry, the chat isn't available on this website. Please contact us another way.",
-  errUser: "We couldn't confirm that you're signed in. Please reload the page to chat.",
+  errUser: "We couldn't confirm your sign-in. Please reload the page.",
 };
 
 export type Strings = typeof en;
@@ -151,7 +151,7 @@ const zhCN: Strings = {
   errStoreRetry: '服务器暂时无法保存消息，我们会继续尝试。',
   errOther: '出错了，请重试。',
   errOrigin: '抱歉，本网站暂不支持在线客服，请通过其他方式联系我们。',
-  errUser: '无法确认您的登录状态，请刷新页面后再咨询。',
+  errUser: '无法确认登录状态，请刷新页面。',
 };
 
 const TABLES: Record<Locale, Strings> = { en, 'zh-CN': zhCN };

@@ -121,6 +121,8 @@ export class VisitorConnection {
   welcome: WelcomeSettings | null = null;
   /** What the visitor may attach (issue 13), from the latest resume; null: no files. */
   attachments: AttachmentPolicy | null = null;
+  /** Whether the server sends email: the rating form offers the transcript only then. */
+  emails = false;
   /** The conversation the visitor left a message in (for the confirmation), on this page. */
   leftIn: string | null = null;
   /** Called after every change; `added` lists messages that are new to this page, not history. */
@@ -413,10 +415,11 @@ export class VisitorConnection {
       return;
     }
     this._resumeFailures = 0;
-    const { token, visitorId, conversation, messages, availability, welcome, attachments } = res.data;
+    const { token, visitorId, conversation, messages, availability, welcome, attachments, emails } = res.data;
     this.availability = availability ?? null;
     this.welcome = welcome;
     this.attachments = attachments ?? null;
+    this.emails = emails === true;
     this._token = token;
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;

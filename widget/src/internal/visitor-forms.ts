@@ -61,7 +61,7 @@ export class VisitorForms {
         <button type="button" @click=${this.open}>${s.leave}</button>
       </div>`;
     }
-    if (conv?.status === 'closed' && (!conv.rating || this._rated === conv.id)) return this._renderRating(conv, s);
+    if (conv?.status === 'closed' && (!conv.rating || this._rated === conv.id)) return this._renderRating(conv, s, this._conn().emails);
     return nothing;
   }
 
@@ -103,7 +103,7 @@ export class VisitorForms {
     e.preventDefault();
     const c = this._conn();
     const id = c.conversation?.id;
-    const field = (name: string) => ((e.target as HTMLFormElement).elements.namedItem(name) as HTMLInputElement).value.trim();
+    const field = (name: string) => ((e.target as HTMLFormElement).elements.namedItem(name) as HTMLInputElement | null)?.value.trim() ?? '';
     // With an address, the transcript goes to it by email (issue 13).
     if (await c._rateConversation(this._score, field('comment'), field('mail'))) {
       // The form goes with the focus in it: the thank-you takes it (and is read out).
@@ -112,7 +112,7 @@ export class VisitorForms {
     }
   };
 
-  private _renderRating(conv: VisitorConversation, s: Strings) {
+  private _renderRating(conv: VisitorConversation, s: Strings, emails: boolean) {
     if (conv.rating) return html`<p part="rating" class="card" role="status" tabindex="-1">${s.rated}</p>`;
     return html`<form part="rating" class="card" @submit=${this._rate}>
       <fieldset>
@@ -133,7 +133,7 @@ export class VisitorForms {
       </fieldset>
       ${this._score
         ? html`<textarea name="comment" rows="2" maxlength=${LIMITS.messageChars} aria-label=${s.comment} placeholder=${s.comment}></textarea>
-            <input name="mail" type="email" autocomplete="email" aria-label=${s.transcript} placeholder=${s.transcript} />
+            ${emails ? html`<input name="mail" type="email" autocomplete="email" aria-label=${s.transcript} placeholder=${s.transcript} />` : nothing}
             <button type="submit">${s.submit}</button>`
         : nothing}
     </form>`;
