@@ -8,14 +8,14 @@
  * it as its own content-hashed file.
  */
 import { html, nothing, render } from 'lit/html.js';
-import { supportsAdoptingStyleSheets, type CSSResult } from '@lit/reactive-element/css-tag.js';
 import { LIMITS, type Locale, type VisitorContext } from '@support-chat/shared';
 import { VisitorConnection } from './internal/connection.js';
 import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from '@support-chat/shared/browser/i18n.js';
-import { messageStyles, renderMessage, renderTyping, type MessageViewOptions } from '@support-chat/shared/browser/message-view.js';
+import { messageCss, renderMessage, renderTyping, type MessageViewOptions } from '@support-chat/shared/browser/message-view.js';
 import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
 import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
 import { styles } from './chat-panel.styles.js';
+import { adoptStyles } from './internal/adopt-styles.js';
 import type { SupportChat } from './support-chat.js';
 import type { VisitorFiles } from './internal/visitor-files.js';
 
@@ -35,15 +35,7 @@ const clip = (value: string | undefined, max: number) => value?.slice(0, max) ||
 
 /** Takes over `host`'s rendering: its shadow root gets the panel's styles, then the panel. */
 export function attachPanel(host: SupportChat, init: PanelInit): ChatPanel {
-  const root = host.shadowRoot!;
-  const sheets: CSSResult[] = [messageStyles, styles];
-  if (supportsAdoptingStyleSheets) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets.map((s) => s.styleSheet!)];
-  else
-    for (const s of sheets) {
-      const style = document.createElement('style');
-      style.textContent = s.cssText;
-      root.append(style);
-    }
+  adoptStyles(host.shadowRoot!, messageCss + styles);
   return new ChatPanel(host, init);
 }
 
@@ -133,21 +125,25 @@ export class ChatPanel {
 
   setUser(token: string): void {
     if (token === (this._user ?? '')) return;
-    this._user = token || undefined;
     const wasOnline = !!this._conn;
     this._conn?.stop();
+    this._user = token || undefined;
     this._conn = null;
     this._seen = null;
     if (wasOnline || this.opened) this._connection().start();
     this.requestUpdate();
   }
 
-  /** The element already closed the panel. */
-  shutdown(): void {
-    this._user = undefined;
+  private _forget(): void {
     this._conn?.forget();
     // Never connected on this page: what an earlier one stored goes too.
     if (!this._conn) forgetSession(pageStorage(), this._serverUrl());
+  }
+
+  /** The element already closed the panel. */
+  shutdown(): void {
+    this._user = undefined;
+    this._forget();
     this._conn = null;
     this._visitorAttributes = {};
     this._seen = null;

@@ -1,9 +1,10 @@
 /**
  * One chat message as Lit markup, for any viewer: the visitor widget and the agent console both
- * render through here (include `messageStyles` in the host's `static styles`). Which side is
+ * render through here (include `messageStyles` in a LitElement's `static styles`, or `messageCss`
+ * in a shadow root of one's own, as the widget does: it carries no Lit `css` tag). Which side is
  * "mine" is an option, notes render as notes, and every handler is optional.
  */
-import { css } from '@lit/reactive-element/css-tag.js';
+import { unsafeCSS } from '@lit/reactive-element/css-tag.js';
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { ChatMessage, MessageAuthor } from '@support-chat/shared';
 import { eventText, type Strings } from './i18n.js';
@@ -114,7 +115,10 @@ export function renderTyping(label: string): TemplateResult {
   return html`<div class="typing" role="status"><span class="sr">${label}</span><i></i><i></i><i></i></div>`;
 }
 
-export const messageStyles = css`
+/** The build squeezes whatever is tagged `css`: the tag is `String.raw` here, the rules plain text. */
+const css = String.raw;
+
+export const messageCss = css`
   .sr {
     position: absolute;
     width: 1px;
@@ -296,3 +300,6 @@ export const messageStyles = css`
     }
   }
 `;
+
+/** For a LitElement's `static styles`; dropped from bundles that never use it (the widget's). */
+export const messageStyles = /* @__PURE__ */ unsafeCSS(messageCss);

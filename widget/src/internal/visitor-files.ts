@@ -23,6 +23,7 @@ import {
   type ErrorCode,
   type Locale,
 } from '@support-chat/shared';
+import { adoptStyles } from './adopt-styles.js';
 import type { VisitorConnection } from './connection.js';
 import { FILE_STRINGS } from './files-i18n.js';
 import { fileSize } from '@support-chat/shared/browser/file-size.js';
@@ -65,17 +66,7 @@ export class VisitorFiles {
     private readonly html: typeof litHtml,
     private readonly _nothing: typeof litNothing,
   ) {
-    const root = _host.renderRoot;
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(FILE_CSS);
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    } catch {
-      // No constructable stylesheets (older Safari): a <style> element, as the panel does.
-      const style = document.createElement('style');
-      style.textContent = FILE_CSS;
-      root.append(style);
-    }
+    adoptStyles(_host.renderRoot, FILE_CSS);
   }
 
   /** Sends the files one after another; each is one message. */
