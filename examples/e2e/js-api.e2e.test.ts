@@ -162,8 +162,19 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
       (window as unknown as { events: [string, { count?: number }][] }).events.filter((e) => e[0] === 'unread').map((e) => e[1].count),
     );
     expect(unread.at(-1)).toBeGreaterThan(0);
-    agent.disconnect();
     await page.screenshot({ path: screenshotPath('api-unread-launcher') });
+    // Opened, the reply is read: the page hears 0 (a badge wired to the event clears). A reply
+    // arriving in the open panel is never counted unread, not even for a moment.
+    const unreadCounts = () =>
+      page.evaluate(() => (window as unknown as { events: [string, { count?: number }][] }).events.filter((e) => e[0] === 'unread').map((e) => e[1].count));
+    await page.getByRole('button', { name: /Open chat/ }).click();
+    await expect.poll(async () => (await unreadCounts()).at(-1)).toBe(0);
+    const heard = (await unreadCounts()).length;
+    data(await agent.emitWithAck('message:send', { conversationId, clientId: 'api-unread-2', text: 'Anything else?' }));
+    await expect.poll(() => page.getByRole('log').textContent()).toContain('Anything else?');
+    expect((await unreadCounts()).slice(heard)).toEqual([]);
+    expect(await el.evaluate((e: HTMLElement & { unreadCount: number }) => e.unreadCount)).toBe(0);
+    agent.disconnect();
   });
 
   it('switches language with setLocale and forgets the visitor with shutdown', async () => {
@@ -192,6 +203,14 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     expect(secondVisitor).toBeTruthy();
     expect(secondVisitor).not.toBe(firstVisitor);
     expect(await page.getByRole('log').textContent()).not.toContain('hello before logout');
+
+    // A page that logs out and opens the chat at once, in one task: the chat is there, anew.
+    await el.evaluate((e: HTMLElement & { shutdown(): void; open(): void }) => {
+      e.shutdown();
+      e.open();
+    });
+    await expect.poll(() => eventNames(page).then((n) => n.filter((x) => x === 'ready').length)).toBe(3);
+    expect(await page.getByRole('textbox', { name: 'Your message' }).isVisible()).toBe(true);
   });
 
   it("signs the site's user in with setUser: their conversation follows them to another device", async () => {
@@ -215,11 +234,21 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     await expect.poll(() => phone.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Signed in and asking about order 77');
     await phone.screenshot({ path: screenshotPath('api-signed-user-second-device') });
 
+    // Signed out with setUser(''): an anonymous visitor again, who does not see the user's chat.
+    await laptop.locator('support-chat').evaluate((e: HTMLElement & { setUser(t: string): void }) => e.setUser(''));
+    await expect.poll(() => eventNames(laptop).then((n) => n.filter((x) => x === 'ready').length)).toBe(2);
+    const anonymous = await laptop.evaluate(
+      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready')[1]![1].visitorId,
+    );
+    expect(anonymous).toBeTruthy();
+    expect(anonymous).not.toMatch(/^u_/);
+    expect(await laptop.getByRole('log').textContent()).not.toContain('order 77');
+
     // A token the server cannot verify is refused, and the visitor is told.
     const forged = await hostPage(
       `<script>(window.supportChat = window.supportChat || []).push(['setUser', 'not.a.token'], ['open']);</script>`,
       `<support-chat server="${t.url}"></support-chat>`,
     );
-    await expect.poll(() => forged.getByRole('alert').first().textContent(), { timeout: 10_000 }).not.toBe('');
+    await expect.poll(() => forged.getByRole('alert').first().textContent(), { timeout: 10_000 }).toContain('reload the page');
   });
 });

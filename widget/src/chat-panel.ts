@@ -126,7 +126,10 @@ export class ChatPanel {
   setUser(token: string): void {
     if (token === (this._user ?? '')) return;
     const wasOnline = !!this._conn;
-    this._conn?.stop();
+    // What a signed user leaves on this device (their visitor token, unsent messages, read mark)
+    // is theirs: whoever comes next, anonymous or another user, starts afresh, as after shutdown.
+    if (this._user) this._forget();
+    else this._conn?.stop();
     this._user = token || undefined;
     this._conn = null;
     this._seen = null;
@@ -161,7 +164,8 @@ export class ChatPanel {
     this._server = h.server;
     const was = this._wasOpen;
     this._wasOpen = this.opened;
-    if (this.opened && was !== true) this._connection().start();
+    // Opened, or open still after a shutdown in the same task (`shutdown(); open()`).
+    if (this.opened && (was !== true || !this._conn)) this._connection().start();
     const log = this.renderRoot.querySelector('.log');
     // At the end already, or the visitor just wrote: follow what comes next.
     this._stick = this._toEnd || !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
@@ -178,8 +182,14 @@ export class ChatPanel {
     }
     const shown = this.renderRoot.querySelector<HTMLElement>('.log');
     if (shown && this._stick) this._scroll(shown);
+    if (this._conn) this._see(this._conn);
+  }
+
+  /** Marks what the open panel shows as read, then tells the page what changed (its unread count too). */
+  private _see(c: VisitorConnection): void {
     // Seen means on screen: not while the page is in a background tab.
-    if (this.opened && !document.hidden) this._conn?.markRead();
+    if (this.opened && !document.hidden) c.markRead();
+    this._announce(c);
   }
 
   private get _language() {
@@ -203,7 +213,8 @@ export class ChatPanel {
       conn.onChange = (added) => {
         this.requestUpdate();
         for (const message of added) this._emit('support-chat-message', { message });
-        this._announce(conn);
+        // Read before it is counted: a message arriving in the open panel is never "unread".
+        this._see(conn);
       };
       this._conn = conn;
     }

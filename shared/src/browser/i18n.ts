@@ -80,7 +80,7 @@ const en = {
   errStoreRetry: "The server can't save messages right now. We'll keep trying.",
   errOther: 'Something went wrong. Please try again.',
   errOrigin: "Sorry, the chat isn't available on this website. Please contact us another way.",
-  errUser: "We couldn't confirm your sign-in. Please reload the page.",
+  errUser: "Couldn't confirm your sign-in. Please reload the page.",
 };
 
 export type Strings = typeof en;

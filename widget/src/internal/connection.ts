@@ -419,7 +419,7 @@ export class VisitorConnection {
     this.availability = availability ?? null;
     this.welcome = welcome;
     this.attachments = attachments ?? null;
-    this.emails = emails === true;
+    this.emails = !!emails;
     this._token = token;
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;
