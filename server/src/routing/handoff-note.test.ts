@@ -45,6 +45,17 @@ describe('hand-off notes', () => {
     expect(note.text).toContain("could not answer: “I couldn't find an answer to that.”");
   });
 
+  it('keeps a request for a person that says what it is about', async () => {
+    const asked = (texts: string[]) =>
+      plainExtract(texts.map((text, i) => ({ id: `m${i}`, conversationId: 'c', seq: i + 1, senderId: 'v', author: 'visitor', kind: 'text', text, createdAt: i })));
+    expect(asked(['I want to talk to a person about order 777'])).toContain('order 777');
+    expect(asked(['Can I talk to a real person? My refund from last month never arrived'])).toContain('refund');
+    expect(asked(['我要转人工，订单777一直没有发货'])).toContain('订单777');
+    expect(asked(['talk to a person'])).toContain('nothing yet');
+    expect(asked(['Can I please talk to a real person'])).toContain('nothing yet');
+    expect(asked(['请帮我转人工客服'])).toContain('nothing yet');
+  });
+
   it('uses the summarizer when there is one, and the extract when it fails or is too slow', async () => {
     const seen: string[] = [];
     const good: Summarizer = {

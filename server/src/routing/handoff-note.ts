@@ -65,9 +65,21 @@ export class HandoffNotes {
   }
 }
 
+/**
+ * A request for a person and nothing more ("a person please", "转人工"): it says why the
+ * conversation came, which the note's first line does. One that says what about ("I want to talk
+ * to a person about order 777", a longer sentence) is a question the agent must read.
+ */
+export function onlyAsksForAPerson(text: string): boolean {
+  if (!wantsHuman(text) || /\d/.test(text)) return false;
+  const words = text.match(/[A-Za-z]+/g)?.length ?? 0;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return words <= 8 && han <= 10;
+}
+
 /** What the visitor asked (not the "a person please" itself) and what the AI answered, quoted. */
 export function plainExtract(messages: readonly ChatMessage[]): string {
-  const questions = messages.filter((m) => m.author === 'visitor' && !wantsHuman(m.text)).slice(-3);
+  const questions = messages.filter((m) => m.author === 'visitor' && !onlyAsksForAPerson(m.text)).slice(-3);
   const answers = messages.filter((m) => m.author === 'ai').slice(-3);
   const lines: string[] = [];
   lines.push(
