@@ -217,6 +217,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await expect.poll(() => page.getByText(/We'll reply by email/).isVisible(), { timeout: 5000 }).toBe(true);
     expect(await page.getByRole('log').textContent()).toContain('order #1042');
     await page.screenshot({ path: screenshotPath('09-left-a-message') });
+    // Back later: the message is there and still said to be received, not asked for again.
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => page.getByText(/We'll reply by email/).isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await page.getByRole('log').textContent()).toContain('order #1042');
+    expect(await page.getByRole('button', { name: 'Leave a message' }).count()).toBe(0);
     await context.close();
   });
 });

@@ -193,6 +193,8 @@ export interface VisitorConversation {
   createdAt: number;
   /** Set once the visitor rated the closed conversation. */
   rating?: ConversationRating;
+  /** Set once the visitor left a message in it (nobody was available): not offered again. */
+  messageLeft?: true;
 }
 
 /** The agents' view: everything the inbox and conversation header need. */

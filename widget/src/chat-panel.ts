@@ -295,7 +295,7 @@ export class ChatPanel {
     const notice = c.status === 'connecting' ? s.connecting : c.status === 'reconnecting' ? s.reconnecting : '';
     const { leaving } = this._forms;
     const offline = c.availability?.acceptingChats === false;
-    const left = status === 'queued' && c.leftIn === c.conversation!.id;
+    const left = status === 'queued' && c.conversation!.messageLeft;
     // A person can be asked for while the AI answers; while nobody can chat, a message left
     // instead (VisitorForms offers it in place of a queue nobody is coming to).
     const ask = !leaving && (!status || status === 'bot');

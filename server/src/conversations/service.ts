@@ -517,6 +517,7 @@ export class ConversationService {
       lastSeq: conversation.lastSeq,
       createdAt: conversation.createdAt,
       rating: conversation.rating ?? undefined,
+      messageLeft: conversation.leftMessage ? true : undefined,
     };
   }
 

@@ -205,6 +205,7 @@ class FakeServer {
         message = this.add({ author: 'visitor', kind: 'text', text: payload.text, clientId: payload.clientId });
         this.conversation.status = 'queued';
         this.conversation.queuePosition = 1;
+        this.conversation.messageLeft = true;
       }
       ack({ ok: true, data: { message, conversation: { ...this.conversation } } });
     });
@@ -651,7 +652,7 @@ describe('VisitorConnection', () => {
     expect(server.sentTexts()).toEqual(['Where is my order #123?']);
     expect(texts(conn)).toEqual(['Where is my order #123?']);
     expect(conn.conversation?.status).toBe('queued');
-    expect(conn.leftIn).toBe('c1');
+    expect(conn.conversation?.messageLeft).toBe(true);
     expect(conn.lastError).toBeNull();
 
     // The next message left is a new one.

@@ -123,8 +123,6 @@ export class VisitorConnection {
   attachments: AttachmentPolicy | null = null;
   /** Whether the server sends email: the rating form offers the transcript only then. */
   emails = false;
-  /** The conversation the visitor left a message in (for the confirmation), on this page. */
-  leftIn: string | null = null;
   /** Called after every change; `added` lists messages that are new to this page, not history. */
   onChange: (added: ChatMessage[]) => void = () => {};
 
@@ -342,7 +340,6 @@ export class VisitorConnection {
     const res = await this._request('offline:leave', { clientId: this._leaveId, ...left });
     if (res.ok) {
       this._leaveId = newClientId();
-      this.leftIn = res.data.conversation.id;
       this._setConversation(res.data.conversation);
       this._receive([res.data.message], true);
     }

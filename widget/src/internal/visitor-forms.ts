@@ -47,8 +47,8 @@ export class VisitorForms {
    */
   get offering(): boolean {
     const c = this._conn();
-    const id = c.conversation?.status === 'queued' && c.conversation.id;
-    return !this.leaving && c.availability?.acceptingChats === false && !!id && c.leftIn !== id;
+    const conv = c.conversation;
+    return !this.leaving && c.availability?.acceptingChats === false && conv?.status === 'queued' && !conv.messageLeft;
   }
 
   /** The leave-a-message form or the offer of it, the rating form or its thank-you, or nothing. */
