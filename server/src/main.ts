@@ -22,6 +22,7 @@ import { createRedisRateLimits } from './realtime/redis-rate-limits.js';
 import type { RateLimits } from './realtime/rate-limits.js';
 import { lockDataDir } from './store/data-dir-lock.js';
 import { PostgresStore } from './store/postgres-store.js';
+import { isPostgresUnavailable } from './store/store-errors.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
 
@@ -59,7 +60,9 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
   }
   const { databaseUrl, redisUrl: url, redisPrefix: prefix } = config.scaleOut;
   const nodeId = newNodeId();
-  const store = await PostgresStore.open(databaseUrl);
+  const store = await PostgresStore.open(databaseUrl).catch((error: unknown) => {
+    throw postgresRefused(databaseUrl, error);
+  });
   const opened: { close(): Promise<void> }[] = [store];
   try {
     const coordination = await createRedisCoordination({ url, prefix, nodeId, logger });
@@ -217,6 +220,20 @@ async function main(argv: string[]): Promise<void> {
   if (!commandName || commandName === 'serve') return serve(config);
   if (commandName === 'create-agent') return createAgentCommand(config, rest);
   throw new ConfigError(`Unknown command "${commandName}". Commands: serve, create-agent.`);
+}
+
+/**
+ * PostgreSQL unreachable at start, or refusing this role, password or database: the operator's
+ * setting, said as such (as Redis's is), not a bare `connect ECONNREFUSED` and a stack.
+ */
+function postgresRefused(databaseUrl: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  const refused = typeof code === 'string' && (code.startsWith('28') || code === '3D000'); // credentials; no such database
+  if (!refused && !isPostgresUnavailable(error)) return error;
+  const reason = error instanceof Error ? error.message || (typeof code === 'string' ? code : error.name) : String(error);
+  return new ConfigError(
+    `PostgreSQL at ${redactUrl(databaseUrl)} (DATABASE_URL) cannot be used: ${reason}. Check DATABASE_URL, and that PostgreSQL runs and is reachable from here.`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

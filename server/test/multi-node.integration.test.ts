@@ -9,10 +9,10 @@ import type { AgentConversation, AgentPresence, ChatMessage, VisitorConversation
 import { Cluster, transcript } from './cluster.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 import { connected, data, nextEvent, type AgentClient, type VisitorClient } from './harness.js';
-import { OwnRedis } from './own-redis.js';
-import { postgresUnreachable, skipWithoutPostgres } from './postgres.js';
+import { freePort, OwnRedis } from './own-redis.js';
+import { postgresUnreachable, skipWithoutPostgres, TEST_DATABASE_URL } from './postgres.js';
 import { redisUnreachable, skipWithoutRedis, TEST_REDIS_URL, testPrefixes } from './redis.js';
-import { requireBuiltServer, type ServerProcess } from './server-process.js';
+import { requireBuiltServer, startServerProcess, type ServerProcess } from './server-process.js';
 
 const [pgDown, redisDown] = await Promise.all([postgresUnreachable(), redisUnreachable()]);
 const skip = skipWithoutPostgres('multi-node integration', pgDown) || skipWithoutRedis('multi-node integration', redisDown);
@@ -252,6 +252,28 @@ describe.skipIf(skip)('an answer streaming on a node that is killed', () => {
     expect(answersAtWatcher.map((m) => m.id)).toEqual([answer.id]);
     expect(fake.chatRequests()).toHaveLength(2);
   }, 90_000);
+});
+
+describe.skipIf(skip)('a process whose PostgreSQL cannot be used', () => {
+  it('refuses to start saying so, for DATABASE_URL', async () => {
+    requireBuiltServer();
+    const closed = await freePort();
+    const url = new URL(TEST_DATABASE_URL);
+    const refusal = (databaseUrl: string) =>
+      startServerProcess({ DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, KNOWLEDGE_WATCH: 'false' }).then(
+        async (node) => {
+          await node.kill('SIGKILL');
+          return 'started';
+        },
+        (error: Error) => error.message,
+      );
+    const unreachable = await refusal(`postgres://postgres@127.0.0.1:${closed}/test`);
+    expect(unreachable).toContain(`support-chat: PostgreSQL at postgres://postgres@127.0.0.1:${closed}/test (DATABASE_URL) cannot be used`);
+    expect(unreachable).toContain('ECONNREFUSED');
+    expect(unreachable).not.toMatch(/^\s+at /m); // the setting, not a stack
+    url.pathname = '/no_such_database_for_support_chat';
+    expect(await refusal(url.toString())).toMatch(/DATABASE_URL\) cannot be used: database "no_such_database_for_support_chat" does not exist/);
+  });
 });
 
 describe.skipIf(skip)('while Redis is away', () => {

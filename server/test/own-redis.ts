@@ -6,16 +6,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
+/** A port of loopback nothing listens on now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export class OwnRedis {
   private child: ChildProcess | null = null;
   private constructor(readonly port: number) {}
 
   static async onFreePort(): Promise<OwnRedis> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    return new OwnRedis(port);
+    return new OwnRedis(await freePort());
   }
 
   get running(): boolean {
