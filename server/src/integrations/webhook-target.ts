@@ -41,7 +41,39 @@ export function isInternalAddress(address: string): boolean {
   if (mapped) return internal.check(mapped[1]!, 'ipv4');
   const family = net.isIP(address);
   if (family === 0) return false;
-  return internal.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return internal.check(address, 'ipv4');
+  const embedded = embeddedIpv4(address);
+  return internal.check(address, 'ipv6') || (embedded !== null && internal.check(embedded, 'ipv4'));
+}
+
+/**
+ * The IPv4 address an IPv6 one carries to a gateway that unwraps it: NAT64 (`64:ff9b::/96`, and
+ * the local-use `64:ff9b:1::/48`), IPv4-compatible (`::/96`) and 6to4 (`2002::/16`). Behind such a
+ * gateway `64:ff9b::7f00:1` is 127.0.0.1. (IPv4-mapped `::ffff:0:0/96` BlockList checks itself.)
+ */
+function embeddedIpv4(address: string): string | null {
+  const groups = ipv6Groups(address);
+  if (!groups) return null;
+  const v4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && (zeros(2, 6) || groups[2] === 1)) return v4(groups[6]!, groups[7]!);
+  if (zeros(0, 6)) return v4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
+  return null;
+}
+
+/** The eight 16-bit groups of an IPv6 literal (`::` expanded, a dotted IPv4 tail read as two). */
+function ipv6Groups(address: string): number[] | null {
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const text = tail
+    ? address.slice(0, tail.index) + [((+tail[1]! << 8) | +tail[2]!).toString(16), ((+tail[3]! << 8) | +tail[4]!).toString(16)].join(':')
+    : address;
+  const [head, rest] = text.split('::') as [string, string | undefined];
+  const part = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const left = part(head);
+  const right = part(rest);
+  const groups = rest === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
 }
 
 const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa)$/i;
@@ -60,7 +92,8 @@ export function checkWebhookUrl(raw: string, { allowInternal }: { allowInternal:
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ChatError('invalid_payload', 'url: must be an http:// or https:// URL');
   if (url.username || url.password) throw new ChatError('invalid_payload', 'url: must not carry a user name or password (the signature authenticates the server)');
   if (allowInternal) return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // `localhost.` is `localhost`: a name's trailing dot (the DNS root) changes nothing it reaches.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   const literal = net.isIP(host) !== 0;
   if ((literal && isInternalAddress(host)) || (!literal && (!host.includes('.') || INTERNAL_NAMES.test(host)))) {
     throw new ChatError(

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { checkWebhookUrl, isInternalAddress } from './webhook-target.js';
+
+describe('internal addresses', () => {
+  it('include IPv4 wrapped in IPv6 for a gateway to unwrap (NAT64, IPv4-compatible, 6to4), in any spelling', () => {
+    for (const address of [
+      '64:ff9b::7f00:1', // NAT64: 127.0.0.1
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::a9fe:a9fe', // 169.254.169.254, cloud metadata
+      '64:ff9b:1::a00:1', // local-use NAT64: 10.0.0.1
+      '::7f00:1', // IPv4-compatible
+      '::10.0.0.1',
+      '2002:7f00:1::1', // 6to4
+      '2002:c0a8:101::', // 192.168.1.1
+      '::ffff:7f00:1', // IPv4-mapped, as URLs write it
+      '::ffff:127.0.0.1',
+      '::1',
+      '::',
+      'fd12:3456::1',
+    ]) {
+      expect(isInternalAddress(address), address).toBe(true);
+    }
+  });
+
+  it('leave public ones alone, wrapped or not', () => {
+    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8', '2606:4700:4700::1111', '2001:4860:4860::8888', '8.8.8.8']) {
+      expect(isInternalAddress(address), address).toBe(false);
+    }
+  });
+});
+
+describe('webhook URLs', () => {
+  it('refuse internal names written with the DNS root dot, and wrapped loopback literals', () => {
+    for (const url of ['http://localhost./hook', 'http://redis./hook', 'http://db.internal./hook', 'http://[64:ff9b::7f00:1]/hook', 'http://[::ffff:127.0.0.1]/hook']) {
+      expect(() => checkWebhookUrl(url, { allowInternal: false }), url).toThrow(/internal address/);
+    }
+    expect(checkWebhookUrl('https://hooks.example.com./x', { allowInternal: false }).hostname).toBe('hooks.example.com.');
+  });
+});
