@@ -97,6 +97,10 @@ describe('knowledge in the console', () => {
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/read-only/) } } });
     expect((await api(`/entries/${fileId}`, admin, { method: 'DELETE' })).status).toBe(403);
 
+    for (const url of ['//evil.example/x', '/\\evil.example/x', 'javascript:alert(1)', 'evil.example']) {
+      const offSite = await api('/entries', admin, { method: 'POST', body: { ...entry, url } });
+      expect(offSite, url).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload', message: expect.stringContaining('url') } } });
+    }
     const bad = await api('/entries', admin, { method: 'POST', body: { ...entry, lang: 'fr', answer: '## Heading\nText' } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload', message: expect.stringMatching(/lang.*\n?.*answer|answer.*lang/s) } } });
   });

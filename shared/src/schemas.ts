@@ -467,7 +467,9 @@ export const knowledgeEntryInputSchema = z.object({
     .string()
     .max(KNOWLEDGE_LIMITS.urlChars)
     .transform((s) => s.trim() || undefined)
-    .pipe(z.string().regex(/^(https?:\/\/|\/)/, 'must start with http://, https:// or /').optional())
+    // A path on this site: one slash, since `//host/…` (and `/\\host`, which browsers read alike)
+    // leaves it for another one, as a link the visitor trusts for being the site's source.
+    .pipe(z.string().regex(/^(https?:\/\/|\/(?![/\\]))/, 'must start with http://, https:// or / (a path on this site)').optional())
     .optional(),
   revision: z.number().int().nonnegative().optional(),
 });
