@@ -123,6 +123,12 @@ describe('REST API /api/v1', () => {
     const search = await api<{ entries: { title: string; score: number }[] }>(reader.secret, 'GET', `/knowledge?q=${encodeURIComponent('return an item')}&limit=3`);
     expect(search.json.data.entries.length).toBeGreaterThan(0);
     expect(search.json.data.entries[0]!.score).toBeGreaterThan(0);
+    // Paged like the list: the second page starts where the first one ended.
+    const ranked = async (query: string) => (await api<{ entries: { title: string }[]; total: number }>(reader.secret, 'GET', `/knowledge?q=${encodeURIComponent('return an item')}&${query}`)).json.data;
+    const [firstFour, secondPage] = await Promise.all([ranked('limit=4'), ranked('limit=2&offset=2')]);
+    expect(secondPage.entries.map((e) => e.title)).toEqual(firstFour.entries.slice(2, 4).map((e) => e.title));
+    expect(secondPage.total).toBe(firstFour.total);
+    expect(firstFour.total).toBeGreaterThanOrEqual(firstFour.entries.length);
     const list = await api<{ entries: unknown[]; total: number }>(reader.secret, 'GET', '/knowledge?limit=2&offset=1');
     expect(list.json.data.entries).toHaveLength(2);
     expect(list.json.data.total).toBeGreaterThan(2);

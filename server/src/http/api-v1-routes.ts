@@ -28,6 +28,9 @@ const entryView = ({ id, title, body, lang, url, tags, document }: KnowledgeEntr
  * No cookie is read here, so there is nothing for another site to forge (no CSRF check); each
  * token has its own rate limit. Every route is in `openapi.ts` (a test holds the two together).
  */
+
+/** How many of the best knowledge matches a search (`q`) pages through. */
+const RANKED_MATCHES = 100;
 export function apiV1Routes({
   tokens,
   limits,
@@ -126,8 +129,10 @@ export function apiV1Routes({
     if (!knowledge) throw new ChatError('unavailable', 'This server has no knowledge base.');
     const { q, lang, limit, offset } = apiKnowledgeQuerySchema.parse(req.query);
     if (q) {
-      const hits = await knowledge.search(q, { limit, ...(lang ? { lang } : {}) });
-      return sendData(res, { entries: hits.map((hit) => ({ ...entryView(hit.entry), score: hit.score })), total: hits.length });
+      // Ranked, so paged within the best matches (a page past them is empty), which `total` counts.
+      const hits = await knowledge.search(q, { limit: RANKED_MATCHES, ...(lang ? { lang } : {}) });
+      const page = hits.slice(offset, offset + limit);
+      return sendData(res, { entries: page.map((hit) => ({ ...entryView(hit.entry), score: hit.score })), total: hits.length });
     }
     const all = knowledge.entries.filter((entry) => !lang || entry.lang === lang);
     sendData(res, { entries: all.slice(offset, offset + limit).map(entryView), total: all.length });
