@@ -175,7 +175,8 @@ async function serve(config: Readonly<Config>): Promise<void> {
     ...(config.openai?.embeddingModel ? [`  embeddings    ${config.openai.embeddingModel}, fused with BM25 (${knowledge.snapshot.embedded} embedded now)`] : []),
   ];
   if (admin.kind === 'demo') {
-    lines.push(`  console login ${admin.email} / ${admin.password}   (demo admin created now: note the password)`);
+    const note = admin.createdNow ? 'demo admin created now: note the password' : 'the demo admin: change its password in the console';
+    lines.push(`  console login ${admin.email} / ${admin.password}   (${note})`);
   } else if (admin.kind === 'configured') {
     lines.push(`  console login ${admin.email} (password from ADMIN_PASSWORD)`);
   } else {

@@ -91,7 +91,8 @@ export async function authenticate(store: Store, email: string, password: string
 export type FirstAdmin =
   | { kind: 'existing' }
   | { kind: 'configured'; email: string }
-  | { kind: 'demo'; email: string; password: string };
+  /** `createdNow`: by this start (else an earlier one made it, and its password is unchanged). */
+  | { kind: 'demo'; email: string; password: string; createdNow: boolean };
 
 /**
  * Makes sure someone can log in to the console: the admin from ADMIN_EMAIL / ADMIN_PASSWORD when
@@ -116,7 +117,7 @@ export async function ensureFirstAdmin(
   // password of the one account that the first of them creates.
   const password = await store.setSettingIfAbsent(DEMO_PASSWORD_SETTING, randomBytes(9).toString('base64url'));
   await createAgentOnce(store, { email: DEMO_ADMIN_EMAIL, password, name: 'Demo Admin', role: 'admin' });
-  return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password };
+  return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password, createdNow: true };
 }
 
 /**
@@ -139,5 +140,5 @@ async function demoAdminStillValid(store: Store): Promise<FirstAdmin | null> {
   const password = await store.getSetting(DEMO_PASSWORD_SETTING);
   const agent = password ? await store.findAgentByEmail(DEMO_ADMIN_EMAIL) : null;
   if (!password || !agent || !(await verifyPassword(password, agent.passwordHash))) return null;
-  return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password };
+  return { kind: 'demo', email: DEMO_ADMIN_EMAIL, password, createdNow: false };
 }

@@ -99,8 +99,9 @@ describe('agents and sessions', () => {
     const first = await ensureFirstAdmin(store, undefined);
     expect(first.kind).toBe('demo');
     if (first.kind !== 'demo') throw new Error('expected a demo admin');
+    expect(first.createdNow).toBe(true);
     // The same demo login is reported at the next start, not a new account.
-    expect(await ensureFirstAdmin(store, undefined)).toEqual(first);
+    expect(await ensureFirstAdmin(store, undefined)).toEqual({ ...first, createdNow: false });
     expect(await store.countAgents()).toBe(1);
     expect((await authenticate(store, first.email.toUpperCase(), first.password))?.role).toBe('admin');
     expect(await authenticate(store, first.email, 'wrong-password')).toBeNull();
