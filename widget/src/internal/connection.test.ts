@@ -661,6 +661,20 @@ describe('VisitorConnection', () => {
   });
 });
 
+describe('an erased visitor', () => {
+  it('no longer shows what was erased once the server has no conversation for them', async () => {
+    server.add({ author: 'visitor', kind: 'text', text: 'my address is 1 Main St', clientId: 'erase-00001' });
+    server.add({ author: 'ai', kind: 'text', text: 'Noted.' });
+    const conn = connect();
+    conn.start();
+    await until(() => conn.messages.length === 2, 'history');
+    server.messages = []; // erased on the server, which then drops the visitor's sockets
+    server.dropAll();
+    await until(() => conn.messages.length === 0, 'cleared');
+    expect(conn.conversation).toBeNull();
+  });
+});
+
 describe('conversation updates', () => {
   it('keep the latest state of the conversation, whatever order they arrive in', async () => {
     const conn = connect();

@@ -103,7 +103,7 @@ export class VisitorConnection {
   status: ConnectionStatus = 'idle';
   visitorId: string | null = null;
   conversation: VisitorConversation | null = null;
-  readonly store = new MessageStore();
+  store = new MessageStore();
   /** In the order written; persisted (minus refused ones) until acknowledged. */
   outbox: OutboxItem[];
   streams: StreamingAnswer[] = [];
@@ -421,6 +421,8 @@ export class VisitorConnection {
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;
     this.conversation = conversation;
+    // The visitor has no conversation (it was erased, GDPR): what this page showed goes too.
+    if (!conversation) this.store = new MessageStore();
     this._ready = true;
     this.status = 'online';
     if (this.lastError === 'rate_limited' && !this.outbox.some((i) => i.retryAt)) this._settle({ ok: true, data: null });
