@@ -6,3 +6,20 @@ export type { Logger };
 export function createLogger(level: string): Logger {
   return pino({ level, base: { app: 'support-chat' } });
 }
+
+/**
+ * A warning for something that fails on every turn of a poll while a service is away: logged at
+ * most once per `intervalMs`, with how many failures it stands for (an outage of an hour is one
+ * line a minute, not one every second from each poller).
+ */
+export function rareWarning(logger: Logger, message: string, intervalMs = 60_000): (error: unknown) => void {
+  let last = -Infinity;
+  let held = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return void held++;
+    logger.warn({ err: error, ...(held > 0 ? { failuresSinceLastWarning: held } : {}) }, message);
+    last = now;
+    held = 0;
+  };
+}

@@ -10,7 +10,7 @@ import { createAgent, ensureFirstAdmin } from './auth/agents.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { consoleIsBuilt, widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
-import { createLogger } from './logger.js';
+import { createLogger, rareWarning } from './logger.js';
 import { followConsoleEntries } from './knowledge/console-entries.js';
 import { chooseProposalWriter, chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { redactUrl } from './coordination/redis/client.js';
@@ -100,7 +100,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const stopFollowing = followConsoleEntries({
     store,
     knowledge,
-    onError: (error) => logger.warn({ err: error }, 'reading the knowledge version failed'),
+    onError: rareWarning(logger, 'reading the knowledge version failed'),
   });
   const stopWatching = () => {
     stopWatchingFiles();

@@ -1,6 +1,6 @@
 import type { Clock } from '../conversations/service.js';
 import type { Leases } from '../coordination/types.js';
-import type { Logger } from '../logger.js';
+import { rareWarning, type Logger } from '../logger.js';
 import type { EmailRecord, Store } from '../store/types.js';
 import { isPermanentFailure, type Mailer, type OutgoingMail } from './mailer.js';
 
@@ -36,6 +36,8 @@ export class EmailOutbox {
   private again = false;
   private stopped = false;
   private readonly options: Required<EmailOutboxOptions>;
+  /** Every poll fails while the store is away: one line a minute says so. */
+  private readonly warnReadFailed: (error: unknown) => void;
 
   constructor(
     private readonly deps: {
@@ -49,6 +51,7 @@ export class EmailOutbox {
     { pollMs = 2000, retryBaseMs = 30_000, retryMaxMs = 3_600_000, maxAttempts = 10, leaseMs = 120_000 }: EmailOutboxOptions = {},
   ) {
     this.options = { pollMs, retryBaseMs, retryMaxMs, maxAttempts, leaseMs };
+    this.warnReadFailed = rareWarning(deps.logger, 'could not read the email outbox');
   }
 
   start(): void {
@@ -65,7 +68,7 @@ export class EmailOutbox {
       return;
     }
     this.draining = this.drain()
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not read the email outbox'))
+      .catch(this.warnReadFailed)
       .finally(() => {
         this.draining = null;
         if (this.again) {

@@ -9,7 +9,7 @@
  */
 import type { Clock } from '../conversations/service.js';
 import type { Leases } from '../coordination/types.js';
-import type { Logger } from '../logger.js';
+import { rareWarning, type Logger } from '../logger.js';
 import type { WebhookAttempt, WebhookDeliveryRecord, WebhookRecord } from '../store/integration-types.js';
 import type { Store } from '../store/types.js';
 import type { SendResult } from './webhook-sender.js';
@@ -52,6 +52,9 @@ export class WebhookDispatcher {
   /** Deliveries this process is sending now. */
   private readonly inFlight = new Set<string>();
 
+  /** Every poll fails while the store is away: one line a minute says so. */
+  private readonly warnPollFailed: (error: unknown) => void;
+
   constructor(
     private readonly deps: {
       store: Store;
@@ -65,6 +68,7 @@ export class WebhookDispatcher {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly({ maxAttempts: options.maxAttempts, retryBaseMs: options.retryBaseMs }) };
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = options.concurrency ?? 8;
+    this.warnPollFailed = rareWarning(deps.logger, 'webhook deliveries: polling failed');
   }
 
   start(): void {
@@ -81,7 +85,7 @@ export class WebhookDispatcher {
       return;
     }
     this.polling = this.poll()
-      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'webhook deliveries: polling failed'))
+      .catch(this.warnPollFailed)
       .finally(() => {
         this.polling = null;
         if (this.again && !this.stopped) {

@@ -5,7 +5,7 @@ import type { Responder, ResponderAnswer } from '../ai/types.js';
 import type { DomainEventBus } from '../conversations/events.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { rareWarning, type Logger } from '../logger.js';
 import { MemoryLeases } from '../coordination/memory.js';
 import type { Lease, Leases } from '../coordination/types.js';
 import type { ConversationRecord } from '../store/types.js';
@@ -45,7 +45,8 @@ export class ConversationRouter {
   private readonly running = new Map<string, AbortController>();
   private readonly unsubscribe: () => void;
   private stopping = false;
-  private lastLeaseWarning = 0;
+  /** At most one line a minute: an outage of an hour is one story, not one per question. */
+  private readonly warnLeasesAway: (error: unknown) => void;
 
   constructor(
     private readonly conversations: ConversationService,
@@ -59,6 +60,7 @@ export class ConversationRouter {
     /** Exactly one process answers each question (many processes share a Redis-backed one). */
     private readonly leases: Leases = new MemoryLeases(),
   ) {
+    this.warnLeasesAway = rareWarning(logger, 'answer leases are unreachable: this process answers the questions asked on it without one');
     // A person took over (or the conversation closed): stop the AI mid-answer.
     this.unsubscribe = bus.on('conversationChanged', (conversation) => {
       if (conversation.status !== 'bot') this.running.get(conversation.id)?.abort();
@@ -142,14 +144,6 @@ export class ConversationRouter {
       clearInterval(renew);
       await lease.release().catch(() => undefined);
     }
-  }
-
-  /** At most one line a minute: an outage of an hour is one story, not one per question. */
-  private warnLeasesAway(error: unknown): void {
-    const now = Date.now();
-    if (now - this.lastLeaseWarning < 60_000) return;
-    this.lastLeaseWarning = now;
-    this.logger.warn({ err: error }, 'answer leases are unreachable: this process answers the questions asked on it without one');
   }
 
   /** `current`: the conversation as just stored with `message`, nothing answered yet (see `handleVisitorMessage`). */

@@ -1,4 +1,4 @@
-import type { Logger } from '../../logger.js';
+import { rareWarning, type Logger } from '../../logger.js';
 import type { ChosenStatus, Presence, PresenceEntry } from '../types.js';
 import { Script, type RedisClient } from './client.js';
 
@@ -153,7 +153,7 @@ export class RedisPresence implements Presence {
   private closed = false;
   /** Each connected agent's status at the last read of Redis (`localView`). */
   private readonly lastStatuses = new Map<string, ChosenStatus>();
-  private lastOutageWarning = 0;
+  private readonly warnOutage: (error: unknown) => void;
 
   private constructor(
     private readonly client: RedisClient,
@@ -161,6 +161,8 @@ export class RedisPresence implements Presence {
     private readonly options: Required<Omit<RedisPresenceOptions, 'logger'>> & { logger?: Logger },
   ) {
     this.channel = `${options.prefix}presence`;
+    const { logger } = options;
+    this.warnOutage = logger ? rareWarning(logger, 'presence: Redis is unreachable, so only the agents of this process count as connected') : () => undefined;
   }
 
   /** `client` runs commands, `subscriber` is given over to pub/sub; the caller closes both after `close()`. */
@@ -231,11 +233,7 @@ export class RedisPresence implements Presence {
    * guessed online; live events between nodes pause anyway until Redis is back.
    */
   private localView(error: unknown): Map<string, PresenceEntry> {
-    const now = Date.now();
-    if (now - this.lastOutageWarning >= 60_000) {
-      this.lastOutageWarning = now;
-      this.options.logger?.warn({ err: error }, 'presence: Redis is unreachable, so only the agents of this process count as connected');
-    }
+    this.warnOutage(error);
     const entries = new Map<string, PresenceEntry>();
     for (const [agentId, mine] of this.local) {
       const status = mine.status ?? this.lastStatuses.get(agentId) ?? 'online';
