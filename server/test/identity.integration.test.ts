@@ -148,8 +148,9 @@ describe('a session a signed user opened', () => {
     first.disconnect();
 
     // The tab stayed open past the token's expiry and its network dropped: it reconnects with
-    // the same (now expired) user token and the visitor token the server gave it.
-    const expired = await sign({ sub: 'customer-9', name: 'Lin', plan: 'pro' }, { expires: '-1m' });
+    // an expired user token and the visitor token the server gave it. (Here an old token with
+    // other claims: whatever an expired token says is not taken, the conversation keeps its own.)
+    const expired = await sign({ sub: 'customer-9', name: 'Lin', plan: 'vip', email: 'old@example.com' }, { expires: '-365d' });
     const again = t.visitorAs(expired, opened.token);
     await connected(again);
     const resumed = data(await again.emitWithAck('conversation:resume', { afterSeq: 0 }));
@@ -159,7 +160,7 @@ describe('a session a signed user opened', () => {
     const agent = t.agent(await t.loginAgent('Anna'));
     await connected(agent);
     const watched = data(await agent.emitWithAck('conversation:watch', { conversationId: resumed.conversation!.id }));
-    expect(watched.conversation.context.verified).toMatchObject({ userId: 'customer-9', attributes: { plan: 'pro' } });
+    expect(watched.conversation.context.verified).toEqual({ userId: 'customer-9', name: 'Lin', attributes: { plan: 'pro' } });
 
     // Without a visitor token (another device), or with another visitor's, it is refused.
     expect(await refused(t.visitorAs(expired))).toMatchObject({ code: 'user_refused', message: expect.stringContaining('expired') });

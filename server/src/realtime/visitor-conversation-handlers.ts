@@ -28,7 +28,9 @@ export function registerVisitorConversationHandlers(
         socket.data.context = {
           ...visitorContext,
           userAgent: visitorContext?.userAgent ?? socket.handshake.headers['user-agent'],
-          verified: socket.data.verified,
+          // Absent, not undefined, when this session has no valid user token (it expired): the
+          // claims a conversation got from a valid one stay, as the merge would otherwise erase them.
+          ...(socket.data.verified ? { verified: socket.data.verified } : {}),
         };
       }
       const [resumed, availability, greeting] = await Promise.all([

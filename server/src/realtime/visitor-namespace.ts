@@ -59,7 +59,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
           if (expired && (typeof auth.token !== 'string' || tokens.verify(auth.token) !== visitorId)) {
             return next(handshakeRefusal(new ChatError('user_refused', 'The signed user token has expired.')));
           }
-          socket.data.verified = user;
+          // An expired token's claims are not taken: an old token (any, once the site signed it)
+          // would otherwise bring back what the site has since changed (plan=vip, an email). The
+          // claims a valid one gave the conversation stay; a new one gets them with a valid token.
+          if (!expired) socket.data.verified = user;
           socket.data.visitorId = visitorId;
           socket.data.token = tokens.issue(visitorId);
           next();
