@@ -30,6 +30,9 @@ const UNANSWERED_LIMIT = 2;
  */
 const ANSWER_LEASE_MS = 15_000;
 
+/** How often an answer begun without its lease (the leases were away) tries to take it. */
+const LEASE_RETRY_MS = 1_000;
+
 /** The stored answer's client id: one answer per question, whichever process writes it first. */
 export const answerClientId = (questionId: string) => `answer:${questionId}`;
 
@@ -122,27 +125,45 @@ export class ConversationRouter {
 
   /** `asked`: this process stored the question a moment ago (not the sweeper's). */
   private async route(conversationId: string, message: ChatMessage, current: ConversationRecord | null, asked: boolean): Promise<void> {
-    let lease: Lease | null;
+    const key = `answer:${message.id}`;
+    let lease: Lease | null = null;
     try {
-      lease = await this.leases.acquire(`answer:${message.id}`, ANSWER_LEASE_MS);
+      lease = await this.leases.acquire(key, ANSWER_LEASE_MS);
+      if (!lease) return; // another process is answering it
     } catch (error) {
-      // The leases are away (Redis, with several processes). A question asked on this process
-      // just now is answered here all the same, rather than when the outage ends: no other
-      // process takes it meanwhile (their sweepers need a lease too), and the store keeps one
-      // answer per question (`answerClientId`) should one race in once Redis is back. The
-      // sweeper's questions wait for the leases.
-      if (!asked) throw error;
+      // The leases are away (Redis, with several processes): the sweeper's question waits for
+      // them (its next pass asks again). A question asked on this process just now is answered
+      // here all the same, rather than when the outage ends: no other process takes it while the
+      // leases are away (their sweepers need one), this one takes the lease as soon as they are
+      // back (below), and the store keeps one answer per question (`answerClientId`).
       this.warnLeasesAway(error);
-      return this.routeHeld(conversationId, message, current);
+      if (!asked) return;
     }
-    if (!lease) return; // another process is answering it
-    const renew = setInterval(() => void lease.renew(ANSWER_LEASE_MS).catch(() => false), ANSWER_LEASE_MS / 3);
-    renew.unref();
+    // Renewed while the answer runs. Taken late, the lease may be another process's already (its
+    // sweeper found the question first): this answer then stops, and theirs stands.
+    const keep = setInterval(
+      () => {
+        const held = lease;
+        const step = held
+          ? held.renew(ANSWER_LEASE_MS)
+          : this.leases.acquire(key, ANSWER_LEASE_MS).then((taken) => {
+              if (!taken) {
+                clearInterval(keep);
+                this.running.get(conversationId)?.abort();
+              }
+              lease = taken;
+              return !!taken;
+            });
+        step.catch(() => false);
+      },
+      lease ? ANSWER_LEASE_MS / 3 : LEASE_RETRY_MS,
+    );
+    keep.unref();
     try {
       await this.routeHeld(conversationId, message, current);
     } finally {
-      clearInterval(renew);
-      await lease.release().catch(() => undefined);
+      clearInterval(keep);
+      await (lease as Lease | null)?.release().catch(() => undefined);
     }
   }
 
