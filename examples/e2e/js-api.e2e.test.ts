@@ -234,11 +234,29 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     await expect.poll(() => phone.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Signed in and asking about order 77');
     await phone.screenshot({ path: screenshotPath('api-signed-user-second-device') });
 
+    // A fresh token for the same user (the last one is about to expire): the same visitor, and
+    // what waits to be sent is kept.
+    const fresh = await new SignJWT({ sub: 'shopper-9', name: 'Lin', plan: 'pro' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(IDENTITY_SECRET));
+    await laptop.context().setOffline(true);
+    await box.fill('Written while the network was down');
+    await box.press('Enter');
+    await laptop.locator('support-chat').evaluate((e: HTMLElement & { setUser(t: string): void }, t) => e.setUser(t), fresh);
+    await laptop.context().setOffline(false);
+    await expect.poll(() => eventNames(laptop).then((n) => n.filter((x) => x === 'ready').length), { timeout: 10_000 }).toBe(2);
+    const renewed = await laptop.evaluate(
+      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready')[1]![1].visitorId,
+    );
+    expect(renewed).toBe(visitorId);
+    await expect.poll(() => phone.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Written while the network was down');
+
     // Signed out with setUser(''): an anonymous visitor again, who does not see the user's chat.
     await laptop.locator('support-chat').evaluate((e: HTMLElement & { setUser(t: string): void }) => e.setUser(''));
-    await expect.poll(() => eventNames(laptop).then((n) => n.filter((x) => x === 'ready').length)).toBe(2);
+    await expect.poll(() => eventNames(laptop).then((n) => n.filter((x) => x === 'ready').length)).toBe(3);
     const anonymous = await laptop.evaluate(
-      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready')[1]![1].visitorId,
+      () => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready')[2]![1].visitorId,
     );
     expect(anonymous).toBeTruthy();
     expect(anonymous).not.toMatch(/^u_/);

@@ -33,6 +33,15 @@ export interface PanelInit {
 
 const clip = (value: string | undefined, max: number) => value?.slice(0, max) || undefined;
 
+/** The user a signed token names (its `sub`, read, not verified: the server verifies); '' if none. */
+function subjectOf(token: string): string {
+  try {
+    return String((JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown }).sub ?? '');
+  } catch {
+    return '';
+  }
+}
+
 /** Takes over `host`'s rendering: its shadow root gets the panel's styles, then the panel. */
 export function attachPanel(host: SupportChat, init: PanelInit): ChatPanel {
   adoptStyles(host.shadowRoot!, messageCss + styles);
@@ -128,7 +137,8 @@ export class ChatPanel {
     const wasOnline = !!this._conn;
     // What a signed user leaves on this device (their visitor token, unsent messages, read mark)
     // is theirs: whoever comes next, anonymous or another user, starts afresh, as after shutdown.
-    if (this._user) this._forget();
+    // A fresh token for the same user (the last one expired) keeps it all.
+    if (this._user && (!token || subjectOf(this._user) !== subjectOf(token))) this._forget();
     else this._conn?.stop();
     this._user = token || undefined;
     this._conn = null;
