@@ -65,16 +65,27 @@ export class HandoffNotes {
   }
 }
 
+/** The words of asking for a person, and those that only carry the asking ("can I please…"). */
+const ASKING_WORDS = new Set(
+  (
+    "i i'm im i'd me my we want wanna need would like to talk speak chat with a an the real live human humans person people " +
+    'agent agents someone somebody anyone representative rep staff operator customer service support please pls plz can ' +
+    'could may get connect transfer put through let hi hello hey ok okay now just actually is there thanks thank you be'
+  ).split(' '),
+);
+const ASKING_HAN = /转人工|人工客服|人工服务|人工|真人|客服|转接|我要|我想|请|帮我|给我|找|转|接|吗|呢|啊|吧|一下|你好|您好/g;
+
 /**
- * A request for a person and nothing more ("a person please", "转人工"): it says why the
- * conversation came, which the note's first line does. One that says what about ("I want to talk
- * to a person about order 777", a longer sentence) is a question the agent must read.
+ * A request for a person and nothing more ("a person please", "Can I talk to a real person?",
+ * "转人工"): it says why the conversation came, which the note's first line does. What is left once
+ * the asking is taken out says what about ("…about billing", "order never arrived", "退款没到账",
+ * any number): then it is a question the agent must read.
  */
 export function onlyAsksForAPerson(text: string): boolean {
   if (!wantsHuman(text) || /\d/.test(text)) return false;
-  const words = text.match(/[A-Za-z]+/g)?.length ?? 0;
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  return words <= 8 && han <= 10;
+  const rest = (text.toLowerCase().match(/[a-z']+/g) ?? []).filter((word) => !ASKING_WORDS.has(word));
+  const han = text.replace(ASKING_HAN, '').match(/\p{Script=Han}/gu) ?? [];
+  return rest.length < 2 && han.length < 2;
 }
 
 /** What the visitor asked (not the "a person please" itself) and what the AI answered, quoted. */
