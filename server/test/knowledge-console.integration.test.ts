@@ -97,7 +97,7 @@ describe('knowledge in the console', () => {
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/read-only/) } } });
     expect((await api(`/entries/${fileId}`, admin, { method: 'DELETE' })).status).toBe(403);
 
-    for (const url of ['//evil.example/x', '/\\evil.example/x', 'javascript:alert(1)', 'evil.example']) {
+    for (const url of ['//evil.example/x', '/\\evil.example/x', '/\t/evil.example/x', '/help\nURL: https://evil.example', 'javascript:alert(1)', 'evil.example']) {
       const offSite = await api('/entries', admin, { method: 'POST', body: { ...entry, url } });
       expect(offSite, url).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload', message: expect.stringContaining('url') } } });
     }

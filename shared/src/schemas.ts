@@ -469,7 +469,14 @@ export const knowledgeEntryInputSchema = z.object({
     .transform((s) => s.trim() || undefined)
     // A path on this site: one slash, since `//host/…` (and `/\\host`, which browsers read alike)
     // leaves it for another one, as a link the visitor trusts for being the site's source.
-    .pipe(z.string().regex(/^(https?:\/\/|\/(?![/\\]))/, 'must start with http://, https:// or / (a path on this site)').optional())
+    .pipe(
+      z
+        .string()
+        .regex(/^(https?:\/\/|\/(?![/\\]))/, 'must start with http://, https:// or / (a path on this site)')
+        // Browsers drop tabs and newlines from a link (`/\t/host` is `//host`), and an exported file's `URL:` line would end at one.
+        .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters (tabs, newlines)')
+        .optional(),
+    )
     .optional(),
   revision: z.number().int().nonnegative().optional(),
 });

@@ -8,6 +8,9 @@ describe('internal addresses', () => {
       '64:ff9b::127.0.0.1',
       '64:ff9b::a9fe:a9fe', // 169.254.169.254, cloud metadata
       '64:ff9b:1::a00:1', // local-use NAT64: 10.0.0.1
+      '64:ff9b:1:808:800::', // …in any layout (a site's own translator)
+      '::ffff:0:127.0.0.1', // IPv4-translated (SIIT)
+      '::ffff:0:a9fe:a9fe',
       '::7f00:1', // IPv4-compatible
       '::10.0.0.1',
       '2002:7f00:1::1', // 6to4
@@ -23,7 +26,7 @@ describe('internal addresses', () => {
   });
 
   it('leave public ones alone, wrapped or not', () => {
-    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8', '2606:4700:4700::1111', '2001:4860:4860::8888', '8.8.8.8']) {
+    for (const address of ['64:ff9b::808:808', '::ffff:0:808:808', '2002:808:808::1', '::ffff:8.8.8.8', '2606:4700:4700::1111', '2001:4860:4860::8888', '8.8.8.8']) {
       expect(isInternalAddress(address), address).toBe(false);
     }
   });

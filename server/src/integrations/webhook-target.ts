@@ -31,6 +31,8 @@ for (const [network, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
+  // Local-use NAT64 (RFC 8215): a site's own translator, whatever IPv4 address a layout embeds.
+  ['64:ff9b:1::', 48],
 ] as const) {
   internal.addSubnet(network, prefix, 'ipv6');
 }
@@ -47,17 +49,18 @@ export function isInternalAddress(address: string): boolean {
 }
 
 /**
- * The IPv4 address an IPv6 one carries to a gateway that unwraps it: NAT64 (`64:ff9b::/96`, and
- * the local-use `64:ff9b:1::/48`), IPv4-compatible (`::/96`) and 6to4 (`2002::/16`). Behind such a
- * gateway `64:ff9b::7f00:1` is 127.0.0.1. (IPv4-mapped `::ffff:0:0/96` BlockList checks itself.)
+ * The IPv4 address an IPv6 one carries to a gateway that unwraps it: NAT64 (`64:ff9b::/96`),
+ * IPv4-compatible (`::/96`), IPv4-translated (SIIT, `::ffff:0:0:0/96`) and 6to4 (`2002::/16`).
+ * Behind such a gateway `64:ff9b::7f00:1` is 127.0.0.1. (IPv4-mapped `::ffff:0:0/96` BlockList
+ * checks itself.)
  */
 function embeddedIpv4(address: string): string | null {
   const groups = ipv6Groups(address);
   if (!groups) return null;
   const v4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
   const zeros = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && (zeros(2, 6) || groups[2] === 1)) return v4(groups[6]!, groups[7]!);
-  if (zeros(0, 6)) return v4(groups[6]!, groups[7]!);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return v4(groups[6]!, groups[7]!);
+  if (zeros(0, 6) || (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0)) return v4(groups[6]!, groups[7]!);
   if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
   return null;
 }
