@@ -11,14 +11,20 @@ import { createMemoryCoordination, MemoryLeases } from '../src/coordination/memo
 import type { Lease, Leases } from '../src/coordination/types.js';
 import { connected, data, startTestServer, type TestServer } from './harness.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Leases that are away (throw), held by another process (null), or there. */
 class SwitchedLeases implements Leases {
   state: 'away' | 'elsewhere' | 'there' = 'away';
   readonly taken: string[] = [];
-  private readonly real = new MemoryLeases();
+  /** How long each call takes (a Redis slow to answer). */
+  delayMs = 0;
+  readonly real = new MemoryLeases();
   async acquire(key: string, ttlMs: number): Promise<Lease | null> {
-    if (this.state === 'away') throw new Error('The client is offline');
-    if (this.state === 'elsewhere') return null;
+    const state = this.state;
+    await sleep(this.delayMs);
+    if (state === 'away') throw new Error('The client is offline');
+    if (state === 'elsewhere') return null;
     const lease = await this.real.acquire(key, ttlMs);
     if (lease) this.taken.push(key);
     return lease;
@@ -40,7 +46,6 @@ function slowResponder() {
   return { responder, finish: () => finish() };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an answer begun while the leases are away', () => {
   let t: TestServer | undefined;
@@ -82,5 +87,21 @@ describe('an answer begun while the leases are away', () => {
     await sleep(200);
     const stored = await t!.store.listMessages(question.conversationId, { afterSeq: 0 });
     expect(stored.filter((m) => m.author === 'ai')).toEqual([]);
+  });
+
+  it('lets go of a lease taken after the answer ended, and stops nothing', async () => {
+    const leases = new SwitchedLeases();
+    const slow = slowResponder();
+    const { visitor, question } = await ask(leases, slow);
+    leases.state = 'there';
+    leases.delayMs = 2_500; // the first retry's call (at ~1 s) is still under way when the answer ends
+    await sleep(1_700);
+    const answered = new Promise<ChatMessage>((resolve) => visitor.on('message:created', (m) => m.author === 'ai' && resolve(m)));
+    slow.finish();
+    await answered;
+    await sleep(2_500);
+    expect(leases.taken).toEqual([`answer:${question.id}`]);
+    // Released: another process could take it now.
+    expect(await leases.real.acquire(`answer:${question.id}`, 1_000)).not.toBeNull();
   });
 });

@@ -140,21 +140,27 @@ export class ConversationRouter {
       if (!asked) return;
     }
     // Renewed while the answer runs. Taken late, the lease may be another process's already (its
-    // sweeper found the question first): this answer then stops, and theirs stands.
+    // sweeper found the question first): this answer then stops, and theirs stands. One call at a
+    // time (a slow one must not be followed by a second that finds our own lease taken), and none
+    // once the answer ended (a late one lets go of what it took, and stops nothing).
+    let ended = false;
+    let calling = false;
     const keep = setInterval(
       () => {
+        if (calling) return;
+        calling = true;
         const held = lease;
         const step = held
           ? held.renew(ANSWER_LEASE_MS)
           : this.leases.acquire(key, ANSWER_LEASE_MS).then((taken) => {
+              if (ended) return void taken?.release().catch(() => undefined);
+              lease = taken;
               if (!taken) {
                 clearInterval(keep);
                 this.running.get(conversationId)?.abort();
               }
-              lease = taken;
-              return !!taken;
             });
-        step.catch(() => false);
+        step.catch(() => undefined).finally(() => (calling = false));
       },
       lease ? ANSWER_LEASE_MS / 3 : LEASE_RETRY_MS,
     );
@@ -162,6 +168,7 @@ export class ConversationRouter {
     try {
       await this.routeHeld(conversationId, message, current);
     } finally {
+      ended = true;
       clearInterval(keep);
       await (lease as Lease | null)?.release().catch(() => undefined);
     }
