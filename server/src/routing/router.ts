@@ -145,6 +145,7 @@ export class ConversationRouter {
     // once the answer ended (a late one lets go of what it took, and stops nothing).
     let ended = false;
     let calling = false;
+    const stop = new AbortController();
     const keep = setInterval(
       () => {
         if (calling) return;
@@ -157,7 +158,7 @@ export class ConversationRouter {
               lease = taken;
               if (!taken) {
                 clearInterval(keep);
-                this.running.get(conversationId)?.abort();
+                stop.abort();
               }
             });
         step.catch(() => undefined).finally(() => (calling = false));
@@ -166,7 +167,7 @@ export class ConversationRouter {
     );
     keep.unref();
     try {
-      await this.routeHeld(conversationId, message, current);
+      await this.routeHeld(conversationId, message, current, stop.signal);
     } finally {
       ended = true;
       clearInterval(keep);
@@ -174,14 +175,18 @@ export class ConversationRouter {
     }
   }
 
-  /** `current`: the conversation as just stored with `message`, nothing answered yet (see `handleVisitorMessage`). */
-  private async routeHeld(conversationId: string, message: ChatMessage, current: ConversationRecord | null): Promise<void> {
+  /**
+   * `current`: the conversation as just stored with `message`, nothing answered yet (see
+   * `handleVisitorMessage`). `stop`: another process holds the question after all (see `route`).
+   */
+  private async routeHeld(conversationId: string, message: ChatMessage, current: ConversationRecord | null, stop: AbortSignal): Promise<void> {
     const conversation = current ?? (await this.conversations.getConversation(conversationId));
     if (conversation.status !== 'bot') return;
     // Answered already: by another process before its lease lapsed, or before a restart. (A
     // question stored a moment ago has no answer yet; should one race in, the store keeps one
     // answer per question.)
     if (!current && (await this.conversations.hasAiAnswer(conversationId, answerClientId(message.id), message.seq))) return;
+    if (stop.aborted) return;
     // The AI reads words, not files (issue 13): it says so by handing the conversation to a
     // person, whose console shows the file, with the reason in the hand-off note.
     if (message.attachment) {
@@ -196,11 +201,12 @@ export class ConversationRouter {
       context: conversation.context,
       handedOffBefore: Boolean(conversation.handoffReason || conversation.humanInvolved),
     });
+    if (stop.aborted) return;
     if (rule) {
       await this.conversations.requestHuman(conversationId, 'rule', rule.detail);
       return;
     }
-    const answer = await this.answerWithAi(conversation, message);
+    const answer = await this.answerWithAi(conversation, message, stop);
     if (answer && !answer.provenance.answered && (await this.unansweredInARow(conversationId)) >= UNANSWERED_LIMIT) {
       await this.conversations.requestHuman(conversationId, 'ai_unanswered');
     }
@@ -245,10 +251,11 @@ export class ConversationRouter {
   }
 
   /** Streams and stores the AI's answer; returns it, or null when it was dropped (a person joined). */
-  private async answerWithAi(conversation: ConversationRecord, question: ChatMessage): Promise<ResponderAnswer | null> {
+  private async answerWithAi(conversation: ConversationRecord, question: ChatMessage, stop: AbortSignal): Promise<ResponderAnswer | null> {
     let stream = { conversationId: conversation.id, visitorId: conversation.visitorId, streamId: randomUUID() };
     const controller = new AbortController();
     this.running.set(conversation.id, controller);
+    stop.addEventListener('abort', () => controller.abort(), { once: true });
     const locale = answerLocale(question.text, conversation.locale);
     let streamed = false;
     let answer: ResponderAnswer;
