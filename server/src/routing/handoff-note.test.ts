@@ -51,7 +51,16 @@ describe('hand-off notes', () => {
     expect(asked(['I want to talk to a person about order 777'])).toContain('order 777');
     expect(asked(['Can I talk to a real person? My refund from last month never arrived'])).toContain('refund');
     expect(asked(['我要转人工，订单777一直没有发货'])).toContain('订单777');
-    for (const about of ['Can I talk to someone about billing?', 'talk to a person about my refund', 'speak to an agent about cancelling', 'I need a human, order never arrived', '转人工 退款没到账']) {
+    for (const about of [
+      'Can I talk to someone about billing?',
+      'talk to a person about my refund',
+      'speak to an agent about cancelling',
+      'I need a human, order never arrived',
+      'I want a human, refund',
+      'billing, talk to a person',
+      '转人工 退款没到账',
+      'Talk to a person — заказ не пришёл',
+    ]) {
       expect(asked([about]), about).toContain(about);
     }
     for (const bare of ['talk to a person', 'Can I please talk to a real person', 'Is there a real person I can talk to?', 'human please', '请帮我转人工客服', '能帮我转人工吗']) {

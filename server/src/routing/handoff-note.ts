@@ -73,19 +73,21 @@ const ASKING_WORDS = new Set(
     'could may get connect transfer put through let hi hello hey ok okay now just actually is there thanks thank you be'
   ).split(' '),
 );
-const ASKING_HAN = /转人工|人工客服|人工服务|人工|真人|客服|转接|我要|我想|请|帮我|给我|找|转|接|吗|呢|啊|吧|一下|你好|您好/g;
+const ASKING_HAN = /转人工|人工客服|人工服务|人工|真人|客服|转接|我要|我想|可以|能|请|帮我|给我|找|转|接|吗|呢|啊|吧|一下|你好|您好|谢谢/g;
 
 /**
  * A request for a person and nothing more ("a person please", "Can I talk to a real person?",
- * "转人工"): it says why the conversation came, which the note's first line does. What is left once
- * the asking is taken out says what about ("…about billing", "order never arrived", "退款没到账",
- * any number): then it is a question the agent must read.
+ * "转人工"): it says why the conversation came, which the note's first line does. Anything left
+ * once the asking is taken out says what about ("…about billing", "refund", "退款没到账", any
+ * number, any other script): then it is a question the agent must read. Wrongly quoting a bare
+ * request costs a line; wrongly leaving out a question loses what the visitor said.
  */
 export function onlyAsksForAPerson(text: string): boolean {
   if (!wantsHuman(text) || /\d/.test(text)) return false;
   const rest = (text.toLowerCase().match(/[a-z']+/g) ?? []).filter((word) => !ASKING_WORDS.has(word));
   const han = text.replace(ASKING_HAN, '').match(/\p{Script=Han}/gu) ?? [];
-  return rest.length < 2 && han.length < 2;
+  const otherScripts = /(?![\p{Script=Latin}\p{Script=Han}])\p{L}/u.test(text);
+  return rest.length === 0 && han.length === 0 && !otherScripts;
 }
 
 /** What the visitor asked (not the "a person please" itself) and what the AI answered, quoted. */
