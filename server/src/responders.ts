@@ -10,7 +10,7 @@ import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { storeKnowledgeSources } from './knowledge/learning/learn-phrasing.js';
 import { createOpenAIProposalWriter, type ProposalWriter } from './knowledge/learning/proposal-writer.js';
 import type { Retriever } from './knowledge/types.js';
-import type { Logger } from './logger.js';
+import { rareWarning, type Logger } from './logger.js';
 import type { Store } from './store/types.js';
 
 /**
@@ -68,7 +68,6 @@ export async function openKnowledgeBase(
   { embedder = chooseEmbedder(config), store }: { embedder?: Embedder; store?: Pick<Store, 'listKnowledgeEntries' | 'listLearnedPhrasings'> } = {},
 ): Promise<KnowledgeBase> {
   const cache = embedder ? await openEmbeddingCache(config.dataDir, embedder.model) : undefined;
-  let queryErrorLogged = 0;
   const knowledge = await KnowledgeBase.open({
     dir: config.knowledgeDir,
     embedder,
@@ -76,12 +75,8 @@ export async function openKnowledgeBase(
     // Entries written in the console and phrasings learned from conversations (issue 14) are
     // indexed with the folder's.
     ...(store ? storeKnowledgeSources(store) : {}),
-    onQueryError: (error) => {
-      // Once a minute at most: a down endpoint would otherwise log every question.
-      if (Date.now() - queryErrorLogged < 60_000) return;
-      queryErrorLogged = Date.now();
-      logger.warn({ err: error }, 'embedding a question failed; searching without vectors');
-    },
+    // Once a minute at most: a down endpoint would otherwise log every question.
+    onQueryError: rareWarning(logger, 'embedding a question failed; searching without vectors'),
     onReload: (snapshot, reason) => {
       for (const warning of snapshot.warnings) logger.warn({ warning }, 'knowledge file problem');
       logger.info({ reason, entries: snapshot.entries.length, embedded: snapshot.embedded, ms: Math.round(snapshot.buildMs) }, 'knowledge re-indexed');

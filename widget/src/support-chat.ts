@@ -4,6 +4,7 @@ import { format, LAUNCHER_STRINGS, pickLanguage } from '@support-chat/shared/bro
 import { elementConnected, elementDisconnected } from './internal/same-server-warning.js';
 import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
 import { launcherStyles } from './support-chat.styles.js';
+import { adoptStyles } from './internal/adopt-styles.js';
 
 export interface SupportChatMessageDetail {
   message: ChatMessage;
@@ -163,13 +164,8 @@ export class SupportChat extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const button =
       '<button part="launcher" class="launcher"><svg viewBox="0 0 24 24" aria-hidden="true"><path/></svg><span class="badge" aria-hidden="true"></span></button>';
-    // Constructed stylesheets: a site's strict `style-src` allows them (inline <style> it would not).
-    if (root.adoptedStyleSheets) {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(launcherStyles);
-      root.adoptedStyleSheets = [sheet];
-      root.innerHTML = button;
-    } else root.innerHTML = `<style>${launcherStyles}</style>${button}`;
+    root.innerHTML = button;
+    adoptStyles(root, launcherStyles);
     const launcher = (this._button = root.querySelector('button')!);
     launcher.onclick = () => this.toggle();
     // Interest: fetch the chat now, so that it is there by the click.

@@ -24,16 +24,10 @@ export class UserVerifier {
     this.key = identitySecret ? new TextEncoder().encode(identitySecret) : null;
   }
 
-  async verify(token: string): Promise<VerifiedUser> {
-    const { user, expired } = await this.check(token);
-    if (expired) throw new ChatError('user_refused', 'The signed user token has expired.');
-    return user;
-  }
-
   /**
-   * As `verify`, but a token whose only fault is that it expired is returned too, marked so: its
-   * signature was checked, so what it says was true when the site signed it (the visitor
-   * namespace lets a session it opened go on, see there).
+   * The token's user, or `user_refused`. A token whose only fault is that it expired is returned
+   * too, marked so: its signature was checked (the visitor namespace lets a session it opened go
+   * on, see there, and refuses it otherwise).
    */
   async check(token: string): Promise<{ user: VerifiedUser; expired: boolean }> {
     if (!this.key) {
