@@ -100,7 +100,10 @@ export class WorkerHost<Request, Response> {
           this.pending.clear();
           if (this.options.restartWhenLost && !this.closed) this.restartLater(error, Date.now() - this.startedAt);
         };
-        w.on('error', (error) => lost(new StoreThreadError(`The ${this.what} failed: ${error.message}`, { cause: error })));
+        // A thread may throw anything, not only an Error (`throw undefined` reaches here as is).
+        w.on('error', (error: unknown) =>
+          lost(new StoreThreadError(`The ${this.what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
+        );
         w.on('exit', (code) => lost(new StoreThreadError(`The ${this.what} exited (${code})`)));
         this.worker = w;
         this.startedAt = Date.now();
