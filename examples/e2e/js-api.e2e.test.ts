@@ -24,6 +24,17 @@ async function serveHost(head: string, body: string): Promise<{ url: string; clo
   return { url: `http://127.0.0.1:${(host.address() as AddressInfo).port}/`, close: () => host.close() };
 }
 
+/** Several pages of one site (one origin, so one localStorage), by path. */
+async function serveSite(pages: Record<string, string>): Promise<{ url: string; close(): void }> {
+  const host = http.createServer((req, res) => {
+    const page = pages[req.url ?? ''];
+    if (page === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html lang="en"><head>${page}</head><body></body></html>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(host.address() as AddressInfo).port}`, close: () => host.close() };
+}
+
 const EVENTS = [
   'ready',
   'unread',
@@ -34,6 +45,11 @@ const EVENTS = [
   'closed',
   'rated',
 ] as const;
+
+/** Collects the element's events in `window.events`, as `[name, detail]`. */
+const RECORD_EVENTS =
+  `<script>window.events = [];` +
+  `for (const e of ${JSON.stringify(EVENTS)}) document.addEventListener('support-chat-' + e, (ev) => events.push([e, ev.detail]));</script>`;
 
 describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (built bundle)', () => {
   let t: TestServer;
@@ -54,9 +70,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
 
   async function hostPage(head: string, body = ''): Promise<Page> {
     const host = await serveHost(
-      `<script>window.events = [];` +
-        `for (const e of ${JSON.stringify(EVENTS)}) document.addEventListener('support-chat-' + e, (ev) => events.push([e, ev.detail]));</script>` +
-        head +
+      RECORD_EVENTS + head +
         `<script type="module" src="${t.url}/widget/support-chat.js"></script>`,
       body,
     );
@@ -174,6 +188,18 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     await expect.poll(() => page.getByRole('log').textContent()).toContain('Anything else?');
     expect((await unreadCounts()).slice(heard)).toEqual([]);
     expect(await el.evaluate((e: HTMLElement & { unreadCount: number }) => e.unreadCount)).toBe(0);
+
+    // A reply that comes while the visitor is on no page is unread at the next page load: the
+    // page's badge, which starts at 0 on every load, hears it.
+    await el.evaluate((e: HTMLElement & { close(): void }) => e.close());
+    const address = page.url();
+    await page.close();
+    data(await agent.emitWithAck('message:send', { conversationId, clientId: 'api-unread-3', text: 'Your parcel left the depot.' }));
+    const next = await page.context().newPage();
+    await next.goto(address);
+    await expect
+      .poll(() => next.evaluate(() => (window as unknown as { events: [string, { count?: number }][] }).events.filter((e) => e[0] === 'unread').map((e) => e[1].count)), { timeout: 10_000 })
+      .toEqual([1]);
     agent.disconnect();
   });
 
@@ -267,5 +293,50 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
       `<support-chat server="${t.url}"></support-chat>`,
     );
     await expect.poll(() => forged.getByRole('alert').first().textContent(), { timeout: 10_000 }).toContain('reload the page');
+  });
+
+  it("never gives a signed user's chat, nor their unsent messages, to whoever the next page load says is there", async () => {
+    const sign = (sub: string) =>
+      new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));
+    // Each page of the site says who is signed in, as the README shows: setUser on every page.
+    const page = (token: string) =>
+      RECORD_EVENTS +
+      `<script>(window.supportChat = window.supportChat || []).push(['setUser', ${JSON.stringify(token)}], ['open']);</script>` +
+      `<script type="module" src="${t.url}/widget/support-chat.js"></script><support-chat server="${t.url}"></support-chat>`;
+    const site = await serveSite({ '/alice': page(await sign('alice-7')), '/anonymous': page(''), '/bob': page(await sign('bob-7')) });
+    hosts.push(site);
+    const tab = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    const log = tab.getByRole('log');
+    const box = tab.getByRole('textbox', { name: 'Your message' });
+    await tab.goto(`${site.url}/alice`);
+    await box.fill("Alice's private question about order 5150");
+    await box.press('Enter');
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('AI assistant'); // answered: stored
+    // A message Alice wrote that did not go out before she left (offline, rate limited).
+    const outboxKey = `support-chat:${new URL(t.url).origin}:outbox`;
+    const leaveUnsent = (text: string) =>
+      tab.evaluate(([key, text]) => localStorage.setItem(key!, JSON.stringify([{ clientId: `unsent-${Date.now()}`, text, createdAt: Date.now() }])), [outboxKey, text]);
+    await leaveUnsent('Alice unsent: my card ends 4242');
+
+    // Alice signed out of the site without shutdown(); the next page says nobody is signed in.
+    await tab.goto(`${site.url}/anonymous`);
+    await expect.poll(() => box.isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => tab.evaluate(() => (window as unknown as { events: [string][] }).events.some((e) => e[0] === 'ready')), { timeout: 10_000 }).toBe(true);
+    expect(await log.textContent()).not.toContain('order 5150');
+    expect(await log.textContent()).not.toContain('Alice unsent');
+    await tab.screenshot({ path: screenshotPath('api-anonymous-after-signed-user') });
+
+    // Alice again (her chat is hers on the server), leaves another unsent message; then Bob.
+    await tab.goto(`${site.url}/alice`);
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('order 5150');
+    await leaveUnsent('Alice unsent: call me at 555-0100');
+    await tab.goto(`${site.url}/bob`);
+    await expect.poll(() => tab.evaluate(() => (window as unknown as { events: [string][] }).events.some((e) => e[0] === 'ready')), { timeout: 10_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // an outbox would have gone out by now
+    expect(await log.textContent()).not.toMatch(/order 5150|Alice unsent/);
+    for (const text of ['4242', '555-0100']) {
+      const found = await t.store.searchConversations({ text, limit: 5 });
+      expect(found.map((c) => c.visitorId), text).toEqual([]);
+    }
   });
 });

@@ -54,10 +54,13 @@ function hostPolicy(server: string): string {
 /** A shop on another origin that embeds the widget of `server()`, as a customer's site does. */
 async function hostSite(server: () => string): Promise<{ url: string; close: () => Promise<void> }> {
   const site = http.createServer((req, res) => {
-    const lang = new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? 'en';
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const lang = query.get('lang') ?? 'en';
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    // What README.md tells a site with its own CSP to allow, and nothing more.
-    res.setHeader('content-security-policy', hostPolicy(server()));
+    // What README.md tells a site with its own CSP to allow, and nothing more; `?trusted`: a site
+    // that requires Trusted Types too (no string reaches an HTML sink unless a named policy made it).
+    const trustedTypes = query.has('trusted') ? "; require-trusted-types-for 'script'; trusted-types lit-html" : '';
+    res.setHeader('content-security-policy', hostPolicy(server()) + trustedTypes);
     res.end(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Another shop</title>
 <script type="module" async fetchpriority="low" src="${server()}/widget/support-chat.js"></script></head>
 <body><h1>Another shop</h1><support-chat server="${server()}"></support-chat></body></html>`);
@@ -142,7 +145,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('origins and CSP 
     await page.goto(`${foreign.url}/?lang=${lang}`);
     await page.getByRole('button', { name: /Open chat|打开聊天/ }).click();
     await ask(page, 'How do I return an item?');
-    await expect.poll(() => page.getByRole('alert').textContent(), POLL).toBe(refusal);
+    // Said where the visitor looks: next to the message that could not go (or alone, when the
+    // refusal came before it was written), never "Sending…" for a message that never will.
+    await expect.poll(() => page.getByText(refusal).count(), POLL).toBe(1);
+    expect(await page.getByRole('log').textContent()).not.toMatch(/Sending|发送中/);
+    // Nothing to ask for on a site the server refuses.
+    expect(await page.getByRole('button', { name: /Talk to a person|人工/ }).count()).toBe(0);
     // No answer came, and no "Connecting…" is left promising one.
     expect(await page.getByRole('log').textContent()).not.toMatch(/AI assistant|AI 助手/);
     expect(await page.locator('support-chat .notice').textContent()).toBe('');
@@ -158,6 +166,23 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('origins and CSP 
     await expect.poll(() => page.getByRole('log').getByRole('link').count(), POLL).toBeGreaterThan(0);
     expect(await page.getByRole('alert', { includeHidden: true }).textContent()).toBe('');
     // Under the site's own strict CSP (no inline styles: Lit adopts constructed stylesheets).
+    expect(await violations(page)).toEqual([]);
+    // The sources are the chat server's help pages, not the shop's own `/help/…`.
+    const source = (await page.getByRole('log').getByRole('link').first().getAttribute('href'))!;
+    expect(source.startsWith(`${server.url}/help/`)).toBe(true);
+    expect((await fetch(source)).status).toBe(200);
+    await page.close();
+  });
+
+  it("chats on a site whose CSP requires Trusted Types, with Lit's policy allowed", async () => {
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${listed.url}/?trusted`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await ask(page, 'How do I return an item?');
+    await expect.poll(() => page.getByRole('log').getByRole('link').count(), POLL).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
     expect(await violations(page)).toEqual([]);
     await page.close();
   });

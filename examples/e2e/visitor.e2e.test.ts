@@ -302,6 +302,19 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
     await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(false);
     expect(await launcher.isVisible()).toBe(false);
   });
+
+  it('keeps the whole panel in view on a short laptop screen with the launcher moved up', async () => {
+    const page = await visit(server.url, { ...DESKTOP, viewport: { width: 1280, height: 650 } });
+    await page.evaluate(() => (document.querySelector('support-chat') as Chat).style.setProperty('--support-chat-offset', '72px'));
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => page.getByRole('dialog').isVisible(), { timeout: 10_000 }).toBe(true);
+    const panel = (await page.getByRole('dialog').boundingBox())!;
+    expect(panel.y).toBeGreaterThanOrEqual(0);
+    // Its header's buttons can be reached: the top of the panel is on screen.
+    const close = (await page.getByRole('button', { name: 'Close chat' }).boundingBox())!;
+    expect(close.y).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath('visitor-offset-short-laptop') });
+  });
 });
 
 function unwrap<T>(result: AckResult<T>): T {

@@ -16,7 +16,8 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     width: min(380px, calc(100vw - 2 * var(--_offset)));
-    height: min(600px, calc(100vh - 100px));
+    /* Above the launcher (72px over the host's corner, itself --_offset from the viewport's): the header stays in view. */
+    height: min(600px, calc(100vh - var(--_offset) - 80px));
     background: var(--support-chat-bg, #fff);
     border-radius: calc(var(--support-chat-radius, 14px) + 2px);
     box-shadow: 0 8px 40px rgb(0 0 0 / 0.2);

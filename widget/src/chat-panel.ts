@@ -12,7 +12,7 @@ import { LIMITS, type Locale, type VisitorContext } from '@support-chat/shared';
 import { VisitorConnection } from './internal/connection.js';
 import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from '@support-chat/shared/browser/i18n.js';
 import { messageCss, renderMessage, renderTyping, type MessageViewOptions } from '@support-chat/shared/browser/message-view.js';
-import { forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
+import { claimSession, forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
 import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
 import { styles } from './chat-panel.styles.js';
 import { adoptStyles } from './internal/adopt-styles.js';
@@ -21,7 +21,7 @@ import type { VisitorFiles } from './internal/visitor-files.js';
 
 /** What the element knew before the chat arrived. */
 export interface PanelInit {
-  /** `setUser()`'s token, if it was called. */
+  /** `setUser()`'s token ('' for an anonymous visitor), if it was called. */
   user: string | undefined;
   /** An emailed link's resume token, taken from the page's address. */
   resume: string | undefined;
@@ -55,6 +55,7 @@ export function attachPanel(host: SupportChat, init: PanelInit): ChatPanel {
  */
 export class ChatPanel {
   private _conn: VisitorConnection | null = null;
+  /** The page's signed user token; '' when it said the visitor is anonymous, undefined when it said nothing. */
   private _user: string | undefined;
   private readonly _resume: string | undefined;
   private _visitorAttributes: Record<string, string>;
@@ -114,6 +115,7 @@ export class ChatPanel {
 
   connected(): void {
     document.addEventListener('visibilitychange', this._visibility);
+    this._claim();
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
     if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
   }
@@ -133,18 +135,31 @@ export class ChatPanel {
   }
 
   setUser(token: string): void {
-    if (token === (this._user ?? '')) return;
+    const before = this._user ?? '';
     const wasOnline = !!this._conn;
+    this._user = token;
     // What a signed user leaves on this device (their visitor token, unsent messages, read mark)
     // is theirs: whoever comes next, anonymous or another user, starts afresh, as after shutdown.
     // A fresh token for the same user (the last one expired) keeps it all.
-    if (this._user && (!token || subjectOf(this._user) !== subjectOf(token))) this._forget();
-    else this._conn?.stop();
-    this._user = token || undefined;
+    if (!this._claim() && token === before) return;
+    this._conn?.stop();
     this._conn = null;
     this._seen = null;
     if (wasOnline || this.opened) this._connection().start();
     this.requestUpdate();
+  }
+
+  /**
+   * Once the page said who the visitor is (`setUser`, called afresh on each page), a session
+   * stored for another signed-in user is forgotten before anything uses it. True when it was.
+   */
+  private _claim(): boolean {
+    if (this._user === undefined || !claimSession(pageStorage(), this._serverUrl(), subjectOf(this._user))) return false;
+    // Its token and outbox may be held here too (the element moved, or the user changed).
+    this._conn?.stop();
+    this._conn = null;
+    this._seen = null;
+    return true;
   }
 
   private _forget(): void {
@@ -169,6 +184,8 @@ export class ChatPanel {
     if (this._server !== undefined && h.server !== this._server && this._conn) {
       this._conn.stop();
       this._conn = null;
+      this._seen = null; // another server, another visitor: ready again
+      this._claim();
       if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
     }
     this._server = h.server;
@@ -216,7 +233,7 @@ export class ChatPanel {
         server: this._serverUrl(),
         storage: pageStorage(),
         context: () => this._context(),
-        user: this._user,
+        user: this._user || undefined,
         resume: this._resume,
       });
       conn.identify(this._visitorAttributes);
@@ -247,7 +264,7 @@ export class ChatPanel {
     return this._host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
-  /** What the last `_announce` saw: events fire for changes since, never for what a load finds. */
+  /** What the last `_announce` saw: events fire for changes since, never for what a load finds (but unread replies). */
   private _seen: { id?: string | undefined; status?: string; agent?: string | undefined; rated: boolean; unread: number } | null = null;
 
   /** Turns the connection's changes into the lifecycle events a page listens to. */
@@ -257,8 +274,10 @@ export class ChatPanel {
     const was = this._seen;
     if (c.status !== 'online') return;
     this._seen = now;
-    if (!was) return void this._emit('support-chat-ready', { visitorId: c.visitorId });
-    if (now.unread !== was.unread) this._emit('support-chat-unread', { count: now.unread });
+    if (!was) this._emit('support-chat-ready', { visitorId: c.visitorId });
+    // Replies that came while the visitor was away count too: the page's badge starts at 0.
+    if (now.unread !== (was?.unread ?? 0)) this._emit('support-chat-unread', { count: now.unread });
+    if (!was) return;
     if (!conv) return;
     const detail = { conversation: conv };
     if (now.id !== was.id) return void this._emit('support-chat-conversation-started', detail);
@@ -292,6 +311,7 @@ export class ChatPanel {
     const view: MessageViewOptions = {
       strings: s,
       self: 'visitor',
+      base: this._serverUrl(),
       onSuggestion: (q) => ((this._toEnd = true), c.send(q)),
       // A file's name until the file module is here to show it.
       attachment: (a) => this._files?.view(a, locale) ?? (this._loadFiles(), html`${a.name}`),
@@ -308,7 +328,7 @@ export class ChatPanel {
     const left = status === 'queued' && c.conversation!.messageLeft;
     // A person can be asked for while the AI answers; while nobody can chat, a message left
     // instead (VisitorForms offers it in place of a queue nobody is coming to).
-    const ask = !leaving && (!status || status === 'bot');
+    const ask = !leaving && (!status || status === 'bot') && c.status !== 'refused';
     // The admin's greeting atop the conversation (not a message), its questions until there are some.
     const w = c.welcome?.[locale];
     return html`<div

@@ -72,6 +72,8 @@ function whenIdle(run: () => void): void {
   else addEventListener('load', loaded, { once: true });
 }
 
+const svgElement = (tag: string) => document.createElementNS('http://www.w3.org/2000/svg', tag);
+
 /**
  * `<support-chat>`: a customer-support chat. A launcher button opens a panel where the visitor
  * talks to the AI assistant (answers stream in, with their sources, and can be rated) and can ask
@@ -162,11 +164,19 @@ export class SupportChat extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    const button =
-      '<button part="launcher" class="launcher"><svg viewBox="0 0 24 24" aria-hidden="true"><path/></svg><span class="badge" aria-hidden="true"></span></button>';
-    root.innerHTML = button;
+    // Built node by node: a page whose CSP requires Trusted Types refuses any innerHTML.
+    const launcher = (this._button = document.createElement('button'));
+    launcher.className = 'launcher';
+    launcher.setAttribute('part', 'launcher');
+    const icon = svgElement('svg');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.append(svgElement('path'));
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    for (const decoration of [icon, badge]) decoration.setAttribute('aria-hidden', 'true');
+    launcher.append(icon, badge);
+    root.append(launcher);
     adoptStyles(root, launcherStyles);
-    const launcher = (this._button = root.querySelector('button')!);
     launcher.onclick = () => this.toggle();
     // Interest: fetch the chat now, so that it is there by the click.
     launcher.onpointerenter = launcher.onfocus = () => void this._load();
@@ -241,7 +251,7 @@ export class SupportChat extends HTMLElement {
    */
   setUser(token: string): void {
     if (this._panel) this._panel.setUser(token);
-    else this._user = token || undefined;
+    else this._user = token; // '' too: the page said the visitor is anonymous (see ChatPanel._claim)
   }
 
   /**

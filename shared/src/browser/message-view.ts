@@ -23,6 +23,12 @@ export interface MessageViewOptions {
   onSuggestion?: (text: string) => void;
   /** How a file shows in place of the text (each side fetches it its own way); the name as text without it. */
   attachment?: (a: NonNullable<ChatMessage['attachment']>) => TemplateResult;
+  /**
+   * The chat server's address, where a source given as a path is (its help pages): the widget
+   * sits on another site, whose own `/help/…` is not it. Without it, paths stay relative (the
+   * console is served by the chat server).
+   */
+  base?: string;
 }
 
 export interface MessageState {
@@ -48,6 +54,15 @@ export function authorName(m: Pick<MessageLike, 'author' | 'authorName'>, s: Str
   return m.author === 'visitor' ? s.you : m.author === 'ai' ? s.assistant : s.system;
 }
 
+function sourceHref(url: string, base?: string): string | null {
+  const href = safeHref(url);
+  try {
+    return href && base ? new URL(href, base).href : href;
+  } catch {
+    return null; // not a URL at all ("https://[")
+  }
+}
+
 export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageState = {}): TemplateResult {
   const s = o.strings;
   if (m.kind === 'event') {
@@ -70,7 +85,7 @@ export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageS
           <span>${s.sources}</span>
           <ul>
             ${m.sources.map((src) => {
-              const href = src.url && safeHref(src.url);
+              const href = src.url && sourceHref(src.url, o.base);
               return html`<li>
                 ${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${src.title}</a>` : src.title}
               </li>`;

@@ -97,7 +97,8 @@ class FakeServer {
       this.handshakes++;
       await this.gate;
       const refusal = this.refuseHandshake;
-      if (refusal) return next(Object.assign(new Error(refusal.message), { data: refusal }));
+      // As the server's handshakeRefusal: the code as the error's message, the reason in its data.
+      if (refusal) return next(Object.assign(new Error(refusal.code), { data: refusal }));
       if (this.refuseHandshakesFor === null) return next();
       const data = { code: 'rate_limited', message: 'Too many connections from your network.', retryAfterMs: this.refuseHandshakesFor };
       next(Object.assign(new Error('rate_limited'), { data }));
@@ -710,7 +711,8 @@ describe('a refused handshake', () => {
     conn.send('hello?');
     await until(() => conn.status === 'refused', 'refused');
     expect(conn.lastError).toBe(code);
-    expect(conn.outbox.map((i) => i.text)).toEqual(['hello?']);
+    expect(conn.outbox.map((i) => [i.text, i.error])).toEqual([['hello?', code]]); // "not sent", and why
+    expect(conn.send('anyone?')).toBe(false);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining(message));
     // Neither becomes right by trying again (other refusals are retried after 5 s): only the
     // page can change them (another token through setUser is another connection).

@@ -205,15 +205,17 @@ export class VisitorConnection {
       // polling, which upgrades to WebSocket where it can (socket.io's documented fallback).
       if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
-      const data = (err as Error & { data?: { code?: ErrorCode; retryAfterMs?: number } }).data;
+      const data = (err as Error & { data?: { code?: ErrorCode; message?: string; retryAfterMs?: number } }).data;
       if (data?.code === 'origin_not_allowed' || data?.code === 'user_refused') {
         // This site is not in the server's ALLOWED_ORIGINS, or its signed user token is refused
         // (expired, from another secret): knocking again with it cannot help, only the page can
         // (`setUser` with a new token starts another connection). The visitor reads that the chat
         // is unavailable here; the site's owner reads why.
-        console.warn(`support-chat: ${err.message}`);
+        console.warn(`support-chat: ${data.code}: ${data.message}`);
         this.status = 'refused';
         this.lastError = data.code;
+        // What waits to be sent cannot go: each says why, rather than "Sending…" for ever.
+        for (const item of this.outbox) item.error ??= data.code;
         return this._changed();
       }
       if (this._token && (data?.code === 'unauthorized' || err.message === 'unauthorized')) {
@@ -288,7 +290,8 @@ export class VisitorConnection {
   /** Queues a visitor message (persisted until acked) and sends it when online. */
   send(text: string): boolean {
     const trimmed = text.trim();
-    if (!trimmed || trimmed.length > LIMITS.messageChars) return false;
+    // Refused (this site, this user): it would wait for a connection that never comes.
+    if (!trimmed || trimmed.length > LIMITS.messageChars || this.status === 'refused') return false;
     this.outbox.push({ clientId: newClientId(), text: trimmed, createdAt: Date.now() });
     this._persistOutbox();
     this._typing.set(false);
@@ -300,7 +303,7 @@ export class VisitorConnection {
 
   retry(clientId: string): void {
     const item = this.outbox.find((i) => i.clientId === clientId);
-    if (!item) return;
+    if (!item || this.status === 'refused') return;
     if (item.retryAt && item.retryAt > Date.now()) return; // it goes by itself once the wait is over
     delete item.error;
     this._persistOutbox();

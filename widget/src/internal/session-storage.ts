@@ -7,7 +7,8 @@
 /** Keys are namespaced per server origin, so two deployments on one site never mix. */
 export function storageKeys(server: string) {
   const prefix = `support-chat:${new URL(server).origin}:`;
-  return { token: prefix + 'token', outbox: prefix + 'outbox', read: prefix + 'read' };
+  // `user`: the signed-in user (JWT `sub`) the rest belongs to; absent for an anonymous visitor.
+  return { token: prefix + 'token', outbox: prefix + 'outbox', read: prefix + 'read', user: prefix + 'user' };
 }
 
 // Storage can throw (disabled cookies, sandboxed frames, quota): the chat then works for this
@@ -32,6 +33,21 @@ export function save(storage: Storage, key: string, value: string | null): void 
 export function hasStoredSession(storage: Storage, server: string): boolean {
   const keys = storageKeys(server);
   return !!(load(storage, keys.token) || load(storage, keys.outbox));
+}
+
+/**
+ * Before a session is used for `subject` (the user the page says is signed in; '' for an
+ * anonymous visitor): one stored for another signed-in user is removed first, so a second person
+ * on this browser never continues the first one's chat, nor sends their unsent messages. An
+ * anonymous session is kept when a user signs in (their chat goes on). True when it was removed.
+ */
+export function claimSession(storage: Storage, server: string, subject: string): boolean {
+  const key = storageKeys(server).user;
+  const owner = load(storage, key);
+  const other = !!owner && owner !== subject;
+  if (other) forgetSession(storage, server);
+  if (subject) save(storage, key, subject);
+  return other;
 }
 
 /** Removes the visitor's token, outbox and read mark: the next visitor on this device starts afresh. */
