@@ -36,3 +36,35 @@ describe('composer focus', () => {
     expect(focus).not.toHaveBeenCalled();
   });
 });
+
+describe('composer drafts', () => {
+  /** Lit's willUpdate for a move to another conversation, without a DOM. */
+  function opener(composer: SupportConsoleComposer) {
+    return (conversationId: string) => {
+      const previous = composer.conversationId;
+      composer.conversationId = conversationId;
+      (composer as unknown as { willUpdate(c: PropertyValues): void }).willUpdate(new Map([['conversationId', previous]]));
+    };
+  }
+
+  it("keeps each conversation's mode with its draft: a note begun in one never comes back as a reply in another", () => {
+    const composer = new SupportConsoleComposer();
+    vi.spyOn(composer, 'focus').mockImplementation(() => {});
+    const open = opener(composer);
+    open('conv-a');
+    composer.text = 'Let me check your order.';
+    open('conv-b');
+    composer.write('note');
+    composer.text = 'Note: speaks Chinese, find a zh speaker';
+    open('conv-a');
+    expect([composer.mode, composer.text]).toEqual(['text', 'Let me check your order.']);
+    open('conv-b');
+    expect([composer.mode, composer.text]).toEqual(['note', 'Note: speaks Chinese, find a zh speaker']);
+    // A note sent (the box empties), then another conversation: a reply there, not a note.
+    composer.text = '';
+    open('conv-c');
+    expect(composer.mode).toBe('text');
+    open('conv-b');
+    expect([composer.mode, composer.text]).toEqual(['text', '']);
+  });
+});

@@ -8,6 +8,7 @@ import { fire } from './events.js';
 import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { composerStyles } from './composer.styles.js';
+import { consoleDrafts } from './draft-store.js';
 import { paperclipIcon, sendAttachment, uploadErrorText, uploadingText } from './attachments.js';
 
 type Mode = 'text' | 'note';
@@ -15,8 +16,8 @@ type Mode = 'text' | 'note';
 /**
  * The reply box. Markdown; Enter sends, Shift+Enter breaks the line (Enter that confirms an IME
  * composition does not send). "/" and a name offers canned replies (arrows + Enter insert). "AI
- * draft" asks for a reply to edit. "Internal note" mode writes for the team only. Drafts are
- * kept per conversation. Disabled with a visible reason when the agent may not write.
+ * draft" asks for a reply to edit. "Internal note" mode writes for the team only. Drafts (with
+ * their mode) are kept per conversation, through reloads of the tab (draft-store.ts). Disabled with a visible reason when the agent may not write.
  *
  * @fires support-console-send - `{ text, kind }` (`kind: 'note'` for an internal note).
  * @fires support-console-typing - `{ typing }` on each keystroke of a reply (`false` once cleared).
@@ -62,7 +63,7 @@ export class SupportConsoleComposer extends LitElement {
   declare uploading: { name: string; fraction: number } | null;
   /** Why the last file was refused. */
   declare uploadError: string;
-  private readonly drafts = new Map<string, { text: string; sources: readonly Source[] }>();
+  private readonly drafts = consoleDrafts;
   private caret: number | null = null;
   private readonly i18n = new LocaleController(this);
 
@@ -87,10 +88,12 @@ export class SupportConsoleComposer extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId')) {
       const previous = changed.get('conversationId');
-      if (previous) this.drafts.set(previous, { text: this.text, sources: this.sources });
+      if (previous) this.keepDraft(previous);
       const kept = this.drafts.get(this.conversationId);
       this.text = kept?.text ?? '';
       this.sources = kept?.sources ?? [];
+      // The draft's own mode: a note left in one conversation never goes out as a reply in another.
+      this.mode = kept?.mode ?? 'text';
       this.slash = null;
     }
     if (changed.has('draft') && this.draft?.status === 'ready') {
@@ -98,6 +101,7 @@ export class SupportConsoleComposer extends LitElement {
       this.text = this.text.trim() ? `${this.text.trimEnd()}\n\n${this.draft.text}` : this.draft.text;
       this.sources = this.draft.sources;
       this.caret = this.text.length;
+      this.keepDraft(this.conversationId);
       fire(this, 'support-console-draft-taken', null);
     }
   }
@@ -124,7 +128,13 @@ export class SupportConsoleComposer extends LitElement {
   /** The `r` and `n` shortcuts. */
   write(mode: Mode): void {
     this.mode = mode;
+    this.keepDraft(this.conversationId);
     void this.updateComplete.then(() => this.focus());
+  }
+
+  /** What the box holds now is `conversationId`'s draft (kept across conversations and reloads). */
+  private keepDraft(conversationId: string): void {
+    if (conversationId) this.drafts.set(conversationId, { text: this.text, sources: this.sources, mode: this.mode });
   }
 
   private get box(): HTMLTextAreaElement | null {
@@ -287,6 +297,7 @@ export class SupportConsoleComposer extends LitElement {
     const box = event.target as HTMLTextAreaElement;
     this.text = box.value;
     if (!this.text.trim()) this.sources = [];
+    this.keepDraft(this.conversationId);
     this.onCaret();
     if (this.mode === 'text') fire(this, 'support-console-typing', { typing: this.text.trim() !== '' });
   }

@@ -10,6 +10,7 @@ import { arrivals, type InboxState } from './inbox-state.js';
 import type { SupportConsoleShortcuts } from './shortcuts-dialog.js';
 import { base, tokens } from './theme.styles.js';
 import { consoleAppStyles } from './console-app.styles.js';
+import { consoleDrafts } from './draft-store.js';
 
 const ADMIN_PAGES: ReadonlySet<ConsolePage> = new Set(['reports', 'agents', 'canned', 'routing', 'audit', 'integrations']);
 
@@ -315,6 +316,7 @@ export class SupportConsole extends LitElement {
   };
 
   private onLogout = async (): Promise<void> => {
+    consoleDrafts.clear();
     const result = await this.api.logout();
     this.endSession(result.ok ? '' : fill(t().shell.logoutUnsure, { reason: errorText(result.error) }));
   };
