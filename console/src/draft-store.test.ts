@@ -15,10 +15,10 @@ describe('DraftStore', () => {
   it('gives a reload the drafts the tab had, mode and sources included', () => {
     const storage = memoryStorage();
     const before = new DraftStore(storage);
-    before.set('conv-1', { text: 'Half a reply', sources: [{ title: 'Returns', url: '/help/returns' }], mode: 'text' });
+    before.set('conv-1', { text: 'Half a reply', sources: [{ id: 'returns-1', title: 'Returns', url: '/help/returns' }], mode: 'text' });
     before.set('conv-2', { text: 'A note for the team', sources: [], mode: 'note' });
     const after = new DraftStore(storage);
-    expect(after.get('conv-1')).toEqual({ text: 'Half a reply', sources: [{ title: 'Returns', url: '/help/returns' }], mode: 'text' });
+    expect(after.get('conv-1')).toEqual({ text: 'Half a reply', sources: [{ id: 'returns-1', title: 'Returns', url: '/help/returns' }], mode: 'text' });
     expect(after.get('conv-2')?.mode).toBe('note');
   });
 
