@@ -10,6 +10,7 @@ import type { TransferTarget } from './team-state.js';
 import { seenMarkerSeq, type TranscriptState } from './transcript-state.js';
 import type { SupportConsoleComposer } from './composer.js';
 import type { SupportConsoleTransferMenu } from './transfer-menu.js';
+import { nameBadge } from './name-badge.js';
 import { base } from './theme.styles.js';
 import { conversationViewStyles, factsStyles, narrowStyles } from './conversation-view.styles.js';
 
@@ -93,7 +94,7 @@ export class SupportConsoleConversation extends LitElement {
           <span aria-hidden="true">←</span>
         </button>
         <div class="title">
-          <h2 id="conversation-title">${visitorLabel(c)}</h2>
+          <h2 id="conversation-title">${visitorLabel(c)}${nameBadge(c)}</h2>
           <div class="sub">
             <span class="badge ${c.status}">${statusLabel(c.status)}</span>
             <span>${this.describe(c)}</span>

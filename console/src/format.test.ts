@@ -10,6 +10,7 @@ import {
   provenanceSummary,
   relativeTime,
   systemEventText,
+  nameTrust,
   visitorLabel,
 } from './format.js';
 import { conv } from './test-fixtures.js';
@@ -19,6 +20,18 @@ describe('visitorLabel', () => {
     expect(visitorLabel(conv('a', { context: { attributes: { name: 'Ada', email: 'a@x.io' } } }))).toBe('Ada');
     expect(visitorLabel(conv('a', { context: { attributes: { email: 'a@x.io' } } }))).toBe('a@x.io');
     expect(visitorLabel(conv('a', { visitorId: 'v_0123456789abcdef' }))).toBe('Visitor abcdef');
+  });
+
+  it('names a visitor who left a message by what they wrote in the form, and says whose word each name is', () => {
+    const left = conv('a', { visitorId: 'v_0123456789abcdef', leftMessage: { email: 'dana@example.org', name: 'Dana' } });
+    expect([visitorLabel(left), nameTrust(left)]).toEqual(['Dana', 'unverified']);
+    const emailOnly = conv('a', { leftMessage: { email: 'dana@example.org' } });
+    expect(visitorLabel(emailOnly)).toBe('dana@example.org');
+    // identify() from the page (anyone can call it) is no better than the form.
+    expect(nameTrust(conv('a', { context: { attributes: { name: 'Alice' } } }))).toBe('unverified');
+    const signedIn = conv('a', { context: { attributes: { name: 'Mallory' }, verified: { userId: 'u1', name: 'Alice', attributes: {} } } });
+    expect([visitorLabel(signedIn), nameTrust(signedIn)]).toEqual(['Alice', 'verified']);
+    expect(nameTrust(conv('a', {}))).toBeNull();
   });
 });
 

@@ -13,15 +13,37 @@ import type {
 } from '@support-chat/shared';
 import { date, fill, num, plural, t, clock } from './i18n/locale.js';
 
+type Named = Pick<AgentConversation, 'visitorId' | 'context' | 'leftMessage'>;
+
 /**
  * The signed-in user's name or email (verified), else what the page passed with identify(), else
- * a short, stable slice of the visitor id.
+ * what the visitor wrote when leaving a message, else a short, stable slice of the visitor id.
  */
-export function visitorLabel(conversation: Pick<AgentConversation, 'visitorId' | 'context'>): string {
-  const { verified, attributes = {} } = conversation.context;
-  const named = verified?.name || verified?.email || attributes['name']?.trim() || attributes['email']?.trim();
-  if (named) return named;
-  return fill(t().labels.visitor, { id: conversation.visitorId.slice(-6) });
+export function visitorLabel(conversation: Named): string {
+  return claimedName(conversation) || fill(t().labels.visitor, { id: conversation.visitorId.slice(-6) });
+}
+
+/**
+ * Whose word `visitorLabel`'s name is: a signed-in user's (`verified`), or the browser's
+ * (`unverified`: identify() or the leave-a-message form, which anyone can fill with any name);
+ * null when it is only the visitor id. Agents must tell "Alice" from someone calling themselves Alice.
+ */
+export function nameTrust(conversation: Named): 'verified' | 'unverified' | null {
+  const { verified } = conversation.context;
+  if (verified?.name || verified?.email) return 'verified';
+  return claimedName(conversation) ? 'unverified' : null;
+}
+
+function claimedName({ context: { verified, attributes = {} }, leftMessage }: Named): string | undefined {
+  return (
+    verified?.name ||
+    verified?.email ||
+    attributes['name']?.trim() ||
+    attributes['email']?.trim() ||
+    leftMessage?.name?.trim() ||
+    leftMessage?.email ||
+    undefined
+  );
 }
 
 const MINUTE = 60_000;

@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AgentConversation } from '@support-chat/shared';
 import type { SearchState } from './agent-connection.js';
+import { nameBadge } from './name-badge.js';
 import { fire } from './events.js';
 import { SECTION_KEYS, queuedSince, type InboxSections, type SectionKey } from './inbox-state.js';
 import { duration, lastMessagePreview, relativeTime, statusLabel, visitorLabel } from './format.js';
@@ -143,7 +144,7 @@ export class SupportConsoleInbox extends LitElement {
       @click=${() => fire(this, 'support-console-select', { conversationId: c.id })}
     >
       ${unread ? html`<span class="unread-dot" aria-hidden="true"></span>` : nothing}
-      <span class="who">${visitorLabel(c)}${unread ? html`<span class="sr-only">${s.newRow}</span>` : nothing}</span>
+      <span class="who">${visitorLabel(c)}${nameBadge(c, { onlyVerified: true })}${unread ? html`<span class="sr-only">${s.newRow}</span>` : nothing}</span>
       <span class="when ${waiting ? 'waiting' : ''}">
         ${waiting ? html`<span class="sr-only">${s.waitingSr}</span>${duration(this.now - since)}` : relativeTime(since, this.now)}
       </span>

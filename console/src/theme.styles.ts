@@ -119,4 +119,14 @@ export const base = css`
     border-color: #a9dbb8;
     color: var(--support-console-ok);
   }
+  .badge.verified {
+    background: #dcfce7;
+    border-color: #a9dbb8;
+    color: #14532d;
+  }
+  .badge.unverified {
+    background: #fef3c7;
+    border-color: #f3c98b;
+    color: #78350f;
+  }
 `;

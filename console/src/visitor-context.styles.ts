@@ -42,14 +42,6 @@ export const visitorContextStyles = css`
     border-radius: 8px;
     margin-left: 4px;
   }
-  .verified {
-    background: #dcfce7;
-    color: #14532d;
-  }
-  .unverified {
-    background: #fef3c7;
-    color: #78350f;
-  }
   .hint {
     font-size: 12px;
     color: var(--support-console-muted);

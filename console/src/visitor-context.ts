@@ -4,6 +4,7 @@ import type { AdminApi } from './admin-api.js';
 import { LocaleController, clock, errorText, fill, t } from './i18n/locale.js';
 import { safeHref } from '@support-chat/shared/browser/markdown.js';
 import { ago, describeBrowser, statusLabel, visitorLabel } from './format.js';
+import { nameBadge } from './name-badge.js';
 import { base } from './theme.styles.js';
 import { visitorContextStyles } from './visitor-context.styles.js';
 
@@ -64,7 +65,7 @@ export class SupportConsoleVisitor extends LitElement {
     return html`
       <h2 id="visitor-h">${v.title}</h2>
       <dl aria-labelledby="visitor-h">
-        ${row(v.name, visitorLabel(c))}
+        ${row(v.name, html`${visitorLabel(c)}${nameBadge(c)}`)}
         ${row(v.visitorId, html`<code>${c.visitorId}</code>`)}
         ${row(v.page, ctx.pageUrl ? link(ctx.pageUrl, ctx.pageTitle || ctx.pageUrl) : undefined)}
         ${ctx.pageTitle && ctx.pageUrl ? nothing : row(v.pageTitle, ctx.pageTitle)}
