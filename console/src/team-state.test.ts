@@ -25,6 +25,9 @@ describe('team state', () => {
     expect(before.byId.get('a')?.status).toBe('online');
     expect(after.byId.get('a')).toMatchObject({ status: 'away', openConversations: 2 });
     expect(presenceChanged(after, p('new')).byId.size).toBe(2);
+    // Deactivated by an admin: off the list, and no transfer target.
+    const gone = presenceChanged(after, p('a', { status: 'offline', deactivated: true }));
+    expect([...gone.byId.keys()]).toEqual([]);
   });
 
   it('offers online teammates other than the current agent as transfer targets, marking full ones', () => {

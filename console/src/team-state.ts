@@ -17,9 +17,11 @@ export function teamLoaded(agents: readonly AgentPresence[]): TeamState {
   return { loaded: true, byId: new Map(agents.map((a) => [a.agentId, a])) };
 }
 
+/** A teammate's presence or load changed; one deactivated by an admin leaves the team. */
 export function presenceChanged(state: TeamState, presence: AgentPresence): TeamState {
   const byId = new Map(state.byId);
-  byId.set(presence.agentId, presence);
+  if (presence.deactivated) byId.delete(presence.agentId);
+  else byId.set(presence.agentId, presence);
   return { ...state, byId };
 }
 

@@ -4,7 +4,7 @@
  * is deleted, and a deactivated agent's conversations go back to the queue, first in line.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentConversation, ChatMessage, SessionEndedEvent } from '@support-chat/shared';
+import type { AgentConversation, AgentPresence, ChatMessage, SessionEndedEvent } from '@support-chat/shared';
 import { SESSION_COOKIE } from '@support-chat/shared';
 import { hashToken } from '../src/auth/sessions.js';
 import { connected, data, nextEvent, startTestServer, type AgentClient, type TestServer } from './harness.js';
@@ -151,6 +151,8 @@ describe('deactivating an agent', () => {
 
     const annEnded = ended(annSocket);
     const requeued = nextEvent<AgentConversation>(boss, 'conversation:updated', (c) => c.id === conversation.id && c.status === 'queued');
+    // Open consoles drop her from their team lists (not only after a reload).
+    const leftTeam = nextEvent<AgentPresence>(boss, 'presence:changed', (p) => p.agentId === ann.id && p.deactivated === true);
     const result = await api(t, admin, 'POST', `/api/admin/agents/${ann.id}/deactivate`);
     expect(result.status).toBe(200);
     expect(result.body.data.agent).toMatchObject({ id: ann.id, deactivatedAt: expect.any(Number) });
@@ -158,6 +160,7 @@ describe('deactivating an agent', () => {
 
     expect((await annEnded).event.reason).toBe('deactivated');
     expect((await requeued).queuePosition).toBe(1);
+    expect(await leftTeam).toMatchObject({ name: 'Ann', status: 'offline' });
     expect(await t.store.queuePosition(conversation.id)).toBe(1);
     expect(await t.store.queuePosition(later.id)).toBe(2);
     expect((await api(t, annCookie, 'GET', '/api/auth/me')).status).toBe(401);

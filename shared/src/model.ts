@@ -263,6 +263,8 @@ export interface AgentPresence {
   status: PresenceStatus;
   openConversations: number;
   capacity: number;
+  /** Deactivated by an admin (`presence:changed` only): no longer on the team, consoles drop them. */
+  deactivated?: true;
 }
 
 /** A saved reply an agent inserts by typing "/" and its shortcut. */

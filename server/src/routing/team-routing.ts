@@ -416,6 +416,7 @@ export class TeamRouting {
       status: agent.deactivatedAt ? 'offline' : statusIn(connected, agent.id),
       openConversations: loads.get(agent.id) ?? 0,
       capacity: agent.capacity,
+      ...(agent.deactivatedAt ? { deactivated: true as const } : {}),
     };
   }
 
