@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { fire } from './events.js';
 import { dayRangeMs } from './format.js';
 import { LocaleController, t } from './i18n/locale.js';
@@ -6,7 +6,8 @@ import { base } from './theme.styles.js';
 
 /**
  * Search by visitor (name, email, id), message text, and the dates a conversation started.
- * Enter searches; Escape (or Clear) goes back to the inbox.
+ * Enter (in any field) or Search searches, again with other words or dates while results show;
+ * changing a date while results show searches again; Escape (or Clear) goes back to the inbox.
  *
  * @fires support-console-search - `{ query, from?, to? }`.
  * @fires support-console-search-clear
@@ -25,6 +26,10 @@ export class SupportConsoleSearch extends LitElement {
         display: grid;
         grid-template-columns: 1fr auto;
         gap: 6px;
+      }
+      .actions {
+        display: flex;
+        gap: 4px;
       }
       input {
         font: inherit;
@@ -68,10 +73,11 @@ export class SupportConsoleSearch extends LitElement {
     const s = t().inbox;
     return html`<form role="search" @submit=${this.onSubmit} @keydown=${this.onKey}>
       <input type="search" name="q" aria-label=${s.searchLabel} placeholder=${s.searchPlaceholder} maxlength="200" />
-      <button class="btn" type="${this.active ? 'button' : 'submit'}" @click=${this.active ? this.clear : undefined}>
-        ${this.active ? s.clear : s.search}
-      </button>
-      <div class="dates">
+      <span class="actions">
+        <button class="btn" type="submit">${s.search}</button>
+        ${this.active ? html`<button class="btn" type="button" @click=${this.clear}>${s.clear}</button>` : nothing}
+      </span>
+      <div class="dates" @change=${this.onDates}>
         <label for="from">${s.started}</label>
         <input id="from" name="from" type="date" aria-label=${s.startedFrom} />
         <span aria-hidden="true">–</span>
@@ -88,6 +94,11 @@ export class SupportConsoleSearch extends LitElement {
     if (!query && range.from === undefined && range.to === undefined) return this.clear();
     fire(this, 'support-console-search', { query, ...range });
   }
+
+  /** Other dates for the search on screen: it runs again with them (Search or Enter works too). */
+  private onDates = (event: Event): void => {
+    if (this.active) (event.currentTarget as HTMLElement).closest('form')?.requestSubmit();
+  };
 
   private onKey(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.active) {

@@ -220,6 +220,13 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await results.getByRole('button').first().click();
     await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
     await expect.poll(() => lead.getByText('A routing rule sent it to people').isVisible(), POLL).toBe(true);
+    // Other dates for the search on screen: it runs again (Search stays a submit button).
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await lead.getByLabel('Started on or after').fill(tomorrow);
+    await expect.poll(() => results.getByRole('status').textContent(), POLL).toMatch(/^0 conversations/);
+    await lead.getByLabel('Started on or after').fill('');
+    await lead.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => results.getByRole('status').textContent(), POLL).toBe('1 conversation for “kettle”');
     await lead.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => results.isVisible(), POLL).toBe(false);
 
@@ -238,6 +245,13 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByRole('tab', { name: /Offline/ }).click();
     await lead.getByRole('tabpanel').getByRole('button').first().click();
     await expect.poll(() => lead.getByRole('link', { name: /bo@example.com/ }).isVisible(), POLL).toBe(true);
+    // Found by the address the visitor left, and named by it, unverified.
+    await lead.keyboard.press('/');
+    await lead.keyboard.type('bo@example.com');
+    await lead.keyboard.press('Enter');
+    await expect.poll(() => results.getByRole('status').textContent(), POLL).toBe('1 conversation for “bo@example.com”');
+    await expect.poll(() => results.getByRole('button').first().textContent(), POLL).toContain('bo@example.com');
+    await lead.getByRole('button', { name: 'Clear' }).click();
     await lead.getByRole('tab', { name: /Queued/ }).click();
   });
 
