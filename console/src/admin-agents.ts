@@ -162,7 +162,7 @@ export class SupportConsoleAdminAgents extends LitElement {
               </form>`
             : html`<button class="btn" type="button" @click=${() => (this.resetting = a.id)}>${s.resetPassword}</button>`}
           ${a.deactivatedAt
-            ? html`<button class="btn" type="button" @click=${() => this.reactivate(a)}>${s.reactivate}</button>`
+            ? html`<button class="btn" type="button" aria-label=${fill(s.reactivateName, { name: a.name })} @click=${() => this.reactivate(a)}>${s.reactivate}</button>`
             : html`<button class="btn" type="button" aria-label=${fill(s.deactivateName, { name: a.name })} @click=${() => this.deactivate(a)}>${s.deactivate}</button>`}
         </div>
       </td>

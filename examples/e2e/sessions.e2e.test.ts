@@ -76,7 +76,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('ending an agentâ
     await submitConsoleLogin(dora, DORA);
     await expect.poll(() => dora.getByRole('alert').textContent(), POLL).toMatch(/deactivated/);
 
-    await row.getByRole('button', { name: 'Reactivate' }).click();
+    await row.getByRole('button', { name: `Reactivate ${DORA.name}` }).click();
     await expect.poll(() => lead.getByText(`Reactivated ${DORA.name}`).isVisible(), POLL).toBe(true);
     await submitConsoleLogin(dora, DORA);
     await expect.poll(() => dora.getByRole('tablist', { name: 'Inbox sections' }).isVisible(), POLL).toBe(true);

@@ -97,6 +97,7 @@ describe('the audit log', () => {
       assignment: 'auto',
       handoffKeywords: ['complaint', '投诉'],
       businessHours: { timeZone: 'Asia/Shanghai', days: { mon: [['09:00', '18:00']] } },
+      labelRules: [], // as the console's form sends it: none, as before (not a change)
     });
     const created = await api(t, boss, 'POST', '/api/admin/agents', { email: 'cara@example.com', password: 'password-123', name: 'Cara', capacity: 3 });
     const cara = created.body.data.agent.id as string;

@@ -52,7 +52,10 @@ export function reportRange(query: unknown, now: number) {
 
 /** The settings an admin's save changed (names only: hand-off keywords may be long lists). */
 function changedSettings(before: RoutingSettings, after: RoutingSettings): string[] {
-  return (Object.keys(after) as (keyof RoutingSettings)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  // Absent, null and empty say the same (no label rules, always open): a form that sends `[]`
+  // for settings saved before they existed changed nothing.
+  const said = (value: unknown) => JSON.stringify(value === undefined || (Array.isArray(value) && value.length === 0) ? null : value);
+  return (Object.keys(after) as (keyof RoutingSettings)[]).filter((key) => said(before[key]) !== said(after[key]));
 }
 
 /** The admin side of the console: the team, canned replies, reports, knowledge gaps. */
