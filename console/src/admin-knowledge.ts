@@ -66,6 +66,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
     questions: { state: true },
     message: { state: true },
     error: { state: true },
+    forbidden: { state: true },
   };
 
   declare api: KnowledgeApi;
@@ -79,6 +80,8 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   declare questions: Map<string, KnowledgeQuestion[]>;
   declare message: string;
   declare error: string;
+  /** This agent may not manage the knowledge (an admin has not allowed agents). */
+  declare forbidden: boolean;
   private readonly i18n = new LocaleController(this);
 
   constructor() {
@@ -92,6 +95,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
     this.questions = new Map();
     this.message = '';
     this.error = '';
+    this.forbidden = false;
   }
 
   override connectedCallback(): void {
@@ -102,9 +106,11 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   private async load(): Promise<void> {
     const result = await this.api.list(this.query);
     if (!result.ok) {
+      this.forbidden = result.error.code === 'forbidden';
       this.error = errorText(result.error);
       return;
     }
+    this.forbidden = false;
     this.entries = result.data.entries;
     this.agentsAllowed = result.data.agentsManageKnowledge;
     this.usageDays = result.data.usageDays;
@@ -113,6 +119,13 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   override render() {
     const fromConsole = this.entries.filter((e) => e.source.type === 'console').length;
     const s = t().knowledge;
+    // An agent an admin has not allowed: no empty list, nor buttons whose every call is refused.
+    if (this.forbidden) {
+      return html`<div class="page">
+        <header class="page-head"><h2>${s.title}</h2></header>
+        <p class="lead" role="status">${s.notAllowed}</p>
+      </div>`;
+    }
     return html`<div class="page">
       <header class="page-head">
         <h2>${s.title}</h2>

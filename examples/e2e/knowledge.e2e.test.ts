@@ -80,4 +80,24 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('knowledge in the
     await expect.poll(() => mine.textContent(), POLL).toContain('can you wrap my order as a present?');
     await context.close();
   });
+
+  it('tells an agent the admins have not let agents manage the knowledge, with nothing on the page that would be refused', async () => {
+    const agent = { email: 'kim@example.com', password: 'kim-password-123' };
+    const created = await lead.evaluate(
+      (body) => fetch('/api/admin/agents', { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status),
+      JSON.stringify({ ...agent, name: 'Kim', capacity: 3 }),
+    );
+    expect(created).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    await signInToConsole(page, server.url, agent);
+    await page.getByRole('link', { name: 'Knowledge' }).click();
+    const knowledgePage = page.locator('support-console-admin-knowledge');
+    await expect.poll(() => knowledgePage.getByRole('status').textContent(), POLL).toContain('Only admins manage the knowledge here');
+    expect(await knowledgePage.getByRole('button', { name: 'Add an entry' }).count()).toBe(0);
+    expect(await knowledgePage.getByRole('link', { name: /Export/ }).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('knowledge-03-agent-not-allowed') });
+    await context.close();
+  });
 });
