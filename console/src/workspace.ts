@@ -4,7 +4,7 @@ import type { AgentConnection } from './agent-connection.js';
 import type { AdminApi } from './admin-api.js';
 import { openConversation, type ConsoleState } from './console-state.js';
 import { fire, type Detail } from './events.js';
-import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, sectionWithWork, type SectionKey } from './inbox-state.js';
+import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, sectionWithWork, type InboxState, type SectionKey } from './inbox-state.js';
 import { LocaleController, plural, t } from './i18n/locale.js';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
@@ -80,8 +80,35 @@ export class SupportConsoleWorkspace extends LitElement {
     this.labelsInUse = [];
   }
 
+  private refreshingLabels = false;
+
   private async refreshLabels(): Promise<void> {
-    this.labelsInUse = await this.connection.labelsInUse();
+    this.refreshingLabels = true;
+    try {
+      this.labelsInUse = await this.connection.labelsInUse();
+    } finally {
+      this.refreshingLabels = false;
+    }
+  }
+
+  /** The labels missing from the filter when it was last asked for because of them. */
+  private askedForLabels = '';
+
+  /**
+   * A row carries a label the filter does not offer yet: another agent, or a label rule, put it
+   * there. The list is asked for again then, once per new set of such labels (not on every
+   * update: the counts may lag, the options do not).
+   */
+  private labelsToAskFor(inbox: InboxState): boolean {
+    const listed = new Set(this.labelsInUse.map((l) => l.label));
+    const missing = new Set<string>();
+    for (const conversation of inbox.byId.values()) {
+      for (const label of conversation.labels ?? []) if (!listed.has(label)) missing.add(label);
+    }
+    const key = [...missing].sort().join();
+    if (!key || key === this.askedForLabels) return false;
+    this.askedForLabels = key;
+    return true;
   }
 
   private labelsAsked = false;
@@ -108,6 +135,8 @@ export class SupportConsoleWorkspace extends LitElement {
     const { view } = this;
     if (!this.labelsAsked && view.status === 'online') {
       this.labelsAsked = true;
+      void this.refreshLabels();
+    } else if (changed.has('view') && this.labelsAsked && !this.refreshingLabels && this.labelsToAskFor(view.inbox)) {
       void this.refreshLabels();
     }
     // `#c=<id>` from a reload or a link (a knowledge gap in the reports): open it, listed or not

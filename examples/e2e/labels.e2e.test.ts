@@ -87,6 +87,20 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('labels and the v
     await expect.poll(() => desk.getByRole('status').filter({ hasText: 'label' }).textContent(), POLL).toBe('1 conversation for label “billing-issue”');
     expect(await desk.locator('support-console-inbox .results .row').count()).toBe(1);
 
+    // Someone else labels it too (another agent's console; here a second tab): the filter here
+    // offers the new label at once, no reload.
+    const other = await desk.context().newPage();
+    other.setDefaultTimeout(8000);
+    await other.goto(`${server.url}/console`);
+    await other.getByRole('tab', { name: /Mine/ }).click();
+    await other.locator('support-console-inbox .row', { hasText: 'Hello again' }).click();
+    const otherField = other.getByRole('combobox', { name: 'Add a label' });
+    await otherField.focus();
+    await other.keyboard.type('vip');
+    await other.keyboard.press('Enter');
+    await expect.poll(() => filter.locator('option').allTextContents(), POLL).toContain('vip (1)');
+    await other.close();
+
     // The visitor's earlier conversation, with its first question; opened read-only.
     const history = desk.locator('support-console-history');
     await expect.poll(() => history.locator('.entry').allTextContents(), POLL).toEqual([expect.stringContaining('My kettle leaks')]);
