@@ -164,6 +164,9 @@ describe('REST API /api/v1', () => {
     expect(document.openapi).toBe('3.1.0');
     const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
     expect(expressRoutes(t.server.app).filter((route) => route.includes(' /api/v1')).sort()).toEqual(documented.sort());
+    // A client built from the document sends client ids the server takes (not "crm-1").
+    const body = document.paths['/api/v1/conversations/{id}/messages'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.clientId).toMatchObject({ minLength: 8, pattern: '^[A-Za-z0-9_-]+$' });
   });
 });
 

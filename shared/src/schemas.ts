@@ -23,11 +23,14 @@ const trimmedText = (max: number) =>
     .transform((s) => withoutNul(s).trim())
     .pipe(z.string().min(1, 'must not be empty'));
 
+/** What a client id may be: also told to REST clients by the OpenAPI document (openapi.ts). */
+export const CLIENT_ID_RULE = { minLength: 8, maxLength: LIMITS.clientIdChars, pattern: '^[A-Za-z0-9_-]+$' } as const;
+
 export const clientIdSchema = z
   .string()
-  .min(8, 'must be at least 8 characters')
-  .max(LIMITS.clientIdChars)
-  .regex(/^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, "-" and "_"');
+  .min(CLIENT_ID_RULE.minLength, `must be at least ${CLIENT_ID_RULE.minLength} characters`)
+  .max(CLIENT_ID_RULE.maxLength)
+  .regex(new RegExp(CLIENT_ID_RULE.pattern), 'may only contain letters, digits, "-" and "_"');
 
 export const conversationIdSchema = z.string().min(1).max(64);
 

@@ -4,6 +4,7 @@
  * Express has is here and every path here is a route.
  */
 import { API_TOKEN_SCOPES, CONVERSATION_STATUSES, LABEL_LIMITS, LIMITS, WEBHOOK_EVENTS } from '@support-chat/shared';
+import { CLIENT_ID_RULE } from '@support-chat/shared/schemas';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -164,7 +165,7 @@ export const OPENAPI_DOCUMENT = {
               schema: object(
                 {
                   text: { type: 'string', minLength: 1, maxLength: LIMITS.messageChars },
-                  clientId: { type: 'string', maxLength: LIMITS.clientIdChars, description: 'Idempotency key.' },
+                  clientId: { type: 'string', ...CLIENT_ID_RULE, description: 'Idempotency key: 8 or more letters, digits, "-" or "_".' },
                   authorName: { type: 'string', maxLength: LIMITS.nameChars },
                 },
                 ['text'],
