@@ -75,6 +75,33 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
     expect(proposal!.examples).toEqual([expect.objectContaining({ conversationId: record.id, agentName: 'Ann', question: 'Do you ship to Canada?' })]);
   });
 
+  it('skips a holding reply however long, and a reply that may answer something the visitor wrote after the AI', async () => {
+    const learner = new KnowledgeLearner({ store, knowledge });
+    const held = await conversation([
+      { text: 'My order has not arrived' },
+      { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
+      { text: 'I want to talk to a person' }, // says nothing new: the pair still holds
+      { author: 'agent', text: 'Hi, Bob here. Let me look up your order.' },
+      { author: 'agent', text: 'Parcels take 3 to 5 working days; after 7 we send a new one free of charge. Thanks!' },
+    ]);
+    await replay(learner, held.record, held.stored);
+    const proposals = await store.listKnowledgeProposals('open', 10);
+    expect(proposals.map((p) => [p.question, p.answer])).toEqual([
+      ['My order has not arrived', 'Parcels take 3 to 5 working days; after 7 we send a new one free of charge.'],
+    ]);
+
+    // A question the AI missed, then a message left about something else: the reply is not
+    // paired with the first question.
+    const other = await conversation([
+      { text: 'Can I pay with an invoice as a company?' },
+      { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
+      { text: 'Please send the VAT invoice for order 777 to Acme GmbH, Hauptstrasse 1.' },
+      { author: 'agent', text: 'Done: the VAT invoice for order 777 (Acme GmbH) is in your inbox.' },
+    ]);
+    await replay(learner, other.record, other.stored);
+    expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
+  });
+
   it('reads back only the first substantial reply of an assignment: the AI is silent while a person has the conversation', async () => {
     let reads = 0;
     const counted: LearnerStore = {

@@ -6,6 +6,7 @@
  * teaches nothing; the reply after it does). Pure: the learner reads the messages.
  */
 import type { ChatMessage, KnowledgeLanguage, KnowledgeProposalTrigger } from '@support-chat/shared';
+import { onlyAsksForAPerson } from '../../routing/handoff-note.js';
 import type { ConversationRecord } from '../../store/types.js';
 
 export interface LearningCase {
@@ -20,13 +21,33 @@ export interface LearningCase {
   at: number;
 }
 
-/** Fewer words (or Chinese characters) than this is a greeting or a holding line, not an answer. */
+/** Fewer words (or Chinese characters) than this, once greetings and holding phrases are out, is no answer. */
 const SUBSTANTIAL_WORDS = 5;
 const SUBSTANTIAL_HAN = 8;
 
+/**
+ * What greets, thanks or asks the visitor to wait: "Hi, Bob here. Let me look up your
+ * order." says nothing a help-center entry could keep, however many words it has.
+ */
+const HOLDING = new RegExp(
+  [
+    String.raw`\b(hi|hello|hey|dear|greetings|good (morning|afternoon|evening))\b`,
+    String.raw`\b(thanks|thank you|cheers)( (so much|a lot|for (waiting|your patience|reaching out|contacting us|your message)))?\b`,
+    String.raw`\b(let me|i'll|i will|i'm going to|i am going to|allow me to)( quickly| just)? (check|look|see|find|verify|ask|get back|have a look)\w*( (into|up|at|out))?\b`,
+    String.raw`\b(give me |just )?(one|a) (moment|minute|sec|second)( please)?\b`,
+    String.raw`\b(bear with me|hold on|please wait|on it|checking( now)?)\b`,
+    '您好|你好|稍等|请稍候|请稍等|我(帮您|帮你)?(查|看)一下|正在(为您)?查询|马上|好的|谢谢',
+  ].join('|'),
+  'giu',
+);
+
+/** An agent introducing themselves: "Bob here", "this is Bob" (a capital: a name, case matters). */
+const INTRODUCING = /\b(?:[Tt]his is|[Mm]y name is|I am|I'm)\s+\p{Lu}\p{L}*|\b\p{Lu}\p{L}* (?:here|from (?:the )?(?:support|team|shop))\b/gu;
+
 export function isSubstantial(text: string): boolean {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const words = text.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length;
+  const said = text.replace(INTRODUCING, ' ').replace(HOLDING, ' ');
+  const han = said.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const words = said.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length;
   return words >= SUBSTANTIAL_WORDS || han >= SUBSTANTIAL_HAN || words + han / 2 >= SUBSTANTIAL_WORDS;
 }
 
@@ -42,6 +63,10 @@ export function findLearningCase(conversation: ConversationRecord, messages: rea
   if (aiIndex < 0) return null;
   const ai = before[aiIndex]!;
   if (before.slice(aiIndex + 1).some((m) => m.author === 'agent' && isSubstantial(m.text))) return null;
+  // The visitor wrote more since (a message left while nobody was online, a new question): the
+  // reply may answer that instead, and a wrong pair costs the reviewer more than a missed one.
+  // "A person please" in between says nothing new.
+  if (before.slice(aiIndex + 1).some((m) => m.author === 'visitor' && isSubstantial(m.text) && !onlyAsksForAPerson(m.text))) return null;
   const trigger: KnowledgeProposalTrigger | null =
     ai.provenance?.answered === false
       ? 'gap'
