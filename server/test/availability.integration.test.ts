@@ -41,10 +41,28 @@ describe('availability', () => {
     expect(await closed).toEqual(outside);
     expect(await resume()).toEqual(outside);
 
-    // Asking for a person outside hours still queues (nothing is lost), and the agent online gets it.
+    // Asking for a person outside hours still queues (nothing is lost), but nobody is given it:
+    // the visitor was told nobody is there. It is assigned when the hours begin.
     const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
     await t.server.routing.idle();
-    expect((await t.store.getConversation(conversation.id))?.status).toBe('assigned');
+    expect((await t.store.getConversation(conversation.id))?.status).toBe('queued');
+    now = Date.UTC(2025, 0, 13, 1, 0); // Monday 09:00 in Shanghai
+    t.server.routing.settingsChanged(); // what the periodic refresh does
+    await expect.poll(async () => (await t.store.getConversation(conversation.id))?.status).toBe('assigned');
+  });
+
+  it('lets an agent working late claim from the queue by hand outside business hours', async () => {
+    const now = Date.UTC(2025, 0, 10, 11, 30); // Friday 19:30 in Shanghai
+    t = await startTestServer({ clock: { now: () => now }, routing: { businessHours: shanghaiHours } });
+    const agent = t.agent(await t.loginAgent('Anna'));
+    await connected(agent);
+    const visitor = t.visitor();
+    await connected(visitor);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    await t.server.routing.idle();
+    expect((await t.store.getConversation(conversation.id))?.status).toBe('queued');
+    const claimed = data(await agent.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    expect(claimed.conversation.status).toBe('assigned');
   });
 });
 

@@ -279,10 +279,16 @@ export class TeamRouting {
     }
   }
 
-  /** In `auto` mode: queued conversations, oldest first, to the least busy online agent with room. */
+  /**
+   * In `auto` mode and within business hours: queued conversations, oldest first, to the least
+   * busy online agent with room. Outside business hours visitors are told nobody is there (they
+   * may leave a message), so nobody is given them either: the queue waits for the opening (the
+   * refresh assigns then), or for an agent who claims by hand.
+   */
   private async assignQueued(): Promise<void> {
     const { store, presence, conversations, clock } = this.deps;
-    if ((await store.getRoutingSettings()).assignment !== 'auto') return;
+    const settings = await store.getRoutingSettings();
+    if (settings.assignment !== 'auto' || !hoursAt(settings.businessHours, clock.now()).withinHours) return;
     const connected = await presence.connected();
     const online = onlineIds(connected);
     if (online.length === 0) return;
