@@ -12,7 +12,7 @@ import { LIMITS, type Locale, type VisitorContext } from '@support-chat/shared';
 import { VisitorConnection } from './internal/connection.js';
 import { errorText, format, pickLanguage, statusText, stringsFor, type Strings } from '@support-chat/shared/browser/i18n.js';
 import { messageCss, renderMessage, renderTyping, type MessageViewOptions } from '@support-chat/shared/browser/message-view.js';
-import { claimSession, forgetSession, hasStoredSession, pageStorage } from './internal/session-storage.js';
+import { forgetSession, hasStoredSession, pageStorage, storedOwner } from './internal/session-storage.js';
 import { nextOpen, VisitorForms } from './internal/visitor-forms.js';
 import { styles } from './chat-panel.styles.js';
 import { adoptStyles } from './internal/adopt-styles.js';
@@ -154,24 +154,24 @@ export class ChatPanel {
    * stored for another signed-in user is forgotten before anything uses it. True when it was.
    */
   private _claim(): boolean {
-    if (this._user === undefined || !claimSession(pageStorage(), this._serverUrl(), subjectOf(this._user))) return false;
-    // Its token and outbox may be held here too (the element moved, or the user changed).
+    if (this._user === undefined) return false;
+    const owner = storedOwner(pageStorage(), this._serverUrl());
+    if (!owner || owner === subjectOf(this._user)) return false;
+    // Held here too (the element moved, the user changed): stopped before the storage is
+    // emptied, so that nothing it does as it stops writes the other user's session back.
     this._conn?.stop();
     this._conn = null;
     this._seen = null;
+    forgetSession(pageStorage(), this._serverUrl());
     return true;
-  }
-
-  private _forget(): void {
-    this._conn?.forget();
-    // Never connected on this page: what an earlier one stored goes too.
-    if (!this._conn) forgetSession(pageStorage(), this._serverUrl());
   }
 
   /** The element already closed the panel. */
   shutdown(): void {
     this._user = undefined;
-    this._forget();
+    // Stopped first: nothing it does as it stops writes the session back.
+    this._conn?.stop();
+    forgetSession(pageStorage(), this._serverUrl());
     this._conn = null;
     this._visitorAttributes = {};
     this._seen = null;
@@ -185,7 +185,6 @@ export class ChatPanel {
       this._conn.stop();
       this._conn = null;
       this._seen = null; // another server, another visitor: ready again
-      this._claim();
       if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
     }
     this._server = h.server;
@@ -229,11 +228,13 @@ export class ChatPanel {
 
   _connection(): VisitorConnection {
     if (!this._conn) {
+      this._claim();
       const conn = new VisitorConnection({
         server: this._serverUrl(),
         storage: pageStorage(),
         context: () => this._context(),
         user: this._user || undefined,
+        owner: this._user === undefined ? undefined : subjectOf(this._user),
         resume: this._resume,
       });
       conn.identify(this._visitorAttributes);
@@ -265,20 +266,21 @@ export class ChatPanel {
   }
 
   /** What the last `_announce` saw: events fire for changes since, never for what a load finds (but unread replies). */
-  private _seen: { id?: string | undefined; status?: string; agent?: string | undefined; rated: boolean; unread: number } | null = null;
+  private _seen: { id?: string | undefined; status?: string; agent?: string | undefined; rated: boolean } | null = null;
+  /** The unread count the page last heard: it starts at 0 on each page, and outlives a change of visitor. */
+  private _told = 0;
 
   /** Turns the connection's changes into the lifecycle events a page listens to. */
   private _announce(c: VisitorConnection): void {
     const conv = c.conversation;
-    const now = { id: conv?.id, status: conv?.status, agent: conv?.agentName, rated: !!conv?.rating, unread: c.unread };
+    const now = { id: conv?.id, status: conv?.status, agent: conv?.agentName, rated: !!conv?.rating };
     const was = this._seen;
     if (c.status !== 'online') return;
     this._seen = now;
     if (!was) this._emit('support-chat-ready', { visitorId: c.visitorId });
-    // Replies that came while the visitor was away count too: the page's badge starts at 0.
-    if (now.unread !== (was?.unread ?? 0)) this._emit('support-chat-unread', { count: now.unread });
-    if (!was) return;
-    if (!conv) return;
+    // Replies that came while the visitor was away count too, and another visitor's are gone.
+    if (c.unread !== this._told) this._emit('support-chat-unread', { count: (this._told = c.unread) });
+    if (!was || !conv) return;
     const detail = { conversation: conv };
     if (now.id !== was.id) return void this._emit('support-chat-conversation-started', detail);
     if (now.status !== was.status) {

@@ -810,6 +810,37 @@ describe('transports', () => {
 });
 
 describe('storage', () => {
+  it("writes whose session it is with the session itself: a tab still connected never leaves another user's chat ownerless", async () => {
+    const keys = storageKeys(server.url);
+    const alice = connect({ owner: 'alice-7' });
+    alice.start();
+    await until(() => alice.status === 'online', 'online');
+    expect(storage.getItem(keys.user)).toBe('alice-7');
+    // Another tab forgot the session (an anonymous page, or shutdown)...
+    for (const key of Object.values(keys)) storage.removeItem(key);
+    // ...and this one goes on writing: its owner goes along.
+    server.hold();
+    server.dropAll();
+    await until(() => alice.status === 'reconnecting', 'disconnect');
+    alice.send('still Alice here');
+    expect([storage.getItem(keys.outbox) !== null, storage.getItem(keys.user)]).toEqual([true, 'alice-7']);
+    server.release();
+    await until(() => alice.outbox.length === 0, 'sent');
+    alice.stop();
+
+    // An anonymous visitor's writes say so; a page that said nothing leaves the owner stored.
+    const anonymous = connect({ owner: '' });
+    anonymous.start();
+    await until(() => anonymous.status === 'online', 'online');
+    expect(storage.getItem(keys.user)).toBeNull();
+    anonymous.stop();
+    storage.setItem(keys.user, 'bob-7');
+    const silent = connect();
+    silent.start();
+    await until(() => silent.status === 'online', 'online');
+    expect(storage.getItem(keys.user)).toBe('bob-7');
+  });
+
   it('namespaces keys per server origin', () => {
     expect(storageKeys('https://chat.example.com/support/').token).toBe('support-chat:https://chat.example.com:token');
     expect(storageKeys('https://a.test').outbox).not.toBe(storageKeys('https://b.test').outbox);

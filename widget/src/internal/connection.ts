@@ -68,6 +68,12 @@ export interface ConnectionOptions {
   user?: string;
   /** An emailed link's resume token (`#sc-resume=…`): this device becomes the visitor it was sent to. */
   resume?: string;
+  /**
+   * Whose the session is ('' anonymous), stored with every write of it (ChatPanel._claim reads
+   * it): a tab still connected writes its owner along, never a session someone else would take.
+   * Undefined when the page has not said: the owner stored stays.
+   */
+  owner?: string;
   /** Passed to `io()` (tests shorten the reconnection delays). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** Backoff of resends the server could not store: doubles from `firstMs` up to `maxMs`. */
@@ -278,15 +284,6 @@ export class VisitorConnection {
     this._timers.clear();
   }
 
-  /**
-   * Forgets this visitor on this device, as when the site's user logs out: the socket closes and
-   * the token, outbox and read mark leave storage, so the next visitor starts afresh.
-   */
-  forget(): void {
-    this.stop();
-    for (const key of Object.values(this._keys)) save(this._opts.storage, key, null);
-  }
-
   /** Queues a visitor message (persisted until acked) and sends it when online. */
   send(text: string): boolean {
     const trimmed = text.trim();
@@ -421,6 +418,7 @@ export class VisitorConnection {
     this.attachments = attachments ?? null;
     this.emails = !!emails;
     this._token = token;
+    this._own();
     save(this._opts.storage, this._keys.token, token);
     this.visitorId = visitorId;
     this.conversation = conversation;
@@ -593,7 +591,13 @@ export class VisitorConnection {
 
   private _persistOutbox(): void {
     const keep = this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt);
+    if (keep.length) this._own();
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
+  }
+
+  private _own(): void {
+    const { owner } = this._opts;
+    if (owner !== undefined) save(this._opts.storage, this._keys.user, owner || null);
   }
 
   private _forgetToken(): void {

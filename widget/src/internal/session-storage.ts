@@ -36,18 +36,13 @@ export function hasStoredSession(storage: Storage, server: string): boolean {
 }
 
 /**
- * Before a session is used for `subject` (the user the page says is signed in; '' for an
- * anonymous visitor): one stored for another signed-in user is removed first, so a second person
- * on this browser never continues the first one's chat, nor sends their unsent messages. An
- * anonymous session is kept when a user signs in (their chat goes on). True when it was removed.
+ * Whose the stored session is: the signed-in user's `sub` written with it; '?' for a signed
+ * user's session stored without one (by an older widget: its visitor id says `u_`, not whose);
+ * '' for an anonymous visitor or none.
  */
-export function claimSession(storage: Storage, server: string, subject: string): boolean {
-  const key = storageKeys(server).user;
-  const owner = load(storage, key);
-  const other = !!owner && owner !== subject;
-  if (other) forgetSession(storage, server);
-  if (subject) save(storage, key, subject);
-  return other;
+export function storedOwner(storage: Storage, server: string): string {
+  const keys = storageKeys(server);
+  return load(storage, keys.user) || (load(storage, keys.token)?.startsWith('v1.u_') ? '?' : '');
 }
 
 /** Removes the visitor's token, outbox and read mark: the next visitor on this device starts afresh. */
