@@ -67,4 +67,20 @@ describe('composer drafts', () => {
     open('conv-b');
     expect([composer.mode, composer.text]).toEqual(['text', '']);
   });
+
+  it('never merges an AI draft into a half-written note (Enter would send the note to the visitor)', () => {
+    const composer = new SupportConsoleComposer();
+    vi.spyOn(composer, 'focus').mockImplementation(() => {});
+    vi.spyOn(composer, 'dispatchEvent').mockImplementation(() => true);
+    opener(composer)('conv-d');
+    composer.write('note');
+    composer.text = 'Speaks Chinese, find a zh speaker';
+    composer.draft = { status: 'ready', conversationId: 'conv-d', text: 'Hello! Returns are free.', sources: [] } as unknown as SupportConsoleComposer['draft'];
+    (composer as unknown as { willUpdate(c: PropertyValues): void }).willUpdate(new Map([['draft', null]]));
+    expect([composer.mode, composer.text]).toEqual(['note', 'Speaks Chinese, find a zh speaker']);
+    // An empty box in note mode takes it, as a reply.
+    composer.text = '';
+    (composer as unknown as { willUpdate(c: PropertyValues): void }).willUpdate(new Map([['draft', null]]));
+    expect([composer.mode, composer.text]).toEqual(['text', 'Hello! Returns are free.']);
+  });
 });

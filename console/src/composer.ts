@@ -96,7 +96,11 @@ export class SupportConsoleComposer extends LitElement {
       this.mode = kept?.mode ?? 'text';
       this.slash = null;
     }
-    if (changed.has('draft') && this.draft?.status === 'ready') {
+    // Never into a note: a draft is a reply, and Enter would send the note's words with it to the
+    // visitor. One that arrives while the box holds a note (asked for before) is dropped.
+    if (changed.has('draft') && this.draft?.status === 'ready' && this.writingNote) {
+      fire(this, 'support-console-draft-taken', null);
+    } else if (changed.has('draft') && this.draft?.status === 'ready') {
       this.mode = 'text';
       this.text = this.text.trim() ? `${this.text.trimEnd()}\n\n${this.draft.text}` : this.draft.text;
       this.sources = this.draft.sources;
@@ -130,6 +134,11 @@ export class SupportConsoleComposer extends LitElement {
     this.mode = mode;
     this.keepDraft(this.conversationId);
     void this.updateComplete.then(() => this.focus());
+  }
+
+  /** A note is half-written in the box. */
+  private get writingNote(): boolean {
+    return this.mode === 'note' && this.text.trim() !== '';
   }
 
   /** What the box holds now is `conversationId`'s draft (kept across conversations and reloads). */
@@ -179,8 +188,8 @@ export class SupportConsoleComposer extends LitElement {
         <button
           type="button"
           class="btn ai"
-          ?disabled=${drafting || !!this.replyBlocked}
-          title=${this.replyBlocked || s.draftHint}
+          ?disabled=${drafting || !!this.replyBlocked || this.writingNote}
+          title=${this.replyBlocked || (this.writingNote ? s.draftNotInNote : s.draftHint)}
           @click=${() => fire(this, 'support-console-draft', null)}
         >
           ${drafting ? s.drafting : s.aiDraft}
@@ -339,6 +348,7 @@ export class SupportConsoleComposer extends LitElement {
     const next = insertCanned(this.text, this.slash, reply);
     this.text = next.text;
     this.caret = next.caret;
+    this.keepDraft(this.conversationId);
     this.slash = null;
   }
 

@@ -276,6 +276,7 @@ export class SupportConsole extends LitElement {
     });
     this.connection = connection;
     this.agent = agent;
+    consoleDrafts.signedIn(agent.id);
     this.view = connection.state;
     this.page = pageFromHash(location.hash, agent);
     this.loginError = '';

@@ -15,11 +15,16 @@ describe('DraftStore', () => {
   it('gives a reload the drafts the tab had, mode and sources included', () => {
     const storage = memoryStorage();
     const before = new DraftStore(storage);
+    before.signedIn('agent-ann');
     before.set('conv-1', { text: 'Half a reply', sources: [{ id: 'returns-1', title: 'Returns', url: '/help/returns' }], mode: 'text' });
     before.set('conv-2', { text: 'A note for the team', sources: [], mode: 'note' });
     const after = new DraftStore(storage);
+    after.signedIn('agent-ann'); // the same agent, back after a reload (or a session that expired)
     expect(after.get('conv-1')).toEqual({ text: 'Half a reply', sources: [{ id: 'returns-1', title: 'Returns', url: '/help/returns' }], mode: 'text' });
     expect(after.get('conv-2')?.mode).toBe('note');
+    // Another agent signs in to this tab: none of Ann's drafts.
+    after.signedIn('agent-bo');
+    expect([after.get('conv-1'), new DraftStore(storage).get('conv-2')]).toEqual([undefined, undefined]);
   });
 
   it('forgets an emptied draft, keeps the latest ones only, and everything on sign-out', () => {
@@ -41,7 +46,7 @@ describe('DraftStore', () => {
     const storage = memoryStorage();
     storage.setItem('support-console:drafts', '{"not":"a list"');
     expect(new DraftStore(storage).get('x')).toBeUndefined();
-    storage.setItem('support-console:drafts', JSON.stringify([['conv-1', { text: 1, mode: 'evil' }], ['conv-2', { text: 'ok', sources: [], mode: 'text' }]]));
+    storage.setItem('support-console:drafts', JSON.stringify({ agentId: 'a', drafts: [['conv-1', { text: 1, mode: 'evil' }], ['conv-2', { text: 'ok', sources: [], mode: 'text' }]] }));
     const drafts = new DraftStore(storage);
     expect([drafts.get('conv-1'), drafts.get('conv-2')?.text]).toEqual([undefined, 'ok']);
     const none = new DraftStore(null);

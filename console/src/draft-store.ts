@@ -20,9 +20,21 @@ export const MAX_DRAFTS = 50;
  */
 export class DraftStore {
   private readonly drafts: Map<string, Draft>;
+  /** Whose drafts these are: another agent signing in to this tab (a session that expired) starts with none. */
+  private agentId: string;
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = tabStorage()) {
-    this.drafts = new Map(read(storage));
+    const stored = read(storage);
+    this.agentId = stored.agentId;
+    this.drafts = new Map(stored.drafts);
+  }
+
+  /** An agent signed in: another agent's drafts left in this tab go. */
+  signedIn(agentId: string): void {
+    if (agentId === this.agentId) return;
+    this.drafts.clear();
+    this.agentId = agentId;
+    this.save();
   }
 
   get(conversationId: string): Draft | undefined {
@@ -44,7 +56,7 @@ export class DraftStore {
     if (this.drafts.delete(conversationId)) this.save();
   }
 
-  /** The agent signed out: nothing of theirs stays in the tab. */
+  /** The agent signed out: nothing of theirs stays in the tab. (A session that ended otherwise keeps them for the same agent: `signedIn`.) */
   clear(): void {
     this.drafts.clear();
     try {
@@ -56,7 +68,7 @@ export class DraftStore {
 
   private save(): void {
     try {
-      this.storage?.setItem(KEY, JSON.stringify([...this.drafts]));
+      this.storage?.setItem(KEY, JSON.stringify({ agentId: this.agentId, drafts: [...this.drafts] }));
     } catch {
       // Full or refused (private mode): drafts still last as long as the page.
     }
@@ -66,11 +78,11 @@ export class DraftStore {
 /** The console's drafts (one tab, one signed-in agent). */
 export const consoleDrafts = new DraftStore();
 
-function read(storage: Pick<Storage, 'getItem'> | null): [string, Draft][] {
+function read(storage: Pick<Storage, 'getItem'> | null): { agentId: string; drafts: [string, Draft][] } {
   try {
-    const stored: unknown = JSON.parse(storage?.getItem(KEY) ?? '[]');
-    if (!Array.isArray(stored)) return [];
-    return stored.filter(
+    const stored = JSON.parse(storage?.getItem(KEY) ?? '{}') as { agentId?: unknown; drafts?: unknown };
+    if (typeof stored?.agentId !== 'string' || !Array.isArray(stored.drafts)) return { agentId: '', drafts: [] };
+    const drafts = stored.drafts.filter(
       (entry): entry is [string, Draft] =>
         Array.isArray(entry) &&
         typeof entry[0] === 'string' &&
@@ -78,8 +90,9 @@ function read(storage: Pick<Storage, 'getItem'> | null): [string, Draft][] {
         Array.isArray(entry[1].sources) &&
         (entry[1].mode === 'text' || entry[1].mode === 'note'),
     );
+    return { agentId: stored.agentId, drafts };
   } catch {
-    return []; // written by something else: started afresh
+    return { agentId: '', drafts: [] }; // written by something else: started afresh
   }
 }
 

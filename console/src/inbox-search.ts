@@ -95,9 +95,16 @@ export class SupportConsoleSearch extends LitElement {
     fire(this, 'support-console-search', { query, ...range });
   }
 
-  /** Other dates for the search on screen: it runs again with them (Search or Enter works too). */
+  private datesTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Other dates for the search on screen: it runs again with them (Search or Enter works too),
+   * once the typing stops (each digit of a year typed is a valid date already).
+   */
   private onDates = (event: Event): void => {
-    if (this.active) (event.currentTarget as HTMLElement).closest('form')?.requestSubmit();
+    const form = (event.currentTarget as HTMLElement).closest('form');
+    clearTimeout(this.datesTimer);
+    if (this.active) this.datesTimer = setTimeout(() => form?.requestSubmit(), 400);
   };
 
   private onKey(event: KeyboardEvent): void {
