@@ -316,8 +316,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     routing.settingsChanged();
   };
   const agentDeactivated = (agentId: string) => routing.agentDeactivated(agentId);
+  const teamChanged = () => routing.teamChanged();
   app.use(
-    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated }, clock, guard: sessionGuard, audit, welcome }),
+    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated, teamChanged }, clock, guard: sessionGuard, audit, welcome }),
   );
   app.use(privacyRoutes({ sessions, audit, visitorData }));
   app.use(agentAttachmentRoutes({ attachments, sessions, limits }));

@@ -181,7 +181,16 @@ describe('deactivating an agent', () => {
     const transfer = await boss.emitWithAck('conversation:transfer', { conversationId: conversation.id, agentId: ann.id });
     expect(transfer).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringMatching(/deactivated/) } });
 
+    // One who never connected since the server started, idle: their leaving is told too.
+    const cara = await me(t, await t.loginAgent('Cara'));
+    const caraLeaves = nextEvent<AgentPresence>(boss, 'presence:changed', (p) => p.agentId === cara.id && p.deactivated === true);
+    expect((await api(t, admin, 'POST', `/api/admin/agents/${cara.id}/deactivate`)).status).toBe(200);
+    await caraLeaves;
+
+    // Reactivated, Ann is on the team again for the consoles open (before she even signs in).
+    const annBack = nextEvent<AgentPresence>(boss, 'presence:changed', (p) => p.agentId === ann.id && !p.deactivated);
     expect((await api(t, admin, 'POST', `/api/admin/agents/${ann.id}/reactivate`)).body.data.agent.deactivatedAt).toBeUndefined();
+    expect(await annBack).toMatchObject({ name: 'Ann', status: 'offline' });
     const back = await api(t, null, 'POST', '/api/auth/login', { email: ann.email, password: 'password-123' });
     expect(back.status).toBe(200);
     const annAgain = t.agent(back.cookie!);

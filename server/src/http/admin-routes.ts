@@ -74,7 +74,7 @@ export function adminRoutes({
   sessions: AgentSessions;
   presence: Presence;
   agents: AgentNamespace;
-  routing: Pick<TeamRouting, 'settingsChanged' | 'agentDeactivated'>;
+  routing: Pick<TeamRouting, 'settingsChanged' | 'agentDeactivated' | 'teamChanged'>;
   clock: Clock;
   guard: Pick<SessionGuard, 'endAgent'>;
   audit: AuditLog;
@@ -93,6 +93,7 @@ export function adminRoutes({
 
   router.post(HTTP_ROUTES.adminAgents, admin, async (req, res) => {
     const agent = await createAgent(store, agentCreateSchema.parse(req.body ?? {}));
+    routing.teamChanged();
     await audit.record(actor(res), 'agent.created', { type: 'agent', id: agent.id }, { name: agent.name, email: agent.email, role: agent.role, capacity: agent.capacity });
     sendData(res, { agent: toProfile(agent) }, 201);
   });
@@ -130,6 +131,7 @@ export function adminRoutes({
 
   router.post(`${HTTP_ROUTES.adminAgents}/:id/reactivate`, admin, async (req, res) => {
     const agent = await reactivateAgent(store, String(req.params.id));
+    routing.teamChanged();
     await audit.record(actor(res), 'agent.reactivated', { type: 'agent', id: agent.id }, { name: agent.name });
     sendData(res, { agent: toProfile(agent) });
   });

@@ -123,6 +123,11 @@ export class TeamRouting {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
+  /** An agent was added or reactivated: every console's team list hears of them now (`announcePresence`). */
+  teamChanged(): void {
+    this.track(this.refresh());
+  }
+
   /** The admin changed the routing settings: apply them now rather than at the next refresh. */
   settingsChanged(): void {
     this.track(this.refresh());
@@ -402,7 +407,9 @@ export class TeamRouting {
   private async announcePresence(): Promise<void> {
     const { presence, bus } = this.deps;
     const [loads, team, connected] = await Promise.all([this.openCounts(), this.teamById(), presence.connected()]);
-    const ids = new Set([...connected.keys(), ...loads.keys(), ...this.lastPresence.keys()]);
+    // The whole team: one offline and idle since this process started is announced too (once),
+    // so that their deactivation or reactivation reaches every console.
+    const ids = new Set([...team.keys(), ...connected.keys(), ...loads.keys(), ...this.lastPresence.keys()]);
     for (const id of ids) {
       const agent = team.get(id);
       if (!agent) continue;

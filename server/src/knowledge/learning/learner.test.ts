@@ -7,6 +7,7 @@ import type { ConversationRecord, MessageDraft } from '../../store/types.js';
 import { KnowledgeBase } from '../knowledge-base.js';
 import type { KnowledgeEntry } from '../types.js';
 import { KnowledgeLearner, type LearnerStore } from './learner.js';
+import { isSubstantial } from './learning-case.js';
 import { createOpenAIProposalWriter, plainExtract } from './proposal-writer.js';
 
 const ENTRIES: KnowledgeEntry[] = [
@@ -75,7 +76,7 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
     expect(proposal!.examples).toEqual([expect.objectContaining({ conversationId: record.id, agentName: 'Ann', question: 'Do you ship to Canada?' })]);
   });
 
-  it('skips a holding reply however long, and a reply that may answer something the visitor wrote after the AI', async () => {
+  it('skips a holding reply however long, and a reply to a message left after the AI answer', async () => {
     const learner = new KnowledgeLearner({ store, knowledge });
     const held = await conversation([
       { text: 'My order has not arrived' },
@@ -90,16 +91,41 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       ['My order has not arrived', 'Parcels take 3 to 5 working days; after 7 we send a new one free of charge.'],
     ]);
 
-    // A question the AI missed, then a message left about something else: the reply is not
-    // paired with the first question.
-    const other = await conversation([
-      { text: 'Can I pay with an invoice as a company?' },
-      { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
-      { text: 'Please send the VAT invoice for order 777 to Acme GmbH, Hauptstrasse 1.' },
-      { author: 'agent', text: 'Done: the VAT invoice for order 777 (Acme GmbH) is in your inbox.' },
-    ]);
+    // A question the AI missed, then a message left for the team about something else: the reply
+    // is not paired with the first question.
+    const other = await conversation(
+      [
+        { text: 'Can I pay with an invoice as a company?' },
+        { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
+        { text: 'Please send the VAT invoice for order 777 to Acme GmbH, Hauptstrasse 1.' },
+        { author: 'agent', text: 'Done: the VAT invoice for order 777 (Acme GmbH) is in your inbox.' },
+      ],
+      { leftMessage: { email: 'buyer@acme.example' } },
+    );
     await replay(learner, other.record, other.stored);
     expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
+  });
+
+  it('tells a holding line from an answer that happens to hold such words (en, zh)', () => {
+    const answers = [
+      'Add a second address under Settings.',
+      'Orders from the shop ship in 2 days.',
+      'Everything here ships for free.',
+      'Just tap on it to resend.',
+      'It takes one minute to reset.',
+      'One moment: refunds take 5 working days to arrive.',
+      '稍等，退款会在5个工作日内到账，请注意查收',
+    ];
+    const holding = [
+      'Hi, Bob here. Let me look up your order.',
+      'Let me check that for you!',
+      'One moment please, I will check.',
+      "I'm Bob from support. Give me a minute.",
+      'Thanks for waiting, checking now',
+      '您好，我帮您查一下订单',
+    ];
+    expect(answers.filter((text) => !isSubstantial(text))).toEqual([]);
+    expect(holding.filter((text) => isSubstantial(text))).toEqual([]);
   });
 
   it('reads back only the first substantial reply of an assignment: the AI is silent while a person has the conversation', async () => {
@@ -206,5 +232,11 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       question: 'Do you ship?',
       answer: '### Shipping\nWe ship worldwide.',
     });
+    const answer = (text: string) => plainExtract({ question: 'q', answer: text }).answer;
+    expect(answer('The invoice is in your inbox. Thanks again, Ann!')).toBe('The invoice is in your inbox.');
+    // Words that begin like a sign-off, in a real last sentence, stay.
+    for (const kept of ['Keep the box. Best to keep the original receipt.', 'Orders ship daily. Thanksgiving orders ship Monday.']) {
+      expect(answer(kept)).toBe(kept);
+    }
   });
 });

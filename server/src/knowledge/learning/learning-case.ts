@@ -6,7 +6,6 @@
  * teaches nothing; the reply after it does). Pure: the learner reads the messages.
  */
 import type { ChatMessage, KnowledgeLanguage, KnowledgeProposalTrigger } from '@support-chat/shared';
-import { onlyAsksForAPerson } from '../../routing/handoff-note.js';
 import type { ConversationRecord } from '../../store/types.js';
 
 export interface LearningCase {
@@ -21,14 +20,11 @@ export interface LearningCase {
   at: number;
 }
 
-/** Fewer words (or Chinese characters) than this, once greetings and holding phrases are out, is no answer. */
+/** Fewer words (or Chinese characters) than this, once greetings and holding clauses are out, is no answer. */
 const SUBSTANTIAL_WORDS = 5;
 const SUBSTANTIAL_HAN = 8;
 
-/**
- * What greets, thanks or asks the visitor to wait: "Hi, Bob here. Let me look up your
- * order." says nothing a help-center entry could keep, however many words it has.
- */
+/** Greetings, thanks and asking the visitor to wait (case-insensitive). */
 const HOLDING = new RegExp(
   [
     String.raw`\b(hi|hello|hey|dear|greetings|good (morning|afternoon|evening))\b`,
@@ -41,11 +37,32 @@ const HOLDING = new RegExp(
   'giu',
 );
 
-/** An agent introducing themselves: "Bob here", "this is Bob" (a capital: a name, case matters). */
-const INTRODUCING = /\b(?:[Tt]his is|[Mm]y name is|I am|I'm)\s+\p{Lu}\p{L}*|\b\p{Lu}\p{L}* (?:here|from (?:the )?(?:support|team|shop))\b/gu;
+/** A clause that is only the agent introducing themselves: "Bob here", "this is Bob from support" (a capital: a name). */
+const INTRODUCING = /^\s*(?:(?:[Tt]his is|[Mm]y name is|I am|I'm) \p{Lu}\p{L}*|\p{Lu}\p{L}* here)(?: from (?:the )?\p{L}+(?: team)?)?\s*$/u;
 
+/** Words, plus Chinese characters at two to a word. */
+function wordsIn(text: string): number {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return text.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length + han / 2;
+}
+
+/**
+ * A clause that greets, introduces, thanks or asks the visitor to wait, and says little else
+ * ("Let me look up your order"): such phrases inside a clause that says more ("It takes one
+ * minute to reset", "Add a second address") leave it whole.
+ */
+function isHolding(clause: string): boolean {
+  if (INTRODUCING.test(clause)) return true;
+  const rest = clause.replace(HOLDING, ' ');
+  return rest !== clause && wordsIn(rest) <= 3;
+}
+
+/** "Hi, Bob here. Let me look up your order." says nothing a help-center entry could keep, however many words it has. */
 export function isSubstantial(text: string): boolean {
-  const said = text.replace(INTRODUCING, ' ').replace(HOLDING, ' ');
+  const said = text
+    .split(/[,.!?;:。！？，；：\n]+/)
+    .filter((clause) => !isHolding(clause))
+    .join(' ');
   const han = said.match(/\p{Script=Han}/gu)?.length ?? 0;
   const words = said.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length;
   return words >= SUBSTANTIAL_WORDS || han >= SUBSTANTIAL_HAN || words + han / 2 >= SUBSTANTIAL_WORDS;
@@ -63,10 +80,10 @@ export function findLearningCase(conversation: ConversationRecord, messages: rea
   if (aiIndex < 0) return null;
   const ai = before[aiIndex]!;
   if (before.slice(aiIndex + 1).some((m) => m.author === 'agent' && isSubstantial(m.text))) return null;
-  // The visitor wrote more since (a message left while nobody was online, a new question): the
-  // reply may answer that instead, and a wrong pair costs the reviewer more than a missed one.
-  // "A person please" in between says nothing new.
-  if (before.slice(aiIndex + 1).some((m) => m.author === 'visitor' && isSubstantial(m.text) && !onlyAsksForAPerson(m.text))) return null;
+  // A message left for the team after the AI answer (nobody was online): the reply answers that
+  // message, not the question the AI missed, and a wrong pair costs the reviewer more than a
+  // missed one. (Asking for a person, or adding details while queued, keeps the pair.)
+  if (conversation.leftMessage && before.slice(aiIndex + 1).some((m) => m.author === 'visitor' && isSubstantial(m.text))) return null;
   const trigger: KnowledgeProposalTrigger | null =
     ai.provenance?.answered === false
       ? 'gap'

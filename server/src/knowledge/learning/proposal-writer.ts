@@ -21,16 +21,19 @@ export interface ProposalWriter {
 }
 
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening)|thanks for (waiting|your patience)|您好|你好)\b[^\n.!?,。！？，]{0,40}[,.!?，。！？]\s*/i;
-const SIGN_OFF = /\s*(\n|^)[^\n]{0,40}\b(best( regards)?|kind regards|cheers|thanks|thank you|祝好|谢谢)[^\n]{0,40}$/i;
+// No leading \s*: tried at every offset of a long run of spaces it was quadratic; the result is trimmed.
+const SIGN_OFF = /(\n|^)[^\n]{0,40}\b(best( regards)?|kind regards|cheers|thanks|thank you|祝好|谢谢)[^\n]{0,40}$/i;
 
-const LAST_SENTENCE_SIGN_OFF = /([.!?。！？])\s*(?:thanks|thank you|cheers|best(?: regards)?|kind regards|谢谢)[^.!?。！？\n]{0,30}[.!?。！？]?\s*$/i;
+/** "… is in your inbox. Thanks again, Ann!" — the thanks, and at most a name after it; not "Thanksgiving orders ship Monday." */
+const LAST_SENTENCE_SIGN_OFF =
+  /([.!?。！？])\s*(?:thanks|thank you|cheers|best regards|best wishes|kind regards|谢谢)\b(?: so much| a lot| again| for (?:your )?(?:patience|waiting|understanding))?(?:,?\s*\S+)?\s*[.!?。！？]?\s*$/i;
 
 /** The reply without its greeting and sign-off; the question on one line. Both within the entry limits. */
 export function plainExtract({ question, answer }: ProposalText): ProposalText {
   let text = answer.trim();
   for (let i = 0; i < 2; i++) text = text.replace(GREETING, '');
   // A sign-off on its own line, or as the reply's last sentence ("… Acme GmbH). Thanks!").
-  const signedOff = text.replace(SIGN_OFF, '').replace(LAST_SENTENCE_SIGN_OFF, '$1').trim();
+  const signedOff = text.replace(LAST_SENTENCE_SIGN_OFF, '$1').replace(SIGN_OFF, '').trim();
   if (signedOff.length > 0) text = signedOff;
   // `#`/`##` lines would split the entry in a Markdown export (the entry schema refuses them).
   text = text.replace(/^(\s{0,3})(#{1,2})(\s)/gm, '$1###$3');
