@@ -71,6 +71,8 @@ class FakeServer {
   conversation: VisitorConversation = { id: 'c1', status: 'bot', lastSeq: 0, createdAt: 1 };
   /** Store the next N sends but drop the connection instead of acknowledging. */
   loseAcks = 0;
+  /** Sends stored but never acknowledged, the connection left open: a network that stalled. */
+  stallAcks = 0;
   refuseWith: ErrorCode | null = null;
   /** Sent with `refuseWith` (as a rate limit says when to come back). */
   retryAfterMs: number | undefined = undefined;
@@ -174,6 +176,7 @@ class FakeServer {
         socket.conn.close();
         return;
       }
+      if (this.stallAcks > 0) return void this.stallAcks--;
       ack({ ok: true, data: { message, conversation: { ...this.conversation } } });
     });
     socket.on('handoff:request', (_payload, ack) => {
@@ -287,6 +290,19 @@ describe('VisitorConnection', () => {
     expect(added.map((m) => m.text)).toEqual(['hello']);
     expect([...server.sends.values()]).toEqual([1]);
     expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+  });
+
+  it('connects again when an ack never comes on a connection that looks open (a stalled network), and keeps the order', async () => {
+    const conn = connect({ ackTimeoutMs: 300 });
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.stallAcks = 1;
+    conn.send('first, in a stall');
+    conn.send('second');
+    await until(() => conn.outbox.length === 0, 'both sent', 5000);
+    expect(server.messages.filter((m) => m.author === 'visitor').map((m) => m.text)).toEqual(['first, in a stall', 'second']);
+    expect(texts(conn)).toEqual(['first, in a stall', 'second']);
+    expect(server.connections).toBeGreaterThan(1); // it did connect again
   });
 
   it('sends messages written while disconnected exactly once, in order, after reconnecting', async () => {

@@ -446,8 +446,9 @@ export class VisitorConnection {
     this._flushing = true;
     try {
       let item: OutboxItem | undefined;
-      // An item waiting out a rate limit holds back those after it (the order is the visitor's).
-      while (this._ready && (item = this.outbox.find((i) => !i.error || i.retryAt)) && !item.retryAt) {
+      // An item waiting out a rate limit, a reconnect or the store holds back those after it
+      // (the order is the visitor's); only one refused for good is passed over.
+      while (this._ready && (item = this.outbox.find((i) => !i.error || i.retryAt || RETRIED.includes(i.error))) && !item.retryAt && !item.error) {
         const res = await this._request('message:send', { clientId: item.clientId, text: item.text });
         if (res.ok) {
           this.lastError = null;
@@ -550,7 +551,10 @@ export class VisitorConnection {
         if (res && typeof res === 'object' && 'ok' in res) return res;
         return { ok: false, error: { code: 'internal', message: 'malformed acknowledgement' } };
       } catch {
-        // No ack in time, or the connection dropped: reported as `unavailable` below.
+        // No ack in time, or the connection dropped: reported as `unavailable` below. One that
+        // looks open but carries nothing (a stalled network) is dropped: the manager connects
+        // again, and the resume sends what waits, in order.
+        if (socket.connected) socket.io.engine.close();
       }
     }
     return { ok: false, error: { code: 'unavailable', message: 'not connected' } };

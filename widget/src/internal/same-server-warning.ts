@@ -17,8 +17,7 @@ export function elementConnected(el: HTMLElement, server: string): void {
   warned = true;
   console.warn(
     `support-chat: ${same} <support-chat> elements on this page use the same server (${server}): ` +
-      'each shows its own launcher and opens its own connection for the same visitor. Keep one; to open ' +
-      'it from your own button, call its open() (and hide its launcher with launcher="hidden").',
+      'each opens its own connection for the same visitor. Keep one (your own button can call its open()).',
   );
 }
 
