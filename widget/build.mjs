@@ -20,7 +20,10 @@ const dist = join(root, 'dist');
  * together are held to the total.
  */
 const LAUNCHER_BUDGET_BROTLI = 8 * 1024;
-const WIDGET_TOTAL_BUDGET_BROTLI = 27 * 1024;
+// 27 KB until 2026-12-07, then 27.5 KB for what a visitor must not lose (a session kept per
+// signed-in user, a message re-sent after a stalled connection, a message left or a hand-off
+// asked for while offline, sent once back online): ~130 bytes that no cut found elsewhere paid for.
+const WIDGET_TOTAL_BUDGET_BROTLI = 27.5 * 1024;
 /**
  * Attachments (issue 13) did not fit in the chat's file: their code is a third file
  * (`support-chat-files-<hash>.js`) the chat loads only when the visitor attaches a file or a

@@ -676,6 +676,25 @@ describe('VisitorConnection', () => {
     await conn._leaveMessage({ email: 'ann@example.com', text: 'Also: gift wrap?' });
     expect(server.leaves[2]!.clientId).not.toBe(server.leaves[0]!.clientId);
   });
+
+  it('waits for the connection to leave a message or ask for a person offline, as "we will keep trying" says', async () => {
+    server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.hold();
+    server.dropAll();
+    await until(() => conn.status === 'reconnecting', 'offline');
+    const leaving = conn._leaveMessage({ email: 'bo@example.com', text: 'Please call me back.' });
+    const asking = conn.requestHandoff();
+    await new Promise((r) => setTimeout(r, 100));
+    expect([conn.lastError, server.leaves.length]).toEqual(['unavailable', 0]); // said, and waiting
+    server.release();
+    expect(await leaving).toBe(true);
+    expect(await asking).toBe(true);
+    expect(server.leaves.map((l) => l.text)).toEqual(['Please call me back.']);
+    expect(conn.lastError).toBeNull();
+  });
 });
 
 describe('an erased visitor', () => {

@@ -134,6 +134,8 @@ export class VisitorConnection {
 
   private _socket: VisitorSocket | null = null;
   private _ready = false;
+  /** What waits for the next resume (`_whenReady`). */
+  private readonly _onReady: (() => void)[] = [];
   private _flushing = false;
   private _historyLoaded = false;
   private _resumeFailures = 0;
@@ -308,8 +310,21 @@ export class VisitorConnection {
     void this._flush();
   }
 
+  /**
+   * A one-off request (a hand-off, a message left): offline, it waits for the connection, as the
+   * alert shown meanwhile says ("we'll keep trying"), rather than failing at once.
+   */
+  private async _whenReady<E extends Command>(event: E, payload: Parameters<VisitorClientEvents[E]>[0]) {
+    if (!this._ready) {
+      this._settle({ ok: false, error: { code: 'unavailable', message: '' } });
+      this.start();
+      await new Promise<void>((go) => this._onReady.push(go));
+    }
+    return this._request(event, payload);
+  }
+
   async requestHandoff(): Promise<boolean> {
-    const res = await this._request('handoff:request', { clientId: newClientId() });
+    const res = await this._whenReady('handoff:request', { clientId: newClientId() });
     if (res.ok) this._setConversation(res.data.conversation);
     return this._settle(res);
   }
@@ -337,7 +352,7 @@ export class VisitorConnection {
 
   /** Nobody available: a message and an email address for the team, who reply later. */
   async _leaveMessage(left: { email: string; name?: string; text: string }): Promise<boolean> {
-    const res = await this._request('offline:leave', { clientId: this._leaveId, ...left });
+    const res = await this._whenReady('offline:leave', { clientId: this._leaveId, ...left });
     if (res.ok) {
       this._leaveId = newClientId();
       this._setConversation(res.data.conversation);
@@ -426,6 +441,7 @@ export class VisitorConnection {
     if (!conversation) this.store = new MessageStore();
     this._ready = true;
     this.status = 'online';
+    for (const go of this._onReady.splice(0)) go();
     if (this.lastError === 'rate_limited' && !this.outbox.some((i) => i.retryAt)) this._settle({ ok: true, data: null });
     for (const item of this.outbox) if (item.error && RETRIED.includes(item.error)) delete item.error;
     this._releaseWaiting();

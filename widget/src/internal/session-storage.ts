@@ -35,9 +35,14 @@ export function hasStoredSession(storage: Storage, server: string): boolean {
   return !!(load(storage, keys.token) || load(storage, keys.outbox));
 }
 
-/** Whose the stored session is: the signed-in user's `sub` written with it; '' for an anonymous visitor or none. */
+/**
+ * Whose the stored session is: the signed-in user's `sub` written with it; '?' for a signed
+ * user's session stored without one (by an older widget: its visitor id says `u_`, not whose);
+ * '' for an anonymous visitor or none.
+ */
 export function storedOwner(storage: Storage, server: string): string {
-  return load(storage, storageKeys(server).user) ?? '';
+  const keys = storageKeys(server);
+  return load(storage, keys.user) || (load(storage, keys.token)?.startsWith('v1.u_') ? '?' : '');
 }
 
 /** Removes the visitor's token, outbox and read mark: the next visitor on this device starts afresh. */
