@@ -240,7 +240,7 @@ describe('AgentConnection', () => {
     const connection = await opened('a');
     server.emit('message:created', msg('a', 2));
     server.emit('message:created', msg('a', 3));
-    server.emit('ai:token', { conversationId: 'a', streamId: 'cut', delta: 'Half an ans' });
+    server.emit('ai:token', { conversationId: 'a', streamId: 'cut', delta: 'Half an ans', at: 0 });
     await until(() => connection.state.transcript?.streams.length === 1, 'stream');
     server.responders.set('conversation:watch', () => ok({ conversation: conv('a'), messages: [msg('a', 4)] }));
     server.dropAll();
@@ -336,8 +336,8 @@ describe('AgentConnection', () => {
 
   it('shows a streamed AI answer token by token and replaces it with the stored message', async () => {
     const connection = await opened('b');
-    server.emit('ai:token', { conversationId: 'b', streamId: 's1', delta: 'We open ' });
-    server.emit('ai:token', { conversationId: 'b', streamId: 's1', delta: 'at nine.' });
+    server.emit('ai:token', { conversationId: 'b', streamId: 's1', delta: 'We open ', at: 0 });
+    server.emit('ai:token', { conversationId: 'b', streamId: 's1', delta: 'at nine.', at: 8 });
     await until(() => connection.state.transcript?.streams[0]?.text === 'We open at nine.', 'tokens');
     server.emit('message:created', msg('b', 2, { author: 'ai', streamId: 's1', text: 'We open at nine.' }));
     await until(() => connection.state.transcript?.streams.length === 0, 'stored');

@@ -51,7 +51,7 @@ describe('mergeMessages', () => {
   it('settles a pending send by clientId and a live stream by streamId', () => {
     let s = emptyTranscript('c');
     s = addPending(s, { clientId: 'client-1', kind: 'text', text: 'hi', createdAt: 1 });
-    s = applyToken(s, { conversationId: 'c', streamId: 'st', delta: 'Hel' }, 1);
+    s = applyToken(s, { conversationId: 'c', streamId: 'st', delta: 'Hel', at: 0 }, 1);
     expect(s.pending).toHaveLength(1);
     expect(s.streams).toHaveLength(1);
     s = mergeMessages(s, [msg('c', 1, { author: 'agent', clientId: 'client-1' })]);
@@ -65,9 +65,9 @@ describe('mergeMessages', () => {
 describe('streamed AI answers', () => {
   it('assembles deltas per stream in arrival order', () => {
     let s = emptyTranscript('c');
-    s = applyToken(s, { conversationId: 'c', streamId: 'a', delta: 'Open ' }, 10);
-    s = applyToken(s, { conversationId: 'c', streamId: 'b', delta: 'Other' }, 11);
-    s = applyToken(s, { conversationId: 'c', streamId: 'a', delta: 'daily.' }, 12);
+    s = applyToken(s, { conversationId: 'c', streamId: 'a', delta: 'Open ', at: 0 }, 10);
+    s = applyToken(s, { conversationId: 'c', streamId: 'b', delta: 'Other', at: 0 }, 11);
+    s = applyToken(s, { conversationId: 'c', streamId: 'a', delta: 'daily.', at: 5 }, 12);
     expect(s.streams).toEqual([
       { streamId: 'a', text: 'Open daily.', startedAt: 10 },
       { streamId: 'b', text: 'Other', startedAt: 11 },
@@ -76,17 +76,17 @@ describe('streamed AI answers', () => {
 
   it('drops an aborted stream and ignores late tokens for an answer already stored', () => {
     let s = emptyTranscript('c');
-    s = applyToken(s, { conversationId: 'c', streamId: 'a', delta: 'x' }, 1);
+    s = applyToken(s, { conversationId: 'c', streamId: 'a', delta: 'x', at: 0 }, 1);
     s = abortStream(s, 'a');
     expect(s.streams).toHaveLength(0);
     s = mergeMessages(s, [msg('c', 1, { author: 'ai', streamId: 'done' })]);
-    const late = applyToken(s, { conversationId: 'c', streamId: 'done', delta: 'late' }, 2);
+    const late = applyToken(s, { conversationId: 'c', streamId: 'done', delta: 'late', at: 0 }, 2);
     expect(late).toBe(s);
   });
 
   it('ignores tokens for another conversation', () => {
     const s = emptyTranscript('c');
-    expect(applyToken(s, { conversationId: 'x', streamId: 'a', delta: 'x' }, 1)).toBe(s);
+    expect(applyToken(s, { conversationId: 'x', streamId: 'a', delta: 'x', at: 0 }, 1)).toBe(s);
   });
 });
 

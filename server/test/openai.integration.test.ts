@@ -35,7 +35,8 @@ describe('answers through an OpenAI-compatible endpoint', () => {
     const visitor = t.visitor();
     await connected(visitor);
     const tokens: string[] = [];
-    visitor.on('ai:token', (e) => tokens.push(e.delta));
+    const offsets: number[] = [];
+    visitor.on('ai:token', (e) => (tokens.push(e.delta), offsets.push(e.at)));
     const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
     const question = 'Hello, how can I return an item, please?';
     data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: question }));
@@ -43,6 +44,8 @@ describe('answers through an OpenAI-compatible endpoint', () => {
 
     expect(tokens.length).toBeGreaterThan(3);
     expect(tokens.join('')).toBe(reply.text);
+    // Each delta says where it starts: a client that joins midway can tell (and waits).
+    expect(offsets).toEqual(tokens.map((_, i) => tokens.slice(0, i).join('').length));
     expect(reply.text).toContain('30 days');
     expect((await stored(t, reply)).provenance).toMatchObject({ responder: 'openai', model: 'fake-model', answered: true });
     expect(reply.sources?.[0]?.title).toMatch(/return/i);

@@ -103,6 +103,12 @@ export interface AiTokenEvent {
   /** Identifies one streamed answer; the final `message:created` carries the same `streamId`. */
   streamId: string;
   delta: string;
+  /**
+   * How many characters of this stream came before `delta`: a client that joins a stream
+   * midway (a reload, a reconnect, a second tab) waits for the whole answer instead of showing
+   * it from the middle of a word.
+   */
+  at: number;
 }
 
 export interface AiStreamAbortedEvent {

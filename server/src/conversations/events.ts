@@ -21,7 +21,7 @@ export interface DomainEvents {
   conversationRated: (conversation: ConversationRecord) => void;
   /** A stored message changed (the visitor rated an AI answer). */
   messageUpdated: (message: ChatMessage) => void;
-  aiToken: (event: AiStreamEvent & { delta: string }) => void;
+  aiToken: (event: AiStreamEvent & { delta: string; at: number }) => void;
   aiStreamAborted: (event: AiStreamEvent) => void;
   /** The conversation entered the human queue from the AI (not a requeue): routing writes the note. */
   handedOff: (event: { conversation: ConversationRecord; reason: HandoffReason; detail?: string }) => void;

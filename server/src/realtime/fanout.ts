@@ -136,8 +136,8 @@ export function connectFanout({
       agents.to(rooms.agents).emit('conversations:erased', { visitorId, conversationIds });
       scheduleQueueResend();
     }),
-    bus.on('aiToken', ({ visitorId, conversationId, streamId, delta }) => {
-      const event = { conversationId, streamId, delta };
+    bus.on('aiToken', ({ visitorId, conversationId, streamId, delta, at }) => {
+      const event = { conversationId, streamId, delta, at };
       visitors.to(rooms.visitor(visitorId)).emit('ai:token', event);
       agents.to(rooms.watching(conversationId)).emit('ai:token', event);
     }),

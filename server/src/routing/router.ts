@@ -258,6 +258,8 @@ export class ConversationRouter {
     stop.addEventListener('abort', () => controller.abort(), { once: true });
     const locale = answerLocale(question.text, conversation.locale);
     let streamed = false;
+    /** Characters of this stream sent so far (`AiTokenEvent.at`). */
+    let sent = 0;
     let answer: ResponderAnswer;
     try {
       const history =
@@ -271,13 +273,15 @@ export class ConversationRouter {
         onToken: (delta) => {
           if (controller.signal.aborted) return;
           streamed = true;
-          this.bus.emit('aiToken', { ...stream, delta });
+          this.bus.emit('aiToken', { ...stream, delta, at: sent });
+          sent += delta.length;
         },
         // The model failed mid-answer and a fallback answer follows: drop what was shown and
         // stream the new answer under a new id, so no half answer is ever taken as complete.
         onReset: () => {
           if (streamed) this.bus.emit('aiStreamAborted', stream);
           streamed = false;
+          sent = 0;
           stream = { ...stream, streamId: randomUUID() };
         },
       });

@@ -519,17 +519,29 @@ describe('VisitorConnection', () => {
     conn.start();
     await until(() => conn.status === 'online', 'online');
     const nsp = server.io.of('/visitor');
-    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's1', delta: 'Hel' });
-    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's1', delta: 'lo' });
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's1', delta: 'Hel', at: 0 });
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's1', delta: 'lo', at: 3 });
     await until(() => conn.streams[0]?.text === 'Hello', 'tokens');
     server.push({ author: 'ai', kind: 'text', text: 'Hello!', streamId: 's1', sources: [{ id: 'k', title: 'FAQ' }] });
     await until(() => conn.messages.length === 1, 'final message');
     expect(conn.streams).toEqual([]);
-    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's2', delta: 'partial' });
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's2', delta: 'partial', at: 0 });
     await until(() => conn.streams.length === 1, 'second stream');
     nsp.emit('ai:stream-aborted', { conversationId: 'c1', streamId: 's2' });
     await until(() => conn.streams.length === 0, 'aborted');
     expect(texts(conn)).toEqual(['Hello!']);
+
+    // A stream joined midway (this page reloaded while it ran): not shown from the middle of a
+    // word; the visitor sees the assistant at work, then the stored answer whole.
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's3', delta: 'r and click Return items', at: 42 });
+    await until(() => conn.aiThinking, 'thinking');
+    expect(conn.streams).toEqual([]);
+    nsp.emit('ai:token', { conversationId: 'c1', streamId: 's3', delta: ' on the order.', at: 66 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(conn.streams).toEqual([]);
+    server.push({ author: 'ai', kind: 'text', text: 'Go to My account and click Return items on the order.', streamId: 's3' });
+    await until(() => conn.messages.length === 2, 'the whole answer');
+    expect(conn.aiThinking).toBe(false);
   });
 
   it('sends identify() attributes, clipped to the limits, with the next resume', async () => {

@@ -251,6 +251,8 @@ export class VisitorConnection {
     socket.on('ai:token', (e) => {
       if (this._staleStreams.has(e.streamId) || this.store.list.some((m) => m.streamId === e.streamId)) return;
       let s = this.streams.find((x) => x.streamId === e.streamId);
+      // Joined midway (a reload, a reconnect): the answer is coming, shown whole when stored.
+      if (!s && e.at) return this._thinking(true), this._changed();
       if (!s) this.streams.push((s = { streamId: e.streamId, conversationId: e.conversationId, text: '' }));
       s.text += e.delta;
       this._thinking(false);
