@@ -857,6 +857,30 @@ describe('transports', () => {
 });
 
 describe('storage', () => {
+  it("keeps another tab's unsent messages when this tab writes its outbox, and the next page sends them", async () => {
+    const keys = storageKeys(server.url);
+    const online = connect();
+    online.start();
+    await until(() => online.status === 'online', 'online');
+    // Another tab, offline (its handshake never completes), wrote a message: it waits in the
+    // shared storage.
+    server.hold();
+    const offline = connect();
+    offline.send('written in the offline tab');
+    expect(JSON.parse(storage.getItem(keys.outbox)!)).toHaveLength(1);
+    online.send('written here');
+    await until(() => online.outbox.length === 0, 'sent here');
+    expect((JSON.parse(storage.getItem(keys.outbox)!) as { text: string }[]).map((i) => i.text)).toEqual(['written in the offline tab']);
+    offline.stop();
+    server.release();
+    // The offline tab is closed; the next page load sends what it left.
+    const next = connect();
+    next.start();
+    await until(() => next.outbox.length === 0 && server.sentTexts().length === 2, 'sent by the next page');
+    expect(server.sentTexts()).toEqual(['written here', 'written in the offline tab']);
+    expect(storage.getItem(keys.outbox)).toBeNull();
+  });
+
   it("writes whose session it is with the session itself: a tab still connected never leaves another user's chat ownerless", async () => {
     const keys = storageKeys(server.url);
     const alice = connect({ owner: 'alice-7' });

@@ -134,6 +134,8 @@ export class VisitorConnection {
 
   private _socket: VisitorSocket | null = null;
   private _ready = false;
+  /** Client ids this tab has had in its outbox: the others in storage are another tab's. */
+  private readonly _mine = new Set<string>();
   /** What waits for the next resume (`_whenReady`). */
   private readonly _onReady: (() => void)[] = [];
   private _flushing = false;
@@ -160,6 +162,7 @@ export class VisitorConnection {
     this._keys = storageKeys(_opts.server);
     this._token = load(_opts.storage, this._keys.token);
     this.outbox = loadOutbox(load(_opts.storage, this._keys.outbox));
+    for (const item of this.outbox) this._mine.add(item.clientId);
     this._readMark = load(_opts.storage, this._keys.read) ?? '';
   }
 
@@ -293,7 +296,9 @@ export class VisitorConnection {
     const trimmed = text.trim();
     // Refused (this site, this user): it would wait for a connection that never comes.
     if (!trimmed || trimmed.length > LIMITS.messageChars || this.status === 'refused') return false;
-    this.outbox.push({ clientId: newClientId(), text: trimmed, createdAt: Date.now() });
+    const clientId = newClientId();
+    this._mine.add(clientId);
+    this.outbox.push({ clientId, text: trimmed, createdAt: Date.now() });
     this._persistOutbox();
     this._typing.set(false);
     this.start();
@@ -612,7 +617,9 @@ export class VisitorConnection {
   }
 
   private _persistOutbox(): void {
-    const keep = this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt);
+    // Another tab's unsent messages (written offline there) stay: the next page load sends them.
+    const others = loadOutbox(load(this._opts.storage, this._keys.outbox)).filter((i) => !this._mine.has(i.clientId));
+    const keep = [...others, ...this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt)];
     if (keep.length) this._own();
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
   }
