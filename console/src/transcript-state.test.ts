@@ -87,6 +87,8 @@ describe('streamed AI answers', () => {
   it('ignores tokens for another conversation', () => {
     const s = emptyTranscript('c');
     expect(applyToken(s, { conversationId: 'x', streamId: 'a', delta: 'x', at: 0 }, 1)).toBe(s);
+    // A stream first seen midway (opened or reconnected during the answer) waits for the stored answer.
+    expect(applyToken(s, { conversationId: s.conversationId, streamId: 'midway', delta: 'r and click', at: 40 }, 1)).toBe(s);
   });
 });
 

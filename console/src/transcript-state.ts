@@ -102,6 +102,9 @@ export function applyToken(state: TranscriptState, event: AiTokenEvent, now: num
   if (event.conversationId !== state.conversationId) return state;
   if (state.messages.some((m) => m.streamId === event.streamId)) return state;
   const existing = state.streams.find((s) => s.streamId === event.streamId);
+  // Joined midway (the conversation opened, or the console reconnected, during the answer):
+  // not shown from the middle of a word; the stored answer comes whole.
+  if (!existing && event.at > 0) return state;
   const streams = existing
     ? state.streams.map((s) =>
         s === existing ? { ...s, text: s.text + event.delta } : s,

@@ -136,8 +136,8 @@ export class VisitorConnection {
   private _ready = false;
   /** Client ids this tab has had in its outbox: the others in storage are another tab's. */
   private readonly _mine = new Set<string>();
-  /** What waits for the next resume (`_whenReady`). */
-  private readonly _onReady: (() => void)[] = [];
+  /** What waits for the next resume (`_whenReady`): told true then, false when stopped or refused. */
+  private readonly _onReady: ((ready: boolean) => void)[] = [];
   private _flushing = false;
   private _historyLoaded = false;
   private _resumeFailures = 0;
@@ -225,6 +225,7 @@ export class VisitorConnection {
         console.warn(`support-chat: ${data.code}: ${data.message}`);
         this.status = 'refused';
         this.lastError = data.code;
+        for (const go of this._onReady.splice(0)) go(false);
         // What waits to be sent cannot go: each says why, rather than "Sending…" for ever.
         for (const item of this.outbox) item.error ??= data.code;
         return this._changed();
@@ -255,7 +256,7 @@ export class VisitorConnection {
       if (this._staleStreams.has(e.streamId) || this.store.list.some((m) => m.streamId === e.streamId)) return;
       let s = this.streams.find((x) => x.streamId === e.streamId);
       // Joined midway (a reload, a reconnect): the answer is coming, shown whole when stored.
-      if (!s && e.at) return this._thinking(true), this._changed();
+      if (!s && e.at) return void (this.aiThinking || (this._thinking(true), this._changed()));
       if (!s) this.streams.push((s = { streamId: e.streamId, conversationId: e.conversationId, text: '' }));
       s.text += e.delta;
       this._thinking(false);
@@ -281,6 +282,7 @@ export class VisitorConnection {
   }
 
   stop(): void {
+    for (const go of this._onReady.splice(0)) go(false);
     this._socket?.disconnect();
     this._socket?.removeAllListeners();
     this._socket = null;
@@ -321,12 +323,14 @@ export class VisitorConnection {
    * A one-off request (a hand-off, a message left): offline, it waits for the connection, as the
    * alert shown meanwhile says ("we'll keep trying"), rather than failing at once.
    */
-  private async _whenReady<E extends Command>(event: E, payload: Parameters<VisitorClientEvents[E]>[0]) {
-    if (!this._ready) {
+  private async _whenReady<E extends Command>(event: E, payload: Parameters<VisitorClientEvents[E]>[0]): Promise<AckResult<AckData<E>>> {
+    if (!this._ready && this.status !== 'refused') {
       this._settle({ ok: false, error: { code: 'unavailable', message: '' } });
       this.start();
-      await new Promise<void>((go) => this._onReady.push(go));
+      await new Promise<boolean>((go) => this._onReady.push(go));
     }
+    // Refused (this site, this user): said as such, not as "we'll keep trying".
+    if (this.status === 'refused') return { ok: false, error: { code: this.lastError!, message: '' } };
     return this._request(event, payload);
   }
 
@@ -448,7 +452,7 @@ export class VisitorConnection {
     if (!conversation) this.store = new MessageStore();
     this._ready = true;
     this.status = 'online';
-    for (const go of this._onReady.splice(0)) go();
+    for (const go of this._onReady.splice(0)) go(true);
     if (this.lastError === 'rate_limited' && !this.outbox.some((i) => i.retryAt)) this._settle({ ok: true, data: null });
     for (const item of this.outbox) if (item.error && RETRIED.includes(item.error)) delete item.error;
     this._releaseWaiting();
@@ -495,7 +499,11 @@ export class VisitorConnection {
         }
         this._persistOutbox();
         this._changed();
-        if (code === 'store_unavailable') this._retryStore();
+        // Not stored (a full disk), or no ack on a connection that still looks open (a stalled
+        // network, a busy server): sent again in place, later and later. A dead connection is
+        // engine.io's heartbeat to find; closing it here would reconnect a slow server's every
+        // visitor at once, and again.
+        if (RETRIED.includes(code)) this._retryStore();
         if (RETRIED.includes(code) || wait !== undefined) break; // keep the order: later ones wait
       }
     } finally {
@@ -512,7 +520,7 @@ export class VisitorConnection {
     const { firstMs = 1000, maxMs = 30_000 } = this._opts.storeRetry ?? {};
     const delay = Math.min(maxMs, firstMs * 2 ** this._storeFailures++);
     this._later('store-retry', delay * (0.5 + Math.random() / 2), () => {
-      for (const item of this.outbox) if (item.error === 'store_unavailable') delete item.error;
+      for (const item of this.outbox) if (item.error && RETRIED.includes(item.error)) delete item.error;
       this._changed();
       void this._flush();
     });
@@ -521,7 +529,11 @@ export class VisitorConnection {
   private _receive(messages: readonly ChatMessage[], live: boolean): void {
     const added = this.store.add(messages);
     const confirmed = new Set(messages.map((m) => m.clientId));
-    if (this.outbox.some((i) => confirmed.has(i.clientId))) {
+    // Stored, from whichever tab: never sent again from storage by this one or the next page.
+    const stored = load(this._opts.storage, this._keys.outbox) ?? '';
+    let elsewhere = false;
+    for (const id of confirmed) if (id) this._mine.add(id), (elsewhere ||= stored.includes(id));
+    if (elsewhere || this.outbox.some((i) => confirmed.has(i.clientId))) {
       this.outbox = this.outbox.filter((i) => !confirmed.has(i.clientId));
       this._persistOutbox();
     }
@@ -574,10 +586,7 @@ export class VisitorConnection {
         if (res && typeof res === 'object' && 'ok' in res) return res;
         return { ok: false, error: { code: 'internal', message: 'malformed acknowledgement' } };
       } catch {
-        // No ack in time, or the connection dropped: reported as `unavailable` below. One that
-        // looks open but carries nothing (a stalled network) is dropped: the manager connects
-        // again, and the resume sends what waits, in order.
-        if (socket.connected) socket.io.engine.close();
+        // No ack in time, or the connection dropped: reported as `unavailable` below.
       }
     }
     return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
@@ -617,8 +626,11 @@ export class VisitorConnection {
   }
 
   private _persistOutbox(): void {
-    // Another tab's unsent messages (written offline there) stay: the next page load sends them.
-    const others = loadOutbox(load(this._opts.storage, this._keys.outbox)).filter((i) => !this._mine.has(i.clientId));
+    // Another tab's unsent messages (written offline there, for this same visitor) stay: the
+    // next page load sends them. A session that is no longer this one's is not added to.
+    const { storage } = this._opts;
+    const others =
+      load(storage, this._keys.token) === this._token ? loadOutbox(load(storage, this._keys.outbox)).filter((i) => !this._mine.has(i.clientId)) : [];
     const keep = [...others, ...this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt)];
     if (keep.length) this._own();
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
