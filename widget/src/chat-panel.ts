@@ -72,6 +72,8 @@ export class ChatPanel {
   private _anchor = -1;
   private _forms = new VisitorForms(this, () => this._connection());
   private _visibility = () => this.requestUpdate();
+  /** Another tab wrote the storage (it read the replies): the unread count here follows. */
+  private _otherTab = () => this._conn?.readElsewhere();
   /** Attachments (issue 13): their own file, loaded when first needed. */
   private _files: VisitorFiles | undefined;
   private _filesLoading: Promise<VisitorFiles | void> | undefined;
@@ -115,6 +117,7 @@ export class ChatPanel {
 
   connected(): void {
     document.addEventListener('visibilitychange', this._visibility);
+    addEventListener('storage', this._otherTab);
     this._claim();
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
     if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
@@ -122,6 +125,7 @@ export class ChatPanel {
 
   disconnected(): void {
     document.removeEventListener('visibilitychange', this._visibility);
+    removeEventListener('storage', this._otherTab);
     this._conn?.stop();
   }
 

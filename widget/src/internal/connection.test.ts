@@ -780,6 +780,25 @@ describe('a refused handshake', () => {
 });
 
 describe('read receipts', () => {
+  it("counts as read what another tab of the visitor read (its mark in the shared storage)", async () => {
+    server.add({ author: 'visitor', kind: 'text', text: 'hi', clientId: 'hi-000000002' });
+    server.add({ author: 'agent', kind: 'text', text: 'Hello from Ann' });
+    storage.setItem(storageKeys(server.url).token, 'tok-1');
+    const here = connect();
+    const there = connect();
+    here.start();
+    there.start();
+    await until(() => here.messages.length === 2 && there.messages.length === 2, 'history in both tabs');
+    expect([here.unread, there.unread]).toEqual([1, 1]);
+    let changed = 0;
+    here.onChange = () => changed++;
+    there.markRead(); // the other tab's open panel shows the reply
+    here.readElsewhere(); // what the panel does on the storage event
+    expect([here.unread, changed]).toEqual([0, 1]);
+    here.readElsewhere();
+    expect(changed).toBe(1); // nothing new: no render
+  });
+
   it('tells the server what the open panel shows, at most once a second, and nothing twice', async () => {
     server.add({ author: 'visitor', kind: 'text', text: 'hi', clientId: 'hi-000000001' });
     server.add({ author: 'ai', kind: 'text', text: 'hello' });
@@ -860,6 +879,14 @@ describe('transports', () => {
       await until(() => conn.status === 'online', 'online over polling');
       expect(transportOf()).toBe('polling');
       expect(hung.length).toBeGreaterThan(0);
+      // Remembered: the next page starts with polling, without waiting on a WebSocket again.
+      expect(storage.getItem(storageKeys(server.url).polling)).toBe('1');
+      conn.stop();
+      const next = connect({ socketOptions: { parser: jsonParser, timeout: 5000, reconnectionDelay: 20 } });
+      const started = Date.now();
+      next.start();
+      await until(() => next.status === 'online', 'the next page online');
+      expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       for (const socket of hung) socket.destroy();
     }

@@ -171,6 +171,12 @@ export class VisitorConnection {
   }
 
   /** AI and agent messages of the current conversation the visitor has not seen. */
+  /** Another tab of this visitor read (its mark is in the storage): this one's count follows. */
+  readElsewhere(): void {
+    const mark = load(this._opts.storage, this._keys.read);
+    if (mark && mark !== this._readMark) (this._readMark = mark), this._changed();
+  }
+
   get unread(): number {
     const id = this.conversation?.id;
     const [readId, readSeq] = this._readMark.split(' ');
@@ -191,7 +197,8 @@ export class VisitorConnection {
       path: url.pathname.replace(/\/$/, '') + '/socket.io',
       auth: (cb) => cb({ token: this._token ?? undefined, user: this._opts.user, resume: this._opts.resume }),
       // WebSocket first; when it fails, HTTP long-polling, which corporate proxies let through.
-      transports: ['websocket', 'polling'],
+      // Polling first where a WebSocket once hung here (remembered: each page would wait again).
+      transports: load(this._opts.storage, this._keys.polling) ? ['polling', 'websocket'] : ['websocket', 'polling'],
       tryAllTransports: true,
       // Each connection owns its manager: two instances on one page must not share a socket.
       forceNew: true,
@@ -214,7 +221,11 @@ export class VisitorConnection {
       // A transport error or timeout: the manager retries by itself. A proxy that holds a
       // WebSocket open without ever answering fails no transport, so from now on start with
       // polling, which upgrades to WebSocket where it can (socket.io's documented fallback).
-      if (socket.active) return void (socket.io.opts.transports = ['polling', 'websocket']);
+      if (socket.active) {
+        // Only a hang (the manager's timeout), not a server that is down for a moment.
+        if (err.message === 'timeout') save(this._opts.storage, this._keys.polling, '1');
+        return void (socket.io.opts.transports = ['polling', 'websocket']);
+      }
       // A middleware refused the handshake. A stale token is dropped so a new one is issued.
       const data = (err as Error & { data?: { code?: ErrorCode; message?: string; retryAfterMs?: number } }).data;
       if (data?.code === 'origin_not_allowed' || data?.code === 'user_refused') {

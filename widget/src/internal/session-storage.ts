@@ -8,7 +8,8 @@
 export function storageKeys(server: string) {
   const prefix = `support-chat:${new URL(server).origin}:`;
   // `user`: the signed-in user (JWT `sub`) the rest belongs to; absent for an anonymous visitor.
-  return { token: prefix + 'token', outbox: prefix + 'outbox', read: prefix + 'read', user: prefix + 'user' };
+  // `polling`: a WebSocket hung here once (a proxy swallows them): connect by polling first.
+  return { token: prefix + 'token', outbox: prefix + 'outbox', read: prefix + 'read', user: prefix + 'user', polling: prefix + 'polling' };
 }
 
 // Storage can throw (disabled cookies, sandboxed frames, quota): the chat then works for this
