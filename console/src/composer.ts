@@ -17,7 +17,8 @@ type Mode = 'text' | 'note';
  * The reply box. Markdown; Enter sends, Shift+Enter breaks the line (Enter that confirms an IME
  * composition does not send). "/" and a name offers canned replies (arrows + Enter insert). "AI
  * draft" asks for a reply to edit. "Internal note" mode writes for the team only. Drafts (with
- * their mode) are kept per conversation, through reloads of the tab (draft-store.ts). Disabled with a visible reason when the agent may not write.
+ * their mode) are kept per conversation, through reloads of the tab (draft-store.ts). Disabled
+ * with a visible reason when the agent may not write.
  *
  * @fires support-console-send - `{ text, kind }` (`kind: 'note'` for an internal note).
  * @fires support-console-typing - `{ typing }` on each keystroke of a reply (`false` once cleared).

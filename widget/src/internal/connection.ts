@@ -236,7 +236,7 @@ export class VisitorConnection {
         console.warn(`support-chat: ${data.code}: ${data.message}`);
         this.status = 'refused';
         this.lastError = data.code;
-        for (const go of this._onReady.splice(0)) go(false);
+        this._wake(false);
         // What waits to be sent cannot go: each says why, rather than "Sending…" for ever.
         for (const item of this.outbox) item.error ??= data.code;
         return this._changed();
@@ -293,7 +293,7 @@ export class VisitorConnection {
   }
 
   stop(): void {
-    for (const go of this._onReady.splice(0)) go(false);
+    this._wake(false);
     this._socket?.disconnect();
     this._socket?.removeAllListeners();
     this._socket = null;
@@ -463,7 +463,7 @@ export class VisitorConnection {
     if (!conversation) this.store = new MessageStore();
     this._ready = true;
     this.status = 'online';
-    for (const go of this._onReady.splice(0)) go(true);
+    this._wake(true);
     if (this.lastError === 'rate_limited' && !this.outbox.some((i) => i.retryAt)) this._settle({ ok: true, data: null });
     for (const item of this.outbox) if (item.error && RETRIED.includes(item.error)) delete item.error;
     this._releaseWaiting();
@@ -645,6 +645,11 @@ export class VisitorConnection {
     const keep = [...others, ...this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt)];
     if (keep.length) this._own();
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
+  }
+
+  /** Settles what waits for the connection (`_whenReady`): ready, or not coming (stopped, refused). */
+  private _wake(ready: boolean): void {
+    for (const go of this._onReady.splice(0)) go(ready);
   }
 
   private _own(): void {

@@ -40,10 +40,10 @@ const HOLDING = new RegExp(
 /** A clause that is only the agent introducing themselves: "Bob here", "this is Bob from support" (a capital: a name). */
 const INTRODUCING = /^\s*(?:(?:[Tt]his is|[Mm]y name is|I am|I'm) \p{Lu}\p{L}*|\p{Lu}\p{L}* here)(?: from (?:the )?\p{L}+(?: team)?)?\s*$/u;
 
-/** Words, plus Chinese characters at two to a word. */
-function wordsIn(text: string): number {
+/** Words (of any script but Chinese) and Chinese characters in `text`. */
+function countWords(text: string): { words: number; han: number } {
   const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  return text.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length + han / 2;
+  return { words: text.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length, han };
 }
 
 /**
@@ -54,7 +54,9 @@ function wordsIn(text: string): number {
 function isHolding(clause: string): boolean {
   if (INTRODUCING.test(clause)) return true;
   const rest = clause.replace(HOLDING, ' ');
-  return rest !== clause && wordsIn(rest) <= 3;
+  if (rest === clause) return false;
+  const { words, han } = countWords(rest);
+  return words + han / 2 <= 3; // Chinese characters at two to a word
 }
 
 /** "Hi, Bob here. Let me look up your order." says nothing a help-center entry could keep, however many words it has. */
@@ -63,8 +65,7 @@ export function isSubstantial(text: string): boolean {
     .split(/[,.!?;:。！？，；：\n]+/)
     .filter((clause) => !isHolding(clause))
     .join(' ');
-  const han = said.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const words = said.replace(/\p{Script=Han}/gu, ' ').split(/[\s,.!?;:]+/).filter((w) => /\p{L}|\d/u.test(w)).length;
+  const { words, han } = countWords(said);
   return words >= SUBSTANTIAL_WORDS || han >= SUBSTANTIAL_HAN || words + han / 2 >= SUBSTANTIAL_WORDS;
 }
 
