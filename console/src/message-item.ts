@@ -4,7 +4,7 @@
  * when, and for AI answers the provenance an agent needs to judge them.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { AgentProfile, ChatMessage } from '@support-chat/shared';
+import { systemNoteMarkdown, type AgentProfile, type ChatMessage } from '@support-chat/shared';
 import { stringsFor, type Strings } from '@support-chat/shared/browser/i18n.js';
 import { authorName, renderMessage, type MessageViewOptions } from '@support-chat/shared/browser/message-view.js';
 import type { LiveStream, PendingMessage } from './transcript-state.js';
@@ -48,7 +48,7 @@ export function renderItem(m: ChatMessage, seen = false): TemplateResult {
       ${unanswered ? html`<span class="flag">${s.couldNotAnswer}</span>` : nothing}
       ${m.kind === 'note' ? html`<span class="only-agents">${s.onlyAgents}</span>` : nothing}
     </div>
-    ${renderMessage(m, view)}
+    ${renderMessage(m.note ? { ...m, text: systemNoteMarkdown(m.note, t().notes) } : m, view)}
     ${m.provenance
       ? html`<div class="provenance" title=${provenanceTitle(m)}>${provenanceSummary(m)}</div>`
       : nothing}

@@ -101,6 +101,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console in C
     await desk.getByRole('tab', { name: /我的/ }).click();
     await desk.locator('support-console-inbox .row').first().click();
     await expect.poll(() => desk.getByRole('log', { name: '聊天记录' }).textContent(), POLL).toContain('已加入');
+    // The hand-off note the server wrote, in Chinese too (it is stored in English, with its data).
+    const note = desk.locator('support-console-transcript li.note').first();
+    expect(await note.textContent()).toContain('转人工：访客要求人工服务');
+    expect(await note.textContent()).toContain('访客的问题：');
+    expect(await note.textContent()).not.toContain('Hand-off');
     await desk.getByRole('textbox', { name: '回复访客' }).fill('您好，我来帮您看看。');
     await desk.getByRole('textbox', { name: '回复访客' }).press('Enter');
     await expect.poll(() => desk.locator('support-console-inbox .preview').first().textContent(), POLL).toContain('客服：您好');

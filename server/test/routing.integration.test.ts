@@ -119,6 +119,7 @@ describe('an agent who disconnects', () => {
     const history = data(await ben.socket.emitWithAck('conversation:watch', { conversationId: hers.conversationId })).messages;
     expect(history.map((m) => m.event?.type ?? m.kind)).toEqual(['queued', 'note', 'assigned', 'queued', 'note', 'assigned']);
     expect(history[4]?.text).toContain('Anna was disconnected');
+    expect(history[4]?.note).toEqual({ type: 'requeued', agentName: 'Anna', cause: 'disconnected', seconds: 1 });
   });
 });
 

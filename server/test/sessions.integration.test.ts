@@ -177,7 +177,7 @@ describe('deactivating an agent', () => {
     expect(listed.find((a) => a.id === ann.id)).toMatchObject({ deactivatedAt: expect.any(Number), status: 'offline' });
     const messages = (await t.store.listMessages(conversation.id, { includeNotes: true })) as ChatMessage[];
     expect(messages.find((m) => m.text === 'Hi, Ann here.')?.authorName).toBe('Ann');
-    expect(messages.some((m) => m.kind === 'note' && /Ann was deactivated/.test(m.text))).toBe(true);
+    expect(messages.find((m) => m.kind === 'note' && /Ann was deactivated/.test(m.text))?.note).toEqual({ type: 'requeued', agentName: 'Ann', cause: 'deactivated' });
     const transfer = await boss.emitWithAck('conversation:transfer', { conversationId: conversation.id, agentId: ann.id });
     expect(transfer).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringMatching(/deactivated/) } });
 

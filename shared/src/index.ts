@@ -12,3 +12,4 @@ export * from './locale.js';
 export * from './knowledge.js';
 export * from './knowledge-report.js';
 export * from './labels.js';
+export * from './system-note.js';

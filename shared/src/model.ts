@@ -37,6 +37,8 @@ export function isChatMessage(message: { author: MessageAuthor; kind: MessageKin
 }
 
 /** Why the AI answered the way it did; kept with the message for the team (and reports). */
+import type { SystemNote } from './system-note.js';
+
 export interface AnswerProvenance {
   responder: 'offline' | 'openai';
   model?: string;
@@ -84,6 +86,8 @@ export interface ChatMessage {
   suggestions?: string[];
   /** For `kind: 'event'`. */
   event?: SystemEvent;
+  /** A note the server wrote (`kind: 'note'`, author `system`), as data: consoles word it in their language. */
+  note?: SystemNote;
   /** AI answers only; agents see it, visitors do not. */
   provenance?: AnswerProvenance;
   /** The stream this answer finished (`ai:token` events carried the same id). */

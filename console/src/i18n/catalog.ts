@@ -24,6 +24,7 @@ import { knowledge } from './strings/knowledge.js';
 import { knowledgeReport } from './strings/knowledge-report.js';
 import { labels } from './strings/labels.js';
 import { learning } from './strings/learning.js';
+import { notes } from './strings/notes.js';
 import { privacy } from './strings/privacy.js';
 import { reports } from './strings/reports.js';
 import { routing } from './strings/routing.js';
@@ -33,7 +34,7 @@ import { team } from './strings/team.js';
 import { transcript } from './strings/transcript.js';
 import { shortcuts, visitor } from './strings/visitor.js';
 
-export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, learning, errors, team, canned, routing, knowledge, integrations, knowledgeReport, tagging, attachments };
+export const CATALOG = { shell, inbox, conversation, transcript, visitor, shortcuts, labels, reports, privacy, learning, errors, team, canned, routing, knowledge, integrations, knowledgeReport, tagging, attachments, notes };
 
 /** The console's words in one language. */
 export type Catalog = { readonly [M in keyof typeof CATALOG]: (typeof CATALOG)[M]['en'] };

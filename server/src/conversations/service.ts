@@ -11,7 +11,7 @@ import type {
   VisitorContext,
   VisitorConversation,
 } from '@support-chat/shared';
-import { INBOX_PAGE_SECTIONS, LIMITS, type Attachment, type InboxListing, type InboxPageSection } from '@support-chat/shared';
+import { INBOX_PAGE_SECTIONS, LIMITS, NOTE_WORDS_EN, systemNoteMarkdown, type Attachment, type InboxListing, type InboxPageSection, type SystemNote } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, ConversationSearch, MessageDraft, Store } from '../store/types.js';
 import type { DomainEventBus } from './events.js';
@@ -220,9 +220,16 @@ export class ConversationService {
     return { message, created };
   }
 
-  /** An internal note (hand-off summaries, agent notes): agents see it, visitors never do. */
-  async addNote(conversation: ConversationRecord, text: string, author: MessageAuthor = 'system'): Promise<ChatMessage> {
-    const { message } = await this.append(conversation, { senderId: 'system', author, kind: 'note', text });
+  /** An internal note of the system's: agents see it, visitors never do. */
+  async addNote(conversation: ConversationRecord, text: string): Promise<ChatMessage> {
+    const { message } = await this.append(conversation, { senderId: 'system', author: 'system', kind: 'note', text });
+    return message;
+  }
+
+  /** A note the server writes (hand-off, requeue): `note` for consoles to word, `text` its English. */
+  async addSystemNote(conversation: ConversationRecord, note: SystemNote): Promise<ChatMessage> {
+    const text = systemNoteMarkdown(note, NOTE_WORDS_EN);
+    const { message } = await this.append(conversation, { senderId: 'system', author: 'system', kind: 'note', text, note });
     return message;
   }
 

@@ -5,7 +5,11 @@ import { ConversationService } from '../conversations/service.js';
 import { createLogger } from '../logger.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConversationRecord } from '../store/types.js';
-import { HandoffNotes, plainExtract } from './handoff-note.js';
+import { NOTE_WORDS_EN, systemNoteMarkdown, type ChatMessage } from '@support-chat/shared';
+import { extract, HandoffNotes } from './handoff-note.js';
+
+/** The English note of a hand-off with only the extract of `messages`. */
+const plainExtract = (messages: ChatMessage[]) => systemNoteMarkdown({ type: 'handoff', reason: 'visitor_request', ...extract(messages) }, NOTE_WORDS_EN);
 
 const logger = createLogger('silent');
 
@@ -43,6 +47,17 @@ describe('hand-off notes', () => {
     expect(note.text).not.toContain('I want to talk to a person');
     expect(note.text).toContain('(sources: Shipping times)');
     expect(note.text).toContain("could not answer: “I couldn't find an answer to that.”");
+    // The same, as data, for consoles in other languages.
+    expect(note.note).toEqual({
+      type: 'handoff',
+      reason: 'visitor_request',
+      asked: ['Where is my parcel #123?'],
+      tried: [
+        { text: 'Parcels arrive in 3–5 working days. Track it under My account → Orders.', sources: ['Shipping times'], answered: true },
+        { text: "I couldn't find an answer to that.", sources: [], answered: false },
+      ],
+    });
+    expect((await service.history(conversation.id)).at(-1)!.note).toEqual(note.note);
   });
 
   it('keeps a request for a person that says what it is about', async () => {

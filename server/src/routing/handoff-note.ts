@@ -1,17 +1,9 @@
-import type { ChatMessage, HandoffReason } from '@support-chat/shared';
+import type { ChatMessage, HandoffReason, NoteAnswer, SystemNote } from '@support-chat/shared';
 import type { Summarizer } from '../ai/types.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRecord } from '../store/types.js';
 import { wantsHuman } from './handoff-intent.js';
-
-const REASONS: Record<HandoffReason, string> = {
-  visitor_request: 'the visitor asked for a person',
-  ai_unanswered: 'the AI could not answer twice in a row',
-  rule: 'a routing rule matched',
-  agent_takeover: 'an agent took over',
-  offline_message: 'the visitor left a message while nobody was available',
-};
 
 /** Turns the summary and the extract look at (the most recent ones). */
 const TURNS = 20;
@@ -33,13 +25,16 @@ export class HandoffNotes {
 
   async write(conversation: ConversationRecord, reason: HandoffReason, detail?: string): Promise<ChatMessage> {
     const messages = (await this.conversations.history(conversation.id)).filter((m) => m.kind === 'text').slice(-TURNS);
-    const why = `**Hand-off:** ${REASONS[reason]}${detail ? ` (${detail})` : ''}.`;
-    const left = conversation.leftMessage
-      ? `\n**Reply by email:** ${conversation.leftMessage.name ? `${conversation.leftMessage.name} <${conversation.leftMessage.email}>` : conversation.leftMessage.email}`
-      : '';
+    const left = conversation.leftMessage;
     const summary = await this.summarize(conversation, messages);
-    const body = summary ? `${summary}${sourcesLine(messages)}` : plainExtract(messages);
-    return this.conversations.addNote(conversation, `${why}${left}\n\n${body}`);
+    const note: SystemNote = {
+      type: 'handoff',
+      reason,
+      ...(detail ? { detail } : {}),
+      ...(left ? { replyTo: { ...(left.name ? { name: left.name } : {}), email: left.email } } : {}),
+      ...(summary ? { summary, sourcesUsed: sourcesUsed(messages) } : extract(messages)),
+    };
+    return this.conversations.addSystemNote(conversation, note);
   }
 
   private async summarize(conversation: ConversationRecord, messages: ChatMessage[]): Promise<string | null> {
@@ -55,7 +50,7 @@ export class HandoffNotes {
     try {
       const turns = messages.map((m) => ({ author: m.author, text: m.text }));
       const text = await Promise.race([this.summarizer.summarize(turns, conversation.locale, controller.signal), timeout]);
-      return text.trim() ? `**Summary (AI):** ${text.trim()}` : null;
+      return text.trim() || null;
     } catch (error) {
       this.logger.warn({ err: error, conversationId: conversation.id }, 'hand-off summary failed; using the plain extract');
       return null;
@@ -90,46 +85,34 @@ export function onlyAsksForAPerson(text: string): boolean {
   return rest.length === 0 && han.length === 0 && !otherScripts;
 }
 
-/** What the visitor asked (not the "a person please" itself) and what the AI answered, quoted. */
-export function plainExtract(messages: readonly ChatMessage[]): string {
-  const questions = messages.filter((m) => m.author === 'visitor' && !onlyAsksForAPerson(m.text)).slice(-3);
-  const answers = messages.filter((m) => m.author === 'ai').slice(-3);
-  const lines: string[] = [];
-  lines.push(
-    questions.length
-      ? `**The visitor asked:**\n${questions.map((q) => `- ${quote(q.text)}`).join('\n')}`
-      : '**The visitor asked:** nothing yet.',
-  );
-  lines.push(
-    answers.length
-      ? `**The AI tried:**\n${answers.map(describeAnswer).join('\n')}`
-      : '**The AI tried:** nothing (no answer yet).',
-  );
-  return lines.join('\n\n');
+/** What the visitor asked (not the "a person please" itself) and what the AI answered, as plain text. */
+export function extract(messages: readonly ChatMessage[]): { asked: string[]; tried: NoteAnswer[] } {
+  return {
+    asked: messages
+      .filter((m) => m.author === 'visitor' && !onlyAsksForAPerson(m.text))
+      .slice(-3)
+      .map((m) => excerpt(m.text)),
+    tried: messages
+      .filter((m) => m.author === 'ai')
+      .slice(-3)
+      .map((m) => ({ text: excerpt(m.text), sources: (m.sources ?? []).map((s) => s.title), answered: m.provenance?.answered !== false })),
+  };
 }
 
-function describeAnswer(answer: ChatMessage): string {
-  const titles = (answer.sources ?? []).map((s) => s.title);
-  if (answer.provenance?.answered === false) return `- could not answer: ${quote(answer.text)}`;
-  return `- ${quote(answer.text)}${titles.length ? ` (sources: ${titles.join(', ')})` : ''}`;
-}
-
-function sourcesLine(messages: readonly ChatMessage[]): string {
-  const titles = [...new Set(messages.flatMap((m) => (m.author === 'ai' ? (m.sources ?? []).map((s) => s.title) : [])))];
-  return titles.length ? `\n\n**Sources the AI used:** ${titles.join(', ')}` : '';
+function sourcesUsed(messages: readonly ChatMessage[]): string[] {
+  return [...new Set(messages.flatMap((m) => (m.author === 'ai' ? (m.sources ?? []).map((s) => s.title) : [])))];
 }
 
 /**
- * One line of what was said, as plain text inside the note's Markdown: links become their text and
- * emphasis goes (a cut could leave `**` open), and what is left of Markdown's inline syntax is
- * escaped, so neither a visitor nor a cut formats the note. Block syntax cannot start after `“`.
+ * One line of what was said, as plain text: links become their text and emphasis goes (a cut
+ * could leave `**` open); the note's renderer escapes the rest, so neither a visitor nor a cut
+ * formats the note.
  */
-function quote(text: string): string {
+function excerpt(text: string): string {
   const flat = text
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__|~~|`)/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const cut = flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
-  return `“${cut.replace(/[\\*_`[\]~<]/g, '\\$&')}”`;
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
 }

@@ -1,4 +1,4 @@
-import type { AgentPresence, AgentRole, Availability, PresenceStatus } from '@support-chat/shared';
+import type { AgentPresence, AgentRole, Availability, PresenceStatus, SystemNote } from '@support-chat/shared';
 import type { Summarizer } from '../ai/types.js';
 import type { DomainEventBus } from '../conversations/events.js';
 import type { Clock, ConversationService } from '../conversations/service.js';
@@ -354,7 +354,7 @@ export class TeamRouting {
   private async requeueAgent(agentId: string): Promise<void> {
     if (this.disposed || (await this.statusOf(agentId)) !== 'offline') return;
     const seconds = (await this.deps.store.getRoutingSettings()).disconnectGraceSeconds;
-    await this.requeueAll(agentId, (name) => `${name} was disconnected for more than ${seconds} s: back in the queue, first in line.`);
+    await this.requeueAll(agentId, (agentName) => ({ type: 'requeued', agentName, cause: 'disconnected', seconds }));
   }
 
   /**
@@ -363,7 +363,7 @@ export class TeamRouting {
    * later), and the team sees them leave. Returns how many went back.
    */
   async agentDeactivated(agentId: string): Promise<number> {
-    const requeued = await this.requeueAll(agentId, (name) => `${name} was deactivated by an admin: back in the queue, first in line.`);
+    const requeued = await this.requeueAll(agentId, (agentName) => ({ type: 'requeued', agentName, cause: 'deactivated' }));
     await this.deps.timers.cancel(GRACE + agentId);
     await this.refresh();
     return requeued;
@@ -373,7 +373,7 @@ export class TeamRouting {
    * Each keeps the place it had when it was first queued (or taken from the AI): see
    * `ConversationService.requeue`, and the queue's order by `queuedAt`.
    */
-  private async requeueAll(agentId: string, note: (name: string) => string): Promise<number> {
+  private async requeueAll(agentId: string, noteFor: (name: string) => SystemNote): Promise<number> {
     const { store, conversations } = this.deps;
     const theirs = await store.listConversations({ statuses: ['assigned'], assignedAgentId: agentId, limit: 10_000 });
     const name = (await store.getAgent(agentId))?.name ?? 'The agent';
@@ -382,7 +382,7 @@ export class TeamRouting {
       const requeued = await conversations.requeue(conversation.id, agentId);
       if (!requeued) continue;
       count += 1;
-      await conversations.addNote(requeued, note(name));
+      await conversations.addSystemNote(requeued, noteFor(name));
     }
     return count;
   }

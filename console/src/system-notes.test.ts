@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { NOTE_WORDS_EN, systemNoteMarkdown, type SystemNote } from '@support-chat/shared';
+import { t } from './i18n/locale.js';
+
+describe("the server's notes in the console", () => {
+  const handoff: SystemNote = { type: 'handoff', reason: 'visitor_request', asked: ['发票怎么开？'], tried: [{ text: '抱歉，没有找到。', sources: [], answered: false }] };
+
+  it('are worded in Chinese in a Chinese console, with no English left', () => {
+    const zh = systemNoteMarkdown(handoff, t('zh-CN').notes);
+    expect(zh).toBe('**转人工：**访客要求人工服务。\n\n**访客的问题：**\n- “发票怎么开？”\n\n**AI 的回答：**\n- 无法回答：“抱歉，没有找到。”');
+    const requeued = systemNoteMarkdown({ type: 'requeued', agentName: 'Mei', cause: 'deactivated' }, t('zh-CN').notes);
+    expect(requeued.replace('Mei', '')).not.toMatch(/[A-Za-z]/);
+  });
+
+  it("are worded in English as the server stored them", () => {
+    expect(systemNoteMarkdown(handoff, t('en').notes)).toBe(systemNoteMarkdown(handoff, NOTE_WORDS_EN));
+  });
+});

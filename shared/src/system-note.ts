@@ -1,0 +1,128 @@
+/**
+ * The internal notes the server writes itself (the hand-off note, a requeue), as data. The
+ * server stores them with an English `text` (for the REST API, webhooks, exports and older
+ * consoles); each console writes them again in its agent's language from `note`, with the same
+ * function and its own words, so a zh-CN team does not read English system notes.
+ */
+import type { HandoffReason } from './model.js';
+
+/** One AI answer as the hand-off note quotes it. */
+export interface NoteAnswer {
+  /** The answer's words, flattened and cut (plain text: escaped when rendered). */
+  text: string;
+  /** Titles of its sources. */
+  sources: string[];
+  /** false: the AI could not answer and said so. */
+  answered: boolean;
+}
+
+export type SystemNote =
+  | {
+      type: 'handoff';
+      reason: HandoffReason;
+      /** What matched (a routing rule's name), in the admin's own words. */
+      detail?: string;
+      /** Where the visitor asked to be answered, when they left a message. */
+      replyTo?: { name?: string; email: string };
+      /** The model's summary (Markdown), when a summarizer wrote one; the extract's lines otherwise. */
+      summary?: string;
+      /** Titles of every source the AI used (with a summary). */
+      sourcesUsed?: string[];
+      /** The visitor's last questions, plain text (without a summary). */
+      asked?: string[];
+      /** The AI's last answers (without a summary). */
+      tried?: NoteAnswer[];
+    }
+  | { type: 'requeued'; agentName: string; cause: 'disconnected'; seconds: number }
+  | { type: 'requeued'; agentName: string; cause: 'deactivated' };
+
+/** The words of a system note in one language: `{name}`-style placeholders. */
+export interface NoteWords {
+  handoff: string;
+  reasons: Record<HandoffReason, string>;
+  replyByEmail: string;
+  summary: string;
+  sourcesUsed: string;
+  asked: string;
+  askedNothing: string;
+  tried: string;
+  triedNothing: string;
+  couldNotAnswer: string;
+  sources: string;
+  /** Joins titles: ", " or "、". */
+  listSeparator: string;
+  requeuedDisconnected: string;
+  requeuedDeactivated: string;
+}
+
+export const NOTE_WORDS_EN: NoteWords = {
+  handoff: '**Hand-off:** {reason}.',
+  reasons: {
+    visitor_request: 'the visitor asked for a person',
+    ai_unanswered: 'the AI could not answer twice in a row',
+    rule: 'a routing rule matched',
+    agent_takeover: 'an agent took over',
+    offline_message: 'the visitor left a message while nobody was available',
+  },
+  replyByEmail: '**Reply by email:** {address}',
+  summary: '**Summary (AI):** {summary}',
+  sourcesUsed: '**Sources the AI used:** {titles}',
+  asked: '**The visitor asked:**',
+  askedNothing: '**The visitor asked:** nothing yet.',
+  tried: '**The AI tried:**',
+  triedNothing: '**The AI tried:** nothing (no answer yet).',
+  couldNotAnswer: 'could not answer: {quote}',
+  sources: '(sources: {titles})',
+  listSeparator: ', ',
+  requeuedDisconnected: '{name} was disconnected for more than {seconds} s: back in the queue, first in line.',
+  requeuedDeactivated: '{name} was deactivated by an admin: back in the queue, first in line.',
+};
+
+/** `note` as Markdown in `words`' language. Quoted visitor and AI text cannot format the note. */
+export function systemNoteMarkdown(note: SystemNote, words: NoteWords): string {
+  if (note.type === 'requeued') {
+    return note.cause === 'disconnected'
+      ? fillNote(words.requeuedDisconnected, { name: plain(note.agentName), seconds: String(note.seconds) })
+      : fillNote(words.requeuedDeactivated, { name: plain(note.agentName) });
+  }
+  const reason = words.reasons[note.reason] + (note.detail ? ` (${plain(note.detail)})` : '');
+  const lines = [fillNote(words.handoff, { reason })];
+  if (note.replyTo) {
+    const { name, email } = note.replyTo;
+    lines[0] += `\n${fillNote(words.replyByEmail, { address: plain(name ? `${name} <${email}>` : email) })}`;
+  }
+  const titles = (list: string[]) => list.map(plain).join(words.listSeparator);
+  if (note.summary !== undefined) {
+    lines.push(fillNote(words.summary, { summary: note.summary }) + (note.sourcesUsed?.length ? `\n\n${fillNote(words.sourcesUsed, { titles: titles(note.sourcesUsed) })}` : ''));
+    return lines.join('\n\n');
+  }
+  const asked = note.asked ?? [];
+  const tried = note.tried ?? [];
+  lines.push(asked.length ? `${words.asked}\n${asked.map((q) => `- ${quote(q)}`).join('\n')}` : words.askedNothing);
+  lines.push(
+    tried.length
+      ? `${words.tried}\n${tried
+          .map((a) =>
+            a.answered
+              ? `- ${quote(a.text)}${a.sources.length ? ` ${fillNote(words.sources, { titles: titles(a.sources) })}` : ''}`
+              : `- ${fillNote(words.couldNotAnswer, { quote: quote(a.text) })}`,
+          )
+          .join('\n')}`
+      : words.triedNothing,
+  );
+  return lines.join('\n\n');
+}
+
+function fillNote(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (all, key: string) => values[key] ?? all);
+}
+
+/** Text shown as itself inside the note's Markdown: inline syntax escaped (a name, a title). */
+function plain(text: string): string {
+  return text.replace(/[\\*_`[\]~<]/g, '\\$&');
+}
+
+/** A quoted line of what was said. Block syntax cannot start after `“`. */
+function quote(text: string): string {
+  return `“${plain(text)}”`;
+}
