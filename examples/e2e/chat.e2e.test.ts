@@ -225,4 +225,51 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     expect(await page.getByRole('button', { name: 'Leave a message' }).count()).toBe(0);
     await context.close();
   });
+
+  it('keeps a message left while the network is down, through a reload, and leaves it once back', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 667 }, locale: 'en-US' });
+    // The network, as the page sees it: cut, every socket and poll fails until it comes back.
+    let down = false;
+    const sockets: { close(): Promise<void> }[] = [];
+    await context.routeWebSocket(/socket\.io/, (ws) => {
+      if (down) return void ws.close();
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    await context.route(/socket\.io/, (route) => (down ? route.abort() : route.continue()));
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill('I want to talk to a person');
+    await box.press('Enter');
+    // Queued, nobody online: the offer in place of a queue place.
+    await expect.poll(() => page.getByText(/Nobody can chat right now/).isVisible(), { timeout: 5000 }).toBe(true);
+    const leave = page.getByRole('button', { name: 'Leave a message' });
+    expect(await leave.count()).toBe(1);
+
+    down = true;
+    await Promise.all(sockets.map((ws) => ws.close()));
+    await leave.click();
+    const form = page.getByRole('form', { name: 'Leave a message' });
+    await form.getByRole('textbox', { name: 'Message' }).fill('Please ship order #2077 to my office instead.');
+    await form.getByRole('textbox', { name: 'Email' }).fill('bo@example.com');
+    await form.getByRole('button', { name: 'Submit' }).click();
+    // The form closes: the message waits, not sent yet, and is not offered again meanwhile.
+    await expect.poll(() => form.count()).toBe(0);
+    expect(await leave.count()).toBe(0);
+    expect(await page.getByText(/in the queue/).count()).toBe(0);
+    const log = page.getByRole('log');
+    expect(await log.textContent()).toContain('order #2077');
+    await page.screenshot({ path: screenshotPath('09b-left-offline') });
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => log.textContent()).toContain('order #2077');
+    down = false;
+    await expect.poll(() => page.getByText(/We'll reply by email/).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect((await log.textContent())!.split('order #2077').length - 1).toBe(1);
+    await page.screenshot({ path: screenshotPath('09c-left-once-back') });
+    await context.close();
+  });
 });

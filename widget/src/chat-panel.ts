@@ -334,7 +334,7 @@ export class ChatPanel {
     const left = status === 'queued' && c.conversation!.messageLeft;
     // A person can be asked for while the AI answers; while nobody can chat, a message left
     // instead (VisitorForms offers it in place of a queue nobody is coming to).
-    const ask = !leaving && (!status || status === 'bot') && c.status !== 'refused';
+    const ask = !leaving && (!status || status === 'bot') && c.status !== 'refused' && !c._leftPending;
     // The admin's greeting atop the conversation (not a message), its questions until there are some.
     const w = c.welcome?.[locale];
     return html`<div
@@ -394,7 +394,7 @@ export class ChatPanel {
         ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
         ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
       </div>
-      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering ? '' : statusText(s, c.conversation)}</div>
+      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering || c._leftPending ? '' : statusText(s, c.conversation)}</div>
       <div class="alert" role="alert">${this._alertText(c, s)}</div>
       ${this._forms.render(s, locale)} ${this._files?.status(locale) ?? nothing}
       <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>

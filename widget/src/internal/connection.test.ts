@@ -690,7 +690,7 @@ describe('VisitorConnection', () => {
     expect(server.leaves[2]!.clientId).not.toBe(server.leaves[0]!.clientId);
   });
 
-  it('waits for the connection to leave a message or ask for a person offline, as "we will keep trying" says', async () => {
+  it('keeps a message left offline in the outbox, through a reload, and leaves it once back; a hand-off asked offline waits', async () => {
     server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
     const conn = connect();
     conn.start();
@@ -698,24 +698,35 @@ describe('VisitorConnection', () => {
     server.hold();
     server.dropAll();
     await until(() => conn.status === 'reconnecting', 'offline');
-    const leaving = conn._leaveMessage({ email: 'bo@example.com', text: 'Please call me back.' });
+    // The form closes at once: the message waits with the others, shown as not sent yet.
+    expect(await conn._leaveMessage({ email: 'bo@example.com', name: 'Bo', text: 'Please call me back.' })).toBe(true);
+    expect(conn.outbox.map((i) => [i.text, i.left])).toEqual([['Please call me back.', { email: 'bo@example.com', name: 'Bo' }]]);
     const asking = conn.requestHandoff();
     await new Promise((r) => setTimeout(r, 100));
     expect([conn.lastError, server.leaves.length]).toEqual(['unavailable', 0]); // said, and waiting
-    server.release();
-    expect(await leaving).toBe(true);
-    expect(await asking).toBe(true);
-    expect(server.leaves.map((l) => l.text)).toEqual(['Please call me back.']);
-    expect(conn.lastError).toBeNull();
 
-    // Stopped while waiting (the visitor changed, the page shut the chat): it ends, unsent.
+    // The page reloads while offline: the next page has it, and leaves it once the server is back.
+    conn.stop();
+    expect(await asking).toBe(false);
+    const next = connect();
+    expect(next.outbox.map((i) => i.left?.email)).toEqual(['bo@example.com']);
+    next.start();
+    server.release();
+    await until(() => next.outbox.length === 0, 'left');
+    expect(server.leaves).toMatchObject([{ email: 'bo@example.com', name: 'Bo', text: 'Please call me back.' }]);
+    expect(server.sentTexts()).toEqual(['Please call me back.']);
+    expect(next.conversation).toMatchObject({ status: 'queued', messageLeft: true });
+    expect(storage.getItem(storageKeys(server.url).outbox)).toBeNull();
+
+    // A hand-off asked offline waits for the connection, as "we'll keep trying" says.
     server.hold();
     server.dropAll();
-    await until(() => conn.status === 'reconnecting', 'offline again');
-    const abandoned = conn._leaveMessage({ email: 'bo@example.com', text: 'Never mind.' });
-    conn.stop();
-    expect(await abandoned).toBe(false);
+    await until(() => next.status === 'reconnecting', 'offline again');
+    const handoff = next.requestHandoff();
     server.release();
+    expect(await handoff).toBe(true);
+    expect(next.lastError).toBeNull();
+    next.stop();
   });
 });
 

@@ -47,6 +47,8 @@ export interface OutboxItem {
    * the visitor presses retry sooner; kept across a reload meanwhile.
    */
   retryAt?: number;
+  /** A message left for the team (nobody could chat), sent as `offline:leave` with this address. */
+  left?: { email: string; name?: string };
 }
 
 /** An AI answer being streamed; replaced by the stored message carrying the same `streamId`. */
@@ -309,15 +311,18 @@ export class VisitorConnection {
     const trimmed = text.trim();
     // Refused (this site, this user): it would wait for a connection that never comes.
     if (!trimmed || trimmed.length > LIMITS.messageChars || this.status === 'refused') return false;
-    const clientId = newClientId();
-    this._mine.add(clientId);
-    this.outbox.push({ clientId, text: trimmed, createdAt: Date.now() });
+    this._queue({ clientId: newClientId(), text: trimmed, createdAt: Date.now() });
+    return true;
+  }
+
+  private _queue(item: OutboxItem): void {
+    this._mine.add(item.clientId);
+    this.outbox.push(item);
     this._persistOutbox();
     this._typing.set(false);
     this.start();
     this._changed();
     void this._flush();
-    return true;
   }
 
   retry(clientId: string): void {
@@ -373,14 +378,25 @@ export class VisitorConnection {
   }
 
   /** Nobody available: a message and an email address for the team, who reply later. */
-  async _leaveMessage(left: { email: string; name?: string; text: string }): Promise<boolean> {
-    const res = await this._whenReady('offline:leave', { clientId: this._leaveId, ...left });
+  async _leaveMessage({ text, ...left }: { email: string; name?: string; text: string }): Promise<boolean> {
+    // Offline, it waits in the outbox (shown as not sent yet), so a reload meanwhile keeps it.
+    if (!this._ready && this.status !== 'refused') {
+      this._queue({ clientId: this._leaveId, text, createdAt: Date.now(), left });
+      this._leaveId = newClientId();
+      return true;
+    }
+    const res = await this._whenReady('offline:leave', { clientId: this._leaveId, text, ...left });
     if (res.ok) {
       this._leaveId = newClientId();
       this._setConversation(res.data.conversation);
       this._receive([res.data.message], true);
     }
     return this._settle(res);
+  }
+
+  /** A message left for the team waits to be sent: leaving one is not offered again meanwhile. */
+  get _leftPending(): boolean {
+    return this.outbox.some((i) => i.left);
   }
 
   /** The visitor token, for the HTTP requests of attachments (the file module); null before the first resume. */
@@ -487,14 +503,15 @@ export class VisitorConnection {
       // An item waiting out a rate limit, a reconnect or the store holds back those after it
       // (the order is the visitor's); only one refused for good is passed over.
       while (this._ready && (item = this.outbox.find((i) => !i.error || i.retryAt || RETRIED.includes(i.error))) && !item.retryAt && !item.error) {
-        const res = await this._request('message:send', { clientId: item.clientId, text: item.text });
+        const { clientId, text, left } = item;
+        const res = await (left ? this._request('offline:leave', { clientId, text, ...left }) : this._request('message:send', { clientId, text }));
         if (res.ok) {
           this.lastError = null;
           this.retryAt = null;
           this._storeFailures = 0;
           this._setConversation(res.data.conversation);
           this._receive([res.data.message], true);
-          this._expectAnswer(res.data.message);
+          if (!left) this._expectAnswer(res.data.message);
           continue;
         }
         if (!this.outbox.includes(item)) continue; // confirmed meanwhile by a broadcast

@@ -48,7 +48,7 @@ export class VisitorForms {
   get offering(): boolean {
     const c = this._conn();
     const conv = c.conversation;
-    return !this.leaving && c.availability?.acceptingChats === false && conv?.status === 'queued' && !conv.messageLeft;
+    return !this.leaving && c.availability?.acceptingChats === false && conv?.status === 'queued' && !conv.messageLeft && !c._leftPending;
   }
 
   /** The leave-a-message form or the offer of it, the rating form or its thank-you, or nothing. */
