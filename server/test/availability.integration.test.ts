@@ -99,7 +99,9 @@ describe('leaving a message', () => {
     const { messages } = data(await agent.emitWithAck('conversation:watch', { conversationId: left.conversation.id }));
     // The message, the queue line, the note; no AI answer to a message left for people.
     expect(messages.map((m) => `${m.author}/${m.kind}`)).toEqual(['visitor/text', 'system/event', 'system/note']);
-    expect(messages[2]!.text).toContain('Eve <eve@example.com>');
+    // The note is Markdown: what the visitor typed is escaped, shown as typed.
+    expect(messages[2]!.text).toContain('Eve \\<eve@example.com>');
+    expect(messages[2]!.note).toMatchObject({ type: 'handoff', reason: 'offline_message', replyTo: { name: 'Eve', email: 'eve@example.com' } });
   });
 });
 
