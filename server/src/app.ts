@@ -311,12 +311,29 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router, clock }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
-  const settingsChanged = () => {
+  // Each process tells its own sockets what it works out of availability and presence
+  // (fanout.ts): a change made here is told to the other processes, which then look again.
+  const refreshRouting = () => {
     routingSettings.forget();
     routing.settingsChanged();
   };
-  const agentDeactivated = (agentId: string) => routing.agentDeactivated(agentId);
-  const teamChanged = () => routing.teamChanged();
+  agents.on('routing:refresh', refreshRouting);
+  const refreshEverywhere = () => {
+    if (deps.attachAdapter) agents.serverSideEmit('routing:refresh');
+  };
+  const settingsChanged = () => {
+    refreshRouting();
+    refreshEverywhere();
+  };
+  const agentDeactivated = async (agentId: string) => {
+    const requeued = await routing.agentDeactivated(agentId);
+    refreshEverywhere();
+    return requeued;
+  };
+  const teamChanged = () => {
+    routing.teamChanged();
+    refreshEverywhere();
+  };
   app.use(
     adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated, teamChanged }, clock, guard: sessionGuard, audit, welcome }),
   );

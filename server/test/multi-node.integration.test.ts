@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import type { AgentConversation, AgentPresence, ChatMessage, VisitorConversation } from '@support-chat/shared';
+import type { AgentConversation, AgentPresence, Availability, ChatMessage, VisitorConversation } from '@support-chat/shared';
 import { Cluster, transcript } from './cluster.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 import { connected, data, nextEvent, type AgentClient, type VisitorClient } from './harness.js';
@@ -149,6 +149,40 @@ describe.skipIf(skip)('several server processes, one site', () => {
     const { agents } = data(await lister.emitWithAck('team:list', {}));
     expect(agents.find((p) => p.agentId === roaming.id)?.status).toBe('offline');
   }, 30_000);
+
+  it('tells every visitor and agent of a change in the team once, whichever node made it or they are on', async () => {
+    const visitors = await Promise.all([a, b, c].map((node) => visitorOn(node)));
+    const observers = await Promise.all([a, b, c].map(async (node) => agentOn(node, (await cluster.agent('Observer', node)).cookie)));
+    const heard = { availability: visitors.map(() => [] as Availability[]), presence: observers.map(() => [] as AgentPresence[]) };
+    visitors.forEach((v, i) => v.on('availability:changed', (change) => heard.availability[i]!.push(change)));
+    observers.forEach((o, i) => o.on('presence:changed', (change) => heard.presence[i]!.push(change)));
+    const settle = async (done: () => boolean) => {
+      await expect.poll(done, { timeout: 10_000 }).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // copies from other nodes would have come by now
+    };
+
+    // An agent comes online on C: one presence change and one availability change each, on every node.
+    const newcomer = await cluster.agent('Newcomer', c);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the observers' own arrival, told
+    [...heard.presence, ...heard.availability].forEach((list) => (list.length = 0));
+    await agentOn(c, newcomer.cookie);
+    await settle(() => heard.presence.every((list) => list.some((p) => p.agentId === newcomer.id)) && heard.availability.every((list) => list.length > 0));
+    expect(heard.presence.map((list) => list.filter((p) => p.agentId === newcomer.id).length)).toEqual([1, 1, 1]);
+    expect(heard.availability.map((list) => list.length)).toEqual([1, 1, 1]);
+
+    // The admin sets business hours on A, closed now: visitors on B and C hear it at once, not at
+    // their node's next look (30 s).
+    const before = heard.availability.map((list) => list.length);
+    const tomorrow = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[(new Date().getUTCDay() + 1) % 7]!;
+    await cluster.saveRouting(a, adminCookie, { businessHours: { timeZone: 'UTC', days: { [tomorrow]: [['09:00', '17:00']] } } });
+    try {
+      await settle(() => heard.availability.every((list, n) => list.length > before[n]!));
+      expect(heard.availability.map((list, n) => list.length - before[n]!)).toEqual([1, 1, 1]);
+      expect(heard.availability.map((list) => list.at(-1)!.acceptingChats)).toEqual([false, false, false]);
+    } finally {
+      await cluster.saveRouting(a, adminCookie, { businessHours: null });
+    }
+  }, 40_000);
 
   it('runs the disconnect grace on another node when the node that started it was killed', async () => {
     // Long enough that the node is surely killed before the grace is due (the kill follows at

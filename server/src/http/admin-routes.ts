@@ -112,6 +112,8 @@ export function adminRoutes({
       guard.endAgent({ agentId: agent.id, reason: 'password_changed', keep });
       if (token) setSessionCookie(req, res, token, sessions.ttlMs);
     }
+    // A new name, role or capacity is what every console's team list shows.
+    if (patch.name !== undefined || patch.role !== undefined || patch.capacity !== undefined) routing.teamChanged();
     const { password, ...shown } = patch;
     await audit.record(actor(res), 'agent.updated', { type: 'agent', id: agent.id }, {
       ...shown,

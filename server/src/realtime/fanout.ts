@@ -69,19 +69,25 @@ export function connectFanout({
    * burst of changes (each conversation whole, with the place it has after the burst).
    */
   let queueResend: NodeJS.Timeout | undefined;
-  const scheduleQueueResend = () => {
+  /** Every process of the site must hear this burst's change (true), or each sends it to its own sockets. */
+  let resendEverywhere = false;
+  const scheduleQueueResend = ({ everywhere }: { everywhere: boolean }) => {
+    resendEverywhere ||= everywhere;
     queueResend ??= setTimeout(() => {
       queueResend = undefined;
-      resendQueue().catch(report);
+      const everywhere = resendEverywhere;
+      resendEverywhere = false;
+      resendQueue(everywhere).catch(report);
     }, QUEUE_RESEND_MS).unref();
   };
-  const resendQueue = async () => {
+  const resendQueue = async (everywhere: boolean) => {
+    const [toVisitors, toAgents] = everywhere ? [visitors, agents] : [visitors.local, agents.local];
     // Read in queue order, each place is its index: no per-conversation position query.
     const queue = await store.listConversations({ statuses: ['queued'], order: 'queue', limit: 500 });
     for (const [index, other] of queue.entries()) {
       const known = { queuePosition: index + 1 };
-      visitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other, known));
-      agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other, known));
+      toVisitors.to(rooms.visitor(other.visitorId)).emit('conversation:updated', await conversations.toVisitorView(other, known));
+      toAgents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(other, known));
     }
   };
 
@@ -110,7 +116,7 @@ export function connectFanout({
           .emit('conversation:updated', await conversations.toVisitorView(conversation));
         agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(conversation));
         // Everyone behind this conversation in the queue moved up (or down): tell them.
-        scheduleQueueResend();
+        scheduleQueueResend({ everywhere: true });
       })().catch(report);
     }),
     bus.on('readStateChanged', (conversation) => patches.add(conversation)),
@@ -121,20 +127,23 @@ export function connectFanout({
         .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
         .catch(report);
     }),
+    // Availability and presence are worked out by every process from what they share (the
+    // team's presence, the settings): each tells its own sockets, or every visitor and agent
+    // would hear each change once per process.
     bus.on('availabilityChanged', (availability) => {
-      visitors.emit('availability:changed', availability);
+      visitors.local.emit('availability:changed', availability);
       // Agents online changed: so did every estimated wait.
-      scheduleQueueResend();
+      scheduleQueueResend({ everywhere: false });
     }),
     bus.on('presenceChanged', (presence) => {
-      agents.to(rooms.agents).emit('presence:changed', presence);
+      agents.local.to(rooms.agents).emit('presence:changed', presence);
     }),
     bus.on('visitorErased', ({ visitorId, conversationIds }) => {
       // Through the adapter: the visitor's tabs on every process. Their widget may connect
       // again, as a visitor with nothing stored.
       visitors.in(rooms.visitor(visitorId)).disconnectSockets(true);
       agents.to(rooms.agents).emit('conversations:erased', { visitorId, conversationIds });
-      scheduleQueueResend();
+      scheduleQueueResend({ everywhere: true });
     }),
     bus.on('aiToken', ({ visitorId, conversationId, streamId, delta, at }) => {
       const event = { conversationId, streamId, delta, at };

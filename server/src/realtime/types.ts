@@ -46,6 +46,8 @@ export interface SessionEndOrder {
 /** What the processes of a site tell each other on the agent namespace (`serverSideEmit`). */
 export interface AgentInterServerEvents {
   'sessions:end': (order: SessionEndOrder) => void;
+  /** Routing settings or the team changed on another process: look again (availability, presence). */
+  'routing:refresh': () => void;
 }
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
