@@ -3,7 +3,7 @@ import type { Summarizer } from '../ai/types.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
 import type { ConversationRecord } from '../store/types.js';
-import { wantsHuman } from './handoff-intent.js';
+import { onlyAsksForAPerson } from './handoff-intent.js';
 
 /** Turns the summary and the extract look at (the most recent ones). */
 const TURNS = 20;
@@ -58,31 +58,6 @@ export class HandoffNotes {
       clearTimeout(timer);
     }
   }
-}
-
-/** The words of asking for a person, and those that only carry the asking ("can I please…"). */
-const ASKING_WORDS = new Set(
-  (
-    "i i'm im i'd me my we want wanna need would like to talk speak chat with a an the real live human humans person people " +
-    'agent agents someone somebody anyone representative rep staff operator customer service support please pls plz can ' +
-    'could may get connect transfer put through let hi hello hey ok okay now just actually is there thanks thank you be'
-  ).split(' '),
-);
-const ASKING_HAN = /转人工|人工客服|人工服务|人工|真人|客服|转接|我要|我想|可以|能|请|帮我|给我|找|转|接|吗|呢|啊|吧|一下|你好|您好|谢谢/g;
-
-/**
- * A request for a person and nothing more ("a person please", "Can I talk to a real person?",
- * "转人工"): it says why the conversation came, which the note's first line does. Anything left
- * once the asking is taken out says what about ("…about billing", "refund", "退款没到账", any
- * number, any other script): then it is a question the agent must read. Wrongly quoting a bare
- * request costs a line; wrongly leaving out a question loses what the visitor said.
- */
-export function onlyAsksForAPerson(text: string): boolean {
-  if (!wantsHuman(text) || /\d/.test(text)) return false;
-  const rest = (text.toLowerCase().match(/[a-z']+/g) ?? []).filter((word) => !ASKING_WORDS.has(word));
-  const han = text.replace(ASKING_HAN, '').match(/\p{Script=Han}/gu) ?? [];
-  const otherScripts = /(?![\p{Script=Latin}\p{Script=Han}])\p{L}/u.test(text);
-  return rest.length === 0 && han.length === 0 && !otherScripts;
 }
 
 /** What the visitor asked (not the "a person please" itself) and what the AI answered, as plain text. */

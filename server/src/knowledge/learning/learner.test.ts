@@ -81,7 +81,7 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
     const held = await conversation([
       { text: 'My order has not arrived' },
       { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
-      { text: 'I want to talk to a person' }, // says nothing new: the pair still holds
+      { text: 'Can I talk to a real person?' }, // says nothing new: the pair still holds
       { author: 'agent', text: 'Hi, Bob here. Let me look up your order.' },
       { author: 'agent', text: 'Parcels take 3 to 5 working days; after 7 we send a new one free of charge. Thanks!' },
     ]);
@@ -104,6 +104,20 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
     );
     await replay(learner, other.record, other.stored);
     expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
+
+    // Taken over, the visitor asks something else, and the agent answers that: one customer's
+    // parcel is no answer to cash on delivery.
+    const another = await conversation(
+      [
+        { text: '你们支持货到付款吗？' },
+        { author: 'ai', text: '抱歉，我没有找到答案。', provenance: UNANSWERED },
+        { text: '另外，我的订单 4711 什么时候能到？' },
+        { author: 'agent', text: '您的订单 4711 已经从上海仓发出，顺丰单号 SF1234567890，预计明天送达。' },
+      ],
+      { handoffReason: 'agent_takeover' },
+    );
+    await replay(learner, another.record, another.stored);
+    expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
   });
 
   it('tells a holding line from an answer that happens to hold such words (en, zh)', () => {
@@ -115,6 +129,8 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       'It takes one minute to reset.',
       'One moment: refunds take 5 working days to arrive.',
       '稍等，退款会在5个工作日内到账，请注意查收',
+      '好的，可以开增值税专用发票，下单时填写税号即可',
+      '亲，可以开专票的，下单时备注公司税号就行',
     ];
     const holding = [
       'Hi, Bob here. Let me look up your order.',
@@ -123,6 +139,9 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       "I'm Bob from support. Give me a minute.",
       'Thanks for waiting, checking now',
       '您好，我帮您查一下订单',
+      '您好，我是客服小明，很高兴为您服务，请问有什么可以帮您？',
+      '亲，在的哦~ 请问您遇到什么问题了呢？',
+      '感谢您的耐心等待，我是售后专员李娜',
     ];
     expect(answers.filter((text) => !isSubstantial(text))).toEqual([]);
     expect(holding.filter((text) => isSubstantial(text))).toEqual([]);
@@ -234,6 +253,8 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
     });
     const answer = (text: string) => plainExtract({ question: 'q', answer: text }).answer;
     expect(answer('The invoice is in your inbox. Thanks again, Ann!')).toBe('The invoice is in your inbox.');
+    expect(answer('您好，我是客服小明，很高兴为您服务~ 可以开增值税专用发票，下单时填写税号即可。')).toBe('可以开增值税专用发票，下单时填写税号即可。');
+    expect(answer('Hi Sam, let me check. Yes: returns are free within 30 days.')).toBe('Yes: returns are free within 30 days.');
     // Words that begin like a sign-off, in a real last sentence, stay.
     for (const kept of ['Keep the box. Best to keep the original receipt.', 'Orders ship daily. Thanksgiving orders ship Monday.']) {
       expect(answer(kept)).toBe(kept);

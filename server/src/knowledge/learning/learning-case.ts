@@ -6,6 +6,7 @@
  * teaches nothing; the reply after it does). Pure: the learner reads the messages.
  */
 import type { ChatMessage, KnowledgeLanguage, KnowledgeProposalTrigger } from '@support-chat/shared';
+import { onlyAsksForAPerson } from '../../routing/handoff-intent.js';
 import type { ConversationRecord } from '../../store/types.js';
 
 export interface LearningCase {
@@ -32,7 +33,11 @@ const HOLDING = new RegExp(
     String.raw`\b(let me|i'll|i will|i'm going to|i am going to|allow me to)( quickly| just)? (check|look|see|find|verify|ask|get back|have a look)\w*( (into|up|at|out))?\b`,
     String.raw`\b(give me |just )?(one|a) (moment|minute|sec|second)( please)?\b`,
     String.raw`\b(bear with me|hold on|please wait|on it|checking( now)?)\b`,
-    '您好|你好|稍等|请稍候|请稍等|我(帮您|帮你)?(查|看)一下|正在(为您)?查询|马上|好的|谢谢',
+    // Chinese service phrases: greeting (亲, 在的), introducing (我是客服小明), offering help.
+    '您好|你好|亲爱的|亲|在的|在呢|在哦|稍等|请稍候|请稍等|我(帮您|帮你)?(查|看)一下|正在(为您)?查询|马上|好的|谢谢|感谢(您的)?(耐心)?等待',
+    '很高兴(为您|为你|能为您)?服务|(请问)?(有什么|有啥)(问题|事情)?(可以|能|需要)?(帮|帮助|为|帮到)(您|你)(的|服务)?(吗|呢)?',
+    '(请问)?(您|你)?(遇到|碰到)(了)?(什么|啥)(问题|情况)(了)?(呢|吗)?',
+    '我是(这边的)?(客服|售后|专员|顾问|人员)+',
   ].join('|'),
   'giu',
 );
@@ -51,12 +56,19 @@ function countWords(text: string): { words: number; han: number } {
  * ("Let me look up your order"): such phrases inside a clause that says more ("It takes one
  * minute to reset", "Add a second address") leave it whole.
  */
-function isHolding(clause: string): boolean {
+export function isHolding(clause: string): boolean {
   if (INTRODUCING.test(clause)) return true;
   const rest = clause.replace(HOLDING, ' ');
   if (rest === clause) return false;
   const { words, han } = countWords(rest);
-  return words + han / 2 <= 3; // Chinese characters at two to a word
+  // A name or a particle at most (小明, 哦): a Chinese clause is short, so "好的，可以开专票"
+  // without its comma still says something (可以开专票).
+  return words + han / 2 <= 3 && han <= 3;
+}
+
+/** A question ("Also, when will order 4711 arrive?", "另外，我的订单什么时候到？", "能开发票吗"). */
+function isQuestion(text: string): boolean {
+  return /[?？]|[吗呢][\s。!！~]*$/u.test(text.trim());
 }
 
 /** "Hi, Bob here. Let me look up your order." says nothing a help-center entry could keep, however many words it has. */
@@ -84,7 +96,12 @@ export function findLearningCase(conversation: ConversationRecord, messages: rea
   // A message left for the team after the AI answer (nobody was online): the reply answers that
   // message, not the question the AI missed, and a wrong pair costs the reviewer more than a
   // missed one. (Asking for a person, or adding details while queued, keeps the pair.)
-  if (conversation.leftMessage && before.slice(aiIndex + 1).some((m) => m.author === 'visitor' && isSubstantial(m.text))) return null;
+  const after = before.slice(aiIndex + 1).filter((m) => m.author === 'visitor' && isSubstantial(m.text));
+  if (conversation.leftMessage && after.length > 0) return null;
+  // Another question after the AI answer (one the AI never saw, once an agent took over): the
+  // reply may answer that one, and a customer's order number answering "do you take cash on
+  // delivery?" is worse than no proposal.
+  if (after.some((m) => isQuestion(m.text) && !onlyAsksForAPerson(m.text))) return null;
   const trigger: KnowledgeProposalTrigger | null =
     ai.provenance?.answered === false
       ? 'gap'

@@ -9,6 +9,7 @@
  */
 import OpenAI from 'openai';
 import { KNOWLEDGE_LIMITS, type KnowledgeLanguage } from '@support-chat/shared';
+import { isHolding } from './learning-case.js';
 
 export interface ProposalText {
   question: string;
@@ -20,7 +21,8 @@ export interface ProposalWriter {
   write(input: ProposalText & { lang: KnowledgeLanguage }, signal?: AbortSignal): Promise<ProposalText & { by: 'model' | 'extract' }>;
 }
 
-const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening)|thanks for (waiting|your patience)|您好|你好)\b[^\n.!?,。！？，]{0,40}[,.!?，。！？]\s*/i;
+/** The reply's first clause, with what ends it ("Hi Sam,", "您好，", "亲~"). */
+const FIRST_CLAUSE = /^([^\n,.!?;:。！？，；：~]{0,60})[\n,.!?;:。！？，；：~]+\s*/u;
 // No leading \s*: tried at every offset of a long run of spaces it was quadratic; the result is trimmed.
 const SIGN_OFF = /(\n|^)[^\n]{0,40}\b(best( regards)?|kind regards|cheers|thanks|thank you|祝好|谢谢)[^\n]{0,40}$/i;
 
@@ -31,7 +33,8 @@ const LAST_SENTENCE_SIGN_OFF =
 /** The reply without its greeting and sign-off; the question on one line. Both within the entry limits. */
 export function plainExtract({ question, answer }: ProposalText): ProposalText {
   let text = answer.trim();
-  for (let i = 0; i < 2; i++) text = text.replace(GREETING, '');
+  // Greetings, introductions, "let me check" (learning-case.ts says which): "您好，我是客服小明，" too.
+  for (let clause = text.match(FIRST_CLAUSE); clause && isHolding(clause[1]!); clause = text.match(FIRST_CLAUSE)) text = text.slice(clause[0].length);
   // A sign-off on its own line, or as the reply's last sentence ("… Acme GmbH). Thanks!").
   const signedOff = text.replace(LAST_SENTENCE_SIGN_OFF, '$1').replace(SIGN_OFF, '').trim();
   if (signedOff.length > 0) text = signedOff;
