@@ -160,6 +160,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
     try {
       const page = await visit(server.url, PHONE);
       await page.getByRole('button', { name: 'Open chat' }).click();
+      fake.reply({ text: NO_ANSWER });
+      await ask(page, 'Can I pay by bank transfer?');
+      await expect.poll(() => page.getByRole('log').getByText(/Talk to a person|find an answer/i).count(), { timeout: 10_000 }).toBeGreaterThan(0);
       await ask(page, 'I want to talk to a person');
       const opens = new Date(Date.now() + 86_400_000);
       opens.setUTCHours(9, 0, 0, 0);
@@ -172,7 +175,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
       await page.screenshot({ path: screenshotPath('v02-offline-offer') });
       await leave.click();
       await expect.poll(() => page.getByRole('form', { name: 'Leave a message' }).isVisible()).toBe(true);
-      expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('I want to talk to a person');
+      // The question, not the asking for a person; no queue place promised above the form.
+      expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Can I pay by bank transfer?');
+      expect(await page.getByText(/in the queue/).count()).toBe(0);
+      expect(await axe(page)).toEqual([]);
     } finally {
       await saveRouting({ businessHours: null });
     }

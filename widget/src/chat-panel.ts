@@ -362,7 +362,7 @@ export class ChatPanel {
         </button>
       </div>
       <div class="notice" role="status">${notice}</div>
-      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title">
+      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title" tabindex="0">
         ${w?.greeting
           ? renderMessage({ author: 'ai', kind: 'text', text: w.greeting, suggestions: w.starters }, view, {
               showName: true,
@@ -394,7 +394,7 @@ export class ChatPanel {
         ${c.aiThinking && !c.streams.length ? renderTyping(s.thinking) : nothing}
         ${c.agentTyping !== null ? renderTyping(format(s.typing, { name: c.agentTyping || s.agent })) : nothing}
       </div>
-      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : this._forms.offering || c._leftPending ? '' : statusText(s, c.conversation)}</div>
+      <div class="status" role="status">${left ? s.left + nextOpen(c, s, locale) : leaving || this._forms.offering || c._leftPending ? '' : statusText(s, c.conversation)}</div>
       <div class="alert" role="alert">${this._alertText(c, s)}</div>
       ${this._forms.render(s, locale)} ${this._files?.status(locale) ?? nothing}
       <form part="composer" class="composer" ?hidden=${leaving} @submit=${this._submit}>

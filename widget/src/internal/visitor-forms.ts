@@ -68,8 +68,10 @@ export class VisitorForms {
   /** Opens the leave-a-message form, with what the visitor wrote or last asked as the message. */
   open = async () => {
     const c = this._conn();
-    const asked = c.messages.filter((m) => m.author === 'visitor' && m.conversationId === c.conversation?.id);
-    this._prefill = this._composer()?.value.trim() || asked[asked.length - 1]?.text || '';
+    const shown = c.messages.filter((m) => m.conversationId === c.conversation?.id);
+    // Not "转人工" itself: the message the hand-off line (visitor_request) follows.
+    const asked = shown.filter((m, i) => m.author === 'visitor' && (shown[i + 1]?.event as { reason?: string } | undefined)?.reason !== 'visitor_request');
+    this._prefill = this._composer()?.value.trim() || asked.at(-1)?.text || '';
     await this._set(() => (this.leaving = true));
     this._focus('[name=email]');
   };
