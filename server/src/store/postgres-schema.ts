@@ -337,6 +337,14 @@ const MIGRATIONS: readonly Migration[] = [
     `),
   },
   { version: 13, name: 'message search off the append path', up: moveMessageSearch },
+  {
+    version: 14,
+    name: 'search by the name and address of a message left',
+    up: async (client) => {
+      const schema = await trigramSchema(client);
+      if (schema) await client.query(`CREATE INDEX conversations_left_trgm ON conversations USING gin ((left_message::text) ${schema}.gin_trgm_ops)`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1012,13 +1012,13 @@ export class PostgresStore implements Store {
     if (label !== undefined) where.push(`c.id IN (SELECT conversation_id FROM conversation_labels WHERE label = ${param(label)})`);
     let hits = '';
     if (text) {
-      // A visitor id, anything in the context (page, attributes such as name or email), or any
-      // message text, notes included. A UNION rather than OR + EXISTS, so each branch can use its
+      // A visitor id, anything in the context (page, attributes such as name or email), the
+      // name and address of a message left, or any message text, notes included. A UNION rather than OR + EXISTS, so each branch can use its
       // trigram index (expressions identical to the indexed ones).
       const pattern = param(containsPattern(text));
       // Message text is in `message_search`, or still waiting for the indexer (those of the last
       // second or so), read by primary key as in postgres-search-indexer.ts.
-      hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern}
+      hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern} OR (left_message::text) ILIKE ${pattern}
                     UNION SELECT conversation_id FROM message_search WHERE text ILIKE ${pattern}
                     UNION SELECT conversation_id FROM messages WHERE id = ANY (ARRAY (SELECT message_id FROM search_pending))
                       AND (body ->> 'text') ILIKE ${pattern}) hit ON hit.id = c.id`;

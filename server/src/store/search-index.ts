@@ -40,7 +40,7 @@ import { SharedCell } from './shared-cell.js';
 import { cjkGrams, foldCase } from './search-grams.js';
 
 /** Any change to the index's tables is a new version: derived data is rebuilt, never migrated. */
-export const SEARCH_SCHEMA_VERSION = 2;
+export const SEARCH_SCHEMA_VERSION = 3;
 
 /** Rows read per batch (messages, and queued conversations): one transaction of the index. */
 export const SEARCH_BATCH = 2_000;
@@ -97,10 +97,10 @@ export class SearchIndexer {
       state: index.prepare(`SELECT value FROM ${s}.search_state WHERE key = ?`).pluck(),
       messages: chat.prepare('SELECT rowid, id, conversation_id, text FROM main.messages WHERE rowid > ? ORDER BY rowid LIMIT ?').raw(),
       queue: chat
-        .prepare(`SELECT q.id, q.conversation_id, q.erased_floor, c.visitor_id, c.context FROM main.search_queue q
+        .prepare(`SELECT q.id, q.conversation_id, q.erased_floor, c.visitor_id, c.context, c.left_message FROM main.search_queue q
                   LEFT JOIN main.conversations c ON c.id = q.conversation_id WHERE q.id > ? ORDER BY q.id LIMIT ?`)
         .raw(),
-      conversations: chat.prepare('SELECT id, visitor_id, context FROM main.conversations WHERE id > ? ORDER BY id LIMIT ?').raw(),
+      conversations: chat.prepare('SELECT id, visitor_id, context, left_message FROM main.conversations WHERE id > ? ORDER BY id LIMIT ?').raw(),
       doc: index.prepare(`SELECT doc FROM ${s}.search_docs WHERE conversation_id = ?`).pluck(),
       rowidOf: chat.prepare('SELECT rowid FROM main.messages WHERE id = ?').pluck(),
       lastAtOrBelow: chat.prepare('SELECT rowid, id FROM main.messages WHERE rowid <= ? ORDER BY rowid DESC LIMIT 1').raw(),
@@ -163,15 +163,15 @@ export class SearchIndexer {
 
     const passAfter = this.state('pass_after') as string | null;
     if (passAfter !== null) {
-      const rows = this.read.conversations.all(passAfter, limit) as [string, string, string][];
-      for (const [id, visitorId, context] of rows) this.indexConversation(id, visitorId, context);
+      const rows = this.read.conversations.all(passAfter, limit) as [string, string, string, string | null][];
+      for (const [id, visitorId, context, left] of rows) this.indexConversation(id, visitorId, context, left);
       const done = rows.length < limit;
       this.setState('pass_after', done ? null : rows.at(-1)![0]);
       more ||= !done;
     }
 
     const queueId = this.state('queue_id') as number;
-    const queued = this.read.queue.all(queueId, limit) as [number, string, number | null, string | null, string | null][];
+    const queued = this.read.queue.all(queueId, limit) as [number, string, number | null, string | null, string | null, string | null][];
     if (queued.length > 0) {
       // The queue was trimmed past the mark (an indexer stopped through 10,000 changes): what it
       // missed may include erasures, so the index starts over.
@@ -180,11 +180,11 @@ export class SearchIndexer {
         return true;
       }
       const erased: string[] = [];
-      for (const [, conversationId, erasedFloor, visitorId, context] of queued) {
+      for (const [, conversationId, erasedFloor, visitorId, context, left] of queued) {
         if (erasedFloor !== null) {
           erased.push(conversationId);
           this.lowerMessageMark(erasedFloor);
-        } else if (visitorId !== null) this.indexConversation(conversationId, visitorId, context!);
+        } else if (visitorId !== null) this.indexConversation(conversationId, visitorId, context!, left);
       }
       if (erased.length > 0) for (const statement of this.write.erase) statement.run(JSON.stringify(erased));
       this.setState('queue_id', queued.at(-1)![0]);
@@ -226,9 +226,13 @@ export class SearchIndexer {
     this.begin();
   }
 
-  /** The conversation's one row: its visitor id and context as they are now (as migration 6 indexed them). */
-  private indexConversation(id: string, visitorId: string, context: string): void {
-    const text = foldCase(`${visitorId}\n${context}`);
+  /**
+   * The conversation's one row: its visitor id and context as they are now (as migration 6 indexed
+   * them), and the name and address of a message left (`leftMessage`, JSON).
+   */
+  private indexConversation(id: string, visitorId: string, context: string, leftMessage: string | null): void {
+    const about = leftMessage ? `${context}\n${leftMessage}` : context;
+    const text = foldCase(`${visitorId}\n${about}`);
     let doc = this.read.doc.get(id) as number | bigint | undefined;
     if (doc === undefined) {
       doc = this.write.text.run(id, text).lastInsertRowid;
@@ -237,7 +241,7 @@ export class SearchIndexer {
       this.write.updateText.run(text, doc);
       this.write.deleteGrams.run(doc);
     }
-    const grams = cjkGrams(context);
+    const grams = cjkGrams(about);
     if (grams) this.write.grams.run(doc, id, grams);
   }
 

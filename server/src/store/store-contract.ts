@@ -551,6 +551,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.searchConversations({ from: 15, limit: 10 })).map((c) => c.id)).toEqual(['ben']);
     });
 
+    it('searches by the name and address a visitor left with a message (Chinese names too)', async () => {
+      await store.createConversation(conversationFixture({ id: 'left', status: 'queued', queuedAt: 10, createdAt: 10, updatedAt: 10 }));
+      await store.createConversation(conversationFixture({ id: 'other', createdAt: 20, updatedAt: 20 }));
+      await store.transitionConversation('left', ['queued'], { leftMessage: { email: 'zhangsan@example.cn', name: '张三' }, handoffReason: 'offline_message' });
+      const ids = async (text: string) => (await store.searchConversations({ text, limit: 10 })).map((c) => c.id);
+      expect(await ids('zhangsan@example')).toEqual(['left']);
+      expect(await ids('张三')).toEqual(['left']);
+      expect(await ids('张')).toEqual(['left']);
+    });
+
     it('finds a substring regardless of case in any script, and only where its characters are together', async () => {
       await store.createConversation(conversationFixture({ id: 'de', createdAt: 10, updatedAt: 10 }));
       await store.appendMessage('de', { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'Großer Ärger mit der LIEFERUNG' }, 11);
