@@ -89,9 +89,12 @@ export function date(at: number, options: Intl.DateTimeFormatOptions = { dateSty
 
 /**
  * A failure in the agent's language. English shows the server's own sentence (it says exactly what
- * went wrong); other languages word it from the error's code, which the protocol always carries.
+ * went wrong); other languages word it from the error's code, which the protocol always carries,
+ * and for a refused form add the server's sentence, which names the field.
  */
 export function errorText(error: Pick<ErrorBody, 'code' | 'message'>): string {
   if (current === 'en' && error.message) return error.message;
+  // Which field the server found wrong, in its (English) words, rather than nothing at all.
+  if (error.code === 'invalid_payload' && error.message) return `${t().errors.invalid_payload}（${error.message}）`;
   return t().errors[error.code];
 }

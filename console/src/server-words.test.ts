@@ -1,3 +1,4 @@
+/** What the server sends (its notes, its errors), in the console's language. */
 import { describe, expect, it } from 'vitest';
 import { NOTE_WORDS_EN, systemNoteMarkdown, type SystemNote } from '@support-chat/shared';
 import { t } from './i18n/locale.js';
@@ -14,5 +15,20 @@ describe("the server's notes in the console", () => {
 
   it("are worded in English as the server stored them", () => {
     expect(systemNoteMarkdown(handoff, t('en').notes)).toBe(systemNoteMarkdown(handoff, NOTE_WORDS_EN));
+  });
+});
+
+describe('errors in Chinese', () => {
+  it("word the code, and for a refused form keep the server's sentence that names the field", async () => {
+    const { errorText, setConsoleLocale } = await import('./i18n/locale.js');
+    setConsoleLocale('zh-CN');
+    try {
+      expect(errorText({ code: 'invalid_payload', message: 'zh-CN.starters: must not repeat a starter question' })).toBe(
+        `${t('zh-CN').errors.invalid_payload}（zh-CN.starters: must not repeat a starter question）`,
+      );
+      expect(errorText({ code: 'forbidden', message: 'Admins only' })).toBe(t('zh-CN').errors.forbidden);
+    } finally {
+      setConsoleLocale('en');
+    }
   });
 });
