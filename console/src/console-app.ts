@@ -113,12 +113,19 @@ export class SupportConsole extends LitElement {
   /** Screen readers and fonts follow the language (the console page's own `<html lang>` too). */
   private showLanguage(locale: Locale): void {
     this.lang = locale;
-    if (document.querySelector('body > support-console') === this) document.documentElement.lang = locale;
+    if (this.ownsPage()) document.documentElement.lang = locale;
+  }
+
+  /** The console is the page (the server's `/console`), not a part of someone else's. */
+  private ownsPage(): boolean {
+    return document.querySelector('body > support-console') === this;
   }
 
   override updated(): void {
     const unread = this.view?.inbox.unread.size ?? 0;
-    const title = unread > 0 ? `(${unread}) ${this.baseTitle}` : this.baseTitle;
+    // The console's own page is titled in the agent's language; a page it is embedded in keeps its title.
+    const base = this.ownsPage() ? t().shell.productName : this.baseTitle;
+    const title = unread > 0 ? `(${unread}) ${base}` : base;
     if (document.title !== title) document.title = title;
   }
 

@@ -72,7 +72,7 @@ describe('provenanceSummary', () => {
       provenanceSummary({
         provenance: { ...provenance, responder: 'openai', model: 'gpt-x', answered: false, passageIds: ['p'], promptTokens: 100, completionTokens: 20 },
       }),
-    ).toBe('AI could not answer · openai gpt-x · 1 source · 12 ms · 120 tokens');
+    ).toBe('AI could not answer · model gpt-x · 1 source · 12 ms · 120 tokens');
   });
 
   it('is empty without provenance', () => {

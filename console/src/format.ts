@@ -141,7 +141,7 @@ export function provenanceSummary(message: Pick<ChatMessage, 'provenance' | 'sou
   const count = message.sources?.length ?? p.passageIds.length;
   const s = t().labels;
   const parts = [
-    p.model ? `${p.responder} ${p.model}` : p.responder,
+    p.model ? `${s.responder[p.responder]} ${p.model}` : s.responder[p.responder],
     plural(s.sources, count),
     fill(s.ms, { n: Math.round(p.latencyMs) }),
   ];

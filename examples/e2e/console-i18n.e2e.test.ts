@@ -110,6 +110,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console in C
     await desk.getByRole('textbox', { name: '回复访客' }).press('Enter');
     await expect.poll(() => desk.locator('support-console-inbox .preview').first().textContent(), POLL).toContain('客服：您好');
     expect(await desk.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await desk.title()).toContain('客服工作台');
     expect(await englishLeft(desk)).toEqual([]);
     expect(await axe(desk)).toEqual([]);
     await desk.screenshot({ path: screenshotPath('console-i18n-01-inbox-zh') });

@@ -28,6 +28,8 @@ export const labels = defineStrings(
     couldNotAnswer: 'AI could not answer',
     sources: { one: '{n} source', other: '{n} sources' },
     tokens: '{n} tokens',
+    /** Who wrote an AI answer: from the knowledge base alone, or a model (its name follows). */
+    responder: { offline: 'offline', openai: 'model' },
     browserOn: '{browser} on {system}',
     unknownBrowser: 'Unknown browser',
     handoff: {
@@ -63,6 +65,7 @@ export const labels = defineStrings(
     couldNotAnswer: 'AI 无法回答',
     sources: { one: '{n} 个来源', other: '{n} 个来源' },
     tokens: '{n} 个 token',
+    responder: { offline: '知识库直答', openai: '模型' },
     browserOn: '{system} 上的 {browser}',
     unknownBrowser: '未知浏览器',
     handoff: {
