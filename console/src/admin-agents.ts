@@ -8,12 +8,13 @@ import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
 interface RowEdit {
+  name: string;
   role: AgentRole;
   capacity: string;
 }
 
 /**
- * Admin: the team's accounts. Add an agent, change role and capacity, reset a password (which
+ * Admin: the team's accounts. Add an agent, change name, role and capacity, reset a password (which
  * signs them out everywhere), deactivate and reactivate. Status comes live from the team presence
  * when known.
  */
@@ -132,13 +133,17 @@ export class SupportConsoleAdminAgents extends LitElement {
   }
 
   private renderRow(a: TeamMember) {
-    const edit = this.edits.get(a.id) ?? { role: a.role, capacity: String(a.capacity) };
-    const changed = edit.role !== a.role || edit.capacity !== String(a.capacity);
+    const edit = this.edits.get(a.id) ?? { name: a.name, role: a.role, capacity: String(a.capacity) };
+    const changed = edit.name !== a.name || edit.role !== a.role || edit.capacity !== String(a.capacity);
     const set = (patch: Partial<RowEdit>) => (this.edits = new Map(this.edits).set(a.id, { ...edit, ...patch }));
     const s = t().team;
     const roles = t().shell.roles;
+    // The name is what visitors see ("Mei joined"); the first admin's came from the environment.
     return html`<tr class=${a.deactivatedAt ? 'deactivated' : ''}>
-      <th scope="row">${a.name}${a.id === this.me ? html` <span class="muted">${s.you}</span>` : nothing}</th>
+      <th scope="row">
+        <input aria-label=${fill(s.nameOf, { name: a.name })} required maxlength=${LIMITS.nameChars} style="width:10em" .value=${edit.name}
+          @input=${(e: Event) => set({ name: (e.target as HTMLInputElement).value })} />${a.id === this.me ? html` <span class="muted">${s.you}</span>` : nothing}
+      </th>
       <td>${a.email}</td>
       <td>${a.deactivatedAt
         ? html`<span class="presence deactivated">${s.deactivated}</span>`
@@ -175,8 +180,13 @@ export class SupportConsoleAdminAgents extends LitElement {
       this.error = fill(t().team.capacityInvalid, { name: a.name });
       return;
     }
-    const result = await this.api.updateAgent(a.id, { role: edit.role, capacity });
-    this.report(result.ok ? fill(t().team.saved, { name: a.name }) : '', result.ok ? '' : errorText(result.error));
+    const name = edit.name.trim();
+    if (!name) {
+      this.error = fill(t().team.nameMissing, { name: a.name });
+      return;
+    }
+    const result = await this.api.updateAgent(a.id, { ...(name !== a.name ? { name } : {}), role: edit.role, capacity });
+    this.report(result.ok ? fill(t().team.saved, { name }) : '', result.ok ? '' : errorText(result.error));
     if (!result.ok) return;
     this.agents = this.agents.map((x) => (x.id === a.id ? { ...x, ...result.data.agent } : x));
     const edits = new Map(this.edits);

@@ -17,6 +17,8 @@ import { chromiumMissing, launchChromium, screenshotPath, signInToConsole } from
 const missing = chromiumMissing();
 /** The server names the admin it creates from ADMIN_EMAIL "Admin". */
 const ADMIN = { email: 'lead@example.com', password: 'lead-password-123', name: 'Admin' };
+/** What the admin renames themselves to in the first test. */
+const ADMIN_RENAMED = 'Admin Lena';
 const SECOND = { email: 'sam@example.com', password: 'sam-password-456', name: 'Sam' };
 const POLL = { timeout: 8000 };
 
@@ -125,6 +127,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await add.getByLabel('Capacity').fill('3');
     await add.getByRole('button', { name: 'Add agent' }).click();
     await expect.poll(() => lead.getByRole('row', { name: new RegExp(SECOND.email) }).isVisible(), POLL).toBe(true);
+    // The first admin's name came from the environment: it can be changed here (visitors see it).
+    await lead.getByLabel('Name of Admin', { exact: true }).fill(ADMIN_RENAMED);
+    await lead.getByRole('row', { name: new RegExp(ADMIN.email) }).getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => lead.getByText(`Saved ${ADMIN_RENAMED}.`).isVisible(), POLL).toBe(true);
     await lead.screenshot({ path: screenshotPath('console-01-admin-agents') });
 
     await lead.getByRole('link', { name: 'Canned replies' }).click();
@@ -185,7 +191,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
   it('shows the second agent the team with presence and load', async () => {
     await signInToConsole(sam, server.url, SECOND);
     const team = sam.getByRole('list', { name: 'Team' });
-    await expect.poll(() => team.textContent(), POLL).toMatch(/Admin/);
+    await expect.poll(() => team.textContent(), POLL).toContain(ADMIN_RENAMED);
     await expect.poll(() => team.textContent(), POLL).toMatch(/Sam \(you\)/);
     // Sam steps away; Lena sees it live.
     await sam.getByLabel('My status').selectOption('away');
@@ -263,7 +269,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     expect(await log.getByRole('link').count()).toBeGreaterThan(0);
     expect(await log.textContent()).toContain('Visitor: 👍 helpful');
     await lead.getByRole('button', { name: 'Claim' }).click();
-    await expect.poll(() => ada.getByText(/Admin/).first().isVisible(), POLL).toBe(true);
+    await expect.poll(() => ada.getByText(new RegExp(ADMIN_RENAMED)).first().isVisible(), POLL).toBe(true);
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(1);
     // Claiming puts the cursor in the reply box...
     await expect.poll(() => focused(lead), POLL).toBe('reply');

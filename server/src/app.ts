@@ -50,7 +50,7 @@ import { pinSessionOrigin, refuseForeignOrigins } from './realtime/origin-check.
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import { SessionGuard } from './realtime/session-guard.js';
 import { Welcome } from './settings/welcome.js';
-import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
+import type { AgentNamespace, AgentProfileChange, VisitorNamespace } from './realtime/types.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
 import { listenForLabelRules } from './routing/label-rules.js';
@@ -59,7 +59,7 @@ import { TeamRouting } from './routing/team-routing.js';
 import { UnansweredSweeper, type UnansweredSweeperOptions } from './routing/unanswered-sweeper.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
-import type { Store } from './store/types.js';
+import type { AgentRecord, Store } from './store/types.js';
 import { createMemoryCoordination } from './coordination/memory.js';
 import { shareTimers } from './coordination/shared-timers.js';
 import { ConversationEmails, type EmailSettings } from './email/conversation-emails.js';
@@ -334,8 +334,23 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     routing.teamChanged();
     refreshEverywhere();
   };
+  // An open console's socket carries its agent's profile, read at connect: a new name (what
+  // replies are signed with), role or capacity reaches the agent's sockets on every process.
+  const applyProfile = (change: AgentProfileChange) => {
+    for (const socketId of agents.adapter.rooms.get(rooms.agent(change.id)) ?? []) {
+      const socket = agents.sockets.get(socketId);
+      // In place: the socket's handlers hold this object since it connected.
+      if (socket) Object.assign(socket.data.agent, change);
+    }
+  };
+  agents.on('agent:changed', applyProfile);
+  const agentChanged = ({ id, name, role, capacity }: AgentRecord) => {
+    applyProfile({ id, name, role, capacity });
+    if (deps.attachAdapter) agents.serverSideEmit('agent:changed', { id, name, role, capacity });
+    teamChanged();
+  };
   app.use(
-    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated, teamChanged }, clock, guard: sessionGuard, audit, welcome }),
+    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated, teamChanged, agentChanged }, clock, guard: sessionGuard, audit, welcome }),
   );
   app.use(privacyRoutes({ sessions, audit, visitorData }));
   app.use(agentAttachmentRoutes({ attachments, sessions, limits }));

@@ -262,3 +262,31 @@ describe("an agent's console language", () => {
     expect((await me(t, cookie)) as object).toMatchObject({ locale: 'zh-CN' });
   });
 });
+
+describe("an admin's change to an agent", () => {
+  let t: TestServer;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('reaches their open console: the next reply is signed with the new name, and the team hears it', async () => {
+    t = await startTestServer({ routing: { assignment: 'manual' } });
+    const admin = await t.loginAgent('Boss', 'admin');
+    const annCookie = await t.loginAgent('Ann');
+    const ann = await me(t, annCookie);
+    const boss = t.agent(admin);
+    const annSocket = t.agent(annCookie);
+    await Promise.all([connected(boss), connected(annSocket)]);
+    const visitor = t.visitor();
+    await connected(visitor);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    data(await annSocket.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    const send = async (clientId: string) => data(await annSocket.emitWithAck('message:send', { conversationId: conversation.id, clientId, text: 'Hello' })).message;
+    expect((await send('ann-reply-01')).authorName).toBe('Ann');
+
+    const renamed = nextEvent<AgentPresence>(boss, 'presence:changed', (p) => p.agentId === ann.id && p.name === 'Ann Lee' && p.capacity === 7);
+    expect((await api(t, admin, 'PATCH', `/api/admin/agents/${ann.id}`, { name: 'Ann Lee', capacity: 7 })).status).toBe(200);
+    await renamed;
+    expect((await send('ann-reply-02')).authorName).toBe('Ann Lee');
+  });
+});

@@ -74,7 +74,10 @@ export function adminRoutes({
   sessions: AgentSessions;
   presence: Presence;
   agents: AgentNamespace;
-  routing: Pick<TeamRouting, 'settingsChanged' | 'agentDeactivated' | 'teamChanged'>;
+  routing: Pick<TeamRouting, 'settingsChanged' | 'agentDeactivated' | 'teamChanged'> & {
+    /** An agent's name, role or capacity changed: their consoles and every team list hear it. */
+    agentChanged(agent: AgentRecord): void;
+  };
   clock: Clock;
   guard: Pick<SessionGuard, 'endAgent'>;
   audit: AuditLog;
@@ -112,8 +115,7 @@ export function adminRoutes({
       guard.endAgent({ agentId: agent.id, reason: 'password_changed', keep });
       if (token) setSessionCookie(req, res, token, sessions.ttlMs);
     }
-    // A new name, role or capacity is what every console's team list shows.
-    if (patch.name !== undefined || patch.role !== undefined || patch.capacity !== undefined) routing.teamChanged();
+    if (patch.name !== undefined || patch.role !== undefined || patch.capacity !== undefined) routing.agentChanged(agent);
     const { password, ...shown } = patch;
     await audit.record(actor(res), 'agent.updated', { type: 'agent', id: agent.id }, {
       ...shown,

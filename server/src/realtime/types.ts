@@ -48,7 +48,12 @@ export interface AgentInterServerEvents {
   'sessions:end': (order: SessionEndOrder) => void;
   /** Routing settings or the team changed on another process: look again (availability, presence). */
   'routing:refresh': () => void;
+  /** An admin changed an agent's profile: their open consoles here carry it from now on. */
+  'agent:changed': (profile: AgentProfileChange) => void;
 }
+
+/** What an admin may change of an agent that their sockets carry (`AgentSocketData.agent`). */
+export type AgentProfileChange = Pick<AgentRecord, 'id' | 'name' | 'role' | 'capacity'>;
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
 export type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
