@@ -538,13 +538,17 @@ export class AgentConnection {
   private async deliver(conversationId: string, pending: t.PendingMessage): Promise<void> {
     const payload = { conversationId, clientId: pending.clientId, text: pending.text };
     const result = await (pending.kind === 'note' ? this.command('note:add', payload) : this.command('message:send', payload));
-    const stored = !result.ok && result.error.code === 'store_unavailable';
+    // Not stored (a full disk), or no answer in time (a stalled network or Redis, the process
+    // killed): sent again by itself. A send that was stored after all comes back from the
+    // dedupe as its stored copy, which settles it; left failed, the agent could discard a reply
+    // the visitor has, or type it again and send it twice (operator probe).
+    const again = !result.ok && (result.error.code === 'store_unavailable' || result.error.code === 'unavailable');
     this.patchTranscript(conversationId, (s) =>
       result.ok
         ? t.mergeMessages(s, [result.data.message])
-        : t.failPending(s, pending.clientId, stored ? fill(words().shell.notices.resending, { reason: errorText(result.error) }) : errorText(result.error)),
+        : t.failPending(s, pending.clientId, again ? fill(words().shell.notices.resending, { reason: errorText(result.error) }) : errorText(result.error)),
     );
-    if (stored) this.resendLater(conversationId, pending.clientId);
+    if (again) this.resendLater(conversationId, pending.clientId);
     if (result.ok) {
       this.storeFailures = 0;
       this.set({ inbox: inboxPatched(this._state.inbox, [messagePatch(result.data.message)], this._state.openId) });
@@ -552,7 +556,8 @@ export class AgentConnection {
   }
 
   /**
-   * The server could not store the send (issue 11: its disk is full, its database away): it stays
+   * The server could not store the send (issue 11: its disk is full, its database away), or did
+   * not answer in time: it stays
    * in the transcript, and goes again after 1, 2, 4… s up to 30 s, jittered, while it is still
    * there and failed (the agent may have retried, discarded it or left the conversation). The
    * server's dedupe by client id makes every resend harmless.
