@@ -377,4 +377,23 @@ describe.skipIf(skip)('while Redis is away', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }, 60_000);
+
+  it('runs the disconnect grace although Redis restarted empty while it was waiting', async () => {
+    const k = await cluster.start();
+    const admin = await cluster.agent('Ida', k, 'admin');
+    await cluster.saveRouting(k, admin.cookie, { assignment: 'manual', disconnectGraceSeconds: 3 });
+    const jo = cluster.agentSocket(k, (await cluster.agent('Jo', k)).cookie);
+    await connected(jo);
+    const visitor = cluster.visitorSocket(k);
+    await connected(visitor);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    data(await jo.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+
+    // Jo leaves; their grace is a timer in Redis, which restarts empty (no persistence) before it is due.
+    jo.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.kill();
+    await redis.start();
+    await expect.poll(async () => (await cluster.store.getConversation(conversation.id))?.status, { timeout: 20_000, interval: 250 }).toBe('queued');
+  }, 40_000);
 });

@@ -76,7 +76,7 @@ export class TeamRouting {
   }
 
   async start(): Promise<void> {
-    const { bus, store, presence, timers, refreshMs = 30_000 } = this.deps;
+    const { bus, presence, timers, refreshMs = 30_000 } = this.deps;
     this.offs.push(
       // Any change may free an agent or queue a visitor; a conversation just opened with the AI
       // does neither (and draining then could race its hand-off ahead of the hand-off note).
@@ -94,17 +94,15 @@ export class TeamRouting {
       presence.onRemoteChange((agentIds) => {
         this.track(this.refresh());
         for (const agentId of agentIds) this.track(this.startGrace(agentId, { keepRunning: true }));
+        // Everything may have changed (Redis is back, and may have come back empty: a restart
+        // without persistence loses the grace timers): every absent agent's grace again.
+        if (agentIds.length === 0) this.track(this.startGraces());
       }),
     );
     timers.start(async (key) => {
       if (key.startsWith(GRACE)) this.track(this.requeueAgent(key.slice(GRACE.length)));
     });
-    // Conversations of agents not connected anywhere (a restart): their grace starts now, unless
-    // another process already runs it.
-    const [assigned, connected] = await Promise.all([store.listConversations({ statuses: ['assigned'], limit: 10_000 }), presence.connected()]);
-    for (const agentId of new Set(assigned.map((c) => c.assignedAgentId))) {
-      if (agentId && !connected.has(agentId)) this.track(this.startGrace(agentId, { keepRunning: true }));
-    }
+    await this.startGraces();
     this.lastAvailability = await this.availability();
     this.timer = setInterval(() => this.track(this.refresh()), refreshMs);
     this.timer.unref();
@@ -348,6 +346,18 @@ export class TeamRouting {
     const seconds = (await this.deps.store.getRoutingSettings()).disconnectGraceSeconds;
     if (this.disposed || (await this.statusOf(agentId)) !== 'offline') return;
     await this.deps.timers.set(GRACE + agentId, seconds * 1000, { keepExisting: keepRunning });
+  }
+
+  /**
+   * Conversations of agents not connected anywhere (after a restart, or Redis back from one):
+   * their grace starts now, unless one already runs (another process's, or set before).
+   */
+  private async startGraces(): Promise<void> {
+    const { store, presence } = this.deps;
+    const [assigned, connected] = await Promise.all([store.listConversations({ statuses: ['assigned'], limit: 10_000 }), presence.connected()]);
+    for (const agentId of new Set(assigned.map((c) => c.assignedAgentId))) {
+      if (agentId && !connected.has(agentId)) this.track(this.startGrace(agentId, { keepRunning: true }));
+    }
   }
 
   /** Their conversations go back to the queue, first in line, each with a note for the next agent. */
