@@ -43,6 +43,25 @@ function ended(socket: AgentClient, timeoutMs = 5000): Promise<{ event: SessionE
 
 const tokenHashOf = (cookie: string) => hashToken(decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)));
 
+/**
+ * Boss (admin) and Ann online in their consoles, on a server with manual assignment; a visitor
+ * asked for a person and Ann claimed them.
+ */
+async function annHasAVisitor() {
+  const t = await startTestServer({ routing: { assignment: 'manual' } });
+  const admin = await t.loginAgent('Boss', 'admin');
+  const annCookie = await t.loginAgent('Ann');
+  const ann = await me(t, annCookie);
+  const boss = t.agent(admin);
+  const annSocket = t.agent(annCookie);
+  await Promise.all([connected(boss), connected(annSocket)]);
+  const visitor = t.visitor();
+  await connected(visitor);
+  const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+  data(await annSocket.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+  return { t, admin, annCookie, ann, boss, annSocket, conversation };
+}
+
 describe('sessions end when they should', () => {
   let t: TestServer;
   afterEach(async () => {
@@ -130,19 +149,10 @@ describe('deactivating an agent', () => {
   });
 
   it('ends their sessions, refuses their login, puts their conversations first in the queue, and can be undone', async () => {
-    t = await startTestServer({ routing: { assignment: 'manual' } });
-    const admin = await t.loginAgent('Boss', 'admin');
-    const annCookie = await t.loginAgent('Ann');
-    const ann = await me(t, annCookie);
-    const boss = t.agent(admin);
-    const annSocket = t.agent(annCookie);
-    await Promise.all([connected(boss), connected(annSocket)]);
-
     // Ann takes the first visitor and answers; a second visitor queues after that.
-    const first = t.visitor();
-    await connected(first);
-    const { conversation } = data(await first.emitWithAck('handoff:request', {}));
-    data(await annSocket.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    const setup = await annHasAVisitor();
+    t = setup.t;
+    const { admin, annCookie, ann, boss, annSocket, conversation } = setup;
     data(await annSocket.emitWithAck('message:send', { conversationId: conversation.id, clientId: 'ann-reply-01', text: 'Hi, Ann here.' }));
     const second = t.visitor();
     await connected(second);
@@ -270,17 +280,9 @@ describe("an admin's change to an agent", () => {
   });
 
   it('reaches their open console: the next reply is signed with the new name, and the team hears it', async () => {
-    t = await startTestServer({ routing: { assignment: 'manual' } });
-    const admin = await t.loginAgent('Boss', 'admin');
-    const annCookie = await t.loginAgent('Ann');
-    const ann = await me(t, annCookie);
-    const boss = t.agent(admin);
-    const annSocket = t.agent(annCookie);
-    await Promise.all([connected(boss), connected(annSocket)]);
-    const visitor = t.visitor();
-    await connected(visitor);
-    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
-    data(await annSocket.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    const setup = await annHasAVisitor();
+    t = setup.t;
+    const { admin, ann, boss, annSocket, conversation } = setup;
     const send = async (clientId: string) => data(await annSocket.emitWithAck('message:send', { conversationId: conversation.id, clientId, text: 'Hello' })).message;
     expect((await send('ann-reply-01')).authorName).toBe('Ann');
 
