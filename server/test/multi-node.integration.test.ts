@@ -150,7 +150,7 @@ describe.skipIf(skip)('several server processes, one site', () => {
     expect(agents.find((p) => p.agentId === roaming.id)?.status).toBe('offline');
   }, 30_000);
 
-  it('tells every visitor and agent of a change in the team once, whichever node made it or they are on', async () => {
+  it("tells every visitor of a change in availability once, and every agent of a teammate's load, whichever node made it or they are on", async () => {
     const visitors = await Promise.all([a, b, c].map((node) => visitorOn(node)));
     const observers = await Promise.all([a, b, c].map(async (node) => agentOn(node, (await cluster.agent('Observer', node)).cookie)));
     const heard = { availability: visitors.map(() => [] as Availability[]), presence: observers.map(() => [] as AgentPresence[]) };
@@ -161,14 +161,20 @@ describe.skipIf(skip)('several server processes, one site', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500)); // copies from other nodes would have come by now
     };
 
-    // An agent comes online on C: one presence change and one availability change each, on every node.
+    // An agent comes online on C: one availability change for each visitor, on every node; every
+    // console hears the newcomer.
     const newcomer = await cluster.agent('Newcomer', c);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the observers' own arrival, told
     [...heard.presence, ...heard.availability].forEach((list) => (list.length = 0));
-    await agentOn(c, newcomer.cookie);
+    const newcomerSocket = await agentOn(c, newcomer.cookie);
     await settle(() => heard.presence.every((list) => list.some((p) => p.agentId === newcomer.id)) && heard.availability.every((list) => list.length > 0));
-    expect(heard.presence.map((list) => list.filter((p) => p.agentId === newcomer.id).length)).toEqual([1, 1, 1]);
     expect(heard.availability.map((list) => list.length)).toEqual([1, 1, 1]);
+
+    // The newcomer claims a visitor on C: consoles on A and B see their load at once.
+    const visitor = await visitorOn(a);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    data(await newcomerSocket.emitWithAck('conversation:claim', { conversationId: conversation.id }));
+    await settle(() => heard.presence.every((list) => list.some((p) => p.agentId === newcomer.id && p.openConversations === 1)));
 
     // The admin sets business hours on A, closed now: visitors on B and C hear it at once, not at
     // their node's next look (30 s).
@@ -376,6 +382,29 @@ describe.skipIf(skip)('while Redis is away', () => {
       if (Date.now() > deadline) throw new Error(`presence did not come back: ${availability.agentsOnline} agents online`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }, 60_000);
+
+  it('stores, acknowledges and answers while Redis hangs without closing its connections, and comes back', async () => {
+    const m = await cluster.start();
+    const visitor = cluster.visitorSocket(m);
+    await connected(visitor);
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    redis.pause(); // a paused process: the kernel keeps every connection open, nothing answers
+    try {
+      // Within the hang watch (a PING unanswered for 3 s): acknowledged, answered, and a new
+      // visitor is told whether a person can chat, instead of waiting for ever.
+      const answer = nextEvent<ChatMessage>(visitor, 'message:created', (msg) => msg.author === 'ai', 15_000);
+      const sent = data(await visitor.emitWithAck('message:send', { clientId: 'hang-0001', text: QUESTION }));
+      expect(sent.message.text).toBe(QUESTION);
+      await answer;
+      const newcomer = cluster.visitorSocket(m);
+      await connected(newcomer);
+      expect(data(await newcomer.emitWithAck('conversation:resume', { afterSeq: 0 })).availability).toMatchObject({ agentsOnline: 0 });
+    } finally {
+      redis.resume();
+    }
+    // Redis answers again: the node uses it again (its health says so).
+    await expect.poll(async () => ((await (await fetch(`${m.url}/readyz`)).json()) as { data: { services: { redis: string } } }).data.services.redis, { timeout: 15_000, interval: 250 }).toBe('ok');
   }, 60_000);
 
   it('runs the disconnect grace although Redis restarted empty while it was waiting', async () => {

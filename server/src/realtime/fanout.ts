@@ -127,16 +127,19 @@ export function connectFanout({
         .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
         .catch(report);
     }),
-    // Availability and presence are worked out by every process from what they share (the
-    // team's presence, the settings): each tells its own sockets, or every visitor and agent
-    // would hear each change once per process.
+    // Availability is worked out by every process from what they share (the team's presence,
+    // the settings, the clock): each tells its own sockets, or every visitor would hear each
+    // change once per process.
     bus.on('availabilityChanged', (availability) => {
       visitors.local.emit('availability:changed', availability);
       // Agents online changed: so did every estimated wait.
       scheduleQueueResend({ everywhere: false });
     }),
+    // Presence carries each agent's load, which only the process that assigned, transferred or
+    // closed knows of at once: told to every process's consoles (a change another process works
+    // out as well arrives twice, and the console keeps the last).
     bus.on('presenceChanged', (presence) => {
-      agents.local.to(rooms.agents).emit('presence:changed', presence);
+      agents.to(rooms.agents).emit('presence:changed', presence);
     }),
     bus.on('visitorErased', ({ visitorId, conversationIds }) => {
       // Through the adapter: the visitor's tabs on every process. Their widget may connect
