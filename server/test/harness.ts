@@ -27,7 +27,7 @@ import { loadKnowledgeDir } from '../src/knowledge/markdown-source.js';
 import type { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
 import { DEFAULT_LIMITS, type FloodLimits } from '../src/limits.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger, type Logger } from '../src/logger.js';
 import type { RateLimits } from '../src/realtime/rate-limits.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
@@ -94,6 +94,8 @@ export async function startTestServer(
     coordination?: ServerDeps['coordination'];
     /** Attachments (ATTACHMENT_* variables); files go to a fresh temporary directory unless `dir` is given. */
     attachments?: Partial<Config['attachments']>;
+    /** Where the server logs (default: silent, or LOG_LEVEL). */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -116,7 +118,7 @@ export async function startTestServer(
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),
     helpArticles: () => entries,
-    logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent'),
     limits: options.limits,
     clock: options.clock,
     summarizer: options.summarizer,

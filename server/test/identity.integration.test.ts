@@ -6,7 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import { pino } from 'pino';
 import type { ErrorBody } from '@support-chat/shared';
+import { VisitorTokens } from '../src/auth/visitor-token.js';
 import { connected, data, startTestServer, type TestServer, type VisitorClient } from './harness.js';
 
 const IDENTITY_SECRET = 'site-identity-secret-'.padEnd(40, 'k');
@@ -172,5 +174,29 @@ describe('a session a signed user opened', () => {
     expect(await refused(t.visitorAs(await sign({ sub: 'customer-10' }, { expires: '-1m' }), opened.token))).toMatchObject({
       code: 'user_refused',
     });
+  });
+});
+
+describe('a visitor token signed with another SECRET', () => {
+  it('starts a new visitor, and the operator reads why in the log (once a minute, not per visitor)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const t = await startTestServer({ logger });
+    try {
+      const foreign = new VisitorTokens('another-secret-'.padEnd(40, 'y')).issue('visitor-of-another-process');
+      for (const n of [1, 2]) {
+        const socket = t.visitor(foreign);
+        await connected(socket);
+        const { token } = data(await socket.emitWithAck('conversation:resume', { afterSeq: 0 }));
+        expect(token, `handshake ${n}`).not.toBe(foreign);
+        socket.disconnect();
+      }
+      // A token that is not even shaped like one is noise, not a misconfiguration.
+      await connected(t.visitor('garbage'));
+      const warnings = lines.filter((line) => line.includes('another SECRET'));
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
   });
 });

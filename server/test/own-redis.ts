@@ -51,6 +51,15 @@ export class OwnRedis {
     });
   }
 
+  /** Stops the process without closing its connections (SIGSTOP): a Redis that hangs. */
+  pause(): void {
+    if (this.running) this.child!.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    if (this.running) this.child!.kill('SIGCONT');
+  }
+
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;

@@ -5,6 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * it in localStorage, and a visitor can only ever reach conversations of the id they hold a
  * signature for. Stateless, so any server process can check it.
  */
+const TOKEN_SHAPE = /^v1\.([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/;
+
 export class VisitorTokens {
   constructor(private readonly secret: string) {}
 
@@ -17,12 +19,17 @@ export class VisitorTokens {
    * strictly, as a whole: anything appended to a valid token makes it invalid (issue 11).
    */
   verify(token: string): string | null {
-    const parts = /^v1\.([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    const parts = TOKEN_SHAPE.exec(token);
     if (!parts) return null;
     const [, visitorId, signature] = parts as unknown as [string, string, string];
     const expected = Buffer.from(this.sign(visitorId));
     const actual = Buffer.from(signature);
     return expected.length === actual.length && timingSafeEqual(expected, actual) ? visitorId : null;
+  }
+
+  /** Shaped as this server's tokens are (whatever its signature): one a server with another secret signed looks so. */
+  wellFormed(token: string): boolean {
+    return TOKEN_SHAPE.test(token);
   }
 
   /**

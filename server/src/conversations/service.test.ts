@@ -102,6 +102,14 @@ describe('ConversationService', () => {
     await expect(
       service.postAgentMessage(ben, { conversationId: conversation.id, clientId: 'agent-msg-2', text: 'me too' }),
     ).rejects.toMatchObject({ code: 'invalid_state' });
+
+    // The ack of that reply was lost and the visitor closed meanwhile: its resend gets the stored
+    // reply (it was delivered), a new reply is refused.
+    await service.close(conversation.id, 'visitor');
+    expect(await service.postAgentMessage(anna, { conversationId: conversation.id, clientId: 'agent-msg-1', text: 'hello' })).toEqual(reply);
+    await expect(
+      service.postAgentMessage(anna, { conversationId: conversation.id, clientId: 'agent-msg-3', text: 'and more' }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
   });
 
   it('starts a new conversation after the last one closed, and resumes from a seq', async () => {

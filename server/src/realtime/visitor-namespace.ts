@@ -6,7 +6,7 @@ import type { VisitorTokens } from '../auth/visitor-token.js';
 import { ChatError } from '../errors.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { ConversationEmails } from '../email/conversation-emails.js';
-import type { Logger } from '../logger.js';
+import { rareWarning, type Logger } from '../logger.js';
 import type { ConversationRouter } from '../routing/router.js';
 import type { TeamRouting } from '../routing/team-routing.js';
 import type { Welcome } from '../settings/welcome.js';
@@ -42,6 +42,10 @@ export interface VisitorNamespaceDeps {
  */
 export function attachVisitorNamespace(namespace: VisitorNamespace, deps: VisitorNamespaceDeps): void {
   const { tokens, users, limits, logger } = deps;
+  const warnForeignToken = rareWarning(
+    logger,
+    'A visitor token signed with another SECRET was refused: that visitor starts a new conversation. Every process of a site needs the same SECRET, and changing it forgets every visitor.',
+  );
 
   namespace.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as VisitorHandshakeAuth;
@@ -85,6 +89,9 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
       socket.data.token = auth.token!;
       return next();
     }
+    // The visitor starts afresh and their conversation is out of reach: after a change of
+    // SECRET, or from a process started with another one (an operator's probe found it silent).
+    if (typeof auth.token === 'string' && tokens.wellFormed(auth.token)) warnForeignToken(null);
     // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
     limits.newVisitor(socket.data.address).then(
       () => {

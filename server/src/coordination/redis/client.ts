@@ -13,7 +13,7 @@ export type RedisClient = RedisClientType;
  */
 export async function connectRedis(
   url: string,
-  { name, logger, offlineQueue = false }: { name: string; logger?: Logger; offlineQueue?: boolean },
+  { name, logger, offlineQueue = false, hang = HANG_WATCH }: { name: string; logger?: Logger; offlineQueue?: boolean; hang?: HangWatch },
 ): Promise<RedisClient> {
   let everReady = false;
   let down = false;
@@ -39,7 +39,54 @@ export async function connectRedis(
     everReady = true;
   });
   await client.connect();
+  watchForHang(client, { name, ...hang });
   return client;
+}
+
+/** How often a connection is asked for a PING, and how long it may take to answer. */
+export interface HangWatch {
+  everyMs: number;
+  answerMs: number;
+}
+const HANG_WATCH: HangWatch = { everyMs: 1000, answerMs: 3000 };
+
+/**
+ * A Redis that stops answering without closing the connection (a paused process, a partition
+ * without a reset) left every command waiting for ever: messages stayed "Sending…" and new
+ * visitors "Connecting…" until it answered again (an operator's probe, `kill -STOP`). The kernel
+ * keeps such a connection open, so neither TCP nor node-redis notices. A PING unanswered for
+ * `answerMs` makes this connection an outage like any other: its listeners hear an error, what
+ * waits on it is rejected (the callers fall back as while Redis is away: local presence, memory
+ * rate limits, no lease), and it connects again, `ready` once Redis answers (subscriptions are
+ * kept and renewed by node-redis). Stops once the connection's owner closes it.
+ */
+function watchForHang(client: RedisClient, { name, everyMs, answerMs }: HangWatch & { name: string }): void {
+  let asking = false;
+  const timer = setInterval(() => {
+    if (!client.isOpen) return clearInterval(timer);
+    if (asking || !client.isReady) return;
+    asking = true;
+    let late: NodeJS.Timeout | undefined;
+    const answered = new Promise<boolean>((resolve) => {
+      // After this turn's I/O: an event loop that was blocked meanwhile has the PONG waiting to be
+      // read, and timers run before I/O is polled; only then is it late.
+      late = setTimeout(() => setImmediate(() => resolve(false)), answerMs);
+      client.ping().then(
+        () => resolve(true),
+        () => resolve(true), // a failure is an answer: the connection's own errors say the rest
+      );
+    });
+    void answered.then((yes) => {
+      clearTimeout(late);
+      asking = false;
+      if (yes || !client.isReady) return;
+      // Logged by connectRedis's error listener ("connection lost"), as any outage.
+      client.emit('error', new Error(`Redis did not answer a PING in ${answerMs} ms (${name}): connecting again`));
+      client.destroy();
+      client.connect().catch(() => undefined); // retried by reconnectStrategy; `ready` when it answers
+    });
+  }, everyMs);
+  timer.unref();
 }
 
 /** The URL without its password, for messages. */
