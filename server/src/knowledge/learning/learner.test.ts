@@ -118,6 +118,30 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
     );
     await replay(learner, another.record, another.stored);
     expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
+
+    // A short question counts too; "在吗？" asks nothing.
+    const short = await conversation(
+      [
+        { text: '货到付款可以吗？' },
+        { author: 'ai', text: '抱歉，我没有找到答案。', provenance: UNANSWERED },
+        { text: '能开发票吗？' },
+        { author: 'agent', text: '可以开增值税普通发票，下单时填写抬头和税号即可。' },
+      ],
+      { handoffReason: 'agent_takeover' },
+    );
+    await replay(learner, short.record, short.stored);
+    expect(await store.listKnowledgeProposals('open', 10)).toHaveLength(1);
+    const waiting = await conversation(
+      [
+        { text: 'Do you ship to Norway?' },
+        { author: 'ai', text: 'I could not find an answer.', provenance: UNANSWERED },
+        { text: 'Anyone there?' },
+        { author: 'agent', text: 'Yes, we ship to Norway within 4 to 6 business days, duties included.' },
+      ],
+      { handoffReason: 'agent_takeover' },
+    );
+    await replay(learner, waiting.record, waiting.stored);
+    expect((await store.listKnowledgeProposals('open', 10)).map((p) => p.question)).toContain('Do you ship to Norway?');
   });
 
   it('tells a holding line from an answer that happens to hold such words (en, zh)', () => {
@@ -131,6 +155,7 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       '稍等，退款会在5个工作日内到账，请注意查收',
       '好的，可以开增值税专用发票，下单时填写税号即可',
       '亲，可以开专票的，下单时备注公司税号就行',
+      '亲自取件，免运费，当天可取',
     ];
     const holding = [
       'Hi, Bob here. Let me look up your order.',

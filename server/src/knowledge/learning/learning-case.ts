@@ -34,7 +34,9 @@ const HOLDING = new RegExp(
     String.raw`\b(give me |just )?(one|a) (moment|minute|sec|second)( please)?\b`,
     String.raw`\b(bear with me|hold on|please wait|on it|checking( now)?)\b`,
     // Chinese service phrases: greeting (亲, 在的), introducing (我是客服小明), offering help.
-    '您好|你好|亲爱的|亲|在的|在呢|在哦|稍等|请稍候|请稍等|我(帮您|帮你)?(查|看)一下|正在(为您)?查询|马上|好的|谢谢|感谢(您的)?(耐心)?等待',
+    // 亲 and 在的 only as a clause of their own: inside one they are words (亲自取件, 存在的).
+    '^\\s*(亲爱的|亲|在的|在呢|在哦)[哦呀啊的]*\\s*$',
+    '您好|你好|稍等|请稍候|请稍等|我(帮您|帮你)?(查|看)一下|正在(为您)?查询|马上|好的|谢谢|感谢(您的)?(耐心)?等待',
     '很高兴(为您|为你|能为您)?服务|(请问)?(有什么|有啥)(问题|事情)?(可以|能|需要)?(帮|帮助|为|帮到)(您|你)(的|服务)?(吗|呢)?',
     '(请问)?(您|你)?(遇到|碰到)(了)?(什么|啥)(问题|情况)(了)?(呢|吗)?',
     '我是(这边的)?(客服|售后|专员|顾问|人员)+',
@@ -66,6 +68,13 @@ export function isHolding(clause: string): boolean {
   return words + han / 2 <= 3 && han <= 3;
 }
 
+/** More than asking for a person or whether anyone is there ("在吗？", "Anyone there?"). */
+function asksSomething(text: string): boolean {
+  if (onlyAsksForAPerson(text)) return false;
+  const { words, han } = countWords(text.replace(/在吗|在不在|有人吗|anyone there|are you there|hello/giu, ' '));
+  return words >= 2 || han >= 3;
+}
+
 /** A question ("Also, when will order 4711 arrive?", "另外，我的订单什么时候到？", "能开发票吗"). */
 function isQuestion(text: string): boolean {
   return /[?？]|[吗呢][\s。!！~]*$/u.test(text.trim());
@@ -74,7 +83,7 @@ function isQuestion(text: string): boolean {
 /** "Hi, Bob here. Let me look up your order." says nothing a help-center entry could keep, however many words it has. */
 export function isSubstantial(text: string): boolean {
   const said = text
-    .split(/[,.!?;:。！？，；：\n]+/)
+    .split(/[,.!?;:。！？，；：~～\n]+/)
     .filter((clause) => !isHolding(clause))
     .join(' ');
   const { words, han } = countWords(said);
@@ -96,12 +105,12 @@ export function findLearningCase(conversation: ConversationRecord, messages: rea
   // A message left for the team after the AI answer (nobody was online): the reply answers that
   // message, not the question the AI missed, and a wrong pair costs the reviewer more than a
   // missed one. (Asking for a person, or adding details while queued, keeps the pair.)
-  const after = before.slice(aiIndex + 1).filter((m) => m.author === 'visitor' && isSubstantial(m.text));
-  if (conversation.leftMessage && after.length > 0) return null;
-  // Another question after the AI answer (one the AI never saw, once an agent took over): the
-  // reply may answer that one, and a customer's order number answering "do you take cash on
-  // delivery?" is worse than no proposal.
-  if (after.some((m) => isQuestion(m.text) && !onlyAsksForAPerson(m.text))) return null;
+  const after = before.slice(aiIndex + 1).filter((m) => m.author === 'visitor');
+  if (conversation.leftMessage && after.some((m) => isSubstantial(m.text))) return null;
+  // Another question after the AI answer (one the AI never saw, once an agent took over), short
+  // ones too ("能开发票吗？"): the reply may answer that one, and a customer's order number
+  // answering "do you take cash on delivery?" is worse than no proposal.
+  if (after.some((m) => isQuestion(m.text) && asksSomething(m.text))) return null;
   const trigger: KnowledgeProposalTrigger | null =
     ai.provenance?.answered === false
       ? 'gap'
