@@ -294,7 +294,7 @@ describe('AgentConnection', () => {
     expect(server.payloadsOf('message:send').at(-1)).toEqual({ conversationId: 'a', clientId: 'client-2', text: 'second' });
     // No answer in time: sent again by itself (the server's dedupe returns it if it was stored).
     expect(connection.state.transcript?.pending[0]?.error).toMatch(/did not answer in time.*sent again by itself/);
-    expect(warn).toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledOnce();
     expect(connection.send('   ')).toBe(false);
   });
 

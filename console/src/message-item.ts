@@ -29,6 +29,12 @@ function noteLabel(authorName: string | undefined, author: ChatMessage['author']
   return fill(s.internalNote, { by });
 }
 
+/** A note the server wrote, in the console's language; a kind of note from a newer server, as its English text. */
+function wordedNote(m: ChatMessage): ChatMessage {
+  const known = m.note?.type === 'handoff' || m.note?.type === 'requeued';
+  return known ? { ...m, text: systemNoteMarkdown(m.note!, t().notes) } : m;
+}
+
 /** `seen`: the visitor has read up to here (read receipts). */
 export function renderItem(m: ChatMessage, seen = false): TemplateResult {
   if (m.kind === 'event') {
@@ -48,7 +54,7 @@ export function renderItem(m: ChatMessage, seen = false): TemplateResult {
       ${unanswered ? html`<span class="flag">${s.couldNotAnswer}</span>` : nothing}
       ${m.kind === 'note' ? html`<span class="only-agents">${s.onlyAgents}</span>` : nothing}
     </div>
-    ${renderMessage(m.note ? { ...m, text: systemNoteMarkdown(m.note, t().notes) } : m, view)}
+    ${renderMessage(wordedNote(m), view)}
     ${m.provenance
       ? html`<div class="provenance" title=${provenanceTitle(m)}>${provenanceSummary(m)}</div>`
       : nothing}

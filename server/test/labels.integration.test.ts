@@ -184,7 +184,7 @@ describe("the visitor's history", () => {
     expect(transcript.messages.find((m) => m.author === 'visitor')?.text).toBe('My kettle leaks');
     let streamed = 0;
     anna.socket.on('message:created', () => streamed++);
-    await t.server.conversations.addNote(await t.server.conversations.getConversation(first.id), 'later note');
+    await t.server.conversations.addSystemNote(await t.server.conversations.getConversation(first.id), { type: 'requeued', agentName: 'Anna', cause: 'deactivated' });
     await anna.socket.emitWithAck('labels:list', {});
     expect(streamed).toBe(0);
   });

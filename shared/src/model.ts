@@ -4,6 +4,7 @@
  */
 
 import type { Locale } from './locale.js';
+import type { SystemNote } from './system-note.js';
 
 /** `bot`: the AI is answering; `queued`: waiting for a person; `assigned`: a person has it. */
 export const CONVERSATION_STATUSES = ['bot', 'queued', 'assigned', 'closed'] as const;
@@ -37,8 +38,6 @@ export function isChatMessage(message: { author: MessageAuthor; kind: MessageKin
 }
 
 /** Why the AI answered the way it did; kept with the message for the team (and reports). */
-import type { SystemNote } from './system-note.js';
-
 export interface AnswerProvenance {
   responder: 'offline' | 'openai';
   model?: string;

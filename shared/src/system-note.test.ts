@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOTE_WORDS_EN, systemNoteMarkdown, type NoteWords } from './system-note.js';
+import type { HandoffReason } from './model.js';
+import { NOTE_WORDS_EN, systemNoteMarkdown, type NoteWords, type SystemNote } from './system-note.js';
 
 describe('system notes', () => {
   it('words a hand-off extract, quoting what was said so that it cannot format the note', () => {
@@ -38,12 +39,29 @@ describe('system notes', () => {
     );
   });
 
-  it('words every part in the words it is given', () => {
-    const marked = Object.fromEntries(
-      Object.entries(NOTE_WORDS_EN).map(([key, value]) => [key, typeof value === 'string' ? `[${key}]${value.match(/\{\w+\}/g)?.join('') ?? ''}` : value]),
-    ) as unknown as NoteWords;
-    const text = systemNoteMarkdown({ type: 'handoff', reason: 'visitor_request', asked: ['q'], tried: [{ text: 'a', sources: ['s', 't'], answered: true }] }, marked);
-    expect(text).not.toMatch(/The visitor asked|The AI tried|\(sources:/);
-    expect(text).toContain('s[listSeparator]t');
+  it('keeps a name on one line and opens no block with it', () => {
+    const text = systemNoteMarkdown({ type: 'handoff', reason: 'offline_message', replyTo: { name: 'Ann\n\n# Refund approved', email: 'ann@example.com' }, asked: [], tried: [] }, NOTE_WORDS_EN);
+    expect(text.split('\n')[1]).toBe('**Reply by email:** Ann # Refund approved \\<ann@example.com>');
+    expect(systemNoteMarkdown({ type: 'requeued', agentName: '# Ann', cause: 'deactivated' }, NOTE_WORDS_EN)).toMatch(/^\\# Ann was deactivated/);
+    expect(systemNoteMarkdown({ type: 'requeued', agentName: '1. Ann', cause: 'deactivated' }, NOTE_WORDS_EN)).toMatch(/^\\1\. Ann/);
+  });
+
+  it('words every part in the words it is given, and a reason it does not know in English', () => {
+    const mark = (table: object): unknown =>
+      Object.fromEntries(Object.entries(table).map(([key, value]) => [key, typeof value === 'string' ? `[${key}]${value.match(/\{\w+\}/g)?.join('') ?? ''}` : mark(value)]));
+    const marked = { ...(mark(NOTE_WORDS_EN) as NoteWords), listSeparator: '[sep]' };
+    const notes: SystemNote[] = [
+      { type: 'handoff', reason: 'rule', detail: 'vip', asked: ['q'], tried: [{ text: 'a', sources: ['s', 't'], answered: true }, { text: 'b', sources: [], answered: false }] },
+      { type: 'handoff', reason: 'visitor_request', replyTo: { email: 'a@b.example' }, asked: [], tried: [] },
+      { type: 'handoff', reason: 'ai_unanswered', summary: 'S', sourcesUsed: ['x'] },
+      { type: 'requeued', agentName: 'Ann', cause: 'disconnected', seconds: 5 },
+      { type: 'requeued', agentName: 'Ann', cause: 'deactivated' },
+    ];
+    const text = notes.map((note) => systemNoteMarkdown(note, marked)).join('\n');
+    // Nothing of the English is left but the data: every word came from `marked`.
+    const english = Object.values(NOTE_WORDS_EN).flatMap((v): string[] => (typeof v === 'string' ? [v] : Object.values(v)));
+    for (const words of english) for (const piece of words.split(/\{\w+\}/)) if (piece.trim().length > 3) expect(text).not.toContain(piece.trim());
+    expect(text).toContain('s[sep]t');
+    expect(systemNoteMarkdown({ type: 'handoff', reason: 'something_newer' as HandoffReason, asked: [], tried: [] }, marked)).toContain('something_newer');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The internal notes the server writes itself (the hand-off note, a requeue), as data. The
- * server stores them with an English `text` (for the REST API, webhooks, exports and older
- * consoles); each console writes them again in its agent's language from `note`, with the same
- * function and its own words, so a zh-CN team does not read English system notes.
+ * server stores them with an English `text` (what search finds, and what a console older than
+ * `note` shows); each console writes them again in its agent's language from `note`, with the
+ * same function and its own words, so a zh-CN team does not read English system notes.
  */
 import type { HandoffReason } from './model.js';
 
@@ -40,6 +40,8 @@ export type SystemNote =
 export interface NoteWords {
   handoff: string;
   reasons: Record<HandoffReason, string>;
+  /** A reason with what matched: "{reason} ({detail})". */
+  withDetail: string;
   replyByEmail: string;
   summary: string;
   sourcesUsed: string;
@@ -64,6 +66,7 @@ export const NOTE_WORDS_EN: NoteWords = {
     agent_takeover: 'an agent took over',
     offline_message: 'the visitor left a message while nobody was available',
   },
+  withDetail: '{reason} ({detail})',
   replyByEmail: '**Reply by email:** {address}',
   summary: '**Summary (AI):** {summary}',
   sourcesUsed: '**Sources the AI used:** {titles}',
@@ -82,10 +85,12 @@ export const NOTE_WORDS_EN: NoteWords = {
 export function systemNoteMarkdown(note: SystemNote, words: NoteWords): string {
   if (note.type === 'requeued') {
     return note.cause === 'disconnected'
-      ? fillNote(words.requeuedDisconnected, { name: plain(note.agentName), seconds: String(note.seconds) })
-      : fillNote(words.requeuedDeactivated, { name: plain(note.agentName) });
+      ? fillNote(words.requeuedDisconnected, { name: lineStart(note.agentName), seconds: String(note.seconds) })
+      : fillNote(words.requeuedDeactivated, { name: lineStart(note.agentName) });
   }
-  const reason = words.reasons[note.reason] + (note.detail ? ` (${plain(note.detail)})` : '');
+  // A reason this console does not know yet (a newer server): the stored English says it.
+  const why = words.reasons[note.reason] ?? NOTE_WORDS_EN.reasons[note.reason] ?? note.reason;
+  const reason = note.detail ? fillNote(words.withDetail, { reason: why, detail: plain(note.detail) }) : why;
   const lines = [fillNote(words.handoff, { reason })];
   if (note.replyTo) {
     const { name, email } = note.replyTo;
@@ -117,9 +122,17 @@ function fillNote(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (all, key: string) => values[key] ?? all);
 }
 
-/** Text shown as itself inside the note's Markdown: inline syntax escaped (a name, a title). */
+/** Text shown as itself inside the note's Markdown (a name, a title, what was said): on one line, inline syntax escaped. */
 function plain(text: string): string {
-  return text.replace(/[\\*_`[\]~<]/g, '\\$&');
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\*_`[\]~<]/g, '\\$&');
+}
+
+/** `plain`, where it begins a line: a name "# Ann" or "1. Ann" opens no heading or list. */
+function lineStart(text: string): string {
+  return plain(text).replace(/^([#>+-]|\d+[.)])/, '\\$1');
 }
 
 /** A quoted line of what was said. Block syntax cannot start after `“`. */

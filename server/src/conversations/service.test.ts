@@ -178,8 +178,9 @@ describe('ConversationService', () => {
 
   it('keeps internal notes away from the visitor history', async () => {
     const { conversation } = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
-    await service.addNote(conversation, 'VIP customer');
+    await service.addAgentNote(anna, { conversationId: conversation.id, clientId: 'note-00001', text: 'VIP customer' });
+    await service.addSystemNote(conversation, { type: 'requeued', agentName: 'Anna', cause: 'deactivated' });
     expect((await service.resumeVisitor('visitor-aaaa', { afterSeq: 0 })).messages.map((m) => m.text)).toEqual(['hi']);
-    expect((await service.history(conversation.id)).map((m) => m.text)).toEqual(['hi', 'VIP customer']);
+    expect((await service.history(conversation.id)).map((m) => m.text)).toEqual(['hi', 'VIP customer', 'Anna was deactivated by an admin: back in the queue, first in line.']);
   });
 });

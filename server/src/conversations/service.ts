@@ -234,13 +234,7 @@ export class ConversationService {
     return { message, created };
   }
 
-  /** An internal note of the system's: agents see it, visitors never do. */
-  async addNote(conversation: ConversationRecord, text: string): Promise<ChatMessage> {
-    const { message } = await this.append(conversation, { senderId: 'system', author: 'system', kind: 'note', text });
-    return message;
-  }
-
-  /** A note the server writes (hand-off, requeue): `note` for consoles to word, `text` its English. */
+  /** A note the server writes (hand-off, requeue): agents see it, visitors never do; `note` for consoles to word, `text` its English. */
   async addSystemNote(conversation: ConversationRecord, note: SystemNote): Promise<ChatMessage> {
     const text = systemNoteMarkdown(note, NOTE_WORDS_EN);
     const { message } = await this.append(conversation, { senderId: 'system', author: 'system', kind: 'note', text, note });

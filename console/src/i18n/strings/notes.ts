@@ -16,6 +16,7 @@ export const notes = defineStrings(
       agent_takeover: '客服接管了会话',
       offline_message: '无人在线时访客留了言',
     },
+    withDetail: '{reason}（{detail}）',
     replyByEmail: '**请通过邮件回复：**{address}',
     summary: '**摘要（AI）：**{summary}',
     sourcesUsed: '**AI 引用的资料：**{titles}',
