@@ -200,6 +200,8 @@ class FakeServer {
     });
     socket.on('offline:leave', (payload, ack) => {
       this.leaves.push(payload);
+      // The server's address check is stricter than the widget's.
+      if (payload.email.startsWith('refused')) return ack({ ok: false, error: { code: 'invalid_payload', message: 'email: Invalid email address' } });
       if (this.loseAcks > 0) {
         this.loseAcks--;
         return socket.conn.close();
@@ -727,6 +729,26 @@ describe('VisitorConnection', () => {
     expect(await handoff).toBe(true);
     expect(next.lastError).toBeNull();
     next.stop();
+  });
+});
+
+describe('a message left offline that the server refuses', () => {
+  it('says so and lets the visitor leave one again', async () => {
+    server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
+    const conn = connect();
+    conn.start();
+    await until(() => conn.status === 'online', 'online');
+    server.hold();
+    server.dropAll();
+    await until(() => conn.status === 'reconnecting', 'offline');
+    await conn._leaveMessage({ email: 'refused.@example.com', text: 'Call me back' });
+    expect(conn._leftPending).toBe(true);
+    server.release();
+    await until(() => conn.outbox[0]?.error === 'invalid_payload', 'refused');
+    expect(conn._leftPending).toBe(false); // offered again, to be left with a corrected address
+    expect(await conn._leaveMessage({ email: 'bo@example.com', text: 'Call me back' })).toBe(true);
+    expect(server.leaves.map((l) => l.email)).toEqual(['refused.@example.com', 'bo@example.com']);
+    conn.stop();
   });
 });
 

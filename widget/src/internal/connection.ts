@@ -394,9 +394,13 @@ export class VisitorConnection {
     return this._settle(res);
   }
 
-  /** A message left for the team waits to be sent: leaving one is not offered again meanwhile. */
+  /**
+   * A message left for the team waits to be sent: leaving one is not offered again meanwhile.
+   * One the server refused (an address it would not take) does not wait: the visitor may leave
+   * it again, corrected.
+   */
   get _leftPending(): boolean {
-    return this.outbox.some((i) => i.left);
+    return this.outbox.some((i) => i.left && (!i.error || RETRIED.includes(i.error)));
   }
 
   /** The visitor token, for the HTTP requests of attachments (the file module); null before the first resume. */
