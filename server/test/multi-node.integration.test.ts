@@ -423,6 +423,7 @@ describe.skipIf(skip)('while Redis is away', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await redis.kill();
     await redis.start();
-    await expect.poll(async () => (await cluster.store.getConversation(conversation.id))?.status, { timeout: 20_000, interval: 250 }).toBe('queued');
-  }, 40_000);
+    // Looked for again once every process has had time to write its agents back (8 s), then the grace (3 s).
+    await expect.poll(async () => (await cluster.store.getConversation(conversation.id))?.status, { timeout: 30_000, interval: 250 }).toBe('queued');
+  }, 50_000);
 });

@@ -10,6 +10,8 @@ import { hoursAt } from './business-hours.js';
 import { HandoffNotes } from './handoff-note.js';
 import type { Leases, Presence, PresenceEntry, Timers } from '../coordination/types.js';
 
+/** After Redis comes back: longer than a presence heartbeat's expiry (6 s), so every live process has written its agents back. */
+const GRACE_SWEEP_AFTER_REDIS_MS = 8000;
 /** Timer keys of disconnect grace periods: `grace:<agentId>`. */
 const GRACE = 'grace:';
 const ASSIGN_LEASE = 'assign';
@@ -69,6 +71,7 @@ export class TeamRouting {
   private drainAgain = false;
   private disposed = false;
   private timer: NodeJS.Timeout | undefined;
+  private graceSweep: NodeJS.Timeout | undefined;
   private readonly offs: (() => void)[] = [];
 
   constructor(private readonly deps: TeamRoutingDeps) {
@@ -95,8 +98,14 @@ export class TeamRouting {
         this.track(this.refresh());
         for (const agentId of agentIds) this.track(this.startGrace(agentId, { keepRunning: true }));
         // Everything may have changed (Redis is back, and may have come back empty: a restart
-        // without persistence loses the grace timers): every absent agent's grace again.
-        if (agentIds.length === 0) this.track(this.startGraces());
+        // without persistence loses the grace timers): every absent agent's grace again, once
+        // every live process has written its agents back (a presence heartbeat's expiry), or
+        // agents connected elsewhere would look absent.
+        if (agentIds.length === 0) {
+          clearTimeout(this.graceSweep);
+          this.graceSweep = setTimeout(() => this.track(this.startGraces()), GRACE_SWEEP_AFTER_REDIS_MS);
+          this.graceSweep.unref();
+        }
       }),
     );
     timers.start(async (key) => {
@@ -112,6 +121,7 @@ export class TeamRouting {
   dispose(): void {
     this.disposed = true;
     clearInterval(this.timer);
+    clearTimeout(this.graceSweep);
     clearTimeout(this.retryDrain);
     for (const off of this.offs.splice(0)) off();
   }
