@@ -214,9 +214,9 @@ describe.skipIf(skipSuite())(SUITE, () => {
       stopped.child.kill('SIGTERM'); // drains (nothing under way here) and exits
     });
     // nginx finds it refusing connections and passes the request on: $upstream_addr lists every
-    // process tried, the one that answered last. The next request does the same (max_fails=0:
-    // nothing is marked down, so a process back from its restart is used again at once), and
-    // the address sticks to the same new process.
+    // process tried, the one that answered last. Then (max_fails=1) it skips the stopped one for
+    // fail_timeout (2 s: a process back from its restart is used again soon), and the address
+    // sticks to the same new process.
     const moved = await request(`${site!.url}/healthz`, from);
     expect(moved.status).toBe(200);
     const tried = String(moved.headers['x-upstream']).split(', ');
