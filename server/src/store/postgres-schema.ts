@@ -342,12 +342,15 @@ const MIGRATIONS: readonly Migration[] = [
     name: 'search by the name and address of a message left',
     up: async (client) => {
       const schema = await trigramSchema(client);
-      if (schema) await client.query(`CREATE INDEX conversations_left_trgm ON conversations USING gin ((left_message::text) ${schema}.gin_trgm_ops)`);
+      if (schema) await client.query(`CREATE INDEX conversations_left_trgm ON conversations USING gin ((${LEFT_MESSAGE_TEXT}) ${schema}.gin_trgm_ops)`);
     },
   },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The name and address of a message left, as search matches them (its values, not the JSON's keys); the index's expression. */
+export const LEFT_MESSAGE_TEXT = `coalesce(left_message ->> 'name', '') || ' ' || coalesce(left_message ->> 'email', '')`;
 
 /**
  * Search is a case-insensitive substring match (ILIKE), as in SQLite. pg_trgm lets GIN indexes

@@ -10,7 +10,7 @@ import { createPool, inTransaction, isUniqueViolation, type PostgresPoolOptions 
 import { isPostgresUnavailable, withStoreErrors } from './store-errors.js';
 import { toAgent, type AgentRow } from './agent-row.js';
 import { toAttachment, toEmail, type AttachmentRow, type EmailRow } from './sqlite-rows.js';
-import { migrate } from './postgres-schema.js';
+import { LEFT_MESSAGE_TEXT, migrate } from './postgres-schema.js';
 import { APPEND_BATCH, type BatchedAppend } from './postgres-appends.js';
 import { PostgresSearchIndexer } from './postgres-search-indexer.js';
 import { postgresReport } from './postgres-report.js';
@@ -1018,7 +1018,7 @@ export class PostgresStore implements Store {
       const pattern = param(containsPattern(text));
       // Message text is in `message_search`, or still waiting for the indexer (those of the last
       // second or so), read by primary key as in postgres-search-indexer.ts.
-      hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern} OR (left_message::text) ILIKE ${pattern}
+      hits = `JOIN (SELECT id FROM conversations WHERE visitor_id ILIKE ${pattern} OR (context::text) ILIKE ${pattern} OR (${LEFT_MESSAGE_TEXT}) ILIKE ${pattern}
                     UNION SELECT conversation_id FROM message_search WHERE text ILIKE ${pattern}
                     UNION SELECT conversation_id FROM messages WHERE id = ANY (ARRAY (SELECT message_id FROM search_pending))
                       AND (body ->> 'text') ILIKE ${pattern}) hit ON hit.id = c.id`;

@@ -40,7 +40,7 @@ import { SharedCell } from './shared-cell.js';
 import { cjkGrams, foldCase } from './search-grams.js';
 
 /** Any change to the index's tables is a new version: derived data is rebuilt, never migrated. */
-export const SEARCH_SCHEMA_VERSION = 3;
+export const SEARCH_SCHEMA_VERSION = 2;
 
 /** Rows read per batch (messages, and queued conversations): one transaction of the index. */
 export const SEARCH_BATCH = 2_000;
@@ -231,7 +231,8 @@ export class SearchIndexer {
    * them), and the name and address of a message left (`leftMessage`, JSON).
    */
   private indexConversation(id: string, visitorId: string, context: string, leftMessage: string | null): void {
-    const about = leftMessage ? `${context}\n${leftMessage}` : context;
+    const left = leftMessage ? (JSON.parse(leftMessage) as { name?: string; email: string }) : null;
+    const about = left ? `${context}\n${left.name ?? ''} ${left.email}` : context;
     const text = foldCase(`${visitorId}\n${about}`);
     let doc = this.read.doc.get(id) as number | bigint | undefined;
     if (doc === undefined) {

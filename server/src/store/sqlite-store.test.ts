@@ -132,6 +132,35 @@ describe('SqliteStore migrations', () => {
   });
 });
 
+describe('SqliteStore migrations, search', () => {
+  it('finds a message left before search knew of them, with the index it had (no rebuild)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-migrate-left-'));
+    // A store of the release before: every migration but the last, its search index built.
+    const before = SqliteStore.open(dir);
+    await before.createVisitor({ id: 'visitor-1', createdAt: 1 });
+    await before.createConversation(conversationFixture({ id: 'left', status: 'queued', queuedAt: 1 }));
+    await before.transitionConversation('left', ['queued'], { leftMessage: { email: 'mei@example.cn', name: '王梅' }, handoffReason: 'offline_message' });
+    await before.close();
+    const db = new Database(path.join(dir, 'support-chat.sqlite'));
+    // Nothing queued its left message (no trigger then); the index has read the queue up to here.
+    db.exec('DROP TRIGGER conversations_search_queue_left; DELETE FROM search_queue');
+    db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    db.close();
+    // Its index as that release wrote it: the conversation's row without the message left.
+    const index = new Database(path.join(dir, 'support-chat-search.sqlite'));
+    const doc = index.prepare(`SELECT doc FROM search_docs WHERE conversation_id = 'left'`).pluck().get();
+    index.prepare('UPDATE search_text SET text = ? WHERE rowid = ?').run('visitor-1\n{}', doc);
+    index.prepare('DELETE FROM search_grams WHERE rowid = ?').run(doc);
+    index.close();
+
+    const store = SqliteStore.open(dir);
+    expect((await store.searchConversations({ text: 'mei@example', limit: 10 })).map((c) => c.id)).toEqual(['left']);
+    expect((await store.searchConversations({ text: '王梅', limit: 10 })).map((c) => c.id)).toEqual(['left']);
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe.each(['loop', 'thread'] as const)('SqliteStore group commit, writer on the %s', (writer) => {
   /** A store on a new directory with conversation `a` of visitor-1, and how to say `text` in it. */
   async function storeWithConversation(): Promise<{ dir: string; store: SqliteStore; say: (text: string, at: number) => ReturnType<SqliteStore['appendMessage']> }> {

@@ -404,10 +404,12 @@ export const MIGRATIONS: string[] = [
      (created_at, status, updated_at, human_involved, json_extract(rating, '$.score'), handed_off_at, first_agent_reply_at, labels);`,
   // The name and address a visitor left with a message are searched too (the team's email tells
   // agents to find the conversation in the console): the search index hears of them as of context.
+  // Those left before this version are queued once, so the index (no rebuild) learns of them too.
   `CREATE TRIGGER conversations_search_queue_left AFTER UPDATE OF left_message ON conversations
    WHEN new.left_message IS NOT old.left_message BEGIN
      INSERT INTO search_queue (conversation_id) VALUES (new.id);
-   END;`,
+   END;
+   INSERT INTO search_queue (conversation_id) SELECT id FROM conversations WHERE left_message IS NOT NULL ORDER BY rowid;`,
 ];
 
 /**

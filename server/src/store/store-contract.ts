@@ -559,6 +559,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await ids('zhangsan@example')).toEqual(['left']);
       expect(await ids('张三')).toEqual(['left']);
       expect(await ids('张')).toEqual(['left']);
+      // Its values, not the keys they are stored under.
+      expect(await ids('"email"')).toEqual([]);
     });
 
     it('finds a substring regardless of case in any script, and only where its characters are together', async () => {
