@@ -37,6 +37,24 @@ describe('loadConfig: TRUST_PROXY', () => {
   it('refuses a blanket true, and says what to set instead', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true would trust any X-Forwarded-For.*number of proxies.*addresses/);
   });
+
+  it('names an entry that is no address, subnet or name (Express would throw at start)', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, ::1, fd00::/8, 192.168.0.0/255.255.0.0, uniquelocal' }).trustProxy).toHaveLength(5);
+    for (const wrong of ['yes', '2x', '10.0.0.0/40', 'loopback, proxy.example.com']) {
+      expect(() => loadConfig({ TRUST_PROXY: wrong }), wrong).toThrow(/TRUST_PROXY: ".+" is not a number of proxies, an address, a subnet/);
+    }
+  });
+});
+
+describe('loadConfig: PORT and PUBLIC_URL', () => {
+  it('takes an empty PORT as unset, and refuses a PUBLIC_URL without its scheme', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(loadConfig({ PORT: ' ' }).port).toBe(3000);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
+    expect(loadConfig({ PUBLIC_URL: 'https://chat.example.com' }).publicUrl).toBe('https://chat.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'chat.example.com' })).toThrow(/PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+  });
 });
 
 describe('loadConfig: flood and login limits', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import net from 'node:net';
 import { ATTACHMENT_TYPES, LIMITS, type AttachmentType } from '@support-chat/shared';
 import { z } from 'zod';
 import { DEFAULT_ANSWER_THRESHOLDS, type AnswerThresholds } from './ai/offline-responder.js';
@@ -25,8 +26,22 @@ const flag = (byDefault: 'true' | 'false') =>
     .default(byDefault)
     .transform((v) => v === 'true' || v === '1');
 
+/** What Express's `trust proxy` takes in a list: an address, a subnet, or one of its names. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) ? Number(bits) <= (family === 4 ? 32 : 128) : net.isIP(bits) === family;
+}
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Empty is unset (3000): coerced, it was 0, any free port, unknown to the proxy in front.
+  PORT: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce.number('PORT must be a port number').int('PORT must be a port number').min(0).max(65535).default(3000),
+  ),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default(path.join(repoRoot, 'examples', 'knowledge')),
@@ -34,7 +49,7 @@ const envSchema = z.object({
   WIDGET_DIST_DIR: z.string().default(path.join(repoRoot, 'widget', 'dist')),
   /** The agent console's build (its own workspace, console/): served at /console only. */
   CONSOLE_DIST_DIR: z.string().default(path.join(repoRoot, 'console', 'dist')),
-  PUBLIC_URL: optionalString,
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http:// or https:// URL, e.g. https://chat.example.com' }).optional()),
   /** Comma-separated origins whose pages may use the widget; `*` (default) allows any site. */
   ALLOWED_ORIGINS: z.string().default('*'),
   SECRET: optionalString.pipe(z.string().min(32, 'SECRET must be at least 32 characters').optional()),
@@ -80,7 +95,16 @@ const envSchema = z.object({
         });
         return z.NEVER;
       }
-      return value.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const wrong = list.find((entry) => !isProxyAddress(entry));
+      if (wrong !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `TRUST_PROXY: "${wrong}" is not a number of proxies, an address, a subnet (10.0.0.0/8) or loopback, linklocal, uniquelocal`,
+        });
+        return z.NEVER;
+      }
+      return list;
     }),
   /** With REDIS_URL: many processes on PostgreSQL + Redis (issue 10); without both, one process on SQLite. */
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL').optional()),

@@ -4,6 +4,7 @@
  *   node server/dist/main.js                      start the server (configured by environment)
  *   node server/dist/main.js create-agent --email a@b.c --password … [--name …] [--admin]
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServer, type ServerDeps } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
@@ -23,6 +24,7 @@ import type { RateLimits } from './realtime/rate-limits.js';
 import { lockDataDir } from './store/data-dir-lock.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { isPostgresUnavailable } from './store/store-errors.js';
+import { ChatError } from './errors.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
 
@@ -65,7 +67,9 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
   });
   const opened: { close(): Promise<void> }[] = [store];
   try {
-    const coordination = await createRedisCoordination({ url, prefix, nodeId, logger });
+    const coordination = await createRedisCoordination({ url, prefix, nodeId, logger }).catch((error: unknown) => {
+      throw redisRefused(url, error);
+    });
     opened.unshift(coordination);
     const limits = await createRedisRateLimits({ url, prefix, logger, ...config.limits });
     opened.unshift(limits);
@@ -89,6 +93,9 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
 const SHUTDOWN_DRAIN_MS = 10_000;
 
 async function serve(config: Readonly<Config>): Promise<void> {
+  if (!fs.statSync(config.knowledgeDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(`KNOWLEDGE_DIR ${config.knowledgeDir} is not a directory: point it at the folder of your FAQ files (Markdown, JSON, JSONL or CSV).`);
+  }
   const logger = createLogger(config.logLevel);
   const site = await openSite(config, logger);
   const { store } = site;
@@ -160,7 +167,11 @@ async function serve(config: Readonly<Config>): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  const address = await server.listen(config.port, config.host);
+  const address = await server.listen(config.port, config.host).catch((error: unknown) => {
+    // EADDRINUSE, ENOTFOUND, EACCES: the setting to change, without a stack.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`Cannot listen on ${config.host}:${config.port} (HOST, PORT): ${reason}.`);
+  });
   const base = config.publicUrl ?? `http://localhost:${address.port}`;
 
   const lines = [
@@ -208,6 +219,9 @@ async function createAgentCommand(config: Readonly<Config>, args: string[]): Pro
       password: values.password,
       name: values.name ?? '',
       role: values.admin ? 'admin' : 'agent',
+    }).catch((error: unknown) => {
+      // An address already taken, a password too short: the command's user's to fix, not a stack.
+      throw error instanceof ChatError ? new ConfigError(`create-agent: ${error.message}`) : error;
     });
     process.stdout.write(`Created ${agent.role} ${agent.email} (${agent.name}) in ${config.scaleOut ? 'PostgreSQL' : config.dataDir}\n`);
   } finally {
@@ -235,6 +249,12 @@ function postgresRefused(databaseUrl: string, error: unknown): unknown {
   return new ConfigError(
     `PostgreSQL at ${redactUrl(databaseUrl)} (DATABASE_URL) cannot be used: ${reason}. Check DATABASE_URL, and that PostgreSQL runs and is reachable from here.`,
   );
+}
+
+/** Redis unreachable at start: the setting to check, as for PostgreSQL. */
+function redisRefused(url: string, error: unknown): unknown {
+  if (!(error instanceof Error) || !/unreachable|ECONNREFUSED|ENOTFOUND|timeout|NOAUTH|WRONGPASS/i.test(error.message)) return error;
+  return new ConfigError(`${error.message}. Check REDIS_URL (${redactUrl(url)}), and that Redis runs and is reachable from here.`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

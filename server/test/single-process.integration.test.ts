@@ -37,4 +37,24 @@ describe('the SQLite data directory lock', () => {
     await second.kill('SIGTERM');
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
   });
+
+  it('refuses to start naming the setting, without a stack: a missing KNOWLEDGE_DIR, a HOST it cannot listen on', async () => {
+    const refusal = (env: Record<string, string>) =>
+      startServerProcess({ DATA_DIR: dataDir, KNOWLEDGE_WATCH: 'false', ...env }).then(
+        async (node) => {
+          await node.kill('SIGKILL');
+          return 'started';
+        },
+        (error: Error) => error.message,
+      );
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ KNOWLEDGE_DIR: path.join(dataDir, 'no-such-folder') }, /KNOWLEDGE_DIR .*no-such-folder is not a directory/],
+      [{ HOST: 'nosuch.invalid' }, /Cannot listen on nosuch\.invalid:\d+ \(HOST, PORT\)/],
+    ];
+    for (const [env, expected] of cases) {
+      const said = await refusal(env);
+      expect(said, JSON.stringify(env)).toMatch(expected);
+      expect(said, JSON.stringify(env)).not.toMatch(/^\s+at /m);
+    }
+  });
 });
