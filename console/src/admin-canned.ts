@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { LIMITS, type CannedReply } from '@support-chat/shared';
+import { CANNED_SHORTCUT_RULE, LIMITS, type CannedReply } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
 import { LocaleController, errorText, fill, plural, t } from './i18n/locale.js';
 import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
@@ -92,7 +92,7 @@ export class SupportConsoleAdminCanned extends LitElement {
     return html`<form @submit=${(e: SubmitEvent) => this.save(e, reply)} style="display:grid;gap:10px">
       <div class="field">
         <label for="shortcut">${s.shortcut}</label>
-        <input id="shortcut" name="shortcut" required pattern="[a-z0-9][a-z0-9\\-]{0,39}" maxlength="40" .value=${reply?.shortcut ?? ''}
+        <input id="shortcut" name="shortcut" required pattern=${CANNED_SHORTCUT_RULE.pattern} maxlength=${CANNED_SHORTCUT_RULE.maxLength} .value=${reply?.shortcut ?? ''}
           autocomplete="off" aria-describedby="shortcut-help" />
         <span class="field-help" id="shortcut-help">${s.shortcutHelp} <code>refund-time</code></span>
       </div>

@@ -9,6 +9,7 @@ describe('slashQueryAt', () => {
     expect(slashQueryAt('/ref', 4)).toEqual({ start: 0, end: 4, query: 'ref' });
     expect(slashQueryAt('Hi /Thanks', 10)).toEqual({ start: 3, end: 10, query: 'thanks' });
     expect(slashQueryAt('line one\n/', 10)).toEqual({ start: 9, end: 10, query: '' });
+    expect(slashQueryAt('您好 /发票', 6)).toEqual({ start: 3, end: 6, query: '发票' });
   });
 
   it('ignores slashes inside words, URLs, and text after a space', () => {

@@ -19,7 +19,7 @@ export interface SlashQuery {
  */
 export function slashQueryAt(text: string, caret: number): SlashQuery | null {
   const before = text.slice(0, caret);
-  const match = /(?:^|\s)\/([a-z0-9-]{0,40})$/i.exec(before);
+  const match = /(?:^|\s)\/([\p{L}\p{N}-]{0,40})$/iu.exec(before);
   if (!match) return null;
   const query = match[1] ?? '';
   return { start: caret - query.length - 1, end: caret, query: query.toLowerCase() };

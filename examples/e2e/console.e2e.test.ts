@@ -135,6 +135,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
 
     await lead.getByRole('link', { name: 'Canned replies' }).click();
     await lead.getByRole('button', { name: 'Add a reply' }).click();
+    // A shortcut in any script (a Chinese team's /发票), checked in the form as on the server.
+    const shortcut = lead.getByLabel('Shortcut', { exact: true });
+    for (const [typed, valid] of [['发票', true], ['-x', false], ['has space', false]] as const) {
+      await shortcut.fill(typed);
+      expect(await shortcut.evaluate((el: HTMLInputElement) => el.checkValidity()), typed).toBe(valid);
+    }
     await lead.getByLabel('Shortcut', { exact: true }).fill('return-label');
     await lead.getByLabel('Text', { exact: true }).fill("I've emailed you a **prepaid return label**. Drop the parcel at any post office.");
     await lead.getByRole('button', { name: 'Add', exact: true }).click();

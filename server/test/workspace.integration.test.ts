@@ -60,12 +60,15 @@ describe('the admin API', () => {
     await changed;
     expect((await api(t, admin, 'POST', '/api/admin/canned-replies', { shortcut: 'refund-time', text: 'again' })).status).toBe(409);
     expect((await api(t, admin, 'POST', '/api/admin/canned-replies', { shortcut: 'has spaces', text: 'x' })).status).toBe(400);
+    expect((await api(t, admin, 'POST', '/api/admin/canned-replies', { shortcut: '-refund', text: 'x' })).status).toBe(400);
+    // A Chinese team's shortcut.
+    expect((await api(t, admin, 'POST', '/api/admin/canned-replies', { shortcut: '发票', text: '请在下单时填写发票抬头和税号。' })).body.data.reply.shortcut).toBe('发票');
     expect((await api(t, agent, 'POST', '/api/admin/canned-replies', { shortcut: 'mine', text: 'x' })).status).toBe(403);
 
     const id = created.body.data.reply.id as string;
     await api(t, admin, 'PUT', `/api/admin/canned-replies/${id}`, { shortcut: 'refund-time', text: 'Refunds take 3–5 days.' });
     const listed = data(await console1.emitWithAck('canned:list', {}));
-    expect(listed.replies.map((r) => r.text)).toEqual(['Refunds take 3–5 days.']);
+    expect(listed.replies.map((r) => r.text)).toEqual(['Refunds take 3–5 days.', '请在下单时填写发票抬头和税号。']);
     expect((await api(t, admin, 'DELETE', `/api/admin/canned-replies/${id}`)).status).toBe(200);
     expect((await api(t, admin, 'DELETE', `/api/admin/canned-replies/${id}`)).status).toBe(404);
   });

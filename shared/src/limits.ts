@@ -49,3 +49,9 @@ export const NAMESPACES = {
   visitor: '/visitor',
   agent: '/agent',
 } as const;
+
+/**
+ * A canned reply's shortcut: letters of any script, digits and "-" (a Chinese team types /发票),
+ * lowercased; the console's form checks the same pattern (an HTML `pattern`, compiled with `v`).
+ */
+export const CANNED_SHORTCUT_RULE = { maxLength: 40, pattern: String.raw`[\p{L}\p{N}][\p{L}\p{N}\-]{0,39}` } as const;

@@ -5,7 +5,7 @@
  * just the inferred types, so zod never reaches a visitor's browser.
  */
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { CANNED_SHORTCUT_RULE, LIMITS } from './limits.js';
 import { isTimeZone, LOCALES } from './locale.js';
 import { AUDIT_ACTIONS } from './audit.js';
 import { API_TOKEN_SCOPES, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENTS } from './integrations.js';
@@ -305,7 +305,7 @@ export const agentUpdateSchema = z
 
 export const cannedReplySchema = z
   .object({
-    shortcut: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and "-"'),
+    shortcut: z.string().trim().toLowerCase().regex(new RegExp(`^${CANNED_SHORTCUT_RULE.pattern}$`, 'v'), 'use letters (any script), digits and "-"'),
     text: trimmedText(LIMITS.messageChars),
   })
   .strict();
