@@ -278,6 +278,9 @@ export class SupportConsole extends LitElement {
       // sockets): find out whether the session is gone before offering "Reconnect".
       if (state.status === 'offline' && previous.status !== 'offline') void this.checkSession(connection);
       if (previous.inbox !== state.inbox) this.announce(previous.inbox.loaded ? previous.inbox : null, state.inbox);
+      // An admin renamed this agent, or changed their role: the top bar and the pages follow.
+      const me = state.team.byId.get(agent.id);
+      if (this.agent && me && (me.name !== this.agent.name || me.role !== this.agent.role)) this.agent = { ...this.agent, name: me.name, role: me.role };
       previous = state;
       this.view = state;
     });

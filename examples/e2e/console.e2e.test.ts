@@ -131,6 +131,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByLabel('Name of Admin', { exact: true }).fill(ADMIN_RENAMED);
     await lead.getByRole('row', { name: new RegExp(ADMIN.email) }).getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => lead.getByText(`Saved ${ADMIN_RENAMED}.`).isVisible(), POLL).toBe(true);
+    await expect.poll(() => lead.locator('support-console-topbar .me').textContent(), POLL).toContain(ADMIN_RENAMED);
     await lead.screenshot({ path: screenshotPath('console-01-admin-agents') });
 
     await lead.getByRole('link', { name: 'Canned replies' }).click();
