@@ -391,7 +391,7 @@ describe.skipIf(skip)('while Redis is away', () => {
     data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
     redis.pause(); // a paused process: the kernel keeps every connection open, nothing answers
     try {
-      // Within the hang watch (a PING unanswered for 3 s): acknowledged, answered, and a new
+      // Within the hang watch (a PING unanswered for 6 s): acknowledged, answered, and a new
       // visitor is told whether a person can chat, instead of waiting for ever.
       const answer = nextEvent<ChatMessage>(visitor, 'message:created', (msg) => msg.author === 'ai', 15_000);
       const sent = data(await visitor.emitWithAck('message:send', { clientId: 'hang-0001', text: QUESTION }));

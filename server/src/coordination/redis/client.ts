@@ -43,48 +43,55 @@ export async function connectRedis(
   return client;
 }
 
-/** How often a connection is asked for a PING, and how long it may take to answer. */
+/** How often a connection is asked for a PING, and how long one may go unanswered. */
 export interface HangWatch {
   everyMs: number;
-  answerMs: number;
+  hangMs: number;
 }
-const HANG_WATCH: HangWatch = { everyMs: 1000, answerMs: 3000 };
+const HANG_WATCH: HangWatch = { everyMs: 1000, hangMs: 6000 };
 
 /**
  * A Redis that stops answering without closing the connection (a paused process, a partition
  * without a reset) left every command waiting for ever: messages stayed "Sending…" and new
  * visitors "Connecting…" until it answered again (an operator's probe, `kill -STOP`). The kernel
- * keeps such a connection open, so neither TCP nor node-redis notices. A PING unanswered for
- * `answerMs` makes this connection an outage like any other: its listeners hear an error, what
- * waits on it is rejected (the callers fall back as while Redis is away: local presence, memory
- * rate limits, no lease), and it connects again, `ready` once Redis answers (subscriptions are
- * kept and renewed by node-redis). Stops once the connection's owner closes it.
+ * keeps such a connection open, so neither TCP nor node-redis notices. A PING still unanswered
+ * after `hangMs` makes this connection an outage like any other: its listeners hear an error,
+ * what waits on it is rejected (the callers fall back as while Redis is away: local presence,
+ * memory rate limits, no lease), and it connects again, `ready` once Redis answers
+ * (subscriptions are kept and renewed by node-redis).
+ *
+ * Not for a moment's slowness: an outage closes every client connection of the site once Redis
+ * is back (redis-adapter.ts), so 6 s, not one slow reply (a fork for a snapshot, a subscriber
+ * reading a burst), and never judged on a tick that came late (this process's event loop was
+ * blocked: the PONG may be waiting to be read). Stops once the connection's owner closes it.
  */
-function watchForHang(client: RedisClient, { name, everyMs, answerMs }: HangWatch & { name: string }): void {
-  let asking = false;
+function watchForHang(client: RedisClient, { name, everyMs, hangMs }: HangWatch & { name: string }): void {
+  /** When the PING not answered yet was sent (none: null). */
+  let askedAt: number | null = null;
+  let lastTick = performance.now();
   const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - lastTick > everyMs + 1000;
+    lastTick = now;
     if (!client.isOpen) return clearInterval(timer);
-    if (asking || !client.isReady) return;
-    asking = true;
-    let late: NodeJS.Timeout | undefined;
-    const answered = new Promise<boolean>((resolve) => {
-      // After this turn's I/O: an event loop that was blocked meanwhile has the PONG waiting to be
-      // read, and timers run before I/O is polled; only then is it late.
-      late = setTimeout(() => setImmediate(() => resolve(false)), answerMs);
-      client.ping().then(
-        () => resolve(true),
-        () => resolve(true), // a failure is an answer: the connection's own errors say the rest
-      );
-    });
-    void answered.then((yes) => {
-      clearTimeout(late);
-      asking = false;
-      if (yes || !client.isReady) return;
-      // Logged by connectRedis's error listener ("connection lost"), as any outage.
-      client.emit('error', new Error(`Redis did not answer a PING in ${answerMs} ms (${name}): connecting again`));
-      client.destroy();
-      client.connect().catch(() => undefined); // retried by reconnectStrategy; `ready` when it answers
-    });
+    if (!client.isReady) {
+      askedAt = null;
+      return;
+    }
+    if (askedAt === null) {
+      const asked = (askedAt = now);
+      const answered = () => {
+        if (askedAt === asked) askedAt = null;
+      };
+      client.ping().then(answered, answered); // a failure is an answer: the connection's own errors say the rest
+      return;
+    }
+    if (late || now - askedAt < hangMs) return;
+    askedAt = null;
+    // Logged by connectRedis's error listener ("connection lost"), as any outage.
+    client.emit('error', new Error(`Redis did not answer a PING in ${hangMs} ms (${name}): connecting again`));
+    client.destroy();
+    client.connect().catch(() => undefined); // retried by reconnectStrategy; `ready` when it answers
   }, everyMs);
   timer.unref();
 }
