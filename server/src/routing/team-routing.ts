@@ -101,9 +101,12 @@ export class TeamRouting {
         // without persistence loses the grace timers): every absent agent's grace again, once
         // every live process has written its agents back (a presence heartbeat's expiry), or
         // agents connected elsewhere would look absent.
-        if (agentIds.length === 0) {
-          clearTimeout(this.graceSweep);
-          this.graceSweep = setTimeout(() => this.track(this.startGraces()), GRACE_SWEEP_AFTER_REDIS_MS);
+        // The first one scheduled stands: reconnects closer together than that would put it off for good.
+        if (agentIds.length === 0 && !this.graceSweep) {
+          this.graceSweep = setTimeout(() => {
+            this.graceSweep = undefined;
+            this.track(this.startGraces());
+          }, GRACE_SWEEP_AFTER_REDIS_MS);
           this.graceSweep.unref();
         }
       }),
