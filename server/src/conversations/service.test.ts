@@ -107,6 +107,8 @@ describe('ConversationService', () => {
     // reply (it was delivered), a new reply is refused.
     await service.close(conversation.id, 'visitor');
     expect(await service.postAgentMessage(anna, { conversationId: conversation.id, clientId: 'agent-msg-1', text: 'hello' })).toEqual(reply);
+    // Only her own: another agent's send with that client id is not answered with her reply.
+    await expect(service.postAgentMessage(ben, { conversationId: conversation.id, clientId: 'agent-msg-1', text: 'hello' })).rejects.toMatchObject({ code: 'invalid_state' });
     await expect(
       service.postAgentMessage(anna, { conversationId: conversation.id, clientId: 'agent-msg-3', text: 'and more' }),
     ).rejects.toMatchObject({ code: 'invalid_state' });

@@ -23,9 +23,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** How far back a refused reply is looked for as one already stored (a resend after a lost ack). */
-const RECENT_FOR_RESENDS = 200;
-
 /** The agent-facing identity the domain needs (never the password hash). */
 export type Actor = Pick<AgentRecord, 'id' | 'name'>;
 
@@ -185,19 +182,13 @@ export class ConversationService {
     const conversation = await this.getConversation(conversationId);
     // A resend of a reply stored before the conversation moved on (its ack was lost, then the
     // agent's grace ran out or the visitor closed): the reply is there, and is the answer.
-    const stored = await this.recentReply(conversation, clientId);
+    const stored = await this.store.findSentMessage(conversation.id, agent.id, clientId);
     if (stored) return stored;
     this.assertCanReply(conversation, agent);
     // Assigned to this agent by now (a claim committed after the first check): once more, checked.
     const retried = await this.store.appendIfAssignedTo(conversationId, agent.id, draft, this.clock.now());
     if (!retried) throw new ChatError('invalid_state', 'The conversation changed meanwhile: open it again.');
     return this.announce(retried, origin).message;
-  }
-
-  /** An agent's message with this client id among the conversation's latest (resends come soon after). */
-  private async recentReply(conversation: ConversationRecord, clientId: string): Promise<ChatMessage | undefined> {
-    const latest = await this.store.listMessages(conversation.id, { afterSeq: Math.max(0, conversation.lastSeq - RECENT_FOR_RESENDS) });
-    return latest.find((m) => m.author === 'agent' && m.clientId === clientId);
   }
 
   /** Only the agent handling an open conversation writes in it (replies and files alike). */

@@ -628,6 +628,14 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.body);
   }
 
+  async findSentMessage(conversationId: string, senderId: string, clientId: string): Promise<ChatMessage | null> {
+    const row = await this.one<{ body: ChatMessage }>(
+      'SELECT body FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND client_id = $3',
+      [conversationId, senderId, clientId],
+    );
+    return row?.body ?? null;
+  }
+
   async lastChatMessage(conversationId: string): Promise<ChatMessage | null> {
     const row = await this.one<{ body: ChatMessage }>(
       `SELECT body FROM messages WHERE conversation_id = $1 AND kind = 'text' AND author <> 'system'

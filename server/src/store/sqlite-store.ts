@@ -681,6 +681,13 @@ export class SqliteStore implements Store {
     return rows.map((row) => JSON.parse(row.body) as ChatMessage);
   }
 
+  async findSentMessage(conversationId: string, senderId: string, clientId: string): Promise<ChatMessage | null> {
+    const row = this
+      .statement('SELECT body FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_id = ?')
+      .get(conversationId, senderId, clientId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as ChatMessage) : null;
+  }
+
   async lastChatMessage(conversationId: string): Promise<ChatMessage | null> {
     // Walks the (conversation_id, seq) index back from the newest: past a few system lines at most.
     const row = this

@@ -236,10 +236,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.appendMessage('a', { senderId: 'system', author: 'system', kind: 'event', text: 'Ann joined', event: { type: 'assigned', agentName: 'Ann' } }, 3);
       await store.appendMessage('a', { senderId: 'agent-1', author: 'agent', kind: 'note', text: 'checked the warehouse' }, 4);
       expect(await store.lastChatMessage('a')).toMatchObject({ seq: 1, author: 'visitor', text: 'where is my parcel?' });
-      await store.appendMessage('a', { senderId: 'agent-1', author: 'agent', kind: 'text', text: 'on its way' }, 5);
+      await store.appendMessage('a', { senderId: 'agent-1', author: 'agent', kind: 'text', text: 'on its way', clientId: 'reply-0001' }, 5);
       await store.appendMessage('b', { senderId: 'ai', author: 'ai', kind: 'text', text: 'other conversation' }, 6);
       expect(await store.lastChatMessage('a')).toMatchObject({ seq: 5, author: 'agent', text: 'on its way' });
       expect(await store.lastChatMessage('missing')).toBeNull();
+      // A resend's answer: by the dedupe's key, the sender's own message only.
+      expect(await store.findSentMessage('a', 'agent-1', 'reply-0001')).toMatchObject({ seq: 5, text: 'on its way' });
+      expect(await store.findSentMessage('a', 'agent-2', 'reply-0001')).toBeNull();
+      expect(await store.findSentMessage('b', 'agent-1', 'reply-0001')).toBeNull();
     });
 
     it('transitions status only from the expected statuses (compare-and-set)', async () => {

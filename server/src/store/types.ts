@@ -242,6 +242,8 @@ export interface Store extends IntegrationStore {
    * AI's words; no system line, no note): the inbox row's preview. Null when there is none.
    */
   lastChatMessage(conversationId: string): Promise<ChatMessage | null>;
+  /** The message `senderId` sent with `clientId` in the conversation (the dedupe's key), if stored: a resend's answer. */
+  findSentMessage(conversationId: string, senderId: string, clientId: string): Promise<ChatMessage | null>;
   /**
    * The visitor's thumbs up / down on an AI answer in one of their conversations: sets the stored
    * message's `feedback` and returns it; null when no AI message with that id belongs to them.
