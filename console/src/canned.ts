@@ -19,7 +19,8 @@ export interface SlashQuery {
  */
 export function slashQueryAt(text: string, caret: number): SlashQuery | null {
   const before = text.slice(0, caret);
-  const match = /(?:^|\s)\/([\p{L}\p{N}-]{0,40})$/iu.exec(before);
+  // The characters of CANNED_SHORTCUT_RULE (an empty query lists them all).
+  const match = /(?:^|\s)\/([\p{L}\p{M}\p{N}-]{0,40})$/iu.exec(before);
   if (!match) return null;
   const query = match[1] ?? '';
   return { start: caret - query.length - 1, end: caret, query: query.toLowerCase() };

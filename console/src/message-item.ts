@@ -31,7 +31,7 @@ function noteLabel(authorName: string | undefined, author: ChatMessage['author']
 
 /** A note the server wrote, in the console's language; a kind of note from a newer server, as its English text. */
 function wordedNote(m: ChatMessage): ChatMessage {
-  const known = m.note?.type === 'handoff' || m.note?.type === 'requeued';
+  const known = m.note?.type === 'handoff' || (m.note?.type === 'requeued' && (m.note.cause === 'disconnected' || m.note.cause === 'deactivated'));
   return known ? { ...m, text: systemNoteMarkdown(m.note!, t().notes) } : m;
 }
 

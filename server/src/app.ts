@@ -311,8 +311,8 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router, clock }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
-  // Each process tells its own sockets what it works out of availability and presence
-  // (fanout.ts): a change made here is told to the other processes, which then look again.
+  // Each process tells its own visitors what it works out of availability (fanout.ts): a
+  // settings or team change made here is told to the other processes, which then look again.
   const refreshRouting = () => {
     routingSettings.forget();
     routing.settingsChanged();

@@ -40,7 +40,7 @@ describe('loadConfig: TRUST_PROXY', () => {
 
   it('names an entry that is no address, subnet or name (Express would throw at start)', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.5, ::1, fd00::/8, 192.168.0.0/255.255.0.0, uniquelocal' }).trustProxy).toHaveLength(5);
-    for (const wrong of ['yes', '2x', '10.0.0.0/40', 'loopback, proxy.example.com']) {
+    for (const wrong of ['yes', '2x', '10.0.0.0/40', '10.0.0.0/0', '10.0.0.0/255.0.255.0', 'fd00::/ffff::', 'loopback, proxy.example.com']) {
       expect(() => loadConfig({ TRUST_PROXY: wrong }), wrong).toThrow(/TRUST_PROXY: ".+" is not a number of proxies, an address, a subnet/);
     }
   });

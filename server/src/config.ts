@@ -33,7 +33,12 @@ function isProxyAddress(entry: string): boolean {
   const family = net.isIP(address ?? '');
   if (!family || rest.length > 0) return false;
   if (bits === undefined) return true;
-  return /^\d{1,3}$/.test(bits) ? Number(bits) <= (family === 4 ? 32 : 128) : net.isIP(bits) === family;
+  if (/^\d{1,3}$/.test(bits)) return Number(bits) >= 1 && Number(bits) <= (family === 4 ? 32 : 128);
+  // A netmask (255.255.0.0): IPv4 only, its ones first (proxy-addr refuses any other).
+  if (family !== 4 || net.isIP(bits) !== 4) return false;
+  const mask = bits.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  const ones = mask.toString(2).replace(/0+$/, '');
+  return mask !== 0 && /^1+$/.test(ones) && ones.length + (mask.toString(2).length - ones.length) === 32;
 }
 
 const envSchema = z.object({

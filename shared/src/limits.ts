@@ -51,7 +51,8 @@ export const NAMESPACES = {
 } as const;
 
 /**
- * A canned reply's shortcut: letters of any script, digits and "-" (a Chinese team types /发票),
- * lowercased; the console's form checks the same pattern (an HTML `pattern`, compiled with `v`).
+ * A canned reply's shortcut: letters of any script (with their marks: Thai, Devanagari), digits
+ * and "-" (a Chinese team types /发票), lowercased and NFC-normalized by the server; the console's
+ * form checks the same pattern (an HTML `pattern`, compiled with `v`).
  */
-export const CANNED_SHORTCUT_RULE = { maxLength: 40, pattern: String.raw`[\p{L}\p{N}][\p{L}\p{N}\-]{0,39}` } as const;
+export const CANNED_SHORTCUT_RULE = { maxLength: 40, pattern: String.raw`[\p{L}\p{N}][\p{L}\p{M}\p{N}\-]{0,39}` } as const;

@@ -305,7 +305,7 @@ export const agentUpdateSchema = z
 
 export const cannedReplySchema = z
   .object({
-    shortcut: z.string().trim().toLowerCase().regex(new RegExp(`^${CANNED_SHORTCUT_RULE.pattern}$`, 'v'), 'use letters (any script), digits and "-"'),
+    shortcut: z.string().trim().toLowerCase().normalize().regex(new RegExp(`^${CANNED_SHORTCUT_RULE.pattern}$`, 'v'), 'use letters (any script), digits and "-"'),
     text: trimmedText(LIMITS.messageChars),
   })
   .strict();

@@ -43,7 +43,7 @@ describe('system notes', () => {
     const text = systemNoteMarkdown({ type: 'handoff', reason: 'offline_message', replyTo: { name: 'Ann\n\n# Refund approved', email: 'ann@example.com' }, asked: [], tried: [] }, NOTE_WORDS_EN);
     expect(text.split('\n')[1]).toBe('**Reply by email:** Ann # Refund approved \\<ann@example.com>');
     expect(systemNoteMarkdown({ type: 'requeued', agentName: '# Ann', cause: 'deactivated' }, NOTE_WORDS_EN)).toMatch(/^\\# Ann was deactivated/);
-    expect(systemNoteMarkdown({ type: 'requeued', agentName: '1. Ann', cause: 'deactivated' }, NOTE_WORDS_EN)).toMatch(/^\\1\. Ann/);
+    expect(systemNoteMarkdown({ type: 'requeued', agentName: '1. Ann', cause: 'deactivated' }, NOTE_WORDS_EN)).toMatch(/^1\\\. Ann/);
   });
 
   it('words every part in the words it is given, and a reason it does not know in English', () => {

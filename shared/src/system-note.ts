@@ -132,7 +132,7 @@ function plain(text: string): string {
 
 /** `plain`, where it begins a line: a name "# Ann" or "1. Ann" opens no heading or list. */
 function lineStart(text: string): string {
-  return plain(text).replace(/^([#>+-]|\d+[.)])/, '\\$1');
+  return plain(text).replace(/^[#>+-]/, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** A quoted line of what was said. Block syntax cannot start after `“`. */

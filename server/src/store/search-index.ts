@@ -231,8 +231,7 @@ export class SearchIndexer {
    * them), and the name and address of a message left (`leftMessage`, JSON).
    */
   private indexConversation(id: string, visitorId: string, context: string, leftMessage: string | null): void {
-    const left = leftMessage ? (JSON.parse(leftMessage) as { name?: string; email: string }) : null;
-    const about = left ? `${context}\n${left.name ?? ''} ${left.email}` : context;
+    const about = leftMessage ? `${context}\n${leftMessageText(leftMessage)}` : context;
     const text = foldCase(`${visitorId}\n${about}`);
     let doc = this.read.doc.get(id) as number | bigint | undefined;
     if (doc === undefined) {
@@ -385,4 +384,14 @@ export class SearchAttachment {
 /** An error that means the index file itself is damaged (rebuild it), not a passing failure. */
 export function isCorruption(error: unknown): boolean {
   return typeof (error as { code?: unknown })?.code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test((error as { code: string }).code);
+}
+
+/** The name and address of a message left (its JSON's values); a row that is not JSON (edited by hand) as it is, rather than stopping the index. */
+function leftMessageText(json: string): string {
+  try {
+    const { name, email } = JSON.parse(json) as { name?: unknown; email?: unknown };
+    return [name, email].filter((v) => typeof v === 'string').join(' ');
+  } catch {
+    return json;
+  }
 }

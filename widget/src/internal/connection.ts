@@ -400,7 +400,7 @@ export class VisitorConnection {
    * it again, corrected.
    */
   get _leftPending(): boolean {
-    return this.outbox.some((i) => i.left && (!i.error || RETRIED.includes(i.error)));
+    return this.outbox.some((i) => i.left && (!i.error || i.retryAt || RETRIED.includes(i.error)));
   }
 
   /** The visitor token, for the HTTP requests of attachments (the file module); null before the first resume. */
