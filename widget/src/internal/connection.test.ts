@@ -239,6 +239,18 @@ let server: FakeServer;
 let storage: MemoryStorage;
 const open: VisitorConnection[] = [];
 
+/** A connection that was online while nobody could chat, now cut off (the server holds new connections). */
+async function offlineWhileNobodyCanChat(): Promise<VisitorConnection> {
+  server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
+  const conn = connect();
+  conn.start();
+  await until(() => conn.status === 'online', 'online');
+  server.hold();
+  server.dropAll();
+  await until(() => conn.status === 'reconnecting', 'offline');
+  return conn;
+}
+
 function connect(opts: Partial<ConstructorParameters<typeof VisitorConnection>[0]> = {}) {
   const conn = new VisitorConnection({
     server: server.url,
@@ -693,13 +705,7 @@ describe('VisitorConnection', () => {
   });
 
   it('keeps a message left offline in the outbox, through a reload, and leaves it once back; a hand-off asked offline waits', async () => {
-    server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
-    const conn = connect();
-    conn.start();
-    await until(() => conn.status === 'online', 'online');
-    server.hold();
-    server.dropAll();
-    await until(() => conn.status === 'reconnecting', 'offline');
+    const conn = await offlineWhileNobodyCanChat();
     // The form closes at once: the message waits with the others, shown as not sent yet.
     expect(await conn._leaveMessage({ email: 'bo@example.com', name: 'Bo', text: 'Please call me back.' })).toBe(true);
     expect(conn.outbox.map((i) => [i.text, i.left])).toEqual([['Please call me back.', { email: 'bo@example.com', name: 'Bo' }]]);
@@ -734,13 +740,7 @@ describe('VisitorConnection', () => {
 
 describe('a message left offline that the server refuses', () => {
   it('says so and lets the visitor leave one again', async () => {
-    server.availability = { agentsOnline: 0, withinHours: true, acceptingChats: false };
-    const conn = connect();
-    conn.start();
-    await until(() => conn.status === 'online', 'online');
-    server.hold();
-    server.dropAll();
-    await until(() => conn.status === 'reconnecting', 'offline');
+    const conn = await offlineWhileNobodyCanChat();
     await conn._leaveMessage({ email: 'refused.@example.com', text: 'Call me back' });
     expect(conn._leftPending).toBe(true);
     server.release();
