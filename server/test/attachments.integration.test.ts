@@ -175,6 +175,13 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     expect(pdf.bytes.equals(PDF)).toBe(true);
     expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="Return label.pdf"; filename*=UTF-8''Return%20label.pdf`);
     expect((await download(`${visitorUrl()}/${reply.attachment!.id}`, { token: bea.token })).status).toBe(404);
+    // Its answer was lost and the conversation closed meanwhile: the resend gets the stored reply, no second file.
+    const files = filesIn(dir).length;
+    data(await ann.emitWithAck('conversation:close', { conversationId: conversation.id }));
+    const resent = await upload(agentUrl, { cookie: annCookie }, PDF, 'Return label.pdf', reply.clientId);
+    expect(resent.body.data.message.id).toBe(reply.id);
+    expect(filesIn(dir)).toHaveLength(files);
+    expect((await upload(agentUrl, { cookie: annCookie }, PDF, 'another.pdf')).status).toBe(409);
 
     // A site outside ALLOWED_ORIGINS gets no CORS answer; the server's own pages always do.
     const preflight = await fetch(visitorUrl(), { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });

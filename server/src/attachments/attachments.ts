@@ -90,6 +90,10 @@ export class Attachments {
     this.checkDeclaredSize(upload);
     const { conversations } = this.deps;
     const conversation = await conversations.getConversation(conversationId);
+    // A resend after a lost answer, once the conversation moved on (closed, requeued): the file
+    // was delivered, and the stored message is the answer (as for a text reply).
+    const sent = await this.deps.store.findSentMessage(conversation.id, agent.id, upload.clientId);
+    if (sent) return sent;
     conversations.assertCanReply(conversation, agent);
     const attachment = await this.receive(conversation.id, agent.id, upload);
     return conversations.postAgentMessage(agent, { conversationId, clientId: upload.clientId, text: attachment.name, attachment });
