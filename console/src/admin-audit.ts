@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '@support-chat/shared';
 import type { AdminApi, TeamMember } from './admin-api.js';
+import { auditActorName, auditDetailText, auditSettingName } from './audit-detail.js';
 import { LocaleController, date, errorText, fill, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
@@ -124,12 +125,10 @@ export class SupportConsoleAdminAudit extends LitElement {
     const { s } = this;
     return html`<tr>
       <td class="when"><time datetime=${new Date(e.at).toISOString()}>${date(e.at, { dateStyle: 'medium', timeStyle: 'medium' })}</time></td>
-      <td>${e.actor.name}</td>
+      <td>${auditActorName(e)}</td>
       <td>${s.actions[e.action] ?? e.action}</td>
       <td>${s.targets[e.target.type] ?? e.target.type} ${this.targetName(e)}</td>
-      <td class="detail">${Object.entries(e.detail)
-        .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
-        .join(' · ')}</td>
+      <td class="detail">${auditDetailText(e.detail)}</td>
     </tr>`;
   }
 
@@ -139,6 +138,7 @@ export class SupportConsoleAdminAudit extends LitElement {
       const name = this.team.find((a) => a.id === e.target.id)?.name;
       if (name) return name;
     }
+    if (e.target.type === 'setting') return auditSettingName(e.target.id);
     return e.target.type === 'visitor' ? html`<code>${e.target.id}</code>` : e.target.id === e.target.type ? '' : e.target.id;
   }
 

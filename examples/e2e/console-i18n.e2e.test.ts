@@ -134,6 +134,13 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console in C
     expect(await axe(desk)).toEqual([]);
     await desk.screenshot({ path: screenshotPath('console-i18n-03-routing-zh'), fullPage: true });
 
+    // The audit log of that save, in Chinese too (what the server recorded as keys and values).
+    await desk.getByRole('link', { name: '审计日志' }).click();
+    await expect.poll(() => desk.locator('support-console-admin-audit td.detail').first().textContent(), POLL).toContain('修改了：标签规则');
+    expect(await englishLeft(desk)).toEqual([]);
+    await desk.screenshot({ path: screenshotPath('console-i18n-04-audit-zh') });
+    await desk.getByRole('link', { name: '分配规则' }).click();
+
     // Kept with the account: a reload, and a sign-in from another (English) browser.
     await desk.reload();
     await expect.poll(() => desk.getByRole('textbox', { name: '规则 1 的标签' }).inputValue(), POLL).toBe('售后');

@@ -58,6 +58,33 @@ export const privacy = defineStrings(
       'api_token.created': 'Created an API token',
       'api_token.revoked': 'Revoked an API token',
     } satisfies Record<AuditAction, string>,
+    /** An entry's details: its keys, the values that are words, and the system's own actor. */
+    detail: {
+      keys: {
+        question: 'question', entries: 'entries', ok: 'succeeded', name: 'name', email: 'email', role: 'role', capacity: 'capacity',
+        changed: 'changed', requeued: 'back in the queue', shortcut: 'shortcut', url: 'URL', events: 'events', scope: 'scope',
+        added: 'added', removed: 'removed', source: 'by', toAgentName: 'to', conversations: 'conversations', messages: 'messages',
+        agentsManageKnowledge: 'agents manage the knowledge', password: 'password',
+      },
+      /** One detail: its key and its value. */
+      pair: '{key}: {value}',
+      listSeparator: ', ',
+      yes: 'yes',
+      no: 'no',
+      /** A password in an entry: never the password, only that it changed. */
+      changedWord: 'changed',
+      sources: { rule: 'a label rule', agent: 'an agent', api: 'the REST API' },
+      /** The settings a change lists (routing, the greeting's languages, a webhook's fields). */
+      settings: {
+        assignment: 'assignment', defaultCapacity: 'default capacity', disconnectGraceSeconds: 'disconnect grace',
+        handoffKeywords: 'hand-off keywords', handoffAttributes: 'hand-off attributes', businessHours: 'business hours',
+        labelRules: 'label rules', agentsManageKnowledge: 'agents manage the knowledge', description: 'description',
+        active: 'active', en: 'English', 'zh-CN': 'Chinese',
+      },
+      routingRule: 'Routing rule',
+      /** Which setting an entry is about. */
+      settingNames: { routing: 'routing', welcome: 'greeting and starter questions' },
+    },
     targets: {
       conversation: 'Conversation',
       agent: 'Agent',
@@ -123,6 +150,28 @@ export const privacy = defineStrings(
       'webhook.deleted': '删除 Webhook',
       'api_token.created': '创建 API 令牌',
       'api_token.revoked': '吊销 API 令牌',
+    },
+    detail: {
+      keys: {
+        question: '问题', entries: '条目', ok: '成功', name: '名字', email: '邮箱', role: '角色', capacity: '接待上限',
+        changed: '修改了', requeued: '回到队列', shortcut: '快捷短语', url: '网址', events: '事件', scope: '权限',
+        added: '添加', removed: '移除', source: '来源', toAgentName: '转给', conversations: '会话', messages: '消息',
+        agentsManageKnowledge: '客服可管理知识库', password: '密码',
+      },
+      pair: '{key}：{value}',
+      listSeparator: '、',
+      yes: '是',
+      no: '否',
+      changedWord: '已修改',
+      sources: { rule: '标签规则', agent: '客服', api: 'REST API' },
+      settings: {
+        assignment: '分配方式', defaultCapacity: '默认接待上限', disconnectGraceSeconds: '断线宽限',
+        handoffKeywords: '转人工关键词', handoffAttributes: '转人工属性', businessHours: '营业时间',
+        labelRules: '标签规则', agentsManageKnowledge: '客服可管理知识库', description: '描述',
+        active: '启用', en: '英文', 'zh-CN': '中文',
+      },
+      routingRule: '分配规则',
+      settingNames: { routing: '分配规则', welcome: '欢迎语和推荐问题' },
     },
     targets: {
       conversation: '会话',
