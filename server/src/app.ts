@@ -50,7 +50,8 @@ import { pinSessionOrigin, refuseForeignOrigins } from './realtime/origin-check.
 import { createMemoryRateLimits, type RateLimits } from './realtime/rate-limits.js';
 import { SessionGuard } from './realtime/session-guard.js';
 import { Welcome } from './settings/welcome.js';
-import type { AgentNamespace, AgentProfileChange, VisitorNamespace } from './realtime/types.js';
+import type { AgentNamespace, VisitorNamespace } from './realtime/types.js';
+import { syncTeam } from './realtime/team-sync.js';
 import { attachVisitorNamespace } from './realtime/visitor-namespace.js';
 import { ConversationRouter } from './routing/router.js';
 import { listenForLabelRules } from './routing/label-rules.js';
@@ -59,7 +60,7 @@ import { TeamRouting } from './routing/team-routing.js';
 import { UnansweredSweeper, type UnansweredSweeperOptions } from './routing/unanswered-sweeper.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
 import type { KnowledgeEntry } from './knowledge/types.js';
-import type { AgentRecord, Store } from './store/types.js';
+import type { Store } from './store/types.js';
 import { createMemoryCoordination } from './coordination/memory.js';
 import { shareTimers } from './coordination/shared-timers.js';
 import { ConversationEmails, type EmailSettings } from './email/conversation-emails.js';
@@ -311,46 +312,9 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router, clock }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
-  // Each process tells its own visitors what it works out of availability (fanout.ts): a
-  // settings or team change made here is told to the other processes, which then look again.
-  const refreshRouting = () => {
-    routingSettings.forget();
-    routing.settingsChanged();
-  };
-  agents.on('routing:refresh', refreshRouting);
-  const refreshEverywhere = () => {
-    if (deps.attachAdapter) agents.serverSideEmit('routing:refresh');
-  };
-  const settingsChanged = () => {
-    refreshRouting();
-    refreshEverywhere();
-  };
-  const agentDeactivated = async (agentId: string) => {
-    const requeued = await routing.agentDeactivated(agentId);
-    refreshEverywhere();
-    return requeued;
-  };
-  const teamChanged = () => {
-    routing.teamChanged();
-    refreshEverywhere();
-  };
-  // An open console's socket carries its agent's profile, read at connect: a new name (what
-  // replies are signed with), role or capacity reaches the agent's sockets on every process.
-  const applyProfile = (change: AgentProfileChange) => {
-    for (const socketId of agents.adapter.rooms.get(rooms.agent(change.id)) ?? []) {
-      const socket = agents.sockets.get(socketId);
-      // In place: the socket's handlers hold this object since it connected.
-      if (socket) Object.assign(socket.data.agent, change);
-    }
-  };
-  agents.on('agent:changed', applyProfile);
-  const agentChanged = ({ id, name, role, capacity }: AgentRecord) => {
-    applyProfile({ id, name, role, capacity });
-    if (deps.attachAdapter) agents.serverSideEmit('agent:changed', { id, name, role, capacity });
-    teamChanged();
-  };
+  const team = syncTeam({ agents, routing, forgetSettings: routingSettings.forget, clustered: deps.attachAdapter !== undefined });
   app.use(
-    adminRoutes({ store, sessions, presence, agents, routing: { settingsChanged, agentDeactivated, teamChanged, agentChanged }, clock, guard: sessionGuard, audit, welcome }),
+    adminRoutes({ store, sessions, presence, agents, routing: team, clock, guard: sessionGuard, audit, welcome }),
   );
   app.use(privacyRoutes({ sessions, audit, visitorData }));
   app.use(agentAttachmentRoutes({ attachments, sessions, limits }));
@@ -358,7 +322,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   if (deps.helpArticles) app.use(helpPages(deps.helpArticles));
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
   if (deps.knowledge) app.use(knowledgeReportRoutes({ store, knowledge: deps.knowledge, sessions, clock }));
-  if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged }));
+  if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged: team.settingsChanged }));
   if (deps.knowledge) app.use(knowledgeProposalRoutes({ store, knowledge: deps.knowledge, sessions, audit, now: () => clock.now() }));
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
