@@ -93,6 +93,11 @@ export const READ_THROTTLE_MS = 1000;
 /** Codes after which a message stays in the outbox (and storage) and is sent again by itself. */
 const RETRIED: readonly ErrorCode[] = ['unavailable', 'store_unavailable'];
 
+/** Still to be sent without the visitor's retry: not tried yet, waiting out a rate limit, or failed for a reason that passes. */
+function goesByItself(item: OutboxItem): boolean {
+  return !item.error || !!item.retryAt || RETRIED.includes(item.error);
+}
+
 // Storage keys, reads and writes live in session-storage.ts, which the launcher shares.
 export { hasStoredSession, storageKeys } from './session-storage.js';
 
@@ -400,7 +405,7 @@ export class VisitorConnection {
    * it again, corrected.
    */
   get _leftPending(): boolean {
-    return this.outbox.some((i) => i.left && (!i.error || i.retryAt || RETRIED.includes(i.error)));
+    return this.outbox.some((i) => i.left && goesByItself(i));
   }
 
   /** The visitor token, for the HTTP requests of attachments (the file module); null before the first resume. */
@@ -506,7 +511,7 @@ export class VisitorConnection {
       let item: OutboxItem | undefined;
       // An item waiting out a rate limit, a reconnect or the store holds back those after it
       // (the order is the visitor's); only one refused for good is passed over.
-      while (this._ready && (item = this.outbox.find((i) => !i.error || i.retryAt || RETRIED.includes(i.error))) && !item.retryAt && !item.error) {
+      while (this._ready && (item = this.outbox.find(goesByItself)) && !item.retryAt && !item.error) {
         const { clientId, text, left } = item;
         const res = await (left ? this._request('offline:leave', { clientId, text, ...left }) : this._request('message:send', { clientId, text }));
         if (res.ok) {
@@ -663,7 +668,7 @@ export class VisitorConnection {
     const { storage } = this._opts;
     const others =
       load(storage, this._keys.token) === this._token ? loadOutbox(load(storage, this._keys.outbox)).filter((i) => !this._mine.has(i.clientId)) : [];
-    const keep = [...others, ...this.outbox.filter((i) => !i.error || RETRIED.includes(i.error) || i.retryAt)];
+    const keep = [...others, ...this.outbox.filter(goesByItself)];
     if (keep.length) this._own();
     save(this._opts.storage, this._keys.outbox, keep.length ? JSON.stringify(keep) : null);
   }

@@ -44,6 +44,10 @@ const HOLDING = new RegExp(
   'giu',
 );
 
+/** What ends a clause: punctuation of either script, a line, a "~" (proposal-writer.ts splits the same way). */
+export const CLAUSE_END = '\\n,.!?;:。！？，；：~～';
+const CLAUSES = new RegExp(`[${CLAUSE_END}]+`, 'u');
+
 /** A clause that is only the agent introducing themselves: "Bob here", "this is Bob from support" (a capital: a name). */
 const INTRODUCING = /^\s*(?:(?:[Tt]his is|[Mm]y name is|I am|I'm) \p{Lu}\p{L}*|\p{Lu}\p{L}* here)(?: from (?:the )?\p{L}+(?: team)?)?\s*$/u;
 
@@ -83,7 +87,7 @@ function isQuestion(text: string): boolean {
 /** "Hi, Bob here. Let me look up your order." says nothing a help-center entry could keep, however many words it has. */
 export function isSubstantial(text: string): boolean {
   const said = text
-    .split(/[,.!?;:。！？，；：~～\n]+/)
+    .split(CLAUSES)
     .filter((clause) => !isHolding(clause))
     .join(' ');
   const { words, han } = countWords(said);

@@ -9,7 +9,7 @@
  */
 import OpenAI from 'openai';
 import { KNOWLEDGE_LIMITS, type KnowledgeLanguage } from '@support-chat/shared';
-import { isHolding } from './learning-case.js';
+import { CLAUSE_END, isHolding } from './learning-case.js';
 
 export interface ProposalText {
   question: string;
@@ -22,7 +22,7 @@ export interface ProposalWriter {
 }
 
 /** The reply's first clause, with what ends it ("Hi Sam,", "您好，", "亲~"). */
-const FIRST_CLAUSE = /^([^\n,.!?;:。！？，；：~～]{0,60})[\n,.!?;:。！？，；：~～]+\s*/u;
+const FIRST_CLAUSE = new RegExp(`^([^${CLAUSE_END}]{0,60})[${CLAUSE_END}]+\\s*`, 'u');
 // No leading \s*: tried at every offset of a long run of spaces it was quadratic; the result is trimmed.
 const SIGN_OFF = /(\n|^)[^\n]{0,40}\b(best( regards)?|kind regards|cheers|thanks|thank you|祝好|谢谢)[^\n]{0,40}$/i;
 
