@@ -14,7 +14,7 @@ import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger, rareWarning } from './logger.js';
 import { followConsoleEntries } from './knowledge/console-entries.js';
 import { chooseProposalWriter, chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
-import { redactUrl } from './coordination/redis/client.js';
+import { redactUrl, RedisTooOldError } from './coordination/redis/client.js';
 import { createRedisCoordination, newNodeId } from './coordination/redis/index.js';
 import type { Coordination } from './coordination/types.js';
 import type { Logger } from './logger.js';
@@ -253,6 +253,7 @@ function postgresRefused(databaseUrl: string, error: unknown): unknown {
 
 /** Redis unreachable at start: the setting to check, as for PostgreSQL. */
 function redisRefused(url: string, error: unknown): unknown {
+  if (error instanceof RedisTooOldError) return new ConfigError(error.message);
   if (!(error instanceof Error) || !/unreachable|ECONNREFUSED|ENOTFOUND|timeout|NOAUTH|WRONGPASS/i.test(error.message)) return error;
   return new ConfigError(`${error.message}. Check REDIS_URL (${redactUrl(url)}), and that Redis runs and is reachable from here.`);
 }

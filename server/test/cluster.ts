@@ -80,7 +80,7 @@ export class Cluster {
     node.child.once('exit', (code, signal) => {
       this.nodes.delete(node);
       // Only the test kills nodes (SIGKILL, SIGTERM): any other exit is a crash worth reading.
-      if (signal === null) console.warn(`a node exited by itself (code ${code}):\n${node.output().slice(-4000)}`);
+      if (signal === null && code !== 0) console.warn(`a node exited by itself (code ${code}):\n${node.output().slice(-4000)}`);
     });
     return node;
   }

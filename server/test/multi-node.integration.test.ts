@@ -407,6 +407,27 @@ describe.skipIf(skip)('while Redis is away', () => {
     await expect.poll(async () => ((await (await fetch(`${m.url}/readyz`)).json()) as { data: { services: { redis: string } } }).data.services.redis, { timeout: 15_000, interval: 250 }).toBe('ok');
   }, 60_000);
 
+  it('stops on SIGTERM while Redis is away, at once and cleanly (a rolling restart during an outage)', async () => {
+    const n = await cluster.start();
+    const agent = cluster.agentSocket(n, (await cluster.agent('Noa', n)).cookie);
+    const visitor = cluster.visitorSocket(n);
+    await Promise.all([connected(agent), connected(visitor)]);
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    await redis.kill();
+    try {
+      // Every connection to Redis is reconnecting: node-redis's close() waited for ever for them.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const exited = new Promise<number | null>((resolve) => n.child.once('exit', (code) => resolve(code)));
+      n.child.kill('SIGTERM');
+      // Before, it never exited: this test's timeout.
+      expect(await exited).toBe(0);
+    } finally {
+      agent.close();
+      visitor.close();
+      await redis.start();
+    }
+  }, 40_000);
+
   it('runs the disconnect grace although Redis restarted empty while it was waiting', async () => {
     const k = await cluster.start();
     const admin = await cluster.agent('Ida', k, 'admin');

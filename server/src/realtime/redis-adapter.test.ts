@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OwnRedis } from '../../test/own-redis.js';
 import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from '../../test/redis.js';
 import { connectRedis } from '../coordination/redis/client.js';
 import { attachRedisAdapter, type RedisAdapterMode } from './redis-adapter.js';
@@ -11,10 +12,10 @@ import { attachRedisAdapter, type RedisAdapterMode } from './redis-adapter.js';
 const unreachable = await redisUnreachable();
 const prefixes = testPrefixes();
 
-async function node(prefix: string, mode: RedisAdapterMode, nodeId?: string) {
+async function node(prefix: string, mode: RedisAdapterMode, nodeId?: string, url = TEST_REDIS_URL) {
   const httpServer = http.createServer();
   const io = new Server(httpServer, { transports: ['websocket'] });
-  const detach = await attachRedisAdapter(io, { url: TEST_REDIS_URL, prefix, mode, ...(nodeId ? { nodeId, resyncDelayMs: 100 } : {}) });
+  const detach = await attachRedisAdapter(io, { url, prefix, mode, ...(nodeId ? { nodeId, resyncDelayMs: 100 } : {}) });
   io.on('connection', (socket) => void socket.join(String(socket.handshake.query.room)));
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   return {
@@ -50,6 +51,35 @@ describe.skipIf(skipWithoutRedis('Redis adapter', unreachable))('Redis adapter',
       client.close();
       await a.close();
       await b.close();
+    }
+  });
+
+  it.each(['sharded', 'classic'] as const)('%s: while Redis is away, a broadcast still reaches this server\'s sockets, and no publish goes unhandled', async (mode) => {
+    const redis = await OwnRedis.onFreePort();
+    await redis.start();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const a = await node('outage:', mode, undefined, redis.url);
+    const client = connect(a.url, { transports: ['websocket'], query: { room: 'visitor:v1' }, reconnection: false });
+    try {
+      await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      await redis.kill();
+      const received: string[] = [];
+      client.on('message:created', (text: string) => received.push(text));
+      // Each emit publishes to a Redis that is gone: the classic adapter's publish rejects.
+      for (let i = 0; i < 5; i++) {
+        a.io.to('visitor:v1').emit('message:created', `while away ${i}`);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received).toEqual([0, 1, 2, 3, 4].map((i) => `while away ${i}`));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      client.close();
+      await a.close();
+      await redis.kill();
     }
   });
 

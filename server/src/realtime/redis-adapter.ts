@@ -1,8 +1,8 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Server } from 'socket.io';
-import { connectRedis } from '../coordination/redis/client.js';
+import { closeRedis, connectRedis } from '../coordination/redis/client.js';
 import type { RedisClient } from '../coordination/redis/client.js';
-import type { Logger } from '../logger.js';
+import { rareWarning, type Logger } from '../logger.js';
 import { closeSpread } from './spread-closes.js';
 
 export type RedisAdapterMode = 'sharded' | 'classic';
@@ -21,9 +21,9 @@ export type RedisAdapterMode = 'sharded' | 'classic';
  * 'dynamic'` a node only receives the rooms it has sockets in, where classic sends every
  * broadcast to every node to decode and drop (cost × nodes).
  * It also fails soft: its publish errors are caught and the local part of a broadcast still
- * goes out while Redis is away, so it runs without an offline queue. The classic adapter's
- * publishes are not caught, so it keeps node-redis's offline queue (a rejected publish would
- * be an unhandled rejection). Needs Redis ≥ 7 (SPUBLISH); `classic` stays for older servers.
+ * goes out while Redis is away. The classic adapter does not catch its publishes, so they are
+ * caught here (below); both run without an offline queue. Needs Redis ≥ 7 (SPUBLISH), which the
+ * site checks at start (`requireRedisVersion`); `classic` stays for the adapter bench.
  * Socket.IO's connection-state recovery is not used with either: resume by `seq` is our one path.
  */
 export async function attachRedisAdapter(
@@ -46,24 +46,25 @@ export async function attachRedisAdapter(
     resyncDelayMs?: number;
   },
 ): Promise<() => Promise<void>> {
-  const offlineQueue = mode === 'classic';
   const named = (role: string) => (nodeId ? `${nodeId}:${role}` : role);
-  const pub = await connectRedis(url, { name: named('adapter-pub'), logger, offlineQueue });
-  const sub = await connectRedis(url, { name: named('adapter-sub'), logger, offlineQueue }).catch(async (error: unknown) => {
-    await pub.close();
+  const pub = await connectRedis(url, { name: named('adapter-pub'), logger });
+  const sub = await connectRedis(url, { name: named('adapter-sub'), logger }).catch(async (error: unknown) => {
+    await closeRedis(pub);
     throw error;
   });
+  // The classic adapter publishes without handling the promise: while Redis was away each
+  // broadcast was an unhandled rejection, which ends a Node process. Caught and counted here (one
+  // warning a minute); what was lost is resent by the resume after the outage (below).
+  const publishFailed = logger ? rareWarning(logger, 'Socket.IO adapter: publishing to Redis failed; clients resume once it is back') : () => undefined;
+  /** Closing: what the connections still had waiting is rejected on purpose, not worth a warning. */
+  let closing = false;
+  handleRejections(pub, ['publish', 'sPublish'], (error) => closing || publishFailed(error));
   // The adapter subscribes and unsubscribes per room without handling the promises (its
   // SSUBSCRIBE helper): while Redis is away they reject, and an unhandled rejection ended the
   // process (found by the chaos test). Failures are logged; the reconnect below subscribes again.
-  for (const method of ['sSubscribe', 'sUnsubscribe', 'subscribe', 'unsubscribe'] as const) {
-    const original = sub[method].bind(sub) as (...args: unknown[]) => Promise<unknown>;
-    (sub as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      const result = original(...args);
-      result.catch((error: unknown) => logger?.warn({ err: error, method }, 'Socket.IO adapter: Redis subscription call failed'));
-      return result;
-    };
-  }
+  handleRejections(sub, ['sSubscribe', 'sUnsubscribe', 'subscribe', 'unsubscribe'], (error, method) =>
+    closing || logger?.warn({ err: error, method }, 'Socket.IO adapter: Redis subscription call failed'),
+  );
   const key = `${prefix}socket.io`;
   io.adapter(
     mode === 'sharded'
@@ -72,9 +73,25 @@ export async function attachRedisAdapter(
   );
   const stopResuming = resumeAfterOutage(io, { pub, sub }, { logger, resyncDelayMs });
   return async () => {
+    closing = true;
     stopResuming();
-    await Promise.all([pub, sub].map((client) => (client.isOpen ? client.close() : undefined)));
+    await Promise.all([closeRedis(pub), closeRedis(sub)]);
   };
+}
+
+/**
+ * Gives `methods` of `client` a rejection handler, for callers that drop the promise: the caller
+ * still gets the same promise (and its rejection, when it awaits it).
+ */
+function handleRejections<M extends keyof RedisClient>(client: RedisClient, methods: M[], onRejected: (error: unknown, method: M) => void): void {
+  for (const method of methods) {
+    const original = (client[method] as (...args: unknown[]) => Promise<unknown>).bind(client);
+    (client as unknown as Record<M, unknown>)[method] = (...args: unknown[]) => {
+      const result = original(...args);
+      result.catch((error: unknown) => onRejected(error, method));
+      return result;
+    };
+  }
 }
 
 /** The notice a node sends the others (`serverSideEmit`) when its publisher is back after an outage. */

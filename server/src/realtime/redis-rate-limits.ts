@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { connectRedis, Script, type RedisClient } from '../coordination/redis/client.js';
+import { closeRedis, connectRedis, Script, type RedisClient } from '../coordination/redis/client.js';
 import type { Logger } from '../logger.js';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limits.js';
 
@@ -36,7 +36,7 @@ export async function createRedisRateLimits(
   return {
     ...rateLimits,
     close: async () => {
-      if (client.isOpen) await client.close();
+      await closeRedis(client);
     },
   };
 }

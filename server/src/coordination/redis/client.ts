@@ -43,6 +43,28 @@ export async function connectRedis(
   return client;
 }
 
+/** How long a closing connection may take to finish what it sent (or to reconnect first) before it is cut. */
+const CLOSE_WAIT_MS = 1000;
+
+/**
+ * Closes a connection for good, in bounded time. node-redis's `close()` waits for the replies of
+ * what was sent, and while Redis is away they never come: a SIGTERM during an outage never
+ * exited (a rolling restart would hang until systemd's kill). After `CLOSE_WAIT_MS` the
+ * connection is cut (what still waits on it is rejected). Not cut at once when it is not ready:
+ * one reconnecting to a Redis that is back is in its handshake, whose commands node-redis does
+ * not expect to be rejected (an unhandled rejection, seen in the adapter's tests).
+ */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (!client.isOpen) return;
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    client.close().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!closed && client.isOpen) client.destroy();
+}
+
 /** How often a connection is asked for a PING, and how long one may go unanswered. */
 export interface HangWatch {
   everyMs: number;
@@ -94,6 +116,32 @@ function watchForHang(client: RedisClient, { name, everyMs, hangMs }: HangWatch 
     client.connect().catch(() => undefined); // retried by reconnectStrategy; `ready` when it answers
   }, everyMs);
   timer.unref();
+}
+
+/** The oldest Redis the site runs on: the Socket.IO adapter publishes with SPUBLISH (sharded pub/sub, 7.0). */
+export const MINIMUM_REDIS_MAJOR = 7;
+
+/** A Redis too old for the site: refused at start, with the version it reported. */
+export class RedisTooOldError extends Error {}
+
+/** The version an `INFO server` reply names (`redis_version:7.0.15`), or null. */
+export function redisVersion(info: string): string | null {
+  return /^redis_version:(\S+)/m.exec(info)?.[1] ?? null;
+}
+
+/**
+ * Refuses a Redis older than 7 at start. On Redis 6 (Debian 11 and Ubuntu 22.04 still ship it)
+ * every SPUBLISH fails, and the adapter, which fails soft so that an outage does not stop local
+ * chats, would go on quietly: each process a site of its own, visitors and agents on different
+ * processes never hearing each other. A server that names no version (a proxy, a fork) is let in.
+ */
+export async function requireRedisVersion(client: RedisClient, url: string): Promise<void> {
+  const version = redisVersion(String(await client.sendCommand(['INFO', 'server'])));
+  const major = version === null ? NaN : Number.parseInt(version, 10);
+  if (Number.isNaN(major) || major >= MINIMUM_REDIS_MAJOR) return;
+  throw new RedisTooOldError(
+    `Redis at ${redactUrl(url)} is version ${version}; support-chat needs Redis ${MINIMUM_REDIS_MAJOR} or newer (sharded pub/sub carries live events between processes)`,
+  );
 }
 
 /** The URL without its password, for messages. */

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logger.js';
 import type { Coordination } from '../types.js';
-import { connectRedis, type RedisClient } from './client.js';
+import { closeRedis, connectRedis, requireRedisVersion, type RedisClient } from './client.js';
 import { RedisLeases } from './leases.js';
 import { RedisPresence } from './presence.js';
 import { RedisTimers } from './timers.js';
@@ -30,8 +30,12 @@ export interface RedisCoordinationOptions {
 export async function createRedisCoordination(options: RedisCoordinationOptions): Promise<Coordination> {
   const { url, prefix, nodeId, logger } = options;
   const client = await connectRedis(url, { name: 'coordination', logger });
+  await requireRedisVersion(client, url).catch(async (error: unknown) => {
+    await closeRedis(client);
+    throw error;
+  });
   const subscriber = await connectRedis(url, { name: 'presence-subscriber', logger }).catch(async (error: unknown) => {
-    await client.close();
+    await closeRedis(client);
     throw error;
   });
   const presence = await RedisPresence.start(client, subscriber, {
@@ -50,7 +54,7 @@ export async function createRedisCoordination(options: RedisCoordinationOptions)
     close: async () => {
       await timers.close();
       await presence.close();
-      await Promise.all([client.close(), subscriber.close()]);
+      await Promise.all([closeRedis(client), closeRedis(subscriber)]);
     },
   };
 }

@@ -1,0 +1,30 @@
+/** Which Redis the site starts on: the version check at start (no Redis needed). */
+import { describe, expect, it } from 'vitest';
+import { MINIMUM_REDIS_MAJOR, redisVersion, requireRedisVersion, RedisTooOldError, type RedisClient } from './client.js';
+
+/** The one command the check sends, answered as a server of `version` would (`INFO server`). */
+function serverOf(version: string | null): RedisClient {
+  const info = ['# Server', ...(version ? [`redis_version:${version}`] : []), 'redis_mode:standalone', ''].join('\r\n');
+  return { sendCommand: async (args: string[]) => (args.join(' ') === 'INFO server' ? info : Promise.reject(new Error(`unexpected ${args.join(' ')}`))) } as unknown as RedisClient;
+}
+
+describe('requireRedisVersion', () => {
+  it('reads the version from INFO', () => {
+    expect(redisVersion('# Server\r\nredis_git_sha1:00000000\r\nredis_version:7.0.15\r\n')).toBe('7.0.15');
+    expect(redisVersion('# Server\r\nredis_mode:standalone\r\n')).toBeNull();
+  });
+
+  it('refuses Redis 6 with the version, the need and the URL without its password', async () => {
+    const refusal = requireRedisVersion(serverOf('6.0.16'), 'redis://:secret@cache.internal:6379');
+    await expect(refusal).rejects.toThrow(RedisTooOldError);
+    await expect(refusal).rejects.toThrow(
+      `Redis at redis://:***@cache.internal:6379 is version 6.0.16; support-chat needs Redis ${MINIMUM_REDIS_MAJOR} or newer`,
+    );
+  });
+
+  it('lets in Redis 7 and later, and a server that names no version', async () => {
+    for (const version of ['7.0.0', '7.2.4', '8.0.2', null]) {
+      await expect(requireRedisVersion(serverOf(version), 'redis://127.0.0.1:6379')).resolves.toBeUndefined();
+    }
+  });
+});
