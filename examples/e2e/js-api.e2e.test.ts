@@ -295,6 +295,49 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     await expect.poll(() => forged.getByRole('alert').first().textContent(), { timeout: 10_000 }).toContain('reload the page');
   });
 
+  it("resumes a signed user's stored session only once a late setUser says who is here", async () => {
+    const sign = (sub: string) =>
+      new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));
+    const widget = `<script type="module" src="${t.url}/widget/support-chat.js"></script><support-chat server="${t.url}"></support-chat>`;
+    // The site checks who is signed in first (its own request), then tells the chat: setUser comes late.
+    const latePage = (token: string) => RECORD_EVENTS + widget + `<script>setTimeout(() => document.querySelector('support-chat').setUser(${JSON.stringify(token)}), 1500);</script>`;
+    const site = await serveSite({
+      '/carol-first': RECORD_EVENTS + `<script>(window.supportChat = window.supportChat || []).push(['setUser', ${JSON.stringify(await sign('carol-9'))}], ['open']);</script>` + widget,
+      '/carol': latePage(await sign('carol-9')),
+      '/dave': latePage(await sign('dave-9')),
+    });
+    hosts.push(site);
+    const tab = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    const readyIds = () => tab.evaluate(() => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready').map((e) => e[1].visitorId));
+    await tab.goto(`${site.url}/carol-first`);
+    const box = tab.getByRole('textbox', { name: 'Your message' });
+    await box.fill("Carol's question about invoice 8812");
+    await box.press('Enter');
+    await expect.poll(() => tab.getByRole('log').textContent(), { timeout: 10_000 }).toContain('AI assistant');
+    const [carol] = await readyIds();
+    expect(carol).toBeTruthy();
+
+    // Carol left without shutdown(); Dave sits down. Until the page says it is Dave, nothing of
+    // Carol's is resumed: before, her visitor id (and unread replies) reached the page at once.
+    await tab.goto(`${site.url}/dave`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await readyIds()).toEqual([]);
+    // setUser(Dave) came: Carol's session is forgotten, and Dave's chat opens his own.
+    const tokenKey = `support-chat:${new URL(t.url).origin}:token`;
+    await expect.poll(() => tab.evaluate((key) => localStorage.getItem(key), tokenKey), { timeout: 10_000 }).toBeNull();
+    await tab.locator('support-chat').evaluate((e: HTMLElement & { open(): void }) => e.open());
+    await expect.poll(readyIds, { timeout: 10_000 }).toHaveLength(1);
+    expect((await readyIds())[0]).not.toBe(carol);
+
+    // Carol again, with the same late setUser: once it comes, her session resumes in the
+    // background (her unread replies can be counted), the chat still closed.
+    await tab.goto(`${site.url}/carol-first`); // hers again on this device
+    await expect.poll(readyIds, { timeout: 10_000 }).toEqual([carol]);
+    await tab.goto(`${site.url}/carol`);
+    await expect.poll(readyIds, { timeout: 10_000 }).toEqual([carol]);
+    expect(await tab.locator('support-chat').evaluate((e: HTMLElement & { opened: boolean }) => e.opened)).toBe(false);
+  });
+
   it("never gives a signed user's chat, nor their unsent messages, to whoever the next page load says is there", async () => {
     const sign = (sub: string) =>
       new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));

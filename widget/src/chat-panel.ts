@@ -120,7 +120,18 @@ export class ChatPanel {
     addEventListener('storage', this._otherTab);
     this._claim();
     // A returning visitor reconnects at once so replies arrive; a new one stays private.
-    if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
+    if (this.opened || this._returning()) this._connection().start();
+  }
+
+  /**
+   * A session is stored to resume in the background (for the unread count). A signed-in user's
+   * waits for the page to say who is here (`setUser`): a page that says so late (after its own
+   * sign-in check) had the previous user's session resumed meanwhile, their visitor id and
+   * unread replies told to the page, whoever sat at the device now.
+   */
+  private _returning(): boolean {
+    const storage = pageStorage(), server = this._serverUrl();
+    return hasStoredSession(storage, server) && !(this._user === undefined && storedOwner(storage, server));
   }
 
   disconnected(): void {
@@ -149,7 +160,7 @@ export class ChatPanel {
     this._conn?.stop();
     this._conn = null;
     this._seen = null;
-    if (wasOnline || this.opened) this._connection().start();
+    if (wasOnline || this.opened || this._returning()) this._connection().start();
     this.requestUpdate();
   }
 
@@ -189,7 +200,7 @@ export class ChatPanel {
       this._conn.stop();
       this._conn = null;
       this._seen = null; // another server, another visitor: ready again
-      if (this.opened || hasStoredSession(pageStorage(), this._serverUrl())) this._connection().start();
+      if (this.opened || this._returning()) this._connection().start();
     }
     this._server = h.server;
     const was = this._wasOpen;
