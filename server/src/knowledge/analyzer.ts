@@ -4,7 +4,7 @@
  */
 import { BUILTIN_SYNONYMS } from './builtin-synonyms.js';
 import { parseSynonyms, Thesaurus } from './synonyms.js';
-import { analyzeNormalized, normalizeText } from './tokenizer.js';
+import { analyzeNormalized, normalizeText, type HanMode } from './tokenizer.js';
 
 export type Analyzer = (text: string) => string[];
 
@@ -15,12 +15,15 @@ export function createThesaurus(extraGroups: readonly (readonly string[])[] = []
   return new Thesaurus([...builtinGroups, ...extraGroups]);
 }
 
-export function createAnalyzer(thesaurus: Thesaurus): Analyzer {
+/** `hanMode` 'compare': the terms two questions are compared on, not indexed by (tokenizer.ts HanMode). */
+export function createAnalyzer(thesaurus: Thesaurus, hanMode: HanMode = 'index'): Analyzer {
   return (text) => {
     const normalised = normalizeText(text);
-    return [...analyzeNormalized(normalised), ...thesaurus.conceptsIn(normalised)];
+    return [...analyzeNormalized(normalised, hanMode), ...thesaurus.conceptsIn(normalised)];
   };
 }
 
 /** The analyzer with the built-in synonyms only. */
 export const analyzeWithSynonyms: Analyzer = createAnalyzer(createThesaurus());
+/** Its twin for comparing questions. */
+export const compareWithSynonyms: Analyzer = createAnalyzer(createThesaurus(), 'compare');

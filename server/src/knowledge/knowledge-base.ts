@@ -18,8 +18,10 @@ export interface KnowledgeSnapshot {
   entries: readonly KnowledgeEntry[];
   warnings: readonly string[];
   lexical: KnowledgeIndex;
-  /** The analyzer the lexical index ran (built-in and company synonyms): learning compares questions with it. */
+  /** The analyzer the lexical index ran (built-in and company synonyms). */
   analyze: Analyzer;
+  /** The same, for comparing questions (learning/similarity.ts): Chinese function words left out. */
+  compare: Analyzer;
   /** The lexical index, or lexical + dense fused when an embedder is configured. */
   retriever: Retriever;
   /** Synonym groups in use: the built-in ones and the company's. */
@@ -90,7 +92,7 @@ export async function indexKnowledge(
     embedded = result.embedded;
     retriever = createHybridRetriever({ entries, lexical, dense: await createDenseIndexAsync(result.vectors), embedder, onQueryError });
   }
-  return { entries, warnings, lexical, analyze, retriever, synonymGroups: thesaurus.groupCount, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
+  return { entries, warnings, lexical, analyze, compare: createAnalyzer(thesaurus, 'compare'), retriever, synonymGroups: thesaurus.groupCount, embedded, builtAt: Date.now(), buildMs: performance.now() - started };
 }
 
 /**

@@ -86,13 +86,24 @@ export function analyze(text: string): string[] {
   return analyzeNormalized(normalizeText(text));
 }
 
+/**
+ * How Chinese text is cut. `index`: what retrieval needs (see analyzeHan). `compare`: for telling
+ * whether two questions are one in other words (learning/similarity.ts), which counts only what
+ * carries meaning: without the characters of a stopword phrase (可以 → 可, 以) and the bigrams
+ * that reach into a stopword (你们支持 → 们支, 付款吗 → 款吗). Those differ from one wording of a
+ * question to the next, and in a small knowledge base every such term is rare, so weighs most:
+ * `你们支持货到付款吗？` and `可以货到付款吗` came out 0.49 alike, under the bar, and two of the
+ * knowledge gaps' rewordings stayed apart.
+ */
+export type HanMode = 'index' | 'compare';
+
 /** `analyze` for text that already went through normalizeText. */
-export function analyzeNormalized(normalised: string): string[] {
+export function analyzeNormalized(normalised: string, hanMode: HanMode = 'index'): string[] {
   const terms: string[] = [];
   let last = 0;
   for (const match of normalised.matchAll(HAN_RUN)) {
     analyzeLatin(normalised.slice(last, match.index), terms);
-    analyzeHan(match[0], terms);
+    analyzeHan(match[0], terms, hanMode);
     last = match.index + match[0].length;
   }
   analyzeLatin(normalised.slice(last), terms);
@@ -139,7 +150,7 @@ const MULTI_CHARACTER_HAN_WEIGHT = 0.5;
 /** Starts with two Han characters (a Han term is all Han: the analyzer never mixes scripts in one). */
 const MULTI_CHARACTER_HAN = /^\p{Script=Han}{2}/u;
 
-function analyzeHan(run: string, terms: string[]): void {
+function analyzeHan(run: string, terms: string[], mode: HanMode): void {
   const chars = Array.from(run);
   const phrase = stopPhraseSpans(chars);
   // Segments come with UTF-16 offsets, chars are code points (a rare character is two units).
@@ -150,6 +161,12 @@ function analyzeHan(run: string, terms: string[]): void {
     const first = phrase[charAt[index]!]!;
     if (first !== -1 && first === phrase[charAt[index + segment.length - 1]!]) continue; // inside 怎么办
     terms.push(segment);
+  }
+  if (mode === 'compare') {
+    const meaningful = (i: number) => phrase[i] === -1 && !CHINESE_STOPWORDS.has(chars[i]!);
+    chars.forEach((char, i) => meaningful(i) && terms.push(char));
+    for (let i = 0; i + 1 < chars.length; i++) if (meaningful(i) && meaningful(i + 1)) terms.push(chars[i]! + chars[i + 1]!);
+    return;
   }
   for (const char of chars) if (!CHINESE_STOPWORDS.has(char)) terms.push(char);
   for (let i = 0; i + 1 < chars.length; i++) {

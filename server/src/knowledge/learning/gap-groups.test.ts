@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeWithSynonyms } from '../analyzer.js';
+import { compareWithSynonyms } from '../analyzer.js';
 import { groupGaps } from './gap-groups.js';
 import { createQuestionSimilarity } from './similarity.js';
 
 describe('grouping knowledge gaps', () => {
   it('counts the same question in other words once, most asked first', () => {
-    const similarity = createQuestionSimilarity(analyzeWithSynonyms, [
+    const similarity = createQuestionSimilarity(compareWithSynonyms, [
       'Which countries do you ship to?',
       'How long does shipping take?',
       'How much does shipping cost?',
@@ -34,5 +34,25 @@ describe('grouping knowledge gaps', () => {
     ]);
     expect(groups[0]).toMatchObject({ lastAskedAt: 30, conversationId: 'c30' });
     expect(groups[0]!.variants.sort()).toEqual(['The kettle I got arrived broken. What should I do?', 'my kettle arrived broken, what can I do?']);
+  });
+
+  it('counts a Chinese question asked in other words once (a zh-CN team\'s gaps)', () => {
+    const similarity = createQuestionSimilarity(compareWithSynonyms, ['怎么退货？', '运费多少钱？', '发货要多久？', '支持哪些支付方式？']);
+    const gap = (question: string, count: number, lastAskedAt: number) => ({ question, count, lastAskedAt, conversationId: `c${lastAskedAt}` });
+    const groups = groupGaps(
+      [
+        gap('你们支持货到付款吗？', 3, 10),
+        gap('可以货到付款吗', 2, 20),
+        gap('能开发票吗？', 1, 30),
+        gap('可以开发票吗？', 1, 35),
+        gap('你们支持分期付款吗？', 1, 40),
+      ],
+      similarity,
+    );
+    expect(groups.map((g) => [g.question, g.count])).toEqual([
+      ['你们支持货到付款吗？', 5],
+      ['可以开发票吗？', 2],
+      ['你们支持分期付款吗？', 1],
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * How alike two visitor questions are, for merging near-duplicate proposals and grouping the
- * knowledge gaps (issue 14): the retrieval's own analyzer (stems, stopwords, Chinese bigrams and
- * the synonym concepts), each term weighted by the square of how rare it is among the
+ * knowledge gaps (issue 14): the retrieval's analyzer (stems, stopwords, Chinese bigrams and
+ * the synonym concepts) in its comparing mode (no Chinese function words, tokenizer.ts HanMode),
+ * each term weighted by the square of how rare it is among the
  * knowledge's questions (its IDF), compared as a weighted Jaccard (shared weight / combined
  * weight). Rarity matters: "Do you ship to Canada?" and "Do you ship to Mexico?" share the common
  * "ship" and differ on the rare place (0.17), while "Can I get my order shipped to Canada?"
@@ -61,7 +62,7 @@ const bySnapshot = new WeakMap<KnowledgeSnapshot, QuestionSimilarity>();
 export function similarityFor(snapshot: KnowledgeSnapshot): QuestionSimilarity {
   let similarity = bySnapshot.get(snapshot);
   if (!similarity) {
-    similarity = createQuestionSimilarity(snapshot.analyze, questionsOf(snapshot));
+    similarity = createQuestionSimilarity(snapshot.compare, questionsOf(snapshot));
     bySnapshot.set(snapshot, similarity);
   }
   return similarity;
