@@ -52,6 +52,16 @@ describe('login throttle', () => {
     expect((await login('someone-0@example.com', 'guess-123456', { address: '198.51.100.7' })).status).toBe(401);
   });
 
+  it('checks no more passwords than the limit when the guesses are sent all at once, the right one among them', async () => {
+    t = await startTestServer({ trustProxy: 1 });
+    const agent = await createAgent(t.store, { email: 'root@example.com', password: PASSWORD, name: 'Root', role: 'admin' });
+    // A security probe sent 200 at once, the right password 173rd: all were checked, and it logged in.
+    const guesses = Array.from({ length: 60 }, (_, i) => (i === 59 ? PASSWORD : `guess-${i}-123456`));
+    const statuses = await Promise.all(guesses.map((password) => login(agent.email, password).then((r) => r.status)));
+    // Whichever arrived first were checked (401, or 200 had the right one been among them); the rest waited.
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(DEFAULT_LIMITS.loginFailuresPerAccount);
+  });
+
   it("does not let a stranger's guesses from many addresses keep an agent out of their known device", async () => {
     t = await startTestServer({ trustProxy: 1 });
     const agent = await createAgent(t.store, { email: 'anna@example.com', password: PASSWORD, name: 'Anna', role: 'agent' });

@@ -1,4 +1,4 @@
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LOGIN_WINDOW_SECONDS, type FloodLimits } from '../limits.js';
 import { RateLimited } from '../errors.js';
 import type { LimiterFactory } from '../realtime/rate-limits.js';
@@ -13,9 +13,14 @@ import type { LimiterFactory } from '../realtime/rate-limits.js';
 export type LoginSource = { device: string } | { account: string; address: string };
 
 export interface LoginLimits {
-  /** Refuses (`rate_limited`, with the wait) an attempt that must wait, before any password is checked. */
-  check(source: LoginSource): Promise<void>;
-  failed(source: LoginSource): Promise<void>;
+  /**
+   * Counts an attempt before its password is checked, and refuses it (`rate_limited`, with the
+   * wait) past the limit. Counted first, not after a failure: a check that only read the count let
+   * 200 guesses sent at once all through (none had failed yet while the others were checked;
+   * found by a security probe, the right password among them logged in).
+   */
+  attempt(source: LoginSource): Promise<void>;
+  /** The attempt was right: it does not count (and a known device is forgiven its typos). */
   succeeded(source: LoginSource): Promise<void>;
 }
 
@@ -40,21 +45,22 @@ export function createLoginLimits(
           { limiter: addresses, key: source.address, message: 'Too many failed logins from your network.' },
         ];
   return {
-    check: async (source) => {
+    attempt: async (source) => {
       for (const { limiter, key, message } of applying(source)) {
-        const state = await limiter.get(key);
-        if (state && state.consumedPoints >= limiter.points) {
-          throw new RateLimited(message, state.msBeforeNext);
+        try {
+          await limiter.consume(key);
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) throw new RateLimited(message, rejection.msBeforeNext);
+          throw rejection;
         }
       }
     },
-    failed: async (source) => {
-      await Promise.all(applying(source).map(({ limiter, key }) => limiter.penalty(key, 1)));
-    },
-    // A device that signs in is forgiven its typos. The account's and the address's counts stay
-    // until they expire: a right password from one place says nothing about guesses from others.
+    // A device that signs in is forgiven its typos. The account's and the address's earlier
+    // failures stay until they expire: a right password from one place says nothing about
+    // guesses from others; only this attempt is given back.
     succeeded: async (source) => {
       if ('device' in source) await devices.delete(source.device);
+      else await Promise.all(applying(source).map(({ limiter, key }) => limiter.reward(key, 1)));
     },
   };
 }

@@ -54,7 +54,7 @@ export function authRoutes({
     const attempt = await throttle.begin(req, email);
     const agent = await authenticate(store, email, password);
     if (!agent) {
-      await attempt.failed();
+      // Counted already (throttle.begin): a failure adds nothing.
       throw new ChatError('unauthorized', 'The email or password is not correct.');
     }
     const token = await sessions.create(agent);

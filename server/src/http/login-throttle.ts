@@ -7,8 +7,7 @@ import type { Store } from '../store/types.js';
 import { addressKey } from './client-address.js';
 
 export interface LoginAttempt {
-  failed(): Promise<void>;
-  /** Forgives the device its typos and (re)sets its cookie: from now on this browser is a known device. */
+  /** Gives the attempt back, forgives the device its typos and (re)sets its cookie: from now on this browser is a known device. */
   succeeded(res: Response, agentId: string): Promise<void>;
 }
 
@@ -32,9 +31,8 @@ export function loginThrottle({ store, limits, devices }: { store: Store; limits
     async begin(req: Request, email: string): Promise<LoginAttempt> {
       const device = await knownDevice(req, email);
       const source: LoginSource = device ? { device } : { account: email, address: addressKey(req.ip) };
-      await limits.check(source);
+      await limits.attempt(source);
       return {
-        failed: () => limits.failed(source),
         succeeded: async (res, agentId) => {
           await limits.succeeded(source);
           res.append(

@@ -114,28 +114,51 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
     }
   });
 
-  it('counts failed logins per account, per address and per device on every node', async () => {
+  it('counts login attempts per account, per address and per device on every node', async () => {
     const prefix = prefixes.prefix();
     const [a, b] = [await open(prefix), await open(prefix)];
     const stranger = (address: string) => ({ account: 'anna@example.com', address });
     try {
-      await a.login.failed(stranger('1.1.1.1'));
-      await b.login.check(stranger('2.2.2.2'));
-      await b.login.failed(stranger('2.2.2.2'));
+      await a.login.attempt(stranger('1.1.1.1'));
+      await b.login.attempt(stranger('2.2.2.2'));
       // Two guesses at Anna from two addresses on two nodes: the account waits, wherever from.
-      await expect(a.login.check(stranger('3.3.3.3'))).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
-      // Her known device answers only to its own count.
-      await a.login.check({ device: 'anna-laptop' });
-      await a.login.failed({ device: 'anna-laptop' });
-      await b.login.failed({ device: 'anna-laptop' });
-      await expect(b.login.check({ device: 'anna-laptop' })).rejects.toMatchObject({ message: /on this device/ });
+      await expect(a.login.attempt(stranger('3.3.3.3'))).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
+      // Her known device answers only to its own count, and is forgiven once she is in.
+      await a.login.attempt({ device: 'anna-laptop' });
+      await b.login.attempt({ device: 'anna-laptop' });
+      await expect(b.login.attempt({ device: 'anna-laptop' })).rejects.toMatchObject({ message: /on this device/ });
       await a.login.succeeded({ device: 'anna-laptop' });
-      await b.login.check({ device: 'anna-laptop' });
+      await b.login.attempt({ device: 'anna-laptop' });
       // One address spraying three accounts through two nodes.
-      await a.login.failed({ account: 'x@example.com', address: '9.9.9.9' });
-      await b.login.failed({ account: 'y@example.com', address: '9.9.9.9' });
-      await a.login.failed({ account: 'z@example.com', address: '9.9.9.9' });
-      await expect(b.login.check({ account: 'w@example.com', address: '9.9.9.9' })).rejects.toMatchObject({ message: /from your network/ });
+      await a.login.attempt({ account: 'x@example.com', address: '9.9.9.9' });
+      await b.login.attempt({ account: 'y@example.com', address: '9.9.9.9' });
+      await a.login.attempt({ account: 'z@example.com', address: '9.9.9.9' });
+      await expect(b.login.attempt({ account: 'w@example.com', address: '9.9.9.9' })).rejects.toMatchObject({ message: /from your network/ });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('lets no more guesses through than the limit when they all come at once, and gives a right one back', async () => {
+    const prefix = prefixes.prefix();
+    const [a, b] = [await open(prefix), await open(prefix)];
+    const guess = (node: typeof a, i: number) =>
+      node.login.attempt({ account: 'bo@example.com', address: `10.0.0.${i}` }).then(
+        () => 'checked',
+        () => 'refused',
+      );
+    try {
+      // Before, each only read the count, which no failure had raised yet: all 40 were checked.
+      const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => guess(i % 2 ? a : b, i)));
+      expect(outcomes.filter((o) => o === 'checked')).toHaveLength(2);
+      // A right password is not a guess: Carl's attempt, given back, leaves room for his next one.
+      const carl = { account: 'carl@example.com', address: '10.1.0.1' };
+      await a.login.attempt(carl);
+      await a.login.succeeded(carl);
+      await b.login.attempt(carl);
+      await b.login.attempt(carl);
+      await expect(a.login.attempt(carl)).rejects.toMatchObject({ code: 'rate_limited' });
     } finally {
       await a.close();
       await b.close();
@@ -152,7 +175,8 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
     await limits.connection('1.2.3.4');
     await limits.connection('1.2.3.4');
     await expect(limits.connection('1.2.3.4')).rejects.toMatchObject({ code: 'rate_limited' });
-    await limits.login.failed({ device: 'd' });
-    await limits.login.check({ device: 'd' });
+    await limits.login.attempt({ device: 'd' });
+    await limits.login.attempt({ device: 'd' });
+    await expect(limits.login.attempt({ device: 'd' })).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });
