@@ -19,12 +19,28 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         ? { code: 'too_large' as const, message: 'The request body is too large.' }
         : status === 400 && (error as { type?: string }).type === 'entity.parse.failed'
           ? { code: 'invalid_payload' as const, message: 'The request body is not valid JSON.' }
-          : toErrorBody(error);
+          : status !== undefined && status >= 400 && status < 500 && !(error instanceof ChatError)
+            ? { code: 'invalid_payload' as const, message: clientErrorMessage(error) }
+            : toErrorBody(error);
     if (body.code === 'internal') logger.error({ err: error }, 'request failed');
     if (body.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
     if (body.code === 'store_unavailable') logger.warn({ err: error }, 'request failed: the store is unavailable');
     res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
   };
+}
+
+/**
+ * The request's own fault, found by Express or its body parser before any route ran: a path
+ * with malformed percent-encoding (`/attachments/%ZZ`), a body that says gzip but is not. They
+ * answered 500 `internal` and logged an error with its stack, which any stranger could repeat
+ * to flood the log (a security probe). Their own messages name internals (zlib's), so ours.
+ */
+function clientErrorMessage(error: unknown): string {
+  if (error instanceof URIError) return 'The request URL is not valid: it has malformed percent-encoding.';
+  const type = (error as { type?: string }).type;
+  if (type === 'encoding.unsupported') return 'The request body\'s Content-Encoding is not supported.';
+  if ((error as { code?: string }).code?.startsWith('Z_')) return 'The request body is not valid for its Content-Encoding.';
+  return 'The request is not valid.';
 }
 
 export const notFound = (what: string) => new ChatError('not_found', `${what} not found`);
