@@ -5,7 +5,7 @@
  * queue stays in every agent's inbox.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ErrorBody } from '@support-chat/shared';
+import { LIMITS, type ErrorBody } from '@support-chat/shared';
 import { io, Manager, type Socket } from 'socket.io-client';
 import { connected, data, startTestServer, type TestServer, type VisitorClient } from './harness.js';
 
@@ -146,6 +146,21 @@ describe('floods from one address', () => {
     expect(queuedIds).toHaveLength(30);
     // Past the limit, a visitor with an open conversation still writes in it.
     data(await waiting.emitWithAck('message:send', { clientId: 'waiting-0003', text: 'still there?' }));
+  });
+
+  it("counts a visitor's events across all their sockets, not per socket", async () => {
+    t = await startTestServer();
+    const first = raw();
+    await connected(first);
+    const { token } = data(await first.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    // A security probe opened 100 sockets on one token, each with a socket's whole allowance of
+    // full resumes (2 MB apiece on a long conversation): seconds of a blocked event loop.
+    const sockets = [first, ...Array.from({ length: 4 }, () => raw(token))];
+    await Promise.all(sockets.map((socket) => connected(socket)));
+    const answers = await Promise.all(sockets.flatMap((socket) => Array.from({ length: 14 }, () => socket.emitWithAck('conversation:resume', { afterSeq: 0 }))));
+    const served = answers.filter((answer) => answer.ok).length;
+    expect(served).toBe(LIMITS.socketEventsPer10s - 1); // the first socket's resume above counted too
+    expect(answers.find((answer) => !answer.ok)).toMatchObject({ error: { code: 'rate_limited', retryAfterMs: expect.any(Number) } });
   });
 
   it('refuses a visitor a new conversation past the per-visitor limit', async () => {

@@ -10,8 +10,13 @@ import { definedOnly } from '../defined-only.js';
  * and in Redis when several processes share the limits).
  */
 export interface RateLimits {
-  /** Any socket event of a visitor, per socket. */
-  socketEvent(socketId: string): Promise<void>;
+  /**
+   * Any socket event of a visitor, per visitor on this process (all their sockets here: a
+   * security probe got 100 sockets on one visitor token 20 resumes each, 2 MB apiece, and held
+   * the event loop for seconds, where one socket's limit would have let through 60). Counted in
+   * this process's memory, as a visitor's sockets are mostly on one (no trip to Redis per event).
+   */
+  visitorEvent(visitorId: string): Promise<void>;
   /** Any socket event of a signed-in agent, per agent (their limit is a busy agent's, not a stranger's). */
   agentEvent(agentId: string): Promise<void>;
   /** Chat messages, per visitor (across their tabs and reconnects). */
@@ -52,12 +57,12 @@ export type LimiterFactory = (name: string, points: number, durationSeconds: num
 
 /**
  * The same limits over any rate-limiter-flexible store (memory here, Redis in redis-rate-limits.ts).
- * `perConnection` makes the limits keyed by a socket: a socket is one connection to one process,
- * so no other process ever counts it, and they need no shared store (nor a trip to one per event).
+ * `perProcess` makes the limits counted where the events arrive: a visitor's events, on the
+ * process that holds their sockets, need no shared store (nor a trip to one per event).
  */
-export function createRateLimits(limiter: LimiterFactory, options: RateLimitOptions = {}, perConnection: LimiterFactory = limiter): RateLimits {
+export function createRateLimits(limiter: LimiterFactory, options: RateLimitOptions = {}, perProcess: LimiterFactory = limiter): RateLimits {
   const limits: FloodLimits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
-  const events = perConnection('events', options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, 10);
+  const events = perProcess('events', options.socketEventsPer10s ?? LIMITS.socketEventsPer10s, 10);
   const agentEvents = limiter('agent-events', options.agentEventsPer10s ?? LIMITS.agentEventsPer10s, 10);
   const messages = limiter('messages', options.visitorMessagesPerMinute ?? LIMITS.visitorMessagesPerMinute, 60);
   const connections = limiter('connections', limits.connectionsPerAddressPerMinute, 60);
@@ -68,7 +73,7 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
   const addressUploads = limiter('address-uploads', limits.uploadsPerAddressPerHour, 3600);
   const visitorUploads = limiter('visitor-uploads', limits.uploadsPerVisitorPerHour, 3600);
   return {
-    socketEvent: (id) => consume(events, id, 'Too many requests.'),
+    visitorEvent: (id) => consume(events, id, 'Too many requests.'),
     agentEvent: (id) => consume(agentEvents, id, 'Too many requests from this agent.'),
     visitorMessage: (id) => consume(messages, id, 'You are sending messages too quickly.'),
     connection: (address) => consume(connections, address, 'Too many connections from your network.'),

@@ -66,17 +66,17 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
     }
   });
 
-  it("counts a socket's events on the node that holds the socket, with no trip to Redis (issue 10)", async () => {
+  it("counts a visitor's events on the node that holds their sockets, with no trip to Redis (issue 10)", async () => {
     const prefix = prefixes.prefix();
     const [a, b] = [await open(prefix), await open(prefix)];
     const redis = createClient({ url: TEST_REDIS_URL });
     await redis.connect();
     try {
-      await a.socketEvent('s1');
-      await a.socketEvent('s1');
-      await expect(a.socketEvent('s1')).rejects.toMatchObject({ code: 'rate_limited', message: /Too many requests\. Try again in \d+ s\./ });
-      await a.socketEvent('s2'); // per socket
-      // A socket is one connection to one node: no other node ever counts it.
+      await a.visitorEvent('v1');
+      await a.visitorEvent('v1');
+      await expect(a.visitorEvent('v1')).rejects.toMatchObject({ code: 'rate_limited', message: /Too many requests\. Try again in \d+ s\./ });
+      await a.visitorEvent('v2'); // per visitor
+      // Counted where the events arrive: nothing in Redis.
       expect(await redis.keys(`${prefix}*events*`)).toEqual([]);
 
     } finally {

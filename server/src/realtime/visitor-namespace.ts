@@ -106,7 +106,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
   namespace.on('connection', (socket: VisitorSocket) => {
     const { visitorId } = socket.data;
     void socket.join(rooms.visitor(visitorId));
-    const context = { logger, checkRate: () => limits.socketEvent(socket.id), sequence: inOrder() };
+    const context = { logger, checkRate: () => limits.visitorEvent(visitorId), sequence: inOrder() };
 
     registerVisitorConversationHandlers(socket, deps, context);
     registerVisitorFeedbackHandlers(socket, deps, context);
