@@ -50,6 +50,11 @@ export class ConversationService {
     this.waits = waits;
   }
 
+  /** Whether the visitor has ever had a conversation. */
+  async hasHistory(visitorId: string): Promise<boolean> {
+    return (await this.store.findLatestConversation(visitorId)) !== null;
+  }
+
   /** The visitor's latest conversation (open or closed) and the messages after `afterSeq`. */
   async resumeVisitor(
     visitorId: string,

@@ -126,13 +126,13 @@ export class ConversationEmails {
     }
     const to = email.to ?? visitorAddress(conversation);
     if (!to) return { drop: 'no address for the visitor' };
-    const link = new URL(settings.linkUrl);
-    link.hash = `sc-resume=${tokens.issueResume(conversation.visitorId, clock.now() + settings.linkTtlMs)}`;
-    const mail = conversationMail(conversation.locale, email.kind, {
-      messages,
-      resumeUrl: link.href,
-      linkHours: Math.round(settings.linkTtlMs / 3_600_000),
-    });
+    let back: { url: string; hours: number } | undefined;
+    if (email.kind === 'agent_reply') {
+      const link = new URL(settings.linkUrl);
+      link.hash = `sc-resume=${tokens.issueResume(conversation.visitorId, clock.now() + settings.linkTtlMs)}`;
+      back = { url: link.href, hours: Math.round(settings.linkTtlMs / 3_600_000) };
+    }
+    const mail = conversationMail(conversation.locale, email.kind, { messages, ...(back ? { link: back } : {}) });
     return { ...base, ...mail, to: [to] };
   }
 

@@ -91,11 +91,16 @@ export function offlineMessageMail(
   };
 }
 
-/** The team's replies the visitor has not read, or the whole transcript, with the link back. */
+/**
+ * The team's replies the visitor has not read, with the link back; or the whole transcript,
+ * without it. A transcript goes to whatever address the visitor typed, unverified: the link
+ * would hand that stranger the conversation, and a security probe sent one, with its own
+ * message and the shop's sender, as a phishing mail. The transcript is a record, not a key.
+ */
 export function conversationMail(
   locale: Locale,
   kind: 'agent_reply' | 'transcript',
-  { messages, resumeUrl, linkHours }: { messages: ChatMessage[]; resumeUrl: string; linkHours: number },
+  { messages, link: back }: { messages: ChatMessage[]; link?: { url: string; hours: number } },
 ): RenderedMail {
   const w = WORDS[locale];
   const agent = [...messages].reverse().find((m) => m.author === 'agent');
@@ -104,12 +109,11 @@ export function conversationMail(
   const lines = messages.flatMap((m) => [`${speaker(m, locale)}:`, m.text, '']);
   return {
     subject,
-    text: [intro, '', ...lines, w.continueAt, resumeUrl, w.expires(linkHours), ''].join('\n'),
+    text: [intro, '', ...lines, ...(back ? [w.continueAt, back.url, w.expires(back.hours)] : []), ''].join('\n'),
     html: layout([
       para(escapeHtml(intro)),
       ...messages.map((m) => quote(speaker(m, locale), m.text)),
-      link(resumeUrl, w.continueButton),
-      `<p style="color:#656d76;font-size:13px">${escapeHtml(w.expires(linkHours))}</p>`,
+      ...(back ? [link(back.url, w.continueButton), `<p style="color:#656d76;font-size:13px">${escapeHtml(w.expires(back.hours))}</p>`] : []),
     ]),
   };
 }

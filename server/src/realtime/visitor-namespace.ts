@@ -78,12 +78,28 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     // An emailed link (issue 13): the visitor it was sent to, while it is valid; otherwise the
     // browser's own token as usual.
     const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
+    const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
+    if (resumed && known && resumed !== known) {
+      // Not over a visitor this browser already chats as. Anyone can have a link mailed to
+      // themselves (leave a message) and pass it on: a security probe's victim who opened one
+      // became the sender's visitor, and the sender read everything the victim wrote next. A
+      // browser with a chat of its own keeps it; one with none takes the link (and sees whose
+      // history it opened).
+      deps.conversations.hasHistory(known).then(
+        (own) => {
+          socket.data.visitorId = own ? known : resumed;
+          socket.data.token = own ? auth.token! : tokens.issue(resumed);
+          next();
+        },
+        (error: unknown) => next(handshakeRefusal(error)),
+      );
+      return;
+    }
     if (resumed) {
       socket.data.visitorId = resumed;
       socket.data.token = tokens.issue(resumed);
       return next();
     }
-    const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     if (known) {
       socket.data.visitorId = known;
       socket.data.token = auth.token!;
