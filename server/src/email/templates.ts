@@ -63,6 +63,17 @@ function oneLine(text: string, max = 80): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** `text` as an http(s) address, normalised by the URL parser (no spaces or line breaks left), or undefined. */
+function webAddress(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  try {
+    const url = new URL(text.trim()); // not URL.parse: Node 20 has it only from 20.18
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function layout(paragraphs: string[]): string {
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#1f2328">${paragraphs.join('')}</body></html>`;
 }
@@ -77,14 +88,19 @@ export function offlineMessageMail(
   { visitor, text, pageUrl, consoleUrl }: { visitor: { email: string; name?: string | undefined }; text: string; pageUrl?: string | undefined; consoleUrl: string },
 ): RenderedMail {
   const w = WORDS[locale];
-  const who = visitor.name ? `${visitor.name} <${visitor.email}>` : visitor.email;
+  // On one line each, and the page only as a web address: both are the visitor's to write (a
+  // crafted client sent a name with line breaks and a page of "…\nBcc: …\n\nURGENT: verify at …"),
+  // and both stand outside the quoted message, where they read as the system's own words.
+  const name = visitor.name ? oneLine(visitor.name, 100) : '';
+  const page = webAddress(pageUrl);
+  const who = name ? `${name} <${visitor.email}>` : visitor.email;
   return {
-    subject: oneLine(w.offlineSubject(visitor.name || visitor.email)),
-    text: [w.offlineIntro(who), '', text, '', ...(pageUrl ? [`${w.page}: ${pageUrl}`, ''] : []), w.offlineReply, consoleUrl, ''].join('\n'),
+    subject: oneLine(w.offlineSubject(name || visitor.email)),
+    text: [w.offlineIntro(who), '', text, '', ...(page ? [`${w.page}: ${page}`, ''] : []), w.offlineReply, consoleUrl, ''].join('\n'),
     html: layout([
       para(escapeHtml(w.offlineIntro(who))),
       `<blockquote style="white-space:pre-wrap;border-left:3px solid #d0d7de;margin:0;padding-left:12px">${escapeHtml(text)}</blockquote>`,
-      ...(pageUrl ? [para(`${escapeHtml(w.page)}: ${escapeHtml(pageUrl)}`)] : []),
+      ...(page ? [para(`${escapeHtml(w.page)}: ${escapeHtml(page)}`)] : []),
       para(escapeHtml(w.offlineReply)),
       link(consoleUrl, consoleUrl),
     ]),
