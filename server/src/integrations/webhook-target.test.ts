@@ -20,6 +20,14 @@ describe('internal addresses', () => {
       '::1',
       '::',
       'fd12:3456::1',
+      // From a security probe: site-local, Teredo, discard-only, the documentation ranges.
+      'fec0::1',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '100::1',
+      '2001:db8::1',
+      '192.0.2.10',
+      '198.51.100.7',
+      '203.0.113.5',
     ]) {
       expect(isInternalAddress(address), address).toBe(true);
     }

@@ -19,8 +19,12 @@ for (const [network, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  // Documentation ranges (TEST-NET-1, 2, 3): never anyone's public server, so nothing to call.
+  ['192.0.2.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 3],
 ] as const) {
   internal.addSubnet(network, prefix, 'ipv4');
@@ -28,8 +32,13 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
+  ['100::', 64], // discard-only
+  // Teredo hides an IPv4 address (inverted) for a relay to unwrap; documentation.
+  ['2001::', 32],
+  ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10], // site-local, deprecated, still routed inside some networks
   ['ff00::', 8],
   // Local-use NAT64 (RFC 8215): a site's own translator, whatever IPv4 address a layout embeds.
   ['64:ff9b:1::', 48],
