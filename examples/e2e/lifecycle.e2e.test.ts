@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page, WebSocket } from 'playwright-core';
 import { requireBuiltServer, startServerProcess, type ServerProcess } from '../../server/test/server-process.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium, screenshotPath } from './browser.js';
 
 const missing = chromiumMissing();
 
@@ -135,6 +135,38 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     expect(scripts[0]!.encoded).toBeLessThan(8 * 1024);
     expect(scripts[0]!.encoded + scripts[1]!.encoded).toBeLessThan(28 * 1024);
     await fresh.context().close();
+  });
+
+  it("keeps its corner, its type and its direction on a page whose CSS reaches the element itself", async () => {
+    // Rules a developer's probe found on real pages: a reset that unsets everything, global type, an RTL page.
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.id = 'hostile';
+      style.textContent = '* { all: unset; }';
+      document.head.append(style);
+    });
+    await mount({ server: server.url });
+    const corner = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('support-chat')!.shadowRoot!.querySelector('.launcher')!.getBoundingClientRect();
+        return { right: innerWidth - box.right, bottom: innerHeight - box.bottom };
+      });
+    // In the corner, 20 px in (--support-chat-offset), not in the page's flow at its top left.
+    await expect.poll(corner).toEqual({ right: 20, bottom: 20 });
+
+    await page.evaluate(() => {
+      document.getElementById('hostile')!.textContent = '* { font-size: 22px; line-height: 2.2; text-transform: uppercase; letter-spacing: 3px; color: #b00; }';
+      document.documentElement.dir = 'rtl';
+      (document.querySelector('support-chat') as HTMLElement & { open(): void }).open();
+    });
+    await expect.poll(() => page.getByRole('log').isVisible()).toBe(true);
+    const inside = await page.evaluate(() => {
+      const style = getComputedStyle(document.querySelector('support-chat')!.shadowRoot!.querySelector('[role=log]')!);
+      return { fontSize: style.fontSize, textTransform: style.textTransform, letterSpacing: style.letterSpacing, direction: style.direction };
+    });
+    expect(inside).toEqual({ fontSize: '15px', textTransform: 'none', letterSpacing: 'normal', direction: 'ltr' });
+    expect(await corner()).toEqual({ right: 20, bottom: 20 });
+    await page.screenshot({ path: screenshotPath('widget-on-hostile-page-css') });
   });
 
   it('keeps one socket per element when a page has two', async () => {

@@ -219,7 +219,7 @@ export const styles = css`
       --_field: 16px;
     }
     :host([open]) {
-      inset: 0;
+      inset: 0 !important;
     }
     :host([open]) .launcher {
       display: none;

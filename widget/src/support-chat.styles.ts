@@ -12,17 +12,24 @@ export const launcherStyles = css`
     --_accent: var(--support-chat-accent, #2563eb);
     --_on-accent: var(--support-chat-accent-text, #fff);
     --_offset: var(--support-chat-offset, 20px);
-    position: fixed;
-    z-index: var(--support-chat-z-index, 2147483000);
-    right: var(--_offset);
-    bottom: var(--_offset);
-    font-family: var(--support-chat-font, system-ui, sans-serif);
-    font-size: 15px;
-    color: var(--support-chat-text, #111827);
+    /* Important: a page rule that matches the element itself beats :host (* { all: unset } put
+       the launcher in the page's flow; * { font-size: 22px; text-transform: uppercase } and an
+       RTL page's direction reached every bubble), and a shadow's important rules beat the page's.
+       Pages theme through the custom properties. */
+    position: fixed !important;
+    z-index: var(--support-chat-z-index, 2147483000) !important;
+    right: var(--_offset) !important;
+    bottom: var(--_offset) !important;
+    font: 15px/1.5 var(--support-chat-font, system-ui, sans-serif) !important;
+    color: var(--support-chat-text, #111827) !important;
+    text-transform: none !important;
+    letter-spacing: normal !important;
+    text-align: left !important;
+    direction: ltr !important;
   }
   :host([position='bottom-left']) {
-    right: auto;
-    left: var(--_offset);
+    right: auto !important;
+    left: var(--_offset) !important;
   }
   [hidden] {
     display: none !important;
