@@ -129,6 +129,13 @@ describe('REST API /api/v1', () => {
     expect(secondPage.entries.map((e) => e.title)).toEqual(firstFour.entries.slice(2, 4).map((e) => e.title));
     expect(secondPage.total).toBe(firstFour.total);
     expect(firstFour.total).toBeGreaterThanOrEqual(firstFour.entries.length);
+    // One language, with or without a query (a developer's probe: `lang` only ranked a search).
+    for (const [query, lang] of [['return an item', 'zh'], ['return an item', 'en'], ['', 'zh']] as const) {
+      const found = await api<{ entries: { lang: string }[]; total: number }>(reader.secret, 'GET', `/knowledge?${query ? `q=${encodeURIComponent(query)}&` : ''}lang=${lang}&limit=100`);
+      expect(found.json.data.entries.length, `${query} in ${lang}`).toBeGreaterThan(0);
+      expect(new Set(found.json.data.entries.map((e) => e.lang)), `${query} in ${lang}`).toEqual(new Set([lang]));
+      expect(found.json.data.total).toBe(found.json.data.entries.length);
+    }
     const list = await api<{ entries: unknown[]; total: number }>(reader.secret, 'GET', '/knowledge?limit=2&offset=1');
     expect(list.json.data.entries).toHaveLength(2);
     expect(list.json.data.total).toBeGreaterThan(2);

@@ -130,7 +130,9 @@ export function apiV1Routes({
     const { q, lang, limit, offset } = apiKnowledgeQuerySchema.parse(req.query);
     if (q) {
       // Ranked, so paged within the best matches (a page past them is empty), which `total` counts.
-      const hits = await knowledge.search(q, { limit: RANKED_MATCHES, ...(lang ? { lang } : {}) });
+      // `lang` ranks that language first in the search (as for a visitor) and here also filters:
+      // an integration asking for `lang=zh` takes Chinese entries only, as it does without `q`.
+      const hits = (await knowledge.search(q, { limit: RANKED_MATCHES, ...(lang ? { lang } : {}) })).filter((hit) => !lang || hit.entry.lang === lang);
       const page = hits.slice(offset, offset + limit);
       return sendData(res, { entries: page.map((hit) => ({ ...entryView(hit.entry), score: hit.score })), total: hits.length });
     }

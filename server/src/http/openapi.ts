@@ -219,7 +219,7 @@ export const OPENAPI_DOCUMENT = {
         summary: 'Search or list the knowledge base',
         parameters: [
           { name: 'q', in: 'query', description: 'Search: the best matches (up to 100), best first, with their score; without it, every entry in order. Either is paged by limit and offset, and total counts all.', schema: { type: 'string', maxLength: 500 } },
-          { name: 'lang', in: 'query', schema: { enum: ['en', 'zh'] } },
+          { name: 'lang', in: 'query', description: 'Only entries in this language (a search ranks in it too).', schema: { enum: ['en', 'zh'] } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
           { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
         ],
