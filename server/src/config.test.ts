@@ -54,6 +54,9 @@ describe('loadConfig: PORT and PUBLIC_URL', () => {
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
     expect(loadConfig({ PUBLIC_URL: 'https://chat.example.com' }).publicUrl).toBe('https://chat.example.com');
     expect(() => loadConfig({ PUBLIC_URL: 'chat.example.com' })).toThrow(/PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+    // `localhost:11434` parses as a URL whose scheme is `localhost:` (a developer's probe).
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'localhost:11434' })).toThrow(/OPENAI_BASE_URL must be an http:\/\/ or https:\/\/ URL/);
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'http://localhost:11434/v1' }).openai?.baseURL).toBe('http://localhost:11434/v1');
   });
 });
 
@@ -105,7 +108,10 @@ describe('loadConfig: email (issue 13)', () => {
     expect(() => loadConfig({ ...base, SMTP_URL: 'http://smtp.example.com' })).toThrow(/SMTP_URL must be an smtp/);
     expect(() => loadConfig({ ...base, SMTP_URL: 'smtp://a', SMTP_HOST: 'b' })).toThrow(/not both/);
     expect(() => loadConfig({ ...base, SMTP_URL: 'smtp://a', MAIL_TEAM: 'team@example.com,oops' })).toThrow(/MAIL_TEAM must list email addresses.*not: oops/);
-    expect(() => loadConfig({ MAIL_TEAM: 'team@example.com' })).toThrow(/no SMTP server/);
+    expect(() => loadConfig({ MAIL_TEAM: 'team@example.com' })).toThrow(/MAIL_TEAM is set but no SMTP server/);
+    // A developer's probe: these were taken and ignored while MAIL_FROM alone was refused.
+    expect(() => loadConfig({ SMTP_PORT: '587', MAIL_LINK_URL: 'https://shop.example.com/help' })).toThrow(/MAIL_LINK_URL, SMTP_PORT are set but no SMTP server/);
+    expect(() => loadConfig({ ...base, SMTP_URL: 'smtp://a', MAIL_LINK_URL: 'shop.example.com/help' })).toThrow(/MAIL_LINK_URL must be an http:\/\/ or https:\/\/ URL/);
   });
 });
 

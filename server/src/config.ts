@@ -65,7 +65,8 @@ const envSchema = z.object({
     z.string().min(LIMITS.passwordMinChars, `ADMIN_PASSWORD must be at least ${LIMITS.passwordMinChars} characters`).optional(),
   ),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url('OPENAI_BASE_URL must be a URL').optional()),
+  // http(s) only: `localhost:11434` parses as a URL of scheme `localhost:` (a developer's probe).
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'OPENAI_BASE_URL must be an http:// or https:// URL, e.g. http://localhost:11434/v1' }).optional()),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   /** Embeddings model on the same endpoint: dense retrieval fused with BM25 (knowledge/dense.ts). */
@@ -130,7 +131,7 @@ const envSchema = z.object({
   /** A visitor away this long with an unread reply from the team gets it by email. */
   MAIL_AWAY_MINUTES: z.coerce.number().min(0).max(10_080).default(10),
   /** The page with the widget that emailed links open (default PUBLIC_URL, the demo page). */
-  MAIL_LINK_URL: optionalString.pipe(z.url('MAIL_LINK_URL must be a URL').optional()),
+  MAIL_LINK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'MAIL_LINK_URL must be an http:// or https:// URL, e.g. https://shop.example.com/help' }).optional()),
   /** How long an emailed link resumes the conversation. */
   MAIL_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
   /** Floods and password guessing (issue 11): see limits.ts and the README. */
@@ -329,8 +330,10 @@ function emailConfig(e: z.infer<typeof envSchema>): EmailConfig | undefined {
   const badTeam = team.filter((a) => !address.safeParse(a).success);
   if (badTeam.length) throw new ConfigError(`Invalid configuration: MAIL_TEAM must list email addresses separated by commas; not: ${badTeam.join(', ')}`);
   if (!e.SMTP_URL && !e.SMTP_HOST) {
-    if (e.MAIL_FROM || team.length) {
-      throw new ConfigError('Invalid configuration: MAIL_FROM or MAIL_TEAM is set but no SMTP server: set SMTP_URL (e.g. smtp://user:pass@smtp.example.com:587) or SMTP_HOST');
+    // Any of them set means email was meant: say what is missing rather than start without it.
+    const meant = (['MAIL_FROM', 'MAIL_TEAM', 'MAIL_LINK_URL', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASS'] as const).filter((name) => e[name] !== undefined && e[name] !== '');
+    if (meant.length) {
+      throw new ConfigError(`Invalid configuration: ${meant.join(', ')} ${meant.length > 1 ? 'are' : 'is'} set but no SMTP server: set SMTP_URL (e.g. smtp://user:pass@smtp.example.com:587) or SMTP_HOST`);
     }
     return undefined;
   }

@@ -89,6 +89,12 @@ async function openSite(config: Readonly<Config>, logger: Logger): Promise<Site>
   }
 }
 
+/** Where the banner says the server is: the address it listens on, `localhost` when that is every address. */
+function hostInUrl(host: string): string {
+  if (!host || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** How long a stopping server lets answers under way finish. */
 const SHUTDOWN_DRAIN_MS = 10_000;
 
@@ -172,7 +178,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`Cannot listen on ${config.host}:${config.port} (HOST, PORT): ${reason}.`);
   });
-  const base = config.publicUrl ?? `http://localhost:${address.port}`;
+  const base = config.publicUrl ?? `http://${hostInUrl(config.host)}:${address.port}`;
 
   const lines = [
     '',
@@ -182,7 +188,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     `  mode          ${site.mode}`,
     `  knowledge     ${knowledge.size} entries from ${config.knowledgeDir}${config.knowledgeWatch ? ' (re-indexed on change)' : ''}`,
     `  AI            ${config.openai ? `${config.openai.model} at ${config.openai.baseURL ?? 'api.openai.com'} (offline fallback)` : 'offline responder (set OPENAI_API_KEY to use a model)'}`,
-    `  email         ${config.email ? `from ${config.email.from} via ${config.email.smtp.url ? redactUrl(config.email.smtp.url) : config.email.smtp.host}; team: ${config.email.team.join(', ') || 'nobody (set MAIL_TEAM)'}` : 'off (set SMTP_URL, MAIL_FROM and MAIL_TEAM to send it)'}`,
+    `  email         ${config.email ? `from ${config.email.from} via ${config.email.smtp.url ? redactUrl(config.email.smtp.url) : config.email.smtp.host}; team: ${config.email.team.join(', ') || 'nobody (set MAIL_TEAM)'}` : 'off (set SMTP_URL, MAIL_FROM and PUBLIC_URL to send it, MAIL_TEAM for the team\'s copies)'}`,
     ...(config.openai?.embeddingModel ? [`  embeddings    ${config.openai.embeddingModel}, fused with BM25 (${knowledge.snapshot.embedded} embedded now)`] : []),
   ];
   if (admin.kind === 'demo') {

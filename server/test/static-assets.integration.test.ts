@@ -44,6 +44,12 @@ describe('browser assets on the wire', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('says at start where it listens, and what email needs', () => {
+    // HOST=127.0.0.1 (server-process.ts): the banner said localhost, which may not resolve to it.
+    expect(server.output()).toMatch(/running on http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(server.output()).toContain('email         off (set SMTP_URL, MAIL_FROM and PUBLIC_URL to send it');
+  });
+
   it('sends the widget brotli-compressed to a browser that accepts it, and the same bytes', async () => {
     const res = await get(`${server.url}/widget/support-chat.js`, { 'accept-encoding': 'gzip, deflate, br, zstd' });
     expect(res.status).toBe(200);

@@ -28,6 +28,12 @@ describe('lockDataDir', () => {
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
   });
 
+  it('says in one line, as a setting to change, when DATA_DIR cannot be a folder', () => {
+    const file = path.join(dir(), 'a-file');
+    fs.writeFileSync(file, '');
+    expect(() => lockDataDir(path.join(file, 'data'))).toThrow(expect.objectContaining({ name: 'ConfigError', message: expect.stringMatching(/^DATA_DIR .*a-file\/data cannot be used \(ENOTDIR: .*Point DATA_DIR at a folder this user can write to\.$/) }));
+  });
+
   it('takes over the lock of a process that is gone', () => {
     const dataDir = dir();
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();

@@ -24,14 +24,20 @@ function alive(pid: number): boolean {
  * message says how to scale out instead.
  */
 export function lockDataDir(dataDir: string): { release(): void } {
-  fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     try {
+      fs.mkdirSync(dataDir, { recursive: true });
       fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' || attempt > 0) {
+        // The first thing to touch DATA_DIR: a folder this user may not write to (EACCES, EROFS,
+        // ENOTDIR) is a setting to change, said in one line (a developer's probe got a stack).
+        if (code && code !== 'EEXIST') throw new ConfigError(`DATA_DIR ${dataDir} cannot be used (${code}: ${(error as Error).message}). Point DATA_DIR at a folder this user can write to.`);
+        throw error;
+      }
     }
     const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
     if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
