@@ -105,6 +105,32 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     await expect.poll(() => page.evaluate(() => document.querySelector('support-chat')!.hasAttribute('open'))).toBe(false);
   });
 
+  it('registers the element under a tag of your own too, and opens nothing for a message that cannot go', async () => {
+    // The bundle registers <support-chat> when it loads; define('acme-chat') then threw (a developer's probe).
+    const page = await hostPage(
+      `<script type="module">import { define } from '${t.url}/widget/support-chat.js';` +
+        `window.defineWarnings = []; const warn = console.warn; console.warn = (...a) => { defineWarnings.push(a.join(' ')); warn(...a); };` +
+        `define('acme-chat'); define('acme-chat'); define(); window.acmeDefined = !!customElements.get('acme-chat');</script>`,
+    );
+    await page.waitForFunction(() => (window as unknown as { acmeDefined?: boolean }).acmeDefined !== undefined);
+    expect(await page.evaluate(() => (window as unknown as { acmeDefined: boolean }).acmeDefined)).toBe(true);
+    // Defined again, or <support-chat> once more: nothing said, nothing thrown.
+    expect(await page.evaluate(() => (window as unknown as { defineWarnings: string[] }).defineWarnings)).toEqual([]);
+    await page.evaluate((server) => {
+      const el = document.createElement('acme-chat');
+      el.setAttribute('server', server);
+      document.body.append(el);
+    }, t.url);
+    const chat = page.locator('acme-chat');
+    // Blank or too long: false, and the panel stays closed (it opened before).
+    for (const text of ['   ', 'x'.repeat(5000)]) {
+      expect(await chat.evaluate((e: HTMLElement & { send(t: string): boolean }, t) => e.send(t), text)).toBe(false);
+    }
+    expect(await chat.evaluate((e) => e.hasAttribute('open'))).toBe(false);
+    expect(await chat.evaluate((e: HTMLElement & { send(t: string): boolean }) => e.send('How do I return an item?'))).toBe(true);
+    await expect.poll(() => page.getByRole('log').textContent(), { timeout: 10_000 }).toContain('How do I return an item?');
+  });
+
   it('fires hand-off, agent-joined, closed and rated as an agent takes and closes the conversation', async () => {
     const page = await hostPage('', `<support-chat server="${t.url}"></support-chat>`);
     await page.getByRole('button', { name: 'Open chat' }).click();

@@ -286,12 +286,11 @@ export class SupportChat extends HTMLElement {
    * Before the chat has arrived the message waits for it (and its connection), in order.
    */
   send(text: string): boolean {
-    this.open();
-    if (this._panel) return this._panel.send(text);
     const trimmed = text.trim();
+    // Checked before the panel opens: a message that cannot go opened it all the same (a developer's probe).
     if (!trimmed || trimmed.length > LIMITS.messageChars) return false;
-    this._withPanel((panel) => panel.send(text));
-    return true;
+    this.open();
+    return this._panel ? this._panel.send(text) : (this._withPanel((panel) => panel.send(text)), true);
   }
 
   /** Draws the launcher (and the panel, once loaded) after the current task, once for many changes. */

@@ -16,8 +16,7 @@ export function elementConnected(el: HTMLElement, server: string): void {
   if (same < 2) return;
   warned = true;
   console.warn(
-    `support-chat: ${same} <support-chat> elements on this page use the same server (${server}): ` +
-      'each opens its own connection for the same visitor. Keep one (your own button can call its open()).',
+    `support-chat: ${same} <support-chat> elements on this page use the same server (${server}), a connection each. Keep one (your button can call its open()).`,
   );
 }
 
