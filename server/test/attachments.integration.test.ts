@@ -124,7 +124,10 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     // The AI cannot read a file: it hands the conversation to a person.
     await t.server.router.idle();
     const conversation = (await t.store.getConversation(message.conversationId))!;
-    expect(conversation).toMatchObject({ status: 'queued', handoffReason: 'ai_unanswered' });
+    // For what it is: a file, not a question the AI failed (the widget said "couldn't answer").
+    expect(conversation).toMatchObject({ status: 'queued', handoffReason: 'attachment' });
+    const handoffNote = async () => (await t.store.listMessages(conversation.id, { afterSeq: 0, includeNotes: true })).find((m) => m.note?.type === 'handoff')?.text ?? '';
+    await expect.poll(handoffNote).toContain('the visitor sent a file the AI cannot read (image/png)');
     expect(filesIn(dir)).toHaveLength(1);
 
     // The same upload again (a lost answer): the same message, no second file.

@@ -139,7 +139,8 @@ export function isInlineImage(type: string): boolean {
 export type AnswerFeedback = 'helpful' | 'not_helpful';
 
 /** Why a conversation went to people. */
-export type HandoffReason = 'visitor_request' | 'ai_unanswered' | 'rule' | 'agent_takeover' | 'offline_message';
+/** `attachment`: the visitor sent a file the AI cannot read (it said "the AI could not answer" before). */
+export type HandoffReason = 'visitor_request' | 'ai_unanswered' | 'attachment' | 'rule' | 'agent_takeover' | 'offline_message';
 
 /** The visitor's rating of a closed conversation (CSAT). */
 export interface ConversationRating {

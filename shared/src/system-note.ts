@@ -62,6 +62,7 @@ export const NOTE_WORDS_EN: NoteWords = {
   reasons: {
     visitor_request: 'the visitor asked for a person',
     ai_unanswered: 'the AI could not answer twice in a row',
+    attachment: 'the visitor sent a file the AI cannot read',
     rule: 'a routing rule matched',
     agent_takeover: 'an agent took over',
     offline_message: 'the visitor left a message while nobody was available',

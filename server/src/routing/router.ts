@@ -190,7 +190,7 @@ export class ConversationRouter {
     // The AI reads words, not files (issue 13): it says so by handing the conversation to a
     // person, whose console shows the file, with the reason in the hand-off note.
     if (message.attachment) {
-      await this.conversations.requestHuman(conversationId, 'ai_unanswered', `The visitor sent a file (${message.attachment.contentType}) the assistant cannot read.`);
+      await this.conversations.requestHuman(conversationId, 'attachment', message.attachment.contentType);
       return;
     }
     if (wantsHuman(message.text)) {

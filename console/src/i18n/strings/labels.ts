@@ -35,6 +35,7 @@ export const labels = defineStrings(
     handoff: {
       visitor_request: 'The visitor asked for a person',
       ai_unanswered: 'The AI could not answer',
+      attachment: 'The visitor sent a file',
       rule: 'A routing rule sent it to people',
       agent_takeover: 'An agent took over from the AI',
       offline_message: 'Left as a message while nobody was available',
@@ -71,6 +72,7 @@ export const labels = defineStrings(
     handoff: {
       visitor_request: '访客要求转人工',
       ai_unanswered: 'AI 无法回答',
+      attachment: '访客发送了文件',
       rule: '路由规则转给了人工',
       agent_takeover: '客服从 AI 接手',
       offline_message: '无人在线时访客留言',

@@ -12,6 +12,7 @@ export const notes = defineStrings(
     reasons: {
       visitor_request: '访客要求人工服务',
       ai_unanswered: 'AI 连续两次无法回答',
+      attachment: '访客发送了 AI 无法读取的文件',
       rule: '命中了一条分配规则',
       agent_takeover: '客服接管了会话',
       offline_message: '无人在线时访客留了言',
