@@ -331,7 +331,11 @@ function emailConfig(e: z.infer<typeof envSchema>): EmailConfig | undefined {
   if (badTeam.length) throw new ConfigError(`Invalid configuration: MAIL_TEAM must list email addresses separated by commas; not: ${badTeam.join(', ')}`);
   if (!e.SMTP_URL && !e.SMTP_HOST) {
     // Any of them set means email was meant: say what is missing rather than start without it.
-    const meant = (['MAIL_FROM', 'MAIL_TEAM', 'MAIL_LINK_URL', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASS'] as const).filter((name) => e[name] !== undefined && e[name] !== '');
+    const meant = [
+      ...(e.MAIL_FROM ? ['MAIL_FROM'] : []),
+      ...(team.length ? ['MAIL_TEAM'] : []),
+      ...(['MAIL_LINK_URL', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASS'] as const).filter((name) => e[name] !== undefined && e[name] !== ''),
+    ];
     if (meant.length) {
       throw new ConfigError(`Invalid configuration: ${meant.join(', ')} ${meant.length > 1 ? 'are' : 'is'} set but no SMTP server: set SMTP_URL (e.g. smtp://user:pass@smtp.example.com:587) or SMTP_HOST`);
     }

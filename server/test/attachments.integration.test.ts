@@ -197,7 +197,7 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     if (skip) skipTest();
     await start({ attachments: { maxBytes: 4096, perConversation: 3 } });
     const ada = await visitor();
-    for (const [bytes, name] of [[ELF, 'kettle.png'], [EXE, 'invoice.pdf'], [HTML, 'notes.txt'], [Buffer.from('order 42 <img src=x onerror=alert(1)>'), 'notes.txt'], [Buffer.from('<meta http-equiv=refresh content="0;url=https://evil.example">'), 'notes.txt'], [Buffer.from('<svg onload="alert(1)"/>'), 'pic.svg']] as const) {
+    for (const [bytes, name] of [[ELF, 'kettle.png'], [EXE, 'invoice.pdf'], [HTML, 'notes.txt'], [Buffer.from('order 42 <img src=x onerror=alert(1)>'), 'notes.txt'], [Buffer.from('<meta http-equiv=refresh content="0;url=https://evil.example">'), 'notes.txt'], [Buffer.from('see <details open ontoggle=alert(1)>'), 'notes.txt'], [Buffer.from('<svg onload="alert(1)"/>'), 'pic.svg']] as const) {
       const refused = await upload(visitorUrl(), { token: ada.token }, bytes, name);
       expect(refused, name).toMatchObject({ status: 415, body: { ok: false, error: { code: 'unsupported_type' } } });
     }

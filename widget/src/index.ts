@@ -1,7 +1,7 @@
 /**
  * support-chat: the `<support-chat>` element for bundlers. Importing the package registers
  * `<support-chat>`, as the script-tag bundle (`dist/support-chat.js`) does; `define(tag)` adds a
- * name of your own.
+ * name of your own (calls queued in `window.supportChat` go to `<support-chat>` only).
  */
 import { SupportChat } from './support-chat.js';
 

@@ -45,12 +45,18 @@ export function createLoginLimits(
           { limiter: addresses, key: source.address, message: 'Too many failed logins from your network.' },
         ];
   return {
+    // The address is counted before the account, and a refused attempt gives back what it
+    // took: an address past its limit must not go on spending the accounts it names (ten more
+    // requests from it would lock any agent out of a new device; a review of the first version).
     attempt: async (source) => {
-      for (const { limiter, key, message } of applying(source)) {
+      const taken: Limit[] = [];
+      for (const limit of applying(source).reverse()) {
         try {
-          await limiter.consume(key);
+          await limit.limiter.consume(limit.key);
+          taken.push(limit);
         } catch (rejection) {
-          if (rejection instanceof RateLimiterRes) throw new RateLimited(message, rejection.msBeforeNext);
+          await Promise.all(taken.map(({ limiter, key }) => limiter.reward(key, 1)));
+          if (rejection instanceof RateLimiterRes) throw new RateLimited(limit.message, rejection.msBeforeNext);
           throw rejection;
         }
       }

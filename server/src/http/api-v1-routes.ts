@@ -132,7 +132,9 @@ export function apiV1Routes({
       // Ranked, so paged within the best matches (a page past them is empty), which `total` counts.
       // `lang` ranks that language first in the search (as for a visitor) and here also filters:
       // an integration asking for `lang=zh` takes Chinese entries only, as it does without `q`.
-      const hits = (await knowledge.search(q, { limit: RANKED_MATCHES, ...(lang ? { lang } : {}) })).filter((hit) => !lang || hit.entry.lang === lang);
+      // Filtered before the cut to the best 100, so the other language takes none of their places.
+      const ranked = await knowledge.search(q, lang ? { limit: knowledge.entries.length, lang } : { limit: RANKED_MATCHES });
+      const hits = ranked.filter((hit) => !lang || hit.entry.lang === lang).slice(0, RANKED_MATCHES);
       const page = hits.slice(offset, offset + limit);
       return sendData(res, { entries: page.map((hit) => ({ ...entryView(hit.entry), score: hit.score })), total: hits.length });
     }

@@ -19,7 +19,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         ? { code: 'too_large' as const, message: 'The request body is too large.' }
         : status === 400 && (error as { type?: string }).type === 'entity.parse.failed'
           ? { code: 'invalid_payload' as const, message: 'The request body is not valid JSON.' }
-          : status !== undefined && status >= 400 && status < 500 && !(error instanceof ChatError)
+          : isRequestFault(error, status)
             ? { code: 'invalid_payload' as const, message: clientErrorMessage(error) }
             : toErrorBody(error);
     if (body.code === 'internal') logger.error({ err: error }, 'request failed');
@@ -35,6 +35,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
  * answered 500 `internal` and logged an error with its stack, which any stranger could repeat
  * to flood the log (a security probe). Their own messages name internals (zlib's), so ours.
  */
+function isRequestFault(error: unknown, status: number | undefined): boolean {
+  if (status === undefined || status < 400 || status >= 500) return false;
+  // The router's failed decoding, and the body parser's own errors (http-errors, `expose`): not
+  // any error with a 4xx status (an SDK's 401 reaching here must still be logged as ours).
+  return error instanceof URIError || (error as { expose?: unknown }).expose === true;
+}
+
 function clientErrorMessage(error: unknown): string {
   if (error instanceof URIError) return 'The request URL is not valid: it has malformed percent-encoding.';
   const type = (error as { type?: string }).type;

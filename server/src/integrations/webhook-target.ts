@@ -35,7 +35,12 @@ for (const [network, prefix] of [
   ['100::', 64], // discard-only
   // Teredo hides an IPv4 address (inverted) for a relay to unwrap; documentation.
   ['2001::', 32],
+  ['2001:2::', 48], // benchmarking, IPv6's 198.18.0.0/15
+  ['2001:10::', 28], // ORCHID
+  ['2001:20::', 28], // ORCHIDv2
   ['2001:db8::', 32],
+  ['3fff::', 20], // documentation (RFC 9637)
+  ['5f00::', 16], // SRv6 SIDs
   ['fc00::', 7],
   ['fe80::', 10],
   ['fec0::', 10], // site-local, deprecated, still routed inside some networks

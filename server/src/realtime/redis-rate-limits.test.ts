@@ -134,6 +134,10 @@ describe.skipIf(skipWithoutRedis('Redis rate limits', unreachable))('Redis rate 
       await b.login.attempt({ account: 'y@example.com', address: '9.9.9.9' });
       await a.login.attempt({ account: 'z@example.com', address: '9.9.9.9' });
       await expect(b.login.attempt({ account: 'w@example.com', address: '9.9.9.9' })).rejects.toMatchObject({ message: /from your network/ });
+      // Refused by the address, an attempt does not spend the account it names: W still has both.
+      await expect(b.login.attempt({ account: 'w@example.com', address: '9.9.9.9' })).rejects.toMatchObject({ message: /from your network/ });
+      await a.login.attempt({ account: 'w@example.com', address: '9.9.9.10' });
+      await b.login.attempt({ account: 'w@example.com', address: '9.9.9.11' });
     } finally {
       await a.close();
       await b.close();

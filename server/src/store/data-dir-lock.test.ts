@@ -31,7 +31,9 @@ describe('lockDataDir', () => {
   it('says in one line, as a setting to change, when DATA_DIR cannot be a folder', () => {
     const file = path.join(dir(), 'a-file');
     fs.writeFileSync(file, '');
-    expect(() => lockDataDir(path.join(file, 'data'))).toThrow(expect.objectContaining({ name: 'ConfigError', message: expect.stringMatching(/^DATA_DIR .*a-file\/data cannot be used \(ENOTDIR: .*Point DATA_DIR at a folder this user can write to\.$/) }));
+    for (const dataDir of [path.join(file, 'data'), file]) {
+      expect(() => lockDataDir(dataDir)).toThrow(expect.objectContaining({ name: 'ConfigError', message: expect.stringMatching(/^DATA_DIR .*a-file(\/data)? cannot be used \((ENOTDIR: |it is a file).*Point DATA_DIR at a folder this user can write to\.$/) }));
+    }
   });
 
   it('takes over the lock of a process that is gone', () => {

@@ -25,19 +25,24 @@ function alive(pid: number): boolean {
  */
 export function lockDataDir(dataDir: string): { release(): void } {
   const file = path.join(dataDir, LOCK_FILE);
+  // The first thing to touch DATA_DIR: a folder this user may not write to (EACCES, EROFS), or a
+  // path that is a file (ENOTDIR), is a setting to change, said in one line (a probe got a stack).
+  const unusable = (error: unknown) =>
+    new ConfigError(`DATA_DIR ${dataDir} cannot be used (${(error as Error).message}). Point DATA_DIR at a folder this user can write to.`);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    // mkdir's EEXIST: the path is there, and is not a folder.
+    throw unusable((error as NodeJS.ErrnoException).code === 'EEXIST' ? new Error('it is a file, not a folder') : error);
+  }
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.mkdirSync(dataDir, { recursive: true });
       fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' || attempt > 0) {
-        // The first thing to touch DATA_DIR: a folder this user may not write to (EACCES, EROFS,
-        // ENOTDIR) is a setting to change, said in one line (a developer's probe got a stack).
-        if (code && code !== 'EEXIST') throw new ConfigError(`DATA_DIR ${dataDir} cannot be used (${code}: ${(error as Error).message}). Point DATA_DIR at a folder this user can write to.`);
-        throw error;
-      }
+      if (code !== 'EEXIST') throw unusable(error);
+      if (attempt > 0) throw error;
     }
     const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
     if (Number.isInteger(holder) && holder > 0 && alive(holder)) {

@@ -1,5 +1,6 @@
 /** Which Redis the site starts on: the version check at start (no Redis needed). */
 import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../logger.js';
 import { MINIMUM_REDIS_MAJOR, redisVersion, requireRedisVersion, RedisTooOldError, type RedisClient } from './client.js';
 
 /** The one command the check sends, answered as a server of `version` would (`INFO server`). */
@@ -20,6 +21,14 @@ describe('requireRedisVersion', () => {
     await expect(refusal).rejects.toThrow(
       `Redis at redis://:***@cache.internal:6379 is version 6.0.16; support-chat needs Redis ${MINIMUM_REDIS_MAJOR} or newer`,
     );
+  });
+
+  it('lets in a server that will not say (INFO refused by ACL or renamed), with a warning', async () => {
+    const refusing = { sendCommand: async () => Promise.reject(new Error("NOPERM User app has no permissions to run the 'info' command")) } as unknown as RedisClient;
+    const warnings: string[] = [];
+    const logger = { warn: (_: unknown, message: string) => warnings.push(message) } as unknown as Logger;
+    await expect(requireRedisVersion(refusing, 'redis://127.0.0.1:6379', logger)).resolves.toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/could not read the Redis version/)]);
   });
 
   it('lets in Redis 7 and later, and a server that names no version', async () => {

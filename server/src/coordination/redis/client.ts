@@ -133,10 +133,20 @@ export function redisVersion(info: string): string | null {
  * Refuses a Redis older than 7 at start. On Redis 6 (Debian 11 and Ubuntu 22.04 still ship it)
  * every SPUBLISH fails, and the adapter, which fails soft so that an outage does not stop local
  * chats, would go on quietly: each process a site of its own, visitors and agents on different
- * processes never hearing each other. A server that names no version (a proxy, a fork) is let in.
+ * processes never hearing each other. A server that names no version (a proxy, a fork), or
+ * will not say (INFO refused), is let in.
  */
-export async function requireRedisVersion(client: RedisClient, url: string): Promise<void> {
-  const version = redisVersion(String(await client.sendCommand(['INFO', 'server'])));
+export async function requireRedisVersion(client: RedisClient, url: string, logger?: Logger): Promise<void> {
+  let info: string;
+  try {
+    info = String(await client.sendCommand(['INFO', 'server']));
+  } catch (error) {
+    // INFO is in ACL's @dangerous category and some hosted services rename it: a user without
+    // it runs the site all the same, unchecked (SPUBLISH fails loudly in the log if it is old).
+    logger?.warn({ err: error }, 'could not read the Redis version (INFO): not checked; support-chat needs Redis 7 or newer');
+    return;
+  }
+  const version = redisVersion(info);
   const major = version === null ? NaN : Number.parseInt(version, 10);
   if (Number.isNaN(major) || major >= MINIMUM_REDIS_MAJOR) return;
   throw new RedisTooOldError(

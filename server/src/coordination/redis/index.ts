@@ -30,7 +30,7 @@ export interface RedisCoordinationOptions {
 export async function createRedisCoordination(options: RedisCoordinationOptions): Promise<Coordination> {
   const { url, prefix, nodeId, logger } = options;
   const client = await connectRedis(url, { name: 'coordination', logger });
-  await requireRedisVersion(client, url).catch(async (error: unknown) => {
+  await requireRedisVersion(client, url, logger).catch(async (error: unknown) => {
     await closeRedis(client);
     throw error;
   });
