@@ -326,7 +326,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
       new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));
     const widget = `<script type="module" src="${t.url}/widget/support-chat.js"></script><support-chat server="${t.url}"></support-chat>`;
     // The site checks who is signed in first (its own request), then tells the chat: setUser comes late.
-    const latePage = (token: string) => RECORD_EVENTS + widget + `<script>setTimeout(() => document.querySelector('support-chat').setUser(${JSON.stringify(token)}), 1500);</script>`;
+    const latePage = (token: string) => RECORD_EVENTS + widget + `<script>setTimeout(() => document.querySelector('support-chat').setUser(${JSON.stringify(token)}), 3000);</script>`;
     const site = await serveSite({
       '/carol-first': RECORD_EVENTS + `<script>(window.supportChat = window.supportChat || []).push(['setUser', ${JSON.stringify(await sign('carol-9'))}], ['open']);</script>` + widget,
       '/carol': latePage(await sign('carol-9')),
@@ -346,7 +346,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     // Carol left without shutdown(); Dave sits down. Until the page says it is Dave, nothing of
     // Carol's is resumed: before, her visitor id (and unread replies) reached the page at once.
     await tab.goto(`${site.url}/dave`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The chat's file loaded (a returning visitor's loads at once) and had time to resume, before setUser.
+    await tab.waitForFunction(() => !!document.querySelector('support-chat')?.shadowRoot?.querySelector('.launcher[aria-label]'));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await readyIds()).toEqual([]);
     // setUser(Dave) came: Carol's session is forgotten, and Dave's chat opens his own.
     const tokenKey = `support-chat:${new URL(t.url).origin}:token`;
