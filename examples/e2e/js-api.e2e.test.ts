@@ -16,6 +16,10 @@ const missing = chromiumMissing();
 const SUBMIT = 'Submit';
 const IDENTITY_SECRET = 'e2e-identity-secret-'.padEnd(40, 'k');
 
+/** A user token as the site's server signs it (README, identity verification), valid for an hour. */
+const sign = (sub: string) =>
+  new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));
+
 /** A host page on its own origin: `head` runs before the widget's script tag. */
 async function serveHost(head: string, body: string): Promise<{ url: string; close(): void }> {
   const html = `<!doctype html><html lang="en"><head>${head}</head><body>${body}</body></html>`;
@@ -322,8 +326,6 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
   });
 
   it("resumes a signed user's stored session only once a late setUser says who is here", async () => {
-    const sign = (sub: string) =>
-      new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));
     const widget = `<script type="module" src="${t.url}/widget/support-chat.js"></script><support-chat server="${t.url}"></support-chat>`;
     // The site checks who is signed in first (its own request), then tells the chat: setUser comes late.
     const latePage = (token: string) => RECORD_EVENTS + widget + `<script>setTimeout(() => document.querySelector('support-chat').setUser(${JSON.stringify(token)}), 3000);</script>`;
@@ -367,8 +369,6 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
   });
 
   it("never gives a signed user's chat, nor their unsent messages, to whoever the next page load says is there", async () => {
-    const sign = (sub: string) =>
-      new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(IDENTITY_SECRET));
     // Each page of the site says who is signed in, as the README shows: setUser on every page.
     const page = (token: string) =>
       RECORD_EVENTS +
