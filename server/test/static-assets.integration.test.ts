@@ -86,6 +86,8 @@ describe('browser assets on the wire', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     const script = /src="\/console\/(support-console-[A-Z0-9]{8}\.js)"/.exec(page.body.toString())?.[1];
     expect(script).toBeTruthy();
+    // An icon of its own: without one every console load asked for /favicon.ico and got a 404 in the browser's console.
+    expect(page.body.toString()).toContain('<link rel="icon" href="data:,">');
     const bundle = await get(`${server.url}/console/${script}`, { 'accept-encoding': 'gzip, br' });
     expect(bundle.status).toBe(200);
     expect(bundle.headers['content-encoding']).toBe('br');

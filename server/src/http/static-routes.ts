@@ -10,6 +10,7 @@ const consoleHtml = (script: string) => `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>support-chat console</title>
+<link rel="icon" href="data:,">
 <style>html,body{margin:0;height:100%;font-family:system-ui,sans-serif;background:#f4f5f7}support-console{display:block;height:100%}</style>
 <script type="module" src="/console/${script}"></script>
 </head>
