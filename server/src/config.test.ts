@@ -112,6 +112,7 @@ describe('loadConfig: email (issue 13)', () => {
     // A developer's probe: these were taken and ignored while MAIL_FROM alone was refused.
     expect(() => loadConfig({ SMTP_PORT: '587', MAIL_LINK_URL: 'https://shop.example.com/help' })).toThrow(/MAIL_LINK_URL, SMTP_PORT are set but no SMTP server/);
     expect(loadConfig({ MAIL_TEAM: ' , ' }).email).toBeUndefined(); // names no one: not set
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://a', MAIL_LINK_TTL_HOURS: '0' }).email?.linkTtlMs).toBe(0); // links without a key
     expect(() => loadConfig({ ...base, SMTP_URL: 'smtp://a', MAIL_LINK_URL: 'shop.example.com/help' })).toThrow(/MAIL_LINK_URL must be an http:\/\/ or https:\/\/ URL/);
   });
 });

@@ -133,7 +133,9 @@ const envSchema = z.object({
   /** The page with the widget that emailed links open (default PUBLIC_URL, the demo page). */
   MAIL_LINK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'MAIL_LINK_URL must be an http:// or https:// URL, e.g. https://shop.example.com/help' }).optional()),
   /** How long an emailed link resumes the conversation. */
-  MAIL_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  // 0: replies link to MAIL_LINK_URL without a resume token (the address a visitor leaves is not
+  // verified: a site may not want a key to the conversation mailed there).
+  MAIL_LINK_TTL_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
   /** Floods and password guessing (issue 11): see limits.ts and the README. */
   LIMIT_CONNECTIONS_PER_ADDRESS_PER_MINUTE: limit(DEFAULT_LIMITS.connectionsPerAddressPerMinute),
   LIMIT_OPEN_SOCKETS_PER_ADDRESS: limit(DEFAULT_LIMITS.openSocketsPerAddress),

@@ -156,6 +156,21 @@ describe('emails of a left message', () => {
     expect(stored).toMatchObject({ status: 'sent', attempts: 1, kind: 'agent_reply' });
   });
 
+  it('links to the page without a key to the conversation when links are off (MAIL_LINK_TTL_HOURS=0)', async () => {
+    // The address a visitor leaves is not verified: a site may not want a resume token mailed there.
+    await start({}, { linkTtlMs: 0 });
+    const visitor = t.visitor();
+    await connected(visitor);
+    const left = data(await visitor.emitWithAck('offline:leave', { clientId: 'leave-0009', email: 'eve@example.com', text: 'Is my order late?' }));
+    await smtp.waitFor(1);
+    visitor.disconnect();
+    await (await agentOn(left.conversation.id)).say('It ships today.');
+    const [, mail] = await smtp.waitFor(2);
+    expect(mail!.to).toEqual(['eve@example.com']);
+    expect(linkIn(mail!.parsed.text!).href).toBe('https://shop.test/help?from=mail');
+    expect(`${mail!.parsed.text}${String(mail!.parsed.html)}`).not.toMatch(/sc-resume|expires|hours/);
+  });
+
   it('retries a refusing server with backoff and delivers once; a 5xx ends it', async () => {
     await start();
     smtp.refuse(2, 451);

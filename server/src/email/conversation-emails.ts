@@ -129,8 +129,9 @@ export class ConversationEmails {
     let back: { url: string; hours: number } | undefined;
     if (email.kind === 'agent_reply') {
       const link = new URL(settings.linkUrl);
-      link.hash = `sc-resume=${tokens.issueResume(conversation.visitorId, clock.now() + settings.linkTtlMs)}`;
-      back = { url: link.href, hours: Math.round(settings.linkTtlMs / 3_600_000) };
+      // Without a lifetime (MAIL_LINK_TTL_HOURS=0) the page alone: the visitor continues where they chatted.
+      if (settings.linkTtlMs > 0) link.hash = `sc-resume=${tokens.issueResume(conversation.visitorId, clock.now() + settings.linkTtlMs)}`;
+      back = { url: link.href, hours: settings.linkTtlMs > 0 ? Math.max(1, Math.round(settings.linkTtlMs / 3_600_000)) : 0 };
     }
     const mail = conversationMail(conversation.locale, email.kind, { messages, ...(back ? { link: back } : {}) });
     return { ...base, ...mail, to: [to] };

@@ -125,11 +125,12 @@ export function conversationMail(
   const lines = messages.flatMap((m) => [`${speaker(m, locale)}:`, m.text, '']);
   return {
     subject,
-    text: [intro, '', ...lines, ...(back ? [w.continueAt, back.url, w.expires(back.hours)] : []), ''].join('\n'),
+    text: [intro, '', ...lines, ...(back ? [w.continueAt, back.url, ...(back.hours > 0 ? [w.expires(back.hours)] : [])] : []), ''].join('\n'),
     html: layout([
       para(escapeHtml(intro)),
       ...messages.map((m) => quote(speaker(m, locale), m.text)),
-      ...(back ? [link(back.url, w.continueButton), `<p style="color:#656d76;font-size:13px">${escapeHtml(w.expires(back.hours))}</p>`] : []),
+      ...(back ? [link(back.url, w.continueButton)] : []),
+      ...(back && back.hours > 0 ? [`<p style="color:#656d76;font-size:13px">${escapeHtml(w.expires(back.hours))}</p>`] : []),
     ]),
   };
 }
