@@ -109,6 +109,15 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('email, where con
     expect(transcript!.parsed.text).toContain('Where is my order #42?');
     expect(transcript!.parsed.text).toContain('Hi Eve, order #42 ships **today**.');
     await page.screenshot({ path: screenshotPath('email-transcript-offered') });
+
+    // The same link altered (a mail client cut it, say) on a third device: an empty chat that says why.
+    const cut = await (await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US' })).newPage();
+    await cut.goto(`${link!.slice(0, -3)}`);
+    // A link opens the chat by itself.
+    await expect.poll(() => cut.locator('support-chat').getByText('This link has expired or is not complete').isVisible(), POLL).toBe(true);
+    expect(await cut.locator('support-chat').getByText('Where is my order #42?').count()).toBe(0);
+    await cut.screenshot({ path: screenshotPath('email-link-refused') });
+    await cut.context().close();
     agent.disconnect();
     await context.close();
   });

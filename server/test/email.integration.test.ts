@@ -149,6 +149,22 @@ describe('emails of a left message', () => {
     await connected(newcomerOpensLink);
     expect(data(await newcomerOpensLink.emitWithAck('conversation:resume', { afterSeq: 0 })).visitorId).toBe(session.visitorId);
     for (const socket of [victim, victimOpensLink, newcomer, newcomerOpensLink]) socket.disconnect();
+
+    // An altered (or expired) link opened an empty chat without a word: the greeting says why.
+    const altered = resumeWith(`${token!.slice(0, -2)}xx`);
+    await connected(altered);
+    const fresh = data(await altered.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(fresh.conversation).toBeNull();
+    expect(fresh.welcome.en.greeting).toMatch(/^This link has expired or is not complete.*\n\nHi! Ask me anything/s);
+    expect(fresh.welcome['zh-CN'].greeting).toMatch(/^此链接已过期或不完整/);
+    expect(fresh.welcome.en.starters.length).toBeGreaterThan(0);
+    altered.disconnect();
+    // The link that works, and the same browser later without it: the greeting as the admin wrote it.
+    expect(resumed.welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
+    const later = t.visitor(fresh.token);
+    await connected(later);
+    expect(data(await later.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
+    later.disconnect();
     elsewhere.disconnect();
     kept.disconnect();
     expect(await quietFor(400)).toBe(0);

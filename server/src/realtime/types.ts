@@ -23,6 +23,8 @@ export interface VisitorSocketData {
   context?: VisitorContext;
   /** The site's signed user this socket proved to be (identity verification), if any. */
   verified?: VerifiedUser;
+  /** The socket came with an emailed link that was expired or altered (the greeting says so). */
+  linkRefused?: boolean;
 }
 
 export interface AgentSocketData {

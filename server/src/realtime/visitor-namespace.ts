@@ -79,6 +79,8 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     // browser's own token as usual.
     const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
+    // An expired or altered link opened an empty chat without a word: the greeting says why.
+    if (typeof auth.resume === 'string' && !resumed) socket.data.linkRefused = true;
     if (resumed && known && resumed !== known) {
       // Not over a visitor this browser already chats as. Anyone can have a link mailed to
       // themselves (leave a message) and pass it on: a security probe's victim who opened one

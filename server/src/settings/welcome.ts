@@ -52,6 +52,25 @@ export class Welcome {
   }
 }
 
+/** Said above the greeting to a visitor whose emailed link was expired or altered. */
+const LINK_REFUSED: Readonly<Record<keyof WelcomeSettings, string>> = {
+  en: "This link has expired or is not complete, so it could not open your conversation. Ask here, or come back in the browser you chatted in.",
+  'zh-CN': '此链接已过期或不完整，无法打开您之前的对话。请在这里提问，或回到您之前聊天的浏览器。',
+};
+
+/**
+ * The welcome for a visitor who came by an expired or altered emailed link and has no
+ * conversation here: the greeting starts by saying so (it opened an empty chat without a word;
+ * the widget, at its size budget, shows the greeting as it comes).
+ */
+export function withLinkRefused(welcome: WelcomeSettings): WelcomeSettings {
+  const say = (locale: keyof WelcomeSettings): WelcomeText => ({
+    ...welcome[locale],
+    greeting: [LINK_REFUSED[locale], welcome[locale].greeting].filter(Boolean).join('\n\n'),
+  });
+  return { en: say('en'), 'zh-CN': say('zh-CN') };
+}
+
 function filled(own: WelcomeText, other: WelcomeText): WelcomeText {
   return { greeting: own.greeting || other.greeting, starters: own.starters.length ? own.starters : other.starters };
 }
