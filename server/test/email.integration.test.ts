@@ -141,7 +141,10 @@ describe('emails of a left message', () => {
     data(await victim.emitWithAck('message:send', { clientId: 'own-chat-0001', text: 'My own question' }));
     const victimOpensLink = withLink(victimSession.token);
     await connected(victimOpensLink);
-    expect(data(await victimOpensLink.emitWithAck('conversation:resume', { afterSeq: 0 })).visitorId).toBe(victimSession.visitorId);
+    const ownChat = data(await victimOpensLink.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(ownChat.visitorId).toBe(victimSession.visitorId);
+    // …and is told why the link did not open its conversation.
+    expect(ownChat.welcome.en.greeting).toMatch(/^This link is for a conversation started elsewhere; this browser keeps its own\./);
     const newcomer = t.visitor();
     await connected(newcomer);
     const newcomerSession = data(await newcomer.emitWithAck('conversation:resume', { afterSeq: 0 }));

@@ -9,6 +9,7 @@ import type {
   VisitorServerEvents,
   SessionEndReason,
 } from '@support-chat/shared';
+import type { LinkNotFollowed } from '../settings/welcome.js';
 import type { AgentRecord } from '../store/types.js';
 
 export interface VisitorSocketData {
@@ -23,8 +24,11 @@ export interface VisitorSocketData {
   context?: VisitorContext;
   /** The site's signed user this socket proved to be (identity verification), if any. */
   verified?: VerifiedUser;
-  /** The socket came with an emailed link that was expired or altered (the greeting says so). */
-  linkRefused?: boolean;
+  /**
+   * The socket came with an emailed link it did not follow (the greeting says so): `refused`,
+   * expired or altered; `ignored`, this browser chats as another visitor and keeps its own chat.
+   */
+  linkNotFollowed?: LinkNotFollowed;
 }
 
 export interface AgentSocketData {

@@ -6,7 +6,7 @@ import {
   visitorSendSchema,
   visitorTypingSchema,
 } from '@support-chat/shared/schemas';
-import { withLinkRefused } from '../settings/welcome.js';
+import { withLinkNotice } from '../settings/welcome.js';
 import { command, type HandlerContext } from './handler.js';
 import { rooms } from './rooms.js';
 import type { VisitorSocket } from './types.js';
@@ -46,7 +46,7 @@ export function registerVisitorConversationHandlers(
         conversation: resumed.conversation ? await conversations.toVisitorView(resumed.conversation) : null,
         messages: resumed.messages.map(forVisitor),
         availability,
-        welcome: socket.data.linkRefused && !resumed.conversation ? withLinkRefused(greeting) : greeting,
+        welcome: socket.data.linkNotFollowed ? withLinkNotice(greeting, socket.data.linkNotFollowed) : greeting,
         attachments: attachmentPolicy,
         emails: !!emails,
       };

@@ -80,7 +80,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     // An expired or altered link opened an empty chat without a word: the greeting says why.
-    if (typeof auth.resume === 'string' && !resumed) socket.data.linkRefused = true;
+    if (typeof auth.resume === 'string' && !resumed) socket.data.linkNotFollowed = 'refused';
     if (resumed && known && resumed !== known) {
       // Not over a visitor this browser already chats as. Anyone can have a link mailed to
       // themselves (leave a message) and pass it on: a security probe's victim who opened one
@@ -89,6 +89,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
       // history it opened).
       deps.conversations.hasHistory(known).then(
         (own) => {
+          if (own) socket.data.linkNotFollowed = 'ignored';
           socket.data.visitorId = own ? known : resumed;
           socket.data.token = own ? auth.token! : tokens.issue(resumed);
           next();

@@ -52,21 +52,30 @@ export class Welcome {
   }
 }
 
-/** Said above the greeting to a visitor whose emailed link was expired or altered. */
-const LINK_REFUSED: Readonly<Record<keyof WelcomeSettings, string>> = {
-  en: "This link has expired or is not complete, so it could not open your conversation. Ask here, or come back in the browser you chatted in.",
-  'zh-CN': '此链接已过期或不完整，无法打开您之前的对话。请在这里提问，或回到您之前聊天的浏览器。',
+/** Why an emailed link opened something else than its conversation (visitor-namespace.ts). */
+export type LinkNotFollowed = 'refused' | 'ignored';
+
+/** Said above the greeting for that visit. */
+const LINK_NOTICE: Readonly<Record<LinkNotFollowed, Record<keyof WelcomeSettings, string>>> = {
+  refused: {
+    en: 'This link has expired or is not complete, so it could not open your conversation. Ask here, or come back in the browser you chatted in.',
+    'zh-CN': '此链接已过期或不完整，无法打开您之前的对话。请在这里提问，或回到您之前聊天的浏览器。',
+  },
+  ignored: {
+    en: 'This link is for a conversation started elsewhere; this browser keeps its own. Open the link in another browser, or ask here.',
+    'zh-CN': '此链接对应在别处开始的对话；本浏览器保留自己的对话。请在其他浏览器中打开此链接，或在这里提问。',
+  },
 };
 
 /**
- * The welcome for a visitor who came by an expired or altered emailed link and has no
- * conversation here: the greeting starts by saying so (it opened an empty chat without a word;
- * the widget, at its size budget, shows the greeting as it comes).
+ * The welcome for a visitor whose emailed link was not followed: the greeting starts by saying
+ * why (an expired or altered link opened an empty chat without a word, an ignored one this
+ * browser's own chat; the widget, at its size budget, shows the greeting as it comes).
  */
-export function withLinkRefused(welcome: WelcomeSettings): WelcomeSettings {
+export function withLinkNotice(welcome: WelcomeSettings, why: LinkNotFollowed): WelcomeSettings {
   const say = (locale: keyof WelcomeSettings): WelcomeText => ({
     ...welcome[locale],
-    greeting: [LINK_REFUSED[locale], welcome[locale].greeting].filter(Boolean).join('\n\n'),
+    greeting: [LINK_NOTICE[why][locale], welcome[locale].greeting].filter(Boolean).join('\n\n'),
   });
   return { en: say('en'), 'zh-CN': say('zh-CN') };
 }
