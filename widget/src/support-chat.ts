@@ -99,6 +99,7 @@ const svgElement = (tag: string) => document.createElementNS('http://www.w3.org/
  * @fires support-chat-close - The panel closed.
  * @fires support-chat-message - A message was added while the page was open (sent by the visitor
  *   and acknowledged, or received); not fired for history. `detail: { message: ChatMessage }`.
+ *   A system message's `text` is the team's wording: words for the visitor come from its `event`.
  * @fires support-chat-ready - Connected and the visitor's session is loaded. `detail: { visitorId }`.
  * @fires support-chat-unread - The number of unseen replies changed. `detail: { count }`.
  * @fires support-chat-conversation-started - The visitor's first message started a conversation.
