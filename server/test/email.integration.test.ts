@@ -168,6 +168,11 @@ describe('emails of a left message', () => {
     await connected(later);
     expect(data(await later.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
     later.disconnect();
+    // A tab left open past its link's expiry reconnects with the link and its own token: no notice.
+    const stale = io(`${t.url}/visitor`, { auth: { resume: `${token!.slice(0, -2)}xx`, token: resumed.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
+    await connected(stale);
+    expect(data(await stale.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
+    stale.disconnect();
     elsewhere.disconnect();
     kept.disconnect();
     expect(await quietFor(400)).toBe(0);
