@@ -16,7 +16,8 @@ import { createSmtpMailer } from '../src/email/smtp-mailer.js';
 import { createLogger } from '../src/logger.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import type { EmailRecord } from '../src/store/types.js';
-import { connected, data, startTestServer, type TestServer, type VisitorClient } from './harness.js';
+import { VisitorTokens } from '../src/auth/visitor-token.js';
+import { connected, data, startTestServer, TEST_SECRET, type TestServer, type VisitorClient } from './harness.js';
 import { postgresUnreachable, skipWithoutPostgres, testSchemas, TEST_DATABASE_URL } from './postgres.js';
 import { redisUnreachable, skipWithoutRedis, testPrefixes, TEST_REDIS_URL } from './redis.js';
 import { startTestSmtp, type TestSmtp } from './smtp.js';
@@ -168,8 +169,18 @@ describe('emails of a left message', () => {
     await connected(later);
     expect(data(await later.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
     later.disconnect();
+    // A browser that opened the widget without writing has a token but no chat: told all the same (a re-test).
+    const idle = t.visitor();
+    await connected(idle);
+    const idleSession = data(await idle.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    idle.disconnect();
+    const idleWithLink = io(`${t.url}/visitor`, { auth: { resume: `${token!.slice(0, -2)}xx`, token: idleSession.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
+    await connected(idleWithLink);
+    expect(data(await idleWithLink.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^This link has expired or is not complete/);
+    idleWithLink.disconnect();
     // A tab left open past its link's expiry reconnects with the link and its own token: no notice.
-    const stale = io(`${t.url}/visitor`, { auth: { resume: `${token!.slice(0, -2)}xx`, token: resumed.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
+    const expired = new VisitorTokens(TEST_SECRET).issueResume(session.visitorId, Date.now() - 60_000);
+    const stale = io(`${t.url}/visitor`, { auth: { resume: expired, token: resumed.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
     await connected(stale);
     expect(data(await stale.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
     stale.disconnect();

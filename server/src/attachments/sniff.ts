@@ -38,11 +38,13 @@ async function sample(stream: Readable, bytes: number): Promise<Uint8Array> {
 /**
  * Markup browsers sniff as HTML (the WHATWG sniffing table's tags), or that runs script, loads
  * or embeds something, or leaves the page (img onerror, meta refresh, object, embed, link, base,
- * form: a security probe's `.txt` of `<img src=x onerror=…>` was taken), or any tag with an event
- * handler (`<video onerror=…>`, `<details ontoggle=…>`). Served as text/plain
+ * form: a security probe's `.txt` of `<img src=x onerror=…>` was taken). Not a boundary: any tag
+ * with an event handler would be a longer list, and a pattern for them refused ordinary code
+ * (`cat <<EOF` … `only = true`, a re-test); what keeps a file from running is how it is served
+ * (text/plain, nosniff, a sandbox CSP, attachment-routes.ts). Served as text/plain
  * with nosniff and a sandbox it could not run anyway; refused so nothing uploaded even looks like a page.
  */
-const MARKUP = /<(?:!doctype|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg|img|meta|object|embed|link|base|form|\?xml|!--)[\s>/]|<[a-z][\w-]*\s[^>]*\bon[a-z]+\s*=/i;
+const MARKUP = /<(?:!doctype|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg|img|meta|object|embed|link|base|form|\?xml|!--)[\s>/]/i;
 
 export function isPlainText(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return false;

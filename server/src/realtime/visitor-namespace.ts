@@ -80,9 +80,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
     const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     // An expired or altered link opened an empty chat without a word: the greeting says why.
-    // Not to a browser with a visitor of its own: the widget sends the page's link again at every
-    // reconnect, and one left open past the link's expiry would be told its chat is not there.
-    if (typeof auth.resume === 'string' && !resumed && !known) socket.data.linkNotFollowed = 'refused';
+    // Not to the browser the link already made its visitor: the widget sends the page's link again
+    // at every reconnect, and a tab left open past the link's expiry would be told its chat is
+    // not there (the link's visitor, read with its signature checked and its expiry not).
+    if (typeof auth.resume === 'string' && !resumed && (!known || tokens.verifyResume(auth.resume, 0) !== known)) socket.data.linkNotFollowed = 'refused';
     if (resumed && known && resumed !== known) {
       // Not over a visitor this browser already chats as. Anyone can have a link mailed to
       // themselves (leave a message) and pass it on: a security probe's victim who opened one
