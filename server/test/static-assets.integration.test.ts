@@ -108,6 +108,14 @@ describe('browser assets on the wire', () => {
     expect(fs.readdirSync(DIST).filter((f) => f.startsWith('support-console'))).toEqual([]);
   });
 
+  it('answers a path it cannot decode as every route does: 400 invalid_payload, in JSON', async () => {
+    for (const bad of ['/widget/%E0%A4%A', '/console/%ZZ']) {
+      const res = await fetch(`${server.url}${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(await res.json(), bad).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    }
+  });
+
   it('answers 404 for a file that is not there, compressed copies included', async () => {
     expect((await get(`${server.url}/widget/nope.js`, { 'accept-encoding': 'br' })).status).toBe(404);
     expect((await get(`${server.url}/widget/../package.json`)).status).toBe(404);

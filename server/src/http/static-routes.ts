@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
-import express, { Router } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import expressStaticGzip from 'express-static-gzip';
 
 const consoleHtml = (script: string) => `<!doctype html>
@@ -46,13 +46,24 @@ function consoleScript(consoleDistDir: string): string {
 }
 
 /** The compressed copies the build wrote, the one the browser accepts; hashed files kept a year. */
-const precompressed = (dir: string) =>
+const precompressed = (dir: string): RequestHandler[] => [
+  // express-static-gzip answers a path it cannot decode (`/widget/%E0%A4%A`) with a plain-text
+  // 400 of its own: handed on instead, it gets the JSON error every other route answers (a re-test).
+  (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      decodeURIComponent(req.path);
+      next();
+    } catch (error) {
+      next(Object.assign(error as Error, { status: 400 }));
+    }
+  },
   expressStaticGzip(dir, {
     enableBrotli: true,
     orderPreference: ['br', 'gzip'],
     index: false,
     serveStatic: { setHeaders: cacheFor },
-  });
+  }),
+];
 
 /**
  * The browser-facing files: the widget bundle (any site may load it: CORS open), the console
@@ -79,7 +90,7 @@ export function staticRoutes({
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
       next();
     },
-    precompressed(widgetDistDir),
+    ...precompressed(widgetDistDir),
   );
 
   // Its CSP and anti-framing headers are every page's (security-headers.ts).
@@ -88,7 +99,7 @@ export function staticRoutes({
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(html);
   });
-  router.use('/console', precompressed(consoleDistDir));
+  router.use('/console', ...precompressed(consoleDistDir));
 
   if (fs.existsSync(demoDir)) {
     router.use('/', express.static(demoDir, { extensions: ['html'] }));

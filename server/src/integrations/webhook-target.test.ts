@@ -33,6 +33,7 @@ describe('internal addresses', () => {
       '192.0.2.10',
       '198.51.100.7',
       '203.0.113.5',
+      '192.88.99.1',
     ]) {
       expect(isInternalAddress(address), address).toBe(true);
     }

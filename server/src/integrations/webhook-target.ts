@@ -21,6 +21,7 @@ for (const [network, prefix] of [
   ['192.0.0.0', 24],
   // Documentation ranges (TEST-NET-1, 2, 3): never anyone's public server, so nothing to call.
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24], // 6to4 relays, deprecated (a re-test)
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
