@@ -197,7 +197,7 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     if (skip) skipTest();
     await start({ attachments: { maxBytes: 4096, perConversation: 3 } });
     const ada = await visitor();
-    for (const [bytes, name] of [[ELF, 'kettle.png'], [EXE, 'invoice.pdf'], [HTML, 'notes.txt'], [Buffer.from('order 42 <img src=x onerror=alert(1)>'), 'notes.txt'], [Buffer.from('<meta http-equiv=refresh content="0;url=https://evil.example">'), 'notes.txt'], [Buffer.from('<svg onload="alert(1)"/>'), 'pic.svg']] as const) {
+    for (const [bytes, name] of [[ELF, 'kettle.png'], [EXE, 'invoice.pdf'], [HTML, 'notes.txt'], [Buffer.from('order 42 <img src=x onerror=alert(1)>'), 'notes.txt'], [Buffer.from('<meta http-equiv=refresh content="0;url=https://evil.example">'), 'notes.txt'], [Buffer.from('see <a href="https://evil.example">here</a>'), 'notes.txt'], [Buffer.from('<b>bold</b>'), 'notes.txt'], [Buffer.from('<svg onload="alert(1)"/>'), 'pic.svg']] as const) {
       const refused = await upload(visitorUrl(), { token: ada.token }, bytes, name);
       expect(refused, name).toMatchObject({ status: 415, body: { ok: false, error: { code: 'unsupported_type' } } });
     }
@@ -206,7 +206,7 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     expect(filesIn(dir)).toEqual([]);
 
     // Ordinary text with angle brackets is text (a pattern for event handlers refused this, a re-test).
-    const code = 'Order A-1001: the lid is cracked.\n订单号 A-1001\ncat <<EOF\nonly = true\nEOF\nList<String> names;\n';
+    const code = 'Order A-1001: the lid is cracked.\n订单号 A-1001\ncat <<EOF\nonly = true\nEOF\nList<String> names;\nif (a<b && c>d) { x(); } a <p and q\n';
     const text = await upload(visitorUrl(), { token: ada.token }, Buffer.from(code), 'order');
     expect(text.status).toBe(201);
     expect(text.body.data.message.attachment).toMatchObject({ contentType: 'text/plain', name: 'order.txt' });

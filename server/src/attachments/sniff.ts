@@ -41,10 +41,11 @@ async function sample(stream: Readable, bytes: number): Promise<Uint8Array> {
  * form: a security probe's `.txt` of `<img src=x onerror=…>` was taken). Not a boundary: any tag
  * with an event handler would be a longer list, and a pattern for them refused ordinary code
  * (`cat <<EOF` … `only = true`, a re-test); what keeps a file from running is how it is served
- * (text/plain, nosniff, a sandbox CSP, attachment-routes.ts). Served as text/plain
+ * (text/plain, nosniff, a sandbox CSP, attachment-routes.ts). The one- and two-letter tags
+ * (`a`, `b`, `br`, `p`) count closed or with an attribute only: `if (a<b && c>d)` is code. Served as text/plain
  * with nosniff and a sandbox it could not run anyway; refused so nothing uploaded even looks like a page.
  */
-const MARKUP = /<(?:!doctype|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg|img|meta|object|embed|link|base|form|\?xml|!--)[\s>/]/i;
+const MARKUP = /<(?:!doctype|html|head|script|iframe|h1|div|font|table|style|title|body|svg|img|meta|object|embed|link|base|form|\?xml|!--)[\s>/]|<(?:a|b|br|p)(?:\s*\/?>|\s+[a-z-]+\s*=)/i;
 
 export function isPlainText(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return false;
