@@ -33,16 +33,17 @@ export function createLoginLimits(
   const devices = limiter('login-device', limits.loginFailuresPerDevice, LOGIN_WINDOW_SECONDS);
   const accounts = limiter('login-account', limits.loginFailuresPerAccount, LOGIN_WINDOW_SECONDS);
   const addresses = limiter('login-address', limits.loginFailuresPerAddress, LOGIN_WINDOW_SECONDS);
+  // The address first: `attempt` counts in this order (see there).
   const applying = (source: LoginSource): Limit[] =>
     'device' in source
       ? [{ limiter: devices, key: source.device, message: 'Too many failed logins on this device.' }]
       : [
+          { limiter: addresses, key: source.address, message: 'Too many failed logins from your network.' },
           {
             limiter: accounts,
             key: source.account,
             message: 'Too many failed logins for this account. Sign in on a device you used before, or wait.',
           },
-          { limiter: addresses, key: source.address, message: 'Too many failed logins from your network.' },
         ];
   return {
     // The address is counted before the account, and a refused attempt gives back what it
@@ -50,7 +51,7 @@ export function createLoginLimits(
     // requests from it would lock any agent out of a new device; a review of the first version).
     attempt: async (source) => {
       const taken: Limit[] = [];
-      for (const limit of applying(source).reverse()) {
+      for (const limit of applying(source)) {
         try {
           await limit.limiter.consume(limit.key);
           taken.push(limit);
