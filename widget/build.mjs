@@ -23,7 +23,11 @@ const LAUNCHER_BUDGET_BROTLI = 8 * 1024;
 // 27 KB until 2026-12-07, then 27.5 KB for what a visitor must not lose (a session kept per
 // signed-in user, a message re-sent after a stalled connection, a message left or a hand-off
 // asked for while offline, sent once back online): ~130 bytes that no cut found elsewhere paid for.
-const WIDGET_TOTAL_BUDGET_BROTLI = 27.5 * 1024;
+// Then 27.75 KB, the same day: the page's CSS kept off the element (* { all: unset }, RTL pages),
+// a late setUser, define(tag) and send() filled the 27.5 KB to the byte, and a fresh clone's
+// build came out 3 bytes over (the names the build gives vary by a few bytes from one checkout
+// to the next): a budget met to the byte fails a new user's `npm start`.
+const WIDGET_TOTAL_BUDGET_BROTLI = 27.75 * 1024;
 /**
  * Attachments (issue 13) did not fit in the chat's file: their code is a third file
  * (`support-chat-files-<hash>.js`) the chat loads only when the visitor attaches a file or a
