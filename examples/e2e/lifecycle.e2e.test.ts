@@ -169,6 +169,35 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     await page.screenshot({ path: screenshotPath('widget-on-hostile-page-css') });
   });
 
+  it('takes its text size from --support-chat-font-size, and lays each message out in its own direction', async () => {
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'support-chat { --support-chat-font-size: 18px; }';
+      document.head.append(style);
+    });
+    await mount({ server: server.url, open: '' });
+    const arabic = 'أين طلبي؟ رقم الطلب ١٢٣٤';
+    await page.evaluate((text) => (document.querySelector('support-chat') as HTMLElement & { send(t: string): boolean }).send(text), arabic);
+    const bubbles = () =>
+      page.evaluate(() =>
+        [...document.querySelector('support-chat')!.shadowRoot!.querySelectorAll('.msg:not(.streaming) .bubble')].map((b) => {
+          const style = getComputedStyle(b);
+          return { author: b.parentElement!.classList[1], direction: style.direction, align: style.textAlign };
+        }),
+      );
+    // The greeting, then the visitor's Arabic right to left in an English panel, then the
+    // assistant's English answer left to right.
+    await expect.poll(async () => (await bubbles()).map((b) => `${b.author} ${b.direction}`)).toEqual(['ai ltr', 'visitor rtl', 'ai ltr']);
+    expect((await bubbles())[1]!.align).toBe('start');
+    const sizes = await page.evaluate(() => {
+      const root = document.querySelector('support-chat')!.shadowRoot!;
+      return [root.querySelector('[role=log]')!, root.querySelector('#input')!].map((e) => getComputedStyle(e).fontSize);
+    });
+    expect(sizes).toEqual(['18px', '18px']);
+    await page.screenshot({ path: screenshotPath('widget-rtl-message-font-size') });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('keeps one socket per element when a page has two', async () => {
     await mount({ server: server.url, open: '' });
     await mount({ server: second.url, open: '' });

@@ -7,7 +7,7 @@ const css = String.raw;
  */
 export const styles = css`
   :host {
-    --_field: 15px;
+    --_field: 1em;
   }
   .panel {
     position: absolute;
@@ -216,7 +216,7 @@ export const styles = css`
   @media (max-width: 480px) {
     /* Less than 16px makes iOS Safari zoom into the page on focus. */
     :host {
-      --_field: 16px;
+      --_field: max(1em, 16px);
     }
     :host([open]) {
       inset: 0 !important;

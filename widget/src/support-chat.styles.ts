@@ -20,11 +20,11 @@ export const launcherStyles = css`
     z-index: var(--support-chat-z-index, 2147483000) !important;
     right: var(--_offset) !important;
     bottom: var(--_offset) !important;
-    font: 15px/1.5 var(--support-chat-font, system-ui, sans-serif) !important;
+    font: var(--support-chat-font-size, 15px)/1.5 var(--support-chat-font, system-ui, sans-serif) !important;
     color: var(--support-chat-text, #111827) !important;
     text-transform: none !important;
     letter-spacing: normal !important;
-    text-align: left !important;
+    text-align: start !important;
     direction: ltr !important;
   }
   :host([position='bottom-left']) {

@@ -132,6 +132,7 @@ const svgElement = (tag: string) => document.createElementNS('http://www.w3.org/
  * @cssproperty --support-chat-accent - Launcher, header and the visitor's bubbles. Default `#2563eb`.
  * @cssproperty --support-chat-accent-text - Text on the accent colour. Default `#fff`.
  * @cssproperty --support-chat-font - Font family. Default `system-ui, sans-serif`.
+ * @cssproperty --support-chat-font-size - Text size; the panel's other sizes follow it. Default `15px`.
  * @cssproperty --support-chat-radius - Corner radius of bubbles; the panel uses a little more. Default `14px`.
  * @cssproperty --support-chat-bg - Panel background. Default `#fff`.
  * @cssproperty --support-chat-text - Text colour. Default `#111827`.

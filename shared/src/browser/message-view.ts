@@ -73,8 +73,8 @@ export function renderMessage(m: MessageLike, o: MessageViewOptions, x: MessageS
   const markdown = m.author !== 'visitor' && !x.plain;
   return html`<div class=${cls} part="message message-${m.author}">
     ${x.showName ? html`<div class="name" aria-hidden="true">${m.kind === 'note' ? s.note : name}</div>` : nothing}
-    <div class="bubble">
-      <span class="sr">${m.kind === 'note' ? s.note : name}: </span>${m.attachment && o.attachment
+    <div class="bubble" dir="auto">
+      <span class="sr" dir="ltr">${m.kind === 'note' ? s.note : name}: </span>${m.attachment && o.attachment
         ? o.attachment(m.attachment)
         : markdown
         ? renderMarkdown(m.text)
@@ -206,7 +206,7 @@ export const messageCss = css`
   }
   .bubble ul,
   .bubble ol {
-    padding-left: 1.3em;
+    padding-inline-start: 1.3em;
   }
   .bubble code {
     font-family: ui-monospace, monospace;
