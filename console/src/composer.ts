@@ -210,6 +210,7 @@ export class SupportConsoleComposer extends LitElement {
         <label class="sr-only" for="reply">${note ? s.noteLabel : s.replyLabel}</label>
         <textarea
           id="reply"
+          dir="auto"
           rows="2"
           maxlength=${LIMITS.messageChars}
           placeholder=${blocked ? '' : note ? s.notePlaceholder : s.replyPlaceholder}

@@ -194,6 +194,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
       return [root.querySelector('[role=log]')!, root.querySelector('#input')!].map((e) => getComputedStyle(e).fontSize);
     });
     expect(sizes).toEqual(['18px', '18px']);
+    // What the visitor types, too, as they type it.
+    const composer = page.locator('support-chat #input');
+    await composer.fill(arabic);
+    expect(await composer.evaluate((e) => e.matches(':dir(rtl)'))).toBe(true);
     await page.screenshot({ path: screenshotPath('widget-rtl-message-font-size') });
     expect(pageErrors).toEqual([]);
   });

@@ -429,6 +429,7 @@ export class ChatPanel {
         <label for="input" class="sr">${s.inputLabel}</label>
         <textarea
           id="input"
+          dir="auto"
           rows="1"
           maxlength=${LIMITS.messageChars}
           placeholder=${s.placeholder}

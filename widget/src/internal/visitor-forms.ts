@@ -163,6 +163,7 @@ export class VisitorForms {
         ${s.message}
         <textarea
           name="text"
+          dir="auto"
           rows="3"
           required
           maxlength=${LIMITS.messageChars}
