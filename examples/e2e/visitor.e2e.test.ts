@@ -244,6 +244,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the visitor neve
 
           await closeQueued(agent);
           await expect.poll(() => page.getByText(zh ? '对话已结束' : 'The conversation has ended', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
+          // Said once, by the log's line: the status under it says only what to do next.
+          await expect.poll(() => page.locator('support-chat .status').textContent()).toBe(zh ? '发送消息即可开始新的对话。' : 'Send a message to start a new one.');
+          expect(await page.getByText(zh ? /对话已结束/ : /conversation has ended/i).count()).toBe(1);
           found.ended = await axe(page);
           await shot('ended');
           expect(found).toEqual({ closed: [], open: [], streaming: [], queued: [], ended: [] });

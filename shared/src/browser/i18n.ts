@@ -42,7 +42,8 @@ const en = {
   queuedAt: "You're #{n} in the queue",
   wait: ' · about {n} min',
   assigned: '{name} is here to help',
-  closed: 'This conversation has ended. Send a message to start a new one.',
+  // Under the log's own "The conversation has ended" line (evClosed): not said twice.
+  closed: 'Send a message to start a new one.',
   feedback: 'Was this answer helpful?',
   helpful: 'Helpful',
   notHelpful: 'Not helpful',
@@ -113,7 +114,7 @@ const zhCN: Strings = {
   queuedAt: '您当前排在第 {n} 位',
   wait: '，预计等待约 {n} 分钟',
   assigned: '{name} 正在为您服务',
-  closed: '本次对话已结束，发送消息即可开始新的对话。',
+  closed: '发送消息即可开始新的对话。',
   feedback: '这个回答有帮助吗？',
   helpful: '有帮助',
   notHelpful: '没有帮助',
