@@ -202,6 +202,22 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     expect(pageErrors).toEqual([]);
   });
 
+  it("says the chat is not available on a site the server does not allow, and takes nothing to send", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-life-'));
+    const elsewhere = await startServerProcess({ DATA_DIR: dir, ALLOWED_ORIGINS: 'https://shop.example.com' });
+    try {
+      await mount({ server: elsewhere.url, open: '' });
+      await expect.poll(() => page.locator('support-chat [role=alert]').textContent()).toContain("isn't available on this website");
+      // Typing into a chat that cannot send would lose what was typed: the composer says so by being off.
+      expect(await page.locator('support-chat #input').isDisabled()).toBe(true);
+      expect(await page.locator('support-chat button[type=submit]').isDisabled()).toBe(true);
+      await page.screenshot({ path: screenshotPath('widget-site-not-allowed') });
+    } finally {
+      await elsewhere.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps one socket per element when a page has two', async () => {
     await mount({ server: server.url, open: '' });
     await mount({ server: second.url, open: '' });

@@ -201,6 +201,9 @@ export const styles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
+  .composer :disabled {
+    opacity: 0.5;
+  }
   .composer .attach {
     background: none;
     color: var(--support-chat-muted, #6b7280);

@@ -345,7 +345,9 @@ export class ChatPanel {
     const left = status === 'queued' && c.conversation!.messageLeft;
     // A person can be asked for while the AI answers; while nobody can chat, a message left
     // instead (VisitorForms offers it in place of a queue nobody is coming to).
-    const ask = !leaving && (!status || status === 'bot') && c.status !== 'refused' && !c._leftPending;
+    // This page is not served (its site not allowed, its user refused): the alert says why, and nothing can be sent.
+    const refused = c.status === 'refused';
+    const ask = !leaving && (!status || status === 'bot') && !refused && !c._leftPending;
     // The admin's greeting atop the conversation (not a message), its questions until there are some.
     const w = c.welcome?.[locale];
     return html`<div
@@ -430,6 +432,7 @@ export class ChatPanel {
         <textarea
           id="input"
           dir="auto"
+          ?disabled=${refused}
           rows="1"
           maxlength=${LIMITS.messageChars}
           placeholder=${s.placeholder}
@@ -437,7 +440,7 @@ export class ChatPanel {
           @input=${this._input}
           @blur=${() => c.setTyping(false)}
         ></textarea>
-        <button type="submit" aria-label=${s.send}>
+        <button type="submit" aria-label=${s.send} ?disabled=${refused}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 12l16-8-6 16-2-7z" /></svg>
         </button>
         ${this._left < 200 ? html`<div class="count">${format(s.charsLeft, { n: this._left })}</div>` : nothing}
