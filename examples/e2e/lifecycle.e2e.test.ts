@@ -180,7 +180,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
     await page.evaluate((text) => (document.querySelector('support-chat') as HTMLElement & { send(t: string): boolean }).send(text), arabic);
     const bubbles = () =>
       page.evaluate(() =>
-        [...document.querySelector('support-chat')!.shadowRoot!.querySelectorAll('.msg:not(.streaming) .bubble')].map((b) => {
+        Array.from(document.querySelector('support-chat')!.shadowRoot!.querySelectorAll('.msg:not(.streaming) .bubble')).map((b) => {
           const style = getComputedStyle(b);
           return { author: b.parentElement!.classList[1], direction: style.direction, align: style.textAlign };
         }),
