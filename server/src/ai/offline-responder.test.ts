@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createKnowledgeIndex } from '../knowledge/bm25-index.js';
 import { loadKnowledgeDir } from '../knowledge/markdown-source.js';
 import type { Retriever } from '../knowledge/types.js';
-import { createOfflineResponder } from './offline-responder.js';
+import { createOfflineResponder, questionClauses } from './offline-responder.js';
 import type { ResponderRequest } from './types.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/knowledge');
@@ -92,6 +92,50 @@ describe('offline responder', () => {
     expect((await strictEnglish.answer(ask(question))).provenance.answered).toBe(false);
     const strictChinese = createOfflineResponder({ retriever, thresholds: { en: 0, zh: 0.99 } });
     expect((await strictChinese.answer(ask(question))).provenance.answered).toBe(true);
+  });
+
+  it('answers the question behind a lead-in or after another sentence, as it answers the question alone', async () => {
+    // Each of these went unanswered as a whole: the lead-in's words are in no entry's question.
+    const plain = await responder.answer(ask('Can I change my delivery address?'));
+    expect(plain.provenance.answered).toBe(true);
+    for (const message of [
+      'One more question: can I change my delivery address?',
+      'Hi there, quick question - can I change my delivery address?',
+      'OK thanks. Another question. Can I change my delivery address?',
+    ]) {
+      const answer = await responder.answer(ask(message));
+      expect({ message, answered: answer.provenance.answered, source: answer.sources[0]?.id }).toEqual({
+        message,
+        answered: true,
+        source: plain.sources[0]!.id,
+      });
+    }
+    const chinese = await responder.answer(ask('还有一个问题：保修期多长？', { locale: 'zh-CN' }));
+    expect(chinese.sources[0]?.id).toBe((await responder.answer(ask('保修期多长？', { locale: 'zh-CN' }))).sources[0]!.id);
+    expect(chinese.sources[0]?.id).toMatch(/^zh\/warranty\.md#/);
+  });
+
+  it('answers a message the whole of which it is sure about as before, and does not answer from a clause that is unsure too', async () => {
+    // Sure as a whole: the whole message's entry, though a clause alone would point elsewhere.
+    const whole = await responder.answer(ask('How long does shipping take? How long is the warranty?'));
+    expect(whole.provenance.answered).toBe(true);
+    // Unsure as a whole and in every part: not found, with the whole message's suggestions.
+    const unsure = await responder.answer(ask('Hello! Does the lamp work with a dimmer switch?'));
+    expect(unsure.provenance.answered).toBe(false);
+    expect(unsure.suggestions).toContain('What bulbs fit the lamp?');
+  });
+
+  it('splits a message into the clauses that may be its question', () => {
+    expect(questionClauses('How do I return an item?')).toEqual([]);
+    expect(questionClauses('One more question: how do I return an item?')).toEqual(['One more question:', 'how do I return an item?']);
+    expect(questionClauses('Thanks, how long does shipping take?')).toEqual(['how long does shipping take?']);
+    // A comma after more than a short lead-in belongs to the question.
+    expect(questionClauses('If my parcel is late again next week, can I cancel?')).toEqual([]);
+    expect(questionClauses('Is 2.5 kg too heavy? Hi - what about 3 kg')).toEqual(['Is 2.5 kg too heavy?', 'Hi', 'what about 3 kg']);
+    expect(questionClauses('谢谢。另外，运费怎么算？')).toEqual(['谢谢。', '另外，运费怎么算？', '运费怎么算？']);
+    // Nothing to ask in a clause without two letters or digits; six at most.
+    expect(questionClauses('?! ok. a. b. c. d. e. f. g. h.')).toEqual(['ok.']);
+    expect(questionClauses('one. two. three. four. five. six. seven. eight.')).toHaveLength(6);
   });
 
   it('stops when the request is aborted', async () => {

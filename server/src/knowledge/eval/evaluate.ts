@@ -6,7 +6,7 @@
  * entry), beside the plain BM25 baseline measured in the same run.
  */
 import { z } from 'zod';
-import { createOfflineResponder, DEFAULT_ANSWER_THRESHOLDS, OFFLINE_CANDIDATES, type AnswerThresholds } from '../../ai/offline-responder.js';
+import { createOfflineResponder, DEFAULT_ANSWER_THRESHOLDS, offlineCandidates, type AnswerThresholds } from '../../ai/offline-responder.js';
 import type { KnowledgeEntry, KnowledgeLang, Retriever } from '../types.js';
 import { createPlainBm25 } from './baseline.js';
 import { sweepThreshold, type ScoredAnswer, type Sweep } from './sweep.js';
@@ -164,15 +164,18 @@ export async function evaluate({
   const ours = await measure(retriever, queries);
   const baseline = await measure(createPlainBm25(entries), queries);
 
-  // The responder's own decision input: its search (same options), its top hit's confidence.
+  // The responder's own decision input: its searches (same options), the confidences of its top
+  // hit and of its clauses' best (searched at every threshold: none is too high to need them).
   const scored: Record<KnowledgeLang, ScoredAnswer[]> = { en: [], zh: [] };
   for (const q of queries) {
-    const [top] = await retriever.search(q.query, { limit: OFFLINE_CANDIDATES, lang: q.lang });
+    const { hits, clause } = await offlineCandidates(retriever, q.query, { lang: q.lang }, () => Infinity);
+    const top = hits[0];
     // No hit: never answered, at any threshold. A hit without a confidence counts as 0, as there.
     scored[top?.entry.lang ?? q.lang ?? 'en'].push({
       confidence: top ? (top.confidence ?? 0) : -1,
       right: q.gold.includes(top?.entry.id ?? ''),
       unanswerable: q.gold.length === 0,
+      ...(clause ? { clause: { confidence: clause.confidence ?? 0, right: q.gold.includes(clause.entry.id) } } : {}),
     });
   }
   const sweep: EvalReport['sweep'] = {};

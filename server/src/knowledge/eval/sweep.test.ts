@@ -26,6 +26,20 @@ describe('the answer threshold sweep', () => {
     expect(curve[100]).toMatchObject({ answered: 0, answerRate: 0, precision: null });
   });
 
+  it("gives a clause's answer where the whole question's top hit is under the threshold and the clause's is not, as the responder does", () => {
+    const { curve } = sweepThreshold([
+      // Whole wrong and sure: the whole answers wherever it can, whatever its clause.
+      { confidence: 0.8, right: false, clause: { confidence: 0.9, right: true } },
+      // Whole unsure, clause sure and right.
+      { confidence: 0.2, right: false, clause: { confidence: 0.6, right: true } },
+    ]);
+    expect(curve[10]).toMatchObject({ answered: 2, right: 0 }); // both wholes
+    expect(curve[50]).toMatchObject({ answered: 2, right: 1 }); // the first whole, the second's clause
+    expect(curve[70]).toMatchObject({ answered: 1, right: 0 }); // the first whole only
+    expect(curve[85]).toMatchObject({ answered: 1, right: 1 }); // the first's clause only
+    expect(curve[95]).toMatchObject({ answered: 0 });
+  });
+
   it('picks the lowest threshold with the most answers at the precision asked', () => {
     expect(sweepThreshold(answers).best).toMatchObject({ threshold: 0.61, answered: 3 });
     // At 80%, 0.5 answers 5 (4 right) and 0.3 answers 7 (6 right, 85.7%).

@@ -10,6 +10,11 @@
 export interface ScoredAnswer {
   confidence: number;
   right: boolean;
+  /**
+   * The best top hit of the question's clauses asked alone (offline-responder.ts, questionClauses):
+   * given at a threshold the whole question's top hit does not reach and it does.
+   */
+  clause?: { confidence: number; right: boolean };
   /** A question the knowledge cannot answer (`"gold": []`): any answer is wrong, declining is right. */
   unanswerable?: boolean;
 }
@@ -50,15 +55,17 @@ export function sweepThreshold(answers: readonly ScoredAnswer[], { minPrecision 
     let answered = 0;
     let right = 0;
     let declined = 0;
+    // The same comparison as the responder's (`confidence < threshold` is "not found"), with a
+    // hair of tolerance so 0.29999… counts at 0.3, as the printed confidence would suggest.
+    const reaches = (candidate?: { confidence: number }) => !!candidate && candidate.confidence + 1e-9 >= threshold;
     for (const a of answers) {
-      // The same comparison as the responder's (`confidence < threshold` is "not found"), with a
-      // hair of tolerance so 0.29999… counts at 0.3, as the printed confidence would suggest.
-      if (a.confidence + 1e-9 < threshold) {
+      const given = reaches(a) ? a : reaches(a.clause) ? a.clause! : null;
+      if (!given) {
         if (a.unanswerable) declined++;
         continue;
       }
       answered++;
-      if (a.right && !a.unanswerable) right++;
+      if (given.right && !a.unanswerable) right++;
     }
     curve.push({ threshold, answerRate: n ? round(answered / n) : 0, precision: answered ? round(right / answered) : null, answered, right, declined });
   }
