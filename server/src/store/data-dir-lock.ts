@@ -23,6 +23,27 @@ function alive(pid: number): boolean {
  * instant, nor across hosts or containers sharing a volume: it is a guard for operators, the
  * message says how to scale out instead.
  */
+/**
+ * `mkdir -p`, one folder at a time. Node's `mkdirSync(dir, { recursive: true })` never returns
+ * where mkdir answers ENOENT under a parent that exists (`DATA_DIR=/proc/x`, a probe: it makes
+ * the parent again, then the child again, forever); one at a time, that ENOENT is the error.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let folder = path.resolve(dir); !fs.existsSync(folder); folder = path.dirname(folder)) {
+    missing.unshift(folder);
+    if (path.dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (error) {
+      // Made meanwhile (another process starting): as good as made here.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 export function lockDataDir(dataDir: string): { release(): void } {
   const file = path.join(dataDir, LOCK_FILE);
   // The first thing to touch DATA_DIR: a folder this user may not write to (EACCES, EROFS), or a
@@ -30,10 +51,10 @@ export function lockDataDir(dataDir: string): { release(): void } {
   const unusable = (error: unknown) =>
     new ConfigError(`DATA_DIR ${dataDir} cannot be used (${(error as Error).message}). Point DATA_DIR at a folder this user can write to.`);
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    makeFolders(dataDir);
+    if (!fs.statSync(dataDir).isDirectory()) throw new Error('it is a file, not a folder');
   } catch (error) {
-    // mkdir's EEXIST: the path is there, and is not a folder.
-    throw unusable((error as NodeJS.ErrnoException).code === 'EEXIST' ? new Error('it is a file, not a folder') : error);
+    throw unusable(error);
   }
   for (let attempt = 0; ; attempt++) {
     try {
