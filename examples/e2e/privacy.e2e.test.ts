@@ -99,6 +99,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the audit log an
     await expect.poll(() => panel.getByRole('status').textContent(), POLL).toMatch(/^Erased 1 conversations and \d+ messages of visitor /);
     await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(0);
     await expect.poll(() => lead.getByText('No conversation open').isVisible(), POLL).toBe(true);
+    // Ada's own page lets go of it too, within moments: her chat starts afresh.
+    await expect.poll(() => ada.getByRole('log').textContent(), { timeout: 3000 }).not.toContain('Z-777');
+    expect(await bo.getByRole('log').textContent()).toContain('opening hours');
 
     // Console search finds nothing of Ada, and still finds Bo.
     await search.fill('Z-777');

@@ -221,7 +221,9 @@ export class VisitorConnection {
       for (const s of this.streams) this._staleStreams.add(s.streamId);
       if (this.streams.length) this._thinking(true);
       this.streams = [];
-      if (reason === 'io server disconnect') this._later('reconnect', 5000, () => socket.connect());
+      // The server ends a visitor's sockets only when it erased the visitor: back in a second, as
+      // a visitor with nothing stored, which empties the log (5 s left the erased chat on screen).
+      if (reason === 'io server disconnect') this._later('reconnect', 1000, () => socket.connect());
       this._changed();
     });
     socket.on('connect_error', (err) => {
