@@ -98,5 +98,6 @@ function provenanceTitle(m: ChatMessage): string {
   const p = m.provenance;
   if (!p) return '';
   const scores = p.passageIds.map((id, i) => `${id}: ${(p.scores[i] ?? 0).toFixed(3)}`);
-  return scores.length ? `${t().transcript.passages}\n${scores.join('\n')}` : t().transcript.noPassages;
+  const passages = scores.length ? `${t().transcript.passages}\n${scores.join('\n')}` : t().transcript.noPassages;
+  return p.matched ? `${fill(t().transcript.matched, { text: p.matched })}\n${passages}` : passages;
 }

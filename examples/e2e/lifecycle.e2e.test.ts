@@ -211,6 +211,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
       // Typing into a chat that cannot send would lose what was typed: the composer says so by being off.
       expect(await page.locator('support-chat #input').isDisabled()).toBe(true);
       expect(await page.locator('support-chat button[type=submit]').isDisabled()).toBe(true);
+      // Opened again, focus goes where it can do something: the close button, not the dead field.
+      await page.locator('support-chat .close').click();
+      await page.locator('support-chat .launcher').click();
+      await expect
+        .poll(() => page.evaluate(() => document.querySelector('support-chat')!.shadowRoot!.activeElement?.className))
+        .toContain('close');
       await page.screenshot({ path: screenshotPath('widget-site-not-allowed') });
     } finally {
       await elsewhere.kill('SIGTERM');

@@ -48,6 +48,8 @@ export interface AnswerProvenance {
   latencyMs: number;
   promptTokens?: number;
   completionTokens?: number;
+  /** The part of the visitor's message the answer was matched to, when not all of it (offline: a clause asked alone). */
+  matched?: string;
 }
 
 export interface Source {

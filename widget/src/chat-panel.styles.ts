@@ -7,7 +7,8 @@ const css = String.raw;
  */
 export const styles = css`
   :host {
-    --_field: 1em;
+    /* The text size itself, not 1em: a field inside a smaller label (the leave-a-message card's) keeps it. */
+    --_field: var(--support-chat-font-size, 15px);
   }
   .panel {
     position: absolute;
@@ -219,7 +220,7 @@ export const styles = css`
   @media (max-width: 480px) {
     /* Less than 16px makes iOS Safari zoom into the page on focus. */
     :host {
-      --_field: max(1em, 16px);
+      --_field: max(var(--support-chat-font-size, 15px), 16px);
     }
     :host([open]) {
       inset: 0 !important;

@@ -218,7 +218,8 @@ export class ChatPanel {
       this._emit(this.opened ? 'support-chat-open' : 'support-chat-close');
       // The first field (the composer, or the leave-a-message form standing in for it). Not when
       // the page itself starts with `open`: that would steal focus on load.
-      if (this.opened && was === false) this.renderRoot.querySelector('textarea')?.focus();
+      // A chat that cannot send (refused) has its close button.
+      if (this.opened && was === false) (this.renderRoot.querySelector<HTMLElement>('textarea:enabled') ?? this.renderRoot.querySelector<HTMLElement>('.close'))?.focus();
       this._stick = true;
     }
     const shown = this.renderRoot.querySelector<HTMLElement>('.log');
@@ -475,7 +476,7 @@ export class ChatPanel {
 
   /** Full screen on a phone, the page behind is out of sight: Tab goes round the panel. */
   private _keepFocus = (e: KeyboardEvent) => {
-    const all = [...this.renderRoot.querySelectorAll<HTMLElement>('.panel :is(a,button,input,textarea)')].filter((el) => el.offsetWidth);
+    const all = [...this.renderRoot.querySelectorAll<HTMLElement>('.panel :is(a,button,input,textarea):not(:disabled)')].filter((el) => el.offsetWidth);
     const ends = [all[0], all.at(-1)];
     if (e.key === 'Tab' && matchMedia('(max-width:480px)').matches && (this.renderRoot as ShadowRoot).activeElement === ends[+!e.shiftKey]) {
       e.preventDefault();

@@ -116,26 +116,53 @@ describe('offline responder', () => {
   });
 
   it('answers a message the whole of which it is sure about as before, and does not answer from a clause that is unsure too', async () => {
-    // Sure as a whole: the whole message's entry, though a clause alone would point elsewhere.
-    const whole = await responder.answer(ask('How long does shipping take? How long is the warranty?'));
-    expect(whole.provenance.answered).toBe(true);
+    // Sure as a whole: the whole message's entry, though its last question alone points elsewhere.
+    const message = 'How long does shipping take? How long is the warranty? shipping shipping';
+    const [wholeTop] = retriever.search(message, { limit: 1, lang: 'en' });
+    const [clauseTop] = retriever.search('How long is the warranty?', { limit: 1, lang: 'en' });
+    expect(wholeTop!.entry.id).not.toBe(clauseTop!.entry.id);
+    const whole = await responder.answer(ask(message));
+    expect(whole.provenance).toMatchObject({ answered: true, passageIds: [wholeTop!.entry.id] });
+    expect(whole.provenance.matched).toBeUndefined();
     // Unsure as a whole and in every part: not found, with the whole message's suggestions.
     const unsure = await responder.answer(ask('Hello! Does the lamp work with a dimmer switch?'));
     expect(unsure.provenance.answered).toBe(false);
     expect(unsure.suggestions).toContain('What bulbs fit the lamp?');
   });
 
-  it('splits a message into the clauses that may be its question', () => {
+  it('splits a message into the clauses that may be its question: question sentences and the last one, nearest the end first', () => {
     expect(questionClauses('How do I return an item?')).toEqual([]);
-    expect(questionClauses('One more question: how do I return an item?')).toEqual(['One more question:', 'how do I return an item?']);
+    expect(questionClauses('One more question: how do I return an item?')).toEqual(['how do I return an item?']);
     expect(questionClauses('Thanks, how long does shipping take?')).toEqual(['how long does shipping take?']);
     // A comma after more than a short lead-in belongs to the question.
     expect(questionClauses('If my parcel is late again next week, can I cancel?')).toEqual([]);
-    expect(questionClauses('Is 2.5 kg too heavy? Hi - what about 3 kg')).toEqual(['Is 2.5 kg too heavy?', 'Hi', 'what about 3 kg']);
-    expect(questionClauses('谢谢。另外，运费怎么算？')).toEqual(['谢谢。', '另外，运费怎么算？', '运费怎么算？']);
-    // Nothing to ask in a clause without two letters or digits; six at most.
-    expect(questionClauses('?! ok. a. b. c. d. e. f. g. h.')).toEqual(['ok.']);
-    expect(questionClauses('one. two. three. four. five. six. seven. eight.')).toHaveLength(6);
+    // A statement before the question is never asked alone; a dot or colon inside a number does not split.
+    expect(questionClauses('I already reset my password: it still does not work.')).toEqual(['it still does not work.']);
+    expect(questionClauses('Is 2.5 kg too heavy? Hi - what about 3 kg at 10:30')).toEqual(['what about 3 kg at 10:30', 'Is 2.5 kg too heavy?']);
+    expect(questionClauses('谢谢。另外，运费怎么算？')).toEqual(['另外，运费怎么算？', '运费怎么算？']);
+    expect(questionClauses('我想问一下——运费怎么算')).toEqual(['运费怎么算']);
+    // Nothing to ask in a clause without two letters or digits; four at most, the last ones.
+    expect(questionClauses('?! ok. a. b.')).toEqual([]);
+    expect(questionClauses('one? two? three? four? five? six?')).toEqual(['six?', 'five?', 'four?', 'three?']);
+  });
+
+  it('says which part of the message it answered, and searches the parts by their words alone', async () => {
+    const asked: { query: string; lexicalOnly?: boolean }[] = [];
+    const recording: Retriever = {
+      size: retriever.size,
+      search: (query, options) => (asked.push({ query, lexicalOnly: options?.lexicalOnly }), retriever.search(query, options)),
+    };
+    const answer = await createOfflineResponder({ retriever: recording }).answer(ask('One more question: can I change my delivery address?'));
+    expect(answer.provenance).toMatchObject({ answered: true, matched: 'can I change my delivery address?' });
+    expect(asked).toEqual([
+      { query: 'One more question: can I change my delivery address?', lexicalOnly: undefined },
+      { query: 'can I change my delivery address?', lexicalOnly: true },
+    ]);
+    // Sure of the whole: no part is searched, and nothing is said of one.
+    asked.length = 0;
+    const whole = await createOfflineResponder({ retriever: recording }).answer(ask('Can I change my delivery address?'));
+    expect(whole.provenance.matched).toBeUndefined();
+    expect(asked).toHaveLength(1);
   });
 
   it('stops when the request is aborted', async () => {

@@ -55,30 +55,42 @@ export interface OfflineResponderOptions {
 }
 
 /** Clauses of one message asked alone, at most: a pasted page is not searched line by line. */
-const MAX_CLAUSES = 6;
+const MAX_CLAUSES = 4;
 
 /** A lead-in before a sentence's first comma: "Thanks, …", "Hi there, …" (words), "另外，…" (characters). */
-const LEAD_IN = /^([^,，]{1,12})[,，]\s*(\S.*)$/su;
+const LEAD_IN = /^([^,，、،]{1,12})[,，、،]\s*(\S.*)$/su;
 const LEAD_IN_MAX_WORDS = 2;
 const LEAD_IN_MAX_HAN = 4;
 const HAN = /\p{Script=Han}/u;
 
 /**
- * The parts of a visitor's message that may be its question, each to be asked alone when the
- * whole message is not a confident match. A lead-in or a second sentence ("Hi, quick question:
- * how do I return an item?", "谢谢。另外，运费怎么算？") adds words no entry's question has,
- * which lowers the whole message's similarity under the threshold: with such lead-ins put before
- * the StackFAQ dev questions, the offline responder answered 105–107 of 358 instead of 136.
- * Split after . ! ? 。！？… (a dot only before a space: "2.5 kg"), after a colon, a semicolon or a
- * line break, and at a spaced dash; a sentence is also asked without a short lead-in before its
- * first comma. Parts with fewer than two letters or digits are not asked.
+ * Where a message splits into sentences: after ! ? 。！？؟…; ；and a line break, after a dot or a
+ * colon followed by a space ("2.5 kg" and "10:30" stay whole), after a full-width colon, and at a
+ * dash between spaces or a Chinese dash (——).
+ */
+const SENTENCE_END = /(?<=[!?！？؟。…；;\n])|(?<=[.:])(?=\s)|(?<=：)|\s[-–—]\s|——/;
+const QUESTION_MARK = /[?？؟]$/;
+
+/**
+ * The parts of a visitor's message that may be its question, to be asked alone when the whole
+ * message is not a confident match. A lead-in or a sentence before the question ("Hi, quick
+ * question: how do I return an item?", "谢谢。另外，运费怎么算？") adds words no entry's
+ * question has, which lowers the whole message's similarity under the threshold: with such
+ * lead-ins put before the StackFAQ dev questions, the offline responder answered 105–107 of 358
+ * instead of 136. Only what reads as the question: the sentences ending in a question mark, and
+ * the last sentence, each also without a short lead-in before its first comma; never a statement
+ * before the question ("I already reset my password: it still fails." asks only its last part),
+ * nearest the end first (questions come last), and none of fewer than two letters or digits.
  */
 export function questionClauses(text: string): string[] {
   const whole = text.trim();
+  const sentences = whole
+    .split(SENTENCE_END)
+    .map((part) => part.trim())
+    .filter(Boolean);
   const clauses = new Set<string>();
-  for (const part of whole.split(/(?<=[!?！？。…；;:：\n])|(?<=\.)(?=\s)|\s[-–—]\s/)) {
-    const sentence = part.trim();
-    if (!sentence) continue;
+  for (const [i, sentence] of [...sentences.entries()].reverse()) {
+    if (i !== sentences.length - 1 && !QUESTION_MARK.test(sentence)) continue;
     clauses.add(sentence);
     const lead = LEAD_IN.exec(sentence);
     if (lead && (HAN.test(lead[1]!) ? lead[1]!.trim().length <= LEAD_IN_MAX_HAN : lead[1]!.trim().split(/\s+/).length <= LEAD_IN_MAX_WORDS)) {
@@ -89,40 +101,54 @@ export function questionClauses(text: string): string[] {
   return [...clauses].filter((clause) => clause.replace(/[^\p{L}\p{N}]/gu, '').length >= 2).slice(0, MAX_CLAUSES);
 }
 
+/** A clause's top hit, and the clause. */
+export interface ClauseHit {
+  hit: RetrievalHit;
+  text: string;
+}
+
 /** What the offline responder decides from: the whole message's hits, and the best of its clauses' top hits. */
 export interface OfflineCandidates {
   /** The whole message's hits: its top hit is the answer when confident, the rest suggestions. */
   hits: RetrievalHit[];
-  /** The most confident top hit of a clause asked alone (`questionClauses`); none when the message has no clauses. */
-  clause: RetrievalHit | null;
+  /** The clause (`questionClauses`) whose top hit is furthest above (or least below) its language's threshold; null when none was asked. */
+  clause: ClauseHit | null;
 }
 
+/** How far a hit is over the threshold of its language: how hits of two languages compare. */
+const lead = (hit: RetrievalHit | undefined, threshold: (lang: KnowledgeLang) => number) =>
+  hit ? (hit.confidence ?? 0) - threshold(hit.entry.lang) : -Infinity;
+
 /**
- * Searches the whole message and, unless its top hit already clears `threshold` (for the hit's
- * language), each clause: a message answered as a whole is answered as before (no clause can
- * change it), so the clauses only answer messages the whole could not.
+ * Searches the whole message and, when its top hit does not reach `threshold` (for the hit's
+ * language; `clauses: 'always'` for the eval, which sweeps every threshold), each clause: a
+ * message answered as a whole is answered as before. Clauses are searched by their words alone
+ * (`lexicalOnly`): their answer is decided on the lexical confidence, and a model call per clause
+ * would multiply the wait when the embeddings provider is down, as it is when this responder
+ * stands in for the model.
  */
 export async function offlineCandidates(
   retriever: Retriever,
   question: string,
   options: Pick<SearchOptions, 'lang' | 'signal'>,
   threshold: (lang: KnowledgeLang) => number,
+  clauses: 'when-unsure' | 'always' = 'when-unsure',
 ): Promise<OfflineCandidates> {
   const hits = await retriever.search(question, { ...options, limit: OFFLINE_CANDIDATES });
-  const top = hits[0];
-  let clause: RetrievalHit | null = null;
-  if (top && (top.confidence ?? 0) >= threshold(top.entry.lang)) return { hits, clause };
+  let clause: ClauseHit | null = null;
+  if (clauses === 'when-unsure' && lead(hits[0], threshold) >= 0) return { hits, clause };
   for (const text of questionClauses(question)) {
     throwIfAborted(options.signal);
-    const [hit] = await retriever.search(text, { ...options, limit: 1 });
-    if (hit && (hit.confidence ?? 0) > (clause?.confidence ?? -1)) clause = hit;
+    const [hit] = await retriever.search(text, { ...options, limit: 1, lexicalOnly: true });
+    if (hit && lead(hit, threshold) > lead(clause?.hit, threshold)) clause = { hit, text };
   }
   return { hits, clause };
 }
 
-/** The hit answered with at these thresholds, or null (not found): the whole message's top hit first. */
-export function offlineAnswerHit({ hits, clause }: OfflineCandidates, threshold: (lang: KnowledgeLang) => number): RetrievalHit | null {
-  for (const hit of [hits[0], clause]) if (hit && (hit.confidence ?? 0) >= threshold(hit.entry.lang)) return hit;
+/** The answer at these thresholds, or null (not found): the whole message's top hit first, then the clause's. */
+export function offlineAnswerHit({ hits, clause }: OfflineCandidates, threshold: (lang: KnowledgeLang) => number): { hit: RetrievalHit; matched?: string } | null {
+  if (lead(hits[0], threshold) >= 0) return { hit: hits[0]! };
+  if (clause && lead(clause.hit, threshold) >= 0) return { hit: clause.hit, matched: clause.text };
   return null;
 }
 
@@ -136,22 +162,24 @@ export function createOfflineResponder({ retriever, minConfidence, thresholds = 
       throwIfAborted(request.signal);
       const candidates = await offlineCandidates(retriever, request.question, { lang: knowledgeLang(request.locale), signal: request.signal }, threshold);
       throwIfAborted(request.signal);
-      const top = offlineAnswerHit(candidates, threshold);
-      if (!top) {
+      const answer = offlineAnswerHit(candidates, threshold);
+      if (!answer) {
         return notFoundAnswer(request.locale, candidates.hits, { responder: 'offline', latencyMs: performance.now() - started });
       }
       // No tokens: the answer is complete at once, so it reaches the visitor in one frame, the
       // stored message. Streaming it in pieces only cost frames (issue 9); a model streams.
-      const text = top.entry.body;
+      const { hit, matched } = answer;
       return {
-        text,
-        sources: [sourceOf(top.entry)],
+        text: hit.entry.body,
+        sources: [sourceOf(hit.entry)],
         provenance: {
           responder: 'offline',
-          passageIds: [top.entry.id],
-          scores: [top.score],
+          passageIds: [hit.entry.id],
+          scores: [hit.score],
           answered: true,
           latencyMs: performance.now() - started,
+          // Answered from a part of the message: the agent reading the transcript sees which.
+          ...(matched ? { matched } : {}),
         },
       };
     },

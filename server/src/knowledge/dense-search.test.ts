@@ -89,6 +89,11 @@ describe.each([
       const b = await slow.search(text, { limit: 10 });
       expect(a.map((h) => [h.entry.id, h.score, h.confidence])).toEqual(b.map((h) => [h.entry.id, h.score, h.confidence]));
     }
+    // By the words alone: the lexical ranking, and no call to the embeddings provider.
+    const calls = next;
+    const words = await fast.search('topic 3 words 5', { limit: 4, lexicalOnly: true });
+    expect(next).toBe(calls);
+    expect(words).toEqual(lexical.search('topic 3 words 5', { limit: 4 }));
   });
 });
 

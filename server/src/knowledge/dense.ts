@@ -259,6 +259,7 @@ export function createHybridRetriever({ entries, lexical, dense, embedder, onQue
     size: entries.length,
     async search(query: string, options: SearchOptions = {}): Promise<RetrievalHit[]> {
       const limit = options.limit ?? 5;
+      if (options.lexicalOnly) return lexical.search(query, options);
       const lexicalHits = lexical.search(query, { ...options, limit: Math.max(limit, FUSION_DEPTH) });
       let vector: Float32Array | undefined;
       try {

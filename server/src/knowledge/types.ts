@@ -42,6 +42,8 @@ export interface SearchOptions {
   lang?: KnowledgeLang;
   /** Aborts a search that waits on the network (embedding the query). */
   signal?: AbortSignal;
+  /** By the words alone: never embeds the query (the lexical confidence is all the caller reads). */
+  lexicalOnly?: boolean;
 }
 
 /**

@@ -16,14 +16,6 @@ function alive(pid: number): boolean {
 }
 
 /**
- * One process per SQLite `DATA_DIR` (issue 10): a second one would share the file, answer
- * "database is locked" and never see the first one's live events. The lock file is created
- * exclusively (`wx`) with our pid and removed on exit; a lock whose process is gone (kill -9, a
- * crash) is taken over. Not proof against two processes taking over one stale lock in the same
- * instant, nor across hosts or containers sharing a volume: it is a guard for operators, the
- * message says how to scale out instead.
- */
-/**
  * `mkdir -p`, one folder at a time. Node's `mkdirSync(dir, { recursive: true })` never returns
  * where mkdir answers ENOENT under a parent that exists (`DATA_DIR=/proc/x`, a probe: it makes
  * the parent again, then the child again, forever); one at a time, that ENOENT is the error.
@@ -44,6 +36,14 @@ function makeFolders(dir: string): void {
   }
 }
 
+/**
+ * One process per SQLite `DATA_DIR` (issue 10): a second one would share the file, answer
+ * "database is locked" and never see the first one's live events. The lock file is created
+ * exclusively (`wx`) with our pid and removed on exit; a lock whose process is gone (kill -9, a
+ * crash) is taken over. Not proof against two processes taking over one stale lock in the same
+ * instant, nor across hosts or containers sharing a volume: it is a guard for operators, the
+ * message says how to scale out instead.
+ */
 export function lockDataDir(dataDir: string): { release(): void } {
   const file = path.join(dataDir, LOCK_FILE);
   // The first thing to touch DATA_DIR: a folder this user may not write to (EACCES, EROFS), or a

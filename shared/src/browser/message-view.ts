@@ -208,7 +208,14 @@ export const messageCss = css`
   .bubble ol {
     padding-inline-start: 1.3em;
   }
+  /* Each paragraph in the direction of its own text (a message's second may be in another
+     language); code runs left to right, in a right-to-left message too. */
+  .bubble p,
+  .bubble li {
+    unicode-bidi: plaintext;
+  }
   .bubble code {
+    unicode-bidi: isolate;
     font-family: ui-monospace, monospace;
     font-size: 0.9em;
     background: rgb(0 0 0 / 0.06);
@@ -218,6 +225,8 @@ export const messageCss = css`
   .bubble pre {
     overflow-x: auto;
     white-space: pre;
+    direction: ltr;
+    text-align: left;
   }
   .bubble a,
   .sources a {

@@ -26,6 +26,7 @@ export const transcript = defineStrings(
     discard: 'Discard',
     passages: 'Passages and scores',
     noPassages: 'No passages matched',
+    matched: 'Answered the part “{text}”',
     // composer
     write: 'Write',
     reply: 'Reply',
@@ -73,6 +74,7 @@ export const transcript = defineStrings(
     discard: '放弃',
     passages: '匹配段落及得分',
     noPassages: '没有匹配的段落',
+    matched: '回答的是其中一句：“{text}”',
     write: '撰写',
     reply: '回复',
     note: '内部备注',

@@ -168,14 +168,14 @@ export async function evaluate({
   // hit and of its clauses' best (searched at every threshold: none is too high to need them).
   const scored: Record<KnowledgeLang, ScoredAnswer[]> = { en: [], zh: [] };
   for (const q of queries) {
-    const { hits, clause } = await offlineCandidates(retriever, q.query, { lang: q.lang }, () => Infinity);
+    const { hits, clause } = await offlineCandidates(retriever, q.query, { lang: q.lang }, (lang) => thresholds[lang], 'always');
     const top = hits[0];
     // No hit: never answered, at any threshold. A hit without a confidence counts as 0, as there.
     scored[top?.entry.lang ?? q.lang ?? 'en'].push({
       confidence: top ? (top.confidence ?? 0) : -1,
       right: q.gold.includes(top?.entry.id ?? ''),
       unanswerable: q.gold.length === 0,
-      ...(clause ? { clause: { confidence: clause.confidence ?? 0, right: q.gold.includes(clause.entry.id) } } : {}),
+      ...(clause ? { clause: { confidence: clause.hit.confidence ?? 0, right: q.gold.includes(clause.hit.entry.id) } } : {}),
     });
   }
   const sweep: EvalReport['sweep'] = {};
