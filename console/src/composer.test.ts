@@ -3,9 +3,10 @@ import type { PropertyValues } from 'lit';
 import { SupportConsoleComposer } from './composer.js';
 
 /** `updated` as Lit calls it, without a DOM (the element is never connected). */
-function updatedAfter(changed: Record<string, unknown>, now: { conversationId: string; mine: boolean; replyBlocked: string }) {
+function updatedAfter(changed: Record<string, unknown>, now: { conversationId: string; mine: boolean; replyBlocked: string }, { byKey = false } = {}) {
   const composer = new SupportConsoleComposer();
   Object.assign(composer, now);
+  if (byKey) composer.claimingByKey();
   const focus = vi.spyOn(composer, 'focus').mockImplementation(() => {});
   (composer as unknown as { updated(c: PropertyValues): void }).updated(new Map(Object.entries(changed)));
   return focus;
@@ -17,6 +18,21 @@ describe('composer focus', () => {
       { mine: false, replyBlocked: 'Claim this conversation to reply.' },
       { conversationId: 'a', mine: true, replyBlocked: '' },
     );
+    expect(focus).toHaveBeenCalledOnce();
+  });
+
+  it('leaves it alone when the `c` shortcut claimed: the next key is a shortcut too (its `r` went to the visitor)', () => {
+    const claimed = { mine: false, replyBlocked: 'Claim this conversation to reply.' };
+    const now = { conversationId: 'a', mine: true, replyBlocked: '' };
+    expect(updatedAfter(claimed, now, { byKey: true })).not.toHaveBeenCalled();
+    // Once: the next claim, by a click, takes it again.
+    const composer = new SupportConsoleComposer();
+    Object.assign(composer, now);
+    composer.claimingByKey();
+    const focus = vi.spyOn(composer, 'focus').mockImplementation(() => {});
+    const update = (composer as unknown as { updated(c: PropertyValues): void }).updated.bind(composer);
+    update(new Map(Object.entries(claimed)));
+    update(new Map(Object.entries(claimed)));
     expect(focus).toHaveBeenCalledOnce();
   });
 

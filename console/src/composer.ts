@@ -117,7 +117,8 @@ export class SupportConsoleComposer extends LitElement {
     // the connection comes back: the box unblocks then too, but the agent may be typing elsewhere
     // (a note, the search), and a reconnect must not pull the keys away from them.
     const claimed = changed.has('mine') && changed.get('mine') === false && this.mine;
-    if (claimed && !changed.has('conversationId')) this.focus();
+    if (claimed && !changed.has('conversationId') && !this.claimedByKey) this.focus();
+    if (claimed || changed.has('conversationId')) this.claimedByKey = false;
     if (this.caret !== null) {
       const box = this.box;
       box?.focus();
@@ -129,6 +130,15 @@ export class SupportConsoleComposer extends LitElement {
   override focus(): void {
     this.box?.focus();
   }
+
+  /**
+   * The `c` shortcut is claiming: the box stays where it is. An agent working by keys goes on with
+   * keys (`r` to reply); taken into the box, their `r` went to the visitor as a stray letter.
+   */
+  claimingByKey(): void {
+    this.claimedByKey = true;
+  }
+  private claimedByKey = false;
 
   /** The `r` and `n` shortcuts. */
   write(mode: Mode): void {
@@ -339,6 +349,12 @@ export class SupportConsoleComposer extends LitElement {
         this.slash = null;
         return;
       }
+    }
+    // Out of the box with the keyboard, so the shortcuts (which never fire in a field) work again.
+    if (event.key === 'Escape' && !event.isComposing) {
+      event.preventDefault();
+      this.box?.blur();
+      return;
     }
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();

@@ -94,7 +94,9 @@ export class SupportConsoleTransferMenu extends LitElement {
   show(): void {
     if (this.disabled) return;
     this.open = true;
-    void this.updateComplete.then(() => this.items()[0]?.focus());
+    // With nobody to pick, the button keeps the focus: Escape and a click elsewhere close the
+    // menu only from inside it (a probe found it stuck open, over the hand-off note).
+    void this.updateComplete.then(() => (this.items()[0] ?? this.renderRoot.querySelector<HTMLButtonElement>('button'))?.focus());
   }
 
   override render() {

@@ -327,6 +327,7 @@ export class SupportConsoleWorkspace extends LitElement {
       }
       case 'claim':
         if (!open || !canClaim(open, view.status).allowed) return false;
+        this.conversationView?.composer?.claimingByKey();
         void this.onClaim();
         return true;
       case 'close':

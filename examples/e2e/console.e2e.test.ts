@@ -300,6 +300,15 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.keyboard.press('Escape');
     await expect.poll(() => lead.getByRole('menu', { name: 'Transfer to' }).count(), POLL).toBe(0);
     expect(await transfer.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    // By keys alone: Escape takes the keys out of the reply box, `t` opens the menu and Escape
+    // closes it again (opened by `t` with nobody listed, nothing inside had the focus: it stayed open).
+    await lead.getByRole('textbox', { name: 'Reply to the visitor' }).focus();
+    await lead.keyboard.press('Escape');
+    expect(await focused(lead)).not.toBe('reply');
+    await lead.keyboard.press('t');
+    await expect.poll(() => lead.getByText('No teammate is online.').isVisible(), POLL).toBe(true);
+    await lead.keyboard.press('Escape');
+    await expect.poll(() => lead.getByRole('menu', { name: 'Transfer to' }).count(), POLL).toBe(0);
 
     await sam.getByLabel('My status').selectOption('online');
     await transfer.click();
