@@ -24,6 +24,8 @@ describe('errors in Chinese', () => {
         `${t('zh-CN').errors.invalid_payload}（zh-CN.starters: must not repeat a starter question）`,
       );
       expect(errorText({ code: 'forbidden', message: 'Admins only' })).toBe(t('zh-CN').errors.forbidden);
+      // A claim a teammate won is a conflict too: not "it already exists" (what a probe's agent read).
+      expect(errorText({ code: 'conflict', message: 'Another agent is already handling this conversation.' })).toMatch(/已有同事抢先处理/);
     } finally {
       setConsoleLocale('en');
     }

@@ -11,7 +11,8 @@ export const errors = defineStrings(
     user_refused: 'The signed user token was refused.',
     not_found: 'It no longer exists.',
     invalid_state: 'That is not possible right now (someone may have changed it meanwhile).',
-    conflict: 'That already exists.',
+    // Both meanings the server has for it: a name or shortcut taken, and a teammate first (a claim, a review).
+    conflict: 'That clashes with what is already there: it exists, or a teammate got there first.',
     rate_limited: 'Too many requests. Wait a moment and try again.',
     too_large: 'That is too large.',
     unsupported_type: 'That kind of file is not accepted.',
@@ -28,7 +29,7 @@ export const errors = defineStrings(
     user_refused: '已签名的用户令牌被拒绝。',
     not_found: '该内容已不存在。',
     invalid_state: '当前无法执行此操作（可能已被他人更改）。',
-    conflict: '该内容已存在。',
+    conflict: '与现有内容冲突：该内容已存在，或已有同事抢先处理。',
     rate_limited: '请求过于频繁，请稍后再试。',
     too_large: '内容过大。',
     unsupported_type: '不支持该文件类型。',
