@@ -52,6 +52,9 @@ describe('system notes', () => {
     const marked = { ...(mark(NOTE_WORDS_EN) as NoteWords), listSeparator: '[sep]' };
     const notes: SystemNote[] = [
       { type: 'handoff', reason: 'rule', detail: 'vip', asked: ['q'], tried: [{ text: 'a', sources: ['s', 't'], answered: true }, { text: 'b', sources: [], answered: false }] },
+      // The rule that matched is data too: a zh-CN console read English here (a probe).
+      { type: 'handoff', reason: 'rule', rule: { keyword: '投诉' }, asked: [], tried: [] },
+      { type: 'handoff', reason: 'rule', rule: { attribute: 'plan', value: 'vip' }, asked: [], tried: [] },
       { type: 'handoff', reason: 'visitor_request', replyTo: { email: 'a@b.example' }, asked: [], tried: [] },
       { type: 'handoff', reason: 'ai_unanswered', summary: 'S', sourcesUsed: ['x'] },
       { type: 'requeued', agentName: 'Ann', cause: 'disconnected', seconds: 5 },
@@ -62,6 +65,8 @@ describe('system notes', () => {
     const english = Object.values(NOTE_WORDS_EN).flatMap((v): string[] => (typeof v === 'string' ? [v] : Object.values(v)));
     for (const words of english) for (const piece of words.split(/\{\w+\}/)) if (piece.trim().length > 3) expect(text).not.toContain(piece.trim());
     expect(text).toContain('s[sep]t');
+    expect(text).toContain('[ruleKeyword]投诉');
+    expect(text).toContain('[ruleAttribute]planvip');
     expect(systemNoteMarkdown({ type: 'handoff', reason: 'something_newer' as HandoffReason, asked: [], tried: [] }, marked)).toContain('something_newer');
   });
 });

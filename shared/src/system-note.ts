@@ -16,11 +16,16 @@ export interface NoteAnswer {
   answered: boolean;
 }
 
+/** The admin's hand-off rule that matched (`reason: 'rule'`), as data: each console words it. */
+export type HandoffRuleMatch = { keyword: string } | { attribute: string; value: string };
+
 export type SystemNote =
   | {
       type: 'handoff';
       reason: HandoffReason;
-      /** What matched (a routing rule's name), in the admin's own words. */
+      /** The rule that matched (`reason: 'rule'`): the keyword or the attribute, in the admin's own words. */
+      rule?: HandoffRuleMatch;
+      /** What matched, as English words: notes written before `rule` (the console shows them as they are). */
       detail?: string;
       /** Where the visitor asked to be answered, when they left a message. */
       replyTo?: { name?: string; email: string };
@@ -42,6 +47,10 @@ export interface NoteWords {
   reasons: Record<HandoffReason, string>;
   /** A reason with what matched: "{reason} ({detail})". */
   withDetail: string;
+  /** What matched, for a keyword rule: the message mentions "{keyword}". */
+  ruleKeyword: string;
+  /** What matched, for an attribute rule: the visitor's {key} is {value}. */
+  ruleAttribute: string;
   replyByEmail: string;
   summary: string;
   sourcesUsed: string;
@@ -68,6 +77,8 @@ export const NOTE_WORDS_EN: NoteWords = {
     offline_message: 'the visitor left a message while nobody was available',
   },
   withDetail: '{reason} ({detail})',
+  ruleKeyword: 'the message mentions "{keyword}"',
+  ruleAttribute: "the visitor's {key} is {value}",
   replyByEmail: '**Reply by email:** {address}',
   summary: '**Summary (AI):** {summary}',
   sourcesUsed: '**Sources the AI used:** {titles}',
@@ -82,6 +93,13 @@ export const NOTE_WORDS_EN: NoteWords = {
   requeuedDeactivated: '{name} was deactivated by an admin: back in the queue, first in line.',
 };
 
+function ruleWords(rule: HandoffRuleMatch, words: NoteWords): string {
+  // A console older than a server may lack the words: the English ones say it.
+  return 'keyword' in rule
+    ? fillNote(words.ruleKeyword ?? NOTE_WORDS_EN.ruleKeyword, { keyword: plain(rule.keyword) })
+    : fillNote(words.ruleAttribute ?? NOTE_WORDS_EN.ruleAttribute, { key: plain(rule.attribute), value: plain(rule.value) });
+}
+
 /** `note` as Markdown in `words`' language. Quoted visitor and AI text cannot format the note. */
 export function systemNoteMarkdown(note: SystemNote, words: NoteWords): string {
   if (note.type === 'requeued') {
@@ -91,7 +109,8 @@ export function systemNoteMarkdown(note: SystemNote, words: NoteWords): string {
   }
   // A reason this console does not know yet (a newer server): the stored English says it.
   const why = words.reasons[note.reason] ?? NOTE_WORDS_EN.reasons[note.reason] ?? note.reason;
-  const reason = note.detail ? fillNote(words.withDetail, { reason: why, detail: plain(note.detail) }) : why;
+  const detail = note.rule ? ruleWords(note.rule, words) : note.detail && plain(note.detail);
+  const reason = detail ? fillNote(words.withDetail, { reason: why, detail }) : why;
   const lines = [fillNote(words.handoff, { reason })];
   if (note.replyTo) {
     const { name, email } = note.replyTo;

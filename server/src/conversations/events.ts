@@ -1,4 +1,4 @@
-import type { AgentPresence, Availability, ChatMessage, HandoffReason } from '@support-chat/shared';
+import type { AgentPresence, Availability, ChatMessage, HandoffReason, HandoffRuleMatch } from '@support-chat/shared';
 import type { ConversationRecord } from '../store/types.js';
 
 export interface AiStreamEvent {
@@ -24,7 +24,7 @@ export interface DomainEvents {
   aiToken: (event: AiStreamEvent & { delta: string; at: number }) => void;
   aiStreamAborted: (event: AiStreamEvent) => void;
   /** The conversation entered the human queue from the AI (not a requeue): routing writes the note. */
-  handedOff: (event: { conversation: ConversationRecord; reason: HandoffReason; detail?: string }) => void;
+  handedOff: (event: { conversation: ConversationRecord; reason: HandoffReason; rule?: HandoffRuleMatch; detail?: string }) => void;
   /** Read receipts moved (agents only need to hear it; nothing else changed). */
   readStateChanged: (conversation: ConversationRecord) => void;
   /** Whether visitors can reach a person now changed. */

@@ -130,7 +130,7 @@ describe('ConversationService', () => {
   it('transfers, requeues first in line, hands back and reopens, with a system line each', async () => {
     const first = await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
     const id = first.conversation.id;
-    await service.requestHuman(id, 'rule', 'refund');
+    await service.requestHuman(id, 'rule', { rule: { keyword: 'refund' } });
     const queuedAt = (await service.getConversation(id)).queuedAt;
     await service.claim(id, anna);
     expect(await service.getConversation(id)).toMatchObject({ handoffReason: 'rule', humanInvolved: true, assignedAgentId: anna.id });

@@ -11,7 +11,7 @@ import type {
   VisitorContext,
   VisitorConversation,
 } from '@support-chat/shared';
-import { INBOX_PAGE_SECTIONS, LIMITS, NOTE_WORDS_EN, systemNoteMarkdown, type Attachment, type InboxListing, type InboxPageSection, type SystemNote } from '@support-chat/shared';
+import { INBOX_PAGE_SECTIONS, LIMITS, NOTE_WORDS_EN, systemNoteMarkdown, type Attachment, type HandoffRuleMatch, type InboxListing, type InboxPageSection, type SystemNote } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import type { AgentRecord, AppendResult, ConversationRecord, ConversationSearch, MessageDraft, Store } from '../store/types.js';
 import type { DomainEventBus } from './events.js';
@@ -36,6 +36,12 @@ export interface WaitEstimate {
  * store), and every status change. Each change is announced on the event bus; nothing here knows
  * about sockets.
  */
+/** What caused a hand-off, as the hand-off note says it (see `SystemNote`). */
+export interface HandoffAbout {
+  rule?: HandoffRuleMatch;
+  detail?: string;
+}
+
 export class ConversationService {
   private readonly agentNames = new Map<string, string>();
 
@@ -261,7 +267,8 @@ export class ConversationService {
   async requestHuman(
     conversationId: string,
     reason: HandoffReason = 'visitor_request',
-    detail?: string,
+    /** What caused it, for the hand-off note: the rule that matched, or words the same in any language (a file's type). */
+    about: HandoffAbout = {},
   ): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'queued' || conversation.status === 'assigned') return conversation;
@@ -271,7 +278,7 @@ export class ConversationService {
       { queuedAt: this.clock.now(), assignedAgentId: null, handoffReason: reason },
       { type: 'queued', reason },
       statusesAllowing('queued'),
-      { reason, detail },
+      { reason, ...about },
     );
   }
 
@@ -490,7 +497,7 @@ export class ConversationService {
     patch: Partial<ConversationRecord>,
     event: SystemEvent,
     from: readonly ConversationStatus[] = statusesAllowing(to),
-    handoff?: { reason: HandoffReason; detail?: string | undefined },
+    handoff?: { reason: HandoffReason } & HandoffAbout,
   ): Promise<ConversationRecord> {
     const updated = await this.store.transitionConversation(conversation.id, from, {
       ...patch,

@@ -112,8 +112,8 @@ describe('hand-off notes', () => {
     expect(fallback.text).toContain('Where is my parcel #123?');
 
     const broken: Summarizer = { summarize: async () => Promise.reject(new Error('model down')) };
-    expect((await new HandoffNotes(service, logger, broken).write(conversation, 'rule', 'keyword')).text).toContain(
-      'a routing rule matched (keyword)',
+    expect((await new HandoffNotes(service, logger, broken).write(conversation, 'rule', { rule: { keyword: 'refund' } })).text).toContain(
+      'a routing rule matched (the message mentions "refund")',
     );
   });
 });

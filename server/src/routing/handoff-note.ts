@@ -1,4 +1,4 @@
-import type { ChatMessage, HandoffReason, NoteAnswer, SystemNote } from '@support-chat/shared';
+import type { ChatMessage, HandoffReason, HandoffRuleMatch, NoteAnswer, SystemNote } from '@support-chat/shared';
 import type { Summarizer } from '../ai/types.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
@@ -23,13 +23,14 @@ export class HandoffNotes {
     private readonly timeoutMs = 8000,
   ) {}
 
-  async write(conversation: ConversationRecord, reason: HandoffReason, detail?: string): Promise<ChatMessage> {
+  async write(conversation: ConversationRecord, reason: HandoffReason, { rule, detail }: { rule?: HandoffRuleMatch; detail?: string } = {}): Promise<ChatMessage> {
     const messages = (await this.conversations.history(conversation.id)).filter((m) => m.kind === 'text').slice(-TURNS);
     const left = conversation.leftMessage;
     const summary = await this.summarize(conversation, messages);
     const note: SystemNote = {
       type: 'handoff',
       reason,
+      ...(rule ? { rule } : {}),
       ...(detail ? { detail } : {}),
       ...(left ? { replyTo: { ...(left.name ? { name: left.name } : {}), email: left.email } } : {}),
       ...(summary ? { summary, sourcesUsed: sourcesUsed(messages) } : extract(messages)),

@@ -1,9 +1,4 @@
-import type { RoutingSettings, VisitorContext } from '@support-chat/shared';
-
-/** A configured rule that sends the conversation to a person, described for the hand-off note. */
-export interface RuleMatch {
-  detail: string;
-}
+import type { HandoffRuleMatch, RoutingSettings, VisitorContext } from '@support-chat/shared';
 
 /**
  * The admin's hand-off rules (issue 4): a visitor message containing a keyword (case-insensitive,
@@ -17,16 +12,16 @@ export function matchHandoffRule(
   settings: Pick<RoutingSettings, 'handoffKeywords' | 'handoffAttributes'>,
   text: string,
   { context, handedOffBefore }: { context: VisitorContext; handedOffBefore: boolean },
-): RuleMatch | null {
+): HandoffRuleMatch | null {
   const haystack = normalise(text);
   const keyword = settings.handoffKeywords.find((k) => normalise(k) && haystack.includes(normalise(k)));
-  if (keyword) return { detail: `the message mentions "${keyword}"` };
+  if (keyword) return { keyword };
   if (handedOffBefore) return null;
   const attributes = context.verified?.attributes ?? {};
   const attribute = settings.handoffAttributes.find(
     ({ key, value }) => attributes[key] !== undefined && normalise(attributes[key]!) === normalise(value),
   );
-  if (attribute) return { detail: `the visitor's ${attribute.key} is ${attribute.value}` };
+  if (attribute) return { attribute: attribute.key, value: attribute.value };
   return null;
 }
 

@@ -190,7 +190,7 @@ export class ConversationRouter {
     // The AI reads words, not files (issue 13): it says so by handing the conversation to a
     // person, whose console shows the file, with the reason in the hand-off note.
     if (message.attachment) {
-      await this.conversations.requestHuman(conversationId, 'attachment', message.attachment.contentType);
+      await this.conversations.requestHuman(conversationId, 'attachment', { detail: message.attachment.contentType });
       return;
     }
     if (wantsHuman(message.text)) {
@@ -203,7 +203,7 @@ export class ConversationRouter {
     });
     if (stop.aborted) return;
     if (rule) {
-      await this.conversations.requestHuman(conversationId, 'rule', rule.detail);
+      await this.conversations.requestHuman(conversationId, 'rule', { rule });
       return;
     }
     const answer = await this.answerWithAi(conversation, message, stop);

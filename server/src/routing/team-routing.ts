@@ -86,8 +86,8 @@ export class TeamRouting {
       bus.on('conversationChanged', (c) => {
         if (!(c.status === 'bot' && c.lastSeq === 0)) this.scheduleDrain();
       }),
-      bus.on('handedOff', ({ conversation, reason, detail }) => {
-        const written = this.notes.write(conversation, reason, detail).finally(() => {
+      bus.on('handedOff', ({ conversation, reason, rule, detail }) => {
+        const written = this.notes.write(conversation, reason, { rule, detail }).finally(() => {
           if (this.notesInProgress.get(conversation.id) === written) this.notesInProgress.delete(conversation.id);
         });
         this.notesInProgress.set(conversation.id, written);

@@ -18,6 +18,8 @@ export const notes = defineStrings(
       offline_message: '无人在线时访客留了言',
     },
     withDetail: '{reason}（{detail}）',
+    ruleKeyword: '消息中提到“{keyword}”',
+    ruleAttribute: '访客的 {key} 为 {value}',
     replyByEmail: '**请通过邮件回复：**{address}',
     summary: '**摘要（AI）：**{summary}',
     sourcesUsed: '**AI 引用的资料：**{titles}',
