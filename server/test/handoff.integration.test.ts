@@ -79,6 +79,12 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     const inbox = data(await agent.emitWithAck('inbox:list', {}));
     expect(inbox.conversations.map((c) => c.id)).toContain(queued.id);
 
+    // The visitor opens another page: the agent hears of it at once (a probe's console showed the
+    // page they had left until it reloaded).
+    const moved = nextEvent<AgentConversation>(agent, 'conversation:updated', (c) => c.id === queued.id && c.context.pageUrl === 'https://shop.example/help/returns');
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0, context: { pageUrl: 'https://shop.example/help/returns', pageTitle: 'Returns' } }));
+    expect((await moved).context).toMatchObject({ pageUrl: 'https://shop.example/help/returns', pageTitle: 'Returns', attributes: { plan: 'pro' } });
+
     await t.server.routing.idle();
     const watched = data(await agent.emitWithAck('conversation:watch', { conversationId: queued.id }));
     expect(watched.messages.map((m) => `${m.author}/${m.kind}`)).toEqual([

@@ -33,6 +33,8 @@ export interface DomainEvents {
   presenceChanged: (presence: AgentPresence) => void;
   /** A conversation's labels changed (issue 13): agents only, the visitor never sees labels. */
   labelsChanged: (conversation: ConversationRecord) => void;
+  /** What the visitor's page tells of them (the page, attributes) changed: agents only, in the visitor panel. */
+  contextChanged: (conversation: ConversationRecord) => void;
   /** An admin erased a visitor's data (GDPR): these conversations no longer exist. */
   visitorErased: (event: { visitorId: string; conversationIds: string[] }) => void;
 }
@@ -58,6 +60,7 @@ export class DomainEventBus {
     presenceChanged: new Set(),
     visitorErased: new Set(),
     labelsChanged: new Set(),
+    contextChanged: new Set(),
   };
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import type { ConversationRecord } from '../store/types.js';
 import { DomainEventBus } from './events.js';
 import { ConversationService } from './service.js';
 import { canTransition } from './state.js';
@@ -20,6 +21,7 @@ describe('ConversationService', () => {
   let service: ConversationService;
   let created: ChatMessage[];
   let now: number;
+  let contextChanges: ConversationRecord[];
   const anna = { id: 'agent-anna', name: 'Anna' };
   const ben = { id: 'agent-ben', name: 'Ben' };
 
@@ -31,6 +33,8 @@ describe('ConversationService', () => {
     const bus = new DomainEventBus();
     created = [];
     bus.on('messageCreated', (m) => created.push(m));
+    contextChanges = [];
+    bus.on('contextChanged', (c) => contextChanges.push(c));
     now = 1_000;
     service = new ConversationService(store, bus, { now: () => now++ });
   });
@@ -125,6 +129,16 @@ describe('ConversationService', () => {
     // A client still on the old conversation gets the new one from the start.
     const stale = await service.resumeVisitor('visitor-aaaa', { afterSeq: 5, conversationId: first.conversation.id });
     expect(stale.messages.map((m) => m.text)).toEqual(['two']);
+  });
+
+  it("writes and announces the visitor's context only when it changed (every page they open resumes)", async () => {
+    await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en', context: { pageUrl: 'https://shop.example/' } });
+    await service.resumeVisitor('visitor-aaaa', { afterSeq: 0, context: { pageUrl: 'https://shop.example/' } });
+    expect(contextChanges).toEqual([]);
+    const moved = await service.resumeVisitor('visitor-aaaa', { afterSeq: 0, context: { pageUrl: 'https://shop.example/returns', attributes: { plan: 'pro' } } });
+    expect(contextChanges.map((c) => c.context)).toEqual([{ pageUrl: 'https://shop.example/returns', attributes: { plan: 'pro' } }]);
+    expect(moved.conversation!.context).toEqual(contextChanges[0]!.context);
+    expect((await service.getConversation(moved.conversation!.id)).context).toEqual(contextChanges[0]!.context);
   });
 
   it('transfers, requeues first in line, hands back and reopens, with a system line each', async () => {

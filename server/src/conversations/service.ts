@@ -70,8 +70,13 @@ export class ConversationService {
     if (!conversation) return { conversation: null, messages: [] };
     if (context && isOpen(conversation.status)) {
       const merged = mergeContext(conversation.context, context);
-      await this.store.updateConversationContext(conversation.id, merged);
-      conversation = { ...conversation, context: merged };
+      // Each page the visitor opens resumes: only a change is written, and told to the consoles
+      // (an agent saw the page the visitor had left until they reloaded; a probe).
+      if (JSON.stringify(merged) !== JSON.stringify(conversation.context)) {
+        await this.store.updateConversationContext(conversation.id, merged);
+        conversation = { ...conversation, context: merged };
+        this.bus.emit('contextChanged', conversation);
+      }
     }
     const from = conversationId && conversationId !== conversation.id ? 0 : afterSeq;
     const messages = await this.store.listMessages(conversation.id, {

@@ -1,7 +1,7 @@
 import type { DomainEventBus } from '../conversations/events.js';
 import { forVisitor, type ConversationService } from '../conversations/service.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/types.js';
+import type { ConversationRecord, Store } from '../store/types.js';
 import { InboxPatches, type InboxPatchOptions } from './inbox-patches.js';
 import { localAudience } from './local-audience.js';
 import { rooms } from './rooms.js';
@@ -91,6 +91,13 @@ export function connectFanout({
     }
   };
 
+  const toTeam = (conversation: ConversationRecord) => {
+    void conversations
+      .toAgentView(conversation)
+      .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
+      .catch(report);
+  };
+
   const offs = [
     bus.on('messageCreated', (message, conversation, origin) => {
       const visitorRoom = rooms.visitor(conversation.visitorId);
@@ -120,13 +127,10 @@ export function connectFanout({
       })().catch(report);
     }),
     bus.on('readStateChanged', (conversation) => patches.add(conversation)),
-    // Labels are the team's: every agent's inbox (through the adapter, on every node), no visitor.
-    bus.on('labelsChanged', (conversation) => {
-      void conversations
-        .toAgentView(conversation)
-        .then((view) => agents.to(rooms.agents).emit('conversation:updated', view))
-        .catch(report);
-    }),
+    // Labels and the visitor's context are the team's: every agent's inbox (through the adapter,
+    // on every node), no visitor.
+    bus.on('labelsChanged', toTeam),
+    bus.on('contextChanged', toTeam),
     // Availability is worked out by every process from what they share (the team's presence,
     // the settings, the clock): each tells its own sockets, or every visitor would hear each
     // change once per process.
