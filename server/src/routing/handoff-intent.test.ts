@@ -28,6 +28,11 @@ describe('wantsHuman', () => {
     'agnet',
     'I need a real persn',
     'get me an operater',
+    // The ask first, then why (a probe's visitor got suggested questions instead).
+    'human please, my parcel is damaged 😡',
+    'Agent! The app keeps crashing',
+    '客服！我的包裹坏了',
+    'real person please - nothing here helps',
   ])('recognises %j', (text) => {
     expect(wantsHuman(text)).toBe(true);
   });
@@ -45,6 +50,9 @@ describe('wantsHuman', () => {
     'Is this agency open on Sunday?',
     'The parcel was urgent',
     '客服电话的号码是多少', // asks for the number: the knowledge base has it
+    // A first clause that only mentions a person is not the ask.
+    'Person-to-person transfers: how long do they take?',
+    'My agent code, where do I find it?',
     '',
   ])('leaves %j to the AI', (text) => {
     expect(wantsHuman(text)).toBe(false);

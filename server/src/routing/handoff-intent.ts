@@ -7,13 +7,20 @@
 
 const EN_PERSON = String.raw`(?:a\s+|an\s+|the\s+|some\s+|real\s+|live\s+|actual\s+)*(?:human|person|people|agent|representative|rep|operator|someone|somebody|staff|support\s+(?:agent|person|team|staff)|customer\s+(?:service|support)|advisor|adviser)s?`;
 
+/** "human please", "agent!", "real person": a message (or its first clause) that is only the ask. */
+const EN_ONLY_ASK = new RegExp(
+  String.raw`^\s*(?:please\s+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|operator|representative|someone)(?:\s+please)?\s*[.!?]*\s*$`,
+  'i',
+);
+/** "客服", "真人！": the same in Chinese. */
+const ZH_ONLY_ASK = /^\s*(?:客服|真人|在线客服|在線客服)\s*[。！!?？]*\s*$/;
+
 const EN_PATTERNS: RegExp[] = [
   // "talk to a person", "speak with someone", "chat with an agent", "connect me to a human"
   new RegExp(String.raw`\b(?:talk|speak|chat|connect|transfer|put|get|reach|contact)\b(?:\s+\w+){0,3}?\s+(?:to|with)\s+${EN_PERSON}\b`, 'i'),
   // "I want a human", "I need an agent", "give me a real person", "can I get a person"
   new RegExp(String.raw`\b(?:want|need|give|get|request|prefer)(?:\s+me)?\s+${EN_PERSON}\b`, 'i'),
-  // "human please", "agent!", "real person", "live agent" — a short message that is only the ask
-  new RegExp(String.raw`^\s*(?:please\s+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|operator|representative|someone)(?:\s+please)?\s*[.!?]*\s*$`, 'i'),
+  EN_ONLY_ASK,
   /\b(?:human|live|real)\s+(?:agent|support|person|help)\b/i,
 ];
 
@@ -21,7 +28,7 @@ const ZH_PATTERNS: RegExp[] = [
   /[转轉]\s*人工/,
   /人工(?!\s*智[能慧])\s*(?:客服|服务|服務|坐席)?/,
   /(?:找|要|叫|接|转|轉|联系|聯繫|需要|请|請)\s*(?:个|個|一个|一個|一下)?\s*(?:真人|客服|人工|工作人员|工作人員|服务人员|服務人員)/,
-  /^\s*(?:客服|真人|在线客服|在線客服)\s*[。！!?？]*\s*$/,
+  ZH_ONLY_ASK,
   /(?:真人|在线|在線)\s*客服/,
   /客服\s*(?:在吗|在嗎|在不在|呢|人员|人員)/,
   /^\s*(?:有)?(?:没有|沒有)?人(?:在)?(?:吗|嗎|嘛|么|麼)\s*[?？]*\s*$/,
@@ -42,8 +49,15 @@ export function wantsHuman(text: string): boolean {
   if (NEGATIONS.some((re) => re.test(trimmed))) return false;
   if (ZH_PATTERNS.some((re) => re.test(trimmed))) return true;
   const english = fixTypos(trimmed);
-  return EN_PATTERNS.some((re) => re.test(english));
+  if (EN_PATTERNS.some((re) => re.test(english))) return true;
+  // The ask first, then why: "human please, my parcel is damaged", "客服！我的包裹坏了" (a probe's
+  // visitor got suggested questions instead of a person).
+  const [first] = trimmed.split(FIRST_CLAUSE_END);
+  return first !== undefined && first.length < trimmed.length && (EN_ONLY_ASK.test(fixTypos(first)) || ZH_ONLY_ASK.test(first));
 }
+
+/** Where a message's first clause ends: a comma, a sentence's end, a colon, a line break or a spaced dash. */
+const FIRST_CLAUSE_END = /[,，、.。!！?？;；:：\n]|\s[-–—]\s/;
 
 function fixTypos(text: string): string {
   return text.replace(/[A-Za-z]{5,}/g, (word) => {
