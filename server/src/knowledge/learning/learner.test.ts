@@ -156,6 +156,8 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       '好的，可以开增值税专用发票，下单时填写税号即可',
       '亲，可以开专票的，下单时备注公司税号就行',
       '亲自取件，免运费，当天可取',
+      '发票的问题：下单时填写税号，我们会开具电子发票',
+      '我帮您查了，订单已经在今天上午发出，明天送达',
     ];
     const holding = [
       'Hi, Bob here. Let me look up your order.',
@@ -167,6 +169,9 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       '您好，我是客服小明，很高兴为您服务，请问有什么可以帮您？',
       '亲，在的哦~ 请问您遇到什么问题了呢？',
       '感谢您的耐心等待，我是售后专员李娜',
+      // A probe's takeover reply, proposed as the answer to 能开发票吗.
+      '您好，我是人工客服。发票的问题我来帮您处理。',
+      '我是在线客服，这个问题我马上帮您核实一下',
     ];
     expect(answers.filter((text) => !isSubstantial(text))).toEqual([]);
     expect(holding.filter((text) => isSubstantial(text))).toEqual([]);
