@@ -74,6 +74,8 @@ export interface ServerDeps {
     Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks'>> & { attachments?: Partial<Config['attachments']> };
   store: Store;
   responder: Responder;
+  /** Writes agents' AI drafts; the responder by default (main.ts: `chooseDrafter`). */
+  drafter?: Responder;
   logger: Logger;
   clock?: Clock;
   /** Shared by the site's processes (Redis, chosen by `main.ts`); in memory from `config.limits` by default. */
@@ -176,7 +178,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   // Read for every visitor message: kept for a second (another process's change shows within it),
   // and forgotten at once when an admin saves them here.
   const routingSettings = cachedFor(SETTINGS_CACHE_MS, () => store.getRoutingSettings());
-  const router = new ConversationRouter(conversations, responder, bus, logger, routingSettings.get, coordination.leases);
+  const router = new ConversationRouter(conversations, responder, bus, logger, routingSettings.get, coordination.leases, deps.drafter);
   const sweeper = new UnansweredSweeper({ store, conversations, router, logger }, deps.sweeper);
   const routing = new TeamRouting({
     store,

@@ -13,7 +13,7 @@ import { consoleIsBuilt, widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger, rareWarning } from './logger.js';
 import { followConsoleEntries } from './knowledge/console-entries.js';
-import { chooseProposalWriter, chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
+import { chooseDrafter, chooseProposalWriter, chooseResponder, chooseSummarizer, openKnowledgeBase } from './responders.js';
 import { redactUrl, RedisTooOldError } from './coordination/redis/client.js';
 import { createRedisCoordination, newNodeId } from './coordination/redis/index.js';
 import type { Coordination } from './coordination/types.js';
@@ -120,6 +120,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     stopFollowing();
   };
   const responder = chooseResponder(config, knowledge, logger);
+  const drafter = chooseDrafter(config, knowledge, responder);
   const summarizer = chooseSummarizer(config);
   const proposalWriter = chooseProposalWriter(config, logger);
   const mailer = config.email ? createSmtpMailer(config.email.smtp, config.email.from) : null;
@@ -128,6 +129,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     config,
     store,
     responder,
+    drafter,
     summarizer,
     proposalWriter,
     logger,

@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import { createFallbackResponder } from './ai/fallback-responder.js';
-import { createOfflineResponder } from './ai/offline-responder.js';
+import { createOfflineResponder, draftThresholds } from './ai/offline-responder.js';
 import { createOpenAIEmbedder } from './ai/openai-embedder.js';
 import { createOpenAIResponder } from './ai/openai-responder.js';
 import { createOpenAISummarizer } from './ai/openai-summarizer.js';
@@ -30,6 +30,14 @@ export function chooseResponder(config: Pick<Config, 'openai'> & Partial<Pick<Co
   return createFallbackResponder(openai, offline, {
     onFallback: (error) => logger.warn({ err: error }, 'the model failed; answered from the knowledge base instead'),
   });
+}
+
+/**
+ * What writes agents' AI drafts: the model when one is configured (its own gate is already low),
+ * else the offline responder at the drafts' lower confidence (offline-responder.ts, DRAFT_MIN_CONFIDENCE).
+ */
+export function chooseDrafter(config: Pick<Config, 'openai'> & Partial<Pick<Config, 'answerThresholds'>>, retriever: Retriever, responder: Responder): Responder {
+  return config.openai ? responder : createOfflineResponder({ retriever, thresholds: draftThresholds(config.answerThresholds) });
 }
 
 /** The hand-off summarizer, when a model is configured (routing writes a plain extract otherwise). */

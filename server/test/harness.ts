@@ -2,6 +2,7 @@
  * A real server on a random port with real Socket.IO clients, for integration tests. Uses the
  * real offline responder over the demo knowledge base unless a test passes its own responder.
  */
+import { chooseDrafter } from '../src/responders.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +118,8 @@ export async function startTestServer(
     webhookPollMs: options.webhookPollMs,
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),
+    // As main.ts has it without a model: drafts from the same knowledge at their lower confidence.
+    ...(options.responder ? {} : { drafter: chooseDrafter({ openai: undefined }, createKnowledgeIndex(entries), options.responder ?? (await demoOfflineResponder(entries))) }),
     helpArticles: () => entries,
     logger: options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'silent'),
     limits: options.limits,

@@ -143,6 +143,22 @@ describe('the agent workspace over sockets', () => {
     await t.close();
   });
 
+  it('drafts for an agent from an entry too unsure to answer the visitor with', async () => {
+    const anna = t.agent(await t.loginAgent('Anna'));
+    const visitor = t.visitor();
+    await Promise.all([connected(anna), connected(visitor)]);
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const answered = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
+    data(await visitor.emitWithAck('message:send', { clientId: 'zoe-00001', text: '你好，请问我的退款什么时候到账？' }));
+    // The visitor is not answered from it (退款多久到账？ is the top hit, at a confidence under 0.55)...
+    expect((await answered).text).toMatch(/^抱歉，我在帮助中心没有找到/);
+    const { conversation } = data(await visitor.emitWithAck('handoff:request', {}));
+    // ...but the agent, who reads the draft before it goes, is offered it (a probe was told there was nothing).
+    const draft = data(await anna.emitWithAck('draft:suggest', { conversationId: conversation.id }));
+    expect(draft.sources.map((s) => s.title)).toEqual(['退款多久到账？']);
+    expect(draft.text).toMatch(/工作日/);
+  });
+
   it('keeps internal notes from the visitor, searches, and drafts replies from the knowledge base', async () => {
     const anna = t.agent(await t.loginAgent('Anna'));
     const visitor = t.visitor();

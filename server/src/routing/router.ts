@@ -62,6 +62,8 @@ export class ConversationRouter {
     }),
     /** Exactly one process answers each question (many processes share a Redis-backed one). */
     private readonly leases: Leases = new MemoryLeases(),
+    /** Writes agents' drafts (`draftReply`): they are read before they go, so it may answer from less (responders.ts, chooseDrafter). */
+    private readonly drafter: Responder = responder,
   ) {
     this.warnLeasesAway = rareWarning(logger, 'answer leases are unreachable: this process answers the questions asked on it without one');
     // A person took over (or the conversation closed): stop the AI mid-answer.
@@ -222,7 +224,7 @@ export class ConversationRouter {
     const lastVisitor = turns.findLastIndex((m) => m.author === 'visitor');
     if (lastVisitor < 0) throw new ChatError('invalid_state', 'The visitor has not asked anything yet.');
     const question = turns[lastVisitor]!;
-    const answer = await this.responder.answer({
+    const answer = await this.drafter.answer({
       conversationId,
       question: question.text,
       history: turns.slice(0, lastVisitor).map((m) => ({ author: m.author, text: m.text })),
