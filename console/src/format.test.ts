@@ -51,6 +51,19 @@ describe('times', () => {
     expect(ago(now - 5 * 60_000, now)).toBe('5 min ago');
   });
 
+  it('says "ago" in Chinese where it is a moment past (a probe read 1 分钟, a duration), once', async () => {
+    const { setConsoleLocale } = await import('./i18n/locale.js');
+    setConsoleLocale('zh-CN');
+    try {
+      const now = 10 * 86_400_000;
+      expect([5 * 60_000, 3 * 3_600_000, 2 * 86_400_000].map((past) => relativeTime(now - past, now))).toEqual(['5 分钟前', '3 小时前', '2 天前']);
+      expect(ago(now - 5 * 60_000, now)).toBe('5 分钟前');
+      expect(duration(4 * 60_000)).toBe('4 分钟');
+    } finally {
+      setConsoleLocale('en');
+    }
+  });
+
   it('formats waits', () => {
     expect(duration(45_000)).toBe('45 s');
     expect(duration(4 * 60_000 + 10_000)).toBe('4 min');

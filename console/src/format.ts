@@ -55,7 +55,7 @@ export function relativeTime(at: number, now: number): string {
   const ago = now - at;
   const s = t().labels;
   if (ago < MINUTE) return s.justNow;
-  if (ago < HOUR) return fill(s.minutes, { n: Math.floor(ago / MINUTE) });
+  if (ago < HOUR) return fill(s.minutesAgo, { n: Math.floor(ago / MINUTE) });
   if (ago < DAY) return fill(s.hours, { n: Math.floor(ago / HOUR) });
   if (ago < 7 * DAY) return fill(s.days, { n: Math.floor(ago / DAY) });
   return date(at);

@@ -144,7 +144,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('attachments in t
     await (await deskChooser).setFiles({ name: 'Return label.pdf', mimeType: 'application/pdf', buffer: PDF });
 
     // The visitor sees it as a named link with its size and downloads it.
-    const link = visitor.getByRole('link', { name: 'Download Return label.pdf 1 KB' });
+    const link = visitor.getByRole('link', { name: `Download Return label.pdf ${PDF.length} B` });
     await expect.poll(() => link.count(), POLL).toBe(1);
     const download = visitor.waitForEvent('download');
     await link.click();
@@ -176,7 +176,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('attachments in t
     await phone.goto(`${site.url}zh.html`);
     await phone.getByRole('button', { name: '打开聊天' }).click();
     await expect.poll(() => picturesShown(phone, 'support-chat'), POLL).toBe(true);
-    await expect.poll(() => phone.getByRole('link', { name: '下载 Return label.pdf 1 KB' }).count(), POLL).toBe(1);
+    await expect.poll(() => phone.getByRole('link', { name: `下载 Return label.pdf ${PDF.length} B` }).count(), POLL).toBe(1);
     await expect.poll(() => phone.getByRole('button', { name: '添加附件' }).isVisible(), POLL).toBe(true);
     await dispatchFile(phone, 'drop', { name: '说明书.pdf', bytes: MAX_BYTES + 1 });
     await expect.poll(() => phone.locator('support-chat .file-error').textContent(), POLL).toContain('说明书.pdf 太大，无法发送：文件不能超过 1.0 MB。');
