@@ -112,8 +112,18 @@ describe('parseMarkdown', () => {
     ]);
   });
 
+  it('keeps balanced parentheses in a link destination, as CommonMark does', () => {
+    expect(parseMarkdown('See [Foo](https://en.wikipedia.org/wiki/Foo_(bar)) now.')).toEqual([
+      { t: 'p', c: [text('See '), { t: 'a', href: 'https://en.wikipedia.org/wiki/Foo_(bar)', c: [text('Foo')] }, text(' now.')] },
+    ]);
+    expect(parseMarkdown('[a](https://x.example/p) (b)')).toEqual([
+      { t: 'p', c: [{ t: 'a', href: 'https://x.example/p', c: [text('a')] }, text(' (b)')] },
+    ]);
+  });
+
   it('renders an unsafe link as its text only', () => {
-    expect(parseMarkdown('[click](javascript:alert(1))')).toEqual([{ t: 'p', c: [text('click'), text(')')] }]);
+    // Its text only: the destination's parentheses are its own (it read "click)", a probe).
+    expect(parseMarkdown('[click](javascript:alert(1))')).toEqual([{ t: 'p', c: [text('click')] }]);
     expect(parseMarkdown('[click](java\tscript:alert(1))')[0]).toEqual({
       t: 'p',
       c: [text('[click](java\tscript:alert(1))')],

@@ -109,6 +109,8 @@ export function safeHref(raw: string): string | null {
   return href;
 }
 
+/** A link's `(destination)` from its "(" (sticky: tried where the label ends). */
+const DESTINATION = /\((?:[^\s()]|\([^\s()]*\))*\)/y;
 const URL_RE = /^https?:\/\/[^\s<>"]*[^\s<>".,:;'!?)\]]/i;
 const MAX_DEPTH = 4;
 
@@ -168,10 +170,13 @@ export function parseInline(src: string, depth = 0): Inline[] {
     }
     if (ch === '[' && depth < MAX_DEPTH) {
       const close = closer(']', i + 1);
-      const end = close > i && src[close + 1] === '(' ? closer(')', close + 2) : -1;
+      // The destination: no space, and parentheses only balanced, one deep (…/Foo_(bar)), as
+      // CommonMark reads it; cut at the first ")", "[link](javascript:alert(1))" read "link)".
+      DESTINATION.lastIndex = close + 1;
+      const end = close > i && DESTINATION.test(src) ? DESTINATION.lastIndex - 1 : -1;
       const label = src.slice(i + 1, close);
       const target = src.slice(close + 2, end);
-      if (end > 0 && !/[\n[]/.test(label) && !/\s/.test(target.trim())) {
+      if (end > 0 && !/[\n[]/.test(label)) {
         pushText();
         const c = parseInline(label, depth + 1);
         const href = safeHref(target);
