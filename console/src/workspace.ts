@@ -16,12 +16,16 @@ import { base } from './theme.styles.js';
 import { workspaceStyles } from './workspace.styles.js';
 import type { LabelCount } from '@support-chat/shared';
 
-/** `#c=<id>` keeps the open conversation across a reload. */
-const HASH = /^#c=([\w-]{1,64})$/;
+/**
+ * `#c=<id>` keeps the open conversation across a reload, `#mine`, `#queued`… the tab the agent
+ * picked, `#queued&c=<id>` both (a tab picked with a conversation open lost the conversation on
+ * reload; a probe).
+ */
+const HASH = /(?:^#|&)c=([\w-]{1,64})$/;
 
-/** `#mine`, `#queued`…: the tab the agent picked, kept across a reload. */
+/** The tab the address names, if any. */
 function tabFromHash(hash: string): SectionKey | null {
-  const key = hash.slice(1);
+  const key = hash.slice(1).split('&')[0]!;
   return (SECTION_KEYS as readonly string[]).includes(key) ? (key as SectionKey) : null;
 }
 
@@ -276,7 +280,8 @@ export class SupportConsoleWorkspace extends LitElement {
   private showTab(tab: SectionKey): void {
     this.tab = tab;
     this.chosen = true;
-    history.replaceState(null, '', `#${tab}`);
+    const open = this.view.openId;
+    history.replaceState(null, '', `#${tab}${open ? `&c=${open}` : ''}`);
     // Before the search goes: leaving results for a team tab must not stop following in between.
     this.connection.showInbox(tab);
     if (this.view.search) this.connection.clearSearch();
@@ -289,7 +294,8 @@ export class SupportConsoleWorkspace extends LitElement {
     this.chosen = true;
     const known = this.view.search?.results?.find((c) => c.id === conversationId);
     this.connection.open(conversationId, known);
-    history.replaceState(null, '', `#c=${conversationId}`);
+    // The tab stays in the address when the agent had picked one.
+    history.replaceState(null, '', `#${tabFromHash(location.hash) ? `${this.tab}&` : ''}c=${conversationId}`);
   }
 
   private async act(run: () => Promise<boolean>): Promise<boolean> {

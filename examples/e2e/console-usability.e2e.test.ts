@@ -141,6 +141,16 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console on f
     await expect.poll(() => tabCount(desk, 'Mine'), POLL).toBe(3);
     expect(await selectedTab(desk)).toMatch(/Queued/);
     await desk.getByRole('tab', { name: /Mine/ }).click();
+
+    // A conversation opened in the tab: both are in the address, and a reload keeps both (the
+    // tab alone was kept, and the conversation lost: a probe).
+    await desk.locator('support-console-inbox .row').first().click();
+    await expect.poll(() => new URL(desk.url()).hash, POLL).toMatch(/^#mine&c=[\w-]+$/);
+    await desk.reload();
+    await expect.poll(() => desk.getByRole('log', { name: 'Transcript' }).isVisible(), POLL).toBe(true);
+    expect(await selectedTab(desk)).toMatch(/Mine/);
+    await desk.keyboard.press('2');
+    expect(new URL(desk.url()).hash).toMatch(/&c=[\w-]+$/);
   });
 
   it('previews what the visitor or the agent said last, never a system line or a note, also live', async () => {
