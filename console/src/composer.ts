@@ -131,6 +131,11 @@ export class SupportConsoleComposer extends LitElement {
     this.box?.focus();
   }
 
+  /** A reply is written and not sent: closing the conversation now would keep it from the visitor. */
+  get unsentReply(): boolean {
+    return this.mode === 'text' && this.text.trim() !== '';
+  }
+
   /**
    * The `c` shortcut is claiming: the box stays where it is. An agent working by keys goes on with
    * keys (`r` to reply); taken into the box, their `r` went to the visitor as a stray letter.

@@ -216,7 +216,7 @@ export class SupportConsoleWorkspace extends LitElement {
                   return done;
                 }}
                 @support-console-claim=${this.onClaim}
-                @support-console-close=${() => this.act(() => this.connection.close())}
+                @support-console-close=${() => this.close()}
                 @support-console-reopen=${() => this.act(() => this.connection.reopen())}
                 @support-console-handback=${() => this.act(() => this.connection.handback())}
                 @support-console-transfer=${(e: Detail<'support-console-transfer'>) =>
@@ -298,6 +298,12 @@ export class SupportConsoleWorkspace extends LitElement {
     history.replaceState(null, '', `#${tabFromHash(location.hash) ? `${this.tab}&` : ''}c=${conversationId}`);
   }
 
+  /** Closes the open conversation; asks first when a written reply was not sent (a probe's `e` dropped one). */
+  private close(): void {
+    if (this.conversationView?.composer?.unsentReply && !confirm(t().conversation.closeUnsent)) return;
+    void this.act(() => this.connection.close());
+  }
+
   private async act(run: () => Promise<boolean>): Promise<boolean> {
     this.busy = true;
     const done = await run();
@@ -338,7 +344,7 @@ export class SupportConsoleWorkspace extends LitElement {
         return true;
       case 'close':
         if (!open || !canClose(open, agent, view.status).allowed) return false;
-        void this.act(() => this.connection.close());
+        this.close();
         return true;
       case 'reply':
       case 'note':

@@ -383,6 +383,17 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await sam.keyboard.press('?');
     await expect.poll(() => sam.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible(), POLL).toBe(true);
     await sam.keyboard.press('Escape');
+    // A reply written and not sent: "e" asks first (it closed, and the reply never went).
+    await sam.getByRole('button', { name: 'Reply', exact: true }).click();
+    await reply.fill('One more thing:');
+    await reply.press('Escape');
+    const asked: string[] = [];
+    sam.once('dialog', (dialog) => (asked.push(dialog.message()), void dialog.dismiss()));
+    await sam.keyboard.press('e');
+    await expect.poll(() => asked, POLL).toEqual([expect.stringContaining('Your reply has not been sent')]);
+    await sam.waitForTimeout(300);
+    expect(await tabCount(sam, 'Mine')).toBe(1);
+    sam.once('dialog', (dialog) => void dialog.accept());
     await sam.keyboard.press('e');
     await expect.poll(() => ada.getByText(/conversation has ended/i).first().isVisible(), POLL).toBe(true);
     // Everything sent before the close has reached Ada by now: a leaked note would show.

@@ -120,9 +120,14 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     expect(history.messages.at(-1)?.author).toBe('visitor');
     expect(history.messages.filter((m) => m.author === 'ai')).toHaveLength(1);
 
+    // Closed while Anna types: the visitor hears that she stopped (the widget kept "Anna is typing" under "ended").
+    agent.emit('typing:set', { conversationId: queued.id, typing: true });
+    await nextEvent(visitor, 'typing:changed', (e: { typing: boolean }) => e.typing);
+    const stopped = nextEvent<{ author: string; typing: boolean }>(visitor, 'typing:changed', (e) => !e.typing);
     const closed = nextEvent<VisitorConversation>(visitor, 'conversation:updated', (c) => c.status === 'closed');
     data(await agent.emitWithAck('conversation:close', { conversationId: queued.id }));
     await closed;
+    expect(await stopped).toMatchObject({ author: 'agent', typing: false });
   });
 
   it('lets the visitor ask for a person before asking anything, and tells each their place', async () => {

@@ -118,9 +118,13 @@ export function connectFanout({
     }),
     bus.on('conversationChanged', (conversation) => {
       void (async () => {
-        visitors
-          .to(rooms.visitor(conversation.visitorId))
-          .emit('conversation:updated', await conversations.toVisitorView(conversation));
+        const visitor = visitors.to(rooms.visitor(conversation.visitorId));
+        // Nobody types in a closed conversation: the widget showed "… is typing" under "ended"
+        // until its own timeout when an agent closed it mid-reply (a probe).
+        if (conversation.status === 'closed') {
+          visitor.emit('typing:changed', { conversationId: conversation.id, author: 'agent', typing: false });
+        }
+        visitor.emit('conversation:updated', await conversations.toVisitorView(conversation));
         agents.to(rooms.agents).emit('conversation:updated', await conversations.toAgentView(conversation));
         // Everyone behind this conversation in the queue moved up (or down): tell them.
         scheduleQueueResend({ everywhere: true });
