@@ -34,7 +34,7 @@ describe('the console catalog', () => {
       setConsoleLocale('zh-CN');
       expect(t().inbox.tabs.mine).toBe('我的');
       expect(systemEventText({ type: 'transferred', agentName: '王芳' })).toBe('已转接给 王芳');
-      expect(relativeTime(Date.now() - 5 * 60_000, Date.now())).toBe('5 分钟');
+      expect(relativeTime(Date.now() - 5 * 60_000, Date.now())).toBe('5 分钟前');
       expect(plural(t().reports.ratings, 1)).toBe('1 条评价');
       setConsoleLocale('en');
       expect(plural(t().reports.ratings, 1)).toBe('1 rating');
