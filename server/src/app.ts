@@ -13,6 +13,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { AgentSessions } from './auth/sessions.js';
 import { UserVerifier } from './auth/verified-user.js';
 import { KnownDevices } from './auth/known-devices.js';
+import { VisitorSessions } from './auth/visitor-sessions.js';
 import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config.js';
 import { DomainEventBus } from './conversations/events.js';
@@ -208,6 +209,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const visitorData = new VisitorData({ store, audit, bus, clock, attachments });
   const secret = await resolveSecret(store, config.secret);
   const tokens = new VisitorTokens(secret);
+  const visitorSessions = new VisitorSessions(tokens, store, clock);
   const users = new UserVerifier(config.identitySecret, secret);
   const devices = new KnownDevices(secret);
   // Integrations (issue 13): events become queued deliveries (a store write the chat path does
@@ -311,7 +313,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
 
   // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
   app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge, labels }));
-  app.use(visitorAttachmentRoutes({ attachments, tokens, limits, origins, router, clock }));
+  app.use(visitorAttachmentRoutes({ attachments, tokens, sessions: visitorSessions, limits, origins, router, clock }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));
   const team = syncTeam({ agents, routing, forgetSettings: routingSettings.forget, clustered: deps.attachAdapter !== undefined });
@@ -352,7 +354,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   }
   // What the widget may offer (null: files are off); every upload is checked regardless.
   const attachmentPolicy = attachmentSettings.perConversation > 0 ? { maxBytes: attachmentSettings.maxBytes, types: [...attachmentSettings.types] } : null;
-  attachVisitorNamespace(visitors, { conversations, router, tokens, users, limits, agents, routing, welcome, logger, emails, attachmentPolicy });
+  attachVisitorNamespace(visitors, { conversations, router, tokens, sessions: visitorSessions, users, limits, agents, routing, welcome, logger, emails, attachmentPolicy });
   attachAgentNamespace(agents, { conversations, sessions, limits, visitors, routing, router, store, logger, guard: sessionGuard, audit, labels });
   sessionGuard.start();
   const disconnectFanout = connectFanout({ bus, conversations, store, visitors, agents, logger, crossProcess: deps.attachAdapter !== undefined });

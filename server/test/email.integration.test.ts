@@ -131,6 +131,19 @@ describe('emails of a left message', () => {
     const forged = t.visitor(token);
     await connected(forged);
     expect(data(await forged.emitWithAck('conversation:resume', { afterSeq: 0 })).visitorId).not.toBe(session.visitorId);
+    // The chat went with the link: the browser that left the message starts afresh (whoever had
+    // the link mailed kept nothing to read the conversation with; a security probe).
+    const sender = t.visitor(session.token);
+    await connected(sender);
+    const senderNow = data(await sender.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(senderNow.visitorId).not.toBe(session.visitorId);
+    expect(senderNow.conversation).toBeNull();
+    sender.disconnect();
+    // Nor for the files: the visitor's REST calls check the token the same way.
+    const fileStatus = async (visitorToken: string) =>
+      (await fetch(`${t.url}/api/visitor/attachments/${'a'.repeat(22)}`, { headers: { authorization: `Bearer ${visitorToken}` } })).status;
+    expect(await fileStatus(session.token)).toBe(401);
+    expect(await fileStatus(resumed.token)).toBe(404); // let in, and no such file
     // Anyone can have a link mailed to themselves and pass it on. A browser that chats as
     // another visitor keeps its own chat (a security probe's victim became the sender's visitor,
     // who then read what the victim wrote); one with no chat of its own takes the link.
@@ -149,10 +162,17 @@ describe('emails of a left message', () => {
     const newcomer = t.visitor();
     await connected(newcomer);
     const newcomerSession = data(await newcomer.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const keptGone = new Promise<string>((resolve) => kept.once('disconnect', resolve));
     const newcomerOpensLink = withLink(newcomerSession.token);
     await connected(newcomerOpensLink);
-    expect(data(await newcomerOpensLink.emitWithAck('conversation:resume', { afterSeq: 0 })).visitorId).toBe(session.visitorId);
-    for (const socket of [victim, victimOpensLink, newcomer, newcomerOpensLink]) socket.disconnect();
+    const taken = data(await newcomerOpensLink.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(taken.visitorId).toBe(session.visitorId);
+    // Taken again: the browser that had it is let go at once, and its token opens it no more.
+    expect(await keptGone).toBe('io server disconnect');
+    const before = t.visitor(resumed.token);
+    await connected(before);
+    expect(data(await before.emitWithAck('conversation:resume', { afterSeq: 0 })).visitorId).not.toBe(session.visitorId);
+    for (const socket of [victim, victimOpensLink, newcomer, newcomerOpensLink, before]) socket.disconnect();
 
     // An altered (or expired) link opened an empty chat without a word: the greeting says why.
     const altered = resumeWith(`${token!.slice(0, -2)}xx`);
@@ -180,12 +200,11 @@ describe('emails of a left message', () => {
     idleWithLink.disconnect();
     // A tab left open past its link's expiry reconnects with the link and its own token: no notice.
     const expired = new VisitorTokens(TEST_SECRET).issueResume(session.visitorId, Date.now() - 60_000);
-    const stale = io(`${t.url}/visitor`, { auth: { resume: expired, token: resumed.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
+    const stale = io(`${t.url}/visitor`, { auth: { resume: expired, token: taken.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
     await connected(stale);
     expect(data(await stale.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);
     stale.disconnect();
     elsewhere.disconnect();
-    kept.disconnect();
     expect(await quietFor(400)).toBe(0);
     const stored = await t.store.getEmail(`reply:${left.conversation.id}:${reply.seq}`);
     expect(stored).toMatchObject({ status: 'sent', attempts: 1, kind: 'agent_reply' });

@@ -17,7 +17,7 @@ describe('visitor ⇄ AI ⇄ agent over real sockets', () => {
     await connected(visitor);
     const session = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
     expect(session.conversation).toBeNull();
-    expect(session.token).toMatch(/^v1\./);
+    expect(session.token).toMatch(/^v2\./);
     // No agent has the console open: a person cannot be reached right now.
     expect(session.availability).toMatchObject({ agentsOnline: 0, acceptingChats: false });
 

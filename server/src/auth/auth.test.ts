@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { authenticate, createAgent, ensureFirstAdmin, updateAgent } from './agents.js';
@@ -25,6 +26,19 @@ describe('visitor tokens', () => {
     expect(tokens.verify(token.replace('visitor-123456', 'visitor-654321'))).toBeNull();
     expect(new VisitorTokens('t'.repeat(40)).verify(token)).toBeNull();
     expect(tokens.verify('nonsense')).toBeNull();
+  });
+
+  it('say when they were issued (signed with it), and the tokens issued before that was kept still name their visitor', () => {
+    const tokens = new VisitorTokens('s'.repeat(40));
+    const token = tokens.issue('visitor-123456', 1_800_000_000_123);
+    expect(tokens.verifyIssued(token)).toEqual({ visitorId: 'visitor-123456', issuedAt: 1_800_000_000_123 });
+    const [v, id, , sig] = token.split('.');
+    // Made older, to pass a restart of the visitor's sessions: the signature no longer fits.
+    expect(tokens.verifyIssued([v, id, (1).toString(36), sig].join('.'))).toBeNull();
+    // A v1 token (before the time was kept): its visitor, issued "at 0".
+    const v1 = `v1.visitor-123456.${createHmac('sha256', 's'.repeat(40)).update('visitor:visitor-123456').digest('base64url')}`;
+    expect(tokens.verifyIssued(v1)).toEqual({ visitorId: 'visitor-123456', issuedAt: 0 });
+    expect(tokens.wellFormed(v1) && tokens.wellFormed(token)).toBe(true);
   });
 });
 

@@ -6,12 +6,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * signature for. Stateless, so any server process can check it.
  */
 const TOKEN_SHAPE = /^v1\.([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/;
+/** With the moment it was issued (base 36 ms): a visitor's older sessions can be ended (VisitorSessions). */
+const ISSUED_TOKEN_SHAPE = /^v2\.([A-Za-z0-9_-]{8,64})\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{43})$/;
 
 export class VisitorTokens {
   constructor(private readonly secret: string) {}
 
-  issue(visitorId: string): string {
-    return `v1.${visitorId}.${this.sign(visitorId)}`;
+  issue(visitorId: string, issuedAt = Date.now()): string {
+    const at = Math.max(0, Math.floor(issuedAt)).toString(36);
+    return `v2.${visitorId}.${at}.${this.signIssued(visitorId, at)}`;
   }
 
   /**
@@ -19,17 +22,25 @@ export class VisitorTokens {
    * strictly, as a whole: anything appended to a valid token makes it invalid (issue 11).
    */
   verify(token: string): string | null {
+    return this.verifyIssued(token)?.visitorId ?? null;
+  }
+
+  /** `verify`, with when the token was issued (0 for the tokens before that was kept, `v1`). */
+  verifyIssued(token: string): { visitorId: string; issuedAt: number } | null {
+    const issued = ISSUED_TOKEN_SHAPE.exec(token);
+    if (issued) {
+      const [, visitorId, at, signature] = issued as unknown as [string, string, string, string];
+      return equal(this.signIssued(visitorId, at), signature) ? { visitorId, issuedAt: parseInt(at, 36) } : null;
+    }
     const parts = TOKEN_SHAPE.exec(token);
     if (!parts) return null;
     const [, visitorId, signature] = parts as unknown as [string, string, string];
-    const expected = Buffer.from(this.sign(visitorId));
-    const actual = Buffer.from(signature);
-    return expected.length === actual.length && timingSafeEqual(expected, actual) ? visitorId : null;
+    return equal(this.sign(visitorId), signature) ? { visitorId, issuedAt: 0 } : null;
   }
 
   /** Shaped as this server's tokens are (whatever its signature): one a server with another secret signed looks so. */
   wellFormed(token: string): boolean {
-    return TOKEN_SHAPE.test(token);
+    return TOKEN_SHAPE.test(token) || ISSUED_TOKEN_SHAPE.test(token);
   }
 
   /**
@@ -74,6 +85,10 @@ export class VisitorTokens {
 
   private sign(visitorId: string): string {
     return createHmac('sha256', this.secret).update(`visitor:${visitorId}`).digest('base64url');
+  }
+
+  private signIssued(visitorId: string, issuedAt: string): string {
+    return createHmac('sha256', this.secret).update(`visitor-issued:${visitorId}:${issuedAt}`).digest('base64url');
   }
 
   private signResume(visitorId: string, expiry: string): string {

@@ -24,6 +24,7 @@ import { attachmentIdSchema, attachmentLinksSchema, attachmentQuerySchema, attac
 import type { Attachments, ServedAttachment, Upload } from '../attachments/attachments.js';
 import { contentDisposition } from '../attachments/file-name.js';
 import type { AgentSessions } from '../auth/sessions.js';
+import type { VisitorSessions } from '../auth/visitor-sessions.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { forVisitor, type Clock } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
@@ -44,12 +45,14 @@ export const FILE_LINK_TTL_MS = 10 * 60_000;
 export function visitorAttachmentRoutes(deps: {
   attachments: Attachments;
   tokens: VisitorTokens;
+  /** Which visitor a Bearer token opens now (an emailed link followed elsewhere ends the older ones). */
+  sessions: VisitorSessions;
   limits: RateLimits;
   origins: OriginPolicy;
   router: ConversationRouter;
   clock: Clock;
 }): Router {
-  const { attachments, tokens, limits, origins, router: conversationRouter, clock } = deps;
+  const { attachments, tokens, sessions, limits, origins, router: conversationRouter, clock } = deps;
   const router = Router();
   const base = HTTP_ROUTES.visitorAttachments;
 
@@ -71,19 +74,20 @@ export function visitorAttachmentRoutes(deps: {
     res.status(204).end();
   });
 
-  const bearer = (req: Request): string => {
+  const bearer = async (req: Request): Promise<string> => {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const visitorId = match ? tokens.verify(match[1]!) : null;
+    const visitorId = match ? await sessions.visitorOf(match[1]) : null;
     if (!visitorId) throw new ChatError('unauthorized', 'Open the chat first: this needs the visitor token it holds.');
     return visitorId;
   };
   const visitor: RequestHandler = (req, res, next) => {
-    try {
-      res.locals.visitorId = bearer(req);
-      next();
-    } catch (error) {
-      next(error);
-    }
+    bearer(req).then(
+      (visitorId) => {
+        res.locals.visitorId = visitorId;
+        next();
+      },
+      (error: unknown) => next(error),
+    );
   };
 
   router.post(base, visitor, async (req, res) => {
@@ -116,7 +120,7 @@ export function visitorAttachmentRoutes(deps: {
   router.get(`${base}/:id`, async (req, res) => {
     const id = attachmentIdSchema.parse(req.params.id);
     const link = typeof req.query.link === 'string' ? req.query.link : undefined;
-    const visitorId = link === undefined ? bearer(req) : tokens.verifyFileLink(link, id, clock.now());
+    const visitorId = link === undefined ? await bearer(req) : tokens.verifyFileLink(link, id, clock.now());
     if (!visitorId) throw new ChatError('unauthorized', 'This link has expired or is not valid: open the chat again.');
     // A link is for an <img> on the customer's site, which helmet's same-origin CORP would block.
     if (link !== undefined) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');

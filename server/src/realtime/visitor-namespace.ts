@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AttachmentPolicy, VisitorHandshakeAuth } from '@support-chat/shared';
 import { resolveLocale } from '@support-chat/shared';
 import type { UserVerifier } from '../auth/verified-user.js';
+import type { VisitorSessions } from '../auth/visitor-sessions.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { ChatError } from '../errors.js';
 import type { ConversationService } from '../conversations/service.js';
@@ -23,6 +24,8 @@ export interface VisitorNamespaceDeps {
   conversations: ConversationService;
   router: ConversationRouter;
   tokens: VisitorTokens;
+  /** Which visitor a token opens now (an emailed link followed elsewhere ends the older ones). */
+  sessions: VisitorSessions;
   users: UserVerifier;
   limits: RateLimits;
   agents: AgentNamespace;
@@ -41,7 +44,7 @@ export interface VisitorNamespaceDeps {
  * gets a new id (persisted only when they first write). Handlers validate, call the domain, ack.
  */
 export function attachVisitorNamespace(namespace: VisitorNamespace, deps: VisitorNamespaceDeps): void {
-  const { tokens, users, limits, logger } = deps;
+  const { tokens, sessions, users, limits, logger } = deps;
   const warnForeignToken = rareWarning(
     logger,
     'A visitor token signed with another SECRET was refused: that visitor starts a new conversation. Every process of a site needs the same SECRET, and changing it forgets every visitor.',
@@ -68,62 +71,67 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
           // claims a valid one gave the conversation stay; a new one gets them with a valid token.
           if (!expired) socket.data.verified = user;
           socket.data.visitorId = visitorId;
-          socket.data.token = tokens.issue(visitorId);
+          socket.data.token = sessions.issue(visitorId);
           next();
         },
         (error: unknown) => next(handshakeRefusal(error)),
       );
       return;
     }
+    identify(socket, auth).then(
+      () => next(),
+      (error: unknown) => next(handshakeRefusal(error)),
+    );
+  });
+
+  /** Who a browser without a signed user is: the link's visitor, its token's, or a new one. */
+  const identify = async (socket: VisitorSocket, auth: VisitorHandshakeAuth): Promise<void> => {
     // An emailed link (issue 13): the visitor it was sent to, while it is valid; otherwise the
-    // browser's own token as usual.
+    // browser's own token as usual, while it is still that visitor's (VisitorSessions).
     const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
-    const known = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
+    const known = await sessions.visitorOf(auth.token);
     // An expired or altered link opened an empty chat without a word: the greeting says why.
     // Not to the browser the link already made its visitor: the widget sends the page's link again
     // at every reconnect, and a tab left open past the link's expiry would be told its chat is
     // not there (the link's visitor, read with its signature checked and its expiry not).
     if (typeof auth.resume === 'string' && !resumed && (!known || tokens.verifyResume(auth.resume, 0) !== known)) socket.data.linkNotFollowed = 'refused';
-    if (resumed && known && resumed !== known) {
-      // Not over a visitor this browser already chats as. Anyone can have a link mailed to
-      // themselves (leave a message) and pass it on: a security probe's victim who opened one
-      // became the sender's visitor, and the sender read everything the victim wrote next. A
-      // browser with a chat of its own keeps it; one with none takes the link (and sees whose
-      // history it opened).
-      deps.conversations.hasHistory(known).then(
-        (own) => {
-          if (own) socket.data.linkNotFollowed = 'ignored';
-          socket.data.visitorId = own ? known : resumed;
-          socket.data.token = own ? auth.token! : tokens.issue(resumed);
-          next();
-        },
-        (error: unknown) => next(handshakeRefusal(error)),
-      );
+    // Not over a visitor this browser already chats as. Anyone can have a link mailed to
+    // themselves (leave a message) and pass it on: a security probe's victim who opened one
+    // became the sender's visitor, and the sender read everything the victim wrote next. A
+    // browser with a chat of its own keeps it, and is told why.
+    if (resumed && known && resumed !== known && (await deps.conversations.hasHistory(known))) {
+      socket.data.linkNotFollowed = 'ignored';
+      socket.data.visitorId = known;
+      socket.data.token = auth.token as string;
       return;
     }
     if (resumed) {
       socket.data.visitorId = resumed;
-      socket.data.token = tokens.issue(resumed);
-      return next();
+      if (known === resumed) {
+        // The tab the link already opened, reconnecting: its chat goes on.
+        socket.data.token = sessions.issue(resumed);
+        return;
+      }
+      // The chat goes to this browser: the visitor's other sessions end, the link's sender's
+      // among them (they reconnect as a new visitor).
+      socket.data.token = await sessions.takeOver(resumed);
+      namespace.in(rooms.visitor(resumed)).disconnectSockets(true);
+      return;
     }
     if (known) {
       socket.data.visitorId = known;
-      socket.data.token = auth.token!;
-      return next();
+      socket.data.token = auth.token as string;
+      return;
     }
     // The visitor starts afresh and their conversation is out of reach: after a change of
     // SECRET, or from a process started with another one (an operator's probe found it silent).
-    if (typeof auth.token === 'string' && tokens.wellFormed(auth.token)) warnForeignToken(null);
+    // (A token of ours whose chat an emailed link took elsewhere starts afresh too, without a word.)
+    if (typeof auth.token === 'string' && tokens.wellFormed(auth.token) && !tokens.verify(auth.token)) warnForeignToken(null);
     // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
-    limits.newVisitor(socket.data.address).then(
-      () => {
-        socket.data.visitorId = randomBytes(16).toString('base64url');
-        socket.data.token = tokens.issue(socket.data.visitorId);
-        next();
-      },
-      (error: unknown) => next(handshakeRefusal(error)),
-    );
-  });
+    await limits.newVisitor(socket.data.address);
+    socket.data.visitorId = randomBytes(16).toString('base64url');
+    socket.data.token = sessions.issue(socket.data.visitorId);
+  };
 
   namespace.on('connection', (socket: VisitorSocket) => {
     const { visitorId } = socket.data;

@@ -345,6 +345,11 @@ const MIGRATIONS: readonly Migration[] = [
       if (schema) await client.query(`CREATE INDEX conversations_left_trgm ON conversations USING gin ((${LEFT_MESSAGE_TEXT}) ${schema}.gin_trgm_ops)`);
     },
   },
+  {
+    version: 15,
+    name: "an emailed link followed elsewhere ends the visitor's older sessions",
+    up: sql(`ALTER TABLE visitors ADD COLUMN sessions_from bigint NOT NULL DEFAULT 0;`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

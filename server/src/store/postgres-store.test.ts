@@ -341,7 +341,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
   it('parses bigint columns to numbers without changing pg globally, and ends its pool on close', async () => {
     const store = await open();
     await store.createVisitor({ id: 'visitor-1', createdAt: 1_700_000_000_123 });
-    expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 1_700_000_000_123 });
+    expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 1_700_000_000_123, sessionsFrom: 0 });
     expect(pg.types.getTypeParser(20, 'text')('42')).toBe('42');
     await store.close();
     await store.close();

@@ -251,8 +251,16 @@ export class PostgresStore implements Store {
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
-    const row = await this.one<{ id: string; created_at: number }>('SELECT id, created_at FROM visitors WHERE id = $1', [id]);
-    return row ? { id: row.id, createdAt: row.created_at } : null;
+    const row = await this.one<{ id: string; created_at: number; sessions_from: number }>('SELECT id, created_at, sessions_from FROM visitors WHERE id = $1', [id]);
+    return row ? { id: row.id, createdAt: row.created_at, sessionsFrom: row.sessions_from } : null;
+  }
+
+  async restartVisitorSessions(visitorId: string, at: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, $2, $2)
+       ON CONFLICT (id) DO UPDATE SET sessions_from = greatest(visitors.sessions_from, excluded.sessions_from)`,
+      [visitorId, at],
+    );
   }
 
   async createConversation(c: ConversationRecord): Promise<void> {

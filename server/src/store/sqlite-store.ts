@@ -410,6 +410,9 @@ export const MIGRATIONS: string[] = [
      INSERT INTO search_queue (conversation_id) VALUES (new.id);
    END;
    INSERT INTO search_queue (conversation_id) SELECT id FROM conversations WHERE left_message IS NOT NULL ORDER BY rowid;`,
+  // An emailed link followed in another browser takes the chat along: tokens issued before it stop
+  // opening the visitor's conversations (VisitorRecord.sessionsFrom).
+  `ALTER TABLE visitors ADD COLUMN sessions_from INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /**
@@ -530,10 +533,14 @@ export class SqliteStore implements Store {
   }
 
   async getVisitor(id: string): Promise<VisitorRecord | null> {
-    const row = this.statement('SELECT id, created_at FROM visitors WHERE id = ?').get(id) as
-      | { id: string; created_at: number }
+    const row = this.statement('SELECT id, created_at, sessions_from FROM visitors WHERE id = ?').get(id) as
+      | { id: string; created_at: number; sessions_from: number }
       | undefined;
-    return row ? { id: row.id, createdAt: row.created_at } : null;
+    return row ? { id: row.id, createdAt: row.created_at, sessionsFrom: row.sessions_from } : null;
+  }
+
+  async restartVisitorSessions(visitorId: string, at: number): Promise<void> {
+    await this.write('restartVisitorSessions', visitorId, at);
   }
 
   async createConversation(c: ConversationRecord): Promise<void> {

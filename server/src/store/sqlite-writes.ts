@@ -100,6 +100,12 @@ export class SqliteWrites {
     this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt);
   }
 
+  restartVisitorSessions(visitorId: string, at: number): void {
+    this.statement(
+      'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET sessions_from = max(sessions_from, excluded.sessions_from)',
+    ).run(visitorId, at, at);
+  }
+
   createConversation(c: ConversationRecord): void {
     this
       .statement(

@@ -267,6 +267,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.queuePosition('bot')).toBeNull();
     });
 
+    it("restarts a visitor's sessions from a moment, never back to an earlier one, creating the visitor if need be", async () => {
+      expect(await store.getVisitor('visitor-1')).toMatchObject({ id: 'visitor-1', sessionsFrom: 0 });
+      await store.restartVisitorSessions('visitor-1', 5_000);
+      await store.restartVisitorSessions('visitor-1', 4_000);
+      expect(await store.getVisitor('visitor-1')).toMatchObject({ id: 'visitor-1', createdAt: 1000, sessionsFrom: 5_000 });
+      await store.restartVisitorSessions('visitor-unseen', 7_000);
+      expect(await store.getVisitor('visitor-unseen')).toEqual({ id: 'visitor-unseen', createdAt: 7_000, sessionsFrom: 7_000 });
+    });
+
     it('opens one conversation per visitor even when first messages race, and a new one after closing', async () => {
       const results = await Promise.all(
         ['x1', 'x2', 'x3'].map((id) => store.openConversation(conversationFixture({ id, visitorId: 'visitor-new' }))),

@@ -27,6 +27,11 @@ import type { IntegrationStore } from './integration-types.js';
 export interface VisitorRecord {
   id: string;
   createdAt: number;
+  /**
+   * Tokens issued before this (ms) no longer open this visitor's conversations: an emailed link
+   * was followed in another browser, and the chat went with it (`restartVisitorSessions`). 0: never.
+   */
+  sessionsFrom?: number;
 }
 
 export interface ConversationRecord {
@@ -165,6 +170,8 @@ export const DEFAULT_ROUTING_SETTINGS: Readonly<RoutingSettings> = Object.freeze
 export interface Store extends IntegrationStore {
   createVisitor(visitor: VisitorRecord): Promise<void>;
   getVisitor(id: string): Promise<VisitorRecord | null>;
+  /** From `at` on, only tokens issued at or after it are this visitor's (creating the visitor record if needed). */
+  restartVisitorSessions(visitorId: string, at: number): Promise<void>;
 
   createConversation(conversation: ConversationRecord): Promise<void>;
   /**

@@ -1,0 +1,39 @@
+import type { Clock } from '../conversations/service.js';
+import type { Store } from '../store/types.js';
+import type { VisitorTokens } from './visitor-token.js';
+
+/**
+ * Which visitor a browser's token opens, now. A token is a visitor's as long as it was issued no
+ * earlier than the visitor's sessions last restarted: an emailed link followed in a browser that
+ * was not that visitor takes the chat along, and every older token of the visitor stops opening
+ * it. Anyone can have a link mailed to any address (leave a message), so the sender of one kept
+ * the visitor's token and read everything the person who opened it wrote next (a security probe);
+ * now the sender's browser starts afresh. The visitor's own other browsers do too: the chat goes
+ * where the link was opened.
+ */
+export class VisitorSessions {
+  constructor(
+    private readonly tokens: VisitorTokens,
+    private readonly store: Pick<Store, 'getVisitor' | 'restartVisitorSessions'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The visitor `token` opens, or null: not a token, not ours, or issued before the visitor's sessions restarted. */
+  async visitorOf(token: unknown): Promise<string | null> {
+    const issued = typeof token === 'string' ? this.tokens.verifyIssued(token) : null;
+    if (!issued) return null;
+    const visitor = await this.store.getVisitor(issued.visitorId);
+    return issued.issuedAt >= (visitor?.sessionsFrom ?? 0) ? issued.visitorId : null;
+  }
+
+  /** A token for `visitorId` issued now, its sessions restarted from now: every older token stops opening them. */
+  async takeOver(visitorId: string): Promise<string> {
+    const now = this.clock.now();
+    await this.store.restartVisitorSessions(visitorId, now);
+    return this.tokens.issue(visitorId, now);
+  }
+
+  issue(visitorId: string): string {
+    return this.tokens.issue(visitorId, this.clock.now());
+  }
+}
