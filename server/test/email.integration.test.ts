@@ -138,6 +138,8 @@ describe('emails of a left message', () => {
     const senderNow = data(await sender.emitWithAck('conversation:resume', { afterSeq: 0 }));
     expect(senderNow.visitorId).not.toBe(session.visitorId);
     expect(senderNow.conversation).toBeNull();
+    // …and is told where it went (the visitor's own second browser would be, too).
+    expect(senderNow.welcome.en.greeting).toMatch(/^Your conversation continues in the browser where its emailed link was opened\./);
     sender.disconnect();
     // Nor for the files: the visitor's REST calls check the token the same way.
     const fileStatus = async (visitorToken: string) =>

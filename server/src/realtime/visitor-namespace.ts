@@ -125,8 +125,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     }
     // The visitor starts afresh and their conversation is out of reach: after a change of
     // SECRET, or from a process started with another one (an operator's probe found it silent).
-    // (A token of ours whose chat an emailed link took elsewhere starts afresh too, without a word.)
     if (typeof auth.token === 'string' && tokens.wellFormed(auth.token) && !tokens.verify(auth.token)) warnForeignToken(null);
+    // A token of ours that no longer opens its visitor: the chat went where its emailed link was
+    // opened (VisitorSessions). That visit's greeting says so; the widget shows an empty chat.
+    else if (typeof auth.token === 'string' && tokens.verify(auth.token)) socket.data.linkNotFollowed = 'moved';
     // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
     await limits.newVisitor(socket.data.address);
     socket.data.visitorId = randomBytes(16).toString('base64url');

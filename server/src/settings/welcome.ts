@@ -52,8 +52,11 @@ export class Welcome {
   }
 }
 
-/** Why an emailed link opened something else than its conversation (visitor-namespace.ts). */
-export type LinkNotFollowed = 'refused' | 'ignored';
+/**
+ * Why an emailed link opened something else than its conversation, or (`moved`) why this
+ * browser's conversation is gone: its link was opened in another browser (visitor-namespace.ts).
+ */
+export type LinkNotFollowed = 'refused' | 'ignored' | 'moved';
 
 /** Said above the greeting for that visit. */
 const LINK_NOTICE: Readonly<Record<LinkNotFollowed, Record<keyof WelcomeSettings, string>>> = {
@@ -64,6 +67,10 @@ const LINK_NOTICE: Readonly<Record<LinkNotFollowed, Record<keyof WelcomeSettings
   ignored: {
     en: 'This link is for a conversation started elsewhere; this browser keeps its own. Open the link in another browser, or ask here.',
     'zh-CN': '此链接对应在别处开始的对话；本浏览器保留自己的对话。请在其他浏览器中打开此链接，或在这里提问。',
+  },
+  moved: {
+    en: 'Your conversation continues in the browser where its emailed link was opened. Ask here to start a new one.',
+    'zh-CN': '您的对话已转到打开邮件链接的浏览器中继续。在这里提问即可开始新的对话。',
   },
 };
 
