@@ -112,7 +112,7 @@ describe('emails of a left message', () => {
     expect(mail!.parsed.text).not.toContain(text); // only what the visitor has not seen
     const link = linkIn(mail!.parsed.text!);
     expect(link.pathname + link.search).toBe('/help?from=mail');
-    const token = /^#sc-resume=(r1\.[\w.-]+)$/.exec(link.hash)?.[1];
+    const token = /^#sc-resume=(r2\.[\w.-]+)$/.exec(link.hash)?.[1];
     expect(token).toBeDefined();
     expect(String(mail!.parsed.html)).toContain(`href="${link.href}"`);
 
@@ -149,8 +149,8 @@ describe('emails of a left message', () => {
     // Anyone can have a link mailed to themselves and pass it on. A browser that chats as
     // another visitor keeps its own chat (a security probe's victim became the sender's visitor,
     // who then read what the victim wrote); one with no chat of its own takes the link.
-    const withLink = (own: string) =>
-      io(`${t.url}/visitor`, { auth: { resume: token, token: own }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
+    const withLink = (own: string, link = token) =>
+      io(`${t.url}/visitor`, { auth: { resume: link, token: own }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
     const victim = t.visitor();
     await connected(victim);
     const victimSession = data(await victim.emitWithAck('conversation:resume', { afterSeq: 0 }));
@@ -164,17 +164,42 @@ describe('emails of a left message', () => {
     const newcomer = t.visitor();
     await connected(newcomer);
     const newcomerSession = data(await newcomer.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    // The same link again, in another browser: mailed before the chat went where it is, it takes
+    // nothing (whoever had a link mailed to themselves first would take the chat back with it).
+    const newcomerWithOldLink = withLink(newcomerSession.token);
+    await connected(newcomerWithOldLink);
+    const refusedOld = data(await newcomerWithOldLink.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(refusedOld.visitorId).toBe(newcomerSession.visitorId);
+    expect(refusedOld.welcome.en.greeting).toMatch(/^This link has expired or is not complete/);
+    expect(kept.connected).toBe(true);
+    // A link mailed since (the next reply's): taken again, the browser that had it is let go at
+    // once, and its token opens it no more.
+    const newer = new VisitorTokens(TEST_SECRET).issueResume(session.visitorId, Date.now() + 3_600_000, Date.now() + 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const keptGone = new Promise<string>((resolve) => kept.once('disconnect', resolve));
-    const newcomerOpensLink = withLink(newcomerSession.token);
+    const newcomerOpensLink = withLink(newcomerSession.token, newer);
     await connected(newcomerOpensLink);
     const taken = data(await newcomerOpensLink.emitWithAck('conversation:resume', { afterSeq: 0 }));
     expect(taken.visitorId).toBe(session.visitorId);
-    // Taken again: the browser that had it is let go at once, and its token opens it no more.
     expect(await keptGone).toBe('io server disconnect');
     const before = t.visitor(resumed.token);
     await connected(before);
     expect(data(await before.emitWithAck('conversation:resume', { afterSeq: 0 })).visitorId).not.toBe(session.visitorId);
-    for (const socket of [victim, victimOpensLink, newcomer, newcomerOpensLink, before]) socket.disconnect();
+    // The browser let go comes back with the link it still holds and its old token: it does not
+    // take the chat back (two browsers of one email took it from each other at every reconnect).
+    // (A link dated after every move, so that only this rule can say no.)
+    const comesBack = withLink(resumed.token, new VisitorTokens(TEST_SECRET).issueResume(session.visitorId, Date.now() + 3_600_000, Date.now() + 60_000));
+    await connected(comesBack);
+    const back = data(await comesBack.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(back.visitorId).not.toBe(session.visitorId);
+    expect(newcomerOpensLink.connected).toBe(true);
+    // A signed-in user's chat opens by signing in, never by a link (their emails carry none).
+    const toSigned = resumeWith(new VisitorTokens(TEST_SECRET).issueResume(`u_${'x'.repeat(30)}`, Date.now() + 3_600_000, Date.now()));
+    await connected(toSigned);
+    const notSigned = data(await toSigned.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(notSigned.visitorId).not.toMatch(/^u_/);
+    expect(notSigned.welcome.en.greeting).toMatch(/^This link has expired or is not complete/);
+    for (const socket of [victim, victimOpensLink, newcomer, newcomerWithOldLink, newcomerOpensLink, before, comesBack, toSigned]) socket.disconnect();
 
     // An altered (or expired) link opened an empty chat without a word: the greeting says why.
     const altered = resumeWith(`${token!.slice(0, -2)}xx`);
@@ -201,7 +226,7 @@ describe('emails of a left message', () => {
     expect(data(await idleWithLink.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^This link has expired or is not complete/);
     idleWithLink.disconnect();
     // A tab left open past its link's expiry reconnects with the link and its own token: no notice.
-    const expired = new VisitorTokens(TEST_SECRET).issueResume(session.visitorId, Date.now() - 60_000);
+    const expired = new VisitorTokens(TEST_SECRET).issueResume(session.visitorId, Date.now() - 60_000, Date.now() - 120_000);
     const stale = io(`${t.url}/visitor`, { auth: { resume: expired, token: taken.token }, transports: ['websocket'], forceNew: true, reconnection: false }) as VisitorClient;
     await connected(stale);
     expect(data(await stale.emitWithAck('conversation:resume', { afterSeq: 0 })).welcome.en.greeting).toMatch(/^Hi! Ask me anything/);

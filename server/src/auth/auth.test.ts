@@ -62,21 +62,31 @@ describe('resume tokens (emailed links, issue 13)', () => {
   const now = 1_800_000_000_000;
 
   it('name the visitor until they expire, and only for this server', () => {
-    const token = tokens.issueResume('visitor-abc', now + 3_600_000);
+    const token = tokens.issueResume('visitor-abc', now + 3_600_000, now);
     expect(tokens.verifyResume(token, now)).toBe('visitor-abc');
     expect(tokens.verifyResume(token, now + 3_600_000)).toBeNull();
     expect(new VisitorTokens('t'.repeat(40)).verifyResume(token, now)).toBeNull();
   });
 
   it('are no visitor tokens, and visitor tokens are none of them; tampering breaks them', () => {
-    const token = tokens.issueResume('visitor-abc', now + 3_600_000);
+    const token = tokens.issueResume('visitor-abc', now + 3_600_000, now);
     expect(tokens.verify(token)).toBeNull();
     expect(tokens.verifyResume(tokens.issue('visitor-abc'), now)).toBeNull();
-    const [, id, expiry, sig] = token.split('.');
+    const [, id, expiry, issued, sig] = token.split('.');
     const later = (parseInt(expiry!, 36) + 86_400).toString(36);
-    expect(tokens.verifyResume(`r1.${id}.${later}.${sig}`, now)).toBeNull();
-    expect(tokens.verifyResume(`r1.visitor-abd.${expiry}.${sig}`, now)).toBeNull();
+    expect(tokens.verifyResume(`r2.${id}.${later}.${issued}.${sig}`, now)).toBeNull();
+    expect(tokens.verifyResume(`r2.visitor-abd.${expiry}.${issued}.${sig}`, now)).toBeNull();
+    // Dated later, to pass a move of the chat: the signature no longer fits; nor as an r1 link.
+    expect(tokens.verifyResume(`r2.${id}.${expiry}.${(now + 1).toString(36)}.${sig}`, now)).toBeNull();
+    expect(tokens.verifyResume(`r1.${id}.${expiry}.${sig}`, now)).toBeNull();
     expect(tokens.verifyResume(`${token}x`, now)).toBeNull();
+  });
+
+  it('say when they were issued; the r1 links mailed before that was kept still work, as issued at 0', () => {
+    expect(tokens.verifyResumeIssued(tokens.issueResume('visitor-abc', now + 3_600_000, now - 5), now)).toEqual({ visitorId: 'visitor-abc', issuedAt: now - 5 });
+    const expiry = Math.floor((now + 3_600_000) / 1000).toString(36);
+    const r1 = `r1.visitor-abc.${expiry}.${createHmac('sha256', 's'.repeat(40)).update(`resume:visitor-abc:${expiry}`).digest('base64url')}`;
+    expect(tokens.verifyResumeIssued(r1, now)).toEqual({ visitorId: 'visitor-abc', issuedAt: 0 });
   });
 });
 
@@ -98,7 +108,7 @@ describe('file links (a visitor’s attachment in an <img>, issue 13)', () => {
     expect(tokens.verify(link)).toBeNull();
     expect(tokens.verifyResume(link, now)).toBeNull();
     expect(tokens.verifyFileLink(tokens.issue('visitor-abc'), file, now)).toBeNull();
-    expect(tokens.verifyFileLink(tokens.issueResume('visitor-abc', now + 600_000), file, now)).toBeNull();
+    expect(tokens.verifyFileLink(tokens.issueResume('visitor-abc', now + 600_000, now), file, now)).toBeNull();
     const [, id, expiry, sig] = link.split('.');
     const later = (parseInt(expiry!, 36) + 86_400).toString(36);
     expect(tokens.verifyFileLink(`f1.${id}.${later}.${sig}`, file, now)).toBeNull();

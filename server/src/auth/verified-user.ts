@@ -6,6 +6,13 @@ import { ChatError } from '../errors.js';
 /** Claims of a user token that are not attributes. */
 const RESERVED = new Set(['sub', 'name', 'email', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti']);
 
+/** How a signed user's visitor id begins (`visitorIdFor`): signing in opens it on any device, so no emailed link ever does. */
+export const SIGNED_USER_VISITOR = 'u_';
+
+export function isSignedUserVisitor(visitorId: string): boolean {
+  return visitorId.startsWith(SIGNED_USER_VISITOR);
+}
+
 /**
  * A site's signed user (identity verification, as Intercom's and Chatwoot's identity hashes): the
  * site's server signs a JWT (HS256) with IDENTITY_SECRET, holding the user's id (`sub`), `name`,
@@ -49,7 +56,7 @@ export class UserVerifier {
    * server secret, and in the visitor-token alphabet.
    */
   visitorIdFor(userId: string): string {
-    return 'u_' + createHmac('sha256', this.serverSecret).update(`user:${userId}`).digest('base64url').slice(0, 30);
+    return SIGNED_USER_VISITOR + createHmac('sha256', this.serverSecret).update(`user:${userId}`).digest('base64url').slice(0, 30);
   }
 }
 

@@ -26,9 +26,16 @@ export class VisitorSessions {
     return issued.issuedAt >= (visitor?.sessionsFrom ?? 0) ? issued.visitorId : null;
   }
 
-  /** A token for `visitorId` issued now, its sessions restarted from now: every older token stops opening them. */
-  async takeOver(visitorId: string): Promise<string> {
-    const now = this.clock.now();
+  /**
+   * A token for `visitorId` issued now, its sessions restarted from now: every older token stops
+   * opening them. Null when the link (issued at `linkIssuedAt`) is older than the visitor's last
+   * move: a link mailed before the chat went to another browser takes nothing (the one who had
+   * it mailed to themselves earlier would take it back from the person it went to).
+   */
+  async takeOver(visitorId: string, linkIssuedAt: number): Promise<string | null> {
+    const visitor = await this.store.getVisitor(visitorId);
+    if (linkIssuedAt < (visitor?.sessionsFrom ?? 0)) return null;
+    const now = Math.max(this.clock.now(), visitor?.sessionsFrom ?? 0);
     await this.store.restartVisitorSessions(visitorId, now);
     return this.tokens.issue(visitorId, now);
   }

@@ -49,18 +49,28 @@ export class VisitorTokens {
    * emailed link carries so the widget, on any device, continues the visitor's conversation; it
    * expires, where the token a browser keeps does not.
    */
-  issueResume(visitorId: string, expiresAt: number): string {
+  issueResume(visitorId: string, expiresAt: number, issuedAt: number): string {
     const expiry = Math.floor(expiresAt / 1000).toString(36);
-    return `r1.${visitorId}.${expiry}.${this.signResume(visitorId, expiry)}`;
+    const issued = Math.max(0, Math.floor(issuedAt)).toString(36);
+    return `r2.${visitorId}.${expiry}.${issued}.${this.signResume(visitorId, `${expiry}.${issued}`)}`;
   }
 
   /** The visitor id, or null when the token is malformed, not ours, or expired at `now`. */
   verifyResume(token: string, now: number): string | null {
-    const parts = /^r1\.([A-Za-z0-9_-]{8,64})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    return this.verifyResumeIssued(token, now)?.visitorId ?? null;
+  }
+
+  /**
+   * `verifyResume`, with when the link was issued (0 for `r1` links, issued before that was kept):
+   * a link older than the visitor's last move to another browser takes nothing (VisitorSessions).
+   */
+  verifyResumeIssued(token: string, now: number): { visitorId: string; issuedAt: number } | null {
+    const parts = /^r([12])\.([A-Za-z0-9_-]{8,64})\.([0-9a-z]{1,10})(?:\.([0-9a-z]{1,11}))?\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!parts) return null;
-    const [, visitorId, expiry, signature] = parts as unknown as [string, string, string, string];
-    if (!equal(this.signResume(visitorId, expiry), signature)) return null;
-    return parseInt(expiry, 36) * 1000 > now ? visitorId : null;
+    const [, version, visitorId, expiry, issued, signature] = parts as unknown as [string, string, string, string, string | undefined, string];
+    if ((version === '2') !== (issued !== undefined)) return null;
+    if (!equal(this.signResume(visitorId, issued === undefined ? expiry : `${expiry}.${issued}`), signature)) return null;
+    return parseInt(expiry, 36) * 1000 > now ? { visitorId, issuedAt: issued === undefined ? 0 : parseInt(issued, 36) } : null;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { isSignedUserVisitor } from '../auth/verified-user.js';
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from '@support-chat/shared';
 import type { VisitorTokens } from '../auth/visitor-token.js';
@@ -129,8 +130,13 @@ export class ConversationEmails {
     let back: { url: string; hours: number } | undefined;
     if (email.kind === 'agent_reply') {
       const link = new URL(settings.linkUrl);
-      // Without a lifetime (MAIL_LINK_TTL_HOURS=0) the page alone: the visitor continues where they chatted.
-      if (settings.linkTtlMs > 0) link.hash = `sc-resume=${tokens.issueResume(conversation.visitorId, clock.now() + settings.linkTtlMs)}`;
+      // Without a lifetime (MAIL_LINK_TTL_HOURS=0) the page alone: the visitor continues where they
+      // chatted. A signed-in user's too: signing in opens their conversation on any device, and a
+      // link (to an address they typed, not the site's) would let it be taken without signing in.
+      const now = clock.now();
+      if (settings.linkTtlMs > 0 && !isSignedUserVisitor(conversation.visitorId)) {
+        link.hash = `sc-resume=${tokens.issueResume(conversation.visitorId, now + settings.linkTtlMs, now)}`;
+      }
       back = { url: link.href, hours: settings.linkTtlMs > 0 ? Math.max(1, Math.round(settings.linkTtlMs / 3_600_000)) : 0 };
     }
     const mail = conversationMail(conversation.locale, email.kind, { messages, ...(back ? { link: back } : {}) });

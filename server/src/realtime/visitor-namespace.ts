@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachmentPolicy, VisitorHandshakeAuth } from '@support-chat/shared';
 import { resolveLocale } from '@support-chat/shared';
-import type { UserVerifier } from '../auth/verified-user.js';
+import { isSignedUserVisitor, type UserVerifier } from '../auth/verified-user.js';
 import type { VisitorSessions } from '../auth/visitor-sessions.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import { ChatError } from '../errors.js';
@@ -88,8 +88,12 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
   const identify = async (socket: VisitorSocket, auth: VisitorHandshakeAuth): Promise<void> => {
     // An emailed link (issue 13): the visitor it was sent to, while it is valid; otherwise the
     // browser's own token as usual, while it is still that visitor's (VisitorSessions).
-    const resumed = typeof auth.resume === 'string' ? tokens.verifyResume(auth.resume, Date.now()) : null;
+    const link = typeof auth.resume === 'string' ? tokens.verifyResumeIssued(auth.resume, Date.now()) : null;
+    // Never a signed user's: signing in opens their conversation (no email carries such a link).
+    const resumed = link && !isSignedUserVisitor(link.visitorId) ? link.visitorId : null;
     const known = await sessions.visitorOf(auth.token);
+    /** Whose the token was, still or before its chat went to another browser. */
+    const signedFor = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     // An expired or altered link opened an empty chat without a word: the greeting says why.
     // Not to the browser the link already made its visitor: the widget sends the page's link again
     // at every reconnect, and a tab left open past the link's expiry would be told its chat is
@@ -105,18 +109,27 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
       socket.data.token = auth.token as string;
       return;
     }
-    if (resumed) {
-      socket.data.visitorId = resumed;
-      if (known === resumed) {
-        // The tab the link already opened, reconnecting: its chat goes on.
-        socket.data.token = sessions.issue(resumed);
-        return;
-      }
+    // The tab the link already opened, reconnecting (the widget sends the link each time): its
+    // chat goes on, with the token it has.
+    if (resumed && known === resumed) {
+      socket.data.visitorId = known;
+      socket.data.token = auth.token as string;
+      return;
+    }
+    // A browser whose token was this visitor's until the chat went elsewhere does not take it
+    // back with the link it still sends: two browsers that opened one email took it from each
+    // other at every reconnect (a review). It starts afresh below, told where the chat went.
+    if (link && resumed && signedFor !== resumed) {
       // The chat goes to this browser: the visitor's other sessions end, the link's sender's
       // among them (they reconnect as a new visitor).
-      socket.data.token = await sessions.takeOver(resumed);
-      namespace.in(rooms.visitor(resumed)).disconnectSockets(true);
-      return;
+      const token = await sessions.takeOver(resumed, link.issuedAt);
+      if (token) {
+        socket.data.visitorId = resumed;
+        socket.data.token = token;
+        namespace.in(rooms.visitor(resumed)).disconnectSockets(true);
+        return;
+      }
+      socket.data.linkNotFollowed = 'refused'; // mailed before the chat last moved
     }
     if (known) {
       socket.data.visitorId = known;
@@ -125,10 +138,10 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     }
     // The visitor starts afresh and their conversation is out of reach: after a change of
     // SECRET, or from a process started with another one (an operator's probe found it silent).
-    if (typeof auth.token === 'string' && tokens.wellFormed(auth.token) && !tokens.verify(auth.token)) warnForeignToken(null);
+    if (typeof auth.token === 'string' && tokens.wellFormed(auth.token) && !signedFor) warnForeignToken(null);
     // A token of ours that no longer opens its visitor: the chat went where its emailed link was
     // opened (VisitorSessions). That visit's greeting says so; the widget shows an empty chat.
-    else if (typeof auth.token === 'string' && tokens.verify(auth.token)) socket.data.linkNotFollowed = 'moved';
+    else if (signedFor && !socket.data.linkNotFollowed) socket.data.linkNotFollowed = 'moved';
     // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
     await limits.newVisitor(socket.data.address);
     socket.data.visitorId = randomBytes(16).toString('base64url');
@@ -138,6 +151,13 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
   namespace.on('connection', (socket: VisitorSocket) => {
     const { visitorId } = socket.data;
     void socket.join(rooms.visitor(visitorId));
+    // A handshake that read the visitor's sessions just before an emailed link moved them, and
+    // joined the room just after the move disconnected it, would stay (a review): checked again
+    // once in the room, so either this or the move's disconnect finds it.
+    sessions.visitorOf(socket.data.token).then(
+      (still) => still !== visitorId && socket.disconnect(true),
+      () => undefined, // the store away: the handshake's check stands
+    );
     const context = { logger, checkRate: () => limits.visitorEvent(visitorId), sequence: inOrder() };
 
     registerVisitorConversationHandlers(socket, deps, context);

@@ -38,12 +38,13 @@ export function hasStoredSession(storage: Storage, server: string): boolean {
 
 /**
  * Whose the stored session is: the signed-in user's `sub` written with it; '?' for a signed
- * user's session stored without one (by an older widget: its visitor id says `u_`, not whose);
+ * user's session stored without one (by an older widget: its visitor id says `u_`, not whose;
+ * `v1.` and, from a newer server, `v2.` tokens);
  * '' for an anonymous visitor or none.
  */
 export function storedOwner(storage: Storage, server: string): string {
   const keys = storageKeys(server);
-  return load(storage, keys.user) || (load(storage, keys.token)?.startsWith('v1.u_') ? '?' : '');
+  return load(storage, keys.user) || (/^v\d\.u_/.test(load(storage, keys.token) ?? '') ? '?' : '');
 }
 
 /** Removes the visitor's token, outbox and read mark: the next visitor on this device starts afresh. */
