@@ -18,7 +18,7 @@ describe('canReply', () => {
   it('says why not, per status', () => {
     expect(canReply(theirs, me, 'online').reason).toBe('Ben is handling this conversation.');
     expect(canReply(conv('q', { status: 'queued' }), me, 'online').reason).toBe('Claim this conversation to reply.');
-    expect(canReply(conv('b', { status: 'bot' }), me, 'online').reason).toMatch(/AI is answering/);
+    expect(canReply(conv('b', { status: 'bot' }), me, 'online').reason).toMatch(/^The AI is answering\. Take over the conversation to reply\.$/);
     expect(canReply(conv('c', { status: 'closed' }), me, 'online').reason).toBe('This conversation is closed.');
   });
 });
