@@ -314,8 +314,14 @@ export class SupportConsoleComposer extends LitElement {
                 const href = s.url ? safeHref(s.url) : null;
                 return html`${i ? ', ' : ''}${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${s.title}</a>` : s.title}`;
               })}${s.checkDraft}</span>`
-            : html`<span>${this.mode === 'note' ? s.noteOnly : s.enterToSend}</span>`}
-      ${left < 500 ? html`<span class=${left <= 0 ? 'over' : ''}>${plural(s.charsLeft, left)}</span>` : nothing}
+            : this.slash && this.canned.length === 0
+              ? html`<span>${s.noCannedYet}</span>`
+              : html`<span>${this.mode === 'note' ? s.noteOnly : s.enterToSend}</span>`}
+      ${left <= 0
+        ? html`<span class="over">${s.atLimit}</span>`
+        : left < 500
+          ? html`<span>${plural(s.charsLeft, left)}</span>`
+          : nothing}
     `;
   }
 

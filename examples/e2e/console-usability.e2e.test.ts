@@ -161,6 +161,14 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console on f
 
     await desk.locator('support-console-inbox .row').first().click();
     const reply = desk.getByRole('textbox', { name: 'Reply to the visitor' });
+    // "/" with no canned replies, and a paste that reaches the limit, say so (a probe saw nothing, and a cut paste).
+    const hint = desk.locator('support-console-composer #hint');
+    await reply.fill('/');
+    await reply.press('End');
+    await expect.poll(() => hint.textContent(), POLL).toContain('No canned replies yet');
+    await reply.fill('x'.repeat(5000));
+    await expect.poll(() => hint.textContent(), POLL).toContain('The most a message holds');
+    expect((await reply.inputValue()).length).toBe(4000);
     await reply.fill('Let me check that for you.');
     await reply.press('Enter');
     await expect.poll(async () => (await previews(desk))[0], POLL).toBe('Agent: Let me check that for you.');

@@ -49,6 +49,9 @@ export const transcript = defineStrings(
     noteOnly: 'Visible to agents only, never sent to the visitor.',
     enterToSend: 'Enter to send · Shift+Enter new line',
     charsLeft: { one: '{n} character left', other: '{n} characters left' },
+    // The box holds no more: a paste past it was cut there, which the count alone did not say (a probe).
+    atLimit: 'The most a message holds: anything past it was not added. Send this, then the rest.',
+    noCannedYet: 'No canned replies yet: an admin adds them under Canned replies.',
   },
   {
     label: '聊天记录',
@@ -96,5 +99,7 @@ export const transcript = defineStrings(
     noteOnly: '仅客服可见，不会发送给访客。',
     enterToSend: 'Enter 发送 · Shift+Enter 换行',
     charsLeft: { one: '还可输入 {n} 字', other: '还可输入 {n} 字' },
+    atLimit: '已达单条消息的上限：超出的部分没有粘贴进来。请先发送这部分，再发送其余内容。',
+    noCannedYet: '还没有快捷回复：管理员可在“快捷回复”中添加。',
   },
 );
