@@ -131,8 +131,8 @@ export interface OfflineCandidates {
   clause: ClauseHit | null;
 }
 
-/** How far a hit is over the threshold of its language: how hits of two languages compare. */
-const lead = (hit: RetrievalHit | undefined, threshold: (lang: KnowledgeLang) => number) =>
+/** How far a hit is over the threshold of its language (below: negative): how hits of two languages compare. */
+const overThreshold = (hit: RetrievalHit | undefined, threshold: (lang: KnowledgeLang) => number) =>
   hit ? (hit.confidence ?? 0) - threshold(hit.entry.lang) : -Infinity;
 
 /**
@@ -152,19 +152,19 @@ export async function offlineCandidates(
 ): Promise<OfflineCandidates> {
   const hits = await retriever.search(question, { ...options, limit: OFFLINE_CANDIDATES });
   let clause: ClauseHit | null = null;
-  if (clauses === 'when-unsure' && lead(hits[0], threshold) >= 0) return { hits, clause };
+  if (clauses === 'when-unsure' && overThreshold(hits[0], threshold) >= 0) return { hits, clause };
   for (const text of questionClauses(question)) {
     throwIfAborted(options.signal);
     const [hit] = await retriever.search(text, { ...options, limit: 1, lexicalOnly: true });
-    if (hit && lead(hit, threshold) > lead(clause?.hit, threshold)) clause = { hit, text };
+    if (hit && overThreshold(hit, threshold) > overThreshold(clause?.hit, threshold)) clause = { hit, text };
   }
   return { hits, clause };
 }
 
 /** The answer at these thresholds, or null (not found): the whole message's top hit first, then the clause's. */
 export function offlineAnswerHit({ hits, clause }: OfflineCandidates, threshold: (lang: KnowledgeLang) => number): { hit: RetrievalHit; matched?: string } | null {
-  if (lead(hits[0], threshold) >= 0) return { hit: hits[0]! };
-  if (clause && lead(clause.hit, threshold) >= 0) return { hit: clause.hit, matched: clause.text };
+  if (overThreshold(hits[0], threshold) >= 0) return { hit: hits[0]! };
+  if (clause && overThreshold(clause.hit, threshold) >= 0) return { hit: clause.hit, matched: clause.text };
   return null;
 }
 

@@ -31,17 +31,17 @@ export interface WaitEstimate {
   estimate(position: number): Promise<number | undefined>;
 }
 
-/**
- * The conversation domain: creating conversations, appending messages (dedupe + seq live in the
- * store), and every status change. Each change is announced on the event bus; nothing here knows
- * about sockets.
- */
 /** What caused a hand-off, as the hand-off note says it (see `SystemNote`). */
 export interface HandoffAbout {
   rule?: HandoffRuleMatch;
   detail?: string;
 }
 
+/**
+ * The conversation domain: creating conversations, appending messages (dedupe + seq live in the
+ * store), and every status change. Each change is announced on the event bus; nothing here knows
+ * about sockets.
+ */
 export class ConversationService {
   private readonly agentNames = new Map<string, string>();
 
