@@ -123,7 +123,7 @@ describe.each(stores)('one visitor’s data on %s', (_name, open, skip) => {
     // Nothing of Ada can be read, searched or exported.
     expect(await t.store.getConversation(ada.conversationId)).toBeNull();
     expect(await t.store.listMessages(ada.conversationId, { includeNotes: true })).toEqual([]);
-    expect(await t.store.getVisitor(ada.visitorId)).toBeNull();
+    expect(await t.store.getVisitor(ada.visitorId)).toMatchObject({ createdAt: 0 }); // a bare record: see below
     expect(await ann.emitWithAck('conversation:watch', { conversationId: ada.conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const search = async (query: string) => data(await ann.emitWithAck('inbox:search', { query })).conversations.map((c) => c.id);
     for (const query of ['A-1001', '退款', 'refund issued', 'VIP', '555-0100', 'ada@private', 'Lovelace', 'AdaBrowser', ada.visitorId]) {
@@ -131,6 +131,17 @@ describe.each(stores)('one visitor’s data on %s', (_name, open, skip) => {
     }
     expect((await api(t, boss, 'GET', `/api/admin/visitors/${ada.visitorId}/export`)).body.error.code).toBe('not_found');
     expect((await api(t, boss, 'DELETE', `/api/admin/visitors/${ada.visitorId}`)).status).toBe(404);
+    // Her page comes back as a new visitor, not as the erased one: a token that had stopped
+    // opening her chat when it moved to another browser (an emailed link) came back to life with
+    // the erased record, and read whatever was written next as her (a review). No 'moved' notice.
+    const adaBack = t.visitor(ada.token);
+    await connected(adaBack);
+    const afresh = data(await adaBack.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(afresh.visitorId).not.toBe(ada.visitorId);
+    expect(afresh.conversation).toBeNull();
+    expect(afresh.welcome.en.greeting).not.toMatch(/continues in the browser/);
+    expect((await fetch(`${t.url}/api/visitor/attachments/${'a'.repeat(22)}`, { headers: { authorization: `Bearer ${ada.token}` } })).status).toBe(401);
+    adaBack.disconnect();
 
     // Bea is whole: readable, searchable (what she writes next too), exportable.
     expect(await search('B-2002')).toEqual([bea.conversationId]);

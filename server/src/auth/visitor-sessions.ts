@@ -20,10 +20,20 @@ export class VisitorSessions {
 
   /** The visitor `token` opens, or null: not a token, not ours, or issued before the visitor's sessions restarted. */
   async visitorOf(token: unknown): Promise<string | null> {
+    return (await this.open(token)).visitorId;
+  }
+
+  /**
+   * `visitorOf`, and for a token of ours that no longer opens its visitor, why: its chat 'moved'
+   * to the browser where an emailed link was opened, or the visitor was 'erased' (an admin's
+   * GDPR erasure leaves a bare record, `createdAt` 0, that ends every older session).
+   */
+  async open(token: unknown): Promise<{ visitorId: string | null; ended?: 'moved' | 'erased' }> {
     const issued = typeof token === 'string' ? this.tokens.verifyIssued(token) : null;
-    if (!issued) return null;
+    if (!issued) return { visitorId: null };
     const visitor = await this.store.getVisitor(issued.visitorId);
-    return issued.issuedAt >= (visitor?.sessionsFrom ?? 0) ? issued.visitorId : null;
+    if (issued.issuedAt >= (visitor?.sessionsFrom ?? 0)) return { visitorId: issued.visitorId };
+    return { visitorId: null, ended: visitor?.createdAt === 0 ? 'erased' : 'moved' };
   }
 
   /**

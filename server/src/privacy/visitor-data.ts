@@ -23,7 +23,8 @@ export class VisitorData {
   async export(actor: AuditActor, visitorId: string): Promise<VisitorExport> {
     const { store, audit, clock } = this.deps;
     const [visitor, records] = await Promise.all([store.getVisitor(visitorId), store.listVisitorConversations(visitorId)]);
-    if (!visitor && records.length === 0) throw unknownVisitor(visitorId);
+    // An erased visitor's bare record (no first-seen time) is nobody to export.
+    if (!visitor?.createdAt && records.length === 0) throw unknownVisitor(visitorId);
     const conversations = await Promise.all(records.map((record) => this.exportConversation(record)));
     const messages = conversations.reduce((n, c) => n + c.messages.length, 0);
     await audit.record(actor, 'visitor.exported', { type: 'visitor', id: visitorId }, { conversations: conversations.length, messages });
@@ -31,7 +32,7 @@ export class VisitorData {
       format: 'support-chat.visitor-export.v1',
       visitorId,
       exportedAt: clock.now(),
-      firstSeenAt: visitor?.createdAt ?? null,
+      firstSeenAt: visitor?.createdAt || null,
       conversations,
     };
   }
@@ -39,13 +40,14 @@ export class VisitorData {
   /**
    * Removes the visitor from the store (and so from search and reports) in one transaction with
    * its audit entry, then announces it: their sockets are disconnected, consoles drop the
-   * conversations (realtime/fanout.ts).
+   * conversations (realtime/fanout.ts). No token issued before now opens the visitor again: their
+   * page starts afresh as a new visitor (a signed user's, signing in, as the same one).
    */
   async erase(actor: AuditActor, visitorId: string): Promise<VisitorErasure> {
-    const { store, audit, bus } = this.deps;
+    const { store, audit, bus, clock } = this.deps;
     const conversationIds = (await store.listVisitorConversations(visitorId)).map((c) => c.id);
     const entry = audit.entry(actor, 'visitor.erased', { type: 'visitor', id: visitorId }, { conversations: conversationIds.length });
-    const erased = await store.eraseVisitor(visitorId, entry);
+    const erased = await store.eraseVisitor(visitorId, entry, clock.now());
     // The rows are gone (nothing can serve the files any more): now the bytes.
     const attachments = await this.deps.attachments.removeFiles(erased.attachments);
     if (!erased.visitor && erased.conversations === 0) throw unknownVisitor(visitorId);

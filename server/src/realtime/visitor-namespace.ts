@@ -91,7 +91,8 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     const link = typeof auth.resume === 'string' ? tokens.verifyResumeIssued(auth.resume, Date.now()) : null;
     // Never a signed user's: signing in opens their conversation (no email carries such a link).
     const resumed = link && !isSignedUserVisitor(link.visitorId) ? link.visitorId : null;
-    const known = await sessions.visitorOf(auth.token);
+    const opened = await sessions.open(auth.token);
+    const known = opened.visitorId;
     /** Whose the token was, still or before its chat went to another browser. */
     const signedFor = typeof auth.token === 'string' ? tokens.verify(auth.token) : null;
     // An expired or altered link opened an empty chat without a word: the greeting says why.
@@ -141,7 +142,8 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     if (typeof auth.token === 'string' && tokens.wellFormed(auth.token) && !signedFor) warnForeignToken(null);
     // A token of ours that no longer opens its visitor: the chat went where its emailed link was
     // opened (VisitorSessions). That visit's greeting says so; the widget shows an empty chat.
-    else if (signedFor && !socket.data.linkNotFollowed) socket.data.linkNotFollowed = 'moved';
+    // (An erased visitor's page just starts afresh: it was emptied when the erasure was made.)
+    else if (opened.ended === 'moved' && !socket.data.linkNotFollowed) socket.data.linkNotFollowed = 'moved';
     // A new identity per handshake would make every per-visitor limit free to dodge (issue 11).
     await limits.newVisitor(socket.data.address);
     socket.data.visitorId = randomBytes(16).toString('base64url');

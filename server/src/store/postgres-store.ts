@@ -276,7 +276,8 @@ export class PostgresStore implements Store {
     // queue on it, and each reads the latest conversation again only once it holds it. A partial
     // unique index on open conversations would not do: other paths may keep several open.
     return inTransaction(this.pool, async (client) => {
-      await client.query('INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+      // An erased visitor's bare record (created_at 0) gets its first-seen time again.
+      await client.query('INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE visitors.created_at = 0', [
         candidate.visitorId,
         candidate.createdAt,
       ]);
@@ -1153,7 +1154,7 @@ export class PostgresStore implements Store {
    * a conversation: an erasure and a first message racing run one after the other, never both
    * halfway. Search reads the tables themselves, so nothing else keeps the erased text.
    */
-  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased> {
+  async eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): Promise<VisitorErased> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [visitorId]);
       // Their conversations next, in id order, as appends lock them (postgres-appends.ts): the
@@ -1177,14 +1178,24 @@ export class PostgresStore implements Store {
       await client.query('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       await forgetInProposals(client, visitorId);
       const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
-      const visitor = await client.query('DELETE FROM visitors WHERE id = $1', [visitorId]);
+      // A bare record an earlier erasure left is not the visitor: it stays, and its floor rises.
+      const visitor = await client.query('DELETE FROM visitors WHERE id = $1 AND created_at > 0', [visitorId]);
       const erased = {
         conversations: conversations.rowCount ?? 0,
         messages: messages.rowCount ?? 0,
         visitor: visitor.rowCount === 1,
         attachments: files.rows.map((row) => row.storage_key),
       };
-      if (audit && (erased.visitor || erased.conversations > 0)) await this.insertAudit(client, audit);
+      if (erased.visitor || erased.conversations > 0) {
+        if (audit) await this.insertAudit(client, audit);
+        if (sessionsFrom !== undefined) {
+          await client.query(
+            `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, 0, $2)
+             ON CONFLICT (id) DO UPDATE SET sessions_from = greatest(visitors.sessions_from, excluded.sessions_from)`,
+            [visitorId, sessionsFrom],
+          );
+        }
+      }
       return erased;
     });
   }

@@ -100,6 +100,13 @@ export class SqliteWrites {
     this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt);
   }
 
+  /** The bare record an erasure leaves: no `created_at`, only the floor below which tokens are refused. */
+  private keepSessionsFloor(visitorId: string, at: number): void {
+    this.statement(
+      'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, 0, ?) ON CONFLICT (id) DO UPDATE SET sessions_from = max(sessions_from, excluded.sessions_from)',
+    ).run(visitorId, at);
+  }
+
   restartVisitorSessions(visitorId: string, at: number): void {
     this.statement(
       'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET sessions_from = max(sessions_from, excluded.sessions_from)',
@@ -142,7 +149,11 @@ export class SqliteWrites {
     // Checked again in the write: a create queued before this one in the batch may have won.
     const latest = this.latestConversationOf(candidate.visitorId);
     if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
-    this.statement('INSERT OR IGNORE INTO visitors (id, created_at) VALUES (?, ?)').run(candidate.visitorId, candidate.createdAt);
+    // An erased visitor's bare record (created_at 0) gets its first-seen time again.
+    this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE created_at = 0').run(
+      candidate.visitorId,
+      candidate.createdAt,
+    );
     const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
     this.createConversation(conversation);
     return { conversation, created: true };
@@ -453,7 +464,7 @@ export class SqliteWrites {
    * ones, which the indexer, following messages by rowid, would skip: it moves its mark back to
    * the floor (search-index.ts).
    */
-  eraseVisitor(visitorId: string, audit?: AuditEntry): VisitorErased {
+  eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): VisitorErased {
     const attachments = this
       .statement('DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?) RETURNING storage_key')
       .pluck()
@@ -468,8 +479,12 @@ export class SqliteWrites {
       .statement('INSERT INTO search_queue (conversation_id, erased_floor) SELECT id, ? FROM conversations WHERE visitor_id = ? ORDER BY rowid')
       .run(floor, visitorId);
     const conversations = this.statement('DELETE FROM conversations WHERE visitor_id = ?').run(visitorId).changes;
-    const visitor = this.statement('DELETE FROM visitors WHERE id = ?').run(visitorId).changes === 1;
-    if (audit && (visitor || conversations > 0)) this.appendAudit(audit);
+    // A bare record an earlier erasure left is not the visitor: it stays, and its floor rises.
+    const visitor = this.statement('DELETE FROM visitors WHERE id = ? AND created_at > 0').run(visitorId).changes === 1;
+    if (visitor || conversations > 0) {
+      if (audit) this.appendAudit(audit);
+      if (sessionsFrom !== undefined) this.keepSessionsFloor(visitorId, sessionsFrom);
+    }
     return { conversations, messages, visitor, attachments };
   }
 

@@ -989,11 +989,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.createAttachment(attachmentFixture({ id: 'f-old', conversationId: 'old', storageKey: 'key-old' }));
       await store.createAttachment(attachmentFixture({ id: 'f-other', conversationId: 'other', storageKey: 'key-other' }));
       const audit = auditFixture({ id: 'erasure', at: 80, action: 'visitor.erased', target: { type: 'visitor', id: 'visitor-1' }, detail: { conversations: 2 } });
-      expect(await store.eraseVisitor('visitor-1', audit)).toEqual({ conversations: 2, messages: 4, visitor: true, attachments: ['key-old'] });
+      expect(await store.eraseVisitor('visitor-1', audit, 85)).toEqual({ conversations: 2, messages: 4, visitor: true, attachments: ['key-old'] });
       expect(await store.getAttachment('f-old')).toBeNull();
       expect(await store.getAttachment('f-other')).toMatchObject({ storageKey: 'key-other' });
 
-      expect(await store.getVisitor('visitor-1')).toBeNull();
+      // Only the bare record that keeps older tokens out: nothing of theirs.
+      expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 0, sessionsFrom: 85 });
       expect(await store.getConversation('old')).toBeNull();
       expect(await store.getConversation('new')).toBeNull();
       expect(await store.findLatestConversation('visitor-1')).toBeNull();
@@ -1022,11 +1023,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       // A visitor the store never knew: nothing to erase. One erased already: nothing left.
       const nothing = { conversations: 0, messages: 0, visitor: false, attachments: [] };
       expect(await store.eraseVisitor('visitor-unknown', auditFixture({ id: 'no-1', at: 90, action: 'visitor.erased' }))).toEqual(nothing);
-      expect(await store.eraseVisitor('visitor-1', auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }))).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-1', auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }), 91)).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-unknown', undefined, 92)).toEqual(nothing);
+      expect(await store.getVisitor('visitor-unknown')).toBeNull();
       expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['erasure']);
-      // The visitor may come back as a new visitor with the same id.
-      const again = await store.openConversation(conversationFixture({ id: 'back', context: {} }));
+      // The visitor may come back as a new visitor with the same id (a signed user), seen from
+      // then on; the floor stays, and a later erasure raises it.
+      const again = await store.openConversation(conversationFixture({ id: 'back', context: {}, createdAt: 95 }));
       expect(again).toMatchObject({ created: true, conversation: { id: 'back', context: {} } });
+      expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 95, sessionsFrom: 85 });
+      expect(await store.eraseVisitor('visitor-1', undefined, 99)).toMatchObject({ conversations: 1, visitor: true });
+      expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 0, sessionsFrom: 99 });
     });
 
     it('records attachments, reads them by id, lists and counts them per conversation (issue 13)', async () => {

@@ -26,6 +26,7 @@ import type { IntegrationStore } from './integration-types.js';
 
 export interface VisitorRecord {
   id: string;
+  /** When they first wrote; 0 for the bare record an erasure leaves (`eraseVisitor`), until they write again. */
   createdAt: number;
   /**
    * Tokens issued before this (ms) no longer open this visitor's conversations: an emailed link
@@ -341,8 +342,12 @@ export interface Store extends IntegrationStore {
    * appends `audit` when given and anything was erased, so an erasure is never without its record. Whatever the store
    * derives from them (the SQLite search index, report columns) forgets them too: nothing erased
    * can be found by `searchConversations` afterwards. Returns what it removed (zeros: nothing known).
+   * With `sessionsFrom`, when anything was erased a bare record stays in the visitor's place (no
+   * `createdAt`: 0, nothing else of theirs) so that no token issued before then opens the id
+   * again: a token that stopped opening it when its chat moved to another browser would otherwise
+   * come back to life with the record that said so (a review), and read what is written next.
    */
-  eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<VisitorErased>;
+  eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): Promise<VisitorErased>;
 
   // ---- Attachments (issue 13) ----
 
