@@ -194,6 +194,15 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the widget in a 
       return [root.querySelector('[role=log]')!, root.querySelector('#input')!].map((e) => getComputedStyle(e).fontSize);
     });
     expect(sizes).toEqual(['18px', '18px']);
+    // A size the browser refuses loses only the size: the site's font stays (one shorthand
+    // dropped both).
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'support-chat { --support-chat-font-size: big; --support-chat-font: Georgia, serif; }';
+      document.head.append(style);
+    });
+    const family = await page.evaluate(() => getComputedStyle(document.querySelector('support-chat')!.shadowRoot!.querySelector('[role=log]')!).fontFamily);
+    expect(family).toBe('Georgia, serif');
     // What the visitor types, too, as they type it.
     const composer = page.locator('support-chat #input');
     await composer.fill(arabic);

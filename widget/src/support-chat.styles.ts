@@ -20,7 +20,9 @@ export const launcherStyles = css`
     z-index: var(--support-chat-z-index, 2147483000) !important;
     right: var(--_offset) !important;
     bottom: var(--_offset) !important;
-    font: var(--support-chat-font-size, 15px)/1.5 var(--support-chat-font, system-ui, sans-serif) !important;
+    /* The size apart: a size the browser refuses (--support-chat-font-size: big) loses only itself, not the font. */
+    font: 15px/1.5 var(--support-chat-font, system-ui, sans-serif) !important;
+    font-size: var(--support-chat-font-size, 15px) !important;
     color: var(--support-chat-text, #111827) !important;
     text-transform: none !important;
     letter-spacing: normal !important;
