@@ -175,6 +175,36 @@ describe('a session a signed user opened', () => {
       code: 'user_refused',
     });
   });
+
+  it('come back as the same visitor after an erasure of their data, but not with a visitor token from before it', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
+    const boss = await t.loginAgent('Boss', 'admin');
+    const first = t.visitorAs(await sign({ sub: 'customer-11' }));
+    await connected(first);
+    const opened = data(await first.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    await say(first, 'Please delete my data', 'erase-0001');
+    const erased = await fetch(`${t.url}/api/admin/visitors/${opened.visitorId}`, { method: 'DELETE', headers: { cookie: boss } });
+    expect(erased.status).toBe(200);
+
+    // The tab's reconnect with an expired user token: the visitor token it holds was issued
+    // before the erasure and no longer opens the user's visitor (it did: its signature alone).
+    const expired = await sign({ sub: 'customer-11' }, { expires: '-1m' });
+    expect(await refused(t.visitorAs(expired, opened.token))).toMatchObject({ code: 'user_refused' });
+
+    // Signed in again (a valid token): the same visitor, nothing of before, and it stays.
+    const back = t.visitorAs(await sign({ sub: 'customer-11' }));
+    await connected(back);
+    const fresh = data(await back.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(fresh.visitorId).toBe(opened.visitorId);
+    expect(fresh.conversation).toBeNull();
+    const sent = await say(back, 'A new question', 'erase-0002');
+    expect(sent.message.text).toBe('A new question');
+    expect(back.connected).toBe(true);
+    const exported = await fetch(`${t.url}/api/admin/visitors/${opened.visitorId}/export`, { headers: { cookie: boss } });
+    const file = (await exported.json()) as { firstSeenAt: number | null; conversations: { id: string }[] };
+    expect(file.conversations.map((c) => c.id)).toEqual([sent.conversation.id]);
+    expect(file.firstSeenAt).toBeGreaterThan(0);
+  });
 });
 
 describe('a visitor token signed with another SECRET', () => {

@@ -26,7 +26,9 @@ export class VisitorSessions {
   /**
    * `visitorOf`, and for a token of ours that no longer opens its visitor, why: its chat 'moved'
    * to the browser where an emailed link was opened, or the visitor was 'erased' (an admin's
-   * GDPR erasure leaves a bare record, `createdAt` 0, that ends every older session).
+   * GDPR erasure leaves a bare record, `createdAt` 0, that ends every older session). Read from
+   * the record as it is now: once an erased id is written to again (a signed user back), its
+   * older tokens read as 'moved', and that page's greeting says its chat went elsewhere.
    */
   async open(token: unknown): Promise<{ visitorId: string | null; ended?: 'moved' | 'erased' }> {
     const issued = typeof token === 'string' ? this.tokens.verifyIssued(token) : null;

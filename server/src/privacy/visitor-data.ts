@@ -47,7 +47,7 @@ export class VisitorData {
     const { store, audit, bus, clock } = this.deps;
     const conversationIds = (await store.listVisitorConversations(visitorId)).map((c) => c.id);
     const entry = audit.entry(actor, 'visitor.erased', { type: 'visitor', id: visitorId }, { conversations: conversationIds.length });
-    const erased = await store.eraseVisitor(visitorId, entry, clock.now());
+    const erased = await store.eraseVisitor(visitorId, clock.now(), entry);
     // The rows are gone (nothing can serve the files any more): now the bytes.
     const attachments = await this.deps.attachments.removeFiles(erased.attachments);
     if (!erased.visitor && erased.conversations === 0) throw unknownVisitor(visitorId);

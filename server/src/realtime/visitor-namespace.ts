@@ -56,24 +56,8 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     if (auth.user !== undefined) {
       // A signed user is that user on every device, whatever visitor token the browser holds.
       if (typeof auth.user !== 'string') return next(handshakeRefusal(new ChatError('invalid_payload', 'The user token must be a string.')));
-      users.check(auth.user).then(
-        ({ user, expired }) => {
-          const visitorId = users.visitorIdFor(user.userId);
-          // A session the user token opened goes on after it expires (a reconnect after a dropped
-          // network or a restart, in a tab open for hours): the browser holds the visitor token
-          // issued to that user then, which opens that visitor's conversations by itself anyway.
-          // Only a new session (another device, a cleared browser) needs a token still valid.
-          if (expired && (typeof auth.token !== 'string' || tokens.verify(auth.token) !== visitorId)) {
-            return next(handshakeRefusal(new ChatError('user_refused', 'The signed user token has expired.')));
-          }
-          // An expired token's claims are not taken: an old token (any, once the site signed it)
-          // would otherwise bring back what the site has since changed (plan=vip, an email). The
-          // claims a valid one gave the conversation stay; a new one gets them with a valid token.
-          if (!expired) socket.data.verified = user;
-          socket.data.visitorId = visitorId;
-          socket.data.token = sessions.issue(visitorId);
-          next();
-        },
+      signIn(socket, auth.user, auth.token).then(
+        () => next(),
         (error: unknown) => next(handshakeRefusal(error)),
       );
       return;
@@ -83,6 +67,26 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
       (error: unknown) => next(handshakeRefusal(error)),
     );
   });
+
+  /** A signed user is that user on every device, whatever visitor token the browser holds. */
+  const signIn = async (socket: VisitorSocket, userToken: string, visitorToken: unknown): Promise<void> => {
+    const { user, expired } = await users.check(userToken);
+    const visitorId = users.visitorIdFor(user.userId);
+    // A session the user token opened goes on after it expires (a reconnect after a dropped
+    // network or a restart, in a tab open for hours): the browser holds the visitor token issued
+    // to that user then, which opens that visitor's conversations while its sessions go on (not
+    // once the user's data was erased: VisitorSessions). Only a new session (another device, a
+    // cleared browser) needs a token still valid.
+    if (expired && (await sessions.visitorOf(visitorToken)) !== visitorId) {
+      throw new ChatError('user_refused', 'The signed user token has expired.');
+    }
+    // An expired token's claims are not taken: an old token (any, once the site signed it) would
+    // otherwise bring back what the site has since changed (plan=vip, an email). The claims a
+    // valid one gave the conversation stay; a new one gets them with a valid token.
+    if (!expired) socket.data.verified = user;
+    socket.data.visitorId = visitorId;
+    socket.data.token = sessions.issue(visitorId);
+  };
 
   /** Who a browser without a signed user is: the link's visitor, its token's, or a new one. */
   const identify = async (socket: VisitorSocket, auth: VisitorHandshakeAuth): Promise<void> => {

@@ -119,7 +119,7 @@ export function describeLabelsContract(name: string, makeStore: () => Promise<St
       await store.createConversation(conversationFixture({ id: 'b', visitorId: 'visitor-2' }));
       expect(await store.firstVisitorMessage('b')).toBeNull();
       await store.changeConversationLabels('a', { add: ['billing'], remove: [] });
-      await store.eraseVisitor('visitor-1');
+      await store.eraseVisitor('visitor-1', 100);
       expect(await store.listConversations({ label: 'billing' })).toEqual([]);
       expect(await store.labelCounts(10)).toEqual([]);
     });

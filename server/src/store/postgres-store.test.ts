@@ -399,7 +399,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
 
       // Erased while indexed, and while pending: gone from search either way, and from its table.
       await store!.appendMessage('b', say('parcel 99 pending'), 200);
-      await store!.eraseVisitor('visitor-2');
+      await store!.eraseVisitor('visitor-2', 100);
       // The rows themselves (a search would not show them anyway: their conversation is gone).
       expect(await count('message_search')).toBe(30);
       expect(await count('search_pending')).toBe(0);
@@ -511,7 +511,7 @@ describe.skipIf(skipWithoutPostgres('PostgresStore', unreachable))('PostgresStor
       await batch.query('BEGIN');
       await batch.query(`SELECT 1 FROM "${schema}".conversations WHERE id = 'c1' FOR UPDATE`);
       let settled = false;
-      const erasing = store.eraseVisitor('visitor-1').then((erased) => erased, (error: Error) => error).finally(() => (settled = true));
+      const erasing = store.eraseVisitor('visitor-1', 100).then((erased) => erased, (error: Error) => error).finally(() => (settled = true));
       await eventually(async () => settled || (await blocksAnother(batch)), Boolean);
       // Had the erasure taken c2 while it waits for c1, this would wait for it: a deadlock, and
       // PostgreSQL would end one of the two a second later.

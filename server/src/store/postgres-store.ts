@@ -1154,7 +1154,7 @@ export class PostgresStore implements Store {
    * a conversation: an erasure and a first message racing run one after the other, never both
    * halfway. Search reads the tables themselves, so nothing else keeps the erased text.
    */
-  async eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): Promise<VisitorErased> {
+  async eraseVisitor(visitorId: string, sessionsFrom: number, audit?: AuditEntry): Promise<VisitorErased> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM visitors WHERE id = $1 FOR UPDATE', [visitorId]);
       // Their conversations next, in id order, as appends lock them (postgres-appends.ts): the
@@ -1178,8 +1178,12 @@ export class PostgresStore implements Store {
       await client.query('DELETE FROM email_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1)', [visitorId]);
       await forgetInProposals(client, visitorId);
       const conversations = await client.query('DELETE FROM conversations WHERE visitor_id = $1', [visitorId]);
-      // A bare record an earlier erasure left is not the visitor: it stays, and its floor rises.
-      const visitor = await client.query('DELETE FROM visitors WHERE id = $1 AND created_at > 0', [visitorId]);
+      // The record is emptied in place, not deleted: see `Store.eraseVisitor`. A bare one an
+      // earlier erasure left is not the visitor (erasing twice erases nothing).
+      const visitor = await client.query(
+        'UPDATE visitors SET created_at = 0, sessions_from = greatest(sessions_from + 1, $2) WHERE id = $1 AND created_at > 0',
+        [visitorId, sessionsFrom],
+      );
       const erased = {
         conversations: conversations.rowCount ?? 0,
         messages: messages.rowCount ?? 0,
@@ -1188,10 +1192,11 @@ export class PostgresStore implements Store {
       };
       if (erased.visitor || erased.conversations > 0) {
         if (audit) await this.insertAudit(client, audit);
-        if (sessionsFrom !== undefined) {
+        // Conversations whose visitor had no record of its own: the bare one all the same.
+        if (!erased.visitor) {
           await client.query(
             `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, 0, $2)
-             ON CONFLICT (id) DO UPDATE SET sessions_from = greatest(visitors.sessions_from, excluded.sessions_from)`,
+             ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = greatest(visitors.sessions_from + 1, excluded.sessions_from)`,
             [visitorId, sessionsFrom],
           );
         }

@@ -74,7 +74,7 @@ describe('SearchIndexer', () => {
     indexer.catchUp();
     expect([ids('bravo'), ids('visitor-2'), ids('alpha')]).toEqual([['gone'], ['gone'], ['kept']]);
 
-    expect(writes.eraseVisitor('visitor-2')).toEqual({ conversations: 1, messages: 2, visitor: true, attachments: [] });
+    expect(writes.eraseVisitor('visitor-2', 100)).toEqual({ conversations: 1, messages: 2, visitor: true, attachments: [] });
     // The erased messages had the highest rowids: SQLite gives them to the next messages.
     say('kept', 'visitor-1', 'charlie follows');
     say('kept', 'visitor-1', 'delta follows');

@@ -154,7 +154,7 @@ describe('SqliteStore reads', () => {
       { question: ' gift CARDS?', count: 2, lastAskedAt: 22, conversationId: 'b' },
       { question: 'Invoice', count: 1, lastAskedAt: 32, conversationId: 'b' },
     ]);
-    await store.eraseVisitor('visitor-2');
+    await store.eraseVisitor('visitor-2', 100);
     expect(await gaps()).toEqual([{ question: 'Gift cards?', count: 1, lastAskedAt: 12, conversationId: 'a' }]);
     await store.close();
   });
@@ -173,7 +173,7 @@ describe('SqliteStore reads', () => {
     expect(lookups).toBe(2);
     await gaps();
     expect(lookups).toBe(2);
-    await store.eraseVisitor('visitor-b');
+    await store.eraseVisitor('visitor-b', 100);
     expect((await gaps()).map((g) => g.question)).toEqual(['Question a']);
     // Forgotten with the erasure, the remaining question was looked up again.
     expect(lookups).toBe(3);

@@ -924,8 +924,8 @@ export class SqliteStore implements Store {
     return rows.map(toConversation);
   }
 
-  async eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): Promise<VisitorErased> {
-    const erased = await this.write('eraseVisitor', visitorId, audit, sessionsFrom);
+  async eraseVisitor(visitorId: string, sessionsFrom: number, audit?: AuditEntry): Promise<VisitorErased> {
+    const erased = await this.write('eraseVisitor', visitorId, sessionsFrom, audit);
     // The reader remembers the questions of unanswered replies (knowledge gaps): the erased
     // visitor's must not stay in its memory until two more reads push them out.
     // Not awaited: the reader answers in order, so any gaps read asked for after this one finds

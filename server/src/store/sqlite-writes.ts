@@ -100,10 +100,10 @@ export class SqliteWrites {
     this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt);
   }
 
-  /** The bare record an erasure leaves: no `created_at`, only the floor below which tokens are refused. */
+  /** The bare record an erasure leaves (`created_at` 0), for conversations whose visitor had no record of its own. */
   private keepSessionsFloor(visitorId: string, at: number): void {
     this.statement(
-      'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, 0, ?) ON CONFLICT (id) DO UPDATE SET sessions_from = max(sessions_from, excluded.sessions_from)',
+      'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, 0, ?) ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = max(sessions_from + 1, excluded.sessions_from)',
     ).run(visitorId, at);
   }
 
@@ -464,7 +464,7 @@ export class SqliteWrites {
    * ones, which the indexer, following messages by rowid, would skip: it moves its mark back to
    * the floor (search-index.ts).
    */
-  eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): VisitorErased {
+  eraseVisitor(visitorId: string, sessionsFrom: number, audit?: AuditEntry): VisitorErased {
     const attachments = this
       .statement('DELETE FROM attachments WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?) RETURNING storage_key')
       .pluck()
@@ -479,11 +479,14 @@ export class SqliteWrites {
       .statement('INSERT INTO search_queue (conversation_id, erased_floor) SELECT id, ? FROM conversations WHERE visitor_id = ? ORDER BY rowid')
       .run(floor, visitorId);
     const conversations = this.statement('DELETE FROM conversations WHERE visitor_id = ?').run(visitorId).changes;
-    // A bare record an earlier erasure left is not the visitor: it stays, and its floor rises.
-    const visitor = this.statement('DELETE FROM visitors WHERE id = ? AND created_at > 0').run(visitorId).changes === 1;
+    // The record is emptied in place, not deleted: see `Store.eraseVisitor`. A bare one an
+    // earlier erasure left is not the visitor (erasing twice erases nothing).
+    const visitor =
+      this.statement('UPDATE visitors SET created_at = 0, sessions_from = max(sessions_from + 1, ?) WHERE id = ? AND created_at > 0').run(sessionsFrom, visitorId)
+        .changes === 1;
     if (visitor || conversations > 0) {
       if (audit) this.appendAudit(audit);
-      if (sessionsFrom !== undefined) this.keepSessionsFloor(visitorId, sessionsFrom);
+      if (!visitor) this.keepSessionsFloor(visitorId, sessionsFrom);
     }
     return { conversations, messages, visitor, attachments };
   }

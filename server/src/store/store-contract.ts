@@ -509,7 +509,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const other = { ...base, id: 'other', kind: 'phrasing' as const, question: 'Is my kettle covered?', answer: '', entryId: 'en/warranty.md#w', entryQuestion: 'Warranty?', count: 1, examples: [example('theirs', 'Is my kettle covered?', 13)] };
       await store.createKnowledgeProposal(other);
 
-      await store.eraseVisitor('visitor-1');
+      await store.eraseVisitor('visitor-1', 100);
 
       expect(await store.getKnowledgeProposal('only-mine')).toBeNull();
       expect(await store.getKnowledgeProposal('decided-mine')).toBeNull();
@@ -989,7 +989,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.createAttachment(attachmentFixture({ id: 'f-old', conversationId: 'old', storageKey: 'key-old' }));
       await store.createAttachment(attachmentFixture({ id: 'f-other', conversationId: 'other', storageKey: 'key-other' }));
       const audit = auditFixture({ id: 'erasure', at: 80, action: 'visitor.erased', target: { type: 'visitor', id: 'visitor-1' }, detail: { conversations: 2 } });
-      expect(await store.eraseVisitor('visitor-1', audit, 85)).toEqual({ conversations: 2, messages: 4, visitor: true, attachments: ['key-old'] });
+      expect(await store.eraseVisitor('visitor-1', 85, audit)).toEqual({ conversations: 2, messages: 4, visitor: true, attachments: ['key-old'] });
       expect(await store.getAttachment('f-old')).toBeNull();
       expect(await store.getAttachment('f-other')).toMatchObject({ storageKey: 'key-other' });
 
@@ -1022,9 +1022,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       // A visitor the store never knew: nothing to erase. One erased already: nothing left.
       const nothing = { conversations: 0, messages: 0, visitor: false, attachments: [] };
-      expect(await store.eraseVisitor('visitor-unknown', auditFixture({ id: 'no-1', at: 90, action: 'visitor.erased' }))).toEqual(nothing);
-      expect(await store.eraseVisitor('visitor-1', auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }), 91)).toEqual(nothing);
-      expect(await store.eraseVisitor('visitor-unknown', undefined, 92)).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-unknown', 90, auditFixture({ id: 'no-1', at: 90, action: 'visitor.erased' }))).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-1', 91, auditFixture({ id: 'no-2', at: 91, action: 'visitor.erased' }))).toEqual(nothing);
+      expect(await store.eraseVisitor('visitor-unknown', 92)).toEqual(nothing);
       expect(await store.getVisitor('visitor-unknown')).toBeNull();
       expect((await store.listAudit({ limit: 10 })).map((e) => e.id)).toEqual(['erasure']);
       // The visitor may come back as a new visitor with the same id (a signed user), seen from
@@ -1032,7 +1032,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const again = await store.openConversation(conversationFixture({ id: 'back', context: {}, createdAt: 95 }));
       expect(again).toMatchObject({ created: true, conversation: { id: 'back', context: {} } });
       expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 95, sessionsFrom: 85 });
-      expect(await store.eraseVisitor('visitor-1', undefined, 99)).toMatchObject({ conversations: 1, visitor: true });
+      expect(await store.eraseVisitor('visitor-1', 99)).toMatchObject({ conversations: 1, visitor: true });
       expect(await store.getVisitor('visitor-1')).toEqual({ id: 'visitor-1', createdAt: 0, sessionsFrom: 99 });
     });
 

@@ -342,12 +342,13 @@ export interface Store extends IntegrationStore {
    * appends `audit` when given and anything was erased, so an erasure is never without its record. Whatever the store
    * derives from them (the SQLite search index, report columns) forgets them too: nothing erased
    * can be found by `searchConversations` afterwards. Returns what it removed (zeros: nothing known).
-   * With `sessionsFrom`, when anything was erased a bare record stays in the visitor's place (no
-   * `createdAt`: 0, nothing else of theirs) so that no token issued before then opens the id
-   * again: a token that stopped opening it when its chat moved to another browser would otherwise
-   * come back to life with the record that said so (a review), and read what is written next.
+   * When anything was erased, a bare record stays in the visitor's place (`createdAt` 0, nothing
+   * else of theirs) whose `sessionsFrom` is at least `sessionsFrom` and above any it had: no token
+   * issued before the erasure opens the id again. A token that stopped opening it when its chat
+   * moved to another browser would otherwise come back to life with the record that said so (a
+   * review), and read what is written next.
    */
-  eraseVisitor(visitorId: string, audit?: AuditEntry, sessionsFrom?: number): Promise<VisitorErased>;
+  eraseVisitor(visitorId: string, sessionsFrom: number, audit?: AuditEntry): Promise<VisitorErased>;
 
   // ---- Attachments (issue 13) ----
 
