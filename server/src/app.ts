@@ -383,9 +383,6 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
     close: async ({ drainMs = 0 } = {}) => {
       sweeper.stop();
       attachments.stop();
-      stopWebhookEvents();
-      stopLearning();
-      stopLabelRules();
       await dispatcher.stop();
       await webhookHistory.stop();
       sessionGuard.dispose();
@@ -400,6 +397,12 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      // Only now that nothing writes any more: until the sockets closed, visitors' messages were
+      // still stored, and answers finished during the drain. Their webhook events were lost when
+      // the listener stopped first (an integrator's probe: three stored messages, no event).
+      stopLearning();
+      stopLabelRules();
+      await stopWebhookEvents();
       await detachAdapter?.();
       await ownCoordination?.close();
     },

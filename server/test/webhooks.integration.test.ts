@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookCreated, WebhookDelivery, Webhook } from '@support-chat/shared';
+import type { Responder } from '../src/ai/types.js';
 import { verifyWebhookSignature } from '../src/integrations/webhook-signature.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { connected, data, startTestServer, type TestServer } from './harness.js';
 import { eventually, startReceiver, type Receiver } from './webhook-receiver.js';
 
@@ -195,5 +197,49 @@ describe('webhook targets without WEBHOOK_ALLOW_INTERNAL', () => {
     expect(ok.status).toBe(201);
     const moved = await call(t, admin, 'PATCH', `/api/admin/webhooks/${ok.json.data.webhook.id}`, { url: 'http://127.0.0.1/x' });
     expect(moved.status).toBe(400);
+  });
+});
+
+describe('webhooks at shutdown', () => {
+  it('queues the events of messages stored while the server drains, before the store closes', async () => {
+    // An answer still being written when the server is told to stop: it lands during the drain.
+    let finish = () => {};
+    const responder: Responder = {
+      name: 'offline',
+      answer: () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ text: 'Start a return from your orders page.', sources: [], provenance: { responder: 'offline', passageIds: [], scores: [], answered: true, latencyMs: 1 } });
+        }),
+    };
+    const store = SqliteStore.open(':memory:');
+    const t = await startTestServer({ responder, store, webhooks: { allowInternal: true }, webhookPollMs: 50 });
+    const receiver = await startReceiver();
+    try {
+      const admin = await t.loginAgent('Boss', 'admin');
+      const { status, json } = await call<WebhookCreated>(t, admin, 'POST', '/api/admin/webhooks', { url: receiver.url, events: ['message.created'], description: 'CRM' });
+      expect(status).toBe(201);
+      const hookId = json.data.webhook.id;
+      const visitor = t.visitor();
+      await connected(visitor);
+      data(await visitor.emitWithAck('message:send', { clientId: 'drain-00001', text: 'How do I return an item?' }));
+      await receiver.waitFor((r) => r.length === 1);
+
+      const closing = t.server.close({ drainMs: 5000 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      finish();
+      await closing;
+      // The answer's event is queued (it is sent after the restart): it was lost when the
+      // listener stopped before the drain (an integrator's probe).
+      const queued = await store.listWebhookDeliveries({ webhookId: hookId, limit: 10 });
+      expect(queued.map((d) => [d.eventType, d.status])).toEqual([
+        ['message.created', 'pending'],
+        ['message.created', 'delivered'],
+      ]);
+      const [conversation] = await store.listConversations({});
+      expect((await store.listMessages(conversation!.id, {})).at(-1)).toMatchObject({ author: 'ai', text: 'Start a return from your orders page.' });
+    } finally {
+      await receiver.close();
+      await store.close();
+    }
   });
 });

@@ -84,14 +84,22 @@ export class Webhooks {
     return delivery;
   }
 
-  /** Turns domain events into queued deliveries; returns the unsubscribe. */
-  listen(bus: DomainEventBus): () => void {
+  /**
+   * Turns domain events into queued deliveries. Returns the stop, which resolves once the events
+   * heard before it are in the store: call it once nothing writes any more (app.ts `close`), so
+   * the events of a shutdown's last messages are queued before the store closes.
+   */
+  listen(bus: DomainEventBus): () => Promise<void> {
+    const queueing = new Set<Promise<void>>();
     // The payload is built only when a hook listens: most sites have none, and this runs per message.
     const queue = (type: WebhookEventType, data: () => WebhookPayload['data']) => {
       // Nobody listens (as known within the cache's second): no promise, nothing built (issue 9).
       const cached = this.subscriptions;
       if (cached?.known && Date.now() - cached.at <= SUBSCRIPTIONS_CACHE_MS && !cached.known.has(type)) return;
-      void this.enqueueIfHeard(type, data).catch((error: unknown) => this.deps.logger.error({ err: error, type }, 'queueing a webhook event failed'));
+      const queued = this.enqueueIfHeard(type, data)
+        .catch((error: unknown) => this.deps.logger.error({ err: error, type }, 'queueing a webhook event failed'))
+        .finally(() => queueing.delete(queued));
+      queueing.add(queued);
     };
     const off = [
       bus.on('conversationCreated', (conversation) => queue('conversation.created', () => ({ conversation: toApiConversation(conversation) }))),
@@ -108,7 +116,10 @@ export class Webhooks {
       bus.on('handedOff', ({ conversation, reason }) => queue('conversation.handed_off', () => ({ conversation: toApiConversation(conversation), reason }))),
       bus.on('conversationRated', (conversation) => queue('conversation.rated', () => ({ conversation: toApiConversation(conversation) }))),
     ];
-    return () => off.forEach((unsubscribe) => unsubscribe());
+    return async () => {
+      off.forEach((unsubscribe) => unsubscribe());
+      await Promise.allSettled([...queueing]);
+    };
   }
 
   /**
