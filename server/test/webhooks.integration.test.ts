@@ -243,3 +243,32 @@ describe('webhooks at shutdown', () => {
     }
   });
 });
+
+describe('a slow webhook receiver', () => {
+  it('does not hold up the other hooks: their events go out while its attempt waits', async () => {
+    const t = await startTestServer({ webhooks: { allowInternal: true, timeoutMs: 5000 }, webhookPollMs: 50 });
+    const [slow, fast] = await Promise.all([startReceiver(), startReceiver()]);
+    try {
+      slow.answer('hang');
+      const admin = await t.loginAgent('Boss', 'admin');
+      const create = async (url: string, events: string[]) =>
+        (await call<WebhookCreated>(t, admin, 'POST', '/api/admin/webhooks', { url, events, description: 'CRM' })).json.data.webhook.id;
+      const slowHook = await create(slow.url, ['conversation.created', 'message.created']);
+      await create(fast.url, ['message.created']);
+      const visitor = t.visitor();
+      await connected(visitor);
+      // conversation.created goes to the slow hook alone and hangs there; the messages come next.
+      data(await visitor.emitWithAck('message:send', { clientId: 'slow-00001', text: 'How do I return an item?' }));
+      await slow.waitFor((r) => r.length >= 1);
+      const got = await fast.waitFor((r) => r.length >= 2);
+      expect(got.map((r) => r.payload.data.message?.author)).toEqual(['visitor', 'ai']);
+      // Delivered while the slow hook's first attempt is still waiting for its answer: a look for
+      // due deliveries waited for the whole batch, and so for the slowest receiver in it.
+      const slowDeliveries = (await call<{ deliveries: WebhookDelivery[] }>(t, admin, 'GET', `/api/admin/webhooks/${slowHook}/deliveries`)).json.data.deliveries;
+      expect(slowDeliveries.find((d) => d.eventType === 'conversation.created')).toMatchObject({ status: 'pending', attempts: 0 });
+    } finally {
+      await t.close();
+      await Promise.all([slow.close(), fast.close()]);
+    }
+  });
+});

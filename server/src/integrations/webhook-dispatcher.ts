@@ -35,22 +35,29 @@ export function retryDelayMs(attempts: number, { retryBaseMs }: WebhookRetryPoli
 export interface WebhookDispatcherOptions extends Partial<WebhookRetryPolicy> {
   /** How often each process looks for due deliveries (default 1 s). */
   pollMs?: number;
-  /** Deliveries sent at once by one process. */
+  /**
+   * Deliveries sent at once by one process (default 16), half of them at most to one hook: a
+   * slow receiver takes no more than half the slots, and the other hooks' deliveries go on.
+   */
   concurrency?: number;
   /** The lease outlives one attempt's timeout. */
   timeoutMs: number;
 }
 
+
 export class WebhookDispatcher {
   private readonly policy: WebhookRetryPolicy;
   private readonly pollMs: number;
   private readonly concurrency: number;
+  private readonly perHook: number;
   private timer: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
+  /** A look for due deliveries under way; `again` asks for one more after it. */
+  private looking: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  /** Deliveries this process is sending now. */
-  private readonly inFlight = new Set<string>();
+  /** The deliveries this process is sending now, by id, with their hook's id. */
+  private readonly sending = new Map<string, string>();
+  private readonly attempts = new Set<Promise<void>>();
 
   /** Every poll fails while the store is away: one line a minute says so. */
   private readonly warnPollFailed: (error: unknown) => void;
@@ -67,7 +74,8 @@ export class WebhookDispatcher {
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly({ maxAttempts: options.maxAttempts, retryBaseMs: options.retryBaseMs }) };
     this.pollMs = options.pollMs ?? 1000;
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 16;
+    this.perHook = Math.max(1, Math.floor(this.concurrency / 2));
     this.warnPollFailed = rareWarning(deps.logger, 'webhook deliveries: polling failed');
   }
 
@@ -77,17 +85,20 @@ export class WebhookDispatcher {
     this.kick();
   }
 
-  /** Looks for due deliveries now (this process just queued some, or an admin asked to retry). */
+  /**
+   * Looks for due deliveries now (this process just queued some, an admin asked to retry, or an
+   * attempt ended and freed a slot).
+   */
   kick(): void {
     if (this.stopped) return;
-    if (this.polling) {
+    if (this.looking) {
       this.again = true;
       return;
     }
-    this.polling = this.poll()
+    this.looking = this.look()
       .catch(this.warnPollFailed)
       .finally(() => {
-        this.polling = null;
+        this.looking = null;
         if (this.again && !this.stopped) {
           this.again = false;
           this.kick();
@@ -99,27 +110,44 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.polling;
+    await this.looking;
+    await Promise.allSettled([...this.attempts]);
   }
 
-  private async poll(): Promise<void> {
-    for (;;) {
-      const due = (await this.deps.store.dueWebhookDeliveries(this.deps.clock.now(), this.concurrency * 4)).filter((d) => !this.inFlight.has(d.id));
-      if (due.length === 0 || this.stopped) return;
-      let next = 0;
-      const worker = async () => {
-        while (next < due.length && !this.stopped) await this.deliver(due[next++]!);
-      };
-      await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
-      if (due.length < this.concurrency * 4) return;
+  /**
+   * Fills the free slots with due deliveries. Each attempt runs on its own and frees its slot
+   * when it ends: a look used to wait for the whole batch, so one receiver answering in 8 s held
+   * every other hook's events for 8 s (an integrator's probe), and retries already due with them.
+   */
+  private async look(): Promise<void> {
+    const free = this.concurrency - this.sending.size;
+    if (free <= 0) return;
+    const sendingByHook = new Map<string, number>();
+    for (const hookId of this.sending.values()) sendingByHook.set(hookId, (sendingByHook.get(hookId) ?? 0) + 1);
+    const busyHooks = [...sendingByHook].filter(([, n]) => n >= this.perHook).map(([hookId]) => hookId);
+    const due = await this.deps.store.dueWebhookDeliveries(this.deps.clock.now(), free * 4, busyHooks);
+    for (const delivery of due) {
+      if (this.stopped || this.sending.size >= this.concurrency) return;
+      const ofHook = sendingByHook.get(delivery.webhookId) ?? 0;
+      if (this.sending.has(delivery.id) || ofHook >= this.perHook) continue;
+      sendingByHook.set(delivery.webhookId, ofHook + 1);
+      this.sending.set(delivery.id, delivery.webhookId);
+      const attempt = this.deliver(delivery).finally(() => {
+        this.sending.delete(delivery.id);
+        this.attempts.delete(attempt);
+        this.kick();
+      });
+      this.attempts.add(attempt);
     }
   }
 
   private async deliver(seen: WebhookDeliveryRecord): Promise<void> {
     const { store, leases, clock, logger } = this.deps;
-    const lease = await leases.acquire(`webhook-delivery:${seen.id}`, this.options.timeoutMs + 15_000);
+    const lease = await leases.acquire(`webhook-delivery:${seen.id}`, this.options.timeoutMs + 15_000).catch((error: unknown) => {
+      logger.warn({ err: error, deliveryId: seen.id }, 'webhook delivery: taking the lease failed');
+      return null;
+    });
     if (!lease) return;
-    this.inFlight.add(seen.id);
     try {
       // Read again under the lease: another process may have sent it since `seen` was read.
       const delivery = await store.getWebhookDelivery(seen.id);
@@ -141,9 +169,7 @@ export class WebhookDispatcher {
     } catch (error) {
       logger.warn({ err: error, deliveryId: seen.id }, 'webhook delivery: recording an attempt failed');
     } finally {
-      this.inFlight.delete(seen.id);
       await lease.release().catch((error: unknown) => logger.warn({ err: error }, 'webhook delivery: releasing the lease failed'));
     }
   }
 }
-

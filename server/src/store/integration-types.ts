@@ -56,7 +56,8 @@ export interface IntegrationStore {
    */
   enqueueWebhookEvent(event: WebhookEventRecord, options?: { webhookId?: string }): Promise<number>;
   /** Pending deliveries due at `now`, the longest due first. */
-  dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /** Pending deliveries due by `now`, soonest first, but those of the hooks in `skipWebhooks`. */
+  dueWebhookDeliveries(now: number, limit: number, skipWebhooks?: readonly string[]): Promise<WebhookDeliveryRecord[]>;
   getWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null>;
   /** One hook's deliveries, newest first. */
   listWebhookDeliveries(query: { webhookId: string; status?: WebhookDeliveryStatus; limit: number }): Promise<WebhookDelivery[]>;

@@ -75,6 +75,9 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       expect(await store.getWebhookDelivery(first.id)).toEqual(first);
       expect(await store.dueWebhookDeliveries(999, 10)).toEqual([]);
       expect(await store.dueWebhookDeliveries(5000, 1)).toHaveLength(1);
+      // Those of hooks busy elsewhere left out (the dispatcher's per-hook bound).
+      expect((await store.dueWebhookDeliveries(1001, 10, ['a'])).map((d) => [d.webhookId, d.eventId])).toEqual([['b', 'e1']]);
+      expect((await store.dueWebhookDeliveries(5000, 10, ['a', 'b'])).map((d) => d.eventId)).toEqual(['p1']);
       expect((await store.listWebhookDeliveries({ webhookId: 'a', limit: 10 })).map((d) => d.eventId)).toEqual(['e2', 'e1']);
       expect((await store.listWebhookDeliveries({ webhookId: 'paused', limit: 10 }))[0]).not.toHaveProperty('body');
     });

@@ -1275,10 +1275,11 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
-  async dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+  async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {
     const { rows } = await this.pool.query<DeliveryRow>(
-      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
-      [now, limit],
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1
+         AND NOT (webhook_id = ANY ($3::text[])) ORDER BY next_attempt_at LIMIT $2`,
+      [now, limit, skipWebhooks],
     );
     return rows.map(toDelivery);
   }

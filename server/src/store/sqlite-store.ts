@@ -1012,10 +1012,13 @@ export class SqliteStore implements Store {
     return this.write('enqueueWebhookEvent', event, options.webhookId ?? null);
   }
 
-  async dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+  async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {
     const rows = this
-      .statement(`SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`)
-      .all(now, limit) as DeliveryRow[];
+      .statement(
+        `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+           AND webhook_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?`,
+      )
+      .all(now, JSON.stringify(skipWebhooks), limit) as DeliveryRow[];
     return rows.map(toDelivery);
   }
 
