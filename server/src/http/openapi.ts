@@ -59,7 +59,11 @@ export const OPENAPI_DOCUMENT = {
         context: { type: 'object', description: 'What the widget reported: page URL and title, referrer, the site’s attributes.' },
         lastSeq: { type: 'integer' },
         createdAt: { type: 'integer', description: 'Milliseconds since the epoch (every time in this API).' },
-        updatedAt: { type: 'integer' },
+        updatedAt: {
+          type: 'integer',
+          description:
+            'The last activity (a message, a change of status), to the second: messages within a second of the last move leave it as it is. `lastSeq` counts every message.',
+        },
         queuedAt: { type: ['integer', 'null'] },
         closedAt: { type: ['integer', 'null'] },
         handoffReason: { type: ['string', 'null'] },
@@ -118,7 +122,9 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/v1/conversations': {
       get: {
-        summary: 'List conversations, most recently updated first',
+        summary: 'List conversations, most recently active first (by updatedAt)',
+        description:
+          'Paged by `next`. A conversation active while you page moves to the front, so it may be passed by the pages still to come: to follow changes, use webhooks (or read again from the first page).',
         parameters: [
           { name: 'status', in: 'query', schema: { enum: [...CONVERSATION_STATUSES] } },
           { name: 'label', in: 'query', description: 'Only conversations carrying this label (normalised as labels are).', schema: { type: 'string' } },
