@@ -114,6 +114,14 @@ describe('REST API /api/v1', () => {
     expect(named.json.data.message.authorName).toBe('Shop bot');
     expect((await api(writer.secret, 'POST', `/conversations/${id}/messages`, { text: '' })).json.error?.code).toBe('invalid_payload');
     expect((await api(writer.secret, 'POST', '/conversations/nope/messages', { text: 'x' })).status).toBe(404);
+    // A body that is not JSON: said so, not each field reported missing.
+    const plain = await fetch(`${t.url}/api/v1/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer.secret}`, 'content-type': 'text/plain' },
+      body: 'Shipped today',
+    });
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { error: { message: string } }).error.message).toMatch(/JSON, with Content-Type: application\/json/);
   });
 
   it('lists agents and searches and lists the knowledge base', async () => {

@@ -58,6 +58,10 @@ export function apiV1Routes({
     });
     await limits.apiRequest(record.id);
     if (scope === 'write' && record.scope !== 'write') throw new ChatError('forbidden', 'This API token may only read: create a token with the write scope to post.');
+    // A body of another type is not read at all: its fields were then reported missing one by one
+    // ("text: expected string, received undefined"), which an integrator took for a bad field.
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json')) throw new ChatError('invalid_payload', 'Send the body as JSON, with Content-Type: application/json.');
     res.locals.token = record;
     next();
   };
