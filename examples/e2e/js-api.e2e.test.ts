@@ -90,7 +90,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
 
   it('runs calls queued before the script loaded, once the element is rendered later', async () => {
     const page = await hostPage(
-      `<script>(window.supportChat = window.supportChat || []).push(['identify', { plan: 'pro' }], ['open'], ['send', 'How do I return an item?']);</script>`,
+      // A bad call first (no text): it is reported, and the calls after it still run.
+      `<script>(window.supportChat = window.supportChat || []).push(['send'], ['identify', { plan: 'pro' }], ['open'], ['send', 'How do I return an item?']);</script>`,
     );
     // A single-page app renders the element after the script has loaded.
     await page.waitForFunction(() => customElements.get('support-chat') !== undefined);
@@ -372,9 +373,15 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     // Each page of the site says who is signed in, as the README shows: setUser on every page.
     const page = (token: string) =>
       RECORD_EVENTS +
-      `<script>(window.supportChat = window.supportChat || []).push(['setUser', ${JSON.stringify(token)}], ['open']);</script>` +
+      `<script>(window.supportChat = window.supportChat || []).push(['setUser', ${token}], ['open']);</script>` +
       `<script type="module" src="${t.url}/widget/support-chat.js"></script><support-chat server="${t.url}"></support-chat>`;
-    const site = await serveSite({ '/alice': page(await sign('alice-7')), '/anonymous': page(''), '/bob': page(await sign('bob-7')) });
+    const site = await serveSite({
+      '/alice': page(JSON.stringify(await sign('alice-7'))),
+      '/anonymous': page("''"),
+      // `setUser(user?.chatToken)` once nobody is signed in: kept Alice's chat on screen.
+      '/logged-out': page('undefined'),
+      '/bob': page(JSON.stringify(await sign('bob-7'))),
+    });
     hosts.push(site);
     const tab = await (await browser.newContext({ locale: 'en-US' })).newPage();
     const log = tab.getByRole('log');
@@ -398,6 +405,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     await tab.screenshot({ path: screenshotPath('api-anonymous-after-signed-user') });
 
     // Alice again (her chat is hers on the server), leaves another unsent message; then Bob.
+    await tab.goto(`${site.url}/alice`);
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('order 5150');
+    await tab.goto(`${site.url}/logged-out`);
+    await expect.poll(() => tab.evaluate(() => (window as unknown as { events: [string][] }).events.some((e) => e[0] === 'ready')), { timeout: 10_000 }).toBe(true);
+    expect(await log.textContent()).not.toContain('order 5150');
     await tab.goto(`${site.url}/alice`);
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('order 5150');
     await leaveUnsent('Alice unsent: call me at 555-0100');

@@ -252,6 +252,9 @@ export class SupportChat extends HTMLElement {
    * that calls this on every load does not fetch the chat for it.)
    */
   setUser(token: string): void {
+    // Anything but a token says nobody is signed in: `setUser(user?.chatToken)` after a logout
+    // kept the last user's chat on the screen (a developer's probe), and `setUser(123)` was sent.
+    if (typeof token != 'string') token = '';
     if (this._panel) this._panel.setUser(token);
     else this._user = token; // '' too: the page said the visitor is anonymous (see ChatPanel._claim)
   }
@@ -288,7 +291,7 @@ export class SupportChat extends HTMLElement {
    * Before the chat has arrived the message waits for it (and its connection), in order.
    */
   send(text: string): boolean {
-    const trimmed = text.trim();
+    const trimmed = typeof text == 'string' ? text.trim() : '';
     // Checked before the panel opens: a message that cannot go opened it all the same (a developer's probe).
     if (!trimmed || trimmed.length > LIMITS.messageChars) return false;
     this.open();

@@ -34,7 +34,13 @@ export function runCommandQueue(tag = 'support-chat'): void {
     const el = document.querySelector(tag) as unknown as Callable | null;
     if (!el) return void (pending.push(command), watch());
     if (typeof el[name!] !== 'function') return console.warn(`support-chat: <${tag}> has no ${name}()`);
-    el[name!]!(...args);
+    // One bad call is reported and the rest still run: `['send']` threw and dropped the `open`
+    // queued after it (a developer's probe).
+    try {
+      el[name!]!(...args);
+    } catch (error) {
+      console.error(`support-chat: ${name}() failed`, error);
+    }
   };
 
   // The element may come later: a single-page app renders it after the script has loaded.
