@@ -318,6 +318,16 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
     expect(anonymous).not.toMatch(/^u_/);
     expect(await laptop.getByRole('log').textContent()).not.toContain('order 77');
 
+    // That anonymous visitor asks something, then signs in: the chat they started stays theirs,
+    // on screen, as the user's (it was left behind with the anonymous visitor: a developer's probe).
+    await box.fill('Anonymous question about gift cards');
+    await box.press('Enter');
+    await expect.poll(() => laptop.getByRole('log').textContent(), { timeout: 10_000 }).toMatch(/gift cards.*AI assistant/s);
+    await element.evaluate((e: HTMLElement & { setUser(t: string): void }, t) => e.setUser(t), fresh);
+    await expect.poll(() => eventNames(laptop).then((n) => n.filter((x) => x === 'ready').length), { timeout: 10_000 }).toBe(4);
+    expect(await laptop.evaluate(() => (window as unknown as { events: [string, { visitorId?: string }][] }).events.filter((e) => e[0] === 'ready')[3]![1].visitorId)).toBe(visitorId);
+    await expect.poll(() => laptop.getByRole('log').textContent(), { timeout: 10_000 }).toContain('Anonymous question about gift cards');
+
     // A token the server cannot verify is refused, and the visitor is told.
     const forged = await hostPage(
       `<script>(window.supportChat = window.supportChat || []).push(['setUser', 'not.a.token'], ['open']);</script>`,

@@ -176,6 +176,39 @@ describe('a session a signed user opened', () => {
     });
   });
 
+  it('keep the chat they started anonymously when they sign in, and it follows them', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
+    const anonymous = t.visitor();
+    await connected(anonymous);
+    const session = data(await anonymous.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const sent = await say(anonymous, 'Where is my order 5150?', 'adopt-0001');
+
+    // The page signs the visitor in (setUser): the widget connects with the user and the token it holds.
+    const letGo = new Promise<string>((resolve) => anonymous.once('disconnect', resolve));
+    const signedIn = t.visitorAs(await sign({ sub: 'customer-77', name: 'Mo' }), session.token);
+    await connected(signedIn);
+    const resumed = data(await signedIn.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(resumed.visitorId).toMatch(/^u_/);
+    expect(resumed.conversation?.id).toBe(sent.conversation.id);
+    expect(resumed.messages.map((m) => m.text)).toContain('Where is my order 5150?');
+    expect(await letGo).toBe('io server disconnect'); // the anonymous tab: its token opens nothing now
+
+    // The anonymous token alone opens nothing of it; the user on another device finds it.
+    const old = t.visitor(session.token);
+    await connected(old);
+    const afresh = data(await old.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    expect(afresh.visitorId).not.toBe(session.visitorId);
+    expect(afresh.conversation).toBeNull();
+    const phone = t.visitorAs(await sign({ sub: 'customer-77' }));
+    await connected(phone);
+    expect(data(await phone.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation?.id).toBe(sent.conversation.id);
+
+    // A signed user's token is never taken along: another user signing in on that browser gets nothing of it.
+    const other = t.visitorAs(await sign({ sub: 'customer-78' }), resumed.token);
+    await connected(other);
+    expect(data(await other.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
+  });
+
   it('come back as the same visitor after an erasure of their data, but not with a visitor token from before it', async () => {
     t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
     const boss = await t.loginAgent('Boss', 'admin');

@@ -57,6 +57,19 @@ export class ConversationService {
   }
 
   /** Whether the visitor has ever had a conversation. */
+  /**
+   * A visitor who signs in keeps the chat they started anonymously (README: a developer's probe
+   * found it gone, the conversation left on the anonymous visitor): its conversations become the
+   * signed user's, and consoles hear of each.
+   */
+  async adoptVisitor(anonymousVisitorId: string, userVisitorId: string): Promise<void> {
+    const moved = await this.store.adoptVisitor(anonymousVisitorId, userVisitorId, this.clock.now());
+    for (const id of moved) {
+      const conversation = await this.store.getConversation(id);
+      if (conversation) this.bus.emit('conversationChanged', conversation);
+    }
+  }
+
   async hasHistory(visitorId: string): Promise<boolean> {
     return (await this.store.findLatestConversation(visitorId)) !== null;
   }

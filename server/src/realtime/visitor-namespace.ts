@@ -83,7 +83,18 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
     // An expired token's claims are not taken: an old token (any, once the site signed it) would
     // otherwise bring back what the site has since changed (plan=vip, an email). The claims a
     // valid one gave the conversation stay; a new one gets them with a valid token.
-    if (!expired) socket.data.verified = user;
+    if (!expired) {
+      socket.data.verified = user;
+      // Signing in keeps the chat this browser started anonymously: the browser holds that
+      // visitor's token, and the site vouches for the user. Never another signed user's (a
+      // shared computer: the widget forgets theirs, and it is theirs on the server anyway).
+      const anonymous = await sessions.visitorOf(visitorToken);
+      if (anonymous && anonymous !== visitorId && !isSignedUserVisitor(anonymous)) {
+        await deps.conversations.adoptVisitor(anonymous, visitorId);
+        // Its other tabs let go: their token opens nothing now (they sign in too, or start afresh).
+        namespace.in(rooms.visitor(anonymous)).disconnectSockets(true);
+      }
+    }
     socket.data.visitorId = visitorId;
     socket.data.token = sessions.issue(visitorId);
   };

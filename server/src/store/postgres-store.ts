@@ -263,6 +263,35 @@ export class PostgresStore implements Store {
     );
   }
 
+  async adoptVisitor(fromVisitorId: string, toVisitorId: string, at: number): Promise<string[]> {
+    return inTransaction(this.pool, async (client) => {
+      // The visitors' rows first, in id order (openConversation and erasures lock a visitor's row
+      // before its conversations), then the conversations, in id order as appends lock them.
+      await client.query('SELECT 1 FROM visitors WHERE id = ANY ($1::text[]) ORDER BY id FOR UPDATE', [[fromVisitorId, toVisitorId]]);
+      const { rows } = await client.query<{ id: string }>(
+        'SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY id FOR UPDATE',
+        [fromVisitorId],
+      );
+      if (rows.length === 0) return []; // nothing written: a visitor is stored with their first conversation
+      await client.query(
+        'INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE visitors.created_at = 0',
+        [toVisitorId, at],
+      );
+      const moved = await client.query<{ id: string }>(
+        'UPDATE conversations SET visitor_id = $2 WHERE visitor_id = $1 RETURNING id, created_at, ord',
+        [fromVisitorId, toVisitorId],
+      );
+      await client.query(
+        `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, $2, $2)
+         ON CONFLICT (id) DO UPDATE SET sessions_from = greatest(visitors.sessions_from, excluded.sessions_from)`,
+        [fromVisitorId, at],
+      );
+      return (moved.rows as unknown as { id: string; created_at: number; ord: number }[])
+        .sort((a, b) => a.created_at - b.created_at || a.ord - b.ord)
+        .map((row) => row.id);
+    });
+  }
+
   async createConversation(c: ConversationRecord): Promise<void> {
     await this.pool.query(CONVERSATION_INSERT, conversationValues(c));
   }

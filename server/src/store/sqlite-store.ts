@@ -543,6 +543,10 @@ export class SqliteStore implements Store {
     await this.write('restartVisitorSessions', visitorId, at);
   }
 
+  async adoptVisitor(fromVisitorId: string, toVisitorId: string, at: number): Promise<string[]> {
+    return this.write('adoptVisitor', fromVisitorId, toVisitorId, at);
+  }
+
   async createConversation(c: ConversationRecord): Promise<void> {
     await this.write('createConversation', c);
   }

@@ -107,6 +107,17 @@ export class SqliteWrites {
     ).run(visitorId, at);
   }
 
+  adoptVisitor(fromVisitorId: string, toVisitorId: string, at: number): string[] {
+    const moved = this.statement('SELECT id FROM conversations WHERE visitor_id = ? ORDER BY created_at, rowid').pluck().all(fromVisitorId) as string[];
+    if (moved.length === 0) return moved;
+    this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE created_at = 0').run(toVisitorId, at);
+    this.statement('UPDATE conversations SET visitor_id = ? WHERE visitor_id = ?').run(toVisitorId, fromVisitorId);
+    // The search index finds a conversation by its visitor's id too: it reads these again.
+    this.statement('INSERT INTO search_queue (conversation_id) SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(moved));
+    this.restartVisitorSessions(fromVisitorId, at);
+    return moved;
+  }
+
   restartVisitorSessions(visitorId: string, at: number): void {
     this.statement(
       'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET sessions_from = max(sessions_from, excluded.sessions_from)',

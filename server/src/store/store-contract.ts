@@ -276,6 +276,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.getVisitor('visitor-unseen')).toEqual({ id: 'visitor-unseen', createdAt: 7_000, sessionsFrom: 7_000 });
     });
 
+    it("gives every conversation of one visitor to another (a visitor who signs in), and ends the first one's sessions", async () => {
+      await store.createVisitor({ id: 'anon-1', createdAt: 50 });
+      await store.createVisitor({ id: 'user-1', createdAt: 60 });
+      await store.createConversation(conversationFixture({ id: 'anon-old', visitorId: 'anon-1', status: 'closed', createdAt: 100, closedAt: 120 }));
+      await store.createConversation(conversationFixture({ id: 'mine', visitorId: 'user-1', status: 'closed', createdAt: 150, closedAt: 160 }));
+      await store.createConversation(conversationFixture({ id: 'anon-new', visitorId: 'anon-1', createdAt: 200 }));
+      await store.appendMessage('anon-new', { senderId: 'anon-1', author: 'visitor', kind: 'text', text: 'Where is my parcel?', clientId: 'adopt-1' }, 210);
+
+      expect(await store.adoptVisitor('anon-1', 'user-1', 3_000)).toEqual(['anon-old', 'anon-new']);
+      expect((await store.listVisitorConversations('user-1')).map((c) => c.id)).toEqual(['anon-old', 'mine', 'anon-new']);
+      expect(await store.findLatestConversation('user-1')).toMatchObject({ id: 'anon-new', visitorId: 'user-1', lastSeq: 1 });
+      expect(await store.listVisitorConversations('anon-1')).toEqual([]);
+      expect(await store.getVisitor('anon-1')).toMatchObject({ sessionsFrom: 3_000 });
+      expect(await store.getVisitor('user-1')).toMatchObject({ createdAt: 60 });
+      // Nothing left to move: a second sign-in (another tab, another process) moves nothing.
+      expect(await store.adoptVisitor('anon-1', 'user-1', 4_000)).toEqual([]);
+      // A user never seen before gets a record; search finds the conversation by its new visitor.
+      await store.createVisitor({ id: 'anon-2', createdAt: 70 });
+      await store.createConversation(conversationFixture({ id: 'anon-2-chat', visitorId: 'anon-2', createdAt: 300 }));
+      expect(await store.adoptVisitor('anon-2', 'user-new', 5_000)).toEqual(['anon-2-chat']);
+      expect(await store.getVisitor('user-new')).toMatchObject({ createdAt: 5_000, sessionsFrom: 0 });
+      expect((await store.searchConversations({ text: 'user-new', limit: 5 })).map((c) => c.id)).toEqual(['anon-2-chat']);
+      expect(await store.searchConversations({ text: 'anon-2', limit: 5 })).toEqual([]);
+    });
+
     it('opens one conversation per visitor even when first messages race, and a new one after closing', async () => {
       const results = await Promise.all(
         ['x1', 'x2', 'x3'].map((id) => store.openConversation(conversationFixture({ id, visitorId: 'visitor-new' }))),

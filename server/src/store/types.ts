@@ -173,6 +173,13 @@ export interface Store extends IntegrationStore {
   getVisitor(id: string): Promise<VisitorRecord | null>;
   /** From `at` on, only tokens issued at or after it are this visitor's (creating the visitor record if needed). */
   restartVisitorSessions(visitorId: string, at: number): Promise<void>;
+  /**
+   * In one transaction: every conversation of `fromVisitorId` becomes `toVisitorId`'s (whose
+   * record is created if needed), and `fromVisitorId`'s sessions restart from `at` (its tokens no
+   * longer open it: what they opened is someone else's now). Returns the ids of the conversations
+   * moved, oldest first; none when it had none (a second call, another process first).
+   */
+  adoptVisitor(fromVisitorId: string, toVisitorId: string, at: number): Promise<string[]>;
 
   createConversation(conversation: ConversationRecord): Promise<void>;
   /**
