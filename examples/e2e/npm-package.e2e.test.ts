@@ -55,6 +55,8 @@ found?.addEventListener('support-chat-message', (e) => {
   if (message.author !== 'visitor') answers.push(message.text);
 });
 found?.addEventListener('support-chat-unread', (e) => console.log('unread', e.detail.count.toFixed(0)));
+// The README listens on the document: the events bubble there, typed too.
+document.addEventListener('support-chat-unread', (e) => console.log('badge', e.detail.count.toFixed(0)));
 (window as unknown as { answers: string[] }).answers = answers;
 (window.supportChat = window.supportChat || []).push(['identify', { plan: 'pro' }]);
 const unread: number = chat.unreadCount;

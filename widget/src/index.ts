@@ -6,7 +6,7 @@
 import { SupportChat } from './support-chat.js';
 
 export { SupportChat } from './support-chat.js';
-export type { SupportChatMessageDetail, SupportChatUnreadDetail, SupportChatConversationDetail } from './support-chat.js';
+export type { SupportChatEventMap, SupportChatMessageDetail, SupportChatUnreadDetail, SupportChatConversationDetail } from './support-chat.js';
 export { runCommandQueue, type SupportChatCommand } from './internal/command-queue.js';
 export type {
   ChatMessage,

@@ -16,23 +16,29 @@ export interface SupportChatConversationDetail {
   conversation: VisitorConversation;
 }
 
+/** The element's events, which bubble to the document (and are typed there too). */
+export interface SupportChatEventMap {
+  'support-chat-open': CustomEvent<null>;
+  'support-chat-close': CustomEvent<null>;
+  'support-chat-message': CustomEvent<SupportChatMessageDetail>;
+  'support-chat-ready': CustomEvent<{ visitorId: string }>;
+  'support-chat-unread': CustomEvent<SupportChatUnreadDetail>;
+  'support-chat-conversation-started': CustomEvent<SupportChatConversationDetail>;
+  'support-chat-handoff-request': CustomEvent<null>;
+  'support-chat-handoff': CustomEvent<SupportChatConversationDetail>;
+  'support-chat-agent-joined': CustomEvent<SupportChatConversationDetail>;
+  'support-chat-closed': CustomEvent<SupportChatConversationDetail>;
+  'support-chat-rated': CustomEvent<SupportChatConversationDetail>;
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     'support-chat': SupportChat;
   }
-  interface HTMLElementEventMap {
-    'support-chat-open': CustomEvent<null>;
-    'support-chat-close': CustomEvent<null>;
-    'support-chat-message': CustomEvent<SupportChatMessageDetail>;
-    'support-chat-ready': CustomEvent<{ visitorId: string }>;
-    'support-chat-unread': CustomEvent<SupportChatUnreadDetail>;
-    'support-chat-conversation-started': CustomEvent<SupportChatConversationDetail>;
-    'support-chat-handoff-request': CustomEvent<null>;
-    'support-chat-handoff': CustomEvent<SupportChatConversationDetail>;
-    'support-chat-agent-joined': CustomEvent<SupportChatConversationDetail>;
-    'support-chat-closed': CustomEvent<SupportChatConversationDetail>;
-    'support-chat-rated': CustomEvent<SupportChatConversationDetail>;
-  }
+  // The README's `document.addEventListener('support-chat-unread', (e) => … e.detail.count)`
+  // did not compile where only the element's map had them (a developer's probe).
+  interface HTMLElementEventMap extends SupportChatEventMap {}
+  interface DocumentEventMap extends SupportChatEventMap {}
 }
 
 
