@@ -90,8 +90,9 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the JS API (buil
 
   it('runs calls queued before the script loaded, once the element is rendered later', async () => {
     const page = await hostPage(
-      // A bad call first (no text): it is reported, and the calls after it still run.
-      `<script>(window.supportChat = window.supportChat || []).push(['send'], ['identify', { plan: 'pro' }], ['open'], ['send', 'How do I return an item?']);</script>`,
+      // Bad calls first (no text; attributes that throw when read): each is reported, and the
+      // calls after them still run.
+      `<script>(window.supportChat = window.supportChat || []).push(['send'], ['identify', { get plan() { throw new Error('not ready'); } }], ['identify', { plan: 'pro' }], ['open'], ['send', 'How do I return an item?']);</script>`,
     );
     // A single-page app renders the element after the script has loaded.
     await page.waitForFunction(() => customElements.get('support-chat') !== undefined);

@@ -397,9 +397,11 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
-      // Only now that nothing writes any more: until the sockets closed, visitors' messages were
-      // still stored, and answers finished during the drain. Their webhook events were lost when
-      // the listener stopped first (an integrator's probe: three stored messages, no event).
+      // Only now that no message is stored any more: until the sockets closed, visitors' messages
+      // were still stored, and answers finished during the drain. Their webhook events were lost
+      // when the listener stopped first (an integrator's probe: three stored messages, no event);
+      // its stop waits for the events heard to be queued. Learning and label rules hear them too,
+      // but are not waited for: a proposal or a label a shutdown cuts off is not worth holding it.
       stopLearning();
       stopLabelRules();
       await stopWebhookEvents();

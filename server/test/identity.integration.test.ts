@@ -209,6 +209,36 @@ describe('a session a signed user opened', () => {
     expect(data(await other.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
   });
 
+  it("do not take an anonymous chat older than an hour (a shared computer), nor one while a person has theirs", async () => {
+    let skew = 0;
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' }, clock: { now: () => Date.now() + skew } });
+    const stranger = t.visitor();
+    await connected(stranger);
+    const strangers = data(await stranger.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const theirs = await say(stranger, 'My own question, from the library computer', 'old-00001');
+    stranger.disconnect();
+    skew = 61 * 60 * 1000; // someone else signs in on that browser an hour later
+    const next = t.visitorAs(await sign({ sub: 'customer-79' }), strangers.token);
+    await connected(next);
+    expect(data(await next.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
+    const back = t.visitor(strangers.token);
+    await connected(back);
+    expect(data(await back.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation?.id).toBe(theirs.conversation.id);
+
+    // The user waits for a person on another device: the anonymous chat stays where it is.
+    const phone = t.visitorAs(await sign({ sub: 'customer-80' }));
+    await connected(phone);
+    data(await phone.emitWithAck('handoff:request', {}));
+    const laptop = t.visitor();
+    await connected(laptop);
+    const laptopSession = data(await laptop.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const fresh = await say(laptop, 'Another question', 'new-00001');
+    const signedIn = t.visitorAs(await sign({ sub: 'customer-80' }), laptopSession.token);
+    await connected(signedIn);
+    expect(data(await signedIn.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation?.status).toBe('queued');
+    expect((await t.store.getConversation(fresh.conversation.id))?.visitorId).toBe(laptopSession.visitorId);
+  });
+
   it('come back as the same visitor after an erasure of their data, but not with a visitor token from before it', async () => {
     t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
     const boss = await t.loginAgent('Boss', 'admin');

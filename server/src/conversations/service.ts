@@ -42,6 +42,9 @@ export interface HandoffAbout {
  * store), and every status change. Each change is announced on the event bus; nothing here knows
  * about sockets.
  */
+/** How recent an anonymous chat must be for signing in to take it along (`adoptVisitor`). */
+export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
+
 export class ConversationService {
   private readonly agentNames = new Map<string, string>();
 
@@ -56,20 +59,28 @@ export class ConversationService {
     this.waits = waits;
   }
 
-  /** Whether the visitor has ever had a conversation. */
   /**
    * A visitor who signs in keeps the chat they started anonymously (README: a developer's probe
    * found it gone, the conversation left on the anonymous visitor): its conversations become the
-   * signed user's, and consoles hear of each.
+   * signed user's, and consoles hear of each. Only a chat active within `ADOPT_WITHIN_MS`: on a
+   * shared computer, whoever signs in next must not take an earlier stranger's chat into their
+   * account (a review). Not while the user waits for or talks with a person on another device:
+   * both would be open, and the visitor could reach only the newer one while an agent answered
+   * in the other. Returns what moved.
    */
-  async adoptVisitor(anonymousVisitorId: string, userVisitorId: string): Promise<void> {
+  async adoptVisitor(anonymousVisitorId: string, userVisitorId: string): Promise<string[]> {
+    const [theirs, mine] = await Promise.all([this.store.findLatestConversation(anonymousVisitorId), this.store.findLatestConversation(userVisitorId)]);
+    const withPerson = mine?.status === 'queued' || mine?.status === 'assigned';
+    if (!theirs || this.clock.now() - theirs.updatedAt > ADOPT_WITHIN_MS || withPerson) return [];
     const moved = await this.store.adoptVisitor(anonymousVisitorId, userVisitorId, this.clock.now());
     for (const id of moved) {
       const conversation = await this.store.getConversation(id);
       if (conversation) this.bus.emit('conversationChanged', conversation);
     }
+    return moved;
   }
 
+  /** Whether the visitor has ever had a conversation. */
   async hasHistory(visitorId: string): Promise<boolean> {
     return (await this.store.findLatestConversation(visitorId)) !== null;
   }

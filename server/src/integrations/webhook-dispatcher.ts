@@ -57,7 +57,13 @@ export class WebhookDispatcher {
   private stopped = false;
   /** The deliveries this process is sending now, by id, with their hook's id. */
   private readonly sending = new Map<string, string>();
-  private readonly attempts = new Set<Promise<void>>();
+  private readonly attempts = new Set<Promise<unknown>>();
+  /**
+   * Due deliveries another process holds (its lease), or that could not be looked at: left until
+   * the next poll. Looked for again at once, they were found due again and again, as fast as the
+   * store answered, until the other process recorded its attempt (a review).
+   */
+  private readonly notNow = new Set<string>();
 
   /** Every poll fails while the store is away: one line a minute says so. */
   private readonly warnPollFailed: (error: unknown) => void;
@@ -80,7 +86,10 @@ export class WebhookDispatcher {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.timer = setInterval(() => {
+      this.notNow.clear();
+      this.kick();
+    }, this.pollMs);
     this.timer.unref();
     this.kick();
   }
@@ -129,31 +138,39 @@ export class WebhookDispatcher {
     for (const delivery of due) {
       if (this.stopped || this.sending.size >= this.concurrency) return;
       const ofHook = sendingByHook.get(delivery.webhookId) ?? 0;
-      if (this.sending.has(delivery.id) || ofHook >= this.perHook) continue;
+      if (this.sending.has(delivery.id) || this.notNow.has(delivery.id) || ofHook >= this.perHook) continue;
       sendingByHook.set(delivery.webhookId, ofHook + 1);
       this.sending.set(delivery.id, delivery.webhookId);
-      const attempt = this.deliver(delivery).finally(() => {
-        this.sending.delete(delivery.id);
-        this.attempts.delete(attempt);
-        this.kick();
-      });
+      const attempt = this.deliver(delivery)
+        .catch((error: unknown) => {
+          this.deps.logger.warn({ err: error, deliveryId: delivery.id }, 'webhook delivery failed unexpectedly');
+          return false;
+        })
+        .then((attempted) => {
+          this.sending.delete(delivery.id);
+          this.attempts.delete(attempt);
+          // A slot is free: look again now, unless this one was not ours to send (see notNow).
+          if (attempted) this.kick();
+          else this.notNow.add(delivery.id);
+        });
       this.attempts.add(attempt);
     }
   }
 
-  private async deliver(seen: WebhookDeliveryRecord): Promise<void> {
+  /** True when an attempt was made (and recorded, or its recording failed). */
+  private async deliver(seen: WebhookDeliveryRecord): Promise<boolean> {
     const { store, leases, clock, logger } = this.deps;
     const lease = await leases.acquire(`webhook-delivery:${seen.id}`, this.options.timeoutMs + 15_000).catch((error: unknown) => {
       logger.warn({ err: error, deliveryId: seen.id }, 'webhook delivery: taking the lease failed');
       return null;
     });
-    if (!lease) return;
+    if (!lease) return false;
     try {
       // Read again under the lease: another process may have sent it since `seen` was read.
       const delivery = await store.getWebhookDelivery(seen.id);
-      if (!delivery || delivery.status !== 'pending' || (delivery.nextAttemptAt ?? Infinity) > clock.now()) return;
+      if (!delivery || delivery.status !== 'pending' || (delivery.nextAttemptAt ?? Infinity) > clock.now()) return false;
       const hook = await store.getWebhook(delivery.webhookId);
-      if (!hook) return;
+      if (!hook) return false;
       const result = await this.deps.send(hook, delivery);
       const attempts = delivery.attempts + 1;
       const at = clock.now();
@@ -166,8 +183,10 @@ export class WebhookDispatcher {
       if (attempt.status === 'failed') {
         logger.warn({ webhookId: hook.id, deliveryId: delivery.id, attempts, error: result.error }, 'webhook delivery failed for good');
       }
+      return true;
     } catch (error) {
       logger.warn({ err: error, deliveryId: seen.id }, 'webhook delivery: recording an attempt failed');
+      return true;
     } finally {
       await lease.release().catch((error: unknown) => logger.warn({ err: error }, 'webhook delivery: releasing the lease failed'));
     }

@@ -281,9 +281,11 @@ export class PostgresStore implements Store {
         'UPDATE conversations SET visitor_id = $2 WHERE visitor_id = $1 RETURNING id, created_at, ord',
         [fromVisitorId, toVisitorId],
       );
+      // Nothing of theirs is left there: a bare record, as an erasure leaves (no 'moved' notice
+      // for a tab still holding its token, which is refused, issued in this millisecond too).
       await client.query(
-        `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, $2, $2)
-         ON CONFLICT (id) DO UPDATE SET sessions_from = greatest(visitors.sessions_from, excluded.sessions_from)`,
+        `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, 0, $2)
+         ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = greatest(visitors.sessions_from + 1, excluded.sessions_from)`,
         [fromVisitorId, at],
       );
       return (moved.rows as unknown as { id: string; created_at: number; ord: number }[])

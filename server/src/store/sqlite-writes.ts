@@ -114,7 +114,9 @@ export class SqliteWrites {
     this.statement('UPDATE conversations SET visitor_id = ? WHERE visitor_id = ?').run(toVisitorId, fromVisitorId);
     // The search index finds a conversation by its visitor's id too: it reads these again.
     this.statement('INSERT INTO search_queue (conversation_id) SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(moved));
-    this.restartVisitorSessions(fromVisitorId, at);
+    // Nothing of theirs is left there: a bare record, as an erasure leaves (no 'moved' notice for
+    // a tab still holding its token, which is refused, issued in this millisecond too).
+    this.statement('UPDATE visitors SET created_at = 0, sessions_from = max(sessions_from + 1, ?) WHERE id = ?').run(at, fromVisitorId);
     return moved;
   }
 

@@ -288,7 +288,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listVisitorConversations('user-1')).map((c) => c.id)).toEqual(['anon-old', 'mine', 'anon-new']);
       expect(await store.findLatestConversation('user-1')).toMatchObject({ id: 'anon-new', visitorId: 'user-1', lastSeq: 1 });
       expect(await store.listVisitorConversations('anon-1')).toEqual([]);
-      expect(await store.getVisitor('anon-1')).toMatchObject({ sessionsFrom: 3_000 });
+      expect(await store.getVisitor('anon-1')).toEqual({ id: 'anon-1', createdAt: 0, sessionsFrom: 3_000 });
       expect(await store.getVisitor('user-1')).toMatchObject({ createdAt: 60 });
       // Nothing left to move: a second sign-in (another tab, another process) moves nothing.
       expect(await store.adoptVisitor('anon-1', 'user-1', 4_000)).toEqual([]);

@@ -175,8 +175,9 @@ export interface Store extends IntegrationStore {
   restartVisitorSessions(visitorId: string, at: number): Promise<void>;
   /**
    * In one transaction: every conversation of `fromVisitorId` becomes `toVisitorId`'s (whose
-   * record is created if needed), and `fromVisitorId`'s sessions restart from `at` (its tokens no
-   * longer open it: what they opened is someone else's now). Returns the ids of the conversations
+   * record is created if needed), and `fromVisitorId`'s record is left bare, as an erasure leaves
+   * it (`createdAt` 0, sessions from `at` and above any before: its tokens no longer open it, what
+   * they opened is someone else's now). Returns the ids of the conversations
    * moved, oldest first; none when it had none (a second call, another process first).
    */
   adoptVisitor(fromVisitorId: string, toVisitorId: string, at: number): Promise<string[]>;
