@@ -37,14 +37,14 @@ export interface HandoffAbout {
   detail?: string;
 }
 
+/** How recent an anonymous chat must be for signing in to take it along (`adoptVisitor`). */
+export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
+
 /**
  * The conversation domain: creating conversations, appending messages (dedupe + seq live in the
  * store), and every status change. Each change is announced on the event bus; nothing here knows
  * about sockets.
  */
-/** How recent an anonymous chat must be for signing in to take it along (`adoptVisitor`). */
-export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
-
 export class ConversationService {
   private readonly agentNames = new Map<string, string>();
 

@@ -100,7 +100,10 @@ export class SqliteWrites {
     this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt);
   }
 
-  /** The bare record an erasure leaves (`created_at` 0), for conversations whose visitor had no record of its own. */
+  /**
+   * The bare record an erasure or an adoption leaves in a visitor's place: no first-seen time
+   * (`created_at` 0), sessions from `at` and above any before, so no earlier token opens it.
+   */
   private keepSessionsFloor(visitorId: string, at: number): void {
     this.statement(
       'INSERT INTO visitors (id, created_at, sessions_from) VALUES (?, 0, ?) ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = max(sessions_from + 1, excluded.sessions_from)',
@@ -114,9 +117,9 @@ export class SqliteWrites {
     this.statement('UPDATE conversations SET visitor_id = ? WHERE visitor_id = ?').run(toVisitorId, fromVisitorId);
     // The search index finds a conversation by its visitor's id too: it reads these again.
     this.statement('INSERT INTO search_queue (conversation_id) SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(moved));
-    // Nothing of theirs is left there: a bare record, as an erasure leaves (no 'moved' notice for
-    // a tab still holding its token, which is refused, issued in this millisecond too).
-    this.statement('UPDATE visitors SET created_at = 0, sessions_from = max(sessions_from + 1, ?) WHERE id = ?').run(at, fromVisitorId);
+    // Nothing of theirs is left there: a bare record (no 'moved' notice for a tab still holding
+    // its token, which is refused, issued in this millisecond too).
+    this.keepSessionsFloor(fromVisitorId, at);
     return moved;
   }
 
