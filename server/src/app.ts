@@ -312,7 +312,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   });
 
   // Before the console API's origin check: Bearer tokens, no cookies, so nothing to forge.
-  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge, labels }));
+  app.use(apiV1Routes({ tokens: apiTokens, limits, store, conversations, presence, knowledge: deps.knowledge, labels, attachments }));
   app.use(visitorAttachmentRoutes({ attachments, tokens, sessions: visitorSessions, limits, origins, router, clock }));
   app.use('/api', refuseCrossOriginWrites());
   app.use(authRoutes({ store, sessions, limits, agents, devices, audit }));

@@ -124,6 +124,34 @@ describe('REST API /api/v1', () => {
     expect(((await plain.json()) as { error: { message: string } }).error.message).toMatch(/JSON, with Content-Type: application\/json/);
   });
 
+  it('says which messages are files and serves their bytes, under their own conversation only', async () => {
+    const visitor = t.visitor();
+    await connected(visitor);
+    const session = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    const other = await conversation('Where is my order?');
+    const bytes = Buffer.from('Order 4411, receipt: 2 kettles\n');
+    const uploaded = await fetch(`${t.url}/api/visitor/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/octet-stream', 'x-file-name': 'receipt.txt', 'x-client-id': 'file-000001' },
+      body: bytes,
+    });
+    expect(uploaded.status).toBe(201);
+    const { message } = ((await uploaded.json()) as { data: { message: ChatMessage } }).data;
+    const listed = await api<{ messages: { text: string; attachment?: { id: string; name: string; contentType: string; size: number } }[] }>(
+      reader.secret,
+      'GET',
+      `/conversations/${message.conversationId}/messages`,
+    );
+    // The message said only "receipt.txt": an integration could not tell a file was sent (a probe).
+    expect(listed.json.data.messages.at(-1)).toMatchObject({ text: 'receipt.txt', attachment: { id: message.attachment!.id, name: 'receipt.txt', contentType: 'text/plain', size: bytes.length } });
+    const file = await fetch(`${t.url}/api/v1/conversations/${message.conversationId}/attachments/${message.attachment!.id}`, { headers: { authorization: `Bearer ${reader.secret}` } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await api(reader.secret, 'GET', `/conversations/${other.id}/attachments/${message.attachment!.id}`)).status).toBe(404);
+    expect((await api(null, 'GET', `/conversations/${message.conversationId}/attachments/${message.attachment!.id}`)).status).toBe(401);
+  });
+
   it('lists agents and searches and lists the knowledge base', async () => {
     const agents = await api<{ agents: { name: string; status: string; active: boolean }[] }>(reader.secret, 'GET', '/agents');
     expect(agents.json.data.agents.map((a) => a.name)).toContain('Boss');

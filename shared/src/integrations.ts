@@ -3,7 +3,7 @@
  * CRM or an order system uses on the REST API (`/api/v1`). The server signs, queues and retries
  * deliveries (`server/src/integrations/`); the console lists them.
  */
-import type { ConversationRating, ConversationStatus, HandoffReason, MessageAuthor, MessageKind, VisitorContext } from './model.js';
+import type { Attachment, ConversationRating, ConversationStatus, HandoffReason, MessageAuthor, MessageKind, VisitorContext } from './model.js';
 import type { Locale } from './locale.js';
 
 /** What a webhook can be told, named `subject.past_tense` like the audit log's actions. */
@@ -138,5 +138,7 @@ export interface ApiMessage {
   kind: Exclude<MessageKind, 'note'>;
   authorName?: string;
   text: string;
+  /** A file sent with the message (its name is the text): the bytes at `GET /api/v1/conversations/{conversationId}/attachments/{id}`. */
+  attachment?: Attachment;
   createdAt: number;
 }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import { HTTP_ROUTES, LIMITS, type ApiMessage, type ApiTokenScope } from '@support-chat/shared';
-import { apiConversationsQuerySchema, apiKnowledgeQuerySchema, apiMessagesQuerySchema, apiPostMessageSchema, conversationIdSchema, labelChangeSchema } from '@support-chat/shared/schemas';
+import {
+  apiConversationsQuerySchema,
+  apiKnowledgeQuerySchema,
+  apiMessagesQuerySchema,
+  apiPostMessageSchema,
+  attachmentIdSchema,
+  conversationIdSchema,
+  labelChangeSchema,
+} from '@support-chat/shared/schemas';
+import type { Attachments } from '../attachments/attachments.js';
 import type { ConversationLabels } from '../conversations/labels.js';
 import type { Presence } from '../coordination/types.js';
 import type { ConversationService } from '../conversations/service.js';
@@ -13,6 +22,7 @@ import type { KnowledgeEntry } from '../knowledge/types.js';
 import type { RateLimits } from '../realtime/rate-limits.js';
 import type { ApiTokenRecord } from '../store/integration-types.js';
 import type { Store } from '../store/types.js';
+import { sendFile } from './attachment-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { sendData } from './respond.js';
 
@@ -39,6 +49,7 @@ export function apiV1Routes({
   presence,
   knowledge,
   labels,
+  attachments,
 }: {
   tokens: ApiTokens;
   limits: RateLimits;
@@ -47,6 +58,7 @@ export function apiV1Routes({
   presence: Presence;
   knowledge?: KnowledgeBase;
   labels: ConversationLabels;
+  attachments: Attachments;
 }): Router {
   const router = Router();
 
@@ -72,6 +84,14 @@ export function apiV1Routes({
     if (!conversation) throw new ChatError('not_found', 'No such conversation.');
     return conversation;
   };
+
+  // A file of the conversation (a message's `attachment`), only under its own conversation.
+  router.get(`${V1}/conversations/:id/attachments/:attachmentId`, read, async (req, res) => {
+    const conversation = await conversationOf(req.params.id);
+    const served = await attachments.forAgent(attachmentIdSchema.parse(req.params.attachmentId));
+    if (served.record.conversationId !== conversation.id) throw new ChatError('not_found', 'No such file in this conversation.');
+    await sendFile(res, served);
+  });
 
   router.get(`${V1}/openapi.json`, (_req, res) => {
     res.json(OPENAPI_DOCUMENT);

@@ -172,7 +172,8 @@ function refuse(req: Request, res: Response, error: unknown): never {
   throw error;
 }
 
-async function sendFile(res: Response, { record, read, size }: ServedAttachment): Promise<void> {
+/** The file's bytes, with headers that keep a browser from running or sniffing them (the REST API serves files this way too). */
+export async function sendFile(res: Response, { record, read, size }: ServedAttachment): Promise<void> {
   const inline = isInlineImage(record.contentType);
   res.setHeader('Content-Type', record.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : record.contentType);
   res.setHeader('Content-Length', String(size));

@@ -88,7 +88,11 @@ export const OPENAPI_DOCUMENT = {
           author: { enum: ['visitor', 'ai', 'agent', 'system'] },
           kind: { enum: ['text', 'event'], description: 'Internal notes are never returned.' },
           authorName: { type: 'string' },
-          text: { type: 'string' },
+          text: { type: 'string', description: 'For a file, its name.' },
+          attachment: {
+            ...object({ id: { type: 'string' }, name: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' } }, ['id', 'name', 'contentType', 'size']),
+            description: 'A file sent with the message: its bytes at /api/v1/conversations/{conversationId}/attachments/{id}.',
+          },
           createdAt: { type: 'integer' },
         },
         ['id', 'conversationId', 'seq', 'author', 'kind', 'text', 'createdAt'],
@@ -185,6 +189,17 @@ export const OPENAPI_DOCUMENT = {
           '403': failure('`forbidden`: a read token.'),
           '404': failure('`not_found`'),
           '409': failure('`invalid_state`: the conversation is closed.'),
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/conversations/{id}/attachments/{attachmentId}': {
+      get: {
+        summary: 'A file sent in the conversation (a message’s `attachment`): its bytes',
+        parameters: [conversationId, { name: 'attachmentId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The file, with its type and `Content-Disposition`.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          '404': failure('`not_found`: no such conversation, or no such file in it (or erased).'),
           ...errors,
         },
       },

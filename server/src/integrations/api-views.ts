@@ -32,6 +32,8 @@ export function toApiMessage(m: ChatMessage): ApiMessage | null {
     kind: m.kind,
     ...(m.authorName ? { authorName: m.authorName } : {}),
     text: m.text,
+    // A file's message is its name alone: integrations saw "kettle.png" and could not tell it was a file (a probe).
+    ...(m.attachment ? { attachment: m.attachment } : {}),
     createdAt: m.createdAt,
   };
 }
