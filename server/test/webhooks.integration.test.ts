@@ -114,6 +114,12 @@ describe('webhooks', () => {
     expect(retried.json.data.delivery).toMatchObject({ status: 'pending' });
     await eventually(() => deliveries(webhook.id), (list) => list.find((d) => d.id === first.id)?.status === 'delivered');
 
+    // 410 Gone: failed at once, not retried.
+    receiver.answer(410);
+    const goneAway = await call<{ delivery: WebhookDelivery }>(t, admin, 'POST', `/api/admin/webhooks/${webhook.id}/test`);
+    const said = await eventually(() => deliveries(webhook.id), (list) => list.find((d) => d.id === goneAway.json.data.delivery.id)!.status === 'failed');
+    expect(said.find((d) => d.id === goneAway.json.data.delivery.id)).toMatchObject({ attempts: 1, lastStatusCode: 410, lastError: 'HTTP 410 (gone: not retried)' });
+
     // A receiver that never answers: the attempt times out.
     receiver.answer('hang');
     const ping = await call<{ delivery: WebhookDelivery }>(t, admin, 'POST', `/api/admin/webhooks/${webhook.id}/test`);

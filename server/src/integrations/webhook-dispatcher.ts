@@ -174,10 +174,13 @@ export class WebhookDispatcher {
       const result = await this.deps.send(hook, delivery);
       const attempts = delivery.attempts + 1;
       const at = clock.now();
+      // 410 Gone: the receiver says this address is no more, as REST hooks mean it: retrying for
+      // 18 hours would only knock on a door that said it is gone.
+      const gone = !result.ok && result.statusCode === 410;
       const attempt: WebhookAttempt = result.ok
         ? { at, status: 'delivered', nextAttemptAt: null, statusCode: result.statusCode, error: null }
-        : attempts >= this.policy.maxAttempts
-          ? { at, status: 'failed', nextAttemptAt: null, statusCode: result.statusCode, error: result.error }
+        : attempts >= this.policy.maxAttempts || gone
+          ? { at, status: 'failed', nextAttemptAt: null, statusCode: result.statusCode, error: gone ? `${result.error} (gone: not retried)` : result.error }
           : { at, status: 'pending', nextAttemptAt: at + retryDelayMs(attempts, this.policy), statusCode: result.statusCode, error: result.error };
       await store.recordWebhookAttempt(delivery.id, delivery.attempts, attempt);
       if (attempt.status === 'failed') {
