@@ -44,7 +44,6 @@ export interface WebhookDispatcherOptions extends Partial<WebhookRetryPolicy> {
   timeoutMs: number;
 }
 
-
 export class WebhookDispatcher {
   private readonly policy: WebhookRetryPolicy;
   private readonly pollMs: number;

@@ -55,8 +55,7 @@ export interface IntegrationStore {
    * event id once, however often it is queued. Returns how many deliveries were queued.
    */
   enqueueWebhookEvent(event: WebhookEventRecord, options?: { webhookId?: string }): Promise<number>;
-  /** Pending deliveries due at `now`, the longest due first. */
-  /** Pending deliveries due by `now`, soonest first, but those of the hooks in `skipWebhooks`. */
+  /** Pending deliveries due at `now`, the longest due first, but those of the hooks in `skipWebhooks`. */
   dueWebhookDeliveries(now: number, limit: number, skipWebhooks?: readonly string[]): Promise<WebhookDeliveryRecord[]>;
   getWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null>;
   /** One hook's deliveries, newest first. */

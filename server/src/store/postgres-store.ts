@@ -195,6 +195,16 @@ interface PendingAppend {
  * the visitor's row. Concurrent commits share WAL flushes (group commit), so every resolved write
  * is durable with `synchronous_commit` on.
  */
+/** A visitor stored as they first write ($2: when); an erased one's bare record gets its first-seen time again. */
+const VISITOR_SEEN = 'INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE visitors.created_at = 0';
+
+/**
+ * The bare record an erasure or an adoption leaves in a visitor's place: no first-seen time
+ * (`created_at` 0), sessions from $2 and above any before, so no earlier token opens it.
+ */
+const BARE_VISITOR = `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, 0, $2)
+  ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = greatest(visitors.sessions_from + 1, excluded.sessions_from)`;
+
 export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private closed?: Promise<void>;
@@ -273,24 +283,16 @@ export class PostgresStore implements Store {
         [fromVisitorId],
       );
       if (rows.length === 0) return []; // nothing written: a visitor is stored with their first conversation
-      await client.query(
-        'INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE visitors.created_at = 0',
-        [toVisitorId, at],
-      );
+      await client.query(VISITOR_SEEN, [toVisitorId, at]);
       const moved = await client.query<{ id: string }>(
-        'UPDATE conversations SET visitor_id = $2 WHERE visitor_id = $1 RETURNING id, created_at, ord',
+        `WITH moved AS (UPDATE conversations SET visitor_id = $2 WHERE visitor_id = $1 RETURNING id, created_at, ord)
+         SELECT id FROM moved ORDER BY created_at, ord`,
         [fromVisitorId, toVisitorId],
       );
-      // Nothing of theirs is left there: a bare record, as an erasure leaves (no 'moved' notice
-      // for a tab still holding its token, which is refused, issued in this millisecond too).
-      await client.query(
-        `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, 0, $2)
-         ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = greatest(visitors.sessions_from + 1, excluded.sessions_from)`,
-        [fromVisitorId, at],
-      );
-      return (moved.rows as unknown as { id: string; created_at: number; ord: number }[])
-        .sort((a, b) => a.created_at - b.created_at || a.ord - b.ord)
-        .map((row) => row.id);
+      // Nothing of theirs is left there: a bare record (no 'moved' notice for a tab still holding
+      // its token, which is refused, issued in this millisecond too).
+      await client.query(BARE_VISITOR, [fromVisitorId, at]);
+      return moved.rows.map((row) => row.id);
     });
   }
 
@@ -308,7 +310,7 @@ export class PostgresStore implements Store {
     // unique index on open conversations would not do: other paths may keep several open.
     return inTransaction(this.pool, async (client) => {
       // An erased visitor's bare record (created_at 0) gets its first-seen time again.
-      await client.query('INSERT INTO visitors (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE visitors.created_at = 0', [
+      await client.query(VISITOR_SEEN, [
         candidate.visitorId,
         candidate.createdAt,
       ]);
@@ -1224,13 +1226,7 @@ export class PostgresStore implements Store {
       if (erased.visitor || erased.conversations > 0) {
         if (audit) await this.insertAudit(client, audit);
         // Conversations whose visitor had no record of its own: the bare one all the same.
-        if (!erased.visitor) {
-          await client.query(
-            `INSERT INTO visitors (id, created_at, sessions_from) VALUES ($1, 0, $2)
-             ON CONFLICT (id) DO UPDATE SET created_at = 0, sessions_from = greatest(visitors.sessions_from + 1, excluded.sessions_from)`,
-            [visitorId, sessionsFrom],
-          );
-        }
+        if (!erased.visitor) await client.query(BARE_VISITOR, [visitorId, sessionsFrom]);
       }
       return erased;
     });

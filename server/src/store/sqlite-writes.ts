@@ -100,6 +100,11 @@ export class SqliteWrites {
     this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?)').run(visitor.id, visitor.createdAt);
   }
 
+  /** A visitor stored as they first write (`at`); an erased one's bare record gets its first-seen time again. */
+  private visitorSeen(visitorId: string, at: number): void {
+    this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE created_at = 0').run(visitorId, at);
+  }
+
   /**
    * The bare record an erasure or an adoption leaves in a visitor's place: no first-seen time
    * (`created_at` 0), sessions from `at` and above any before, so no earlier token opens it.
@@ -113,7 +118,7 @@ export class SqliteWrites {
   adoptVisitor(fromVisitorId: string, toVisitorId: string, at: number): string[] {
     const moved = this.statement('SELECT id FROM conversations WHERE visitor_id = ? ORDER BY created_at, rowid').pluck().all(fromVisitorId) as string[];
     if (moved.length === 0) return moved;
-    this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE created_at = 0').run(toVisitorId, at);
+    this.visitorSeen(toVisitorId, at);
     this.statement('UPDATE conversations SET visitor_id = ? WHERE visitor_id = ?').run(toVisitorId, fromVisitorId);
     // The search index finds a conversation by its visitor's id too: it reads these again.
     this.statement('INSERT INTO search_queue (conversation_id) SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(moved));
@@ -165,11 +170,7 @@ export class SqliteWrites {
     // Checked again in the write: a create queued before this one in the batch may have won.
     const latest = this.latestConversationOf(candidate.visitorId);
     if (latest && latest.status !== 'closed') return { conversation: latest, created: false };
-    // An erased visitor's bare record (created_at 0) gets its first-seen time again.
-    this.statement('INSERT INTO visitors (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE created_at = 0').run(
-      candidate.visitorId,
-      candidate.createdAt,
-    );
+    this.visitorSeen(candidate.visitorId, candidate.createdAt);
     const conversation = { ...candidate, context: latest && Object.keys(candidate.context).length === 0 ? latest.context : candidate.context };
     this.createConversation(conversation);
     return { conversation, created: true };
