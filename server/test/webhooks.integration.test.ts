@@ -152,6 +152,22 @@ describe('webhooks', () => {
     await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
   });
 
+  it('holds the retries of a hook paused after a failure, and sends them once it is resumed', async () => {
+    receiver.answer(500);
+    const { webhook } = await createHook(['message.created']);
+    await chat('retry me later');
+    const [failedOnce] = await eventually(() => deliveries(webhook.id), (list) => list[0]?.attempts === 1);
+    await call(t, admin, 'PATCH', `/api/admin/webhooks/${webhook.id}`, { active: false });
+    // Its retries were due 100 and 300 ms later: paused, none is attempted (nor given up).
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect((await deliveries(webhook.id))[0]).toMatchObject({ id: failedOnce!.id, status: 'pending', attempts: 1 });
+    receiver.answer(200);
+    await call(t, admin, 'PATCH', `/api/admin/webhooks/${webhook.id}`, { active: true });
+    const [sent] = await eventually(() => deliveries(webhook.id), (list) => list[0]?.status === 'delivered');
+    expect(sent).toMatchObject({ id: failedOnce!.id, attempts: 2, lastStatusCode: 200 });
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
+  });
+
   it('is for admins only, and refuses bad input with clear codes', async () => {
     const agent = await t.loginAgent('Bob', 'agent');
     expect((await call(t, agent, 'GET', '/api/admin/webhooks')).status).toBe(403);

@@ -169,7 +169,8 @@ export class WebhookDispatcher {
       const delivery = await store.getWebhookDelivery(seen.id);
       if (!delivery || delivery.status !== 'pending' || (delivery.nextAttemptAt ?? Infinity) > clock.now()) return false;
       const hook = await store.getWebhook(delivery.webhookId);
-      if (!hook) return false;
+      // Paused since it was seen due: held until resumed (a test ping goes to a paused hook).
+      if (!hook || (!hook.active && delivery.eventType !== 'ping')) return false;
       const result = await this.deps.send(hook, delivery);
       const attempts = delivery.attempts + 1;
       const at = clock.now();

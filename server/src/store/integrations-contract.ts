@@ -82,6 +82,17 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       expect((await store.listWebhookDeliveries({ webhookId: 'paused', limit: 10 }))[0]).not.toHaveProperty('body');
     });
 
+    it("holds a paused hook's queued deliveries, but its test pings, until it is resumed", async () => {
+      await store.createWebhook(hook('a', ['conversation.closed']));
+      await store.createWebhook(hook('b', ['conversation.closed']));
+      await store.enqueueWebhookEvent(event('e1', 'conversation.closed', 1000));
+      await store.updateWebhook('a', { active: false });
+      await store.enqueueWebhookEvent(event('p1', 'ping', 1001), { webhookId: 'a' });
+      expect((await store.dueWebhookDeliveries(5000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'p1'], ['b', 'e1']]);
+      await store.updateWebhook('a', { active: true });
+      expect((await store.dueWebhookDeliveries(5000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'e1'], ['a', 'p1'], ['b', 'e1']]);
+    });
+
     it('records attempts by compare-and-set: retry, give up, deliver, and retry now', async () => {
       await store.createWebhook(hook('a', ['message.created']));
       await store.enqueueWebhookEvent(event('e1', 'message.created', 1000));

@@ -1305,7 +1305,9 @@ export class PostgresStore implements Store {
   async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {
     const { rows } = await this.pool.query<DeliveryRow>(
       `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1
-         AND NOT (webhook_id = ANY ($3::text[])) ORDER BY next_attempt_at LIMIT $2`,
+         AND NOT (webhook_id = ANY ($3::text[]))
+         AND (event_type = 'ping' OR webhook_id IN (SELECT id FROM webhooks WHERE active))
+       ORDER BY next_attempt_at LIMIT $2`,
       [now, limit, skipWebhooks],
     );
     return rows.map(toDelivery);

@@ -1020,7 +1020,9 @@ export class SqliteStore implements Store {
     const rows = this
       .statement(
         `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-           AND webhook_id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?`,
+           AND webhook_id NOT IN (SELECT value FROM json_each(?))
+           AND (event_type = 'ping' OR webhook_id IN (SELECT id FROM webhooks WHERE active))
+         ORDER BY next_attempt_at LIMIT ?`,
       )
       .all(now, JSON.stringify(skipWebhooks), limit) as DeliveryRow[];
     return rows.map(toDelivery);
