@@ -23,6 +23,7 @@ import { apiV1Routes } from './http/api-v1-routes.js';
 import { integrationRoutes } from './http/integration-routes.js';
 import { ApiTokens } from './integrations/api-tokens.js';
 import { WebhookHistory } from './integrations/webhook-history.js';
+import { WebhookCatchUp, type WebhookCatchUpOptions } from './integrations/webhook-catch-up.js';
 import { WebhookDispatcher } from './integrations/webhook-dispatcher.js';
 import { sendWebhook } from './integrations/webhook-sender.js';
 import { Webhooks } from './integrations/webhooks.js';
@@ -103,6 +104,8 @@ export interface ServerDeps {
   attachmentStorage?: AttachmentStorage;
   /** How often each process looks for due webhook deliveries (default 1 s; tests make it quick). */
   webhookPollMs?: number;
+  /** When the events a stopped process never queued are looked for (tests make it quick). */
+  webhookCatchUp?: WebhookCatchUpOptions;
   /** How unanswered questions are looked for (tests make it quick). */
   sweeper?: UnansweredSweeperOptions;
   /**
@@ -228,6 +231,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const webhookHistory = new WebhookHistory({ store, leases: coordination.leases, clock, logger }, { keepDays: hookConfig.keepDays });
   const webhooks = new Webhooks({ store, clock, logger, allowInternal: hookConfig.allowInternal, queued: () => dispatcher.kick() });
   const stopWebhookEvents = webhooks.listen(bus);
+  const webhookCatchUp = new WebhookCatchUp({ store, leases: coordination.leases, clock, logger, webhooks }, deps.webhookCatchUp);
   // Learning from conversations (issue 14): agents' replies after an AI miss become proposals.
   const learner = deps.knowledge
     ? new KnowledgeLearner({
@@ -362,6 +366,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   sweeper.start();
   dispatcher.start();
   webhookHistory.start();
+  webhookCatchUp.start();
   attachments.start();
 
   return {
@@ -385,6 +390,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       attachments.stop();
       await dispatcher.stop();
       await webhookHistory.stop();
+      await webhookCatchUp.stop();
       sessionGuard.dispose();
       emails?.dispose();
       await outbox?.stop();

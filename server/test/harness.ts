@@ -89,6 +89,8 @@ export async function startTestServer(
     webhooks?: Partial<Config['webhooks']>;
     /** How often due webhook deliveries are looked for. */
     webhookPollMs?: number;
+    /** When the events a stopped process never queued are looked for. */
+    webhookCatchUp?: ServerDeps['webhookCatchUp'];
     /** Email: the transport and its settings (issue 13). */
     email?: ServerDeps['email'];
     /** Presence, leases and timers (default: in memory, one process). */
@@ -116,6 +118,7 @@ export async function startTestServer(
       attachments: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-')), ...options.attachments },
     },
     webhookPollMs: options.webhookPollMs,
+    webhookCatchUp: options.webhookCatchUp,
     store,
     responder: options.responder ?? (await demoOfflineResponder(entries)),
     // As main.ts has it without a model: drafts from the same knowledge at their lower confidence.

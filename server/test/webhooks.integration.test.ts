@@ -25,7 +25,7 @@ describe('webhooks', () => {
   let admin: string;
   let receiver: Receiver;
   beforeAll(async () => {
-    t = await startTestServer({ webhooks: { allowInternal: true, maxAttempts: 3, retryBaseMs: 100, timeoutMs: 400 }, webhookPollMs: 50 });
+    t = await startTestServer({ webhooks: { allowInternal: true, maxAttempts: 3, retryBaseMs: 100, timeoutMs: 400 }, webhookPollMs: 50, webhookCatchUp: { everyMs: 100, settleMs: 300 } });
     admin = await t.loginAgent('Boss', 'admin');
     receiver = await startReceiver();
   });
@@ -165,6 +165,27 @@ describe('webhooks', () => {
     await call(t, admin, 'PATCH', `/api/admin/webhooks/${webhook.id}`, { active: true });
     const [sent] = await eventually(() => deliveries(webhook.id), (list) => list[0]?.status === 'delivered');
     expect(sent).toMatchObject({ id: failedOnce!.id, attempts: 2, lastStatusCode: 200 });
+    await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
+  });
+
+  it('queues the events a process stored and never queued (killed in between), once, with the ids the live path gives them', async () => {
+    receiver.answer(200);
+    const { webhook } = await createHook(['message.created', 'conversation.closed']);
+    const before = receiver.received.length;
+    // Sent as usual: queued at once by the listener.
+    const { visitor, conversationId } = await chat('heard live');
+    // Stored without the bus hearing it, as when the process that stored it died before queueing.
+    const unheard = await t.store.appendMessage(conversationId, { senderId: 'system', author: 'system', kind: 'event', text: 'closed', event: { type: 'closed', by: 'agent' } }, Date.now());
+    const got = await receiver.waitFor((r) => r.slice(before).some((h) => h.payload.id === unheard.message.id));
+    const late = got.find((h) => h.payload.id === unheard.message.id)!.payload;
+    expect(late).toMatchObject({ type: 'conversation.closed', createdAt: unheard.message.createdAt, data: { conversation: { id: conversationId } } });
+    // Several passes later, each event was queued once: the live one's id is its message's, so the catch-up found it there.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const sent = (await t.store.listMessages(conversationId, { afterSeq: 0 })).filter((m) => m.kind === 'text');
+    const list = await deliveries(webhook.id);
+    expect(list.map((d) => d.eventId).sort()).toEqual([...sent.map((m) => m.id), unheard.message.id].sort());
+    expect(receiver.received.slice(before).filter((h) => h.payload.id === unheard.message.id)).toHaveLength(1);
+    visitor.disconnect();
     await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
   });
 

@@ -11,7 +11,8 @@ import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WebhookPatch, WebhookRecord } from '../store/integration-types.js';
 import type { AgentRecord, Store } from '../store/types.js';
-import { toApiConversation, toApiMessage } from './api-views.js';
+import { toApiConversation } from './api-views.js';
+import { conversationCreatedEvent, messageEvent, type ChatEvent } from './webhook-events.js';
 import { checkWebhookUrl } from './webhook-target.js';
 
 /** Another process's new hook is heard within this long (this process's at once). */
@@ -92,29 +93,26 @@ export class Webhooks {
   listen(bus: DomainEventBus): () => Promise<void> {
     const queueing = new Set<Promise<void>>();
     // The payload is built only when a hook listens: most sites have none, and this runs per message.
-    const queue = (type: WebhookEventType, data: () => WebhookPayload['data']) => {
+    const queue = ({ type, id, data }: ChatEvent) => {
       // Nobody listens (as known within the cache's second): no promise, nothing built (issue 9).
       const cached = this.subscriptions;
       if (cached?.known && Date.now() - cached.at <= SUBSCRIPTIONS_CACHE_MS && !cached.known.has(type)) return;
-      const queued = this.enqueueIfHeard(type, data)
+      const queued = this.enqueueIfHeard(type, data, id)
         .catch((error: unknown) => this.deps.logger.error({ err: error, type }, 'queueing a webhook event failed'))
         .finally(() => queueing.delete(queued));
       queueing.add(queued);
     };
     const off = [
-      bus.on('conversationCreated', (conversation) => queue('conversation.created', () => ({ conversation: toApiConversation(conversation) }))),
+      bus.on('conversationCreated', (conversation) => queue(conversationCreatedEvent(conversation))),
       bus.on('messageCreated', (message, conversation) => {
-        const data = () => ({ conversation: toApiConversation(conversation) });
-        const event = message.event;
-        if (message.kind === 'text') {
-          // A text message always has its API view (only notes have none).
-          queue('message.created', () => ({ ...data(), message: toApiMessage(message)! }));
-        } else if (event?.type === 'assigned') {
-          queue('conversation.assigned', () => ({ ...data(), agent: { id: conversation.assignedAgentId, name: event.agentName } }));
-        } else if (event?.type === 'closed') queue('conversation.closed', data);
+        const event = messageEvent(message, conversation);
+        if (event) queue(event);
       }),
-      bus.on('handedOff', ({ conversation, reason }) => queue('conversation.handed_off', () => ({ conversation: toApiConversation(conversation), reason }))),
-      bus.on('conversationRated', (conversation) => queue('conversation.rated', () => ({ conversation: toApiConversation(conversation) }))),
+      // Neither is a row of its own that the catch-up could find again: their ids are new.
+      bus.on('handedOff', ({ conversation, reason }) =>
+        queue({ type: 'conversation.handed_off', id: randomUUID(), data: () => ({ conversation: toApiConversation(conversation), reason }) }),
+      ),
+      bus.on('conversationRated', (conversation) => queue({ type: 'conversation.rated', id: randomUUID(), data: () => ({ conversation: toApiConversation(conversation) }) })),
     ];
     return async () => {
       off.forEach((unsubscribe) => unsubscribe());
@@ -123,10 +121,18 @@ export class Webhooks {
   }
 
   /**
+   * Queues an event the listener never did (webhook-catch-up.ts) for one hook, with the id the
+   * listener gives it: if the listener did queue it after all, the queue keeps one.
+   */
+  async enqueueMissed(webhookId: string, event: ChatEvent, at: number): Promise<void> {
+    await this.enqueue(event.type, event.data(), { eventId: event.id, webhookId, at });
+  }
+
+  /**
    * Skips the write when no active hook listens to `type` (the usual case on a site without
    * hooks: no write per message), as known within a second.
    */
-  private async enqueueIfHeard(type: WebhookEventType, data: () => WebhookPayload['data']): Promise<void> {
+  private async enqueueIfHeard(type: WebhookEventType, data: () => WebhookPayload['data'], eventId: string): Promise<void> {
     const now = Date.now();
     if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_CACHE_MS) {
       const types = this.deps.store.listWebhooks().then((hooks) => new Set(hooks.filter((h) => h.active).flatMap((h) => h.events)));
@@ -140,11 +146,14 @@ export class Webhooks {
       );
     }
     if (!(await this.subscriptions.types).has(type)) return;
-    await this.enqueue(type, data(), { eventId: randomUUID() });
+    await this.enqueue(type, data(), { eventId });
   }
 
-  private async enqueue(type: WebhookPayload['type'], data: WebhookPayload['data'], { eventId, webhookId }: { eventId: string; webhookId?: string }): Promise<void> {
-    const at = this.deps.clock.now();
+  private async enqueue(
+    type: WebhookPayload['type'],
+    data: WebhookPayload['data'],
+    { eventId, webhookId, at = this.deps.clock.now() }: { eventId: string; webhookId?: string; at?: number },
+  ): Promise<void> {
     const payload: WebhookPayload = { id: eventId, type, createdAt: at, data };
     const queued = await this.deps.store.enqueueWebhookEvent({ id: eventId, type, at, body: JSON.stringify(payload) }, webhookId ? { webhookId } : {});
     if (queued > 0) this.deps.queued();

@@ -35,6 +35,18 @@ export interface WebhookAttempt {
   error: string | null;
 }
 
+/** A chat row whose webhook event a hook should have had queued and has not (`missedWebhookEvents`). */
+export interface MissedWebhookEvent {
+  webhookId: string;
+  type: 'message.created' | 'conversation.assigned' | 'conversation.closed' | 'conversation.created';
+  /** The message's id (the conversation's for `conversation.created`): the event's id. */
+  id: string;
+  conversationId: string;
+  /** The message's (0 for `conversation.created`). */
+  seq: number;
+  createdAt: number;
+}
+
 export interface ApiTokenRecord extends ApiToken {
   /** SHA-256 of the token (hex): a leaked database does not leak working tokens. */
   tokenHash: string;
@@ -55,6 +67,13 @@ export interface IntegrationStore {
    * event id once, however often it is queued. Returns how many deliveries were queued.
    */
   enqueueWebhookEvent(event: WebhookEventRecord, options?: { webhookId?: string }): Promise<number>;
+  /**
+   * The chat events of rows created in [`from`, `to`) that an active hook listening to their type
+   * (created by then) has no delivery of: a text message (`message.created`), an assignment's or a
+   * close's line, a new conversation. Oldest first. What the bus listener never queued, because
+   * the process stopped between storing the row and queueing its event (webhook-catch-up.ts).
+   */
+  missedWebhookEvents(from: number, to: number, limit: number): Promise<MissedWebhookEvent[]>;
   /** Pending deliveries due at `now`, the longest due first, but those of the hooks in `skipWebhooks`. */
   dueWebhookDeliveries(now: number, limit: number, skipWebhooks?: readonly string[]): Promise<WebhookDeliveryRecord[]>;
   getWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null>;

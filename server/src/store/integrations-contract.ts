@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookEventType } from '@support-chat/shared';
 import type { ApiTokenRecord, WebhookEventRecord, WebhookRecord } from './integration-types.js';
 import type { Store } from './types.js';
+import { conversationFixture } from './store-contract.js';
 
 function hook(id: string, events: WebhookEventType[], overrides: Partial<WebhookRecord> = {}): WebhookRecord {
   return { id, url: `https://hooks.example/${id}`, events, description: '', secret: `whsec-${id}`, active: true, createdAt: 100, createdBy: 'admin-1', ...overrides };
@@ -91,6 +92,42 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       expect((await store.dueWebhookDeliveries(5000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'p1'], ['b', 'e1']]);
       await store.updateWebhook('a', { active: true });
       expect((await store.dueWebhookDeliveries(5000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'e1'], ['a', 'p1'], ['b', 'e1']]);
+    });
+
+    it('finds the chat events a listening hook has no delivery of, in a time window, oldest first', async () => {
+      // Real times: message ids carry the time they were made, and the window is read through them.
+      const t0 = Date.now();
+      await store.createWebhook(hook('all', ['conversation.created', 'message.created', 'conversation.assigned', 'conversation.closed'], { createdAt: t0 - 1000 }));
+      await store.createWebhook(hook('late', ['message.created', 'conversation.created'], { createdAt: t0 + 5 }));
+      await store.createWebhook(hook('paused', ['message.created'], { createdAt: t0 - 1000, active: false }));
+      await store.createWebhook(hook('rated', ['conversation.rated'], { createdAt: t0 - 1000 }));
+      await store.createVisitor({ id: 'visitor-1', createdAt: t0 });
+      await store.createConversation(conversationFixture({ id: 'c1', createdAt: t0, updatedAt: t0 }));
+      const append = async (at: number, draft: Parameters<Store['appendMessage']>[1]) => (await store.appendMessage('c1', draft, at)).message.id;
+      const asked = await append(t0 + 10, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'where is my order?', clientId: 'q1' });
+      const joined = await append(t0 + 20, { senderId: 'system', author: 'system', kind: 'event', text: 'Ann joined', event: { type: 'assigned', agentName: 'Ann' } });
+      await append(t0 + 25, { senderId: 'agent-1', author: 'agent', kind: 'note', text: 'checked the warehouse' });
+      await append(t0 + 27, { senderId: 'system', author: 'system', kind: 'event', text: 'waiting', event: { type: 'queued' } });
+      const closed = await append(t0 + 30, { senderId: 'system', author: 'system', kind: 'event', text: 'closed', event: { type: 'closed', by: 'agent' } });
+      // The listener queued the question for 'all' (with the message's id as the event's).
+      await store.enqueueWebhookEvent(event(asked, 'message.created', t0 + 10), { webhookId: 'all' });
+
+      const missed = await store.missedWebhookEvents(t0, t0 + 100, 10);
+      expect(missed.map((m) => [m.webhookId, m.type, m.id])).toEqual([
+        ['all', 'conversation.created', 'c1'],
+        ['late', 'message.created', asked],
+        ['all', 'conversation.assigned', joined],
+        ['all', 'conversation.closed', closed],
+      ]);
+      expect(missed[1]).toEqual({ webhookId: 'late', type: 'message.created', id: asked, conversationId: 'c1', seq: 1, createdAt: t0 + 10 });
+      expect(missed[0]).toMatchObject({ conversationId: 'c1', seq: 0, createdAt: t0 });
+      // The window's edges: from included, to excluded; the limit.
+      expect((await store.missedWebhookEvents(t0 + 20, t0 + 30, 10)).map((m) => m.id)).toEqual([joined]);
+      expect((await store.missedWebhookEvents(t0, t0 + 100, 2)).map((m) => m.type)).toEqual(['conversation.created', 'message.created']);
+      await store.enqueueWebhookEvent(event(closed, 'conversation.closed', t0 + 30), { webhookId: 'all' });
+      expect((await store.missedWebhookEvents(t0 + 20, t0 + 100, 10)).map((m) => m.id)).toEqual([joined]);
+      await store.updateWebhook('all', { active: false });
+      expect(await store.missedWebhookEvents(t0 + 20, t0 + 100, 10)).toEqual([]);
     });
 
     it('records attempts by compare-and-set: retry, give up, deliver, and retry now', async () => {

@@ -31,3 +31,14 @@ export function newMessageId(now = Date.now()): string {
   // randomUUID is "xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx": its variant and last 62 bits stay.
   return `${ms.slice(0, 8)}-${ms.slice(8)}-7${counter.toString(16).padStart(3, '0')}${random.slice(18)}`;
 }
+
+/**
+ * The least id `newMessageId` makes at `ms` or later, as a string bound: every id made before `ms`
+ * sorts below it, so a time range of messages is a range of their primary key (no index on
+ * `created_at` that every message would write to). Ids made before UUIDv7 (random ones) are
+ * scattered: bound `created_at` too.
+ */
+export function messageIdFloor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
+}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ACTIVITY_STEP_MS } from './activity-step.js';
-import { newMessageId } from './message-ids.js';
+import { messageIdFloor, newMessageId } from './message-ids.js';
 import { likeLiteral } from './like-pattern.js';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import { applyLabelChange } from './label-change.js';
@@ -16,7 +16,7 @@ import { PostgresSearchIndexer } from './postgres-search-indexer.js';
 import { postgresReport } from './postgres-report.js';
 import { CONVERSATION_FIELDS } from './conversation-fields.js';
 import { KeyedBatches, type Settled } from './keyed-batches.js';
-import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import type { ApiTokenRecord, MissedWebhookEvent, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { toProposal, type ProposalRow } from './sqlite-rows.js';
 import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
@@ -1300,6 +1300,28 @@ export class PostgresStore implements Store {
       [event.id, event.type, event.body, event.at, webhookId ?? null],
     );
     return rowCount ?? 0;
+  }
+
+  async missedWebhookEvents(from: number, to: number, limit: number): Promise<MissedWebhookEvent[]> {
+    // Messages by their time-ordered ids (the primary key), a minute's margin for the clocks of
+    // the processes that made them; conversations by their created_at index.
+    const { rows } = await this.pool.query<MissedWebhookEvent>(
+      `WITH made (id, conversation_id, seq, created_at, type) AS (
+         SELECT id, conversation_id, seq, created_at,
+                CASE WHEN kind = 'text' THEN 'message.created'
+                     WHEN kind = 'event' AND body -> 'event' ->> 'type' = 'assigned' THEN 'conversation.assigned'
+                     WHEN kind = 'event' AND body -> 'event' ->> 'type' = 'closed' THEN 'conversation.closed' END
+         FROM messages WHERE id >= $1 AND id < $2 AND created_at >= $3 AND created_at < $4
+         UNION ALL
+         SELECT id, id, 0, created_at, 'conversation.created' FROM conversations WHERE created_at >= $3 AND created_at < $4
+       )
+       SELECT h.id AS "webhookId", made.type, made.id, made.conversation_id AS "conversationId", made.seq, made.created_at AS "createdAt"
+       FROM made JOIN webhooks h ON h.active AND h.created_at <= made.created_at AND h.events ? made.type
+       WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = h.id AND d.event_id = made.id)
+       ORDER BY made.created_at, made.id, h.created_at LIMIT $5`,
+      [messageIdFloor(from - 60_000), messageIdFloor(to + 60_000), from, to, limit],
+    );
+    return rows;
   }
 
   async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {

@@ -51,7 +51,8 @@ import { CheckpointHandoff, WRITER_CHECKPOINT_PAGES, type CheckpointOptions } fr
 import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationPatch, type WriteOp } from './sqlite-writes.js';
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
-import type { ApiTokenRecord, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import type { ApiTokenRecord, MissedWebhookEvent, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
+import { messageIdFloor } from './message-ids.js';
 import {
   INTEGRATIONS_MIGRATION,
   publicToken,
@@ -1014,6 +1015,26 @@ export class SqliteStore implements Store {
 
   async enqueueWebhookEvent(event: WebhookEventRecord, options: { webhookId?: string } = {}): Promise<number> {
     return this.write('enqueueWebhookEvent', event, options.webhookId ?? null);
+  }
+
+  async missedWebhookEvents(from: number, to: number, limit: number): Promise<MissedWebhookEvent[]> {
+    // Messages by their time-ordered ids (the primary key's index), a minute's margin for clocks.
+    return this.statement(
+      `WITH made (id, conversation_id, seq, created_at, type) AS (
+         SELECT id, conversation_id, seq, created_at,
+                CASE WHEN kind = 'text' THEN 'message.created'
+                     WHEN kind = 'event' AND json_extract(body, '$.event.type') = 'assigned' THEN 'conversation.assigned'
+                     WHEN kind = 'event' AND json_extract(body, '$.event.type') = 'closed' THEN 'conversation.closed' END
+         FROM messages WHERE id >= ? AND id < ? AND created_at >= ? AND created_at < ?
+         UNION ALL
+         SELECT id, id, 0, created_at, 'conversation.created' FROM conversations WHERE created_at >= ? AND created_at < ?
+       )
+       SELECT h.id AS webhookId, made.type, made.id, made.conversation_id AS conversationId, made.seq, made.created_at AS createdAt
+       FROM made JOIN webhooks h ON h.active AND h.created_at <= made.created_at
+         AND EXISTS (SELECT 1 FROM json_each(h.events) WHERE value = made.type)
+       WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = h.id AND d.event_id = made.id)
+       ORDER BY made.created_at, made.id, h.created_at LIMIT ?`,
+    ).all(messageIdFloor(from - 60_000), messageIdFloor(to + 60_000), from, to, from, to, limit) as MissedWebhookEvent[];
   }
 
   async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {

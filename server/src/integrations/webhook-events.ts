@@ -1,0 +1,36 @@
+/**
+ * Which webhook event a chat row makes, and its data: one place for the bus listener
+ * (webhooks.ts), which queues it as the row is stored, and the catch-up (webhook-catch-up.ts),
+ * which queues it later when the listener never did. Both give it the row's id as the event's id,
+ * so an event queued by both is one delivery per hook (the queue is unique by hook and event).
+ */
+import type { ChatMessage, WebhookEventType, WebhookPayload } from '@support-chat/shared';
+import type { ConversationRecord } from '../store/types.js';
+import { toApiConversation, toApiMessage } from './api-views.js';
+
+export interface ChatEvent {
+  type: WebhookEventType;
+  /** The message's id, or the new conversation's. */
+  id: string;
+  /** Built only when a hook listens: this runs per message. */
+  data: () => WebhookPayload['data'];
+}
+
+/** A text message's `message.created`, or an assignment's or a close's line; null for the rest. */
+export function messageEvent(message: ChatMessage, conversation: ConversationRecord): ChatEvent | null {
+  const event = message.event;
+  const id = message.id;
+  if (message.kind === 'text') {
+    // A text message always has its API view (only notes have none).
+    return { type: 'message.created', id, data: () => ({ conversation: toApiConversation(conversation), message: toApiMessage(message)! }) };
+  }
+  if (event?.type === 'assigned') {
+    return { type: 'conversation.assigned', id, data: () => ({ conversation: toApiConversation(conversation), agent: { id: conversation.assignedAgentId, name: event.agentName } }) };
+  }
+  if (event?.type === 'closed') return { type: 'conversation.closed', id, data: () => ({ conversation: toApiConversation(conversation) }) };
+  return null;
+}
+
+export function conversationCreatedEvent(conversation: ConversationRecord): ChatEvent {
+  return { type: 'conversation.created', id: conversation.id, data: () => ({ conversation: toApiConversation(conversation) }) };
+}
