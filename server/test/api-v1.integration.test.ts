@@ -104,9 +104,14 @@ describe('REST API /api/v1', () => {
     // From another site's page: no cookie is involved, so no origin check applies.
     const posted = await api<{ message: { id: string; authorName: string } }>(writer.secret, 'POST', `/conversations/${id}/messages`, { text: 'Your parcel shipped today 📦', clientId: 'order-42-shipped' }, { origin: 'https://crm.example' });
     expect(posted.status).toBe(201);
-    expect(posted.json.data.message).toMatchObject({ authorName: 'Order system' });
+    expect(posted.json.data.message).toMatchObject({ authorName: 'Order system', apiTokenId: writer.token.id });
     const seen = await live;
     expect(seen).toMatchObject({ id: posted.json.data.message.id, text: 'Your parcel shipped today 📦', authorName: 'Order system', author: 'agent' });
+    // The visitor's copy does not say which token; the API's list does, and not for the visitor's own.
+    expect(seen).not.toHaveProperty('apiTokenId');
+    const listed = await api<{ messages: { id: string; apiTokenId?: string }[] }>(reader.secret, 'GET', `/conversations/${id}/messages`);
+    expect(listed.json.data.messages.find((m) => m.id === posted.json.data.message.id)?.apiTokenId).toBe(writer.token.id);
+    expect(listed.json.data.messages[0]).not.toHaveProperty('apiTokenId');
     const again = await api<{ message: { id: string } }>(writer.secret, 'POST', `/conversations/${id}/messages`, { text: 'Your parcel shipped today 📦', clientId: 'order-42-shipped' });
     expect(again.status).toBe(200);
     expect(again.json.data.message.id).toBe(posted.json.data.message.id);

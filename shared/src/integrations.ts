@@ -140,5 +140,10 @@ export interface ApiMessage {
   text: string;
   /** A file sent with the message (its name is the text): the bytes at `GET /api/v1/conversations/{conversationId}/attachments/{id}`. */
   attachment?: Attachment;
+  /**
+   * Set when an integration posted it (`POST /api/v1/conversations/{id}/messages`): the id of the
+   * token it used, so an integration that hears `message.created` can tell its own messages.
+   */
+  apiTokenId?: string;
   createdAt: number;
 }

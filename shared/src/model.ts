@@ -97,6 +97,8 @@ export interface ChatMessage {
   feedback?: AnswerFeedback;
   /** A file sent with the message (issue 13); `text` then holds its name, for previews and older clients. */
   attachment?: Attachment;
+  /** Posted through the REST API: the id of the token used (not its secret). For the team and integrations; visitors' copies leave it out. */
+  apiTokenId?: string;
 }
 
 /**

@@ -261,6 +261,7 @@ export class ConversationService {
       kind: 'text',
       text,
       clientId,
+      apiTokenId: integration.id,
     });
     return { message, created };
   }
@@ -692,11 +693,12 @@ export class ConversationService {
 
 /**
  * A message as a visitor may see it: without the AI's provenance (passage ids, scores, model,
- * token counts), which is for the team. Every path to a visitor goes through this.
+ * token counts) or the API token an integration posted it with, which are for the team. Every path
+ * to a visitor goes through this.
  */
 export function forVisitor(message: ChatMessage): ChatMessage {
-  if (!message.provenance) return message;
-  const { provenance: _internal, ...visible } = message;
+  if (!message.provenance && !message.apiTokenId) return message;
+  const { provenance: _internal, apiTokenId: _token, ...visible } = message;
   return visible;
 }
 

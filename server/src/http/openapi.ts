@@ -93,6 +93,7 @@ export const OPENAPI_DOCUMENT = {
             ...object({ id: { type: 'string' }, name: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' } }, ['id', 'name', 'contentType', 'size']),
             description: 'A file sent with the message: its bytes at /api/v1/conversations/{conversationId}/attachments/{id}.',
           },
+          apiTokenId: { type: 'string', description: 'Set when an integration posted it: the id of the API token used, so an integration can tell its own messages in webhooks.' },
           createdAt: { type: 'integer' },
         },
         ['id', 'conversationId', 'seq', 'author', 'kind', 'text', 'createdAt'],

@@ -34,6 +34,8 @@ export function toApiMessage(m: ChatMessage): ApiMessage | null {
     text: m.text,
     // A file's message is its name alone: integrations saw "kettle.png" and could not tell it was a file (a probe).
     ...(m.attachment ? { attachment: m.attachment } : {}),
+    // An integration hearing its own posts in webhooks could answer itself for ever: it can tell them.
+    ...(m.apiTokenId ? { apiTokenId: m.apiTokenId } : {}),
     createdAt: m.createdAt,
   };
 }
