@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '@support-chat/shared';
+import { LIMITS, type ChatMessage } from '@support-chat/shared';
 import { ChatError } from '../errors.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConversationRecord } from '../store/types.js';
@@ -139,6 +139,18 @@ describe('ConversationService', () => {
     expect(contextChanges.map((c) => c.context)).toEqual([{ pageUrl: 'https://shop.example/returns', attributes: { plan: 'pro' } }]);
     expect(moved.conversation!.context).toEqual(contextChanges[0]!.context);
     expect((await service.getConversation(moved.conversation!.id)).context).toEqual(contextChanges[0]!.context);
+  });
+
+  it("keeps at most the attribute limit across resumes, the newest (a stranger's resumes grew it without end)", async () => {
+    await service.postVisitorMessage('visitor-aaaa', { clientId: 'client-0001', text: 'hi', locale: 'en' });
+    const batch = (round: number) => Object.fromEntries(Array.from({ length: LIMITS.attributeCount }, (_, i) => [`k${round}-${i}`, 'v'.repeat(500)]));
+    for (let round = 0; round < 5; round++) await service.resumeVisitor('visitor-aaaa', { afterSeq: 0, context: { attributes: batch(round) } });
+    const { conversation } = await service.resumeVisitor('visitor-aaaa', { afterSeq: 0, context: { attributes: { plan: 'pro', 'k4-0': 'changed' } } });
+    const attributes = conversation!.context.attributes!;
+    expect(Object.keys(attributes)).toHaveLength(LIMITS.attributeCount);
+    expect(attributes).toMatchObject({ plan: 'pro', 'k4-0': 'changed', 'k4-29': 'v'.repeat(500) });
+    expect(attributes).not.toHaveProperty('k4-1');
+    expect(Object.keys(attributes).some((key) => key.startsWith('k3-'))).toBe(false);
   });
 
   it('transfers, requeues first in line, hands back and reopens, with a system line each', async () => {

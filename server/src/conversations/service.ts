@@ -714,8 +714,22 @@ function mergeContext(previous: VisitorContext, next: VisitorContext): VisitorCo
   return {
     ...previous,
     ...next,
-    attributes: next.attributes ? { ...previous.attributes, ...next.attributes } : previous.attributes,
+    attributes: next.attributes ? mergeAttributes(previous.attributes ?? {}, next.attributes) : previous.attributes,
   };
+}
+
+/**
+ * The attributes of each resume on top of the stored ones, at most `LIMITS.attributeCount` in
+ * all: the newest are kept, the longest unchanged go. The limit bounded one event only, so a
+ * stranger resuming with 30 new attributes each time grew the stored context without end, and
+ * every resume wrote it, indexed it and sent it to every agent whole (a probe: 1 GB of memory
+ * in a minute, and webhook bodies of 680 KB).
+ */
+function mergeAttributes(previous: Record<string, string>, next: Record<string, string>): Record<string, string> {
+  const older = Object.keys(previous).filter((key) => !Object.hasOwn(next, key));
+  const room = Math.max(0, LIMITS.attributeCount - Object.keys(next).length);
+  const kept = older.slice(Math.max(0, older.length - room)).map((key) => [key, previous[key]!] as const);
+  return { ...Object.fromEntries(kept), ...next };
 }
 
 /** The stored text of a system event, for logs, exports and agents; widgets localise from `event`. */
