@@ -12,6 +12,7 @@ import type { ChatMessage } from '@support-chat/shared';
 import type { ServerDeps } from '../src/app.js';
 import { createRedisCoordination } from '../src/coordination/redis/index.js';
 import { EmailOutbox } from '../src/email/email-outbox.js';
+import { teamEmailId } from '../src/email/conversation-emails.js';
 import { createSmtpMailer } from '../src/email/smtp-mailer.js';
 import { createLogger } from '../src/logger.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
@@ -99,6 +100,9 @@ describe('emails of a left message', () => {
     expect(html).toContain('My order &#60;b&#62;#42&#60;/b&#62; &#38; &#34;gift&#34; never arrived.');
     expect(html).toContain('Eve &#60;script&#62;');
     expect(html).not.toMatch(/<b>|<script>/);
+    // More left in the same conversation: the team was told, they wait in the console with it.
+    for (const n of [2, 3]) data(await visitor.emitWithAck('offline:leave', { clientId: `leave-000${n}`, email: 'Eve@Example.com', name: `Urgent ${n}`, text: `again ${n}` }));
+    expect(await quietFor(400)).toBe(0);
 
     // The visitor leaves; the agent answers in the console.
     visitor.disconnect();
@@ -262,15 +266,15 @@ describe('emails of a left message', () => {
     expect(smtp.attempts).toBe(3);
     expect(await quietFor(400)).toBe(0);
     expect(smtp.received).toHaveLength(1);
-    const sent = await t.store.getEmail(`offline:${left.message.id}`);
+    const sent = await t.store.getEmail(teamEmailId(left.conversation.id, left.message.createdAt));
     expect(sent).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
 
     smtp.refuse(1, 550);
     const other = t.visitor();
     await connected(other);
     const second = data(await other.emitWithAck('offline:leave', { clientId: 'leave-0003', email: 'bo@example.com', text: 'Hello?' }));
-    await expect.poll(async () => (await t.store.getEmail(`offline:${second.message.id}`))?.status).toBe('failed');
-    expect(await t.store.getEmail(`offline:${second.message.id}`)).toMatchObject({ attempts: 1, lastError: expect.stringContaining('550') });
+    await expect.poll(async () => (await t.store.getEmail(teamEmailId(second.conversation.id, second.message.createdAt)))?.status).toBe('failed');
+    expect(await t.store.getEmail(teamEmailId(second.conversation.id, second.message.createdAt))).toMatchObject({ attempts: 1, lastError: expect.stringContaining('550') });
     expect(smtp.attempts).toBe(4);
     expect(smtp.received).toHaveLength(1);
   });

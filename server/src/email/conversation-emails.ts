@@ -28,6 +28,17 @@ export interface EmailSettings {
 }
 
 /** Where a visitor can be written to: the address they left with a message, or their verified one. */
+/**
+ * The team's email of a message left at `at`: one id per conversation and quarter of an hour, so
+ * the outbox keeps the first. Each left message had its own, and a visitor's 20 a minute each
+ * mailed the whole team, with a Reply-To and a name of the visitor's choosing (a probe).
+ */
+export function teamEmailId(conversationId: string, at: number): string {
+  return `offline:${conversationId}:${Math.floor(at / TEAM_EMAIL_EVERY_MS)}`;
+}
+
+const TEAM_EMAIL_EVERY_MS = 15 * 60 * 1000;
+
 export function visitorAddress(conversation: ConversationRecord): string | null {
   return conversation.leftMessage?.email ?? conversation.context.verified?.email ?? null;
 }
@@ -35,7 +46,8 @@ export function visitorAddress(conversation: ConversationRecord): string | null 
 /**
  * When conversations turn into email (issue 13), and what each email says. Queues into the store's
  * outbox (durable, deduplicated by id); `EmailOutbox` sends.
- * - A message left while nobody could chat: the team, at once (`offline:<messageId>`).
+ * - A message left while nobody could chat: the team, at once, the first of a conversation's in
+ *   each quarter of an hour (`teamEmailId`).
  * - The team's replies a visitor has not read: once the visitor has no socket open, after
  *   `replyDelayMs` for a visitor who left a message (they wait for email), after `awayMs` for
  *   anyone else with an address. A shared timer (`mail:<conversationId>`) fires on one process,
@@ -80,10 +92,13 @@ export class ConversationEmails {
     for (const off of this.offs.splice(0)) off();
   }
 
-  /** The visitor left a message (`offline:leave`): the team hears of it. Durable before the ack. */
+  /**
+   * The visitor left a message (`offline:leave`): the team hears of it, once per conversation a
+   * quarter of an hour (the later ones wait in the console with it). Durable before the ack.
+   */
   async messageLeft(conversation: ConversationRecord, message: ChatMessage): Promise<void> {
     if (this.deps.settings.team.length === 0) return;
-    await this.enqueue({ id: `offline:${message.id}`, kind: 'offline_message', conversationId: conversation.id, fromSeq: message.seq - 1, throughSeq: message.seq });
+    await this.enqueue({ id: teamEmailId(conversation.id, message.createdAt), kind: 'offline_message', conversationId: conversation.id, fromSeq: message.seq - 1, throughSeq: message.seq });
   }
 
   /** The visitor's last socket on this process closed: their unread replies may go by email. */
