@@ -209,6 +209,29 @@ describe('a session a signed user opened', () => {
     expect(data(await other.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
   });
 
+  it('do not take an anonymous chat whose replies are emailed to another address (a link passed on)', async () => {
+    t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
+    const leave = async (email: string) => {
+      const browser = t.visitor();
+      await connected(browser);
+      const session = data(await browser.emitWithAck('conversation:resume', { afterSeq: 0 }));
+      const left = data(await browser.emitWithAck('offline:leave', { clientId: `leave-${email.replace(/\W/g, '')}`, email, text: 'Send the parcel to 1 Evil Street' }));
+      browser.disconnect();
+      return { token: session.token as string, conversationId: left.conversation.id as string };
+    };
+    // The attacker's chat, held by the victim's browser (opened from a forwarded link), when the victim signs in.
+    const planted = await leave('attacker@evil.test');
+    const victim = t.visitorAs(await sign({ sub: 'customer-81', name: 'Walter', email: 'walter@example.com' }), planted.token);
+    await connected(victim);
+    expect(data(await victim.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
+    expect((await t.store.getConversation(planted.conversationId))?.context.verified).toBeUndefined();
+    // Their own message left for their own address (any case) comes with them.
+    const own = await leave('Walter@Example.com');
+    const signedIn = t.visitorAs(await sign({ sub: 'customer-81', email: 'walter@example.com' }), own.token);
+    await connected(signedIn);
+    expect(data(await signedIn.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation?.id).toBe(own.conversationId);
+  });
+
   it("do not take an anonymous chat older than an hour (a shared computer), nor one while a person has theirs", async () => {
     let skew = 0;
     t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' }, clock: { now: () => Date.now() + skew } });

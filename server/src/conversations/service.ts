@@ -66,12 +66,21 @@ export class ConversationService {
    * shared computer, whoever signs in next must not take an earlier stranger's chat into their
    * account (a review). Not while the user waits for or talks with a person on another device:
    * both would be open, and the visitor could reach only the newer one while an agent answered
-   * in the other. Returns what moved.
+   * in the other. Nor a chat that left a message for an address other than the user's verified
+   * `userEmail`: its replies are emailed there, and the browser may hold it from a link someone
+   * passed on (a security probe: an attacker's chat, forwarded, landed in the signed-in victim's
+   * account under their verified name, and the agents' replies to the victim went to the attacker).
+   * Returns what moved.
    */
-  async adoptVisitor(anonymousVisitorId: string, userVisitorId: string): Promise<string[]> {
+  async adoptVisitor(anonymousVisitorId: string, userVisitorId: string, userEmail?: string): Promise<string[]> {
     const [theirs, mine] = await Promise.all([this.store.findLatestConversation(anonymousVisitorId), this.store.findLatestConversation(userVisitorId)]);
     const withPerson = mine?.status === 'queued' || mine?.status === 'assigned';
     if (!theirs || this.clock.now() - theirs.updatedAt > ADOPT_WITHIN_MS || withPerson) return [];
+    const otherAddress = (conversation: ConversationRecord) => {
+      const left = conversation.leftMessage?.email;
+      return left !== undefined && left.toLowerCase() !== userEmail?.toLowerCase();
+    };
+    if ((await this.store.listVisitorConversations(anonymousVisitorId)).some(otherAddress)) return [];
     const moved = await this.store.adoptVisitor(anonymousVisitorId, userVisitorId, this.clock.now());
     for (const id of moved) {
       const conversation = await this.store.getConversation(id);

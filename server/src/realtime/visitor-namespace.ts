@@ -90,7 +90,7 @@ export function attachVisitorNamespace(namespace: VisitorNamespace, deps: Visito
       // shared computer: the widget forgets theirs, and it is theirs on the server anyway).
       const anonymous = await sessions.visitorOf(visitorToken);
       if (anonymous && anonymous !== visitorId && !isSignedUserVisitor(anonymous)) {
-        const moved = await deps.conversations.adoptVisitor(anonymous, visitorId);
+        const moved = await deps.conversations.adoptVisitor(anonymous, visitorId, user.email);
         // Its other tabs let go: their token opens nothing now (they sign in too, or start afresh).
         if (moved.length > 0) namespace.in(rooms.visitor(anonymous)).disconnectSockets(true);
       }
