@@ -22,6 +22,7 @@ describe('ConversationService', () => {
   let created: ChatMessage[];
   let now: number;
   let contextChanges: ConversationRecord[];
+  let bus: DomainEventBus;
   const anna = { id: 'agent-anna', name: 'Anna' };
   const ben = { id: 'agent-ben', name: 'Ben' };
 
@@ -30,7 +31,7 @@ describe('ConversationService', () => {
     for (const a of [anna, ben]) {
       await store.createAgent({ ...a, email: `${a.id}@x.test`, role: 'agent', passwordHash: 'x', createdAt: 0, capacity: 5 });
     }
-    const bus = new DomainEventBus();
+    bus = new DomainEventBus();
     created = [];
     bus.on('messageCreated', (m) => created.push(m));
     contextChanges = [];
@@ -192,7 +193,14 @@ describe('ConversationService', () => {
     await service.close(conversation.id, 'agent');
     await expect(service.rate('visitor-other', rating)).rejects.toMatchObject({ code: 'not_found' });
     expect((await service.rate('visitor-aaaa', rating)).rating).toMatchObject({ score: 5, comment: 'great' });
+    const rated: ConversationRecord[] = [];
+    const off = bus.on('conversationRated', (c) => rated.push(c));
     expect((await service.rate('visitor-aaaa', { ...rating, score: 3, comment: undefined })).rating).toEqual({ score: 3, ratedAt: expect.any(Number) });
+    // Rated the same again: nothing written, nothing announced (webhooks hear each rating).
+    const again = await service.rate('visitor-aaaa', { ...rating, score: 3, comment: '' });
+    expect(again.rating).toEqual(rated[0]!.rating);
+    expect(rated).toHaveLength(1);
+    off();
   });
 
   it('queues a message left while nobody was available, once', async () => {

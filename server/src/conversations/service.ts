@@ -449,6 +449,9 @@ export class ConversationService {
     // Another visitor's conversation does not exist as far as this visitor can tell.
     if (!conversation || conversation.visitorId !== visitorId) throw new ChatError('not_found', 'No such conversation.');
     if (conversation.status !== 'closed') throw new ChatError('invalid_state', 'A conversation can be rated once it is closed.');
+    // The same rating again changes nothing: no write, no event (a probe's 58 re-rates queued 58 webhook deliveries).
+    const previous = conversation.rating;
+    if (previous?.score === score && previous.comment === (comment || undefined)) return conversation;
     const rating: ConversationRating = { score: score as ConversationRating['score'], ratedAt: this.clock.now() };
     if (comment) rating.comment = comment;
     const updated = await this.store.transitionConversation(conversationId, ['closed'], { rating });
