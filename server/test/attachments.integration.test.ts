@@ -229,6 +229,14 @@ describe.each(stores)('attachments on %s', (_name, open, skip) => {
     expect((await upload(visitorUrl(), { token: ada.token }, PDF, 'a.pdf')).status).toBe(201);
     expect((await upload(visitorUrl(), { token: ada.token }, png(), 'b.png')).status).toBe(201);
     expect(await upload(visitorUrl(), { token: ada.token }, png(), 'c.png')).toMatchObject({ status: 409, body: { error: { code: 'too_many' } } });
+    expect(filesIn(dir)).toHaveLength(3);
+
+    // Sent at once: the bound holds (each had passed the count before any was recorded: 80 of 50
+    // stored, a probe), and the refused ones' bytes are not kept.
+    const bea = await visitor();
+    const atOnce = await Promise.all(Array.from({ length: 6 }, (_, i) => upload(visitorUrl(), { token: bea.token }, png(), `at-once-${i}.png`)));
+    expect(atOnce.map((sent) => sent.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+    expect(filesIn(dir)).toHaveLength(6);
   });
 
   it('signs short links for the widget’s <img> and download links: one file, one visitor, until they expire', async ({ skip: skipTest }) => {

@@ -188,13 +188,22 @@ export class Attachments {
       await staged.discard();
       throw error;
     }
+    let recorded: boolean;
     try {
-      await store.createAttachment(record);
+      // Counted again as it is recorded: the check above let uploads at once all pass (a probe
+      // stored 80 files in a conversation that holds 50).
+      recorded = await store.createAttachment(record, { atMost: settings.perConversation });
     } catch (error) {
       // The same upload twice at once: the other one recorded it (same id, same bytes).
       const other = await store.getAttachment(id).catch(() => null);
       if (!other) throw error;
       return toAttachment(other);
+    }
+    if (!recorded) {
+      const other = await store.getAttachment(id);
+      if (other) return toAttachment(other);
+      await storage.remove(record.storageKey);
+      throw new ChatError('too_many', `A conversation holds at most ${settings.perConversation} files.`);
     }
     return toAttachment(record);
   }

@@ -1234,11 +1234,23 @@ export class PostgresStore implements Store {
 
   // ---- Attachments (issue 13) ----
 
-  async createAttachment(a: AttachmentRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt],
-    );
+  /**
+   * With `atMost`, the conversation's row is locked first, so uploads to it at once count one
+   * after the other (each saw the others' files missing and all passed: a probe stored 80 of 50).
+   */
+  async createAttachment(a: AttachmentRecord, { atMost }: { atMost?: number } = {}): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      if (atMost !== undefined) {
+        await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [a.conversationId]);
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1', [a.conversationId]);
+        if (rows[0]!.n >= atMost) return false;
+      }
+      await client.query(
+        `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt],
+      );
+      return true;
+    });
   }
 
   async getAttachment(id: string): Promise<AttachmentRecord | null> {

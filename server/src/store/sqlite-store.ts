@@ -940,8 +940,8 @@ export class SqliteStore implements Store {
     return erased;
   }
 
-  async createAttachment(attachment: AttachmentRecord): Promise<void> {
-    return this.write('createAttachment', attachment);
+  async createAttachment(attachment: AttachmentRecord, options: { atMost?: number } = {}): Promise<boolean> {
+    return this.write('createAttachment', attachment, options);
   }
 
   async getAttachment(id: string): Promise<AttachmentRecord | null> {

@@ -530,12 +530,16 @@ export class SqliteWrites {
     }
   }
 
-  createAttachment(a: AttachmentRecord): void {
-    this
-      .statement(
-        `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt);
+  /** The count and the insert in one statement on the one writer: uploads at once cannot both pass. */
+  createAttachment(a: AttachmentRecord, { atMost }: { atMost?: number }): boolean {
+    return (
+      this
+        .statement(
+          `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ? IS NULL OR (SELECT count(*) FROM attachments WHERE conversation_id = ?) < ?`,
+        )
+        .run(a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt, atMost ?? null, a.conversationId, atMost ?? null).changes === 1
+    );
   }
 
   // ---- Integrations (issue 13) ----

@@ -1077,6 +1077,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.countAttachments('c')).toBe(0);
     });
 
+    it('records an attachment only under the bound, when many arrive at once', async () => {
+      await store.createConversation(conversationFixture({ id: 'a' }));
+      await store.createConversation(conversationFixture({ id: 'b' }));
+      await store.createAttachment(attachmentFixture({ id: 'b1', conversationId: 'b' }));
+      const recorded = await Promise.all(Array.from({ length: 12 }, (_, i) => store.createAttachment(attachmentFixture({ id: `f${i}`, conversationId: 'a' }), { atMost: 5 })));
+      expect(recorded.filter(Boolean)).toHaveLength(5);
+      expect(await store.countAttachments('a')).toBe(5);
+      expect(await store.createAttachment(attachmentFixture({ id: 'b2', conversationId: 'b' }), { atMost: 2 })).toBe(true);
+      expect(await store.createAttachment(attachmentFixture({ id: 'b3', conversationId: 'b' }), { atMost: 2 })).toBe(false);
+    });
+
     it('queues each email once, hands out the due ones in order, and records an outcome once (issue 13)', async () => {
       expect(await store.enqueueEmail(emailFixture({ id: 'reply:a:3', throughSeq: 3, nextAttemptAt: 2000 }))).toBe(true);
       expect(await store.enqueueEmail(emailFixture({ id: 'reply:a:3', throughSeq: 99 }))).toBe(false);

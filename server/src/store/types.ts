@@ -360,8 +360,11 @@ export interface Store extends IntegrationStore {
 
   // ---- Attachments (issue 13) ----
 
-  /** Records a file already durable in the attachment storage. */
-  createAttachment(attachment: AttachmentRecord): Promise<void>;
+  /**
+   * Records a file already durable in the attachment storage; with `atMost`, only while its
+   * conversation holds fewer files than that, atomically (false: it holds that many already).
+   */
+  createAttachment(attachment: AttachmentRecord, options?: { atMost?: number }): Promise<boolean>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
   /** The conversation's files, oldest first. */
   listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
