@@ -60,7 +60,9 @@ describe.skipIf(skip)('a full disk under the SQLite store', () => {
     expect(refusedLogin.status).toBe(503);
     expect(((await refusedLogin.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');
 
-    // Liveness says what is wrong (restarting would not free the disk); readiness fails.
+    // Liveness says what is wrong (restarting would not free the disk); readiness fails, by the
+    // next check (at most one a second: each writes).
+    await expect.poll(async () => (await health('/readyz')).status, { timeout: 5000 }).toBe(503);
     const liveWhileFull = await health('/healthz');
     expect(liveWhileFull.status).toBe(200);
     expect(liveWhileFull.body.data?.services.store).toBe('down');
@@ -71,7 +73,7 @@ describe.skipIf(skip)('a full disk under the SQLite store', () => {
     small.free();
 
     // No restart: the next check and the next write succeed, and the resent message lands once.
-    expect((await health('/readyz')).status).toBe(200);
+    await expect.poll(async () => (await health('/readyz')).status, { timeout: 5000 }).toBe(200);
     expect((await health('/healthz')).body.data?.services.store).toBe('ok');
     const resent = data(await visitor.emitWithAck('message:send', { clientId: 'disk-full-0002', text: 'Is my order on its way?' }));
     const again = data(await visitor.emitWithAck('message:send', { clientId: 'disk-full-0002', text: 'Is my order on its way?' }));

@@ -165,8 +165,9 @@ describe('bad input gets a clear error and the server stays up', () => {
     expect(await ready.json()).toMatchObject({ ok: true, data: { services: { store: 'ok' } } });
     expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({ data: { status: 'ok', services: { store: 'ok' } } });
     await t.store.close(); // as good as a database that is gone
+    // Checked at most once a second (each check writes): the next one says so.
+    await expect.poll(async () => (await fetch(`${t.url}/readyz`)).status, { timeout: 5000 }).toBe(503);
     const notReady = await fetch(`${t.url}/readyz`);
-    expect(notReady.status).toBe(503);
     expect(await notReady.json()).toMatchObject({ ok: false, error: { code: 'store_unavailable', message: 'Not ready: store down.' } });
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });

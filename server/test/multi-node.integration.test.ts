@@ -353,6 +353,7 @@ describe.skipIf(skip)('while Redis is away', () => {
 
     await redis.kill();
     // Still ready for the load balancer: Redis is every node's, no reason to pull this one.
+    await expect.poll(async () => ((await (await fetch(`${g.url}/readyz`)).json()) as { data: { status: string } }).data.status, { timeout: 5000 }).toBe('degraded');
     const ready = await fetch(`${g.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ data: { status: 'degraded', services: { store: 'ok', redis: 'down' } } });
