@@ -146,7 +146,7 @@ const SETTINGS_CACHE_MS = 1000;
 const SERVICE_CHECK_EVERY_MS = 1000;
 
 /** Attachments when the config names nothing (tests, embedding): the environment's defaults, files in ./data/attachments. */
-const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 10 * 1024 * 1024, perConversation: 50, types: ATTACHMENT_TYPES };
+const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 10 * 1024 * 1024, perConversation: 50, types: ATTACHMENT_TYPES, minFreeBytes: 256 * 1024 * 1024 };
 
 /** `load()`'s result, read again once `ms` have passed or after `forget()`. */
 function cachedFor<T>(ms: number, load: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
@@ -205,7 +205,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const attachmentSettings = { ...DEFAULT_ATTACHMENTS, ...config.attachments };
   const attachments = new Attachments({
     store,
-    storage: deps.attachmentStorage ?? new FileAttachmentStorage(attachmentSettings.dir),
+    storage: deps.attachmentStorage ?? new FileAttachmentStorage(attachmentSettings.dir, { minFreeBytes: attachmentSettings.minFreeBytes }),
     conversations,
     clock,
     logger,

@@ -156,6 +156,8 @@ const envSchema = z.object({
   ATTACHMENT_TYPES: optionalString,
   /** Where the files are kept (default DATA_DIR/attachments); with several processes, a directory they all share. */
   ATTACHMENTS_DIR: optionalString,
+  /** Uploads are refused while they would leave less than this free on the files' disk (MB; 0: never). */
+  ATTACHMENTS_MIN_FREE_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(256),
   /** Webhooks to loopback, private and link-local addresses (issue 13): off, so a hook cannot reach inside. */
   WEBHOOK_ALLOW_INTERNAL: flag('false'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -194,7 +196,7 @@ export interface Config {
   /** Email (issue 13): set when SMTP_URL or SMTP_HOST is. */
   email?: EmailConfig;
   /** Files in conversations (issue 13): where they are kept, how large, how many, which types. */
-  attachments: { dir: string; maxBytes: number; perConversation: number; types: readonly AttachmentType[] };
+  attachments: { dir: string; maxBytes: number; perConversation: number; types: readonly AttachmentType[]; minFreeBytes: number };
   /** Several processes serve one site: PostgreSQL keeps the data, Redis moves presence, timers, limits and events. */
   scaleOut?: { databaseUrl: string; redisUrl: string; redisPrefix: string };
 }
@@ -299,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       dir: path.resolve(e.ATTACHMENTS_DIR ?? path.join(e.DATA_DIR, 'attachments')),
       maxBytes: e.ATTACHMENT_MAX_BYTES,
       perConversation: e.ATTACHMENTS_PER_CONVERSATION,
+      minFreeBytes: e.ATTACHMENTS_MIN_FREE_MB * 1024 * 1024,
       types: attachmentTypes(e.ATTACHMENT_TYPES),
     }),
     webhooks: Object.freeze({

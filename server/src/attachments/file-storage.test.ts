@@ -9,6 +9,25 @@ async function* bytes(text: string): AsyncIterable<Uint8Array> {
 }
 
 describe('FileAttachmentStorage', () => {
+  it('refuses an upload that would leave the disk with less than the free space to keep, and keeps nothing of it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-'));
+    try {
+      const free = fs.statfsSync(dir);
+      const freeBytes = free.bavail * free.bsize;
+      // More than this disk has free (by a margin other tests' files cannot move): refused before a byte is written.
+      const full = new FileAttachmentStorage(dir, { minFreeBytes: freeBytes + 1024 ** 3 });
+      await expect(full.stage(bytes('photo'), { maxBytes: 100 })).rejects.toMatchObject({ code: 'unavailable' });
+      expect(fs.readdirSync(path.join(dir, '.staging'))).toEqual([]);
+      // The upload's own largest size counts: room for the floor, not for the floor and the file.
+      const tight = new FileAttachmentStorage(dir, { minFreeBytes: freeBytes - 1024 * 1024 });
+      await expect(tight.stage(bytes('photo'), { maxBytes: 1024 ** 3 })).rejects.toMatchObject({ code: 'unavailable' });
+      const roomy = new FileAttachmentStorage(dir, { minFreeBytes: 1024 * 1024 });
+      expect((await roomy.stage(bytes('photo'), { maxBytes: 100 })).size).toBe(5);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sweeps the staged uploads left unwritten since before a time, and only those', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-files-'));
     try {

@@ -10,7 +10,7 @@
  * adapter can take this one's place behind the same interface.
  */
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ChatError } from '../errors.js';
@@ -22,12 +22,21 @@ const KEY = /^[A-Za-z0-9_-]{16,64}$/;
 export class FileAttachmentStorage implements AttachmentStorage {
   private readonly staging: string;
 
-  constructor(private readonly dir: string) {
+  /**
+   * `minFreeBytes`: an upload is refused unless the disk would keep this much free with it
+   * (`ATTACHMENTS_MIN_FREE_MB`). Strangers may upload (30 files an hour each, 10 MB apiece), and a
+   * disk filled with files stops every chat when the database shares it (a security probe).
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly options: { minFreeBytes?: number } = {},
+  ) {
     this.staging = path.join(dir, '.staging');
   }
 
   async stage(source: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): Promise<StagedUpload> {
     await mkdir(this.staging, { recursive: true });
+    await this.keepFree(maxBytes);
     const file = path.join(this.staging, randomUUID());
     const handle = await open(file, 'wx');
     let size = 0;
@@ -58,6 +67,15 @@ export class FileAttachmentStorage implements AttachmentStorage {
       },
       discard: () => rm(file, { force: true }),
     };
+  }
+
+  private async keepFree(maxBytes: number): Promise<void> {
+    const minFree = this.options.minFreeBytes ?? 0;
+    if (minFree <= 0) return;
+    const { bavail, bsize } = await statfs(this.staging);
+    if (bavail * bsize - maxBytes < minFree) {
+      throw new ChatError('unavailable', 'The server has no room for files now: describe it in a message instead, or try again later.');
+    }
   }
 
   async open(key: string): Promise<StoredFile | null> {
