@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, configWarnings, loadConfig } from './config.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 describe('loadConfig: one process or many', () => {
@@ -23,6 +23,15 @@ describe('loadConfig: one process or many', () => {
   it('refuses URLs of the wrong kind', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db', REDIS_URL: 'redis://cache' })).toThrow(/DATABASE_URL must be a postgres/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL must be a redis/);
+  });
+});
+
+describe('configWarnings', () => {
+  it('says when an https PUBLIC_URL comes without TRUST_PROXY (the cookie would not be Secure)', () => {
+    expect(configWarnings(loadConfig({ PUBLIC_URL: 'https://chat.shop.example' }))).toEqual([expect.stringMatching(/set TRUST_PROXY.*not marked Secure/)]);
+    expect(configWarnings(loadConfig({ PUBLIC_URL: 'https://chat.shop.example', TRUST_PROXY: '1' }))).toEqual([]);
+    expect(configWarnings(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }))).toEqual([]);
+    expect(configWarnings(loadConfig({}))).toEqual([]);
   });
 });
 

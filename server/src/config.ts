@@ -220,6 +220,22 @@ export interface EmailConfig {
   linkTtlMs: number;
 }
 
+/**
+ * Settings that start but are likely wrong, for the log at start. An https PUBLIC_URL means a
+ * proxy terminates TLS (the server speaks plain HTTP): without TRUST_PROXY every request looks like
+ * plain HTTP from the proxy's address, so the console's cookie is not marked Secure and every
+ * visitor shares the proxy's rate limits (a security probe saw the cookie without Secure).
+ */
+export function configWarnings(config: Pick<Config, 'publicUrl' | 'trustProxy'>): string[] {
+  const warnings: string[] = [];
+  if (config.publicUrl?.startsWith('https:') && config.trustProxy === false) {
+    warnings.push(
+      'PUBLIC_URL is https but TRUST_PROXY is not set: behind the proxy that serves https, set TRUST_PROXY (1 for one proxy such as nginx), or the console cookie is not marked Secure and every visitor shares the proxy address and its rate limits',
+    );
+  }
+  return warnings;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

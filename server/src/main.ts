@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServer, type ServerDeps } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { consoleIsBuilt, widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger, rareWarning } from './logger.js';
@@ -103,6 +103,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
     throw new ConfigError(`KNOWLEDGE_DIR ${config.knowledgeDir} is not a directory: point it at the folder of your FAQ files (Markdown, JSON, JSONL or CSV).`);
   }
   const logger = createLogger(config.logLevel);
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const site = await openSite(config, logger);
   const { store } = site;
   const admin = await ensureFirstAdmin(store, config.admin);
