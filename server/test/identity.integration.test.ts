@@ -9,7 +9,8 @@ import { SignJWT } from 'jose';
 import { pino } from 'pino';
 import type { ErrorBody } from '@support-chat/shared';
 import { VisitorTokens } from '../src/auth/visitor-token.js';
-import { connected, data, startTestServer, type TestServer, type VisitorClient } from './harness.js';
+import { io } from 'socket.io-client';
+import { connected, data, startTestServer, TEST_SECRET, type TestServer, type VisitorClient } from './harness.js';
 
 const IDENTITY_SECRET = 'site-identity-secret-'.padEnd(40, 'k');
 
@@ -209,27 +210,42 @@ describe('a session a signed user opened', () => {
     expect(data(await other.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
   });
 
-  it('do not take an anonymous chat whose replies are emailed to another address (a link passed on)', async () => {
+  it('do not take an anonymous chat that came by a link passed on, nor one whose replies are emailed to another address', async () => {
     t = await startTestServer({ identitySecret: IDENTITY_SECRET, routing: { assignment: 'manual' } });
-    const leave = async (email: string) => {
-      const browser = t.visitor();
+    const leave = async (browser: VisitorClient, email: string, n: number) =>
+      data(await browser.emitWithAck('offline:leave', { clientId: `leave-000${n}`, email, text: 'Send the parcel to 1 Evil Street' }));
+    const open = async (browser: VisitorClient) => {
       await connected(browser);
-      const session = data(await browser.emitWithAck('conversation:resume', { afterSeq: 0 }));
-      const left = data(await browser.emitWithAck('offline:leave', { clientId: `leave-${email.replace(/\W/g, '')}`, email, text: 'Send the parcel to 1 Evil Street' }));
-      browser.disconnect();
-      return { token: session.token as string, conversationId: left.conversation.id as string };
+      return data(await browser.emitWithAck('conversation:resume', { afterSeq: 0 }));
     };
-    // The attacker's chat, held by the victim's browser (opened from a forwarded link), when the victim signs in.
-    const planted = await leave('attacker@evil.test');
-    const victim = t.visitorAs(await sign({ sub: 'customer-81', name: 'Walter', email: 'walter@example.com' }), planted.token);
-    await connected(victim);
-    expect(data(await victim.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation).toBeNull();
-    expect((await t.store.getConversation(planted.conversationId))?.context.verified).toBeUndefined();
+    // An attacker leaves a message, then another in the same chat with the victim's address, and
+    // passes on the link they were mailed; the victim opens it in a browser with no chat, then signs in.
+    const attacker = t.visitor();
+    const theirs = await open(attacker);
+    const planted = (await leave(attacker, 'attacker@evil.test', 1)).conversation.id as string;
+    await leave(attacker, 'walter@example.com', 2);
+    const link = new VisitorTokens(TEST_SECRET).issueResume(theirs.visitorId, Date.now() + 3_600_000, Date.now());
+    const victimBrowser = io(`${t.url}/visitor`, { auth: { resume: link }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const opened = await open(victimBrowser);
+    expect(opened.conversation?.id).toBe(planted);
+    victimBrowser.disconnect();
+    const victim = t.visitorAs(await sign({ sub: 'customer-81', name: 'Walter', email: 'walter@example.com' }), opened.token);
+    expect((await open(victim)).conversation).toBeNull();
+    expect((await t.store.getConversation(planted))?.context.verified).toBeUndefined();
+
+    // A chat that left a message for another address, held by the user's own browser: stays put.
+    const shared = t.visitor();
+    const sharedSession = await open(shared);
+    const elsewhere = (await leave(shared, 'someone@else.test', 3)).conversation.id as string;
+    const signedHere = t.visitorAs(await sign({ sub: 'customer-82', email: 'walter@example.com' }), sharedSession.token);
+    expect((await open(signedHere)).conversation).toBeNull();
+    expect((await t.store.getConversation(elsewhere))?.visitorId).toBe(sharedSession.visitorId);
     // Their own message left for their own address (any case) comes with them.
-    const own = await leave('Walter@Example.com');
-    const signedIn = t.visitorAs(await sign({ sub: 'customer-81', email: 'walter@example.com' }), own.token);
-    await connected(signedIn);
-    expect(data(await signedIn.emitWithAck('conversation:resume', { afterSeq: 0 })).conversation?.id).toBe(own.conversationId);
+    const own = t.visitor();
+    const ownSession = await open(own);
+    const mine = (await leave(own, 'Walter@Example.com', 4)).conversation.id as string;
+    const signedIn = t.visitorAs(await sign({ sub: 'customer-83', email: 'walter@example.com' }), ownSession.token);
+    expect((await open(signedIn)).conversation?.id).toBe(mine);
   });
 
   it("do not take an anonymous chat older than an hour (a shared computer), nor one while a person has theirs", async () => {

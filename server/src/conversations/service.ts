@@ -66,16 +66,19 @@ export class ConversationService {
    * shared computer, whoever signs in next must not take an earlier stranger's chat into their
    * account (a review). Not while the user waits for or talks with a person on another device:
    * both would be open, and the visitor could reach only the newer one while an agent answered
-   * in the other. Nor a chat that left a message for an address other than the user's verified
-   * `userEmail`: its replies are emailed there, and the browser may hold it from a link someone
-   * passed on (a security probe: an attacker's chat, forwarded, landed in the signed-in victim's
-   * account under their verified name, and the agents' replies to the victim went to the attacker).
-   * Returns what moved.
+   * in the other. Nor a chat that ever went to another browser by an emailed link (its sessions
+   * restarted): the browser may hold it from a link someone passed on (a security probe: an
+   * attacker's chat, forwarded, landed in the signed-in victim's account under their verified
+   * name, and the agents' replies to the victim went to the attacker; the left message's address,
+   * which the attacker can set to the victim's, is no proof of whose it is, a review). Nor one
+   * that left a message for an address other than the user's verified `userEmail`: its replies
+   * are emailed there. Returns what moved.
    */
   async adoptVisitor(anonymousVisitorId: string, userVisitorId: string, userEmail?: string): Promise<string[]> {
     const [theirs, mine] = await Promise.all([this.store.findLatestConversation(anonymousVisitorId), this.store.findLatestConversation(userVisitorId)]);
     const withPerson = mine?.status === 'queued' || mine?.status === 'assigned';
     if (!theirs || this.clock.now() - theirs.updatedAt > ADOPT_WITHIN_MS || withPerson) return [];
+    if (((await this.store.getVisitor(anonymousVisitorId))?.sessionsFrom ?? 0) > 0) return [];
     const otherAddress = (conversation: ConversationRecord) => {
       const left = conversation.leftMessage?.email;
       return left !== undefined && left.toLowerCase() !== userEmail?.toLowerCase();
