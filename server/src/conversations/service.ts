@@ -108,7 +108,7 @@ export class ConversationService {
       const merged = mergeContext(conversation.context, context);
       // Each page the visitor opens resumes: only a change is written, and told to the consoles
       // (an agent saw the page the visitor had left until they reloaded; a probe).
-      if (JSON.stringify(merged) !== JSON.stringify(conversation.context)) {
+      if (!sameContext(merged, conversation.context)) {
         await this.store.updateConversationContext(conversation.id, merged);
         conversation = { ...conversation, context: merged };
         this.bus.emit('contextChanged', conversation);
@@ -735,16 +735,36 @@ function mergeContext(previous: VisitorContext, next: VisitorContext): VisitorCo
 
 /**
  * The attributes of each resume on top of the stored ones, at most `LIMITS.attributeCount` in
- * all: the newest are kept, the longest unchanged go. The limit bounded one event only, so a
- * stranger resuming with 30 new attributes each time grew the stored context without end, and
- * every resume wrote it, indexed it and sent it to every agent whole (a probe: 1 GB of memory
- * in a minute, and webhook bodies of 680 KB).
+ * all: stored ones take new values, new ones join while there is room. The limit bounded one
+ * event only, so a stranger resuming with 30 new attributes each time grew the stored context
+ * without end, and every resume wrote it, indexed it and sent it to every agent whole (a probe:
+ * 1 GB of memory in a minute, and webhook bodies of 680 KB). Not "the newest win": PostgreSQL's
+ * jsonb keeps keys in its own order, so the stored order says nothing of their age (a review).
  */
 function mergeAttributes(previous: Record<string, string>, next: Record<string, string>): Record<string, string> {
-  const older = Object.keys(previous).filter((key) => !Object.hasOwn(next, key));
-  const room = Math.max(0, LIMITS.attributeCount - Object.keys(next).length);
-  const kept = older.slice(Math.max(0, older.length - room)).map((key) => [key, previous[key]!] as const);
-  return { ...Object.fromEntries(kept), ...next };
+  const merged = { ...previous };
+  let count = Object.keys(merged).length;
+  for (const [key, value] of Object.entries(next)) {
+    if (Object.hasOwn(merged, key)) merged[key] = value;
+    else if (count < LIMITS.attributeCount) {
+      merged[key] = value;
+      count++;
+    }
+  }
+  return merged;
+}
+
+/** The same context, whatever the order of its keys (PostgreSQL's jsonb reorders them). */
+function sameContext(a: VisitorContext, b: VisitorContext): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The stored text of a system event, for logs, exports and agents; widgets localise from `event`. */
