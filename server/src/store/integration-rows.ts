@@ -84,6 +84,23 @@ export interface DeliveryRow {
   delivered_at: number | null;
 }
 
+/**
+ * How far a paused hook's pending deliveries are moved ahead (ms): past any real time, so the
+ * due index, read from the earliest, never walks them on each poll (a paused hook, often paused
+ * because it failed, may hold 18 hours of retries: a review), and moved back by the same amount
+ * when it is resumed, so each keeps its place. Shown as its own time.
+ */
+export const HELD_MS = 1e15;
+
+/** Moves a hook's pending deliveries (test pings aside) ahead while it is paused, back when it is resumed; idempotent. */
+export function holdDeliveriesSql(placeholder: (n: number) => string): { hold: string; release: string } {
+  const where = `webhook_id = ${placeholder(1)} AND status = 'pending' AND event_type <> 'ping'`;
+  return {
+    hold: `UPDATE webhook_deliveries SET next_attempt_at = next_attempt_at + ${HELD_MS} WHERE ${where} AND next_attempt_at < ${HELD_MS}`,
+    release: `UPDATE webhook_deliveries SET next_attempt_at = next_attempt_at - ${HELD_MS} WHERE ${where} AND next_attempt_at >= ${HELD_MS}`,
+  };
+}
+
 export function toDelivery(row: DeliveryRow): WebhookDeliveryRecord {
   return {
     id: row.id,
@@ -93,7 +110,7 @@ export function toDelivery(row: DeliveryRow): WebhookDeliveryRecord {
     body: row.body,
     status: row.status,
     attempts: Number(row.attempts),
-    nextAttemptAt: row.next_attempt_at,
+    nextAttemptAt: row.next_attempt_at !== null && row.next_attempt_at >= HELD_MS ? row.next_attempt_at - HELD_MS : row.next_attempt_at,
     lastAttemptAt: row.last_attempt_at,
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,

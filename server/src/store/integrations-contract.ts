@@ -88,10 +88,16 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       await store.createWebhook(hook('b', ['conversation.closed']));
       await store.enqueueWebhookEvent(event('e1', 'conversation.closed', 1000));
       await store.updateWebhook('a', { active: false });
+      await store.updateWebhook('a', { active: false, description: 'paused twice' });
       await store.enqueueWebhookEvent(event('p1', 'ping', 1001), { webhookId: 'a' });
       expect((await store.dueWebhookDeliveries(5000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'p1'], ['b', 'e1']]);
+      // Held, it shows the time it was due.
+      expect((await store.listWebhookDeliveries({ webhookId: 'a', limit: 10 })).map((d) => [d.eventId, d.nextAttemptAt])).toEqual([['p1', 1001], ['e1', 1000]]);
+      await store.updateWebhook('a', { active: true });
       await store.updateWebhook('a', { active: true });
       expect((await store.dueWebhookDeliveries(5000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'e1'], ['a', 'p1'], ['b', 'e1']]);
+      // Back in its place: due when it was due, not before.
+      expect((await store.dueWebhookDeliveries(1000, 10)).map((d) => [d.webhookId, d.eventId]).sort()).toEqual([['a', 'e1'], ['b', 'e1']]);
     });
 
     it('finds the chat events a listening hook has no delivery of, in a time window, oldest first', async () => {

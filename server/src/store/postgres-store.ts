@@ -18,7 +18,7 @@ import { CONVERSATION_FIELDS } from './conversation-fields.js';
 import { KeyedBatches, type Settled } from './keyed-batches.js';
 import type { ApiTokenRecord, MissedWebhookEvent, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
 import { toProposal, type ProposalRow } from './sqlite-rows.js';
-import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
+import { holdDeliveriesSql, publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
 /** A webhook row as pg reads it: `events` parsed from JSONB, `active` a boolean. */
 type PgWebhookRow = Omit<WebhookRow, 'events' | 'active'> & { events: string[]; active: boolean };
@@ -1288,12 +1288,18 @@ export class PostgresStore implements Store {
   }
 
   async updateWebhook(id: string, patch: WebhookPatch): Promise<WebhookRecord | null> {
-    const { rows } = await this.pool.query<PgWebhookRow>(
-      `UPDATE webhooks SET url = coalesce($1, url), events = coalesce($2::jsonb, events), description = coalesce($3, description),
-         active = coalesce($4, active) WHERE id = $5 RETURNING *`,
-      [patch.url ?? null, patch.events ? json(patch.events) : null, patch.description ?? null, patch.active ?? null, id],
-    );
-    return rows[0] ? pgWebhook(rows[0]) : null;
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<PgWebhookRow>(
+        `UPDATE webhooks SET url = coalesce($1, url), events = coalesce($2::jsonb, events), description = coalesce($3, description),
+           active = coalesce($4, active) WHERE id = $5 RETURNING *`,
+        [patch.url ?? null, patch.events ? json(patch.events) : null, patch.description ?? null, patch.active ?? null, id],
+      );
+      if (rows[0] && patch.active !== undefined) {
+        const { hold, release } = holdDeliveriesSql((n) => `$${n}`);
+        await client.query(patch.active ? release : hold, [id]);
+      }
+      return rows[0] ? pgWebhook(rows[0]) : null;
+    });
   }
 
   async deleteWebhook(id: string): Promise<boolean> {

@@ -19,7 +19,7 @@ import type { AgentRecord, AppendResult, AttachmentRecord, VisitorErased, Conver
 import { toAgent, type AgentRow } from './agent-row.js';
 import { toConversation, toEmail, type ConversationRow, type EmailRow, toKnowledgeEntry, type KnowledgeEntryRow, toProposal, type ProposalRow } from './sqlite-rows.js';
 import type { ApiTokenRecord, WebhookAttempt, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
-import { publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
+import { holdDeliveriesSql, publicToken, toApiToken, toDelivery, toWebhook, withoutBody, type ApiTokenRow, type DeliveryRow, type WebhookRow } from './integration-rows.js';
 
 
 export const ROUTING_SETTINGS_KEY = 'routing';
@@ -553,6 +553,10 @@ export class SqliteWrites {
   }
 
   updateWebhook(id: string, patch: WebhookPatch): WebhookRecord | null {
+    if (patch.active !== undefined) {
+      const { hold, release } = holdDeliveriesSql(() => '?');
+      this.statement(patch.active ? release : hold).run(id);
+    }
     const row = this
       .statement(
         `UPDATE webhooks SET url = coalesce(?, url), events = coalesce(?, events), description = coalesce(?, description),
