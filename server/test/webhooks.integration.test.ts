@@ -153,11 +153,15 @@ describe('webhooks', () => {
   });
 
   it('holds the retries of a hook paused after a failure, and sends them once it is resumed', async () => {
-    receiver.answer(500);
+    // The first attempt hangs until it times out (400 ms): the hook is paused meanwhile, so the
+    // retry due 100 ms after that failure can never come before the pause.
+    receiver.answer('hang');
     const { webhook } = await createHook(['message.created']);
+    const before = receiver.received.length;
     await chat('retry me later');
-    const [failedOnce] = await eventually(() => deliveries(webhook.id), (list) => list[0]?.attempts === 1);
+    await receiver.waitFor((r) => r.length > before);
     await call(t, admin, 'PATCH', `/api/admin/webhooks/${webhook.id}`, { active: false });
+    const [failedOnce] = await eventually(() => deliveries(webhook.id), (list) => list[0]?.attempts === 1);
     // Its retries were due 100 and 300 ms later: paused, none is attempted (nor given up).
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect((await deliveries(webhook.id))[0]).toMatchObject({ id: failedOnce!.id, status: 'pending', attempts: 1 });
