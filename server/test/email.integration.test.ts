@@ -266,15 +266,15 @@ describe('emails of a left message', () => {
     expect(smtp.attempts).toBe(3);
     expect(await quietFor(400)).toBe(0);
     expect(smtp.received).toHaveLength(1);
-    const sent = await t.store.getEmail(teamEmailId(left.conversation.id, left.message.createdAt));
+    const sent = await t.store.getEmail(teamEmailId(left.conversation, left.message.createdAt));
     expect(sent).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
 
     smtp.refuse(1, 550);
     const other = t.visitor();
     await connected(other);
     const second = data(await other.emitWithAck('offline:leave', { clientId: 'leave-0003', email: 'bo@example.com', text: 'Hello?' }));
-    await expect.poll(async () => (await t.store.getEmail(teamEmailId(second.conversation.id, second.message.createdAt)))?.status).toBe('failed');
-    expect(await t.store.getEmail(teamEmailId(second.conversation.id, second.message.createdAt))).toMatchObject({ attempts: 1, lastError: expect.stringContaining('550') });
+    await expect.poll(async () => (await t.store.getEmail(teamEmailId(second.conversation, second.message.createdAt)))?.status).toBe('failed');
+    expect(await t.store.getEmail(teamEmailId(second.conversation, second.message.createdAt))).toMatchObject({ attempts: 1, lastError: expect.stringContaining('550') });
     expect(smtp.attempts).toBe(4);
     expect(smtp.received).toHaveLength(1);
   });

@@ -27,18 +27,19 @@ export interface EmailSettings {
   publicUrl: string;
 }
 
-/** Where a visitor can be written to: the address they left with a message, or their verified one. */
 /**
- * The team's email of a message left at `at`: one id per conversation and quarter of an hour, so
- * the outbox keeps the first. Each left message had its own, and a visitor's 20 a minute each
- * mailed the whole team, with a Reply-To and a name of the visitor's choosing (a probe).
+ * The team's email of a message left at `at`: one id per conversation and quarter of an hour of
+ * its life (counted from its start, so messages left together at its start share one), and the
+ * outbox keeps the first. Each left message had its own, and a visitor's 20 a minute each mailed
+ * the whole team, with a Reply-To and a name of the visitor's choosing (a probe).
  */
-export function teamEmailId(conversationId: string, at: number): string {
-  return `offline:${conversationId}:${Math.floor(at / TEAM_EMAIL_EVERY_MS)}`;
+export function teamEmailId(conversation: Pick<ConversationRecord, 'id' | 'createdAt'>, at: number): string {
+  return `offline:${conversation.id}:${Math.floor(Math.max(0, at - conversation.createdAt) / TEAM_EMAIL_EVERY_MS)}`;
 }
 
 const TEAM_EMAIL_EVERY_MS = 15 * 60 * 1000;
 
+/** Where a visitor can be written to: the address they left with a message, or their verified one. */
 export function visitorAddress(conversation: ConversationRecord): string | null {
   return conversation.leftMessage?.email ?? conversation.context.verified?.email ?? null;
 }
@@ -98,7 +99,7 @@ export class ConversationEmails {
    */
   async messageLeft(conversation: ConversationRecord, message: ChatMessage): Promise<void> {
     if (this.deps.settings.team.length === 0) return;
-    await this.enqueue({ id: teamEmailId(conversation.id, message.createdAt), kind: 'offline_message', conversationId: conversation.id, fromSeq: message.seq - 1, throughSeq: message.seq });
+    await this.enqueue({ id: teamEmailId(conversation, message.createdAt), kind: 'offline_message', conversationId: conversation.id, fromSeq: message.seq - 1, throughSeq: message.seq });
   }
 
   /** The visitor's last socket on this process closed: their unread replies may go by email. */
