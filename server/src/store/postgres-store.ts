@@ -1235,20 +1235,26 @@ export class PostgresStore implements Store {
   // ---- Attachments (issue 13) ----
 
   /**
-   * With `atMost`, the conversation's row is locked first, so uploads to it at once count one
-   * after the other (each saw the others' files missing and all passed: a probe stored 80 of 50).
+   * With `atMost`, uploads to one conversation count one after the other, under a transaction
+   * lock named after it (each had seen the others' files missing and all passed: a probe stored
+   * 80 of 50). An advisory lock, not the conversation's row: appends update that row, and a chat's
+   * messages would wait behind an upload's count (a review).
    */
   async createAttachment(a: AttachmentRecord, { atMost }: { atMost?: number } = {}): Promise<boolean> {
-    return inTransaction(this.pool, async (client) => {
-      if (atMost !== undefined) {
-        await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [a.conversationId]);
-        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1', [a.conversationId]);
-        if (rows[0]!.n >= atMost) return false;
-      }
-      await client.query(
+    const insert = (client: pg.ClientBase | pg.Pool) =>
+      client.query(
         `INSERT INTO attachments (id, conversation_id, storage_key, name, content_type, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [a.id, a.conversationId, a.storageKey, a.name, a.contentType, a.size, a.uploadedBy, a.createdAt],
       );
+    if (atMost === undefined) {
+      await insert(this.pool);
+      return true;
+    }
+    return inTransaction(this.pool, async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('attachments:' || $1, 0))`, [a.conversationId]);
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM attachments WHERE conversation_id = $1', [a.conversationId]);
+      if (rows[0]!.n >= atMost) return false;
+      await insert(client);
       return true;
     });
   }
