@@ -55,4 +55,20 @@ describe('WebhookCatchUp', () => {
     expect(Number(await store.getSetting(CAUGHT_UP_TO_SETTING))).toBe(now - 1000);
     await store.close();
   });
+
+  it('with no hook listening, reads nothing and moves the window on at most once a minute', async () => {
+    const store = SqliteStore.open(':memory:');
+    let now = Date.now();
+    const webhooks = { enqueueMissed: async () => expect.unreachable('nothing to queue') };
+    const catchUp = new WebhookCatchUp({ store, leases: new MemoryLeases(), clock: { now: () => now }, logger: createLogger('silent'), webhooks }, { settleMs: 1000 });
+    await catchUp.pass();
+    const first = Number(await store.getSetting(CAUGHT_UP_TO_SETTING));
+    now += 30_000;
+    await catchUp.pass();
+    expect(Number(await store.getSetting(CAUGHT_UP_TO_SETTING))).toBe(first);
+    now += 31_000;
+    await catchUp.pass();
+    expect(Number(await store.getSetting(CAUGHT_UP_TO_SETTING))).toBe(now - 1000);
+    await store.close();
+  });
 });

@@ -26,6 +26,8 @@ import type { Webhooks } from './webhooks.js';
 /** Where the last pass ended (ms): the next starts there. */
 export const CAUGHT_UP_TO_SETTING = 'webhooks.caught-up-to';
 const PAGE = 200;
+/** With no hook listening, how stale the saved window may grow before it is moved on. */
+const IDLE_SAVE_MS = 60_000;
 const CAUGHT_UP: ReadonlySet<string> = new Set<MissedWebhookEvent['type']>(['message.created', 'conversation.assigned', 'conversation.closed', 'conversation.created']);
 
 export interface WebhookCatchUpOptions {
@@ -91,8 +93,12 @@ export class WebhookCatchUp {
       // The first pass on this store: the listener has heard everything until now.
       const from = saved === null ? to : Number(saved);
       let queued = 0;
-      // No hook listens to these events (most sites): nothing to read through, only the window to move.
-      if (from < to && (await this.anyoneListens())) {
+      // No hook listens to these events (most sites): nothing to read through, only the window to
+      // move, and that is written at most once a minute (a write every 5 s on every install for
+      // nothing, a review): a hook created meanwhile hears nothing from before it anyway.
+      const listens = await this.anyoneListens();
+      if (!listens && saved !== null && to - from < IDLE_SAVE_MS) return 0;
+      if (from < to && listens) {
         // Each page's events are queued before the next is asked for, so a page is never the
         // same one again (the store returns only rows still without their delivery).
         for (let page = await store.missedWebhookEvents(from, to, PAGE); page.length > 0; page = await store.missedWebhookEvents(from, to, PAGE)) {

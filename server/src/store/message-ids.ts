@@ -42,3 +42,9 @@ export function messageIdFloor(ms: number): string {
   const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8)}`;
 }
+
+/**
+ * How far a message's id time may stray from its `created_at`: both are read from the same
+ * process's clock, the id up to the writer's queue later (SQLite) or at once (PostgreSQL).
+ */
+export const ID_TIME_MARGIN_MS = 15_000;

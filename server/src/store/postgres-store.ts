@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ACTIVITY_STEP_MS } from './activity-step.js';
-import { messageIdFloor, newMessageId } from './message-ids.js';
+import { ID_TIME_MARGIN_MS, messageIdFloor, newMessageId } from './message-ids.js';
 import { likeLiteral } from './like-pattern.js';
 import type { ApiToken, WebhookDelivery, WebhookDeliveryStatus, AuditEntry, CannedReply, ChatMessage, ConversationStatus, KnowledgeGap, ReportSummary, RoutingSettings, VisitorContext, ConsoleKnowledgeEntry, KnowledgeQuestion, KnowledgeUsage, KnowledgeProposal, KnowledgeProposalExample, KnowledgeProposalStatus, LearnedPhrasing, LabelCount } from '@support-chat/shared';
 import { applyLabelChange } from './label-change.js';
@@ -1327,8 +1327,8 @@ export class PostgresStore implements Store {
   }
 
   async missedWebhookEvents(from: number, to: number, limit: number): Promise<MissedWebhookEvent[]> {
-    // Messages by their time-ordered ids (the primary key), a minute's margin for the clocks of
-    // the processes that made them; conversations by their created_at index.
+    // Messages by their time-ordered ids (the primary key), with a margin (each id and its
+    // created_at come from the same clock); conversations by their created_at index.
     const { rows } = await this.pool.query<MissedWebhookEvent>(
       `WITH made (id, conversation_id, seq, created_at, type) AS (
          SELECT id, conversation_id, seq, created_at,
@@ -1343,7 +1343,7 @@ export class PostgresStore implements Store {
        FROM made JOIN webhooks h ON h.active AND h.created_at <= made.created_at AND h.events ? made.type
        WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = h.id AND d.event_id = made.id)
        ORDER BY made.created_at, made.id, h.created_at LIMIT $5`,
-      [messageIdFloor(from - 60_000), messageIdFloor(to + 60_000), from, to, limit],
+      [messageIdFloor(from - ID_TIME_MARGIN_MS), messageIdFloor(to + ID_TIME_MARGIN_MS), from, to, limit],
     );
     return rows;
   }

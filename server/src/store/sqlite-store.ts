@@ -52,7 +52,7 @@ import { ROUTING_SETTINGS_KEY, SqliteWrites, type AgentPatch, type ConversationP
 import { createWriteThread, type StoreWriter } from './write-thread.js';
 import { isSqliteUnavailable, withStoreErrors } from './store-errors.js';
 import type { ApiTokenRecord, MissedWebhookEvent, WebhookAttempt, WebhookDeliveryRecord, WebhookEventRecord, WebhookPatch, WebhookRecord } from './integration-types.js';
-import { messageIdFloor } from './message-ids.js';
+import { ID_TIME_MARGIN_MS, messageIdFloor } from './message-ids.js';
 import {
   INTEGRATIONS_MIGRATION,
   publicToken,
@@ -1018,7 +1018,7 @@ export class SqliteStore implements Store {
   }
 
   async missedWebhookEvents(from: number, to: number, limit: number): Promise<MissedWebhookEvent[]> {
-    // Messages by their time-ordered ids (the primary key's index), a minute's margin for clocks.
+    // Messages by their time-ordered ids (the primary key's index), with a margin for the writer's queue.
     return this.statement(
       `WITH made (id, conversation_id, seq, created_at, type) AS (
          SELECT id, conversation_id, seq, created_at,
@@ -1034,7 +1034,7 @@ export class SqliteStore implements Store {
          AND EXISTS (SELECT 1 FROM json_each(h.events) WHERE value = made.type)
        WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = h.id AND d.event_id = made.id)
        ORDER BY made.created_at, made.id, h.created_at LIMIT ?`,
-    ).all(messageIdFloor(from - 60_000), messageIdFloor(to + 60_000), from, to, from, to, limit) as MissedWebhookEvent[];
+    ).all(messageIdFloor(from - ID_TIME_MARGIN_MS), messageIdFloor(to + ID_TIME_MARGIN_MS), from, to, from, to, limit) as MissedWebhookEvent[];
   }
 
   async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {
