@@ -23,6 +23,23 @@ describe('FileAttachmentStorage', () => {
       await expect(tight.stage(bytes('photo'), { maxBytes: 1024 ** 3 })).rejects.toMatchObject({ code: 'unavailable' });
       const roomy = new FileAttachmentStorage(dir, { minFreeBytes: 1024 * 1024 });
       expect((await roomy.stage(bytes('photo'), { maxBytes: 100 })).size).toBe(5);
+
+      // Uploads at once: the one still being received counts with its largest size.
+      const shared = new FileAttachmentStorage(dir, { minFreeBytes: freeBytes - 1.5 * 1024 ** 3 });
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => (finish = resolve));
+      async function* slow(): AsyncIterable<Uint8Array> {
+        yield Buffer.from('first ');
+        await held;
+        yield Buffer.from('half');
+      }
+      const first = shared.stage(slow(), { maxBytes: 1024 ** 3 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(shared.stage(bytes('second'), { maxBytes: 1024 ** 3 })).rejects.toMatchObject({ code: 'unavailable' });
+      finish();
+      expect((await first).size).toBe(10);
+      // Received and on disk: no longer reserved (what it took shows in the free space itself).
+      expect((await shared.stage(bytes('third'), { maxBytes: 1024 ** 3 })).size).toBe(5);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,8 @@ const KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
 export class FileAttachmentStorage implements AttachmentStorage {
   private readonly staging: string;
+  /** The largest sizes of the uploads being received now: counted as taken (a review: uploads at once all passed the check against the same free space). */
+  private reserved = 0;
 
   /**
    * `minFreeBytes`: an upload is refused unless the disk would keep this much free with it
@@ -37,6 +39,15 @@ export class FileAttachmentStorage implements AttachmentStorage {
   async stage(source: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): Promise<StagedUpload> {
     await mkdir(this.staging, { recursive: true });
     await this.keepFree(maxBytes);
+    this.reserved += maxBytes;
+    try {
+      return await this.receive(source, maxBytes);
+    } finally {
+      this.reserved -= maxBytes;
+    }
+  }
+
+  private async receive(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StagedUpload> {
     const file = path.join(this.staging, randomUUID());
     const handle = await open(file, 'wx');
     let size = 0;
@@ -73,7 +84,7 @@ export class FileAttachmentStorage implements AttachmentStorage {
     const minFree = this.options.minFreeBytes ?? 0;
     if (minFree <= 0) return;
     const { bavail, bsize } = await statfs(this.staging);
-    if (bavail * bsize - maxBytes < minFree) {
+    if (bavail * bsize - this.reserved - maxBytes < minFree) {
       throw new ChatError('unavailable', 'The server has no room for files now: describe it in a message instead, or try again later.');
     }
   }
