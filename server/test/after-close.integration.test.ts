@@ -11,9 +11,12 @@ describe('after a person answered', () => {
   let agent: AgentClient;
   let visitor: VisitorClient;
   let conversationId: string;
+  /** Added to the server's clock. */
+  let skew = 0;
 
   beforeEach(async () => {
-    t = await startTestServer();
+    skew = 0;
+    t = await startTestServer({ clock: { now: () => Date.now() + skew } });
     agent = t.agent(await t.loginAgent('Anna'));
     visitor = t.visitor();
     await Promise.all([connected(agent), connected(visitor)]);
@@ -57,7 +60,9 @@ describe('after a person answered', () => {
     const rated = data(await visitor.emitWithAck('conversation:rate', rate));
     expect(rated.conversation.rating).toMatchObject({ score: 5, comment: 'Quick and kind' });
     expect((await agentsHear).humanInvolved).toBe(true);
-    // Changing one's mind replaces the rating.
+    // Changing one's mind replaces the rating, not in the same moment (each change is an event for every console and webhook).
+    expect(await visitor.emitWithAck('conversation:rate', { conversationId, score: 4 })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    skew += 10_000;
     data(await visitor.emitWithAck('conversation:rate', { conversationId, score: 4 }));
     expect((await t.store.getConversation(conversationId))?.rating).toMatchObject({ score: 4 });
     const resumed = data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));

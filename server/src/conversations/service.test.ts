@@ -4,7 +4,7 @@ import { ChatError } from '../errors.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { ConversationRecord } from '../store/types.js';
 import { DomainEventBus } from './events.js';
-import { ConversationService } from './service.js';
+import { ConversationService, RERATE_AFTER_MS } from './service.js';
 import { canTransition } from './state.js';
 
 describe('conversation states', () => {
@@ -199,6 +199,9 @@ describe('ConversationService', () => {
     expect((await service.rate('visitor-aaaa', rating)).rating).toMatchObject({ score: 5, comment: 'great' });
     const rated: ConversationRecord[] = [];
     const off = bus.on('conversationRated', (c) => rated.push(c));
+    // Changed at once: refused (alternating scores were a stream of events); a little later, taken.
+    await expect(service.rate('visitor-aaaa', { ...rating, score: 3, comment: undefined })).rejects.toMatchObject({ code: 'rate_limited' });
+    now += RERATE_AFTER_MS;
     expect((await service.rate('visitor-aaaa', { ...rating, score: 3, comment: undefined })).rating).toEqual({ score: 3, ratedAt: expect.any(Number) });
     // Rated the same again: nothing written, nothing announced (webhooks hear each rating).
     const again = await service.rate('visitor-aaaa', { ...rating, score: 3, comment: '' });

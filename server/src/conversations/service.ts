@@ -40,6 +40,9 @@ export interface HandoffAbout {
 /** How recent an anonymous chat must be for signing in to take it along (`adoptVisitor`). */
 export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
 
+/** How long after rating a conversation its visitor may change the rating (each change is an event for consoles and webhooks). */
+export const RERATE_AFTER_MS = 10_000;
+
 /**
  * The conversation domain: creating conversations, appending messages (dedupe + seq live in the
  * store), and every status change. Each change is announced on the event bus; nothing here knows
@@ -452,9 +455,14 @@ export class ConversationService {
     // Another visitor's conversation does not exist as far as this visitor can tell.
     if (!conversation || conversation.visitorId !== visitorId) throw new ChatError('not_found', 'No such conversation.');
     if (conversation.status !== 'closed') throw new ChatError('invalid_state', 'A conversation can be rated once it is closed.');
-    // The same rating again changes nothing: no write, no event (a probe's 58 re-rates queued 58 webhook deliveries).
+    // The same rating again changes nothing: no write, no event (a probe's 58 re-rates queued 58
+    // webhook deliveries and as many broadcasts); a change waits RERATE_AFTER_MS after the last
+    // (alternating scores went around the first rule, a review).
     const previous = conversation.rating;
     if (previous?.score === score && previous.comment === (comment || undefined)) return conversation;
+    if (previous && this.clock.now() - previous.ratedAt < RERATE_AFTER_MS) {
+      throw new ChatError('rate_limited', 'You rated this conversation a moment ago: change it in a few seconds.');
+    }
     const rating: ConversationRating = { score: score as ConversationRating['score'], ratedAt: this.clock.now() };
     if (comment) rating.comment = comment;
     const updated = await this.store.transitionConversation(conversationId, ['closed'], { rating });
