@@ -10,7 +10,22 @@ export interface PostgresPoolOptions {
   max?: number;
   /** Errors of idle connections (the server restarted, the network dropped). */
   onError?: (error: Error) => void;
+  /**
+   * How long a query may wait for its answer before it fails and its connection is dropped
+   * (default `QUERY_TIMEOUT_MS`; 0: for ever, for migrations, which may build indexes for long).
+   */
+  queryTimeoutMs?: number;
 }
+
+/**
+ * A query's answer that has not come in this long is not coming: the connection is dropped and the
+ * pool opens another. A network that lost its state silently (a partition healed, a NAT or a
+ * firewall that forgot the connection, a host gone without a reset) left the answers of statements
+ * PostgreSQL had finished on their way for good: the append lanes full, the background loops and
+ * shutdown waiting for ever, until the kernel's keepalive gave up after two hours (an operator's
+ * probe). Generous: the slowest real query (a report over a big site) takes a few seconds.
+ */
+export const QUERY_TIMEOUT_MS = 30_000;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const INT8_OID = 20;
@@ -25,7 +40,7 @@ const types = {
     oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export function createPool(url: string, { schema, max = 10, onError }: PostgresPoolOptions): pg.Pool {
+export function createPool(url: string, { schema, max = 10, onError, queryTimeoutMs = QUERY_TIMEOUT_MS }: PostgresPoolOptions): pg.Pool {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`PostgreSQL schema "${schema}": use lower-case letters, digits and _ only.`);
   }
@@ -35,7 +50,12 @@ export function createPool(url: string, { schema, max = 10, onError }: PostgresP
     types,
     // A database that cannot be reached fails the request after 10 s instead of queueing it forever.
     connectionTimeoutMillis: 10_000,
+    // A query that timed out fails its connection too: pg-pool drops a client released with an
+    // error, and a transaction's ROLLBACK on it times out as well (inTransaction).
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
     keepAlive: true,
+    // Idle connections to a host that vanished are found in minutes rather than two hours.
+    keepAliveInitialDelayMillis: 10_000,
   });
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', onError ?? ((error) => process.emitWarning(`PostgreSQL connection error: ${error.message}`)));

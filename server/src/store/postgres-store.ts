@@ -233,9 +233,16 @@ export class PostgresStore implements Store {
 
   /** Connects (`postgres://user@host:5432/db`), migrates the schema, and returns a ready store. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    // Migrations on a pool of their own without the query timeout: building an index on a big
+    // table may take longer, and must not be cut off at start.
+    const migrations = createPool(url, { ...options, max: 1, queryTimeoutMs: 0 });
+    try {
+      await inTransaction(migrations, (client) => migrate(client, options.schema));
+    } finally {
+      await migrations.end();
+    }
     const pool = createPool(url, options);
     try {
-      await inTransaction(pool, (client) => migrate(client, options.schema));
       const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'message_search_trgm' AND schemaname = current_schema()`);
       const store = new PostgresStore(pool, rowCount ? 'trigram' : 'scan', options);
       store.searchIndexer.start();

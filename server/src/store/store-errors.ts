@@ -48,6 +48,7 @@ const POOL_MESSAGES = [
   /^timeout exceeded when trying to connect/,
   /^Client has encountered a connection error and is not queryable/,
   /^Client was closed and is not queryable/,
+  /^Query read timeout/, // the pool's query_timeout: no answer, the connection is dropped
 ];
 
 export function isPostgresUnavailable(error: unknown): boolean {
