@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
 import { ATTACHMENT_TYPES, HTTP_ROUTES, NAMESPACES } from '@support-chat/shared';
@@ -144,6 +144,19 @@ export interface SupportChatServer {
 const SETTINGS_CACHE_MS = 1000;
 /** `/healthz` and `/readyz` check the services at most this often (a check writes to the store). */
 const SERVICE_CHECK_EVERY_MS = 1000;
+/** How long a shutdown waits for its clients to close their connections before it cuts them. */
+const SOCKET_CLOSE_GRACE_MS = 2000;
+/** A store that does not answer a health check within this long is down (its connections may hang). */
+const SERVICE_CHECK_TIMEOUT_MS = 5000;
+
+/** `promise`, or a rejection with `message` once `ms` have passed. */
+function withinMs<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Attachments when the config names nothing (tests, embedding): the environment's defaults, files in ./data/attachments. */
 const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 10 * 1024 * 1024, perConversation: 50, types: ATTACHMENT_TYPES, minFreeBytes: 256 * 1024 * 1024 };
@@ -256,7 +269,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   /** The store can write, and (with several processes) Redis answers. */
   const checkServices = async (): Promise<Record<string, 'ok' | 'down'>> => {
     const [store, shared] = await Promise.all([
-      deps.store.checkWritable().then(
+      withinMs(deps.store.checkWritable(), SERVICE_CHECK_TIMEOUT_MS, 'the store did not answer').then(
         () => 'ok' as const,
         (error: unknown) => {
           logger.warn({ err: error }, 'the store cannot write');
@@ -269,10 +282,17 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   };
   // Each check writes to the store: the probes of every balancer and a stranger's loop share one
   // check a second (a security probe: nothing bounded an unauthenticated write per request).
-  let lastCheck: { at: number; result: Promise<Record<string, 'ok' | 'down'>> } | null = null;
+  // A check still waiting is shared too, however old, and a store that does not answer within
+  // SERVICE_CHECK_TIMEOUT_MS is down: a node whose connections hung answered `ready` (it never
+  // asked) while it stored nothing (an operator's probe).
+  let lastCheck: { at: number; settled: boolean; result: Promise<Record<string, 'ok' | 'down'>> } | null = null;
   const services = (): Promise<Record<string, 'ok' | 'down'>> => {
     const now = Date.now();
-    if (!lastCheck || now - lastCheck.at >= SERVICE_CHECK_EVERY_MS) lastCheck = { at: now, result: checkServices() };
+    if (!lastCheck || (lastCheck.settled && now - lastCheck.at >= SERVICE_CHECK_EVERY_MS)) {
+      const check: NonNullable<typeof lastCheck> = { at: now, settled: false, result: checkServices() };
+      void check.result.finally(() => (check.settled = true));
+      lastCheck = check;
+    }
     return lastCheck.result;
   };
   const down = (checked: Record<string, 'ok' | 'down'>) => Object.keys(checked).filter((name) => checked[name] !== 'ok');
@@ -295,6 +315,12 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
 
   const origins = createOriginPolicy(config);
   const httpServer = http.createServer(app);
+  // Every connection, WebSockets included, so a shutdown can end those whose peer is gone.
+  const connections = new Set<Socket>();
+  httpServer.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   const guard = new ConnectionGuard(limits, clientAddressOf(app), logger);
   const io = new Server(httpServer, {
     allowRequest: guard.allowRequest,
@@ -412,6 +438,11 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
       disconnectFanout();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
+        // A peer gone without a word (a phone out of coverage, a frozen tab) never answers the
+        // WebSocket close, and the library waits 30 s for it before letting the server close:
+        // every SIGTERM took 30 s on a real site (an operator's probe). What is still open after
+        // a short grace is cut; the clients that are there reconnect to another process anyway.
+        setTimeout(() => connections.forEach((socket) => socket.destroy()), SOCKET_CLOSE_GRACE_MS).unref();
       });
       // Only now that no message is stored any more: until the sockets closed, visitors' messages
       // were still stored, and answers finished during the drain. Their webhook events were lost
