@@ -97,6 +97,8 @@ function hostInUrl(host: string): string {
 
 /** How long a stopping server lets answers under way finish. */
 const SHUTDOWN_DRAIN_MS = 10_000;
+/** The longest a shutdown may take, the drain included, before the process exits anyway (1). */
+const SHUTDOWN_LIMIT_MS = SHUTDOWN_DRAIN_MS + 15_000;
 
 async function serve(config: Readonly<Config>): Promise<void> {
   if (!fs.statSync(config.knowledgeDir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -157,6 +159,13 @@ async function serve(config: Readonly<Config>): Promise<void> {
   // is answered by another process (or by this one once it is back) from the store.
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    // Whatever hangs (a store whose answers never come), the process ends: a node that kept its
+    // port after SIGTERM could not be started again (an operator's probe). Acknowledged data is
+    // already durable; what was under way is picked up from the store by the next process.
+    setTimeout(() => {
+      logger.error({ afterMs: SHUTDOWN_LIMIT_MS }, 'shutting down took too long: exiting now');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     let code = 0;
     try {
       stopWatching();
@@ -253,6 +262,15 @@ async function main(argv: string[]): Promise<void> {
 function postgresRefused(databaseUrl: string, error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   const refused = typeof code === 'string' && (code.startsWith('28') || code === '3D000'); // credentials; no such database
+  if (code === '42501') {
+    // Insufficient privilege: the migrations need CREATE on the schema (PostgreSQL 15 and later
+    // give it on `public` to the database's owner only), which a raw "permission denied for
+    // schema public" and a stack did not say (an operator's probe).
+    const reason = error instanceof Error ? error.message : String(error);
+    return new ConfigError(
+      `PostgreSQL at ${redactUrl(databaseUrl)} (DATABASE_URL): ${reason}. Each start applies the schema's migrations, which needs CREATE on the schema: make the role the database's owner (createdb -O <role> …, or ALTER DATABASE … OWNER TO <role>), or GRANT CREATE ON SCHEMA public TO <role>.`,
+    );
+  }
   if (!refused && !isPostgresUnavailable(error)) return error;
   const reason = error instanceof Error ? error.message || (typeof code === 'string' ? code : error.name) : String(error);
   return new ConfigError(
