@@ -1,7 +1,24 @@
 /** Which Redis the site starts on: the version check at start (no Redis needed). */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../logger.js';
-import { MINIMUM_REDIS_MAJOR, redisVersion, requireRedisVersion, RedisTooOldError, type RedisClient } from './client.js';
+import { connectRedis, MINIMUM_REDIS_MAJOR, redisVersion, requireRedisVersion, RedisTooOldError, type RedisClient } from './client.js';
+
+describe('connectRedis', () => {
+  it('gives up on a server that accepts the connection and never answers, saying so (the start hung silent for ever)', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      await expect(connectRedis(`redis://127.0.0.1:${port}`, { name: 'test', firstAnswerMs: 500 })).rejects.toThrow(`Redis at redis://127.0.0.1:${port} is unreachable (no answer within 0.5 s)`);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
 
 /** The one command the check sends, answered as a server of `version` would (`INFO server`). */
 function serverOf(version: string | null): RedisClient {

@@ -13,7 +13,13 @@ export type RedisClient = RedisClientType;
  */
 export async function connectRedis(
   url: string,
-  { name, logger, offlineQueue = false, hang = HANG_WATCH }: { name: string; logger?: Logger; offlineQueue?: boolean; hang?: HangWatch },
+  {
+    name,
+    logger,
+    offlineQueue = false,
+    hang = HANG_WATCH,
+    firstAnswerMs = FIRST_ANSWER_MS,
+  }: { name: string; logger?: Logger; offlineQueue?: boolean; hang?: HangWatch; firstAnswerMs?: number },
 ): Promise<RedisClient> {
   let everReady = false;
   let down = false;
@@ -38,10 +44,28 @@ export async function connectRedis(
     down = false;
     everReady = true;
   });
-  await client.connect();
+  // `connectTimeout` bounds the TCP connect only: a server that accepts and never answers (a
+  // wrong port behind a proxy, a hung Redis) held the start silent for ever (an operator's probe).
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis at ${redactUrl(url)} is unreachable (no answer within ${firstAnswerMs / 1000} s)`)), firstAnswerMs);
+  });
+  const connecting = client.connect();
+  connecting.catch(() => undefined); // given up on below: its own failure, if any, is not news
+  try {
+    await Promise.race([connecting, silent]);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   watchForHang(client, { name, ...hang });
   return client;
 }
+
+/** How long a first connection may take to answer its handshake before the start gives up. */
+const FIRST_ANSWER_MS = 10_000;
 
 /** How long a closing connection may take to finish what it sent (or to reconnect first) before it is cut. */
 const CLOSE_WAIT_MS = 1000;
