@@ -21,6 +21,13 @@ export interface RateLimits {
   agentEvent(agentId: string): Promise<void>;
   /** Chat messages, per visitor (across their tabs and reconnects). */
   visitorMessage(visitorId: string): Promise<void>;
+  /**
+   * Gives back what `visitorMessage` took for a send that stored nothing new: refused because the
+   * store was away, or a resend of one already stored. The widget resends by itself through an
+   * outage (1 s doubling to 30 s), so after one its waiting messages met `rate_limited` (an
+   * operator's probe). Never fails: a refund that cannot be made leaves the count as it was.
+   */
+  refundVisitorMessage(visitorId: string): Promise<void>;
   /** A new socket connection from an address (issue 11). */
   connection(address: string): Promise<void>;
   /** A visitor token minted for a new visitor, per address: new identities are not free. */
@@ -76,6 +83,10 @@ export function createRateLimits(limiter: LimiterFactory, options: RateLimitOpti
     visitorEvent: (id) => consume(events, id, 'Too many requests.'),
     agentEvent: (id) => consume(agentEvents, id, 'Too many requests from this agent.'),
     visitorMessage: (id) => consume(messages, id, 'You are sending messages too quickly.'),
+    refundVisitorMessage: (id) => messages.reward(id, 1).then(
+      () => undefined,
+      () => undefined,
+    ),
     connection: (address) => consume(connections, address, 'Too many connections from your network.'),
     newVisitor: (address) => consume(newVisitors, address, 'Too many new chat visitors from your network.'),
     newConversation: async (visitorId, address) => {

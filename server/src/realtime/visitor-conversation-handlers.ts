@@ -7,6 +7,7 @@ import {
   visitorTypingSchema,
 } from '@support-chat/shared/schemas';
 import { withLinkNotice } from '../settings/welcome.js';
+import { ChatError } from '../errors.js';
 import { command, type HandlerContext } from './handler.js';
 import { rooms } from './rooms.js';
 import type { VisitorSocket } from './types.js';
@@ -57,14 +58,21 @@ export function registerVisitorConversationHandlers(
     'message:send',
     command(context, visitorSendSchema, async ({ clientId, text }) => {
       await limits.visitorMessage(visitorId);
-      const { message, conversation, created } = await conversations.postVisitorMessage(visitorId, {
-        clientId,
-        text,
-        locale: socket.data.locale,
-        context: socket.data.context,
-        origin: socket.id,
-        admit,
-      });
+      const { message, conversation, created } = await conversations
+        .postVisitorMessage(visitorId, {
+          clientId,
+          text,
+          locale: socket.data.locale,
+          context: socket.data.context,
+          origin: socket.id,
+          admit,
+        })
+        .catch(async (error: unknown) => {
+          if (error instanceof ChatError && error.code === 'store_unavailable') await limits.refundVisitorMessage(visitorId);
+          throw error;
+        });
+      // A resend of one already stored (its ack was lost) costs nothing more.
+      if (!created) await limits.refundVisitorMessage(visitorId);
       socket.data.conversationId = conversation.id;
       if (created) void router.handleVisitorMessage(conversation, message, { justStored: true });
       return { message, conversation: await conversations.toVisitorView(conversation) };
