@@ -197,6 +197,8 @@ async function serve(config: Readonly<Config>): Promise<void> {
     `support-chat is running on ${base}`,
     `  demo site     ${base}/`,
     `  agent console ${base}/console`,
+    // With PUBLIC_URL (behind a proxy) every process printed the same address: say its own too.
+    ...(config.publicUrl ? [`  listening on  ${hostInUrl(config.host)}:${address.port}`] : []),
     `  mode          ${site.mode}`,
     `  knowledge     ${knowledge.size} entries from ${config.knowledgeDir}${config.knowledgeWatch ? ' (re-indexed on change)' : ''}`,
     `  AI            ${config.openai ? `${config.openai.model} at ${config.openai.baseURL ?? 'api.openai.com'} (offline fallback)` : 'offline responder (set OPENAI_API_KEY to use a model)'}`,
