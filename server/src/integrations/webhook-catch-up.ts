@@ -102,8 +102,10 @@ export class WebhookCatchUp {
         // Each page's events are queued before the next is asked for, so a page is never the
         // same one again (the store returns only rows still without their delivery).
         for (let page = await store.missedWebhookEvents(from, to, PAGE); page.length > 0; page = await store.missedWebhookEvents(from, to, PAGE)) {
-          queued += await this.queue(page);
-          if (page.length < PAGE) break;
+          const added = await this.queue(page);
+          queued += added;
+          // A page of rows that went meanwhile (erased) would come back the same, for ever.
+          if (page.length < PAGE || added === 0) break;
         }
       }
       if (saved === null || from < to) await store.saveSetting(CAUGHT_UP_TO_SETTING, String(Math.max(from, to)));
