@@ -18,7 +18,8 @@ export function rareWarning(logger: Logger, message: string, intervalMs = 60_000
   return (error) => {
     const now = Date.now();
     if (now - last < intervalMs) return void held++;
-    logger.warn({ err: error, ...(held > 0 ? { failuresSinceLastWarning: held } : {}) }, message);
+    // No `err` when there is none to tell (a refusal, not a failure): `"err":null` read as a bug.
+    logger.warn({ ...(error == null ? {} : { err: error }), ...(held > 0 ? { failuresSinceLastWarning: held } : {}) }, message);
     last = now;
     held = 0;
   };
