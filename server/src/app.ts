@@ -266,13 +266,23 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   const json = express.json({ limit: '16kb' });
   // Knowledge entries carry long answers: their routes parse bodies themselves (knowledge-console-routes.ts).
   app.use((req, res, next) => (req.path.startsWith(`${HTTP_ROUTES.adminKnowledge}/entries`) ? next() : json(req, res, next)));
-  /** The store can write, and (with several processes) Redis answers. */
+  /**
+   * The store can write, and (with several processes) Redis answers. Its changes are logged, not
+   * each check: a balancer's probes during an outage logged a stack each, and its end not at all
+   * (an operator's probe).
+   */
+  let storeWasDown = false;
   const checkServices = async (): Promise<Record<string, 'ok' | 'down'>> => {
     const [store, shared] = await Promise.all([
       withinMs(deps.store.checkWritable(), SERVICE_CHECK_TIMEOUT_MS, 'the store did not answer').then(
-        () => 'ok' as const,
+        () => {
+          if (storeWasDown) logger.info('the store can write again');
+          storeWasDown = false;
+          return 'ok' as const;
+        },
         (error: unknown) => {
-          logger.warn({ err: error }, 'the store cannot write');
+          if (!storeWasDown) logger.warn({ err: error }, 'the store cannot write');
+          storeWasDown = true;
           return 'down' as const;
         },
       ),
