@@ -168,6 +168,14 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('attachments in t
     expect(await axe(visitor)).toEqual([]);
     expect(await axe(desk)).toEqual([]);
 
+    // More of the conversation, so that on a phone it is taller than the chat.
+    const reply = desk.getByRole('textbox', { name: 'Reply to the visitor' });
+    for (let n = 1; n <= 6; n++) {
+      await reply.fill(`Step ${n} of the return: see the label.`);
+      await reply.press('Enter');
+      await expect.poll(() => visitor.locator('support-chat').getByText(`Step ${n} of the return`).count(), POLL).toBe(1);
+    }
+
     // The same visitor on a phone in Chinese: the files from the history, the words in Chinese.
     const phone = await (
       await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', storageState: await visitorContext.storageState() })
@@ -182,6 +190,21 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('attachments in t
     await expect.poll(() => phone.locator('support-chat .file-error').textContent(), POLL).toContain('说明书.pdf 太大，无法发送：文件不能超过 1.0 MB。');
     await phone.screenshot({ path: screenshotPath('attachments-03-visitor-phone-zh') });
     expect(await axe(phone)).toEqual([]);
+
+    // The visitor sends another photo from the phone, and the agent answers: the phone follows the
+    // answer. The thumbnail at the end grew as it loaded, which had left the chat short of its end,
+    // so every later message arrived below the fold, unseen, and was marked seen (a probe).
+    const phoneChooser = phone.waitForEvent('filechooser');
+    await phone.getByRole('button', { name: '添加附件' }).click();
+    await (await phoneChooser).setFiles({ name: 'kettle-2.png', mimeType: 'image/png', buffer: photo });
+    await expect.poll(() => phone.locator('support-chat .file-thumb img').count(), POLL).toBe(2);
+    await expect.poll(() => picturesShown(phone, 'support-chat'), POLL).toBe(true);
+    await reply.fill('Here is the label again.');
+    await reply.press('Enter');
+    await expect.poll(() => phone.locator('support-chat').getByText('Here is the label again.').count(), POLL).toBe(1);
+    const belowTheFold = () => phone.locator('support-chat .log').evaluate((log) => log.scrollHeight - log.scrollTop - log.clientHeight);
+    await expect.poll(belowTheFold, POLL).toBeLessThan(48);
+    expect(await phone.locator('support-chat .log').evaluate((log) => log.scrollHeight > log.clientHeight)).toBe(true);
     await desk.setViewportSize({ width: 360, height: 740 });
     await desk.screenshot({ path: screenshotPath('attachments-04-console-phone-en') });
   });

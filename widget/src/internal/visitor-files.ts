@@ -200,6 +200,10 @@ export class VisitorFiles {
 
 /** Lit's css`` tag lives in the panel: the build squeezes this literal the same way. */
 const css = String.raw;
+/**
+ * A thumbnail has its size before its picture loads: one that grew as it loaded, at the end of the
+ * chat, left the chat short of its end, so the panel stopped following new messages (a probe).
+ */
 const FILE_CSS = css`
   .bubble:has(> .file-thumb) {
     padding: 4px;
@@ -209,8 +213,9 @@ const FILE_CSS = css`
   }
   .file-thumb img {
     display: block;
-    max-width: min(220px, 100%);
-    max-height: 220px;
+    width: min(220px, 100%);
+    height: 160px;
+    object-fit: cover;
     border-radius: 8px;
     background: #fff;
   }
