@@ -400,6 +400,10 @@ describe('AgentConnection', () => {
     server.responders.set('draft:suggest', () => ({ ok: false, error: { code: 'unavailable', message: 'No model' } }));
     await connection.suggestDraft();
     expect(connection.state.draft).toMatchObject({ status: 'failed', error: 'No model' });
+    // Nothing in the knowledge: said so, not "It no longer exists" (in Chinese, the code's generic words).
+    server.responders.set('draft:suggest', () => ({ ok: false, error: { code: 'not_found', message: 'The knowledge base has nothing on this question.' } }));
+    await connection.suggestDraft();
+    expect(connection.state.draft).toMatchObject({ status: 'failed', error: expect.stringMatching(/knowledge base has nothing on this question; write the reply yourself/) });
     server.responders.set('draft:suggest', () => new Promise((r) => setTimeout(() => r(ok({ text: 'late', sources: [] })), 50)));
     const asked = connection.suggestDraft();
     connection.open('b');

@@ -293,7 +293,15 @@ export class AgentConnection {
     this.set({
       draft: result.ok
         ? { conversationId, status: 'ready', text: result.data.text, sources: result.data.sources }
-        : { conversationId, status: 'failed', text: '', sources: [], error: errorText(result.error) },
+        : {
+            conversationId,
+            status: 'failed',
+            text: '',
+            sources: [],
+            // `not_found` here means the knowledge has no answer: the generic "It no longer exists"
+            // read as if the conversation were gone (a support team's probe, in Chinese).
+            error: result.error.code === 'not_found' ? words().transcript.draftNothing : errorText(result.error),
+          },
     });
   }
 
