@@ -120,12 +120,14 @@ export class SupportConsoleWorkspace extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onShortcut);
+    window.addEventListener('hashchange', this.onHashChange);
     if (this.hasUpdated) this.connection?.showInbox(this.tab);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onShortcut);
+    window.removeEventListener('hashchange', this.onHashChange);
     // Another page (reports, settings): the team's rows are not on screen.
     this.connection?.showInbox(null);
   }
@@ -294,9 +296,23 @@ export class SupportConsoleWorkspace extends LitElement {
     this.chosen = true;
     const known = this.view.search?.results?.find((c) => c.id === conversationId);
     this.connection.open(conversationId, known);
-    // The tab stays in the address when the agent had picked one.
-    history.replaceState(null, '', `#${tabFromHash(location.hash) ? `${this.tab}&` : ''}c=${conversationId}`);
+    // The tab stays in the address when the agent had picked one. A step in the history, so Back
+    // returns to the conversation before (it skipped over them all: a support team's probe).
+    const hash = `#${tabFromHash(location.hash) ? `${this.tab}&` : ''}c=${conversationId}`;
+    if (location.hash !== hash) history.pushState(null, '', hash);
   }
+
+  /**
+   * A conversation's link pasted into the open console, or Back and Forward between
+   * conversations: the one the address names opens (the old one stayed on screen while the
+   * address named another: a probe).
+   */
+  private onHashChange = (): void => {
+    const id = HASH.exec(location.hash)?.[1];
+    if (!id || id === this.view.openId) return;
+    this.chosen = true;
+    this.connection.open(id);
+  };
 
   /** Closes the open conversation; asks first when a written reply was not sent (a probe's `e` dropped one). */
   private close(): void {

@@ -151,6 +151,24 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console on f
     expect(await selectedTab(desk)).toMatch(/Mine/);
     await desk.keyboard.press('2');
     expect(new URL(desk.url()).hash).toMatch(/&c=[\w-]+$/);
+
+    // Another conversation's link put in the address of the open console opens it, and Back
+    // returns to the one before (the old one had stayed on screen, and Back skipped them: a probe).
+    await desk.getByRole('tab', { name: /Mine/ }).click();
+    const rows = desk.locator('support-console-inbox .row');
+    await rows.nth(0).click();
+    const first = /c=([\w-]+)$/.exec(new URL(desk.url()).hash)![1]!;
+    await rows.nth(1).click();
+    await expect.poll(() => /c=([\w-]+)$/.exec(new URL(desk.url()).hash)?.[1], POLL).not.toBe(first);
+    const second = /c=([\w-]+)$/.exec(new URL(desk.url()).hash)![1]!;
+    const transcript = desk.getByRole('log', { name: 'Transcript' });
+    const shownId = () => desk.evaluate(() => (document.querySelector('support-console') as unknown as { view?: { openId?: string } } | null)?.view?.openId);
+    await desk.goBack();
+    await expect.poll(() => new URL(desk.url()).hash, POLL).toMatch(new RegExp(`c=${first}$`));
+    await expect.poll(shownId, POLL).toBe(first);
+    await desk.evaluate((id) => (location.hash = `#c=${id}`), second);
+    await expect.poll(shownId, POLL).toBe(second);
+    await expect.poll(() => transcript.isVisible(), POLL).toBe(true);
   });
 
   it('previews what the visitor or the agent said last, never a system line or a note, also live', async () => {
