@@ -234,8 +234,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
     await expect.poll(() => lead.getByText('A routing rule sent it to people').isVisible(), POLL).toBe(true);
     // Other dates for the search on screen: it runs again (Search stays a submit button).
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    await lead.getByLabel('Started on or after').fill(tomorrow);
+    // Two days ahead: the day is read in the site's time zone (Berlin, set above), so "tomorrow" in
+    // UTC still held this conversation between 23:00 and midnight UTC.
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await lead.getByLabel('Started on or after').fill(later);
     await expect.poll(() => results.getByRole('status').textContent(), POLL).toMatch(/^0 conversations/);
     await lead.getByLabel('Started on or after').fill('');
     await lead.getByRole('button', { name: 'Search', exact: true }).click();
