@@ -66,6 +66,14 @@ describe.skipIf(skip)('PostgreSQL behind a network that goes silent', () => {
       await expect.poll(() => store.checkWritable().then(() => 'written', (error: { code?: string }) => error.code), { timeout: 15_000, interval: 200 }).toBe('written');
       await store.saveSetting('after', 'the partition');
       expect(await store.getSetting('after')).toBe('the partition');
+
+      // Silent again, under a transaction: its BEGIN fails within the timeout, and its connection
+      // is dropped rather than handed back with the statement still unanswered ahead of the next.
+      relay.freeze();
+      const transactionAt = Date.now();
+      await expect(store.updateWebhook('no-such-hook', { active: false })).rejects.toMatchObject({ code: 'store_unavailable' });
+      expect(Date.now() - transactionAt).toBeLessThan(5000);
+      await expect.poll(() => store.updateWebhook('no-such-hook', { active: true }).then(() => 'answered', (error: { code?: string }) => error.code), { timeout: 15_000, interval: 200 }).toBe('answered');
     } finally {
       await store.close();
     }

@@ -12,7 +12,7 @@ export interface PostgresPoolOptions {
   onError?: (error: Error) => void;
   /**
    * How long a query may wait for its answer before it fails and its connection is dropped
-   * (default `QUERY_TIMEOUT_MS`; 0: for ever, for migrations, which may build indexes for long).
+   * (default `QUERY_TIMEOUT_MS`; migrations, which may build indexes, get far longer; 0: for ever).
    */
   queryTimeoutMs?: number;
 }
@@ -77,28 +77,50 @@ function withSearchPath(url: string, schema: string | undefined): string {
 
 /**
  * Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when
- * it throws. A connection whose ROLLBACK failed is discarded (the pool drops connections that
- * died by itself).
+ * it throws. A connection that failed otherwise than by the statement's own error (its BEGIN,
+ * COMMIT or ROLLBACK failed, or a statement's answer never came) is discarded rather than handed
+ * back: the unanswered statement would stay ahead of whatever the next user sent (a review).
  */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // BEGIN and COMMIT: a failure that PostgreSQL did not answer leaves the connection unfit.
+  const control = (sql: string) =>
+    client.query(sql).catch((error: unknown) => {
+      if (error instanceof Error && !isStatementError(error)) broken = error;
+      throw error;
+    });
   try {
-    await client.query('BEGIN');
+    await control('BEGIN');
     let result: T;
     try {
       result = await work(client);
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      // No answer came: ROLLBACK would only wait behind it for another timeout; dropping the
+      // connection rolls the transaction back anyway.
+      if (isReadTimeout(error)) broken = error as Error;
+      else {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw error;
     }
-    await client.query('COMMIT');
+    await control('COMMIT');
     return result;
   } finally {
     client.release(broken);
   }
+}
+
+function isReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
+/** An error PostgreSQL answered with (it has a SQLSTATE): the connection itself is fine. */
+function isStatementError(error: Error): boolean {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
 /** True for a unique-constraint violation, optionally of one named constraint. */

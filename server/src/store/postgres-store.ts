@@ -180,6 +180,9 @@ export type PostgresStoreOptions = PostgresPoolOptions & {
   searchIndexIntervalMs?: number;
 };
 
+/** The longest one migration statement may go unanswered at start. */
+const MIGRATION_TIMEOUT_MS = 30 * 60 * 1000;
+
 /** An append waiting for its batch; `alone` appends it by itself (when its batch failed). */
 interface PendingAppend {
   draft: MessageDraft;
@@ -233,9 +236,9 @@ export class PostgresStore implements Store {
 
   /** Connects (`postgres://user@host:5432/db`), migrates the schema, and returns a ready store. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    // Migrations on a pool of their own without the query timeout: building an index on a big
-    // table may take longer, and must not be cut off at start.
-    const migrations = createPool(url, { ...options, max: 1, queryTimeoutMs: 0 });
+    // Migrations on a pool of their own with a far longer bound: building an index on a big table
+    // may take longer than a chat's query, and must not be cut off at start, nor hang it for ever.
+    const migrations = createPool(url, { ...options, max: 1, queryTimeoutMs: MIGRATION_TIMEOUT_MS });
     try {
       await inTransaction(migrations, (client) => migrate(client, options.schema));
     } finally {
