@@ -98,17 +98,23 @@ export class WebhookCatchUp {
       // nothing, a review): a hook created meanwhile hears nothing from before it anyway.
       const listens = await this.anyoneListens();
       if (!listens && saved !== null && to - from < IDLE_SAVE_MS) return 0;
+      let reached = to;
       if (from < to && listens) {
         // Each page's events are queued before the next is asked for, so a page is never the
         // same one again (the store returns only rows still without their delivery).
         for (let page = await store.missedWebhookEvents(from, to, PAGE); page.length > 0; page = await store.missedWebhookEvents(from, to, PAGE)) {
           const added = await this.queue(page);
           queued += added;
-          // A page of rows that went meanwhile (erased) would come back the same, for ever.
-          if (page.length < PAGE || added === 0) break;
+          if (page.length < PAGE) break;
+          // A full page of rows that went meanwhile (erased) would come back the same, for ever:
+          // this pass ends, and the next starts at them, not past what follows them (a review).
+          if (added === 0) {
+            reached = page[0]!.createdAt;
+            break;
+          }
         }
       }
-      if (saved === null || from < to) await store.saveSetting(CAUGHT_UP_TO_SETTING, String(Math.max(from, to)));
+      if (saved === null || from < reached) await store.saveSetting(CAUGHT_UP_TO_SETTING, String(Math.max(from, reached)));
       if (queued > 0) logger.warn({ queued, from, to }, 'webhook events: queued the events of chat rows whose process stopped before queueing them');
       return queued;
     } finally {
