@@ -41,6 +41,7 @@ db.pragma('synchronous = NORMAL');
 db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
+db.pragma('temp_store = MEMORY');
 // The main thread migrated the file and holds it open in WAL mode, so the `-wal` file exists.
 // Synced on this thread, blocking it: nothing else runs here, and the writes that arrive
 // meanwhile make the next batch. The other way, through libuv's pool, cost two thread wake-ups per
