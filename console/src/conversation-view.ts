@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { AgentConversation, AgentProfile, CannedReply, LabelCount } from '@support-chat/shared';
+import type { AgentConversation, AgentProfile, CannedReply, LabelCount, PresenceStatus } from '@support-chat/shared';
 import type { ConnectionStatus, DraftState } from './agent-connection.js';
 import { fire } from './events.js';
 import { ago, duration, handoffReasonText, relativeTime, stars, statusLabel, visitorLabel } from './format.js';
@@ -36,6 +36,7 @@ export class SupportConsoleConversation extends LitElement {
     now: { type: Number },
     busy: { type: Boolean },
     targets: { attribute: false },
+    handlerStatus: { type: String },
     canned: { attribute: false },
     draft: { attribute: false },
     labelSuggestions: { attribute: false },
@@ -49,6 +50,8 @@ export class SupportConsoleConversation extends LitElement {
   /** A claim, transfer or close is in flight. */
   declare busy: boolean;
   declare targets: readonly TransferTarget[];
+  /** The presence of the colleague the conversation is assigned to, when the console knows it (permissions.ts). */
+  declare handlerStatus: PresenceStatus | undefined;
   declare canned: readonly CannedReply[];
   declare draft: DraftState | null;
   private readonly i18n = new LocaleController(this);
@@ -85,7 +88,7 @@ export class SupportConsoleConversation extends LitElement {
   override render() {
     const c = this.conversation;
     const { agent, status } = this;
-    const reply = canReply(c, agent, status);
+    const reply = canReply(c, agent, status, this.handlerStatus);
     const note = canNote(status);
     const s = t().conversation;
     return html`
@@ -131,9 +134,10 @@ export class SupportConsoleConversation extends LitElement {
   private renderActions(c: AgentConversation) {
     const { agent, status } = this;
     const claim = canClaim(c, status);
-    const transfer = canTransfer(c, agent, status);
-    const handback = canHandback(c, agent, status);
-    const close = canClose(c, agent, status);
+    const { handlerStatus } = this;
+    const transfer = canTransfer(c, agent, status, handlerStatus);
+    const handback = canHandback(c, agent, status, handlerStatus);
+    const close = canClose(c, agent, status, handlerStatus);
     const reopen = canReopen(c, status);
     const s = t().conversation;
     const button = (label: string, gate: Gate, event: 'support-console-claim' | 'support-console-close' | 'support-console-reopen' | 'support-console-handback', hint: string, primary = false) =>
@@ -189,7 +193,12 @@ export class SupportConsoleConversation extends LitElement {
       case 'bot':
         return s.aiAnswering;
       case 'assigned':
-        return c.assignedAgentId === this.agent.id ? s.assignedToYou : fill(s.assignedTo, { name: c.assignedAgentName ?? s.aColleague });
+        if (c.assignedAgentId === this.agent.id) return s.assignedToYou;
+        // Away or offline: a teammate may take it over (permissions.ts), and should know to.
+        return fill(
+          this.handlerStatus === 'away' ? s.assignedToAway : this.handlerStatus === 'offline' ? s.assignedToOffline : s.assignedTo,
+          { name: c.assignedAgentName ?? s.aColleague },
+        );
       case 'closed':
         return c.closedAt ? fill(s.closedAgo, { when: ago(c.closedAt, this.now) }) : s.closed;
     }

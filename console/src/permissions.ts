@@ -2,7 +2,7 @@
  * What this agent may do with a conversation right now, and why not. The server enforces the same
  * rules; the console only avoids offering what would be refused, and says why.
  */
-import type { AgentConversation, AgentProfile } from '@support-chat/shared';
+import type { AgentConversation, AgentProfile, PresenceStatus } from '@support-chat/shared';
 import type { ConnectionStatus } from './agent-connection.js';
 import { fill, t } from './i18n/locale.js';
 
@@ -23,17 +23,33 @@ export function isMine(conversation: AgentConversation, agent: AgentProfile): bo
   return conversation.status === 'assigned' && conversation.assignedAgentId === agent.id;
 }
 
+const isUnavailable = (handler: PresenceStatus | undefined) => handler === 'away' || handler === 'offline';
+
+/**
+ * Whether the agent may move (transfer, hand back, close) a conversation a colleague handles: an
+ * admin always; anyone while that colleague is away or offline, so a chat held by someone who
+ * stepped away is not stuck (the server's rule too). `handler` is the colleague's presence, when
+ * the console knows it.
+ */
+function mayMoveColleagues(agent: AgentProfile, handler: PresenceStatus | undefined): boolean {
+  return agent.role === 'admin' || isUnavailable(handler);
+}
+
+const handlerName = (conversation: AgentConversation) => conversation.assignedAgentName ?? s().anotherAgent;
+
 export function canReply(
   conversation: AgentConversation,
   agent: AgentProfile,
   status: ConnectionStatus,
+  handler?: PresenceStatus,
 ): Gate {
   if (conversation.status === 'closed') return no(s().isClosed);
   if (status === 'offline') return no(s().offlineReconnect);
   if (status !== 'online') return no(s().reconnectingReply);
   if (isMine(conversation, agent)) return yes;
   if (conversation.status === 'assigned') {
-    return no(fill(s().handledBy, { name: conversation.assignedAgentName ?? s().anotherAgent }));
+    if (isUnavailable(handler)) return no(fill(handler === 'away' ? s().handlerAway : s().handlerOffline, { name: handlerName(conversation) }));
+    return no(fill(s().handledBy, { name: handlerName(conversation) }));
   }
   if (conversation.status === 'bot') return no(s().aiAnsweringClaim);
   return no(s().claimToReply);
@@ -50,26 +66,30 @@ export function canClose(
   conversation: AgentConversation,
   agent: AgentProfile,
   status: ConnectionStatus,
+  handler?: PresenceStatus,
 ): Gate {
   if (conversation.status === 'closed') return no(s().alreadyClosed);
-  if (conversation.status === 'assigned' && !isMine(conversation, agent) && agent.role !== 'admin') {
+  if (conversation.status === 'assigned' && !isMine(conversation, agent) && !mayMoveColleagues(agent, handler)) {
     return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
   }
   return status === 'online' ? yes : no(s().youAreOffline);
 }
 
-/** Mine (or, for an admin, anyone's) while a person has it; a queued one can be given to someone. */
-export function canTransfer(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus): Gate {
+/**
+ * Mine (or, for an admin, anyone's; for anyone, an away or offline colleague's, to themselves
+ * too) while a person has it; a queued one can be given to someone.
+ */
+export function canTransfer(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus, handler?: PresenceStatus): Gate {
   if (conversation.status === 'closed' || conversation.status === 'bot') return no(s().onlyTransferable);
-  if (conversation.status === 'assigned' && !isMine(conversation, agent) && agent.role !== 'admin') {
+  if (conversation.status === 'assigned' && !isMine(conversation, agent) && !mayMoveColleagues(agent, handler)) {
     return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
   }
   return status === 'online' ? yes : no(s().youAreOffline);
 }
 
-export function canHandback(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus): Gate {
+export function canHandback(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus, handler?: PresenceStatus): Gate {
   if (conversation.status !== 'assigned') return no(s().onlyHandback);
-  if (!isMine(conversation, agent) && agent.role !== 'admin') return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
+  if (!isMine(conversation, agent) && !mayMoveColleagues(agent, handler)) return no(fill(s().assignedToOther, { name: conversation.assignedAgentName ?? s().anotherAgentLower }));
   return status === 'online' ? yes : no(s().youAreOffline);
 }
 

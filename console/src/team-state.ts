@@ -2,7 +2,7 @@
  * The team as the console sees it: each teammate's presence and load, from `team:list` and then
  * `presence:changed`. Pure and immutable, like the inbox.
  */
-import type { AgentPresence, PresenceStatus } from '@support-chat/shared';
+import type { AgentConversation, AgentPresence, PresenceStatus } from '@support-chat/shared';
 
 export interface TeamState {
   readonly loaded: boolean;
@@ -42,6 +42,12 @@ export function transferTargets(state: TeamState, exceptAgentId: string | undefi
   return teamList(state)
     .filter((a) => a.status === 'online' && a.agentId !== exceptAgentId)
     .map((a) => ({ ...a, full: a.openConversations >= a.capacity }));
+}
+
+/** The presence of the agent a conversation is assigned to, when the team is known (permissions.ts). */
+export function handlerStatus(state: TeamState, conversation: Pick<AgentConversation, 'status' | 'assignedAgentId'>): PresenceStatus | undefined {
+  if (conversation.status !== 'assigned' || !conversation.assignedAgentId) return undefined;
+  return state.byId.get(conversation.assignedAgentId)?.status;
 }
 
 /** "2 / 5": open conversations out of capacity. */

@@ -8,7 +8,7 @@ import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, sectionWith
 import { LocaleController, plural, t } from './i18n/locale.js';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
-import { transferTargets } from './team-state.js';
+import { handlerStatus, transferTargets } from './team-state.js';
 import type { SupportConsoleConversation } from './conversation-view.js';
 import type { SupportConsoleSearch } from './inbox-search.js';
 import type { SupportConsoleInbox } from './inbox-list.js';
@@ -209,6 +209,7 @@ export class SupportConsoleWorkspace extends LitElement {
                 .now=${this.now}
                 .busy=${this.busy}
                 .targets=${transferTargets(view.team, open.assignedAgentId ?? agent.id)}
+                .handlerStatus=${handlerStatus(view.team, open)}
                 .canned=${view.canned}
                 .draft=${view.draft}
                 .labelSuggestions=${this.labelsInUse}
@@ -359,7 +360,7 @@ export class SupportConsoleWorkspace extends LitElement {
         void this.onClaim();
         return true;
       case 'close':
-        if (!open || !canClose(open, agent, view.status).allowed) return false;
+        if (!open || !canClose(open, agent, view.status, handlerStatus(view.team, open)).allowed) return false;
         this.close();
         return true;
       case 'reply':

@@ -437,12 +437,40 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await expect.poll(() => ada.getByText(/AI assistant is back/).first().isVisible(), POLL).toBe(true);
   });
 
-  it('sends what a visitor writes after the close while the rating form has its comment box open', async () => {
-    // Cy, who asked about the broken kettle, is the one still waiting.
+  it('lets an agent take over a chat whose colleague stepped away, and not once they are back', async () => {
+    // Lena claims Cy (the broken kettle, still waiting), then steps away.
     await lead.getByRole('tab', { name: /Queued/ }).click();
     await lead.getByRole('tabpanel').getByRole('button').first().click();
     await expect.poll(() => lead.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
-    await lead.getByRole('button', { name: 'Close', exact: true }).click();
+    await lead.getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(() => tabCount(lead, 'Mine'), POLL).toBe(1);
+    await lead.getByLabel('My status').selectOption('away');
+
+    // Sam, an agent, not an admin, finds it under Team: he is told why he may act, and can.
+    await sam.getByRole('tab', { name: /Team/ }).click();
+    await sam.getByRole('tabpanel').getByRole('button', { name: /broken kettle/ }).click();
+    await expect.poll(() => sam.getByText(`Assigned to ${ADMIN_RENAMED}, who is away`).isVisible(), POLL).toBe(true);
+    expect(await sam.getByRole('button', { name: 'Close', exact: true }).isEnabled()).toBe(true);
+    await sam.screenshot({ path: screenshotPath('console-12-away-colleague') });
+    // While Lena is back, he cannot; away again, he transfers it to himself and answers.
+    await lead.getByLabel('My status').selectOption('online');
+    await expect.poll(() => sam.getByRole('button', { name: 'Close', exact: true }).isEnabled(), POLL).toBe(false);
+    await lead.getByLabel('My status').selectOption('away');
+    await expect.poll(() => sam.getByRole('button', { name: 'Transfer' }).isEnabled(), POLL).toBe(true);
+    await sam.getByRole('button', { name: 'Transfer' }).click();
+    await sam.getByRole('menuitem', { name: /Sam/ }).click();
+    await expect.poll(() => sam.getByText('Assigned to you').isVisible(), POLL).toBe(true);
+    await expect.poll(() => tabCount(sam, 'Mine'), POLL).toBe(1);
+    await expect.poll(() => cy.getByText(/Sam/).first().isVisible(), POLL).toBe(true);
+    await lead.getByLabel('My status').selectOption('online');
+  });
+
+  it('sends what a visitor writes after the close while the rating form has its comment box open', async () => {
+    // Cy, who asked about the broken kettle, is Sam's now (the test before).
+    await sam.getByRole('tab', { name: /Mine/ }).click();
+    await sam.getByRole('tabpanel').getByRole('button').first().click();
+    await expect.poll(() => sam.getByRole('log', { name: 'Transcript' }).textContent(), POLL).toContain('broken kettle');
+    await sam.getByRole('button', { name: 'Close', exact: true }).click();
     await expect.poll(() => cy.getByText(/conversation has ended/i).first().isVisible(), POLL).toBe(true);
     await cy.getByRole('group', { name: 'How was this conversation?' }).getByRole('radio', { name: '2 of 5' }).locator('..').click();
     await expect.poll(() => cy.getByRole('textbox', { name: 'Comment (optional)' }).isVisible(), POLL).toBe(true);

@@ -159,6 +159,37 @@ describe('transfers', () => {
     data(await ben.socket.emitWithAck('message:send', { conversationId, clientId: 'ben-000001', text: 'Ben here' }));
     expect(await anna.socket.emitWithAck('message:send', { conversationId, clientId: 'anna-00001', text: 'me?' })).toMatchObject({ ok: false });
   });
+
+  it('lets a teammate take over, move or close a chat whose agent is away, and not while they are back', async () => {
+    t = await startTestServer({ routing: { assignment: 'manual' } });
+    const anna = await agentOnline('Anna');
+    const ben = await agentOnline('Ben');
+    const first = await visitorWaiting();
+    const second = await visitorWaiting();
+    data(await anna.socket.emitWithAck('conversation:claim', { conversationId: first.conversationId }));
+    data(await anna.socket.emitWithAck('conversation:claim', { conversationId: second.conversationId }));
+
+    data(await anna.socket.emitWithAck('presence:set', { status: 'away' }));
+    // Ben takes the first to himself (a transfer to himself) and answers it; he closes the second.
+    const line = nextEvent<ChatMessage>(first.socket, 'message:created', (m) => m.event?.type === 'transferred');
+    const taken = data(await ben.socket.emitWithAck('conversation:transfer', { conversationId: first.conversationId, agentId: ben.id }));
+    expect(taken.conversation).toMatchObject({ status: 'assigned', assignedAgentId: ben.id });
+    expect((await line).event).toEqual({ type: 'transferred', agentName: 'Ben' });
+    data(await ben.socket.emitWithAck('message:send', { conversationId: first.conversationId, clientId: 'ben-000002', text: 'Ben here' }));
+    // Anna is back: her remaining chat is hers again to move.
+    data(await anna.socket.emitWithAck('presence:set', { status: 'online' }));
+    expect(await ben.socket.emitWithAck('conversation:close', { conversationId: second.conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/while they are online/) },
+    });
+    // Gone (her console closed, the grace period not over yet): the same as away.
+    const annaLeft = nextEvent<AgentPresence>(ben.socket, 'presence:changed', (p) => p.name === 'Anna' && p.status === 'offline');
+    anna.socket.disconnect();
+    await annaLeft;
+    expect(await assignee(second.conversationId)).toBe(anna.id);
+    const closed = data(await ben.socket.emitWithAck('conversation:close', { conversationId: second.conversationId }));
+    expect(closed.conversation.status).toBe('closed');
+  });
 });
 
 describe('presence', () => {

@@ -211,7 +211,7 @@ export class TeamRouting {
 
   async transfer(actor: TeamMember, conversationId: string, targetId: string): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
-    this.mayMove(actor, conversation, 'transfer');
+    await this.mayMove(actor, conversation, 'transfer');
     const target = await this.deps.store.getAgent(targetId);
     if (!target) throw new ChatError('not_found', 'No such agent.');
     if (target.deactivatedAt) throw new ChatError('invalid_state', `${target.name}'s account is deactivated: transfer to someone else.`);
@@ -223,7 +223,7 @@ export class TeamRouting {
 
   async handBack(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
-    this.mayMove(actor, conversation, 'hand back');
+    await this.mayMove(actor, conversation, 'hand back');
     return this.deps.conversations.handBack(conversationId);
   }
 
@@ -234,20 +234,26 @@ export class TeamRouting {
   /** Closing an already closed conversation changes nothing (and is allowed). */
   async close(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
-    this.mayHandle(actor, conversation, 'close');
+    await this.mayHandle(actor, conversation, 'close');
     return this.deps.conversations.close(conversationId, 'agent');
   }
 
-  private mayMove(actor: TeamMember, conversation: ConversationRecord, verb: string): void {
+  private async mayMove(actor: TeamMember, conversation: ConversationRecord, verb: string): Promise<void> {
     if (conversation.status === 'closed') throw new ChatError('invalid_state', 'This conversation is closed.');
-    this.mayHandle(actor, conversation, verb);
+    await this.mayHandle(actor, conversation, verb);
   }
 
-  /** The agent handling a conversation (or an admin) acts on it; on an unassigned one, anyone. */
-  private mayHandle(actor: TeamMember, conversation: ConversationRecord, verb: string): void {
-    if (conversation.status === 'assigned' && conversation.assignedAgentId !== actor.id && actor.role !== 'admin') {
-      throw new ChatError('forbidden', `Only the agent handling this conversation (or an admin) can ${verb} it.`);
-    }
+  /**
+   * The agent handling a conversation (or an admin) acts on it; on an unassigned one, anyone. So
+   * does any teammate while its agent is away or offline: otherwise a chat held by someone who
+   * stepped away (Away keeps their chats, and an offline agent's wait out the grace period) had
+   * nobody who could answer, move or close it but an admin (a support team's probe).
+   */
+  private async mayHandle(actor: TeamMember, conversation: ConversationRecord, verb: string): Promise<void> {
+    const handler = conversation.status === 'assigned' ? conversation.assignedAgentId : null;
+    if (!handler || handler === actor.id || actor.role === 'admin') return;
+    if ((await this.statusOf(handler)) !== 'online') return;
+    throw new ChatError('forbidden', `Only the agent handling this conversation (or an admin) can ${verb} it while they are online.`);
   }
 
   // ---- assignment ----
