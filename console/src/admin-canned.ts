@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { CANNED_SHORTCUT_RULE, LIMITS, type CannedReply } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
+import { PLACEHOLDERS } from './canned.js';
 import { LocaleController, errorText, fill, plural, t } from './i18n/locale.js';
 import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
 import { base } from './theme.styles.js';
@@ -99,7 +100,10 @@ export class SupportConsoleAdminCanned extends LitElement {
       <div class="field">
         <label for="text">${s.text}</label>
         <textarea id="text" name="text" required rows="4" maxlength=${LIMITS.messageChars} .value=${reply?.text ?? ''} aria-describedby="text-help"></textarea>
-        <span class="field-help" id="text-help">${s.textHelp}</span>
+        <span class="field-help" id="text-help">${fill(s.textHelp, {
+          placeholders: PLACEHOLDERS.map((name) => `{{${name}}}`).join(', '),
+          example: '{{visitor.first_name | there}}',
+        })}</span>
       </div>
       <div class="form-actions">
         <button class="btn primary" type="submit">${reply ? s.save : s.addButton}</button>

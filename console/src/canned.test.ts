@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CannedReply } from '@support-chat/shared';
-import { cycle, insertCanned, matchCanned, slashQueryAt } from './canned.js';
+import { cycle, fillPlaceholders, insertCanned, matchCanned, placeholderValues, slashQueryAt } from './canned.js';
 
 const reply = (shortcut: string, text = `Text of ${shortcut}`): CannedReply => ({ id: shortcut, shortcut, text, updatedAt: 1 });
 
@@ -44,5 +44,39 @@ describe('insertCanned', () => {
     expect(cycle(0, -1, 3)).toBe(2);
     expect(cycle(2, 1, 3)).toBe(0);
     expect(cycle(0, 1, 0)).toBe(0);
+  });
+});
+
+describe('fillPlaceholders', () => {
+  const values = { 'visitor.name': 'Ada Lovelace', 'visitor.first_name': 'Ada', 'agent.name': 'Sam' };
+
+  it('fills what is known, as written in any case and spacing', () => {
+    expect(fillPlaceholders('Hi {{visitor.first_name}}, {{ Agent.Name }} here.', values)).toBe('Hi Ada, Sam here.');
+    expect(fillPlaceholders('{{visitor.name}}', values)).toBe('Ada Lovelace');
+  });
+
+  it('uses the fallback for what is not known, or leaves it out with the space before it', () => {
+    expect(fillPlaceholders('Hi {{visitor.email | there}}!', values)).toBe('Hi there!');
+    expect(fillPlaceholders('Hi {{visitor.email}}, thanks', values)).toBe('Hi, thanks');
+    expect(fillPlaceholders('您好 {{visitor.name}}，', {})).toBe('您好，');
+  });
+
+  it('leaves anything else in braces as written', () => {
+    expect(fillPlaceholders('{{order.id}} and {{ not a placeholder }} and {x}', values)).toBe('{{order.id}} and {{ not a placeholder }} and {x}');
+  });
+});
+
+describe('placeholderValues', () => {
+  const agent = { name: 'Sam' };
+  it("takes a signed-in user's name first, then identify(), then the left message; never the visitor id", () => {
+    const context = { verified: { name: 'Ada Lovelace', email: 'ada@x.io' }, attributes: { name: 'Not Ada' } };
+    expect(placeholderValues({ context, leftMessage: undefined } as never, agent)).toEqual({
+      'visitor.name': 'Ada Lovelace',
+      'visitor.first_name': 'Ada',
+      'visitor.email': 'ada@x.io',
+      'agent.name': 'Sam',
+    });
+    expect(placeholderValues({ context: {}, leftMessage: { email: 'bo@x.io', name: ' Bo ' } } as never, agent)).toMatchObject({ 'visitor.name': 'Bo', 'visitor.email': 'bo@x.io' });
+    expect(placeholderValues({ context: {} } as never, agent)['visitor.name']).toBeUndefined();
   });
 });

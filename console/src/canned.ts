@@ -2,7 +2,7 @@
  * Canned replies in the composer: the agent types "/" and a name, picks one from a filtered list,
  * and its text replaces what they typed. Pure text functions; the popup is in the composer.
  */
-import type { CannedReply } from '@support-chat/shared';
+import type { AgentConversation, AgentProfile, CannedReply } from '@support-chat/shared';
 
 export interface SlashQuery {
   /** Where the "/" is. */
@@ -40,6 +40,52 @@ export function matchCanned(replies: readonly CannedReply[], query: string, limi
     .sort((a, b) => a.rank - b.rank || a.r.shortcut.localeCompare(b.r.shortcut))
     .slice(0, limit)
     .map((x) => x.r);
+}
+
+/** What a canned reply's placeholders stand for in one conversation; absent when not known. */
+export interface PlaceholderValues {
+  'visitor.name'?: string;
+  'visitor.first_name'?: string;
+  'visitor.email'?: string;
+  'agent.name'?: string;
+}
+
+/** The placeholders a canned reply may hold, as the admin page lists them. */
+export const PLACEHOLDERS = ['visitor.name', 'visitor.first_name', 'visitor.email', 'agent.name'] as const;
+
+/** A placeholder, with the one space before it (left out with an unknown value). */
+const PLACEHOLDER = /( ?)\{\{\s*([a-z_.]+)\s*(?:\|\s*([^{}]*?)\s*)?\}\}/gi;
+
+/**
+ * A canned reply with its placeholders filled for this conversation: `{{visitor.name}}`,
+ * `{{visitor.first_name}}`, `{{visitor.email}}`, `{{agent.name}}`, and a fallback after a bar
+ * for a value not known (`{{visitor.first_name | there}}`). Without one, an unknown value is
+ * left out along with the space before it ("Hi {{visitor.name}}, …" reads "Hi, …"). Anything
+ * else in braces is left as written. Filled when inserted, so the agent sees the words sent
+ * (a support team's probe: `{{visitor.name}}` reached the visitor as written).
+ */
+export function fillPlaceholders(text: string, values: PlaceholderValues): string {
+  return text.replace(PLACEHOLDER, (whole, space: string, name: string, fallback: string | undefined) => {
+    const key = name.toLowerCase();
+    if (!(PLACEHOLDERS as readonly string[]).includes(key)) return whole;
+    const value = values[key as keyof PlaceholderValues]?.trim() || fallback;
+    return value ? space + value : '';
+  });
+}
+
+/** The values of this conversation's placeholders: the visitor's name as the console shows it, never an id. */
+export function placeholderValues(
+  { context: { verified, attributes = {} }, leftMessage }: Pick<AgentConversation, 'context' | 'leftMessage'>,
+  agent: Pick<AgentProfile, 'name'>,
+): PlaceholderValues {
+  const name = verified?.name?.trim() || attributes['name']?.trim() || leftMessage?.name?.trim() || undefined;
+  const email = verified?.email || attributes['email']?.trim() || leftMessage?.email || undefined;
+  return {
+    'visitor.name': name,
+    'visitor.first_name': name?.split(/\s+/)[0],
+    'visitor.email': email,
+    'agent.name': agent.name,
+  };
 }
 
 /** The text with "/query" replaced by the reply, and where the caret goes after it. */

@@ -3,7 +3,7 @@ import { live } from 'lit/directives/live.js';
 import { LIMITS, type CannedReply, type Source } from '@support-chat/shared';
 import { renderMarkdown, safeHref } from '@support-chat/shared/browser/markdown.js';
 import type { DraftState } from './agent-connection.js';
-import { cycle, insertCanned, matchCanned, slashQueryAt, type SlashQuery } from './canned.js';
+import { cycle, fillPlaceholders, insertCanned, matchCanned, slashQueryAt, type PlaceholderValues, type SlashQuery } from './canned.js';
 import { fire } from './events.js';
 import { LocaleController, fill, plural, t } from './i18n/locale.js';
 import { base } from './theme.styles.js';
@@ -33,6 +33,7 @@ export class SupportConsoleComposer extends LitElement {
     replyBlocked: { type: String },
     noteBlocked: { type: String },
     canned: { attribute: false },
+    placeholders: { attribute: false },
     draft: { attribute: false },
     text: { state: true },
     mode: { state: true },
@@ -51,6 +52,8 @@ export class SupportConsoleComposer extends LitElement {
   declare replyBlocked: string;
   declare noteBlocked: string;
   declare canned: readonly CannedReply[];
+  /** What `{{visitor.name}}` and the other placeholders of a canned reply stand for here. */
+  declare placeholders: PlaceholderValues;
   declare draft: DraftState | null;
   declare text: string;
   declare mode: Mode;
@@ -75,6 +78,7 @@ export class SupportConsoleComposer extends LitElement {
     this.replyBlocked = '';
     this.noteBlocked = '';
     this.canned = [];
+    this.placeholders = {};
     this.draft = null;
     this.text = '';
     this.mode = 'text';
@@ -374,7 +378,7 @@ export class SupportConsoleComposer extends LitElement {
 
   private insert(reply: CannedReply): void {
     if (!this.slash) return;
-    const next = insertCanned(this.text, this.slash, reply);
+    const next = insertCanned(this.text, this.slash, { text: fillPlaceholders(reply.text, this.placeholders) });
     this.text = next.text;
     this.caret = next.caret;
     this.keepDraft(this.conversationId);

@@ -5,6 +5,7 @@ import { fire } from './events.js';
 import { ago, duration, handoffReasonText, relativeTime, stars, statusLabel, visitorLabel } from './format.js';
 import { LocaleController, fill, t } from './i18n/locale.js';
 import { queuedSince } from './inbox-state.js';
+import { placeholderValues } from './canned.js';
 import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, isMine, type Gate } from './permissions.js';
 import type { TransferTarget } from './team-state.js';
 import { seenMarkerSeq, type TranscriptState } from './transcript-state.js';
@@ -126,6 +127,7 @@ export class SupportConsoleConversation extends LitElement {
         .replyBlocked=${reply.allowed ? '' : reply.reason}
         .noteBlocked=${note.allowed ? '' : note.reason}
         .canned=${this.canned}
+        .placeholders=${placeholderValues(c, agent)}
         .draft=${this.draft?.conversationId === c.id ? this.draft : null}
       ></support-console-composer>
     `;
