@@ -159,6 +159,31 @@ describe('the agent workspace over sockets', () => {
     expect(draft.text).toMatch(/工作日/);
   });
 
+  it('drafts for the question the visitor asked, not for the request for a person after it', async () => {
+    const anna = t.agent(await t.loginAgent('Anna'));
+    const visitor = t.visitor();
+    await Promise.all([connected(anna), connected(visitor)]);
+    data(await visitor.emitWithAck('conversation:resume', { afterSeq: 0 }));
+    data(await visitor.emitWithAck('message:send', { clientId: 'zoe-00001', text: '你好，请问我的退款什么时候到账？' }));
+    await t.server.router.idle();
+    // Asking for a person in words hands the conversation off; its last visitor line says only that.
+    const { message } = data(await visitor.emitWithAck('message:send', { clientId: 'zoe-00002', text: '转人工' }));
+    await t.server.router.idle();
+    expect((await t.store.getConversation(message.conversationId))?.status).toBe('queued');
+    const draft = data(await anna.emitWithAck('draft:suggest', { conversationId: message.conversationId }));
+    expect(draft.sources.map((s) => s.title)).toEqual(['退款多久到账？']);
+
+    // A visitor who only ever asked for a person has no question to draft for.
+    const other = t.visitor();
+    await connected(other);
+    const asked = data(await other.emitWithAck('message:send', { clientId: 'bo-000001', text: 'I want to talk to a person' }));
+    await t.server.router.idle();
+    expect(await anna.emitWithAck('draft:suggest', { conversationId: asked.message.conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_state', message: 'The visitor has not asked anything yet.' },
+    });
+  });
+
   it('keeps internal notes from the visitor, searches, and drafts replies from the knowledge base', async () => {
     const anna = t.agent(await t.loginAgent('Anna'));
     const visitor = t.visitor();

@@ -9,7 +9,7 @@ import { rareWarning, type Logger } from '../logger.js';
 import { MemoryLeases } from '../coordination/memory.js';
 import type { Lease, Leases } from '../coordination/types.js';
 import type { ConversationRecord } from '../store/types.js';
-import { wantsHuman } from './handoff-intent.js';
+import { onlyAsksForAPerson, wantsHuman } from './handoff-intent.js';
 import { matchHandoffRule } from './handoff-rules.js';
 
 /** How many earlier turns the AI sees (the responder trims further to its token budget). */
@@ -221,7 +221,9 @@ export class ConversationRouter {
   async draftReply(conversationId: string, signal: AbortSignal): Promise<Pick<ResponderAnswer, 'text' | 'sources'>> {
     const conversation = await this.conversations.getConversation(conversationId);
     const turns = await this.conversations.recentTurns(conversationId, conversation.lastSeq + 1, HISTORY_TURNS);
-    const lastVisitor = turns.findLastIndex((m) => m.author === 'visitor');
+    // The latest thing the visitor asked, not a bare request for a person after it ("转人工",
+    // "a human please"): the draft answered that, with nothing (a support team's probe).
+    const lastVisitor = turns.findLastIndex((m) => m.author === 'visitor' && m.text.trim() !== '' && !onlyAsksForAPerson(m.text));
     if (lastVisitor < 0) throw new ChatError('invalid_state', 'The visitor has not asked anything yet.');
     const question = turns[lastVisitor]!;
     const answer = await this.drafter.answer({
