@@ -205,6 +205,21 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('attachments in t
     const belowTheFold = () => phone.locator('support-chat .log').evaluate((log) => log.scrollHeight - log.scrollTop - log.clientHeight);
     await expect.poll(belowTheFold, POLL).toBeLessThan(48);
     expect(await phone.locator('support-chat .log').evaluate((log) => log.scrollHeight > log.clientHeight)).toBe(true);
+    // The visitor scrolls up to what came before: a reply arriving meanwhile is below the fold,
+    // not seen, and the agent is not told it was until the visitor scrolls down to it (a probe).
+    const seenUnder = (text: string) =>
+      desk.getByRole('log', { name: 'Transcript' }).getByRole('listitem').filter({ hasText: text }).getByText('Seen', { exact: true }).count();
+    await expect.poll(() => seenUnder('Here is the label again.'), POLL).toBe(1);
+    await visitor.close(); // the visitor's desk, where the chat is open at its end, would see it
+    await phone.locator('support-chat .log').evaluate((log) => (log.scrollTop = 0));
+    await reply.fill('Anything else I can help with?');
+    await reply.press('Enter');
+    await expect.poll(() => phone.locator('support-chat').getByText('Anything else I can help with?').count(), POLL).toBe(1);
+    await phone.waitForTimeout(1500); // longer than the widget's read throttle
+    expect(await seenUnder('Anything else I can help with?')).toBe(0);
+    expect(await phone.locator('support-chat .log').evaluate((log) => log.scrollTop)).toBe(0);
+    await phone.locator('support-chat .log').evaluate((log) => (log.scrollTop = log.scrollHeight));
+    await expect.poll(() => seenUnder('Anything else I can help with?'), POLL).toBe(1);
     await desk.setViewportSize({ width: 360, height: 740 });
     await desk.screenshot({ path: screenshotPath('attachments-04-console-phone-en') });
   });

@@ -207,9 +207,8 @@ export class ChatPanel {
     this._wasOpen = this.opened;
     // Opened, or open still after a shutdown in the same task (`shutdown(); open()`).
     if (this.opened && (was !== true || !this._conn)) this._connection().start();
-    const log = this.renderRoot.querySelector('.log');
     // At the end already, or the visitor just wrote: follow what comes next.
-    this._stick = this._toEnd || !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    this._stick = this._atEnd;
     this._toEnd = false;
 
     render(this._conn ? this._renderPanel(this._language.locale) : nothing, this.renderRoot, { host: this });
@@ -224,13 +223,22 @@ export class ChatPanel {
     }
     const shown = this.renderRoot.querySelector<HTMLElement>('.log');
     if (shown && this._stick) this._scroll(shown);
-    if (this._conn) this._see(this._conn);
+    if (this._conn) this._see(this._conn, this._stick);
   }
 
-  /** Marks what the open panel shows as read, then tells the page what changed (its unread count too). */
-  private _see(c: VisitorConnection): void {
-    // Seen means on screen: not while the page is in a background tab.
-    if (this.opened && !document.hidden) c.markRead();
+  /** The log shows its end (or there is none yet), or the visitor just wrote: what arrives now is on screen. */
+  private get _atEnd(): boolean {
+    const log = this.renderRoot.querySelector('.log');
+    return this._toEnd || !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  }
+
+  /**
+   * Marks what the open panel shows as read, then tells the page what changed (its unread count
+   * too). Seen means on screen: not while the page is in a background tab, nor while the visitor
+   * reads further up (the agent saw "Seen" under replies still below the fold); scrolling down marks it.
+   */
+  private _see(c: VisitorConnection, onScreen: boolean): void {
+    if (this.opened && !document.hidden && onScreen) c.markRead();
     this._announce(c);
   }
 
@@ -257,8 +265,8 @@ export class ChatPanel {
       conn.onChange = (added) => {
         this.requestUpdate();
         for (const message of added) this._emit('support-chat-message', { message });
-        // Read before it is counted: a message arriving in the open panel is never "unread".
-        this._see(conn);
+        // Read before it is counted: a message arriving in the open panel at its end is never "unread".
+        this._see(conn, this._atEnd);
       };
       this._conn = conn;
     }
@@ -376,7 +384,7 @@ export class ChatPanel {
         </button>
       </div>
       <div class="notice" role="status">${notice}</div>
-      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title" tabindex="0">
+      <div part="log" class="log" role="log" aria-live="polite" aria-labelledby="title" tabindex="0" @scroll=${() => this._see(c, this._atEnd)}>
         ${w?.greeting
           ? renderMessage({ author: 'ai', kind: 'text', text: w.greeting, suggestions: w.starters }, view, {
               showName: true,
