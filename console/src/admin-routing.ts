@@ -157,9 +157,7 @@ export class SupportConsoleAdminRouting extends LitElement {
     return html`<div class="page">
       <header class="page-head"><h2>${s.title}</h2></header>
       <p class="lead">${s.intro}</p>
-      <p role="status" class="ok">${this.message}</p>
-      ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      ${f ? this.renderForm(f) : this.error ? nothing : html`<p class="muted">${s.loading}</p>`}
+      ${f ? this.renderForm(f) : this.error ? html`<p role="alert" class="error">${this.error}</p>` : html`<p class="muted">${s.loading}</p>`}
       <support-console-admin-welcome .api=${this.api}></support-console-admin-welcome>
     </div>`;
   }
@@ -265,6 +263,10 @@ export class SupportConsoleAdminRouting extends LitElement {
       <div class="form-actions">
         <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? s.saving : s.save}</button>
         ${Object.keys(this.errors).length ? html`<span class="field-error">${s.fixMarked}</span>` : nothing}
+        <!-- Beside the button, not atop the page: the form is taller than a screen, and "saved" up
+             there went unseen (a support team's probe). -->
+        <span role="status" class="ok">${this.message}</span>
+        ${this.error ? html`<span role="alert" class="error">${this.error}</span>` : nothing}
       </div>
     </form>`;
   }

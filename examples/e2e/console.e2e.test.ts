@@ -192,6 +192,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     await lead.getByLabel(/Only offer a person during business hours/).uncheck();
     await lead.getByRole('button', { name: 'Save routing' }).click();
     await expect.poll(() => lead.getByText('Routing saved.').isVisible(), POLL).toBe(true);
+    // Said beside the button, on screen: atop this tall page it was above the fold (a probe).
+    const said = (await lead.getByText('Routing saved.').boundingBox())!;
+    const button = (await lead.getByRole('button', { name: 'Save routing' }).boundingBox())!;
+    expect([said.y >= 0, said.y + said.height <= 900, Math.abs(said.y - button.y) < button.height]).toEqual([true, true, true]);
     await lead.getByRole('link', { name: 'Inbox' }).click();
   });
 
@@ -376,8 +380,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
       .poll(() => lead.getByRole('tabpanel').locator('.preview').allTextContents(), POLL)
       .toEqual([expect.stringContaining('prepaid return label')]);
 
-    // The visitor has the chat open: the agent sees "Seen" under the reply.
+    // The visitor has the chat open, but Sam's long answer is taller than it: her chat shows its
+    // start, the replies after it are below the fold, and are not "Seen" until she scrolls down.
     const answer = log.getByRole('listitem').filter({ hasText: 'prepaid return label' });
+    await ada.waitForTimeout(1500); // longer than the widget's read throttle
+    expect(await answer.getByText('Seen', { exact: true }).count()).toBe(0);
+    await ada.locator('support-chat .log').evaluate((l) => (l.scrollTop = l.scrollHeight));
     await expect.poll(() => answer.getByText('Seen', { exact: true }).isVisible(), POLL).toBe(true);
     await sam.screenshot({ path: screenshotPath('console-08-conversation') });
 
