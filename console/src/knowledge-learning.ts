@@ -64,6 +64,17 @@ export class SupportConsoleKnowledgeLearning extends LitElement {
       font-size: 12px;
       padding: 1px 8px;
     }
+    /* Answered since it was asked: no longer work to do, kept in the record. */
+    ol.gaps > li.answered strong {
+      font-weight: 500;
+      color: var(--support-console-muted);
+    }
+    .chip.ok {
+      color: var(--support-console-ok);
+      border-color: currentColor;
+      font-size: 12px;
+      padding: 1px 8px;
+    }
     .variants {
       font-size: 0.9em;
       overflow-wrap: anywhere;
@@ -231,11 +242,12 @@ export class SupportConsoleKnowledgeLearning extends LitElement {
           ? html`<p class="muted">${s.empty}</p>`
           : html`<ol class="gaps">
               ${shown!.map(
-                (g) => html`<li>
+                (g) => html`<li class=${g.answeredBy ? 'answered' : ''}>
                   <div class="gap-line">
                     <strong>${g.question}</strong>
                     <span class="chip count">${plural(s.asked, g.count)}</span>
                     <span class="muted">${fill(s.lastAsked, { when: ago(g.lastAskedAt, Date.now()) })}</span>
+                    ${g.answeredBy ? html`<span class="chip ok">${fill(s.answeredNow, { title: g.answeredBy.title })}</span>` : nothing}
                   </div>
                   ${g.variants.length ? html`<span class="muted variants">${s.alsoAsked}: ${g.variants.map((v, i) => html`${i ? ' · ' : ''}“${v}”`)}</span>` : nothing}
                 </li>`,

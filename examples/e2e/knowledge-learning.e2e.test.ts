@@ -255,6 +255,16 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('learning from ag
     // The page's entry list shows what was learned.
     const entries = lead.locator('support-console-admin-knowledge tr[data-entry^="console#"]');
     await expect.poll(() => entries.count(), POLL).toBe(2);
+    // The gaps the knowledge answers now say so and go last; the toaster's (rejected) leads.
+    await expect
+      .poll(async () => (await gaps.getByRole('listitem').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim()), POLL)
+      .toEqual([
+        expect.stringMatching(/toaster.*asked once(?!.*Answered now)/),
+        expect.stringMatching(/students\? asked 3 times.*Answered now: Do you offer student discounts\?/),
+        expect.stringMatching(/lower price.*asked 2 times.*Answered now:/),
+        expect.stringMatching(/dog.*Answered now: Can I bring my dog to the showroom\?/),
+        expect.stringMatching(/pets allowed.*Answered now: Can I bring my dog to the showroom\?/),
+      ]);
     await lead.screenshot({ path: screenshotPath('knowledge-learning-05-done') });
 
     // The next visitor, in the widget, in other words: the AI answers each.

@@ -70,10 +70,11 @@ import { EmailOutbox, type EmailOutboxOptions } from './email/email-outbox.js';
 import type { Mailer } from './email/mailer.js';
 import { rooms } from './realtime/rooms.js';
 import type { Coordination } from './coordination/types.js';
+import { DEFAULT_ANSWER_THRESHOLDS } from './ai/offline-responder.js';
 
 export interface ServerDeps {
   config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'consoleDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
-    Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks'>> & { attachments?: Partial<Config['attachments']> };
+    Partial<Pick<Config, 'identitySecret' | 'limits' | 'webhooks' | 'answerThresholds'>> & { attachments?: Partial<Config['attachments']> };
   store: Store;
   responder: Responder;
   /** Writes agents' AI drafts; the responder by default (main.ts: `chooseDrafter`). */
@@ -377,7 +378,10 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   if (deps.knowledge) app.use(knowledgeRoutes({ knowledge: deps.knowledge, sessions, audit }));
   if (deps.knowledge) app.use(knowledgeReportRoutes({ store, knowledge: deps.knowledge, sessions, clock }));
   if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged: team.settingsChanged }));
-  if (deps.knowledge) app.use(knowledgeProposalRoutes({ store, knowledge: deps.knowledge, sessions, audit, now: () => clock.now() }));
+  if (deps.knowledge) {
+    const thresholds = config.answerThresholds ?? DEFAULT_ANSWER_THRESHOLDS;
+    app.use(knowledgeProposalRoutes({ store, knowledge: deps.knowledge, sessions, audit, answerThreshold: (lang) => thresholds[lang], now: () => clock.now() }));
+  }
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));
   app.use(errorHandler(logger));

@@ -117,6 +117,7 @@ describe.each(stores)('learning from conversations on %s', (_name, open, skip) =
     expect(gaps[0]).toMatchObject({ question: expect.stringMatching(/student/), count: 2 });
     expect(gaps[0]!.variants).toHaveLength(1);
     expect(gaps).toHaveLength(4);
+    expect(gaps.filter((g) => g.answeredBy)).toEqual([]);
 
     // Only those allowed to manage the knowledge review.
     expect((await api('/api/admin/knowledge/proposals', annCookie)).status).toBe(403);
@@ -131,6 +132,16 @@ describe.each(stores)('learning from conversations on %s', (_name, open, skip) =
     expect((await accept(price!)).body.data.entryId).toBe(PRICE_ENTRY);
     expect((await api(`/api/admin/knowledge/proposals/${toaster!.id}/reject`, admin, { method: 'POST' })).status).toBe(200);
     expect(await proposals()).toEqual([]);
+
+    // The gaps the accepted proposals answer are marked so, after the one still open (the
+    // toaster's, rejected): they were listed as if nothing had been done (a probe).
+    const after = (await api<{ gaps: KnowledgeGapGroup[] }>('/api/admin/knowledge/gap-groups?days=7')).body.data.gaps;
+    expect(after.map((g) => [/student|dog|price|toaster/.exec(g.question)?.[0], g.answeredBy?.title ?? null])).toEqual([
+      ['toaster', null],
+      ['student', 'Do you offer student discounts?'],
+      ['price', knowledge.entries.find((e) => e.id === PRICE_ENTRY)!.title],
+      ['dog', 'Can I bring my dog to the showroom?'],
+    ]);
 
     // The next visitors, in other words.
     const studentAnswer = await ask('any discount if I am a student?');

@@ -139,6 +139,11 @@ export interface KnowledgeGapGroup {
   conversationId: string;
   /** The other wordings merged into it (at most a few). */
   variants: string[];
+  /**
+   * The entry that answers it now (written, or a proposal accepted, since it was asked), as the
+   * offline responder decides at the visitors' thresholds; absent while it is still a gap.
+   */
+  answeredBy?: { entryId: string; title: string };
 }
 
 export const PROPOSAL_LIMITS = {

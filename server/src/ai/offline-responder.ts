@@ -146,7 +146,7 @@ const overThreshold = (hit: RetrievalHit | undefined, threshold: (lang: Knowledg
 export async function offlineCandidates(
   retriever: Retriever,
   question: string,
-  options: Pick<SearchOptions, 'lang' | 'signal'>,
+  options: Pick<SearchOptions, 'lang' | 'signal' | 'lexicalOnly'>,
   threshold: (lang: KnowledgeLang) => number,
   clauses: 'when-unsure' | 'always' = 'when-unsure',
 ): Promise<OfflineCandidates> {

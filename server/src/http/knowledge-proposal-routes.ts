@@ -4,7 +4,8 @@
  * - `GET  /proposals`: the open proposals, most asked first;
  * - `POST /proposals/:id/accept` (`proposalAcceptSchema`: optionally edited), `POST /proposals/:id/reject`;
  * - `GET  /gap-groups?days=7`: what the AI could not answer in the last days, the same question in
- *   other words counted once, most asked first.
+ *   other words counted once, most asked first; those the knowledge answers now last, marked
+ *   `answeredBy` (gap-answers.ts).
  * Accepting and rejecting are audit-logged.
  */
 import { Router, json } from 'express';
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AgentSessions } from '../auth/sessions.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { markAnsweredGaps, type AnswerThreshold } from '../knowledge/learning/gap-answers.js';
 import { groupGaps } from '../knowledge/learning/gap-groups.js';
 import { acceptProposal, rejectProposal } from '../knowledge/learning/review.js';
 import { similarityFor } from '../knowledge/learning/similarity.js';
@@ -31,12 +33,15 @@ export function knowledgeProposalRoutes({
   knowledge,
   sessions,
   audit,
+  answerThreshold,
   now = Date.now,
 }: {
   store: Store;
   knowledge: KnowledgeBase;
   sessions: AgentSessions;
   audit: AuditLog;
+  /** The visitors' answer threshold per language (`OFFLINE_ANSWER_MIN_CONFIDENCE`, `_ZH`). */
+  answerThreshold: AnswerThreshold;
   now?: () => number;
 }): Router {
   const router = Router();
@@ -78,7 +83,9 @@ export function knowledgeProposalRoutes({
     const to = now();
     const from = to - days * DAY_MS;
     const gaps = await store.knowledgeGaps(from, to + 1, GAPS_READ);
-    sendData(res, { from, to, days, gaps: groupGaps(gaps, similarityFor(knowledge.snapshot)) });
+    const snapshot = knowledge.snapshot;
+    const groups = groupGaps(gaps, similarityFor(snapshot));
+    sendData(res, { from, to, days, gaps: await markAnsweredGaps(groups, snapshot.lexical, answerThreshold) });
   });
 
   return router;

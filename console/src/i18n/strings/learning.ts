@@ -6,7 +6,8 @@ export const learning = defineStrings(
   {
     gaps: {
       heading: 'What the AI could not answer this week',
-      lead: 'The same question in other words counts once. Most asked first.',
+      lead: 'The same question in other words counts once. Most asked first; those the knowledge answers now (an entry was written or a proposal accepted since) last.',
+      answeredNow: 'Answered now: {title}',
       empty: 'Nothing this week: the AI answered every question it was asked.',
       asked: { one: 'asked once', other: 'asked {n} times' },
       lastAsked: 'last {when}',
@@ -62,7 +63,8 @@ export const learning = defineStrings(
   {
     gaps: {
       heading: '本周 AI 未能回答的问题',
-      lead: '同一个问题换了说法只算一次，按提问次数从多到少排列。',
+      lead: '同一个问题换了说法只算一次，按提问次数从多到少排列；知识库现在已能回答的（之后新增了条目或采纳了建议）排在最后。',
+      answeredNow: '现已可回答：{title}',
       empty: '本周没有：访客的每个问题 AI 都回答了。',
       asked: { one: '被问一次', other: '被问 {n} 次' },
       lastAsked: '最近一次：{when}',
