@@ -71,6 +71,7 @@ import type { Mailer } from './email/mailer.js';
 import { rooms } from './realtime/rooms.js';
 import type { Coordination } from './coordination/types.js';
 import { DEFAULT_ANSWER_THRESHOLDS } from './ai/offline-responder.js';
+import { SERVER_VERSION } from './version.js';
 
 export interface ServerDeps {
   config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'widgetDistDir' | 'consoleDistDir' | 'demoDir' | 'secret' | 'trustProxy'> &
@@ -315,7 +316,7 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   // its own visitors (README, "Several processes": what waits for Redis).
   app.get('/healthz', async (_req, res) => {
     const checked = await services();
-    res.json({ ok: true, data: { status: down(checked).length ? 'degraded' : 'ok', responder: responder.name, services: checked } });
+    res.json({ ok: true, data: { status: down(checked).length ? 'degraded' : 'ok', version: SERVER_VERSION, responder: responder.name, services: checked } });
   });
   app.get('/readyz', async (_req, res) => {
     const checked = await services();

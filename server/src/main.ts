@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createServer, type ServerDeps } from './app.js';
 import { createAgent, ensureFirstAdmin } from './auth/agents.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
+import { SERVER_VERSION } from './version.js';
 import { consoleIsBuilt, widgetIsBuilt } from './http/static-routes.js';
 import { createSmtpMailer } from './email/smtp-mailer.js';
 import { createLogger, rareWarning } from './logger.js';
@@ -194,7 +195,7 @@ async function serve(config: Readonly<Config>): Promise<void> {
 
   const lines = [
     '',
-    `support-chat is running on ${base}`,
+    `support-chat ${SERVER_VERSION} is running on ${base}`,
     `  demo site     ${base}/`,
     `  agent console ${base}/console`,
     // With PUBLIC_URL (behind a proxy) every process printed the same address: say its own too.

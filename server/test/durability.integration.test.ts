@@ -163,7 +163,7 @@ describe('bad input gets a clear error and the server stays up', () => {
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ok: true, data: { services: { store: 'ok' } } });
-    expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({ data: { status: 'ok', services: { store: 'ok' } } });
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({ data: { status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), services: { store: 'ok' } } });
     await t.store.close(); // as good as a database that is gone
     // Checked at most once a second (each check writes): the next one says so.
     await expect.poll(async () => (await fetch(`${t.url}/readyz`)).status, { timeout: 5000 }).toBe(503);
