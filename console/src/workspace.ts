@@ -306,11 +306,14 @@ export class SupportConsoleWorkspace extends LitElement {
   /**
    * A conversation's link pasted into the open console, or Back and Forward between
    * conversations: the one the address names opens (the old one stayed on screen while the
-   * address named another: a probe).
+   * address named another: a probe), and none when it names none.
    */
   private onHashChange = (): void => {
-    const id = HASH.exec(location.hash)?.[1];
-    if (!id || id === this.view.openId) return;
+    const id = HASH.exec(location.hash)?.[1] ?? null;
+    if (id === this.view.openId) return;
+    // Back to the inbox as it was before a conversation was opened (`#mine`, or no hash): none
+    // is open (it stayed on screen: a review). Another page's address is the app's to follow.
+    if (!id && location.hash !== '' && !tabFromHash(location.hash)) return;
     this.chosen = true;
     this.connection.open(id);
   };

@@ -169,6 +169,12 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the console on f
     await desk.evaluate((id) => (location.hash = `#c=${id}`), second);
     await expect.poll(shownId, POLL).toBe(second);
     await expect.poll(() => transcript.isVisible(), POLL).toBe(true);
+    // An address that names no conversation (Back to the list as it was): none is open.
+    await desk.evaluate(() => (location.hash = '#mine'));
+    await expect.poll(shownId, POLL).toBeNull();
+    await expect.poll(() => transcript.count(), POLL).toBe(0);
+    await desk.goBack();
+    await expect.poll(shownId, POLL).toBe(second);
   });
 
   it('previews what the visitor or the agent said last, never a system line or a note, also live', async () => {
