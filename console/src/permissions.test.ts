@@ -53,18 +53,17 @@ describe('transfer, hand back, reopen, notes', () => {
     expect(canHandback(conv('q', { status: 'queued' }), admin, 'online').allowed).toBe(false);
   });
 
-  it("lets anyone transfer, hand back or close a colleague's conversation while that colleague is away or offline", () => {
-    for (const handler of ['away', 'offline'] as const) {
-      expect(canTransfer(theirs, me, 'online', handler).allowed).toBe(true);
-      expect(canHandback(theirs, me, 'online', handler).allowed).toBe(true);
-      expect(canClose(theirs, me, 'online', handler).allowed).toBe(true);
-      expect(canTransfer(theirs, me, 'reconnecting', handler).reason).toBe('You are offline.');
-    }
+  it("lets anyone transfer, hand back or close a colleague's conversation while that colleague is away", () => {
+    expect(canTransfer(theirs, me, 'online', 'away').allowed).toBe(true);
+    expect(canHandback(theirs, me, 'online', 'away').allowed).toBe(true);
+    expect(canClose(theirs, me, 'online', 'away').allowed).toBe(true);
+    expect(canTransfer(theirs, me, 'reconnecting', 'away').reason).toBe('You are offline.');
     // Replying still needs the conversation: the reason says how to get it.
     expect(canReply(theirs, me, 'online', 'away').reason).toBe('Ben is away: transfer the conversation to yourself to answer.');
-    expect(canReply(theirs, me, 'online', 'offline').reason).toBe('Ben is offline: transfer the conversation to yourself to answer.');
-    // Online, or not known (the team not loaded yet): only the handler or an admin.
-    for (const handler of ['online', undefined] as const) {
+    // Offline is also a reload: the disconnect grace decides, and the reason says so.
+    expect(canReply(theirs, me, 'online', 'offline').reason).toBe('Ben is offline: unless they are back soon, the conversation returns to the queue.');
+    // Online, offline, or not known (the team not loaded yet): only the handler or an admin.
+    for (const handler of ['online', 'offline', undefined] as const) {
       expect(canClose(theirs, me, 'online', handler)).toEqual({ allowed: false, reason: 'Assigned to Ben.' });
       expect(canTransfer(theirs, me, 'online', handler).allowed).toBe(false);
       expect(canHandback(theirs, me, 'online', handler).allowed).toBe(false);

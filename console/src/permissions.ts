@@ -23,16 +23,15 @@ export function isMine(conversation: AgentConversation, agent: AgentProfile): bo
   return conversation.status === 'assigned' && conversation.assignedAgentId === agent.id;
 }
 
-const isUnavailable = (handler: PresenceStatus | undefined) => handler === 'away' || handler === 'offline';
-
 /**
  * Whether the agent may move (transfer, hand back, close) a conversation a colleague handles: an
- * admin always; anyone while that colleague is away or offline, so a chat held by someone who
- * stepped away is not stuck (the server's rule too). `handler` is the colleague's presence, when
- * the console knows it.
+ * admin always; anyone while that colleague is away, so a chat held by someone who stepped away
+ * is not stuck (the server's rule too). Not while they are offline: a reload looks the same, and
+ * the disconnect grace puts their chats back in the queue. `handler` is the colleague's presence,
+ * when the console knows it.
  */
 function mayMoveColleagues(agent: AgentProfile, handler: PresenceStatus | undefined): boolean {
-  return agent.role === 'admin' || isUnavailable(handler);
+  return agent.role === 'admin' || handler === 'away';
 }
 
 const handlerName = (conversation: AgentConversation) => conversation.assignedAgentName ?? s().anotherAgent;
@@ -48,7 +47,9 @@ export function canReply(
   if (status !== 'online') return no(s().reconnectingReply);
   if (isMine(conversation, agent)) return yes;
   if (conversation.status === 'assigned') {
-    if (isUnavailable(handler)) return no(fill(handler === 'away' ? s().handlerAway : s().handlerOffline, { name: handlerName(conversation) }));
+    if (handler === 'away' || handler === 'offline') {
+      return no(fill(handler === 'away' ? s().handlerAway : s().handlerOffline, { name: handlerName(conversation) }));
+    }
     return no(fill(s().handledBy, { name: handlerName(conversation) }));
   }
   if (conversation.status === 'bot') return no(s().aiAnsweringClaim);
@@ -76,8 +77,8 @@ export function canClose(
 }
 
 /**
- * Mine (or, for an admin, anyone's; for anyone, an away or offline colleague's, to themselves
- * too) while a person has it; a queued one can be given to someone.
+ * Mine (or, for an admin, anyone's; for anyone, an away colleague's, to themselves too) while a
+ * person has it; a queued one can be given to someone.
  */
 export function canTransfer(conversation: AgentConversation, agent: AgentProfile, status: ConnectionStatus, handler?: PresenceStatus): Gate {
   if (conversation.status === 'closed' || conversation.status === 'bot') return no(s().onlyTransferable);

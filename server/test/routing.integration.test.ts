@@ -160,35 +160,44 @@ describe('transfers', () => {
     expect(await anna.socket.emitWithAck('message:send', { conversationId, clientId: 'anna-00001', text: 'me?' })).toMatchObject({ ok: false });
   });
 
-  it('lets a teammate take over, move or close a chat whose agent is away, and not while they are back', async () => {
+  it('lets a teammate take over, move or close a chat whose agent is away, and not while they are back or offline', async () => {
     t = await startTestServer({ routing: { assignment: 'manual' } });
     const anna = await agentOnline('Anna');
     const ben = await agentOnline('Ben');
+    const carl = await agentOnline('Carl');
     const first = await visitorWaiting();
     const second = await visitorWaiting();
     data(await anna.socket.emitWithAck('conversation:claim', { conversationId: first.conversationId }));
     data(await anna.socket.emitWithAck('conversation:claim', { conversationId: second.conversationId }));
 
     data(await anna.socket.emitWithAck('presence:set', { status: 'away' }));
-    // Ben takes the first to himself (a transfer to himself) and answers it; he closes the second.
+    // Ben and Carl both take the first to themselves at once: one of them has it, the other is told.
     const line = nextEvent<ChatMessage>(first.socket, 'message:created', (m) => m.event?.type === 'transferred');
-    const taken = data(await ben.socket.emitWithAck('conversation:transfer', { conversationId: first.conversationId, agentId: ben.id }));
-    expect(taken.conversation).toMatchObject({ status: 'assigned', assignedAgentId: ben.id });
-    expect((await line).event).toEqual({ type: 'transferred', agentName: 'Ben' });
-    data(await ben.socket.emitWithAck('message:send', { conversationId: first.conversationId, clientId: 'ben-000002', text: 'Ben here' }));
+    const takes = await Promise.all(
+      [ben, carl].map((who) => who.socket.emitWithAck('conversation:transfer', { conversationId: first.conversationId, agentId: who.id })),
+    );
+    const won = takes.findIndex((r) => r.ok);
+    expect(takes.filter((r) => r.ok)).toHaveLength(1);
+    expect(takes[1 - won]).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const taker = [ben, carl][won]!;
+    expect(await assignee(first.conversationId)).toBe(taker.id);
+    expect((await line).event).toEqual({ type: 'transferred', agentName: taker === ben ? 'Ben' : 'Carl' });
+    data(await taker.socket.emitWithAck('message:send', { conversationId: first.conversationId, clientId: 'take-00001', text: 'Here now' }));
+    const messages = data(await taker.socket.emitWithAck('conversation:watch', { conversationId: first.conversationId })).messages;
+    expect(messages.filter((m) => m.event?.type === 'transferred')).toHaveLength(1);
+
     // Anna is back: her remaining chat is hers again to move.
     data(await anna.socket.emitWithAck('presence:set', { status: 'online' }));
     expect(await ben.socket.emitWithAck('conversation:close', { conversationId: second.conversationId })).toMatchObject({
       ok: false,
-      error: { code: 'forbidden', message: expect.stringMatching(/while they are online/) },
+      error: { code: 'forbidden', message: expect.stringMatching(/unless they are away/) },
     });
-    // Gone (her console closed, the grace period not over yet): the same as away.
+    // Offline (her console closed: a reload looks the same) is the disconnect grace's, not a teammate's.
     const annaLeft = nextEvent<AgentPresence>(ben.socket, 'presence:changed', (p) => p.name === 'Anna' && p.status === 'offline');
     anna.socket.disconnect();
     await annaLeft;
+    expect(await ben.socket.emitWithAck('conversation:close', { conversationId: second.conversationId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await assignee(second.conversationId)).toBe(anna.id);
-    const closed = data(await ben.socket.emitWithAck('conversation:close', { conversationId: second.conversationId }));
-    expect(closed.conversation.status).toBe('closed');
   });
 });
 

@@ -373,8 +373,11 @@ export class ConversationService {
     }
   }
 
-  /** Gives an open conversation to another agent (a person's decision: capacity does not apply). */
-  async transfer(conversationId: string, to: Actor): Promise<ConversationRecord> {
+  /**
+   * Gives an open conversation to another agent (a person's decision: capacity does not apply).
+   * With `from`, only while it is still assigned as the caller saw it (`handledBy`).
+   */
+  async transfer(conversationId: string, to: Actor, from?: SeenHandler): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'closed') throw new ChatError('invalid_state', 'This conversation is closed.');
     if (conversation.status === 'assigned' && conversation.assignedAgentId === to.id) return conversation;
@@ -390,14 +393,16 @@ export class ConversationService {
       },
       { type: 'transferred', agentName: to.name },
       [conversation.status],
+      undefined,
+      from,
     );
   }
 
-  /** The AI answers again; the agent's capacity is freed. */
-  async handBack(conversationId: string): Promise<ConversationRecord> {
+  /** The AI answers again; the agent's capacity is freed. With `from`, as `transfer`'s. */
+  async handBack(conversationId: string, from?: SeenHandler): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'bot') return conversation;
-    return this.transition(conversation, 'bot', { assignedAgentId: null }, { type: 'returned_to_ai' }, ['queued', 'assigned']);
+    return this.transition(conversation, 'bot', { assignedAgentId: null }, { type: 'returned_to_ai' }, ['queued', 'assigned'], undefined, from);
   }
 
   /**
@@ -533,10 +538,10 @@ export class ConversationService {
     return { message: posted.message, conversation: updated ?? conversation };
   }
 
-  async close(conversationId: string, by: MessageAuthor): Promise<ConversationRecord> {
+  async close(conversationId: string, by: MessageAuthor, from?: SeenHandler): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
     if (conversation.status === 'closed') return conversation;
-    return this.transition(conversation, 'closed', { closedAt: this.clock.now() }, { type: 'closed', by });
+    return this.transition(conversation, 'closed', { closedAt: this.clock.now() }, { type: 'closed', by }, undefined, undefined, from);
   }
 
   /**
@@ -551,14 +556,19 @@ export class ConversationService {
     event: SystemEvent,
     from: readonly ConversationStatus[] = statusesAllowing(to),
     handoff?: { reason: HandoffReason } & HandoffAbout,
+    seen?: SeenHandler,
   ): Promise<ConversationRecord> {
-    const updated = await this.store.transitionConversation(conversation.id, from, {
-      ...patch,
-      status: to,
-      updatedAt: this.clock.now(),
-    });
+    const updated = await this.store.transitionConversation(
+      conversation.id,
+      from,
+      { ...patch, status: to, updatedAt: this.clock.now() },
+      seen && { assignedAgentId: seen.handledBy },
+    );
     if (!updated) {
       const current = await this.getConversation(conversation.id);
+      if (seen && current.status !== 'closed' && (current.assignedAgentId ?? null) !== seen.handledBy) {
+        throw new ChatError('conflict', 'Someone else moved this conversation meanwhile: look again.');
+      }
       throw new ChatError(
         current.status === 'assigned' && to === 'assigned' ? 'conflict' : 'invalid_state',
         `The conversation is ${current.status} and cannot become ${to}.`,
@@ -719,6 +729,14 @@ export class ConversationService {
  * token counts) or the API token an integration posted it with, which are for the team. Every path
  * to a visitor goes through this.
  */
+/**
+ * Who handled the conversation when the caller decided to move it (null: nobody): the move is
+ * made only if that still holds (two teammates taking over one chat, a review).
+ */
+export interface SeenHandler {
+  handledBy: string | null;
+}
+
 export function forVisitor(message: ChatMessage): ChatMessage {
   if (!message.provenance && !message.apiTokenId) return message;
   const { provenance: _internal, apiTokenId: _token, ...visible } = message;

@@ -23,6 +23,9 @@ function statusIn(connected: ReadonlyMap<string, PresenceEntry>, agentId: string
   return connected.get(agentId)?.status ?? 'offline';
 }
 
+/** Who handled `conversation` when it was read: a move is made only while that still holds. */
+const seenHandler = (conversation: ConversationRecord) => ({ handledBy: conversation.assignedAgentId ?? null });
+
 /** Agents online (not away), for routing and availability. */
 export function onlineIds(connected: ReadonlyMap<string, PresenceEntry>): string[] {
   return [...connected].filter(([, entry]) => entry.status === 'online').map(([id]) => id);
@@ -218,13 +221,13 @@ export class TeamRouting {
     if ((await this.statusOf(targetId)) === 'offline') {
       throw new ChatError('invalid_state', `${target.name} is offline: transfer to someone who is online.`);
     }
-    return this.deps.conversations.transfer(conversationId, target);
+    return this.deps.conversations.transfer(conversationId, target, seenHandler(conversation));
   }
 
   async handBack(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
     await this.mayMove(actor, conversation, 'hand back');
-    return this.deps.conversations.handBack(conversationId);
+    return this.deps.conversations.handBack(conversationId, seenHandler(conversation));
   }
 
   async reopen(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
@@ -235,7 +238,7 @@ export class TeamRouting {
   async close(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
     await this.mayHandle(actor, conversation, 'close');
-    return this.deps.conversations.close(conversationId, 'agent');
+    return this.deps.conversations.close(conversationId, 'agent', seenHandler(conversation));
   }
 
   private async mayMove(actor: TeamMember, conversation: ConversationRecord, verb: string): Promise<void> {
@@ -245,15 +248,17 @@ export class TeamRouting {
 
   /**
    * The agent handling a conversation (or an admin) acts on it; on an unassigned one, anyone. So
-   * does any teammate while its agent is away or offline: otherwise a chat held by someone who
-   * stepped away (Away keeps their chats, and an offline agent's wait out the grace period) had
-   * nobody who could answer, move or close it but an admin (a support team's probe).
+   * does any teammate while its agent is away: Away keeps their chats, which nobody but an admin
+   * could move, and so nobody could take over to answer (a support team's probe). Not while the
+   * agent is offline: that is also a reload or a restart, which the disconnect grace covers (then
+   * the chat goes back to the queue, anyone's). The move itself is made only if the agent
+   * checked here still has it (`seenHandler`): two teammates taking over at once, one wins.
    */
   private async mayHandle(actor: TeamMember, conversation: ConversationRecord, verb: string): Promise<void> {
     const handler = conversation.status === 'assigned' ? conversation.assignedAgentId : null;
     if (!handler || handler === actor.id || actor.role === 'admin') return;
-    if ((await this.statusOf(handler)) !== 'online') return;
-    throw new ChatError('forbidden', `Only the agent handling this conversation (or an admin) can ${verb} it while they are online.`);
+    if ((await this.statusOf(handler)) === 'away') return;
+    throw new ChatError('forbidden', `Only the agent handling this conversation (or an admin) can ${verb} it, unless they are away.`);
   }
 
   // ---- assignment ----

@@ -386,6 +386,7 @@ export class PostgresStore implements Store {
     id: string,
     fromStatuses: readonly ConversationStatus[],
     patch: Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>,
+    expect?: { assignedAgentId: string | null },
   ): Promise<ConversationRecord | null> {
     const sets: string[] = [];
     const values: unknown[] = [id, fromStatuses];
@@ -397,8 +398,13 @@ export class PostgresStore implements Store {
       sets.push(`${target.column} = $${values.length}`);
     }
     if (sets.length === 0) return this.getConversation(id);
+    let assigned = '';
+    if (expect) {
+      values.push(expect.assignedAgentId);
+      assigned = ` AND assigned_agent_id IS NOT DISTINCT FROM $${values.length}`;
+    }
     return this.conversation(
-      `UPDATE conversations SET ${sets.join(', ')} WHERE id = $1 AND status = ANY($2) RETURNING *`,
+      `UPDATE conversations SET ${sets.join(', ')} WHERE id = $1 AND status = ANY($2)${assigned} RETURNING *`,
       values,
     );
   }

@@ -594,8 +594,13 @@ export class SqliteStore implements Store {
     return (this.statement(sql).all(...params) as ConversationRow[]).map(toConversation);
   }
 
-  async transitionConversation(id: string, fromStatuses: readonly ConversationStatus[], patch: ConversationPatch): Promise<ConversationRecord | null> {
-    return this.write('transitionConversation', id, fromStatuses, patch);
+  async transitionConversation(
+    id: string,
+    fromStatuses: readonly ConversationStatus[],
+    patch: ConversationPatch,
+    expect?: { assignedAgentId: string | null },
+  ): Promise<ConversationRecord | null> {
+    return this.write('transitionConversation', id, fromStatuses, patch, expect);
   }
 
   async updateConversationContext(id: string, context: VisitorContext): Promise<void> {

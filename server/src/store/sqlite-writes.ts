@@ -176,7 +176,12 @@ export class SqliteWrites {
     return { conversation, created: true };
   }
 
-  transitionConversation(id: string, fromStatuses: readonly ConversationStatus[], patch: ConversationPatch): ConversationRecord | null {
+  transitionConversation(
+    id: string,
+    fromStatuses: readonly ConversationStatus[],
+    patch: ConversationPatch,
+    expect?: { assignedAgentId: string | null },
+  ): ConversationRecord | null {
     const sets: string[] = [];
     const params: unknown[] = [];
     for (const [key, value] of Object.entries(patch)) {
@@ -190,9 +195,9 @@ export class SqliteWrites {
     const row = this
       .statement(
         `UPDATE conversations SET ${sets.join(', ')}
-         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')}) RETURNING *`,
+         WHERE id = ? AND status IN (${fromStatuses.map(() => '?').join(', ')})${expect ? ' AND assigned_agent_id IS ?' : ''} RETURNING *`,
       )
-      .get(...params, id, ...fromStatuses) as ConversationRow | undefined;
+      .get(...params, id, ...fromStatuses, ...(expect ? [expect.assignedAgentId] : [])) as ConversationRow | undefined;
     return row ? toConversation(row) : null;
   }
 

@@ -258,6 +258,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(stored?.assignedAgentId).toBe((first ?? second)?.assignedAgentId);
     });
 
+    it('transitions only from the expected agent when asked to (two teammates taking over one chat)', async () => {
+      await store.createConversation(conversationFixture({ id: 'a', status: 'assigned', assignedAgentId: 'away-1' }));
+      const takeOver = (agent: string) => store.transitionConversation('a', ['assigned'], { assignedAgentId: agent }, { assignedAgentId: 'away-1' });
+      const [first, second] = await Promise.all([takeOver('agent-2'), takeOver('agent-3')]);
+      expect([first, second].filter(Boolean)).toHaveLength(1);
+      expect((await store.getConversation('a'))?.assignedAgentId).toBe((first ?? second)?.assignedAgentId);
+      // Nobody's: null expects an unassigned conversation.
+      await store.createConversation(conversationFixture({ id: 'b', status: 'queued', queuedAt: 5 }));
+      expect(await store.transitionConversation('b', ['queued'], { status: 'closed' }, { assignedAgentId: 'agent-2' })).toBeNull();
+      expect(await store.transitionConversation('b', ['queued'], { status: 'closed' }, { assignedAgentId: null })).toMatchObject({ status: 'closed' });
+    });
+
     it('orders the queue by queuedAt', async () => {
       await store.createConversation(conversationFixture({ id: 'late', status: 'queued', queuedAt: 300 }));
       await store.createConversation(conversationFixture({ id: 'early', status: 'queued', queuedAt: 100 }));

@@ -194,13 +194,15 @@ export interface Store extends IntegrationStore {
   /** Newest `updatedAt` first. */
   listConversations(filter: ConversationFilter): Promise<ConversationRecord[]>;
   /**
-   * Applies `patch` only when the conversation's status is one of `fromStatuses`.
-   * Returns the updated record, or null when the status did not match (someone else moved it).
+   * Applies `patch` only when the conversation's status is one of `fromStatuses` (and, with
+   * `expect`, it is assigned to that agent, or to nobody for null). Returns the updated record, or
+   * null when it did not match (someone else moved it).
    */
   transitionConversation(
     id: string,
     fromStatuses: readonly ConversationStatus[],
     patch: Partial<Omit<ConversationRecord, 'id' | 'visitorId' | 'createdAt' | 'lastSeq'>>,
+    expect?: { assignedAgentId: string | null },
   ): Promise<ConversationRecord | null>;
   /** Updates the visitor context (pages change as the visitor browses). */
   updateConversationContext(id: string, context: VisitorContext): Promise<void>;
