@@ -1,7 +1,7 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { CANNED_SHORTCUT_RULE, LIMITS, type CannedReply } from '@support-chat/shared';
 import type { AdminApi } from './admin-api.js';
-import { PLACEHOLDERS } from './canned.js';
+import { PLACEHOLDERS, unknownPlaceholders } from './canned.js';
 import { LocaleController, errorText, fill, plural, t } from './i18n/locale.js';
 import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
 import { base } from './theme.styles.js';
@@ -23,6 +23,7 @@ export class SupportConsoleAdminCanned extends LitElement {
     editing: { state: true },
     message: { state: true },
     error: { state: true },
+    textError: { state: true },
   };
 
   declare api: AdminApi;
@@ -31,6 +32,8 @@ export class SupportConsoleAdminCanned extends LitElement {
   declare editing: string | null;
   declare message: string;
   declare error: string;
+  /** Why the text of the form was not saved (a placeholder it does not know). */
+  declare textError: string;
   private readonly i18n = new LocaleController(this);
 
   constructor() {
@@ -39,6 +42,7 @@ export class SupportConsoleAdminCanned extends LitElement {
     this.editing = null;
     this.message = '';
     this.error = '';
+    this.textError = '';
   }
 
   override connectedCallback(): void {
@@ -47,6 +51,11 @@ export class SupportConsoleAdminCanned extends LitElement {
       if (result.ok) this.replies = sorted(result.data.replies);
       else this.error = errorText(result.error);
     });
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // Another form (or none): the last one's complaint is not about it.
+    if (changed.has('editing')) this.textError = '';
   }
 
   override render() {
@@ -99,7 +108,10 @@ export class SupportConsoleAdminCanned extends LitElement {
       </div>
       <div class="field">
         <label for="text">${s.text}</label>
-        <textarea id="text" name="text" required rows="4" maxlength=${LIMITS.messageChars} .value=${reply?.text ?? ''} aria-describedby="text-help"></textarea>
+        <textarea id="text" name="text" required rows="4" maxlength=${LIMITS.messageChars} .value=${reply?.text ?? ''}
+          aria-invalid=${this.textError ? 'true' : 'false'} aria-describedby=${this.textError ? 'text-error text-help' : 'text-help'}
+          @input=${() => (this.textError = '')}></textarea>
+        ${this.textError ? html`<span class="field-error" id="text-error">${this.textError}</span>` : nothing}
         <span class="field-help" id="text-help">${fill(s.textHelp, {
           placeholders: PLACEHOLDERS.map((name) => `{{${name}}}`).join(', '),
           example: '{{visitor.first_name | there}}',
@@ -116,6 +128,13 @@ export class SupportConsoleAdminCanned extends LitElement {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const body = { shortcut: String(data.get('shortcut') ?? '').trim().toLowerCase(), text: String(data.get('text') ?? '').trim() };
+    // A misspelt placeholder would reach visitors as written: refused here, where it is written.
+    const unknown = unknownPlaceholders(body.text);
+    if (unknown.length) {
+      this.textError = fill(t().canned.unknownPlaceholder, { list: unknown.join(', ') });
+      return;
+    }
+    this.textError = '';
     const result = reply ? await this.api.updateCanned(reply.id, body) : await this.api.createCanned(body);
     if (!result.ok) {
       this.error = errorText(result.error);

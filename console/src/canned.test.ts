@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CannedReply } from '@support-chat/shared';
-import { cycle, fillPlaceholders, insertCanned, matchCanned, placeholderValues, slashQueryAt } from './canned.js';
+import { cycle, fillPlaceholders, insertCanned, matchCanned, placeholderValues, slashQueryAt, unknownPlaceholders } from './canned.js';
 
 const reply = (shortcut: string, text = `Text of ${shortcut}`): CannedReply => ({ id: shortcut, shortcut, text, updatedAt: 1 });
 
@@ -61,6 +61,12 @@ describe('fillPlaceholders', () => {
     expect(fillPlaceholders('您好 {{visitor.name}}，', {})).toBe('您好，');
   });
 
+  it('trims a fallback, and leaves an unclosed placeholder before a long run of spaces as written (it took 12 s)', () => {
+    expect(fillPlaceholders('Hi {{visitor.email |  there  }}!', values)).toBe('Hi there!');
+    const unclosed = `{{visitor.name |${' '.repeat(4000)}x`;
+    expect(fillPlaceholders(unclosed, values)).toBe(unclosed);
+  });
+
   it('leaves anything else in braces as written', () => {
     expect(fillPlaceholders('{{order.id}} and {{ not a placeholder }} and {x}', values)).toBe('{{order.id}} and {{ not a placeholder }} and {x}');
   });
@@ -78,5 +84,19 @@ describe('placeholderValues', () => {
     });
     expect(placeholderValues({ context: {}, leftMessage: { email: 'bo@x.io', name: ' Bo ' } } as never, agent)).toMatchObject({ 'visitor.name': 'Bo', 'visitor.email': 'bo@x.io' });
     expect(placeholderValues({ context: {} } as never, agent)['visitor.name']).toBeUndefined();
+  });
+
+  it('keeps a Chinese name whole as the first name (its first word is the family name)', () => {
+    expect(placeholderValues({ context: { attributes: { name: '王 小明' } } } as never, agent)['visitor.first_name']).toBe('王 小明');
+  });
+});
+
+describe('unknownPlaceholders', () => {
+  it('lists each placeholder the reply cannot fill, as written', () => {
+    expect(unknownPlaceholders('Hi {{visitor.firstname}}, {{ agent.name }} and {{visitor.name | you}}; {{visitor.firstname}} {{order id}}')).toEqual([
+      '{{visitor.firstname}}',
+      '{{order id}}',
+    ]);
+    expect(unknownPlaceholders('Hi {{Visitor.Name}}, {x} and {{}}')).toEqual(['{{}}']);
   });
 });

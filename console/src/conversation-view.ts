@@ -5,7 +5,7 @@ import { fire } from './events.js';
 import { ago, duration, handoffReasonText, relativeTime, stars, statusLabel, visitorLabel } from './format.js';
 import { LocaleController, fill, t } from './i18n/locale.js';
 import { queuedSince } from './inbox-state.js';
-import { placeholderValues } from './canned.js';
+import { placeholderValues, type PlaceholderValues } from './canned.js';
 import { canClaim, canClose, canHandback, canNote, canReopen, canReply, canTransfer, isMine, type Gate } from './permissions.js';
 import type { TransferTarget } from './team-state.js';
 import { seenMarkerSeq, type TranscriptState } from './transcript-state.js';
@@ -72,6 +72,16 @@ export class SupportConsoleConversation extends LitElement {
     this.labelSuggestions = [];
   }
 
+  /** The composer's placeholder values, the same object while neither changed (a new one re-renders it). */
+  private placeholders(c: AgentConversation, agent: AgentProfile): PlaceholderValues {
+    if (this.placeholderCache?.conversation !== c || this.placeholderCache.agent !== agent) {
+      this.placeholderCache = { conversation: c, agent, values: placeholderValues(c, agent) };
+    }
+    return this.placeholderCache.values;
+  }
+
+  private placeholderCache: { conversation: AgentConversation; agent: AgentProfile; values: PlaceholderValues } | null = null;
+
   /** The keyboard shortcuts act through these. */
   get composer(): SupportConsoleComposer | null {
     return this.renderRoot.querySelector<SupportConsoleComposer>('support-console-composer');
@@ -127,7 +137,7 @@ export class SupportConsoleConversation extends LitElement {
         .replyBlocked=${reply.allowed ? '' : reply.reason}
         .noteBlocked=${note.allowed ? '' : note.reason}
         .canned=${this.canned}
-        .placeholders=${placeholderValues(c, agent)}
+        .placeholders=${this.placeholders(c, agent)}
         .draft=${this.draft?.conversationId === c.id ? this.draft : null}
       ></support-console-composer>
     `;

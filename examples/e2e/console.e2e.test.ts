@@ -143,6 +143,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
       expect(await shortcut.evaluate((el: HTMLInputElement) => el.checkValidity()), typed).toBe(valid);
     }
     await lead.getByLabel('Shortcut', { exact: true }).fill('return-label');
+    // A misspelt placeholder would reach visitors as written: the form says so and keeps the text.
+    await lead.getByLabel('Text', { exact: true }).fill("Hi {{visitor.firstname}}, I've emailed you a label.");
+    await lead.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => lead.getByText('Not a placeholder the reply can fill: {{visitor.firstname}}.').isVisible(), POLL).toBe(true);
     await lead.getByLabel('Text', { exact: true }).fill("Hi {{visitor.first_name | there}}, {{agent.name}} here. I've emailed you a **prepaid return label**. Drop the parcel at any post office.");
     await lead.getByRole('button', { name: 'Add', exact: true }).click();
     await expect.poll(() => lead.getByRole('rowheader', { name: '/return-label' }).isVisible(), POLL).toBe(true);

@@ -61,7 +61,7 @@ import { ConversationLabels } from './conversations/labels.js';
 import { TeamRouting } from './routing/team-routing.js';
 import { UnansweredSweeper, type UnansweredSweeperOptions } from './routing/unanswered-sweeper.js';
 import { WaitEstimator } from './routing/wait-estimate.js';
-import type { KnowledgeEntry } from './knowledge/types.js';
+import type { KnowledgeEntry, KnowledgeLang } from './knowledge/types.js';
 import type { Store } from './store/types.js';
 import { createMemoryCoordination } from './coordination/memory.js';
 import { shareTimers } from './coordination/shared-timers.js';
@@ -381,7 +381,10 @@ export async function createServer(deps: ServerDeps): Promise<SupportChatServer>
   if (deps.knowledge) app.use(knowledgeConsoleRoutes({ store, knowledge: deps.knowledge, sessions, audit, settingsChanged: team.settingsChanged }));
   if (deps.knowledge) {
     const thresholds = config.answerThresholds ?? DEFAULT_ANSWER_THRESHOLDS;
-    app.use(knowledgeProposalRoutes({ store, knowledge: deps.knowledge, sessions, audit, answerThreshold: (lang) => thresholds[lang], now: () => clock.now() }));
+    // Gaps are marked answered by the offline responder's decision: only where it is the one that
+    // answers (a model's "no answer" may come with a confident lexical match: gap-answers.ts).
+    const answerThreshold = responder.name === 'offline' ? (lang: KnowledgeLang) => thresholds[lang] : null;
+    app.use(knowledgeProposalRoutes({ store, knowledge: deps.knowledge, sessions, audit, answerThreshold, now: () => clock.now() }));
   }
   app.use(staticRoutes(config));
   app.use((_req, _res, next) => next(notFound('Page')));

@@ -8,7 +8,9 @@ import { createLogger } from '../src/logger.js';
 import { createKnowledgeIndex } from '../src/knowledge/bm25-index.js';
 import { chooseResponder } from '../src/responders.js';
 import { createFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
-import { connected, data, demoKnowledge, nextEvent, startTestServer, type TestServer } from './harness.js';
+import { connected, data, demoKnowledge, DEMO_KNOWLEDGE_DIR, nextEvent, startTestServer, type TestServer } from './harness.js';
+import { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
+import type { KnowledgeGapGroup } from '@support-chat/shared';
 import { stored } from './harness.js';
 
 describe('answers through an OpenAI-compatible endpoint', () => {
@@ -89,5 +91,36 @@ describe('answers through an OpenAI-compatible endpoint', () => {
     expect((await stored(t, await second)).provenance?.responder).toBe('offline');
     // A Retry-After longer than the visitor should wait is not waited out: no second request.
     expect(fake.chatRequests()).toHaveLength(3);
+  });
+});
+
+describe('knowledge gaps while a model answers', () => {
+  it('are never marked answered by the words alone: the model found a confident match wanting', async () => {
+    const fake = await createFakeOpenAI();
+    const knowledge = await KnowledgeBase.open({ dir: DEMO_KNOWLEDGE_DIR });
+    const responder = chooseResponder(
+      { openai: { apiKey: 'test-key', baseURL: fake.baseURL, model: 'fake-model', timeoutMs: 2000 } },
+      knowledge,
+      createLogger('silent'),
+    );
+    const t = await startTestServer({ responder, knowledge });
+    try {
+      // The lexical match is confident (the offline responder would answer it); the model declines.
+      fake.reply({ text: 'NO_ANSWER' });
+      const visitor = t.visitor();
+      await connected(visitor);
+      const answer = nextEvent<ChatMessage>(visitor, 'message:created', (m) => m.author === 'ai');
+      data(await visitor.emitWithAck('message:send', { clientId: 'client-0001', text: 'How do I return an item?' }));
+      expect((await stored(t, await answer)).provenance).toMatchObject({ responder: 'openai', answered: false });
+      const cookie = await t.loginAgent('Lead', 'admin');
+      const response = await fetch(`${t.url}/api/admin/knowledge/gap-groups?days=7`, { headers: { cookie } });
+      const { gaps } = ((await response.json()) as { data: { gaps: KnowledgeGapGroup[] } }).data;
+      expect(gaps).toEqual([expect.objectContaining({ question: 'How do I return an item?' })]);
+      expect(gaps[0]!.answeredBy).toBeUndefined();
+    } finally {
+      await t.close();
+      knowledge.close();
+      await fake.close();
+    }
   });
 });

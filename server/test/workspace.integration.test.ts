@@ -180,7 +180,7 @@ describe('the agent workspace over sockets', () => {
     await t.server.router.idle();
     expect(await anna.emitWithAck('draft:suggest', { conversationId: asked.message.conversationId })).toMatchObject({
       ok: false,
-      error: { code: 'invalid_state', message: 'The visitor has not asked anything yet.' },
+      error: { code: 'invalid_state', message: 'The visitor has asked nothing to draft a reply for in the latest messages.' },
     });
   });
 

@@ -235,7 +235,8 @@ export class ChatPanel {
   /**
    * Marks what the open panel shows as read, then tells the page what changed (its unread count
    * too). Seen means on screen: not while the page is in a background tab, nor while the visitor
-   * reads further up (the agent saw "Seen" under replies still below the fold); scrolling down marks it.
+   * reads further up (the agent saw "Seen" under replies still below the fold); scrolling down marks
+   * it. A message that arrives with the log at its end is on screen, at least its start (`_scroll`).
    */
   private _see(c: VisitorConnection, onScreen: boolean): void {
     if (this.opened && !document.hidden && onScreen) c.markRead();

@@ -40,8 +40,11 @@ export function knowledgeProposalRoutes({
   knowledge: KnowledgeBase;
   sessions: AgentSessions;
   audit: AuditLog;
-  /** The visitors' answer threshold per language (`OFFLINE_ANSWER_MIN_CONFIDENCE`, `_ZH`). */
-  answerThreshold: AnswerThreshold;
+  /**
+   * The visitors' answer threshold per language (`OFFLINE_ANSWER_MIN_CONFIDENCE`, `_ZH`) when the
+   * offline responder answers them; null when a model does (no gap is marked answered then).
+   */
+  answerThreshold: AnswerThreshold | null;
   now?: () => number;
 }): Router {
   const router = Router();
@@ -85,7 +88,7 @@ export function knowledgeProposalRoutes({
     const gaps = await store.knowledgeGaps(from, to + 1, GAPS_READ);
     const snapshot = knowledge.snapshot;
     const groups = groupGaps(gaps, similarityFor(snapshot));
-    sendData(res, { from, to, days, gaps: await markAnsweredGaps(groups, snapshot.lexical, answerThreshold) });
+    sendData(res, { from, to, days, gaps: answerThreshold ? await markAnsweredGaps(groups, snapshot.lexical, answerThreshold) : groups });
   });
 
   return router;

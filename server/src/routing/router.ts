@@ -224,7 +224,7 @@ export class ConversationRouter {
     // The latest thing the visitor asked, not a bare request for a person after it ("转人工",
     // "a human please"): the draft answered that, with nothing (a support team's probe).
     const lastVisitor = turns.findLastIndex((m) => m.author === 'visitor' && m.text.trim() !== '' && !onlyAsksForAPerson(m.text));
-    if (lastVisitor < 0) throw new ChatError('invalid_state', 'The visitor has not asked anything yet.');
+    if (lastVisitor < 0) throw new ChatError('invalid_state', 'The visitor has asked nothing to draft a reply for in the latest messages.');
     const question = turns[lastVisitor]!;
     const answer = await this.drafter.answer({
       conversationId,

@@ -5,8 +5,10 @@
  * it beside the open gaps as if nothing had happened (a support team's probe).
  *
  * "Answers" is the offline responder's own decision (`offlineCandidates` at the visitors'
- * thresholds), by the words alone: no model call per gap, and a question the lexical index
- * answers confidently is one the AI would be given the entry for.
+ * thresholds), by the words alone: no model call per gap. It is asked only where that responder
+ * is the one answering visitors (app.ts): then a gap was a question under the threshold when
+ * asked, and over it now means the knowledge changed. A model's gap may have had a confident
+ * match it judged insufficient; marking it would hide a real gap (a review).
  */
 import type { KnowledgeGapGroup } from '@support-chat/shared';
 import { looksChinese } from '@support-chat/shared';
