@@ -174,21 +174,39 @@ describe('webhooks', () => {
 
   it('queues the events a process stored and never queued (killed in between), once, with the ids the live path gives them', async () => {
     receiver.answer(200);
-    const { webhook } = await createHook(['message.created', 'conversation.closed']);
+    const { webhook } = await createHook(['message.created', 'conversation.closed', 'conversation.handed_off']);
     const before = receiver.received.length;
-    // Sent as usual: queued at once by the listener.
+    // Sent as usual: queued at once by the listener; the hand-off's event has its line's id.
     const { visitor, conversationId } = await chat('heard live');
-    // Stored without the bus hearing it, as when the process that stored it died before queueing.
+    data(await visitor.emitWithAck('handoff:request', {}));
+    // Stored without the bus hearing it, as when the process that stored it died before queueing:
+    // a close's line, and a hand-off's (a line with its reason).
     const unheard = await t.store.appendMessage(conversationId, { senderId: 'system', author: 'system', kind: 'event', text: 'closed', event: { type: 'closed', by: 'agent' } }, Date.now());
-    const got = await receiver.waitFor((r) => r.slice(before).some((h) => h.payload.id === unheard.message.id));
+    const other = await chat('another visitor');
+    const unheardHandoff = await t.store.appendMessage(
+      other.conversationId,
+      { senderId: 'system', author: 'system', kind: 'event', text: 'waiting', event: { type: 'queued', reason: 'ai_unanswered' } },
+      Date.now(),
+    );
+    const got = await receiver.waitFor((r) => [unheard, unheardHandoff].every(({ message }) => r.slice(before).some((h) => h.payload.id === message.id)));
     const late = got.find((h) => h.payload.id === unheard.message.id)!.payload;
     expect(late).toMatchObject({ type: 'conversation.closed', createdAt: unheard.message.createdAt, data: { conversation: { id: conversationId } } });
-    // Several passes later, each event was queued once: the live one's id is its message's, so the catch-up found it there.
+    expect(got.find((h) => h.payload.id === unheardHandoff.message.id)!.payload).toMatchObject({
+      type: 'conversation.handed_off',
+      data: { conversation: { id: other.conversationId }, reason: 'ai_unanswered' },
+    });
+    // Several passes later, each event was queued once: the live ones' ids are their rows', so the catch-up found them there.
     await new Promise((resolve) => setTimeout(resolve, 800));
-    const sent = (await t.store.listMessages(conversationId, { afterSeq: 0 })).filter((m) => m.kind === 'text');
+    const rows = [...(await t.store.listMessages(conversationId, { afterSeq: 0 })), ...(await t.store.listMessages(other.conversationId, { afterSeq: 0 }))];
+    const sent = rows.filter((m) => m.kind === 'text' || (m.event?.type === 'queued' && m.event.reason));
+    expect(sent.filter((m) => m.event?.type === 'queued').map((m) => m.event)).toEqual([
+      { type: 'queued', reason: 'visitor_request' },
+      { type: 'queued', reason: 'ai_unanswered' },
+    ]);
     const list = await deliveries(webhook.id);
     expect(list.map((d) => d.eventId).sort()).toEqual([...sent.map((m) => m.id), unheard.message.id].sort());
-    expect(receiver.received.slice(before).filter((h) => h.payload.id === unheard.message.id)).toHaveLength(1);
+    for (const { message } of [unheard, unheardHandoff]) expect(receiver.received.slice(before).filter((h) => h.payload.id === message.id)).toHaveLength(1);
+    other.visitor.disconnect();
     visitor.disconnect();
     await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);
   });

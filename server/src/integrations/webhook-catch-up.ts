@@ -10,8 +10,9 @@
  * long queued what it was going to by then. An event queued late carries the conversation as it is
  * then, and its `createdAt` is the row's.
  *
- * What it cannot find again: a hand-off's or a rating's event (no row of their own: the listener
- * gives them new ids), and an event whose hook was paused when the listener heard it and resumed
+ * A hand-off's event is its "waiting for a person" line's (the line with a reason: a requeue's has
+ * none). What it cannot find again: a rating's event (no row of its own: the listener gives it a
+ * new id), and an event whose hook was paused when the listener heard it and resumed
  * within `settleMs` (the catch-up sees an active hook without the delivery, and queues it).
  */
 import type { Clock } from '../conversations/service.js';
@@ -28,7 +29,13 @@ export const CAUGHT_UP_TO_SETTING = 'webhooks.caught-up-to';
 const PAGE = 200;
 /** With no hook listening, how stale the saved window may grow before it is moved on. */
 const IDLE_SAVE_MS = 60_000;
-const CAUGHT_UP: ReadonlySet<string> = new Set<MissedWebhookEvent['type']>(['message.created', 'conversation.assigned', 'conversation.closed', 'conversation.created']);
+const CAUGHT_UP: ReadonlySet<string> = new Set<MissedWebhookEvent['type']>([
+  'message.created',
+  'conversation.assigned',
+  'conversation.closed',
+  'conversation.handed_off',
+  'conversation.created',
+]);
 
 export interface WebhookCatchUpOptions {
   /** How often one process looks (default 5 s). */

@@ -16,7 +16,11 @@ export interface ChatEvent {
   data: () => WebhookPayload['data'];
 }
 
-/** A text message's `message.created`, or an assignment's or a close's line; null for the rest. */
+/**
+ * A text message's `message.created`, or an assignment's, a close's or a hand-off's line (the
+ * "waiting for a person" line with the reason it came to people; a requeue's has none); null for
+ * the rest.
+ */
 export function messageEvent(message: ChatMessage, conversation: ConversationRecord): ChatEvent | null {
   const event = message.event;
   const id = message.id;
@@ -28,6 +32,10 @@ export function messageEvent(message: ChatMessage, conversation: ConversationRec
     return { type: 'conversation.assigned', id, data: () => ({ conversation: toApiConversation(conversation), agent: { id: conversation.assignedAgentId, name: event.agentName } }) };
   }
   if (event?.type === 'closed') return { type: 'conversation.closed', id, data: () => ({ conversation: toApiConversation(conversation) }) };
+  if (event?.type === 'queued' && event.reason) {
+    const reason = event.reason;
+    return { type: 'conversation.handed_off', id, data: () => ({ conversation: toApiConversation(conversation), reason }) };
+  }
   return null;
 }
 

@@ -108,10 +108,8 @@ export class Webhooks {
         const event = messageEvent(message, conversation);
         if (event) queue(event);
       }),
-      // Neither is a row of its own that the catch-up could find again: their ids are new.
-      bus.on('handedOff', ({ conversation, reason }) =>
-        queue({ type: 'conversation.handed_off', id: randomUUID(), data: () => ({ conversation: toApiConversation(conversation), reason }) }),
-      ),
+      // A hand-off's event is its line's (messageEvent). A rating has no row of its own that the
+      // catch-up could find again: its id is new.
       bus.on('conversationRated', (conversation) => queue({ type: 'conversation.rated', id: randomUUID(), data: () => ({ conversation: toApiConversation(conversation) }) })),
     ];
     return async () => {

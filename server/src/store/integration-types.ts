@@ -38,7 +38,7 @@ export interface WebhookAttempt {
 /** A chat row whose webhook event a hook should have had queued and has not (`missedWebhookEvents`). */
 export interface MissedWebhookEvent {
   webhookId: string;
-  type: 'message.created' | 'conversation.assigned' | 'conversation.closed' | 'conversation.created';
+  type: 'message.created' | 'conversation.assigned' | 'conversation.closed' | 'conversation.handed_off' | 'conversation.created';
   /** The message's id (the conversation's for `conversation.created`): the event's id. */
   id: string;
   conversationId: string;

@@ -103,7 +103,9 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
     it('finds the chat events a listening hook has no delivery of, in a time window, oldest first', async () => {
       // Real times: message ids carry the time they were made, and the window is read through them.
       const t0 = Date.now();
-      await store.createWebhook(hook('all', ['conversation.created', 'message.created', 'conversation.assigned', 'conversation.closed'], { createdAt: t0 - 1000 }));
+      await store.createWebhook(
+        hook('all', ['conversation.created', 'message.created', 'conversation.handed_off', 'conversation.assigned', 'conversation.closed'], { createdAt: t0 - 1000 }),
+      );
       await store.createWebhook(hook('late', ['message.created', 'conversation.created'], { createdAt: t0 + 5 }));
       await store.createWebhook(hook('paused', ['message.created'], { createdAt: t0 - 1000, active: false }));
       await store.createWebhook(hook('rated', ['conversation.rated'], { createdAt: t0 - 1000 }));
@@ -111,6 +113,8 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       await store.createConversation(conversationFixture({ id: 'c1', createdAt: t0, updatedAt: t0 }));
       const append = async (at: number, draft: Parameters<Store['appendMessage']>[1]) => (await store.appendMessage('c1', draft, at)).message.id;
       const asked = await append(t0 + 10, { senderId: 'visitor-1', author: 'visitor', kind: 'text', text: 'where is my order?', clientId: 'q1' });
+      // A hand-off's line has its reason; a requeue's (below) has none, and is no hand-off.
+      const handedOff = await append(t0 + 15, { senderId: 'system', author: 'system', kind: 'event', text: 'waiting', event: { type: 'queued', reason: 'visitor_request' } });
       const joined = await append(t0 + 20, { senderId: 'system', author: 'system', kind: 'event', text: 'Ann joined', event: { type: 'assigned', agentName: 'Ann' } });
       await append(t0 + 25, { senderId: 'agent-1', author: 'agent', kind: 'note', text: 'checked the warehouse' });
       await append(t0 + 27, { senderId: 'system', author: 'system', kind: 'event', text: 'waiting', event: { type: 'queued' } });
@@ -122,6 +126,7 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       expect(missed.map((m) => [m.webhookId, m.type, m.id])).toEqual([
         ['all', 'conversation.created', 'c1'],
         ['late', 'message.created', asked],
+        ['all', 'conversation.handed_off', handedOff],
         ['all', 'conversation.assigned', joined],
         ['all', 'conversation.closed', closed],
       ]);

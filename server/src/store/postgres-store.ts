@@ -1350,7 +1350,9 @@ export class PostgresStore implements Store {
          SELECT id, conversation_id, seq, created_at,
                 CASE WHEN kind = 'text' THEN 'message.created'
                      WHEN kind = 'event' AND body -> 'event' ->> 'type' = 'assigned' THEN 'conversation.assigned'
-                     WHEN kind = 'event' AND body -> 'event' ->> 'type' = 'closed' THEN 'conversation.closed' END
+                     WHEN kind = 'event' AND body -> 'event' ->> 'type' = 'closed' THEN 'conversation.closed'
+                     WHEN kind = 'event' AND body -> 'event' ->> 'type' = 'queued'
+                          AND body -> 'event' ->> 'reason' IS NOT NULL THEN 'conversation.handed_off' END
          FROM messages WHERE id >= $1 AND id < $2 AND created_at >= $3 AND created_at < $4
          UNION ALL
          SELECT id, id, 0, created_at, 'conversation.created' FROM conversations WHERE created_at >= $3 AND created_at < $4

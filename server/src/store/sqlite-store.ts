@@ -1029,7 +1029,9 @@ export class SqliteStore implements Store {
          SELECT id, conversation_id, seq, created_at,
                 CASE WHEN kind = 'text' THEN 'message.created'
                      WHEN kind = 'event' AND json_extract(body, '$.event.type') = 'assigned' THEN 'conversation.assigned'
-                     WHEN kind = 'event' AND json_extract(body, '$.event.type') = 'closed' THEN 'conversation.closed' END
+                     WHEN kind = 'event' AND json_extract(body, '$.event.type') = 'closed' THEN 'conversation.closed'
+                     WHEN kind = 'event' AND json_extract(body, '$.event.type') = 'queued'
+                          AND json_extract(body, '$.event.reason') IS NOT NULL THEN 'conversation.handed_off' END
          FROM messages WHERE id >= ? AND id < ? AND created_at >= ? AND created_at < ?
          UNION ALL
          SELECT id, id, 0, created_at, 'conversation.created' FROM conversations WHERE created_at >= ? AND created_at < ?
