@@ -174,7 +174,7 @@ describe('webhooks', () => {
 
   it('queues the events a process stored and never queued (killed in between), once, with the ids the live path gives them', async () => {
     receiver.answer(200);
-    const { webhook } = await createHook(['message.created', 'conversation.closed', 'conversation.handed_off']);
+    const { webhook } = await createHook(['message.created', 'conversation.closed', 'conversation.handed_off', 'conversation.rated']);
     const before = receiver.received.length;
     // Sent as usual: queued at once by the listener; the hand-off's event has its line's id.
     const { visitor, conversationId } = await chat('heard live');
@@ -188,7 +188,22 @@ describe('webhooks', () => {
       { senderId: 'system', author: 'system', kind: 'event', text: 'waiting', event: { type: 'queued', reason: 'ai_unanswered' } },
       Date.now(),
     );
-    const got = await receiver.waitFor((r) => [unheard, unheardHandoff].every(({ message }) => r.slice(before).some((h) => h.payload.id === message.id)));
+    // A rating has no row: its event's id is made of the conversation's and when it was given.
+    // One given live (the listener queues it), one stored unheard.
+    await t.store.transitionConversation(conversationId, ['bot', 'queued', 'assigned'], { status: 'closed', closedAt: Date.now() });
+    data(await visitor.emitWithAck('conversation:rate', { conversationId, score: 5 }));
+    const liveRating = (await t.store.getConversation(conversationId))!.rating!;
+    const ratedAt = Date.now();
+    await t.store.transitionConversation(other.conversationId, ['bot', 'queued'], { status: 'closed', closedAt: ratedAt, rating: { score: 2, ratedAt } });
+    const ratedIds = [`${conversationId}:rated:${liveRating.ratedAt}`, `${other.conversationId}:rated:${ratedAt}`];
+    const got = await receiver.waitFor((r) =>
+      [unheard.message.id, unheardHandoff.message.id, ...ratedIds].every((id) => r.slice(before).some((h) => h.payload.id === id)),
+    );
+    expect(got.find((h) => h.payload.id === ratedIds[1])!.payload).toMatchObject({
+      type: 'conversation.rated',
+      createdAt: ratedAt,
+      data: { conversation: { id: other.conversationId, rating: { score: 2 } } },
+    });
     const late = got.find((h) => h.payload.id === unheard.message.id)!.payload;
     expect(late).toMatchObject({ type: 'conversation.closed', createdAt: unheard.message.createdAt, data: { conversation: { id: conversationId } } });
     expect(got.find((h) => h.payload.id === unheardHandoff.message.id)!.payload).toMatchObject({
@@ -204,8 +219,8 @@ describe('webhooks', () => {
       { type: 'queued', reason: 'ai_unanswered' },
     ]);
     const list = await deliveries(webhook.id);
-    expect(list.map((d) => d.eventId).sort()).toEqual([...sent.map((m) => m.id), unheard.message.id].sort());
-    for (const { message } of [unheard, unheardHandoff]) expect(receiver.received.slice(before).filter((h) => h.payload.id === message.id)).toHaveLength(1);
+    expect(list.map((d) => d.eventId).sort()).toEqual([...sent.map((m) => m.id), unheard.message.id, ...ratedIds].sort());
+    for (const id of [unheard.message.id, unheardHandoff.message.id, ...ratedIds]) expect(receiver.received.slice(before).filter((h) => h.payload.id === id)).toHaveLength(1);
     other.visitor.disconnect();
     visitor.disconnect();
     await call(t, admin, 'DELETE', `/api/admin/webhooks/${webhook.id}`);

@@ -11,8 +11,9 @@
  * then, and its `createdAt` is the row's.
  *
  * A hand-off's event is its "waiting for a person" line's (the line with a reason: a requeue's has
- * none). What it cannot find again: a rating's event (no row of its own: the listener gives it a
- * new id), and an event whose hook was paused when the listener heard it and resumed
+ * none); a rating's is found by when it was given, with an id made of the conversation's and that
+ * time (`ratedEventId`). What it cannot find again: a rating changed since (the new one's event
+ * stands for it), and an event whose hook was paused when the listener heard it and resumed
  * within `settleMs` (the catch-up sees an active hook without the delivery, and queues it).
  */
 import type { Clock } from '../conversations/service.js';
@@ -21,7 +22,7 @@ import { rareWarning, type Logger } from '../logger.js';
 import type { MissedWebhookEvent } from '../store/integration-types.js';
 import type { ChatMessage } from '@support-chat/shared';
 import type { ConversationRecord, Store } from '../store/types.js';
-import { conversationCreatedEvent, messageEvent, type ChatEvent } from './webhook-events.js';
+import { conversationCreatedEvent, messageEvent, ratedEvent, type ChatEvent } from './webhook-events.js';
 import type { Webhooks } from './webhooks.js';
 
 /** Where the last pass ended (ms): the next starts there. */
@@ -35,6 +36,7 @@ const CAUGHT_UP: ReadonlySet<string> = new Set<MissedWebhookEvent['type']>([
   'conversation.closed',
   'conversation.handed_off',
   'conversation.created',
+  'conversation.rated',
 ]);
 
 export interface WebhookCatchUpOptions {
@@ -155,6 +157,7 @@ export class WebhookCatchUp {
   private async eventOf(missed: MissedWebhookEvent, conversation: ConversationRecord | null): Promise<ChatEvent | null> {
     if (!conversation) return null;
     if (missed.type === 'conversation.created') return conversationCreatedEvent(conversation);
+    if (missed.type === 'conversation.rated') return conversation.rating?.ratedAt === missed.createdAt ? ratedEvent(conversation) : null;
     const [message]: ChatMessage[] = await this.deps.store.listMessages(missed.conversationId, { afterSeq: missed.seq - 1, limit: 1 });
     return message?.id === missed.id ? messageEvent(message, conversation) : null;
   }

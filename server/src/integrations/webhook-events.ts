@@ -39,6 +39,18 @@ export function messageEvent(message: ChatMessage, conversation: ConversationRec
   return null;
 }
 
+/**
+ * A rating's id: the conversation's and when it was rated, so the listener and the catch-up give
+ * it the same one (a changed rating, given later, is another event).
+ */
+export const ratedEventId = (conversationId: string, ratedAt: number) => `${conversationId}:rated:${ratedAt}`;
+
+/** A rating's `conversation.rated` (the conversation carries it). */
+export function ratedEvent(conversation: ConversationRecord): ChatEvent | null {
+  if (!conversation.rating) return null;
+  return { type: 'conversation.rated', id: ratedEventId(conversation.id, conversation.rating.ratedAt), data: () => ({ conversation: toApiConversation(conversation) }) };
+}
+
 export function conversationCreatedEvent(conversation: ConversationRecord): ChatEvent {
   return { type: 'conversation.created', id: conversation.id, data: () => ({ conversation: toApiConversation(conversation) }) };
 }

@@ -11,8 +11,7 @@ import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WebhookPatch, WebhookRecord } from '../store/integration-types.js';
 import type { AgentRecord, Store } from '../store/types.js';
-import { toApiConversation } from './api-views.js';
-import { conversationCreatedEvent, messageEvent, type ChatEvent } from './webhook-events.js';
+import { conversationCreatedEvent, messageEvent, ratedEvent, type ChatEvent } from './webhook-events.js';
 import { checkWebhookUrl } from './webhook-target.js';
 
 /** Another process's new hook is heard within this long (this process's at once). */
@@ -108,9 +107,11 @@ export class Webhooks {
         const event = messageEvent(message, conversation);
         if (event) queue(event);
       }),
-      // A hand-off's event is its line's (messageEvent). A rating has no row of its own that the
-      // catch-up could find again: its id is new.
-      bus.on('conversationRated', (conversation) => queue({ type: 'conversation.rated', id: randomUUID(), data: () => ({ conversation: toApiConversation(conversation) }) })),
+      // A hand-off's event is its line's (messageEvent); a rating's id is made of its time (ratedEvent).
+      bus.on('conversationRated', (conversation) => {
+        const event = ratedEvent(conversation);
+        if (event) queue(event);
+      }),
     ];
     return async () => {
       off.forEach((unsubscribe) => unsubscribe());

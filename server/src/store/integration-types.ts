@@ -38,8 +38,8 @@ export interface WebhookAttempt {
 /** A chat row whose webhook event a hook should have had queued and has not (`missedWebhookEvents`). */
 export interface MissedWebhookEvent {
   webhookId: string;
-  type: 'message.created' | 'conversation.assigned' | 'conversation.closed' | 'conversation.handed_off' | 'conversation.created';
-  /** The message's id (the conversation's for `conversation.created`): the event's id. */
+  type: 'message.created' | 'conversation.assigned' | 'conversation.closed' | 'conversation.handed_off' | 'conversation.created' | 'conversation.rated';
+  /** The message's id (the conversation's for `conversation.created`, `ratedEventId`'s for a rating): the event's id. */
   id: string;
   conversationId: string;
   /** The message's (0 for `conversation.created`). */

@@ -119,6 +119,8 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
       await append(t0 + 25, { senderId: 'agent-1', author: 'agent', kind: 'note', text: 'checked the warehouse' });
       await append(t0 + 27, { senderId: 'system', author: 'system', kind: 'event', text: 'waiting', event: { type: 'queued' } });
       const closed = await append(t0 + 30, { senderId: 'system', author: 'system', kind: 'event', text: 'closed', event: { type: 'closed', by: 'agent' } });
+      // A rating has no row: it is found by when it was given.
+      await store.transitionConversation('c1', ['bot'], { rating: { score: 4, ratedAt: t0 + 40 } });
       // The listener queued the question for 'all' (with the message's id as the event's).
       await store.enqueueWebhookEvent(event(asked, 'message.created', t0 + 10), { webhookId: 'all' });
 
@@ -129,15 +131,20 @@ export function describeIntegrationsContract(name: string, makeStore: () => Prom
         ['all', 'conversation.handed_off', handedOff],
         ['all', 'conversation.assigned', joined],
         ['all', 'conversation.closed', closed],
+        ['rated', 'conversation.rated', `c1:rated:${t0 + 40}`],
       ]);
       expect(missed[1]).toEqual({ webhookId: 'late', type: 'message.created', id: asked, conversationId: 'c1', seq: 1, createdAt: t0 + 10 });
       expect(missed[0]).toMatchObject({ conversationId: 'c1', seq: 0, createdAt: t0 });
       // The window's edges: from included, to excluded; the limit.
       expect((await store.missedWebhookEvents(t0 + 20, t0 + 30, 10)).map((m) => m.id)).toEqual([joined]);
+      expect(await store.missedWebhookEvents(t0 + 40, t0 + 41, 10)).toEqual([
+        { webhookId: 'rated', type: 'conversation.rated', id: `c1:rated:${t0 + 40}`, conversationId: 'c1', seq: 0, createdAt: t0 + 40 },
+      ]);
       expect((await store.missedWebhookEvents(t0, t0 + 100, 2)).map((m) => m.type)).toEqual(['conversation.created', 'message.created']);
       await store.enqueueWebhookEvent(event(closed, 'conversation.closed', t0 + 30), { webhookId: 'all' });
-      expect((await store.missedWebhookEvents(t0 + 20, t0 + 100, 10)).map((m) => m.id)).toEqual([joined]);
+      expect((await store.missedWebhookEvents(t0 + 20, t0 + 100, 10)).map((m) => m.id)).toEqual([joined, `c1:rated:${t0 + 40}`]);
       await store.updateWebhook('all', { active: false });
+      await store.updateWebhook('rated', { active: false });
       expect(await store.missedWebhookEvents(t0 + 20, t0 + 100, 10)).toEqual([]);
     });
 

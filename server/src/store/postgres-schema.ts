@@ -350,6 +350,11 @@ const MIGRATIONS: readonly Migration[] = [
     name: "an emailed link followed elsewhere ends the visitor's older sessions",
     up: sql(`ALTER TABLE visitors ADD COLUMN sessions_from bigint NOT NULL DEFAULT 0;`),
   },
+  {
+    version: 16,
+    name: "ratings by when they were given (a rating's webhook event is caught up)",
+    up: sql(`CREATE INDEX conversations_rated_at ON conversations (((rating ->> 'ratedAt')::bigint)) WHERE rating IS NOT NULL;`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1356,6 +1356,9 @@ export class PostgresStore implements Store {
          FROM messages WHERE id >= $1 AND id < $2 AND created_at >= $3 AND created_at < $4
          UNION ALL
          SELECT id, id, 0, created_at, 'conversation.created' FROM conversations WHERE created_at >= $3 AND created_at < $4
+         UNION ALL
+         SELECT id || ':rated:' || (rating ->> 'ratedAt'), id, 0, (rating ->> 'ratedAt')::bigint, 'conversation.rated'
+         FROM conversations WHERE rating IS NOT NULL AND (rating ->> 'ratedAt')::bigint >= $3 AND (rating ->> 'ratedAt')::bigint < $4
        )
        SELECT h.id AS "webhookId", made.type, made.id, made.conversation_id AS "conversationId", made.seq, made.created_at AS "createdAt"
        FROM made JOIN webhooks h ON h.active AND h.created_at <= made.created_at AND h.events ? made.type

@@ -147,6 +147,7 @@ describe('SqliteStore migrations, search', () => {
     const leftMigration = MIGRATIONS.findIndex((m) => m.includes('conversations_search_queue_left'));
     db.exec('DROP TRIGGER conversations_search_queue_left; DELETE FROM search_queue');
     if (MIGRATIONS.slice(leftMigration + 1).some((m) => m.includes('sessions_from'))) db.exec('ALTER TABLE visitors DROP COLUMN sessions_from');
+    if (MIGRATIONS.slice(leftMigration + 1).some((m) => m.includes('conversations_rated_at'))) db.exec('DROP INDEX conversations_rated_at');
     db.pragma(`user_version = ${leftMigration}`);
     db.close();
     // Its index as that release wrote it: the conversation's row without the message left.

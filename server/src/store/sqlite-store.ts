@@ -414,6 +414,9 @@ export const MIGRATIONS: string[] = [
   // An emailed link followed in another browser takes the chat along: tokens issued before it stop
   // opening the visitor's conversations (VisitorRecord.sessionsFrom).
   `ALTER TABLE visitors ADD COLUMN sessions_from INTEGER NOT NULL DEFAULT 0;`,
+  // A rating's webhook event is caught up after a kill -9 too (webhook-catch-up.ts): ratings by
+  // when they were given, without reading every conversation.
+  `CREATE INDEX conversations_rated_at ON conversations (json_extract(rating, '$.ratedAt')) WHERE rating IS NOT NULL;`,
 ];
 
 /**
@@ -1035,13 +1038,16 @@ export class SqliteStore implements Store {
          FROM messages WHERE id >= ? AND id < ? AND created_at >= ? AND created_at < ?
          UNION ALL
          SELECT id, id, 0, created_at, 'conversation.created' FROM conversations WHERE created_at >= ? AND created_at < ?
+         UNION ALL
+         SELECT id || ':rated:' || json_extract(rating, '$.ratedAt'), id, 0, json_extract(rating, '$.ratedAt'), 'conversation.rated'
+         FROM conversations WHERE rating IS NOT NULL AND json_extract(rating, '$.ratedAt') >= ? AND json_extract(rating, '$.ratedAt') < ?
        )
        SELECT h.id AS webhookId, made.type, made.id, made.conversation_id AS conversationId, made.seq, made.created_at AS createdAt
        FROM made JOIN webhooks h ON h.active AND h.created_at <= made.created_at
          AND EXISTS (SELECT 1 FROM json_each(h.events) WHERE value = made.type)
        WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = h.id AND d.event_id = made.id)
        ORDER BY made.created_at, made.id, h.created_at LIMIT ?`,
-    ).all(messageIdFloor(from - ID_TIME_MARGIN_MS), messageIdFloor(to + ID_TIME_MARGIN_MS), from, to, from, to, limit) as MissedWebhookEvent[];
+    ).all(messageIdFloor(from - ID_TIME_MARGIN_MS), messageIdFloor(to + ID_TIME_MARGIN_MS), from, to, from, to, from, to, limit) as MissedWebhookEvent[];
   }
 
   async dueWebhookDeliveries(now: number, limit: number, skipWebhooks: readonly string[] = []): Promise<WebhookDeliveryRecord[]> {
