@@ -427,9 +427,25 @@ describe('AgentConnection', () => {
     expect(connection.state.presence).toBe('away');
     // A reconnect tells the (maybe restarted) server that this agent is still away.
     server.responders.set('presence:set', (p) => ok({ presence: presence('me', { status: p['status'] as 'away' }) }));
+    server.responders.set('team:list', () => ok({ agents: [presence('me', { status: 'away' }), presence('ben')] }));
     server.dropAll();
     await until(() => server.payloadsOf('inbox:list').length === 2, 'resynced');
     expect(server.payloadsOf('presence:set').at(-1)).toEqual({ status: 'away' });
+    expect(connection.state.presence).toBe('away');
+  });
+
+  it('starts with my status as the team has it (Away survives a reload), and follows my other tabs', async () => {
+    server.responders.set('team:list', () => ok({ agents: [presence('me', { status: 'away' }), presence('ben')] }));
+    const connection = await online();
+    // A console opened while Away said Online, while routing passed the agent by (a probe).
+    expect(connection.state.presence).toBe('away');
+    server.emit('presence:changed', presence('me', { status: 'online' }));
+    await until(() => connection.state.presence === 'online', 'my other tab went online');
+    // Offline is only another process's view before this socket counted: it changes nothing here.
+    server.emit('presence:changed', presence('me', { status: 'offline' }));
+    server.emit('presence:changed', presence('ben', { status: 'away' }));
+    await until(() => connection.state.team.byId.get('ben')?.status === 'away', 'ben');
+    expect(connection.state.presence).toBe('online');
   });
 
   it('searches, keeps only the newest answer, and patches results with live updates', async () => {

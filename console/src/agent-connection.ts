@@ -10,6 +10,7 @@ import {
   type AckResult,
   type AgentClientEvents,
   type AgentConversation,
+  type AgentPresence,
   type AgentProfile,
   type ErrorBody,
   type InboxPageSection,
@@ -440,7 +441,7 @@ export class AgentConnection {
     s.on('ai:token', (e) => this.patchTranscript(e.conversationId, (state) => t.applyToken(state, e, this.now())));
     s.on('ai:stream-aborted', (e) => this.patchTranscript(e.conversationId, (state) => t.abortStream(state, e.streamId)));
     s.on('typing:changed', (e) => this.onTyping(e));
-    s.on('presence:changed', (p) => this.set({ team: presenceChanged(this._state.team, p) }));
+    s.on('presence:changed', (p) => this.set({ team: presenceChanged(this._state.team, p), ...this.myPresenceIn([p]) }));
     s.on('canned:changed', () => void this.refreshCanned());
     s.on('conversations:erased', ({ conversationIds }) => this.erased(conversationIds));
   }
@@ -522,9 +523,19 @@ export class AgentConnection {
   }
 
   /** Team and canned replies are helpers: a failure is logged, not put in front of the agent. */
+  /**
+   * My own status as the team has it: a console opened (or reloaded) while this agent is Away
+   * said Online, while routing passed them by (a support team's probe); another tab's change
+   * shows here too. Offline is only what another process saw before this socket counted.
+   */
+  private myPresenceIn(agents: readonly AgentPresence[]): { presence?: 'online' | 'away' } {
+    const me = agents.find((a) => a.agentId === this.agent.id);
+    return me && me.status !== 'offline' ? { presence: me.status } : {};
+  }
+
   private async refreshTeam(): Promise<void> {
     const result = await this.command('team:list', {});
-    if (result.ok) this.set({ team: teamLoaded(result.data.agents) });
+    if (result.ok) this.set({ team: teamLoaded(result.data.agents), ...this.myPresenceIn(result.data.agents) });
     else console.warn('[support-console] team:list failed', result.error);
   }
 

@@ -211,6 +211,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
     // Sam steps away; Lena sees it live.
     await sam.getByLabel('My status').selectOption('away');
     await expect.poll(() => lead.getByRole('list', { name: 'Team' }).textContent(), POLL).toMatch(/Sam, Away/);
+    // A reload keeps him Away, and his console says so (it said Online while routing passed him by).
+    await sam.reload();
+    await expect.poll(() => sam.getByRole('list', { name: 'Team' }).textContent(), POLL).toMatch(/Sam \(you\)/);
+    await expect.poll(() => sam.getByLabel('My status').inputValue(), POLL).toBe('away');
+    expect(await lead.getByRole('list', { name: 'Team' }).textContent()).toMatch(/Sam, Away/);
   });
 
   it('lists three visitors live, searches them, and files a message left for the team under Offline', async () => {
