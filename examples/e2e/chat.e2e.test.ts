@@ -197,6 +197,33 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await context.close();
   });
 
+  it('follows the chat to the agent’s reply after a long answer, once the visitor asks for a person', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const box = page.getByRole('textbox', { name: 'Your message' });
+    await box.fill('How long does shipping take?');
+    await box.press('Enter');
+    const log = page.getByRole('log');
+    await expect.poll(() => log.getByRole('link').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    // The answer is taller than the chat: it shows its start.
+    const belowTheFold = () => page.locator('support-chat .log').evaluate((l) => l.scrollHeight - l.scrollTop - l.clientHeight);
+    await page.getByRole('button', { name: 'Talk to a person' }).click();
+    await agent.getByRole('tab', { name: /Queued/ }).click();
+    await agent.getByRole('tabpanel').getByRole('listitem').filter({ hasText: 'Orders placed before 2 pm' }).click();
+    await agent.getByRole('button', { name: /claim/i }).click();
+    const reply = agent.getByRole('textbox', { name: 'Reply to the visitor' });
+    await reply.fill('Standard shipping takes 3 to 5 days; I can check your order.');
+    await reply.press('Enter');
+    // The reply came below the long answer's start: the chat follows it (it stayed put, unseen: a probe).
+    await expect.poll(() => log.getByText('I can check your order.').count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(belowTheFold, { timeout: 5000 }).toBeLessThan(48);
+    await page.screenshot({ path: screenshotPath('08b-reply-after-long-answer') });
+    await agent.getByRole('button', { name: /close conversation|^close$/i }).click();
+    await context.close();
+  });
+
   it('offers to leave a message once the last agent has gone, and confirms it', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 667 }, locale: 'en-US' });
     const page = await context.newPage();

@@ -208,6 +208,7 @@ export class ChatPanel {
     // Opened, or open still after a shutdown in the same task (`shutdown(); open()`).
     if (this.opened && (was !== true || !this._conn)) this._connection().start();
     // At the end already, or the visitor just wrote: follow what comes next.
+    const acted = this._toEnd;
     this._stick = this._atEnd;
     this._toEnd = false;
 
@@ -222,7 +223,7 @@ export class ChatPanel {
       this._stick = true;
     }
     const shown = this.renderRoot.querySelector<HTMLElement>('.log');
-    if (shown && this._stick) this._scroll(shown);
+    if (shown && this._stick) this._scroll(shown, acted);
     if (this._conn) this._see(this._conn, this._stick);
   }
 
@@ -318,11 +319,14 @@ export class ChatPanel {
   /**
    * To the end, unless the newest message from the other side is taller than the log: then to
    * its start, once, and no further while it grows, so a long answer is read from its first step.
+   * Status lines count as the newest (after one, the end), and the visitor's own act (`acted`:
+   * sent, asked for a person) goes to the end: after a long answer, "joined" and the agent's
+   * reply came below the fold, unseen (a probe).
    */
-  private _scroll(log: HTMLElement): void {
-    const m = [...log.querySelectorAll<HTMLElement>('.msg')].pop();
+  private _scroll(log: HTMLElement, acted: boolean): void {
+    const m = [...log.querySelectorAll<HTMLElement>('.msg,.event')].pop();
     const end = log.scrollHeight - log.clientHeight;
-    const top = m?.matches('.mine') === false ? m.offsetTop - log.offsetTop - 8 : end;
+    const top = !acted && m?.matches('.mine') === false ? m.offsetTop - log.offsetTop - 8 : end;
     if (top >= end) log.scrollTop = end;
     else if (Math.abs(top - this._anchor) > 2) log.scrollTop = this._anchor = top;
   }
@@ -495,6 +499,9 @@ export class ChatPanel {
 
   private _handoff = async () => {
     if (!this._emit('support-chat-handoff-request', null, true)) return;
+    // The visitor acted, as when they send: follow what comes (after a long answer the chat stayed
+    // at its start, and the agent's reply came below the fold, unseen: a probe).
+    this._toEnd = true;
     await this._conn?.requestHandoff();
     // The button goes away once a person is asked for: keep focus in the dialog.
     await this.updateComplete;
