@@ -381,8 +381,10 @@ describe('AgentConnection', () => {
     connection.dismissNotice();
     expect(connection.state.notice).toBeNull();
     expect(await connection.reopen()).toBe(true);
-    expect(server.payloadsOf('conversation:transfer')).toEqual([{ conversationId: 'a', agentId: 'ben' }]);
-    expect(server.payloadsOf('conversation:handback')).toEqual([{ conversationId: 'a' }]);
+    // Each move says who the console saw handling it: made only while that holds.
+    expect(server.payloadsOf('conversation:transfer')).toEqual([{ conversationId: 'a', agentId: 'ben', handledBy: 'me' }]);
+    expect(server.payloadsOf('conversation:handback')).toEqual([{ conversationId: 'a', handledBy: 'ben' }]);
+    expect(server.payloadsOf('conversation:close')).toEqual([{ conversationId: 'a', handledBy: null }]);
     expect(server.payloadsOf('conversation:reopen')).toEqual([{ conversationId: 'a' }]);
   });
 

@@ -229,7 +229,7 @@ export class AgentConnection {
   }
 
   close(): Promise<boolean> {
-    return this.conversationCommand('conversation:close', 'close');
+    return this.moveCommand('conversation:close', 'close');
   }
 
   reopen(): Promise<boolean> {
@@ -237,16 +237,32 @@ export class AgentConnection {
   }
 
   handback(): Promise<boolean> {
-    return this.conversationCommand('conversation:handback', 'handback');
+    return this.moveCommand('conversation:handback', 'handback');
   }
 
   async transfer(agentId: string): Promise<boolean> {
     const conversationId = this._state.openId;
     if (!conversationId) return false;
     return this.applyConversation(
-      await this.command('conversation:transfer', { conversationId, agentId }),
+      await this.command('conversation:transfer', { conversationId, agentId, handledBy: this.handledBy(conversationId) }),
       'transfer',
     );
+  }
+
+  /**
+   * Who this console shows handling the conversation: a move is made only while that holds (two
+   * teammates taking over an Away colleague's chat at once: the second is told, not obeyed).
+   */
+  private handledBy(conversationId: string): string | null | undefined {
+    const shown = this._state.inbox.byId.get(conversationId);
+    if (!shown) return undefined;
+    return shown.status === 'assigned' ? (shown.assignedAgentId ?? null) : null;
+  }
+
+  private async moveCommand(event: 'conversation:close' | 'conversation:handback', failure: NoticeKey): Promise<boolean> {
+    const conversationId = this._state.openId;
+    if (!conversationId) return false;
+    return this.applyConversation(await this.command(event, { conversationId, handledBy: this.handledBy(conversationId) }), failure);
   }
 
   /** Sends a reply (or, as `note`, an internal note) to the open conversation; false when empty. */

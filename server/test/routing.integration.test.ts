@@ -173,13 +173,20 @@ describe('transfers', () => {
     data(await anna.socket.emitWithAck('presence:set', { status: 'away' }));
     // Ben and Carl both take the first to themselves at once: one of them has it, the other is told.
     const line = nextEvent<ChatMessage>(first.socket, 'message:created', (m) => m.event?.type === 'transferred');
+    // Each says who it saw handling it (Anna), as the console does.
     const takes = await Promise.all(
-      [ben, carl].map((who) => who.socket.emitWithAck('conversation:transfer', { conversationId: first.conversationId, agentId: who.id })),
+      [ben, carl].map((who) => who.socket.emitWithAck('conversation:transfer', { conversationId: first.conversationId, agentId: who.id, handledBy: anna.id })),
     );
     const won = takes.findIndex((r) => r.ok);
     expect(takes.filter((r) => r.ok)).toHaveLength(1);
-    expect(takes[1 - won]).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(takes[1 - won]).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/look again/) } });
     const taker = [ben, carl][won]!;
+    // An admin who saw Anna's chat a moment earlier is told, not obeyed: it is the taker's now.
+    const admin = t.agent(await t.loginAgent('Ada', 'admin'));
+    await connected(admin);
+    const late = await admin.emitWithAck('conversation:close', { conversationId: first.conversationId, handledBy: anna.id });
+    expect(late).toMatchObject({ ok: false, error: { code: 'conflict', message: `${taker === ben ? 'Ben' : 'Carl'} has this conversation since you last looked: look again.` } });
+    admin.disconnect();
     expect(await assignee(first.conversationId)).toBe(taker.id);
     expect((await line).event).toEqual({ type: 'transferred', agentName: taker === ben ? 'Ben' : 'Carl' });
     data(await taker.socket.emitWithAck('message:send', { conversationId: first.conversationId, clientId: 'take-00001', text: 'Here now' }));

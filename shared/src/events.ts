@@ -24,6 +24,7 @@ import type {
 } from './model.js';
 import type {
   AgentConversationRefPayload,
+  AgentMovePayload,
   AgentHistoryPayload,
   AgentInboxListPayload,
   AgentInboxFollowPayload,
@@ -199,7 +200,7 @@ export interface AgentClientEvents {
     ack: Ack<{ conversation: AgentConversation }>,
   ) => void;
   'conversation:close': (
-    payload: AgentConversationRefPayload,
+    payload: AgentMovePayload,
     ack: Ack<{ conversation: AgentConversation }>,
   ) => void;
   'message:send': (payload: AgentSendPayload, ack: Ack<{ message: ChatMessage }>) => void;
@@ -214,7 +215,7 @@ export interface AgentClientEvents {
   ) => void;
   /** Give the conversation back to the AI. */
   'conversation:handback': (
-    payload: AgentConversationRefPayload,
+    payload: AgentMovePayload,
     ack: Ack<{ conversation: AgentConversation }>,
   ) => void;
   /** Reopen a closed conversation (assigned to the agent who reopens it). */

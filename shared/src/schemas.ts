@@ -181,9 +181,19 @@ export const agentTypingSchema = z
 
 export const agentNoteSchema = agentSendSchema;
 
+/**
+ * Who the console saw handling the conversation it moves (null: nobody): the move is made only
+ * while that holds, so two teammates taking over at once do not both succeed, the second taking
+ * it from the first unawares (a support team's probe). Absent: whoever handles it when asked.
+ */
+const handledBySchema = z.string().min(1).max(64).nullable().optional();
+
 export const agentTransferSchema = z
-  .object({ conversationId: conversationIdSchema, agentId: z.string().min(1).max(64) })
+  .object({ conversationId: conversationIdSchema, agentId: z.string().min(1).max(64), handledBy: handledBySchema })
   .strict();
+
+/** `conversation:close` and `conversation:handback`. */
+export const agentMoveSchema = z.object({ conversationId: conversationIdSchema, handledBy: handledBySchema }).strict();
 
 export const agentReadSchema = z
   .object({ conversationId: conversationIdSchema, seq: z.number().int().min(0) })
@@ -422,6 +432,7 @@ export type AgentInboxPayload = z.input<typeof agentInboxSchema>;
 export type AgentInboxListPayload = z.input<typeof agentInboxListSchema>;
 export type AgentInboxFollowPayload = z.input<typeof agentInboxFollowSchema>;
 export type AgentConversationRefPayload = z.input<typeof agentConversationRefSchema>;
+export type AgentMovePayload = z.input<typeof agentMoveSchema>;
 export type AgentHistoryPayload = z.input<typeof agentHistorySchema>;
 export type AgentSendPayload = z.input<typeof agentSendSchema>;
 export type AgentTypingPayload = z.input<typeof agentTypingSchema>;

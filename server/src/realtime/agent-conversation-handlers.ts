@@ -1,5 +1,6 @@
 import {
   agentConversationRefSchema,
+  agentMoveSchema,
   agentHistorySchema,
   agentInboxFollowSchema,
   agentInboxListSchema,
@@ -67,8 +68,8 @@ export function registerConversationHandlers(
 
   socket.on(
     'conversation:close',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => {
-      const closed = await routing.close(agent, conversationId);
+    command(context, agentMoveSchema, async ({ conversationId, handledBy }) => {
+      const closed = await routing.close(agent, conversationId, handledBy);
       const [view] = await Promise.all([
         conversations.toAgentView(closed),
         audit.record(agent, 'conversation.closed', { type: 'conversation', id: conversationId }),

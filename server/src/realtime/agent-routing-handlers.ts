@@ -1,5 +1,6 @@
 import {
   agentConversationRefSchema,
+  agentMoveSchema,
   agentInboxSchema,
   agentPresenceSchema,
   agentReadSchema,
@@ -29,8 +30,8 @@ export function registerRoutingHandlers(
 
   socket.on(
     'conversation:transfer',
-    command(context, agentTransferSchema, async ({ conversationId, agentId }) => {
-      const view = await conversations.toAgentView(await routing.transfer(agent, conversationId, agentId));
+    command(context, agentTransferSchema, async ({ conversationId, agentId, handledBy }) => {
+      const view = await conversations.toAgentView(await routing.transfer(agent, conversationId, agentId, handledBy));
       await audit.record(agent, 'conversation.transferred', { type: 'conversation', id: conversationId }, {
         toAgentId: agentId,
         toAgentName: view.assignedAgentName ?? null,
@@ -41,8 +42,8 @@ export function registerRoutingHandlers(
 
   socket.on(
     'conversation:handback',
-    command(context, agentConversationRefSchema, async ({ conversationId }) => {
-      const returned = await routing.handBack(agent, conversationId);
+    command(context, agentMoveSchema, async ({ conversationId, handledBy }) => {
+      const returned = await routing.handBack(agent, conversationId, handledBy);
       const [view] = await Promise.all([
         conversations.toAgentView(returned),
         audit.record(agent, 'conversation.handed_back', { type: 'conversation', id: conversationId }),

@@ -1,7 +1,7 @@
 import type { AgentPresence, AgentRole, Availability, PresenceStatus, SystemNote } from '@support-chat/shared';
 import type { Summarizer } from '../ai/types.js';
 import type { DomainEventBus } from '../conversations/events.js';
-import type { Clock, ConversationService } from '../conversations/service.js';
+import type { Clock, ConversationService, SeenHandler } from '../conversations/service.js';
 import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentRecord, ConversationRecord, Store } from '../store/types.js';
@@ -24,7 +24,7 @@ function statusIn(connected: ReadonlyMap<string, PresenceEntry>, agentId: string
 }
 
 /** Who handled `conversation` when it was read: a move is made only while that still holds. */
-const seenHandler = (conversation: ConversationRecord) => ({ handledBy: conversation.assignedAgentId ?? null });
+const seenHandler = (conversation: ConversationRecord): SeenHandler => ({ handledBy: conversation.assignedAgentId ?? null });
 
 /** Agents online (not away), for routing and availability. */
 export function onlineIds(connected: ReadonlyMap<string, PresenceEntry>): string[] {
@@ -212,8 +212,14 @@ export class TeamRouting {
 
   // ---- moves agents make ----
 
-  async transfer(actor: TeamMember, conversationId: string, targetId: string): Promise<ConversationRecord> {
+  /**
+   * The moves of the console (transfer, hand back, close). `handledBy` is who the agent saw
+   * handling the conversation (absent: whoever does now): the move is refused as a conflict when
+   * someone else has it by now, and is made only while it holds.
+   */
+  async transfer(actor: TeamMember, conversationId: string, targetId: string, handledBy?: string | null): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
+    const seen = await this.stillHandledAsSeen(conversation, handledBy);
     await this.mayMove(actor, conversation, 'transfer');
     const target = await this.deps.store.getAgent(targetId);
     if (!target) throw new ChatError('not_found', 'No such agent.');
@@ -221,13 +227,14 @@ export class TeamRouting {
     if ((await this.statusOf(targetId)) === 'offline') {
       throw new ChatError('invalid_state', `${target.name} is offline: transfer to someone who is online.`);
     }
-    return this.deps.conversations.transfer(conversationId, target, seenHandler(conversation));
+    return this.deps.conversations.transfer(conversationId, target, seen);
   }
 
-  async handBack(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
+  async handBack(actor: TeamMember, conversationId: string, handledBy?: string | null): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
+    const seen = await this.stillHandledAsSeen(conversation, handledBy);
     await this.mayMove(actor, conversation, 'hand back');
-    return this.deps.conversations.handBack(conversationId, seenHandler(conversation));
+    return this.deps.conversations.handBack(conversationId, seen);
   }
 
   async reopen(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
@@ -235,10 +242,24 @@ export class TeamRouting {
   }
 
   /** Closing an already closed conversation changes nothing (and is allowed). */
-  async close(actor: TeamMember, conversationId: string): Promise<ConversationRecord> {
+  async close(actor: TeamMember, conversationId: string, handledBy?: string | null): Promise<ConversationRecord> {
     const conversation = await this.deps.conversations.getConversation(conversationId);
+    if (conversation.status === 'closed') return conversation;
+    const seen = await this.stillHandledAsSeen(conversation, handledBy);
     await this.mayHandle(actor, conversation, 'close');
-    return this.deps.conversations.close(conversationId, 'agent', seenHandler(conversation));
+    return this.deps.conversations.close(conversationId, 'agent', seen);
+  }
+
+  /**
+   * Who the move expects to find handling `conversation`: the one the agent saw, which must still
+   * be the one (else `conflict`, naming who took it: the loser of two teammates taking over at
+   * once read "only the agent handling it…", and an admin took it from the winner unawares).
+   */
+  private async stillHandledAsSeen(conversation: ConversationRecord, handledBy: string | null | undefined): Promise<SeenHandler> {
+    const now = seenHandler(conversation);
+    if (handledBy === undefined || conversation.status === 'closed' || handledBy === now.handledBy) return now;
+    const name = now.handledBy ? (await this.deps.store.getAgent(now.handledBy))?.name : undefined;
+    throw new ChatError('conflict', `${name ?? 'Someone'} ${now.handledBy ? 'has' : 'moved'} this conversation since you last looked: look again.`);
   }
 
   private async mayMove(actor: TeamMember, conversation: ConversationRecord, verb: string): Promise<void> {
