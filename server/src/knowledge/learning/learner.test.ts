@@ -150,6 +150,8 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       'Orders from the shop ship in 2 days.',
       'Everything here ships for free.',
       'Just tap on it to resend.',
+      'I am sorry: Northwind Goods ships to Norway in 5 days.',
+      'How can I help you reset the password? Open Settings, then Security, and choose Reset password.',
       'It takes one minute to reset.',
       'One moment: refunds take 5 working days to arrive.',
       '稍等，退款会在5个工作日内到账，请注意查收',
@@ -172,6 +174,10 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       // A probe's takeover reply, proposed as the answer to 能开发票吗.
       '您好，我是人工客服。发票的问题我来帮您处理。',
       '我是在线客服，这个问题我马上帮您核实一下',
+      // A canned greeting with its placeholders filled (a support team's probe: proposed as an entry).
+      'Hi Jane, I am Demo Admin from Northwind Goods. How can I help?',
+      'Hello there! This is Sam from the support team. What can I do for you today?',
+      "Hi, I'm Anna Lee. How may I assist you?",
     ];
     expect(answers.filter((text) => !isSubstantial(text))).toEqual([]);
     expect(holding.filter((text) => isSubstantial(text))).toEqual([]);

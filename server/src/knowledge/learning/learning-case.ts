@@ -33,6 +33,8 @@ const HOLDING = new RegExp(
     String.raw`\b(let me|i'll|i will|i'm going to|i am going to|allow me to)( quickly| just)? (check|look|see|find|verify|ask|get back|have a look)\w*( (into|up|at|out))?\b`,
     String.raw`\b(give me |just )?(one|a) (moment|minute|sec|second)( please)?\b`,
     String.raw`\b(bear with me|hold on|please wait|on it|checking( now)?)\b`,
+    // Offering help: the canned greeting a support team sends first ("How can I help?").
+    String.raw`\b(how (can|may) (i|we) (help|assist)( you)?( today)?|what can (i|we) do for you( today)?|is there anything (else )?(i|we) can (help|do)( you)?( with)?)\b`,
     // Chinese service phrases: greeting (亲, 在的), introducing (我是客服小明), offering help.
     // 亲 and 在的 only as a clause of their own: inside one they are words (亲自取件, 存在的).
     '^\\s*(亲爱的|亲|在的|在呢|在哦)[哦呀啊的]*\\s*$',
@@ -51,8 +53,12 @@ const HOLDING = new RegExp(
 export const CLAUSE_END = '\\n,.!?;:。！？，；：~～';
 const CLAUSES = new RegExp(`[${CLAUSE_END}]+`, 'u');
 
-/** A clause that is only the agent introducing themselves: "Bob here", "this is Bob from support" (a capital: a name). */
-const INTRODUCING = /^\s*(?:(?:[Tt]his is|[Mm]y name is|I am|I'm) \p{Lu}\p{L}*|\p{Lu}\p{L}* here)(?: from (?:the )?\p{L}+(?: team)?)?\s*$/u;
+/**
+ * A clause that is only the agent introducing themselves: "Bob here", "this is Bob from support",
+ * "I am Demo Admin from Northwind Goods" (capitals: a name of up to three words; a company of up
+ * to four after "from": the canned greeting a probe saw proposed as a knowledge answer).
+ */
+const INTRODUCING = /^\s*(?:(?:[Tt]his is|[Mm]y name is|I am|I'm) \p{Lu}\p{L}*(?: \p{Lu}\p{L}*){0,2}|\p{Lu}\p{L}*(?: \p{Lu}\p{L}*){0,2} here)(?: from (?:the )?\p{L}+(?: \p{L}+){0,3})?\s*$/u;
 
 /** Words (of any script but Chinese) and Chinese characters in `text`. */
 function countWords(text: string): { words: number; han: number } {
