@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
 import { Server, type Socket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setConsoleLocale } from './i18n/locale.js';
 import type {
   AckResult,
   AgentClientEvents,
@@ -380,6 +381,15 @@ describe('AgentConnection', () => {
     expect(connection.state.notice).toBe('Could not close the conversation: Nope');
     connection.dismissNotice();
     expect(connection.state.notice).toBeNull();
+    // In Chinese, with a full-width colon (a probe read "无法关闭会话: …").
+    setConsoleLocale('zh-CN');
+    try {
+      expect(await connection.close()).toBe(false);
+      expect(connection.state.notice).toBe('无法关闭会话：您没有执行此操作的权限。');
+    } finally {
+      setConsoleLocale('en');
+    }
+    connection.dismissNotice();
     expect(await connection.reopen()).toBe(true);
     // Each move says who the console saw handling it: made only while that holds.
     expect(server.payloadsOf('conversation:transfer')).toEqual([{ conversationId: 'a', agentId: 'ben', handledBy: 'me' }]);

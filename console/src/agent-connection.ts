@@ -663,7 +663,8 @@ export class AgentConnection {
 
   /** Worded now, in the console's language (a notice shown before a switch keeps its words until dismissed). */
   private fail(what: NoticeKey, why: ErrorBody | string): void {
-    this.set({ notice: `${words().shell.notices[what]}: ${typeof why === 'string' ? why : errorText(why)}` });
+    const shell = words().shell;
+    this.set({ notice: fill(shell.noticeJoin, { what: shell.notices[what], why: typeof why === 'string' ? why : errorText(why) }) });
   }
 
   private set(patch: Partial<ConsoleState>): void {

@@ -266,7 +266,7 @@ export class SupportConsoleWorkspace extends LitElement {
       <strong>${loaded ? s.noneOpen : s.loadingInbox}</strong>
       ${loaded
         ? html`<span>${waiting === 0 ? s.nobodyWaiting : plural(s.waiting, waiting)}${yours}
-            ${s.pickHint} <kbd>j</kbd>.</span>`
+            ${s.pickHint} <kbd>j</kbd>${s.pickHintEnd}</span>`
         : nothing}
     </div>`;
   }

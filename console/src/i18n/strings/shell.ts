@@ -61,6 +61,8 @@ export const shell = defineStrings(
       yours: '{who} is now yours',
       waiting: '{who} is waiting for a person',
     },
+    /** A failed action and why (Chinese takes a full-width colon). */
+    noticeJoin: '{what}: {why}',
     notices: {
       loadInbox: 'Could not load the inbox',
       loadMore: 'Could not load more conversations',
@@ -136,6 +138,7 @@ export const shell = defineStrings(
       yours: '{who} 已分配给您',
       waiting: '{who} 正在等待人工客服',
     },
+    noticeJoin: '{what}：{why}',
     notices: {
       loadInbox: '无法加载会话列表',
       loadMore: '无法加载更多会话',
