@@ -394,7 +394,7 @@ describe('AgentConnection', () => {
     // Each move says who the console saw handling it: made only while that holds.
     expect(server.payloadsOf('conversation:transfer')).toEqual([{ conversationId: 'a', agentId: 'ben', handledBy: 'me' }]);
     expect(server.payloadsOf('conversation:handback')).toEqual([{ conversationId: 'a', handledBy: 'ben' }]);
-    expect(server.payloadsOf('conversation:close')).toEqual([{ conversationId: 'a', handledBy: null }]);
+    expect(server.payloadsOf('conversation:close')).toEqual([{ conversationId: 'a', handledBy: null }, { conversationId: 'a', handledBy: null }]);
     expect(server.payloadsOf('conversation:reopen')).toEqual([{ conversationId: 'a' }]);
   });
 
