@@ -29,6 +29,8 @@ export class SupportConsoleInbox extends LitElement {
     search: { attribute: false },
     now: { type: Number },
     more: { type: Boolean },
+    me: { type: String },
+    away: { attribute: false },
   };
 
   declare sections: InboxSections;
@@ -39,6 +41,10 @@ export class SupportConsoleInbox extends LitElement {
   declare now: number;
   /** The server has more of the selected tab than `sections` holds. */
   declare more: boolean;
+  /** This agent's id: a row assigned to anyone else names who has it. */
+  declare me: string;
+  /** Teammates who are Away: their rows say so, and a teammate may take them over. */
+  declare away: ReadonlySet<string>;
   private endObserver: IntersectionObserver | null = null;
   private readonly i18n = new LocaleController(this);
 
@@ -51,6 +57,8 @@ export class SupportConsoleInbox extends LitElement {
     this.search = null;
     this.now = Date.now();
     this.more = false;
+    this.me = '';
+    this.away = new Set();
   }
 
   override disconnectedCallback(): void {
@@ -137,7 +145,11 @@ export class SupportConsoleInbox extends LitElement {
     const since = waiting ? queuedSince(c) : (c.lastMessage?.createdAt ?? c.updatedAt);
     const s = t().inbox;
     const detail = c.status === 'assigned' && c.assignedAgentName ? fill(s.assignedTo, { name: c.assignedAgentName }) : statusLabel(c.status);
-    const badge = c.leftMessage && c.status !== 'closed' ? s.messageBadge : waiting && c.queuePosition ? `#${c.queuePosition}` : statusLabel(c.status);
+    // A colleague's row names them (and says when they are Away): which chats could be taken over
+    // showed only "Assigned", the name in a tooltip (a support team's probe).
+    const colleague = c.status === 'assigned' && c.assignedAgentId !== this.me ? c.assignedAgentName : undefined;
+    const held = colleague && (this.away.has(c.assignedAgentId ?? '') ? fill(s.heldAway, { name: colleague }) : colleague);
+    const badge = c.leftMessage && c.status !== 'closed' ? s.messageBadge : waiting && c.queuePosition ? `#${c.queuePosition}` : held || statusLabel(c.status);
     return html`<button
       class="row"
       aria-current=${c.id === this.selectedId ? 'true' : 'false'}
@@ -149,7 +161,7 @@ export class SupportConsoleInbox extends LitElement {
         ${waiting ? html`<span class="sr-only">${s.waitingSr}</span>${duration(this.now - since)}` : relativeTime(since, this.now)}
       </span>
       <span class="preview">${lastMessagePreview(c)}</span>
-      <span class="badge ${c.leftMessage && c.status !== 'closed' ? 'offline' : c.status}" title=${detail}>${badge}</span>
+      <span class="badge ${c.leftMessage && c.status !== 'closed' ? 'offline' : c.status}${held && held !== colleague ? ' away' : ''}" title=${detail}>${badge}</span>
       ${c.labels?.length ? html`<span class="labels">${c.labels.map((l) => labelChip(l))}</span>` : nothing}
     </button>`;
   }

@@ -44,6 +44,15 @@ export function transferTargets(state: TeamState, exceptAgentId: string | undefi
     .map((a) => ({ ...a, full: a.openConversations >= a.capacity }));
 }
 
+/** The teammates who are Away, the same set while that does not change (a new one re-renders the inbox). */
+export const awayIds = (() => {
+  let last: { state: TeamState; ids: ReadonlySet<string> } | null = null;
+  return (state: TeamState): ReadonlySet<string> => {
+    if (last?.state !== state) last = { state, ids: new Set([...state.byId.values()].filter((a) => a.status === 'away').map((a) => a.agentId)) };
+    return last.ids;
+  };
+})();
+
 /** The presence of the agent a conversation is assigned to, when the team is known (permissions.ts). */
 export function handlerStatus(state: TeamState, conversation: Pick<AgentConversation, 'status' | 'assignedAgentId'>): PresenceStatus | undefined {
   if (conversation.status !== 'assigned' || !conversation.assignedAgentId) return undefined;

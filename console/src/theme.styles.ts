@@ -119,6 +119,12 @@ export const base = css`
     border-color: #a9dbb8;
     color: var(--support-console-ok);
   }
+  /* A colleague's chat while they are Away: a teammate may take it over. */
+  .badge.assigned.away {
+    background: #fff1e0;
+    border-color: #f3c98b;
+    color: var(--support-console-warn);
+  }
   .badge.verified {
     background: #dcfce7;
     border-color: #a9dbb8;

@@ -8,7 +8,7 @@ import { SECTION_KEYS, hasMore, inboxSections, neighbour, sectionOf, sectionWith
 import { LocaleController, plural, t } from './i18n/locale.js';
 import { canClaim, canClose, canReply } from './permissions.js';
 import { shortcutFor, type ShortcutAction } from './shortcuts.js';
-import { handlerStatus, transferTargets } from './team-state.js';
+import { awayIds, handlerStatus, transferTargets } from './team-state.js';
 import type { SupportConsoleConversation } from './conversation-view.js';
 import type { SupportConsoleSearch } from './inbox-search.js';
 import type { SupportConsoleInbox } from './inbox-list.js';
@@ -193,6 +193,8 @@ export class SupportConsoleWorkspace extends LitElement {
             .search=${view.search}
             .now=${this.now}
             .more=${hasMore(view.inbox, this.tab)}
+            .me=${agent.id}
+            .away=${awayIds(view.team)}
             @support-console-tab=${(e: Detail<'support-console-tab'>) => this.showTab(e.detail.tab)}
             @support-console-more=${(e: Detail<'support-console-more'>) => void this.connection.loadMore(e.detail.tab)}
             @support-console-select=${(e: Detail<'support-console-select'>) => this.select(e.detail.conversationId)}

@@ -466,7 +466,10 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('the agent consol
 
     // Sam, an agent, not an admin, finds it under Team: he is told why he may act, and can.
     await sam.getByRole('tab', { name: /Team/ }).click();
-    await sam.getByRole('tabpanel').getByRole('button', { name: /broken kettle/ }).click();
+    // The row says whose it is, and that she is away.
+    const row = sam.getByRole('tabpanel').getByRole('button', { name: /broken kettle/ });
+    await expect.poll(() => row.locator('.badge').textContent(), POLL).toBe(`${ADMIN_RENAMED} · away`);
+    await row.click();
     await expect.poll(() => sam.getByText(`Assigned to ${ADMIN_RENAMED}, who is away`).isVisible(), POLL).toBe(true);
     expect(await sam.getByRole('button', { name: 'Close', exact: true }).isEnabled()).toBe(true);
     await sam.screenshot({ path: screenshotPath('console-12-away-colleague') });
