@@ -10,6 +10,7 @@ import { renderMarkdown } from '@support-chat/shared/browser/markdown.js';
 import { clockTime } from './format.js';
 import { LocaleController, date, errorText, fill, t } from './i18n/locale.js';
 import { createKnowledgeApi, type KnowledgeApi } from './knowledge-api.js';
+import type { SupportConsoleKnowledgeLearning } from './knowledge-learning.js';
 import { base } from './theme.styles.js';
 import { pageStyles } from './page.styles.js';
 
@@ -101,6 +102,11 @@ export class SupportConsoleAdminKnowledge extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+  }
+
+  /** The learning panel below: its gaps follow the entries written here. */
+  private get learning(): SupportConsoleKnowledgeLearning | null {
+    return this.renderRoot.querySelector<SupportConsoleKnowledgeLearning>('support-console-knowledge-learning');
   }
 
   private async load(): Promise<void> {
@@ -277,7 +283,7 @@ export class SupportConsoleAdminKnowledge extends LitElement {
     this.editing = null;
     this.error = '';
     this.message = fill(t().knowledge.saved, { question: result.data.question });
-    await this.load();
+    await Promise.all([this.load(), this.learning?.refresh()]);
   }
 
   private async deleteEntry(entry: KnowledgeListItem): Promise<void> {
@@ -289,6 +295,6 @@ export class SupportConsoleAdminKnowledge extends LitElement {
     }
     this.error = '';
     this.message = fill(t().knowledge.deleted, { question: entry.question });
-    await this.load();
+    await Promise.all([this.load(), this.learning?.refresh()]);
   }
 }

@@ -204,6 +204,14 @@ export class SupportConsoleKnowledgeLearning extends LitElement {
     void this.load();
   }
 
+  /**
+   * The page's entries changed (one written, edited or deleted): a gap it answers now says so
+   * (it did only after a reload: a probe).
+   */
+  refresh(): Promise<void> {
+    return this.load();
+  }
+
   /** Reads both lists; the proposals after each decision. */
   private async load(): Promise<void> {
     const [gaps, proposals] = await Promise.all([this.api.gapGroups(WEEK_DAYS), this.api.proposals()]);

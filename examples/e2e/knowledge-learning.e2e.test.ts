@@ -265,6 +265,15 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('learning from ag
         expect.stringMatching(/dog.*Answered now: Can I bring my dog to the showroom\?/),
         expect.stringMatching(/pets allowed.*Answered now: Can I bring my dog to the showroom\?/),
       ]);
+    // An entry written on the page answers the toaster's: the gap says so at once (it took a reload).
+    await lead.getByRole('button', { name: 'Add an entry' }).click();
+    const entryForm = lead.getByRole('form', { name: 'New entry' });
+    await entryForm.getByLabel('Question').fill('My toaster smells like burning plastic');
+    await entryForm.getByLabel('Answer').fill('Unplug it at once and send us a photo of the crumb tray: we replace it under warranty.');
+    await entryForm.getByRole('button', { name: 'Add' }).click();
+    await expect
+      .poll(async () => (await gaps.getByRole('listitem').filter({ hasText: 'toaster' }).textContent())?.replace(/\s+/g, ' '), POLL)
+      .toMatch(/Answered now: My toaster smells like burning plastic/);
     await lead.screenshot({ path: screenshotPath('knowledge-learning-05-done') });
 
     // The next visitor, in the widget, in other words: the AI answers each.
