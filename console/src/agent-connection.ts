@@ -330,15 +330,19 @@ export class AgentConnection {
   async setPresence(status: 'online' | 'away'): Promise<boolean> {
     const before = this._state.presence;
     this.set({ presence: status });
-    const result = await this.command('presence:set', { status });
+    this.settingPresence++;
+    const result = await this.command('presence:set', { status }).finally(() => this.settingPresence--);
     if (!result.ok) {
       this.set({ presence: before });
       this.fail('presence', result.error);
       return false;
     }
-    this.set({ team: presenceChanged(this._state.team, result.data.presence) });
+    this.set({ team: presenceChanged(this._state.team, result.data.presence), ...this.myPresenceIn([result.data.presence]) });
     return true;
   }
+
+  /** Presence sets awaiting their ack: meanwhile a change of mine heard may predate them. */
+  private settingPresence = 0;
 
   /** Searches by visitor, text and date; a newer search wins over one still running. */
   async search(query: string, range: { from?: number; to?: number; label?: string } = {}): Promise<void> {
@@ -478,7 +482,11 @@ export class AgentConnection {
   private async resync(): Promise<void> {
     const transcript = this._state.transcript;
     // The server forgets a choice of "away" when it restarts: say it again.
-    if (this._state.presence === 'away') void this.command('presence:set', { status: 'away' });
+    if (this._state.presence === 'away') {
+      // Until it is acked, the team's word on me may be from before it (a restarted server's Online).
+      this.settingPresence++;
+      void this.command('presence:set', { status: 'away' }).finally(() => this.settingPresence--);
+    }
     await Promise.all([
       this.relist(),
       this.refreshTeam(),
@@ -546,7 +554,7 @@ export class AgentConnection {
    */
   private myPresenceIn(agents: readonly AgentPresence[]): { presence?: 'online' | 'away' } {
     const me = agents.find((a) => a.agentId === this.agent.id);
-    return me && me.status !== 'offline' ? { presence: me.status } : {};
+    return me && me.status !== 'offline' && this.settingPresence === 0 ? { presence: me.status } : {};
   }
 
   private async refreshTeam(): Promise<void> {

@@ -209,6 +209,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('support chat in 
     await expect.poll(() => log.getByRole('link').count(), { timeout: 5000 }).toBeGreaterThan(0);
     // The answer is taller than the chat: it shows its start.
     const belowTheFold = () => page.locator('support-chat .log').evaluate((l) => l.scrollHeight - l.scrollTop - l.clientHeight);
+    await expect.poll(belowTheFold, { timeout: 5000 }).toBeGreaterThan(48);
     await page.getByRole('button', { name: 'Talk to a person' }).click();
     await agent.getByRole('tab', { name: /Queued/ }).click();
     await agent.getByRole('tabpanel').getByRole('listitem').filter({ hasText: 'Orders placed before 2 pm' }).click();

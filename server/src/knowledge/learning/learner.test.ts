@@ -151,6 +151,9 @@ describe('KnowledgeLearner: proposals from agents’ replies', () => {
       'Everything here ships for free.',
       'Just tap on it to resend.',
       'I am sorry: Northwind Goods ships to Norway in 5 days.',
+      // Capitals that are no name (a review): an introduction's shape, a menu's words.
+      'This is Standard Delivery from Monday to Friday.',
+      'Refunds go to the card you paid with. Click Reset Password here.',
       'How can I help you reset the password? Open Settings, then Security, and choose Reset password.',
       'It takes one minute to reset.',
       'One moment: refunds take 5 working days to arrive.',

@@ -58,7 +58,8 @@ const CLAUSES = new RegExp(`[${CLAUSE_END}]+`, 'u');
  * "I am Demo Admin from Northwind Goods" (capitals: a name of up to three words; a company of up
  * to four after "from": the canned greeting a probe saw proposed as a knowledge answer).
  */
-const INTRODUCING = /^\s*(?:(?:[Tt]his is|[Mm]y name is|I am|I'm) \p{Lu}\p{L}*(?: \p{Lu}\p{L}*){0,2}|\p{Lu}\p{L}*(?: \p{Lu}\p{L}*){0,2} here)(?: from (?:the )?\p{L}+(?: \p{L}+){0,3})?\s*$/u;
+const INTRODUCING =
+  /^\s*(?:(?:[Mm]y name is|I am|I'm) \p{Lu}\p{L}*(?: \p{Lu}\p{L}*){0,2}|[Tt]his is \p{Lu}\p{L}*|\p{Lu}\p{L}* here)(?: from (?:the )?\p{Lu}\p{L}*(?: \p{Lu}\p{L}*){0,3}| from (?:the )?(?:support|service|customer service|sales)(?: team)?)?\s*$/u;
 
 /** Words (of any script but Chinese) and Chinese characters in `text`. */
 function countWords(text: string): { words: number; han: number } {
