@@ -53,6 +53,8 @@ export interface PlaceholderValues {
 /** The placeholders a canned reply may hold, as the admin page lists them. */
 export const PLACEHOLDERS = ['visitor.name', 'visitor.first_name', 'visitor.email', 'agent.name'] as const;
 
+const isPlaceholder = (name: string): name is keyof PlaceholderValues => (PLACEHOLDERS as readonly string[]).includes(name);
+
 /**
  * A placeholder, with the one space before it (left out with an unknown value). No two
  * quantifiers take the same characters (the fallback is trimmed after): with `\s*([^{}]*?)\s*`
@@ -71,8 +73,8 @@ const PLACEHOLDER = /( ?)\{\{\s*([a-z_.]+)\s*(?:\|([^{}]*))?\}\}/gi;
 export function fillPlaceholders(text: string, values: PlaceholderValues): string {
   return text.replace(PLACEHOLDER, (whole, space: string, name: string, fallback: string | undefined) => {
     const key = name.toLowerCase();
-    if (!(PLACEHOLDERS as readonly string[]).includes(key)) return whole;
-    const value = values[key as keyof PlaceholderValues]?.trim() || fallback?.trim();
+    if (!isPlaceholder(key)) return whole;
+    const value = values[key]?.trim() || fallback?.trim();
     return value ? space + value : '';
   });
 }
@@ -81,7 +83,7 @@ export function fillPlaceholders(text: string, values: PlaceholderValues): strin
 export function unknownPlaceholders(text: string): string[] {
   const unknown = new Set<string>();
   for (const match of text.matchAll(/\{\{\s*([^{}|\s]*)[^{}]*\}\}/g)) {
-    if (!(PLACEHOLDERS as readonly string[]).includes(match[1]!.toLowerCase())) unknown.add(match[0]);
+    if (!isPlaceholder(match[1]!.toLowerCase())) unknown.add(match[0]);
   }
   return [...unknown];
 }

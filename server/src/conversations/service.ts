@@ -375,7 +375,7 @@ export class ConversationService {
 
   /**
    * Gives an open conversation to another agent (a person's decision: capacity does not apply).
-   * With `from`, only while it is still assigned as the caller saw it (`handledBy`).
+   * With `from`, only while it is still assigned as the caller saw it.
    */
   async transfer(conversationId: string, to: Actor, from?: SeenHandler): Promise<ConversationRecord> {
     const conversation = await this.getConversation(conversationId);
@@ -562,11 +562,11 @@ export class ConversationService {
       conversation.id,
       from,
       { ...patch, status: to, updatedAt: this.clock.now() },
-      seen && { assignedAgentId: seen.handledBy },
+      seen,
     );
     if (!updated) {
       const current = await this.getConversation(conversation.id);
-      if (seen && current.status !== 'closed' && (current.assignedAgentId ?? null) !== seen.handledBy) {
+      if (seen && current.status !== 'closed' && (current.assignedAgentId ?? null) !== seen.assignedAgentId) {
         throw new ChatError('conflict', 'Someone else moved this conversation meanwhile: look again.');
       }
       throw new ChatError(
@@ -734,7 +734,8 @@ export class ConversationService {
  * made only if that still holds (two teammates taking over one chat, a review).
  */
 export interface SeenHandler {
-  handledBy: string | null;
+  /** The store's own expectation (`Store.transitionConversation`'s `expect`). */
+  assignedAgentId: string | null;
 }
 
 export function forVisitor(message: ChatMessage): ChatMessage {

@@ -24,7 +24,7 @@ function statusIn(connected: ReadonlyMap<string, PresenceEntry>, agentId: string
 }
 
 /** Who handled `conversation` when it was read: a move is made only while that still holds. */
-const seenHandler = (conversation: ConversationRecord): SeenHandler => ({ handledBy: conversation.assignedAgentId ?? null });
+const seenHandler = (conversation: ConversationRecord): SeenHandler => ({ assignedAgentId: conversation.assignedAgentId ?? null });
 
 /** Agents online (not away), for routing and availability. */
 export function onlineIds(connected: ReadonlyMap<string, PresenceEntry>): string[] {
@@ -257,9 +257,9 @@ export class TeamRouting {
    */
   private async stillHandledAsSeen(conversation: ConversationRecord, handledBy: string | null | undefined): Promise<SeenHandler> {
     const now = seenHandler(conversation);
-    if (handledBy === undefined || conversation.status === 'closed' || handledBy === now.handledBy) return now;
-    const name = now.handledBy ? (await this.deps.store.getAgent(now.handledBy))?.name : undefined;
-    throw new ChatError('conflict', `${name ?? 'Someone'} ${now.handledBy ? 'has' : 'moved'} this conversation since you last looked: look again.`);
+    if (handledBy === undefined || conversation.status === 'closed' || handledBy === now.assignedAgentId) return now;
+    const name = now.assignedAgentId ? (await this.deps.store.getAgent(now.assignedAgentId))?.name : undefined;
+    throw new ChatError('conflict', `${name ?? 'Someone'} ${now.assignedAgentId ? 'has' : 'moved'} this conversation since you last looked: look again.`);
   }
 
   private async mayMove(actor: TeamMember, conversation: ConversationRecord, verb: string): Promise<void> {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isQueryReadTimeout } from './store-errors.js';
 
 export interface PostgresPoolOptions {
   /**
@@ -98,7 +99,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     } catch (error) {
       // No answer came: ROLLBACK would only wait behind it for another timeout; dropping the
       // connection rolls the transaction back anyway.
-      if (isReadTimeout(error)) broken = error as Error;
+      if (isQueryReadTimeout(error)) broken = error as Error;
       else {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError;
@@ -111,10 +112,6 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   } finally {
     client.release(broken);
   }
-}
-
-function isReadTimeout(error: unknown): boolean {
-  return error instanceof Error && error.message === 'Query read timeout';
 }
 
 /** An error PostgreSQL answered with (it has a SQLSTATE): the connection itself is fine. */

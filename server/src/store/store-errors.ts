@@ -43,12 +43,20 @@ export function isSqliteUnavailable(error: unknown): boolean {
  */
 const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '25006']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** pg's message when the pool's query_timeout passed with no answer (the connection is dropped). */
+const QUERY_READ_TIMEOUT = /^Query read timeout/;
+
+/** A statement PostgreSQL never answered within the pool's query_timeout. */
+export function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && QUERY_READ_TIMEOUT.test(error.message);
+}
+
 const POOL_MESSAGES = [
   /^Connection terminated/, // "… unexpectedly", "… due to connection timeout"
   /^timeout exceeded when trying to connect/,
   /^Client has encountered a connection error and is not queryable/,
   /^Client was closed and is not queryable/,
-  /^Query read timeout/, // the pool's query_timeout: no answer, the connection is dropped
+  QUERY_READ_TIMEOUT,
 ];
 
 export function isPostgresUnavailable(error: unknown): boolean {
