@@ -33,13 +33,18 @@ export const BROWSER_BUNDLE = {
  */
 export function writeCompressed(file) {
   const data = readFileSync(file);
-  const br = brotliCompressSync(data, {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
-  });
+  const br = brotli(data);
   const gz = gzipSync(data, { level: 9 });
   writeFileSync(`${file}.br`, br);
   writeFileSync(`${file}.gz`, gz);
   return { br: br.length, gzip: gz.length };
+}
+
+/** `data` brotli-compressed at the highest level, as the server sends it. */
+export function brotli(data) {
+  return brotliCompressSync(data, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length },
+  });
 }
 
 /** Every file of this bundle from earlier builds (hashed or not), so dist holds only what this build serves. */
